@@ -1,0 +1,3 @@
+from shangwu.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""Demo personas: one user per role, with the usernames the tests and the README use."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from shangwu.accounts.choices import Role
+from shangwu.accounts.models import User
+
+COUNTY_A = "419902"  # 河东区
+COUNTY_B = "419921"  # 云水县
+TOWNSHIP_A1 = "419902001"  # 河东区东湖街道
+
+
+def personas(units) -> list[tuple]:
+    d = units["departments"]
+    return [
+        ("leader", "张建国", Role.LEADER, units["bureau"], "局长"),
+        ("deputy", "李文华", Role.LEADER, units["bureau"], "副局长"),
+        ("city_staff", "王晓燕", Role.CITY_STAFF, d["外贸科"], "科员"),
+        ("office_staff", "赵敏", Role.CITY_STAFF, d["办公室"], "主任"),
+        ("invest_staff", "陈立军", Role.CITY_STAFF, d["投资促进科"], "科长"),
+        ("county_a", "刘洋", Role.COUNTY_STAFF, units["counties"][COUNTY_A], "股长"),
+        ("county_b", "孙丽", Role.COUNTY_STAFF, units["counties"][COUNTY_B], "股长"),
+        ("township_a1", "周强", Role.TOWNSHIP_STAFF, units["townships"][TOWNSHIP_A1], "经济办主任"),
+        ("enterprise", "吴海", Role.ENTERPRISE, d["政务服务窗口"], "企业联络员"),
+        ("sysadmin", "郑一鸣", Role.SYSADMIN, d["信息中心"], "系统管理员"),
+        ("secadmin", "冯静", Role.SECADMIN, d["信息中心"], "安全管理员"),
+        ("auditor", "何平", Role.AUDITOR, d["办公室"], "审计管理员"),
+    ]
+
+
+def build_users(units, password: str | None = None) -> dict[str, User]:
+    password = password or settings.DEMO_PASSWORD
+    users = {}
+    for i, (username, name, role, unit, position) in enumerate(personas(units), start=1):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, name=name, role=role, org_unit=unit, position=position,
+                        mobile=f"139{i:04d}{8000 + i:04d}", must_change_password=False,
+                        password_changed_at=timezone.now())
+            user.set_password(password)
+            user.save()
+        users[username] = user
+    return users

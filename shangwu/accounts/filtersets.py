@@ -1,0 +1,25 @@
+import django_filters
+
+from shangwu.accounts.choices import Role
+from shangwu.accounts.models import User
+from shangwu.core.filtersets import BaseFilterSet
+from shangwu.organization.models import OrgUnit
+
+
+class UserFilterSet(BaseFilterSet):
+    search_fields = ("username", "name")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
+    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label="所属单位")
+    locked = django_filters.BooleanFilter(method="filter_locked", label="已锁定")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "org_unit", "is_active"]
+
+    def filter_locked(self, queryset, name, value):
+        from django.utils import timezone
+
+        if value is None:
+            return queryset
+        now = timezone.now()
+        return queryset.filter(locked_until__gt=now) if value else queryset.exclude(locked_until__gt=now)

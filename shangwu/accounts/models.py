@@ -1,0 +1,129 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from shangwu.accounts.choices import ROLE_LEVEL, Role
+from shangwu.core.access import Access, RestrictedQuerySet
+
+
+class ShangwuUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one org unit, whose region is their data scope; holds
+    one role. There is no everyday superuser: ``is_superuser`` is never set."""
+
+    access = Access.ACCOUNTS
+    audited = True
+    # Login bookkeeping changes on every sign-in; the login events themselves are audited.
+    audit_exclude = {"last_login", "failed_login_count", "locked_until", "password"}
+    audit_masked = {"mobile"}
+
+    name = models.CharField("姓名", max_length=50)
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    org_unit = models.ForeignKey(
+        "organization.OrgUnit", verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    position = models.CharField("职务", max_length=50, blank=True)
+    mobile = models.CharField("手机号", max_length=20, blank=True)
+    must_change_password = models.BooleanField("下次登录须改密码", default=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    failed_login_count = models.PositiveIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    objects = ShangwuUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    def __str__(self):
+        return f"{self.name or self.username}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:user_detail", args=[self.pk])
+
+    def get_full_name(self):
+        return self.name or self.username
+
+    @property
+    def region(self):
+        return self.org_unit.region if self.org_unit_id else None
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    def password_expired(self, max_age_days: int, now=None) -> bool:
+        if not self.password_changed_at:
+            return True
+        return (now or timezone.now()) - self.password_changed_at > timedelta(days=max_age_days)
+
+    def clean(self):
+        level = ROLE_LEVEL.get(self.role)
+        if self.org_unit_id is None:
+            raise ValidationError({"org_unit": "每个用户必须属于一个单位。"})
+        if level and self.org_unit.region.level != level:
+            raise ValidationError(
+                {"org_unit": f"{self.get_role_display()}应属于{dict(city='市', county='县区', township='乡镇')[level]}级单位。"}
+            )
+
+
+class SecurityPolicy(models.Model):
+    """The security policy the 安全管理员 sets (等保 三级 defaults from settings). One row."""
+
+    access = Access.SECURITY
+    audited = True
+
+    password_min_length = models.PositiveSmallIntegerField("密码最短长度", default=10)
+    password_min_classes = models.PositiveSmallIntegerField(
+        "密码至少包含字符类别数", default=3, help_text="大写字母、小写字母、数字、符号四类中至少几类"
+    )
+    password_max_age_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
+    lockout_threshold = models.PositiveSmallIntegerField("连续失败锁定次数", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
+    session_idle_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
+    session_absolute_hours = models.PositiveSmallIntegerField("会话最长时长（小时）", default=8)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "安全策略"
+        verbose_name_plural = "安全策略"
+
+    def __str__(self):
+        return "安全策略"
+
+    def get_absolute_url(self):
+        return reverse("accounts:policy")
+
+    def clean(self):
+        errors = {}
+        if self.password_min_length < 8:
+            errors["password_min_length"] = "密码最短长度不得少于8位。"
+        if not 1 <= self.password_min_classes <= 4:
+            errors["password_min_classes"] = "字符类别数应在1到4之间。"
+        if self.lockout_threshold < 1:
+            errors["lockout_threshold"] = "锁定次数至少为1。"
+        if self.session_idle_minutes < 1:
+            errors["session_idle_minutes"] = "空闲超时至少为1分钟。"
+        if self.session_absolute_hours < 1:
+            errors["session_absolute_hours"] = "会话最长时长至少为1小时。"
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        policy = cls.objects.order_by("pk").first()
+        if policy is None:
+            policy = cls(**settings.SECURITY_POLICY_DEFAULTS)
+        return policy

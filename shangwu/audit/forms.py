@@ -1,0 +1,1 @@
+"""The audit log has no forms: nobody edits it."""

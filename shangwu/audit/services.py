@@ -1,0 +1,83 @@
+"""Writing the audit log. Everything goes through ``audit_write``; model changes are written by
+the signal handlers in ``signals.py`` so no service has to remember them."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.models import AuditLog
+from shangwu.core import context
+
+
+def mask_value(value) -> str:
+    """138****1234 style: keep the first 3 and last 4 characters."""
+    text = str(value or "")
+    if len(text) <= 4:
+        return "*" * len(text)
+    if len(text) <= 7:
+        return text[:1] + "*" * (len(text) - 2) + text[-1:]
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def _plain(value):
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The row's own field values, as JSON-ready data (foreign keys as ids)."""
+    exclude = getattr(instance, "audit_exclude", set())
+    masked = getattr(instance, "audit_masked", set())
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        value = getattr(instance, field.attname)
+        if field.name in masked and value:
+            value = mask_value(value)
+        data[field.name] = _plain(value)
+    return data
+
+
+def audit_write(
+    *, action: str, obj: models.Model | None = None, object_type: str = "", object_id="",
+    object_repr: str = "", changes: dict | None = None, detail: str = "", actor=None,
+) -> AuditLog:
+    ctx = context.current()
+    actor = actor if actor is not None else ctx.actor()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    return AuditLog.objects.create(
+        action=action,
+        actor_id=getattr(actor, "pk", None),
+        actor_username=getattr(actor, "username", "") or ("(系统)" if actor is None else ""),
+        actor_name=getattr(actor, "name", "") or "",
+        ip=ctx.ip,
+        request_id=ctx.request_id,
+        path=ctx.path[:300],
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:200],
+        changes=changes,
+        detail=detail,
+    )
+
+
+def audit_denied(*, model, object_id, detail: str = "") -> AuditLog:
+    """An attempt to reach an object outside the user's scope (answered with 404)."""
+    return audit_write(
+        action=AuditAction.DENIED, object_type=model._meta.label_lower, object_id=object_id,
+        object_repr=str(model._meta.verbose_name), detail=detail or "对象不在用户的数据范围内，已返回404。",
+    )

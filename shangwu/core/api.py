@@ -1,0 +1,61 @@
+"""The REST API base: every viewset starts from ``restrict()``; out-of-scope objects are 404."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from rest_framework import serializers, viewsets
+
+from shangwu.audit.services import audit_denied
+from shangwu.core.api_base import api_action
+
+class BaseViewSet(viewsets.ModelViewSet):
+    """Base for every model's API: restricted queryset, one FilterSet, scope re-checked after
+    writes. Subclasses set ``queryset``, ``serializer_class`` and ``filterset_class``."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, api_action(self.request, self))
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            model = self.queryset.model
+            if pk is not None and model._base_manager.filter(**{self.lookup_field: pk}).exists():
+                audit_denied(model=model, object_id=pk, detail="API：对象不在用户的数据范围内，已返回404。")
+            raise
+
+    # Writes: one transaction; the service does the work; the result must stay in scope.
+    def create_object(self, data):
+        return self.get_serializer().Meta.model.objects.create(**data)
+
+    def update_object(self, instance, data):
+        for key, value in data.items():
+            setattr(instance, key, value)
+        instance.save()
+        return instance
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.instance = self._call(self.create_object, serializer.validated_data)
+            self._ensure_in_scope(serializer.instance)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.instance = self._call(self.update_object, serializer.instance, serializer.validated_data)
+            self._ensure_in_scope(serializer.instance)
+
+    @staticmethod
+    def _call(func, *args):
+        try:
+            return func(*args)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            ) from exc
+
+    def _ensure_in_scope(self, obj):
+        if not type(obj).objects.restrict(self.request.user, "view").filter(pk=obj.pk).exists():
+            raise serializers.ValidationError({"non_field_errors": ["保存后的记录将不在您的数据范围内，未保存。"]})

@@ -1,0 +1,53 @@
+"""API settings classes (permission, pagination, errors). Kept apart from ``api.py`` because DRF
+imports them while its own views module loads."""
+
+from django.http import Http404
+from rest_framework import permissions
+from rest_framework.pagination import PageNumberPagination
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
+from shangwu.core.access import can
+
+METHOD_ACTIONS = {
+    "GET": "view", "HEAD": "view", "OPTIONS": "view",
+    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+}
+
+
+def api_action(request, view) -> str:
+    # Action endpoints (POST /api/x/1/assign/) change an object; they are not creations.
+    if getattr(view, "detail", False) and request.method == "POST":
+        return "change"
+    return METHOD_ACTIONS.get(request.method, "view")
+
+
+class RolePermission(permissions.BasePermission):
+    message = "您没有执行此操作的权限。"
+
+    def has_permission(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return False
+        queryset = getattr(view, "queryset", None)
+        if queryset is None:
+            return True
+        allowed = can(request.user, queryset.model.access, api_action(request, view))
+        if not allowed:
+            audit_write(action=AuditAction.DENIED, object_type=queryset.model._meta.label_lower,
+                        object_repr=str(queryset.model._meta.verbose_name), detail="API：角色无权限（403）。")
+        return allowed
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, Http404):
+        from rest_framework.exceptions import NotFound
+
+        exc = NotFound("对象不存在或不在您的数据范围内。")
+    return drf_exception_handler(exc, context)

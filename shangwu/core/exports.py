@@ -1,0 +1,46 @@
+"""Excel export shared by every list: scope and filters are applied by the caller; this escapes
+cells that a spreadsheet would run as a formula (CSV/formula injection)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import xlsxwriter
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that Excel or WPS would treat as a formula gets a leading apostrophe-like quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def xlsx_bytes(*, sheet: str, headers: list[str], rows) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+    ws = workbook.add_worksheet(sheet[:31])
+    head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for col, title in enumerate(headers):
+        ws.write_string(0, col, title, head)
+        ws.set_column(col, col, max(10, min(40, len(title) * 2 + 4)))
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            value = safe_cell(value)
+            if isinstance(value, datetime.datetime):
+                ws.write_string(r, c, value.strftime("%Y-%m-%d %H:%M:%S"))
+            elif isinstance(value, datetime.date):
+                ws.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date_fmt)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(r, c, value)
+            elif value is None:
+                ws.write_blank(r, c, None)
+            else:
+                ws.write_string(r, c, str(value))
+    ws.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,34 @@
+"""Build the reproducible demo city. Idempotent: a second run keeps what exists."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from shangwu.core.context import acting
+
+
+class Command(BaseCommand):
+    help = "生成演示城市（云河市）：区划、机构、各角色演示账号和各业务模块的演示数据。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", choices=["full", "small"], default="full",
+                            help="small 只生成少量业务数据（用于浏览器测试）")
+
+    def handle(self, *args, size, **options):
+        from shangwu.accounts.demo import build_users
+        from shangwu.enterprises.demo import build_enterprises
+        from shangwu.organization.demo import build_regions_and_units
+
+        with acting(path="demo_data"), transaction.atomic():
+            units = build_regions_and_units()
+            users = build_users(units)
+            created = build_enterprises(units=units, users=users, count=2000 if size == "full" else 120)
+        self.stdout.write(self.style.SUCCESS("演示城市“云河市”已就绪。"))
+        if created:
+            self.stdout.write(f"新建企业 {created} 家。")
+        self.stdout.write(
+            "演示账号（密码均为 %s）：\n"
+            "  leader 局领导 · city_staff 科室人员（外贸科）· county_a 河东区商务局 · county_b 云水县商务局\n"
+            "  township_a1 河东区东湖街道 · enterprise 企业用户 · sysadmin 系统管理员 · secadmin 安全管理员 · auditor 审计管理员"
+            % settings.DEMO_PASSWORD
+        )

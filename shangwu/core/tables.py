@@ -1,0 +1,72 @@
+"""A small declarative table: the HTML list and the Excel export render the same columns."""
+
+from __future__ import annotations
+
+from django.utils.html import format_html
+
+
+class Column:
+    def __init__(self, accessor: str, verbose_name: str | None = None, *, linkify: bool = False,
+                 display: bool = True, export: bool = True, mask: bool = False):
+        self.accessor = accessor
+        self.verbose_name = verbose_name
+        self.linkify = linkify
+        self.display = display
+        self.export = export
+        self.mask = mask
+
+    def value(self, obj):
+        value = obj
+        for part in self.accessor.split("__"):
+            if value is None:
+                return ""
+            display = getattr(value, f"get_{part}_display", None)
+            value = display() if callable(display) else getattr(value, part, "")
+            if callable(value) and not hasattr(value, "all"):
+                value = value()
+        if hasattr(value, "all"):
+            value = "、".join(str(v) for v in value.all())
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if self.mask:
+            from shangwu.audit.services import mask_value
+
+            return mask_value(value)
+        return value
+
+    def html(self, obj):
+        value = self.value(obj)
+        if self.linkify and hasattr(obj, "get_absolute_url"):
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+        return format_html("{}", value)
+
+
+class Table:
+    columns: list[Column] = []
+    model = None
+
+    def __init__(self, object_list):
+        self.object_list = object_list
+        for column in self.columns:
+            if column.verbose_name is None:
+                field = self.model._meta.get_field(column.accessor.split("__")[0])
+                column.verbose_name = str(field.verbose_name)
+
+    @property
+    def headers(self):
+        return [c.verbose_name for c in self.columns if c.display]
+
+    def rows(self):
+        shown = [c for c in self.columns if c.display]
+        for obj in self.object_list:
+            yield obj, [c.html(obj) for c in shown]
+
+    def export_headers(self):
+        return [c.verbose_name for c in self.columns if c.export]
+
+    def export_rows(self, objects):
+        cols = [c for c in self.columns if c.export]
+        for obj in objects:
+            yield [c.value(obj) for c in cols]

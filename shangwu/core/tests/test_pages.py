@@ -1,0 +1,39 @@
+"""Every navigation page opens for every persona allowed to see it, and only those entries show."""
+
+import pytest
+from django.urls import reverse
+
+from shangwu.core.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1", "enterprise", "sysadmin",
+            "secadmin", "auditor"]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_menu_entry_opens(request, as_user, persona, make_enterprise):
+    make_enterprise(county="419902", township="419902001")
+    user = request.getfixturevalue(persona)
+    client = as_user(user)
+    for _group, items in menu_for(user):
+        for item in items:
+            response = client.get(item["url"])
+            assert response.status_code == 200, (persona, item["url"], response.status_code)
+
+
+def test_admin_menus_are_separate():
+    from shangwu.accounts.models import User
+
+    def labels(username):
+        return {i["label"] for _g, items in menu_for(User.objects.get(username=username)) for i in items}
+
+    assert "用户" in labels("sysadmin") and "审计日志" not in labels("sysadmin") and "企业库" not in labels("sysadmin")
+    assert "安全策略" in labels("secadmin") and "用户" in labels("secadmin") and "审计日志" not in labels("secadmin")
+    assert labels("auditor") >= {"审计日志"} and "用户" not in labels("auditor") and "企业库" not in labels("auditor")
+    assert "企业库" in labels("county_a") and "用户" not in labels("county_a")
+
+
+def test_dashboard_shows_the_users_unit_and_scope(as_user, county_a):
+    html = as_user(county_a).get(reverse("core:dashboard")).content.decode()
+    assert "河东区商务局" in html and "数据范围：河东区" in html and "退出" in html

@@ -1,0 +1,216 @@
+"""The generic views every model's pages are built from (NetBox's object views, much smaller).
+
+A model's views are a few attributes: ``queryset``, ``filterset``, ``table``, ``form``,
+``template_name``. Every one starts from ``queryset.restrict(user, action)``; an object outside
+the user's scope is a 404 and the attempt is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views import View
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_denied, audit_write
+from shangwu.core.access import can
+from shangwu.core.exports import xlsx_bytes
+
+
+class BaseObjectView(LoginRequiredMixin, View):
+    queryset = None
+    action = "view"
+    template_name = None
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def get_queryset(self, action=None):
+        return self.queryset.all().restrict(self.request.user, action or self.action)
+
+    def check_access(self, action=None):
+        """Role check before any query: a role without the grant gets 403 (audited)."""
+        action = action or self.action
+        if not can(self.request.user, self.model.access, action):
+            audit_write(
+                action=AuditAction.DENIED, object_type=self.model._meta.label_lower,
+                object_repr=str(self.model._meta.verbose_name),
+                detail=f"角色无“{action}”权限，已拒绝（403）。",
+            )
+            raise PermissionDenied("您没有执行此操作的权限。")
+
+    def get_object(self, action=None):
+        pk = self.kwargs["pk"]
+        obj = self.get_queryset(action).filter(pk=pk).first()
+        if obj is None:
+            if self.model._base_manager.filter(pk=pk).exists():
+                audit_denied(model=self.model, object_id=pk)
+            raise Http404("对象不存在或不在您的数据范围内。")
+        return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.check_access()
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self, **extra):
+        meta = self.model._meta
+        user = self.request.user
+        return {
+            "model_name": meta.verbose_name,
+            "model_label": meta.model_name,
+            "app_label": meta.app_label,
+            "can_add": can(user, self.model.access, "add"),
+            "can_change": can(user, self.model.access, "change"),
+            "can_delete": can(user, self.model.access, "delete"),
+            "can_export": can(user, self.model.access, "export"),
+            **extra,
+        }
+
+
+class ObjectListView(BaseObjectView):
+    filterset = None
+    table = None
+    template_name = "core/object_list.html"
+    paginate_by = 50
+    add_url_name: str | None = None
+    export_url_name: str | None = None
+
+    def filtered(self, action=None):
+        qs = self.get_queryset(action)
+        if self.filterset is None:
+            return qs, None
+        fs = self.filterset(self.request.GET, queryset=qs, request=self.request)
+        return fs.qs, fs
+
+    def get(self, request, *args, **kwargs):
+        qs, fs = self.filtered()
+        try:
+            per_page = min(int(request.GET.get("per_page", self.paginate_by)), 500)
+        except ValueError:
+            per_page = self.paginate_by
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = self.base_context(
+            filter=fs, page=page, table=self.table(page.object_list), querystring=query.urlencode(),
+            add_url_name=self.add_url_name, export_url_name=self.export_url_name,
+        )
+        context.update(self.extra_context())
+        if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "object-table":
+            return render(request, "core/includes/object_table.html", context)
+        return render(request, self.template_name, context)
+
+    def extra_context(self):
+        return {}
+
+
+class ObjectExportView(ObjectListView):
+    """The current filtered list as .xlsx: same filterset, same scope, masked columns stay masked."""
+
+    action = "export"
+
+    def get(self, request, *args, **kwargs):
+        qs, _ = self.filtered("export")
+        table = self.table([])
+        rows = list(table.export_rows(qs.iterator(chunk_size=2000)))
+        content = xlsx_bytes(sheet=str(self.model._meta.verbose_name), headers=table.export_headers(), rows=rows)
+        audit_write(
+            action=AuditAction.EXPORT, object_type=self.model._meta.label_lower,
+            object_repr=str(self.model._meta.verbose_name),
+            detail=f"导出 {len(rows)} 行；条件：{request.GET.urlencode() or '无'}",
+        )
+        filename = f"{self.model._meta.verbose_name}-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        from urllib.parse import quote
+
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
+
+
+class ObjectDetailView(BaseObjectView):
+    template_name = None
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        context = self.base_context(object=obj)
+        context.update(self.extra_context(obj))
+        return render(request, self.template_name, context)
+
+    def extra_context(self, obj):
+        return {}
+
+
+class ObjectEditView(BaseObjectView):
+    """Create (no pk) or edit (pk). ``save(form)`` may be overridden to call a service; either
+    way it runs in one transaction, and the saved object must still be in the user's scope."""
+
+    form = None
+    template_name = "core/object_edit.html"
+    action = "change"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "change" if "pk" in kwargs else "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, instance):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.form(data, self.request.FILES or None, instance=instance, user=self.request.user)
+
+    def save(self, form):
+        return form.save()
+
+    def get(self, request, *args, **kwargs):
+        instance = self.get_object() if "pk" in kwargs else None
+        return self.render_form(self.get_form(instance), instance)
+
+    def render_form(self, form, instance):
+        return render(request=self.request, template_name=self.template_name,
+                      context=self.base_context(form=form, object=instance))
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_object() if "pk" in kwargs else None
+        form = self.get_form(instance)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    obj = self.save(form)
+                    if not self.get_queryset("view").filter(pk=obj.pk).exists():
+                        raise ValidationError("保存后的记录将不在您的数据范围内，未保存。")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已保存{self.model._meta.verbose_name}“{obj}”。")
+                return redirect(obj.get_absolute_url())
+        return self.render_form(form, instance)
+
+
+class ObjectDeleteView(BaseObjectView):
+    template_name = "core/object_delete.html"
+    action = "delete"
+    success_url_name: str = ""
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, self.base_context(object=self.get_object()))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(request, f"“{obj}”仍有关联记录，不能删除。")
+            return redirect(obj.get_absolute_url())
+        messages.success(request, f"已删除{self.model._meta.verbose_name}“{obj}”。")
+        return redirect(self.success_url_name)

@@ -1,0 +1,44 @@
+"""The 工作台: the page every user opens in the morning. Each module adds its panel here."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views import View
+
+from shangwu.accounts.choices import Role
+from shangwu.core.access import Access, can
+
+
+class DashboardView(LoginRequiredMixin, View):
+    template_name = "core/dashboard.html"
+
+    def get(self, request):
+        user = request.user
+        panels = []
+        if can(user, Access.BUSINESS, "view"):
+            from shangwu.enterprises.selectors import enterprise_dashboard_panel
+
+            panels.append(enterprise_dashboard_panel(user=user))
+        context = {
+            "panels": panels,
+            "is_admin": user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),
+            "scope": user.region.full_name if user.region else "—",
+        }
+        if user.role == Role.SECADMIN:
+            from shangwu.accounts.selectors import user_list_locked
+
+            context["locked_users"] = user_list_locked(user=user)[:20]
+        if user.role == Role.AUDITOR:
+            from shangwu.audit.models import AuditLog
+
+            context["recent_audit"] = AuditLog.objects.restrict(user, "view").filter(
+                action__in=["denied", "lockout", "login_failed"])[:10]
+        return render(request, self.template_name, context)
+
+
+def healthz(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

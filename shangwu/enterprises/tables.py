@@ -1,0 +1,19 @@
+from shangwu.core.tables import Column, Table
+from shangwu.enterprises.models import Enterprise
+
+
+class EnterpriseTable(Table):
+    model = Enterprise
+    columns = [
+        Column("name", linkify=True),
+        Column("credit_code"),
+        Column("county"),
+        Column("township"),
+        Column("industry_section"),
+        Column("ownership"),
+        Column("status"),
+        Column("is_key"),
+        Column("tags"),
+        Column("legal_representative", display=False),
+        Column("address", display=False),
+    ]
