@@ -183,6 +183,7 @@ USE_TZ = True
 # --- Static files: every script, style, font and chart library is served by the platform --------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Filled by `shangwu collect_vendor` from node_modules at set-up (see core/management/commands).
 VENDOR_STATIC_DIR = Path(os.environ.get("VENDOR_STATIC_DIR", VAR_DIR / "vendor-static"))
 VENDOR_STATIC_DIR.mkdir(parents=True, exist_ok=True)

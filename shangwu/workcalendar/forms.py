@@ -55,7 +55,9 @@ def parse_lines(
             errors.append(f"{where}中的日期不存在。")
             continue
         name = groups[6].strip()
-        if last < first:
+        if not groups[3] and re.match(r"^(至|到|~|～|—|–|－)", name):
+            errors.append(f"{where}的结束日期无法识别，应写作{EXAMPLE}。")
+        elif last < first:
             errors.append(f"{where}的结束日期早于开始日期。")
         elif (last - first).days >= MAX_RANGE_DAYS:
             errors.append(

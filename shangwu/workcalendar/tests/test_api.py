@@ -28,8 +28,13 @@ def api(user) -> APIClient:
 def test_the_day_endpoint_answers_a_make_up_saturday(county_a):
     body = api(county_a).get(DAY, {"date": "2025-10-11"}).json()
     assert body["day"] == {
-        "date": "2025-10-11", "weekday": "星期六", "is_workday": True, "label": "调休上班",
-        "holiday": "国庆节", "text": "工作日（调休上班）", "source": "内置数据（chinesecalendar）",
+        "date": "2025-10-11",
+        "weekday": "星期六",
+        "is_workday": True,
+        "label": "调休上班",
+        "holiday": "国庆节",
+        "text": "工作日（调休上班）",
+        "source": "内置数据（chinesecalendar）",
     }
 
 
@@ -61,7 +66,10 @@ def test_patching_the_notice_keeps_the_dates(sysadmin):
     pk = client.post(YEARS, BODY_2027, format="json").json()["id"]
     response = client.patch(f"{YEARS}{pk}/", {"notice": "国办发明电〔2026〕X号"}, format="json")
     assert response.status_code == 200
-    assert response.json()["notice"] == "国办发明电〔2026〕X号" and len(response.json()["holidays"]) == 2
+    assert (
+        response.json()["notice"] == "国办发明电〔2026〕X号"
+        and len(response.json()["holidays"]) == 2
+    )
 
 
 def test_the_api_refuses_a_date_outside_the_year_and_a_changed_year(sysadmin):
