@@ -24,3 +24,14 @@ INDUSTRY_SECTIONS = [
     ("Q", "卫生和社会工作"), ("R", "文化、体育和娱乐业"), ("S", "公共管理、社会保障和社会组织"),
     ("T", "国际组织"),
 ]
+
+
+class EnterpriseEventKind(models.TextChoices):
+    CREATED = "created", "登记入库"
+    UPDATED = "updated", "信息变更"
+    STATUS = "status", "状态变更"
+    TAGS = "tags", "标签变更"
+    ASSIGNED = "assigned", "包保安排"
+    UNASSIGNED = "unassigned", "包保结束"
+    VISITED = "visited", "走访"
+    IMPORTED = "imported", "导入更新"

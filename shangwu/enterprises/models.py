@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
-from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
+from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseEventKind, EnterpriseStatus, Ownership
 from shangwu.enterprises.validators import validate_credit_code
 
 
@@ -70,6 +70,10 @@ class Enterprise(ScopedModel):
 
 
 class EnterpriseTag(models.Model):
+    """An enterprise's tag, with the 纳统 date for the 限上 tags."""
+
+    audited = True
+
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_links")
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
     since = models.DateField("纳统日期", null=True, blank=True)
@@ -78,3 +82,26 @@ class EnterpriseTag(models.Model):
         verbose_name = "企业标签"
         constraints = [models.UniqueConstraint(fields=["enterprise", "tag"], name="enterprise_tag_unique",
                                                violation_error_message="该企业已有此标签。")]
+
+
+class EnterpriseEvent(models.Model):
+    """One row per change of an enterprise, written by the service that makes it: the detail
+    page's timeline (changes, status, tags, 包保, visits) is read from here."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("类型", max_length=12, choices=EnterpriseEventKind.choices)
+    from_status = models.CharField("原状态", max_length=10, choices=EnterpriseStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=10, choices=EnterpriseStatus.choices, blank=True)
+    changes = models.JSONField("变更内容", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "企业动态"
+        verbose_name_plural = "企业动态"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}"

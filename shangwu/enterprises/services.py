@@ -1,15 +1,23 @@
-"""Enterprise registry services: every write goes through here."""
+"""Enterprise registry services: every write goes through here, each in one transaction, each
+writing its EnterpriseEvent row (the timeline) — the audit log row is written by the signals."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from pypinyin import Style, lazy_pinyin
 
-from shangwu.enterprises.models import Enterprise
+from shangwu.audit.services import snapshot
+from shangwu.enterprises.choices import EnterpriseEventKind, EnterpriseStatus
+from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
 from shangwu.enterprises.validators import normalize_credit_code
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
+
+# Fields whose change is not worth a timeline entry.
+QUIET_FIELDS = {"name_pinyin", "name_initials", "updated_at", "created_at", "id"}
 
 
 def name_pinyin(name: str) -> tuple[str, str]:
@@ -24,33 +32,102 @@ def county_for_credit_code(code: str) -> Region | None:
     return Region.objects.filter(level=RegionLevel.COUNTY, code=code[2:8]).first()
 
 
-def _check_places(enterprise: Enterprise) -> None:
+def _validate(enterprise: Enterprise) -> None:
+    if enterprise.county_id is None:
+        raise ValidationError({"county": "请选择所属县(市、区)：信用代码第3—8位不对应本市任何县区，无法自动填写。"})
+    enterprise.full_clean()
     if enterprise.township_id and enterprise.township.parent_id != enterprise.county_id:
         raise ValidationError({"township": f"乡镇“{enterprise.township}”不属于“{enterprise.county}”。"})
 
 
+def _event(enterprise, kind, *, actor, changes=None, note="", from_status="", to_status=""):
+    return EnterpriseEvent.objects.create(
+        enterprise=enterprise, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+        changes=changes, note=note, from_status=from_status, to_status=to_status,
+    )
+
+
 def enterprise_create(*, actor, tags=(), **fields) -> Enterprise:
     fields["credit_code"] = normalize_credit_code(fields.get("credit_code", ""))
-    if not fields.get("county") and fields["credit_code"]:
+    if not fields.get("county") and len(fields["credit_code"]) == 18:
         fields["county"] = county_for_credit_code(fields["credit_code"])
     enterprise = Enterprise(**fields)
     enterprise.name_pinyin, enterprise.name_initials = name_pinyin(enterprise.name)
-    enterprise.full_clean()
-    _check_places(enterprise)
+    _validate(enterprise)
     with transaction.atomic():
         enterprise.save()
         for tag in tags:
             enterprise.tag_links.create(tag=tag)
+        _event(enterprise, EnterpriseEventKind.CREATED, actor=actor, to_status=enterprise.status)
     return enterprise
 
 
-def enterprise_update(*, enterprise: Enterprise, actor, **fields) -> Enterprise:
+def enterprise_update(*, enterprise: Enterprise, actor, note: str = "", **fields) -> Enterprise:
+    """Edit the record. A status change here is refused: de-registration has its own service."""
+    before = snapshot(enterprise)
     for key, value in fields.items():
         setattr(enterprise, key, value)
     enterprise.credit_code = normalize_credit_code(enterprise.credit_code)
+    if not enterprise.county_id and len(enterprise.credit_code) == 18:
+        enterprise.county = county_for_credit_code(enterprise.credit_code)
+    if enterprise.status != before["status"]:
+        raise ValidationError({"status": "状态变更请使用“注销/迁出”操作，以便记录原因。"})
     enterprise.name_pinyin, enterprise.name_initials = name_pinyin(enterprise.name)
-    enterprise.full_clean()
-    _check_places(enterprise)
+    _validate(enterprise)
+    after = snapshot(enterprise)
+    changed = {k for k in after if k not in QUIET_FIELDS and before.get(k) != after.get(k)}
     with transaction.atomic():
         enterprise.save()
+        if changed:
+            _event(enterprise, EnterpriseEventKind.UPDATED, actor=actor, note=note,
+                   changes={"before": {k: before.get(k) for k in sorted(changed)},
+                            "after": {k: after[k] for k in sorted(changed)}})
     return enterprise
+
+
+def enterprise_change_status(*, enterprise: Enterprise, status: str, actor, note: str) -> Enterprise:
+    """注销 / 吊销 / 迁出 (or back to 存续). The record and its history stay: no hard delete."""
+    if status not in EnterpriseStatus.values:
+        raise ValidationError({"status": f"未知状态“{status}”。"})
+    if status == enterprise.status:
+        raise ValidationError({"status": f"企业已是“{enterprise.get_status_display()}”状态。"})
+    if not (note or "").strip():
+        raise ValidationError({"note": "请填写变更原因。"})
+    old = enterprise.status
+    with transaction.atomic():
+        enterprise.status = status
+        enterprise.save(update_fields=["status", "updated_at"])
+        _event(enterprise, EnterpriseEventKind.STATUS, actor=actor, note=note.strip(),
+               from_status=old, to_status=status)
+    return enterprise
+
+
+def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: datetime.date | None = None,
+                       remove: bool = False) -> None:
+    """Add (or remove) one tag. 限上 tags need their 纳统 date."""
+    if not remove and tag.needs_date and since is None:
+        raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
+    with transaction.atomic():
+        if remove:
+            deleted, _ = EnterpriseTag.objects.filter(enterprise=enterprise, tag=tag).delete()
+            if deleted:
+                _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=f"移除标签“{tag}”")
+            return
+        link, created = EnterpriseTag.objects.get_or_create(enterprise=enterprise, tag=tag, defaults={"since": since})
+        if not created and link.since != since and since is not None:
+            link.since = since
+            link.save(update_fields=["since"])
+        elif not created:
+            return
+        _event(enterprise, EnterpriseEventKind.TAGS, actor=actor,
+               note=f"添加标签“{tag}”" + (f"（{since:%Y-%m-%d}纳统）" if since else ""))
+
+
+def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> int:
+    """Tag every enterprise of a (restricted) selection in one transaction."""
+    count = 0
+    with transaction.atomic():
+        for enterprise in enterprises:
+            enterprise_set_tag(enterprise=enterprise, tag=tag, actor=actor, since=since)
+            count += 1
+    return count
