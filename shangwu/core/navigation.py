@@ -23,6 +23,7 @@ MENU = [
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem("节假日安排", "workcalendar:arrangement_list", "calendar3", Access.REFERENCE, "基础配置"),
+    NavItem("企业标签", "enterprises:tag_list", "tags", Access.REFERENCE, "基础配置"),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
     NavItem("安全策略", "accounts:policy", "shield-lock", Access.SECURITY, "系统管理"),
     NavItem("审计日志", "audit:auditlog_list", "journal-text", Access.AUDIT, "系统管理"),

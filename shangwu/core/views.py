@@ -84,6 +84,8 @@ class ObjectListView(BaseObjectView):
     paginate_by = 50
     add_url_name: str | None = None
     export_url_name: str | None = None
+    # [(url name, label)]: buttons that post the ticked rows to an ObjectBulkView.
+    bulk_actions: list[tuple[str, str]] = []
 
     def filtered(self, action=None):
         qs = self.get_queryset(action)
@@ -104,6 +106,8 @@ class ObjectListView(BaseObjectView):
         context = self.base_context(
             filter=fs, page=page, table=self.table(page.object_list), querystring=query.urlencode(),
             add_url_name=self.add_url_name, export_url_name=self.export_url_name,
+            bulk_actions=[(name, label) for name, label in self.bulk_actions]
+            if can(request.user, self.model.access, "change") else [],
         )
         context.update(self.extra_context())
         if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "object-table":
@@ -214,3 +218,58 @@ class ObjectDeleteView(BaseObjectView):
             return redirect(obj.get_absolute_url())
         messages.success(request, f"已删除{self.model._meta.verbose_name}“{obj}”。")
         return redirect(self.success_url_name)
+
+
+class ObjectBulkView(BaseObjectView):
+    """A bulk action on rows picked in a list (``pk`` values) or on the whole filtered list
+    (``_all`` with the list's query string in ``_query``). The first POST (from the list) shows
+    ``form``; the second (``_apply``) validates it and calls ``apply(objects, form)`` in one
+    transaction. The selection is always re-read through the FilterSet and ``restrict()``."""
+
+    action = "change"
+    form = None
+    filterset = None
+    template_name = "core/object_bulk.html"
+    title = ""
+
+    def selection(self):
+        from django.http import QueryDict
+
+        qs = self.get_queryset()
+        if self.request.POST.get("_all"):
+            query = QueryDict(self.request.POST.get("_query", ""))
+            if self.filterset is not None:
+                qs = self.filterset(query, queryset=qs, request=self.request).qs
+            return qs
+        pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
+        return qs.filter(pk__in=pks)
+
+    def apply(self, objects, form) -> int:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        objects = self.selection()
+        count = objects.count()
+        if count == 0:
+            messages.warning(request, "请先勾选要处理的记录。")
+            return redirect(request.META.get("HTTP_REFERER") or "/")
+        form = self.form(request.POST if "_apply" in request.POST else None, user=request.user)
+        if "_apply" in request.POST and form.is_valid():
+            try:
+                with transaction.atomic():
+                    done = self.apply(objects, form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{self.title}：已处理 {done} 条{self.model._meta.verbose_name}。")
+                return redirect(self.success_url())
+        return render(request, self.template_name, self.base_context(
+            form=form, count=count, title=self.title, selected=request.POST.getlist("pk"),
+            select_all=request.POST.get("_all", ""), query=request.POST.get("_query", ""),
+            sample=objects[:10],
+        ))
+
+    def success_url(self):
+        from django.urls import reverse
+
+        return reverse(f"{self.model._meta.app_label}:{self.model._meta.model_name}_list")

@@ -40,3 +40,11 @@ class EnterpriseFilterSet(BaseFilterSet):
             self.filters["township"].queryset = (
                 Region.objects.filter(parent=county) if region.level == RegionLevel.COUNTY else Region.objects.filter(pk=region.pk)
             )
+
+
+class TagFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Tag
+        fields = ["q", "needs_date"]

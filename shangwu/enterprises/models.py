@@ -1,8 +1,16 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
-from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseEventKind, EnterpriseStatus, Ownership
+from shangwu.enterprises.choices import (
+    DIVISION_NAMES,
+    DIVISION_SECTION,
+    INDUSTRY_SECTIONS,
+    EnterpriseEventKind,
+    EnterpriseStatus,
+    Ownership,
+)
 from shangwu.enterprises.validators import validate_credit_code
 
 
@@ -26,6 +34,9 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("enterprises:tag_detail", args=[self.pk])
 
 
 class Enterprise(ScopedModel):
@@ -67,6 +78,22 @@ class Enterprise(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    def clean(self):
+        if self.industry_division:
+            section = DIVISION_SECTION.get(self.industry_division)
+            if section is None:
+                raise ValidationError({"industry_division": f"行业大类“{self.industry_division}”不是GB/T 4754-2017的大类代码。"})
+            if self.industry_section and self.industry_section != section:
+                raise ValidationError({"industry_division": f"行业大类{self.industry_division}属于门类{section}，与所选门类{self.industry_section}不符。"})
+            self.industry_section = section
+
+    @property
+    def industry_display(self) -> str:
+        parts = [self.get_industry_section_display() if self.industry_section else ""]
+        if self.industry_division:
+            parts.append(f"{self.industry_division} {DIVISION_NAMES.get(self.industry_division, '')}")
+        return " · ".join(p for p in parts if p)
 
 
 class EnterpriseTag(models.Model):

@@ -12,7 +12,7 @@ from pypinyin import Style, lazy_pinyin
 from shangwu.audit.services import snapshot
 from shangwu.enterprises.choices import EnterpriseEventKind, EnterpriseStatus
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
-from shangwu.enterprises.validators import normalize_credit_code
+from shangwu.enterprises.validators import credit_code_error, normalize_credit_code
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -33,6 +33,9 @@ def county_for_credit_code(code: str) -> Region | None:
 
 
 def _validate(enterprise: Enterprise) -> None:
+    code_error = credit_code_error(enterprise.credit_code)
+    if code_error:
+        raise ValidationError({"credit_code": code_error})
     if enterprise.county_id is None:
         raise ValidationError({"county": "请选择所属县(市、区)：信用代码第3—8位不对应本市任何县区，无法自动填写。"})
     enterprise.full_clean()

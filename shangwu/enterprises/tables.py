@@ -1,5 +1,5 @@
 from shangwu.core.tables import Column, Table
-from shangwu.enterprises.models import Enterprise
+from shangwu.enterprises.models import Enterprise, Tag
 
 
 class EnterpriseTable(Table):
@@ -17,3 +17,8 @@ class EnterpriseTable(Table):
         Column("legal_representative", display=False),
         Column("address", display=False),
     ]
+
+
+class TagTable(Table):
+    model = Tag
+    columns = [Column("name", linkify=True), Column("needs_date"), Column("sort_order")]

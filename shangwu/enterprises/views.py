@@ -1,17 +1,21 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from shangwu.core import views as generic
 from shangwu.enterprises import filtersets, forms, services, tables
-from shangwu.enterprises.models import Enterprise
+from shangwu.enterprises.models import Enterprise, Tag
 
 
 class EnterpriseListView(generic.ObjectListView):
     queryset = Enterprise.objects.select_related("county", "township").prefetch_related("tags")
     filterset = filtersets.EnterpriseFilterSet
     table = tables.EnterpriseTable
+    template_name = "enterprises/enterprise_list.html"
     add_url_name = "enterprises:enterprise_add"
     export_url_name = "enterprises:enterprise_export"
+    bulk_actions = [("enterprises:enterprise_bulk_tag", "批量加标签")]
 
 
 class EnterpriseExportView(generic.ObjectExportView, EnterpriseListView):
@@ -20,22 +24,33 @@ class EnterpriseExportView(generic.ObjectExportView, EnterpriseListView):
 
 class EnterpriseDetailView(generic.ObjectDetailView):
     queryset = Enterprise.objects.select_related("county", "township").prefetch_related("tag_links__tag")
-    template_name = "core/object_detail.html"
+    template_name = "enterprises/enterprise_detail.html"
 
     def extra_context(self, obj):
-        tags = "、".join(f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}" for link in obj.tag_links.all())
+        tags = "、".join(
+            f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}" for link in obj.tag_links.all()
+        )
         return {
             "fields": [
                 ("统一社会信用代码", obj.credit_code), ("企业名称", obj.name), ("简称", obj.short_name),
                 ("县(市、区)", obj.county), ("乡镇(街道)", obj.township), ("地址", obj.address),
-                ("法定代表人", obj.legal_representative),
-                ("行业", f"{obj.get_industry_section_display()} {obj.industry_division}".strip()),
+                ("法定代表人", obj.legal_representative), ("行业", obj.industry_display),
                 ("经济类型", obj.get_ownership_display()), ("注册资本（万元）", obj.registered_capital),
                 ("成立日期", obj.established_on), ("状态", obj.get_status_display()),
                 ("重点企业", "是" if obj.is_key else "否"), ("标签", tags),
             ],
+            "events": obj.events.select_related("actor")[:100],
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
+            "status_url": reverse("enterprises:enterprise_status", args=[obj.pk]),
         }
+
+
+def _form_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        raise ValidationError("请修改标红的字段后再保存。") from exc
+    raise exc
 
 
 class EnterpriseEditView(generic.ObjectEditView):
@@ -49,8 +64,68 @@ class EnterpriseEditView(generic.ObjectEditView):
                 return services.enterprise_update(enterprise=form.instance, actor=self.request.user, **fields)
             return services.enterprise_create(actor=self.request.user, **fields)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
+            _form_errors(form, exc)
+
+
+class EnterpriseStatusView(generic.BaseObjectView):
+    """注销 / 吊销 / 迁出 with a reason: the enterprise and its history stay (no hard delete)."""
+
+    queryset = Enterprise.objects.all()
+    action = "change"
+    template_name = "core/object_edit.html"
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        form = forms.EnterpriseStatusForm(initial={"status": obj.status})
+        return render(request, self.template_name, self.base_context(form=form, object=obj))
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        form = forms.EnterpriseStatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.enterprise_change_status(enterprise=obj, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
-                raise ValidationError("请修改标红的字段后再保存。") from exc
-            raise
+            else:
+                messages.success(request, f"“{obj}”状态已变更为“{obj.get_status_display()}”。")
+                return redirect(obj.get_absolute_url())
+        return render(request, self.template_name, self.base_context(form=form, object=obj))
+
+
+class EnterpriseBulkTagView(generic.ObjectBulkView):
+    queryset = Enterprise.objects.all()
+    filterset = filtersets.EnterpriseFilterSet
+    form = forms.BulkTagForm
+    title = "批量加标签"
+
+    def apply(self, objects, form):
+        return services.enterprise_bulk_tag(
+            enterprises=objects, tag=form.cleaned_data["tag"], since=form.cleaned_data["since"],
+            actor=self.request.user,
+        )
+
+
+class TagListView(generic.ObjectListView):
+    queryset = Tag.objects.all()
+    filterset = filtersets.TagFilterSet
+    table = tables.TagTable
+    add_url_name = "enterprises:tag_add"
+
+
+class TagEditView(generic.ObjectEditView):
+    queryset = Tag.objects.all()
+    form = forms.TagForm
+
+
+class TagDetailView(generic.ObjectDetailView):
+    queryset = Tag.objects.all()
+    template_name = "core/object_detail.html"
+
+    def extra_context(self, obj):
+        return {
+            "fields": [("标签", obj.name), ("需填纳统日期", "是" if obj.needs_date else "否"),
+                       ("排序", obj.sort_order)],
+            "edit_url": reverse("enterprises:tag_edit", args=[obj.pk]),
+        }

@@ -1,0 +1,169 @@
+"""The enterprise record: credit codes, places, pinyin order and search, status, tags, timeline."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from shangwu.enterprises import services
+from shangwu.enterprises.models import Enterprise, EnterpriseEvent, Tag
+from shangwu.enterprises.validators import credit_code_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("code", ["914403001922038216", "91110000100006485K", "91310000MA1FL1MMXL"])
+def test_published_credit_codes_are_valid(code):
+    assert credit_code_error(code) is None
+
+
+def test_lower_case_letters_are_accepted_as_upper_case():
+    assert credit_code_error("91110000100006485k") is None
+
+
+@pytest.mark.parametrize("code, message", [
+    ("", "不能为空"),
+    ("91440300192203821", "应为18位，实际为17位"),
+    ("9144030019220382I6", "第17位“I”不是合法字符（不使用I、O、S、V、Z）"),
+    ("914403001922038217", "第18位应为“6”，实际为“7”"),
+    ("91AB03001922038216", "第3—8位应为登记管理机关行政区划码"),
+])
+def test_invalid_credit_codes_say_what_is_wrong(code, message):
+    assert message in credit_code_error(code)
+
+
+def test_county_is_filled_from_the_codes_region_digits(region):
+    from shangwu.enterprises.demo import make_credit_code
+    import random
+
+    code = make_credit_code(random.Random(3), "419921")
+    e = services.enterprise_create(actor=None, credit_code=code.lower(), name="云水县自动定位有限公司")
+    assert e.county == region("419921") and e.credit_code == code
+
+
+def test_a_code_from_outside_the_city_needs_a_county():
+    with pytest.raises(ValidationError) as exc:
+        services.enterprise_create(actor=None, credit_code="914403001922038216", name="外地企业")
+    assert "请选择所属县(市、区)" in str(exc.value)
+
+
+def test_township_must_belong_to_the_county(region):
+    with pytest.raises(ValidationError, match="不属于"):
+        services.enterprise_create(actor=None, credit_code="914403001922038216", name="错位企业",
+                                   county=region("419902"), township=region("419921101"))
+
+
+def test_duplicate_credit_code_is_refused(make_enterprise):
+    e = make_enterprise()
+    with pytest.raises(ValidationError, match="统一社会信用代码"):
+        services.enterprise_create(actor=None, credit_code=e.credit_code, name="重复", county=e.county)
+
+
+def test_division_must_belong_to_the_section(make_enterprise):
+    with pytest.raises(ValidationError, match="属于门类F"):
+        make_enterprise(industry_section="C", industry_division="52")
+    e = make_enterprise(industry_division="52")
+    assert e.industry_section == "F" and e.industry_display == "批发和零售业 · 52 零售业"
+
+
+def test_list_is_in_pinyin_order_and_finds_pinyin_initials(as_user, city_staff, make_enterprise):
+    for name in ["张家商贸有限公司", "阿里商贸有限公司", "北方商贸有限公司"]:
+        make_enterprise(name=name)
+    client = as_user(city_staff)
+    rows = [e.name for e, _ in client.get(reverse("enterprises:enterprise_list")).context["table"].rows()]
+    assert rows[:3] == ["阿里商贸有限公司", "北方商贸有限公司", "张家商贸有限公司"]
+    found = client.get(reverse("enterprises:enterprise_list"), {"q": "bfsm"}).context["table"].rows()
+    assert [e.name for e, _ in found] == ["北方商贸有限公司"]
+
+
+def test_search_matches_credit_code_and_short_name(as_user, city_staff, make_enterprise):
+    e = make_enterprise(name="长江物流有限公司", short_name="长江物流")
+    client = as_user(city_staff)
+    for q in (e.credit_code[-8:].lower(), "长江物流"):
+        found = client.get(reverse("enterprises:enterprise_list"), {"q": q}).context["table"].rows()
+        assert [x.pk for x, _ in found] == [e.pk]
+
+
+def test_staff_creates_an_enterprise_in_the_browser_form(as_user, county_a, region):
+    from shangwu.enterprises.demo import make_credit_code
+    import random
+
+    code = make_credit_code(random.Random(9), "419902")
+    response = as_user(county_a).post(reverse("enterprises:enterprise_add"), {
+        "credit_code": code, "name": "河东新开商贸有限公司", "ownership": "domestic",
+        "township": region("419902001").pk,
+    })
+    e = Enterprise.objects.get(credit_code=code)
+    assert response.status_code == 302 and e.county.code == "419902"
+    assert e.events.get().kind == "created"
+
+
+def test_bad_code_in_the_form_is_shown_next_to_the_field(as_user, county_a):
+    response = as_user(county_a).post(reverse("enterprises:enterprise_add"), {
+        "credit_code": "914403001922038217", "name": "坏代码", "ownership": "domestic",
+    })
+    assert "第18位应为“6”" in response.content.decode()
+    assert not Enterprise.objects.filter(name="坏代码").exists()
+
+
+def test_editing_writes_a_timeline_entry_with_the_changed_fields(as_user, county_a, make_enterprise):
+    e = make_enterprise(name="旧名称有限公司")
+    as_user(county_a).post(reverse("enterprises:enterprise_edit", args=[e.pk]), {
+        "credit_code": e.credit_code, "name": "新名称有限公司", "county": e.county_id, "ownership": "domestic",
+    })
+    event = e.events.filter(kind="updated").get()
+    assert event.changes["before"]["name"] == "旧名称有限公司" and event.changes["after"]["name"] == "新名称有限公司"
+    html = as_user(county_a).get(e.get_absolute_url()).content.decode()
+    assert "信息变更" in html
+
+
+def test_deregistration_keeps_the_record_and_needs_a_reason(as_user, county_a, make_enterprise):
+    e = make_enterprise()
+    client = as_user(county_a)
+    response = client.post(reverse("enterprises:enterprise_status", args=[e.pk]), {"status": "cancelled", "note": ""})
+    assert "变更原因" in response.content.decode()
+    client.post(reverse("enterprises:enterprise_status", args=[e.pk]), {"status": "cancelled", "note": "企业已注销登记"})
+    e.refresh_from_db()
+    assert e.status == "cancelled"
+    event = EnterpriseEvent.objects.get(enterprise=e, kind="status")
+    assert (event.from_status, event.to_status, event.note) == ("active", "cancelled", "企业已注销登记")
+
+
+def test_there_is_no_way_to_hard_delete_an_enterprise(as_user, city_staff, make_enterprise):
+    e = make_enterprise()
+    assert as_user(city_staff).post(f"/enterprises/{e.pk}/delete/").status_code == 404
+    assert Enterprise.objects.filter(pk=e.pk).exists()
+
+
+def test_bulk_tag_applies_to_ticked_rows_and_needs_the_date_for_limit_tags(as_user, county_a, make_enterprise):
+    a, b, c = make_enterprise(), make_enterprise(), make_enterprise()
+    tag = Tag.objects.get(name="限上零售")
+    client = as_user(county_a)
+    url = reverse("enterprises:enterprise_bulk_tag")
+    response = client.post(url, {"pk": [a.pk, b.pk], "tag": tag.pk, "_apply": "1"})
+    assert "须填写纳统日期" in response.content.decode()
+    client.post(url, {"pk": [a.pk, b.pk], "tag": tag.pk, "since": "2025-03-01", "_apply": "1"})
+    assert set(Enterprise.objects.filter(tags=tag).values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert a.tag_links.get().since.isoformat() == "2025-03-01"
+    assert not c.tags.exists()
+
+
+def test_bulk_tag_over_the_filtered_list_stays_in_scope(as_user, county_a, make_enterprise):
+    mine = make_enterprise(county="419902", name="河东批量企业有限公司")
+    other = make_enterprise(county="419921", name="云水批量企业有限公司")
+    tag = Tag.objects.get(name="外贸实绩")
+    as_user(county_a).post(reverse("enterprises:enterprise_bulk_tag"),
+                           {"_all": "1", "_query": "q=批量企业", "tag": tag.pk, "_apply": "1"})
+    assert mine.tags.filter(pk=tag.pk).exists() and not other.tags.exists()
+
+
+def test_bulk_tag_ignores_ids_outside_scope(as_user, county_a, make_enterprise):
+    other = make_enterprise(county="419921")
+    tag = Tag.objects.get(name="外贸实绩")
+    as_user(county_a).post(reverse("enterprises:enterprise_bulk_tag"), {"pk": [other.pk], "tag": tag.pk, "_apply": "1"})
+    assert not other.tags.exists()
+
+
+def test_system_admin_adds_a_tag_to_the_vocabulary(as_user, sysadmin, county_a):
+    as_user(sysadmin).post(reverse("enterprises:tag_add"), {"name": "夜经济示范", "sort_order": 20})
+    assert Tag.objects.filter(name="夜经济示范").exists()
+    assert as_user(county_a).post(reverse("enterprises:tag_add"), {"name": "越权标签"}).status_code == 403
