@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "shangwu.workcalendar",
     "shangwu.audit",
     "shangwu.enterprises",
+    "shangwu.cases",
+    "shangwu.projects",
+    "shangwu.indicators",
+    "shangwu.tasks",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from shangwu.cases.api.views import router_register as cases_api
 from shangwu.core.views_dashboard import healthz
+from shangwu.indicators.api.views import router_register as indicators_api
+from shangwu.projects.api.views import router_register as projects_api
+from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.enterprises.api.views import router_register as enterprise_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
@@ -11,6 +15,10 @@ router = DefaultRouter()
 organization_api(router)
 calendar_api(router)
 enterprise_api(router)
+cases_api(router)
+projects_api(router)
+indicators_api(router)
+tasks_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -19,6 +27,10 @@ urlpatterns = [
     path("calendar/", include("shangwu.workcalendar.urls")),
     path("audit/", include("shangwu.audit.urls")),
     path("enterprises/", include("shangwu.enterprises.urls")),
+    path("cases/", include("shangwu.cases.urls")),
+    path("projects/", include("shangwu.projects.urls")),
+    path("indicators/", include("shangwu.indicators.urls")),
+    path("tasks/", include("shangwu.tasks.urls")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

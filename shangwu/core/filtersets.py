@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 
@@ -12,6 +13,13 @@ class BaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         for f in self.form.fields.values():
+            if isinstance(f.widget, forms.NullBooleanSelect):
+                # "未知" means nothing to a user filtering a list: offer 全部 / 是 / 否.
+                f.widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+            if getattr(f, "empty_label", None) is not None:
+                f.empty_label = "全部"
+            elif isinstance(f, forms.ChoiceField) and f.choices and list(f.choices)[0][0] == "":
+                f.choices = [("", "全部"), *list(f.choices)[1:]]
             w = f.widget
             css = "form-select form-select-sm" if w.__class__.__name__.endswith("Select") else "form-control form-control-sm"
             w.attrs.setdefault("class", css)

@@ -3,7 +3,7 @@ exists and the user may view it."""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from shangwu.core.access import Access, can
 
@@ -20,10 +20,24 @@ class NavItem:
 MENU = [
     NavItem("工作台", "core:dashboard", "speedometer2", None, "工作"),
     NavItem("企业库", "enterprises:enterprise_list", "buildings", Access.BUSINESS, "工作"),
+    NavItem("诉求办理", "cases:case_list", "inboxes", Access.BUSINESS, "工作"),
+    NavItem("督办", "cases:supervision_list", "flag", Access.BUSINESS, "工作"),
+    NavItem("办理统计", "cases:statistics", "bar-chart", Access.BUSINESS, "工作"),
+    NavItem("招商项目", "projects:project_list", "briefcase", Access.BUSINESS, "工作"),
+    NavItem("三个一批", "projects:three_batches", "collection", Access.BUSINESS, "工作"),
+    NavItem("月通报", "indicators:bulletin", "graph-up", Access.BUSINESS, "工作"),
+    NavItem("指标数据", "indicators:value_list", "table", Access.BUSINESS, "工作"),
+    NavItem("重点任务", "tasks:plan_list", "list-check", Access.BUSINESS, "工作"),
+    NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem("节假日安排", "workcalendar:arrangement_list", "calendar3", Access.REFERENCE, "基础配置"),
     NavItem("企业标签", "enterprises:tag_list", "tags", Access.REFERENCE, "基础配置"),
+    NavItem("时限规则", "cases:ruleset_list", "hourglass-split", Access.REFERENCE, "基础配置"),
+    NavItem("诉求类别", "cases:category_list", "bookmarks", Access.REFERENCE, "基础配置"),
+    NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
+    NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
+    NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
     NavItem("安全策略", "accounts:policy", "shield-lock", Access.SECURITY, "系统管理"),
     NavItem("审计日志", "audit:auditlog_list", "journal-text", Access.AUDIT, "系统管理"),
@@ -36,7 +50,9 @@ def menu_for(user):
     for item in MENU:
         if item.access is not None and not can(user, item.access, "view"):
             continue
-        groups.setdefault(item.group, []).append(
-            {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
-        )
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue  # a module that is not installed yet shows no entry
+        groups.setdefault(item.group, []).append({"label": item.label, "url": url, "icon": item.icon})
     return list(groups.items())

@@ -1,5 +1,7 @@
 """The 工作台: the page every user opens in the morning. Each module adds its panel here."""
 
+from importlib import import_module
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -9,6 +11,17 @@ from shangwu.accounts.choices import Role
 from shangwu.core.access import Access, can
 
 
+# Each module's panel(s) on the 工作台: a selector ``<app>_dashboard_panel(*, user)`` returning a
+# dict (title, icon, figures [(label, value, url)], optional items [(text, url)]) or a list of them.
+DASHBOARD_PANELS = [
+    "shangwu.cases.selectors.case_dashboard_panel",
+    "shangwu.enterprises.selectors.enterprise_dashboard_panel",
+    "shangwu.projects.selectors.project_dashboard_panel",
+    "shangwu.indicators.selectors.indicator_dashboard_panel",
+    "shangwu.tasks.selectors.task_dashboard_panel",
+]
+
+
 class DashboardView(LoginRequiredMixin, View):
     template_name = "core/dashboard.html"
 
@@ -16,9 +29,12 @@ class DashboardView(LoginRequiredMixin, View):
         user = request.user
         panels = []
         if can(user, Access.BUSINESS, "view"):
-            from shangwu.enterprises.selectors import enterprise_dashboard_panel
-
-            panels.append(enterprise_dashboard_panel(user=user))
+            for path in DASHBOARD_PANELS:
+                module, _, name = path.rpartition(".")
+                panel = getattr(import_module(module), name, None)
+                if panel is not None:  # a module not built yet has no panel
+                    result = panel(user=user)
+                    panels.extend(result if isinstance(result, list) else [result])
         context = {
             "panels": panels,
             "is_admin": user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),

@@ -83,3 +83,38 @@ INDUSTRY_DIVISIONS = [
 DIVISION_NAMES = {code: name for code, name, _section in INDUSTRY_DIVISIONS}
 DIVISION_SECTION = {code: section for code, _name, section in INDUSTRY_DIVISIONS}
 DIVISION_CHOICES = [(code, f"{code} {name}") for code, name, _section in INDUSTRY_DIVISIONS]
+
+
+# --- Enterprise service (服务企业): contacts, 包保, visits ---------------------------------------
+
+
+class AssignmentLevel(models.TextChoices):
+    """三级包保: the level an official serves at; the values match the region levels."""
+
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    TOWNSHIP = "township", "乡镇级"
+
+
+class AssignmentRole(models.TextChoices):
+    LEADER = "leader", "包联领导"
+    COMMISSIONER = "commissioner", "服务专员"
+    AMBASSADOR = "ambassador", "服务大使"  # for foreign-invested enterprises
+
+
+class VisitForm(models.TextChoices):
+    ONSITE = "onsite", "实地"
+    PHONE = "phone", "电话"
+    MEETING = "meeting", "座谈"
+    ONLINE = "online", "线上"
+
+
+class ProblemStatus(models.TextChoices):
+    PENDING = "pending", "待转办"
+    CONVERTED = "converted", "已转案件"
+    NOT_NEEDED = "not_needed", "无需转办"
+
+
+# Suggested categories of a problem raised on a visit (问题/诉求); the field stays free text.
+PROBLEM_CATEGORIES = ["融资信贷", "用工招工", "用地用房", "审批手续", "水电气暖", "物流运输", "市场开拓",
+                      "政策咨询", "外贸外资", "其他"]

@@ -1,9 +1,16 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from shangwu.core.filtersets import BaseFilterSet
-from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
-from shangwu.enterprises.models import Enterprise, Tag
+from shangwu.enterprises.choices import (
+    INDUSTRY_SECTIONS,
+    AssignmentLevel,
+    EnterpriseStatus,
+    Ownership,
+)
+from shangwu.enterprises.models import Assignment, Enterprise, Tag
+from shangwu.enterprises.selectors import official_list_visible
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -16,10 +23,18 @@ class EnterpriseFilterSet(BaseFilterSet):
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")
     status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label="状态")
     is_key = django_filters.BooleanFilter(label="重点企业")
+    # 包保: covered today (at any level, or at ``covered_level``), or by one official.
+    covered = django_filters.ChoiceFilter(choices=[("yes", "已包保"), ("no", "未包保")], method="filter_covered",
+                                          label="包保覆盖")
+    covered_level = django_filters.ChoiceFilter(choices=AssignmentLevel.choices, method="filter_covered_level",
+                                                label="包保层级")
+    official = django_filters.ModelChoiceFilter(queryset=lambda request: official_list_visible(
+        user=getattr(request, "user", None)), method="filter_official", label="包保人员")
 
     class Meta:
         model = Enterprise
-        fields = ["q", "county", "township", "tag", "industry_section", "ownership", "status", "is_key"]
+        fields = ["q", "county", "township", "tag", "industry_section", "ownership", "status", "is_key",
+                  "covered", "covered_level", "official"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -29,6 +44,23 @@ class EnterpriseFilterSet(BaseFilterSet):
         if value.isascii() and value.isalpha():
             cond |= Q(name_initials__startswith=value.lower()) | Q(name_pinyin__startswith=value.lower())
         return queryset.filter(cond)
+
+    @staticmethod
+    def _assigned_today(**lookups):
+        return Exists(Assignment.objects.current(timezone.localdate()).filter(enterprise=OuterRef("pk"), **lookups))
+
+    def filter_covered(self, queryset, name, value):
+        level = self.form.cleaned_data.get("covered_level")
+        current = self._assigned_today(**({"level": level} if level else {}))
+        return queryset.filter(current if value == "yes" else ~current)
+
+    def filter_covered_level(self, queryset, name, value):
+        if self.form.cleaned_data.get("covered"):
+            return queryset  # applied together with 包保覆盖 in filter_covered
+        return queryset.filter(self._assigned_today(level=value))
+
+    def filter_official(self, queryset, name, value):
+        return queryset.filter(self._assigned_today(official=value))
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
@@ -7,9 +8,13 @@ from shangwu.enterprises.choices import (
     DIVISION_NAMES,
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
+    AssignmentLevel,
+    AssignmentRole,
     EnterpriseEventKind,
     EnterpriseStatus,
     Ownership,
+    ProblemStatus,
+    VisitForm,
 )
 from shangwu.enterprises.validators import validate_credit_code
 
@@ -132,3 +137,239 @@ class EnterpriseEvent(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.get_kind_display()}"
+
+
+# --- Enterprise service (服务企业): contacts, 包保 assignments, visits and the problems raised ----
+# None of these has its own county/township: its region scope is its enterprise's, so the
+# ScopedModel scope fields point through the enterprise (``restrict()`` works unchanged).
+
+
+class EnterpriseScoped(ScopedModel):
+    scope_county_field = "enterprise__county"
+    scope_township_field = "enterprise__township"
+
+    class Meta:
+        abstract = True
+
+
+class Contact(EnterpriseScoped):
+    """A person at the enterprise the bureau talks to. Phone numbers are personal information:
+    pages, exports, the API and the audit log show them masked (138****1234); seeing the full
+    number takes the ``reveal_contact`` permission and is audited one record at a time."""
+
+    audited = True
+    audit_masked = {"mobile", "landline"}
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contacts")
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    mobile = models.CharField("手机号", max_length=20, blank=True,
+                              validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")])
+    landline = models.CharField("固定电话", max_length=30, blank=True,
+                                validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")])
+    email = models.EmailField("电子邮箱", blank=True)
+    is_primary = models.BooleanField("主要联系人", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "企业联系人"
+        verbose_name_plural = "企业联系人"
+        ordering = ["-is_primary", "id"]
+        permissions = [("reveal_contact", "查看联系人完整号码")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise"], condition=models.Q(is_primary=True),
+                                    name="contact_one_primary_per_enterprise",
+                                    violation_error_message="每家企业只能有一位主要联系人。"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.enterprise}）"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#contacts"
+
+    @property
+    def mobile_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.mobile) if self.mobile else ""
+
+    @property
+    def landline_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.landline) if self.landline else ""
+
+
+class AssignmentQuerySet(RestrictedQuerySet):
+    def current(self, on):
+        """包保 in force on ``on``: started, and not yet ended (the end day still counts)."""
+        return self.filter(models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on)
+
+
+class Assignment(EnterpriseScoped):
+    """包保: an official responsible for an enterprise at one level (三级包保: city, county,
+    township), in one role, from ``start_on`` until ``end_on``. Rows are never deleted: an
+    ended assignment is the enterprise's 包保 history."""
+
+    audited = True
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="assignments")
+    official = models.ForeignKey("accounts.User", verbose_name="包保人员", on_delete=models.PROTECT,
+                                 related_name="assignments")
+    level = models.CharField("包保层级", max_length=10, choices=AssignmentLevel.choices)
+    role = models.CharField("包保角色", max_length=20, choices=AssignmentRole.choices)
+    start_on = models.DateField("开始日期")
+    end_on = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name="安排人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "包保安排"
+        verbose_name_plural = "包保安排"
+        ordering = ["enterprise_id", "level", "-start_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "level", "start_on"], name="assign_ent_level_idx"),
+                   models.Index(fields=["official", "start_on"], name="assign_official_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
+                                   name="assignment_end_after_start",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+            models.UniqueConstraint(fields=["enterprise", "official", "level"], condition=models.Q(end_on__isnull=True),
+                                    name="assignment_one_open_per_official",
+                                    violation_error_message="该人员已在此层级包保这家企业。"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_level_display()}{self.get_role_display()} {self.official}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#assignments"
+
+    def is_current(self, on) -> bool:
+        return self.start_on <= on and (self.end_on is None or self.end_on >= on)
+
+    @staticmethod
+    def official_problem(official, enterprise, level: str | None = None) -> str:
+        """Why ``official`` cannot serve ``enterprise`` (at ``level``), or "" if they can.
+
+        三级包保: a city official serves at city level, a county official at county level for an
+        enterprise of that county, a township officer only for their own township's.
+        """
+        from shangwu.accounts.choices import ROLE_LEVEL
+
+        region = official.region
+        if ROLE_LEVEL.get(official.role) is None or region is None or not official.is_active:
+            return f"“{official}”不是在职的业务人员，不能承担包保或走访。"
+        if level and region.level != level:
+            return f"“{official}”属于{region.get_level_display()}单位，不能承担{AssignmentLevel(level).label}包保。"
+        if (region.level == AssignmentLevel.COUNTY and region.pk != enterprise.county_id) or (
+            region.level == AssignmentLevel.TOWNSHIP and region.pk != enterprise.township_id
+        ):
+            return f"“{official}”所在的{region.name}不管辖“{enterprise}”。"
+        return ""
+
+    def clean(self):
+        errors = {}
+        if self.end_on and self.start_on and self.end_on < self.start_on:
+            errors["end_on"] = "结束日期不能早于开始日期。"
+        if self.official_id and self.enterprise_id:
+            problem = self.official_problem(self.official, self.enterprise, self.level)
+            if problem:
+                errors["official"] = problem
+        if errors:
+            raise ValidationError(errors)
+
+
+class Visit(EnterpriseScoped):
+    """走访: officials' visit to (or call with) an enterprise, with the problems raised."""
+
+    audited = True
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField("走访日期", db_index=True)
+    form = models.CharField("走访形式", max_length=10, choices=VisitForm.choices, default=VisitForm.ONSITE)
+    officials = models.ManyToManyField("accounts.User", verbose_name="走访人员", through="VisitOfficial",
+                                       related_name="visits")
+    notes = models.TextField("走访情况", blank=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "走访记录"
+        verbose_name_plural = "走访记录"
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "visited_on"], name="visit_ent_date_idx")]
+
+    def __str__(self):
+        return f"{self.visited_on:%Y-%m-%d} {self.get_form_display()}走访 {self.enterprise}"
+
+    def get_absolute_url(self):
+        return reverse("enterprises:visit_detail", args=[self.pk])
+
+
+class VisitOfficial(models.Model):
+    """One official on a visit (an explicit table so deleting a user cannot cascade into visits)."""
+
+    audited = True
+
+    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.CASCADE, related_name="official_links")
+    official = models.ForeignKey("accounts.User", verbose_name="走访人员", on_delete=models.PROTECT,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = "走访人员"
+        verbose_name_plural = "走访人员"
+        constraints = [models.UniqueConstraint(fields=["visit", "official"], name="visit_official_unique",
+                                               violation_error_message="走访人员重复。")]
+
+    def __str__(self):
+        return f"{self.official}（走访记录 {self.visit_id}）"
+
+
+class VisitProblem(EnterpriseScoped):
+    """A problem or request (问题/诉求) raised on a visit.
+
+    Hook for the case module: a 待转办 problem becomes a case through the case module's own
+    service, which then calls ``visit_problem_mark_converted(problem=..., case_id=..., actor=...)``
+    (``services_service.py``). That sets ``status`` to 已转案件, ``case_id`` and ``converted_at``;
+    ``case_id`` is a plain column today and becomes a foreign key when the case model exists.
+    """
+
+    audited = True
+
+    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="problems")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="visit_problems")
+    description = models.TextField("问题描述")
+    category = models.CharField("问题类别", max_length=30, blank=True)
+    status = models.CharField("状态", max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.PENDING,
+                              db_index=True)
+    case_id = models.BigIntegerField("案件编号", null=True, blank=True, db_index=True)
+    converted_at = models.DateTimeField("转办时间", null=True, blank=True)
+    converted_by = models.ForeignKey("accounts.User", verbose_name="转办人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    status_note = models.CharField("处理说明", max_length=200, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "走访问题"
+        verbose_name_plural = "走访问题"
+        ordering = ["visit_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status=ProblemStatus.CONVERTED, case_id__isnull=False, converted_at__isnull=False)
+                           | (~models.Q(status=ProblemStatus.CONVERTED) & models.Q(case_id__isnull=True))),
+                name="visit_problem_case_iff_converted",
+                violation_error_message="只有“已转案件”的问题才有案件编号，且必须有。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:40]

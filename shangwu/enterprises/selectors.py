@@ -1,8 +1,17 @@
-from django.db.models import Count, Q
-from django.urls import reverse
+from urllib.parse import urlencode
 
-from shangwu.enterprises.choices import EnterpriseStatus
-from shangwu.enterprises.models import Enterprise
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from shangwu.accounts.choices import ROLE_LEVEL
+from shangwu.accounts.models import User
+from shangwu.core.access import Access, can
+from shangwu.enterprises.choices import EnterpriseStatus, ProblemStatus
+from shangwu.enterprises.models import Assignment, Contact, Enterprise, Tag, Visit, VisitProblem
+from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import Region
 
 
 def enterprise_dashboard_panel(*, user) -> dict:
@@ -19,4 +28,168 @@ def enterprise_dashboard_panel(*, user) -> dict:
             ("存续企业", figures["total"], f"{url}?status=active"),
             ("重点企业", figures["key"], f"{url}?status=active&is_key=true"),
         ],
+    }
+
+
+# --- Enterprise service (服务企业): officials, 包保 coverage, the detail page's service panels ----
+
+
+def _business_roles():
+    return list(ROLE_LEVEL)
+
+
+def official_list_visible(*, user):
+    """Officials a user may pick on a visit or filter by: the city's, and those of the user's own
+    area (never a sibling county's people)."""
+    qs = User.objects.filter(is_active=True, role__in=_business_roles()).select_related("org_unit__region")
+    qs = qs.order_by("org_unit__region__code", "name", "id")
+    if user is None:
+        return qs
+    region = getattr(user, "region", None)
+    if region is None or not can(user, Access.BUSINESS, "view"):
+        return qs.none()
+    if region.level == RegionLevel.CITY:
+        return qs
+    county = region.county
+    return qs.filter(
+        Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=county) | Q(org_unit__region__parent=county)
+        if region.level == RegionLevel.COUNTY
+        else Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=county) | Q(org_unit__region=region)
+    )
+
+
+def official_list_assignable(*, user, enterprise=None):
+    """Officials ``user`` may make responsible (包保): those of the user's own node and below;
+    for one ``enterprise``, only those whose area covers it."""
+    qs = official_list_visible(user=user)
+    region = getattr(user, "region", None)
+    if region is not None and region.level != RegionLevel.CITY:
+        qs = qs.exclude(org_unit__region__level=RegionLevel.CITY)
+        if region.level == RegionLevel.TOWNSHIP:
+            qs = qs.filter(org_unit__region=region)
+    if enterprise is not None:
+        qs = qs.filter(
+            Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=enterprise.county_id)
+            | Q(org_unit__region=enterprise.township_id)
+        )
+    return qs
+
+
+def _current_assignments(on):
+    return Assignment.objects.current(on).filter(enterprise=OuterRef("pk"))
+
+
+def enterprise_list_for_official(*, user, on=None):
+    """我的包保企业: enterprises the user is currently responsible for, with the user's level,
+    role and start date, the last visit and the problems still waiting to be converted."""
+    on = on or timezone.localdate()
+    mine = _current_assignments(on).filter(official=user).order_by("start_on", "id")
+    pending = (VisitProblem.objects.filter(enterprise=OuterRef("pk"), status=ProblemStatus.PENDING)
+               .values("enterprise").annotate(n=Count("id")).values("n"))
+    return (
+        Enterprise.objects.restrict(user, "view").filter(Exists(mine))
+        .select_related("county", "township")
+        .annotate(
+            my_level=Subquery(mine.values("level")[:1]),
+            my_role=Subquery(mine.values("role")[:1]),
+            my_since=Subquery(mine.values("start_on")[:1]),
+            last_visited_on=Subquery(Visit.objects.filter(enterprise=OuterRef("pk"))
+                                     .order_by("-visited_on").values("visited_on")[:1]),
+            pending_problems=Coalesce(Subquery(pending, output_field=IntegerField()), 0),
+        )
+    )
+
+
+COVERAGE_LEVELS = ("city", "county", "township")
+
+
+def _coverage_base(*, user, key_only: bool):
+    qs = Enterprise.objects.restrict(user, "view").filter(status=EnterpriseStatus.ACTIVE)
+    return qs.filter(is_key=True) if key_only else qs
+
+
+def _coverage_figures(on):
+    """total, covered at each level and covered at any level: aggregates over EXISTS subqueries,
+    one query per table, whatever the number of enterprises."""
+    current = _current_assignments(on)
+    figures = {"total": Count("id"), "covered": Count("id", filter=Exists(current))}
+    for level in COVERAGE_LEVELS:
+        figures[level] = Count("id", filter=Exists(current.filter(level=level)))
+    return figures
+
+
+def _coverage_row(label, figures, params: dict, *, key=None) -> dict:
+    base = reverse("enterprises:enterprise_list")
+    total, covered = figures["total"], figures["covered"]
+
+    def link(**extra):
+        return f"{base}?{urlencode({**params, **extra})}"
+
+    return {
+        "key": key, "label": label, "total": total, "covered": covered, "uncovered": total - covered,
+        "percent": round(covered * 100 / total, 1) if total else None,
+        **{level: figures[level] for level in COVERAGE_LEVELS},
+        "urls": {
+            "total": link(), "covered": link(covered="yes"), "uncovered": link(covered="no"),
+            **{level: link(covered_level=level) for level in COVERAGE_LEVELS},
+        },
+    }
+
+
+def coverage_by_county(*, user, on=None, key_only: bool = False) -> dict:
+    """包保 coverage per county: 存续 enterprises (key ones only if ``key_only``), how many have a
+    current official at city / county / township level and at any level, the coverage %, with
+    a link from every number to the enterprise list filtered to exactly those enterprises."""
+    on = on or timezone.localdate()
+    qs = _coverage_base(user=user, key_only=key_only)
+    params = {"status": EnterpriseStatus.ACTIVE, **({"is_key": "true"} if key_only else {})}
+    grouped = {row["county"]: row for row in qs.values("county").annotate(**_coverage_figures(on)).order_by()}
+    counties = Region.objects.filter(pk__in=grouped).order_by("sort_order", "code")
+    rows = [_coverage_row(c.name, grouped[c.pk], {**params, "county": c.pk}, key=c.pk) for c in counties]
+    total = qs.aggregate(**_coverage_figures(on))
+    return {"rows": rows, "total": _coverage_row("合计", total, params), "on": on, "key_only": key_only}
+
+
+def coverage_by_tag(*, user, on=None, key_only: bool = False) -> dict:
+    """The same figures per tag (an enterprise with two tags counts under both)."""
+    on = on or timezone.localdate()
+    qs = _coverage_base(user=user, key_only=key_only)
+    params = {"status": EnterpriseStatus.ACTIVE, **({"is_key": "true"} if key_only else {})}
+    grouped = {
+        row["tag_links__tag"]: row
+        for row in qs.filter(tag_links__isnull=False).values("tag_links__tag").annotate(**_coverage_figures(on)).order_by()
+    }
+    tags = Tag.objects.filter(pk__in=grouped).order_by("sort_order", "name")
+    rows = [_coverage_row(t.name, grouped[t.pk], {**params, "tag": t.pk}, key=t.pk) for t in tags]
+    return {"rows": rows, "on": on, "key_only": key_only}
+
+
+def coverage_list_uncovered(*, user, on=None, key_only: bool = False):
+    """The enterprises with no current official at any level (the report's gap list)."""
+    on = on or timezone.localdate()
+    return (_coverage_base(user=user, key_only=key_only).filter(~Exists(_current_assignments(on)))
+            .select_related("county", "township"))
+
+
+def enterprise_service_context(*, user, enterprise, on=None) -> dict:
+    """What the enterprise detail page's 联系人 / 包保 / 走访 panels need (the templates
+    ``enterprises/includes/contacts.html``, ``assignments.html``, ``visits.html``)."""
+    on = on or timezone.localdate()
+    contacts = list(Contact.objects.restrict(user, "view").filter(enterprise=enterprise))
+    assignments = list(Assignment.objects.restrict(user, "view").filter(enterprise=enterprise)
+                       .select_related("official__org_unit").order_by("level", "-start_on", "-id"))
+    for assignment in assignments:
+        assignment.current = assignment.is_current(on)
+    visits_qs = Visit.objects.restrict(user, "view").filter(enterprise=enterprise)
+    visits = list(visits_qs.annotate(problem_count=Count("problems")).prefetch_related("officials")[:10])
+    return {
+        "contacts": contacts,
+        "assignments": assignments,
+        "current_assignments": [a for a in assignments if a.current],
+        "past_assignments": [a for a in assignments if not a.current],
+        "visits": visits,
+        "visit_count": visits_qs.count(),
+        "can_reveal": can(user, Access.BUSINESS, "view") and user.has_perm("enterprises.reveal_contact"),
+        "can_edit_service": can(user, Access.BUSINESS, "change"),
+        "can_add_service": can(user, Access.BUSINESS, "add"),
     }

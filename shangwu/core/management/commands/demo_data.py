@@ -19,13 +19,26 @@ class Command(BaseCommand):
         from shangwu.enterprises.demo import build_enterprises
         from shangwu.organization.demo import build_regions_and_units
 
+        from shangwu.cases import demo as cases_demo
+        from shangwu.indicators import demo as indicators_demo
+        from shangwu.projects import demo as projects_demo
+        from shangwu.tasks import demo as tasks_demo
+
+        summaries = []
         with acting(path="demo_data"), transaction.atomic():
             units = build_regions_and_units()
             users = build_users(units)
             created = build_enterprises(units=units, users=users, count=2000 if size == "full" else 120)
+            if created:
+                summaries.append(f"新建企业 {created} 家")
+            # Each module builds its own demo data; each is idempotent and reproducible.
+            for module in (projects_demo, cases_demo, indicators_demo, tasks_demo):
+                summary = module.build(units=units, users=users, size=size)
+                if summary:
+                    summaries.append(summary)
         self.stdout.write(self.style.SUCCESS("演示城市“云河市”已就绪。"))
-        if created:
-            self.stdout.write(f"新建企业 {created} 家。")
+        for summary in summaries:
+            self.stdout.write(f"  {summary}")
         self.stdout.write(
             "演示账号（密码均为 %s）：\n"
             "  leader 局领导 · city_staff 科室人员（外贸科）· county_a 河东区商务局 · county_b 云水县商务局\n"

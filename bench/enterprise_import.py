@@ -1,0 +1,178 @@
+"""Benchmark: import a generated enterprise workbook end to end, then time the filtered list.
+
+    SHANGWU_TESTING=1 .venv/bin/python bench/enterprise_import.py [--rows 100000]
+        [--database-url postgres://postgres@127.0.0.1:5432/shangwu_bench]
+
+Generates the workbook (xlsxwriter, constant_memory), sets up a fresh database (a SQLite file in a
+temporary directory, or the given PostgreSQL database dropped and created anew), migrates, builds
+the demo regions and users, and runs the import engine as the city staff persona: upload checks,
+read (python-calamine), validate, write in one transaction. Prints rows/s and peak RSS, the time
+of an idempotent re-import, and the server time of the filtered enterprise list over the rows.
+Not a test: figures depend on the machine (see bench/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
+    """A realistic workbook in the import template's layout (valid codes, names, places, tags)."""
+    import xlsxwriter
+
+    from shangwu.enterprises.demo import BRANDS, DIGITS, GIVEN, SECTIONS, SUFFIXES, SURNAMES
+    from shangwu.enterprises.importers import TEMPLATE_HEADERS
+    from shangwu.enterprises.validators import credit_code_check_char
+    from shangwu.organization.demo import COUNTIES
+
+    rng = random.Random(seed)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("企业信息")
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, TEMPLATE_HEADERS)
+    today = datetime.date(2026, 11, 1)
+    used = set()
+    for r in range(1, rows + 1):
+        code_region, county, townships = rng.choice(COUNTIES)
+        while True:
+            body = "91" + code_region + "".join(rng.choice(DIGITS[:10] if i < 8 else DIGITS) for i in range(9))
+            code = body + credit_code_check_char(body)
+            if code not in used:
+                used.add(code)
+                break
+        section, divisions, words, _ = rng.choice(SECTIONS)
+        brand = rng.choice(BRANDS) + rng.choice(BRANDS)
+        name = f"{rng.choice(['云河', county[:2], ''])}{brand}{rng.choice(words)}{rng.choice(SUFFIXES)}{r}"
+        tags = []
+        if section == "F" and rng.random() < 0.5:
+            tags.append(f"限上零售({today - datetime.timedelta(days=rng.randint(30, 2000)):%Y-%m-%d})")
+        if rng.random() < 0.2:
+            tags.append("外贸实绩")
+        ws.write_string(r, 0, code)
+        ws.write_string(r, 1, name)
+        ws.write_string(r, 2, brand)
+        ws.write_string(r, 3, county if rng.random() < 0.9 else "")
+        ws.write_string(r, 4, rng.choice(townships) if rng.random() < 0.85 else "")
+        ws.write_string(r, 5, f"{county}{rng.choice(['建设路', '人民路', '工业大道'])}{rng.randint(1, 399)}号")
+        ws.write_string(r, 6, rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))
+        ws.write_string(r, 7, section)
+        ws.write_string(r, 8, rng.choice(divisions))
+        ws.write_string(r, 9, rng.choice(["内资", "内资", "内资", "外商投资", "港澳台投资"]))
+        ws.write_number(r, 10, rng.choice([50, 100, 200, 500, 1000, 2000.5]))
+        ws.write_datetime(r, 11, datetime.datetime.combine(today - datetime.timedelta(days=rng.randint(200, 9000)),
+                                                           datetime.time()), date_fmt)
+        ws.write_string(r, 12, "存续")
+        ws.write_string(r, 13, "是" if rng.random() < 0.18 else "否")
+        ws.write_string(r, 14, "、".join(tags))
+    wb.close()
+
+
+def fresh_database(url: str | None, tmp: Path) -> str:
+    if not url:
+        return f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--list-runs", type=int, default=10)
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="shangwu-bench-"))
+    os.environ["DATABASE_URL"] = fresh_database(args.database_url, tmp)
+    os.environ.setdefault("SHANGWU_TESTING", "1")
+    os.environ["MEDIA_ROOT"] = str(tmp / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangwu.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from shangwu.accounts.demo import build_users
+    from shangwu.core import imports
+    from shangwu.core.context import acting
+    from shangwu.enterprises import importers
+    from shangwu.organization.demo import build_regions_and_units
+    from shangwu.organization.models import Region
+
+    settings.ALLOWED_HOSTS = ["*"]
+    engine = connection.vendor
+    print(f"数据库：{engine}  行数：{args.rows}")
+    t = time.perf_counter()
+    xlsx = tmp / "enterprises.xlsx"
+    generate_workbook(xlsx, args.rows)
+    print(f"生成工作簿：{time.perf_counter() - t:.1f} s，{xlsx.stat().st_size / 1024 / 1024:.1f} MB")
+    call_command("migrate", verbosity=0)
+    with acting(path="bench"):
+        users = build_users(build_regions_and_units())
+    actor = users["city_staff"]
+    rss_before = peak_rss_mib()
+
+    def run(label):
+        t0 = time.perf_counter()
+        kind = imports.check_upload(xlsx, name=xlsx.name)
+        rows = imports.read_rows(xlsx, kind, skip_sheets=(importers.HELP_SHEET_NAME,))
+        t1 = time.perf_counter()
+        with acting(user=actor, path="bench"):
+            result = importers.enterprise_import_commit(rows=rows, actor=actor, file_name=xlsx.name)
+        t2 = time.perf_counter()
+        del rows
+        assert result.committed, (result.file_error, result.errors[:5])
+        total = t2 - t0
+        print(f"{label}：{total:.2f} s（读取 {t1 - t0:.2f} s，校验+写入 {t2 - t1:.2f} s），"
+              f"{args.rows / total:,.0f} 行/秒；新增 {result.created}，更新 {result.updated}，"
+              f"未变 {result.unchanged}")
+        return total
+
+    first = run("首次导入")
+    print(f"峰值内存（RSS）：{peak_rss_mib():.0f} MiB（导入前 {rss_before:.0f} MiB）")
+    run("重复导入（应全部未变）")
+
+    client = Client()
+    client.force_login(actor)
+    county = Region.objects.get(code="419902")
+    urls = [f"/enterprises/?county={county.pk}&q=华", "/enterprises/?q=huaxin", "/enterprises/"]
+    for url in urls:
+        client.get(url)  # warm-up
+        times = []
+        for _ in range(args.list_runs):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.status_code
+        print(f"列表 {url}：中位数 {statistics.median(times):.1f} ms（{len(queries)} 条查询）")
+    print(f"结论：{args.rows / first:,.0f} 行/秒（目标 ≥ 15,000），峰值 {peak_rss_mib():.0f} MiB（目标 < 1024）")
+
+
+if __name__ == "__main__":
+    main()

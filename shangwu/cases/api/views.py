@@ -1,0 +1,2 @@
+def router_register(router):
+    """Registers this app's API viewsets (none yet)."""

@@ -1,0 +1,331 @@
+"""Cases (诉求与交办件): every incoming matter handled under deadline rules (13710 and others).
+
+Status changes happen only in ``services.py`` (one service per transition), each writing a
+CaseEvent row; deadlines are indexed columns processed by ``shangwu process_deadlines``.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from shangwu.cases.choices import (
+    CaseEventKind,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    DayKind,
+    DeadlineNode,
+    DeadlineUnit,
+    ExtensionStatus,
+    Light,
+    Rating,
+    SupervisionLevel,
+)
+from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+
+
+class CaseCategory(models.Model):
+    """Managed vocabulary of problem categories (政策咨询, 融资, 用地…)."""
+
+    access = Access.REFERENCE
+    audited = True
+
+    name = models.CharField("类别", max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "诉求类别"
+        verbose_name_plural = "诉求类别"
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DeadlineRuleSet(models.Model):
+    """The deadline rules for one source and kind (kind blank = every kind of that source).
+    A rule set is never edited once a case uses it: a change makes a new version, and each case
+    keeps the version it was assigned under, so history is not rewritten."""
+
+    access = Access.REFERENCE
+    audited = True
+
+    name = models.CharField("名称", max_length=60)
+    source = models.CharField("来源", max_length=20, choices=CaseSource.choices)
+    kind = models.CharField("类型", max_length=20, choices=CaseKind.choices, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    is_current = models.BooleanField("现行", default=True)
+    extendable_to = models.PositiveIntegerField("可延长至（办结时限，同单位）", null=True, blank=True)
+    note = models.CharField("依据", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "时限规则"
+        verbose_name_plural = "时限规则"
+        ordering = ["source", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "version"], name="ruleset_unique_version",
+                                    violation_error_message="同一来源和类型已有该版本的规则。"),
+            models.UniqueConstraint(fields=["source", "kind"], condition=models.Q(is_current=True),
+                                    name="ruleset_one_current",
+                                    violation_error_message="同一来源和类型只能有一套现行规则。"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（第{self.version}版）"
+
+
+class DeadlineRule(models.Model):
+    """One node of a rule set: e.g. 办结 within 7 calendar days (13710)."""
+
+    access = Access.REFERENCE
+    audited = True
+
+    rule_set = models.ForeignKey(DeadlineRuleSet, verbose_name="规则", on_delete=models.CASCADE, related_name="rules")
+    node = models.CharField("节点", max_length=20, choices=DeadlineNode.choices)
+    offset = models.PositiveIntegerField("时限")
+    unit = models.CharField("单位", max_length=10, choices=DeadlineUnit.choices, default=DeadlineUnit.DAYS)
+    day_kind = models.CharField("计日方式", max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "时限节点"
+        verbose_name_plural = "时限节点"
+        ordering = ["rule_set", "node"]
+        constraints = [models.UniqueConstraint(fields=["rule_set", "node"], name="rule_unique_node",
+                                               violation_error_message="同一规则的节点不能重复。")]
+
+    def __str__(self):
+        return f"{self.get_node_display()} {self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
+
+
+class Case(ScopedModel):
+    """A problem, work order, letter or proposal, from registration to closure."""
+
+    audited = True
+    audit_masked = {"contact_phone"}
+
+    number = models.CharField("编号", max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("年度序号")
+    source = models.CharField("来源", max_length=20, choices=CaseSource.choices, db_index=True)
+    kind = models.CharField("类型", max_length=20, choices=CaseKind.choices, default=CaseKind.ORDINARY)
+    category = models.ForeignKey(CaseCategory, verbose_name="类别", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="企业", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField("标题", max_length=200)
+    content = models.TextField("内容")
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    county = models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
+                               related_name="+")
+    township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField("受理时间", db_index=True)
+    registered_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    # Routing: the dispatching unit assigns to a lead unit (主办) with optional co-units (协办).
+    assigning_unit = models.ForeignKey("organization.OrgUnit", verbose_name="交办单位", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    lead_unit = models.ForeignKey("organization.OrgUnit", verbose_name="主办单位", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="lead_cases")
+    co_units = models.ManyToManyField("organization.OrgUnit", verbose_name="协办单位", blank=True,
+                                      related_name="co_cases")
+    handler = models.ForeignKey("accounts.User", verbose_name="当前办理人", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=12, choices=CaseStatus.choices, default=CaseStatus.REGISTERED,
+                              db_index=True)
+    # Deadlines, computed by the services from the rule set version in force at assignment.
+    rule_set = models.ForeignKey(DeadlineRuleSet, verbose_name="时限规则", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField("交办时间", null=True, blank=True)
+    sign_due_at = models.DateTimeField("签收时限", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    feedback_due_at = models.DateTimeField("首次反馈时限", null=True, blank=True)
+    first_feedback_at = models.DateTimeField("首次反馈时间", null=True, blank=True)
+    close_due_at = models.DateTimeField("办结时限", null=True, blank=True)
+    revisit_due_at = models.DateTimeField("回访时限", null=True, blank=True)
+    next_deadline_at = models.DateTimeField("下一时限", null=True, blank=True)
+    light = models.CharField("预警灯", max_length=6, choices=Light.choices, default=Light.GREEN)
+    supervision_level = models.PositiveSmallIntegerField("督办级别", choices=SupervisionLevel.choices,
+                                                         default=SupervisionLevel.NONE)
+    paused_at = models.DateTimeField("挂起时间", null=True, blank=True)
+    paused_workdays = models.PositiveIntegerField("累计挂起工作日", default=0)
+    resolution = models.TextField("办理结果", blank=True)
+    rating = models.CharField("评价", max_length=12, choices=Rating.choices, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True, db_index=True)
+    closed_on_time = models.BooleanField("按期办结", null=True, blank=True)
+    workdays_to_close = models.PositiveIntegerField("办理工作日数", null=True, blank=True)
+    merged_into = models.ForeignKey("self", verbose_name="并入案件", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_cases")
+    # Optimistic concurrency: every transition is a conditional UPDATE on (id, version).
+    version = models.PositiveIntegerField("版本", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "诉求案件"
+        verbose_name_plural = "诉求案件"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "seq"], name="case_unique_year_seq",
+                                    violation_error_message="年度编号重复。"),
+        ]
+        indexes = [
+            models.Index(fields=["light", "next_deadline_at"], name="case_light_deadline_idx"),
+            models.Index(fields=["status", "next_deadline_at"], name="case_status_deadline_idx"),
+            models.Index(fields=["county", "status"], name="case_county_status_idx"),
+            models.Index(fields=["lead_unit", "status", "next_deadline_at"], name="case_unit_queue_idx"),
+            models.Index(fields=["received_at", "county"], name="case_received_county_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        from shangwu.cases.choices import OPEN_STATUSES
+
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
+
+
+class CaseEvent(models.Model):
+    """One row per transition (and per progress report): the case timeline and the source of
+    every SLA figure."""
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
+    from_status = models.CharField("原状态", max_length=12, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=12, choices=CaseStatus.choices, blank=True)
+    actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey("organization.OrgUnit", verbose_name="操作单位", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField("附加数据", null=True, blank=True)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "案件事项"
+        verbose_name_plural = "案件事项"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at_idx")]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_kind_display()}"
+
+
+class CaseExtension(models.Model):
+    """延期申请: reason and proposed date; decided by the assigning unit or a leader."""
+
+    audited = True
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="extensions")
+    reason = models.TextField("延期理由")
+    proposed_due = models.DateField("申请延至")
+    status = models.CharField("审批状态", max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.PENDING)
+    requested_by = models.ForeignKey("accounts.User", verbose_name="申请人", null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey("accounts.User", verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.case.number} 延期至{self.proposed_due}"
+
+
+class SupervisionOrder(models.Model):
+    """催办 / 督办单 / 挂牌督办. Automatic ones are unique per case, level and deadline, so
+    ``process_deadlines`` never issues the same order twice, even when two copies run."""
+
+    audited = True
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="supervisions")
+    level = models.PositiveSmallIntegerField("级别", choices=SupervisionLevel.choices)
+    node = models.CharField("节点", max_length=20, choices=DeadlineNode.choices, blank=True)
+    deadline_at = models.DateTimeField("对应时限", null=True, blank=True)
+    addressed_to = models.ForeignKey("organization.OrgUnit", verbose_name="督办对象", null=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey("accounts.User", verbose_name="督办人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField("督办时间")
+    required_by = models.DateField("要求完成日期", null=True, blank=True)
+    comment = models.TextField("督办意见", blank=True)
+    resolved_at = models.DateTimeField("解除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "督办单"
+        verbose_name_plural = "督办单"
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "level", "node", "deadline_at"],
+                                    condition=models.Q(issued_by__isnull=True), name="supervision_auto_once",
+                                    violation_error_message="该时限的督办单已发出。"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} {self.get_level_display()}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user. ``key`` makes automatic notifications idempotent."""
+
+    recipient = models.ForeignKey("accounts.User", verbose_name="接收人", on_delete=models.CASCADE,
+                                  related_name="notifications")
+    case = models.ForeignKey(Case, verbose_name="案件", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    key = models.CharField("去重键", max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text
+
+
+class CaseAttachment(models.Model):
+    audited = True
+
+    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("文件", upload_to="cases/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey("accounts.User", verbose_name="上传人", null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.name

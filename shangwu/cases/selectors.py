@@ -1,0 +1,1 @@
+"""Read-side queries of this module."""

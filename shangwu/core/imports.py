@@ -1,0 +1,296 @@
+"""Spreadsheet import machinery shared by every module that takes an Excel or CSV upload
+(enterprises now; projects and indicators later).
+
+The order matters: an upload is checked (size, extension, magic bytes, zip structure, macros)
+*before* any row is read, so a zip bomb or a macro workbook never reaches the parser. Rows are
+then read with python-calamine (xlsx) or the csv module (UTF-8, then GBK), and a module's own
+engine validates them. Errors are ``RowError``s (row, column, value, reason) that the page shows
+and ``error_report_xlsx`` turns into a downloadable workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import re
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from shangwu.core.exports import xlsx_bytes
+
+# A real workbook's XML compresses well (10–30×); a ratio past this is a zip bomb.
+ZIP_MAX_RATIO = 100
+# What a workbook may expand to in memory, whatever its compressed size.
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ALLOWED_EXTENSIONS = {".xlsx", ".csv"}
+MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb"}
+STORE_DIRNAME = "imports"
+STORE_MAX_AGE_SECONDS = 24 * 3600
+_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class UploadRejected(Exception):
+    """The file is refused as a whole, before any row is read. ``str(exc)`` is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int  # the spreadsheet's own row number (the header is row 1)
+    column: str  # the column's header as the user wrote it
+    value: str
+    reason: str
+
+    def __str__(self):
+        return f"第{self.row}行“{self.column}”列：{self.reason}"
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def check_upload(path: str | os.PathLike, *, name: str) -> str:
+    """Refuse anything that is not a plain .xlsx or .csv within the limits; return "xlsx"/"csv".
+
+    Checked in this order, all before a row is read: extension (macro formats named as such),
+    size (settings.UPLOAD_MAX_BYTES), magic bytes, then for xlsx the zip directory: the parts a
+    workbook must have, no VBA project or macro content type, and the declared uncompressed size
+    and compression ratio (zip bomb).
+    """
+    ext = Path(name or "").suffix.lower()
+    if ext in MACRO_EXTENSIONS:
+        raise UploadRejected(f"不接受启用宏或二进制格式的工作簿（{ext}）：请另存为 .xlsx 后再上传。")
+    if ext == ".xls":
+        raise UploadRejected("不接受旧版 .xls 文件：请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")
+    if ext not in ALLOWED_EXTENSIONS:
+        raise UploadRejected("只接受 .xlsx 或 .csv 文件。")
+    size = os.path.getsize(path)
+    limit = upload_max_bytes()
+    if size > limit:
+        raise UploadRejected(f"文件大小 {_size_text(size)}，超过上限 {_size_text(limit)}。")
+    if size == 0:
+        raise UploadRejected("文件是空的。")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadRejected("文件是旧版 Excel（.xls）或加密的工作簿，不是 .xlsx：请另存为 .xlsx 后再上传。")
+    if ext == ".csv":
+        if head.startswith(b"PK\x03\x04") or b"\x00" in _sample(path):
+            raise UploadRejected("文件内容不是文本格式的 CSV。")
+        return "csv"
+    if not head.startswith(b"PK\x03\x04"):
+        raise UploadRejected("文件不是真正的 .xlsx 工作簿（内容不是 Office Open XML 格式）。")
+    _check_xlsx_zip(path, size)
+    return "xlsx"
+
+
+def _sample(path, size: int = 64 * 1024) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def _check_xlsx_zip(path, size: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+                raise UploadRejected("文件不是真正的 .xlsx 工作簿（缺少工作簿结构）。")
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise UploadRejected("工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。")
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
+                raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
+            for info in infos:
+                if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO:
+                    raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
+            types = zf.read("[Content_Types].xml")
+            if len(types) > 1024 * 1024:
+                raise UploadRejected("文件不是真正的 .xlsx 工作簿。")
+            if b"macroenabled" in types.lower():
+                raise UploadRejected("工作簿是启用宏的格式，不予接受：请另存为 .xlsx 后再上传。")
+    except zipfile.BadZipFile as exc:
+        raise UploadRejected("文件不是真正的 .xlsx 工作簿（压缩结构损坏）。") from exc
+
+
+# --- Reading rows -------------------------------------------------------------------------------
+
+
+def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[list]:
+    """All rows of the first data sheet (header first), cells as Python values ("" when empty)."""
+    if kind == "csv":
+        return _read_csv(path)
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = [n for n in workbook.sheet_names if n not in skip_sheets] or workbook.sheet_names
+        rows = workbook.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # calamine raises its own error types for damaged files
+        raise UploadRejected(f"无法读取工作簿：{exc}") from exc
+    return rows
+
+
+def _read_csv(path) -> list[list]:
+    raw = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UploadRejected("CSV 文件编码无法识别：请使用 UTF-8 或 GBK 编码保存。")
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise UploadRejected(f"CSV 文件格式错误：{exc}") from exc
+
+
+def cell_text(value) -> str:
+    """A cell as trimmed text: 51.0 → "51", dates as 2024-03-01, empty as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+
+def parse_date(value) -> datetime.date:
+    """A date cell or text (2024-03-01, 2024/3/1, 2024年3月1日); ValueError otherwise."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value)
+    if " " in text:
+        text = text.split(" ", 1)[0]
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def normalize_header(text) -> str:
+    """Headers compare without spaces and with half-width brackets: 注册资本(万元) = 注册资本（万元）."""
+    return re.sub(r"\s+", "", cell_text(text)).replace("（", "(").replace("）", ")").rstrip("*")
+
+
+# --- Storing an upload between preview and commit ---------------------------------------------
+
+
+def store_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / STORE_DIRNAME
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def store_upload(uploaded) -> tuple[str, Path]:
+    """Save an UploadedFile under MEDIA_ROOT/imports/<token><ext>; return (token, path).
+
+    The size is checked before a byte is written; stale files of earlier uploads are removed.
+    """
+    if uploaded.size is not None and uploaded.size > upload_max_bytes():
+        raise UploadRejected(f"文件大小 {_size_text(uploaded.size)}，超过上限 {_size_text(upload_max_bytes())}。")
+    ext = Path(uploaded.name or "").suffix.lower()
+    token = uuid.uuid4().hex
+    directory = store_dir()
+    _remove_stale(directory)
+    path = directory / f"{token}{ext if ext in ALLOWED_EXTENSIONS else '.bin'}"
+    with open(path, "wb") as fh:
+        for chunk in uploaded.chunks():
+            fh.write(chunk)
+    return token, path
+
+
+def stored_path(token: str, ext: str) -> Path | None:
+    """The stored upload for ``token`` (a uuid hex, never a path from the user), or None."""
+    if not _TOKEN_RE.match(token or "") or ext not in ALLOWED_EXTENSIONS | {".errors.xlsx"}:
+        return None
+    path = store_dir() / f"{token}{ext}"
+    return path if path.exists() else None
+
+
+def discard_stored(token: str) -> None:
+    if not _TOKEN_RE.match(token or ""):
+        return
+    for path in store_dir().glob(f"{token}*"):
+        path.unlink(missing_ok=True)
+
+
+def _remove_stale(directory: Path) -> None:
+    cutoff = time.time() - STORE_MAX_AGE_SECONDS
+    for path in directory.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
+
+
+# --- Error report and fast inserts ---------------------------------------------------------------
+
+
+def error_report_xlsx(errors, *, sheet: str = "错误报告") -> bytes:
+    """The row-level errors as a workbook: 行号 | 列 | 值 | 原因 (cells escaped by xlsx_bytes)."""
+    return xlsx_bytes(sheet=sheet, headers=["行号", "列", "值", "原因"],
+                      rows=([e.row, e.column, e.value, e.reason] for e in errors))
+
+
+def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 2000) -> None:
+    """INSERT many rows of plain values with ``executemany`` (no model instances, no signals).
+
+    For imports of 100,000 rows, bulk_create's per-instance work costs more than the database;
+    the caller supplies values already in Python form, and only fields that need a database
+    conversion (dates, decimals, JSON) are passed through ``get_db_prep_save``.
+    """
+    opts = model._meta
+    fields = [opts.get_field(name) for name in field_names]
+    simple = ("CharField", "BooleanField", "ForeignKey", "BigAutoField", "IntegerField",
+              "PositiveIntegerField", "BigIntegerField", "TextField")
+    preps = [None if f.get_internal_type() in simple else f for f in fields]
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    needs_prep = [i for i, p in enumerate(preps) if p is not None]
+    batch = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            if needs_prep:
+                row = list(row)
+                for i in needs_prep:
+                    if row[i] is not None:
+                        row[i] = preps[i].get_db_prep_save(row[i], connection)
+            batch.append(row)
+            if len(batch) >= batch_size:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)

@@ -1,0 +1,302 @@
+"""Enterprise service (服务企业) services: contacts, 包保 assignments, visits and their problems.
+
+Same rules as ``services.py``: keyword-only, one transaction each, every change of an
+enterprise's 包保 or a visit writes its EnterpriseEvent row; the audit rows come from the signals
+(all these models are ``audited``), and revealing a phone number writes its own audit row.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
+from shangwu.core.access import can
+from shangwu.enterprises.choices import EnterpriseEventKind, ProblemStatus
+from shangwu.enterprises.models import (
+    Assignment,
+    Contact,
+    Enterprise,
+    Visit,
+    VisitOfficial,
+    VisitProblem,
+)
+from shangwu.enterprises.services import _event
+from shangwu.organization.choices import RegionLevel
+
+CONTACT_FIELDS = ("name", "position", "mobile", "landline", "email", "is_primary")
+REVEALABLE = {"mobile": "手机号", "landline": "固定电话"}
+BULK_ASSIGN_LIMIT = 500
+
+
+def _actor(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _within(region, scope) -> bool:
+    """Is ``region`` the node ``scope`` or below it?"""
+    if region is None or scope is None:
+        return False
+    if scope.level == RegionLevel.CITY:
+        return True
+    if scope.level == RegionLevel.COUNTY:
+        return region.pk == scope.pk or region.parent_id == scope.pk
+    return region.pk == scope.pk
+
+
+# --- Contacts -----------------------------------------------------------------------------------
+
+
+def _contact_save(contact: Contact) -> Contact:
+    contact.full_clean(exclude=["enterprise"])
+    if contact.is_primary:
+        # One primary contact per enterprise: naming a new one demotes the old one.
+        for other in Contact.objects.filter(enterprise_id=contact.enterprise_id, is_primary=True).exclude(pk=contact.pk):
+            other.is_primary = False
+            other.save(update_fields=["is_primary", "updated_at"])
+    contact.save()
+    return contact
+
+
+def contact_create(*, enterprise: Enterprise, actor, **fields) -> Contact:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}")
+    contact = Contact(enterprise=enterprise, **fields)
+    with transaction.atomic():
+        return _contact_save(contact)
+
+
+def contact_update(*, contact: Contact, actor, **fields) -> Contact:
+    """Edit a contact. An empty ``mobile``/``landline`` is not passed by the forms (the field
+    shows the masked number and blank means "keep"); pass ``""`` explicitly to clear one."""
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationError(f"未知字段：{'、'.join(sorted(unknown))}")
+    for key, value in fields.items():
+        setattr(contact, key, value)
+    with transaction.atomic():
+        return _contact_save(contact)
+
+
+def contact_reveal(*, contact: Contact, field: str, actor) -> str:
+    """The full number of one contact, for a user holding ``enterprises.reveal_contact``.
+
+    Personal information is masked everywhere by default; each reveal is one audit row. The
+    caller has already checked that the contact is within the actor's scope.
+    """
+    if field not in REVEALABLE:
+        raise ValidationError(f"不能查看字段“{field}”。")
+    if not (can(actor, Contact.access, "view") and actor.has_perm("enterprises.reveal_contact")):
+        audit_write(action=AuditAction.DENIED, obj=contact, actor=actor,
+                    detail=f"无“查看联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。")
+        raise PermissionDenied("您没有查看完整号码的权限。")
+    audit_write(action=AuditAction.REVEAL, obj=contact, actor=actor,
+                detail=f"查看联系人“{contact.name}”（{contact.enterprise}）的完整{REVEALABLE[field]}。")
+    return getattr(contact, field)
+
+
+# --- 包保 assignments --------------------------------------------------------------------------
+
+
+def _check_assignment(assignment: Assignment, *, actor) -> None:
+    assignment.full_clean(exclude=["enterprise", "official", "created_by"])
+    official_region = assignment.official.region
+    actor_region = getattr(actor, "region", None) if _actor(actor) else None
+    if _actor(actor) and not _within(official_region, actor_region):
+        # A county office arranges county and township 包保; city-level 包保 is the city's call.
+        raise ValidationError({"official": f"您不能为{official_region}的人员安排包保。"})
+
+
+def assignment_create(*, enterprise: Enterprise, official, role: str, start_on: datetime.date, actor,
+                      level: str | None = None, end_on: datetime.date | None = None, note: str = "") -> Assignment:
+    """Make ``official`` responsible for ``enterprise``. The level defaults to the official's
+    own (a county officer serves at county level); a different level is refused."""
+    region = official.region
+    if level is None and region is not None:
+        level = region.level
+    assignment = Assignment(enterprise=enterprise, official=official, level=level, role=role, start_on=start_on,
+                            end_on=end_on, note=note or "", created_by=_actor(actor))
+    _check_assignment(assignment, actor=actor)
+    overlapping = Assignment.objects.filter(enterprise=enterprise, official=official, level=level).filter(
+        start_on__lte=end_on or datetime.date.max).exclude(end_on__lt=start_on)
+    if overlapping.exists():
+        raise ValidationError({"official": f"“{official}”在这段时间已是“{enterprise}”的包保人员。"})
+    with transaction.atomic():
+        assignment.save()
+        _event(enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
+               note=f"{assignment.get_level_display()}{assignment.get_role_display()}：{official}，"
+                    f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""),
+               changes={"assignment": assignment.pk, "official": official.pk, "level": level, "role": role})
+    return assignment
+
+
+def assignment_update(*, assignment: Assignment, actor, role: str | None = None, note: str | None = None) -> Assignment:
+    """Change the role or note of an assignment (who, where and when are fixed: end it and make
+    a new one instead, so the history stays true)."""
+    changes = {}
+    if role is not None and role != assignment.role:
+        changes["role"] = [assignment.role, role]
+        assignment.role = role
+    if note is not None and note != assignment.note:
+        assignment.note = note
+    with transaction.atomic():
+        assignment.full_clean(exclude=["enterprise", "official", "created_by"])
+        assignment.save()
+        if changes:
+            _event(assignment.enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
+                   note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}",
+                   changes={"assignment": assignment.pk, **changes})
+    return assignment
+
+
+def assignment_end(*, assignment: Assignment, end_on: datetime.date, actor, note: str = "") -> Assignment:
+    """End a 包保 on ``end_on`` (that day still counts). The row stays as history."""
+    if assignment.end_on is not None and assignment.end_on < timezone.localdate():
+        raise ValidationError({"end_on": f"该包保已于{assignment.end_on:%Y-%m-%d}结束。"})
+    if end_on < assignment.start_on:
+        raise ValidationError({"end_on": f"结束日期不能早于开始日期{assignment.start_on:%Y-%m-%d}。"})
+    with transaction.atomic():
+        assignment.end_on = end_on
+        if note:
+            assignment.note = note[:200]
+        assignment.save(update_fields=["end_on", "note"])
+        _event(assignment.enterprise, EnterpriseEventKind.UNASSIGNED, actor=actor,
+               note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
+                    f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""),
+               changes={"assignment": assignment.pk, "end_on": end_on.isoformat()})
+    return assignment
+
+
+def assignment_bulk_create(*, enterprises, official, role: str, start_on: datetime.date, actor,
+                           level: str | None = None, end_on=None, note: str = "") -> list[Assignment]:
+    """Assign one official to every enterprise of a (restricted) selection: all or nothing.
+
+    If any enterprise cannot take this official (outside their area, already assigned), nothing
+    is saved and the error names the enterprises concerned.
+    """
+    enterprises = list(enterprises[: BULK_ASSIGN_LIMIT + 1]) if hasattr(enterprises, "query") else list(enterprises)
+    if not enterprises:
+        raise ValidationError("没有选中任何企业。")
+    if len(enterprises) > BULK_ASSIGN_LIMIT:
+        raise ValidationError(f"一次最多为{BULK_ASSIGN_LIMIT}家企业安排包保，请缩小筛选范围。")
+    created, failures = [], []
+    with transaction.atomic():
+        for enterprise in enterprises:
+            try:
+                with transaction.atomic():
+                    created.append(assignment_create(enterprise=enterprise, official=official, role=role,
+                                                     start_on=start_on, end_on=end_on, level=level, note=note,
+                                                     actor=actor))
+            except ValidationError as exc:
+                failures.append(f"{enterprise}：{'；'.join(exc.messages)}")
+        if failures:
+            shown = failures[:10] + ([f"……等共{len(failures)}家"] if len(failures) > 10 else [])
+            transaction.set_rollback(True)
+            raise ValidationError(["以下企业不能安排，全部未保存：", *shown])
+    return created
+
+
+# --- Visits and the problems raised ------------------------------------------------------------
+
+
+def _check_officials(enterprise: Enterprise, officials) -> None:
+    if not officials:
+        raise ValidationError({"officials": "请至少选择一名走访人员。"})
+    problems = [p for p in (Assignment.official_problem(o, enterprise) for o in officials) if p]
+    if problems:
+        raise ValidationError({"officials": problems})
+
+
+def visit_create(*, enterprise: Enterprise, visited_on: datetime.date, form: str, officials, actor,
+                 notes: str = "", problems=()) -> Visit:
+    """Record a visit with the problems raised (each ``{"description": ..., "category": ...}``)."""
+    officials = list(dict.fromkeys(officials))
+    if visited_on > timezone.localdate():
+        raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
+    _check_officials(enterprise, officials)
+    problems = [p for p in problems if (p.get("description") or "").strip()]
+    visit = Visit(enterprise=enterprise, visited_on=visited_on, form=form, notes=notes or "", created_by=_actor(actor))
+    visit.full_clean(exclude=["enterprise", "created_by"])
+    with transaction.atomic():
+        visit.save()
+        for official in officials:
+            VisitOfficial.objects.create(visit=visit, official=official)
+        for item in problems:
+            problem = VisitProblem(visit=visit, enterprise=enterprise, description=item["description"].strip(),
+                                   category=(item.get("category") or "").strip())
+            problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
+            problem.save()
+        _event(enterprise, EnterpriseEventKind.VISITED, actor=actor,
+               note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
+                    f"收集问题{len(problems)}个",
+               changes={"visit": visit.pk, "problems": len(problems)})
+    return visit
+
+
+def visit_update(*, visit: Visit, actor, visited_on=None, form=None, notes=None, officials=None) -> Visit:
+    """Correct a visit's date, form, notes or officials (problems are handled one by one)."""
+    if visited_on is not None:
+        if visited_on > timezone.localdate():
+            raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
+        visit.visited_on = visited_on
+    if form is not None:
+        visit.form = form
+    if notes is not None:
+        visit.notes = notes
+    visit.full_clean(exclude=["enterprise", "created_by"])
+    with transaction.atomic():
+        visit.save()
+        if officials is not None:
+            officials = list(dict.fromkeys(officials))
+            _check_officials(visit.enterprise, officials)
+            wanted = {o.pk for o in officials}
+            for link in visit.official_links.all():
+                if link.official_id not in wanted:
+                    link.delete()
+            have = set(visit.official_links.values_list("official_id", flat=True))
+            for official in officials:
+                if official.pk not in have:
+                    VisitOfficial.objects.create(visit=visit, official=official)
+    return visit
+
+
+def visit_problem_mark_converted(*, problem: VisitProblem, case_id: int, actor) -> VisitProblem:
+    """The hook for the case module: called by its service once a case has been made from a
+    待转办 problem. Idempotent for the same case; a problem is never converted twice."""
+    if problem.status == ProblemStatus.CONVERTED:
+        if problem.case_id == case_id:
+            return problem
+        raise ValidationError(f"该问题已转为案件{problem.case_id}，不能重复转办。")
+    if problem.status != ProblemStatus.PENDING:
+        raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")
+    with transaction.atomic():
+        updated = VisitProblem.objects.filter(pk=problem.pk, status=ProblemStatus.PENDING).update(
+            status=ProblemStatus.CONVERTED, case_id=case_id, converted_at=timezone.now(), converted_by=_actor(actor))
+        if not updated:  # another request converted it first
+            raise ValidationError("该问题刚被他人处理，请刷新后重试。")
+        before = {"status": problem.status, "case_id": problem.case_id}
+        problem.refresh_from_db()
+        audit_write(action=AuditAction.UPDATE, obj=problem, actor=actor,
+                    changes={"before": before, "after": {"status": problem.status, "case_id": problem.case_id}},
+                    detail=f"走访问题转为案件 {case_id}")
+    return problem
+
+
+def visit_problem_dismiss(*, problem: VisitProblem, actor, note: str) -> VisitProblem:
+    """Mark a 待转办 problem as 无需转办 (answered on the spot, withdrawn…), with the reason."""
+    if problem.status != ProblemStatus.PENDING:
+        raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能标记为无需转办。")
+    if not (note or "").strip():
+        raise ValidationError({"status_note": "请说明无需转办的原因。"})
+    with transaction.atomic():
+        problem.status = ProblemStatus.NOT_NEEDED
+        problem.status_note = note.strip()[:200]
+        problem.converted_by = _actor(actor)
+        problem.save(update_fields=["status", "status_note", "converted_by"])
+    return problem
+
