@@ -7,7 +7,7 @@ if [ ! -s var/secret_key ]; then
   .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
   chmod 600 var/secret_key
 fi
-export SECRET_KEY="$(cat var/secret_key)" DEBUG=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1,localhost
+export DEBUG=0 SECURE_COOKIES=0 ALLOWED_HOSTS=127.0.0.1,localhost
 .venv/bin/shangwu migrate --noinput -v0
 .venv/bin/shangwu collectstatic --noinput -v0
 .venv/bin/shangwu demo_data

@@ -37,11 +37,16 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and (VAR_DIR / "secret_key").is_file():
+    # Written once by scripts/demo.sh (mode 600), so commands on the demo need no environment.
+    SECRET_KEY = (VAR_DIR / "secret_key").read_text().strip()
 if not SECRET_KEY:
     if DEBUG or os.environ.get("SHANGWU_TESTING"):
         SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789abcdef"
     else:
-        raise ImproperlyConfigured("未设置 SECRET_KEY：非调试模式必须通过环境变量提供密钥。")
+        raise ImproperlyConfigured(
+            "未设置 SECRET_KEY：非调试模式必须通过环境变量 SECRET_KEY 或 var/secret_key 文件提供密钥。"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from shangwu.core.exports import xlsx_bytes
 
@@ -272,22 +272,30 @@ def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 2000) 
     conversion (dates, decimals, JSON) are passed through ``get_db_prep_save``.
     """
     opts = model._meta
+    conn = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a lookup per use
     fields = [opts.get_field(name) for name in field_names]
     simple = ("CharField", "BooleanField", "ForeignKey", "BigAutoField", "IntegerField",
               "PositiveIntegerField", "BigIntegerField", "TextField")
-    preps = [None if f.get_internal_type() in simple else f for f in fields]
-    qn = connection.ops.quote_name
+    qn = conn.ops.quote_name
     sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    needs_prep = [i for i, p in enumerate(preps) if p is not None]
+    # Columns that need conversion, each with a cache: dates, amounts and timestamps repeat.
+    preps = [(i, f, {}) for i, f in enumerate(fields) if f.get_internal_type() not in simple]
     batch = []
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         for row in rows:
-            if needs_prep:
+            if preps:
                 row = list(row)
-                for i in needs_prep:
-                    if row[i] is not None:
-                        row[i] = preps[i].get_db_prep_save(row[i], connection)
+                for i, f, cache in preps:
+                    value = row[i]
+                    if value is None:
+                        continue
+                    try:
+                        row[i] = cache[value]
+                    except KeyError:
+                        row[i] = cache[value] = f.get_db_prep_save(value, conn)
+                    except TypeError:  # unhashable (JSON)
+                        row[i] = f.get_db_prep_save(value, conn)
             batch.append(row)
             if len(batch) >= batch_size:
                 cursor.executemany(sql, batch)

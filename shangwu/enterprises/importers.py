@@ -23,8 +23,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from pypinyin import Style
+from pypinyin.constants import RE_HANS
 from pypinyin.core import Pinyin
-from pypinyin.seg.simpleseg import seg as pinyin_seg
+from pypinyin.seg import mmseg
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
@@ -39,7 +40,7 @@ from shangwu.enterprises.choices import (
     Ownership,
 )
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
-from shangwu.enterprises.validators import credit_code_error
+from shangwu.enterprises.validators import ALPHABET, credit_code_error
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -146,26 +147,35 @@ class _WordPinyin(Pinyin):
 
 _WORD = _WordPinyin()
 _WORD_CACHE: dict[str, tuple[str, str]] = {}
+# pypinyin's own split into runs of hanzi / other characters (simpleseg._seg), as one regex.
+_HANS_CLASS = RE_HANS.pattern.removeprefix("^(?:").removesuffix(")+$")
+_RUNS = re.compile(f"{_HANS_CLASS}+|(?:(?!{_HANS_CLASS}).)+", re.DOTALL)
+_IS_HANS = re.compile(_HANS_CLASS)
 
 
 def fast_name_pinyin(name: str) -> tuple[str, str]:
-    """Exactly ``services.name_pinyin`` (a test holds them equal), about 8× faster.
+    """Exactly ``services.name_pinyin`` (a test holds them equal), several times faster.
 
-    pypinyin segments a name into words and converts each word on its own; the words of company
-    names repeat (有限公司, 科技, 商贸…), so the conversion is cached per word and only the
-    segmentation runs per name.
+    pypinyin splits a name into runs of hanzi, cuts each run into words (mmseg) and converts
+    each word on its own; the words of company names repeat (有限公司, 科技, 商贸…), so the
+    conversion is cached per word, and text without hanzi is kept as it is (errors="default").
     """
     full, initials = [], []
     cache = _WORD_CACHE
-    for word in pinyin_seg(name):
-        hit = cache.get(word)
-        if hit is None:
-            hit = ("".join(_WORD.lazy_pinyin(word, errors="default")),
-                   "".join(_WORD.lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")))
-            if len(cache) < 200_000:
-                cache[word] = hit
-        full.append(hit[0])
-        initials.append(hit[1])
+    for run in _RUNS.findall(name):
+        if not _IS_HANS.match(run):
+            full.append(run)
+            initials.append(run)
+            continue
+        for word in mmseg.seg.cut(run):
+            hit = cache.get(word)
+            if hit is None:
+                hit = ("".join(_WORD.lazy_pinyin(word, errors="default")),
+                       "".join(_WORD.lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")))
+                if len(cache) < 200_000:
+                    cache[word] = hit
+            full.append(hit[0])
+            initials.append(hit[1])
     return "".join(full).lower()[:600], "".join(initials).lower()[:200]
 
 
@@ -202,6 +212,22 @@ class _Lookups:
                 townships[(parent_id, name)] = pk
         return cls(counties_by_name, counties_by_code, townships, names,
                    {t.name: t for t in Tag.objects.all()})
+
+
+_CODE_RE = re.compile(r"[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}")
+_CHECK = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def _code_ok(code: str) -> bool:
+    """The common case of ``credit_code_error(code) is None``, quickly (GB 32100-2015)."""
+    if not _CODE_RE.fullmatch(code):
+        return False
+    v = _CHECK
+    total = (v[code[0]] + v[code[1]] * 3 + v[code[2]] * 9 + v[code[3]] * 27 + v[code[4]] * 19
+             + v[code[5]] * 26 + v[code[6]] * 16 + v[code[7]] * 17 + v[code[8]] * 20 + v[code[9]] * 29
+             + v[code[10]] * 25 + v[code[11]] * 13 + v[code[12]] * 8 + v[code[13]] * 24 + v[code[14]] * 10
+             + v[code[15]] * 30 + v[code[16]] * 28)
+    return ALPHABET[(31 - total % 31) % 31] == code[17]
 
 
 def _scope_check(actor):
@@ -268,7 +294,7 @@ def _analyse(*, rows: list[list], actor, file_name: str):
 
         values = {}
         code = cell_text(raw[idx("credit_code")]).upper()
-        problem = credit_code_error(code)
+        problem = None if _code_ok(code) else credit_code_error(code)
         if problem:
             err("credit_code", code, problem)
         elif code in seen:

@@ -130,8 +130,7 @@ def assignment_create(*, enterprise: Enterprise, official, role: str, start_on: 
         assignment.save()
         _event(enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
                note=f"{assignment.get_level_display()}{assignment.get_role_display()}：{official}，"
-                    f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""),
-               changes={"assignment": assignment.pk, "official": official.pk, "level": level, "role": role})
+                    f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""))
     return assignment
 
 
@@ -149,8 +148,7 @@ def assignment_update(*, assignment: Assignment, actor, role: str | None = None,
         assignment.save()
         if changes:
             _event(assignment.enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
-                   note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}",
-                   changes={"assignment": assignment.pk, **changes})
+                   note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}")
     return assignment
 
 
@@ -167,8 +165,7 @@ def assignment_end(*, assignment: Assignment, end_on: datetime.date, actor, note
         assignment.save(update_fields=["end_on", "note"])
         _event(assignment.enterprise, EnterpriseEventKind.UNASSIGNED, actor=actor,
                note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
-                    f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""),
-               changes={"assignment": assignment.pk, "end_on": end_on.isoformat()})
+                    f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""))
     return assignment
 
 
@@ -233,8 +230,7 @@ def visit_create(*, enterprise: Enterprise, visited_on: datetime.date, form: str
             problem.save()
         _event(enterprise, EnterpriseEventKind.VISITED, actor=actor,
                note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
-                    f"收集问题{len(problems)}个",
-               changes={"visit": visit.pk, "problems": len(problems)})
+                    f"收集问题{len(problems)}个")
     return visit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.enterprises import views, views_import
+from shangwu.enterprises import views, views_import, views_service
 
 app_name = "enterprises"
 
@@ -22,4 +22,21 @@ urlpatterns = [
     path("tags/add/", views.TagEditView.as_view(), name="tag_add"),
     path("tags/<int:pk>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("tags/<int:pk>/edit/", views.TagEditView.as_view(), name="tag_edit"),
+    # Enterprise service (服务企业): contacts, 包保, visits, my enterprises, coverage
+    path("<int:enterprise_pk>/contacts/add/", views_service.ContactEditView.as_view(), name="contact_add"),
+    path("contacts/", views_service.ContactListView.as_view(), name="contact_list"),
+    path("contacts/export/", views_service.ContactExportView.as_view(), name="contact_export"),
+    path("contacts/<int:pk>/edit/", views_service.ContactEditView.as_view(), name="contact_edit"),
+    path("contacts/<int:pk>/reveal/", views_service.ContactRevealView.as_view(), name="contact_reveal"),
+    path("<int:enterprise_pk>/assignments/add/", views_service.AssignmentAddView.as_view(), name="assignment_add"),
+    path("assignments/", views_service.AssignmentListView.as_view(), name="assignment_list"),
+    path("assignments/export/", views_service.AssignmentExportView.as_view(), name="assignment_export"),
+    path("assignments/bulk/", views_service.AssignmentBulkView.as_view(), name="assignment_bulk"),
+    path("assignments/<int:pk>/end/", views_service.AssignmentEndView.as_view(), name="assignment_end"),
+    path("visits/", views_service.VisitListView.as_view(), name="visit_list"),
+    path("visits/export/", views_service.VisitExportView.as_view(), name="visit_export"),
+    path("visits/add/", views_service.VisitAddView.as_view(), name="visit_add"),
+    path("visits/<int:pk>/", views_service.VisitDetailView.as_view(), name="visit_detail"),
+    path("mine/", views_service.MyEnterprisesView.as_view(), name="my_enterprises"),
+    path("coverage/", views_service.CoverageView.as_view(), name="coverage"),
 ]
