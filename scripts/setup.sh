@@ -12,8 +12,11 @@ fi
 want="$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ "$(cat .venv/.shangwu-installed 2>/dev/null)" != "$want" ]; then
   echo "==> 安装 Python 依赖"
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  mkdir -p var
+  if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e ".[test]"; } \
+      > var/pip-install.log 2>&1; then
+    cat var/pip-install.log; echo "Python 依赖安装失败（见上）。" >&2; exit 1
+  fi
   echo "$want" > .venv/.shangwu-installed
 fi
 want_npm="$(cat package.json package-lock.json | sha256sum | cut -c1-16)"

@@ -8,6 +8,7 @@ from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.projects.api.views import router_register as projects_api
 from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.enterprises.api.views import router_register as enterprise_api
+from shangwu.enterprises.api.views_service import router_register_service as enterprise_service_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
 
@@ -15,6 +16,7 @@ router = DefaultRouter()
 organization_api(router)
 calendar_api(router)
 enterprise_api(router)
+enterprise_service_api(router)
 cases_api(router)
 projects_api(router)
 indicators_api(router)

@@ -20,6 +20,9 @@ class NavItem:
 MENU = [
     NavItem("工作台", "core:dashboard", "speedometer2", None, "工作"),
     NavItem("企业库", "enterprises:enterprise_list", "buildings", Access.BUSINESS, "工作"),
+    NavItem("我的包保企业", "enterprises:my_enterprises", "person-check", Access.BUSINESS, "工作"),
+    NavItem("走访记录", "enterprises:visit_list", "signpost-split", Access.BUSINESS, "工作"),
+    NavItem("包保覆盖", "enterprises:coverage", "pie-chart", Access.BUSINESS, "工作"),
     NavItem("诉求办理", "cases:case_list", "inboxes", Access.BUSINESS, "工作"),
     NavItem("督办", "cases:supervision_list", "flag", Access.BUSINESS, "工作"),
     NavItem("办理统计", "cases:statistics", "bar-chart", Access.BUSINESS, "工作"),

@@ -111,5 +111,193 @@ def build_enterprises(*, units, users, count: int) -> int:
     EnterpriseTag.objects.bulk_create(tag_links, batch_size=1000)
     audit_write(action=AuditAction.IMPORT, object_type="enterprises.enterprise", object_repr="企业",
                 detail=f"演示数据：批量新建企业 {len(enterprises)} 家。")
+    build_service_data(users=users, rng=rng)
     return len(enterprises)
 
+
+# --- Enterprise service (服务企业): officials, contacts, 包保 and visits -------------------------
+
+POSITIONS = ["总经理", "办公室主任", "财务负责人", "董事长", "行政经理", "副总经理", "外贸部经理"]
+PROBLEMS = {
+    "融资信贷": ["流动资金紧张，希望对接银行开展应收账款融资", "申请续贷手续繁琐，希望协调简化", "希望了解政府性融资担保政策"],
+    "用工招工": ["旺季一线工人缺口约{n}人，希望帮助对接劳务市场", "技术工人招聘困难，希望组织校企对接"],
+    "用地用房": ["扩建项目用地指标尚未落实", "租赁厂房到期，希望协调周边闲置厂房"],
+    "审批手续": ["消防验收办理进度慢，希望协调加快", "食品经营许可证延续办理咨询"],
+    "水电气暖": ["工业用电容量不足，申请增容", "天然气价格上涨，希望了解阶段性支持政策"],
+    "物流运输": ["园区道路破损影响货车通行", "希望协调开通物流专线"],
+    "市场开拓": ["希望参加广交会等展会并申请展位补贴", "希望对接本地大型商超进场销售"],
+    "政策咨询": ["咨询限上企业入统相关政策", "咨询消费券活动参与方式", "咨询外贸稳增长奖补政策申报条件"],
+    "外贸外资": ["出口退税到账慢", "外资企业增资手续咨询", "海外订单下降，希望组织出海拓市场活动"],
+}
+VISIT_NOTES = [
+    "了解企业生产经营情况，企业运行总体平稳。",
+    "走访企业生产车间，听取企业负责人介绍订单和用工情况。",
+    "宣讲惠企政策，发放政策汇编，收集企业诉求。",
+    "召开座谈会，了解企业一季度经营情况和下步计划。",
+    "电话回访前期反映问题的办理情况，企业表示满意。",
+    "线上视频连线，了解企业外贸订单和物流情况。",
+]
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+
+
+def _mobile(rng: random.Random) -> str:
+    return rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + f"{rng.randint(0, 99999999):08d}"
+
+
+def _demo_officials(*, users, rng, password_hash, now) -> dict:
+    """Extra county and township officials (two per county office, one per township office),
+    so 包保 and visits name plausible people. Returns {"city": [...], county_id: [...], township_id: [...]}."""
+    from shangwu.accounts.choices import Role
+    from shangwu.accounts.models import User
+    from shangwu.organization.models import OrgUnit
+
+    wanted = []
+    for unit in OrgUnit.objects.select_related("region").filter(region__level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]):
+        county_level = unit.region.level == RegionLevel.COUNTY
+        for i in range(1, 3 if county_level else 2):
+            wanted.append(User(
+                username=f"{'c' if county_level else 't'}{unit.region.code}_{i}", name=_person(rng),
+                role=Role.COUNTY_STAFF if county_level else Role.TOWNSHIP_STAFF, org_unit=unit,
+                position=rng.choice(["服务专员", "副局长", "股长"]) if county_level else rng.choice(["经济办主任", "服务专员"]),
+                mobile=_mobile(rng), must_change_password=False, password_changed_at=now, password=password_hash,
+            ))
+    existing = set(User.objects.filter(username__in=[u.username for u in wanted]).values_list("username", flat=True))
+    User.objects.bulk_create([u for u in wanted if u.username not in existing])
+    officials: dict = {"city": []}
+    business = User.objects.filter(role__in=[Role.LEADER, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF])
+    for user in business.select_related("org_unit__region").order_by("username"):
+        region = user.org_unit.region
+        officials.setdefault("city" if region.level == RegionLevel.CITY else region.pk, []).append(user)
+    return officials
+
+
+def build_service_data(*, users, rng: random.Random) -> dict:
+    """Contacts, 包保 and about 3,000 visits. 包保 deliberately stops short of full coverage
+    (county level ~78% of key enterprises, city and township less) so the report shows gaps."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Permission
+    from django.utils import timezone
+
+    from shangwu.enterprises.choices import (
+        AssignmentLevel,
+        AssignmentRole,
+        EnterpriseEventKind,
+        ProblemStatus,
+        VisitForm,
+    )
+    from shangwu.enterprises.models import (
+        Assignment,
+        Contact,
+        EnterpriseEvent,
+        Visit,
+        VisitOfficial,
+        VisitProblem,
+    )
+
+    if Visit.objects.exists():
+        return {}
+    now, today = timezone.now(), timezone.localdate()
+    officials = _demo_officials(users=users, rng=rng, password_hash=make_password(settings.DEMO_PASSWORD), now=now)
+    # Seeing full phone numbers is a per-user permission the 系统管理员 grants.
+    reveal = Permission.objects.get(content_type__app_label="enterprises", codename="reveal_contact")
+    for name in ("city_staff", "county_a"):
+        if name in users:
+            users[name].user_permissions.add(reveal)
+
+    enterprises = list(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).order_by("id"))
+    contacts = []
+    for e in Enterprise.objects.order_by("id"):
+        if rng.random() < 0.12:
+            continue
+        for i in range(rng.choice([1, 1, 1, 2, 2, 3])):
+            contacts.append(Contact(
+                enterprise=e, name=_person(rng), position=POSITIONS[0] if i == 0 and rng.random() < 0.5 else rng.choice(POSITIONS),
+                mobile=_mobile(rng) if rng.random() < 0.95 else "",
+                landline=f"0{rng.choice(['391', '392', '393'])}-{rng.randint(2000000, 8999999)}" if rng.random() < 0.5 else "",
+                email=f"{rng.choice(['office', 'hr', 'sales', 'info'])}{rng.randint(1, 99)}@{e.credit_code[-6:].lower()}.com.cn" if rng.random() < 0.4 else "",
+                is_primary=i == 0,
+            ))
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+
+    leaders = [u for u in officials["city"] if u.role == "leader"]
+    city_staff = [u for u in officials["city"] if u.role == "city_staff"]
+    assignments, events = [], []
+
+    def assign(e, official, level, role, start_on, end_on=None):
+        assignments.append(Assignment(enterprise=e, official=official, level=level, role=role, start_on=start_on,
+                                      end_on=end_on, created_by=users.get("city_staff")))
+        note = f"{AssignmentLevel(level).label}{AssignmentRole(role).label}：{official.name}，自{start_on:%Y-%m-%d}起"
+        events.append(EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.ASSIGNED, actor=users.get("city_staff"), note=note))
+        if end_on:
+            events.append(EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.UNASSIGNED, actor=users.get("city_staff"),
+                                          note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束"))
+
+    for e in enterprises:
+        foreign = e.ownership != Ownership.DOMESTIC
+        share = 1.0 if e.is_key else 0.08
+        start = today - datetime.timedelta(days=rng.randint(30, 700))
+        if rng.random() < 0.78 * share and officials.get(e.county_id):
+            if rng.random() < 0.15:  # an earlier official handed over: history
+                handover = start - datetime.timedelta(days=1)
+                assign(e, rng.choice(officials[e.county_id]), AssignmentLevel.COUNTY, AssignmentRole.COMMISSIONER,
+                       handover - datetime.timedelta(days=rng.randint(100, 500)), handover)
+            assign(e, rng.choice(officials[e.county_id]), AssignmentLevel.COUNTY,
+                   AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER, start)
+        if e.is_key and rng.random() < 0.35:
+            if rng.random() < 0.4:
+                assign(e, rng.choice(leaders), AssignmentLevel.CITY, AssignmentRole.LEADER, start)
+            else:
+                assign(e, rng.choice(city_staff), AssignmentLevel.CITY,
+                       AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER, start)
+        if e.township_id and rng.random() < 0.5 * share and officials.get(e.township_id):
+            pool = officials[e.township_id]
+            persona = [u for u in pool if u.username == "township_a1"]
+            assign(e, (persona or pool)[0] if rng.random() < 0.7 else rng.choice(pool), AssignmentLevel.TOWNSHIP,
+                   AssignmentRole.COMMISSIONER, start)
+    Assignment.objects.bulk_create(assignments, batch_size=1000)
+
+    # About 3,000 visits over the last 18 months, mostly by the enterprise's own officials.
+    by_enterprise: dict = {}
+    for a in assignments:
+        if a.end_on is None:
+            by_enterprise.setdefault(a.enterprise_id, []).append(a.official)
+    weights = [6 if e.pk in by_enterprise else 1 for e in enterprises]
+    forms = [VisitForm.ONSITE, VisitForm.PHONE, VisitForm.MEETING, VisitForm.ONLINE]
+    visits, visit_officials, visit_problems = [], [], []
+    for e in rng.choices(enterprises, weights=weights, k=3000):
+        local = officials.get(e.township_id, []) + officials.get(e.county_id, [])
+        pool = by_enterprise.get(e.pk) or local or officials["city"]
+        people = list(dict.fromkeys(rng.sample(pool, k=min(len(pool), rng.choice([1, 1, 2])))))
+        if local and rng.random() < 0.3:
+            people = list(dict.fromkeys([*people, rng.choice(local)]))
+        visit = Visit(enterprise=e, visited_on=today - datetime.timedelta(days=rng.randint(0, 548)),
+                      form=rng.choices(forms, weights=[60, 20, 10, 10])[0], notes=rng.choice(VISIT_NOTES),
+                      created_by=people[0])
+        visits.append((visit, people, rng.choices([0, 1, 2, 3], weights=[45, 32, 16, 7])[0]))
+    Visit.objects.bulk_create([v for v, _p, _n in visits], batch_size=1000)
+    for visit, people, n in visits:
+        visit_officials.extend(VisitOfficial(visit=visit, official=p) for p in people)
+        for category in rng.sample(sorted(PROBLEMS), k=n):
+            old = (today - visit.visited_on).days > 60
+            dismissed = old and rng.random() < 0.3
+            visit_problems.append(VisitProblem(
+                visit=visit, enterprise=visit.enterprise, category=category,
+                description=rng.choice(PROBLEMS[category]).format(n=rng.randint(10, 80)),
+                status=ProblemStatus.NOT_NEEDED if dismissed else ProblemStatus.PENDING,
+                status_note="已现场答复政策口径" if dismissed else "",
+            ))
+        events.append(EnterpriseEvent(enterprise=visit.enterprise, kind=EnterpriseEventKind.VISITED, actor=people[0],
+                                      note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
+                                           f"（{'、'.join(p.name for p in people)}），收集问题{n}个"))
+    VisitOfficial.objects.bulk_create(visit_officials, batch_size=2000)
+    VisitProblem.objects.bulk_create(visit_problems, batch_size=2000)
+    EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
+    summary = {"contacts": len(contacts), "assignments": len(assignments), "visits": len(visits),
+               "problems": len(visit_problems)}
+    audit_write(action=AuditAction.IMPORT, object_type="enterprises.visit", object_repr="服务企业",
+                detail="演示数据：联系人 {contacts} 人、包保 {assignments} 条、走访 {visits} 次、问题 {problems} 个。".format(**summary))
+    return summary

@@ -20,10 +20,14 @@ def _officials(request):
 class EnterpriseScopedFilterSet(BaseFilterSet):
     """County filter through the enterprise, its choices limited to the user's own county."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业", widget=forms.HiddenInput)
-    county = django_filters.ModelChoiceFilter(field_name="enterprise__county",
-                                              queryset=Region.objects.filter(level=RegionLevel.COUNTY),
-                                              label="县(市、区)")
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label="企业", widget=forms.HiddenInput
+    )
+    county = django_filters.ModelChoiceFilter(
+        field_name="enterprise__county",
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY),
+        label="县(市、区)",
+    )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -62,15 +66,29 @@ class AssignmentFilterSet(EnterpriseScopedFilterSet):
 
 class VisitFilterSet(EnterpriseScopedFilterSet):
     form = django_filters.ChoiceFilter(choices=VisitForm.choices, label="走访形式")
-    date_from = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label="走访日期自")
+    date_from = django_filters.DateFilter(
+        field_name="visited_on", lookup_expr="gte", label="走访日期自"
+    )
     date_to = django_filters.DateFilter(field_name="visited_on", lookup_expr="lte", label="至")
-    official = django_filters.ModelChoiceFilter(field_name="officials", queryset=_officials, label="走访人员")
-    problem_status = django_filters.ChoiceFilter(choices=ProblemStatus.choices, method="filter_problem_status",
-                                                 label="问题状态")
+    official = django_filters.ModelChoiceFilter(
+        field_name="officials", queryset=_officials, label="走访人员"
+    )
+    problem_status = django_filters.ChoiceFilter(
+        choices=ProblemStatus.choices, method="filter_problem_status", label="问题状态"
+    )
 
     class Meta:
         model = Visit
-        fields = ["q", "county", "form", "date_from", "date_to", "official", "problem_status", "enterprise"]
+        fields = [
+            "q",
+            "county",
+            "form",
+            "date_from",
+            "date_to",
+            "official",
+            "problem_status",
+            "enterprise",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +100,9 @@ class VisitFilterSet(EnterpriseScopedFilterSet):
         if not value:
             return queryset
         hits = Visit.objects.filter(
-            Q(enterprise__name__icontains=value) | Q(notes__icontains=value) | Q(problems__description__icontains=value)
+            Q(enterprise__name__icontains=value)
+            | Q(notes__icontains=value)
+            | Q(problems__description__icontains=value)
         ).values("pk")
         return queryset.filter(pk__in=hits)
 

@@ -53,16 +53,23 @@ class ContactForm(BaseModelForm):
 
 
 class AssignmentForm(BaseForm):
-    official = OfficialChoiceField(queryset=None, label="包保人员",
-                                   help_text="包保层级按人员所在单位确定：市直单位为市级，县区商务局为县级，乡镇(街道)为乡镇级。")
+    official = OfficialChoiceField(
+        queryset=None,
+        label="包保人员",
+        help_text="包保层级按人员所在单位确定：市直单位为市级，县区商务局为县级，乡镇(街道)为乡镇级。",
+    )
     role = forms.ChoiceField(choices=AssignmentRole.choices, label="包保角色")
     start_on = forms.DateField(label="开始日期", widget=DATE)
-    end_on = forms.DateField(label="结束日期", required=False, widget=DATE, help_text="长期包保可不填。")
+    end_on = forms.DateField(
+        label="结束日期", required=False, widget=DATE, help_text="长期包保可不填。"
+    )
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["official"].queryset = official_list_assignable(user=self.user, enterprise=enterprise)
+        self.fields["official"].queryset = official_list_assignable(
+            user=self.user, enterprise=enterprise
+        )
         self.fields["start_on"].initial = timezone.localdate()
 
 
@@ -76,20 +83,25 @@ class AssignmentEndForm(BaseForm):
 
 
 class BulkAssignForm(AssignmentForm):
-    selection = forms.CharField(widget=forms.HiddenInput, required=False)
+    """The same fields; the official list is everyone the user may assign (not one enterprise's)."""
 
 
 class VisitRecordForm(BaseForm):
     enterprise = forms.ModelChoiceField(queryset=None, label="企业")
     visited_on = forms.DateField(label="走访日期", widget=DATE)
     form = forms.ChoiceField(choices=VisitForm.choices, label="走访形式")
-    officials = OfficialMultipleChoiceField(queryset=None, label="走访人员",
-                                            widget=forms.SelectMultiple(attrs={"size": 6}))
-    notes = forms.CharField(label="走访情况", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    officials = OfficialMultipleChoiceField(
+        queryset=None, label="走访人员", widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    notes = forms.CharField(
+        label="走访情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "add").only("id", "name")
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(self.user, "add").only(
+            "id", "name"
+        )
         self.fields["officials"].queryset = official_list_visible(user=self.user)
         self.fields["visited_on"].initial = timezone.localdate()
         if enterprise is not None:
@@ -100,9 +112,12 @@ class VisitRecordForm(BaseForm):
 
 
 class ProblemForm(BaseForm):
-    description = forms.CharField(label="问题描述", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    category = forms.ChoiceField(label="问题类别", required=False,
-                                 choices=[("", "—")] + [(c, c) for c in PROBLEM_CATEGORIES])
+    description = forms.CharField(
+        label="问题描述", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    category = forms.ChoiceField(
+        label="问题类别", required=False, choices=[("", "—")] + [(c, c) for c in PROBLEM_CATEGORIES]
+    )
 
 
 ProblemFormSet = forms.formset_factory(ProblemForm, extra=3, max_num=20)

@@ -114,7 +114,7 @@ def _coverage_figures(on):
     current = _current_assignments(on)
     figures = {"total": Count("id"), "covered": Count("id", filter=Exists(current))}
     for level in COVERAGE_LEVELS:
-        figures[level] = Count("id", filter=Exists(current.filter(level=level)))
+        figures[f"at_{level}"] = Count("id", filter=Exists(current.filter(level=level)))
     return figures
 
 
@@ -128,7 +128,7 @@ def _coverage_row(label, figures, params: dict, *, key=None) -> dict:
     return {
         "key": key, "label": label, "total": total, "covered": covered, "uncovered": total - covered,
         "percent": round(covered * 100 / total, 1) if total else None,
-        **{level: figures[level] for level in COVERAGE_LEVELS},
+        **{level: figures[f"at_{level}"] for level in COVERAGE_LEVELS},
         "urls": {
             "total": link(), "covered": link(covered="yes"), "uncovered": link(covered="no"),
             **{level: link(covered_level=level) for level in COVERAGE_LEVELS},

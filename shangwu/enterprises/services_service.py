@@ -16,7 +16,7 @@ from django.utils import timezone
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.access import can
-from shangwu.enterprises.choices import EnterpriseEventKind, ProblemStatus
+from shangwu.enterprises.choices import EnterpriseEventKind, ProblemStatus, VisitForm
 from shangwu.enterprises.models import (
     Assignment,
     Contact,
@@ -55,7 +55,9 @@ def _contact_save(contact: Contact) -> Contact:
     contact.full_clean(exclude=["enterprise"])
     if contact.is_primary:
         # One primary contact per enterprise: naming a new one demotes the old one.
-        for other in Contact.objects.filter(enterprise_id=contact.enterprise_id, is_primary=True).exclude(pk=contact.pk):
+        for other in Contact.objects.filter(
+            enterprise_id=contact.enterprise_id, is_primary=True
+        ).exclude(pk=contact.pk):
             other.is_primary = False
             other.save(update_fields=["is_primary", "updated_at"])
     contact.save()
@@ -92,11 +94,19 @@ def contact_reveal(*, contact: Contact, field: str, actor) -> str:
     if field not in REVEALABLE:
         raise ValidationError(f"不能查看字段“{field}”。")
     if not (can(actor, Contact.access, "view") and actor.has_perm("enterprises.reveal_contact")):
-        audit_write(action=AuditAction.DENIED, obj=contact, actor=actor,
-                    detail=f"无“查看联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。")
+        audit_write(
+            action=AuditAction.DENIED,
+            obj=contact,
+            actor=actor,
+            detail=f"无“查看联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。",
+        )
         raise PermissionDenied("您没有查看完整号码的权限。")
-    audit_write(action=AuditAction.REVEAL, obj=contact, actor=actor,
-                detail=f"查看联系人“{contact.name}”（{contact.enterprise}）的完整{REVEALABLE[field]}。")
+    audit_write(
+        action=AuditAction.REVEAL,
+        obj=contact,
+        actor=actor,
+        detail=f"查看联系人“{contact.name}”（{contact.enterprise}）的完整{REVEALABLE[field]}。",
+    )
     return getattr(contact, field)
 
 
@@ -112,29 +122,55 @@ def _check_assignment(assignment: Assignment, *, actor) -> None:
         raise ValidationError({"official": f"您不能为{official_region}的人员安排包保。"})
 
 
-def assignment_create(*, enterprise: Enterprise, official, role: str, start_on: datetime.date, actor,
-                      level: str | None = None, end_on: datetime.date | None = None, note: str = "") -> Assignment:
+def assignment_create(
+    *,
+    enterprise: Enterprise,
+    official,
+    role: str,
+    start_on: datetime.date,
+    actor,
+    level: str | None = None,
+    end_on: datetime.date | None = None,
+    note: str = "",
+) -> Assignment:
     """Make ``official`` responsible for ``enterprise``. The level defaults to the official's
     own (a county officer serves at county level); a different level is refused."""
     region = official.region
     if level is None and region is not None:
         level = region.level
-    assignment = Assignment(enterprise=enterprise, official=official, level=level, role=role, start_on=start_on,
-                            end_on=end_on, note=note or "", created_by=_actor(actor))
+    assignment = Assignment(
+        enterprise=enterprise,
+        official=official,
+        level=level,
+        role=role,
+        start_on=start_on,
+        end_on=end_on,
+        note=note or "",
+        created_by=_actor(actor),
+    )
     _check_assignment(assignment, actor=actor)
-    overlapping = Assignment.objects.filter(enterprise=enterprise, official=official, level=level).filter(
-        start_on__lte=end_on or datetime.date.max).exclude(end_on__lt=start_on)
+    overlapping = (
+        Assignment.objects.filter(enterprise=enterprise, official=official, level=level)
+        .filter(start_on__lte=end_on or datetime.date.max)
+        .exclude(end_on__lt=start_on)
+    )
     if overlapping.exists():
         raise ValidationError({"official": f"“{official}”在这段时间已是“{enterprise}”的包保人员。"})
     with transaction.atomic():
         assignment.save()
-        _event(enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
-               note=f"{assignment.get_level_display()}{assignment.get_role_display()}：{official}，"
-                    f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""))
+        _event(
+            enterprise,
+            EnterpriseEventKind.ASSIGNED,
+            actor=actor,
+            note=f"{assignment.get_level_display()}{assignment.get_role_display()}：{official}，"
+            f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""),
+        )
     return assignment
 
 
-def assignment_update(*, assignment: Assignment, actor, role: str | None = None, note: str | None = None) -> Assignment:
+def assignment_update(
+    *, assignment: Assignment, actor, role: str | None = None, note: str | None = None
+) -> Assignment:
     """Change the role or note of an assignment (who, where and when are fixed: end it and make
     a new one instead, so the history stays true)."""
     changes = {}
@@ -147,36 +183,61 @@ def assignment_update(*, assignment: Assignment, actor, role: str | None = None,
         assignment.full_clean(exclude=["enterprise", "official", "created_by"])
         assignment.save()
         if changes:
-            _event(assignment.enterprise, EnterpriseEventKind.ASSIGNED, actor=actor,
-                   note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}")
+            _event(
+                assignment.enterprise,
+                EnterpriseEventKind.ASSIGNED,
+                actor=actor,
+                note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}",
+            )
     return assignment
 
 
-def assignment_end(*, assignment: Assignment, end_on: datetime.date, actor, note: str = "") -> Assignment:
+def assignment_end(
+    *, assignment: Assignment, end_on: datetime.date, actor, note: str = ""
+) -> Assignment:
     """End a 包保 on ``end_on`` (that day still counts). The row stays as history."""
     if assignment.end_on is not None and assignment.end_on < timezone.localdate():
         raise ValidationError({"end_on": f"该包保已于{assignment.end_on:%Y-%m-%d}结束。"})
     if end_on < assignment.start_on:
-        raise ValidationError({"end_on": f"结束日期不能早于开始日期{assignment.start_on:%Y-%m-%d}。"})
+        raise ValidationError(
+            {"end_on": f"结束日期不能早于开始日期{assignment.start_on:%Y-%m-%d}。"}
+        )
     with transaction.atomic():
         assignment.end_on = end_on
         if note:
             assignment.note = note[:200]
         assignment.save(update_fields=["end_on", "note"])
-        _event(assignment.enterprise, EnterpriseEventKind.UNASSIGNED, actor=actor,
-               note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
-                    f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""))
+        _event(
+            assignment.enterprise,
+            EnterpriseEventKind.UNASSIGNED,
+            actor=actor,
+            note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
+            f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""),
+        )
     return assignment
 
 
-def assignment_bulk_create(*, enterprises, official, role: str, start_on: datetime.date, actor,
-                           level: str | None = None, end_on=None, note: str = "") -> list[Assignment]:
+def assignment_bulk_create(
+    *,
+    enterprises,
+    official,
+    role: str,
+    start_on: datetime.date,
+    actor,
+    level: str | None = None,
+    end_on=None,
+    note: str = "",
+) -> list[Assignment]:
     """Assign one official to every enterprise of a (restricted) selection: all or nothing.
 
     If any enterprise cannot take this official (outside their area, already assigned), nothing
     is saved and the error names the enterprises concerned.
     """
-    enterprises = list(enterprises[: BULK_ASSIGN_LIMIT + 1]) if hasattr(enterprises, "query") else list(enterprises)
+    enterprises = (
+        list(enterprises[: BULK_ASSIGN_LIMIT + 1])
+        if hasattr(enterprises, "query")
+        else list(enterprises)
+    )
     if not enterprises:
         raise ValidationError("没有选中任何企业。")
     if len(enterprises) > BULK_ASSIGN_LIMIT:
@@ -186,14 +247,22 @@ def assignment_bulk_create(*, enterprises, official, role: str, start_on: dateti
         for enterprise in enterprises:
             try:
                 with transaction.atomic():
-                    created.append(assignment_create(enterprise=enterprise, official=official, role=role,
-                                                     start_on=start_on, end_on=end_on, level=level, note=note,
-                                                     actor=actor))
+                    created.append(
+                        assignment_create(
+                            enterprise=enterprise,
+                            official=official,
+                            role=role,
+                            start_on=start_on,
+                            end_on=end_on,
+                            level=level,
+                            note=note,
+                            actor=actor,
+                        )
+                    )
             except ValidationError as exc:
                 failures.append(f"{enterprise}：{'；'.join(exc.messages)}")
         if failures:
             shown = failures[:10] + ([f"……等共{len(failures)}家"] if len(failures) > 10 else [])
-            transaction.set_rollback(True)
             raise ValidationError(["以下企业不能安排，全部未保存：", *shown])
     return created
 
@@ -209,32 +278,56 @@ def _check_officials(enterprise: Enterprise, officials) -> None:
         raise ValidationError({"officials": problems})
 
 
-def visit_create(*, enterprise: Enterprise, visited_on: datetime.date, form: str, officials, actor,
-                 notes: str = "", problems=()) -> Visit:
+def visit_create(
+    *,
+    enterprise: Enterprise,
+    visited_on: datetime.date,
+    officials,
+    actor,
+    form: str = VisitForm.ONSITE,
+    notes: str = "",
+    problems=(),
+) -> Visit:
     """Record a visit with the problems raised (each ``{"description": ..., "category": ...}``)."""
     officials = list(dict.fromkeys(officials))
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
     _check_officials(enterprise, officials)
     problems = [p for p in problems if (p.get("description") or "").strip()]
-    visit = Visit(enterprise=enterprise, visited_on=visited_on, form=form, notes=notes or "", created_by=_actor(actor))
+    visit = Visit(
+        enterprise=enterprise,
+        visited_on=visited_on,
+        form=form,
+        notes=notes or "",
+        created_by=_actor(actor),
+    )
     visit.full_clean(exclude=["enterprise", "created_by"])
     with transaction.atomic():
         visit.save()
         for official in officials:
             VisitOfficial.objects.create(visit=visit, official=official)
         for item in problems:
-            problem = VisitProblem(visit=visit, enterprise=enterprise, description=item["description"].strip(),
-                                   category=(item.get("category") or "").strip())
+            problem = VisitProblem(
+                visit=visit,
+                enterprise=enterprise,
+                description=item["description"].strip(),
+                category=(item.get("category") or "").strip(),
+            )
             problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
             problem.save()
-        _event(enterprise, EnterpriseEventKind.VISITED, actor=actor,
-               note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
-                    f"收集问题{len(problems)}个")
+        _event(
+            enterprise,
+            EnterpriseEventKind.VISITED,
+            actor=actor,
+            note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
+            f"收集问题{len(problems)}个",
+        )
     return visit
 
 
-def visit_update(*, visit: Visit, actor, visited_on=None, form=None, notes=None, officials=None) -> Visit:
+def visit_update(
+    *, visit: Visit, actor, visited_on=None, form=None, notes=None, officials=None
+) -> Visit:
     """Correct a visit's date, form, notes or officials (problems are handled one by one)."""
     if visited_on is not None:
         if visited_on > timezone.localdate():
@@ -272,14 +365,25 @@ def visit_problem_mark_converted(*, problem: VisitProblem, case_id: int, actor) 
         raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")
     with transaction.atomic():
         updated = VisitProblem.objects.filter(pk=problem.pk, status=ProblemStatus.PENDING).update(
-            status=ProblemStatus.CONVERTED, case_id=case_id, converted_at=timezone.now(), converted_by=_actor(actor))
+            status=ProblemStatus.CONVERTED,
+            case_id=case_id,
+            converted_at=timezone.now(),
+            converted_by=_actor(actor),
+        )
         if not updated:  # another request converted it first
             raise ValidationError("该问题刚被他人处理，请刷新后重试。")
         before = {"status": problem.status, "case_id": problem.case_id}
         problem.refresh_from_db()
-        audit_write(action=AuditAction.UPDATE, obj=problem, actor=actor,
-                    changes={"before": before, "after": {"status": problem.status, "case_id": problem.case_id}},
-                    detail=f"走访问题转为案件 {case_id}")
+        audit_write(
+            action=AuditAction.UPDATE,
+            obj=problem,
+            actor=actor,
+            changes={
+                "before": before,
+                "after": {"status": problem.status, "case_id": problem.case_id},
+            },
+            detail=f"走访问题转为案件 {case_id}",
+        )
     return problem
 
 
@@ -295,4 +399,3 @@ def visit_problem_dismiss(*, problem: VisitProblem, actor, note: str) -> VisitPr
         problem.converted_by = _actor(actor)
         problem.save(update_fields=["status", "status_note", "converted_by"])
     return problem
-

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,7 +18,11 @@ from shangwu.enterprises import forms_service as forms
 from shangwu.enterprises import services_service as services
 from shangwu.enterprises import tables_service as tables
 from shangwu.enterprises.filtersets import EnterpriseFilterSet
-from shangwu.enterprises.filtersets_service import AssignmentFilterSet, ContactFilterSet, VisitFilterSet
+from shangwu.enterprises.filtersets_service import (
+    AssignmentFilterSet,
+    ContactFilterSet,
+    VisitFilterSet,
+)
 from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit
 from shangwu.enterprises.selectors import (
     coverage_by_county,
@@ -32,7 +36,12 @@ FORM_TEMPLATE = "enterprises/service_form.html"
 
 
 def enterprise_or_404(user, pk, action: str) -> Enterprise:
-    enterprise = Enterprise.objects.restrict(user, action).select_related("county", "township").filter(pk=pk).first()
+    enterprise = (
+        Enterprise.objects.restrict(user, action)
+        .select_related("county", "township")
+        .filter(pk=pk)
+        .first()
+    )
     if enterprise is None:
         if Enterprise._base_manager.filter(pk=pk).exists():
             audit_denied(model=Enterprise, object_id=pk)
@@ -78,15 +87,21 @@ class ContactEditView(generic.ObjectEditView):
 
     def get_form(self, instance):
         if instance is None:
-            self.enterprise = enterprise_or_404(self.request.user, self.kwargs["enterprise_pk"], "add")
+            self.enterprise = enterprise_or_404(
+                self.request.user, self.kwargs["enterprise_pk"], "add"
+            )
         return super().get_form(instance)
 
     def save(self, form):
         fields = form.service_fields()
         try:
             if form.instance.pk:
-                return services.contact_update(contact=form.instance, actor=self.request.user, **fields)
-            return services.contact_create(enterprise=self.enterprise, actor=self.request.user, **fields)
+                return services.contact_update(
+                    contact=form.instance, actor=self.request.user, **fields
+                )
+            return services.contact_create(
+                enterprise=self.enterprise, actor=self.request.user, **fields
+            )
         except ValidationError as exc:
             raise form_errors(form, exc) from exc
 
@@ -106,16 +121,25 @@ class ContactRevealView(generic.BaseObjectView):
         except ValidationError as exc:
             return HttpResponse("；".join(exc.messages), status=400)
         if request.headers.get("HX-Request"):
-            return HttpResponse(format_html('<span class="font-monospace" data-revealed="{}">{}</span>', field, value))
-        return render(request, "enterprises/contact_reveal.html", self.base_context(
-            object=contact, field_label=services.REVEALABLE[field], value=value))
+            return HttpResponse(
+                format_html(
+                    '<span class="font-monospace" data-revealed="{}">{}</span>', field, value
+                )
+            )
+        return render(
+            request,
+            "enterprises/contact_reveal.html",
+            self.base_context(object=contact, field_label=services.REVEALABLE[field], value=value),
+        )
 
 
 # --- 包保 assignments --------------------------------------------------------------------------
 
 
 class AssignmentListView(generic.ObjectListView):
-    queryset = Assignment.objects.select_related("enterprise__county", "enterprise__township", "official__org_unit")
+    queryset = Assignment.objects.select_related(
+        "enterprise__county", "enterprise__township", "official__org_unit"
+    )
     filterset = AssignmentFilterSet
     table = tables.AssignmentTable
     template_name = LIST_TEMPLATE
@@ -135,8 +159,16 @@ class AssignmentAddView(generic.BaseObjectView):
         return forms.AssignmentForm(data, user=self.request.user, enterprise=enterprise)
 
     def show(self, form, enterprise):
-        return render(self.request, FORM_TEMPLATE, self.base_context(
-            form=form, enterprise=enterprise, title=f"安排包保：{enterprise}", cancel_url=enterprise.get_absolute_url()))
+        return render(
+            self.request,
+            FORM_TEMPLATE,
+            self.base_context(
+                form=form,
+                enterprise=enterprise,
+                title=f"安排包保：{enterprise}",
+                cancel_url=enterprise.get_absolute_url(),
+            ),
+        )
 
     def get(self, request, enterprise_pk):
         enterprise = enterprise_or_404(request.user, enterprise_pk, "add")
@@ -148,12 +180,17 @@ class AssignmentAddView(generic.BaseObjectView):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    assignment = services.assignment_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)
+                    assignment = services.assignment_create(
+                        enterprise=enterprise, actor=request.user, **form.cleaned_data
+                    )
                     ensure_in_scope(request.user, assignment)
             except ValidationError as exc:
                 form.add_error(None, form_errors(form, exc))
             else:
-                messages.success(request, f"已安排{assignment.get_level_display()}{assignment.get_role_display()}：{assignment.official}。")
+                messages.success(
+                    request,
+                    f"已安排{assignment.get_level_display()}{assignment.get_role_display()}：{assignment.official}。",
+                )
                 return redirect(assignment.get_absolute_url())
         return self.show(form, enterprise)
 
@@ -163,8 +200,16 @@ class AssignmentEndView(generic.BaseObjectView):
     action = "change"
 
     def show(self, form, assignment):
-        return render(self.request, FORM_TEMPLATE, self.base_context(
-            form=form, object=assignment, title=f"结束包保：{assignment}", cancel_url=assignment.get_absolute_url()))
+        return render(
+            self.request,
+            FORM_TEMPLATE,
+            self.base_context(
+                form=form,
+                object=assignment,
+                title=f"结束包保：{assignment}",
+                cancel_url=assignment.get_absolute_url(),
+            ),
+        )
 
     def get(self, request, pk):
         return self.show(forms.AssignmentEndForm(user=request.user), self.get_object())
@@ -174,7 +219,9 @@ class AssignmentEndView(generic.BaseObjectView):
         form = forms.AssignmentEndForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                services.assignment_end(assignment=assignment, actor=request.user, **form.cleaned_data)
+                services.assignment_end(
+                    assignment=assignment, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, form_errors(form, exc))
             else:
@@ -183,58 +230,36 @@ class AssignmentEndView(generic.BaseObjectView):
         return self.show(form, assignment)
 
 
-class AssignmentBulkView(generic.BaseObjectView):
-    """批量包保: one official for a selection of enterprises — the ticked ``pk`` values, or the
-    enterprise list's current filter (its querystring). All or nothing."""
+class AssignmentBulkView(generic.ObjectBulkView):
+    """批量包保: one official for the enterprises ticked in the list, or for the list's whole
+    current filter; all or nothing (``assignment_bulk_create``)."""
 
-    queryset = Assignment.objects.all()
-    action = "add"
+    queryset = Enterprise.objects.select_related("county", "township")
+    filterset = EnterpriseFilterSet
+    form = forms.BulkAssignForm
+    title = "批量安排包保"
 
-    def selection(self, query: QueryDict):
-        enterprises = Enterprise.objects.restrict(self.request.user, "add").select_related("county", "township")
-        pks = [p for p in query.getlist("pk") if p.isdigit()]
-        if pks:
-            return enterprises.filter(pk__in=pks)
-        return EnterpriseFilterSet(query, queryset=enterprises, request=self.request).qs
+    def apply(self, objects, form):
+        self.official = form.cleaned_data["official"]
+        return len(
+            services.assignment_bulk_create(
+                enterprises=objects, actor=self.request.user, **form.cleaned_data
+            )
+        )
 
-    def show(self, form, query: QueryDict):
-        chosen = self.selection(query)
-        return render(self.request, "enterprises/assignment_bulk.html", self.base_context(
-            form=form, count=chosen.count(), preview=chosen[:20],
-            back_url=f"{reverse('enterprises:enterprise_list')}?{query.urlencode()}",
-        ))
-
-    def get(self, request):
-        query = request.GET.copy()
-        query.pop("page", None)
-        return self.show(forms.BulkAssignForm(user=request.user, initial={"selection": query.urlencode()}), query)
-
-    def post(self, request):
-        if "selection" not in request.POST:  # straight from the enterprise list: confirm first
-            query = QueryDict(mutable=True)
-            query.setlist("pk", request.POST.getlist("pk"))
-            return self.show(forms.BulkAssignForm(user=request.user, initial={"selection": query.urlencode()}), query)
-        form = forms.BulkAssignForm(request.POST, user=request.user)
-        query = QueryDict(request.POST.get("selection", ""))
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "selection"}
-            try:
-                created = services.assignment_bulk_create(enterprises=self.selection(query), actor=request.user, **data)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, f"已为{len(created)}家企业安排包保人员{data['official']}。")
-                return redirect(f"{reverse('enterprises:enterprise_list')}?official={data['official'].pk}")
-        return self.show(form, query)
+    def success_url(self):
+        return f"{reverse('enterprises:enterprise_list')}?official={self.official.pk}"
 
 
 # --- Visits -------------------------------------------------------------------------------------
 
 
 class VisitListView(generic.ObjectListView):
-    queryset = (Visit.objects.select_related("enterprise__county").prefetch_related("officials")
-                .annotate(problem_count=Count("problems", distinct=True)))
+    queryset = (
+        Visit.objects.select_related("enterprise__county")
+        .prefetch_related("officials")
+        .annotate(problem_count=Count("problems", distinct=True))
+    )
     filterset = VisitFilterSet
     table = tables.VisitTable
     template_name = LIST_TEMPLATE
@@ -247,7 +272,9 @@ class VisitExportView(generic.ObjectExportView, VisitListView):
 
 
 class VisitDetailView(generic.ObjectDetailView):
-    queryset = Visit.objects.select_related("enterprise__county", "enterprise__township", "created_by")
+    queryset = Visit.objects.select_related(
+        "enterprise__county", "enterprise__township", "created_by"
+    )
     template_name = "enterprises/visit_detail.html"
 
     def extra_context(self, obj):
@@ -267,13 +294,19 @@ class VisitAddView(generic.BaseObjectView):
         return enterprise_or_404(self.request.user, pk, "add") if pk and pk.isdigit() else None
 
     def show(self, form, formset, enterprise):
-        return render(self.request, self.template_name, self.base_context(
-            form=form, formset=formset, enterprise=enterprise))
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(form=form, formset=formset, enterprise=enterprise),
+        )
 
     def get(self, request):
         enterprise = self.enterprise()
-        return self.show(forms.VisitRecordForm(user=request.user, enterprise=enterprise),
-                         forms.ProblemFormSet(prefix="problems"), enterprise)
+        return self.show(
+            forms.VisitRecordForm(user=request.user, enterprise=enterprise),
+            forms.ProblemFormSet(prefix="problems"),
+            enterprise,
+        )
 
     def post(self, request):
         enterprise = self.enterprise()
@@ -283,7 +316,9 @@ class VisitAddView(generic.BaseObjectView):
             problems = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("description")]
             try:
                 with transaction.atomic():
-                    visit = services.visit_create(actor=request.user, problems=problems, **form.cleaned_data)
+                    visit = services.visit_create(
+                        actor=request.user, problems=problems, **form.cleaned_data
+                    )
                     ensure_in_scope(request.user, visit)
             except ValidationError as exc:
                 form.add_error(None, form_errors(form, exc))
@@ -321,11 +356,15 @@ class CoverageView(generic.BaseObjectView):
         key_only = request.GET.get("scope", "key") != "all"
         uncovered = coverage_list_uncovered(user=request.user, key_only=key_only)
         by_county = coverage_by_county(user=request.user, key_only=key_only)
-        selection = by_county["total"]["urls"]["uncovered"].split("?", 1)[1]
-        return render(request, self.template_name, self.base_context(
-            by_county=by_county, bulk_url=f"{reverse('enterprises:assignment_bulk')}?{selection}",
-            by_tag=coverage_by_tag(user=request.user, key_only=key_only),
-            uncovered=tables.UncoveredTable(uncovered.prefetch_related("tags")[:50]),
-            uncovered_count=uncovered.count(),
-            key_only=key_only,
-        ))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                by_county=by_county,
+                uncovered_query=by_county["total"]["urls"]["uncovered"].split("?", 1)[1],
+                by_tag=coverage_by_tag(user=request.user, key_only=key_only),
+                uncovered=tables.UncoveredTable(uncovered.prefetch_related("tags")[:50]),
+                uncovered_count=uncovered.count(),
+                key_only=key_only,
+            ),
+        )

@@ -1,0 +1,190 @@
+"""Deadline arithmetic for cases, in one place.
+
+A node's due time is ``start + offset``: hours are exact; days end at 23:59:59 (Asia/Shanghai)
+of the due day, counted in calendar days or in working days (``shangwu.workcalendar``, which
+knows 调休); months land on the same day N months later (the month's last day when it has no
+such day), end of day. A year whose holiday arrangement nobody entered raises a ValidationError
+that says so (CalendarYearUnknown), never a crash and never a guess from plain weekends.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from shangwu.cases.choices import (
+    CaseKind,
+    CaseStatus,
+    DayKind,
+    DeadlineNode,
+    DeadlineUnit,
+    Light,
+)
+from shangwu.workcalendar.services import CalendarYearUnknown, workdays_add
+
+END_OF_DAY = datetime.time(23, 59, 59)
+
+# The field holding each node's due time on Case, and the one recording when it was met.
+NODE_FIELDS = {
+    DeadlineNode.SIGN: ("sign_due_at", "signed_at"),
+    DeadlineNode.FIRST_FEEDBACK: ("feedback_due_at", "first_feedback_at"),
+    DeadlineNode.CLOSE: ("close_due_at", None),
+    DeadlineNode.REVISIT: ("revisit_due_at", None),
+}
+
+
+def warning_period() -> datetime.timedelta:
+    """How long before a deadline a case turns yellow (settings.CASE_WARNING_HOURS, default 24)."""
+    return datetime.timedelta(hours=getattr(settings, "CASE_WARNING_HOURS", 24))
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, END_OF_DAY))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def calendar_error(exc: CalendarYearUnknown) -> ValidationError:
+    return ValidationError(f"无法计算办理时限：{exc}")
+
+
+def add_workdays_keep_time(moment: datetime.datetime, days: int) -> datetime.datetime:
+    """``moment`` moved ``days`` working days later, same time of day (pause → resume)."""
+    if days <= 0:
+        return moment
+    local = timezone.localtime(moment)
+    try:
+        day = workdays_add(start=local.date(), days=days)
+    except CalendarYearUnknown as exc:
+        raise calendar_error(exc) from exc
+    return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
+
+
+def node_due(*, start: datetime.datetime, offset: int, unit: str, day_kind: str) -> datetime.datetime:
+    """When a node falls due, ``offset`` ``unit``s after ``start``."""
+    if unit == DeadlineUnit.HOURS:
+        return start + datetime.timedelta(hours=offset)
+    day = local_date(start)
+    try:
+        if unit == DeadlineUnit.MONTHS:
+            due = add_months(day, offset)
+            if day_kind == DayKind.WORKING:
+                # A month-based working-day rule falls on the next working day if needed.
+                due = workdays_add(start=workdays_add(start=due, days=-1), days=1)
+        elif day_kind == DayKind.WORKING:
+            due = workdays_add(start=day, days=offset)
+        else:
+            due = day + datetime.timedelta(days=offset)
+    except CalendarYearUnknown as exc:
+        raise calendar_error(exc) from exc
+    return end_of_day(due)
+
+
+def rule_set_for(*, source: str, kind: str):
+    """The current rule set for a source and kind: the exact pair first, then the source's
+    catch-all (kind blank). Hotline kinds map onto 一般 for sources without hotline rules."""
+    from shangwu.cases.models import DeadlineRuleSet
+
+    candidates = DeadlineRuleSet.objects.filter(source=source, is_current=True).prefetch_related("rules")
+    by_kind = {rs.kind: rs for rs in candidates}
+    for key in (kind, "", CaseKind.ORDINARY):
+        if key in by_kind:
+            return by_kind[key]
+    raise ValidationError(
+        f"没有“{_label(source)}·{_label(kind, kind=True)}”的现行时限规则，请系统管理员在“时限规则”中配置。"
+    )
+
+
+def _label(value, kind=False):
+    from shangwu.cases.choices import CaseSource
+
+    choices = CaseKind if kind else CaseSource
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or "全部类型"
+
+
+def rule_dues(rule_set, *, start: datetime.datetime, nodes=None) -> dict[str, datetime.datetime]:
+    """Due times of the rule set's nodes (all, or only ``nodes``) counted from ``start``."""
+    dues = {}
+    for rule in rule_set.rules.all():
+        if nodes is not None and rule.node not in nodes:
+            continue
+        dues[rule.node] = node_due(start=start, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind)
+    return dues
+
+
+def pending_deadline(case) -> datetime.datetime | None:
+    """The next deadline a case is working towards in its status (None: no clock runs)."""
+    if case.paused_at is not None:
+        return None
+    status = case.status
+    candidates = []
+    if status == CaseStatus.ASSIGNED:
+        candidates = [case.sign_due_at, case.feedback_due_at, case.close_due_at]
+    elif status == CaseStatus.HANDLING:
+        if case.first_feedback_at is None:
+            candidates.append(case.feedback_due_at)
+        candidates.append(case.close_due_at)
+    elif status == CaseStatus.REVISIT:
+        candidates = [case.revisit_due_at]
+    candidates = [c for c in candidates if c is not None]
+    return min(candidates) if candidates else None
+
+
+def pending_node(case) -> str:
+    """Which node ``pending_deadline`` belongs to (for 督办单 and messages)."""
+    due = pending_deadline(case)
+    if due is None:
+        return ""
+    for node, (field, _) in NODE_FIELDS.items():
+        if getattr(case, field) == due:
+            return node
+    return ""
+
+
+def light_for(deadline: datetime.datetime | None, now: datetime.datetime) -> str:
+    if deadline is None:
+        return Light.GREEN
+    if deadline < now:
+        return Light.RED
+    if deadline < now + warning_period():
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def node_states(case, now: datetime.datetime) -> list[dict]:
+    """Each node's due time and state, for the detail page."""
+    rows = []
+    for node, (due_field, done_field) in NODE_FIELDS.items():
+        due = getattr(case, due_field)
+        if due is None:
+            continue
+        done = getattr(case, done_field) if done_field else None
+        if node == DeadlineNode.CLOSE and case.status in (CaseStatus.REVIEW, CaseStatus.REVISIT, CaseStatus.CLOSED):
+            state = "已申请办结" if case.status == CaseStatus.REVIEW else "已办结"
+        elif node == DeadlineNode.REVISIT and case.status == CaseStatus.CLOSED:
+            state = "已回访"
+        elif done is not None:
+            state = "已完成（逾期）" if done > due else "已完成"
+        elif case.paused_at is not None:
+            state = "挂起中"
+        elif not case.is_open:
+            state = "—"
+        else:
+            state = {Light.RED: "已逾期", Light.YELLOW: "临近时限", Light.GREEN: "正常"}[light_for(due, now)]
+        rows.append({"node": DeadlineNode(node).label, "due": due, "done": done, "state": state})
+    return rows

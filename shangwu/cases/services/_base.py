@@ -1,0 +1,145 @@
+"""What every case transition shares: status and role checks, the conditional UPDATE on
+(id, version), the event row, the audit row, the light refresh and the notifications."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from shangwu.accounts.choices import ROLE_LEVEL, Role
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import _plain, audit_write
+from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Light
+from shangwu.cases.deadlines import light_for, pending_deadline
+from shangwu.cases.models import Case, CaseEvent, Notification
+
+LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+BUSINESS_ROLES = list(ROLE_LEVEL)
+
+
+class ConcurrentChange(ValidationError):
+    """Someone else changed the case between reading and writing it (version check)."""
+
+    def __init__(self, case: Case):
+        last = CaseEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-at", "-id").first()
+        what = "有新的操作"
+        if last is not None:
+            who = last.actor.name if last.actor_id else "系统"
+            what = f"{who}于{timezone.localtime(last.at):%H:%M}执行了“{last.get_kind_display()}”"
+        super().__init__(f"该案件刚被他人处理（{what}），请刷新后再操作；您填写的内容已保留。")
+
+
+def now_or(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def require_status(case: Case, allowed, action: str) -> None:
+    if case.status not in allowed:
+        raise ValidationError(f"当前状态“{case.get_status_display()}”不能执行“{action}”。")
+
+
+def require_open_unpaused(case: Case, action: str) -> None:
+    if case.paused_at is not None:
+        raise ValidationError(f"案件已挂起，不能执行“{action}”；请先恢复办理。")
+
+
+def is_leader(actor) -> bool:
+    return actor is not None and actor.role == Role.LEADER
+
+
+def is_member(actor, unit_id) -> bool:
+    return actor is not None and unit_id is not None and actor.org_unit_id == unit_id
+
+
+def require_actor(actor, case: Case | None, action: str) -> None:
+    """A business user who may change cases, and (for an existing case) has it in scope."""
+    from shangwu.core.access import Access, can
+
+    if not can(actor, Access.BUSINESS, "change" if case is not None else "add"):
+        raise PermissionDenied(f"您没有“{action}”的权限。")
+    if case is not None and not Case.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+        raise PermissionDenied("案件不在您的数据范围内。")
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def require_text(value: str, field: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: f"请填写{label}。"})
+    return value
+
+
+def transition(case: Case, *, actor, kind: str, now: datetime.datetime, to_status: str | None = None,
+               fields: dict | None = None, note: str = "", data: dict | None = None) -> CaseEvent:
+    """Apply ``fields`` (and ``to_status``) to ``case`` with a conditional UPDATE on its version,
+    write the event and audit rows, and move the light. 0 rows updated → ConcurrentChange."""
+    from shangwu.cases.processing import deadlines_process
+
+    fields = dict(fields or {})
+    from_status = case.status
+    if to_status is not None:
+        fields["status"] = to_status
+    before = {k: _plain(getattr(case, k)) for k in fields}  # FKs are passed as ``<name>_id``
+    for key, value in fields.items():
+        setattr(case, key, value)
+    deadline = pending_deadline(case)
+    fields["next_deadline_at"] = case.next_deadline_at = deadline
+    target = light_for(deadline, now) if case.status in OPEN_STATUSES else Light.GREEN
+    # Services only lower the light; raising it (and the 催办/督办 that go with it) is the one job
+    # of deadlines_process, called below for this case, so both paths issue exactly the same.
+    if LIGHT_RANK[target] < LIGHT_RANK[case.light]:
+        fields["light"] = case.light = target
+    fields["updated_at"] = now
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1, **fields)
+    if not updated:
+        raise ConcurrentChange(case)
+    case.version += 1
+    event = CaseEvent.objects.create(
+        case=case, kind=kind, from_status=from_status, to_status=case.status, actor=actor,
+        unit=getattr(actor, "org_unit", None), note=note, data=data, at=now,
+    )
+    after = {k: _plain(getattr(case, k)) for k in before}
+    audit_write(action=AuditAction.UPDATE, obj=case, actor=actor,
+                changes={"before": before, "after": after}, detail=CaseEventKind(kind).label)
+    if case.status in OPEN_STATUSES:
+        deadlines_process(now=now, ids=[case.pk])
+        case.light, case.supervision_level = Case.objects.filter(pk=case.pk).values_list(
+            "light", "supervision_level").get()
+    return event
+
+
+def unit_users(unit_ids, *, heads_only: bool = False):
+    from shangwu.accounts.models import User
+
+    qs = User.objects.filter(org_unit_id__in=[u for u in unit_ids if u], is_active=True, role__in=BUSINESS_ROLES)
+    if heads_only:
+        heads = qs.filter(Q(position__endswith="长") | Q(position__endswith="主任"))
+        if heads.exists():
+            return heads
+    return qs
+
+
+def notify(case: Case, *, recipients, text: str, exclude=None) -> int:
+    """In-app notifications about ``case`` to each recipient (users or a queryset)."""
+    url = case.get_absolute_url()
+    seen = set()
+    rows = []
+    for user in recipients:
+        pk = getattr(user, "pk", user)
+        if pk in seen or (exclude is not None and pk == getattr(exclude, "pk", None)):
+            continue
+        seen.add(pk)
+        rows.append(Notification(recipient_id=pk, case=case, text=f"{case.number} {text}"[:300], url=url))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def open_statuses_label() -> str:
+    return "、".join(CaseStatus(s).label for s in OPEN_STATUSES)

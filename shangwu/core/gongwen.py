@@ -1,0 +1,466 @@
+"""公文-format Word (.docx) writer after GB/T 9704-2012 《党政机关公文格式》, shared by every module
+that sends a document out (月通报, 督办通报, 工作汇报 …).
+
+What the standard asks and what this module sets (read back by the tests):
+
+* paper A4 (210 × 297 mm); margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm, so the
+  type area is 156 × 225 mm;
+* title 2号 (22 pt) 方正小标宋简体, centred; an optional subtitle line (e.g. "（2026年1—5月）") in
+  3号 楷体 under it;
+* body 3号 (16 pt) 仿宋_GB2312, first line indented two characters, 22 lines of 28 characters
+  (line grid pitch and exact line spacing 28.95 pt; characters condensed by 0.25 pt so that 28
+  fit the 156 mm line);
+* first-level headings "一、" in 3号 黑体, second-level "（二）" in 3号 楷体_GB2312; third- and
+  fourth-level "1." "（1）" are ordinary 仿宋 paragraphs written by the caller;
+* page numbers "— 1 —" in 4号 (14 pt) 宋体 in the footer, odd pages on the right and even pages
+  on the left, one character in from the edge;
+* tables fit the type area (156 mm): widths are scaled down to it, the header rows repeat on
+  every page, text in 五号 (10.5 pt) 仿宋 by default;
+* 发文机关署名 and 成文日期 at the end, right-aligned, date as "2026年6月8日".
+
+Fonts are referred to by name with their East Asian attribute (``w:eastAsia``) set, Latin text
+and digits in Times New Roman; the reader's PC has the 公文 fonts, LibreOffice substitutes.
+
+Usage::
+
+    from shangwu.core.gongwen import GongwenDocument
+
+    doc = GongwenDocument(title="全市商务运行情况月通报", subtitle="（2026年1—5月）",
+                          issuer="云河市商务局", date=datetime.date(2026, 6, 8))
+    doc.heading1("外贸进出口")               # → "一、外贸进出口" (numbered automatically)
+    doc.heading2("分县区情况")               # → "（一）分县区情况"; numbering restarts under each 一、
+    doc.paragraph("1—5月，全市外贸进出口总额86.4亿元，同比增长12.3%……")
+    doc.table(
+        headers=["地区", ("本月", ["绝对值（亿元）", "同比（%）"]), "位次"],  # one or two levels
+        rows=[["全市", 18.2, "12.3", ""], ["河东区", 5.1, "—", "1"]],
+        col_widths=[30, 30, 30, 20],            # millimetres, scaled to the type area
+        highlight_rows=[1],                     # 0-based body row indexes, shaded
+    )
+    payload = doc.to_bytes()
+
+A heading text that already starts with its number ("一、…", "（一）…") is kept as it is; pass
+``numbered=False`` to write a heading with no number at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_TOP_MM = 37
+MARGIN_BOTTOM_MM = 35
+MARGIN_LEFT_MM = 28
+MARGIN_RIGHT_MM = 26
+TYPE_AREA_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 156
+
+SIZE_2HAO = Pt(22)
+SIZE_3HAO = Pt(16)
+SIZE_4HAO = Pt(14)
+SIZE_5HAO = Pt(10.5)
+
+FONT_TITLE = "方正小标宋简体"
+FONT_BODY = "仿宋_GB2312"
+FONT_HEADING1 = "黑体"
+FONT_HEADING2 = "楷体_GB2312"
+FONT_PAGE_NUMBER = "宋体"
+FONT_LATIN = "Times New Roman"
+
+# 22 lines in the 225 mm type area: 225 mm / 22 = 28.95 pt; Word stores the grid in twips.
+LINE_PITCH_PT = 28.95
+LINE_PITCH_TWIPS = 579
+# 28 characters in 156 mm = 15.79 pt each: body text is condensed by 0.25 pt (w:spacing −5
+# twentieths), which Word, WPS and LibreOffice all honour alike; a "linesAndChars" grid with a
+# negative w:charSpace is read differently by LibreOffice (two grid cells per character).
+CHARACTER_SPACING_TWENTIETHS = -5
+
+_CN_DIGITS = "零一二三四五六七八九"
+_NUMBERED_H1 = re.compile(r"^[一二三四五六七八九十]+、")
+_NUMBERED_H2 = re.compile(r"^（[一二三四五六七八九十]+）")
+
+# Successor tags, so that inserted elements keep the schema order Word insists on.
+_SNAP_SUCCESSORS = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                    "w:sectPr", "w:pPrChange")
+_SHD_SUCCESSORS = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                   "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge",
+                   "w:tcPrChange")
+_TBLW_SUCCESSORS = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                    "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                    "w:tblDescription", "w:tblPrChange")
+
+Header = str | tuple[str, Sequence[str]]
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for headings)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return f"{head}十{_CN_DIGITS[ones] if ones else ''}"
+
+
+def chinese_date(value: datetime.date) -> str:
+    """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 7.3.5.2)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def set_run_font(run, *, east_asia: str, size, bold: bool = False, latin: str = FONT_LATIN) -> None:
+    """Sets Latin, East Asian and complex-script fonts of one run (python-docx sets only Latin)."""
+    run.font.name = latin
+    run.font.size = size
+    run.font.bold = bold
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+
+
+def _format_cell_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+class GongwenDocument:
+    """One 公文: title block, numbered headings, body paragraphs, tables, signature and date."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        subtitle: str | None = None,
+        issuer: str | None = None,
+        date: datetime.date | None = None,
+        table_font_size: float = 10.5,
+    ) -> None:
+        self.title = title
+        self.subtitle = subtitle
+        self.issuer = issuer
+        self.date = date
+        self.table_font_size = Pt(table_font_size)
+        self._h1 = 0
+        self._h2 = 0
+        self._closed = False
+        self.document = Document()
+        self._set_up_page()
+        self._set_up_defaults()
+        self._write_footer()
+        self._write_title()
+
+    # -- page set-up -------------------------------------------------------------------------
+
+    def _set_up_page(self) -> None:
+        section = self.document.sections[0]
+        section.start_type = WD_SECTION.NEW_PAGE
+        section.page_width = Mm(PAGE_WIDTH_MM)
+        section.page_height = Mm(PAGE_HEIGHT_MM)
+        section.top_margin = Mm(MARGIN_TOP_MM)
+        section.bottom_margin = Mm(MARGIN_BOTTOM_MM)
+        section.left_margin = Mm(MARGIN_LEFT_MM)
+        section.right_margin = Mm(MARGIN_RIGHT_MM)
+        section.header_distance = Mm(15)
+        # The page number sits 7 mm below the type area (GB/T 9704-2012 7.5).
+        section.footer_distance = Mm(MARGIN_BOTTOM_MM - 7 - 5)
+        sect_pr = section._sectPr
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect_pr.append(grid)
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+
+    def _set_up_defaults(self) -> None:
+        styles = self.document.styles
+        normal = styles["Normal"]
+        normal.font.name = FONT_LATIN
+        normal.font.size = SIZE_3HAO
+        rpr = normal.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        fonts.set(qn("w:eastAsia"), FONT_BODY)
+        condense = OxmlElement("w:spacing")
+        condense.set(qn("w:val"), str(CHARACTER_SPACING_TWENTIETHS))
+        rpr.insert_element_before(condense, "w:w", "w:kern", "w:position", "w:sz", "w:szCs",
+                                  "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+                                  "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em",
+                                  "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        fmt = normal.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(LINE_PITCH_PT)
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        # The character grid is measured from the document-default font size: make it 3号.
+        defaults = self.document.styles.element.find(qn("w:docDefaults"))
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        drpr = rpr_default.find(qn("w:rPr"))
+        for tag in ("w:sz", "w:szCs"):
+            size = drpr.find(qn(tag))
+            if size is None:
+                size = OxmlElement(tag)
+                drpr.append(size)
+            size.set(qn("w:val"), "32")
+        lang = drpr.find(qn("w:lang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+        self.document.core_properties.title = self.title
+        self.document.core_properties.language = "zh-CN"
+
+    def _write_footer(self) -> None:
+        self.document.settings.odd_and_even_pages_header_footer = True
+        section = self.document.sections[0]
+        # Odd pages: right, one character in; even pages: left, one character in.
+        self._page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+        self._page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+    def _page_number(self, paragraph, alignment) -> None:
+        paragraph.alignment = alignment
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+            fmt.right_indent = SIZE_4HAO
+        else:
+            fmt.left_indent = SIZE_4HAO
+        set_run_font(paragraph.add_run("— "), east_asia=FONT_PAGE_NUMBER, size=SIZE_4HAO,
+                     latin=FONT_PAGE_NUMBER)
+        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"),
+                           ("end", None)):
+            run = paragraph.add_run()
+            set_run_font(run, east_asia=FONT_PAGE_NUMBER, size=SIZE_4HAO, latin=FONT_PAGE_NUMBER)
+            if kind:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run._element.append(char)
+            elif text == " PAGE ":
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = text
+                run._element.append(instr)
+            else:
+                run.text = text
+        set_run_font(paragraph.add_run(" —"), east_asia=FONT_PAGE_NUMBER, size=SIZE_4HAO,
+                     latin=FONT_PAGE_NUMBER)
+
+    def _write_title(self) -> None:
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.line_spacing = Pt(35)  # a 22 pt title on a 28.95 pt grid
+        set_run_font(paragraph.add_run(self.title), east_asia=FONT_TITLE, size=SIZE_2HAO)
+        if self.subtitle:
+            sub = self.document.add_paragraph()
+            sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            set_run_font(sub.add_run(self.subtitle), east_asia=FONT_HEADING2, size=SIZE_3HAO)
+        self.document.add_paragraph()  # one empty line between title and body
+
+    # -- content -----------------------------------------------------------------------------
+
+    def heading1(self, text: str, *, numbered: bool = True):
+        """A first-level heading "一、…" in 3号 黑体; restarts the "（一）" numbering."""
+        self._h1 += 1
+        self._h2 = 0
+        if numbered and not _NUMBERED_H1.match(text):
+            text = f"{chinese_number(self._h1)}、{text}"
+        return self._body_paragraph(text, east_asia=FONT_HEADING1)
+
+    def heading2(self, text: str, *, numbered: bool = True):
+        """A second-level heading "（一）…" in 3号 楷体."""
+        self._h2 += 1
+        if numbered and not _NUMBERED_H2.match(text):
+            text = f"（{chinese_number(self._h2)}）{text}"
+        return self._body_paragraph(text, east_asia=FONT_HEADING2)
+
+    def paragraph(self, text: str, *, bold_lead: str | None = None):
+        """A body paragraph in 3号 仿宋, first line indented two characters.
+
+        ``bold_lead``: an optional run-in lead ("1.总体情况。") written in bold before the text.
+        """
+        paragraph = self._body_paragraph("", east_asia=FONT_BODY)
+        if bold_lead:
+            set_run_font(paragraph.add_run(bold_lead), east_asia=FONT_BODY, size=SIZE_3HAO,
+                         bold=True)
+        set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=SIZE_3HAO)
+        return paragraph
+
+    def caption(self, text: str):
+        """A centred table title in 3号 黑体 (e.g. "表1 外贸进出口总额完成情况")."""
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        set_run_font(paragraph.add_run(text), east_asia=FONT_HEADING1, size=SIZE_3HAO)
+        return paragraph
+
+    def note(self, text: str):
+        """A small note under a table (五号 仿宋, no indent)."""
+        paragraph = self.document.add_paragraph()
+        paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=self.table_font_size)
+        return paragraph
+
+    def page_break(self) -> None:
+        self.document.add_page_break()
+
+    def _body_paragraph(self, text: str, *, east_asia: str):
+        paragraph = self.document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Pt(32)  # two 3号 characters
+        if text:
+            set_run_font(paragraph.add_run(text), east_asia=east_asia, size=SIZE_3HAO)
+        return paragraph
+
+    def table(
+        self,
+        headers: Sequence[Header],
+        rows: Iterable[Sequence],
+        col_widths: Sequence[float] | None = None,
+        highlight_rows: Iterable[int] | None = None,
+    ):
+        """A bordered table that fits the type area.
+
+        ``headers``: one entry per column group: a string (one column; spans both header rows
+        when any group has sub-columns) or ``(group label, [sub labels])`` for a two-level
+        header with the group cell merged across its sub-columns.
+        ``rows``: body rows, one value per leaf column (None → empty).
+        ``col_widths``: leaf column widths in mm; scaled down to 156 mm when wider.
+        ``highlight_rows``: 0-based body row indexes shaded light yellow (e.g. lagging rows).
+        """
+        leaves: list[tuple[str, str | None]] = []  # (group label or plain label, sub label)
+        two_level = any(not isinstance(h, str) for h in headers)
+        for header in headers:
+            if isinstance(header, str):
+                leaves.append((header, None))
+            else:
+                group, subs = header
+                leaves.extend((group, sub) for sub in subs)
+        ncols = len(leaves)
+        widths = list(col_widths) if col_widths else [TYPE_AREA_WIDTH_MM / ncols] * ncols
+        if len(widths) != ncols:
+            raise ValueError(f"col_widths has {len(widths)} widths for {ncols} columns")
+        total = sum(widths)
+        if total > TYPE_AREA_WIDTH_MM:
+            widths = [w * TYPE_AREA_WIDTH_MM / total for w in widths]
+        body = [list(row) for row in rows]
+        header_rows = 2 if two_level else 1
+        table = self.document.add_table(rows=header_rows + len(body), cols=ncols)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        self._fix_layout(table, widths)
+
+        col = 0
+        for header in headers:
+            if isinstance(header, str):
+                cell = table.cell(0, col)
+                if two_level:
+                    cell = cell.merge(table.cell(1, col))
+                self._write_cell(cell, header, header=True)
+                col += 1
+            else:
+                group, subs = header
+                first = table.cell(0, col)
+                merged = first.merge(table.cell(0, col + len(subs) - 1)) if len(subs) > 1 else first
+                self._write_cell(merged, group, header=True)
+                for offset, sub in enumerate(subs):
+                    self._write_cell(table.cell(1, col + offset), sub, header=True)
+                col += len(subs)
+        for index in range(header_rows):
+            tr_pr = table.rows[index]._tr.get_or_add_trPr()
+            repeat = OxmlElement("w:tblHeader")
+            repeat.set(qn("w:val"), "true")
+            tr_pr.append(repeat)
+
+        shaded = set(highlight_rows or ())
+        for r, values in enumerate(body):
+            if len(values) != ncols:
+                raise ValueError(f"row {r + 1} has {len(values)} values for {ncols} columns")
+            row = table.rows[header_rows + r]
+            for c, value in enumerate(values):
+                cell = row.cells[c]
+                self._write_cell(cell, _format_cell_value(value), header=False, first=c == 0)
+                if r in shaded:
+                    self._shade(cell, "FFF2CC")
+        for row in table.rows:
+            for c, cell in enumerate(row.cells):
+                cell.width = Mm(widths[c])
+        return table
+
+    def _fix_layout(self, table, widths: list[float]) -> None:
+        tbl_pr = table._tbl.tblPr  # table.autofit = False already wrote w:tblLayout fixed
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is None:
+            width = OxmlElement("w:tblW")
+            tbl_pr.insert_element_before(width, *_TBLW_SUCCESSORS)
+        width.set(qn("w:type"), "dxa")
+        width.set(qn("w:w"), str(round(sum(widths) / 25.4 * 1440)))
+        for column, w in zip(table.columns, widths, strict=True):
+            column.width = Mm(w)
+
+    def _write_cell(self, cell, text: str, *, header: bool, first: bool = False) -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = (WD_ALIGN_PARAGRAPH.CENTER if header or first
+                               else WD_ALIGN_PARAGRAPH.RIGHT)
+        fmt = paragraph.paragraph_format
+        fmt.first_line_indent = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        # Table text does not snap to the 28.95 pt body grid.
+        ppr = paragraph._p.get_or_add_pPr()
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        ppr.insert_element_before(snap, *_SNAP_SUCCESSORS)
+        set_run_font(paragraph.add_run(text), east_asia=FONT_HEADING1 if header else FONT_BODY,
+                     size=self.table_font_size)
+
+    @staticmethod
+    def _shade(cell, fill: str) -> None:
+        tc_pr = cell._tc.get_or_add_tcPr()
+        shading = OxmlElement("w:shd")
+        shading.set(qn("w:val"), "clear")
+        shading.set(qn("w:color"), "auto")
+        shading.set(qn("w:fill"), fill)
+        tc_pr.insert_element_before(shading, *_SHD_SUCCESSORS)
+
+    # -- output ------------------------------------------------------------------------------
+
+    def _write_signature(self) -> None:
+        if self._closed or not (self.issuer or self.date):
+            return
+        self._closed = True
+        self.document.add_paragraph()
+        for text in (self.issuer, chinese_date(self.date) if self.date else None):
+            if not text:
+                continue
+            paragraph = self.document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            paragraph.paragraph_format.right_indent = Pt(64)  # 右空四字
+            set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=SIZE_3HAO)
+
+    def to_bytes(self) -> bytes:
+        """The finished .docx (署名 and 成文日期 are added once, at the end)."""
+        self._write_signature()
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
