@@ -51,7 +51,11 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
     for r in range(1, rows + 1):
         code_region, county, townships = rng.choice(COUNTIES)
         while True:
-            body = "91" + code_region + "".join(rng.choice(DIGITS[:10] if i < 8 else DIGITS) for i in range(9))
+            body = (
+                "91"
+                + code_region
+                + "".join(rng.choice(DIGITS[:10] if i < 8 else DIGITS) for i in range(9))
+            )
             code = body + credit_code_check_char(body)
             if code not in used:
                 used.add(code)
@@ -61,7 +65,9 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
         name = f"{rng.choice(['云河', county[:2], ''])}{brand}{rng.choice(words)}{rng.choice(SUFFIXES)}{r}"
         tags = []
         if section == "F" and rng.random() < 0.5:
-            tags.append(f"限上零售({today - datetime.timedelta(days=rng.randint(30, 2000)):%Y-%m-%d})")
+            tags.append(
+                f"限上零售({today - datetime.timedelta(days=rng.randint(30, 2000)):%Y-%m-%d})"
+            )
         if rng.random() < 0.2:
             tags.append("外贸实绩")
         ws.write_string(r, 0, code)
@@ -69,14 +75,22 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
         ws.write_string(r, 2, brand)
         ws.write_string(r, 3, county if rng.random() < 0.9 else "")
         ws.write_string(r, 4, rng.choice(townships) if rng.random() < 0.85 else "")
-        ws.write_string(r, 5, f"{county}{rng.choice(['建设路', '人民路', '工业大道'])}{rng.randint(1, 399)}号")
+        ws.write_string(
+            r, 5, f"{county}{rng.choice(['建设路', '人民路', '工业大道'])}{rng.randint(1, 399)}号"
+        )
         ws.write_string(r, 6, rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN))
         ws.write_string(r, 7, section)
         ws.write_string(r, 8, rng.choice(divisions))
         ws.write_string(r, 9, rng.choice(["内资", "内资", "内资", "外商投资", "港澳台投资"]))
         ws.write_number(r, 10, rng.choice([50, 100, 200, 500, 1000, 2000.5]))
-        ws.write_datetime(r, 11, datetime.datetime.combine(today - datetime.timedelta(days=rng.randint(200, 9000)),
-                                                           datetime.time()), date_fmt)
+        ws.write_datetime(
+            r,
+            11,
+            datetime.datetime.combine(
+                today - datetime.timedelta(days=rng.randint(200, 9000)), datetime.time()
+            ),
+            date_fmt,
+        )
         ws.write_string(r, 12, "存续")
         ws.write_string(r, 13, "是" if rng.random() < 0.18 else "否")
         ws.write_string(r, 14, "、".join(tags))
@@ -130,7 +144,9 @@ def main() -> None:
     t = time.perf_counter()
     xlsx = tmp / "enterprises.xlsx"
     generate_workbook(xlsx, args.rows)
-    print(f"生成工作簿：{time.perf_counter() - t:.1f} s，{xlsx.stat().st_size / 1024 / 1024:.1f} MB")
+    print(
+        f"生成工作簿：{time.perf_counter() - t:.1f} s，{xlsx.stat().st_size / 1024 / 1024:.1f} MB"
+    )
     call_command("migrate", verbosity=0)
     with acting(path="bench"):
         users = build_users(build_regions_and_units())
@@ -148,9 +164,11 @@ def main() -> None:
         del rows
         assert result.committed, (result.file_error, result.errors[:5])
         total = t2 - t0
-        print(f"{label}：{total:.2f} s（读取 {t1 - t0:.2f} s，校验+写入 {t2 - t1:.2f} s），"
-              f"{args.rows / total:,.0f} 行/秒；新增 {result.created}，更新 {result.updated}，"
-              f"未变 {result.unchanged}")
+        print(
+            f"{label}：{total:.2f} s（读取 {t1 - t0:.2f} s，校验+写入 {t2 - t1:.2f} s），"
+            f"{args.rows / total:,.0f} 行/秒；新增 {result.created}，更新 {result.updated}，"
+            f"未变 {result.unchanged}"
+        )
         return total
 
     first = run("首次导入")
@@ -171,7 +189,9 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
             assert response.status_code == 200, response.status_code
         print(f"列表 {url}：中位数 {statistics.median(times):.1f} ms（{len(queries)} 条查询）")
-    print(f"结论：{args.rows / first:,.0f} 行/秒（目标 ≥ 15,000），峰值 {peak_rss_mib():.0f} MiB（目标 < 1024）")
+    print(
+        f"结论：{args.rows / first:,.0f} 行/秒（目标 ≥ 15,000），峰值 {peak_rss_mib():.0f} MiB（目标 < 1024）"
+    )
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ class CaseCategory(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cases:category_edit", args=[self.pk])
+
 
 class DeadlineRuleSet(models.Model):
     """The deadline rules for one source and kind (kind blank = every kind of that source).
@@ -78,6 +81,9 @@ class DeadlineRuleSet(models.Model):
     def __str__(self):
         return f"{self.name}（第{self.version}版）"
 
+    def get_absolute_url(self):
+        return reverse("cases:ruleset_detail", args=[self.pk])
+
 
 class DeadlineRule(models.Model):
     """One node of a rule set: e.g. 办结 within 7 calendar days (13710)."""
@@ -102,6 +108,26 @@ class DeadlineRule(models.Model):
 
     def __str__(self):
         return f"{self.get_node_display()} {self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
+
+
+class CaseQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Region scope (ScopedModel) OR membership of the lead unit or a co-unit: a city
+        department handling a county's case sees it; county A never sees county B's cases
+        unless its own unit was made lead or co unit."""
+        from shangwu.core.access import can
+        from shangwu.organization.choices import RegionLevel
+
+        if not can(user, self.model.access, action):
+            return self.none()
+        region = user.region
+        if region is None:
+            return self.none()
+        if region.level == RegionLevel.CITY:
+            return self.filter(self.model.scope_q(region))
+        unit = user.org_unit_id
+        co = Case.co_units.through.objects.filter(case_id=models.OuterRef("pk"), orgunit_id=unit)
+        return self.filter(self.model.scope_q(region) | models.Q(lead_unit_id=unit) | models.Exists(co))
 
 
 class Case(ScopedModel):
@@ -169,6 +195,8 @@ class Case(ScopedModel):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         verbose_name = "诉求案件"
         verbose_name_plural = "诉求案件"
@@ -183,6 +211,8 @@ class Case(ScopedModel):
             models.Index(fields=["county", "status"], name="case_county_status_idx"),
             models.Index(fields=["lead_unit", "status", "next_deadline_at"], name="case_unit_queue_idx"),
             models.Index(fields=["received_at", "county"], name="case_received_county_idx"),
+            # 我的待办: cases waiting for the assigning unit (to assign, review, revisit).
+            models.Index(fields=["assigning_unit", "status", "next_deadline_at"], name="case_assigner_queue_idx"),
         ]
 
     def __str__(self):

@@ -71,7 +71,9 @@ def check_upload(path: str | os.PathLike, *, name: str) -> str:
     """
     ext = Path(name or "").suffix.lower()
     if ext in MACRO_EXTENSIONS:
-        raise UploadRejected(f"不接受启用宏或二进制格式的工作簿（{ext}）：请另存为 .xlsx 后再上传。")
+        raise UploadRejected(
+            f"不接受启用宏或二进制格式的工作簿（{ext}）：请另存为 .xlsx 后再上传。"
+        )
     if ext == ".xls":
         raise UploadRejected("不接受旧版 .xls 文件：请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")
     if ext not in ALLOWED_EXTENSIONS:
@@ -85,7 +87,9 @@ def check_upload(path: str | os.PathLike, *, name: str) -> str:
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UploadRejected("文件是旧版 Excel（.xls）或加密的工作簿，不是 .xlsx：请另存为 .xlsx 后再上传。")
+        raise UploadRejected(
+            "文件是旧版 Excel（.xls）或加密的工作簿，不是 .xlsx：请另存为 .xlsx 后再上传。"
+        )
     if ext == ".csv":
         if head.startswith(b"PK\x03\x04") or b"\x00" in _sample(path):
             raise UploadRejected("文件内容不是文本格式的 CSV。")
@@ -109,13 +113,18 @@ def _check_xlsx_zip(path, size: int) -> None:
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
                 raise UploadRejected("文件不是真正的 .xlsx 工作簿（缺少工作簿结构）。")
             if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise UploadRejected("工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。")
+                raise UploadRejected(
+                    "工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。"
+                )
             total = sum(info.file_size for info in infos)
             packed = sum(info.compress_size for info in infos) or 1
             if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
                 raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
             for info in infos:
-                if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO:
+                if (
+                    info.file_size > 1024 * 1024
+                    and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO
+                ):
                     raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
             types = zf.read("[Content_Types].xml")
             if len(types) > 1024 * 1024:
@@ -219,7 +228,9 @@ def store_upload(uploaded) -> tuple[str, Path]:
     The size is checked before a byte is written; stale files of earlier uploads are removed.
     """
     if uploaded.size is not None and uploaded.size > upload_max_bytes():
-        raise UploadRejected(f"文件大小 {_size_text(uploaded.size)}，超过上限 {_size_text(upload_max_bytes())}。")
+        raise UploadRejected(
+            f"文件大小 {_size_text(uploaded.size)}，超过上限 {_size_text(upload_max_bytes())}。"
+        )
     ext = Path(uploaded.name or "").suffix.lower()
     token = uuid.uuid4().hex
     directory = store_dir()
@@ -261,8 +272,11 @@ def _remove_stale(directory: Path) -> None:
 
 def error_report_xlsx(errors, *, sheet: str = "错误报告") -> bytes:
     """The row-level errors as a workbook: 行号 | 列 | 值 | 原因 (cells escaped by xlsx_bytes)."""
-    return xlsx_bytes(sheet=sheet, headers=["行号", "列", "值", "原因"],
-                      rows=([e.row, e.column, e.value, e.reason] for e in errors))
+    return xlsx_bytes(
+        sheet=sheet,
+        headers=["行号", "列", "值", "原因"],
+        rows=([e.row, e.column, e.value, e.reason] for e in errors),
+    )
 
 
 @contextmanager
@@ -291,11 +305,21 @@ def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 1000) 
     opts = model._meta
     conn = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a lookup per use
     fields = [opts.get_field(name) for name in field_names]
-    simple = ("CharField", "BooleanField", "ForeignKey", "BigAutoField", "IntegerField",
-              "PositiveIntegerField", "BigIntegerField", "TextField")
+    simple = (
+        "CharField",
+        "BooleanField",
+        "ForeignKey",
+        "BigAutoField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "BigIntegerField",
+        "TextField",
+    )
     qn = conn.ops.quote_name
-    sql = (f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     # Columns that need conversion, each with a cache: dates, amounts and timestamps repeat.
     preps = [(i, f, {}) for i, f in enumerate(fields) if f.get_internal_type() not in simple]
     row_sql = f"({', '.join(['%s'] * len(fields))})"
@@ -304,8 +328,10 @@ def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 1000) 
         if conn.vendor == "sqlite":  # executemany is SQLite's fastest path (no round trips)
             cursor.executemany(sql, batch)
         else:  # one multi-row INSERT per batch: one round trip instead of one per row
-            cursor.execute(sql.rsplit(" VALUES ", 1)[0] + " VALUES " + ", ".join([row_sql] * len(batch)),
-                           [value for row in batch for value in row])
+            cursor.execute(
+                sql.rsplit(" VALUES ", 1)[0] + " VALUES " + ", ".join([row_sql] * len(batch)),
+                [value for row in batch for value in row],
+            )
 
     batch = []
     with conn.cursor() as cursor, _sqlite_cache(conn, cursor):

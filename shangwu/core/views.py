@@ -73,6 +73,7 @@ class BaseObjectView(LoginRequiredMixin, View):
             "can_change": can(user, self.model.access, "change"),
             "can_delete": can(user, self.model.access, "delete"),
             "can_export": can(user, self.model.access, "export"),
+            "can_import": can(user, self.model.access, "import"),
             **extra,
         }
 

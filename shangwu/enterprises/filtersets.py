@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.filtersets import BaseFilterSet
 from shangwu.enterprises.choices import (
@@ -13,6 +15,11 @@ from shangwu.enterprises.models import Assignment, Enterprise, Tag
 from shangwu.enterprises.selectors import official_list_visible
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class OfficialFilter(django_filters.ModelChoiceFilter):
+    """A user id (包保人员); typed for the OpenAPI schema, which cannot infer it from a method filter."""
 
 
 class EnterpriseFilterSet(BaseFilterSet):
@@ -28,8 +35,8 @@ class EnterpriseFilterSet(BaseFilterSet):
                                           label="包保覆盖")
     covered_level = django_filters.ChoiceFilter(choices=AssignmentLevel.choices, method="filter_covered_level",
                                                 label="包保层级")
-    official = django_filters.ModelChoiceFilter(queryset=lambda request: official_list_visible(
-        user=getattr(request, "user", None)), method="filter_official", label="包保人员")
+    official = OfficialFilter(queryset=lambda request: official_list_visible(user=getattr(request, "user", None)),
+                              method="filter_official", label="包保人员")
 
     class Meta:
         model = Enterprise
@@ -40,9 +47,17 @@ class EnterpriseFilterSet(BaseFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        cond = Q(name__icontains=value) | Q(short_name__icontains=value) | Q(credit_code__icontains=value.upper())
+        # Case-sensitive `contains` on Chinese text: UPPER() on every row made PostgreSQL scan
+        # 100,000 names in 230 ms. Latin letters are pinyin (initials or full, indexed prefix
+        # search) or part of a credit code (whose letters are always upper case).
         if value.isascii() and value.isalpha():
-            cond |= Q(name_initials__startswith=value.lower()) | Q(name_pinyin__startswith=value.lower())
+            low = value.lower()
+            cond = (Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+                    | Q(credit_code__contains=value.upper()))
+        elif value.isascii() and value.isalnum():
+            cond = Q(credit_code__contains=value.upper()) | Q(name__contains=value)
+        else:
+            cond = Q(name__contains=value) | Q(short_name__contains=value)
         return queryset.filter(cond)
 
     @staticmethod

@@ -65,55 +65,142 @@ class ImportColumn:
 
 
 COLUMNS = [
-    ImportColumn("credit_code", "统一社会信用代码", True, 18,
-                 "18位数字或大写字母（不含I、O、S、V、Z），第18位为校验位；作为导入的唯一键", ("信用代码",)),
+    ImportColumn(
+        "credit_code",
+        "统一社会信用代码",
+        True,
+        18,
+        "18位数字或大写字母（不含I、O、S、V、Z），第18位为校验位；作为导入的唯一键",
+        ("信用代码",),
+    ),
     ImportColumn("name", "企业名称", True, 200, "营业执照上的全称", ("名称",)),
     ImportColumn("short_name", "简称", False, 50, "不超过50字"),
-    ImportColumn("county", "县(市、区)", False, None,
-                 "本市县(市、区)名称；留空时按信用代码第3—8位自动填写", ("县区", "所属县区", "县(市区)")),
-    ImportColumn("township", "乡镇(街道)", False, None, "所填县(市、区)下的乡镇或街道名称；可留空",
-                 ("乡镇", "乡镇街道", "街道")),
+    ImportColumn(
+        "county",
+        "县(市、区)",
+        False,
+        None,
+        "本市县(市、区)名称；留空时按信用代码第3—8位自动填写",
+        ("县区", "所属县区", "县(市区)"),
+    ),
+    ImportColumn(
+        "township",
+        "乡镇(街道)",
+        False,
+        None,
+        "所填县(市、区)下的乡镇或街道名称；可留空",
+        ("乡镇", "乡镇街道", "街道"),
+    ),
     ImportColumn("address", "地址", False, 200, "不超过200字"),
     ImportColumn("legal_representative", "法定代表人", False, 50, "不超过50字"),
-    ImportColumn("industry_section", "行业门类", False, None,
-                 "GB/T 4754-2017 门类字母 A—T（也可填门类名称）；留空时按行业大类推定", ("门类",)),
-    ImportColumn("industry_division", "行业大类", False, None, "两位数字，如 51；须属于所填门类", ("大类",)),
-    ImportColumn("ownership", "经济类型", False, None, "/".join(Ownership.labels) + "；新企业留空为内资"),
-    ImportColumn("registered_capital", "注册资本(万元)", False, None, "数字，最多两位小数", ("注册资本",)),
+    ImportColumn(
+        "industry_section",
+        "行业门类",
+        False,
+        None,
+        "GB/T 4754-2017 门类字母 A—T（也可填门类名称）；留空时按行业大类推定",
+        ("门类",),
+    ),
+    ImportColumn(
+        "industry_division", "行业大类", False, None, "两位数字，如 51；须属于所填门类", ("大类",)
+    ),
+    ImportColumn(
+        "ownership", "经济类型", False, None, "/".join(Ownership.labels) + "；新企业留空为内资"
+    ),
+    ImportColumn(
+        "registered_capital", "注册资本(万元)", False, None, "数字，最多两位小数", ("注册资本",)
+    ),
     ImportColumn("established_on", "成立日期", False, None, "日期，如 2020-05-18"),
-    ImportColumn("status", "状态", False, None, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"),
+    ImportColumn(
+        "status", "状态", False, None, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"
+    ),
     ImportColumn("is_key", "重点企业", False, None, "是/否；新企业留空为否"),
-    ImportColumn("tags", "标签", False, None,
-                 "标签名称，多个用“、”或“，”分隔；限上标签须写纳统日期，如 限上零售(2024-03-01)"),
+    ImportColumn(
+        "tags",
+        "标签",
+        False,
+        None,
+        "标签名称，多个用“、”或“，”分隔；限上标签须写纳统日期，如 限上零售(2024-03-01)",
+    ),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 TEMPLATE_HEADERS = [c.header.replace("(万元)", "（万元）") for c in COLUMNS]
 
 # GB/T 4754-2017: which 大类 (two-digit division) belong to which 门类.
 DIVISION_RANGES = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52),
-    "G": (53, 60), "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70), "L": (71, 72),
-    "M": (73, 75), "N": (76, 79), "O": (80, 82), "P": (83, 83), "Q": (84, 85), "R": (86, 90),
-    "S": (91, 96), "T": (97, 97),
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
 }
-SECTION_FOR_DIVISION = {f"{d:02d}": s for s, (lo, hi) in DIVISION_RANGES.items() for d in range(lo, hi + 1)}
-SECTION_BY_TEXT = {**{s: s for s, _ in INDUSTRY_SECTIONS}, **{label: s for s, label in INDUSTRY_SECTIONS}}
+SECTION_FOR_DIVISION = {
+    f"{d:02d}": s for s, (lo, hi) in DIVISION_RANGES.items() for d in range(lo, hi + 1)
+}
+SECTION_BY_TEXT = {
+    **{s: s for s, _ in INDUSTRY_SECTIONS},
+    **{label: s for s, label in INDUSTRY_SECTIONS},
+}
 OWNERSHIP_BY_LABEL = {label: value for value, label in Ownership.choices}
 STATUS_BY_LABEL = {label: value for value, label in EnterpriseStatus.choices}
-BOOL_BY_TEXT = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False,
-                "TRUE": True, "FALSE": False}
+BOOL_BY_TEXT = {
+    "是": True,
+    "否": False,
+    "Y": True,
+    "N": False,
+    "1": True,
+    "0": False,
+    "TRUE": True,
+    "FALSE": False,
+}
 TAG_SPLIT = re.compile(r"[、，,；;]")
 TAG_WITH_DATE = re.compile(r"^(?P<name>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
 CAPITAL_MAX = Decimal("999999999999.99")
 
 # Compared with the stored record to decide new / updated / unchanged (order = snapshot order).
-COMPARED = ["name", "short_name", "county", "township", "address", "legal_representative",
-            "industry_section", "industry_division", "ownership", "registered_capital",
-            "established_on", "status", "is_key"]
-DEFAULTS = {"short_name": "", "township": None, "address": "", "legal_representative": "",
-            "industry_section": "", "industry_division": "", "ownership": Ownership.DOMESTIC,
-            "registered_capital": None, "established_on": None, "status": EnterpriseStatus.ACTIVE,
-            "is_key": False}
+COMPARED = [
+    "name",
+    "short_name",
+    "county",
+    "township",
+    "address",
+    "legal_representative",
+    "industry_section",
+    "industry_division",
+    "ownership",
+    "registered_capital",
+    "established_on",
+    "status",
+    "is_key",
+]
+DEFAULTS = {
+    "short_name": "",
+    "township": None,
+    "address": "",
+    "legal_representative": "",
+    "industry_section": "",
+    "industry_division": "",
+    "ownership": Ownership.DOMESTIC,
+    "registered_capital": None,
+    "established_on": None,
+    "status": EnterpriseStatus.ACTIVE,
+    "is_key": False,
+}
 # Blank in these columns means "keep" for an existing enterprise, the default for a new one.
 BLANK_KEEPS = {"county", "ownership", "status", "is_key"}
 
@@ -175,8 +262,10 @@ def fast_name_pinyin(name: str) -> tuple[str, str]:
         for word in mmseg.seg.cut(run):
             hit = cache.get(word)
             if hit is None:
-                hit = ("".join(_WORD.lazy_pinyin(word, errors="default")),
-                       "".join(_WORD.lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")))
+                hit = (
+                    "".join(_WORD.lazy_pinyin(word, errors="default")),
+                    "".join(_WORD.lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")),
+                )
                 if len(cache) < 200_000:
                     cache[word] = hit
             full.append(hit[0])
@@ -237,15 +326,22 @@ class _Lookups:
     @classmethod
     def load(cls):
         counties_by_name, counties_by_code, townships, names = {}, {}, {}, {}
-        for pk, code, name, level, parent_id in Region.objects.values_list("id", "code", "name", "level", "parent_id"):
+        for pk, code, name, level, parent_id in Region.objects.values_list(
+            "id", "code", "name", "level", "parent_id"
+        ):
             names[pk] = name
             if level == RegionLevel.COUNTY:
                 counties_by_name[name] = pk
                 counties_by_code[code] = pk
             elif level == RegionLevel.TOWNSHIP:
                 townships[(parent_id, name)] = pk
-        return cls(counties_by_name, counties_by_code, townships, names,
-                   {t.name: t for t in Tag.objects.all()})
+        return cls(
+            counties_by_name,
+            counties_by_code,
+            townships,
+            names,
+            {t.name: t for t in Tag.objects.all()},
+        )
 
 
 _CODE_RE = re.compile(r"[0-9A-HJ-NPQRTUW-Y]{2}[0-9]{6}[0-9A-HJ-NPQRTUW-Y]{10}")
@@ -257,10 +353,25 @@ def _code_ok(code: str) -> bool:
     if not _CODE_RE.fullmatch(code):
         return False
     v = _CHECK
-    total = (v[code[0]] + v[code[1]] * 3 + v[code[2]] * 9 + v[code[3]] * 27 + v[code[4]] * 19
-             + v[code[5]] * 26 + v[code[6]] * 16 + v[code[7]] * 17 + v[code[8]] * 20 + v[code[9]] * 29
-             + v[code[10]] * 25 + v[code[11]] * 13 + v[code[12]] * 8 + v[code[13]] * 24 + v[code[14]] * 10
-             + v[code[15]] * 30 + v[code[16]] * 28)
+    total = (
+        v[code[0]]
+        + v[code[1]] * 3
+        + v[code[2]] * 9
+        + v[code[3]] * 27
+        + v[code[4]] * 19
+        + v[code[5]] * 26
+        + v[code[6]] * 16
+        + v[code[7]] * 17
+        + v[code[8]] * 20
+        + v[code[9]] * 29
+        + v[code[10]] * 25
+        + v[code[11]] * 13
+        + v[code[12]] * 8
+        + v[code[13]] * 24
+        + v[code[14]] * 10
+        + v[code[15]] * 30
+        + v[code[16]] * 28
+    )
     return ALPHABET[(31 - total % 31) % 31] == code[17]
 
 
@@ -289,7 +400,11 @@ def _header_map(header_row) -> tuple[dict, list[str], str]:
             mapping[fld] = index
     missing = [COLUMN_BY_FIELD[f].header for f in ("credit_code", "name") if f not in mapping]
     if missing:
-        return mapping, written, f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。"
+        return (
+            mapping,
+            written,
+            f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。",
+        )
     return mapping, written, ""
 
 
@@ -324,7 +439,11 @@ def _analyse(*, rows: list[list], actor, file_name: str):
         row_errors = len(errors)
 
         def err(fld, value, reason, rowno=rowno):
-            errors.append(RowError(rowno, header_of.get(fld, COLUMN_BY_FIELD[fld].header), cell_text(value), reason))
+            errors.append(
+                RowError(
+                    rowno, header_of.get(fld, COLUMN_BY_FIELD[fld].header), cell_text(value), reason
+                )
+            )
 
         values = {}
         code = cell_text(raw[idx("credit_code")]).upper()
@@ -369,7 +488,9 @@ def _analyse(*, rows: list[list], actor, file_name: str):
         section = ""
         if i is not None:
             text = cell_text(raw[i])
-            section = SECTION_BY_TEXT.get(text.upper() if len(text) == 1 else text, None) if text else ""
+            section = (
+                SECTION_BY_TEXT.get(text.upper() if len(text) == 1 else text, None) if text else ""
+            )
             if section is None:
                 err("industry_section", text, "行业门类应为 A—T 的字母或门类名称。")
                 section = ""
@@ -389,7 +510,10 @@ def _analyse(*, rows: list[list], actor, file_name: str):
                 elif text and not section and "industry_section" in present:
                     values["industry_section"] = SECTION_FOR_DIVISION[text]
 
-        for fld, table, what in (("ownership", OWNERSHIP_BY_LABEL, "经济类型"), ("status", STATUS_BY_LABEL, "状态")):
+        for fld, table, what in (
+            ("ownership", OWNERSHIP_BY_LABEL, "经济类型"),
+            ("status", STATUS_BY_LABEL, "状态"),
+        ):
             i = idx(fld)
             if i is None:
                 continue
@@ -449,7 +573,11 @@ def _analyse(*, rows: list[list], actor, file_name: str):
                 match = TAG_WITH_DATE.match(part)
                 tag = lk.tags_by_name.get(match.group("name").strip()) if match else None
                 if tag is None:
-                    err("tags", part, f"没有名为“{match.group('name') if match else part}”的标签；可用标签见“填写说明”。")
+                    err(
+                        "tags",
+                        part,
+                        f"没有名为“{match.group('name') if match else part}”的标签；可用标签见“填写说明”。",
+                    )
                     continue
                 since = None
                 if match.group("date"):
@@ -476,12 +604,18 @@ def _analyse(*, rows: list[list], actor, file_name: str):
         values = row.values
 
         def err(fld, value, reason, rowno=row.rowno):
-            errors.append(RowError(rowno, header_of.get(fld, COLUMN_BY_FIELD[fld].header), cell_text(value), reason))
+            errors.append(
+                RowError(
+                    rowno, header_of.get(fld, COLUMN_BY_FIELD[fld].header), cell_text(value), reason
+                )
+            )
 
         if before is not None and not in_scope(before[1], before[2]):
             err("credit_code", row.code, "该信用代码的企业不在您的数据范围内。")
             continue
-        county_id = values.get("county") or (before[1] if before else lk.counties_by_code.get(row.code[2:8]))
+        county_id = values.get("county") or (
+            before[1] if before else lk.counties_by_code.get(row.code[2:8])
+        )
         if county_id is None:
             err("county", "", "请填写县(市、区)：信用代码第3—8位不对应本市任何县(市、区)。")
             continue
@@ -490,13 +624,23 @@ def _analyse(*, rows: list[list], actor, file_name: str):
         if isinstance(township, tuple):
             township = lk.townships.get((county_id, township[1]))
             if township is None:
-                err("township", values["township"][1],
-                    f"“{lk.region_names[county_id]}”没有名为“{values['township'][1]}”的乡镇(街道)。")
+                err(
+                    "township",
+                    values["township"][1],
+                    f"“{lk.region_names[county_id]}”没有名为“{values['township'][1]}”的乡镇(街道)。",
+                )
                 continue
             values["township"] = township
-        elif township is not None and lk.townships.get((county_id, lk.region_names.get(township))) != township:
+        elif (
+            township is not None
+            and lk.townships.get((county_id, lk.region_names.get(township))) != township
+        ):
             # The county changed and the stored township is not in it: the row must say where.
-            err("township", "", f"请填写乡镇(街道)：原乡镇(街道)不属于“{lk.region_names[county_id]}”。")
+            err(
+                "township",
+                "",
+                f"请填写乡镇(街道)：原乡镇(街道)不属于“{lk.region_names[county_id]}”。",
+            )
             continue
         if not in_scope(county_id, township):
             err("county", lk.region_names[county_id], "不在您的数据范围内。")
@@ -531,8 +675,10 @@ def _load_existing(codes: list[str]) -> dict:
     found = {}
     attnames = [f + "_id" if f in ("county", "township") else f for f in COMPARED]
     for start in range(0, len(codes), IN_CHUNK):
-        chunk = codes[start:start + IN_CHUNK]
-        for values in Enterprise.objects.filter(credit_code__in=chunk).values_list("id", "credit_code", *attnames):
+        chunk = codes[start : start + IN_CHUNK]
+        for values in Enterprise.objects.filter(credit_code__in=chunk).values_list(
+            "id", "credit_code", *attnames
+        ):
             found[values[1]] = (values[0], values[4], values[5], values[2:])
     return found
 
@@ -541,7 +687,7 @@ def _load_stored_tags(ids: list[int]) -> dict:
     """enterprise id -> {tag id: since}."""
     held: dict[int, dict] = {}
     for start in range(0, len(ids), IN_CHUNK):
-        links = EnterpriseTag.objects.filter(enterprise_id__in=ids[start:start + IN_CHUNK])
+        links = EnterpriseTag.objects.filter(enterprise_id__in=ids[start : start + IN_CHUNK])
         for enterprise_id, tag_id, since in links.values_list("enterprise_id", "tag_id", "since"):
             held.setdefault(enterprise_id, {})[tag_id] = since
     return held
@@ -549,9 +695,26 @@ def _load_stored_tags(ids: list[int]) -> dict:
 
 # --- Writing -----------------------------------------------------------------------------------------
 
-INSERT_FIELDS = ["credit_code", "name", "short_name", "name_pinyin", "name_initials", "county", "township",
-                 "address", "legal_representative", "industry_section", "industry_division", "ownership",
-                 "registered_capital", "established_on", "status", "is_key", "created_at", "updated_at"]
+INSERT_FIELDS = [
+    "credit_code",
+    "name",
+    "short_name",
+    "name_pinyin",
+    "name_initials",
+    "county",
+    "township",
+    "address",
+    "legal_representative",
+    "industry_section",
+    "industry_division",
+    "ownership",
+    "registered_capital",
+    "established_on",
+    "status",
+    "is_key",
+    "created_at",
+    "updated_at",
+]
 
 
 def _tags_text(held: dict, tag_names: dict) -> list[str]:
@@ -574,27 +737,67 @@ def _write(*, new_rows, updates, actor, file_name: str, pinyins: dict) -> None:
 
     # New enterprises: one INSERT per batch, then their ids by code for tags and events.
     if new_rows:
+
         def enterprise_values():
             for row in new_rows:
                 v = {**DEFAULTS, **row.values}
                 full, initials = pinyins.get(v["name"]) or fast_name_pinyin(v["name"])
-                yield (row.code, v["name"], v["short_name"], full, initials, v["county"], v["township"],
-                       v["address"], v["legal_representative"], v["industry_section"], v["industry_division"],
-                       v["ownership"], v["registered_capital"], v["established_on"], v["status"], v["is_key"],
-                       now, now)
+                yield (
+                    row.code,
+                    v["name"],
+                    v["short_name"],
+                    full,
+                    initials,
+                    v["county"],
+                    v["township"],
+                    v["address"],
+                    v["legal_representative"],
+                    v["industry_section"],
+                    v["industry_division"],
+                    v["ownership"],
+                    v["registered_capital"],
+                    v["established_on"],
+                    v["status"],
+                    v["is_key"],
+                    now,
+                    now,
+                )
 
         insert_rows(Enterprise, INSERT_FIELDS, enterprise_values())
         ids = {}
         codes = [r.code for r in new_rows]
         for start in range(0, len(codes), IN_CHUNK):
-            ids.update(Enterprise.objects.filter(credit_code__in=codes[start:start + IN_CHUNK])
-                       .values_list("credit_code", "id"))
-        insert_rows(EnterpriseTag, ["enterprise", "tag", "since"],
-                    ((ids[row.code], tag_id, since) for row in new_rows if row.tags
-                     for tag_id, since in row.tags.items()))
-        insert_rows(EnterpriseEvent, ["enterprise", "kind", "from_status", "to_status", "note", "actor", "at"],
-                    ((ids[row.code], EnterpriseEventKind.CREATED, "", row.values.get("status", EnterpriseStatus.ACTIVE),
-                      note, actor_id, now) for row in new_rows))
+            ids.update(
+                Enterprise.objects.filter(
+                    credit_code__in=codes[start : start + IN_CHUNK]
+                ).values_list("credit_code", "id")
+            )
+        insert_rows(
+            EnterpriseTag,
+            ["enterprise", "tag", "since"],
+            (
+                (ids[row.code], tag_id, since)
+                for row in new_rows
+                if row.tags
+                for tag_id, since in row.tags.items()
+            ),
+        )
+        insert_rows(
+            EnterpriseEvent,
+            ["enterprise", "kind", "from_status", "to_status", "note", "actor", "at"],
+            (
+                (
+                    ids[row.code],
+                    EnterpriseEventKind.CREATED,
+                    "",
+                    row.values.get("status", EnterpriseStatus.ACTIVE),
+                    note,
+                    actor_id,
+                    now,
+                )
+                for row in new_rows
+            ),
+        )
 
     # Updated enterprises: grouped by the set of changed columns, one bulk_update per group.
     if updates:
@@ -619,16 +822,33 @@ def _write(*, new_rows, updates, actor, file_name: str, pinyins: dict) -> None:
                 after["tags"] = _tags_text(row.tags, tag_names)
             changes = {"before": before, "after": after}
             status_moved = "status" in changed
-            events.append(EnterpriseEvent(
-                enterprise_id=pk, kind=EnterpriseEventKind.IMPORTED, changes=changes, note=note, actor_id=actor_id,
-                from_status=old["status"] if status_moved else "", to_status=changed["status"] if status_moved else "",
-            ))
-            audits.append(AuditLog(
-                action=AuditAction.UPDATE, actor_id=actor_id, actor_username=getattr(actor, "username", "") or "(系统)",
-                actor_name=getattr(actor, "name", "") or "", ip=ctx.ip, request_id=ctx.request_id,
-                path=ctx.path[:300], object_type=Enterprise._meta.label_lower, object_id=str(pk),
-                object_repr=str(changed.get("name", old["name"]))[:200], changes=changes, detail=note,
-            ))
+            events.append(
+                EnterpriseEvent(
+                    enterprise_id=pk,
+                    kind=EnterpriseEventKind.IMPORTED,
+                    changes=changes,
+                    note=note,
+                    actor_id=actor_id,
+                    from_status=old["status"] if status_moved else "",
+                    to_status=changed["status"] if status_moved else "",
+                )
+            )
+            audits.append(
+                AuditLog(
+                    action=AuditAction.UPDATE,
+                    actor_id=actor_id,
+                    actor_username=getattr(actor, "username", "") or "(系统)",
+                    actor_name=getattr(actor, "name", "") or "",
+                    ip=ctx.ip,
+                    request_id=ctx.request_id,
+                    path=ctx.path[:300],
+                    object_type=Enterprise._meta.label_lower,
+                    object_id=str(pk),
+                    object_repr=str(changed.get("name", old["name"]))[:200],
+                    changes=changes,
+                    detail=note,
+                )
+            )
         for fields, objs in groups.items():
             Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=500)
         EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
@@ -643,7 +863,9 @@ def _replace_tags(enterprise_id: int, held: dict, wanted: dict) -> None:
         if tag_id not in held:
             EnterpriseTag.objects.create(enterprise_id=enterprise_id, tag_id=tag_id, since=since)
         elif held[tag_id] != since:
-            EnterpriseTag.objects.filter(enterprise_id=enterprise_id, tag_id=tag_id).update(since=since)
+            EnterpriseTag.objects.filter(enterprise_id=enterprise_id, tag_id=tag_id).update(
+                since=since
+            )
 
 
 # --- Services --------------------------------------------------------------------------------------------
@@ -692,15 +914,28 @@ def enterprise_import_commit(*, rows: list[list], actor, file_name: str) -> Impo
                     pinyins = pinyin_job.result(timeout=600)
                 except Exception:  # a lost worker only costs time: compute in this process
                     pinyins = {}
-            _write(new_rows=new_rows, updates=updates, actor=actor, file_name=file_name, pinyins=pinyins)
-            audit_write(
-                action=AuditAction.IMPORT, object_type=Enterprise._meta.label_lower, object_repr="企业",
+            _write(
+                new_rows=new_rows,
+                updates=updates,
                 actor=actor,
-                detail=(f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
-                        f"更新 {result.updated}，未变 {result.unchanged}。"),
+                file_name=file_name,
+                pinyins=pinyins,
+            )
+            audit_write(
+                action=AuditAction.IMPORT,
+                object_type=Enterprise._meta.label_lower,
+                object_repr="企业",
+                actor=actor,
+                detail=(
+                    f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
+                    f"更新 {result.updated}，未变 {result.unchanged}。"
+                ),
             )
     except IntegrityError:
-        result = ImportResult(file_name=file_name, file_error="导入期间数据被他人修改（信用代码冲突），未写入任何数据，请重新预览后再导入。")
+        result = ImportResult(
+            file_name=file_name,
+            file_error="导入期间数据被他人修改（信用代码冲突），未写入任何数据，请重新预览后再导入。",
+        )
         return result
     result.committed = True
     return result
@@ -718,13 +953,33 @@ def enterprise_import_template() -> bytes:
     from shangwu.enterprises.validators import credit_code_check_char
 
     county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code").first()
-    township = Region.objects.filter(parent=county).order_by("sort_order", "code").first() if county else None
+    township = (
+        Region.objects.filter(parent=county).order_by("sort_order", "code").first()
+        if county
+        else None
+    )
     body = f"91{county.code if county else '419902'}MA0000001"
-    example = [body + credit_code_check_char(body), "示例商贸有限公司", "示例商贸", county.name if county else "",
-               township.name if township else "", "建设路1号", "张三", "F", "52", "内资", 500,
-               datetime.date(2020, 5, 18), "存续", "否", "限上零售(2024-03-01)、外贸实绩"]
+    example = [
+        body + credit_code_check_char(body),
+        "示例商贸有限公司",
+        "示例商贸",
+        county.name if county else "",
+        township.name if township else "",
+        "建设路1号",
+        "张三",
+        "F",
+        "52",
+        "内资",
+        500,
+        datetime.date(2020, 5, 18),
+        "存续",
+        "否",
+        "限上零售(2024-03-01)、外贸实绩",
+    ]
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     must = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -732,8 +987,12 @@ def enterprise_import_template() -> bytes:
     ws = wb.add_worksheet(SHEET_NAME)
     for col, (column, title) in enumerate(zip(COLUMNS, TEMPLATE_HEADERS, strict=True)):
         ws.write_string(0, col, title, must if column.required else head)
-        ws.set_column(col, col, 24 if column.field in ("credit_code", "name", "address", "tags") else 14,
-                      date_fmt if column.field == "established_on" else text_fmt)
+        ws.set_column(
+            col,
+            col,
+            24 if column.field in ("credit_code", "name", "address", "tags") else 14,
+            date_fmt if column.field == "established_on" else text_fmt,
+        )
     for col, value in enumerate(example):
         if isinstance(value, datetime.date):
             ws.write_datetime(1, col, datetime.datetime.combine(value, datetime.time()), date_fmt)
@@ -754,7 +1013,9 @@ def enterprise_import_template() -> bytes:
     for column, title in zip(COLUMNS, TEMPLATE_HEADERS, strict=True):
         text = column.format
         if column.field == "tags":
-            text += "。可用标签：" + "、".join(f"{t.name}{'（须写纳统日期）' if t.needs_date else ''}" for t in tags)
+            text += "。可用标签：" + "、".join(
+                f"{t.name}{'（须写纳统日期）' if t.needs_date else ''}" for t in tags
+            )
         if column.field == "industry_section":
             text += "。" + "；".join(f"{code} {label}" for code, label in INDUSTRY_SECTIONS)
         help_ws.write_string(r, 0, title)

@@ -62,10 +62,16 @@ class _ImportBase(generic.BaseObjectView):
         if result.errors:
             report = imports.store_dir() / f"{token}.errors.xlsx"
             report.write_bytes(imports.error_report_xlsx(result.errors))
-        return render(self.request, "enterprises/import_preview.html", self.base_context(
-            result=result, token=token, errors=result.errors[:PREVIEW_ERRORS],
-            more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
-        ))
+        return render(
+            self.request,
+            "enterprises/import_preview.html",
+            self.base_context(
+                result=result,
+                token=token,
+                errors=result.errors[:PREVIEW_ERRORS],
+                more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
+            ),
+        )
 
 
 class EnterpriseImportView(_ImportBase):
@@ -74,7 +80,11 @@ class EnterpriseImportView(_ImportBase):
     template_name = "enterprises/import_upload.html"
 
     def get(self, request):
-        return render(request, self.template_name, self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024),
+        )
 
     def post(self, request):
         uploaded = request.FILES.get("file")
@@ -99,8 +109,14 @@ class EnterpriseImportView(_ImportBase):
         return self.render_preview(result, token)
 
     def refuse(self, message: str):
-        return render(self.request, self.template_name, self.base_context(
-            upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024), status=400)
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024
+            ),
+            status=400,
+        )
 
 
 class EnterpriseImportCommitView(_ImportBase):
@@ -115,8 +131,11 @@ class EnterpriseImportCommitView(_ImportBase):
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)
         self.forget(token)
-        messages.success(request, f"已导入“{name}”：新增 {result.created} 家，更新 {result.updated} 家，"
-                                  f"{result.unchanged} 家无变化。")
+        messages.success(
+            request,
+            f"已导入“{name}”：新增 {result.created} 家，更新 {result.updated} 家，"
+            f"{result.unchanged} 家无变化。",
+        )
         return redirect("enterprises:enterprise_list")
 
 

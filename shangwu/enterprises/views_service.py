@@ -259,6 +259,7 @@ class VisitListView(generic.ObjectListView):
         Visit.objects.select_related("enterprise__county")
         .prefetch_related("officials")
         .annotate(problem_count=Count("problems", distinct=True))
+        .order_by("-visited_on", "-id")
     )
     filterset = VisitFilterSet
     table = tables.VisitTable

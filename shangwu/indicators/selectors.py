@@ -1,1 +1,326 @@
-"""Read-side queries of this module."""
+"""Read-side queries of the indicators module: the bulletin (月通报) for a month, the dashboard
+panel, and the counts the platform computes itself from the enterprise registry and projects.
+
+The bulletin is built once here and rendered by the page, the .xlsx, the .docx and the API.
+Scope: the 月通报 is circulated to every county, so its ranking table carries all counties for
+every user who may read business data (a county officer sees where the county stands); the entry
+and correction pages, the value list and the values API stay limited to the user's own county
+and the city total (``restrict()``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Sum
+from django.urls import reverse
+
+from shangwu.core.access import Access, can
+from shangwu.indicators import computation as calc
+from shangwu.indicators.choices import (
+    ABOVE_SCALE_TAGS,
+    LARGE_PROJECT_WAN_YUAN,
+    Computation,
+    Unit,
+)
+from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import Region
+
+SCOPE_NOTE = "本通报面向全市各县（市、区）印发，排名表含全部县（市、区）。"
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def spec_of(indicator: Indicator) -> calc.IndicatorSpec:
+    return calc.IndicatorSpec(code=indicator.code, name=indicator.name, unit=indicator.unit,
+                              decimals=indicator.decimals, higher_is_better=indicator.higher_is_better,
+                              label=indicator.label, computed=indicator.is_computed)
+
+
+def region_list_bulletin() -> tuple[Region | None, list[Region]]:
+    """(the city, its counties in their official order). Regions are reference data."""
+    regions = list(Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(
+        "sort_order", "code"))
+    city = next((r for r in regions if r.level == RegionLevel.CITY), None)
+    return city, [r for r in regions if r.level == RegionLevel.COUNTY]
+
+
+def indicator_list_bulletin(*, user):
+    return Indicator.objects.restrict(user, "view").filter(is_active=True, in_bulletin=True).select_related(
+        "parent").order_by("sort_order", "code")
+
+
+def value_latest_month(*, user) -> datetime.date | None:
+    """The latest month with any data the user may see (the bulletin's default month)."""
+    return IndicatorValue.objects.restrict(user, "view").aggregate(m=Max("month"))["m"]
+
+
+def value_months_available(*, user) -> list[datetime.date]:
+    qs = IndicatorValue.objects.restrict(user, "view").values_list("month", flat=True).distinct()
+    return sorted(set(qs), reverse=True)
+
+
+@dataclass
+class IndicatorBulletin:
+    indicator: Indicator
+    spec: calc.IndicatorSpec
+    rows: list[calc.BulletinRow]
+    paragraph: str
+    trend: dict  # {"months": [...], "this_year": [...], "last_year": [...]}
+    counties: dict  # {"names": [...], "cumulative": [...], "growth": [...]}
+    entered_regions: int = 0
+    computed: bool = False
+
+    @property
+    def city(self):
+        return next((r for r in self.rows if r.is_city), None)
+
+
+@dataclass
+class Bulletin:
+    month: datetime.date
+    label: str
+    cumulative_label: str
+    time_progress: Decimal
+    indicators: list[IndicatorBulletin] = field(default_factory=list)
+    scope_note: str = SCOPE_NOTE
+
+    @property
+    def title(self) -> str:
+        return f"{self.month.year}年{self.cumulative_label}全市商务运行主要指标完成情况通报"
+
+
+def _load(indicators, month: datetime.date):
+    """One query each for targets and values: this year and last year up to ``month``."""
+    start = datetime.date(month.year - 1, 1, 1)
+    values = defaultdict(dict)  # (indicator_id, region_id) -> {month: row}
+    for v in IndicatorValue.objects.filter(indicator__in=indicators, month__gte=start, month__lte=month).values(
+        "indicator_id", "region_id", "month", "month_value", "cumulative_value", "prev_month_value",
+        "prev_cumulative_value", "source",
+    ):
+        values[(v["indicator_id"], v["region_id"])][v["month"]] = v
+    targets = {
+        (t["indicator_id"], t["region_id"]): t["value"]
+        for t in IndicatorTarget.objects.filter(indicator__in=indicators, year=month.year).values(
+            "indicator_id", "region_id", "value")
+    }
+    return values, targets
+
+
+def _figures(indicator, region, month, values, targets, *, is_city=False, note="") -> calc.RegionFigures:
+    rows = values.get((indicator.pk, region.pk), {})
+    row = rows.get(month)
+    last_year = rows.get(add_months(month, -12))
+    target = targets.get((indicator.pk, region.pk))
+    if row is None:
+        return calc.RegionFigures(code=region.code, name=region.name, is_city=is_city, target=target, note=note)
+    prev_month = row["prev_month_value"]
+    prev_cum = row["prev_cumulative_value"]
+    if prev_month is None and last_year is not None:
+        prev_month = last_year["month_value"]
+    if prev_cum is None and last_year is not None:
+        prev_cum = last_year["cumulative_value"]
+    return calc.RegionFigures(
+        code=region.code, name=region.name, is_city=is_city, month_value=row["month_value"],
+        cumulative=row["cumulative_value"], prev_month_value=prev_month, prev_cumulative=prev_cum,
+        target=target, note=note,
+    )
+
+
+def _sum(values):
+    present = [v for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _city_figures(indicator, city, counties, month, values, targets, county_figs) -> calc.RegionFigures:
+    own = _figures(indicator, city, month, values, targets, is_city=True)
+    if own.cumulative is not None or own.month_value is not None or not indicator.additive:
+        return own
+    reported = [f for f in county_figs if f.cumulative is not None or f.month_value is not None]
+    if not reported:
+        return own
+    note = "全市为各县（市、区）合计"
+    if len(reported) < len(county_figs):
+        note += "，部分县（市、区）未报送，合计不完整"
+    target = own.target if own.target is not None else _sum(
+        targets.get((indicator.pk, c.pk)) for c in counties)
+    return calc.RegionFigures(
+        code=city.code, name=city.name, is_city=True,
+        month_value=_sum(f.month_value for f in reported), cumulative=_sum(f.cumulative for f in reported),
+        prev_month_value=_sum(f.prev_month_value for f in reported),
+        prev_cumulative=_sum(f.prev_cumulative for f in reported), target=target, note=note,
+    )
+
+
+def _month_figures(indicator, city, counties, month, values, targets):
+    county_figs = [_figures(indicator, c, month, values, targets) for c in counties]
+    figs = list(county_figs)
+    if city is not None:
+        figs.insert(0, _city_figures(indicator, city, counties, month, values, targets, county_figs))
+    return figs
+
+
+def _trend(indicator, city, counties, month, values, targets) -> dict:
+    months = list(range(1, 13))
+    this_year, last_year = [], []
+    for number in months:
+        for year, out in ((month.year, this_year), (month.year - 1, last_year)):
+            day = datetime.date(year, number, 1)
+            if day > month and year == month.year:
+                out.append(None)
+                continue
+            fig = _month_figures(indicator, city, [], day, values, targets)[0] if city else None
+            if fig is not None and fig.month_value is None and indicator.additive:
+                fig = _month_figures(indicator, city, counties, day, values, targets)[0]
+            value = None if fig is None else fig.month_value
+            out.append(None if value is None else float(calc.quantize(value, indicator.decimals)))
+    return {"months": [f"{m}月" for m in months], "this_year": this_year, "last_year": last_year,
+            "this_year_label": f"{month.year}年", "last_year_label": f"{month.year - 1}年",
+            "unit": indicator.unit}
+
+
+def bulletin_build(*, user, month: datetime.date) -> Bulletin:
+    """The whole 月通报 for ``month`` (first day): every indicator's table, paragraph and charts."""
+    month = month.replace(day=1)
+    bulletin = Bulletin(month=month, label=month_label(month), cumulative_label=calc.cumulative_label(month.month),
+                        time_progress=calc.time_progress(month.month))
+    if not can(user, Access.BUSINESS, "view"):
+        return bulletin
+    indicators = list(indicator_list_bulletin(user=user))
+    city, counties = region_list_bulletin()
+    values, targets = _load(indicators, month)
+    previous = add_months(month, -1)
+    for indicator in indicators:
+        spec = spec_of(indicator)
+        figs = _month_figures(indicator, city, counties, month, values, targets)
+        last = _month_figures(indicator, city, counties, previous, values, targets) if month.month > 1 else None
+        rows = calc.bulletin_rows(spec, month.month, figs, last)
+        county_rows = [r for r in rows if not r.is_city]
+        bulletin.indicators.append(IndicatorBulletin(
+            indicator=indicator, spec=spec, rows=rows,
+            paragraph=calc.indicator_paragraph(spec, month.month, rows),
+            trend=_trend(indicator, city, counties, month, values, targets),
+            counties={
+                "names": [r.name for r in county_rows],
+                "cumulative": [None if r.cumulative is None else float(r.cumulative) for r in county_rows],
+                "growth": [None if r.cumulative_growth.value is None else float(r.cumulative_growth.value)
+                           for r in county_rows],
+                "unit": indicator.unit,
+            },
+            computed=indicator.is_computed,
+        ))
+    return bulletin
+
+
+def indicator_dashboard_panel(*, user) -> dict | None:
+    """工作台: the latest month's headline figures for the user's scope (their county, or the city)."""
+    if not can(user, Access.BUSINESS, "view"):
+        return None
+    latest = value_latest_month(user=user)
+    url = reverse("indicators:bulletin")
+    if latest is None:
+        return {"title": "月通报", "icon": "graph-up", "figures": [], "items": [("暂无指标数据", url)]}
+    region = user.region
+    county = region.county if region is not None else None
+    bulletin = bulletin_build(user=user, month=latest)
+    figures = []
+    for item in bulletin.indicators:
+        if item.indicator.parent_id:
+            continue
+        row = next((r for r in item.rows if (r.code == county.code if county else r.is_city)), None)
+        if row is None:
+            continue
+        value = f"{row.cumulative_text}{item.indicator.unit}"
+        if row.cumulative_growth.value is not None:
+            value += f"（{row.cumulative_growth.text}%）"
+        figures.append((f"{item.indicator.label}（{bulletin.cumulative_label}）", value,
+                        f"{url}?month={latest:%Y-%m}#ind-{item.indicator.code}"))
+    lagging = sum(1 for item in bulletin.indicators for r in item.rows
+                  if r.lagging and (r.code == county.code if county else not r.is_city))
+    title = f"月通报 · {bulletin.label}" + (f" · {county.name}" if county else "")
+    return {"title": title, "icon": "graph-up", "figures": figures[:6],
+            "items": [(f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url)]}
+
+
+# --- Counts the platform computes itself (system reads for the compute service) ---------------
+
+
+def computed_month_counts(*, indicator: Indicator, month: datetime.date) -> dict[int, Decimal]:
+    """{county region id: this month's figure} for a computed indicator, in the indicator's unit.
+
+    * 新增限上批零住餐企业: enterprises whose 限上 tag's 纳统 date falls in the month (an
+      enterprise with two 限上 tags counts once);
+    * 省外到位资金: the projects' monthly 省外资金 (万元 → the indicator's unit);
+    * 新签约亿元以上项目: projects signed in the month with 总投资 ≥ 1 亿元.
+    """
+    end = add_months(month, 1) - datetime.timedelta(days=1)
+    if indicator.computation == Computation.NEW_ABOVE_SCALE:
+        from shangwu.enterprises.models import EnterpriseTag
+
+        rows = (EnterpriseTag.objects.filter(tag__name__in=ABOVE_SCALE_TAGS, since__gte=month, since__lte=end)
+                .values("enterprise__county_id").annotate(n=Count("enterprise_id", distinct=True)))
+        return {r["enterprise__county_id"]: Decimal(r["n"]) for r in rows}
+    try:
+        from shangwu.projects.models import Project, ProjectFunds
+    except ImportError:  # the projects module is not installed: nothing to count
+        return {}
+    if indicator.computation == Computation.PROVINCIAL_FUNDS:
+        rows = (ProjectFunds.objects.filter(month=month).values("project__county_id")
+                .annotate(total=Sum("provincial_outside")))
+        factor = Decimal(10000) if indicator.unit == Unit.YI_YUAN else Decimal(1)
+        return {r["project__county_id"]: (r["total"] or Decimal(0)) / factor for r in rows}
+    if indicator.computation == Computation.SIGNED_LARGE_PROJECTS:
+        rows = (Project.objects.filter(signed_on__gte=month, signed_on__lte=end,
+                                       total_investment__gte=LARGE_PROJECT_WAN_YUAN)
+                .values("county_id").annotate(n=Count("id")))
+        return {r["county_id"]: Decimal(r["n"]) for r in rows}
+    return {}
+
+
+def value_list_for_entry(*, user, month: datetime.date):
+    """The user's own rows for a month (entry page): county users their county and the city."""
+    return (IndicatorValue.objects.restrict(user, "view").filter(month=month)
+            .select_related("indicator", "region", "updated_by"))
+
+
+def target_list_year(*, user, year: int):
+    return (IndicatorTarget.objects.restrict(user, "view").filter(year=year)
+            .select_related("indicator", "region").order_by("indicator__sort_order", "region__sort_order"))
+
+
+def target_mismatches(*, year: int) -> list[str]:
+    """任务分解 check: county targets that do not add up to the city's, one message per indicator."""
+    city, counties = region_list_bulletin()
+    if city is None:
+        return []
+    messages = []
+    rows = IndicatorTarget.objects.filter(year=year).values("indicator_id", "region_id", "value")
+    by_indicator = defaultdict(dict)
+    for r in rows:
+        by_indicator[r["indicator_id"]][r["region_id"]] = r["value"]
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=by_indicator, additive=True)}
+    for pk, indicator in sorted(indicators.items(), key=lambda kv: kv[1].sort_order):
+        values = by_indicator[pk]
+        if city.pk not in values:
+            continue
+        county_sum = sum((values[c.pk] for c in counties if c.pk in values), Decimal(0))
+        missing = [c.name for c in counties if c.pk not in values]
+        d = indicator.decimals
+        if calc.quantize(county_sum, d) != calc.quantize(values[city.pk], d) or missing:
+            text = (f"{indicator.name}：各县（市、区）目标合计{calc.fmt(county_sum, d)}{indicator.unit}，"
+                    f"全市目标{calc.fmt(values[city.pk], d)}{indicator.unit}")
+            if missing:
+                text += f"；{'、'.join(missing)}未分解"
+            messages.append(text + "。")
+    return messages

@@ -13,8 +13,12 @@ from shangwu.projects.models import IndustryChain, Project, ProjectLeader, Stage
 
 
 def leader_choices(request):
-    """Officials a user may filter by: the city's and those of the user's own county or township."""
-    user = getattr(request, "user", None)
+    return officials_for(getattr(request, "user", None))
+
+
+def officials_for(user):
+    """Officials a user may pick as 包保领导 or filter by: the city's and those of the user's own
+    county (never a sibling county's people)."""
     qs = User.objects.filter(is_active=True, role__in=list(ROLE_LEVEL)).select_related("org_unit__region")
     region = getattr(user, "region", None)
     if region is None:

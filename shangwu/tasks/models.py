@@ -127,7 +127,7 @@ class Task(ScopedModel):
     status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
                               db_index=True)
     status_reason = models.TextField("滞后原因", blank=True)
-    completed_on = models.DateField("完成日期", null=True, blank=True)
+    closed_on = models.DateField("完成（取消）日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -223,8 +223,8 @@ class Target(TaskScoped):
     value_low = models.DecimalField("目标值（下限）", max_digits=16, decimal_places=2)
     value_high = models.DecimalField("目标值（上限）", max_digits=16, decimal_places=2, null=True, blank=True)
     unit = models.CharField("计量单位", max_length=20)
-    indicator_code = models.CharField("关联指标", max_length=40, blank=True,
-                                      help_text="指标目录中的指标代码或名称（可选）")
+    indicator = models.ForeignKey("indicators.Indicator", verbose_name="关联指标", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "量化目标"

@@ -17,8 +17,10 @@ def exported(client, query=""):
     assert response.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     # openpyxl leaves OOXML's escape for a carriage return (_x000D_) as it is; Excel decodes it.
-    rows = [[c.value.replace("_x000D_", "\r") if isinstance(c.value, str) else c.value for c in r]
-            for r in ws.iter_rows()]
+    rows = [
+        [c.value.replace("_x000D_", "\r") if isinstance(c.value, str) else c.value for c in r]
+        for r in ws.iter_rows()
+    ]
     return rows[0], rows[1:]
 
 
@@ -53,9 +55,20 @@ def test_export_is_audited_with_its_conditions(as_user, city_staff, make_enterpr
     assert "导出 1 行" in audit.detail and audit.actor_username == city_staff.username
 
 
-@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://evil.example","点我")', "+1+2", "-2+3", "@SUM(1)",
-                                       "\tTAB公司", "\rCR公司"])
-def test_cells_that_would_run_as_a_formula_come_back_as_text(as_user, city_staff, make_enterprise, dangerous):
+@pytest.mark.parametrize(
+    "dangerous",
+    [
+        '=HYPERLINK("http://evil.example","点我")',
+        "+1+2",
+        "-2+3",
+        "@SUM(1)",
+        "\tTAB公司",
+        "\rCR公司",
+    ],
+)
+def test_cells_that_would_run_as_a_formula_come_back_as_text(
+    as_user, city_staff, make_enterprise, dangerous
+):
     make_enterprise(name=dangerous, address="=1+1")
     headers, rows = exported(as_user(city_staff))
     got = [r for r in rows if r[headers.index("企业名称")] == "'" + dangerous]

@@ -1,0 +1,118 @@
+import django_filters
+from django import forms
+from django.db.models import F
+
+from shangwu.cases import statistics
+from shangwu.cases.choices import (
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    Light,
+    SupervisionLevel,
+)
+from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
+from shangwu.core.filtersets import BaseFilterSet
+from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import OrgUnit, Region
+
+QUEUES = [
+    ("to_assign", "待交办"), ("to_sign", "待签收"), ("to_handle", "待办理"), ("to_review", "待审核"),
+    ("to_revisit", "待回访"),
+]
+
+
+def queue_q(queue: str, user):
+    """The 我的待办 groups as filters (one definition for the panel and the list)."""
+    from django.db.models import Q
+
+    unit = getattr(user, "org_unit_id", None)
+    return {
+        "to_assign": Q(assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED]),
+        "to_sign": Q(lead_unit_id=unit, status=CaseStatus.ASSIGNED),
+        "to_handle": Q(lead_unit_id=unit, status=CaseStatus.HANDLING),
+        "to_review": Q(assigning_unit_id=unit, status=CaseStatus.REVIEW),
+        "to_revisit": Q(assigning_unit_id=unit, status=CaseStatus.REVISIT),
+    }.get(queue)
+
+
+class CaseFilterSet(BaseFilterSet):
+    search_fields = ("number", "title", "content", "enterprise__name")
+
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=CaseStatus.choices)
+    light = django_filters.ChoiceFilter(label="预警灯", choices=Light.choices)
+    source = django_filters.ChoiceFilter(label="来源", choices=CaseSource.choices)
+    kind = django_filters.ChoiceFilter(label="类型", choices=CaseKind.choices)
+    category = django_filters.ModelChoiceFilter(label="类别", queryset=CaseCategory.objects.all())
+    county = django_filters.ModelChoiceFilter(label="县(市、区)",
+                                              queryset=Region.objects.filter(level=RegionLevel.COUNTY))
+    lead_unit = django_filters.ModelChoiceFilter(label="主办单位", queryset=OrgUnit.objects.filter(is_active=True))
+    supervision_level = django_filters.TypedChoiceFilter(label="督办级别", choices=SupervisionLevel.choices,
+                                                         coerce=int)
+    overdue = django_filters.BooleanFilter(label="超期未办结", method="filter_overdue")
+    received_from = django_filters.DateFilter(label="受理日期自", method="filter_received_from")
+    received_to = django_filters.DateFilter(label="受理日期至", method="filter_received_to")
+    queue = django_filters.ChoiceFilter(label="我的待办", choices=QUEUES, method="filter_queue")
+    measure = django_filters.ChoiceFilter(label="统计口径", method="filter_measure",
+                                          choices=[(k, v[0]) for k, v in statistics.MEASURES.items()])
+    unassigned = django_filters.BooleanFilter(label="未交办", method="filter_unassigned")
+    enterprise = django_filters.NumberFilter(label="企业", field_name="enterprise_id")
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "light", "source", "kind", "category", "county", "lead_unit",
+                  "supervision_level", "overdue", "received_from", "received_to", "queue", "measure"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Drill-down parameters travel with the query string but need no visible control.
+        self.form.fields["enterprise"].widget = forms.HiddenInput()
+        self.form.fields["unassigned"].widget = forms.HiddenInput()
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = statistics.MEASURES["overdue"][1]
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def filter_received_from(self, queryset, name, value):
+        from shangwu.cases.deadlines import end_of_day
+        import datetime
+
+        return queryset.filter(received_at__gt=end_of_day(value - datetime.timedelta(days=1)))
+
+    def filter_received_to(self, queryset, name, value):
+        from shangwu.cases.deadlines import end_of_day
+
+        return queryset.filter(received_at__lte=end_of_day(value))
+
+    def filter_queue(self, queryset, name, value):
+        q = queue_q(value, getattr(self.request, "user", None))
+        if q is None:
+            return queryset
+        return queryset.filter(q).order_by(F("next_deadline_at").asc(nulls_last=True), "id")
+
+    def filter_measure(self, queryset, name, value):
+        return queryset.filter(statistics.POPULATION, statistics.MEASURES[value][1])
+
+    def filter_unassigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(lead_unit__isnull=value)
+
+
+class CategoryFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = CaseCategory
+        fields = ["q", "is_active"]
+
+
+class RuleSetFilterSet(BaseFilterSet):
+    search_fields = ("name", "note")
+
+    class Meta:
+        model = DeadlineRuleSet
+        fields = ["q", "source", "is_current"]
+
+

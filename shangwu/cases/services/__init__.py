@@ -1,0 +1,34 @@
+"""Case services: one keyword-only function per transition, each in one transaction, each
+writing its CaseEvent, each refusing an illegal transition with a message that names it."""
+
+from shangwu.cases.services._base import ConcurrentChange
+from shangwu.cases.services.handling import (
+    case_decide_extension,
+    case_pause,
+    case_report_progress,
+    case_request_close,
+    case_request_extension,
+    case_resume,
+    case_review,
+    case_revisit,
+    case_supervise_listed,
+    notification_mark_read,
+)
+from shangwu.cases.services.registry import (
+    ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES,
+    case_assign,
+    case_attach,
+    case_convert_visit_problem,
+    case_merge,
+    case_register,
+    case_return,
+    case_sign,
+)
+
+__all__ = [
+    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_TYPES", "ConcurrentChange", "case_assign", "case_attach",
+    "case_convert_visit_problem", "case_decide_extension", "case_merge", "case_pause", "case_register",
+    "case_report_progress", "case_request_close", "case_request_extension", "case_resume", "case_return",
+    "case_review", "case_revisit", "case_sign", "case_supervise_listed", "notification_mark_read",
+]

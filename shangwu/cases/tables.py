@@ -1,0 +1,65 @@
+from django.utils import timezone
+from django.utils.html import format_html
+
+from shangwu.cases.choices import Light
+from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
+from shangwu.core.tables import Column, Table
+
+LIGHT_CLASS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}
+
+
+def light_badge(case) -> str:
+    if not case.is_open:
+        return format_html('<span class="badge text-bg-secondary">{}</span>', case.get_status_display())
+    if case.paused_at is not None:
+        return format_html('<span class="badge text-bg-info" title="挂起中">挂起</span>')
+    return format_html('<span class="badge text-bg-{}" data-light="{}">{}</span>', LIGHT_CLASS[case.light],
+                       case.light, case.get_light_display())
+
+
+class LightColumn(Column):
+    def html(self, obj):
+        return light_badge(obj)
+
+
+class DeadlineColumn(Column):
+    def value(self, obj):
+        due = obj.next_deadline_at
+        return timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else ""
+
+
+class CaseTable(Table):
+    model = Case
+    columns = [
+        Column("number", linkify=True),
+        Column("title"),
+        LightColumn("light"),
+        Column("status"),
+        Column("source"),
+        Column("kind"),
+        Column("category"),
+        Column("enterprise"),
+        Column("county"),
+        Column("lead_unit"),
+        DeadlineColumn("next_deadline_at"),
+        Column("supervision_level"),
+        Column("received_at", display=False),
+        Column("contact_name", display=False),
+        Column("contact_phone", display=False, mask=True),
+        Column("rating", display=False),
+        Column("reopen_count", display=False),
+        Column("closed_at", display=False),
+    ]
+
+
+class CategoryTable(Table):
+    model = CaseCategory
+    columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
+
+
+class RuleSetTable(Table):
+    model = DeadlineRuleSet
+    columns = [
+        Column("name", linkify=True), Column("source"), Column("kind"), Column("version"), Column("is_current"),
+        Column("rules", "节点"), Column("extendable_to"), Column("note"),
+    ]

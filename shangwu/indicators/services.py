@@ -1,0 +1,219 @@
+"""Writes of the indicators module: targets, monthly values (entry, import, correction) and the
+figures the platform computes itself. Each function is one transaction; a changed monthly value
+always leaves an ``IndicatorValueRevision`` (old and new values, who, when, why)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shangwu.indicators.choices import Arrival, ValueSource
+from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorValueRevision
+from shangwu.indicators.selectors import add_months, computed_month_counts, region_list_bulletin
+from shangwu.organization.choices import RegionLevel
+
+VALUE_FIELDS = ("month_value", "cumulative_value", "prev_month_value", "prev_cumulative_value")
+IMPORT_REASON = "导入更正"
+COMPUTE_REASON = "平台重新计算"
+
+
+def check_region_writable(*, actor, region) -> None:
+    """County officers write their own county's rows only; the city total is the city's."""
+    if actor is None:
+        return
+    own = actor.region
+    if own is None:
+        raise ValidationError("您的账号未关联区划，不能填报指标数据。")
+    if own.level == RegionLevel.CITY:
+        return
+    if region.level == RegionLevel.CITY or region.pk != own.county.pk:
+        raise ValidationError(f"您只能填报{own.county.name}的数据，不能填报{region.name}。")
+
+
+def target_set(*, indicator: Indicator, year: int, region, value: Decimal, actor, note: str = "") -> IndicatorTarget:
+    """Create or change one annual target (任务分解)."""
+    if value is None or value < 0:
+        raise ValidationError({"value": "年度目标须为不小于0的数。"})
+    check_region_writable(actor=actor, region=region)
+    with transaction.atomic():
+        target, created = IndicatorTarget.objects.get_or_create(
+            indicator=indicator, year=year, region=region,
+            defaults={"value": value, "note": note, "updated_by": actor})
+        if not created and (target.value != value or target.note != note):
+            target.value, target.note, target.updated_by = value, note, actor
+            target.save()
+    return target
+
+
+@dataclass
+class ValueInput:
+    """One region's figures for one indicator and month, as entered or read from a file."""
+
+    indicator: Indicator
+    region: object
+    month_value: Decimal | None = None
+    cumulative_value: Decimal | None = None
+    prev_month_value: Decimal | None = None
+    prev_cumulative_value: Decimal | None = None
+
+
+def _previous_row(indicator, region, month) -> IndicatorValue | None:
+    if month.month == 1:
+        return None
+    return IndicatorValue.objects.filter(indicator=indicator, region=region, month=add_months(month, -1)).first()
+
+
+def _derive(indicator: Indicator, month: datetime.date, data: dict, previous: IndicatorValue | None) -> dict:
+    """The figure that did not arrive is derived: 累计 = last month's 累计 + 本月, or
+    本月 = 累计 − last month's 累计 (January: the two are equal). Unknown stays unknown."""
+    data = dict(data)
+    for current, cumulative in (("month_value", "cumulative_value"),
+                                ("prev_month_value", "prev_cumulative_value")):
+        m, c = data.get(current), data.get(cumulative)
+        if month.month == 1:
+            if m is None and c is not None:
+                data[current] = c
+            elif c is None and m is not None:
+                data[cumulative] = m
+            continue
+        before_c = getattr(previous, cumulative) if previous is not None else None
+        if c is None and m is not None and before_c is not None:
+            data[cumulative] = before_c + m
+        elif m is None and c is not None and before_c is not None:
+            data[current] = c - before_c
+    return data
+
+
+def _rederive_following(indicator, region, month) -> None:
+    """After a change, later months of the same year whose derived figure depends on it."""
+    rows = list(IndicatorValue.objects.filter(indicator=indicator, region=region, month__gt=month,
+                                              month__year=month.year).order_by("month"))
+    previous = IndicatorValue.objects.filter(indicator=indicator, region=region, month=month).first()
+    for row in rows:
+        if previous is None or previous.month != add_months(row.month, -1):
+            break
+        changed = []
+        if indicator.arrival == Arrival.MONTH:
+            pairs = (("month_value", "cumulative_value"), ("prev_month_value", "prev_cumulative_value"))
+            for m, c in pairs:
+                if getattr(row, m) is not None and getattr(previous, c) is not None:
+                    new = getattr(previous, c) + getattr(row, m)
+                    if getattr(row, c) != new:
+                        setattr(row, c, new)
+                        changed.append(c)
+        else:
+            pairs = (("month_value", "cumulative_value"), ("prev_month_value", "prev_cumulative_value"))
+            for m, c in pairs:
+                if getattr(row, c) is not None and getattr(previous, c) is not None:
+                    new = getattr(row, c) - getattr(previous, c)
+                    if getattr(row, m) != new:
+                        setattr(row, m, new)
+                        changed.append(m)
+        if changed:
+            row.save(update_fields=[*changed, "updated_at"])
+        previous = row
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(a) == Decimal(b)
+
+
+def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, actor) -> str:
+    """Create, correct or leave one row; returns "created", "changed" or "unchanged"."""
+    indicator, region = item.indicator, item.region
+    given = {f: getattr(item, f) for f in VALUE_FIELDS}
+    existing = (IndicatorValue.objects.select_for_update()
+                .filter(indicator=indicator, region=region, month=month).first())
+    if existing is not None:
+        # A figure not given keeps its stored value (a file with an empty cell deletes nothing).
+        for f in VALUE_FIELDS:
+            if given[f] is None:
+                given[f] = getattr(existing, f)
+        # What the user gave wins; only the counterpart of a changed figure is derived again.
+        if not _same(item.cumulative_value, existing.cumulative_value) and item.cumulative_value is not None \
+                and item.month_value is None:
+            given["month_value"] = None
+        if not _same(item.month_value, existing.month_value) and item.month_value is not None \
+                and item.cumulative_value is None:
+            given["cumulative_value"] = None
+    data = _derive(indicator, month, given, _previous_row(indicator, region, month))
+    if existing is None:
+        IndicatorValue.objects.create(indicator=indicator, region=region, month=month, source=source,
+                                      updated_by=actor, **data)
+        _rederive_following(indicator, region, month)
+        return "created"
+    if all(_same(getattr(existing, f), data[f]) for f in VALUE_FIELDS):
+        return "unchanged"
+    if not (reason or "").strip():
+        raise ValidationError({"reason": f"{region.name}{indicator.name}{month.year}年{month.month}月已有数据，"
+                                         "更正须填写更正原因。"})
+    IndicatorValueRevision.objects.create(
+        value=existing, reason=reason.strip(), actor=actor,
+        **{f"old_{f}": getattr(existing, f) for f in VALUE_FIELDS},
+        **{f"new_{f}": data[f] for f in VALUE_FIELDS},
+    )
+    for f in VALUE_FIELDS:
+        setattr(existing, f, data[f])
+    existing.source, existing.updated_by = source, actor
+    existing.save()
+    _rederive_following(indicator, region, month)
+    return "changed"
+
+
+def _check_entered(item: ValueInput) -> None:
+    if item.indicator.is_computed:
+        raise ValidationError(f"“{item.indicator.name}”由平台根据{item.indicator.get_computation_display()}"
+                              "自动计算，不能手工填报。")
+
+
+def value_save(*, item: ValueInput, month: datetime.date, reason: str = "", actor) -> str:
+    """Enter or correct one region's figures for one indicator and month (entry form / API).
+    A correction of existing figures needs ``reason`` and writes a revision."""
+    _check_entered(item)
+    check_region_writable(actor=actor, region=item.region)
+    with transaction.atomic():
+        return _write(item=item, month=month.replace(day=1), source=ValueSource.ENTERED, reason=reason,
+                      actor=actor)
+
+
+def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> dict[str, int]:
+    """Write a whole import in one transaction (all or nothing). Importing the same file twice
+    changes nothing; a changed figure is a correction with the reason "导入更正"."""
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    with transaction.atomic():
+        for item in items:
+            _check_entered(item)
+            check_region_writable(actor=actor, region=item.region)
+            counts[_write(item=item, month=month.replace(day=1), source=ValueSource.IMPORTED,
+                          reason=IMPORT_REASON, actor=actor)] += 1
+    return counts
+
+
+def values_compute(*, month: datetime.date, actor=None, indicators=None) -> dict[str, int]:
+    """Count the computed indicators for ``month`` from the enterprise registry and the project
+    module: every county (zero when nothing happened) and the city total. Idempotent; a changed
+    count is recorded as a correction "平台重新计算"."""
+    month = month.replace(day=1)
+    city, counties = region_list_bulletin()
+    if indicators is None:
+        indicators = Indicator.objects.filter(is_active=True).exclude(computation="")
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    with transaction.atomic():
+        for indicator in indicators:
+            per_county = computed_month_counts(indicator=indicator, month=month)
+            total = Decimal(0)
+            for county in counties:
+                value = per_county.get(county.pk, Decimal(0))
+                total += value
+                counts[_write(item=ValueInput(indicator=indicator, region=county, month_value=value), month=month,
+                              source=ValueSource.COMPUTED, reason=COMPUTE_REASON, actor=actor)] += 1
+            if city is not None:
+                counts[_write(item=ValueInput(indicator=indicator, region=city, month_value=total), month=month,
+                              source=ValueSource.COMPUTED, reason=COMPUTE_REASON, actor=actor)] += 1
+    return counts

@@ -1,0 +1,489 @@
+"""Excel/CSV import of the project library (招商项目批量导入).
+
+The 项目编码 is the key: a new code creates a project, a known code updates what differs, and a
+row that matches changes nothing, so importing the same file twice is a no-op. Upload safety and
+reading are core.imports' (size, extension, magic bytes, zip bomb, macros; calamine / csv).
+
+Every row goes through the same services as the pages (project_create, project_update,
+project_move_stage), so imported stages have their ProjectEvent rows and dates obey the same
+rules. All rows run inside one transaction, each in its own savepoint so that every row's errors
+are collected; if any row fails, or for a preview, the whole transaction is rolled back: nothing
+is half-saved, and the preview counts exactly what the commit would do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
+from shangwu.core.access import can
+from shangwu.core.imports import RowError, cell_text, normalize_header, parse_date
+from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import OrgUnit, Region
+from shangwu.projects import services
+from shangwu.projects.choices import DIVISION_SECTION, MILESTONE_FIELDS, InvestorType, Milestone, Origin
+from shangwu.projects.models import IndustryChain, Project, Stage
+
+SHEET_NAME = "项目信息"
+HELP_SHEET_NAME = "填写说明"
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    field: str
+    header: str
+    required: bool = False
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    ImportColumn("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
+    ImportColumn("name", "项目名称", True, "不超过200字"),
+    ImportColumn("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",)),
+    ImportColumn("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
+    ImportColumn("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
+    ImportColumn("origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)),
+    ImportColumn("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
+    ImportColumn("chain", "产业链", False, "系统中已有的产业链名称"),
+    ImportColumn("is_key", "重点项目", False, "是/否"),
+    ImportColumn("is_manufacturing", "制造业", False, "是/否"),
+    ImportColumn("is_foreign", "外资", False, "是/否"),
+    ImportColumn("is_fortune500", "世界500强", False, "是/否"),
+    ImportColumn("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
+    ImportColumn("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
+    ImportColumn("ledger_batch", "期次", False, "如 第三期"),
+    ImportColumn("total_investment", "总投资(万元)", True, "数字，最多两位小数", ("总投资",)),
+    ImportColumn("contract_fdi", "合同外资(万美元)", False, "数字，可留空", ("合同外资",)),
+    ImportColumn("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
+    ImportColumn("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
+    ImportColumn("site", "建设地点", False, "不超过200字"),
+    ImportColumn("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
+    ImportColumn("stage", "当前阶段", False, "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定"),
+    ImportColumn("signed_on", "签约时间", False, "日期，如 2025-03-31"),
+    ImportColumn("registered_on", "注册时间", False, "日期"),
+    ImportColumn("started_on", "开工时间", False, "日期"),
+    ImportColumn("producing_on", "投产时间", False, "日期"),
+    ImportColumn("note", "备注", False, ""),
+]
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+TEMPLATE_HEADERS = [c.header.replace("(万元)", "（万元）").replace("(万美元)", "（万美元）") for c in COLUMNS]
+BOOL_BY_TEXT = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False, "": False}
+RECORD_FIELDS = ["name", "investor_name", "investor_type", "origin", "origin_place", "industry_division", "chain",
+                 "is_key", "is_manufacturing", "is_foreign", "is_fortune500", "in_provincial_ledger", "ledger_year",
+                 "ledger_quarter", "ledger_batch", "total_investment", "contract_fdi", "county", "township", "site",
+                 "lead_unit", "note"]
+QUARTER_RE = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
+NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
+AMOUNT_MAX = Decimal("999999999999.99")
+# Service field errors → the column they came from.
+FIELD_COLUMN = {"ledger_year": "ledger_quarter", "on": "stage", "note": "stage", "industry_section": "industry_division"}
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    committed: bool = False
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class _Lookups:
+    counties: dict
+    townships: dict
+    chains: dict
+    units: dict
+    stages: dict
+    milestone_stages: list
+
+    @classmethod
+    def load(cls):
+        counties, townships = {}, {}
+        for region in Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]):
+            if region.level == RegionLevel.COUNTY:
+                counties[region.name] = counties[region.code] = region
+            else:
+                townships[(region.parent_id, region.name)] = region
+        units = {}
+        for unit in OrgUnit.objects.filter(is_active=True):
+            units.setdefault(unit.name, unit)
+            if unit.short_name:
+                units.setdefault(unit.short_name, unit)
+        stages = list(Stage.objects.order_by("order"))
+        return cls(counties, townships, {c.name: c for c in IndustryChain.objects.all()}, units,
+                   {s.name: s for s in stages}, [s for s in stages if s.milestone])
+
+
+def _header_map(header_row):
+    by_alias = {}
+    for col in COLUMNS:
+        for text in (col.header, *col.aliases):
+            by_alias[normalize_header(text)] = col.field
+    mapping = {}
+    for index, text in enumerate(header_row):
+        fld = by_alias.get(normalize_header(text))
+        if fld and fld not in mapping:
+            mapping[fld] = index
+    missing = [c.header for c in COLUMNS if c.required and c.field not in mapping]
+    if missing:
+        return mapping, f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。"
+    return mapping, ""
+
+
+def _in_scope(actor, county, township) -> bool:
+    region = actor.region
+    if region is None:
+        return False
+    if region.level == RegionLevel.CITY:
+        return True
+    if region.level == RegionLevel.COUNTY:
+        return county is not None and county.pk == region.pk
+    return township is not None and township.pk == region.pk
+
+
+class _Row:
+    """One parsed row: ``values`` for the record, ``dates`` per milestone, ``stage``."""
+
+    def __init__(self, rowno, raw, mapping, lk: _Lookups):
+        self.rowno = rowno
+        self.errors: list[tuple[str, str, str]] = []  # (field, value, reason)
+        self.values: dict = {}
+        self.dates: dict = {}
+        self.stage = None
+        get = {f: raw[i] if i < len(raw) else "" for f, i in mapping.items()}
+        text = {f: cell_text(v) for f, v in get.items()}
+        self.code = text.get("code", "")
+        if not self.code:
+            self.err("code", "", "项目编码不能为空。")
+        elif len(self.code) > 30:
+            self.err("code", self.code, "项目编码不能超过30个字符。")
+        for fld, limit in (("name", 200), ("investor_name", 200), ("origin_place", 50), ("site", 200),
+                           ("ledger_batch", 20)):
+            if fld in text:
+                if len(text[fld]) > limit:
+                    self.err(fld, text[fld], f"不能超过{limit}个字。")
+                else:
+                    self.values[fld] = text[fld]
+        for fld in ("name", "investor_name"):
+            if fld in text and not text[fld]:
+                self.err(fld, "", f"{COLUMN_BY_FIELD[fld].header}不能为空。")
+        if "note" in text:
+            self.values["note"] = text["note"]
+        self._choice("investor_type", text, {label: value for value, label in InvestorType.choices})
+        self._choice("origin", text, {label: value for value, label in Origin.choices})
+        if "industry_division" in text:
+            div = text["industry_division"]
+            div = "0" + div if div.isdigit() and len(div) == 1 else div
+            if div and div not in DIVISION_SECTION:
+                self.err("industry_division", div, "行业大类应为GB/T 4754-2017的两位大类代码（01—97）。")
+            else:
+                self.values["industry_division"] = div
+                self.values["industry_section"] = DIVISION_SECTION.get(div, "")
+        self._lookup("chain", text, lk.chains, "系统中没有名为“{}”的产业链。")
+        self._lookup("lead_unit", text, lk.units, "系统中没有名为“{}”的单位。")
+        for fld in ("is_key", "is_manufacturing", "is_foreign", "is_fortune500", "in_provincial_ledger"):
+            if fld in text:
+                value = BOOL_BY_TEXT.get(text[fld].upper())
+                if value is None:
+                    self.err(fld, text[fld], "应填“是”或“否”。")
+                else:
+                    self.values[fld] = value
+        if "ledger_quarter" in text:
+            quarter = text["ledger_quarter"]
+            self.values["ledger_year"] = self.values["ledger_quarter"] = None
+            if quarter:
+                match = QUARTER_RE.match(quarter.replace(" ", ""))
+                if match is None:
+                    self.err("ledger_quarter", quarter, "纳入季度应写成“2025年第1季度”或“2025Q1”。")
+                else:
+                    number = match.group(2) or match.group(3)
+                    self.values["ledger_year"] = int(match.group(1))
+                    self.values["ledger_quarter"] = NUMERALS.get(number) or int(number)
+        for fld in ("total_investment", "contract_fdi"):
+            if fld in text:
+                self._amount(fld, text[fld], required=fld == "total_investment")
+        county = None
+        if "county" in text:
+            county = lk.counties.get(text["county"])
+            if county is None:
+                self.err("county", text["county"], f"本市没有名为“{text['county']}”的县(市、区)。")
+            else:
+                self.values["county"] = county
+        if "township" in text:
+            self.values["township"] = None
+            if text["township"] and county is not None:
+                township = lk.townships.get((county.pk, text["township"]))
+                if township is None:
+                    self.err("township", text["township"], f"“{county}”下没有名为“{text['township']}”的乡镇(街道)。")
+                else:
+                    self.values["township"] = township
+        for m, fld in MILESTONE_FIELDS.items():
+            if text.get(fld):
+                try:
+                    self.dates[m] = parse_date(get[fld])
+                except ValueError:
+                    self.err(fld, text[fld], "日期格式应为 2025-03-31。")
+        stage_name = text.get("stage", "")
+        if stage_name:
+            self.stage = lk.stages.get(stage_name)
+            if self.stage is None:
+                self.err("stage", stage_name, f"系统中没有名为“{stage_name}”的阶段；可用：{'、'.join(lk.stages)}。")
+            elif self.stage.is_terminal:
+                self.err("stage", stage_name, "终止项目请在系统中操作并填写终止原因，不能通过导入终止。")
+        else:
+            reached = [s for s in lk.milestone_stages if s.milestone in self.dates]
+            self.stage = reached[-1] if reached else None
+        if self.stage is not None and not self.stage.is_terminal:
+            for s in lk.milestone_stages:
+                col = MILESTONE_FIELDS[s.milestone]
+                if s.order > self.stage.order and s.milestone in self.dates:
+                    self.err(col, text[col], f"当前阶段为“{self.stage}”，不应填写{s.name}时间。")
+                elif s.order <= self.stage.order and s.milestone not in self.dates and stage_name:
+                    self.err(col, "", f"当前阶段为“{self.stage}”，请填写{s.name}时间。")
+
+    def err(self, fld, value, reason):
+        self.errors.append((fld, value, reason))
+
+    def _choice(self, fld, text, by_label):
+        if fld in text:
+            value = by_label.get(text[fld])
+            if value is None:
+                self.err(fld, text[fld], f"应为：{'/'.join(by_label)}。")
+            else:
+                self.values[fld] = value
+
+    def _lookup(self, fld, text, table, message):
+        if fld in text:
+            self.values[fld] = None
+            if text[fld]:
+                found = table.get(text[fld])
+                if found is None:
+                    self.err(fld, text[fld], message.format(text[fld]))
+                else:
+                    self.values[fld] = found
+
+    def _amount(self, fld, text, *, required):
+        self.values[fld] = None
+        if not text:
+            if required:
+                self.err(fld, "", "总投资不能为空。")
+            return
+        try:
+            amount = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            self.err(fld, text, "应为数字。")
+            return
+        if amount < 0 or amount > AMOUNT_MAX:
+            self.err(fld, text, "金额应为非负数且不超过14位。")
+        else:
+            self.values[fld] = amount
+
+
+def _moves(project: Project, row: _Row, lk: _Lookups, actor) -> None:
+    """Walk the project forward to the row's stage, one service call per milestone stage."""
+    target = row.stage
+    if target is None or target.pk == project.stage_id:
+        return
+    if target.order < project.stage.order or project.stage.is_terminal:
+        raise ValidationError({"stage": f"项目当前为“{project.stage}”，阶段不能通过导入回退或恢复，请在系统中操作并填写原因。"})
+    for s in lk.milestone_stages:
+        if project.stage.order < s.order <= target.order and s.milestone in row.dates:
+            services.project_move_stage(project=project, stage=s, on=row.dates[s.milestone], actor=actor,
+                                        note="批量导入")
+    if project.stage_id != target.pk:
+        last = max([project.stage_on, *row.dates.values()], default=None)
+        services.project_move_stage(project=project, stage=target, on=last or datetime.date.today(),
+                                    actor=actor, note="批量导入")
+
+
+def _apply(row: _Row, existing: Project | None, lk: _Lookups, actor) -> str:
+    """Write one row through the services; return "created", "updated" or "unchanged"."""
+    if existing is None:
+        first = min(row.dates.values(), default=None)
+        fields = {k: v for k, v in row.values.items()}
+        project = services.project_create(actor=actor, on=first, code=row.code, **fields)
+        _moves(project, row, lk, actor)
+        return "created"
+    changed = {}
+    for fld in (*RECORD_FIELDS, "industry_section"):
+        if fld in row.values:
+            old = getattr(existing, fld)
+            if old != row.values[fld]:
+                changed[fld] = row.values[fld]
+    for m, on in row.dates.items():
+        recorded = existing.milestone_date(m)
+        if recorded is not None and recorded != on:
+            raise ValidationError({MILESTONE_FIELDS[m]: f"已记录的{Milestone(m).label}时间为{recorded:%Y-%m-%d}，"
+                                                        "与导入值不同；请在系统中更正。"})
+    moving = row.stage is not None and row.stage.pk != existing.stage_id
+    if changed:
+        services.project_update(project=existing, actor=actor, note="批量导入", **changed)
+    if moving:
+        _moves(existing, row, lk, actor)
+    return "updated" if changed or moving else "unchanged"
+
+
+def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
+    result = ImportResult(file_name=file_name)
+    if not rows:
+        result.file_error = "文件中没有数据。"
+        return result
+    mapping, file_error = _header_map(rows[0])
+    if file_error:
+        result.file_error = file_error
+        return result
+    written = [cell_text(h) for h in rows[0]]
+
+    def header(fld):
+        fld = FIELD_COLUMN.get(fld, fld)
+        i = mapping.get(fld)
+        return written[i] if i is not None and written[i] else COLUMN_BY_FIELD.get(fld, COLUMN_BY_FIELD["code"]).header
+
+    lk = _Lookups.load()
+    parsed, seen = [], {}
+    for index in range(1, len(rows)):
+        raw = rows[index]
+        if not any(v not in ("", None) for v in raw):
+            continue
+        result.total += 1
+        row = _Row(index + 1, raw, mapping, lk)
+        if row.code in seen:
+            row.err("code", row.code, f"与第{seen[row.code]}行的项目编码重复。")
+        elif row.code:
+            seen[row.code] = row.rowno
+        parsed.append(row)
+    existing = {}
+    codes = [r.code for r in parsed if r.code]
+    for start in range(0, len(codes), 500):
+        for p in Project.objects.filter(code__in=codes[start:start + 500]).select_related("stage", "county", "township"):
+            existing[p.code] = p
+
+    try:
+        with transaction.atomic():
+            for row in parsed:
+                project = existing.get(row.code)
+                if project is not None and not _in_scope(actor, project.county, project.township):
+                    row.err("code", row.code, "该项目编码已存在，且项目不在您的数据范围内。")
+                county = row.values.get("county", project.county if project else None)
+                township = row.values.get("township", project.township if project else None)
+                if county is not None and not _in_scope(actor, county, township):
+                    row.err("county", county.name, "项目所在地不在您的数据范围内。")
+                if project is None:
+                    missing = [COLUMN_BY_FIELD[f].header for f in ("investor_type", "origin", "county")
+                               if f not in row.values and not any(e[0] == f for e in row.errors)]
+                    for name in missing:
+                        row.err("code", row.code, f"新项目须填写“{name}”。")
+                if not row.errors:
+                    try:
+                        with transaction.atomic():
+                            outcome = _apply(row, project, lk, actor)
+                    except ValidationError as exc:
+                        for fld, messages in (exc.message_dict.items() if hasattr(exc, "error_dict")
+                                              else [("code", exc.messages)]):
+                            for message in messages:
+                                row.err(fld if fld != "__all__" else "code", "", message)
+                    else:
+                        setattr(result, outcome, getattr(result, outcome) + 1)
+                for fld, value, reason in row.errors:
+                    result.errors.append(RowError(row.rowno, header(fld), str(value), reason))
+            if result.errors or not commit:
+                raise _Rollback
+            audit_write(action=AuditAction.IMPORT, object_type=Project._meta.label_lower, object_repr="招商项目",
+                        actor=actor, detail=f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
+                                            f"更新 {result.updated}，未变 {result.unchanged}。")
+    except _Rollback:
+        return result
+    except IntegrityError:
+        return ImportResult(file_name=file_name, file_error="导入期间数据被他人修改（项目编码冲突），未写入任何数据，请重新预览后再导入。")
+    result.committed = True
+    return result
+
+
+def _check_actor(actor) -> None:
+    if not can(actor, Project.access, "import"):
+        raise PermissionDenied("您没有导入项目的权限。")
+
+
+def project_import_preview(*, rows, actor, file_name: str) -> ImportResult:
+    """Validate every row by running the import and rolling it back: the counts are exact."""
+    _check_actor(actor)
+    return _run(rows=rows, actor=actor, file_name=file_name, commit=False)
+
+
+def project_import_commit(*, rows, actor, file_name: str) -> ImportResult:
+    """All rows in one transaction, or nothing when any row is invalid."""
+    _check_actor(actor)
+    return _run(rows=rows, actor=actor, file_name=file_name, commit=True)
+
+
+def project_import_template() -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    must = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    text_fmt = wb.add_format({"num_format": "@"})
+    ws = wb.add_worksheet(SHEET_NAME)
+    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code").first()
+    chain = IndustryChain.objects.filter(is_active=True).first()
+    example = {"code": "YH-2026-0001", "name": "年产5万吨新型建材项目", "investor_name": "示例建材集团有限公司",
+               "investor_type": "民企", "origin": "省外", "origin_place": "江苏", "industry_division": "30",
+               "chain": chain.name if chain else "", "is_key": "是", "is_manufacturing": "是", "is_foreign": "否",
+               "is_fortune500": "否", "in_provincial_ledger": "否", "total_investment": "50000",
+               "county": county.name if county else "", "site": "产业集聚区纬三路", "stage": "签约",
+               "signed_on": "2026-03-31"}
+    for col, (column, title) in enumerate(zip(COLUMNS, TEMPLATE_HEADERS, strict=True)):
+        ws.write_string(0, col, title, must if column.required else head)
+        ws.set_column(col, col, 22 if column.field in ("name", "investor_name", "site") else 13, text_fmt)
+        ws.write_string(1, col, example.get(column.field, ""))
+    ws.freeze_panes(1, 0)
+    help_ws = wb.add_worksheet(HELP_SHEET_NAME)
+    help_ws.set_column(0, 0, 22)
+    help_ws.set_column(1, 1, 8)
+    help_ws.set_column(2, 2, 80)
+    for col, title in enumerate(["列名", "必填", "格式与可选值"]):
+        help_ws.write_string(0, col, title, head)
+    chains = "、".join(IndustryChain.objects.filter(is_active=True).values_list("name", flat=True))
+    stages = "、".join(Stage.objects.filter(is_terminal=False).values_list("name", flat=True))
+    r = 1
+    for column, title in zip(COLUMNS, TEMPLATE_HEADERS, strict=True):
+        extra = {"chain": f"。可用：{chains}", "stage": f"。可用：{stages}"}.get(column.field, "")
+        help_ws.write_string(r, 0, title)
+        help_ws.write_string(r, 1, "是" if column.required else "否")
+        help_ws.write_string(r, 2, column.help + extra)
+        r += 1
+    for line in ("1. 第1行为表头，请勿修改；从第2行起每行一个项目，示例行请删除或改为真实数据。",
+                 "2. 以项目编码为准：编码已存在则更新该项目，不存在则新增；重复导入同一文件不会产生任何变化。",
+                 "3. 先预览后导入：任何一行有错误时不会写入任何数据，请按错误报告修改后重新上传。",
+                 "4. 阶段只能向前推进，各节点日期不能早于前一节点；回退和终止请在系统中操作并填写原因。",
+                 "5. 只能导入您数据范围内的项目；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码），不接受启用宏的工作簿。"):
+        r += 1
+        help_ws.write_string(r, 0, line)
+    wb.close()
+    return buffer.getvalue()

@@ -1,0 +1,41 @@
+from shangwu.core.tables import Column, Table
+from shangwu.projects.models import IndustryChain, Project, Stage
+
+
+class ProjectTable(Table):
+    model = Project
+    columns = [
+        Column("name", linkify=True),
+        Column("code"),
+        Column("investor_name"),
+        Column("total_investment"),
+        Column("stage"),
+        Column("county"),
+        Column("chain"),
+        Column("signed_on"),
+        Column("started_on"),
+        Column("producing_on"),
+        Column("is_key"),
+        Column("investor_type", display=False),
+        Column("origin_display", "资金来源地", display=False),
+        Column("contract_fdi", display=False),
+        Column("township", display=False),
+        Column("site", display=False),
+        Column("is_manufacturing", display=False),
+        Column("is_foreign", display=False),
+        Column("is_fortune500", display=False),
+        Column("ledger_display", "纳入省台账", display=False),
+        Column("registered_on", display=False),
+        Column("terminated_on", display=False),
+        Column("termination_reason", display=False),
+    ]
+
+
+class StageTable(Table):
+    model = Stage
+    columns = [Column("name", linkify=True), Column("order"), Column("milestone"), Column("is_terminal")]
+
+
+class IndustryChainTable(Table):
+    model = IndustryChain
+    columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]

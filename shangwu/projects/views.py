@@ -1,0 +1,333 @@
+"""Pages of the project library: list, board, detail, edit, stage moves, money, leaders, contacts,
+problems and the reference vocabularies. Declarative where the generic views fit; every query
+starts from restrict(); the writes call the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from shangwu.audit.services import audit_denied
+from shangwu.core import views as generic
+from shangwu.core.access import can
+from shangwu.projects import filtersets, forms, selectors, services, tables
+from shangwu.projects.models import IndustryChain, Project, ProjectContact, ProjectLeader, Stage
+
+FORM_TEMPLATE = "projects/form.html"
+
+
+def project_or_404(user, pk, action: str) -> Project:
+    project = Project.objects.restrict(user, action).select_related("stage", "county", "township").filter(pk=pk).first()
+    if project is None:
+        if Project._base_manager.filter(pk=pk).exists():
+            audit_denied(model=Project, object_id=pk)
+        raise Http404("项目不存在或不在您的数据范围内。")
+    return project
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """A service's field errors onto the form's fields (or the form as a whole)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def ensure_in_scope(user, obj) -> None:
+    if not type(obj).objects.restrict(user, "view").filter(pk=obj.pk).exists():
+        raise ValidationError("保存后的记录将不在您的数据范围内，未保存。")
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# --- Projects --------------------------------------------------------------------------------------
+
+
+class ProjectListView(generic.ObjectListView):
+    queryset = Project.objects.select_related("stage", "county", "chain")
+    filterset = filtersets.ProjectFilterSet
+    table = tables.ProjectTable
+    template_name = "projects/project_list.html"
+    add_url_name = "projects:project_add"
+    export_url_name = "projects:project_export"
+
+    def extra_context(self):
+        return {"can_import": can(self.request.user, Project.access, "import"),
+                "board_url": reverse("projects:project_board")}
+
+
+class ProjectExportView(generic.ObjectExportView, ProjectListView):
+    pass
+
+
+class ProjectBoardView(ProjectListView):
+    """看板: one column per stage, the same filters as the list. Moving a card (drag, or the
+    card's “移至…” menu without JavaScript) opens the stage-transition form for the date."""
+
+    template_name = "projects/project_board.html"
+    cards_per_column = 60
+
+    def get(self, request, *args, **kwargs):
+        qs, fs = self.filtered()
+        columns = []
+        counts = {row["stage"]: row for row in selectors.board_counts(qs)}
+        stages = list(Stage.objects.all())
+        for stage in stages:
+            figures = counts.get(stage.pk, {"n": 0, "investment": 0})
+            cards = list(qs.filter(stage=stage).order_by("-stage_on", "-id")[: self.cards_per_column])
+            columns.append({"stage": stage, "cards": cards, "count": figures["n"],
+                            "investment": figures["investment"]})
+        query = request.GET.copy()
+        context = self.base_context(filter=fs, columns=columns, stages=stages, querystring=query.urlencode(),
+                                    list_url=reverse("projects:project_list"))
+        return render(request, self.template_name, context)
+
+
+class ProjectDetailView(generic.ObjectDetailView):
+    queryset = Project.objects.select_related("stage", "county", "township", "chain", "lead_unit", "enterprise",
+                                              "created_by")
+    template_name = "projects/project_detail.html"
+
+    def extra_context(self, obj):
+        user = self.request.user
+        context = selectors.project_detail_context(user=user, project=obj)
+        context["fields"] = [
+            ("项目编码", obj.code), ("项目名称", obj.name),
+            ("投资方", f"{obj.investor_name}（{obj.get_investor_type_display()}）"),
+            ("资金来源地", obj.origin_display),
+            ("行业", " · ".join(x for x in [obj.get_industry_section_display() if obj.industry_section else "",
+                                            obj.industry_division] if x)),
+            ("产业链", obj.chain), ("总投资（万元）", obj.total_investment), ("合同外资（万美元）", obj.contract_fdi),
+            ("县(市、区)", obj.county), ("乡镇(街道)", obj.township), ("建设地点", obj.site),
+            ("牵头单位", obj.lead_unit),
+            ("项目企业", format_html('<a href="{}">{}</a>', obj.enterprise.get_absolute_url(), obj.enterprise)
+             if obj.enterprise else ""),
+            ("标识", "、".join(label for flag, label in [(obj.is_key, "重点项目"), (obj.is_manufacturing, "制造业"),
+                                                        (obj.is_foreign, "外资"), (obj.is_fortune500, "世界500强")]
+                             if flag)),
+            ("纳入省台账", obj.ledger_display), ("备注", obj.note),
+        ]
+        context["milestones"] = [("签约", obj.signed_on), ("注册", obj.registered_on), ("开工", obj.started_on),
+                                 ("投产", obj.producing_on)]
+        context["edit_url"] = reverse("projects:project_edit", args=[obj.pk])
+        context["cases_enabled"] = services.cases_available()
+        return context
+
+
+class ProjectEditView(generic.ObjectEditView):
+    queryset = Project.objects.all()
+    form = forms.ProjectForm
+
+    def save(self, form):
+        fields = form.service_fields()
+        try:
+            if form.instance.pk:
+                return services.project_update(project=form.instance, actor=self.request.user, **fields)
+            return services.project_create(actor=self.request.user, leaders=form.cleaned_data.get("leaders") or (),
+                                           **fields)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            raise ValidationError("请修改标红的字段后再保存。") from exc
+
+
+class _ProjectActionView(generic.BaseObjectView):
+    """A form on one project (stage move, funds, leader, contact, problem) that calls a service."""
+
+    queryset = Project.objects.all()
+    action = "change"
+    title = ""
+    form_class = None
+
+    def make_form(self, project, data=None):
+        return self.form_class(data, user=self.request.user)
+
+    def show(self, form, project, status=200):
+        return render(self.request, FORM_TEMPLATE, self.base_context(
+            form=form, object=project, title=f"{self.title}：{project}", cancel_url=project.get_absolute_url(),
+            next=safe_next(self.request, "")), status=status)
+
+    def get(self, request, pk):
+        project = project_or_404(request.user, pk, self.action)
+        return self.show(self.make_form(project), project)
+
+    def post(self, request, pk):
+        project = project_or_404(request.user, pk, self.action)
+        form = self.make_form(project, request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    message = self.perform(project, form.cleaned_data)
+                    ensure_in_scope(request.user, project)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(safe_next(request, project.get_absolute_url()))
+        return self.show(form, project, status=400)
+
+    def perform(self, project, data) -> str:
+        raise NotImplementedError
+
+
+class ProjectMoveView(_ProjectActionView):
+    """阶段变更: the one form behind the detail page's button, the board's menu and drag-and-drop."""
+
+    title = "阶段变更"
+
+    def make_form(self, project, data=None):
+        initial = {}
+        stage_id = self.request.GET.get("stage")
+        if stage_id and stage_id.isdigit():
+            initial["stage"] = int(stage_id)
+        return forms.StageMoveForm(data, user=self.request.user, project=project, initial=initial)
+
+    def perform(self, project, data):
+        old = project.stage
+        services.project_move_stage(project=project, stage=data["stage"], on=data["on"], actor=self.request.user,
+                                    note=data["note"])
+        return f"“{project}”已从“{old}”移至“{project.stage}”（{data['on']:%Y-%m-%d}）。"
+
+
+class ProjectFundsView(_ProjectActionView):
+    title = "填报到位资金"
+    form_class = forms.FundsForm
+
+    def perform(self, project, data):
+        row = services.project_record_funds(project=project, actor=self.request.user, **data)
+        return f"已保存“{project}”{row.month:%Y年%m月}的到位资金。"
+
+
+class ProjectLeaderAddView(_ProjectActionView):
+    title = "安排包保领导"
+    form_class = forms.LeaderForm
+
+    def perform(self, project, data):
+        row = services.project_add_leader(project=project, actor=self.request.user, **data)
+        return f"{row.leader}已任“{project}”的包保领导。"
+
+
+class ProjectLeaderEndView(_ProjectActionView):
+    title = "结束包保"
+    form_class = forms.LeaderEndForm
+
+    def assignment(self, project):
+        row = ProjectLeader.objects.restrict(self.request.user, "change").filter(
+            project=project, pk=self.kwargs["leader_pk"]).select_related("leader").first()
+        if row is None:
+            raise Http404("包保记录不存在。")
+        return row
+
+    def get(self, request, pk, leader_pk):
+        return super().get(request, pk)
+
+    def post(self, request, pk, leader_pk):
+        return super().post(request, pk)
+
+    def perform(self, project, data):
+        row = self.assignment(project)
+        services.project_end_leader(assignment=row, actor=self.request.user, **data)
+        return f"{row.leader}对“{project}”的包保已结束。"
+
+
+class ProjectContactAddView(_ProjectActionView):
+    title = "新增项目联系人"
+    form_class = forms.ContactForm
+
+    def perform(self, project, data):
+        contact = services.project_add_contact(project=project, actor=self.request.user, **data)
+        return f"已添加联系人“{contact.name}”。"
+
+
+class ProjectProblemView(_ProjectActionView):
+    """A project's problem becomes a case in the case module (诉求办理)."""
+
+    title = "问题转办"
+    form_class = forms.ProblemForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.cases_available():
+            messages.warning(request, "诉求办理模块尚未启用，暂不能转办问题。")
+            return redirect(reverse("projects:project_detail", args=[kwargs["pk"]]))
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, project, data):
+        link = services.project_raise_problem(project=project, actor=self.request.user, **data)
+        return f"问题已转为诉求案件 {link.case.number}。"
+
+
+class ProjectContactRevealView(generic.BaseObjectView):
+    """POST: one full number (``projects.reveal_projectcontact``; audited)."""
+
+    queryset = ProjectContact.objects.select_related("project")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        contact = self.get_object()
+        field = request.POST.get("field", "mobile")
+        try:
+            value = services.project_contact_reveal(contact=contact, field=field, actor=request.user)
+        except ValidationError as exc:
+            return HttpResponse("；".join(exc.messages), status=400)
+        if request.headers.get("HX-Request"):
+            return HttpResponse(format_html('<span class="font-monospace" data-revealed="{}">{}</span>', field, value))
+        return render(request, "projects/contact_reveal.html", self.base_context(
+            object=contact, field_label=services.REVEALABLE[field], value=value))
+
+
+# --- Reference vocabularies: stages and chains (系统管理员) ---------------------------------------
+
+
+class StageListView(generic.ObjectListView):
+    queryset = Stage.objects.all()
+    filterset = filtersets.StageFilterSet
+    table = tables.StageTable
+    add_url_name = "projects:stage_add"
+
+
+class StageEditView(generic.ObjectEditView):
+    queryset = Stage.objects.all()
+    form = forms.StageForm
+
+
+class StageDetailView(generic.ObjectDetailView):
+    queryset = Stage.objects.all()
+    template_name = "core/object_detail.html"
+
+    def extra_context(self, obj):
+        return {"fields": [("阶段名称", obj.name), ("顺序", obj.order),
+                           ("对应节点", obj.get_milestone_display() or "—"),
+                           ("终止阶段", "是" if obj.is_terminal else "否"), ("看板颜色", obj.color)],
+                "edit_url": reverse("projects:stage_edit", args=[obj.pk])}
+
+
+class IndustryChainListView(generic.ObjectListView):
+    queryset = IndustryChain.objects.all()
+    filterset = filtersets.IndustryChainFilterSet
+    table = tables.IndustryChainTable
+    add_url_name = "projects:chain_add"
+
+
+class IndustryChainEditView(generic.ObjectEditView):
+    queryset = IndustryChain.objects.all()
+    form = forms.IndustryChainForm
+
+
+class IndustryChainDetailView(generic.ObjectDetailView):
+    queryset = IndustryChain.objects.all()
+    template_name = "core/object_detail.html"
+
+    def extra_context(self, obj):
+        return {"fields": [("产业链", obj.name), ("排序", obj.sort_order), ("启用", "是" if obj.is_active else "否")],
+                "edit_url": reverse("projects:chain_edit", args=[obj.pk])}
