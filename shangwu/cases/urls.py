@@ -1,3 +1,27 @@
+from django.urls import path
+
+from shangwu.cases import views
+
 app_name = "cases"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="case_list"),
+    path("export/", views.CaseExportView.as_view(), name="case_export"),
+    path("add/", views.CaseRegisterView.as_view(), name="case_add"),
+    path("from-problem/<int:problem_pk>/", views.ConvertProblemView.as_view(), name="case_from_problem"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("<int:pk>/<str:name>/", views.CaseActionView.as_view(), name="case_action"),
+    path("queue/", views.UnitQueueView.as_view(), name="unit_queue"),
+    path("supervision/", views.SupervisionListView.as_view(), name="supervision_list"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/<int:pk>/", views.NotificationOpenView.as_view(), name="notification_open"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
+    path("categories/", views.CategoryListView.as_view(), name="category_list"),
+    path("categories/add/", views.CategoryEditView.as_view(), name="category_add"),
+    path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category_edit"),
+    path("rules/", views.RuleSetListView.as_view(), name="ruleset_list"),
+    path("rules/add/", views.RuleSetEditView.as_view(), name="ruleset_add"),
+    path("rules/<int:pk>/", views.RuleSetDetailView.as_view(), name="ruleset_detail"),
+    path("rules/<int:pk>/edit/", views.RuleSetEditView.as_view(), name="ruleset_edit"),
+]

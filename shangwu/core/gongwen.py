@@ -27,6 +27,7 @@ Usage::
 
     doc = GongwenDocument(title="全市商务运行情况月通报", subtitle="（2026年1—5月）",
                           issuer="云河市商务局", date=datetime.date(2026, 6, 8))
+    doc.addressee("各县（市、区）商务主管部门：")  # 主送机关, flush left
     doc.heading1("外贸进出口")               # → "一、外贸进出口" (numbered automatically)
     doc.heading2("分县区情况")               # → "（一）分县区情况"; numbering restarts under each 一、
     doc.paragraph("1—5月，全市外贸进出口总额86.4亿元，同比增长12.3%……")
@@ -44,6 +45,7 @@ A heading text that already starts with its number ("一、…", "（一）…")
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import re
@@ -54,9 +56,10 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
@@ -119,20 +122,30 @@ def chinese_date(value: datetime.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+_RPR_CACHE: dict = {}
+
+
+def _rpr(east_asia: str, size, bold: bool, latin: str):
+    key = (east_asia, int(size), bold, latin)
+    if key not in _RPR_CACHE:
+        half_points = round(size.pt * 2)
+        _RPR_CACHE[key] = parse_xml(
+            f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asia}"'
+            f' w:cs="{latin}"/>{"<w:b/><w:bCs/>" if bold else ""}<w:sz w:val="{half_points}"/>'
+            f'<w:szCs w:val="{half_points}"/></w:rPr>'
+        )
+    return copy.deepcopy(_RPR_CACHE[key])
+
+
 def set_run_font(run, *, east_asia: str, size, bold: bool = False, latin: str = FONT_LATIN) -> None:
-    """Sets Latin, East Asian and complex-script fonts of one run (python-docx sets only Latin)."""
-    run.font.name = latin
-    run.font.size = size
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:cs"), latin)
+    """Sets Latin, East Asian and complex-script fonts, size and weight of one run (python-docx
+    itself sets only the Latin font). Replaces the run's properties with a cached copy: tables of
+    hundreds of cells are written in well under a second."""
+    r = run._element
+    old = r.find(qn("w:rPr"))
+    if old is not None:
+        r.remove(old)
+    r.insert(0, _rpr(east_asia, size, bold, latin))
 
 
 def _format_cell_value(value) -> str:
@@ -306,6 +319,12 @@ class GongwenDocument:
         set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=SIZE_3HAO)
         return paragraph
 
+    def addressee(self, text: str):
+        """主送机关 ("各县（市、区）商务主管部门："): flush left, no indent."""
+        paragraph = self._body_paragraph(text, east_asia=FONT_BODY)
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        return paragraph
+
     def caption(self, text: str):
         """A centred table title in 3号 黑体 (e.g. "表1 外贸进出口总额完成情况")."""
         paragraph = self.document.add_paragraph()
@@ -370,21 +389,23 @@ class GongwenDocument:
         table.autofit = False
         self._fix_layout(table, widths)
 
+        trs = table._tbl.tr_lst
+        top = [_Cell(tc, table) for tc in trs[0].tc_lst]
+        bottom = [_Cell(tc, table) for tc in trs[1].tc_lst] if two_level else []
         col = 0
         for header in headers:
             if isinstance(header, str):
-                cell = table.cell(0, col)
+                self._write_cell(top[col], header, header=True)
                 if two_level:
-                    cell = cell.merge(table.cell(1, col))
-                self._write_cell(cell, header, header=True)
+                    top[col].merge(bottom[col])
                 col += 1
             else:
                 group, subs = header
-                first = table.cell(0, col)
-                merged = first.merge(table.cell(0, col + len(subs) - 1)) if len(subs) > 1 else first
-                self._write_cell(merged, group, header=True)
+                self._write_cell(top[col], group, header=True)
                 for offset, sub in enumerate(subs):
-                    self._write_cell(table.cell(1, col + offset), sub, header=True)
+                    self._write_cell(bottom[col + offset], sub, header=True)
+                if len(subs) > 1:
+                    top[col].merge(top[col + len(subs) - 1])
                 col += len(subs)
         for index in range(header_rows):
             tr_pr = table.rows[index]._tr.get_or_add_trPr()
@@ -393,18 +414,24 @@ class GongwenDocument:
             tr_pr.append(repeat)
 
         shaded = set(highlight_rows or ())
+        # Body rows have no merged cells: address <w:tc> elements directly (python-docx's
+        # row.cells rebuilds the whole grid on every call, which is quadratic in rows).
+        trs = table._tbl.tr_lst
         for r, values in enumerate(body):
             if len(values) != ncols:
                 raise ValueError(f"row {r + 1} has {len(values)} values for {ncols} columns")
-            row = table.rows[header_rows + r]
-            for c, value in enumerate(values):
-                cell = row.cells[c]
+            for c, (tc, value) in enumerate(zip(trs[header_rows + r].tc_lst, values, strict=True)):
+                cell = _Cell(tc, table)
                 self._write_cell(cell, _format_cell_value(value), header=False, first=c == 0)
+                cell.width = Mm(widths[c])
                 if r in shaded:
                     self._shade(cell, "FFF2CC")
-        for row in table.rows:
-            for c, cell in enumerate(row.cells):
-                cell.width = Mm(widths[c])
+        for index in range(header_rows):
+            for tc in trs[index].tc_lst:
+                # A merged cell's width is the sum of the columns it spans.
+                span = tc.grid_span
+                start = sum(_Cell(t, table)._tc.grid_span for t in trs[index].tc_lst[: trs[index].tc_lst.index(tc)])
+                _Cell(tc, table).width = Mm(sum(widths[start:start + span]))
         return table
 
     def _fix_layout(self, table, widths: list[float]) -> None:

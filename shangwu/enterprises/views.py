@@ -6,6 +6,7 @@ from django.urls import reverse
 from shangwu.core import views as generic
 from shangwu.enterprises import filtersets, forms, services, tables
 from shangwu.enterprises.models import Enterprise, Tag
+from shangwu.enterprises.selectors import enterprise_service_context
 
 
 class EnterpriseListView(generic.ObjectListView):
@@ -15,7 +16,7 @@ class EnterpriseListView(generic.ObjectListView):
     template_name = "enterprises/enterprise_list.html"
     add_url_name = "enterprises:enterprise_add"
     export_url_name = "enterprises:enterprise_export"
-    bulk_actions = [("enterprises:enterprise_bulk_tag", "批量加标签")]
+    bulk_actions = [("enterprises:enterprise_bulk_tag", "批量加标签"), ("enterprises:assignment_bulk", "批量安排包保")]
 
 
 class EnterpriseExportView(generic.ObjectExportView, EnterpriseListView):
@@ -40,6 +41,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
                 ("重点企业", "是" if obj.is_key else "否"), ("标签", tags),
             ],
             "events": obj.events.select_related("actor")[:100],
+            **enterprise_service_context(user=self.request.user, enterprise=obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
             "status_url": reverse("enterprises:enterprise_status", args=[obj.pk]),
         }

@@ -196,6 +196,17 @@ class BulletinRow:
     def rank_total_change_text(self) -> str:
         return rank_change_arrow(self.rank_total_change)
 
+    @property
+    def notes_text(self) -> str:
+        """Why cells are "—" (上年同期为零, 本月未报送…), and notes such as an incomplete sum."""
+        reasons = [self.note] if self.note else []
+        if not self.missing:
+            for label, p in (("本月同比", self.month_growth), ("累计同比", self.cumulative_growth),
+                             ("完成进度", self.completion)):
+                if p.value is None and p.reason:
+                    reasons.append(f"{label}：{p.reason}")
+        return "；".join(reasons)
+
     def as_dict(self) -> dict:
         """Plain JSON-able values (API and charts): numbers as strings, "—" cells as null."""
         def pct(p: Percent):
@@ -213,7 +224,7 @@ class BulletinRow:
             "ahead": None if self.ahead is None else str(self.ahead),
             "rank_total": self.rank_total, "rank_growth": self.rank_growth,
             "rank_total_change": self.rank_total_change, "rank_growth_change": self.rank_growth_change,
-            "missing": self.missing, "lagging": self.lagging, "note": self.note,
+            "missing": self.missing, "lagging": self.lagging, "note": self.notes_text,
         }
 
 

@@ -30,6 +30,7 @@ from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
+CITY_LABEL = "全市"
 SCOPE_NOTE = "本通报面向全市各县（市、区）印发，排名表含全部县（市、区）。"
 
 
@@ -121,10 +122,11 @@ def _load(indicators, month: datetime.date):
 def _figures(indicator, region, month, values, targets, *, is_city=False, note="") -> calc.RegionFigures:
     rows = values.get((indicator.pk, region.pk), {})
     row = rows.get(month)
+    name = CITY_LABEL if is_city else region.name
     last_year = rows.get(add_months(month, -12))
     target = targets.get((indicator.pk, region.pk))
     if row is None:
-        return calc.RegionFigures(code=region.code, name=region.name, is_city=is_city, target=target, note=note)
+        return calc.RegionFigures(code=region.code, name=name, is_city=is_city, target=target, note=note)
     prev_month = row["prev_month_value"]
     prev_cum = row["prev_cumulative_value"]
     if prev_month is None and last_year is not None:
@@ -132,7 +134,7 @@ def _figures(indicator, region, month, values, targets, *, is_city=False, note="
     if prev_cum is None and last_year is not None:
         prev_cum = last_year["cumulative_value"]
     return calc.RegionFigures(
-        code=region.code, name=region.name, is_city=is_city, month_value=row["month_value"],
+        code=region.code, name=name, is_city=is_city, month_value=row["month_value"],
         cumulative=row["cumulative_value"], prev_month_value=prev_month, prev_cumulative=prev_cum,
         target=target, note=note,
     )
@@ -156,7 +158,7 @@ def _city_figures(indicator, city, counties, month, values, targets, county_figs
     target = own.target if own.target is not None else _sum(
         targets.get((indicator.pk, c.pk)) for c in counties)
     return calc.RegionFigures(
-        code=city.code, name=city.name, is_city=True,
+        code=city.code, name=CITY_LABEL, is_city=True,
         month_value=_sum(f.month_value for f in reported), cumulative=_sum(f.cumulative for f in reported),
         prev_month_value=_sum(f.prev_month_value for f in reported),
         prev_cumulative=_sum(f.prev_cumulative for f in reported), target=target, note=note,

@@ -1,3 +1,24 @@
+from django.urls import path
+
+from shangwu.indicators import views
+
 app_name = "indicators"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.BulletinView.as_view(), name="bulletin"),
+    path("bulletin.xlsx", views.BulletinDownloadView.as_view(kind="xlsx"), name="bulletin_xlsx"),
+    path("bulletin.docx", views.BulletinDownloadView.as_view(kind="docx"), name="bulletin_docx"),
+    path("values/", views.ValueListView.as_view(), name="value_list"),
+    path("values/export/", views.ValueExportView.as_view(), name="value_export"),
+    path("values/add/", views.ValueEditView.as_view(), name="value_add"),
+    path("values/import/", views.ValueImportView.as_view(), name="value_import"),
+    path("values/template/", views.ValueTemplateView.as_view(), name="value_template"),
+    path("values/compute/", views.ValueComputeView.as_view(), name="value_compute"),
+    path("values/<int:pk>/", views.ValueDetailView.as_view(), name="value_detail"),
+    path("catalogue/", views.IndicatorListView.as_view(), name="indicator_list"),
+    path("catalogue/add/", views.IndicatorEditView.as_view(), name="indicator_add"),
+    path("catalogue/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
+    path("catalogue/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
+    path("targets/", views.TargetListView.as_view(), name="target_list"),
+    path("targets/add/", views.TargetEditView.as_view(), name="target_add"),
+]

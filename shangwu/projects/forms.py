@@ -104,6 +104,8 @@ class ProblemForm(BaseForm):
     title = forms.CharField(label="问题标题", max_length=200)
     content = forms.CharField(label="问题内容", widget=forms.Textarea(attrs={"rows": 5}))
     category = forms.ModelChoiceField(label="问题类别", queryset=None)
+    kind = forms.ChoiceField(label="问题类型", choices=[("ordinary", "一般"), ("major", "重大复杂")],
+                             help_text="13710：一般问题7天内解决，重大复杂问题1个月内解决。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

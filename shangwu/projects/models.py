@@ -5,6 +5,8 @@ the project's milestone date (signed_on, registered_on, started_on, producing_on
 "三个一批" counts those dates per period.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -316,6 +318,9 @@ class ProjectContact(ProjectScoped):
         return mask_value(self.landline) if self.landline else ""
 
 
+_SPLIT = models.F("provincial_outside") + models.F("overseas") - models.F("working_capital")
+
+
 class ProjectFunds(ProjectScoped):
     """实际到位资金 of one month (万元), split by source (省外 / 境外) and by use (固定资产投资 /
     流动资金) — two splits of the same total — and 实际使用外资 (万美元)."""
@@ -347,9 +352,10 @@ class ProjectFunds(ProjectScoped):
                 condition=models.Q(provincial_outside__gte=0, overseas__gte=0, fixed_asset__gte=0,
                                    working_capital__gte=0, fdi_usd__gte=0),
                 name="projectfunds_not_negative", violation_error_message="到位资金各项不能为负数。"),
+            # Within half a cent: SQLite compares decimals as floating point.
             models.CheckConstraint(
-                condition=models.Q(fixed_asset=models.F("provincial_outside") + models.F("overseas")
-                                   - models.F("working_capital")),
+                condition=models.Q(fixed_asset__gte=_SPLIT - models.Value(Decimal("0.005")),
+                                   fixed_asset__lte=_SPLIT + models.Value(Decimal("0.005"))),
                 name="projectfunds_splits_agree",
                 violation_error_message="固定资产投资与流动资金之和须等于省外资金与境外资金之和。"),
         ]

@@ -73,7 +73,7 @@ def project_create(*, actor, on: datetime.date | None = None, leaders=(), **fiel
     _validate(project)
     with transaction.atomic():
         project.save()
-        _event(project, ProjectEventKind.CREATED, to_stage=project.stage, on=on, note="项目入库")
+        _event(project, ProjectEventKind.CREATED, actor=actor, to_stage=project.stage, on=on, note="项目入库")
         for leader in leaders:
             project_add_leader(project=project, leader=leader, start_on=on, actor=actor)
     return project
@@ -316,9 +316,12 @@ def register_case_for_project(*, project: Project, actor, **fields):
         raise ValidationError("诉求办理模块尚未启用，暂不能转办问题。")
     from shangwu.cases.services import case_register
 
+    from shangwu.cases.choices import CaseKind
+
+    fields.setdefault("kind", CaseKind.ORDINARY)
     fields.setdefault("county", project.county)
     fields.setdefault("township", project.township)
-    if project.enterprise_id:
+    if project.enterprise_id and project.enterprise.county_id == project.county_id:
         fields.setdefault("enterprise", project.enterprise)
     return case_register(actor=actor, **fields)
 
@@ -334,7 +337,8 @@ def project_raise_problem(*, project: Project, actor, title: str, content: str, 
         raise ValidationError({"title": "请填写问题标题。"})
     if not content:
         raise ValidationError({"content": "请填写问题内容。"})
-    source = source or (CaseSource.SELF_REPORT if project.enterprise_id else CaseSource.OTHER)
+    linked = project.enterprise_id and project.enterprise.county_id == project.county_id
+    source = source or (CaseSource.SELF_REPORT if linked else CaseSource.OTHER)
     with transaction.atomic():
         case = register_case_for_project(project=project, actor=actor, title=title[:200],
                                          content=f"【招商项目：{project.name}（{project.code}）】{content}",

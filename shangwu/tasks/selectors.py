@@ -1,1 +1,290 @@
-"""Read-side queries of this module."""
+"""Read-side queries of key-task supervision: report states, lagging tasks, unit statistics,
+the 督办通报 and the 工作台 panel. Every query starts from ``restrict()``."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from shangwu.accounts.choices import Role
+from shangwu.core import periods
+from shangwu.core.access import Access, can
+from shangwu.organization.choices import RegionLevel
+from shangwu.tasks import cycles
+from shangwu.tasks.choices import GRADE_SCORE, FINAL_STATUSES, ReportState, TaskStatus
+from shangwu.tasks.evaluation import PlanFacts, evaluate
+from shangwu.tasks.models import Plan, QuarterReview, Task, TaskCoUnit
+
+OFFICE_UNIT_NAME = "办公室"
+
+
+def plan_list_visible(*, user):
+    return Plan.objects.restrict(user, "view")
+
+
+def plan_current(*, user, on: datetime.date | None = None) -> Plan | None:
+    """This year's plan (the latest one), else the most recent plan."""
+    on = on or timezone.localdate()
+    plans = plan_list_visible(user=user)
+    return plans.filter(year=on.year).order_by("-created_at", "-id").first() or plans.order_by(
+        "-year", "-created_at", "-id").first()
+
+
+def task_list_for_plan(*, user, plan):
+    return (Task.objects.restrict(user, "view").filter(plan=plan)
+            .select_related("plan", "section", "lead_unit", "leader")
+            .prefetch_related(Prefetch("co_unit_links", queryset=TaskCoUnit.objects.select_related("unit"))))
+
+
+def plan_facts(*, user, plan, on: datetime.date | None = None) -> PlanFacts:
+    return evaluate(plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on)
+
+
+# --- per-unit statistics ------------------------------------------------------------------------
+
+
+@dataclass
+class UnitStats:
+    unit: object
+    tasks: int = 0
+    done: int = 0
+    on_track: int = 0
+    lagging: int = 0
+    not_started: int = 0
+    cancelled: int = 0
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    missing_tasks: list = field(default_factory=list)  # tasks missing the chosen cycle's report
+    grade: str = ""
+    comment: str = ""
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按时报送率: reports filed by the due date / reports owed (cycles already due)."""
+        return round(self.on_time * 100 / self.expected, 1) if self.expected else None
+
+    @property
+    def rate_text(self) -> str:
+        rate = self.on_time_rate
+        return "—" if rate is None else f"{rate:.1f}%"
+
+
+def unit_list_stats(*, facts: PlanFacts, cycle: int | None = None) -> list[UnitStats]:
+    """Per lead unit: tasks, completed, on track, lagging, reports on time / late / missing and
+    the on-time rate over the cycles already due; ``cycle``: also list the tasks missing that
+    cycle's report. Ordered by on-time rate, then fewer lagging tasks."""
+    rows: dict[int, UnitStats] = {}
+    for f in facts.tasks:
+        unit = f.task.lead_unit
+        if unit is None:
+            continue
+        row = rows.setdefault(unit.pk, UnitStats(unit=unit))
+        row.tasks += 1
+        row.done += f.status == TaskStatus.DONE
+        row.on_track += f.status == TaskStatus.ON_TRACK
+        row.lagging += f.status == TaskStatus.LAGGING
+        row.not_started += f.status == TaskStatus.NOT_STARTED
+        row.cancelled += f.status == TaskStatus.CANCELLED
+        for c, state in f.states.items():
+            if state == ReportState.PENDING:
+                continue
+            row.expected += 1
+            row.on_time += state == ReportState.ON_TIME
+            row.late += state == ReportState.LATE
+            row.missing += state == ReportState.MISSING
+        if cycle is not None and f.state(cycle) == ReportState.MISSING:
+            row.missing_tasks.append(f.task)
+    return sorted(rows.values(), key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else -1), r.lagging,
+                                                r.unit.sort_order, r.unit.pk))
+
+
+# --- 督办通报 -----------------------------------------------------------------------------------
+
+
+def bulletin_cycles(*, plan, on: datetime.date | None = None) -> list[tuple[int, str]]:
+    """The cycles a bulletin can be issued for: those whose due date has passed, newest first."""
+    on = on or timezone.localdate()
+    return [(c, cycles.cycle_label(plan, c)) for c in reversed(cycles.cycles_due_before(plan, on))]
+
+
+def bulletin_as_of(*, plan, cycle: int, today: datetime.date | None = None) -> datetime.date:
+    """The bulletin shows the picture at the cycle's close: the later of the day after the due
+    date and the period's last day, but never after today."""
+    today = today or timezone.localdate()
+    due = cycles.cycle_due_date(plan, cycle)
+    end = cycles.cycle_period(plan, cycle)[1]
+    return min(today, max(due + datetime.timedelta(days=1), end))
+
+
+def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = None) -> dict:
+    """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
+    reports, each unit's figures and the leaders' latest quarterly comments."""
+    as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
+    facts = plan_facts(user=user, plan=plan, on=as_of)
+    counts = {s: 0 for s in TaskStatus.values}
+    states = {s: 0 for s in ReportState.values}
+    for f in facts.tasks:
+        counts[f.status] += 1
+        states[f.state(cycle)] += 1
+    owed = states[ReportState.ON_TIME] + states[ReportState.LATE] + states[ReportState.MISSING]
+    units = unit_list_stats(facts=facts, cycle=cycle)
+    lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
+    year, quarter = periods.quarter_of(cycles.cycle_due_date(plan, cycle))
+    reviews = list(review_list_latest(user=user, plan=plan, year=year, quarter=quarter))
+    review_quarter = (reviews[0].year, reviews[0].quarter) if reviews else None
+    return {
+        "plan": plan, "cycle": cycle, "label": cycles.cycle_label(plan, cycle), "as_of": as_of,
+        "due": cycles.cycle_due_date(plan, cycle), "facts": facts,
+        "total": len(facts.tasks), "counts": counts, "states": states, "owed": owed,
+        "counts_list": [(label, counts[value]) for value, label in TaskStatus.choices],
+        "lagging": lagging, "units": units,
+        "units_missing": [u for u in units if u.missing_tasks],
+        "late_reports": [f for f in facts.tasks if f.state(cycle) == ReportState.LATE],
+        "reviews": reviews, "review_quarter": review_quarter,
+        "on_time_rate": round(states[ReportState.ON_TIME] * 100 / owed, 1) if owed else None,
+    }
+
+
+def bulletin_summary_text(ctx: dict) -> str:
+    counts, states = ctx["counts"], ctx["states"]
+    text = (f"截至{cycles.date_cn(ctx['as_of'])}，{ctx['plan'].title}共{ctx['total']}项重点任务，"
+            f"已完成{counts[TaskStatus.DONE]}项，正常推进{counts[TaskStatus.ON_TRACK]}项，"
+            f"滞后{counts[TaskStatus.LAGGING]}项，未启动{counts[TaskStatus.NOT_STARTED]}项")
+    if counts[TaskStatus.CANCELLED]:
+        text += f"，已取消{counts[TaskStatus.CANCELLED]}项"
+    text += (f"。{ctx['label']}应报送进展{ctx['owed']}项，按时报送{states[ReportState.ON_TIME]}项，"
+             f"逾期报送{states[ReportState.LATE]}项，未报送{states[ReportState.MISSING]}项")
+    if ctx["on_time_rate"] is not None:
+        text += f"，按时报送率{ctx['on_time_rate']:.1f}%"
+    return text + "。"
+
+
+# --- 季度点评 -----------------------------------------------------------------------------------
+
+
+def review_list_latest(*, user, plan, year: int, quarter: int):
+    """The quarter's reviews, or failing those the latest quarter reviewed before it."""
+    qs = QuarterReview.objects.restrict(user, "view").filter(plan=plan).select_related("unit", "reviewer")
+    found = qs.filter(year=year, quarter=quarter)
+    if found.exists():
+        return found.order_by("unit__sort_order", "unit__name")
+    last = qs.filter(year__lte=year).exclude(year=year, quarter__gt=quarter).order_by("-year", "-quarter").first()
+    if last is None:
+        return qs.none()
+    return qs.filter(year=last.year, quarter=last.quarter).order_by("unit__sort_order", "unit__name")
+
+
+def review_ranking(*, user, plan, year: int, quarter: int) -> list[dict]:
+    """Units ranked for a quarter: grade first, then on-time rate at the quarter's end, then
+    fewer lagging tasks. Units with tasks but no grade yet come last."""
+    end = periods.period_range(periods.QUARTER, year, quarter)[1]
+    facts = plan_facts(user=user, plan=plan, on=min(end + datetime.timedelta(days=1), timezone.localdate()))
+    stats = {s.unit.pk: s for s in unit_list_stats(facts=facts)}
+    reviews = {r.unit_id: r for r in QuarterReview.objects.restrict(user, "view").filter(
+        plan=plan, year=year, quarter=quarter).select_related("unit", "reviewer")}
+    rows = []
+    for unit_id, s in stats.items():
+        r = reviews.get(unit_id)
+        rows.append({"unit": s.unit, "stats": s, "review": r, "score": GRADE_SCORE.get(r.grade, 0) if r else 0})
+    for unit_id, r in reviews.items():
+        if unit_id not in stats:
+            rows.append({"unit": r.unit, "stats": None, "review": r, "score": GRADE_SCORE.get(r.grade, 0)})
+    rows.sort(key=lambda row: (-row["score"], -((row["stats"].on_time_rate or 0) if row["stats"] else 0),
+                               row["stats"].lagging if row["stats"] else 0, row["unit"].sort_order, row["unit"].pk))
+    rank = 0
+    for i, row in enumerate(rows, start=1):
+        if row["review"]:
+            rank = i
+            row["rank"] = rank
+        else:
+            row["rank"] = None
+    return rows
+
+
+def review_history(*, user, plan) -> dict:
+    """Every unit's grade per reviewed quarter: {"quarters": [(year, q)], "rows": [(unit, [review|None])]}."""
+    reviews = list(QuarterReview.objects.restrict(user, "view").filter(plan=plan).select_related("unit"))
+    quarters = sorted({(r.year, r.quarter) for r in reviews})
+    units = {}
+    for r in reviews:
+        units.setdefault(r.unit_id, (r.unit, {}))[1][(r.year, r.quarter)] = r
+    rows = [(unit, [grades.get(q) for q in quarters])
+            for unit, grades in sorted(units.values(), key=lambda u: (u[0].sort_order, u[0].name))]
+    return {"quarters": quarters, "rows": rows}
+
+
+# --- 工作台 -------------------------------------------------------------------------------------
+
+
+def is_supervisor(user) -> bool:
+    """Leaders and the office (办公室) that runs supervision see every unit's gaps."""
+    if user.role == Role.LEADER:
+        return True
+    unit = getattr(user, "org_unit", None)
+    return user.role == Role.CITY_STAFF and unit is not None and unit.name == OFFICE_UNIT_NAME
+
+
+def task_dashboard_panel(*, user):
+    """For the user's unit: tasks to report this cycle and reports missing; for leaders and the
+    办公室: missing reports across units and the lagging tasks."""
+    if not can(user, Access.BUSINESS, "view") or user.region is None:
+        return []
+    today = timezone.localdate()
+    plan = plan_current(user=user, on=today)
+    if plan is None:
+        return []
+    try:
+        facts = plan_facts(user=user, plan=plan, on=today)
+    except cycles.CalendarYearUnknown as exc:
+        return {"title": "重点任务督办", "icon": "list-check", "figures": [], "items": [(str(exc), "")]}
+    current = cycles.cycle_for_date(plan, today)
+    past = facts.past_cycles
+    last = past[-1] if past else None
+    panels = []
+    unit = user.org_unit
+    mine = [f for f in facts.tasks if unit is not None and f.task.lead_unit_id == unit.pk
+            and f.task.status not in FINAL_STATUSES]
+    if mine or not is_supervisor(user):
+        to_report = [f for f in mine if current and f.state(current) == ReportState.PENDING]
+        missing = [(f, c) for f in mine for c in past if f.state(c) == ReportState.MISSING]
+        items = [(f"待报送：{f.task}", reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={current}")
+                 for f in to_report[:6]]
+        items += [(f"未报送{facts.labels[c]}：{f.task}", reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={c}")
+                  for f, c in missing[-6:]]
+        panels.append({
+            "title": f"重点任务（{unit}）" if unit else "重点任务",
+            "icon": "list-check",
+            "figures": [
+                ("牵头任务", len(mine), reverse("tasks:task_list") + f"?plan={plan.pk}&lead_unit={unit.pk}" if unit else ""),
+                (f"本期（{facts.labels.get(current, '—')}）待报送", len(to_report), ""),
+                ("历期未报送", len(missing), ""),
+                ("滞后任务", sum(f.status == TaskStatus.LAGGING for f in mine),
+                 reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging&lead_unit={unit.pk}" if unit else ""),
+            ],
+            "items": items,
+        })
+    if is_supervisor(user) and user.region.level == RegionLevel.CITY:
+        units = unit_list_stats(facts=facts, cycle=last) if last else []
+        lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
+        report_url = reverse("tasks:report") + f"?plan={plan.pk}" + (f"&cycle={last}" if last else "")
+        items = [(f"{u.unit}：{facts.labels[last]}未报送{len(u.missing_tasks)}项", report_url)
+                 for u in units if u.missing_tasks][:8]
+        items += [(f"滞后：{f.task}（{f.reasons[0] if f.reasons else ''}）", f.task.get_absolute_url()) for f in lagging[:6]]
+        panels.append({
+            "title": "重点任务督办（全局）",
+            "icon": "megaphone",
+            "figures": [
+                ("重点任务", len(facts.tasks), reverse("tasks:plan_detail", args=[plan.pk])),
+                (f"{facts.labels[last]}未报送" if last else "未报送", sum(len(u.missing_tasks) for u in units), report_url),
+                ("未报送单位", sum(1 for u in units if u.missing_tasks), report_url),
+                ("滞后任务", len(lagging), reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging"),
+            ],
+            "items": items,
+        })
+    return panels

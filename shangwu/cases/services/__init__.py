@@ -14,6 +14,7 @@ from shangwu.cases.services.handling import (
     case_supervise_listed,
     notification_mark_read,
 )
+from shangwu.cases.services.rules import ruleset_save
 from shangwu.cases.services.registry import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_TYPES,
@@ -31,4 +32,5 @@ __all__ = [
     "case_convert_visit_problem", "case_decide_extension", "case_merge", "case_pause", "case_register",
     "case_report_progress", "case_request_close", "case_request_extension", "case_resume", "case_return",
     "case_review", "case_revisit", "case_sign", "case_supervise_listed", "notification_mark_read",
+    "ruleset_save",
 ]

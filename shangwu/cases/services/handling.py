@@ -187,6 +187,8 @@ def case_decide_extension(*, extension: CaseExtension, actor, approve: bool, not
         raise ValidationError(f"该延期申请已{extension.get_status_display()}，不能重复审批。")
     require_status(case, OPEN_STATUSES, "审批延期")
     require(_reviewer(case, actor), f"{REVIEWERS}审批延期。")
+    if not approve:
+        require_text(note, "note", "不同意的理由")
     now = now_or(now)
     with transaction.atomic():
         updated = CaseExtension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
@@ -205,7 +207,6 @@ def case_decide_extension(*, extension: CaseExtension, actor, approve: bool, not
                        data={"extension": extension.pk, "close_due": due.isoformat()})
             text = f"延期申请已同意，办结时限延至{due:%Y-%m-%d}。"
         else:
-            require_text(note, "note", "不同意的理由")
             transition(case, actor=actor, kind=CaseEventKind.EXTEND_REFUSE, now=now, note=note.strip(),
                        data={"extension": extension.pk})
             text = f"延期申请未同意：{note.strip()}"

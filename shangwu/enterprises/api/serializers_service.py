@@ -63,7 +63,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class RevealRequestSerializer(serializers.Serializer):
-    field = serializers.ChoiceField(choices=list(REVEALABLE.items()), default="mobile", help_text="要查看的号码")
+    field = serializers.ChoiceField(
+        choices=list(REVEALABLE.items()), default="mobile", help_text="要查看的号码"
+    )
 
 
 class RevealResponseSerializer(serializers.Serializer):

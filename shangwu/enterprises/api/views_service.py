@@ -78,9 +78,14 @@ class AssignmentViewSet(BaseViewSet):
         if "end_on" in data and data["end_on"] != instance.end_on:
             if data["end_on"] is None:
                 raise ValidationError({"end_on": "已结束的包保不能恢复，请重新安排。"})
-            services.assignment_end(assignment=instance, end_on=data["end_on"], actor=self.request.user)
+            services.assignment_end(
+                assignment=instance, end_on=data["end_on"], actor=self.request.user
+            )
         return services.assignment_update(
-            assignment=instance, actor=self.request.user, role=data.get("role"), note=data.get("note")
+            assignment=instance,
+            actor=self.request.user,
+            role=data.get("role"),
+            note=data.get("note"),
         )
 
 

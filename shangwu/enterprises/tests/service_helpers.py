@@ -14,7 +14,9 @@ def days_ago(n: int) -> datetime.date:
 
 
 def grant_reveal(user):
-    user.user_permissions.add(Permission.objects.get(content_type__app_label="enterprises", codename="reveal_contact"))
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="enterprises", codename="reveal_contact")
+    )
 
 
 def api_as(user) -> APIClient:

@@ -16,15 +16,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ents(make_enterprise):
     return {
-        "a1": make_enterprise(county=COUNTY_A, township=TOWNSHIP_A1, name="东湖包保甲有限公司", is_key=True),
-        "a2": make_enterprise(county=COUNTY_A, township=TOWNSHIP_A2, name="滨江包保乙有限公司", is_key=True),
+        "a1": make_enterprise(
+            county=COUNTY_A, township=TOWNSHIP_A1, name="东湖包保甲有限公司", is_key=True
+        ),
+        "a2": make_enterprise(
+            county=COUNTY_A, township=TOWNSHIP_A2, name="滨江包保乙有限公司", is_key=True
+        ),
         "b": make_enterprise(county=COUNTY_B, name="云水包保丙有限公司", is_key=True),
     }
 
 
 def assign(enterprise, official, *, actor=None, role="commissioner", start=30, **kw):
-    return services.assignment_create(enterprise=enterprise, official=official, role=role, start_on=days_ago(start),
-                                      actor=actor, **kw)
+    return services.assignment_create(
+        enterprise=enterprise,
+        official=official,
+        role=role,
+        start_on=days_ago(start),
+        actor=actor,
+        **kw,
+    )
 
 
 def names(response):
@@ -71,7 +81,9 @@ def test_the_same_official_cannot_be_assigned_twice_for_overlapping_dates(ents, 
 def test_assigning_and_ending_write_the_timeline_and_keep_history(ents, county_a, city_staff):
     a = assign(ents["a1"], county_a, actor=city_staff, start=100)
     services.assignment_end(assignment=a, end_on=days_ago(1), actor=city_staff, note="工作调整")
-    kinds = list(EnterpriseEvent.objects.filter(enterprise=ents["a1"]).values_list("kind", flat=True))
+    kinds = list(
+        EnterpriseEvent.objects.filter(enterprise=ents["a1"]).values_list("kind", flat=True)
+    )
     assert "assigned" in kinds and "unassigned" in kinds
     a.refresh_from_db()
     assert a.end_on == days_ago(1) and not a.is_current(days_ago(0))
@@ -107,7 +119,10 @@ def test_the_enterprise_list_filters_covered_or_not(as_user, ents, county_a, tow
     assert names(client.get(url, {"covered": "yes"})) == {"东湖包保甲有限公司"}
     assert names(client.get(url, {"covered": "no"})) == {"滨江包保乙有限公司"}
     assert names(client.get(url, {"covered_level": "township"})) == set()
-    assert names(client.get(url, {"covered": "no", "covered_level": "township"})) == {"东湖包保甲有限公司", "滨江包保乙有限公司"}
+    assert names(client.get(url, {"covered": "no", "covered_level": "township"})) == {
+        "东湖包保甲有限公司",
+        "滨江包保乙有限公司",
+    }
     assert names(client.get(url, {"official": county_a.pk})) == {"东湖包保甲有限公司"}
 
 
@@ -115,8 +130,9 @@ def test_staff_assigns_an_official_from_the_enterprise_page(as_user, ents, count
     url = reverse("enterprises:assignment_add", args=[ents["a1"].pk])
     response = as_user(county_a).get(url)
     assert response.status_code == 200 and "刘洋" in response.content.decode()
-    response = as_user(county_a).post(url, {"official": county_a.pk, "role": "commissioner",
-                                            "start_on": days_ago(0).isoformat()})
+    response = as_user(county_a).post(
+        url, {"official": county_a.pk, "role": "commissioner", "start_on": days_ago(0).isoformat()}
+    )
     assert response.status_code == 302
     assert Assignment.objects.get(enterprise=ents["a1"]).official == county_a
 
@@ -130,10 +146,18 @@ def test_staff_ends_an_assignment(as_user, ents, county_a):
     assert a.end_on == days_ago(0)
 
 
-def test_bulk_assignment_from_the_filtered_list_is_all_or_nothing(as_user, ents, county_a, township_a1):
+def test_bulk_assignment_from_the_filtered_list_is_all_or_nothing(
+    as_user, ents, county_a, township_a1
+):
     url = reverse("enterprises:assignment_bulk")
-    data = {"_all": "1", "_query": f"county={ents['a1'].county_id}", "official": township_a1.pk,
-            "role": "commissioner", "start_on": days_ago(0).isoformat(), "_apply": "1"}
+    data = {
+        "_all": "1",
+        "_query": f"county={ents['a1'].county_id}",
+        "official": township_a1.pk,
+        "role": "commissioner",
+        "start_on": days_ago(0).isoformat(),
+        "_apply": "1",
+    }
     # 东湖 officer cannot cover 滨江's enterprise: nothing is saved
     response = as_user(county_a).post(url, data)
     assert response.status_code == 200 and "全部未保存" in response.content.decode()
@@ -141,15 +165,28 @@ def test_bulk_assignment_from_the_filtered_list_is_all_or_nothing(as_user, ents,
     data["official"] = county_a.pk
     response = as_user(county_a).post(url, data)
     assert response.status_code == 302
-    assert set(Assignment.objects.values_list("enterprise__name", flat=True)) == {"东湖包保甲有限公司", "滨江包保乙有限公司"}
+    assert set(Assignment.objects.values_list("enterprise__name", flat=True)) == {
+        "东湖包保甲有限公司",
+        "滨江包保乙有限公司",
+    }
 
 
 def test_bulk_assignment_of_ticked_rows_ignores_rows_out_of_scope(as_user, ents, county_a):
     url = reverse("enterprises:assignment_bulk")
-    response = as_user(county_a).post(url, {"pk": [ents["a1"].pk, ents["b"].pk], "official": county_a.pk,
-                                            "role": "commissioner", "start_on": days_ago(0).isoformat(), "_apply": "1"})
+    response = as_user(county_a).post(
+        url,
+        {
+            "pk": [ents["a1"].pk, ents["b"].pk],
+            "official": county_a.pk,
+            "role": "commissioner",
+            "start_on": days_ago(0).isoformat(),
+            "_apply": "1",
+        },
+    )
     assert response.status_code == 302
-    assert list(Assignment.objects.values_list("enterprise__name", flat=True)) == ["东湖包保甲有限公司"]
+    assert list(Assignment.objects.values_list("enterprise__name", flat=True)) == [
+        "东湖包保甲有限公司"
+    ]
 
 
 def test_county_staff_cannot_see_another_countys_assignments(as_user, ents, county_a, county_b):
@@ -160,28 +197,57 @@ def test_county_staff_cannot_see_another_countys_assignments(as_user, ents, coun
     assert client.get(reverse("enterprises:assignment_end", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("enterprises:assignment_add", args=[ents["b"].pk])).status_code == 404
     api = api_as(county_a)
-    assert {r["enterprise_name"] for r in api.get("/api/assignments/").json()["results"]} == {"东湖包保甲有限公司"}
+    assert {r["enterprise_name"] for r in api.get("/api/assignments/").json()["results"]} == {
+        "东湖包保甲有限公司"
+    }
     assert api.get(f"/api/assignments/{theirs.pk}/").status_code == 404
 
 
 def test_api_creates_an_assignment_and_refuses_a_wrong_level(ents, county_a, township_a1):
     api = api_as(county_a)
-    ok = api.post("/api/assignments/", {"enterprise": ents["a1"].pk, "official": township_a1.pk,
-                                        "role": "commissioner", "start_on": days_ago(0).isoformat()}, format="json")
+    ok = api.post(
+        "/api/assignments/",
+        {
+            "enterprise": ents["a1"].pk,
+            "official": township_a1.pk,
+            "role": "commissioner",
+            "start_on": days_ago(0).isoformat(),
+        },
+        format="json",
+    )
     assert ok.status_code == 201, ok.content
     assert ok.json()["level"] == "township" and ok.json()["is_current"] is True
-    bad = api.post("/api/assignments/", {"enterprise": ents["a1"].pk, "official": county_a.pk, "level": "township",
-                                         "role": "commissioner", "start_on": days_ago(0).isoformat()}, format="json")
+    bad = api.post(
+        "/api/assignments/",
+        {
+            "enterprise": ents["a1"].pk,
+            "official": county_a.pk,
+            "level": "township",
+            "role": "commissioner",
+            "start_on": days_ago(0).isoformat(),
+        },
+        format="json",
+    )
     assert bad.status_code == 400 and "乡镇级" in str(bad.json())
-    out = api.post("/api/assignments/", {"enterprise": ents["b"].pk, "official": county_a.pk,
-                                         "role": "commissioner", "start_on": days_ago(0).isoformat()}, format="json")
+    out = api.post(
+        "/api/assignments/",
+        {
+            "enterprise": ents["b"].pk,
+            "official": county_a.pk,
+            "role": "commissioner",
+            "start_on": days_ago(0).isoformat(),
+        },
+        format="json",
+    )
     assert out.status_code == 400
 
 
 def test_api_ends_an_assignment_by_setting_end_on_and_filters_current(ents, county_a):
     a = assign(ents["a1"], county_a)
     api = api_as(county_a)
-    response = api.patch(f"/api/assignments/{a.pk}/", {"end_on": days_ago(1).isoformat()}, format="json")
+    response = api.patch(
+        f"/api/assignments/{a.pk}/", {"end_on": days_ago(1).isoformat()}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["is_current"] is False
     assert EnterpriseEvent.objects.filter(enterprise=ents["a1"], kind="unassigned").exists()

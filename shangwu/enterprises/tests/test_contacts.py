@@ -23,14 +23,23 @@ LANDLINE = "0391-5551234"
 @pytest.fixture
 def contact_a(make_enterprise):
     enterprise = make_enterprise(county=COUNTY_A, name="河东联系人测试有限公司")
-    return services.contact_create(enterprise=enterprise, actor=None, name="钱经理", position="总经理",
-                                   mobile=MOBILE, landline=LANDLINE, is_primary=True)
+    return services.contact_create(
+        enterprise=enterprise,
+        actor=None,
+        name="钱经理",
+        position="总经理",
+        mobile=MOBILE,
+        landline=LANDLINE,
+        is_primary=True,
+    )
 
 
 @pytest.fixture
 def contact_b(make_enterprise):
     enterprise = make_enterprise(county=COUNTY_B, name="云水联系人测试有限公司")
-    return services.contact_create(enterprise=enterprise, actor=None, name="孙主任", mobile="13900001111")
+    return services.contact_create(
+        enterprise=enterprise, actor=None, name="孙主任", mobile="13900001111"
+    )
 
 
 def reveal_url(contact):
@@ -44,11 +53,14 @@ def test_contact_list_shows_the_mobile_masked(as_user, county_a, contact_a):
 
 
 def test_the_enterprise_panel_shows_masked_numbers_and_no_reveal_button_without_permission(
-        as_user, county_a, contact_a):
+    as_user, county_a, contact_a
+):
     from django.template.loader import render_to_string
 
     context = enterprise_service_context(user=county_a, enterprise=contact_a.enterprise)
-    html = render_to_string("enterprises/includes/contacts.html", {"object": contact_a.enterprise, **context})
+    html = render_to_string(
+        "enterprises/includes/contacts.html", {"object": contact_a.enterprise, **context}
+    )
     assert "138****1234" in html and MOBILE not in html
     assert not context["can_reveal"] and "查看</button>" not in html
 
@@ -61,7 +73,9 @@ def test_the_enterprise_panel_offers_reveal_to_a_permitted_user(county_a, contac
 
     user = User.objects.get(pk=county_a.pk)
     context = enterprise_service_context(user=user, enterprise=contact_a.enterprise)
-    html = render_to_string("enterprises/includes/contacts.html", {"object": contact_a.enterprise, **context})
+    html = render_to_string(
+        "enterprises/includes/contacts.html", {"object": contact_a.enterprise, **context}
+    )
     assert context["can_reveal"] and reveal_url(contact_a) in html and MOBILE not in html
 
 
@@ -77,28 +91,40 @@ def test_api_returns_masked_numbers_but_accepts_full_ones(county_a, contact_a):
     api = api_as(county_a)
     row = api.get("/api/contacts/").json()["results"][0]
     assert row["mobile"] == "138****1234" and "*" in row["landline"]
-    created = api.post("/api/contacts/", {"enterprise": contact_a.enterprise_id, "name": "李会计",
-                                          "mobile": "15011112222"}, format="json")
+    created = api.post(
+        "/api/contacts/",
+        {"enterprise": contact_a.enterprise_id, "name": "李会计", "mobile": "15011112222"},
+        format="json",
+    )
     assert created.status_code == 201, created.content
     assert created.json()["mobile"] == "150****2222"
     assert Contact.objects.get(pk=created.json()["id"]).mobile == "15011112222"
 
 
 def test_api_refuses_a_malformed_mobile(county_a, contact_a):
-    response = api_as(county_a).post("/api/contacts/", {"enterprise": contact_a.enterprise_id, "name": "错号",
-                                                        "mobile": "12345"}, format="json")
+    response = api_as(county_a).post(
+        "/api/contacts/",
+        {"enterprise": contact_a.enterprise_id, "name": "错号", "mobile": "12345"},
+        format="json",
+    )
     assert response.status_code == 400 and "11位" in str(response.json())
 
 
-def test_staff_without_the_permission_cannot_reveal_and_the_attempt_is_audited(as_user, county_a, contact_a):
+def test_staff_without_the_permission_cannot_reveal_and_the_attempt_is_audited(
+    as_user, county_a, contact_a
+):
     response = as_user(county_a).post(reveal_url(contact_a), {"field": "mobile"})
     assert response.status_code == 403
     assert MOBILE not in response.content.decode()
-    assert AuditLog.objects.filter(action="denied", object_id=str(contact_a.pk), actor_username="county_a").exists()
+    assert AuditLog.objects.filter(
+        action="denied", object_id=str(contact_a.pk), actor_username="county_a"
+    ).exists()
     assert not AuditLog.objects.filter(action="reveal").exists()
 
 
-def test_permitted_staff_sees_the_full_number_and_the_reveal_is_audited(as_user, county_a, contact_a):
+def test_permitted_staff_sees_the_full_number_and_the_reveal_is_audited(
+    as_user, county_a, contact_a
+):
     grant_reveal(county_a)
     response = as_user(county_a).post(reveal_url(contact_a), {"field": "mobile"})
     assert response.status_code == 200 and MOBILE in response.content.decode()
@@ -109,7 +135,9 @@ def test_permitted_staff_sees_the_full_number_and_the_reveal_is_audited(as_user,
 
 def test_reveal_through_htmx_answers_with_just_the_number(as_user, county_a, contact_a):
     grant_reveal(county_a)
-    response = as_user(county_a).post(reveal_url(contact_a), {"field": "landline"}, HTTP_HX_REQUEST="true")
+    response = as_user(county_a).post(
+        reveal_url(contact_a), {"field": "landline"}, HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert LANDLINE in html and "<html" not in html
     assert AuditLog.objects.filter(action="reveal", object_id=str(contact_a.pk)).count() == 1
@@ -143,22 +171,36 @@ def test_admins_cannot_reveal_even_with_the_permission(as_user, sysadmin, contac
 
 def test_api_reveal_checks_permission_and_scope(county_a, contact_a, contact_b):
     api = api_as(county_a)
-    assert api.post(f"/api/contacts/{contact_a.pk}/reveal/", {"field": "mobile"}, format="json").status_code == 403
+    assert (
+        api.post(
+            f"/api/contacts/{contact_a.pk}/reveal/", {"field": "mobile"}, format="json"
+        ).status_code
+        == 403
+    )
     grant_reveal(county_a)
     from shangwu.accounts.models import User
 
     api = api_as(User.objects.get(pk=county_a.pk))
     response = api.post(f"/api/contacts/{contact_a.pk}/reveal/", {"field": "mobile"}, format="json")
     assert response.status_code == 200 and response.json()["value"] == MOBILE
-    assert api.post(f"/api/contacts/{contact_b.pk}/reveal/", {"field": "mobile"}, format="json").status_code == 404
+    assert (
+        api.post(
+            f"/api/contacts/{contact_b.pk}/reveal/", {"field": "mobile"}, format="json"
+        ).status_code
+        == 404
+    )
     assert AuditLog.objects.filter(action="reveal", actor_username="county_a").count() == 1
 
 
 def test_audit_log_of_contact_changes_keeps_numbers_masked(contact_a):
     services.contact_update(contact=contact_a, actor=None, mobile="13698765432")
-    change = AuditLog.objects.filter(action="update", object_type="enterprises.contact").latest("id")
+    change = AuditLog.objects.filter(action="update", object_type="enterprises.contact").latest(
+        "id"
+    )
     assert change.changes["after"]["mobile"] == "136****5432"
-    assert "13698765432" not in str(AuditLog.objects.filter(object_type="enterprises.contact").values_list("changes"))
+    assert "13698765432" not in str(
+        AuditLog.objects.filter(object_type="enterprises.contact").values_list("changes")
+    )
 
 
 def test_county_staff_cannot_see_another_countys_contacts(as_user, county_a, contact_a, contact_b):
@@ -167,14 +209,23 @@ def test_county_staff_cannot_see_another_countys_contacts(as_user, county_a, con
     api = api_as(county_a)
     assert {r["name"] for r in api.get("/api/contacts/").json()["results"]} == {"钱经理"}
     assert api.get(f"/api/contacts/{contact_b.pk}/").status_code == 404
-    assert as_user(county_a).get(reverse("enterprises:contact_edit", args=[contact_b.pk])).status_code == 404
-    assert as_user(county_a).get(reverse("enterprises:contact_add", args=[contact_b.enterprise_id])).status_code == 404
+    assert (
+        as_user(county_a).get(reverse("enterprises:contact_edit", args=[contact_b.pk])).status_code
+        == 404
+    )
+    assert (
+        as_user(county_a)
+        .get(reverse("enterprises:contact_add", args=[contact_b.enterprise_id]))
+        .status_code
+        == 404
+    )
 
 
 def test_staff_adds_a_primary_contact_and_the_old_primary_steps_down(as_user, county_a, contact_a):
     url = reverse("enterprises:contact_add", args=[contact_a.enterprise_id])
-    response = as_user(county_a).post(url, {"name": "周总", "position": "董事长", "mobile": "18600001234",
-                                            "is_primary": "on"})
+    response = as_user(county_a).post(
+        url, {"name": "周总", "position": "董事长", "mobile": "18600001234", "is_primary": "on"}
+    )
     assert response.status_code == 302
     contact_a.refresh_from_db()
     assert not contact_a.is_primary
@@ -186,11 +237,23 @@ def test_the_edit_form_never_shows_the_full_number_and_blank_keeps_it(as_user, c
     url = reverse("enterprises:contact_edit", args=[contact_a.pk])
     html = client.get(url).content.decode()
     assert MOBILE not in html and "138****1234" in html
-    response = client.post(url, {"name": "钱经理", "position": "副总经理", "mobile": "", "landline": "",
-                                 "is_primary": "on"})
+    response = client.post(
+        url,
+        {
+            "name": "钱经理",
+            "position": "副总经理",
+            "mobile": "",
+            "landline": "",
+            "is_primary": "on",
+        },
+    )
     assert response.status_code == 302
     contact_a.refresh_from_db()
-    assert contact_a.position == "副总经理" and contact_a.mobile == MOBILE and contact_a.landline == LANDLINE
+    assert (
+        contact_a.position == "副总经理"
+        and contact_a.mobile == MOBILE
+        and contact_a.landline == LANDLINE
+    )
 
 
 def test_contact_search_does_not_match_phone_digits(as_user, county_a, contact_a):

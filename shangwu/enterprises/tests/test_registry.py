@@ -167,3 +167,21 @@ def test_system_admin_adds_a_tag_to_the_vocabulary(as_user, sysadmin, county_a):
     as_user(sysadmin).post(reverse("enterprises:tag_add"), {"name": "夜经济示范", "sort_order": 20})
     assert Tag.objects.filter(name="夜经济示范").exists()
     assert as_user(county_a).post(reverse("enterprises:tag_add"), {"name": "越权标签"}).status_code == 403
+
+
+def test_detail_page_shows_contacts_masked_officials_visits_and_the_timeline(as_user, county_a, make_enterprise):
+    import datetime
+
+    from shangwu.enterprises.services_service import assignment_create, contact_create, visit_create
+
+    e = make_enterprise(county="419902", township="419902001", name="详情页企业有限公司")
+    contact_create(enterprise=e, actor=county_a, name="林小红", position="总经理", mobile="13812341234")
+    assignment_create(enterprise=e, official=county_a, role="commissioner",
+                      start_on=datetime.date(2026, 1, 1), actor=county_a)
+    visit_create(enterprise=e, visited_on=datetime.date(2026, 11, 2), officials=[county_a], actor=county_a,
+                 notes="了解用工情况", problems=[{"description": "招工难，缺少熟练焊工", "category": "用工"}])
+    html = as_user(county_a).get(e.get_absolute_url()).content.decode()
+    assert "林小红" in html and "138****1234" in html and "13812341234" not in html
+    assert "刘洋" in html  # the county official in charge
+    assert "招工难，缺少熟练焊工" in html or "了解用工情况" in html
+    assert "包保安排" in html and "走访" in html  # timeline entries

@@ -2,8 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shangwu.enterprises import services_service as services
@@ -25,17 +25,33 @@ def ent_b(make_enterprise):
 
 
 def visit(enterprise, officials, *, problems=(), days=3, form="onsite", actor=None):
-    return services.visit_create(enterprise=enterprise, visited_on=days_ago(days), form=form, officials=officials,
-                                 notes="了解生产经营情况", problems=problems, actor=actor)
+    return services.visit_create(
+        enterprise=enterprise,
+        visited_on=days_ago(days),
+        form=form,
+        officials=officials,
+        notes="了解生产经营情况",
+        problems=problems,
+        actor=actor,
+    )
 
 
 def test_a_visit_keeps_its_problems_and_writes_the_timeline(ent_a, county_a, township_a1):
-    v = visit(ent_a, [county_a, township_a1], problems=[
-        {"description": "用电增容", "category": "水电气暖"}, {"description": "招工难", "category": "用工招工"},
-        {"description": "  ", "category": ""},  # an empty row is not a problem
-    ], actor=county_a)
+    v = visit(
+        ent_a,
+        [county_a, township_a1],
+        problems=[
+            {"description": "用电增容", "category": "水电气暖"},
+            {"description": "招工难", "category": "用工招工"},
+            {"description": "  ", "category": ""},  # an empty row is not a problem
+        ],
+        actor=county_a,
+    )
     assert set(v.officials.all()) == {county_a, township_a1}
-    assert list(v.problems.values_list("description", "status")) == [("用电增容", "pending"), ("招工难", "pending")]
+    assert list(v.problems.values_list("description", "status")) == [
+        ("用电增容", "pending"),
+        ("招工难", "pending"),
+    ]
     assert all(p.enterprise_id == ent_a.pk for p in v.problems.all())
     event = EnterpriseEvent.objects.get(enterprise=ent_a, kind="visited")
     assert "收集问题2个" in event.note and event.actor == county_a
@@ -57,14 +73,24 @@ def test_staff_records_a_visit_with_problems_in_the_browser(as_user, ent_a, coun
     client = as_user(county_a)
     url = reverse("enterprises:visit_add") + f"?enterprise={ent_a.pk}"
     assert client.get(url).status_code == 200
-    response = client.post(url, {
-        "enterprise": ent_a.pk, "visited_on": days_ago(1).isoformat(), "form": "phone", "officials": [county_a.pk],
-        "notes": "电话了解订单情况",
-        "problems-TOTAL_FORMS": "3", "problems-INITIAL_FORMS": "0", "problems-MIN_NUM_FORMS": "0",
-        "problems-MAX_NUM_FORMS": "20",
-        "problems-0-description": "出口退税到账慢", "problems-0-category": "外贸外资",
-        "problems-1-description": "", "problems-2-description": "",
-    })
+    response = client.post(
+        url,
+        {
+            "enterprise": ent_a.pk,
+            "visited_on": days_ago(1).isoformat(),
+            "form": "phone",
+            "officials": [county_a.pk],
+            "notes": "电话了解订单情况",
+            "problems-TOTAL_FORMS": "3",
+            "problems-INITIAL_FORMS": "0",
+            "problems-MIN_NUM_FORMS": "0",
+            "problems-MAX_NUM_FORMS": "20",
+            "problems-0-description": "出口退税到账慢",
+            "problems-0-category": "外贸外资",
+            "problems-1-description": "",
+            "problems-2-description": "",
+        },
+    )
     assert response.status_code == 302
     v = Visit.objects.get(enterprise=ent_a)
     assert v.form == "phone" and v.created_by == county_a
@@ -72,7 +98,9 @@ def test_staff_records_a_visit_with_problems_in_the_browser(as_user, ent_a, coun
     assert "出口退税到账慢" in detail and "待转办" in detail
 
 
-def test_the_visit_list_filters_by_form_date_and_county(as_user, leader, ent_a, ent_b, county_a, county_b):
+def test_the_visit_list_filters_by_form_date_and_county(
+    as_user, leader, ent_a, ent_b, county_a, county_b
+):
     visit(ent_a, [county_a], form="onsite", days=40)
     visit(ent_a, [county_a], form="phone", days=2)
     visit(ent_b, [county_b], form="phone", days=2)
@@ -115,7 +143,9 @@ def test_county_staff_cannot_see_another_countys_visits(as_user, ent_a, ent_b, c
     assert api.get(f"/api/visits/{theirs.pk}/").status_code == 404
 
 
-def test_a_township_officer_sees_only_their_townships_visits(as_user, ent_a, make_enterprise, county_a, township_a1):
+def test_a_township_officer_sees_only_their_townships_visits(
+    as_user, ent_a, make_enterprise, county_a, township_a1
+):
     other = make_enterprise(county=COUNTY_A, township="419902002", name="滨江走访丙有限公司")
     visit(ent_a, [county_a])
     visit(other, [county_a])
@@ -125,22 +155,35 @@ def test_a_township_officer_sees_only_their_townships_visits(as_user, ent_a, mak
 
 def test_api_creates_a_visit_with_nested_problems(ent_a, county_a, township_a1):
     api = api_as(county_a)
-    response = api.post("/api/visits/", {
-        "enterprise": ent_a.pk, "visited_on": days_ago(0).isoformat(), "form": "meeting",
-        "officials": [county_a.pk, township_a1.pk], "notes": "座谈",
-        "problems": [{"description": "融资难", "category": "融资信贷"}],
-    }, format="json")
+    response = api.post(
+        "/api/visits/",
+        {
+            "enterprise": ent_a.pk,
+            "visited_on": days_ago(0).isoformat(),
+            "form": "meeting",
+            "officials": [county_a.pk, township_a1.pk],
+            "notes": "座谈",
+            "problems": [{"description": "融资难", "category": "融资信贷"}],
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["problems"][0]["description"] == "融资难" and body["problems"][0]["status"] == "pending"
+    assert (
+        body["problems"][0]["description"] == "融资难"
+        and body["problems"][0]["status"] == "pending"
+    )
     assert EnterpriseEvent.objects.filter(enterprise=ent_a, kind="visited").exists()
     patched = api.patch(f"/api/visits/{body['id']}/", {"officials": [county_a.pk]}, format="json")
     assert patched.status_code == 200 and patched.json()["officials"] == [county_a.pk]
 
 
 def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
-    response = api_as(county_a).post("/api/visits/", {
-        "enterprise": ent_b.pk, "visited_on": days_ago(0).isoformat(), "officials": [county_a.pk]}, format="json")
+    response = api_as(county_a).post(
+        "/api/visits/",
+        {"enterprise": ent_b.pk, "visited_on": days_ago(0).isoformat(), "officials": [county_a.pk]},
+        format="json",
+    )
     assert response.status_code == 400
     assert not Visit.objects.exists()
 
@@ -149,7 +192,11 @@ def test_the_case_module_hook_marks_a_problem_converted_once(ent_a, county_a):
     problem = visit(ent_a, [county_a], problems=[{"description": "道路破损"}]).problems.get()
     services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
     problem.refresh_from_db()
-    assert problem.status == "converted" and problem.case_id == 501 and problem.converted_at is not None
+    assert (
+        problem.status == "converted"
+        and problem.case_id == 501
+        and problem.converted_at is not None
+    )
     assert problem.converted_by == county_a
     # calling again for the same case is harmless; another case is refused
     services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
@@ -178,5 +225,10 @@ def test_the_database_refuses_a_converted_problem_without_a_case(ent_a, county_a
 def test_the_openapi_schema_lists_contacts_assignments_and_visits(client, leader):
     client.force_login(leader)
     text = client.get("/api/schema/").content.decode()
-    for path in ("/api/contacts/", "/api/assignments/", "/api/visits/", "/api/contacts/{id}/reveal/"):
+    for path in (
+        "/api/contacts/",
+        "/api/assignments/",
+        "/api/visits/",
+        "/api/contacts/{id}/reveal/",
+    ):
         assert path in text

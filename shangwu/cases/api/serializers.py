@@ -1,0 +1,128 @@
+from rest_framework import serializers
+
+from shangwu.audit.services import mask_value
+from shangwu.cases.choices import CaseKind, CaseSource, Rating
+from shangwu.cases.models import Case, CaseCategory, CaseEvent
+from shangwu.organization.models import OrgUnit, Region
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "kind", "kind_display", "from_status", "to_status", "actor", "actor_name", "unit", "note",
+                  "at"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """Read side of a case; contact phone masked as on the pages."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    light_display = serializers.CharField(source="get_light_display", read_only=True)
+    contact_phone = serializers.SerializerMethodField()
+    co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "source", "kind", "category", "enterprise", "title", "content", "contact_name",
+            "contact_phone", "county", "township", "received_at", "assigning_unit", "lead_unit", "co_units", "handler",
+            "status", "status_display", "light", "light_display", "supervision_level", "rule_set", "assigned_at",
+            "sign_due_at", "signed_at", "feedback_due_at", "first_feedback_at", "close_due_at", "revisit_due_at",
+            "next_deadline_at", "paused_at", "paused_workdays", "resolution", "rating", "reopen_count", "closed_at",
+            "closed_on_time", "workdays_to_close", "merged_into", "version",
+        ]
+        read_only_fields = fields
+
+    def get_contact_phone(self, obj) -> str:
+        return mask_value(obj.contact_phone) if obj.contact_phone else ""
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = CaseEventSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=CaseSource.choices)
+    kind = serializers.ChoiceField(choices=CaseKind.choices, default=CaseKind.ORDINARY)
+    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True))
+    enterprise = serializers.IntegerField(required=False, allow_null=True)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    township = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class VersionedSerializer(serializers.Serializer):
+    """Every action may send the ``version`` it read; a stale one is refused (409)."""
+
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class AssignSerializer(VersionedSerializer):
+    lead_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(is_active=True))
+    co_units = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(is_active=True), many=True,
+                                                  required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NoteSerializer(VersionedSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(VersionedSerializer):
+    reason = serializers.CharField()
+
+
+class ResolutionSerializer(VersionedSerializer):
+    resolution = serializers.CharField()
+
+
+class ReviewSerializer(VersionedSerializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RevisitSerializer(VersionedSerializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ExtensionSerializer(VersionedSerializer):
+    reason = serializers.CharField()
+    proposed_due = serializers.DateField()
+
+
+class MergeSerializer(VersionedSerializer):
+    into = serializers.IntegerField(help_text="并入的案件 id")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ListedSupervisionSerializer(VersionedSerializer):
+    required_by = serializers.DateField()
+    comment = serializers.CharField()
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    received = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    close_rate = serializers.FloatField(allow_null=True)
+    on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    avg_workdays = serializers.FloatField(allow_null=True)
+    rated = serializers.IntegerField()
+    satisfied = serializers.IntegerField()
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    reopened = serializers.IntegerField()
+    overdue = serializers.IntegerField()

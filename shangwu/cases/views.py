@@ -1,0 +1,412 @@
+"""Case pages. Each transition posts to one URL that calls its service (cases/actions.py); a
+refused or conflicting transition re-renders the page with the message and the typed text."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
+from shangwu.cases import filtersets, forms, selectors, services, statistics, tables
+from shangwu.cases.actions import BY_NAME, allowed_actions
+from shangwu.cases.deadlines import node_states
+from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet, Notification
+from shangwu.cases.services import ConcurrentChange
+from shangwu.core import views as generic
+from shangwu.core.exports import xlsx_bytes
+
+
+def _add_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+
+
+class CaseListView(generic.ObjectListView):
+    queryset = Case.objects.select_related("category", "county", "lead_unit", "enterprise")
+    filterset = filtersets.CaseFilterSet
+    table = tables.CaseTable
+    template_name = "cases/case_list.html"
+    add_url_name = "cases:case_add"
+    export_url_name = "cases:case_export"
+
+    def extra_context(self):
+        return {"queues": filtersets.QUEUES}
+
+
+class CaseExportView(generic.ObjectExportView, CaseListView):
+    pass
+
+
+class CaseDetailView(generic.ObjectDetailView):
+    queryset = Case.objects.select_related(
+        "category", "county", "township", "enterprise", "lead_unit", "assigning_unit", "handler", "registered_by",
+        "rule_set", "merged_into")
+    template_name = "cases/case_detail.html"
+
+    def extra_context(self, obj, bound=None):
+        user = self.request.user
+        actions = []
+        for action in allowed_actions(obj, user):
+            if bound is not None and bound[0] == action.name:
+                form = bound[1]
+            else:
+                form = action.form(user=user, **({"case": obj} if action.name == "merge" else {}))
+            actions.append({"action": action, "form": form, "open": bound is not None and bound[0] == action.name})
+        return {
+            "fields": [
+                ("编号", obj.number), ("来源", obj.get_source_display()), ("类型", obj.get_kind_display()),
+                ("类别", obj.category), ("企业", obj.enterprise), ("县(市、区)", obj.county),
+                ("乡镇(街道)", obj.township), ("联系人", obj.contact_name),
+                ("联系电话", _mask(obj.contact_phone)), ("受理时间", obj.received_at),
+                ("交办单位", obj.assigning_unit), ("主办单位", obj.lead_unit),
+                ("协办单位", "、".join(str(u) for u in obj.co_units.all())), ("当前办理人", obj.handler),
+                ("时限规则", obj.rule_set), ("督办级别", obj.get_supervision_level_display()),
+                ("累计挂起工作日", obj.paused_workdays), ("重办次数", obj.reopen_count),
+                ("评价", obj.get_rating_display()), ("并入案件", obj.merged_into),
+            ],
+            "deadlines": node_states(obj, timezone.now()),
+            "events": obj.events.select_related("actor", "unit"),
+            "attachments": obj.attachments.all(),
+            "extensions": obj.extensions.select_related("requested_by", "decided_by"),
+            "supervisions": obj.supervisions.select_related("issued_by", "addressed_to"),
+            "merged_cases": obj.merged_cases.all(),
+            "actions": actions,
+            "light_badge": tables.light_badge(obj),
+        }
+
+
+def _mask(value):
+    from shangwu.audit.services import mask_value
+
+    return mask_value(value) if value else ""
+
+
+class CaseActionView(generic.BaseObjectView):
+    """POST /cases/<pk>/<action>/: one transition through its service."""
+
+    queryset = CaseDetailView.queryset
+    action = "change"
+
+    def post(self, request, pk, name):
+        case = self.get_object()
+        action = BY_NAME.get(name)
+        if action is None:
+            raise Http404("没有这个操作。")
+        form = action.form(request.POST, request.FILES or None, user=request.user,
+                           **({"case": case} if name == "merge" else {}))
+        if form.is_valid():
+            try:
+                posted = request.POST.get("version")
+                if posted is not None and posted.isdigit() and int(posted) != case.version:
+                    raise ConcurrentChange(case)
+                with transaction.atomic():
+                    action.call(case, request.user, form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"已{action.label}：{case.number}。")
+                return redirect(case.get_absolute_url())
+        # Re-read the case so the page shows its current state, with the user's form and text kept.
+        fresh = self.get_object("view")
+        view = CaseDetailView()
+        view.request, view.kwargs = request, {"pk": pk}
+        context = view.base_context(object=fresh)
+        context.update(view.extra_context(fresh, bound=(name, form)))
+        if not any(a["action"].name == name for a in context["actions"]):
+            context["stale_action"] = {"action": action, "form": form, "open": True}
+        return render(request, CaseDetailView.template_name, context, status=409 if _conflict(form) else 200)
+
+
+def _conflict(form) -> bool:
+    return any("请刷新后再操作" in str(e) for e in form.non_field_errors())
+
+
+class CaseRegisterView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    action = "add"
+    template_name = "cases/case_register.html"
+
+    def initial(self):
+        initial = {}
+        enterprise_id = self.request.GET.get("enterprise")
+        if enterprise_id and enterprise_id.isdigit():
+            from shangwu.enterprises.models import Enterprise
+
+            enterprise = Enterprise.objects.restrict(self.request.user, "view").filter(pk=enterprise_id).first()
+            if enterprise is not None:
+                initial.update(enterprise=enterprise.pk, county=enterprise.county_id, township=enterprise.township_id)
+        return initial
+
+    def get(self, request):
+        form = forms.CaseRegisterForm(initial=self.initial(), user=request.user)
+        return render(request, self.template_name, self.base_context(form=form))
+
+    def post(self, request):
+        form = forms.CaseRegisterForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("attachment")
+            try:
+                with transaction.atomic():
+                    case = services.case_register(actor=request.user, **data)
+                    if upload:
+                        services.case_attach(case=case, actor=request.user, upload=upload)
+            except (ValidationError, PermissionDenied) as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"已登记案件 {case.number}，请交办。")
+                return redirect(case.get_absolute_url())
+        return render(request, self.template_name, self.base_context(form=form))
+
+
+class ConvertProblemView(generic.BaseObjectView):
+    """A problem recorded on a visit becomes a case with one click (and is assigned if a lead unit
+    is chosen)."""
+
+    queryset = Case.objects.all()
+    action = "add"
+    template_name = "cases/convert_problem.html"
+
+    def problem(self):
+        from shangwu.enterprises.models import VisitProblem
+
+        problem = (VisitProblem.objects.restrict(self.request.user, "change").select_related("visit", "enterprise")
+                   .filter(pk=self.kwargs["problem_pk"]).first())
+        if problem is None:
+            raise Http404("问题不存在或不在您的数据范围内。")
+        return problem
+
+    def get(self, request, problem_pk):
+        problem = self.problem()
+        form = forms.ConvertProblemForm(user=request.user, initial={"category": _guess_category(problem)})
+        return render(request, self.template_name, self.base_context(form=form, problem=problem))
+
+    def post(self, request, problem_pk):
+        problem = self.problem()
+        form = forms.ConvertProblemForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                case = services.case_convert_visit_problem(problem=problem, actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"已转为案件 {case.number}。")
+                return redirect(case.get_absolute_url())
+        return render(request, self.template_name, self.base_context(form=form, problem=problem))
+
+
+def _guess_category(problem):
+    category = CaseCategory.objects.filter(name=problem.category).first() if problem.category else None
+    return (category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()).pk
+
+
+class UnitQueueView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    template_name = "cases/unit_queue.html"
+
+    def get(self, request):
+        qs = selectors.case_list_unit_queue(user=request.user)
+        from django.core.paginator import Paginator
+
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return render(request, self.template_name, self.base_context(
+            page=page, table=tables.CaseTable(page.object_list), querystring="",
+            extensions=selectors.extension_list_pending(user=request.user)[:50]))
+
+
+class SupervisionListView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    template_name = "cases/supervision_list.html"
+
+    def get(self, request):
+        from django.core.paginator import Paginator
+
+        show_all = request.GET.get("all") == "1"
+        qs = selectors.supervision_list_visible(user=request.user, include_resolved=show_all)
+        level = request.GET.get("level")
+        if level in ("2", "3"):
+            qs = qs.filter(level=int(level))
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, self.template_name, self.base_context(
+            page=page, show_all=show_all, level=level, querystring=query.urlencode()))
+
+
+class NotificationListView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    template_name = "cases/notification_list.html"
+
+    def get(self, request):
+        from django.core.paginator import Paginator
+
+        qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return render(request, self.template_name, self.base_context(
+            page=page, querystring="", unread=selectors.notification_list_unread(user=request.user).count()))
+
+    def post(self, request):
+        services.notification_mark_read(user=request.user)
+        messages.success(request, "已全部标为已读。")
+        return redirect("cases:notification_list")
+
+
+class NotificationOpenView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+
+    def get(self, request, pk):
+        notice = Notification.objects.filter(recipient=request.user, pk=pk).first()
+        if notice is None:
+            raise Http404("通知不存在。")
+        services.notification_mark_read(user=request.user, ids=[pk])
+        return redirect(notice.url or "cases:notification_list")
+
+
+def _statistics(request):
+    today = timezone.localdate()
+    date_from, date_to = statistics.default_range(today)
+    form = forms.StatisticsForm(request.GET or None, initial={"dimension": "unit", "date_from": date_from,
+                                                              "date_to": date_to})
+    dimension = "unit"
+    if request.GET and form.is_valid():
+        dimension, date_from, date_to = (form.cleaned_data[k] for k in ("dimension", "date_from", "date_to"))
+    elif not request.GET:
+        form = forms.StatisticsForm(initial={"dimension": dimension, "date_from": date_from, "date_to": date_to})
+    result = statistics.case_statistics(user=request.user, dimension=dimension, date_from=date_from, date_to=date_to)
+    return form, result
+
+
+class StatisticsView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    template_name = "cases/statistics.html"
+
+    def get(self, request):
+        form, result = _statistics(request)
+        list_url = reverse("cases:case_list")
+        dim, dfrom, dto = result["dimension"], result["date_from"], result["date_to"]
+
+        def cells(row):
+            out = []
+            for key, _label in result["columns"]:
+                value = getattr(row, key)
+                params = statistics.drill_params(dimension=dim, row=row, column=key, date_from=dfrom, date_to=dto)
+                text = "—" if value is None else (f"{value}%" if key.endswith("_rate") else value)
+                out.append((text, f"{list_url}?{urlencode(params)}"))
+            return out
+
+        rows = [(r.label, cells(r)) for r in result["rows"]]
+        chart = {"labels": [r.label for r in result["rows"]][:30],
+                 "received": [r.received for r in result["rows"]][:30],
+                 "closed": [r.closed for r in result["rows"]][:30],
+                 "overdue": [r.overdue for r in result["rows"]][:30]}
+        return render(request, self.template_name, self.base_context(
+            form=form, result=result, rows=rows, total=("合计", cells(result["total"])), chart=chart,
+            export_query=request.GET.urlencode()))
+
+
+class StatisticsExportView(generic.BaseObjectView):
+    queryset = Case.objects.all()
+    action = "export"
+
+    def get(self, request):
+        _form, result = _statistics(request)
+        headers = [result["dimension_label"], *[label for _, label in result["columns"]]]
+        rows = [[r.label, *[getattr(r, k) for k, _ in result["columns"]]] for r in [*result["rows"], result["total"]]]
+        content = xlsx_bytes(sheet="办理统计", headers=headers, rows=rows)
+        audit_write(action=AuditAction.EXPORT, object_type=Case._meta.label_lower, object_repr="办理统计",
+                    detail=f"导出办理统计 {len(rows)} 行；条件：{request.GET.urlencode() or '默认'}")
+        from urllib.parse import quote
+
+        response = HttpResponse(content,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        name = f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+
+class CategoryListView(generic.ObjectListView):
+    queryset = CaseCategory.objects.all()
+    filterset = filtersets.CategoryFilterSet
+    table = tables.CategoryTable
+    add_url_name = "cases:category_add"
+
+
+class CategoryEditView(generic.ObjectEditView):
+    queryset = CaseCategory.objects.all()
+    form = forms.CategoryForm
+
+
+class RuleSetListView(generic.ObjectListView):
+    queryset = DeadlineRuleSet.objects.prefetch_related("rules")
+    filterset = filtersets.RuleSetFilterSet
+    table = tables.RuleSetTable
+    add_url_name = "cases:ruleset_add"
+
+
+class RuleSetDetailView(generic.ObjectDetailView):
+    queryset = DeadlineRuleSet.objects.prefetch_related("rules")
+    template_name = "cases/ruleset_detail.html"
+
+    def extra_context(self, obj):
+        return {
+            "fields": [("名称", obj.name), ("来源", obj.get_source_display()), ("类型", obj.get_kind_display() or "全部类型"),
+                       ("版本", obj.version), ("现行", "是" if obj.is_current else "否（历史版本）"),
+                       ("可延长至（月）", obj.extendable_to), ("依据", obj.note)],
+            "rules": obj.rules.all(),
+            "used_by": Case.objects.filter(rule_set=obj).count(),
+            "edit_url": reverse("cases:ruleset_edit", args=[obj.pk]) if obj.is_current else None,
+        }
+
+
+class RuleSetEditView(generic.BaseObjectView):
+    queryset = DeadlineRuleSet.objects.prefetch_related("rules")
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = "change" if "pk" in kwargs else "add"
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, obj):
+        if obj is None:
+            return {}
+        data = {"name": obj.name, "source": obj.source, "kind": obj.kind, "extendable_to": obj.extendable_to,
+                "note": obj.note}
+        for rule in obj.rules.all():
+            data.update({f"{rule.node}_offset": rule.offset, f"{rule.node}_unit": rule.unit,
+                         f"{rule.node}_day_kind": rule.day_kind})
+        return data
+
+    def get(self, request, pk=None):
+        obj = self.get_object() if pk else None
+        form = forms.RuleSetForm(initial=self.initial(obj), user=request.user)
+        return render(request, self.template_name, self.base_context(form=form, object=obj))
+
+    def post(self, request, pk=None):
+        obj = self.get_object() if pk else None
+        form = forms.RuleSetForm(request.POST, user=request.user)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                saved = services.ruleset_save(actor=request.user, rule_set=obj, name=d["name"], source=d["source"],
+                                              kind=d["kind"] or "", extendable_to=d["extendable_to"], note=d["note"],
+                                              nodes=form.nodes())
+            except (ValidationError, PermissionDenied) as exc:
+                _add_errors(form, exc)
+            else:
+                note = "（已有案件使用旧版本，已另存为新版本）" if obj is not None and saved.pk != obj.pk else ""
+                messages.success(request, f"已保存时限规则“{saved}”{note}。")
+                return redirect(saved.get_absolute_url())
+        return render(request, self.template_name, self.base_context(form=form, object=obj))
+
+

@@ -1,0 +1,44 @@
+import django_filters
+
+from shangwu.core.filtersets import BaseFilterSet
+from shangwu.indicators.choices import Source, ValueSource
+from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import Region
+
+
+def _regions():
+    return Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY])
+
+
+class IndicatorFilterSet(BaseFilterSet):
+    search_fields = ("code", "name", "short_name")
+    source = django_filters.ChoiceFilter(choices=Source.choices, label="数据来源")
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "source", "is_active"]
+
+
+class IndicatorTargetFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name", "region__name")
+    year = django_filters.NumberFilter(label="年度")
+    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
+    region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["q", "year", "indicator", "region"]
+
+
+class IndicatorValueFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name", "region__name")
+    month = django_filters.DateFilter(label="月份（当月1日）")
+    year = django_filters.NumberFilter(field_name="month__year", label="年度")
+    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
+    region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
+    source = django_filters.ChoiceFilter(choices=ValueSource.choices, label="来源")
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["q", "year", "month", "indicator", "region", "source"]

@@ -1,0 +1,68 @@
+import django_filters
+from django.db.models import Q
+
+from shangwu.core.filtersets import BaseFilterSet
+from shangwu.organization.models import OrgUnit
+from shangwu.tasks.choices import Cycle, Grade, TaskStatus
+from shangwu.tasks.models import Plan, QuarterReview, Report, Section, Task, TaskCoUnit
+
+
+class PlanFilterSet(BaseFilterSet):
+    search_fields = ("title", "preamble")
+    year = django_filters.NumberFilter(label="年度")
+    cycle = django_filters.ChoiceFilter(choices=Cycle.choices, label="报送周期")
+
+    class Meta:
+        model = Plan
+        fields = ["q", "year", "cycle"]
+
+
+class TaskFilterSet(BaseFilterSet):
+    search_fields = ("title", "text")
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="工作要点")
+    section = django_filters.ModelChoiceFilter(queryset=Section.objects.select_related("plan"), label="章节")
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label="状态")
+    lead_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), label="牵头单位")
+    unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), method="filter_unit",
+                                            label="牵头或配合单位")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已过完成时限")
+
+    class Meta:
+        model = Task
+        fields = ["q", "plan", "section", "status", "lead_unit", "unit", "overdue"]
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(Q(lead_unit=value) | Q(pk__in=TaskCoUnit.objects.filter(unit=value).values("task_id")))
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        from shangwu.tasks.choices import FINAL_STATUSES
+
+        cond = Q(deadline__lt=timezone.localdate()) & ~Q(status__in=FINAL_STATUSES)
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+
+class ReportFilterSet(BaseFilterSet):
+    search_fields = ("text", "problems", "next_steps", "task__title")
+    plan = django_filters.ModelChoiceFilter(field_name="task__plan", queryset=Plan.objects.all(), label="工作要点")
+    task = django_filters.ModelChoiceFilter(queryset=Task.objects.all(), label="任务")
+    cycle = django_filters.NumberFilter(label="报送期次")
+    unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), label="报送单位")
+    is_late = django_filters.BooleanFilter(label="逾期报送")
+
+    class Meta:
+        model = Report
+        fields = ["q", "plan", "task", "cycle", "unit", "is_late"]
+
+
+class QuarterReviewFilterSet(BaseFilterSet):
+    search_fields = ("comment", "unit__name")
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="工作要点")
+    year = django_filters.NumberFilter(label="年度")
+    quarter = django_filters.NumberFilter(label="季度")
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
+
+    class Meta:
+        model = QuarterReview
+        fields = ["q", "plan", "year", "quarter", "grade"]

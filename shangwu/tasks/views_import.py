@@ -1,0 +1,103 @@
+"""Importing the year's 工作要点: upload (.docx) or paste → preview tree with a kind per line
+that the user can correct (re-parsed with htmx on every change; a plain POST does the same) →
+save through ``plan_import``."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from shangwu.core import views as generic
+from shangwu.tasks import forms, parser, services
+from shangwu.tasks.choices import LineKind
+from shangwu.tasks.models import Plan
+from shangwu.tasks.views import CityOnlyMixin
+
+
+class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
+    queryset = Plan.objects.all()
+    action = "import"
+    template_name = "tasks/plan_import.html"
+
+    def get(self, request):
+        return render(request, self.template_name, self.base_context(form=forms.PlanUploadForm(), model_name="工作要点"))
+
+    def post(self, request):
+        if "lines_json" in request.POST:
+            return self.preview_step()
+        form = forms.PlanUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, self.base_context(form=form), status=400)
+        data = form.cleaned_data
+        if data.get("file"):
+            try:
+                texts = parser.docx_lines(data["file"])
+            except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+                form.add_error("file", f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。")
+                return render(request, self.template_name, self.base_context(form=form), status=400)
+            except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
+                form.add_error("file", f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。")
+                return render(request, self.template_name, self.base_context(form=form), status=400)
+        else:
+            texts = parser.split_text(data["text"])
+        if not texts:
+            form.add_error(None, "文档中没有文字内容。")
+            return render(request, self.template_name, self.base_context(form=form), status=400)
+        settings = {"title": data.get("title") or "", "year": data["year"], "cycle": data["cycle"],
+                    "due_day": data["due_day"]}
+        return self.render_preview(texts, overrides=None, settings=settings)
+
+    def preview_step(self):
+        request = self.request
+        try:
+            texts = json.loads(request.POST["lines_json"])
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                raise ValueError
+        except ValueError:
+            messages.error(request, "预览数据已损坏，请重新上传。")
+            return redirect("tasks:plan_import")
+        overrides = {}
+        for no in range(1, len(texts) + 1):
+            kind = request.POST.get(f"kind_{no}")
+            if kind in LineKind.values:
+                overrides[no] = kind
+        settings = {key: request.POST.get(key, "") for key in ("title", "year", "cycle", "due_day")}
+        if "_save" in request.POST:
+            return self.save(texts, overrides, settings)
+        return self.render_preview(texts, overrides=overrides, settings=settings)
+
+    def parse(self, texts, overrides, settings):
+        try:
+            year = int(settings.get("year") or 0) or None
+        except ValueError:
+            year = None
+        return parser.parse_lines(texts, overrides=overrides, year=year, unit_names=services.unit_names())
+
+    def render_preview(self, texts, *, overrides, settings, errors=None, status=200):
+        lines, tree = self.parse(texts, overrides, settings)
+        context = self.base_context(
+            lines=lines, tree=tree, settings=settings, lines_json=json.dumps(texts, ensure_ascii=False),
+            kinds=LineKind.choices, errors=errors or [], cycles=forms.Cycle.choices, model_name="工作要点",
+        )
+        if self.request.headers.get("HX-Request"):
+            return render(self.request, "tasks/includes/import_tree.html", context, status=status)
+        return render(self.request, "tasks/plan_import_preview.html", context, status=status)
+
+    def save(self, texts, overrides, settings):
+        lines, tree = self.parse(texts, overrides, settings)
+        try:
+            plan = services.plan_import(
+                title=settings.get("title") or tree.get("title"), year=settings.get("year"), tree=tree,
+                cycle=settings.get("cycle") or forms.Cycle.MONTHLY, due_day=settings.get("due_day") or 25,
+                actor=self.request.user,
+            )
+        except ValidationError as exc:
+            errors = [f"{message}" for message in exc.messages]
+            return self.render_preview(texts, overrides=overrides, settings=settings, errors=errors, status=400)
+        messages.success(self.request, f"已导入“{plan}”：{len(tree['sections'])} 个章节、{tree['task_count']} 项任务。"
+                                       "请核对各任务的牵头单位和配合单位。")
+        return redirect("tasks:plan_assign", pk=plan.pk)
