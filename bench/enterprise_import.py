@@ -128,10 +128,12 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from shangwu.accounts.demo import build_users
+    from shangwu.audit.models import AuditLog
     from shangwu.core import imports
     from shangwu.core.context import acting
     from shangwu.enterprises import importers
@@ -154,6 +156,7 @@ def main() -> None:
     rss_before = peak_rss_mib()
 
     def run(label):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         kind = imports.check_upload(xlsx, name=xlsx.name)
         rows = imports.read_rows(xlsx, kind, skip_sheets=(importers.HELP_SHEET_NAME,))
@@ -167,11 +170,15 @@ def main() -> None:
         print(
             f"{label}：{total:.2f} s（读取 {t1 - t0:.2f} s，校验+写入 {t2 - t1:.2f} s），"
             f"{args.rows / total:,.0f} 行/秒；新增 {result.created}，更新 {result.updated}，"
-            f"未变 {result.unchanged}"
+            f"未变 {result.unchanged}；本进程 CPU {time.process_time() - c0:.2f} s"
         )
         return total
 
     first = run("首次导入")
+    written = dict(
+        AuditLog.objects.values_list("action").annotate(n=Count("id")).values_list("action", "n")
+    )
+    print(f"审计日志：{written}（每家新企业、每个新标签各一条 CREATE，另有一条 IMPORT 汇总）")
     print(f"峰值内存（RSS）：{peak_rss_mib():.0f} MiB（导入前 {rss_before:.0f} MiB）")
     run("重复导入（应全部未变）")
 

@@ -236,6 +236,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# django-filter: an unset filter reads "全部" (all), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+FILTERS_NULL_CHOICE_LABEL = "（空）"
+
 # --- Audit ---------------------------------------------------------------------------------------
 # 等保 三级 requires security audit records to be kept at least 180 days.
 AUDIT_MIN_RETENTION_DAYS = 180

@@ -3,8 +3,8 @@ their forms, and the service each calls. The services check everything again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from shangwu.cases import forms, services
 from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionStatus
@@ -37,52 +37,132 @@ def _pending(c):
 
 
 def _decide(c, u, d):
-    return services.case_decide_extension(extension=_pending(c), actor=u, approve=d["decision"] == "approve",
-                                          note=d["note"])
+    return services.case_decide_extension(
+        extension=_pending(c), actor=u, approve=d["decision"] == "approve", note=d["note"]
+    )
 
 
 ACTIONS = [
-    CaseAction("assign", "交办", forms.AssignForm,
-               lambda c, u, x: c.status in (S.REGISTERED, S.RETURNED) and _reviewer(c, u, x),
-               lambda c, u, d: services.case_assign(case=c, actor=u, lead_unit=d["lead_unit"],
-                                                    co_units=list(d["co_units"]), note=d["note"])),
-    CaseAction("sign", "签收", forms.NoteForm, lambda c, u, x: c.status == S.ASSIGNED and _lead(c, u, x),
-               lambda c, u, d: services.case_sign(case=c, actor=u, note=d["note"])),
-    CaseAction("return", "退回", forms.ReasonForm, lambda c, u, x: c.status == S.ASSIGNED and _lead(c, u, x),
-               lambda c, u, d: services.case_return(case=c, actor=u, reason=d["reason"]), "outline-danger"),
-    CaseAction("progress", "进展反馈", forms.ProgressForm,
-               lambda c, u, x: c.status == S.HANDLING and (_lead(c, u, x) or u.org_unit_id in x["co_units"]),
-               lambda c, u, d: services.case_report_progress(case=c, actor=u, note=d["note"])),
-    CaseAction("request_close", "申请办结", forms.RequestCloseForm,
-               lambda c, u, x: c.status == S.HANDLING and not c.paused_at and _lead(c, u, x),
-               lambda c, u, d: services.case_request_close(case=c, actor=u, resolution=d["resolution"])),
-    CaseAction("review", "审核", forms.ReviewForm, lambda c, u, x: c.status == S.REVIEW and _reviewer(c, u, x),
-               lambda c, u, d: services.case_review(case=c, actor=u, approve=d["decision"] == "approve",
-                                                    note=d["note"])),
-    CaseAction("revisit", "回访", forms.RevisitForm, lambda c, u, x: c.status == S.REVISIT and _reviewer(c, u, x),
-               lambda c, u, d: services.case_revisit(case=c, actor=u, rating=d["rating"], note=d["note"])),
-    CaseAction("extend", "延期申请", forms.ExtensionForm,
-               lambda c, u, x: c.status in (S.ASSIGNED, S.HANDLING) and _lead(c, u, x) and not x["pending"],
-               lambda c, u, d: services.case_request_extension(case=c, actor=u, reason=d["reason"],
-                                                               proposed_due=d["proposed_due"]), "outline-primary"),
-    CaseAction("decide_extension", "审批延期", forms.ExtensionDecisionForm,
-               lambda c, u, x: bool(x["pending"]) and c.status in OPEN_STATUSES and _reviewer(c, u, x), _decide),
-    CaseAction("pause", "挂起", forms.ReasonForm,
-               lambda c, u, x: c.status in (S.ASSIGNED, S.HANDLING) and not c.paused_at
-               and (_lead(c, u, x) or _reviewer(c, u, x)),
-               lambda c, u, d: services.case_pause(case=c, actor=u, reason=d["reason"]), "outline-secondary"),
-    CaseAction("resume", "恢复办理", forms.NoteForm,
-               lambda c, u, x: bool(c.paused_at) and (_lead(c, u, x) or _reviewer(c, u, x)),
-               lambda c, u, d: services.case_resume(case=c, actor=u, note=d["note"])),
-    CaseAction("merge", "合并", forms.MergeForm, lambda c, u, x: c.status in OPEN_STATUSES and _reviewer(c, u, x),
-               lambda c, u, d: services.case_merge(case=c, into=d["into"], actor=u, note=d["note"]),
-               "outline-secondary"),
-    CaseAction("supervise", "挂牌督办", forms.ListedSupervisionForm,
-               lambda c, u, x: c.status in OPEN_STATUSES and is_leader(u),
-               lambda c, u, d: services.case_supervise_listed(case=c, actor=u, required_by=d["required_by"],
-                                                              comment=d["comment"]), "outline-danger"),
-    CaseAction("attach", "上传附件", forms.AttachmentForm, lambda c, u, x: can(u, Access.BUSINESS, "change"),
-               lambda c, u, d: services.case_attach(case=c, actor=u, upload=d["file"]), "outline-secondary"),
+    CaseAction(
+        "assign",
+        "交办",
+        forms.AssignForm,
+        lambda c, u, x: c.status in (S.REGISTERED, S.RETURNED) and _reviewer(c, u, x),
+        lambda c, u, d: services.case_assign(
+            case=c, actor=u, lead_unit=d["lead_unit"], co_units=list(d["co_units"]), note=d["note"]
+        ),
+    ),
+    CaseAction(
+        "sign",
+        "签收",
+        forms.NoteForm,
+        lambda c, u, x: c.status == S.ASSIGNED and _lead(c, u, x),
+        lambda c, u, d: services.case_sign(case=c, actor=u, note=d["note"]),
+    ),
+    CaseAction(
+        "return",
+        "退回",
+        forms.ReasonForm,
+        lambda c, u, x: c.status == S.ASSIGNED and _lead(c, u, x),
+        lambda c, u, d: services.case_return(case=c, actor=u, reason=d["reason"]),
+        "outline-danger",
+    ),
+    CaseAction(
+        "progress",
+        "进展反馈",
+        forms.ProgressForm,
+        lambda c, u, x: (
+            c.status == S.HANDLING and (_lead(c, u, x) or u.org_unit_id in x["co_units"])
+        ),
+        lambda c, u, d: services.case_report_progress(case=c, actor=u, note=d["note"]),
+    ),
+    CaseAction(
+        "request_close",
+        "申请办结",
+        forms.RequestCloseForm,
+        lambda c, u, x: c.status == S.HANDLING and not c.paused_at and _lead(c, u, x),
+        lambda c, u, d: services.case_request_close(case=c, actor=u, resolution=d["resolution"]),
+    ),
+    CaseAction(
+        "review",
+        "审核",
+        forms.ReviewForm,
+        lambda c, u, x: c.status == S.REVIEW and _reviewer(c, u, x),
+        lambda c, u, d: services.case_review(
+            case=c, actor=u, approve=d["decision"] == "approve", note=d["note"]
+        ),
+    ),
+    CaseAction(
+        "revisit",
+        "回访",
+        forms.RevisitForm,
+        lambda c, u, x: c.status == S.REVISIT and _reviewer(c, u, x),
+        lambda c, u, d: services.case_revisit(case=c, actor=u, rating=d["rating"], note=d["note"]),
+    ),
+    CaseAction(
+        "extend",
+        "延期申请",
+        forms.ExtensionForm,
+        lambda c, u, x: (
+            c.status in (S.ASSIGNED, S.HANDLING) and _lead(c, u, x) and not x["pending"]
+        ),
+        lambda c, u, d: services.case_request_extension(
+            case=c, actor=u, reason=d["reason"], proposed_due=d["proposed_due"]
+        ),
+        "outline-primary",
+    ),
+    CaseAction(
+        "decide_extension",
+        "审批延期",
+        forms.ExtensionDecisionForm,
+        lambda c, u, x: bool(x["pending"]) and c.status in OPEN_STATUSES and _reviewer(c, u, x),
+        _decide,
+    ),
+    CaseAction(
+        "pause",
+        "挂起",
+        forms.ReasonForm,
+        lambda c, u, x: (
+            c.status in (S.ASSIGNED, S.HANDLING)
+            and not c.paused_at
+            and (_lead(c, u, x) or _reviewer(c, u, x))
+        ),
+        lambda c, u, d: services.case_pause(case=c, actor=u, reason=d["reason"]),
+        "outline-secondary",
+    ),
+    CaseAction(
+        "resume",
+        "恢复办理",
+        forms.NoteForm,
+        lambda c, u, x: bool(c.paused_at) and (_lead(c, u, x) or _reviewer(c, u, x)),
+        lambda c, u, d: services.case_resume(case=c, actor=u, note=d["note"]),
+    ),
+    CaseAction(
+        "merge",
+        "合并",
+        forms.MergeForm,
+        lambda c, u, x: c.status in OPEN_STATUSES and _reviewer(c, u, x),
+        lambda c, u, d: services.case_merge(case=c, into=d["into"], actor=u, note=d["note"]),
+        "outline-secondary",
+    ),
+    CaseAction(
+        "supervise",
+        "挂牌督办",
+        forms.ListedSupervisionForm,
+        lambda c, u, x: c.status in OPEN_STATUSES and is_leader(u),
+        lambda c, u, d: services.case_supervise_listed(
+            case=c, actor=u, required_by=d["required_by"], comment=d["comment"]
+        ),
+        "outline-danger",
+    ),
+    CaseAction(
+        "attach",
+        "上传附件",
+        forms.AttachmentForm,
+        lambda c, u, x: can(u, Access.BUSINESS, "change"),
+        lambda c, u, d: services.case_attach(case=c, actor=u, upload=d["file"]),
+        "outline-secondary",
+    ),
 ]
 BY_NAME = {a.name: a for a in ACTIONS}
 

@@ -38,8 +38,12 @@ class CaseStatus(models.TextChoices):
 
 
 OPEN_STATUSES = [
-    CaseStatus.REGISTERED, CaseStatus.ASSIGNED, CaseStatus.RETURNED, CaseStatus.HANDLING,
-    CaseStatus.REVIEW, CaseStatus.REVISIT,
+    CaseStatus.REGISTERED,
+    CaseStatus.ASSIGNED,
+    CaseStatus.RETURNED,
+    CaseStatus.HANDLING,
+    CaseStatus.REVIEW,
+    CaseStatus.REVISIT,
 ]
 
 

@@ -72,7 +72,9 @@ def add_workdays_keep_time(moment: datetime.datetime, days: int) -> datetime.dat
     return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
 
 
-def node_due(*, start: datetime.datetime, offset: int, unit: str, day_kind: str) -> datetime.datetime:
+def node_due(
+    *, start: datetime.datetime, offset: int, unit: str, day_kind: str
+) -> datetime.datetime:
     """When a node falls due, ``offset`` ``unit``s after ``start``."""
     if unit == DeadlineUnit.HOURS:
         return start + datetime.timedelta(hours=offset)
@@ -97,7 +99,9 @@ def rule_set_for(*, source: str, kind: str):
     catch-all (kind blank). Hotline kinds map onto 一般 for sources without hotline rules."""
     from shangwu.cases.models import DeadlineRuleSet
 
-    candidates = DeadlineRuleSet.objects.filter(source=source, is_current=True).prefetch_related("rules")
+    candidates = DeadlineRuleSet.objects.filter(source=source, is_current=True).prefetch_related(
+        "rules"
+    )
     by_kind = {rs.kind: rs for rs in candidates}
     for key in (kind, "", CaseKind.ORDINARY):
         if key in by_kind:
@@ -123,7 +127,9 @@ def rule_dues(rule_set, *, start: datetime.datetime, nodes=None) -> dict[str, da
     for rule in rule_set.rules.all():
         if nodes is not None and rule.node not in nodes:
             continue
-        dues[rule.node] = node_due(start=start, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind)
+        dues[rule.node] = node_due(
+            start=start, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind
+        )
     return dues
 
 
@@ -174,7 +180,11 @@ def node_states(case, now: datetime.datetime) -> list[dict]:
         if due is None:
             continue
         done = getattr(case, done_field) if done_field else None
-        if node == DeadlineNode.CLOSE and case.status in (CaseStatus.REVIEW, CaseStatus.REVISIT, CaseStatus.CLOSED):
+        if node == DeadlineNode.CLOSE and case.status in (
+            CaseStatus.REVIEW,
+            CaseStatus.REVISIT,
+            CaseStatus.CLOSED,
+        ):
             state = "已申请办结" if case.status == CaseStatus.REVIEW else "已办结"
         elif node == DeadlineNode.REVISIT and case.status == CaseStatus.CLOSED:
             state = "已回访"
@@ -185,6 +195,8 @@ def node_states(case, now: datetime.datetime) -> list[dict]:
         elif not case.is_open:
             state = "—"
         else:
-            state = {Light.RED: "已逾期", Light.YELLOW: "临近时限", Light.GREEN: "正常"}[light_for(due, now)]
+            state = {Light.RED: "已逾期", Light.YELLOW: "临近时限", Light.GREEN: "正常"}[
+                light_for(due, now)
+            ]
         rows.append({"node": DeadlineNode(node).label, "due": due, "done": done, "state": state})
     return rows

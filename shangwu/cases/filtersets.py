@@ -16,7 +16,10 @@ from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
 QUEUES = [
-    ("to_assign", "待交办"), ("to_sign", "待签收"), ("to_handle", "待办理"), ("to_review", "待审核"),
+    ("to_assign", "待交办"),
+    ("to_sign", "待签收"),
+    ("to_handle", "待办理"),
+    ("to_review", "待审核"),
     ("to_revisit", "待回访"),
 ]
 
@@ -27,7 +30,9 @@ def queue_q(queue: str, user):
 
     unit = getattr(user, "org_unit_id", None)
     return {
-        "to_assign": Q(assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED]),
+        "to_assign": Q(
+            assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED]
+        ),
         "to_sign": Q(lead_unit_id=unit, status=CaseStatus.ASSIGNED),
         "to_handle": Q(lead_unit_id=unit, status=CaseStatus.HANDLING),
         "to_review": Q(assigning_unit_id=unit, status=CaseStatus.REVIEW),
@@ -43,24 +48,45 @@ class CaseFilterSet(BaseFilterSet):
     source = django_filters.ChoiceFilter(label="来源", choices=CaseSource.choices)
     kind = django_filters.ChoiceFilter(label="类型", choices=CaseKind.choices)
     category = django_filters.ModelChoiceFilter(label="类别", queryset=CaseCategory.objects.all())
-    county = django_filters.ModelChoiceFilter(label="县(市、区)",
-                                              queryset=Region.objects.filter(level=RegionLevel.COUNTY))
-    lead_unit = django_filters.ModelChoiceFilter(label="主办单位", queryset=OrgUnit.objects.filter(is_active=True))
-    supervision_level = django_filters.TypedChoiceFilter(label="督办级别", choices=SupervisionLevel.choices,
-                                                         coerce=int)
+    county = django_filters.ModelChoiceFilter(
+        label="县(市、区)", queryset=Region.objects.filter(level=RegionLevel.COUNTY)
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label="主办单位", queryset=OrgUnit.objects.filter(is_active=True)
+    )
+    supervision_level = django_filters.TypedChoiceFilter(
+        label="督办级别", choices=SupervisionLevel.choices, coerce=int
+    )
     overdue = django_filters.BooleanFilter(label="超期未办结", method="filter_overdue")
     received_from = django_filters.DateFilter(label="受理日期自", method="filter_received_from")
     received_to = django_filters.DateFilter(label="受理日期至", method="filter_received_to")
     queue = django_filters.ChoiceFilter(label="我的待办", choices=QUEUES, method="filter_queue")
-    measure = django_filters.ChoiceFilter(label="统计口径", method="filter_measure",
-                                          choices=[(k, v[0]) for k, v in statistics.MEASURES.items()])
+    measure = django_filters.ChoiceFilter(
+        label="统计口径",
+        method="filter_measure",
+        choices=[(k, v[0]) for k, v in statistics.MEASURES.items()],
+    )
     unassigned = django_filters.BooleanFilter(label="未交办", method="filter_unassigned")
     enterprise = django_filters.NumberFilter(label="企业", field_name="enterprise_id")
 
     class Meta:
         model = Case
-        fields = ["q", "status", "light", "source", "kind", "category", "county", "lead_unit",
-                  "supervision_level", "overdue", "received_from", "received_to", "queue", "measure"]
+        fields = [
+            "q",
+            "status",
+            "light",
+            "source",
+            "kind",
+            "category",
+            "county",
+            "lead_unit",
+            "supervision_level",
+            "overdue",
+            "received_from",
+            "received_to",
+            "queue",
+            "measure",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,8 +101,9 @@ class CaseFilterSet(BaseFilterSet):
         return queryset.filter(q) if value else queryset.exclude(q)
 
     def filter_received_from(self, queryset, name, value):
-        from shangwu.cases.deadlines import end_of_day
         import datetime
+
+        from shangwu.cases.deadlines import end_of_day
 
         return queryset.filter(received_at__gt=end_of_day(value - datetime.timedelta(days=1)))
 
@@ -114,5 +141,3 @@ class RuleSetFilterSet(BaseFilterSet):
     class Meta:
         model = DeadlineRuleSet
         fields = ["q", "source", "is_current"]
-
-

@@ -18,7 +18,11 @@ def _date(**attrs):
 
 def units_for(user):
     """Units a user may assign to: everything for the city; the own county and its townships."""
-    qs = OrgUnit.objects.filter(is_active=True).select_related("region").order_by("region__code", "sort_order")
+    qs = (
+        OrgUnit.objects.filter(is_active=True)
+        .select_related("region")
+        .order_by("region__code", "sort_order")
+    )
     region = getattr(user, "region", None)
     if region is not None and region.level != RegionLevel.CITY:
         county = region.county
@@ -28,29 +32,53 @@ def units_for(user):
 
 class CaseRegisterForm(BaseForm):
     source = forms.ChoiceField(label="来源", choices=CaseSource.choices)
-    kind = forms.ChoiceField(label="类型", choices=CaseKind.choices, initial=CaseKind.ORDINARY,
-                             help_text="12345热线工单选咨询/求助/建议/投诉；其他来源选一般或重大复杂。")
-    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None, required=False,
-                                        help_text="热线、信箱、人大建议、政协提案可不选企业。")
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=CaseKind.choices,
+        initial=CaseKind.ORDINARY,
+        help_text="12345热线工单选咨询/求助/建议/投诉；其他来源选一般或重大复杂。",
+    )
+    category = forms.ModelChoiceField(
+        label="类别", queryset=CaseCategory.objects.filter(is_active=True)
+    )
+    enterprise = forms.ModelChoiceField(
+        label="企业",
+        queryset=None,
+        required=False,
+        help_text="热线、信箱、人大建议、政协提案可不选企业。",
+    )
     title = forms.CharField(label="标题", max_length=200)
     content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 5}))
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    county = forms.ModelChoiceField(label="县(市、区)", queryset=Region.objects.filter(level=RegionLevel.COUNTY),
-                                    required=False, help_text="选了企业时可不填，按企业所在地。")
-    township = forms.ModelChoiceField(label="乡镇(街道)", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
-                                      required=False)
-    received_at = forms.DateTimeField(label="受理时间", required=False,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                      help_text="留空为现在。")
-    attachment = forms.FileField(label="附件", required=False, help_text="pdf、jpg、png、docx、xlsx，不超过10MB。")
+    county = forms.ModelChoiceField(
+        label="县(市、区)",
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY),
+        required=False,
+        help_text="选了企业时可不填，按企业所在地。",
+    )
+    township = forms.ModelChoiceField(
+        label="乡镇(街道)",
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        required=False,
+    )
+    received_at = forms.DateTimeField(
+        label="受理时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="留空为现在。",
+    )
+    attachment = forms.FileField(
+        label="附件", required=False, help_text="pdf、jpg、png、docx、xlsx，不超过10MB。"
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         from shangwu.enterprises.models import Enterprise
 
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view").order_by("name")
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view").order_by(
+            "name"
+        )
         region = getattr(user, "region", None)
         if region is not None and region.level != RegionLevel.CITY:
             county = region.county
@@ -63,9 +91,15 @@ class CaseRegisterForm(BaseForm):
 
 class AssignForm(BaseForm):
     lead_unit = forms.ModelChoiceField(label="主办单位", queryset=OrgUnit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=OrgUnit.objects.none(), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 4}))
-    note = forms.CharField(label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    co_units = forms.ModelMultipleChoiceField(
+        label="协办单位",
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    note = forms.CharField(
+        label="交办意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -90,14 +124,21 @@ class RequestCloseForm(BaseForm):
 
 
 class ReviewForm(BaseForm):
-    decision = forms.ChoiceField(label="审核意见", choices=[("approve", "通过"), ("return", "退回重办")],
-                                 widget=forms.RadioSelect)
-    note = forms.CharField(label="说明（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label="审核意见",
+        choices=[("approve", "通过"), ("return", "退回重办")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="说明（退回时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevisitForm(BaseForm):
     rating = forms.ChoiceField(label="企业评价", choices=Rating.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="回访情况（不满意时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="回访情况（不满意时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExtensionForm(BaseForm):
@@ -106,9 +147,12 @@ class ExtensionForm(BaseForm):
 
 
 class ExtensionDecisionForm(BaseForm):
-    decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("refuse", "不同意")],
-                                 widget=forms.RadioSelect)
-    note = forms.CharField(label="审批意见（不同意时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label="审批", choices=[("approve", "同意"), ("refuse", "不同意")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="审批意见（不同意时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class MergeForm(BaseForm):
@@ -137,11 +181,18 @@ class AttachmentForm(BaseForm):
 
 
 class ConvertProblemForm(BaseForm):
-    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.filter(is_active=True))
-    kind = forms.ChoiceField(label="类型", choices=[(CaseKind.ORDINARY, "一般"), (CaseKind.MAJOR, "重大复杂")])
-    title = forms.CharField(label="标题", max_length=200, required=False, help_text="留空取问题描述的第一行。")
-    lead_unit = forms.ModelChoiceField(label="主办单位（选了即同时交办）", queryset=OrgUnit.objects.none(),
-                                       required=False)
+    category = forms.ModelChoiceField(
+        label="类别", queryset=CaseCategory.objects.filter(is_active=True)
+    )
+    kind = forms.ChoiceField(
+        label="类型", choices=[(CaseKind.ORDINARY, "一般"), (CaseKind.MAJOR, "重大复杂")]
+    )
+    title = forms.CharField(
+        label="标题", max_length=200, required=False, help_text="留空取问题描述的第一行。"
+    )
+    lead_unit = forms.ModelChoiceField(
+        label="主办单位（选了即同时交办）", queryset=OrgUnit.objects.none(), required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -163,8 +214,11 @@ class StatisticsForm(BaseForm):
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise forms.ValidationError("开始日期不能晚于结束日期。")
-        if data.get("date_from") and data.get("date_to") and data["date_to"] - data["date_from"] > datetime.timedelta(
-                days=3660):
+        if (
+            data.get("date_from")
+            and data.get("date_to")
+            and data["date_to"] - data["date_from"] > datetime.timedelta(days=3660)
+        ):
             raise forms.ValidationError("统计区间不能超过10年。")
         return data
 
@@ -180,21 +234,30 @@ class RuleSetForm(BaseForm):
 
     name = forms.CharField(label="名称", max_length=60)
     source = forms.ChoiceField(label="来源", choices=CaseSource.choices)
-    kind = forms.ChoiceField(label="类型", choices=[("", "全部类型"), *CaseKind.choices], required=False)
-    extendable_to = forms.IntegerField(label="可延长至（月，人大建议/政协提案）", required=False, min_value=1,
-                                       max_value=24)
+    kind = forms.ChoiceField(
+        label="类型", choices=[("", "全部类型"), *CaseKind.choices], required=False
+    )
+    extendable_to = forms.IntegerField(
+        label="可延长至（月，人大建议/政协提案）", required=False, min_value=1, max_value=24
+    )
     note = forms.CharField(label="依据", max_length=200, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         for node in DeadlineNode:
             self.fields[f"{node.value}_offset"] = forms.IntegerField(
-                label=f"{node.label}时限", required=False, min_value=1, max_value=1000,
-                help_text="留空表示该规则不设此节点。")
-            self.fields[f"{node.value}_unit"] = forms.ChoiceField(label=f"{node.label}单位",
-                                                                  choices=DeadlineUnit.choices)
-            self.fields[f"{node.value}_day_kind"] = forms.ChoiceField(label=f"{node.label}计日方式",
-                                                                      choices=DayKind.choices)
+                label=f"{node.label}时限",
+                required=False,
+                min_value=1,
+                max_value=1000,
+                help_text="留空表示该规则不设此节点。",
+            )
+            self.fields[f"{node.value}_unit"] = forms.ChoiceField(
+                label=f"{node.label}单位", choices=DeadlineUnit.choices
+            )
+            self.fields[f"{node.value}_day_kind"] = forms.ChoiceField(
+                label=f"{node.label}计日方式", choices=DayKind.choices
+            )
         self.apply_bootstrap()
 
     def clean(self):
@@ -205,5 +268,13 @@ class RuleSetForm(BaseForm):
 
     def nodes(self) -> list[tuple[str, int, str, str]]:
         data = self.cleaned_data
-        return [(n.value, data[f"{n.value}_offset"], data[f"{n.value}_unit"], data[f"{n.value}_day_kind"])
-                for n in DeadlineNode if data.get(f"{n.value}_offset")]
+        return [
+            (
+                n.value,
+                data[f"{n.value}_offset"],
+                data[f"{n.value}_unit"],
+                data[f"{n.value}_day_kind"],
+            )
+            for n in DeadlineNode
+            if data.get(f"{n.value}_offset")
+        ]

@@ -38,8 +38,10 @@ def _tables():
     from shangwu.accounts.models import User
 
     return {
-        "case": Case._meta.db_table, "event": CaseEvent._meta.db_table,
-        "order": SupervisionOrder._meta.db_table, "notice": Notification._meta.db_table,
+        "case": Case._meta.db_table,
+        "event": CaseEvent._meta.db_table,
+        "order": SupervisionOrder._meta.db_table,
+        "notice": Notification._meta.db_table,
         "user": User._meta.db_table,
     }
 
@@ -106,7 +108,9 @@ def _issue(cursor, *, claimed: list[int], kind: str, now, red: bool) -> None:
     else:
         who = "(u.id = c.handler_id OR (c.handler_id IS NULL AND u.org_unit_id = c.lead_unit_id))"
         who_params = []
-        text = f"c.number || ' 催办：临近' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
+        text = (
+            f"c.number || ' 催办：临近' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
+        )
     prefix, suffix = reverse("cases:case_detail", args=[987654321]).split("987654321")
     cursor.execute(
         f"INSERT INTO {t['notice']} (recipient_id, case_id, text, url, {connection.ops.quote_name('key')}, "
@@ -124,15 +128,34 @@ def deadlines_process(*, now: datetime.datetime, ids=None) -> dict[str, int]:
     if ids is not None and not ids:
         return counts
     steps = [
-        ("red", Light.RED, SupervisionLevel.SUPERVISE, CaseEventKind.SUPERVISE,
-         "light IN (%s, %s) AND next_deadline_at < %s", [Light.GREEN.value, Light.YELLOW.value, _dt(now)]),
-        ("yellow", Light.YELLOW, SupervisionLevel.URGE, CaseEventKind.URGE,
-         "light = %s AND next_deadline_at >= %s AND next_deadline_at < %s", [Light.GREEN.value, _dt(now), _dt(warn)]),
+        (
+            "red",
+            Light.RED,
+            SupervisionLevel.SUPERVISE,
+            CaseEventKind.SUPERVISE,
+            "light IN (%s, %s) AND next_deadline_at < %s",
+            [Light.GREEN.value, Light.YELLOW.value, _dt(now)],
+        ),
+        (
+            "yellow",
+            Light.YELLOW,
+            SupervisionLevel.URGE,
+            CaseEventKind.URGE,
+            "light = %s AND next_deadline_at >= %s AND next_deadline_at < %s",
+            [Light.GREEN.value, _dt(now), _dt(warn)],
+        ),
     ]
     for name, light, level, kind, cond, params in steps:
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
-                claimed = _claim(cursor, to_light=light.value, level=level.value, cond=cond, params=params, ids=ids)
+                claimed = _claim(
+                    cursor,
+                    to_light=light.value,
+                    level=level.value,
+                    cond=cond,
+                    params=params,
+                    ids=ids,
+                )
                 if claimed:
                     _issue(cursor, claimed=claimed, kind=kind.value, now=now, red=name == "red")
             counts[name] += len(claimed)
@@ -149,15 +172,30 @@ def deadlines_process(*, now: datetime.datetime, ids=None) -> dict[str, int]:
             f"UPDATE {t['case']} SET light = CASE WHEN next_deadline_at IS NULL THEN %s WHEN next_deadline_at < %s "
             f"THEN %s WHEN next_deadline_at < %s THEN %s ELSE %s END WHERE ((light = %s AND (next_deadline_at >= %s "
             f"OR next_deadline_at IS NULL)) OR (light = %s AND (next_deadline_at >= %s OR next_deadline_at IS NULL))){only}",
-            [Light.GREEN.value, _dt(now), Light.RED.value, _dt(warn), Light.YELLOW.value, Light.GREEN.value,
-             Light.YELLOW.value, _dt(warn), Light.RED.value, _dt(now), *only_params],
+            [
+                Light.GREEN.value,
+                _dt(now),
+                Light.RED.value,
+                _dt(warn),
+                Light.YELLOW.value,
+                Light.GREEN.value,
+                Light.YELLOW.value,
+                _dt(warn),
+                Light.RED.value,
+                _dt(now),
+                *only_params,
+            ],
         )
         counts["lowered"] = cursor.rowcount
     if ids is None and any(counts.values()):
         from shangwu.audit.choices import AuditAction
         from shangwu.audit.services import audit_write
 
-        audit_write(action=AuditAction.UPDATE, object_type=Case._meta.label_lower, object_repr="时限处理",
-                    detail=f"转红灯并督办 {counts['red']} 件，转黄灯并催办 {counts['yellow']} 件，"
-                           f"时限顺延后降灯 {counts['lowered']} 件。")
+        audit_write(
+            action=AuditAction.UPDATE,
+            object_type=Case._meta.label_lower,
+            object_repr="时限处理",
+            detail=f"转红灯并督办 {counts['red']} 件，转黄灯并催办 {counts['yellow']} 件，"
+            f"时限顺延后降灯 {counts['lowered']} 件。",
+        )
     return counts

@@ -9,7 +9,8 @@ duplicates merged into another case (已合并: they are not separate matters).
 - 办结率 = 办结数 ÷ 受理数
 - 按期办结率 = 按期办结数 ÷ 办结数 (按期: the approved 申请办结 came before the 办结时限, stored
   at closing in ``closed_on_time``)
-- 平均办理工作日 = average ``workdays_to_close`` of closed cases (受理 → 办结, paused days excluded)
+- 平均办理工作日 = Σ ``workdays_to_close`` ÷ 办结数 (受理 → 办结 in working days, paused days
+  excluded; stored on every case when it closes)
 - 满意率 = (满意 + 基本满意) ÷ 已评价 (the latest rating of each case)
 - 不满意重办 = cases reopened at least once after a 不满意 rating
 - 超期未办结 = open cases whose light is red now
@@ -23,10 +24,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q
+from django.db.models import CharField, Count, Func, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from shangwu.cases.choices import OPEN_STATUSES, CaseSource, CaseStatus, Light, Rating
-from shangwu.cases.deadlines import add_months, end_of_day
+from shangwu.cases.deadlines import add_months, end_of_day, local_date
 
 POPULATION = ~Q(status=CaseStatus.MERGED)
 
@@ -48,16 +50,34 @@ DIMENSIONS = {
     "category": "类别",
     "month": "月份",
 }
-DIMENSION_FIELD = {"unit": "lead_unit", "county": "county", "source": "source", "category": "category"}
+DIMENSION_FIELD = {
+    "unit": "lead_unit",
+    "county": "county",
+    "source": "source",
+    "category": "category",
+}
 
 COLUMNS = [
-    ("received", "受理数"), ("closed", "办结数"), ("close_rate", "办结率"), ("on_time_rate", "按期办结率"),
-    ("avg_workdays", "平均办理工作日"), ("satisfaction_rate", "满意率"), ("reopened", "不满意重办"),
+    ("received", "受理数"),
+    ("closed", "办结数"),
+    ("close_rate", "办结率"),
+    ("on_time_rate", "按期办结率"),
+    ("avg_workdays", "平均办理工作日"),
+    ("satisfaction_rate", "满意率"),
+    ("reopened", "不满意重办"),
     ("overdue", "超期未办结"),
 ]
 # Which measure filter each column drills down to (rates drill down to their numerator).
-DRILL = {"received": "received", "closed": "closed", "close_rate": "closed", "on_time_rate": "on_time",
-         "avg_workdays": "closed", "satisfaction_rate": "satisfied", "reopened": "reopened", "overdue": "overdue"}
+DRILL = {
+    "received": "received",
+    "closed": "closed",
+    "close_rate": "closed",
+    "on_time_rate": "on_time",
+    "avg_workdays": "closed",
+    "satisfaction_rate": "satisfied",
+    "reopened": "reopened",
+    "overdue": "overdue",
+}
 
 
 @dataclass
@@ -67,7 +87,7 @@ class Row:
     received: int = 0
     closed: int = 0
     on_time: int = 0
-    avg_workdays: float | None = None
+    workdays_sum: int = 0
     rated: int = 0
     satisfied: int = 0
     reopened: int = 0
@@ -76,6 +96,10 @@ class Row:
     @staticmethod
     def _rate(part, whole):
         return round(part * 100 / whole, 1) if whole else None
+
+    @property
+    def avg_workdays(self):
+        return round(self.workdays_sum / self.closed, 1) if self.closed else None
 
     @property
     def close_rate(self):
@@ -90,17 +114,44 @@ class Row:
         return self._rate(self.satisfied, self.rated)
 
 
+BUCKET_COUNTERS = [
+    "received",
+    "closed",
+    "on_time",
+    "workdays_sum",
+    "rated",
+    "satisfied",
+    "reopened",
+]
+COUNTERS = [*BUCKET_COUNTERS, "overdue"]
+
+
 def _aggregates():
+    """The counters as SQL aggregates over cases (the raw path; 超期未办结 is separate)."""
     return {
         "received": Count("id"),
         "closed": Count("id", filter=MEASURES["closed"][1]),
         "on_time": Count("id", filter=MEASURES["on_time"][1]),
-        "avg_workdays": Avg("workdays_to_close", filter=MEASURES["closed"][1]),
+        "workdays_sum": Sum("workdays_to_close", filter=MEASURES["closed"][1]),
         "rated": Count("id", filter=MEASURES["rated"][1]),
         "satisfied": Count("id", filter=MEASURES["satisfied"][1]),
         "reopened": Count("id", filter=MEASURES["reopened"][1]),
-        "overdue": Count("id", filter=MEASURES["overdue"][1]),
     }
+
+
+class LocalMonth(Func):
+    """'YYYY-MM' of a datetime in Asia/Shanghai, as plain SQL (TruncMonth is a Python function
+    per row on SQLite)."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"strftime('%%Y-%%m', {sql}, '+8 hours')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"to_char(({sql}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')", params
 
 
 def received_between(date_from: datetime.date, date_to: datetime.date) -> Q:
@@ -111,60 +162,309 @@ def received_between(date_from: datetime.date, date_to: datetime.date) -> Q:
 def population(*, user, date_from, date_to):
     from shangwu.cases.models import Case
 
-    return Case.objects.restrict(user, "view").filter(POPULATION, received_between(date_from, date_to))
+    return Case.objects.restrict(user, "view").filter(
+        POPULATION, received_between(date_from, date_to)
+    )
+
+
+# --- the monthly buckets (CaseStatBucket): kept by the services, rebuilt after bulk loads -------
+
+
+def bucket_key(case) -> tuple:
+    month = local_date(case.received_at).replace(day=1)
+    return (month, case.county_id, case.lead_unit_id or 0, case.source, case.category_id)
+
+
+def bucket_vector(case) -> dict[str, int]:
+    """What one case adds to its bucket, by the definitions above."""
+    if case.status == CaseStatus.MERGED:
+        return dict.fromkeys(BUCKET_COUNTERS, 0)
+    closed = case.status == CaseStatus.CLOSED
+    return {
+        "received": 1,
+        "closed": int(closed),
+        "on_time": int(closed and case.closed_on_time is True),
+        "workdays_sum": (case.workdays_to_close or 0) if closed else 0,
+        "rated": int(case.rating != ""),
+        "satisfied": int(case.rating in (Rating.SATISFIED, Rating.BASICALLY)),
+        "reopened": int(case.reopen_count > 0),
+    }
+
+
+def bucket_state(case) -> tuple[tuple, dict]:
+    return bucket_key(case), bucket_vector(case)
+
+
+def bucket_apply(before: tuple | None, after: tuple | None) -> None:
+    """Move one case's contribution from ``before`` to ``after`` ((key, vector) or None)."""
+    deltas: dict[tuple, dict] = {}
+    for state, sign in ((before, -1), (after, 1)):
+        if state is None:
+            continue
+        key, vector = state
+        row = deltas.setdefault(key, dict.fromkeys(BUCKET_COUNTERS, 0))
+        for name, value in vector.items():
+            row[name] += sign * value
+    for key, delta in deltas.items():
+        if any(delta.values()):
+            _bucket_add(key, delta)
+
+
+def _bucket_add(key: tuple, delta: dict) -> None:
+    from django.db import connection
+
+    from shangwu.cases.models import CaseStatBucket
+
+    table = CaseStatBucket._meta.db_table
+    keys = ["month", "county_id", "lead_unit_id", "source", "category_id"]
+    month, *rest = key
+    params = [
+        connection.ops.adapt_datefield_value(month),
+        *rest,
+        *(delta[c] for c in BUCKET_COUNTERS),
+    ]
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in BUCKET_COUNTERS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(keys + BUCKET_COUNTERS)}) VALUES "
+            f"({', '.join(['%s'] * (len(keys) + len(BUCKET_COUNTERS)))}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {sets}",
+            params,
+        )
+
+
+def buckets_rebuild() -> int:
+    """Recompute every bucket from the cases (after a bulk load; also a safe repair)."""
+    from django.db import transaction
+    from django.db.models.functions import Coalesce
+
+    from shangwu.cases.models import Case, CaseStatBucket
+
+    grouped = (
+        Case.objects.filter(POPULATION)
+        .order_by()
+        .annotate(m=LocalMonth("received_at"), unit=Coalesce("lead_unit_id", 0))
+        .values("m", "county_id", "unit", "source", "category_id")
+        .annotate(**_aggregates())
+    )
+    rows = [
+        CaseStatBucket(
+            month=datetime.date(int(g["m"][:4]), int(g["m"][5:7]), 1),
+            county_id=g["county_id"],
+            lead_unit_id=g["unit"],
+            source=g["source"],
+            category_id=g["category_id"],
+            **{c: g[c] or 0 for c in BUCKET_COUNTERS},
+        )
+        for g in grouped
+    ]
+    with transaction.atomic():
+        CaseStatBucket.objects.all().delete()
+        CaseStatBucket.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# --- the figures ---------------------------------------------------------------------------------
+
+CASE_DIM = {
+    "unit": "lead_unit_id",
+    "county": "county_id",
+    "source": "source",
+    "category": "category_id",
+}
+
+
+def _month_key(text: str) -> datetime.date:
+    return datetime.date(int(text[:4]), int(text[5:7]), 1)
+
+
+def _group_cases(qs, dimension: str, aggregates: dict) -> list[tuple[object, dict]]:
+    if dimension == "month":
+        grouped = (
+            qs.order_by().annotate(k=LocalMonth("received_at")).values("k").annotate(**aggregates)
+        )
+        return [(_month_key(g.pop("k")), g) for g in grouped]
+    # Grouped by an expression, not the bare column: otherwise SQLite may walk a whole index led
+    # by that column (to get the groups in order) instead of the received_at range.
+    field = CASE_DIM[dimension]
+    default = Value("") if dimension == "source" else Value(0)
+    grouped = qs.order_by().annotate(k=Coalesce(field, default)).values("k").annotate(**aggregates)
+    return [(g.pop("k"), g) for g in grouped]
+
+
+def _full_months(date_from, date_to) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last month lying wholly inside the range (None: no whole month)."""
+    first = date_from if date_from.day == 1 else add_months(date_from.replace(day=1), 1)
+    after_last = date_to + datetime.timedelta(days=1)
+    last = (
+        add_months(after_last.replace(day=1), -1)
+        if after_last.day == 1
+        else add_months(date_to.replace(day=1), -1)
+    )
+    return (first, last) if first <= last else None
+
+
+def _collect(*, user, dimension, date_from, date_to) -> dict[object, dict]:
+    """Counters per dimension value. Whole months come from the buckets; the edge days of the
+    range, the cases a county sees only as lead or co-unit, and 超期未办结 come from the cases
+    (index-only scans). A township's own data is small: all from the cases."""
+    from django.db.models import Sum as S
+
+    from shangwu.cases.models import Case, CaseStatBucket
+    from shangwu.core.access import can
+    from shangwu.organization.choices import RegionLevel
+
+    totals: dict[object, dict] = {}
+
+    def add(pairs):
+        for key, values in pairs:
+            row = totals.setdefault(key, dict.fromkeys(COUNTERS, 0))
+            for name, value in values.items():
+                row[name] += value or 0
+
+    region = getattr(user, "region", None)
+    if region is None or not can(user, Case.access, "view"):
+        return totals
+    months = _full_months(date_from, date_to) if region.level != RegionLevel.TOWNSHIP else None
+    if months is None:
+        add(
+            _group_cases(
+                population(user=user, date_from=date_from, date_to=date_to),
+                dimension,
+                _aggregates(),
+            )
+        )
+    else:
+        first, last = months
+        buckets = CaseStatBucket.objects.filter(month__gte=first, month__lte=last)
+        if region.level == RegionLevel.COUNTY:
+            buckets = buckets.filter(county_id=region.pk)
+        field = "month" if dimension == "month" else CASE_DIM[dimension]
+        add(
+            (g.pop(field), g)
+            for g in buckets.order_by().values(field).annotate(**{c: S(c) for c in BUCKET_COUNTERS})
+        )
+        # Edge days outside the whole months.
+        if date_from < first:
+            add(
+                _group_cases(
+                    population(
+                        user=user, date_from=date_from, date_to=first - datetime.timedelta(days=1)
+                    ),
+                    dimension,
+                    _aggregates(),
+                )
+            )
+        after = add_months(last, 1)
+        if after <= date_to:
+            add(
+                _group_cases(
+                    population(user=user, date_from=after, date_to=date_to),
+                    dimension,
+                    _aggregates(),
+                )
+            )
+        if region.level == RegionLevel.COUNTY:
+            # Cases of other counties this county's unit leads or co-handles.
+            unit = user.org_unit_id
+            whole = population(
+                user=user, date_from=first, date_to=add_months(last, 1) - datetime.timedelta(days=1)
+            )
+            add(
+                _group_cases(
+                    whole.filter(lead_unit_id=unit).exclude(county_id=region.pk),
+                    dimension,
+                    _aggregates(),
+                )
+            )
+            add(
+                _group_cases(
+                    whole.filter(co_units=unit)
+                    .exclude(county_id=region.pk)
+                    .exclude(lead_unit_id=unit),
+                    dimension,
+                    _aggregates(),
+                )
+            )
+    overdue = population(user=user, date_from=date_from, date_to=date_to).filter(
+        MEASURES["overdue"][1]
+    )
+    add(_group_cases(overdue, dimension, {"overdue": Count("id")}))
+    if dimension == "unit" and 0 in totals:
+        zero = totals.pop(0)
+        add([(None, zero)])
+    return totals
 
 
 def _row(key, label, values) -> Row:
-    avg = values.get("avg_workdays")
-    values = {k: (v or 0) for k, v in values.items() if k != "avg_workdays"}
-    return Row(key=key, label=label, avg_workdays=round(avg, 1) if avg is not None else None, **values)
+    return Row(key=key, label=label, **{k: (v or 0) for k, v in values.items()})
 
 
-def case_statistics(*, user, dimension: str, date_from: datetime.date, date_to: datetime.date) -> dict:
+def _total(rows: list[Row]) -> Row:
+    return Row(key=None, label="合计", **{k: sum(getattr(r, k) for r in rows) for k in COUNTERS})
+
+
+def case_statistics(
+    *, user, dimension: str, date_from: datetime.date, date_to: datetime.date
+) -> dict:
     """Rows per value of ``dimension`` plus a total row, for cases received in the range."""
     from shangwu.cases.models import CaseCategory
     from shangwu.organization.models import OrgUnit, Region
 
     if dimension not in DIMENSIONS:
         dimension = "unit"
-    qs = population(user=user, date_from=date_from, date_to=date_to)
+    totals = {
+        k: v
+        for k, v in _collect(
+            user=user, dimension=dimension, date_from=date_from, date_to=date_to
+        ).items()
+        if v["received"]
+    }
+    keys = [k for k in totals if k is not None]
     rows: list[Row] = []
     if dimension == "month":
-        month = date_from.replace(day=1)
-        while month <= date_to:
-            first, last = max(month, date_from), min(add_months(month, 1) - datetime.timedelta(days=1), date_to)
-            values = qs.filter(received_between(first, last)).aggregate(**_aggregates())
-            if values["received"]:
-                rows.append(_row((first, last), f"{month:%Y年%m月}", values))
-            month = add_months(month, 1)
+        for month in sorted(totals):
+            first = max(month, date_from)
+            last = min(add_months(month, 1) - datetime.timedelta(days=1), date_to)
+            rows.append(_row((first, last), f"{month:%Y年%m月}", totals[month]))
     else:
-        field = DIMENSION_FIELD[dimension]
-        grouped = list(qs.order_by().values(f"{field}").annotate(**_aggregates()))
-        keys = [g[field] for g in grouped]
         if dimension == "unit":
-            names = {u.pk: str(u) for u in OrgUnit.objects.filter(pk__in=[k for k in keys if k])}
+            names = {u.pk: str(u) for u in OrgUnit.objects.filter(pk__in=keys)}
         elif dimension == "county":
             names = {r.pk: r.name for r in Region.objects.filter(pk__in=keys)}
         elif dimension == "category":
             names = {c.pk: c.name for c in CaseCategory.objects.filter(pk__in=keys)}
         else:
             names = dict(CaseSource.choices)
-        for g in grouped:
-            key = g.pop(field)
-            rows.append(_row(key, names.get(key, "未交办") if key is not None else "未交办", g))
+        for key, values in totals.items():
+            rows.append(
+                _row(key, names.get(key, "未交办") if key is not None else "未交办", values)
+            )
         rows.sort(key=lambda r: (-r.received, r.label))
-    total = _row(None, "合计", qs.aggregate(**_aggregates()))
-    return {"dimension": dimension, "dimension_label": DIMENSIONS[dimension], "rows": rows, "total": total,
-            "columns": COLUMNS, "date_from": date_from, "date_to": date_to}
+    return {
+        "dimension": dimension,
+        "dimension_label": DIMENSIONS[dimension],
+        "rows": rows,
+        "total": _total(rows),  # the rows partition the population: the total is their sum
+        "columns": COLUMNS,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
 
 
 def drill_params(*, dimension: str, row: Row | None, column: str, date_from, date_to) -> dict:
     """The case-list query string behind one number."""
-    params = {"received_from": date_from.isoformat(), "received_to": date_to.isoformat(),
-              "measure": DRILL[column]}
+    params = {
+        "received_from": date_from.isoformat(),
+        "received_to": date_to.isoformat(),
+        "measure": DRILL[column],
+    }
     if row is not None and row.key is not None:
         if dimension == "month":
-            params["received_from"], params["received_to"] = row.key[0].isoformat(), row.key[1].isoformat()
+            params["received_from"], params["received_to"] = (
+                row.key[0].isoformat(),
+                row.key[1].isoformat(),
+            )
         else:
             params[{"unit": "lead_unit"}.get(dimension, dimension)] = row.key
     elif row is not None and dimension == "unit" and row.label == "未交办":

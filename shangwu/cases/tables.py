@@ -10,11 +10,17 @@ LIGHT_CLASS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "dang
 
 def light_badge(case) -> str:
     if not case.is_open:
-        return format_html('<span class="badge text-bg-secondary">{}</span>', case.get_status_display())
+        return format_html(
+            '<span class="badge text-bg-secondary">{}</span>', case.get_status_display()
+        )
     if case.paused_at is not None:
         return format_html('<span class="badge text-bg-info" title="挂起中">挂起</span>')
-    return format_html('<span class="badge text-bg-{}" data-light="{}">{}</span>', LIGHT_CLASS[case.light],
-                       case.light, case.get_light_display())
+    return format_html(
+        '<span class="badge text-bg-{}" data-light="{}">{}</span>',
+        LIGHT_CLASS[case.light],
+        case.light,
+        case.get_light_display(),
+    )
 
 
 class LightColumn(Column):
@@ -60,6 +66,12 @@ class CategoryTable(Table):
 class RuleSetTable(Table):
     model = DeadlineRuleSet
     columns = [
-        Column("name", linkify=True), Column("source"), Column("kind"), Column("version"), Column("is_current"),
-        Column("rules", "节点"), Column("extendable_to"), Column("note"),
+        Column("name", linkify=True),
+        Column("source"),
+        Column("kind"),
+        Column("version"),
+        Column("is_current"),
+        Column("rules", "节点"),
+        Column("extendable_to"),
+        Column("note"),
     ]

@@ -8,7 +8,11 @@ urlpatterns = [
     path("", views.CaseListView.as_view(), name="case_list"),
     path("export/", views.CaseExportView.as_view(), name="case_export"),
     path("add/", views.CaseRegisterView.as_view(), name="case_add"),
-    path("from-problem/<int:problem_pk>/", views.ConvertProblemView.as_view(), name="case_from_problem"),
+    path(
+        "from-problem/<int:problem_pk>/",
+        views.ConvertProblemView.as_view(),
+        name="case_from_problem",
+    ),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/<str:name>/", views.CaseActionView.as_view(), name="case_action"),
     path("queue/", views.UnitQueueView.as_view(), name="unit_queue"),

@@ -50,8 +50,17 @@ class CaseExportView(generic.ObjectExportView, CaseListView):
 
 class CaseDetailView(generic.ObjectDetailView):
     queryset = Case.objects.select_related(
-        "category", "county", "township", "enterprise", "lead_unit", "assigning_unit", "handler", "registered_by",
-        "rule_set", "merged_into")
+        "category",
+        "county",
+        "township",
+        "enterprise",
+        "lead_unit",
+        "assigning_unit",
+        "handler",
+        "registered_by",
+        "rule_set",
+        "merged_into",
+    )
     template_name = "cases/case_detail.html"
 
     def extra_context(self, obj, bound=None):
@@ -62,18 +71,35 @@ class CaseDetailView(generic.ObjectDetailView):
                 form = bound[1]
             else:
                 form = action.form(user=user, **({"case": obj} if action.name == "merge" else {}))
-            actions.append({"action": action, "form": form, "open": bound is not None and bound[0] == action.name})
+            actions.append(
+                {
+                    "action": action,
+                    "form": form,
+                    "open": bound is not None and bound[0] == action.name,
+                }
+            )
         return {
             "fields": [
-                ("编号", obj.number), ("来源", obj.get_source_display()), ("类型", obj.get_kind_display()),
-                ("类别", obj.category), ("企业", obj.enterprise), ("县(市、区)", obj.county),
-                ("乡镇(街道)", obj.township), ("联系人", obj.contact_name),
-                ("联系电话", _mask(obj.contact_phone)), ("受理时间", obj.received_at),
-                ("交办单位", obj.assigning_unit), ("主办单位", obj.lead_unit),
-                ("协办单位", "、".join(str(u) for u in obj.co_units.all())), ("当前办理人", obj.handler),
-                ("时限规则", obj.rule_set), ("督办级别", obj.get_supervision_level_display()),
-                ("累计挂起工作日", obj.paused_workdays), ("重办次数", obj.reopen_count),
-                ("评价", obj.get_rating_display()), ("并入案件", obj.merged_into),
+                ("编号", obj.number),
+                ("来源", obj.get_source_display()),
+                ("类型", obj.get_kind_display()),
+                ("类别", obj.category),
+                ("企业", obj.enterprise),
+                ("县(市、区)", obj.county),
+                ("乡镇(街道)", obj.township),
+                ("联系人", obj.contact_name),
+                ("联系电话", _mask(obj.contact_phone)),
+                ("受理时间", obj.received_at),
+                ("交办单位", obj.assigning_unit),
+                ("主办单位", obj.lead_unit),
+                ("协办单位", "、".join(str(u) for u in obj.co_units.all())),
+                ("当前办理人", obj.handler),
+                ("时限规则", obj.rule_set),
+                ("督办级别", obj.get_supervision_level_display()),
+                ("累计挂起工作日", obj.paused_workdays),
+                ("重办次数", obj.reopen_count),
+                ("评价", obj.get_rating_display()),
+                ("并入案件", obj.merged_into),
             ],
             "deadlines": node_states(obj, timezone.now()),
             "events": obj.events.select_related("actor", "unit"),
@@ -103,8 +129,12 @@ class CaseActionView(generic.BaseObjectView):
         action = BY_NAME.get(name)
         if action is None:
             raise Http404("没有这个操作。")
-        form = action.form(request.POST, request.FILES or None, user=request.user,
-                           **({"case": case} if name == "merge" else {}))
+        form = action.form(
+            request.POST,
+            request.FILES or None,
+            user=request.user,
+            **({"case": case} if name == "merge" else {}),
+        )
         if form.is_valid():
             try:
                 posted = request.POST.get("version")
@@ -125,7 +155,9 @@ class CaseActionView(generic.BaseObjectView):
         context.update(view.extra_context(fresh, bound=(name, form)))
         if not any(a["action"].name == name for a in context["actions"]):
             context["stale_action"] = {"action": action, "form": form, "open": True}
-        return render(request, CaseDetailView.template_name, context, status=409 if _conflict(form) else 200)
+        return render(
+            request, CaseDetailView.template_name, context, status=409 if _conflict(form) else 200
+        )
 
 
 def _conflict(form) -> bool:
@@ -143,9 +175,17 @@ class CaseRegisterView(generic.BaseObjectView):
         if enterprise_id and enterprise_id.isdigit():
             from shangwu.enterprises.models import Enterprise
 
-            enterprise = Enterprise.objects.restrict(self.request.user, "view").filter(pk=enterprise_id).first()
+            enterprise = (
+                Enterprise.objects.restrict(self.request.user, "view")
+                .filter(pk=enterprise_id)
+                .first()
+            )
             if enterprise is not None:
-                initial.update(enterprise=enterprise.pk, county=enterprise.county_id, township=enterprise.township_id)
+                initial.update(
+                    enterprise=enterprise.pk,
+                    county=enterprise.county_id,
+                    township=enterprise.township_id,
+                )
         return initial
 
     def get(self, request):
@@ -181,15 +221,21 @@ class ConvertProblemView(generic.BaseObjectView):
     def problem(self):
         from shangwu.enterprises.models import VisitProblem
 
-        problem = (VisitProblem.objects.restrict(self.request.user, "change").select_related("visit", "enterprise")
-                   .filter(pk=self.kwargs["problem_pk"]).first())
+        problem = (
+            VisitProblem.objects.restrict(self.request.user, "change")
+            .select_related("visit", "enterprise")
+            .filter(pk=self.kwargs["problem_pk"])
+            .first()
+        )
         if problem is None:
             raise Http404("问题不存在或不在您的数据范围内。")
         return problem
 
     def get(self, request, problem_pk):
         problem = self.problem()
-        form = forms.ConvertProblemForm(user=request.user, initial={"category": _guess_category(problem)})
+        form = forms.ConvertProblemForm(
+            user=request.user, initial={"category": _guess_category(problem)}
+        )
         return render(request, self.template_name, self.base_context(form=form, problem=problem))
 
     def post(self, request, problem_pk):
@@ -197,7 +243,9 @@ class ConvertProblemView(generic.BaseObjectView):
         form = forms.ConvertProblemForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                case = services.case_convert_visit_problem(problem=problem, actor=request.user, **form.cleaned_data)
+                case = services.case_convert_visit_problem(
+                    problem=problem, actor=request.user, **form.cleaned_data
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
             else:
@@ -207,8 +255,12 @@ class ConvertProblemView(generic.BaseObjectView):
 
 
 def _guess_category(problem):
-    category = CaseCategory.objects.filter(name=problem.category).first() if problem.category else None
-    return (category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()).pk
+    category = (
+        CaseCategory.objects.filter(name=problem.category).first() if problem.category else None
+    )
+    return (
+        category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()
+    ).pk
 
 
 class UnitQueueView(generic.BaseObjectView):
@@ -220,9 +272,16 @@ class UnitQueueView(generic.BaseObjectView):
         from django.core.paginator import Paginator
 
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
-        return render(request, self.template_name, self.base_context(
-            page=page, table=tables.CaseTable(page.object_list), querystring="",
-            extensions=selectors.extension_list_pending(user=request.user)[:50]))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                page=page,
+                table=tables.CaseTable(page.object_list),
+                querystring="",
+                extensions=selectors.extension_list_pending(user=request.user)[:50],
+            ),
+        )
 
 
 class SupervisionListView(generic.BaseObjectView):
@@ -240,8 +299,13 @@ class SupervisionListView(generic.BaseObjectView):
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, self.template_name, self.base_context(
-            page=page, show_all=show_all, level=level, querystring=query.urlencode()))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                page=page, show_all=show_all, level=level, querystring=query.urlencode()
+            ),
+        )
 
 
 class NotificationListView(generic.BaseObjectView):
@@ -253,8 +317,15 @@ class NotificationListView(generic.BaseObjectView):
 
         qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
-        return render(request, self.template_name, self.base_context(
-            page=page, querystring="", unread=selectors.notification_list_unread(user=request.user).count()))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                page=page,
+                querystring="",
+                unread=selectors.notification_list_unread(user=request.user).count(),
+            ),
+        )
 
     def post(self, request):
         services.notification_mark_read(user=request.user)
@@ -276,14 +347,22 @@ class NotificationOpenView(generic.BaseObjectView):
 def _statistics(request):
     today = timezone.localdate()
     date_from, date_to = statistics.default_range(today)
-    form = forms.StatisticsForm(request.GET or None, initial={"dimension": "unit", "date_from": date_from,
-                                                              "date_to": date_to})
+    form = forms.StatisticsForm(
+        request.GET or None,
+        initial={"dimension": "unit", "date_from": date_from, "date_to": date_to},
+    )
     dimension = "unit"
     if request.GET and form.is_valid():
-        dimension, date_from, date_to = (form.cleaned_data[k] for k in ("dimension", "date_from", "date_to"))
+        dimension, date_from, date_to = (
+            form.cleaned_data[k] for k in ("dimension", "date_from", "date_to")
+        )
     elif not request.GET:
-        form = forms.StatisticsForm(initial={"dimension": dimension, "date_from": date_from, "date_to": date_to})
-    result = statistics.case_statistics(user=request.user, dimension=dimension, date_from=date_from, date_to=date_to)
+        form = forms.StatisticsForm(
+            initial={"dimension": dimension, "date_from": date_from, "date_to": date_to}
+        )
+    result = statistics.case_statistics(
+        user=request.user, dimension=dimension, date_from=date_from, date_to=date_to
+    )
     return form, result
 
 
@@ -300,19 +379,32 @@ class StatisticsView(generic.BaseObjectView):
             out = []
             for key, _label in result["columns"]:
                 value = getattr(row, key)
-                params = statistics.drill_params(dimension=dim, row=row, column=key, date_from=dfrom, date_to=dto)
+                params = statistics.drill_params(
+                    dimension=dim, row=row, column=key, date_from=dfrom, date_to=dto
+                )
                 text = "—" if value is None else (f"{value}%" if key.endswith("_rate") else value)
                 out.append((text, f"{list_url}?{urlencode(params)}"))
             return out
 
         rows = [(r.label, cells(r)) for r in result["rows"]]
-        chart = {"labels": [r.label for r in result["rows"]][:30],
-                 "received": [r.received for r in result["rows"]][:30],
-                 "closed": [r.closed for r in result["rows"]][:30],
-                 "overdue": [r.overdue for r in result["rows"]][:30]}
-        return render(request, self.template_name, self.base_context(
-            form=form, result=result, rows=rows, total=("合计", cells(result["total"])), chart=chart,
-            export_query=request.GET.urlencode()))
+        chart = {
+            "labels": [r.label for r in result["rows"]][:30],
+            "received": [r.received for r in result["rows"]][:30],
+            "closed": [r.closed for r in result["rows"]][:30],
+            "overdue": [r.overdue for r in result["rows"]][:30],
+        }
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                form=form,
+                result=result,
+                rows=rows,
+                total=("合计", cells(result["total"])),
+                chart=chart,
+                export_query=request.GET.urlencode(),
+            ),
+        )
 
 
 class StatisticsExportView(generic.BaseObjectView):
@@ -322,14 +414,23 @@ class StatisticsExportView(generic.BaseObjectView):
     def get(self, request):
         _form, result = _statistics(request)
         headers = [result["dimension_label"], *[label for _, label in result["columns"]]]
-        rows = [[r.label, *[getattr(r, k) for k, _ in result["columns"]]] for r in [*result["rows"], result["total"]]]
+        rows = [
+            [r.label, *[getattr(r, k) for k, _ in result["columns"]]]
+            for r in [*result["rows"], result["total"]]
+        ]
         content = xlsx_bytes(sheet="办理统计", headers=headers, rows=rows)
-        audit_write(action=AuditAction.EXPORT, object_type=Case._meta.label_lower, object_repr="办理统计",
-                    detail=f"导出办理统计 {len(rows)} 行；条件：{request.GET.urlencode() or '默认'}")
+        audit_write(
+            action=AuditAction.EXPORT,
+            object_type=Case._meta.label_lower,
+            object_repr="办理统计",
+            detail=f"导出办理统计 {len(rows)} 行；条件：{request.GET.urlencode() or '默认'}",
+        )
         from urllib.parse import quote
 
-        response = HttpResponse(content,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         name = f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
         return response
@@ -360,9 +461,15 @@ class RuleSetDetailView(generic.ObjectDetailView):
 
     def extra_context(self, obj):
         return {
-            "fields": [("名称", obj.name), ("来源", obj.get_source_display()), ("类型", obj.get_kind_display() or "全部类型"),
-                       ("版本", obj.version), ("现行", "是" if obj.is_current else "否（历史版本）"),
-                       ("可延长至（月）", obj.extendable_to), ("依据", obj.note)],
+            "fields": [
+                ("名称", obj.name),
+                ("来源", obj.get_source_display()),
+                ("类型", obj.get_kind_display() or "全部类型"),
+                ("版本", obj.version),
+                ("现行", "是" if obj.is_current else "否（历史版本）"),
+                ("可延长至（月）", obj.extendable_to),
+                ("依据", obj.note),
+            ],
             "rules": obj.rules.all(),
             "used_by": Case.objects.filter(rule_set=obj).count(),
             "edit_url": reverse("cases:ruleset_edit", args=[obj.pk]) if obj.is_current else None,
@@ -380,11 +487,21 @@ class RuleSetEditView(generic.BaseObjectView):
     def initial(self, obj):
         if obj is None:
             return {}
-        data = {"name": obj.name, "source": obj.source, "kind": obj.kind, "extendable_to": obj.extendable_to,
-                "note": obj.note}
+        data = {
+            "name": obj.name,
+            "source": obj.source,
+            "kind": obj.kind,
+            "extendable_to": obj.extendable_to,
+            "note": obj.note,
+        }
         for rule in obj.rules.all():
-            data.update({f"{rule.node}_offset": rule.offset, f"{rule.node}_unit": rule.unit,
-                         f"{rule.node}_day_kind": rule.day_kind})
+            data.update(
+                {
+                    f"{rule.node}_offset": rule.offset,
+                    f"{rule.node}_unit": rule.unit,
+                    f"{rule.node}_day_kind": rule.day_kind,
+                }
+            )
         return data
 
     def get(self, request, pk=None):
@@ -398,15 +515,24 @@ class RuleSetEditView(generic.BaseObjectView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                saved = services.ruleset_save(actor=request.user, rule_set=obj, name=d["name"], source=d["source"],
-                                              kind=d["kind"] or "", extendable_to=d["extendable_to"], note=d["note"],
-                                              nodes=form.nodes())
+                saved = services.ruleset_save(
+                    actor=request.user,
+                    rule_set=obj,
+                    name=d["name"],
+                    source=d["source"],
+                    kind=d["kind"] or "",
+                    extendable_to=d["extendable_to"],
+                    note=d["note"],
+                    nodes=form.nodes(),
+                )
             except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
             else:
-                note = "（已有案件使用旧版本，已另存为新版本）" if obj is not None and saved.pk != obj.pk else ""
+                note = (
+                    "（已有案件使用旧版本，已另存为新版本）"
+                    if obj is not None and saved.pk != obj.pk
+                    else ""
+                )
                 messages.success(request, f"已保存时限规则“{saved}”{note}。")
                 return redirect(saved.get_absolute_url())
         return render(request, self.template_name, self.base_context(form=form, object=obj))
-
-

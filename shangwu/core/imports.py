@@ -14,7 +14,9 @@ import csv
 import datetime
 import io
 import os
+import queue
 import re
+import threading
 import time
 import uuid
 import zipfile
@@ -280,61 +282,96 @@ def error_report_xlsx(errors, *, sheet: str = "错误报告") -> bytes:
 
 
 @contextmanager
-def _sqlite_cache(conn, cursor):
-    """SQLite's default 2 MB page cache thrashes once a table's indexes outgrow it; give a bulk
-    insert 128 MB (a limit, not an allocation) and put the connection's setting back after."""
+def _sqlite_bulk(conn, cursor):
+    """SQLite's default 2 MB page cache thrashes once a table's indexes outgrow it: give a bulk
+    insert 128 MB (a limit, not an allocation), and put the connection's setting back after.
+    (temp_store cannot change inside a transaction; durability settings are left alone.)"""
     if conn.vendor != "sqlite":
         yield
         return
     cursor.execute("PRAGMA cache_size")
-    previous = cursor.fetchone()[0]
+    cache = cursor.fetchone()[0]
     cursor.execute("PRAGMA cache_size = -131072")
     try:
         yield
     finally:
-        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+        cursor.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 1000) -> None:
-    """INSERT many rows of plain values with ``executemany`` (no model instances, no signals).
+def allocate_ids(model, count: int) -> list[int]:
+    """``count`` new primary keys for ``model``, reserved before the rows are inserted (so rows
+    that point at them, such as events and audit rows, can be written without reading back).
 
-    For imports of 100,000 rows, bulk_create's per-instance work costs more than the database;
-    the caller supplies values already in Python form, and only fields that need a database
-    conversion (dates, decimals, JSON) are passed through ``get_db_prep_save``.
+    PostgreSQL: from the table's sequence (``nextval``; safe beside other writers). SQLite: the
+    next ids after the AUTOINCREMENT high-water mark, so a deleted row's id is never reused; the
+    caller's transaction (Django's SQLite transactions are IMMEDIATE here) holds the write lock,
+    and explicitly inserted ids move SQLite's own sequence on.
+    """
+    if count <= 0:
+        return []
+    conn = connections[DEFAULT_DB_ALIAS]
+    opts = model._meta
+    qn = conn.ops.quote_name
+    pk = opts.pk.column
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(opts.db_table), pk, count],
+            )
+            return [r[0] for r in cursor.fetchall()]
+        if conn.vendor != "sqlite":
+            raise NotImplementedError(conn.vendor)
+        if not conn.in_atomic_block:
+            raise RuntimeError("allocate_ids() must run inside transaction.atomic().")
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max({qn(pk)}) FROM {qn(opts.db_table)}), 0))",
+            [opts.db_table],
+        )
+        base = cursor.fetchone()[0]
+    return list(range(base + 1, base + 1 + count))
+
+
+_SIMPLE_TYPES = {
+    "CharField",
+    "BooleanField",
+    "ForeignKey",
+    "AutoField",
+    "BigAutoField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "BigIntegerField",
+    "TextField",
+}
+
+
+def insert_rows(
+    model, field_names: list[str], rows, *, batch_size: int = 5000, json_text: tuple = ()
+) -> None:
+    """INSERT many rows of plain values (no model instances, no signals), in the open transaction.
+
+    For imports of 100,000 rows, bulk_create's per-instance work costs more than the database:
+    the caller supplies values already in Python form; only fields that need a database
+    conversion (dates, decimals, JSON) pass through ``get_db_prep_save`` (with a cache: dates,
+    amounts and timestamps repeat). Fields named in ``json_text`` are given as JSON text already.
+    PostgreSQL gets the rows by ``COPY … FROM STDIN`` (psycopg 3), SQLite by ``executemany``
+    (no round trips either way).
     """
     opts = model._meta
     conn = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a lookup per use
     fields = [opts.get_field(name) for name in field_names]
-    simple = (
-        "CharField",
-        "BooleanField",
-        "ForeignKey",
-        "BigAutoField",
-        "IntegerField",
-        "PositiveIntegerField",
-        "BigIntegerField",
-        "TextField",
-    )
     qn = conn.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    # Columns that need conversion, each with a cache: dates, amounts and timestamps repeat.
-    preps = [(i, f, {}) for i, f in enumerate(fields) if f.get_internal_type() not in simple]
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    columns = ", ".join(qn(f.column) for f in fields)
+    preps = [
+        (i, f, {})
+        for i, f in enumerate(fields)
+        if f.get_internal_type() not in _SIMPLE_TYPES and f.name not in json_text
+    ]
+    if conn.vendor == "postgresql":
+        preps = [p for p in preps if p[1].get_internal_type() == "JSONField"]
 
-    def flush(cursor, batch):
-        if conn.vendor == "sqlite":  # executemany is SQLite's fastest path (no round trips)
-            cursor.executemany(sql, batch)
-        else:  # one multi-row INSERT per batch: one round trip instead of one per row
-            cursor.execute(
-                sql.rsplit(" VALUES ", 1)[0] + " VALUES " + ", ".join([row_sql] * len(batch)),
-                [value for row in batch for value in row],
-            )
-
-    batch = []
-    with conn.cursor() as cursor, _sqlite_cache(conn, cursor):
+    def prepared():
         for row in rows:
             if preps:
                 row = list(row)
@@ -348,9 +385,80 @@ def insert_rows(model, field_names: list[str], rows, *, batch_size: int = 1000) 
                         row[i] = cache[value] = f.get_db_prep_save(value, conn)
                     except TypeError:  # unhashable (JSON)
                         row[i] = f.get_db_prep_save(value, conn)
-            batch.append(row)
-            if len(batch) >= batch_size:
-                flush(cursor, batch)
-                batch = []
-        if batch:
-            flush(cursor, batch)
+            yield row
+
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            from psycopg.copy import QueuedLibpqWriter
+
+            # psycopg 3 dumps dates, decimals, timestamps and text for COPY itself.
+            # Errors (a unique key taken meanwhile…) are raised as Django's (IntegrityError…).
+            raw = cursor.cursor
+            with (
+                conn.wrap_database_errors,
+                raw.copy(
+                    f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN",
+                    writer=QueuedLibpqWriter(raw),  # sends from a thread: rows are made meanwhile
+                ) as copy,
+            ):
+                write = copy.write_row
+                for row in prepared():
+                    write(row)
+            return
+        sql = (
+            f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({', '.join(['?'] * len(fields))})"
+        )
+        with _sqlite_bulk(conn, cursor):
+            _sqlite_insert_beside(conn, sql, _batches(prepared(), batch_size))
+
+
+def _batches(rows, size: int):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _sqlite_insert_beside(conn, sql: str, batches) -> None:
+    """``executemany`` each batch in a second thread while this one builds the next batch.
+
+    sqlite3 releases the GIL while SQLite inserts and maintains the indexes, so on a machine with
+    a second core the database work runs beside the Python work that makes the rows. The
+    connection is used by one thread at a time (this one only builds rows meanwhile; Django opens
+    SQLite connections with check_same_thread=False); an error ends the writes and is raised
+    here as Django's own database error (IntegrityError…), inside the caller's transaction.
+    """
+    raw = conn.connection
+    work: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def writer():
+        cursor = raw.cursor()
+        try:
+            while (batch := work.get()) is not None:
+                if not failure:
+                    cursor.executemany(sql, batch)
+        except BaseException as exc:  # handed to the main thread below
+            failure.append(exc)
+            while work.get() is not None:  # let the producer finish
+                pass
+        finally:
+            cursor.close()
+
+    thread = threading.Thread(target=writer, name="sqlite-bulk-insert", daemon=True)
+    thread.start()
+    try:
+        for batch in batches:
+            if failure:
+                break
+            work.put(batch)
+    finally:
+        work.put(None)
+        thread.join()
+    if failure:
+        with conn.wrap_database_errors:
+            raise failure[0]

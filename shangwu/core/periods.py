@@ -66,7 +66,7 @@ def number_of(kind: str, day: datetime.date) -> int:
 
 
 def period_label(kind: str, year: int, number: int = 1) -> str:
-    """"2025年", "2025年第1季度", "2025年5月"."""
+    """ "2025年", "2025年第1季度", "2025年5月"."""
     _check(kind, year, number)
     if kind == YEAR:
         return f"{year}年"

@@ -34,7 +34,10 @@ class DashboardView(LoginRequiredMixin, View):
                 panel = getattr(import_module(module), name, None)
                 if panel is not None:  # a module not built yet has no panel
                     result = panel(user=user)
-                    panels.extend(result if isinstance(result, list) else [result])
+                    for item in result if isinstance(result, list) else [result]:
+                        # The template reads panel.items: without the key Django would call dict.items().
+                        item.setdefault("items", [])
+                        panels.append(item)
         context = {
             "panels": panels,
             "is_admin": user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),

@@ -104,7 +104,9 @@ def growth(current: Decimal | None, previous: Decimal | None) -> Percent:
         return Percent(None, REASON_PREVIOUS_ZERO)
     if previous < 0:
         return Percent(None, REASON_PREVIOUS_NEGATIVE)
-    return Percent(quantize((Decimal(current) - Decimal(previous)) / Decimal(previous) * HUNDRED, PCT_PLACES))
+    return Percent(
+        quantize((Decimal(current) - Decimal(previous)) / Decimal(previous) * HUNDRED, PCT_PLACES)
+    )
 
 
 def completion(cumulative: Decimal | None, target: Decimal | None) -> Percent:
@@ -121,7 +123,9 @@ def time_progress(month: int) -> Decimal:
     return quantize(Decimal(month) / Decimal(12) * HUNDRED, PCT_PLACES)
 
 
-def competition_ranks(values: dict[str, Decimal | None], *, descending: bool = True) -> dict[str, int]:
+def competition_ranks(
+    values: dict[str, Decimal | None], *, descending: bool = True
+) -> dict[str, int]:
     """Competition ranking ("1224"): equal values share a rank and the next rank is skipped.
     Keys whose value is None are not ranked."""
     present = [(key, value) for key, value in values.items() if value is not None]
@@ -201,14 +205,18 @@ class BulletinRow:
         """Why cells are "—" (上年同期为零, 本月未报送…), and notes such as an incomplete sum."""
         reasons = [self.note] if self.note else []
         if not self.missing:
-            for label, p in (("本月同比", self.month_growth), ("累计同比", self.cumulative_growth),
-                             ("完成进度", self.completion)):
+            for label, p in (
+                ("本月同比", self.month_growth),
+                ("累计同比", self.cumulative_growth),
+                ("完成进度", self.completion),
+            ):
                 if p.value is None and p.reason:
                     reasons.append(f"{label}：{p.reason}")
         return "；".join(reasons)
 
     def as_dict(self) -> dict:
         """Plain JSON-able values (API and charts): numbers as strings, "—" cells as null."""
+
         def pct(p: Percent):
             return {"value": None if p.value is None else str(p.value), "reason": p.reason}
 
@@ -216,15 +224,24 @@ class BulletinRow:
             return None if d is None else f"{d:.{self.decimals}f}"
 
         return {
-            "region_code": self.code, "region": self.name, "is_city": self.is_city,
-            "month_value": num(self.month_value), "month_growth": pct(self.month_growth),
-            "cumulative": num(self.cumulative), "cumulative_growth": pct(self.cumulative_growth),
-            "target": num(self.target), "completion": pct(self.completion),
+            "region_code": self.code,
+            "region": self.name,
+            "is_city": self.is_city,
+            "month_value": num(self.month_value),
+            "month_growth": pct(self.month_growth),
+            "cumulative": num(self.cumulative),
+            "cumulative_growth": pct(self.cumulative_growth),
+            "target": num(self.target),
+            "completion": pct(self.completion),
             "time_progress": None if self.time_progress is None else str(self.time_progress),
             "ahead": None if self.ahead is None else str(self.ahead),
-            "rank_total": self.rank_total, "rank_growth": self.rank_growth,
-            "rank_total_change": self.rank_total_change, "rank_growth_change": self.rank_growth_change,
-            "missing": self.missing, "lagging": self.lagging, "note": self.notes_text,
+            "rank_total": self.rank_total,
+            "rank_growth": self.rank_growth,
+            "rank_total_change": self.rank_total_change,
+            "rank_growth_change": self.rank_growth_change,
+            "missing": self.missing,
+            "lagging": self.lagging,
+            "note": self.notes_text,
         }
 
 
@@ -239,18 +256,30 @@ def rank_change_arrow(change: int | None) -> str:
     return "→"
 
 
-def _ranks(spec: IndicatorSpec, rows: Sequence[BulletinRow]) -> tuple[dict[str, int], dict[str, int]]:
+def _ranks(
+    spec: IndicatorSpec, rows: Sequence[BulletinRow]
+) -> tuple[dict[str, int], dict[str, int]]:
     counties = [r for r in rows if not r.is_city and not r.missing]
-    by_total = competition_ranks({r.code: r.cumulative for r in counties}, descending=spec.higher_is_better)
-    by_growth = competition_ranks({r.code: r.cumulative_growth.value for r in counties},
-                                  descending=spec.higher_is_better)
+    by_total = competition_ranks(
+        {r.code: r.cumulative for r in counties}, descending=spec.higher_is_better
+    )
+    by_growth = competition_ranks(
+        {r.code: r.cumulative_growth.value for r in counties}, descending=spec.higher_is_better
+    )
     return by_total, by_growth
 
 
 def _row(spec: IndicatorSpec, month: int, fig: RegionFigures) -> BulletinRow:
     d = spec.decimals
-    row = BulletinRow(code=fig.code, name=fig.name, is_city=fig.is_city, decimals=d, note=fig.note,
-                      target=quantize(fig.target, d), time_progress=time_progress(month))
+    row = BulletinRow(
+        code=fig.code,
+        name=fig.name,
+        is_city=fig.is_city,
+        decimals=d,
+        note=fig.note,
+        target=quantize(fig.target, d),
+        time_progress=time_progress(month),
+    )
     if fig.month_value is None and fig.cumulative is None:
         row.missing = True
         row.month_growth = row.cumulative_growth = row.completion = Percent(None, REASON_MISSING)
@@ -339,13 +368,16 @@ def rank_phrase(row: BulletinRow) -> str:
 
 
 def region_sentence(spec: IndicatorSpec, month: int, row: BulletinRow) -> str:
-    """"1—5月，全市外贸进出口总额86.4亿元，同比增长12.3%，完成年度目标的45.6%，超时间进度
+    """ "1—5月，全市外贸进出口总额86.4亿元，同比增长12.3%，完成年度目标的45.6%，超时间进度
     3.9个百分点；增速居全市第2位，较上月前移1位。" (the rank clause only for ranked rows)."""
     who = "全市" if row.is_city else row.name
     if row.missing:
         return f"{cumulative_label(month)}，{who}{spec.name}{REASON_MISSING}。"
-    parts = [f"{cumulative_label(month)}，{who}{spec.name}{row.cumulative_text}{spec.unit}",
-             growth_phrase(row.cumulative_growth), progress_phrase(row)]
+    parts = [
+        f"{cumulative_label(month)}，{who}{spec.name}{row.cumulative_text}{spec.unit}",
+        growth_phrase(row.cumulative_growth),
+        progress_phrase(row),
+    ]
     text = "，".join(parts)
     ranks = rank_phrase(row)
     return f"{text}；{ranks}。" if ranks else f"{text}。"
@@ -358,12 +390,17 @@ def indicator_paragraph(spec: IndicatorSpec, month: int, rows: Sequence[Bulletin
     sentences = [region_sentence(spec, month, city)] if city else []
     ranked = sorted((r for r in counties if r.rank_growth), key=lambda r: (r.rank_growth, r.name))
     if ranked:
-        top = "、".join(f"{r.name}（{r.cumulative_growth.text}%）" for r in ranked[:3])
+        # Ties share a place, so "前三位" may name more than three counties.
+        top = "、".join(
+            f"{r.name}（{r.cumulative_growth.text}%）" for r in ranked if r.rank_growth <= 3
+        )
         sentences.append(f"分县（市、区）看，累计增速居前三位的是{top}。")
     lagging = [r.name for r in counties if r.lagging]
     if lagging:
-        sentences.append(f"{'、'.join(lagging)}共{len(lagging)}个县（市、区）完成进度落后于时间进度，"
-                         "需加快推进。")
+        sentences.append(
+            f"{'、'.join(lagging)}共{len(lagging)}个县（市、区）完成进度落后于时间进度，"
+            "需加快推进。"
+        )
     elif counties and any(r.completion.value is not None for r in counties):
         sentences.append("各县（市、区）完成进度均达到时间进度。")
     missing = [r.name for r in counties if r.missing]

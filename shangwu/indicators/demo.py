@@ -25,15 +25,30 @@ DECLINING_COUNTY = "419922"  # 青山县: retail sales below last year's
 SEED = 20261101
 
 # Annual size of each indicator for the whole city in 2023, in its unit, and typical growth.
-SCALE = {"FT_EXPORT": (62.0, 0.10), "FT_IMPORT": (38.0, 0.06), "FDI": (9800.0, 0.08),
-         "RETAIL": (820.0, 0.06), "ONLINE": (96.0, 0.14)}
+SCALE = {
+    "FT_EXPORT": (62.0, 0.10),
+    "FT_IMPORT": (38.0, 0.06),
+    "FDI": (9800.0, 0.08),
+    "RETAIL": (820.0, 0.06),
+    "ONLINE": (96.0, 0.14),
+}
 # Monthly shares of a year (seasonality: a quiet February, a busy December).
 SEASON = [0.080, 0.062, 0.080, 0.081, 0.083, 0.085, 0.083, 0.084, 0.085, 0.088, 0.087, 0.102]
-COUNTY_WEIGHT = {"419902": 0.22, "419903": 0.16, "419904": 0.19, "419921": 0.08, "419922": 0.07,
-                 "419923": 0.06, "419981": 0.13, "419982": 0.09}
+COUNTY_WEIGHT = {
+    "419902": 0.22,
+    "419903": 0.16,
+    "419904": 0.19,
+    "419921": 0.08,
+    "419922": 0.07,
+    "419923": 0.06,
+    "419981": 0.13,
+    "419982": 0.09,
+}
 
 
-def _series(rng, code: str, county: str, base: float, growth: float) -> dict[datetime.date, Decimal]:
+def _series(
+    rng, code: str, county: str, base: float, growth: float
+) -> dict[datetime.date, Decimal]:
     """Monthly values 2023-01 … 2026-10 for one county."""
     out = {}
     g = growth + rng.uniform(-0.05, 0.06)
@@ -65,7 +80,10 @@ def build(*, units, users, size: str) -> str:
     for code, (base, growth) in SCALE.items():
         series[code] = {c.code: _series(rng, code, c.code, base, growth) for c in counties}
     series["FT_TOTAL"] = {
-        c.code: {d: series["FT_EXPORT"][c.code][d] + series["FT_IMPORT"][c.code][d] for d in series["FT_EXPORT"][c.code]}
+        c.code: {
+            d: series["FT_EXPORT"][c.code][d] + series["FT_IMPORT"][c.code][d]
+            for d in series["FT_EXPORT"][c.code]
+        }
         for c in counties
     }
     rows = []
@@ -73,17 +91,27 @@ def build(*, units, users, size: str) -> str:
         indicator = indicators.get(code)
         if indicator is None:
             continue
-        city_series = {d: sum((by_county[c.code][d] for c in counties), Decimal(0)) for d in by_county[counties[0].code]}
+        city_series = {
+            d: sum((by_county[c.code][d] for c in counties), Decimal(0))
+            for d in by_county[counties[0].code]
+        }
         for region, s in [(city, city_series)] + [(c, by_county[c.code]) for c in counties]:
             day = FIRST
             while day <= LAST:
                 if not (region.code == MISSING_COUNTY and day == LAST):
                     last_year = add_months(day, -12)
-                    rows.append(IndicatorValue(
-                        indicator=indicator, region=region, month=day, month_value=s[day],
-                        cumulative_value=_ytd(s, day), prev_month_value=s[last_year],
-                        prev_cumulative_value=_ytd(s, last_year), source=ValueSource.IMPORTED,
-                    ))
+                    rows.append(
+                        IndicatorValue(
+                            indicator=indicator,
+                            region=region,
+                            month=day,
+                            month_value=s[day],
+                            cumulative_value=_ytd(s, day),
+                            prev_month_value=s[last_year],
+                            prev_cumulative_value=_ytd(s, last_year),
+                            source=ValueSource.IMPORTED,
+                        )
+                    )
                 day = add_months(day, 1)
         # Targets: last year's actual × (1 + a target growth); the city's = the counties' sum.
         for year in (2025, 2026):
@@ -91,13 +119,20 @@ def build(*, units, users, size: str) -> str:
             for county in counties:
                 actual = _ytd(by_county[county.code], datetime.date(year - 1, 12, 1))
                 target = (actual * Decimal(str(1 + rng.uniform(0.05, 0.12)))).quantize(
-                    Decimal(1).scaleb(-indicator.decimals))
+                    Decimal(1).scaleb(-indicator.decimals)
+                )
                 total += target
-                IndicatorTarget.objects.create(indicator=indicator, year=year, region=county, value=target)
+                IndicatorTarget.objects.create(
+                    indicator=indicator, year=year, region=county, value=target
+                )
             IndicatorTarget.objects.create(indicator=indicator, year=year, region=city, value=total)
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
-    audit_write(action=AuditAction.CREATE, object_type="indicators.indicatorvalue", object_repr="演示指标数据",
-                detail=f"演示数据：批量写入指标月度数据 {len(rows)} 条。")
+    audit_write(
+        action=AuditAction.CREATE,
+        object_type="indicators.indicatorvalue",
+        object_repr="演示指标数据",
+        detail=f"演示数据：批量写入指标月度数据 {len(rows)} 条。",
+    )
 
     # Computed indicators: counted month by month from the registry and projects (2024-01 on, so
     # that every demo month has its same month last year).
@@ -110,11 +145,22 @@ def build(*, units, users, size: str) -> str:
         for year in (2025, 2026):
             total = Decimal(0)
             for county in counties:
-                actual = sum((v or 0 for v in IndicatorValue.objects.filter(
-                    indicator=indicator, region=county, month__year=year - 1).values_list("month_value", flat=True)),
-                    Decimal(0))
-                target = max(Decimal(1), (actual * Decimal("1.1")).quantize(Decimal(1).scaleb(-indicator.decimals)))
+                actual = sum(
+                    (
+                        v or 0
+                        for v in IndicatorValue.objects.filter(
+                            indicator=indicator, region=county, month__year=year - 1
+                        ).values_list("month_value", flat=True)
+                    ),
+                    Decimal(0),
+                )
+                target = max(
+                    Decimal(1),
+                    (actual * Decimal("1.1")).quantize(Decimal(1).scaleb(-indicator.decimals)),
+                )
                 total += target
-                IndicatorTarget.objects.create(indicator=indicator, year=year, region=county, value=target)
+                IndicatorTarget.objects.create(
+                    indicator=indicator, year=year, region=county, value=target
+                )
             IndicatorTarget.objects.create(indicator=indicator, year=year, region=city, value=total)
     return f"指标月度数据 {IndicatorValue.objects.count()} 条（{FIRST:%Y-%m}至{LAST:%Y-%m}），年度目标 {IndicatorTarget.objects.count()} 条"

@@ -21,19 +21,35 @@ def leaf_headers(item: IndicatorBulletin, bulletin: Bulletin) -> list[tuple[str,
     unit = item.indicator.unit
     return [
         ("地区", ""),
-        (f"本月（{unit}）" if unit != "%" else "本月", "绝对值"), (f"本月（{unit}）", "同比%"),
-        (f"{bulletin.cumulative_label}累计（{unit}）", "绝对值"), (f"{bulletin.cumulative_label}累计（{unit}）", "同比%"),
-        (f"年度目标（{unit}）", ""), ("完成进度%", ""), ("时间进度%", ""), ("超(欠)进度（百分点）", ""),
-        ("位次", "按总量"), ("位次", "按增速"), ("位次", "增速位次变化"),
+        (f"本月（{unit}）" if unit != "%" else "本月", "绝对值"),
+        (f"本月（{unit}）", "同比%"),
+        (f"{bulletin.cumulative_label}累计（{unit}）", "绝对值"),
+        (f"{bulletin.cumulative_label}累计（{unit}）", "同比%"),
+        (f"年度目标（{unit}）", ""),
+        ("完成进度%", ""),
+        ("时间进度%", ""),
+        ("超(欠)进度（百分点）", ""),
+        ("位次", "按总量"),
+        ("位次", "按增速"),
+        ("位次", "增速位次变化"),
     ]
 
 
 def row_texts(row: BulletinRow) -> list[str]:
     """The cells as the page and the .docx print them."""
     return [
-        row.name, row.month_text, row.month_growth.text, row.cumulative_text, row.cumulative_growth.text,
-        row.target_text, row.completion.text, row.time_progress_text, row.ahead_text,
-        row.rank_total_text, row.rank_growth_text, row.rank_growth_change_text,
+        row.name,
+        row.month_text,
+        row.month_growth.text,
+        row.cumulative_text,
+        row.cumulative_growth.text,
+        row.target_text,
+        row.completion.text,
+        row.time_progress_text,
+        row.ahead_text,
+        row.rank_total_text,
+        row.rank_growth_text,
+        row.rank_growth_change_text,
     ]
 
 
@@ -49,12 +65,22 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
     formats from the indicator's decimals, lagging rows highlighted; "—" cells with their reason
     in the 备注 column."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     base = {"border": 1, "valign": "vcenter", "font_name": "宋体", "font_size": 10}
-    title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter",
-                               "font_name": "宋体"})
-    head_fmt = wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"})
+    title_fmt = wb.add_format(
+        {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "宋体"}
+    )
+    head_fmt = wb.add_format(
+        {**base, "bold": True, "align": "center", "text_wrap": True, "bg_color": "#DDEBF7"}
+    )
     text_fmt = wb.add_format({**base, "align": "center"})
     note_fmt = wb.add_format({**base, "text_wrap": True, "font_size": 9})
     formats: dict = {}
@@ -68,7 +94,9 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
             formats[key] = wb.add_format(spec)
         return formats[key]
 
-    lag_text = wb.add_format({**base, "align": "center", "bg_color": "#FCE4D6", "font_color": "#9C0006"})
+    lag_text = wb.add_format(
+        {**base, "align": "center", "bg_color": "#FCE4D6", "font_color": "#9C0006"}
+    )
     used = set()
     for item in bulletin.indicators:
         name = item.indicator.name[:28]
@@ -78,8 +106,14 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
         ws = wb.add_worksheet(name)
         headers = leaf_headers(item, bulletin)
         last_col = len(headers)  # + 备注
-        ws.merge_range(0, 0, 0, last_col, f"{bulletin.month.year}年{bulletin.cumulative_label}"
-                                          f"{item.indicator.name}完成情况", title_fmt)
+        ws.merge_range(
+            0,
+            0,
+            0,
+            last_col,
+            f"{bulletin.month.year}年{bulletin.cumulative_label}{item.indicator.name}完成情况",
+            title_fmt,
+        )
         ws.set_row(0, 28)
         c = 0
         while c < len(headers):
@@ -109,27 +143,50 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
             lag = row.lagging
             bold = row.is_city
             cells = [
-                (row.name, None), (row.month_value, d), (row.month_growth, 1), (row.cumulative, d),
-                (row.cumulative_growth, 1), (row.target, d), (row.completion, 1), (row.time_progress, 1),
-                (row.ahead, 1), (row.rank_total, 0), (row.rank_growth, 0), (row.rank_growth_change_text, None),
+                (row.name, None),
+                (row.month_value, d),
+                (row.month_growth, 1),
+                (row.cumulative, d),
+                (row.cumulative_growth, 1),
+                (row.target, d),
+                (row.completion, 1),
+                (row.time_progress, 1),
+                (row.ahead, 1),
+                (row.rank_total, 0),
+                (row.rank_growth, 0),
+                (row.rank_growth_change_text, None),
             ]
             for c, (value, places) in enumerate(cells):
                 highlight = lag and c in (6, 8)
                 if isinstance(value, Percent):
                     value = value.value
                 if places is None:
-                    ws.write_string(r, c, safe_cell(str(value)), lag_text if lag and c == 0 else text_fmt)
+                    ws.write_string(
+                        r, c, safe_cell(str(value)), lag_text if lag and c == 0 else text_fmt
+                    )
                 elif value is None:
-                    ws.write_string(r, c, "" if (row.is_city and c >= 9) else "—",
-                                    lag_text if highlight else text_fmt)
+                    ws.write_string(
+                        r,
+                        c,
+                        "" if (row.is_city and c >= 9) else "—",
+                        lag_text if highlight else text_fmt,
+                    )
                 else:
                     ws.write_number(r, c, float(value), num_fmt(places, highlight, bold))
             ws.write_string(r, last_col, safe_cell(row_notes(row)), note_fmt)
         footer = len(item.rows) + 4
-        ws.write_string(footer, 0, f"注：时间进度{bulletin.time_progress}%（已过月数÷12）；完成进度低于时间进度的县区"
-                                   "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次。")
+        ws.write_string(
+            footer,
+            0,
+            f"注：时间进度{bulletin.time_progress}%（已过月数÷12）；完成进度低于时间进度的县区"
+            "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次。",
+        )
         if item.computed:
-            ws.write_string(footer + 1, 0, f"本指标由平台根据{item.indicator.get_computation_display()}自动计算。")
+            ws.write_string(
+                footer + 1,
+                0,
+                f"本指标由平台根据{item.indicator.get_computation_display()}自动计算。",
+            )
         ws.freeze_panes(3, 1)
         ws.set_landscape()
         ws.set_paper(9)
@@ -144,11 +201,14 @@ DOCX_WIDTHS = [16, 14, 12, 15, 12, 15, 13, 12, 13, 11, 11, 12]
 
 
 def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> bytes:
-    doc = GongwenDocument(title=bulletin.title, issuer=ISSUER, date=today or datetime.date.today(),
-                          table_font_size=9)
+    doc = GongwenDocument(
+        title=bulletin.title, issuer=ISSUER, date=today or datetime.date.today(), table_font_size=9
+    )
     doc.addressee("各县（市、区）商务主管部门，局机关各科室：")
-    doc.paragraph(f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"
-                  f"时间进度为{bulletin.time_progress}%。")
+    doc.paragraph(
+        f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"
+        f"时间进度为{bulletin.time_progress}%。"
+    )
     table_no = 0
     for item in bulletin.indicators:
         if item.indicator.parent_id:
@@ -157,7 +217,9 @@ def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> 
             doc.heading1(item.indicator.name)
         doc.paragraph(item.paragraph)
         table_no += 1
-        doc.caption(f"表{table_no}  {bulletin.month.year}年{bulletin.cumulative_label}{item.indicator.name}完成情况")
+        doc.caption(
+            f"表{table_no}  {bulletin.month.year}年{bulletin.cumulative_label}{item.indicator.name}完成情况"
+        )
         doc.table(
             headers=docx_headers(item, bulletin),
             rows=[row_texts(r) for r in item.rows],

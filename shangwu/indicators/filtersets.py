@@ -13,11 +13,14 @@ def _regions():
 
 class IndicatorFilterSet(BaseFilterSet):
     search_fields = ("code", "name", "short_name")
-    source = django_filters.ChoiceFilter(choices=Source.choices, label="数据来源")
+    # Not called "source": the cases module's filter of that name has other choices (OpenAPI enums).
+    data_source = django_filters.ChoiceFilter(
+        field_name="source", choices=Source.choices, label="数据来源"
+    )
 
     class Meta:
         model = Indicator
-        fields = ["q", "source", "is_active"]
+        fields = ["q", "data_source", "is_active"]
 
 
 class IndicatorTargetFilterSet(BaseFilterSet):
@@ -37,8 +40,10 @@ class IndicatorValueFilterSet(BaseFilterSet):
     year = django_filters.NumberFilter(field_name="month__year", label="年度")
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
-    source = django_filters.ChoiceFilter(choices=ValueSource.choices, label="来源")
+    value_source = django_filters.ChoiceFilter(
+        field_name="source", choices=ValueSource.choices, label="来源"
+    )
 
     class Meta:
         model = IndicatorValue
-        fields = ["q", "year", "month", "indicator", "region", "source"]
+        fields = ["q", "year", "month", "indicator", "region", "value_source"]

@@ -13,8 +13,9 @@ class MonthField(forms.CharField):
     """A month as "2026-05" (or 2026年5月); cleaned to its first day."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 10)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-05"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "month", "placeholder": "2026-05"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -34,9 +35,11 @@ class MonthField(forms.CharField):
 
 def writable_regions(user):
     """Regions a user may enter figures for: all for city users, their own county otherwise."""
-    qs = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("sort_order", "code")
+    qs = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(
+        "sort_order", "code"
+    )
     region = getattr(user, "region", None)
-    if region is None:
+    if region is None or region.level == RegionLevel.TOWNSHIP:
         return qs.none()
     if region.level == RegionLevel.CITY:
         return qs
@@ -46,12 +49,28 @@ def writable_regions(user):
 class IndicatorForm(BaseModelForm):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "short_name", "unit", "source", "arrival", "higher_is_better", "decimals",
-                  "additive", "parent", "computation", "in_bulletin", "sort_order", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "unit",
+            "source",
+            "arrival",
+            "higher_is_better",
+            "decimals",
+            "additive",
+            "parent",
+            "computation",
+            "in_bulletin",
+            "sort_order",
+            "is_active",
+        ]
 
 
 class TargetForm(BaseForm):
-    indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.filter(is_active=True))
+    indicator = forms.ModelChoiceField(
+        label="指标", queryset=Indicator.objects.filter(is_active=True)
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
     value = forms.DecimalField(label="年度目标", min_value=0, max_digits=18, decimal_places=4)
@@ -63,14 +82,24 @@ class TargetForm(BaseForm):
 
 
 class ValueForm(BaseForm):
-    indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.filter(is_active=True, computation=""))
+    indicator = forms.ModelChoiceField(
+        label="指标", queryset=Indicator.objects.filter(is_active=True, computation="")
+    )
     region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
     month = MonthField(label="月份")
     month_value = forms.DecimalField(label="本月", required=False, max_digits=18, decimal_places=4)
-    cumulative_value = forms.DecimalField(label="1—本月累计", required=False, max_digits=18, decimal_places=4)
-    prev_month_value = forms.DecimalField(label="上年同月", required=False, max_digits=18, decimal_places=4)
-    prev_cumulative_value = forms.DecimalField(label="上年同期累计", required=False, max_digits=18, decimal_places=4)
-    reason = forms.CharField(label="更正原因", max_length=300, required=False, help_text="更正已有数据时必填。")
+    cumulative_value = forms.DecimalField(
+        label="1—本月累计", required=False, max_digits=18, decimal_places=4
+    )
+    prev_month_value = forms.DecimalField(
+        label="上年同月", required=False, max_digits=18, decimal_places=4
+    )
+    prev_cumulative_value = forms.DecimalField(
+        label="上年同期累计", required=False, max_digits=18, decimal_places=4
+    )
+    reason = forms.CharField(
+        label="更正原因", max_length=300, required=False, help_text="更正已有数据时必填。"
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -46,15 +46,26 @@ def template_xlsx(*, indicators, regions, month: datetime.date, values=None) -> 
     """The blank (or pre-filled) template; ``values`` maps (indicator id, region id) to a row."""
     values = values or {}
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
     ws = wb.add_worksheet("填报")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                          "align": "center", "valign": "vcenter"})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
     note = wb.add_format({"italic": True, "font_color": "#666666"})
     ws.write_string(0, 0, "填报月份", head)
     ws.write_string(0, 1, f"{month:%Y-%m}")
-    ws.write_string(0, 2, "说明：本月与累计任填其一，另一项由系统推算；空白单元格不改变已有数据。", note)
+    ws.write_string(
+        0, 2, "说明：本月与累计任填其一，另一项由系统推算；空白单元格不改变已有数据。", note
+    )
     ws.write_string(1, 0, "区划代码", head)
     ws.write_string(1, 1, "地区", head)
     col = 2
@@ -99,7 +110,11 @@ def _number(value, places: int = 4) -> Decimal:
         number = Decimal(text)
     if not number.is_finite():
         raise InvalidOperation
-    return number.quantize(Decimal(1).scaleb(-places)) if number.as_tuple().exponent < -places else number
+    return (
+        number.quantize(Decimal(1).scaleb(-places))
+        if number.as_tuple().exponent < -places
+        else number
+    )
 
 
 def parse_values(path, *, name: str, indicators, regions, month: datetime.date | None = None):
@@ -118,13 +133,21 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
         except ValueError:
             errors.append(RowError(1, "填报月份", cell_text(first[1]), "月份格式应为 2026-05。"))
     if file_month and month and file_month != month:
-        errors.append(RowError(1, "填报月份", cell_text(first[1]),
-                               f"文件中的月份与所选月份（{month:%Y-%m}）不一致。"))
+        errors.append(
+            RowError(
+                1,
+                "填报月份",
+                cell_text(first[1]),
+                f"文件中的月份与所选月份（{month:%Y-%m}）不一致。",
+            )
+        )
     month = month or file_month
     if month is None and not errors:
         errors.append(RowError(1, "填报月份", "", "请填写填报月份，如 2026-05。"))
 
-    by_header = {normalize_header(header_for(i, k)): (i, k) for i in indicators for k in KIND_LABELS}
+    by_header = {
+        normalize_header(header_for(i, k)): (i, k) for i in indicators for k in KIND_LABELS
+    }
     header = rows[1]
     columns: dict[int, tuple] = {}
     code_col = name_col = None
@@ -139,8 +162,14 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
         elif norm in by_header:
             columns[c] = by_header[norm]
         else:
-            errors.append(RowError(2, cell_text(text), cell_text(text),
-                                   "无法识别的列：列名应为“指标名称（单位）本月/1—本月累计/上年同月/上年同期累计”。"))
+            errors.append(
+                RowError(
+                    2,
+                    cell_text(text),
+                    cell_text(text),
+                    "无法识别的列：列名应为“指标名称（单位）本月/1—本月累计/上年同月/上年同期累计”。",
+                )
+            )
     if code_col is None and name_col is None:
         errors.append(RowError(2, "区划代码", "", "缺少“区划代码”或“地区”列。"))
     if errors:
@@ -162,7 +191,9 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
             errors.append(RowError(index, column, code or label, "不是本市的县(市、区)或全市。"))
             continue
         if region.pk in seen:
-            errors.append(RowError(index, "区划代码", code or label, f"与第{seen[region.pk]}行重复。"))
+            errors.append(
+                RowError(index, "区划代码", code or label, f"与第{seen[region.pk]}行重复。")
+            )
             continue
         seen[region.pk] = index
         for c, (indicator, kind) in columns.items():
@@ -171,7 +202,9 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
                 continue
             column = cell_text(header[c])
             if indicator.is_computed:
-                errors.append(RowError(index, column, cell_text(raw), "该指标由平台自动计算，不能导入。"))
+                errors.append(
+                    RowError(index, column, cell_text(raw), "该指标由平台自动计算，不能导入。")
+                )
                 continue
             try:
                 value = _number(raw)
@@ -181,6 +214,8 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
             if value < 0 and kind == "cumulative_value":
                 errors.append(RowError(index, column, cell_text(raw), "累计值不能为负数。"))
                 continue
-            item = items.setdefault((indicator.pk, region.pk), ValueInput(indicator=indicator, region=region))
+            item = items.setdefault(
+                (indicator.pk, region.pk), ValueInput(indicator=indicator, region=region)
+            )
             setattr(item, kind, value)
     return month, list(items.values()), errors

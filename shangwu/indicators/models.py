@@ -17,19 +17,37 @@ class Indicator(models.Model):
 
     code = models.CharField("指标代码", max_length=30, unique=True)
     name = models.CharField("指标名称", max_length=60, unique=True)
-    short_name = models.CharField("简称", max_length=30, blank=True,
-                                  help_text="通报文字中使用，如“外贸进出口”；留空用指标名称。")
+    short_name = models.CharField(
+        "简称",
+        max_length=30,
+        blank=True,
+        help_text="通报文字中使用，如“外贸进出口”；留空用指标名称。",
+    )
     unit = models.CharField("计量单位", max_length=6, choices=Unit.choices)
     source = models.CharField("数据来源", max_length=10, choices=Source.choices)
-    arrival = models.CharField("月度数据形式", max_length=12, choices=Arrival.choices, default=Arrival.CUMULATIVE)
+    arrival = models.CharField(
+        "月度数据形式", max_length=12, choices=Arrival.choices, default=Arrival.CUMULATIVE
+    )
     higher_is_better = models.BooleanField("越大越好", default=True)
     decimals = models.PositiveSmallIntegerField("小数位数", default=1)
-    additive = models.BooleanField("全市为各县区之和", default=True,
-                                   help_text="全市未填报时按各县(市、区)合计。")
-    parent = models.ForeignKey("self", verbose_name="上级指标", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
-    computation = models.CharField("平台计算方式", max_length=20, choices=Computation.choices, blank=True,
-                                   default=Computation.NONE)
+    additive = models.BooleanField(
+        "全市为各县区之和", default=True, help_text="全市未填报时按各县(市、区)合计。"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    computation = models.CharField(
+        "平台计算方式",
+        max_length=20,
+        choices=Computation.choices,
+        blank=True,
+        default=Computation.NONE,
+    )
     in_bulletin = models.BooleanField("列入月通报", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
@@ -41,8 +59,11 @@ class Indicator(models.Model):
         verbose_name_plural = "指标"
         ordering = ["sort_order", "code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(decimals__lte=4), name="indicator_decimals_max",
-                                   violation_error_message="小数位数最多4位。"),
+            models.CheckConstraint(
+                condition=models.Q(decimals__lte=4),
+                name="indicator_decimals_max",
+                violation_error_message="小数位数最多4位。",
+            ),
         ]
 
     def __str__(self):
@@ -90,13 +111,23 @@ class IndicatorTarget(RegionScoped):
 
     audited = True
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets"
+    )
     year = models.PositiveSmallIntegerField("年度")
-    region = models.ForeignKey("organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+"
+    )
     value = models.DecimalField("年度目标", **AMOUNT)
     note = models.CharField("备注", max_length=200, blank=True)
-    updated_by = models.ForeignKey("accounts.User", verbose_name="修改人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -104,17 +135,25 @@ class IndicatorTarget(RegionScoped):
         verbose_name_plural = "年度目标"
         ordering = ["-year", "indicator__sort_order", "region__sort_order"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "year", "region"], name="indicator_target_unique",
-                                    violation_error_message="该指标该年度该地区的目标已存在。"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="indicator_target_nonnegative",
-                                   violation_error_message="年度目标不能为负数。"),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "region"],
+                name="indicator_target_unique",
+                violation_error_message="该指标该年度该地区的目标已存在。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0),
+                name="indicator_target_nonnegative",
+                violation_error_message="年度目标不能为负数。",
+            ),
         ]
 
     def __str__(self):
         return f"{self.year}年 {self.region} {self.indicator}"
 
     def get_absolute_url(self):
-        return reverse("indicators:target_list") + f"?year={self.year}&indicator={self.indicator_id}"
+        return (
+            reverse("indicators:target_list") + f"?year={self.year}&indicator={self.indicator_id}"
+        )
 
 
 class IndicatorValue(RegionScoped):
@@ -123,16 +162,28 @@ class IndicatorValue(RegionScoped):
 
     audited = True
 
-    indicator = models.ForeignKey(Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values")
-    region = models.ForeignKey("organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values"
+    )
+    region = models.ForeignKey(
+        "organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+"
+    )
     month = models.DateField("月份", help_text="当月第一天", db_index=True)
     month_value = models.DecimalField("本月", null=True, blank=True, **AMOUNT)
     cumulative_value = models.DecimalField("1—本月累计", null=True, blank=True, **AMOUNT)
     prev_month_value = models.DecimalField("上年同月", null=True, blank=True, **AMOUNT)
     prev_cumulative_value = models.DecimalField("上年同期累计", null=True, blank=True, **AMOUNT)
-    source = models.CharField("来源", max_length=10, choices=ValueSource.choices, default=ValueSource.ENTERED)
-    updated_by = models.ForeignKey("accounts.User", verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(
+        "来源", max_length=10, choices=ValueSource.choices, default=ValueSource.ENTERED
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -141,10 +192,16 @@ class IndicatorValue(RegionScoped):
         verbose_name_plural = "指标月度数据"
         ordering = ["-month", "indicator__sort_order", "region__sort_order"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "month"], name="indicator_value_unique",
-                                    violation_error_message="该指标该地区该月的数据已存在。"),
-            models.CheckConstraint(condition=models.Q(month__day=1), name="indicator_value_first_day",
-                                   violation_error_message="月份须为当月第一天。"),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "month"],
+                name="indicator_value_unique",
+                violation_error_message="该指标该地区该月的数据已存在。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1),
+                name="indicator_value_first_day",
+                violation_error_message="月份须为当月第一天。",
+            ),
         ]
 
     def __str__(self):
@@ -158,19 +215,30 @@ class IndicatorValueRevision(ScopedModel):
     """A correction of a monthly figure: the old and new values, who, when and why. Written only
     by the correction service; never changed or deleted."""
 
-    value = models.ForeignKey(IndicatorValue, verbose_name="月度数据", on_delete=models.PROTECT,
-                              related_name="revisions")
+    value = models.ForeignKey(
+        IndicatorValue, verbose_name="月度数据", on_delete=models.PROTECT, related_name="revisions"
+    )
     old_month_value = models.DecimalField("原本月", null=True, blank=True, **AMOUNT)
     old_cumulative_value = models.DecimalField("原累计", null=True, blank=True, **AMOUNT)
     old_prev_month_value = models.DecimalField("原上年同月", null=True, blank=True, **AMOUNT)
-    old_prev_cumulative_value = models.DecimalField("原上年同期累计", null=True, blank=True, **AMOUNT)
+    old_prev_cumulative_value = models.DecimalField(
+        "原上年同期累计", null=True, blank=True, **AMOUNT
+    )
     new_month_value = models.DecimalField("新本月", null=True, blank=True, **AMOUNT)
     new_cumulative_value = models.DecimalField("新累计", null=True, blank=True, **AMOUNT)
     new_prev_month_value = models.DecimalField("新上年同月", null=True, blank=True, **AMOUNT)
-    new_prev_cumulative_value = models.DecimalField("新上年同期累计", null=True, blank=True, **AMOUNT)
+    new_prev_cumulative_value = models.DecimalField(
+        "新上年同期累计", null=True, blank=True, **AMOUNT
+    )
     reason = models.CharField("更正原因", max_length=300)
-    actor = models.ForeignKey("accounts.User", verbose_name="更正人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("更正时间", auto_now_add=True, db_index=True)
 
     class Meta:
@@ -194,4 +262,6 @@ def _through_value(region) -> models.Q:
 
     if region.level == RegionLevel.CITY:
         return models.Q()
-    return models.Q(value__region_id=region.county.pk) | models.Q(value__region__level=RegionLevel.CITY)
+    return models.Q(value__region_id=region.county.pk) | models.Q(
+        value__region__level=RegionLevel.CITY
+    )

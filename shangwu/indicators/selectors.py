@@ -44,22 +44,35 @@ def month_label(month: datetime.date) -> str:
 
 
 def spec_of(indicator: Indicator) -> calc.IndicatorSpec:
-    return calc.IndicatorSpec(code=indicator.code, name=indicator.name, unit=indicator.unit,
-                              decimals=indicator.decimals, higher_is_better=indicator.higher_is_better,
-                              label=indicator.label, computed=indicator.is_computed)
+    return calc.IndicatorSpec(
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        decimals=indicator.decimals,
+        higher_is_better=indicator.higher_is_better,
+        label=indicator.label,
+        computed=indicator.is_computed,
+    )
 
 
 def region_list_bulletin() -> tuple[Region | None, list[Region]]:
     """(the city, its counties in their official order). Regions are reference data."""
-    regions = list(Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(
-        "sort_order", "code"))
+    regions = list(
+        Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(
+            "sort_order", "code"
+        )
+    )
     city = next((r for r in regions if r.level == RegionLevel.CITY), None)
     return city, [r for r in regions if r.level == RegionLevel.COUNTY]
 
 
 def indicator_list_bulletin(*, user):
-    return Indicator.objects.restrict(user, "view").filter(is_active=True, in_bulletin=True).select_related(
-        "parent").order_by("sort_order", "code")
+    return (
+        Indicator.objects.restrict(user, "view")
+        .filter(is_active=True, in_bulletin=True)
+        .select_related("parent")
+        .order_by("sort_order", "code")
+    )
 
 
 def value_latest_month(*, user) -> datetime.date | None:
@@ -106,27 +119,40 @@ def _load(indicators, month: datetime.date):
     """One query each for targets and values: this year and last year up to ``month``."""
     start = datetime.date(month.year - 1, 1, 1)
     values = defaultdict(dict)  # (indicator_id, region_id) -> {month: row}
-    for v in IndicatorValue.objects.filter(indicator__in=indicators, month__gte=start, month__lte=month).values(
-        "indicator_id", "region_id", "month", "month_value", "cumulative_value", "prev_month_value",
-        "prev_cumulative_value", "source",
+    for v in IndicatorValue.objects.filter(
+        indicator__in=indicators, month__gte=start, month__lte=month
+    ).values(
+        "indicator_id",
+        "region_id",
+        "month",
+        "month_value",
+        "cumulative_value",
+        "prev_month_value",
+        "prev_cumulative_value",
+        "source",
     ):
         values[(v["indicator_id"], v["region_id"])][v["month"]] = v
     targets = {
         (t["indicator_id"], t["region_id"]): t["value"]
         for t in IndicatorTarget.objects.filter(indicator__in=indicators, year=month.year).values(
-            "indicator_id", "region_id", "value")
+            "indicator_id", "region_id", "value"
+        )
     }
     return values, targets
 
 
-def _figures(indicator, region, month, values, targets, *, is_city=False, note="") -> calc.RegionFigures:
+def _figures(
+    indicator, region, month, values, targets, *, is_city=False, note=""
+) -> calc.RegionFigures:
     rows = values.get((indicator.pk, region.pk), {})
     row = rows.get(month)
     name = CITY_LABEL if is_city else region.name
     last_year = rows.get(add_months(month, -12))
     target = targets.get((indicator.pk, region.pk))
     if row is None:
-        return calc.RegionFigures(code=region.code, name=name, is_city=is_city, target=target, note=note)
+        return calc.RegionFigures(
+            code=region.code, name=name, is_city=is_city, target=target, note=note
+        )
     prev_month = row["prev_month_value"]
     prev_cum = row["prev_cumulative_value"]
     if prev_month is None and last_year is not None:
@@ -134,9 +160,15 @@ def _figures(indicator, region, month, values, targets, *, is_city=False, note="
     if prev_cum is None and last_year is not None:
         prev_cum = last_year["cumulative_value"]
     return calc.RegionFigures(
-        code=region.code, name=name, is_city=is_city, month_value=row["month_value"],
-        cumulative=row["cumulative_value"], prev_month_value=prev_month, prev_cumulative=prev_cum,
-        target=target, note=note,
+        code=region.code,
+        name=name,
+        is_city=is_city,
+        month_value=row["month_value"],
+        cumulative=row["cumulative_value"],
+        prev_month_value=prev_month,
+        prev_cumulative=prev_cum,
+        target=target,
+        note=note,
     )
 
 
@@ -145,7 +177,9 @@ def _sum(values):
     return sum(present, Decimal(0)) if present else None
 
 
-def _city_figures(indicator, city, counties, month, values, targets, county_figs) -> calc.RegionFigures:
+def _city_figures(
+    indicator, city, counties, month, values, targets, county_figs
+) -> calc.RegionFigures:
     own = _figures(indicator, city, month, values, targets, is_city=True)
     if own.cumulative is not None or own.month_value is not None or not indicator.additive:
         return own
@@ -155,13 +189,21 @@ def _city_figures(indicator, city, counties, month, values, targets, county_figs
     note = "全市为各县（市、区）合计"
     if len(reported) < len(county_figs):
         note += "，部分县（市、区）未报送，合计不完整"
-    target = own.target if own.target is not None else _sum(
-        targets.get((indicator.pk, c.pk)) for c in counties)
+    target = (
+        own.target
+        if own.target is not None
+        else _sum(targets.get((indicator.pk, c.pk)) for c in counties)
+    )
     return calc.RegionFigures(
-        code=city.code, name=CITY_LABEL, is_city=True,
-        month_value=_sum(f.month_value for f in reported), cumulative=_sum(f.cumulative for f in reported),
+        code=city.code,
+        name=CITY_LABEL,
+        is_city=True,
+        month_value=_sum(f.month_value for f in reported),
+        cumulative=_sum(f.cumulative for f in reported),
         prev_month_value=_sum(f.prev_month_value for f in reported),
-        prev_cumulative=_sum(f.prev_cumulative for f in reported), target=target, note=note,
+        prev_cumulative=_sum(f.prev_cumulative for f in reported),
+        target=target,
+        note=note,
     )
 
 
@@ -169,7 +211,9 @@ def _month_figures(indicator, city, counties, month, values, targets):
     county_figs = [_figures(indicator, c, month, values, targets) for c in counties]
     figs = list(county_figs)
     if city is not None:
-        figs.insert(0, _city_figures(indicator, city, counties, month, values, targets, county_figs))
+        figs.insert(
+            0, _city_figures(indicator, city, counties, month, values, targets, county_figs)
+        )
     return figs
 
 
@@ -187,16 +231,25 @@ def _trend(indicator, city, counties, month, values, targets) -> dict:
                 fig = _month_figures(indicator, city, counties, day, values, targets)[0]
             value = None if fig is None else fig.month_value
             out.append(None if value is None else float(calc.quantize(value, indicator.decimals)))
-    return {"months": [f"{m}月" for m in months], "this_year": this_year, "last_year": last_year,
-            "this_year_label": f"{month.year}年", "last_year_label": f"{month.year - 1}年",
-            "unit": indicator.unit}
+    return {
+        "months": [f"{m}月" for m in months],
+        "this_year": this_year,
+        "last_year": last_year,
+        "this_year_label": f"{month.year}年",
+        "last_year_label": f"{month.year - 1}年",
+        "unit": indicator.unit,
+    }
 
 
 def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     """The whole 月通报 for ``month`` (first day): every indicator's table, paragraph and charts."""
     month = month.replace(day=1)
-    bulletin = Bulletin(month=month, label=month_label(month), cumulative_label=calc.cumulative_label(month.month),
-                        time_progress=calc.time_progress(month.month))
+    bulletin = Bulletin(
+        month=month,
+        label=month_label(month),
+        cumulative_label=calc.cumulative_label(month.month),
+        time_progress=calc.time_progress(month.month),
+    )
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
     indicators = list(indicator_list_bulletin(user=user))
@@ -206,22 +259,36 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     for indicator in indicators:
         spec = spec_of(indicator)
         figs = _month_figures(indicator, city, counties, month, values, targets)
-        last = _month_figures(indicator, city, counties, previous, values, targets) if month.month > 1 else None
+        last = (
+            _month_figures(indicator, city, counties, previous, values, targets)
+            if month.month > 1
+            else None
+        )
         rows = calc.bulletin_rows(spec, month.month, figs, last)
         county_rows = [r for r in rows if not r.is_city]
-        bulletin.indicators.append(IndicatorBulletin(
-            indicator=indicator, spec=spec, rows=rows,
-            paragraph=calc.indicator_paragraph(spec, month.month, rows),
-            trend=_trend(indicator, city, counties, month, values, targets),
-            counties={
-                "names": [r.name for r in county_rows],
-                "cumulative": [None if r.cumulative is None else float(r.cumulative) for r in county_rows],
-                "growth": [None if r.cumulative_growth.value is None else float(r.cumulative_growth.value)
-                           for r in county_rows],
-                "unit": indicator.unit,
-            },
-            computed=indicator.is_computed,
-        ))
+        bulletin.indicators.append(
+            IndicatorBulletin(
+                indicator=indicator,
+                spec=spec,
+                rows=rows,
+                paragraph=calc.indicator_paragraph(spec, month.month, rows),
+                trend=_trend(indicator, city, counties, month, values, targets),
+                counties={
+                    "names": [r.name for r in county_rows],
+                    "cumulative": [
+                        None if r.cumulative is None else float(r.cumulative) for r in county_rows
+                    ],
+                    "growth": [
+                        None
+                        if r.cumulative_growth.value is None
+                        else float(r.cumulative_growth.value)
+                        for r in county_rows
+                    ],
+                    "unit": indicator.unit,
+                },
+                computed=indicator.is_computed,
+            )
+        )
     return bulletin
 
 
@@ -232,7 +299,12 @@ def indicator_dashboard_panel(*, user) -> dict | None:
     latest = value_latest_month(user=user)
     url = reverse("indicators:bulletin")
     if latest is None:
-        return {"title": "月通报", "icon": "graph-up", "figures": [], "items": [("暂无指标数据", url)]}
+        return {
+            "title": "月通报",
+            "icon": "graph-up",
+            "figures": [],
+            "items": [("暂无指标数据", url)],
+        }
     region = user.region
     county = region.county if region is not None else None
     bulletin = bulletin_build(user=user, month=latest)
@@ -246,13 +318,26 @@ def indicator_dashboard_panel(*, user) -> dict | None:
         value = f"{row.cumulative_text}{item.indicator.unit}"
         if row.cumulative_growth.value is not None:
             value += f"（{row.cumulative_growth.text}%）"
-        figures.append((f"{item.indicator.label}（{bulletin.cumulative_label}）", value,
-                        f"{url}?month={latest:%Y-%m}#ind-{item.indicator.code}"))
-    lagging = sum(1 for item in bulletin.indicators for r in item.rows
-                  if r.lagging and (r.code == county.code if county else not r.is_city))
+        figures.append(
+            (
+                f"{item.indicator.label}（{bulletin.cumulative_label}）",
+                value,
+                f"{url}?month={latest:%Y-%m}#ind-{item.indicator.code}",
+            )
+        )
+    lagging = sum(
+        1
+        for item in bulletin.indicators
+        for r in item.rows
+        if r.lagging and (r.code == county.code if county else not r.is_city)
+    )
     title = f"月通报 · {bulletin.label}" + (f" · {county.name}" if county else "")
-    return {"title": title, "icon": "graph-up", "figures": figures[:6],
-            "items": [(f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url)]}
+    return {
+        "title": title,
+        "icon": "graph-up",
+        "figures": figures[:6],
+        "items": [(f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url)],
+    }
 
 
 # --- Counts the platform computes itself (system reads for the compute service) ---------------
@@ -270,35 +355,56 @@ def computed_month_counts(*, indicator: Indicator, month: datetime.date) -> dict
     if indicator.computation == Computation.NEW_ABOVE_SCALE:
         from shangwu.enterprises.models import EnterpriseTag
 
-        rows = (EnterpriseTag.objects.filter(tag__name__in=ABOVE_SCALE_TAGS, since__gte=month, since__lte=end)
-                .values("enterprise__county_id").annotate(n=Count("enterprise_id", distinct=True)))
+        rows = (
+            EnterpriseTag.objects.filter(
+                tag__name__in=ABOVE_SCALE_TAGS, since__gte=month, since__lte=end
+            )
+            .values("enterprise__county_id")
+            .annotate(n=Count("enterprise_id", distinct=True))
+        )
         return {r["enterprise__county_id"]: Decimal(r["n"]) for r in rows}
     try:
         from shangwu.projects.models import Project, ProjectFunds
     except ImportError:  # the projects module is not installed: nothing to count
         return {}
     if indicator.computation == Computation.PROVINCIAL_FUNDS:
-        rows = (ProjectFunds.objects.filter(month=month).values("project__county_id")
-                .annotate(total=Sum("provincial_outside")))
+        rows = (
+            ProjectFunds.objects.filter(month=month)
+            .values("project__county_id")
+            .annotate(total=Sum("provincial_outside"))
+        )
         factor = Decimal(10000) if indicator.unit == Unit.YI_YUAN else Decimal(1)
         return {r["project__county_id"]: (r["total"] or Decimal(0)) / factor for r in rows}
     if indicator.computation == Computation.SIGNED_LARGE_PROJECTS:
-        rows = (Project.objects.filter(signed_on__gte=month, signed_on__lte=end,
-                                       total_investment__gte=LARGE_PROJECT_WAN_YUAN)
-                .values("county_id").annotate(n=Count("id")))
+        rows = (
+            Project.objects.filter(
+                signed_on__gte=month,
+                signed_on__lte=end,
+                total_investment__gte=LARGE_PROJECT_WAN_YUAN,
+            )
+            .values("county_id")
+            .annotate(n=Count("id"))
+        )
         return {r["county_id"]: Decimal(r["n"]) for r in rows}
     return {}
 
 
 def value_list_for_entry(*, user, month: datetime.date):
     """The user's own rows for a month (entry page): county users their county and the city."""
-    return (IndicatorValue.objects.restrict(user, "view").filter(month=month)
-            .select_related("indicator", "region", "updated_by"))
+    return (
+        IndicatorValue.objects.restrict(user, "view")
+        .filter(month=month)
+        .select_related("indicator", "region", "updated_by")
+    )
 
 
 def target_list_year(*, user, year: int):
-    return (IndicatorTarget.objects.restrict(user, "view").filter(year=year)
-            .select_related("indicator", "region").order_by("indicator__sort_order", "region__sort_order"))
+    return (
+        IndicatorTarget.objects.restrict(user, "view")
+        .filter(year=year)
+        .select_related("indicator", "region")
+        .order_by("indicator__sort_order", "region__sort_order")
+    )
 
 
 def target_mismatches(*, year: int) -> list[str]:
@@ -320,8 +426,10 @@ def target_mismatches(*, year: int) -> list[str]:
         missing = [c.name for c in counties if c.pk not in values]
         d = indicator.decimals
         if calc.quantize(county_sum, d) != calc.quantize(values[city.pk], d) or missing:
-            text = (f"{indicator.name}：各县（市、区）目标合计{calc.fmt(county_sum, d)}{indicator.unit}，"
-                    f"全市目标{calc.fmt(values[city.pk], d)}{indicator.unit}")
+            text = (
+                f"{indicator.name}：各县（市、区）目标合计{calc.fmt(county_sum, d)}{indicator.unit}，"
+                f"全市目标{calc.fmt(values[city.pk], d)}{indicator.unit}"
+            )
             if missing:
                 text += f"；{'、'.join(missing)}未分解"
             messages.append(text + "。")

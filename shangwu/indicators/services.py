@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shangwu.indicators.choices import Arrival, ValueSource
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorValueRevision
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValueRevision,
+)
 from shangwu.indicators.selectors import add_months, computed_month_counts, region_list_bulletin
 from shangwu.organization.choices import RegionLevel
 
@@ -30,19 +35,26 @@ def check_region_writable(*, actor, region) -> None:
         raise ValidationError("您的账号未关联区划，不能填报指标数据。")
     if own.level == RegionLevel.CITY:
         return
+    if own.level == RegionLevel.TOWNSHIP:
+        raise ValidationError("乡镇（街道）账号不能填报县（市、区）指标数据。")
     if region.level == RegionLevel.CITY or region.pk != own.county.pk:
         raise ValidationError(f"您只能填报{own.county.name}的数据，不能填报{region.name}。")
 
 
-def target_set(*, indicator: Indicator, year: int, region, value: Decimal, actor, note: str = "") -> IndicatorTarget:
+def target_set(
+    *, indicator: Indicator, year: int, region, value: Decimal, actor, note: str = ""
+) -> IndicatorTarget:
     """Create or change one annual target (任务分解)."""
     if value is None or value < 0:
         raise ValidationError({"value": "年度目标须为不小于0的数。"})
     check_region_writable(actor=actor, region=region)
     with transaction.atomic():
         target, created = IndicatorTarget.objects.get_or_create(
-            indicator=indicator, year=year, region=region,
-            defaults={"value": value, "note": note, "updated_by": actor})
+            indicator=indicator,
+            year=year,
+            region=region,
+            defaults={"value": value, "note": note, "updated_by": actor},
+        )
         if not created and (target.value != value or target.note != note):
             target.value, target.note, target.updated_by = value, note, actor
             target.save()
@@ -64,15 +76,21 @@ class ValueInput:
 def _previous_row(indicator, region, month) -> IndicatorValue | None:
     if month.month == 1:
         return None
-    return IndicatorValue.objects.filter(indicator=indicator, region=region, month=add_months(month, -1)).first()
+    return IndicatorValue.objects.filter(
+        indicator=indicator, region=region, month=add_months(month, -1)
+    ).first()
 
 
-def _derive(indicator: Indicator, month: datetime.date, data: dict, previous: IndicatorValue | None) -> dict:
+def _derive(
+    indicator: Indicator, month: datetime.date, data: dict, previous: IndicatorValue | None
+) -> dict:
     """The figure that did not arrive is derived: 累计 = last month's 累计 + 本月, or
     本月 = 累计 − last month's 累计 (January: the two are equal). Unknown stays unknown."""
     data = dict(data)
-    for current, cumulative in (("month_value", "cumulative_value"),
-                                ("prev_month_value", "prev_cumulative_value")):
+    for current, cumulative in (
+        ("month_value", "cumulative_value"),
+        ("prev_month_value", "prev_cumulative_value"),
+    ):
         m, c = data.get(current), data.get(cumulative)
         if month.month == 1:
             if m is None and c is not None:
@@ -90,15 +108,23 @@ def _derive(indicator: Indicator, month: datetime.date, data: dict, previous: In
 
 def _rederive_following(indicator, region, month) -> None:
     """After a change, later months of the same year whose derived figure depends on it."""
-    rows = list(IndicatorValue.objects.filter(indicator=indicator, region=region, month__gt=month,
-                                              month__year=month.year).order_by("month"))
-    previous = IndicatorValue.objects.filter(indicator=indicator, region=region, month=month).first()
+    rows = list(
+        IndicatorValue.objects.filter(
+            indicator=indicator, region=region, month__gt=month, month__year=month.year
+        ).order_by("month")
+    )
+    previous = IndicatorValue.objects.filter(
+        indicator=indicator, region=region, month=month
+    ).first()
     for row in rows:
         if previous is None or previous.month != add_months(row.month, -1):
             break
         changed = []
         if indicator.arrival == Arrival.MONTH:
-            pairs = (("month_value", "cumulative_value"), ("prev_month_value", "prev_cumulative_value"))
+            pairs = (
+                ("month_value", "cumulative_value"),
+                ("prev_month_value", "prev_cumulative_value"),
+            )
             for m, c in pairs:
                 if getattr(row, m) is not None and getattr(previous, c) is not None:
                     new = getattr(previous, c) + getattr(row, m)
@@ -106,7 +132,10 @@ def _rederive_following(indicator, region, month) -> None:
                         setattr(row, c, new)
                         changed.append(c)
         else:
-            pairs = (("month_value", "cumulative_value"), ("prev_month_value", "prev_cumulative_value"))
+            pairs = (
+                ("month_value", "cumulative_value"),
+                ("prev_month_value", "prev_cumulative_value"),
+            )
             for m, c in pairs:
                 if getattr(row, c) is not None and getattr(previous, c) is not None:
                     new = getattr(row, c) - getattr(previous, c)
@@ -128,33 +157,49 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
     """Create, correct or leave one row; returns "created", "changed" or "unchanged"."""
     indicator, region = item.indicator, item.region
     given = {f: getattr(item, f) for f in VALUE_FIELDS}
-    existing = (IndicatorValue.objects.select_for_update()
-                .filter(indicator=indicator, region=region, month=month).first())
+    existing = (
+        IndicatorValue.objects.select_for_update()
+        .filter(indicator=indicator, region=region, month=month)
+        .first()
+    )
     if existing is not None:
         # A figure not given keeps its stored value (a file with an empty cell deletes nothing).
         for f in VALUE_FIELDS:
             if given[f] is None:
                 given[f] = getattr(existing, f)
         # What the user gave wins; only the counterpart of a changed figure is derived again.
-        if not _same(item.cumulative_value, existing.cumulative_value) and item.cumulative_value is not None \
-                and item.month_value is None:
+        if (
+            not _same(item.cumulative_value, existing.cumulative_value)
+            and item.cumulative_value is not None
+            and item.month_value is None
+        ):
             given["month_value"] = None
-        if not _same(item.month_value, existing.month_value) and item.month_value is not None \
-                and item.cumulative_value is None:
+        if (
+            not _same(item.month_value, existing.month_value)
+            and item.month_value is not None
+            and item.cumulative_value is None
+        ):
             given["cumulative_value"] = None
     data = _derive(indicator, month, given, _previous_row(indicator, region, month))
     if existing is None:
-        IndicatorValue.objects.create(indicator=indicator, region=region, month=month, source=source,
-                                      updated_by=actor, **data)
+        IndicatorValue.objects.create(
+            indicator=indicator, region=region, month=month, source=source, updated_by=actor, **data
+        )
         _rederive_following(indicator, region, month)
         return "created"
     if all(_same(getattr(existing, f), data[f]) for f in VALUE_FIELDS):
         return "unchanged"
     if not (reason or "").strip():
-        raise ValidationError({"reason": f"{region.name}{indicator.name}{month.year}年{month.month}月已有数据，"
-                                         "更正须填写更正原因。"})
+        raise ValidationError(
+            {
+                "reason": f"{region.name}{indicator.name}{month.year}年{month.month}月已有数据，"
+                "更正须填写更正原因。"
+            }
+        )
     IndicatorValueRevision.objects.create(
-        value=existing, reason=reason.strip(), actor=actor,
+        value=existing,
+        reason=reason.strip(),
+        actor=actor,
         **{f"old_{f}": getattr(existing, f) for f in VALUE_FIELDS},
         **{f"new_{f}": data[f] for f in VALUE_FIELDS},
     )
@@ -168,8 +213,10 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
 
 def _check_entered(item: ValueInput) -> None:
     if item.indicator.is_computed:
-        raise ValidationError(f"“{item.indicator.name}”由平台根据{item.indicator.get_computation_display()}"
-                              "自动计算，不能手工填报。")
+        raise ValidationError(
+            f"“{item.indicator.name}”由平台根据{item.indicator.get_computation_display()}"
+            "自动计算，不能手工填报。"
+        )
 
 
 def value_save(*, item: ValueInput, month: datetime.date, reason: str = "", actor) -> str:
@@ -178,8 +225,13 @@ def value_save(*, item: ValueInput, month: datetime.date, reason: str = "", acto
     _check_entered(item)
     check_region_writable(actor=actor, region=item.region)
     with transaction.atomic():
-        return _write(item=item, month=month.replace(day=1), source=ValueSource.ENTERED, reason=reason,
-                      actor=actor)
+        return _write(
+            item=item,
+            month=month.replace(day=1),
+            source=ValueSource.ENTERED,
+            reason=reason,
+            actor=actor,
+        )
 
 
 def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> dict[str, int]:
@@ -190,8 +242,15 @@ def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> di
         for item in items:
             _check_entered(item)
             check_region_writable(actor=actor, region=item.region)
-            counts[_write(item=item, month=month.replace(day=1), source=ValueSource.IMPORTED,
-                          reason=IMPORT_REASON, actor=actor)] += 1
+            counts[
+                _write(
+                    item=item,
+                    month=month.replace(day=1),
+                    source=ValueSource.IMPORTED,
+                    reason=IMPORT_REASON,
+                    actor=actor,
+                )
+            ] += 1
     return counts
 
 
@@ -211,9 +270,23 @@ def values_compute(*, month: datetime.date, actor=None, indicators=None) -> dict
             for county in counties:
                 value = per_county.get(county.pk, Decimal(0))
                 total += value
-                counts[_write(item=ValueInput(indicator=indicator, region=county, month_value=value), month=month,
-                              source=ValueSource.COMPUTED, reason=COMPUTE_REASON, actor=actor)] += 1
+                counts[
+                    _write(
+                        item=ValueInput(indicator=indicator, region=county, month_value=value),
+                        month=month,
+                        source=ValueSource.COMPUTED,
+                        reason=COMPUTE_REASON,
+                        actor=actor,
+                    )
+                ] += 1
             if city is not None:
-                counts[_write(item=ValueInput(indicator=indicator, region=city, month_value=total), month=month,
-                              source=ValueSource.COMPUTED, reason=COMPUTE_REASON, actor=actor)] += 1
+                counts[
+                    _write(
+                        item=ValueInput(indicator=indicator, region=city, month_value=total),
+                        month=month,
+                        source=ValueSource.COMPUTED,
+                        reason=COMPUTE_REASON,
+                        actor=actor,
+                    )
+                ] += 1
     return counts

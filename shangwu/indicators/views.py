@@ -53,11 +53,17 @@ class BulletinView(generic.BaseObjectView):
         month = requested_month(request)
         bulletin = selectors.bulletin_build(user=request.user, month=month) if month else None
         charts = {
-            item.indicator.code: {"trend": item.trend, "counties": item.counties, "name": item.indicator.name}
+            item.indicator.code: {
+                "trend": item.trend,
+                "counties": item.counties,
+                "name": item.indicator.name,
+            }
             for item in (bulletin.indicators if bulletin else [])
         }
         context = self.base_context(
-            bulletin=bulletin, month=month, months=selectors.value_months_available(user=request.user),
+            bulletin=bulletin,
+            month=month,
+            months=selectors.value_months_available(user=request.user),
             charts=charts,
         )
         if request.headers.get("HX-Request"):
@@ -80,8 +86,12 @@ class BulletinDownloadView(generic.BaseObjectView):
             content, ctype = exports.bulletin_docx(bulletin), DOCX
         else:
             content, ctype = exports.bulletin_xlsx(bulletin), XLSX
-        audit_write(action=AuditAction.EXPORT, object_type="indicators.indicatorvalue", object_repr="月通报",
-                    detail=f"下载{bulletin.label}月通报（.{self.kind}）")
+        audit_write(
+            action=AuditAction.EXPORT,
+            object_type="indicators.indicatorvalue",
+            object_repr="月通报",
+            detail=f"下载{bulletin.label}月通报（.{self.kind}）",
+        )
         return attachment(content, f"{bulletin.title}.{self.kind}", ctype)
 
 
@@ -97,9 +107,11 @@ class ValueListView(generic.ObjectListView):
     export_url_name = "indicators:value_export"
 
     def extra_context(self):
-        return {"computed": Indicator.objects.restrict(self.request.user).exclude(computation=""),
-                "can_import": can(self.request.user, IndicatorValue.access, "import"),
-                "is_city": getattr(self.request.user.region, "level", "") == "city"}
+        return {
+            "computed": Indicator.objects.restrict(self.request.user).exclude(computation=""),
+            "can_import": can(self.request.user, IndicatorValue.access, "import"),
+            "is_city": getattr(self.request.user.region, "level", "") == "city",
+        }
 
 
 class ValueExportView(generic.ObjectExportView):
@@ -115,13 +127,24 @@ class ValueDetailView(generic.ObjectDetailView):
     def extra_context(self, obj):
         unit = obj.indicator.unit
         return {
-            "fields": [("指标", obj.indicator), ("地区", obj.region), ("月份", f"{obj.month:%Y年%m月}"),
-                       ("本月", f"{obj.month_value} {unit}" if obj.month_value is not None else "—"),
-                       ("1—本月累计", f"{obj.cumulative_value} {unit}" if obj.cumulative_value is not None else "—"),
-                       ("上年同月", obj.prev_month_value if obj.prev_month_value is not None else "—"),
-                       ("上年同期累计", obj.prev_cumulative_value if obj.prev_cumulative_value is not None else "—"),
-                       ("来源", obj.get_source_display()), ("填报人", obj.updated_by or "—"),
-                       ("修改时间", obj.updated_at)],
+            "fields": [
+                ("指标", obj.indicator),
+                ("地区", obj.region),
+                ("月份", f"{obj.month:%Y年%m月}"),
+                ("本月", f"{obj.month_value} {unit}" if obj.month_value is not None else "—"),
+                (
+                    "1—本月累计",
+                    f"{obj.cumulative_value} {unit}" if obj.cumulative_value is not None else "—",
+                ),
+                ("上年同月", obj.prev_month_value if obj.prev_month_value is not None else "—"),
+                (
+                    "上年同期累计",
+                    obj.prev_cumulative_value if obj.prev_cumulative_value is not None else "—",
+                ),
+                ("来源", obj.get_source_display()),
+                ("填报人", obj.updated_by or "—"),
+                ("修改时间", obj.updated_at),
+            ],
             "revisions": obj.revisions.select_related("actor"),
         }
 
@@ -134,7 +157,9 @@ class ValueEditView(generic.BaseObjectView):
     template_name = "indicators/value_form.html"
 
     def get(self, request):
-        initial = {k: request.GET[k] for k in ("indicator", "region", "month") if request.GET.get(k)}
+        initial = {
+            k: request.GET[k] for k in ("indicator", "region", "month") if request.GET.get(k)
+        }
         form = forms.ValueForm(initial=initial, user=request.user)
         return render(request, self.template_name, self.base_context(form=form))
 
@@ -142,17 +167,34 @@ class ValueEditView(generic.BaseObjectView):
         form = forms.ValueForm(request.POST, user=request.user)
         if form.is_valid():
             d = form.cleaned_data
-            item = services.ValueInput(indicator=d["indicator"], region=d["region"], month_value=d["month_value"],
-                                       cumulative_value=d["cumulative_value"], prev_month_value=d["prev_month_value"],
-                                       prev_cumulative_value=d["prev_cumulative_value"])
+            item = services.ValueInput(
+                indicator=d["indicator"],
+                region=d["region"],
+                month_value=d["month_value"],
+                cumulative_value=d["cumulative_value"],
+                prev_month_value=d["prev_month_value"],
+                prev_cumulative_value=d["prev_cumulative_value"],
+            )
             try:
-                result = services.value_save(item=item, month=d["month"], reason=d["reason"], actor=request.user)
+                result = services.value_save(
+                    item=item, month=d["month"], reason=d["reason"], actor=request.user
+                )
             except ValidationError as exc:
-                form.add_error(None, exc.messages if not hasattr(exc, "error_dict") else
-                               [m for ms in exc.message_dict.values() for m in ms])
+                form.add_error(
+                    None,
+                    exc.messages
+                    if not hasattr(exc, "error_dict")
+                    else [m for ms in exc.message_dict.values() for m in ms],
+                )
             else:
-                text = {"created": "已保存", "changed": "已更正（原值已记入更正记录）", "unchanged": "数据无变化"}[result]
-                messages.success(request, f"{d['region']}{d['indicator']}{d['month']:%Y年%m月}：{text}。")
+                text = {
+                    "created": "已保存",
+                    "changed": "已更正（原值已记入更正记录）",
+                    "unchanged": "数据无变化",
+                }[result]
+                messages.success(
+                    request, f"{d['region']}{d['indicator']}{d['month']:%Y年%m月}：{text}。"
+                )
                 return redirect(f"{reverse('indicators:value_list')}?month={d['month']:%Y-%m-%d}")
         return render(request, self.template_name, self.base_context(form=form))
 
@@ -177,16 +219,23 @@ class ValueImportView(generic.BaseObjectView):
             upload = form.cleaned_data["file"]
             indicators = list(Indicator.objects.restrict(request.user).filter(is_active=True))
             regions = list(forms.writable_regions(request.user)) + [
-                r for r in Region.objects.filter(level__in=["city", "county"])
-                if r not in forms.writable_regions(request.user)]
+                r
+                for r in Region.objects.filter(level__in=["city", "county"])
+                if r not in forms.writable_regions(request.user)
+            ]
             suffix = os.path.splitext(upload.name or "")[1].lower()
             with tempfile.NamedTemporaryFile(suffix=suffix) as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
                 fh.flush()
                 try:
-                    month, items, errors = parse_values(fh.name, name=upload.name, indicators=indicators,
-                                                        regions=regions, month=month)
+                    month, items, errors = parse_values(
+                        fh.name,
+                        name=upload.name,
+                        indicators=indicators,
+                        regions=regions,
+                        month=month,
+                    )
                 except UploadRejected as exc:
                     upload_error = str(exc)
                     items = []
@@ -196,11 +245,17 @@ class ValueImportView(generic.BaseObjectView):
                 except ValidationError as exc:
                     upload_error = "；".join(exc.messages)
                 else:
-                    messages.success(request, f"导入完成：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
-                                              f"无变化 {counts['unchanged']} 条。")
+                    messages.success(
+                        request,
+                        f"导入完成：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
+                        f"无变化 {counts['unchanged']} 条。",
+                    )
                     return redirect(f"{reverse('indicators:value_list')}?month={month:%Y-%m-%d}")
-        return render(request, self.template_name, self.base_context(form=form, errors=errors,
-                                                                      upload_error=upload_error))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(form=form, errors=errors, upload_error=upload_error),
+        )
 
 
 class ValueTemplateView(generic.BaseObjectView):
@@ -211,9 +266,13 @@ class ValueTemplateView(generic.BaseObjectView):
         month = requested_month(request) or datetime.date.today().replace(day=1)
         indicators = Indicator.objects.restrict(request.user).filter(is_active=True, computation="")
         regions = list(forms.writable_regions(request.user))
-        existing = {(v.indicator_id, v.region_id): v
-                    for v in selectors.value_list_for_entry(user=request.user, month=month)}
-        content = template_xlsx(indicators=indicators, regions=regions, month=month, values=existing)
+        existing = {
+            (v.indicator_id, v.region_id): v
+            for v in selectors.value_list_for_entry(user=request.user, month=month)
+        }
+        content = template_xlsx(
+            indicators=indicators, regions=regions, month=month, values=existing
+        )
         return attachment(content, f"指标数据导入模板-{month:%Y-%m}.xlsx", XLSX)
 
 
@@ -232,8 +291,11 @@ class ValueComputeView(generic.BaseObjectView):
             return redirect("indicators:value_list")
         month = form.cleaned_data["month"]
         counts = services.values_compute(month=month, actor=request.user)
-        messages.success(request, f"{month:%Y年%m月}平台计算指标已更新：新增 {counts['created']} 条，"
-                                  f"更正 {counts['changed']} 条，无变化 {counts['unchanged']} 条。")
+        messages.success(
+            request,
+            f"{month:%Y年%m月}平台计算指标已更新：新增 {counts['created']} 条，"
+            f"更正 {counts['changed']} 条，无变化 {counts['unchanged']} 条。",
+        )
         return redirect(f"{reverse('indicators:value_list')}?month={month:%Y-%m-%d}")
 
 
@@ -257,14 +319,23 @@ class IndicatorDetailView(generic.ObjectDetailView):
     template_name = "core/object_detail.html"
 
     def extra_context(self, obj):
-        return {"fields": [
-            ("指标代码", obj.code), ("指标名称", obj.name), ("简称", obj.short_name or "—"),
-            ("计量单位", obj.unit), ("数据来源", obj.get_source_display()), ("月度数据形式", obj.get_arrival_display()),
-            ("越大越好", "是" if obj.higher_is_better else "否"), ("小数位数", obj.decimals),
-            ("全市为各县区之和", "是" if obj.additive else "否"), ("上级指标", obj.parent or "—"),
-            ("平台计算方式", obj.get_computation_display()), ("列入月通报", "是" if obj.in_bulletin else "否"),
-            ("启用", "是" if obj.is_active else "否"),
-        ]}
+        return {
+            "fields": [
+                ("指标代码", obj.code),
+                ("指标名称", obj.name),
+                ("简称", obj.short_name or "—"),
+                ("计量单位", obj.unit),
+                ("数据来源", obj.get_source_display()),
+                ("月度数据形式", obj.get_arrival_display()),
+                ("越大越好", "是" if obj.higher_is_better else "否"),
+                ("小数位数", obj.decimals),
+                ("全市为各县区之和", "是" if obj.additive else "否"),
+                ("上级指标", obj.parent or "—"),
+                ("平台计算方式", obj.get_computation_display()),
+                ("列入月通报", "是" if obj.in_bulletin else "否"),
+                ("启用", "是" if obj.is_active else "否"),
+            ]
+        }
 
 
 class TargetListView(generic.ObjectListView):
@@ -296,8 +367,14 @@ class TargetEditView(generic.BaseObjectView):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.target_set(indicator=d["indicator"], year=d["year"], region=d["region"], value=d["value"],
-                                    note=d["note"], actor=request.user)
+                services.target_set(
+                    indicator=d["indicator"],
+                    year=d["year"],
+                    region=d["region"],
+                    value=d["value"],
+                    note=d["note"],
+                    actor=request.user,
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -29,7 +29,13 @@ from shangwu.core.imports import RowError, cell_text, normalize_header, parse_da
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 from shangwu.projects import services
-from shangwu.projects.choices import DIVISION_SECTION, MILESTONE_FIELDS, InvestorType, Milestone, Origin
+from shangwu.projects.choices import (
+    DIVISION_SECTION,
+    MILESTONE_FIELDS,
+    InvestorType,
+    Milestone,
+    Origin,
+)
 from shangwu.projects.models import IndustryChain, Project, Stage
 
 SHEET_NAME = "项目信息"
@@ -51,7 +57,9 @@ COLUMNS = [
     ImportColumn("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",)),
     ImportColumn("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
     ImportColumn("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
-    ImportColumn("origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)),
+    ImportColumn(
+        "origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)
+    ),
     ImportColumn("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
     ImportColumn("chain", "产业链", False, "系统中已有的产业链名称"),
     ImportColumn("is_key", "重点项目", False, "是/否"),
@@ -67,7 +75,12 @@ COLUMNS = [
     ImportColumn("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
     ImportColumn("site", "建设地点", False, "不超过200字"),
     ImportColumn("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
-    ImportColumn("stage", "当前阶段", False, "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定"),
+    ImportColumn(
+        "stage",
+        "当前阶段",
+        False,
+        "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定",
+    ),
     ImportColumn("signed_on", "签约时间", False, "日期，如 2025-03-31"),
     ImportColumn("registered_on", "注册时间", False, "日期"),
     ImportColumn("started_on", "开工时间", False, "日期"),
@@ -75,17 +88,44 @@ COLUMNS = [
     ImportColumn("note", "备注", False, ""),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
-TEMPLATE_HEADERS = [c.header.replace("(万元)", "（万元）").replace("(万美元)", "（万美元）") for c in COLUMNS]
+TEMPLATE_HEADERS = [
+    c.header.replace("(万元)", "（万元）").replace("(万美元)", "（万美元）") for c in COLUMNS
+]
 BOOL_BY_TEXT = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False, "": False}
-RECORD_FIELDS = ["name", "investor_name", "investor_type", "origin", "origin_place", "industry_division", "chain",
-                 "is_key", "is_manufacturing", "is_foreign", "is_fortune500", "in_provincial_ledger", "ledger_year",
-                 "ledger_quarter", "ledger_batch", "total_investment", "contract_fdi", "county", "township", "site",
-                 "lead_unit", "note"]
+RECORD_FIELDS = [
+    "name",
+    "investor_name",
+    "investor_type",
+    "origin",
+    "origin_place",
+    "industry_division",
+    "chain",
+    "is_key",
+    "is_manufacturing",
+    "is_foreign",
+    "is_fortune500",
+    "in_provincial_ledger",
+    "ledger_year",
+    "ledger_quarter",
+    "ledger_batch",
+    "total_investment",
+    "contract_fdi",
+    "county",
+    "township",
+    "site",
+    "lead_unit",
+    "note",
+]
 QUARTER_RE = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
 AMOUNT_MAX = Decimal("999999999999.99")
 # Service field errors → the column they came from.
-FIELD_COLUMN = {"ledger_year": "ledger_quarter", "on": "stage", "note": "stage", "industry_section": "industry_division"}
+FIELD_COLUMN = {
+    "ledger_year": "ledger_quarter",
+    "on": "stage",
+    "note": "stage",
+    "industry_section": "industry_division",
+}
 
 
 @dataclass
@@ -135,8 +175,14 @@ class _Lookups:
             if unit.short_name:
                 units.setdefault(unit.short_name, unit)
         stages = list(Stage.objects.order_by("order"))
-        return cls(counties, townships, {c.name: c for c in IndustryChain.objects.all()}, units,
-                   {s.name: s for s in stages}, [s for s in stages if s.milestone])
+        return cls(
+            counties,
+            townships,
+            {c.name: c for c in IndustryChain.objects.all()},
+            units,
+            {s.name: s for s in stages},
+            [s for s in stages if s.milestone],
+        )
 
 
 def _header_map(header_row):
@@ -182,8 +228,13 @@ class _Row:
             self.err("code", "", "项目编码不能为空。")
         elif len(self.code) > 30:
             self.err("code", self.code, "项目编码不能超过30个字符。")
-        for fld, limit in (("name", 200), ("investor_name", 200), ("origin_place", 50), ("site", 200),
-                           ("ledger_batch", 20)):
+        for fld, limit in (
+            ("name", 200),
+            ("investor_name", 200),
+            ("origin_place", 50),
+            ("site", 200),
+            ("ledger_batch", 20),
+        ):
             if fld in text:
                 if len(text[fld]) > limit:
                     self.err(fld, text[fld], f"不能超过{limit}个字。")
@@ -200,13 +251,21 @@ class _Row:
             div = text["industry_division"]
             div = "0" + div if div.isdigit() and len(div) == 1 else div
             if div and div not in DIVISION_SECTION:
-                self.err("industry_division", div, "行业大类应为GB/T 4754-2017的两位大类代码（01—97）。")
+                self.err(
+                    "industry_division", div, "行业大类应为GB/T 4754-2017的两位大类代码（01—97）。"
+                )
             else:
                 self.values["industry_division"] = div
                 self.values["industry_section"] = DIVISION_SECTION.get(div, "")
         self._lookup("chain", text, lk.chains, "系统中没有名为“{}”的产业链。")
         self._lookup("lead_unit", text, lk.units, "系统中没有名为“{}”的单位。")
-        for fld in ("is_key", "is_manufacturing", "is_foreign", "is_fortune500", "in_provincial_ledger"):
+        for fld in (
+            "is_key",
+            "is_manufacturing",
+            "is_foreign",
+            "is_fortune500",
+            "in_provincial_ledger",
+        ):
             if fld in text:
                 value = BOOL_BY_TEXT.get(text[fld].upper())
                 if value is None:
@@ -239,7 +298,11 @@ class _Row:
             if text["township"] and county is not None:
                 township = lk.townships.get((county.pk, text["township"]))
                 if township is None:
-                    self.err("township", text["township"], f"“{county}”下没有名为“{text['township']}”的乡镇(街道)。")
+                    self.err(
+                        "township",
+                        text["township"],
+                        f"“{county}”下没有名为“{text['township']}”的乡镇(街道)。",
+                    )
                 else:
                     self.values["township"] = township
         for m, fld in MILESTONE_FIELDS.items():
@@ -252,9 +315,15 @@ class _Row:
         if stage_name:
             self.stage = lk.stages.get(stage_name)
             if self.stage is None:
-                self.err("stage", stage_name, f"系统中没有名为“{stage_name}”的阶段；可用：{'、'.join(lk.stages)}。")
+                self.err(
+                    "stage",
+                    stage_name,
+                    f"系统中没有名为“{stage_name}”的阶段；可用：{'、'.join(lk.stages)}。",
+                )
             elif self.stage.is_terminal:
-                self.err("stage", stage_name, "终止项目请在系统中操作并填写终止原因，不能通过导入终止。")
+                self.err(
+                    "stage", stage_name, "终止项目请在系统中操作并填写终止原因，不能通过导入终止。"
+                )
         else:
             reached = [s for s in lk.milestone_stages if s.milestone in self.dates]
             self.stage = reached[-1] if reached else None
@@ -263,7 +332,7 @@ class _Row:
                 col = MILESTONE_FIELDS[s.milestone]
                 if s.order > self.stage.order and s.milestone in self.dates:
                     self.err(col, text[col], f"当前阶段为“{self.stage}”，不应填写{s.name}时间。")
-                elif s.order <= self.stage.order and s.milestone not in self.dates and stage_name:
+                elif s.pk == self.stage.pk and s.milestone not in self.dates:
                     self.err(col, "", f"当前阶段为“{self.stage}”，请填写{s.name}时间。")
 
     def err(self, fld, value, reason):
@@ -310,15 +379,25 @@ def _moves(project: Project, row: _Row, lk: _Lookups, actor) -> None:
     if target is None or target.pk == project.stage_id:
         return
     if target.order < project.stage.order or project.stage.is_terminal:
-        raise ValidationError({"stage": f"项目当前为“{project.stage}”，阶段不能通过导入回退或恢复，请在系统中操作并填写原因。"})
+        raise ValidationError(
+            {
+                "stage": f"项目当前为“{project.stage}”，阶段不能通过导入回退或恢复，请在系统中操作并填写原因。"
+            }
+        )
     for s in lk.milestone_stages:
         if project.stage.order < s.order <= target.order and s.milestone in row.dates:
-            services.project_move_stage(project=project, stage=s, on=row.dates[s.milestone], actor=actor,
-                                        note="批量导入")
+            services.project_move_stage(
+                project=project, stage=s, on=row.dates[s.milestone], actor=actor, note="批量导入"
+            )
     if project.stage_id != target.pk:
         last = max([project.stage_on, *row.dates.values()], default=None)
-        services.project_move_stage(project=project, stage=target, on=last or datetime.date.today(),
-                                    actor=actor, note="批量导入")
+        services.project_move_stage(
+            project=project,
+            stage=target,
+            on=last or datetime.date.today(),
+            actor=actor,
+            note="批量导入",
+        )
 
 
 def _apply(row: _Row, existing: Project | None, lk: _Lookups, actor) -> str:
@@ -338,8 +417,12 @@ def _apply(row: _Row, existing: Project | None, lk: _Lookups, actor) -> str:
     for m, on in row.dates.items():
         recorded = existing.milestone_date(m)
         if recorded is not None and recorded != on:
-            raise ValidationError({MILESTONE_FIELDS[m]: f"已记录的{Milestone(m).label}时间为{recorded:%Y-%m-%d}，"
-                                                        "与导入值不同；请在系统中更正。"})
+            raise ValidationError(
+                {
+                    MILESTONE_FIELDS[m]: f"已记录的{Milestone(m).label}时间为{recorded:%Y-%m-%d}，"
+                    "与导入值不同；请在系统中更正。"
+                }
+            )
     moving = row.stage is not None and row.stage.pk != existing.stage_id
     if changed:
         services.project_update(project=existing, actor=actor, note="批量导入", **changed)
@@ -362,7 +445,11 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
     def header(fld):
         fld = FIELD_COLUMN.get(fld, fld)
         i = mapping.get(fld)
-        return written[i] if i is not None and written[i] else COLUMN_BY_FIELD.get(fld, COLUMN_BY_FIELD["code"]).header
+        return (
+            written[i]
+            if i is not None and written[i]
+            else COLUMN_BY_FIELD.get(fld, COLUMN_BY_FIELD["code"]).header
+        )
 
     lk = _Lookups.load()
     parsed, seen = [], {}
@@ -380,7 +467,9 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
     existing = {}
     codes = [r.code for r in parsed if r.code]
     for start in range(0, len(codes), 500):
-        for p in Project.objects.filter(code__in=codes[start:start + 500]).select_related("stage", "county", "township"):
+        for p in Project.objects.filter(code__in=codes[start : start + 500]).select_related(
+            "stage", "county", "township"
+        ):
             existing[p.code] = p
 
     try:
@@ -394,8 +483,11 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
                 if county is not None and not _in_scope(actor, county, township):
                     row.err("county", county.name, "项目所在地不在您的数据范围内。")
                 if project is None:
-                    missing = [COLUMN_BY_FIELD[f].header for f in ("investor_type", "origin", "county")
-                               if f not in row.values and not any(e[0] == f for e in row.errors)]
+                    missing = [
+                        COLUMN_BY_FIELD[f].header
+                        for f in ("investor_type", "origin", "county")
+                        if f not in row.values and not any(e[0] == f for e in row.errors)
+                    ]
                     for name in missing:
                         row.err("code", row.code, f"新项目须填写“{name}”。")
                 if not row.errors:
@@ -403,8 +495,11 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
                         with transaction.atomic():
                             outcome = _apply(row, project, lk, actor)
                     except ValidationError as exc:
-                        for fld, messages in (exc.message_dict.items() if hasattr(exc, "error_dict")
-                                              else [("code", exc.messages)]):
+                        for fld, messages in (
+                            exc.message_dict.items()
+                            if hasattr(exc, "error_dict")
+                            else [("code", exc.messages)]
+                        ):
                             for message in messages:
                                 row.err(fld if fld != "__all__" else "code", "", message)
                     else:
@@ -413,13 +508,21 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
                     result.errors.append(RowError(row.rowno, header(fld), str(value), reason))
             if result.errors or not commit:
                 raise _Rollback
-            audit_write(action=AuditAction.IMPORT, object_type=Project._meta.label_lower, object_repr="招商项目",
-                        actor=actor, detail=f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
-                                            f"更新 {result.updated}，未变 {result.unchanged}。")
+            audit_write(
+                action=AuditAction.IMPORT,
+                object_type=Project._meta.label_lower,
+                object_repr="招商项目",
+                actor=actor,
+                detail=f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
+                f"更新 {result.updated}，未变 {result.unchanged}。",
+            )
     except _Rollback:
         return result
     except IntegrityError:
-        return ImportResult(file_name=file_name, file_error="导入期间数据被他人修改（项目编码冲突），未写入任何数据，请重新预览后再导入。")
+        return ImportResult(
+            file_name=file_name,
+            file_error="导入期间数据被他人修改（项目编码冲突），未写入任何数据，请重新预览后再导入。",
+        )
     result.committed = True
     return result
 
@@ -445,22 +548,40 @@ def project_import_template() -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     must = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     text_fmt = wb.add_format({"num_format": "@"})
     ws = wb.add_worksheet(SHEET_NAME)
     county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code").first()
     chain = IndustryChain.objects.filter(is_active=True).first()
-    example = {"code": "YH-2026-0001", "name": "年产5万吨新型建材项目", "investor_name": "示例建材集团有限公司",
-               "investor_type": "民企", "origin": "省外", "origin_place": "江苏", "industry_division": "30",
-               "chain": chain.name if chain else "", "is_key": "是", "is_manufacturing": "是", "is_foreign": "否",
-               "is_fortune500": "否", "in_provincial_ledger": "否", "total_investment": "50000",
-               "county": county.name if county else "", "site": "产业集聚区纬三路", "stage": "签约",
-               "signed_on": "2026-03-31"}
+    example = {
+        "code": "YH-2026-0001",
+        "name": "年产5万吨新型建材项目",
+        "investor_name": "示例建材集团有限公司",
+        "investor_type": "民企",
+        "origin": "省外",
+        "origin_place": "江苏",
+        "industry_division": "30",
+        "chain": chain.name if chain else "",
+        "is_key": "是",
+        "is_manufacturing": "是",
+        "is_foreign": "否",
+        "is_fortune500": "否",
+        "in_provincial_ledger": "否",
+        "total_investment": "50000",
+        "county": county.name if county else "",
+        "site": "产业集聚区纬三路",
+        "stage": "签约",
+        "signed_on": "2026-03-31",
+    }
     for col, (column, title) in enumerate(zip(COLUMNS, TEMPLATE_HEADERS, strict=True)):
         ws.write_string(0, col, title, must if column.required else head)
-        ws.set_column(col, col, 22 if column.field in ("name", "investor_name", "site") else 13, text_fmt)
+        ws.set_column(
+            col, col, 22 if column.field in ("name", "investor_name", "site") else 13, text_fmt
+        )
         ws.write_string(1, col, example.get(column.field, ""))
     ws.freeze_panes(1, 0)
     help_ws = wb.add_worksheet(HELP_SHEET_NAME)
@@ -478,11 +599,13 @@ def project_import_template() -> bytes:
         help_ws.write_string(r, 1, "是" if column.required else "否")
         help_ws.write_string(r, 2, column.help + extra)
         r += 1
-    for line in ("1. 第1行为表头，请勿修改；从第2行起每行一个项目，示例行请删除或改为真实数据。",
-                 "2. 以项目编码为准：编码已存在则更新该项目，不存在则新增；重复导入同一文件不会产生任何变化。",
-                 "3. 先预览后导入：任何一行有错误时不会写入任何数据，请按错误报告修改后重新上传。",
-                 "4. 阶段只能向前推进，各节点日期不能早于前一节点；回退和终止请在系统中操作并填写原因。",
-                 "5. 只能导入您数据范围内的项目；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码），不接受启用宏的工作簿。"):
+    for line in (
+        "1. 第1行为表头，请勿修改；从第2行起每行一个项目，示例行请删除或改为真实数据。",
+        "2. 以项目编码为准：编码已存在则更新该项目，不存在则新增；重复导入同一文件不会产生任何变化。",
+        "3. 先预览后导入：任何一行有错误时不会写入任何数据，请按错误报告修改后重新上传。",
+        "4. 阶段只能向前推进，各节点日期不能早于前一节点；回退和终止请在系统中操作并填写原因。",
+        "5. 只能导入您数据范围内的项目；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码），不接受启用宏的工作簿。",
+    ):
         r += 1
         help_ws.write_string(r, 0, line)
     wb.close()

@@ -25,11 +25,28 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
     """(workbook bytes, number of project rows)."""
     milestones = list(milestones or BATCH_MILESTONES)
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False, "strings_to_urls": False})
-    title_fmt = wb.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                          "align": "center", "valign": "vcenter"})
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    title_fmt = wb.add_format(
+        {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}
+    )
+    head = wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        }
+    )
     cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "vcenter"})
     money = wb.add_format({"border": 1, "num_format": "#,##0.00", "valign": "vcenter"})
     date = wb.add_format({"border": 1, "num_format": "yyyy-mm-dd", "valign": "vcenter"})
@@ -38,14 +55,21 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
     for milestone in milestones:
         label = Milestone(milestone).label
         ws = wb.add_worksheet(f"{label}项目")
-        ws.merge_range(0, 0, 0, len(LEDGER_HEADERS) - 1,
-                       f"{city_name}{period.label}“三个一批”{label}项目台账", title_fmt)
+        ws.merge_range(
+            0,
+            0,
+            0,
+            len(LEDGER_HEADERS) - 1,
+            f"{city_name}{period.label}“三个一批”{label}项目台账",
+            title_fmt,
+        )
         ws.set_row(0, 28)
         for col, (header, width) in enumerate(zip(LEDGER_HEADERS, WIDTHS, strict=True)):
             ws.write_string(1, col, header, head)
             ws.set_column(col, col, width)
-        projects = project_list_in_batch(user=user, milestone=milestone, period=period, action="export").order_by(
-            "county__sort_order", "county__code", "code")
+        projects = project_list_in_batch(
+            user=user, milestone=milestone, period=period, action="export"
+        ).order_by("county__sort_order", "county__code", "code")
         row = 2
         total_investment = 0.0
         for values in ledger_rows(projects):
@@ -54,7 +78,9 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
                 if value is None or value == "":
                     ws.write_blank(row, col, None, cell)
                 elif col in DATE_COLUMNS and isinstance(value, datetime.date):
-                    ws.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), date)
+                    ws.write_datetime(
+                        row, col, datetime.datetime.combine(value, datetime.time()), date
+                    )
                 elif col in MONEY_COLUMNS or col == 0:
                     ws.write_number(row, col, value, money if col else cell)
                 else:
@@ -66,7 +92,12 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
         count += row - 2
         ws.freeze_panes(2, 2)
     wb.close()
-    audit_write(action=AuditAction.EXPORT, object_type="projects.project", object_repr="“三个一批”台账", actor=user,
-                detail=f"导出{period.label}“三个一批”台账（{'、'.join(Milestone(m).label for m in milestones)}），"
-                       f"共 {count} 行。")
+    audit_write(
+        action=AuditAction.EXPORT,
+        object_type="projects.project",
+        object_repr="“三个一批”台账",
+        actor=user,
+        detail=f"导出{period.label}“三个一批”台账（{'、'.join(Milestone(m).label for m in milestones)}），"
+        f"共 {count} 行。",
+    )
     return buffer.getvalue(), count

@@ -32,13 +32,27 @@ class Stage(models.Model):
     audited = True
 
     name = models.CharField("阶段名称", max_length=20, unique=True)
-    order = models.PositiveIntegerField("顺序", unique=True, help_text="数字越小越靠前；终止阶段通常排在最后。")
-    milestone = models.CharField("对应节点", max_length=12, choices=Milestone.choices, blank=True,
-                                 help_text="“三个一批”按节点统计：签约、注册、开工、投产各对应一个阶段。")
-    is_terminal = models.BooleanField("终止阶段", default=False, help_text="进入此阶段须填写终止原因。")
-    color = models.CharField("看板颜色", max_length=20, default="secondary",
-                             choices=[(c, c) for c in ("secondary", "info", "primary", "warning", "success",
-                                                       "danger", "dark")])
+    order = models.PositiveIntegerField(
+        "顺序", unique=True, help_text="数字越小越靠前；终止阶段通常排在最后。"
+    )
+    milestone = models.CharField(
+        "对应节点",
+        max_length=12,
+        choices=Milestone.choices,
+        blank=True,
+        help_text="“三个一批”按节点统计：签约、注册、开工、投产各对应一个阶段。",
+    )
+    is_terminal = models.BooleanField(
+        "终止阶段", default=False, help_text="进入此阶段须填写终止原因。"
+    )
+    color = models.CharField(
+        "看板颜色",
+        max_length=20,
+        default="secondary",
+        choices=[
+            (c, c) for c in ("secondary", "info", "primary", "warning", "success", "danger", "dark")
+        ],
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -47,12 +61,17 @@ class Stage(models.Model):
         verbose_name_plural = "项目阶段"
         ordering = ["order"]
         constraints = [
-            models.UniqueConstraint(fields=["milestone"], condition=~models.Q(milestone=""),
-                                    name="stage_one_per_milestone",
-                                    violation_error_message="每个节点（签约、注册、开工、投产）只能对应一个阶段。"),
-            models.CheckConstraint(condition=models.Q(is_terminal=False) | models.Q(milestone=""),
-                                   name="stage_terminal_has_no_milestone",
-                                   violation_error_message="终止阶段不能对应签约、注册、开工或投产节点。"),
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=~models.Q(milestone=""),
+                name="stage_one_per_milestone",
+                violation_error_message="每个节点（签约、注册、开工、投产）只能对应一个阶段。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_terminal=False) | models.Q(milestone=""),
+                name="stage_terminal_has_no_milestone",
+                violation_error_message="终止阶段不能对应签约、注册、开工或投产节点。",
+            ),
         ]
 
     def __str__(self):
@@ -93,37 +112,73 @@ class Project(ScopedModel):
 
     code = models.CharField("项目编码", max_length=30, unique=True)
     name = models.CharField("项目名称", max_length=200)
-    name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, db_index=True, editable=False)
+    name_pinyin = models.CharField(
+        "名称拼音", max_length=600, blank=True, db_index=True, editable=False
+    )
     investor_name = models.CharField("投资方", max_length=200)
     investor_type = models.CharField("投资方类型", max_length=12, choices=InvestorType.choices)
-    origin = models.CharField("资金来源地", max_length=10, choices=Origin.choices, default=Origin.OTHER_PROVINCE)
+    origin = models.CharField(
+        "资金来源地", max_length=10, choices=Origin.choices, default=Origin.OTHER_PROVINCE
+    )
     origin_place = models.CharField("来源省份或国家(地区)", max_length=50, blank=True)
-    industry_section = models.CharField("行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True)
+    industry_section = models.CharField(
+        "行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True
+    )
     industry_division = models.CharField("行业大类", max_length=2, blank=True)
-    chain = models.ForeignKey(IndustryChain, verbose_name="产业链", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="projects")
+    chain = models.ForeignKey(
+        IndustryChain,
+        verbose_name="产业链",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
     is_key = models.BooleanField("重点项目", default=False, db_index=True)
     is_manufacturing = models.BooleanField("制造业项目", default=False)
     is_foreign = models.BooleanField("外资项目", default=False)
     is_fortune500 = models.BooleanField("世界500强项目", default=False)
     in_provincial_ledger = models.BooleanField("纳入省台账", default=False)
     ledger_year = models.PositiveSmallIntegerField("纳入省台账年度", null=True, blank=True)
-    ledger_quarter = models.PositiveSmallIntegerField("纳入省台账季度", null=True, blank=True,
-                                                      choices=[(q, f"第{q}季度") for q in range(1, 5)])
+    ledger_quarter = models.PositiveSmallIntegerField(
+        "纳入省台账季度", null=True, blank=True, choices=[(q, f"第{q}季度") for q in range(1, 5)]
+    )
     ledger_batch = models.CharField("期次", max_length=20, blank=True)
     total_investment = models.DecimalField("总投资（万元）", max_digits=14, decimal_places=2)
-    contract_fdi = models.DecimalField("合同外资（万美元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    county = models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
-                               related_name="+")
-    township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    contract_fdi = models.DecimalField(
+        "合同外资（万美元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    county = models.ForeignKey(
+        "organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey(
+        "organization.Region",
+        verbose_name="乡镇(街道)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     site = models.CharField("建设地点", max_length=200, blank=True)
-    lead_unit = models.ForeignKey("organization.OrgUnit", verbose_name="牵头单位", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="项目企业", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="projects")
+    lead_unit = models.ForeignKey(
+        "organization.OrgUnit",
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="项目企业",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
     # Written only by services.project_move_stage, each backed by a ProjectEvent row.
-    stage = models.ForeignKey(Stage, verbose_name="当前阶段", on_delete=models.PROTECT, related_name="projects")
+    stage = models.ForeignKey(
+        Stage, verbose_name="当前阶段", on_delete=models.PROTECT, related_name="projects"
+    )
     stage_on = models.DateField("进入当前阶段日期", null=True, blank=True)
     signed_on = models.DateField("签约时间", null=True, blank=True, db_index=True)
     registered_on = models.DateField("注册时间", null=True, blank=True)
@@ -132,8 +187,14 @@ class Project(ScopedModel):
     terminated_on = models.DateField("终止时间", null=True, blank=True)
     termination_reason = models.CharField("终止原因", max_length=300, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -141,19 +202,28 @@ class Project(ScopedModel):
         verbose_name = "招商项目"
         verbose_name_plural = "招商项目"
         ordering = ["name_pinyin", "id"]
-        indexes = [models.Index(fields=["county", "stage"], name="project_county_stage_idx")]
+        indexes = [
+            models.Index(fields=["county", "stage"], name="project_county_stage_idx"),
+            models.Index(fields=["stage", "-stage_on"], name="project_board_idx"),
+        ]
         permissions = [("reveal_projectcontact", "查看项目联系人完整号码")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(total_investment__gte=0), name="project_investment_not_negative",
-                                   violation_error_message="总投资不能为负数。"),
-            models.CheckConstraint(condition=models.Q(contract_fdi__isnull=True) | models.Q(contract_fdi__gte=0),
-                                   name="project_fdi_not_negative",
-                                   violation_error_message="合同外资不能为负数。"),
+            models.CheckConstraint(
+                condition=models.Q(total_investment__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message="总投资不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(contract_fdi__isnull=True) | models.Q(contract_fdi__gte=0),
+                name="project_fdi_not_negative",
+                violation_error_message="合同外资不能为负数。",
+            ),
             models.CheckConstraint(
                 condition=models.Q(in_provincial_ledger=False)
                 | models.Q(ledger_year__isnull=False, ledger_quarter__isnull=False),
                 name="project_ledger_needs_quarter",
-                violation_error_message="纳入省台账的项目须填写纳入的年度和季度。"),
+                violation_error_message="纳入省台账的项目须填写纳入的年度和季度。",
+            ),
         ]
 
     def __str__(self):
@@ -171,9 +241,13 @@ class Project(ScopedModel):
         if self.industry_division:
             section = DIVISION_SECTION.get(self.industry_division)
             if section is None:
-                errors["industry_division"] = f"行业大类“{self.industry_division}”不是GB/T 4754-2017的大类代码。"
+                errors["industry_division"] = (
+                    f"行业大类“{self.industry_division}”不是GB/T 4754-2017的大类代码。"
+                )
             elif self.industry_section and self.industry_section != section:
-                errors["industry_division"] = f"行业大类{self.industry_division}属于门类{section}，与所选门类{self.industry_section}不符。"
+                errors["industry_division"] = (
+                    f"行业大类{self.industry_division}属于门类{section}，与所选门类{self.industry_section}不符。"
+                )
             else:
                 self.industry_section = section
         if self.in_provincial_ledger and not (self.ledger_year and self.ledger_quarter):
@@ -188,7 +262,11 @@ class Project(ScopedModel):
 
     @property
     def origin_display(self) -> str:
-        return f"{self.get_origin_display()}（{self.origin_place}）" if self.origin_place else self.get_origin_display()
+        return (
+            f"{self.get_origin_display()}（{self.origin_place}）"
+            if self.origin_place
+            else self.get_origin_display()
+        )
 
     @property
     def ledger_display(self) -> str:
@@ -213,17 +291,37 @@ class ProjectEvent(models.Model):
     from_stage, to_stage and the date ``on`` the move took place (the date the user entered,
     not the moment it was recorded, which is ``at``)."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="events")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField("类型", max_length=14, choices=ProjectEventKind.choices)
-    from_stage = models.ForeignKey(Stage, verbose_name="原阶段", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
-    to_stage = models.ForeignKey(Stage, verbose_name="新阶段", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+    from_stage = models.ForeignKey(
+        Stage,
+        verbose_name="原阶段",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_stage = models.ForeignKey(
+        Stage,
+        verbose_name="新阶段",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     on = models.DateField("日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
     changes = models.JSONField("变更内容", null=True, blank=True)
-    actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
 
     class Meta:
@@ -238,7 +336,9 @@ class ProjectEvent(models.Model):
 
 class ProjectLeaderQuerySet(RestrictedQuerySet):
     def current(self, on):
-        return self.filter(models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on)
+        return self.filter(
+            models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on
+        )
 
 
 class ProjectLeader(ProjectScoped):
@@ -247,9 +347,15 @@ class ProjectLeader(ProjectScoped):
 
     audited = True
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="leaders")
-    leader = models.ForeignKey("accounts.User", verbose_name="包保领导", on_delete=models.PROTECT,
-                               related_name="project_leaderships")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="leaders"
+    )
+    leader = models.ForeignKey(
+        "accounts.User",
+        verbose_name="包保领导",
+        on_delete=models.PROTECT,
+        related_name="project_leaderships",
+    )
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
@@ -262,12 +368,18 @@ class ProjectLeader(ProjectScoped):
         verbose_name_plural = "包保领导"
         ordering = ["project_id", "-start_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
-                                   name="project_leader_end_after_start",
-                                   violation_error_message="结束日期不能早于开始日期。"),
-            models.UniqueConstraint(fields=["project", "leader"], condition=models.Q(end_on__isnull=True),
-                                    name="project_leader_one_open",
-                                    violation_error_message="该领导已在包保此项目。"),
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="project_leader_end_after_start",
+                violation_error_message="结束日期不能早于开始日期。",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "leader"],
+                condition=models.Q(end_on__isnull=True),
+                name="project_leader_one_open",
+                violation_error_message="该领导已在包保此项目。",
+            ),
         ]
 
     def __str__(self):
@@ -287,7 +399,9 @@ class ProjectContact(ProjectScoped):
     audited = True
     audit_masked = {"mobile", "landline"}
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="contacts")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="contacts"
+    )
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=50, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
@@ -327,15 +441,31 @@ class ProjectFunds(ProjectScoped):
 
     audited = True
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="funds")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="funds"
+    )
     month = models.DateField("月份", help_text="当月第一天")
-    provincial_outside = models.DecimalField("省外资金（万元）", max_digits=14, decimal_places=2, default=0)
+    provincial_outside = models.DecimalField(
+        "省外资金（万元）", max_digits=14, decimal_places=2, default=0
+    )
     overseas = models.DecimalField("境外资金（万元）", max_digits=14, decimal_places=2, default=0)
-    fixed_asset = models.DecimalField("固定资产投资（万元）", max_digits=14, decimal_places=2, default=0)
-    working_capital = models.DecimalField("流动资金（万元）", max_digits=14, decimal_places=2, default=0)
-    fdi_usd = models.DecimalField("实际使用外资（万美元）", max_digits=14, decimal_places=2, default=0)
-    recorded_by = models.ForeignKey("accounts.User", verbose_name="填报人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    fixed_asset = models.DecimalField(
+        "固定资产投资（万元）", max_digits=14, decimal_places=2, default=0
+    )
+    working_capital = models.DecimalField(
+        "流动资金（万元）", max_digits=14, decimal_places=2, default=0
+    )
+    fdi_usd = models.DecimalField(
+        "实际使用外资（万美元）", max_digits=14, decimal_places=2, default=0
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("填报时间", auto_now=True)
 
     class Meta:
@@ -344,20 +474,36 @@ class ProjectFunds(ProjectScoped):
         ordering = ["project_id", "month"]
         indexes = [models.Index(fields=["month", "project"], name="projectfunds_month_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["project", "month"], name="projectfunds_one_per_month",
-                                    violation_error_message="该项目当月已填报到位资金，请修改原记录。"),
-            models.CheckConstraint(condition=models.Q(month__day=1), name="projectfunds_month_first_day",
-                                   violation_error_message="月份须为当月第一天。"),
+            models.UniqueConstraint(
+                fields=["project", "month"],
+                name="projectfunds_one_per_month",
+                violation_error_message="该项目当月已填报到位资金，请修改原记录。",
+            ),
             models.CheckConstraint(
-                condition=models.Q(provincial_outside__gte=0, overseas__gte=0, fixed_asset__gte=0,
-                                   working_capital__gte=0, fdi_usd__gte=0),
-                name="projectfunds_not_negative", violation_error_message="到位资金各项不能为负数。"),
+                condition=models.Q(month__day=1),
+                name="projectfunds_month_first_day",
+                violation_error_message="月份须为当月第一天。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    provincial_outside__gte=0,
+                    overseas__gte=0,
+                    fixed_asset__gte=0,
+                    working_capital__gte=0,
+                    fdi_usd__gte=0,
+                ),
+                name="projectfunds_not_negative",
+                violation_error_message="到位资金各项不能为负数。",
+            ),
             # Within half a cent: SQLite compares decimals as floating point.
             models.CheckConstraint(
-                condition=models.Q(fixed_asset__gte=_SPLIT - models.Value(Decimal("0.005")),
-                                   fixed_asset__lte=_SPLIT + models.Value(Decimal("0.005"))),
+                condition=models.Q(
+                    fixed_asset__gte=_SPLIT - models.Value(Decimal("0.005")),
+                    fixed_asset__lte=_SPLIT + models.Value(Decimal("0.005")),
+                ),
                 name="projectfunds_splits_agree",
-                violation_error_message="固定资产投资与流动资金之和须等于省外资金与境外资金之和。"),
+                violation_error_message="固定资产投资与流动资金之和须等于省外资金与境外资金之和。",
+            ),
         ]
 
     def __str__(self):
@@ -377,11 +523,20 @@ class ProjectCase(ProjectScoped):
 
     audited = True
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="case_links")
-    case = models.OneToOneField("cases.Case", verbose_name="诉求案件", on_delete=models.PROTECT,
-                                related_name="project_link")
-    created_by = models.ForeignKey("accounts.User", verbose_name="转办人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="case_links"
+    )
+    case = models.OneToOneField(
+        "cases.Case", verbose_name="诉求案件", on_delete=models.PROTECT, related_name="project_link"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="转办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("转办时间", auto_now_add=True)
 
     class Meta:

@@ -29,8 +29,16 @@ from shangwu.projects.models import (
 )
 
 # Written only by project_move_stage: refused in create/update.
-STAGE_FIELDS = {"stage", "stage_on", "signed_on", "registered_on", "started_on", "producing_on",
-                "terminated_on", "termination_reason"}
+STAGE_FIELDS = {
+    "stage",
+    "stage_on",
+    "signed_on",
+    "registered_on",
+    "started_on",
+    "producing_on",
+    "terminated_on",
+    "termination_reason",
+}
 QUIET_FIELDS = {"name_pinyin", "updated_at", "created_at", "id", "created_by"}
 REVEALABLE = {"mobile": "手机号", "landline": "固定电话"}
 
@@ -40,7 +48,9 @@ def _actor_or_none(actor):
 
 
 def _event(project, kind, *, actor, **fields) -> ProjectEvent:
-    return ProjectEvent.objects.create(project=project, kind=kind, actor=_actor_or_none(actor), **fields)
+    return ProjectEvent.objects.create(
+        project=project, kind=kind, actor=_actor_or_none(actor), **fields
+    )
 
 
 def first_stage() -> Stage:
@@ -73,7 +83,14 @@ def project_create(*, actor, on: datetime.date | None = None, leaders=(), **fiel
     _validate(project)
     with transaction.atomic():
         project.save()
-        _event(project, ProjectEventKind.CREATED, actor=actor, to_stage=project.stage, on=on, note="项目入库")
+        _event(
+            project,
+            ProjectEventKind.CREATED,
+            actor=actor,
+            to_stage=project.stage,
+            on=on,
+            note="项目入库",
+        )
         for leader in leaders:
             project_add_leader(project=project, leader=leader, start_on=on, actor=actor)
     return project
@@ -83,7 +100,9 @@ def project_update(*, project: Project, actor, note: str = "", **fields) -> Proj
     """Edit the record. Stages and milestone dates change only through project_move_stage."""
     bad = sorted(STAGE_FIELDS & set(fields))
     if bad:
-        raise ValidationError({"stage": "阶段和节点日期请用“阶段变更”操作修改，以便记录日期和原因。"})
+        raise ValidationError(
+            {"stage": "阶段和节点日期请用“阶段变更”操作修改，以便记录日期和原因。"}
+        )
     before = snapshot(project)
     for key, value in fields.items():
         setattr(project, key, value)
@@ -94,8 +113,16 @@ def project_update(*, project: Project, actor, note: str = "", **fields) -> Proj
     with transaction.atomic():
         project.save()
         if changed:
-            _event(project, ProjectEventKind.UPDATED, actor=actor, note=note,
-                   changes={"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}})
+            _event(
+                project,
+                ProjectEventKind.UPDATED,
+                actor=actor,
+                note=note,
+                changes={
+                    "before": {k: before.get(k) for k in changed},
+                    "after": {k: after[k] for k in changed},
+                },
+            )
     return project
 
 
@@ -103,10 +130,14 @@ def project_update(*, project: Project, actor, note: str = "", **fields) -> Proj
 
 
 def _stage_dates(project) -> dict[str, datetime.date | None]:
-    return {f: getattr(project, f) for f in ("stage_on", *MILESTONE_FIELDS.values(), "terminated_on")}
+    return {
+        f: getattr(project, f) for f in ("stage_on", *MILESTONE_FIELDS.values(), "terminated_on")
+    }
 
 
-def project_move_stage(*, project: Project, stage: Stage, on: datetime.date, actor, note: str = "") -> Project:
+def project_move_stage(
+    *, project: Project, stage: Stage, on: datetime.date, actor, note: str = ""
+) -> Project:
     """Move a project to ``stage`` on date ``on`` (the date it happened).
 
     Rules: the date is not in the future and not before the date the project entered its current
@@ -128,7 +159,9 @@ def project_move_stage(*, project: Project, stage: Stage, on: datetime.date, act
     if on > timezone.localdate():
         raise ValidationError({"on": f"日期{on:%Y-%m-%d}晚于今天，阶段变更只能记录已经发生的事。"})
     if project.stage_on and on < project.stage_on:
-        raise ValidationError({"on": f"日期不能早于项目进入“{current}”阶段的日期（{project.stage_on:%Y-%m-%d}）。"})
+        raise ValidationError(
+            {"on": f"日期不能早于项目进入“{current}”阶段的日期（{project.stage_on:%Y-%m-%d}）。"}
+        )
 
     dates = _stage_dates(project)
     new = dict(dates, stage_on=on)
@@ -156,23 +189,41 @@ def project_move_stage(*, project: Project, stage: Stage, on: datetime.date, act
                 if ms.pk != stage.pk:
                     skipped.append(ms.name)
             elif new[field] > on:
-                raise ValidationError({"on": f"日期不能早于已记录的{ms.name}日期（{new[field]:%Y-%m-%d}）。"})
+                raise ValidationError(
+                    {"on": f"日期不能早于已记录的{ms.name}日期（{new[field]:%Y-%m-%d}）。"}
+                )
         if skipped:
             note = (note + "；" if note else "") + f"跳过的阶段按同日记录：{'、'.join(skipped)}"
 
-    changes = {"before": {k: v.isoformat() if v else None for k, v in dates.items() if v != new[k]},
-               "after": {k: v.isoformat() if v else None for k, v in new.items() if v != dates[k]}}
+    changes = {
+        "before": {k: v.isoformat() if v else None for k, v in dates.items() if v != new[k]},
+        "after": {k: v.isoformat() if v else None for k, v in new.items() if v != dates[k]},
+    }
     changes["before"]["stage"], changes["after"]["stage"] = current.name, stage.name
     with transaction.atomic():
         now = timezone.now()
-        claimed = Project.objects.filter(pk=project.pk, stage_id=current.pk, stage_on=project.stage_on).update(
-            stage=stage, termination_reason=reason, updated_at=now, **new)
+        claimed = Project.objects.filter(
+            pk=project.pk, stage_id=current.pk, stage_on=project.stage_on
+        ).update(stage=stage, termination_reason=reason, updated_at=now, **new)
         if not claimed:
             raise ValidationError({"stage": "项目阶段刚被他人修改，请刷新页面后重试。"})
-        _event(project, ProjectEventKind.STAGE, actor=actor, from_stage=current, to_stage=stage, on=on, note=note,
-               changes={"direction": direction})
-        audit_write(action=AuditAction.UPDATE, obj=project, actor=actor, changes=changes,
-                    detail=f"阶段变更：{current} → {stage}（{on:%Y-%m-%d}）")
+        _event(
+            project,
+            ProjectEventKind.STAGE,
+            actor=actor,
+            from_stage=current,
+            to_stage=stage,
+            on=on,
+            note=note,
+            changes={"direction": direction},
+        )
+        audit_write(
+            action=AuditAction.UPDATE,
+            obj=project,
+            actor=actor,
+            changes=changes,
+            detail=f"阶段变更：{current} → {stage}（{on:%Y-%m-%d}）",
+        )
     project.stage, project.termination_reason, project.updated_at = stage, reason, now
     for key, value in new.items():
         setattr(project, key, value)
@@ -192,31 +243,58 @@ def _amount(value, label) -> Decimal:
     return amount
 
 
-FUND_LABELS = {"provincial_outside": "省外资金", "overseas": "境外资金", "fixed_asset": "固定资产投资",
-               "working_capital": "流动资金", "fdi_usd": "实际使用外资"}
+FUND_LABELS = {
+    "provincial_outside": "省外资金",
+    "overseas": "境外资金",
+    "fixed_asset": "固定资产投资",
+    "working_capital": "流动资金",
+    "fdi_usd": "实际使用外资",
+}
 
 
-def project_record_funds(*, project: Project, month: datetime.date, actor, provincial_outside=0, overseas=0,
-                         fixed_asset=None, working_capital=0, fdi_usd=0) -> ProjectFunds:
+def project_record_funds(
+    *,
+    project: Project,
+    month: datetime.date,
+    actor,
+    provincial_outside=0,
+    overseas=0,
+    fixed_asset=None,
+    working_capital=0,
+    fdi_usd=0,
+) -> ProjectFunds:
     """Record (or correct) one month's money in place. The two splits must agree: 省外 + 境外 =
     固定资产投资 + 流动资金 (fixed_asset left out = the total less 流动资金). Money arrives only
     after signing, and not in a future month."""
     month = month.replace(day=1)
-    values = {"provincial_outside": provincial_outside, "overseas": overseas, "working_capital": working_capital,
-              "fdi_usd": fdi_usd}
+    values = {
+        "provincial_outside": provincial_outside,
+        "overseas": overseas,
+        "working_capital": working_capital,
+        "fdi_usd": fdi_usd,
+    }
     values = {k: _amount(v, FUND_LABELS[k]) for k, v in values.items()}
     total = values["provincial_outside"] + values["overseas"]
-    values["fixed_asset"] = (total - values["working_capital"] if fixed_asset in (None, "")
-                             else _amount(fixed_asset, FUND_LABELS["fixed_asset"]))
+    values["fixed_asset"] = (
+        total - values["working_capital"]
+        if fixed_asset in (None, "")
+        else _amount(fixed_asset, FUND_LABELS["fixed_asset"])
+    )
     if values["fixed_asset"] + values["working_capital"] != total:
-        raise ValidationError({"fixed_asset": f"固定资产投资与流动资金之和（{values['fixed_asset'] + values['working_capital']}）"
-                                              f"须等于省外与境外资金之和（{total}）。"})
+        raise ValidationError(
+            {
+                "fixed_asset": f"固定资产投资与流动资金之和（{values['fixed_asset'] + values['working_capital']}）"
+                f"须等于省外与境外资金之和（{total}）。"
+            }
+        )
     if month > timezone.localdate().replace(day=1):
         raise ValidationError({"month": f"{month:%Y年%m月}尚未到来，不能填报到位资金。"})
     if project.signed_on is None:
         raise ValidationError({"month": "项目尚未签约，不能填报到位资金。"})
     if month < project.signed_on.replace(day=1):
-        raise ValidationError({"month": f"到位资金月份不能早于签约月份（{project.signed_on:%Y年%m月}）。"})
+        raise ValidationError(
+            {"month": f"到位资金月份不能早于签约月份（{project.signed_on:%Y年%m月}）。"}
+        )
     with transaction.atomic():
         row = ProjectFunds.objects.filter(project=project, month=month).first()
         if row is None:
@@ -225,9 +303,14 @@ def project_record_funds(*, project: Project, month: datetime.date, actor, provi
             setattr(row, key, value)
         row.recorded_by = _actor_or_none(actor)
         row.save()
-        _event(project, ProjectEventKind.FUNDS, actor=actor, on=month,
-               note=f"{month:%Y年%m月}到位资金 {total} 万元（省外 {values['provincial_outside']}，境外 "
-                    f"{values['overseas']}），实际使用外资 {values['fdi_usd']} 万美元")
+        _event(
+            project,
+            ProjectEventKind.FUNDS,
+            actor=actor,
+            on=month,
+            note=f"{month:%Y年%m月}到位资金 {total} 万元（省外 {values['provincial_outside']}，境外 "
+            f"{values['overseas']}），实际使用外资 {values['fdi_usd']} 万美元",
+        )
     return row
 
 
@@ -238,7 +321,11 @@ def leader_problem(leader, project) -> str:
     """Why ``leader`` cannot be in charge of ``project`` (or ""): an active business official of
     the city, or of the project's own county or township."""
     region = getattr(leader, "region", None)
-    if ROLE_LEVEL.get(getattr(leader, "role", None)) is None or region is None or not leader.is_active:
+    if (
+        ROLE_LEVEL.get(getattr(leader, "role", None)) is None
+        or region is None
+        or not leader.is_active
+    ):
         return f"“{leader}”不是在职的业务人员，不能担任包保领导。"
     if region.level == RegionLevel.COUNTY and region.pk != project.county_id:
         return f"“{leader}”所在的{region.name}不管辖该项目。"
@@ -247,30 +334,49 @@ def leader_problem(leader, project) -> str:
     return ""
 
 
-def project_add_leader(*, project: Project, leader, start_on: datetime.date, actor, note: str = "") -> ProjectLeader:
+def project_add_leader(
+    *, project: Project, leader, start_on: datetime.date, actor, note: str = ""
+) -> ProjectLeader:
     problem = leader_problem(leader, project)
     if problem:
         raise ValidationError({"leader": problem})
     if ProjectLeader.objects.filter(project=project, leader=leader, end_on__isnull=True).exists():
         raise ValidationError({"leader": f"“{leader}”已在包保此项目。"})
     with transaction.atomic():
-        row = ProjectLeader.objects.create(project=project, leader=leader, start_on=start_on, note=note)
-        _event(project, ProjectEventKind.LEADER_ADDED, actor=actor, on=start_on, note=f"{leader}任包保领导")
+        row = ProjectLeader.objects.create(
+            project=project, leader=leader, start_on=start_on, note=note
+        )
+        _event(
+            project,
+            ProjectEventKind.LEADER_ADDED,
+            actor=actor,
+            on=start_on,
+            note=f"{leader}任包保领导",
+        )
     return row
 
 
-def project_end_leader(*, assignment: ProjectLeader, end_on: datetime.date, actor, note: str = "") -> ProjectLeader:
+def project_end_leader(
+    *, assignment: ProjectLeader, end_on: datetime.date, actor, note: str = ""
+) -> ProjectLeader:
     if assignment.end_on is not None:
         raise ValidationError({"end_on": "该包保已结束。"})
     if end_on < assignment.start_on:
-        raise ValidationError({"end_on": f"结束日期不能早于开始日期（{assignment.start_on:%Y-%m-%d}）。"})
+        raise ValidationError(
+            {"end_on": f"结束日期不能早于开始日期（{assignment.start_on:%Y-%m-%d}）。"}
+        )
     with transaction.atomic():
         assignment.end_on = end_on
         if note:
             assignment.note = note[:200]
         assignment.save(update_fields=["end_on", "note"])
-        _event(assignment.project, ProjectEventKind.LEADER_ENDED, actor=actor, on=end_on,
-               note=f"{assignment.leader}结束包保" + (f"：{note}" if note else ""))
+        _event(
+            assignment.project,
+            ProjectEventKind.LEADER_ENDED,
+            actor=actor,
+            on=end_on,
+            note=f"{assignment.leader}结束包保" + (f"：{note}" if note else ""),
+        )
     return assignment
 
 
@@ -289,12 +395,23 @@ def project_contact_reveal(*, contact: ProjectContact, field: str, actor) -> str
     """The full number of one contact (``projects.reveal_projectcontact``); each reveal audited."""
     if field not in REVEALABLE:
         raise ValidationError(f"不能查看字段“{field}”。")
-    if not (can(actor, ProjectContact.access, "view") and actor.has_perm("projects.reveal_projectcontact")):
-        audit_write(action=AuditAction.DENIED, obj=contact, actor=actor,
-                    detail=f"无“查看项目联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。")
+    if not (
+        can(actor, ProjectContact.access, "view")
+        and actor.has_perm("projects.reveal_projectcontact")
+    ):
+        audit_write(
+            action=AuditAction.DENIED,
+            obj=contact,
+            actor=actor,
+            detail=f"无“查看项目联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。",
+        )
         raise PermissionDenied("您没有查看完整号码的权限。")
-    audit_write(action=AuditAction.REVEAL, obj=contact, actor=actor,
-                detail=f"查看项目联系人“{contact.name}”（{contact.project}）的完整{REVEALABLE[field]}。")
+    audit_write(
+        action=AuditAction.REVEAL,
+        obj=contact,
+        actor=actor,
+        detail=f"查看项目联系人“{contact.name}”（{contact.project}）的完整{REVEALABLE[field]}。",
+    )
     return getattr(contact, field)
 
 
@@ -314,9 +431,8 @@ def register_case_for_project(*, project: Project, actor, **fields):
     project's place and enterprise filled in."""
     if not cases_available():
         raise ValidationError("诉求办理模块尚未启用，暂不能转办问题。")
-    from shangwu.cases.services import case_register
-
     from shangwu.cases.choices import CaseKind
+    from shangwu.cases.services import case_register
 
     fields.setdefault("kind", CaseKind.ORDINARY)
     fields.setdefault("county", project.county)
@@ -326,8 +442,16 @@ def register_case_for_project(*, project: Project, actor, **fields):
     return case_register(actor=actor, **fields)
 
 
-def project_raise_problem(*, project: Project, actor, title: str, content: str, category, source: str | None = None,
-                          **fields) -> ProjectCase:
+def project_raise_problem(
+    *,
+    project: Project,
+    actor,
+    title: str,
+    content: str,
+    category,
+    source: str | None = None,
+    **fields,
+) -> ProjectCase:
     """A project's problem becomes a case (source 企业自报 when the project has a registered
     enterprise, otherwise 其他), linked both ways through ProjectCase."""
     from shangwu.cases.choices import CaseSource
@@ -340,9 +464,22 @@ def project_raise_problem(*, project: Project, actor, title: str, content: str, 
     linked = project.enterprise_id and project.enterprise.county_id == project.county_id
     source = source or (CaseSource.SELF_REPORT if linked else CaseSource.OTHER)
     with transaction.atomic():
-        case = register_case_for_project(project=project, actor=actor, title=title[:200],
-                                         content=f"【招商项目：{project.name}（{project.code}）】{content}",
-                                         category=category, source=source, **fields)
-        link = ProjectCase.objects.create(project=project, case=case, created_by=_actor_or_none(actor))
-        _event(project, ProjectEventKind.PROBLEM, actor=actor, note=f"问题“{title}”已转办，案件编号 {case.number}")
+        case = register_case_for_project(
+            project=project,
+            actor=actor,
+            title=title[:200],
+            content=f"【招商项目：{project.name}（{project.code}）】{content}",
+            category=category,
+            source=source,
+            **fields,
+        )
+        link = ProjectCase.objects.create(
+            project=project, case=case, created_by=_actor_or_none(actor)
+        )
+        _event(
+            project,
+            ProjectEventKind.PROBLEM,
+            actor=actor,
+            note=f"问题“{title}”已转办，案件编号 {case.number}",
+        )
     return link

@@ -1,5 +1,25 @@
+from decimal import Decimal
+
+from django.utils.html import format_html
+
 from shangwu.core.tables import Column, Table
 from shangwu.projects.models import IndustryChain, Project, Stage
+
+
+class AmountColumn(Column):
+    """Money: a number in the export (not text), two decimals on the page."""
+
+    def value(self, obj):
+        value = super().value(obj)
+        return float(value) if isinstance(value, Decimal) else value
+
+    def html(self, obj):
+        value = self.value(obj)
+        return (
+            format_html("{}", f"{value:,.2f}")
+            if isinstance(value, float)
+            else format_html("{}", value)
+        )
 
 
 class ProjectTable(Table):
@@ -8,7 +28,7 @@ class ProjectTable(Table):
         Column("name", linkify=True),
         Column("code"),
         Column("investor_name"),
-        Column("total_investment"),
+        AmountColumn("total_investment"),
         Column("stage"),
         Column("county"),
         Column("chain"),
@@ -18,7 +38,7 @@ class ProjectTable(Table):
         Column("is_key"),
         Column("investor_type", display=False),
         Column("origin_display", "资金来源地", display=False),
-        Column("contract_fdi", display=False),
+        AmountColumn("contract_fdi", display=False),
         Column("township", display=False),
         Column("site", display=False),
         Column("is_manufacturing", display=False),
@@ -33,7 +53,12 @@ class ProjectTable(Table):
 
 class StageTable(Table):
     model = Stage
-    columns = [Column("name", linkify=True), Column("order"), Column("milestone"), Column("is_terminal")]
+    columns = [
+        Column("name", linkify=True),
+        Column("order"),
+        Column("milestone"),
+        Column("is_terminal"),
+    ]
 
 
 class IndustryChainTable(Table):

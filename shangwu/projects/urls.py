@@ -11,19 +11,39 @@ urlpatterns = [
     path("three-batches/", views_batches.ThreeBatchesView.as_view(), name="three_batches"),
     path("three-batches/ledger/", views_batches.LedgerExportView.as_view(), name="ledger_export"),
     path("import/", views_import.ProjectImportView.as_view(), name="project_import"),
-    path("import/template/", views_import.ProjectImportTemplateView.as_view(), name="project_import_template"),
-    path("import/<str:token>/commit/", views_import.ProjectImportCommitView.as_view(), name="project_import_commit"),
-    path("import/<str:token>/errors/", views_import.ProjectImportErrorsView.as_view(), name="project_import_errors"),
+    path(
+        "import/template/",
+        views_import.ProjectImportTemplateView.as_view(),
+        name="project_import_template",
+    ),
+    path(
+        "import/<str:token>/commit/",
+        views_import.ProjectImportCommitView.as_view(),
+        name="project_import_commit",
+    ),
+    path(
+        "import/<str:token>/errors/",
+        views_import.ProjectImportErrorsView.as_view(),
+        name="project_import_errors",
+    ),
     path("add/", views.ProjectEditView.as_view(), name="project_add"),
     path("<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("<int:pk>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
     path("<int:pk>/move/", views.ProjectMoveView.as_view(), name="project_move"),
     path("<int:pk>/funds/", views.ProjectFundsView.as_view(), name="project_funds"),
     path("<int:pk>/leaders/add/", views.ProjectLeaderAddView.as_view(), name="project_leader_add"),
-    path("<int:pk>/leaders/<int:leader_pk>/end/", views.ProjectLeaderEndView.as_view(), name="project_leader_end"),
-    path("<int:pk>/contacts/add/", views.ProjectContactAddView.as_view(), name="project_contact_add"),
+    path(
+        "<int:pk>/leaders/<int:leader_pk>/end/",
+        views.ProjectLeaderEndView.as_view(),
+        name="project_leader_end",
+    ),
+    path(
+        "<int:pk>/contacts/add/", views.ProjectContactAddView.as_view(), name="project_contact_add"
+    ),
     path("<int:pk>/problem/", views.ProjectProblemView.as_view(), name="project_problem"),
-    path("contacts/<int:pk>/reveal/", views.ProjectContactRevealView.as_view(), name="contact_reveal"),
+    path(
+        "contacts/<int:pk>/reveal/", views.ProjectContactRevealView.as_view(), name="contact_reveal"
+    ),
     path("stages/", views.StageListView.as_view(), name="stage_list"),
     path("stages/add/", views.StageEditView.as_view(), name="stage_add"),
     path("stages/<int:pk>/", views.StageDetailView.as_view(), name="stage_detail"),

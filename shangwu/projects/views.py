@@ -4,6 +4,8 @@ starts from restrict(); the writes call the services."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +25,12 @@ FORM_TEMPLATE = "projects/form.html"
 
 
 def project_or_404(user, pk, action: str) -> Project:
-    project = Project.objects.restrict(user, action).select_related("stage", "county", "township").filter(pk=pk).first()
+    project = (
+        Project.objects.restrict(user, action)
+        .select_related("stage", "county", "township")
+        .filter(pk=pk)
+        .first()
+    )
     if project is None:
         if Project._base_manager.filter(pk=pk).exists():
             audit_denied(model=Project, object_id=pk)
@@ -64,8 +71,10 @@ class ProjectListView(generic.ObjectListView):
     export_url_name = "projects:project_export"
 
     def extra_context(self):
-        return {"can_import": can(self.request.user, Project.access, "import"),
-                "board_url": reverse("projects:project_board")}
+        return {
+            "can_import": can(self.request.user, Project.access, "import"),
+            "board_url": reverse("projects:project_board"),
+        }
 
 
 class ProjectExportView(generic.ObjectExportView, ProjectListView):
@@ -77,50 +86,106 @@ class ProjectBoardView(ProjectListView):
     card's “移至…” menu without JavaScript) opens the stage-transition form for the date."""
 
     template_name = "projects/project_board.html"
-    cards_per_column = 60
+    cards_per_column = 40
 
     def get(self, request, *args, **kwargs):
         qs, fs = self.filtered()
-        columns = []
         counts = {row["stage"]: row for row in selectors.board_counts(qs)}
         stages = list(Stage.objects.all())
+        # URLs built once per page, not per card and menu entry (hundreds of reverse() calls).
+        move_url = reverse("projects:project_move", args=[0]).replace("/0/", "/{}/")
+        detail_url = reverse("projects:project_detail", args=[0]).replace("/0/", "/{}/")
+        columns = []
         for stage in stages:
             figures = counts.get(stage.pk, {"n": 0, "investment": 0})
-            cards = list(qs.filter(stage=stage).order_by("-stage_on", "-id")[: self.cards_per_column])
-            columns.append({"stage": stage, "cards": cards, "count": figures["n"],
-                            "investment": figures["investment"]})
-        query = request.GET.copy()
-        context = self.base_context(filter=fs, columns=columns, stages=stages, querystring=query.urlencode(),
-                                    list_url=reverse("projects:project_list"))
+            cards = list(
+                qs.filter(stage=stage).order_by("-stage_on", "-id")[: self.cards_per_column]
+            )
+            for card in cards:
+                card.move_url = move_url.format(card.pk)
+                card.detail_url = detail_url.format(card.pk)
+            columns.append(
+                {
+                    "stage": stage,
+                    "cards": cards,
+                    "count": figures["n"],
+                    "investment": figures["investment"],
+                }
+            )
+        context = self.base_context(
+            filter=fs,
+            columns=columns,
+            stages=stages,
+            querystring=request.GET.urlencode(),
+            list_url=reverse("projects:project_list"),
+            next=quote(request.get_full_path(), safe=""),
+            cards_per_column=self.cards_per_column,
+        )
         return render(request, self.template_name, context)
 
 
 class ProjectDetailView(generic.ObjectDetailView):
-    queryset = Project.objects.select_related("stage", "county", "township", "chain", "lead_unit", "enterprise",
-                                              "created_by")
+    queryset = Project.objects.select_related(
+        "stage", "county", "township", "chain", "lead_unit", "enterprise", "created_by"
+    )
     template_name = "projects/project_detail.html"
 
     def extra_context(self, obj):
         user = self.request.user
         context = selectors.project_detail_context(user=user, project=obj)
         context["fields"] = [
-            ("项目编码", obj.code), ("项目名称", obj.name),
+            ("项目编码", obj.code),
+            ("项目名称", obj.name),
             ("投资方", f"{obj.investor_name}（{obj.get_investor_type_display()}）"),
             ("资金来源地", obj.origin_display),
-            ("行业", " · ".join(x for x in [obj.get_industry_section_display() if obj.industry_section else "",
-                                            obj.industry_division] if x)),
-            ("产业链", obj.chain), ("总投资（万元）", obj.total_investment), ("合同外资（万美元）", obj.contract_fdi),
-            ("县(市、区)", obj.county), ("乡镇(街道)", obj.township), ("建设地点", obj.site),
+            (
+                "行业",
+                " · ".join(
+                    x
+                    for x in [
+                        obj.get_industry_section_display() if obj.industry_section else "",
+                        obj.industry_division,
+                    ]
+                    if x
+                ),
+            ),
+            ("产业链", obj.chain),
+            ("总投资（万元）", obj.total_investment),
+            ("合同外资（万美元）", obj.contract_fdi),
+            ("县(市、区)", obj.county),
+            ("乡镇(街道)", obj.township),
+            ("建设地点", obj.site),
             ("牵头单位", obj.lead_unit),
-            ("项目企业", format_html('<a href="{}">{}</a>', obj.enterprise.get_absolute_url(), obj.enterprise)
-             if obj.enterprise else ""),
-            ("标识", "、".join(label for flag, label in [(obj.is_key, "重点项目"), (obj.is_manufacturing, "制造业"),
-                                                        (obj.is_foreign, "外资"), (obj.is_fortune500, "世界500强")]
-                             if flag)),
-            ("纳入省台账", obj.ledger_display), ("备注", obj.note),
+            (
+                "项目企业",
+                format_html(
+                    '<a href="{}">{}</a>', obj.enterprise.get_absolute_url(), obj.enterprise
+                )
+                if obj.enterprise
+                else "",
+            ),
+            (
+                "标识",
+                "、".join(
+                    label
+                    for flag, label in [
+                        (obj.is_key, "重点项目"),
+                        (obj.is_manufacturing, "制造业"),
+                        (obj.is_foreign, "外资"),
+                        (obj.is_fortune500, "世界500强"),
+                    ]
+                    if flag
+                ),
+            ),
+            ("纳入省台账", obj.ledger_display),
+            ("备注", obj.note),
         ]
-        context["milestones"] = [("签约", obj.signed_on), ("注册", obj.registered_on), ("开工", obj.started_on),
-                                 ("投产", obj.producing_on)]
+        context["milestones"] = [
+            ("签约", obj.signed_on),
+            ("注册", obj.registered_on),
+            ("开工", obj.started_on),
+            ("投产", obj.producing_on),
+        ]
         context["edit_url"] = reverse("projects:project_edit", args=[obj.pk])
         context["cases_enabled"] = services.cases_available()
         return context
@@ -134,9 +199,12 @@ class ProjectEditView(generic.ObjectEditView):
         fields = form.service_fields()
         try:
             if form.instance.pk:
-                return services.project_update(project=form.instance, actor=self.request.user, **fields)
-            return services.project_create(actor=self.request.user, leaders=form.cleaned_data.get("leaders") or (),
-                                           **fields)
+                return services.project_update(
+                    project=form.instance, actor=self.request.user, **fields
+                )
+            return services.project_create(
+                actor=self.request.user, leaders=form.cleaned_data.get("leaders") or (), **fields
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
             raise ValidationError("请修改标红的字段后再保存。") from exc
@@ -154,9 +222,18 @@ class _ProjectActionView(generic.BaseObjectView):
         return self.form_class(data, user=self.request.user)
 
     def show(self, form, project, status=200):
-        return render(self.request, FORM_TEMPLATE, self.base_context(
-            form=form, object=project, title=f"{self.title}：{project}", cancel_url=project.get_absolute_url(),
-            next=safe_next(self.request, "")), status=status)
+        return render(
+            self.request,
+            FORM_TEMPLATE,
+            self.base_context(
+                form=form,
+                object=project,
+                title=f"{self.title}：{project}",
+                cancel_url=project.get_absolute_url(),
+                next=safe_next(self.request, ""),
+            ),
+            status=status,
+        )
 
     def get(self, request, pk):
         project = project_or_404(request.user, pk, self.action)
@@ -195,8 +272,13 @@ class ProjectMoveView(_ProjectActionView):
 
     def perform(self, project, data):
         old = project.stage
-        services.project_move_stage(project=project, stage=data["stage"], on=data["on"], actor=self.request.user,
-                                    note=data["note"])
+        services.project_move_stage(
+            project=project,
+            stage=data["stage"],
+            on=data["on"],
+            actor=self.request.user,
+            note=data["note"],
+        )
         return f"“{project}”已从“{old}”移至“{project.stage}”（{data['on']:%Y-%m-%d}）。"
 
 
@@ -223,8 +305,12 @@ class ProjectLeaderEndView(_ProjectActionView):
     form_class = forms.LeaderEndForm
 
     def assignment(self, project):
-        row = ProjectLeader.objects.restrict(self.request.user, "change").filter(
-            project=project, pk=self.kwargs["leader_pk"]).select_related("leader").first()
+        row = (
+            ProjectLeader.objects.restrict(self.request.user, "change")
+            .filter(project=project, pk=self.kwargs["leader_pk"])
+            .select_related("leader")
+            .first()
+        )
         if row is None:
             raise Http404("包保记录不存在。")
         return row
@@ -277,13 +363,22 @@ class ProjectContactRevealView(generic.BaseObjectView):
         contact = self.get_object()
         field = request.POST.get("field", "mobile")
         try:
-            value = services.project_contact_reveal(contact=contact, field=field, actor=request.user)
+            value = services.project_contact_reveal(
+                contact=contact, field=field, actor=request.user
+            )
         except ValidationError as exc:
             return HttpResponse("；".join(exc.messages), status=400)
         if request.headers.get("HX-Request"):
-            return HttpResponse(format_html('<span class="font-monospace" data-revealed="{}">{}</span>', field, value))
-        return render(request, "projects/contact_reveal.html", self.base_context(
-            object=contact, field_label=services.REVEALABLE[field], value=value))
+            return HttpResponse(
+                format_html(
+                    '<span class="font-monospace" data-revealed="{}">{}</span>', field, value
+                )
+            )
+        return render(
+            request,
+            "projects/contact_reveal.html",
+            self.base_context(object=contact, field_label=services.REVEALABLE[field], value=value),
+        )
 
 
 # --- Reference vocabularies: stages and chains (系统管理员) ---------------------------------------
@@ -306,10 +401,16 @@ class StageDetailView(generic.ObjectDetailView):
     template_name = "core/object_detail.html"
 
     def extra_context(self, obj):
-        return {"fields": [("阶段名称", obj.name), ("顺序", obj.order),
-                           ("对应节点", obj.get_milestone_display() or "—"),
-                           ("终止阶段", "是" if obj.is_terminal else "否"), ("看板颜色", obj.color)],
-                "edit_url": reverse("projects:stage_edit", args=[obj.pk])}
+        return {
+            "fields": [
+                ("阶段名称", obj.name),
+                ("顺序", obj.order),
+                ("对应节点", obj.get_milestone_display() or "—"),
+                ("终止阶段", "是" if obj.is_terminal else "否"),
+                ("看板颜色", obj.color),
+            ],
+            "edit_url": reverse("projects:stage_edit", args=[obj.pk]),
+        }
 
 
 class IndustryChainListView(generic.ObjectListView):
@@ -329,5 +430,11 @@ class IndustryChainDetailView(generic.ObjectDetailView):
     template_name = "core/object_detail.html"
 
     def extra_context(self, obj):
-        return {"fields": [("产业链", obj.name), ("排序", obj.sort_order), ("启用", "是" if obj.is_active else "否")],
-                "edit_url": reverse("projects:chain_edit", args=[obj.pk])}
+        return {
+            "fields": [
+                ("产业链", obj.name),
+                ("排序", obj.sort_order),
+                ("启用", "是" if obj.is_active else "否"),
+            ],
+            "edit_url": reverse("projects:chain_edit", args=[obj.pk]),
+        }

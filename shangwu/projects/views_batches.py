@@ -1,4 +1,4 @@
-""""三个一批" (签约一批、开工一批、投产一批): the period overview with figures by county and by 产业链,
+""" "三个一批" (签约一批、开工一批、投产一批): the period overview with figures by county and by 产业链,
 money in place, the funnel and the quarterly trend, and the ledger (台账) download."""
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ def period_from(params) -> tuple[Period, forms.PeriodForm]:
     if params and form.is_valid():
         kind = form.cleaned_data["kind"]
         year = form.cleaned_data.get("year") or today.year
-        default = Period.containing(kind, today).number if year == today.year else (4 if kind == QUARTER else 12)
+        default = (
+            Period.containing(kind, today).number
+            if year == today.year
+            else (4 if kind == QUARTER else 12)
+        )
         number = 1 if kind == YEAR else (form.cleaned_data.get("number") or default)
     elif params:
         form = forms.PeriodForm(None)
@@ -55,15 +59,37 @@ class ThreeBatchesView(generic.BaseObjectView):
             "trend": selectors.quarterly_trend(user=user, end=quarter, count=8),
             "period": period.label,
         }
-        lists = {m: selectors.project_list_in_batch(user=user, milestone=m, period=period)
-                 .order_by("county__sort_order", "code")[:20] for m in BATCH_MILESTONES}
-        return render(request, self.template_name, self.base_context(
-            title="“三个一批”", period=period, form=form, summary=summary, funds=funds, funds_ytd=funds_ytd,
-            charts=charts, previous=period.shift(-1), following=period.shift(1),
-            lists=[(Milestone(m).label, m, lists[m], next(c for c in summary["total"] if c["milestone"] == m))
-                   for m in BATCH_MILESTONES],
-            query=request.GET.urlencode(),
-        ))
+        lists = {
+            m: selectors.project_list_in_batch(user=user, milestone=m, period=period).order_by(
+                "county__sort_order", "code"
+            )[:20]
+            for m in BATCH_MILESTONES
+        }
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                title="“三个一批”",
+                period=period,
+                form=form,
+                summary=summary,
+                funds=funds,
+                funds_ytd=funds_ytd,
+                charts=charts,
+                previous=period.shift(-1),
+                following=period.shift(1),
+                lists=[
+                    (
+                        Milestone(m).label,
+                        m,
+                        lists[m],
+                        next(c for c in summary["total"] if c["milestone"] == m),
+                    )
+                    for m in BATCH_MILESTONES
+                ],
+                query=request.GET.urlencode(),
+            ),
+        )
 
 
 class LedgerExportView(generic.BaseObjectView):
@@ -76,8 +102,14 @@ class LedgerExportView(generic.BaseObjectView):
         period, _ = period_from(request.GET)
         milestone = request.GET.get("milestone")
         milestones = [milestone] if milestone in BATCH_MILESTONES else BATCH_MILESTONES
-        content, _count = ledger_xlsx(user=request.user, period=period, milestones=milestones, city_name=CITY_NAME)
-        name = "、".join(Milestone(m).label for m in milestones) if len(milestones) == 1 else "三个一批"
+        content, _count = ledger_xlsx(
+            user=request.user, period=period, milestones=milestones, city_name=CITY_NAME
+        )
+        name = (
+            "、".join(Milestone(m).label for m in milestones)
+            if len(milestones) == 1
+            else "三个一批"
+        )
         response = HttpResponse(content, content_type=XLSX)
         filename = f"{period.label}{name}项目台账.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"

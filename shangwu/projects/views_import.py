@@ -61,16 +61,27 @@ class _ImportBase(generic.BaseObjectView):
         if result.errors:
             report = imports.store_dir() / f"{token}.errors.xlsx"
             report.write_bytes(imports.error_report_xlsx(result.errors))
-        return render(self.request, "projects/import_preview.html", self.base_context(
-            result=result, token=token, errors=result.errors[:PREVIEW_ERRORS],
-            more_errors=max(0, len(result.errors) - PREVIEW_ERRORS)))
+        return render(
+            self.request,
+            "projects/import_preview.html",
+            self.base_context(
+                result=result,
+                token=token,
+                errors=result.errors[:PREVIEW_ERRORS],
+                more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
+            ),
+        )
 
 
 class ProjectImportView(_ImportBase):
     template_name = "projects/import_upload.html"
 
     def get(self, request):
-        return render(request, self.template_name, self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024),
+        )
 
     def post(self, request):
         uploaded = request.FILES.get("file")
@@ -95,8 +106,14 @@ class ProjectImportView(_ImportBase):
         return self.render_preview(result, token)
 
     def refuse(self, message: str):
-        return render(self.request, self.template_name, self.base_context(
-            upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024), status=400)
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024
+            ),
+            status=400,
+        )
 
 
 class ProjectImportCommitView(_ImportBase):
@@ -109,8 +126,11 @@ class ProjectImportCommitView(_ImportBase):
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)
         self.forget(token)
-        messages.success(request, f"已导入“{name}”：新增 {result.created} 个项目，更新 {result.updated} 个，"
-                                  f"{result.unchanged} 个无变化。")
+        messages.success(
+            request,
+            f"已导入“{name}”：新增 {result.created} 个项目，更新 {result.updated} 个，"
+            f"{result.unchanged} 个无变化。",
+        )
         return redirect("projects:project_list")
 
 

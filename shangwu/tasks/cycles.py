@@ -16,8 +16,16 @@ from shangwu.core import periods
 from shangwu.tasks.choices import Cycle
 from shangwu.workcalendar.services import CalendarYearUnknown, is_workday
 
-__all__ = ["CalendarYearUnknown", "cycle_count", "cycle_period", "cycle_due_date", "cycle_label",
-           "cycle_for_date", "cycles_due_before", "date_cn"]
+__all__ = [
+    "CalendarYearUnknown",
+    "cycle_count",
+    "cycle_period",
+    "cycle_due_date",
+    "cycle_label",
+    "cycle_for_date",
+    "cycles_due_before",
+    "date_cn",
+]
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -69,7 +77,9 @@ def nominal_due_date(plan, index: int) -> datetime.date:
     start, end = cycle_period(plan, index)
     if plan.cycle in (Cycle.MONTHLY, Cycle.QUARTERLY):
         month = end.month
-        return datetime.date(plan.year, month, min(plan.due_day, calendar.monthrange(plan.year, month)[1]))
+        return datetime.date(
+            plan.year, month, min(plan.due_day, calendar.monthrange(plan.year, month)[1])
+        )
     weekday = min(max(plan.due_day, 1), 7)
     return end - datetime.timedelta(days=7 - weekday)
 

@@ -47,7 +47,9 @@ class PlanFacts:
 def plan_cycles_begun(plan, on: datetime.date) -> list[int]:
     if on < datetime.date(plan.year, 1, 1):
         return []
-    return [i for i in range(1, cycles.cycle_count(plan) + 1) if cycles.cycle_period(plan, i)[0] <= on]
+    return [
+        i for i in range(1, cycles.cycle_count(plan) + 1) if cycles.cycle_period(plan, i)[0] <= on
+    ]
 
 
 def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
@@ -62,7 +64,8 @@ def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
     submitted: dict[tuple[int, int], datetime.date] = {}
     first_report: dict[int, datetime.date] = {}
     for task_id, cycle, at in Report.objects.filter(task_id__in=ids, is_lead=True).values_list(
-            "task_id", "cycle", "submitted_at"):
+        "task_id", "cycle", "submitted_at"
+    ):
         day = timezone.localdate(at)
         key = (task_id, cycle)
         if key not in submitted or day < submitted[key]:
@@ -71,7 +74,8 @@ def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
             first_report[task_id] = day
     milestones: dict[int, list[lagging.MilestoneFact]] = {}
     for task_id, name, due_on, done_on in Milestone.objects.filter(task_id__in=ids).values_list(
-            "task_id", "name", "due_on", "done_on"):
+        "task_id", "name", "due_on", "done_on"
+    ):
         milestones.setdefault(task_id, []).append(lagging.MilestoneFact(name, due_on, done_on))
 
     facts = []
@@ -79,19 +83,31 @@ def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
         f = TaskFacts(task=task)
         closed = task.closed_on if task.status in FINAL_STATUSES else None
         for c in begun:
-            if due[c] < start or task.lead_unit_id is None or (closed is not None and closed <= due[c]
-                                                                 and closed <= on):
+            if (
+                due[c] < start
+                or task.lead_unit_id is None
+                or (closed is not None and closed <= due[c] and closed <= on)
+            ):
                 continue
-            f.states[c] = lagging.report_state(due=due[c], submitted_on=submitted.get((task.pk, c)), on=on)
+            f.states[c] = lagging.report_state(
+                due=due[c], submitted_on=submitted.get((task.pk, c)), on=on
+            )
         f.reported = task.pk in first_report and first_report[task.pk] <= on
         past = [(labels[c], s) for c, s in f.states.items() if s != ReportState.PENDING]
-        f.reasons = lagging.lag_reasons(on=on, deadline=task.deadline, closed_on=closed,
-                                        milestones=milestones.get(task.pk, []), states=past)
+        f.reasons = lagging.lag_reasons(
+            on=on,
+            deadline=task.deadline,
+            closed_on=closed,
+            milestones=milestones.get(task.pk, []),
+            states=past,
+        )
         if task.status in FINAL_STATUSES and not (closed is None or closed <= on):
             # Closed after ``on``: it was still running then.
             stored = ""
         else:
             stored = task.status
-        f.status = lagging.status_on(stored=stored, closed_on=closed, on=on, reasons=f.reasons, reported=f.reported)
+        f.status = lagging.status_on(
+            stored=stored, closed_on=closed, on=on, reasons=f.reasons, reported=f.reported
+        )
         facts.append(f)
     return PlanFacts(plan=plan, on=on, cycles=begun, due=due, labels=labels, tasks=facts)

@@ -20,11 +20,19 @@ class PlanFilterSet(BaseFilterSet):
 class TaskFilterSet(BaseFilterSet):
     search_fields = ("title", "text")
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="工作要点")
-    section = django_filters.ModelChoiceFilter(queryset=Section.objects.select_related("plan"), label="章节")
+    section = django_filters.ModelChoiceFilter(
+        queryset=Section.objects.select_related("plan"), label="章节"
+    )
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label="状态")
-    lead_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), label="牵头单位")
-    unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), method="filter_unit",
-                                            label="牵头或配合单位")
+    lead_unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.filter(is_active=True), label="牵头单位"
+    )
+    unit = django_filters.ModelChoiceFilter(
+        field_name="lead_unit",
+        queryset=OrgUnit.objects.filter(is_active=True),
+        method="filter_unit",
+        label="牵头或配合单位",
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已过完成时限")
 
     class Meta:
@@ -32,7 +40,9 @@ class TaskFilterSet(BaseFilterSet):
         fields = ["q", "plan", "section", "status", "lead_unit", "unit", "overdue"]
 
     def filter_unit(self, queryset, name, value):
-        return queryset.filter(Q(lead_unit=value) | Q(pk__in=TaskCoUnit.objects.filter(unit=value).values("task_id")))
+        return queryset.filter(
+            Q(lead_unit=value) | Q(pk__in=TaskCoUnit.objects.filter(unit=value).values("task_id"))
+        )
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
@@ -45,10 +55,14 @@ class TaskFilterSet(BaseFilterSet):
 
 class ReportFilterSet(BaseFilterSet):
     search_fields = ("text", "problems", "next_steps", "task__title")
-    plan = django_filters.ModelChoiceFilter(field_name="task__plan", queryset=Plan.objects.all(), label="工作要点")
+    plan = django_filters.ModelChoiceFilter(
+        field_name="task__plan", queryset=Plan.objects.all(), label="工作要点"
+    )
     task = django_filters.ModelChoiceFilter(queryset=Task.objects.all(), label="任务")
     cycle = django_filters.NumberFilter(label="报送期次")
-    unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.filter(is_active=True), label="报送单位")
+    unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.filter(is_active=True), label="报送单位"
+    )
     is_late = django_filters.BooleanFilter(label="逾期报送")
 
     class Meta:

@@ -15,23 +15,38 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def unit_choices():
-    return OrgUnit.objects.filter(is_active=True).select_related("region").order_by("region__code", "sort_order", "name")
+    return (
+        OrgUnit.objects.filter(is_active=True)
+        .select_related("region")
+        .order_by("region__code", "sort_order", "name")
+    )
 
 
 def leader_choices():
-    return User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.CITY_STAFF]).order_by("role", "name")
+    return User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.CITY_STAFF]).order_by(
+        "role", "name"
+    )
 
 
 class PlanUploadForm(BaseForm):
     """Step 1 of the import: the .docx or the pasted text, the title, year and cadence."""
 
     file = forms.FileField(label="上传工作要点（.docx）", required=False)
-    text = forms.CharField(label="或粘贴全文", required=False, widget=forms.Textarea(attrs={"rows": 10}))
-    title = forms.CharField(label="标题", max_length=200, required=False, help_text="留空时取文档第一行标题。")
+    text = forms.CharField(
+        label="或粘贴全文", required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    title = forms.CharField(
+        label="标题", max_length=200, required=False, help_text="留空时取文档第一行标题。"
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     cycle = forms.ChoiceField(label="报送周期", choices=Cycle.choices, initial=Cycle.MONTHLY)
-    due_day = forms.IntegerField(label="报送日", min_value=1, max_value=31, initial=25,
-                                 help_text="按月、按季为几号；按周、双周为星期几（1—7）。遇节假日顺延。")
+    due_day = forms.IntegerField(
+        label="报送日",
+        min_value=1,
+        max_value=31,
+        initial=25,
+        help_text="按月、按季为几号；按周、双周为星期几（1—7）。遇节假日顺延。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,18 +57,28 @@ class PlanUploadForm(BaseForm):
         if upload is None:
             return None
         if not (upload.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError("只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。")
+            raise forms.ValidationError(
+                "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
+            )
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。")
+            raise forms.ValidationError(
+                f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
+            )
         head = upload.read(4)
         upload.seek(0)
         if head != b"PK\x03\x04":
-            raise forms.ValidationError("文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。")
+            raise forms.ValidationError(
+                "文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。"
+            )
         return upload
 
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not (data.get("text") or "").strip() and not self.errors.get("file"):
+        if (
+            not data.get("file")
+            and not (data.get("text") or "").strip()
+            and not self.errors.get("file")
+        ):
             raise forms.ValidationError("请上传 .docx 文件或粘贴工作要点全文。")
         cycle, due_day = data.get("cycle"), data.get("due_day")
         if cycle in (Cycle.WEEKLY, Cycle.BIWEEKLY) and due_day and due_day > 7:
@@ -82,8 +107,12 @@ class PlanForm(BaseModelForm):
 
 
 class TaskForm(BaseModelForm):
-    co_units = forms.ModelMultipleChoiceField(label="配合单位", queryset=OrgUnit.objects.none(), required=False,
-                                              widget=forms.SelectMultiple(attrs={"size": 8}))
+    co_units = forms.ModelMultipleChoiceField(
+        label="配合单位",
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta:
         model = Task
@@ -100,7 +129,9 @@ class TaskForm(BaseModelForm):
         self.fields["leader"].queryset = leader_choices()
         if self.instance.pk:
             self.fields["section"].queryset = self.instance.plan.sections.all()
-            self.fields["co_units"].initial = list(self.instance.co_unit_links.values_list("unit_id", flat=True))
+            self.fields["co_units"].initial = list(
+                self.instance.co_unit_links.values_list("unit_id", flat=True)
+            )
 
     def _post_clean(self):
         pass
@@ -111,30 +142,52 @@ class TaskForm(BaseModelForm):
 
 
 class TaskStatusForm(BaseForm):
-    status = forms.ChoiceField(label="操作", choices=[(TaskStatus.DONE, "标记为已完成"), (TaskStatus.CANCELLED, "取消任务"),
-                                                     ("reopen", "重新打开")])
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    status = forms.ChoiceField(
+        label="操作",
+        choices=[
+            (TaskStatus.DONE, "标记为已完成"),
+            (TaskStatus.CANCELLED, "取消任务"),
+            ("reopen", "重新打开"),
+        ],
+    )
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
 
 
 class MilestoneForm(BaseForm):
     name = forms.CharField(label="节点内容", max_length=300)
     due_on = forms.DateField(label="计划完成日期", widget=forms.DateInput(attrs={"type": "date"}))
-    done_on = forms.DateField(label="实际完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = forms.DateField(
+        label="实际完成日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class ReportForm(BaseForm):
     cycle = forms.TypedChoiceField(label="报送期次", coerce=int)
-    text = forms.CharField(label="工作进展", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    text = forms.CharField(
+        label="工作进展", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
     percent = forms.IntegerField(label="完成进度（%）", required=False, min_value=0, max_value=100)
-    milestone = forms.ModelChoiceField(label="本期达成的里程碑", queryset=Milestone.objects.none(), required=False)
-    problems = forms.CharField(label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
-    next_steps = forms.CharField(label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
+    milestone = forms.ModelChoiceField(
+        label="本期达成的里程碑", queryset=Milestone.objects.none(), required=False
+    )
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    next_steps = forms.CharField(
+        label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
 
     def __init__(self, *args, task, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = today or timezone.localdate()
         plan = task.plan
-        begun = [i for i in range(1, cycles.cycle_count(plan) + 1) if cycles.cycle_period(plan, i)[0] <= today]
+        begun = [
+            i
+            for i in range(1, cycles.cycle_count(plan) + 1)
+            if cycles.cycle_period(plan, i)[0] <= today
+        ]
         self.fields["cycle"].choices = [(i, cycles.cycle_label(plan, i)) for i in reversed(begun)]
         self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True)
 
@@ -143,12 +196,9 @@ class ReviewForm(BaseForm):
     """One row of the 季度点评 sheet: grade and comment for a unit."""
 
     grade = forms.ChoiceField(label="等次", choices=[("", "—"), *Grade.choices], required=False)
-    comment = forms.CharField(label="点评意见", required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def quarter_choices(year: int):
-    return [(q, f"第{q}季度") for q in range(1, 5)]
+    comment = forms.CharField(
+        label="点评意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def default_quarter(today: datetime.date | None = None) -> tuple[int, int]:

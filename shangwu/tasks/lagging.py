@@ -27,15 +27,23 @@ class MilestoneFact:
     done_on: datetime.date | None
 
 
-def report_state(*, due: datetime.date, submitted_on: datetime.date | None, on: datetime.date) -> str:
+def report_state(
+    *, due: datetime.date, submitted_on: datetime.date | None, on: datetime.date
+) -> str:
     """On time / late / missing / pending for one report, as seen on day ``on``."""
     if submitted_on is not None and submitted_on <= on:
         return ReportState.ON_TIME if submitted_on <= due else ReportState.LATE
     return ReportState.MISSING if on > due else ReportState.PENDING
 
 
-def lag_reasons(*, on: datetime.date, deadline: datetime.date | None, closed_on: datetime.date | None,
-                milestones: list[MilestoneFact], states: list[tuple[str, str]]) -> list[str]:
+def lag_reasons(
+    *,
+    on: datetime.date,
+    deadline: datetime.date | None,
+    closed_on: datetime.date | None,
+    milestones: list[MilestoneFact],
+    states: list[tuple[str, str]],
+) -> list[str]:
     """Why the task lags on day ``on`` (empty: it does not).
 
     ``states``: (cycle label, ReportState) of the lead unit's report for each cycle already due,
@@ -59,8 +67,14 @@ def lag_reasons(*, on: datetime.date, deadline: datetime.date | None, closed_on:
     return reasons
 
 
-def status_on(*, stored: str, closed_on: datetime.date | None, on: datetime.date, reasons: list[str],
-              reported: bool) -> str:
+def status_on(
+    *,
+    stored: str,
+    closed_on: datetime.date | None,
+    on: datetime.date,
+    reasons: list[str],
+    reported: bool,
+) -> str:
     """The task's status on day ``on``: 已完成/已取消 stay (once reached by then); otherwise 滞后
     with reasons, 正常推进 once a report came in, 未启动 before."""
     if stored in (TaskStatus.DONE, TaskStatus.CANCELLED) and (closed_on is None or closed_on <= on):

@@ -33,21 +33,44 @@ class Plan(ScopedModel):
     audited = True
 
     title = models.CharField("标题", max_length=200)
-    year = models.PositiveIntegerField("年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveIntegerField(
+        "年度", validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
     preamble = models.TextField("总体要求与预期目标", blank=True)
-    unplaced_text = models.TextField("未归类内容", blank=True, help_text="导入时未能归入章节或任务的文字，原样保留。")
-    cycle = models.CharField("报送周期", max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY)
+    unplaced_text = models.TextField(
+        "未归类内容", blank=True, help_text="导入时未能归入章节或任务的文字，原样保留。"
+    )
+    cycle = models.CharField(
+        "报送周期", max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY
+    )
     due_day = models.PositiveSmallIntegerField(
-        "报送日", default=25,
+        "报送日",
+        default=25,
         help_text="按月、按季报送时为当月（季末月）几号（1—31）；按周、双周报送时为星期几（1—7）。遇节假日顺延至下一个工作日。",
     )
-    reporting_from = models.DateField("开始报送日期", null=True, blank=True,
-                                      help_text="此日期之前到期的周期不要求报送；留空为当年1月1日。")
+    reporting_from = models.DateField(
+        "开始报送日期",
+        null=True,
+        blank=True,
+        help_text="此日期之前到期的周期不要求报送；留空为当年1月1日。",
+    )
     numbering_restarts = models.BooleanField("任务按章节重新编号", default=False)
-    office = models.ForeignKey("organization.OrgUnit", verbose_name="督办科室", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey("accounts.User", verbose_name="导入人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    office = models.ForeignKey(
+        "organization.OrgUnit",
+        verbose_name="督办科室",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="导入人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -56,10 +79,16 @@ class Plan(ScopedModel):
         verbose_name_plural = "工作要点"
         ordering = ["-year", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "title"], name="tasks_plan_unique_title",
-                                    violation_error_message="该年度已有同名的工作要点。"),
-            models.CheckConstraint(condition=Q(due_day__gte=1, due_day__lte=31), name="tasks_plan_due_day_range",
-                                   violation_error_message="报送日应在1到31之间。"),
+            models.UniqueConstraint(
+                fields=["year", "title"],
+                name="tasks_plan_unique_title",
+                violation_error_message="该年度已有同名的工作要点。",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=31),
+                name="tasks_plan_due_day_range",
+                violation_error_message="报送日应在1到31之间。",
+            ),
         ]
 
     def __str__(self):
@@ -79,7 +108,9 @@ class Section(ScopedModel):
 
     audited = True
 
-    plan = models.ForeignKey(Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="sections")
+    plan = models.ForeignKey(
+        Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="sections"
+    )
     number = models.PositiveIntegerField("序号")
     numeral = models.CharField("编号", max_length=20, blank=True, help_text="原文编号，如“一、”")
     title = models.CharField("标题", max_length=300)
@@ -90,8 +121,11 @@ class Section(ScopedModel):
         verbose_name_plural = "章节"
         ordering = ["plan", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "number"], name="tasks_section_unique_number",
-                                    violation_error_message="同一工作要点中章节序号不能重复。"),
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="tasks_section_unique_number",
+                violation_error_message="同一工作要点中章节序号不能重复。",
+            ),
         ]
 
     def __str__(self):
@@ -110,22 +144,52 @@ class Task(ScopedModel):
 
     audited = True
 
-    plan = models.ForeignKey(Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="tasks")
-    section = models.ForeignKey(Section, verbose_name="章节", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="tasks")
+    plan = models.ForeignKey(
+        Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="tasks"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name="章节",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     number = models.PositiveIntegerField("编号", help_text="原文中的任务编号")
     sort_order = models.PositiveIntegerField("顺序", default=0)
     title = models.CharField("任务名称", max_length=300)
     text = models.TextField("任务内容", blank=True)
-    lead_unit = models.ForeignKey("organization.OrgUnit", verbose_name="牵头单位", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="lead_tasks")
-    co_units = models.ManyToManyField("organization.OrgUnit", verbose_name="配合单位", through="TaskCoUnit",
-                                      blank=True, related_name="co_tasks")
-    leader = models.ForeignKey("accounts.User", verbose_name="责任领导", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="led_tasks")
+    lead_unit = models.ForeignKey(
+        "organization.OrgUnit",
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_tasks",
+    )
+    co_units = models.ManyToManyField(
+        "organization.OrgUnit",
+        verbose_name="配合单位",
+        through="TaskCoUnit",
+        blank=True,
+        related_name="co_tasks",
+    )
+    leader = models.ForeignKey(
+        "accounts.User",
+        verbose_name="责任领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_tasks",
+    )
     deadline = models.DateField("完成时限", null=True, blank=True, db_index=True)
-    status = models.CharField("状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED,
-                              db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=TaskStatus.choices,
+        default=TaskStatus.NOT_STARTED,
+        db_index=True,
+    )
     status_reason = models.TextField("滞后原因", blank=True)
     closed_on = models.DateField("完成（取消）日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -161,14 +225,19 @@ class TaskCoUnit(models.Model):
     audited = True
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_unit_links")
-    unit = models.ForeignKey("organization.OrgUnit", verbose_name="配合单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "organization.OrgUnit", verbose_name="配合单位", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "配合单位"
         verbose_name_plural = "配合单位"
         constraints = [
-            models.UniqueConstraint(fields=["task", "unit"], name="tasks_counit_unique",
-                                    violation_error_message="该单位已是本任务的配合单位。"),
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                name="tasks_counit_unique",
+                violation_error_message="该单位已是本任务的配合单位。",
+            ),
         ]
 
     def __str__(self):
@@ -196,7 +265,9 @@ class Milestone(TaskScoped):
 
     audited = True
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="milestones")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.CASCADE, related_name="milestones"
+    )
     name = models.CharField("节点内容", max_length=300)
     due_on = models.DateField("计划完成日期")
     done_on = models.DateField("实际完成日期", null=True, blank=True)
@@ -218,22 +289,34 @@ class Target(TaskScoped):
 
     audited = True
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.CASCADE, related_name="targets"
+    )
     text = models.CharField("目标原文", max_length=300)
     value_low = models.DecimalField("目标值（下限）", max_digits=16, decimal_places=2)
-    value_high = models.DecimalField("目标值（上限）", max_digits=16, decimal_places=2, null=True, blank=True)
+    value_high = models.DecimalField(
+        "目标值（上限）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
     unit = models.CharField("计量单位", max_length=20)
-    indicator = models.ForeignKey("indicators.Indicator", verbose_name="关联指标", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name="关联指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "量化目标"
         verbose_name_plural = "量化目标"
         ordering = ["task", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(value_high__isnull=True) | Q(value_high__gte=models.F("value_low")),
-                                   name="tasks_target_range_order",
-                                   violation_error_message="目标区间的上限不能小于下限。"),
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=models.F("value_low")),
+                name="tasks_target_range_order",
+                violation_error_message="目标区间的上限不能小于下限。",
+            ),
         ]
 
     def __str__(self):
@@ -256,34 +339,55 @@ class Report(TaskScoped):
 
     audited = True
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reports")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="reports"
+    )
     cycle = models.PositiveSmallIntegerField("报送期次")
-    unit = models.ForeignKey("organization.OrgUnit", verbose_name="报送单位", on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        "organization.OrgUnit", verbose_name="报送单位", on_delete=models.PROTECT, related_name="+"
+    )
     is_lead = models.BooleanField("牵头单位报送", default=True)
     text = models.TextField("工作进展")
-    percent = models.PositiveSmallIntegerField("完成进度（%）", null=True, blank=True,
-                                               validators=[MaxValueValidator(100)])
-    milestone = models.ForeignKey(Milestone, verbose_name="达成里程碑", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    percent = models.PositiveSmallIntegerField(
+        "完成进度（%）", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name="达成里程碑",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
     due_on = models.DateField("应报日期")
     is_late = models.BooleanField("逾期报送", default=False)
     submitted_at = models.DateTimeField("报送时间", db_index=True)
-    submitted_by = models.ForeignKey("accounts.User", verbose_name="报送人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="报送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "进展报告"
         verbose_name_plural = "进展报告"
         ordering = ["task", "-cycle", "-is_lead", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "cycle", "unit"], name="tasks_report_unique_per_cycle",
-                                    violation_error_message="该单位本期已报送过此任务的进展。"),
-            models.CheckConstraint(condition=Q(percent__isnull=True) | Q(percent__lte=100),
-                                   name="tasks_report_percent_range",
-                                   violation_error_message="完成进度应在0到100之间。"),
+            models.UniqueConstraint(
+                fields=["task", "cycle", "unit"],
+                name="tasks_report_unique_per_cycle",
+                violation_error_message="该单位本期已报送过此任务的进展。",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100),
+                name="tasks_report_percent_range",
+                violation_error_message="完成进度应在0到100之间。",
+            ),
         ]
 
     def __str__(self):
@@ -296,13 +400,21 @@ class Report(TaskScoped):
 class TaskEvent(models.Model):
     """One row per change of a task, written by the service that makes it (the timeline)."""
 
-    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="events")
+    task = models.ForeignKey(
+        Task, verbose_name="任务", on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField("类型", max_length=12, choices=TaskEventKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=TaskStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=TaskStatus.choices, blank=True)
     note = models.TextField("说明", blank=True)
-    actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
     class Meta:
@@ -319,14 +431,26 @@ class QuarterReview(ScopedModel):
 
     audited = True
 
-    plan = models.ForeignKey(Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="reviews")
-    unit = models.ForeignKey("organization.OrgUnit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="reviews"
+    )
+    unit = models.ForeignKey(
+        "organization.OrgUnit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveIntegerField("年度")
-    quarter = models.PositiveSmallIntegerField("季度", validators=[MinValueValidator(1), MaxValueValidator(4)])
+    quarter = models.PositiveSmallIntegerField(
+        "季度", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     grade = models.CharField("等次", max_length=10, choices=Grade.choices)
     comment = models.TextField("点评意见", blank=True)
-    reviewer = models.ForeignKey("accounts.User", verbose_name="点评领导", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        "accounts.User",
+        verbose_name="点评领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("点评时间")
 
     class Meta:
@@ -334,17 +458,26 @@ class QuarterReview(ScopedModel):
         verbose_name_plural = "季度点评"
         ordering = ["plan", "-year", "-quarter", "unit__sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "unit", "year", "quarter"], name="tasks_review_unique",
-                                    violation_error_message="该单位本季度已有点评。"),
-            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="tasks_review_quarter_range",
-                                   violation_error_message="季度应在1到4之间。"),
+            models.UniqueConstraint(
+                fields=["plan", "unit", "year", "quarter"],
+                name="tasks_review_unique",
+                violation_error_message="该单位本季度已有点评。",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="tasks_review_quarter_range",
+                violation_error_message="季度应在1到4之间。",
+            ),
         ]
 
     def __str__(self):
         return f"{self.unit} {self.year}年第{self.quarter}季度 {self.get_grade_display()}"
 
     def get_absolute_url(self):
-        return reverse("tasks:plan_reviews", args=[self.plan_id]) + f"?year={self.year}&quarter={self.quarter}"
+        return (
+            reverse("tasks:plan_reviews", args=[self.plan_id])
+            + f"?year={self.year}&quarter={self.quarter}"
+        )
 
     @classmethod
     def scope_q(cls, region) -> Q:

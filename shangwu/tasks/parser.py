@@ -28,8 +28,9 @@ _CN_NUM = "[一二三四五六七八九十]{1,3}"
 
 # Fullwidth digits and punctuation read as their ASCII forms for marker detection only (1:1, so
 # the marker's length in the original text is the same).
-_NORMALISE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "（": "(", "）": ")", "．": ".",
-                            "\u3000": " "})
+_NORMALISE = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "（": "(", "）": ")", "．": ".", "\u3000": " "}
+)
 
 STYLE_CN_DUN = "cn_dun"  # 一、  第一、
 STYLE_CN_PAREN = "cn_paren"  # （一）
@@ -121,7 +122,7 @@ def detect_marker(text: str) -> tuple[str | None, int | None, str, str]:
             number = int(raw)
         if number is None:
             continue
-        body = text[m.end():].strip()
+        body = text[m.end() :].strip()
         if not body:
             continue  # a bare “1.” is not a heading
         return style, number, text[: m.end()], body
@@ -130,7 +131,10 @@ def detect_marker(text: str) -> tuple[str | None, int | None, str, str]:
 
 def split_text(text: str) -> list[str]:
     """Pasted text → non-empty stripped lines."""
-    lines = [line.strip().strip("\u3000").strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
+    lines = [
+        line.strip().strip("\u3000").strip()
+        for line in (text or "").replace("\r\n", "\n").split("\n")
+    ]
     return [line for line in lines if line]
 
 
@@ -160,7 +164,7 @@ def _section_style(lines: list[Line], task_style: str | None) -> str | None:
     for line in lines:
         if line.style in CHINESE_STYLES:
             last = line.style
-        elif line.style == task_style and last:
+        elif task_style and line.style == task_style and last:
             votes[last] += 1
     if not any(votes.values()):
         return STYLE_CN_DUN
@@ -184,14 +188,19 @@ def classify(texts: list[str], overrides: dict[int, str] | None = None) -> list[
     plan_text_headings = set()
     for n, i in enumerate(headings):
         end = headings[n + 1] if n + 1 < len(headings) else len(lines)
-        has_tasks = any(line.style == task_style for line in lines[i + 1:end])
+        has_tasks = task_style is not None and any(
+            line.style == task_style for line in lines[i + 1 : end]
+        )
         if not has_tasks and PREAMBLE_WORDS.match(lines[i].body):
             plan_text_headings.add(i)
     real_sections = [i for i in headings if i not in plan_text_headings]
     if real_sections:
         body_start = real_sections[0]
     else:
-        body_start = next((i for i, line in enumerate(lines) if line.style == task_style), len(lines))
+        body_start = next(
+            (i for i, line in enumerate(lines) if task_style and line.style == task_style),
+            len(lines),
+        )
 
     title_seen = False
     in_plan_text = False
@@ -202,10 +211,20 @@ def classify(texts: list[str], overrides: dict[int, str] | None = None) -> list[
         elif i < body_start:
             if i in plan_text_headings or (line.style is None and PREAMBLE_WORDS.match(line.text)):
                 preamble_heading_seen = True
-            if not title_seen and line.style is None and TITLE_WORDS.search(line.text) and len(line.text) <= 60 \
-                    and "。" not in line.text:
+            if (
+                not title_seen
+                and line.style is None
+                and TITLE_WORDS.search(line.text)
+                and len(line.text) <= 60
+                and "。" not in line.text
+            ):
                 line.kind, title_seen = LineKind.TITLE, True
-            elif line.style == task_style and not preamble_heading_seen and real_sections:
+            elif (
+                task_style
+                and line.style == task_style
+                and not preamble_heading_seen
+                and real_sections
+            ):
                 line.kind, line.note = LineKind.UNPLACED, "任务编号出现在第一个章节之前"
             else:
                 line.kind = LineKind.PREAMBLE
@@ -222,7 +241,7 @@ def classify(texts: list[str], overrides: dict[int, str] | None = None) -> list[
                 line.kind, in_plan_text = LineKind.SECTION, False
         elif in_plan_text:
             line.kind = LineKind.PREAMBLE
-        elif line.style == task_style:
+        elif task_style is not None and line.style == task_style:
             line.kind = LineKind.TASK
         else:
             line.kind = LineKind.CONTINUATION
@@ -237,8 +256,38 @@ def classify(texts: list[str], overrides: dict[int, str] | None = None) -> list[
 # --- details found in a task's text -------------------------------------------------------------
 
 TARGET_UNITS = [
-    "万人次", "人次", "家次", "亿美元", "万美元", "亿元", "万元", "个百分点", "百分点", "万平方米", "平方米", "万人", "场次",
-    "%", "％", "家", "个", "场", "项", "条", "批", "次", "人", "辆", "吨", "亩", "户", "期", "件", "笔", "所", "座",
+    "万人次",
+    "人次",
+    "家次",
+    "亿美元",
+    "万美元",
+    "亿元",
+    "万元",
+    "个百分点",
+    "百分点",
+    "万平方米",
+    "平方米",
+    "万人",
+    "场次",
+    "%",
+    "％",
+    "家",
+    "个",
+    "场",
+    "项",
+    "条",
+    "批",
+    "次",
+    "人",
+    "辆",
+    "吨",
+    "亩",
+    "户",
+    "期",
+    "件",
+    "笔",
+    "所",
+    "座",
 ]
 _TARGET_RE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:[-—–~～至到]\s*(\d+(?:\.\d+)?))?\s*("
@@ -260,9 +309,12 @@ def _clause_after(text: str, key: str) -> str | None:
     m = re.search(key + r"\s*[：:]\s*", text)
     if not m:
         return None
-    rest = text[m.end():]
-    value = re.split(r"[；;。\n]", rest, maxsplit=1)[0] if key != _ASSIGN_KEYS["milestones"] else re.split(
-        r"[。\n]|（(?:牵头|责任|配合)", rest, maxsplit=1)[0]
+    rest = text[m.end() :]
+    value = (
+        re.split(r"[；;。\n]", rest, maxsplit=1)[0]
+        if key != _ASSIGN_KEYS["milestones"]
+        else re.split(r"[。\n]|（(?:牵头|责任|配合)", rest, maxsplit=1)[0]
+    )
     # Drop the closing bracket of an enclosing “（牵头单位：…）”.
     while value.count("）") + value.count(")") > value.count("（") + value.count("("):
         value = value[:-1]
@@ -326,8 +378,14 @@ def find_targets(text: str) -> list[dict]:
             if key in seen:
                 continue
             seen.add(key)
-            targets.append({"text": clause.strip()[:300], "low": str(low), "high": str(high) if high is not None else None,
-                            "unit": unit})
+            targets.append(
+                {
+                    "text": clause.strip()[:300],
+                    "low": str(low),
+                    "high": str(high) if high is not None else None,
+                    "unit": unit,
+                }
+            )
     return targets
 
 
@@ -349,7 +407,12 @@ def find_assignment(text: str, *, year: int, unit_names=()) -> dict:
                 found.append((pos, name))
         found = [name for _, name in sorted(found)]
         lead_names, co_names = found[:1], found[1:]
-    if "各县（市、区）" in text and ALL_COUNTIES not in co_names and ALL_COUNTIES not in lead_names and not co:
+    if (
+        "各县（市、区）" in text
+        and ALL_COUNTIES not in co_names
+        and ALL_COUNTIES not in lead_names
+        and not co
+    ):
         co_names.append(ALL_COUNTIES)
     leader = _clause_after(text, _ASSIGN_KEYS["leader"]) or ""
     deadline_text = _clause_after(text, _ASSIGN_KEYS["deadline"])
@@ -418,8 +481,13 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
     def new_section(line: Line | None) -> SectionNode:
         body = line.body if line else "重点任务"
         numeral = line.numeral if line and line.style in CHINESE_STYLES else ""
-        node = SectionNode(number=len(sections) + 1, numeral=numeral, title=first_sentence(body), text="",
-                           line=line.no if line else None)
+        node = SectionNode(
+            number=len(sections) + 1,
+            numeral=numeral,
+            title=first_sentence(body),
+            text="",
+            line=line.no if line else None,
+        )
         sections.append(node)
         section_lines[node.number] = [body] if line else []
         return node
@@ -436,19 +504,29 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
         elif kind == LineKind.PREAMBLE:
             preamble.append(line.text)
         elif kind == LineKind.UNPLACED:
-            unplaced.append({"line": line.no, "text": line.text, "note": line.note or "未能判断所属章节或任务"})
+            unplaced.append(
+                {"line": line.no, "text": line.text, "note": line.note or "未能判断所属章节或任务"}
+            )
         elif kind == LineKind.SECTION:
             new_section(line)
             current_task = None
         elif kind == LineKind.TASK:
             section = sections[-1] if sections else new_section(None)
-            previous = section.tasks[-1].number if section.tasks else (
-                task_lines[-1][0].number if task_lines else 0)
+            previous = (
+                section.tasks[-1].number
+                if section.tasks
+                else (task_lines[-1][0].number if task_lines else 0)
+            )
             is_task_marker = line.style in ARABIC_STYLES
             number = line.number if is_task_marker and line.number else previous + 1
             body = line.body if is_task_marker else line.text
-            node = TaskNode(number=number, numeral=line.numeral if is_task_marker else "", title=first_sentence(body),
-                            text="", line=line.no)
+            node = TaskNode(
+                number=number,
+                numeral=line.numeral if is_task_marker else "",
+                title=first_sentence(body),
+                text="",
+                line=line.no,
+            )
             section.tasks.append(node)
             current_task = (node, [body])
             task_lines.append(current_task)
@@ -463,7 +541,11 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
     for node, texts in task_lines:
         node.text = "\n".join(texts)
         details = find_assignment(node.text, year=year, unit_names=unit_names)
-        node.lead_unit, node.co_units, node.leader = details["lead_unit"], details["co_units"], details["leader"]
+        node.lead_unit, node.co_units, node.leader = (
+            details["lead_unit"],
+            details["co_units"],
+            details["leader"],
+        )
         node.deadline, node.milestones = details["deadline"], details["milestones"]
         node.targets = find_targets(node.text)
     for section in sections:
@@ -480,7 +562,9 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
             previous = None
         for node in section.tasks:
             if previous is not None and node.number != previous + 1:
-                warnings.append(f"第{node.line}行：任务编号“{node.number}”接在“{previous}”之后，编号不连续，请核对是否漏识别或多识别。")
+                warnings.append(
+                    f"第{node.line}行：任务编号“{node.number}”接在“{previous}”之后，编号不连续，请核对是否漏识别或多识别。"
+                )
             previous = node.number
 
     return {
@@ -494,7 +578,9 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
     }
 
 
-def parse_lines(texts: list[str], *, overrides=None, year=None, unit_names=()) -> tuple[list[Line], dict]:
+def parse_lines(
+    texts: list[str], *, overrides=None, year=None, unit_names=()
+) -> tuple[list[Line], dict]:
     lines = classify(texts, overrides)
     return lines, build_tree(lines, year=year, unit_names=unit_names)
 
@@ -503,148 +589,8 @@ def parse_text(text: str, *, overrides=None, year=None, unit_names=()) -> dict:
     return parse_lines(split_text(text), overrides=overrides, year=year, unit_names=unit_names)[1]
 
 
-# --- .docx ------------------------------------------------------------------------------------
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_FALLBACK_LEVELS = [
-    lambda n: f"{int_to_cn(n)}、", lambda n: f"（{int_to_cn(n)}）", lambda n: f"{n}.", lambda n: f"（{n}）",
-]
-
-
-def _format_number(fmt: str, n: int) -> str:
-    if fmt in ("decimal", "decimalZero"):
-        return str(n) if fmt == "decimal" else f"{n:02d}"
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "ideographTraditional", "chineseLegalSimplified"):
-        return int_to_cn(n)
-    if fmt == "decimalFullWidth":
-        return "".join(chr(0xFF10 + int(d)) for d in str(n))
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt in ("lowerLetter", "upperLetter"):
-        letter = chr(ord("a") + (n - 1) % 26)
-        return letter.upper() if fmt == "upperLetter" else letter
-    if fmt in ("lowerRoman", "upperRoman"):
-        values = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-        out, rest = "", n
-        for value, sym in values:
-            while rest >= value:
-                out, rest = out + sym, rest - value
-        return out.upper() if fmt == "upperRoman" else out
-    if fmt in ("bullet", "none"):
-        return ""
-    return str(n)
-
-
-class _Numbering:
-    """Word's automatic numbering (numbering.xml) replayed paragraph by paragraph."""
-
-    def __init__(self, document):
-        self.levels: dict[str, dict[int, dict]] = {}  # abstractNumId → ilvl → {start, fmt, text}
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, start overrides)
-        self.counters: dict[str, dict[int, int]] = {}
-        self.started: set[str] = set()
-        try:
-            root = document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
-            root = None
-        if root is None:
-            return
-        for abstract in root.iter(f"{_W}abstractNum"):
-            aid = abstract.get(f"{_W}abstractNumId")
-            levels = {}
-            for lvl in abstract.iter(f"{_W}lvl"):
-                ilvl = int(lvl.get(f"{_W}ilvl", "0"))
-                start = lvl.find(f"{_W}start")
-                fmt = lvl.find(f"{_W}numFmt")
-                text = lvl.find(f"{_W}lvlText")
-                levels[ilvl] = {
-                    "start": int(start.get(f"{_W}val")) if start is not None else 1,
-                    "fmt": fmt.get(f"{_W}val") if fmt is not None else "decimal",
-                    "text": text.get(f"{_W}val") if text is not None else None,
-                }
-            self.levels[aid] = levels
-        for num in root.iter(f"{_W}num"):
-            nid = num.get(f"{_W}numId")
-            ref = num.find(f"{_W}abstractNumId")
-            overrides = {}
-            for override in num.iter(f"{_W}lvlOverride"):
-                so = override.find(f"{_W}startOverride")
-                if so is not None:
-                    overrides[int(override.get(f"{_W}ilvl", "0"))] = int(so.get(f"{_W}val"))
-            self.nums[nid] = (ref.get(f"{_W}val") if ref is not None else "", overrides)
-
-    @staticmethod
-    def _num_pr(paragraph):
-        ppr = paragraph._p.pPr
-        num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
-        style = paragraph.style
-        while num_pr is None and style is not None:
-            sppr = style.element.find(f"{_W}pPr")
-            num_pr = sppr.find(f"{_W}numPr") if sppr is not None else None
-            style = style.base_style
-        if num_pr is None:
-            return None
-        num_id = num_pr.find(f"{_W}numId")
-        ilvl = num_pr.find(f"{_W}ilvl")
-        if num_id is None or num_id.get(f"{_W}val") in (None, "0"):
-            return None
-        return num_id.get(f"{_W}val"), int(ilvl.get(f"{_W}val")) if ilvl is not None else 0
-
-    def label(self, paragraph) -> str:
-        found = self._num_pr(paragraph)
-        if found is None:
-            return ""
-        num_id, ilvl = found
-        aid, overrides = self.nums.get(num_id, (f"?{num_id}", {}))
-        levels = self.levels.get(aid, {})
-        counters = self.counters.setdefault(aid, {})
-        if num_id not in self.started:
-            self.started.add(num_id)
-            for lvl, start in overrides.items():
-                counters[lvl] = start - 1
-        start = levels.get(ilvl, {}).get("start", 1)
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]
-        level = levels.get(ilvl)
-        if level is None or level["text"] is None:
-            return _FALLBACK_LEVELS[min(ilvl, 3)](counters[ilvl])
-
-        def value(match):
-            k = int(match.group(1)) - 1
-            lvl = levels.get(k, {"fmt": "decimal", "start": 1})
-            return _format_number(lvl["fmt"], counters.get(k, lvl["start"]))
-
-        return re.sub(r"%(\d)", value, level["text"])
-
-
 def docx_lines(fileobj) -> list[str]:
-    """The .docx's paragraphs (and table rows) in order, as lines; automatic list numbers are
-    written out (“一、”, “1.”) exactly as Word shows them."""
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    """The .docx's lines (see ``docx_reader``)."""
+    from shangwu.tasks.docx_reader import docx_lines as read
 
-    document = docx.Document(fileobj)
-    numbering = _Numbering(document)
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        if block.tag == f"{_W}p":
-            paragraph = Paragraph(block, document)
-            text = paragraph.text.strip().strip("\u3000").strip()
-            if not text:
-                continue
-            lines.append(numbering.label(paragraph) + text)
-        elif block.tag == f"{_W}tbl":
-            for row in Table(block, document).rows:
-                cells = []
-                for cell in row.cells:
-                    value = cell.text.strip()
-                    if value and (not cells or cells[-1] != value):
-                        cells.append(value)
-                if cells:
-                    lines.append("　".join(cells))
-        if len(lines) >= MAX_LINES:
-            break
-    return lines
+    return read(fileobj)

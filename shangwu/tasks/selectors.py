@@ -15,7 +15,7 @@ from shangwu.core import periods
 from shangwu.core.access import Access, can
 from shangwu.organization.choices import RegionLevel
 from shangwu.tasks import cycles
-from shangwu.tasks.choices import GRADE_SCORE, FINAL_STATUSES, ReportState, TaskStatus
+from shangwu.tasks.choices import FINAL_STATUSES, GRADE_SCORE, ReportState, TaskStatus
 from shangwu.tasks.evaluation import PlanFacts, evaluate
 from shangwu.tasks.models import Plan, QuarterReview, Task, TaskCoUnit
 
@@ -30,14 +30,21 @@ def plan_current(*, user, on: datetime.date | None = None) -> Plan | None:
     """This year's plan (the latest one), else the most recent plan."""
     on = on or timezone.localdate()
     plans = plan_list_visible(user=user)
-    return plans.filter(year=on.year).order_by("-created_at", "-id").first() or plans.order_by(
-        "-year", "-created_at", "-id").first()
+    return (
+        plans.filter(year=on.year).order_by("-created_at", "-id").first()
+        or plans.order_by("-year", "-created_at", "-id").first()
+    )
 
 
 def task_list_for_plan(*, user, plan):
-    return (Task.objects.restrict(user, "view").filter(plan=plan)
-            .select_related("plan", "section", "lead_unit", "leader")
-            .prefetch_related(Prefetch("co_unit_links", queryset=TaskCoUnit.objects.select_related("unit"))))
+    return (
+        Task.objects.restrict(user, "view")
+        .filter(plan=plan)
+        .select_related("plan", "section", "lead_unit", "leader")
+        .prefetch_related(
+            Prefetch("co_unit_links", queryset=TaskCoUnit.objects.select_related("unit"))
+        )
+    )
 
 
 def plan_facts(*, user, plan, on: datetime.date | None = None) -> PlanFacts:
@@ -91,7 +98,7 @@ def unit_list_stats(*, facts: PlanFacts, cycle: int | None = None) -> list[UnitS
         row.lagging += f.status == TaskStatus.LAGGING
         row.not_started += f.status == TaskStatus.NOT_STARTED
         row.cancelled += f.status == TaskStatus.CANCELLED
-        for c, state in f.states.items():
+        for _c, state in f.states.items():
             if state == ReportState.PENDING:
                 continue
             row.expected += 1
@@ -100,8 +107,15 @@ def unit_list_stats(*, facts: PlanFacts, cycle: int | None = None) -> list[UnitS
             row.missing += state == ReportState.MISSING
         if cycle is not None and f.state(cycle) == ReportState.MISSING:
             row.missing_tasks.append(f.task)
-    return sorted(rows.values(), key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else -1), r.lagging,
-                                                r.unit.sort_order, r.unit.pk))
+    return sorted(
+        rows.values(),
+        key=lambda r: (
+            -(r.on_time_rate if r.on_time_rate is not None else -1),
+            r.lagging,
+            r.unit.sort_order,
+            r.unit.pk,
+        ),
+    )
 
 
 # --- 督办通报 -----------------------------------------------------------------------------------
@@ -139,27 +153,40 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
     reviews = list(review_list_latest(user=user, plan=plan, year=year, quarter=quarter))
     review_quarter = (reviews[0].year, reviews[0].quarter) if reviews else None
     return {
-        "plan": plan, "cycle": cycle, "label": cycles.cycle_label(plan, cycle), "as_of": as_of,
-        "due": cycles.cycle_due_date(plan, cycle), "facts": facts,
-        "total": len(facts.tasks), "counts": counts, "states": states, "owed": owed,
+        "plan": plan,
+        "cycle": cycle,
+        "label": cycles.cycle_label(plan, cycle),
+        "as_of": as_of,
+        "due": cycles.cycle_due_date(plan, cycle),
+        "facts": facts,
+        "total": len(facts.tasks),
+        "counts": counts,
+        "states": states,
+        "owed": owed,
         "counts_list": [(label, counts[value]) for value, label in TaskStatus.choices],
-        "lagging": lagging, "units": units,
+        "lagging": lagging,
+        "units": units,
         "units_missing": [u for u in units if u.missing_tasks],
         "late_reports": [f for f in facts.tasks if f.state(cycle) == ReportState.LATE],
-        "reviews": reviews, "review_quarter": review_quarter,
+        "reviews": reviews,
+        "review_quarter": review_quarter,
         "on_time_rate": round(states[ReportState.ON_TIME] * 100 / owed, 1) if owed else None,
     }
 
 
 def bulletin_summary_text(ctx: dict) -> str:
     counts, states = ctx["counts"], ctx["states"]
-    text = (f"截至{cycles.date_cn(ctx['as_of'])}，{ctx['plan'].title}共{ctx['total']}项重点任务，"
-            f"已完成{counts[TaskStatus.DONE]}项，正常推进{counts[TaskStatus.ON_TRACK]}项，"
-            f"滞后{counts[TaskStatus.LAGGING]}项，未启动{counts[TaskStatus.NOT_STARTED]}项")
+    text = (
+        f"截至{cycles.date_cn(ctx['as_of'])}，{ctx['plan'].title}共{ctx['total']}项重点任务，"
+        f"已完成{counts[TaskStatus.DONE]}项，正常推进{counts[TaskStatus.ON_TRACK]}项，"
+        f"滞后{counts[TaskStatus.LAGGING]}项，未启动{counts[TaskStatus.NOT_STARTED]}项"
+    )
     if counts[TaskStatus.CANCELLED]:
         text += f"，已取消{counts[TaskStatus.CANCELLED]}项"
-    text += (f"。{ctx['label']}应报送进展{ctx['owed']}项，按时报送{states[ReportState.ON_TIME]}项，"
-             f"逾期报送{states[ReportState.LATE]}项，未报送{states[ReportState.MISSING]}项")
+    text += (
+        f"。{ctx['label']}应报送进展{ctx['owed']}项，按时报送{states[ReportState.ON_TIME]}项，"
+        f"逾期报送{states[ReportState.LATE]}项，未报送{states[ReportState.MISSING]}项"
+    )
     if ctx["on_time_rate"] is not None:
         text += f"，按时报送率{ctx['on_time_rate']:.1f}%"
     return text + "。"
@@ -170,33 +197,66 @@ def bulletin_summary_text(ctx: dict) -> str:
 
 def review_list_latest(*, user, plan, year: int, quarter: int):
     """The quarter's reviews, or failing those the latest quarter reviewed before it."""
-    qs = QuarterReview.objects.restrict(user, "view").filter(plan=plan).select_related("unit", "reviewer")
+    qs = (
+        QuarterReview.objects.restrict(user, "view")
+        .filter(plan=plan)
+        .select_related("unit", "reviewer")
+    )
     found = qs.filter(year=year, quarter=quarter)
     if found.exists():
         return found.order_by("unit__sort_order", "unit__name")
-    last = qs.filter(year__lte=year).exclude(year=year, quarter__gt=quarter).order_by("-year", "-quarter").first()
+    last = (
+        qs.filter(year__lte=year)
+        .exclude(year=year, quarter__gt=quarter)
+        .order_by("-year", "-quarter")
+        .first()
+    )
     if last is None:
         return qs.none()
-    return qs.filter(year=last.year, quarter=last.quarter).order_by("unit__sort_order", "unit__name")
+    return qs.filter(year=last.year, quarter=last.quarter).order_by(
+        "unit__sort_order", "unit__name"
+    )
 
 
 def review_ranking(*, user, plan, year: int, quarter: int) -> list[dict]:
     """Units ranked for a quarter: grade first, then on-time rate at the quarter's end, then
     fewer lagging tasks. Units with tasks but no grade yet come last."""
     end = periods.period_range(periods.QUARTER, year, quarter)[1]
-    facts = plan_facts(user=user, plan=plan, on=min(end + datetime.timedelta(days=1), timezone.localdate()))
+    facts = plan_facts(
+        user=user, plan=plan, on=min(end + datetime.timedelta(days=1), timezone.localdate())
+    )
     stats = {s.unit.pk: s for s in unit_list_stats(facts=facts)}
-    reviews = {r.unit_id: r for r in QuarterReview.objects.restrict(user, "view").filter(
-        plan=plan, year=year, quarter=quarter).select_related("unit", "reviewer")}
+    reviews = {
+        r.unit_id: r
+        for r in QuarterReview.objects.restrict(user, "view")
+        .filter(plan=plan, year=year, quarter=quarter)
+        .select_related("unit", "reviewer")
+    }
     rows = []
     for unit_id, s in stats.items():
         r = reviews.get(unit_id)
-        rows.append({"unit": s.unit, "stats": s, "review": r, "score": GRADE_SCORE.get(r.grade, 0) if r else 0})
+        rows.append(
+            {
+                "unit": s.unit,
+                "stats": s,
+                "review": r,
+                "score": GRADE_SCORE.get(r.grade, 0) if r else 0,
+            }
+        )
     for unit_id, r in reviews.items():
         if unit_id not in stats:
-            rows.append({"unit": r.unit, "stats": None, "review": r, "score": GRADE_SCORE.get(r.grade, 0)})
-    rows.sort(key=lambda row: (-row["score"], -((row["stats"].on_time_rate or 0) if row["stats"] else 0),
-                               row["stats"].lagging if row["stats"] else 0, row["unit"].sort_order, row["unit"].pk))
+            rows.append(
+                {"unit": r.unit, "stats": None, "review": r, "score": GRADE_SCORE.get(r.grade, 0)}
+            )
+    rows.sort(
+        key=lambda row: (
+            -row["score"],
+            -((row["stats"].on_time_rate or 0) if row["stats"] else 0),
+            row["stats"].lagging if row["stats"] else 0,
+            row["unit"].sort_order,
+            row["unit"].pk,
+        )
+    )
     rank = 0
     for i, row in enumerate(rows, start=1):
         if row["review"]:
@@ -209,13 +269,17 @@ def review_ranking(*, user, plan, year: int, quarter: int) -> list[dict]:
 
 def review_history(*, user, plan) -> dict:
     """Every unit's grade per reviewed quarter: {"quarters": [(year, q)], "rows": [(unit, [review|None])]}."""
-    reviews = list(QuarterReview.objects.restrict(user, "view").filter(plan=plan).select_related("unit"))
+    reviews = list(
+        QuarterReview.objects.restrict(user, "view").filter(plan=plan).select_related("unit")
+    )
     quarters = sorted({(r.year, r.quarter) for r in reviews})
     units = {}
     for r in reviews:
         units.setdefault(r.unit_id, (r.unit, {}))[1][(r.year, r.quarter)] = r
-    rows = [(unit, [grades.get(q) for q in quarters])
-            for unit, grades in sorted(units.values(), key=lambda u: (u[0].sort_order, u[0].name))]
+    rows = [
+        (unit, [grades.get(q) for q in quarters])
+        for unit, grades in sorted(units.values(), key=lambda u: (u[0].sort_order, u[0].name))
+    ]
     return {"quarters": quarters, "rows": rows}
 
 
@@ -242,49 +306,115 @@ def task_dashboard_panel(*, user):
     try:
         facts = plan_facts(user=user, plan=plan, on=today)
     except cycles.CalendarYearUnknown as exc:
-        return {"title": "重点任务督办", "icon": "list-check", "figures": [], "items": [(str(exc), "")]}
+        return {
+            "title": "重点任务督办",
+            "icon": "list-check",
+            "figures": [],
+            "items": [(str(exc), "")],
+        }
     current = cycles.cycle_for_date(plan, today)
     past = facts.past_cycles
     last = past[-1] if past else None
     panels = []
     unit = user.org_unit
-    mine = [f for f in facts.tasks if unit is not None and f.task.lead_unit_id == unit.pk
-            and f.task.status not in FINAL_STATUSES]
-    if mine or not is_supervisor(user):
+    mine = [
+        f
+        for f in facts.tasks
+        if unit is not None
+        and f.task.lead_unit_id == unit.pk
+        and f.task.status not in FINAL_STATUSES
+    ]
+    cooperating = [
+        f
+        for f in facts.tasks
+        if unit is not None
+        and f.task.status not in FINAL_STATUSES
+        and any(link.unit_id == unit.pk for link in f.task.co_unit_links.all())
+    ]
+    if mine or cooperating or not is_supervisor(user):
         to_report = [f for f in mine if current and f.state(current) == ReportState.PENDING]
         missing = [(f, c) for f in mine for c in past if f.state(c) == ReportState.MISSING]
-        items = [(f"待报送：{f.task}", reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={current}")
-                 for f in to_report[:6]]
-        items += [(f"未报送{facts.labels[c]}：{f.task}", reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={c}")
-                  for f, c in missing[-6:]]
-        panels.append({
-            "title": f"重点任务（{unit}）" if unit else "重点任务",
-            "icon": "list-check",
-            "figures": [
-                ("牵头任务", len(mine), reverse("tasks:task_list") + f"?plan={plan.pk}&lead_unit={unit.pk}" if unit else ""),
-                (f"本期（{facts.labels.get(current, '—')}）待报送", len(to_report), ""),
-                ("历期未报送", len(missing), ""),
-                ("滞后任务", sum(f.status == TaskStatus.LAGGING for f in mine),
-                 reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging&lead_unit={unit.pk}" if unit else ""),
-            ],
-            "items": items,
-        })
+        items = [
+            (
+                f"待报送：{f.task}",
+                reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={current}",
+            )
+            for f in to_report[:6]
+        ]
+        items += [
+            (
+                f"未报送{facts.labels[c]}：{f.task}",
+                reverse("tasks:report_add", args=[f.task.pk]) + f"?cycle={c}",
+            )
+            for f, c in missing[-6:]
+        ]
+        panels.append(
+            {
+                "title": f"重点任务（{unit}）" if unit else "重点任务",
+                "icon": "list-check",
+                "figures": [
+                    (
+                        "牵头任务",
+                        len(mine),
+                        reverse("tasks:task_list") + f"?plan={plan.pk}&lead_unit={unit.pk}"
+                        if unit
+                        else "",
+                    ),
+                    (
+                        "配合任务",
+                        len(cooperating),
+                        reverse("tasks:task_list") + f"?plan={plan.pk}&unit={unit.pk}"
+                        if unit
+                        else "",
+                    ),
+                    (f"本期（{facts.labels.get(current, '—')}）待报送", len(to_report), ""),
+                    ("历期未报送", len(missing), ""),
+                    (
+                        "滞后任务",
+                        sum(f.status == TaskStatus.LAGGING for f in mine),
+                        reverse("tasks:task_list")
+                        + f"?plan={plan.pk}&status=lagging&lead_unit={unit.pk}"
+                        if unit
+                        else "",
+                    ),
+                ],
+                "items": items,
+            }
+        )
     if is_supervisor(user) and user.region.level == RegionLevel.CITY:
         units = unit_list_stats(facts=facts, cycle=last) if last else []
         lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
-        report_url = reverse("tasks:report") + f"?plan={plan.pk}" + (f"&cycle={last}" if last else "")
-        items = [(f"{u.unit}：{facts.labels[last]}未报送{len(u.missing_tasks)}项", report_url)
-                 for u in units if u.missing_tasks][:8]
-        items += [(f"滞后：{f.task}（{f.reasons[0] if f.reasons else ''}）", f.task.get_absolute_url()) for f in lagging[:6]]
-        panels.append({
-            "title": "重点任务督办（全局）",
-            "icon": "megaphone",
-            "figures": [
-                ("重点任务", len(facts.tasks), reverse("tasks:plan_detail", args=[plan.pk])),
-                (f"{facts.labels[last]}未报送" if last else "未报送", sum(len(u.missing_tasks) for u in units), report_url),
-                ("未报送单位", sum(1 for u in units if u.missing_tasks), report_url),
-                ("滞后任务", len(lagging), reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging"),
-            ],
-            "items": items,
-        })
+        report_url = (
+            reverse("tasks:report") + f"?plan={plan.pk}" + (f"&cycle={last}" if last else "")
+        )
+        items = [
+            (f"{u.unit}：{facts.labels[last]}未报送{len(u.missing_tasks)}项", report_url)
+            for u in units
+            if u.missing_tasks
+        ][:8]
+        items += [
+            (f"滞后：{f.task}（{f.reasons[0] if f.reasons else ''}）", f.task.get_absolute_url())
+            for f in lagging[:6]
+        ]
+        panels.append(
+            {
+                "title": "重点任务督办（全局）",
+                "icon": "megaphone",
+                "figures": [
+                    ("重点任务", len(facts.tasks), reverse("tasks:plan_detail", args=[plan.pk])),
+                    (
+                        f"{facts.labels[last]}未报送" if last else "未报送",
+                        sum(len(u.missing_tasks) for u in units),
+                        report_url,
+                    ),
+                    ("未报送单位", sum(1 for u in units if u.missing_tasks), report_url),
+                    (
+                        "滞后任务",
+                        len(lagging),
+                        reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging",
+                    ),
+                ],
+                "items": items,
+            }
+        )
     return panels

@@ -33,8 +33,14 @@ def _actor(actor):
 
 
 def _event(task, kind, *, actor, note="", from_status="", to_status=""):
-    return TaskEvent.objects.create(task=task, kind=kind, actor=_actor(actor), note=note[:2000],
-                                    from_status=from_status, to_status=to_status)
+    return TaskEvent.objects.create(
+        task=task,
+        kind=kind,
+        actor=_actor(actor),
+        note=note[:2000],
+        from_status=from_status,
+        to_status=to_status,
+    )
 
 
 def _check_cadence(*, cycle: str, due_day) -> None:
@@ -81,8 +87,11 @@ def resolve_units(names, lookup=None) -> tuple[list, list[str]]:
         if not name:
             continue
         if name in (ALL_COUNTIES, "各县（市、区）", "各县区商务局", "各县(市、区)商务局"):
-            units.extend(OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY_BUREAU, is_active=True)
-                         .order_by("sort_order", "name"))
+            units.extend(
+                OrgUnit.objects.filter(kind=OrgUnitKind.COUNTY_BUREAU, is_active=True).order_by(
+                    "sort_order", "name"
+                )
+            )
         elif name in lookup:
             units.append(lookup[name])
         else:
@@ -100,8 +109,11 @@ def _resolve_leader(name: str):
 
     if not name:
         return None
-    return User.objects.filter(name=name, is_active=True, role__in=[Role.LEADER, Role.CITY_STAFF]).order_by(
-        "role", "id").first()
+    return (
+        User.objects.filter(name=name, is_active=True, role__in=[Role.LEADER, Role.CITY_STAFF])
+        .order_by("role", "id")
+        .first()
+    )
 
 
 def _indicator_for(text: str, indicators):
@@ -115,8 +127,17 @@ def _indicator_for(text: str, indicators):
 # --- plans --------------------------------------------------------------------------------------
 
 
-def plan_import(*, title: str, year: int, tree: dict, actor, cycle: str = Cycle.MONTHLY, due_day: int = 25,
-                reporting_from: datetime.date | None = None, office=None) -> Plan:
+def plan_import(
+    *,
+    title: str,
+    year: int,
+    tree: dict,
+    actor,
+    cycle: str = Cycle.MONTHLY,
+    due_day: int = 25,
+    reporting_from: datetime.date | None = None,
+    office=None,
+) -> Plan:
     """Save a parsed plan (``parser.build_tree``) with its sections, tasks, milestones and
     targets; units, leaders and indicators named in the text are linked where they match."""
     from shangwu.indicators.models import Indicator
@@ -141,35 +162,58 @@ def plan_import(*, title: str, year: int, tree: dict, actor, cycle: str = Cycle.
     unplaced = "\n".join(f"第{u['line']}行：{u['text']}" for u in tree.get("unplaced") or [])
     with transaction.atomic():
         plan = Plan.objects.create(
-            title=title[:200], year=year, preamble=tree.get("preamble", ""), unplaced_text=unplaced,
-            cycle=cycle, due_day=int(due_day), reporting_from=reporting_from,
-            numbering_restarts=bool(tree.get("numbering_restarts")), office=office, created_by=_actor(actor),
+            title=title[:200],
+            year=year,
+            preamble=tree.get("preamble", ""),
+            unplaced_text=unplaced,
+            cycle=cycle,
+            due_day=int(due_day),
+            reporting_from=reporting_from,
+            numbering_restarts=bool(tree.get("numbering_restarts")),
+            office=office,
+            created_by=_actor(actor),
         )
         order = 0
         for s_index, s in enumerate(sections, start=1):
-            section = Section.objects.create(plan=plan, number=s_index, numeral=(s.get("numeral") or "")[:20],
-                                             title=(s.get("title") or f"第{s_index}部分")[:300], text=s.get("text", ""))
+            section = Section.objects.create(
+                plan=plan,
+                number=s_index,
+                numeral=(s.get("numeral") or "")[:20],
+                title=(s.get("title") or f"第{s_index}部分")[:300],
+                text=s.get("text", ""),
+            )
             for t in s.get("tasks") or []:
                 order += 1
                 lead, lead_unknown = resolve_units([t.get("lead_unit")], lookup)
                 co, co_unknown = resolve_units(t.get("co_units"), lookup)
                 deadline = t.get("deadline")
                 task = Task.objects.create(
-                    plan=plan, section=section, number=int(t.get("number") or order), sort_order=order,
-                    title=(t.get("title") or "")[:300] or f"任务{order}", text=t.get("text", ""),
-                    lead_unit=lead[0] if lead else None, leader=_resolve_leader(t.get("leader", "")),
+                    plan=plan,
+                    section=section,
+                    number=int(t.get("number") or order),
+                    sort_order=order,
+                    title=(t.get("title") or "")[:300] or f"任务{order}",
+                    text=t.get("text", ""),
+                    lead_unit=lead[0] if lead else None,
+                    leader=_resolve_leader(t.get("leader", "")),
                     deadline=datetime.date.fromisoformat(deadline) if deadline else None,
                 )
                 for unit in co:
                     if task.lead_unit_id != unit.pk:
                         TaskCoUnit.objects.create(task=task, unit=unit)
                 for m in t.get("milestones") or []:
-                    Milestone.objects.create(task=task, name=m["name"][:300],
-                                             due_on=datetime.date.fromisoformat(m["due_on"]))
+                    Milestone.objects.create(
+                        task=task,
+                        name=m["name"][:300],
+                        due_on=datetime.date.fromisoformat(m["due_on"]),
+                    )
                 for g in t.get("targets") or []:
                     Target.objects.create(
-                        task=task, text=g["text"][:300], value_low=Decimal(g["low"]),
-                        value_high=Decimal(g["high"]) if g.get("high") else None, unit=g["unit"][:20],
+                        task=task,
+                        text=g["text"][:300],
+                        value_low=Decimal(g["low"]),
+                        value_high=Decimal(g["high"]) if g.get("high") else None,
+                        unit=g["unit"][:20],
                         indicator=_indicator_for(g["text"], indicators),
                     )
                 note = f"从“{title}”导入"
@@ -209,7 +253,9 @@ def task_update(*, task: Task, actor, co_units=None, note: str = "", **fields) -
     unknown = set(fields) - TASK_FIELDS
     if unknown:
         raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
-    labels = {f.name: str(f.verbose_name) for f in Task._meta.get_fields() if hasattr(f, "verbose_name")}
+    labels = {
+        f.name: str(f.verbose_name) for f in Task._meta.get_fields() if hasattr(f, "verbose_name")
+    }
     changed = []
     for key, value in fields.items():
         if getattr(task, key) != value:
@@ -239,7 +285,9 @@ def task_update(*, task: Task, actor, co_units=None, note: str = "", **fields) -
     return task
 
 
-def task_change_status(*, task: Task, status: str, actor, note: str = "", on: datetime.date | None = None) -> Task:
+def task_change_status(
+    *, task: Task, status: str, actor, note: str = "", on: datetime.date | None = None
+) -> Task:
     """Close a task (已完成 / 已取消) or reopen it; a reopened task's status comes from the rules."""
     on = on or timezone.localdate()
     if status not in (TaskStatus.DONE, TaskStatus.CANCELLED, "reopen"):
@@ -253,14 +301,22 @@ def task_change_status(*, task: Task, status: str, actor, note: str = "", on: da
                 raise ValidationError({"status": "任务未办结，无需重新打开。"})
             task.status, task.closed_on = TaskStatus.ON_TRACK, None
             task.save(update_fields=["status", "closed_on", "updated_at"])
-            _event(task, TaskEventKind.STATUS, actor=actor, note=note or "重新打开", from_status=old,
-                   to_status=task.status)
+            _event(
+                task,
+                TaskEventKind.STATUS,
+                actor=actor,
+                note=note or "重新打开",
+                from_status=old,
+                to_status=task.status,
+            )
             return task_refresh_status(task=task, on=on, actor=actor)
         if old == status:
             raise ValidationError({"status": f"任务已是“{task.get_status_display()}”状态。"})
         task.status, task.closed_on, task.status_reason = status, on, ""
         task.save(update_fields=["status", "closed_on", "status_reason", "updated_at"])
-        _event(task, TaskEventKind.STATUS, actor=actor, note=note, from_status=old, to_status=status)
+        _event(
+            task, TaskEventKind.STATUS, actor=actor, note=note, from_status=old, to_status=status
+        )
     return task
 
 
@@ -271,14 +327,21 @@ def task_refresh_status(*, task: Task, on: datetime.date | None = None, actor=No
     return task
 
 
-def plan_refresh_status(*, plan: Plan, on: datetime.date | None = None, actor=None, tasks=None) -> int:
+def plan_refresh_status(
+    *, plan: Plan, on: datetime.date | None = None, actor=None, tasks=None
+) -> int:
     """Re-evaluate every open task of a plan (the daily ``tasks_refresh`` command); returns how
     many tasks changed status. Idempotent."""
     from shangwu.tasks.evaluation import evaluate
 
     on = on or timezone.localdate()
-    tasks = list(tasks) if tasks is not None else list(
-        Task.objects.filter(plan=plan).exclude(status__in=FINAL_STATUSES).select_related("plan"))
+    tasks = (
+        list(tasks)
+        if tasks is not None
+        else list(
+            Task.objects.filter(plan=plan).exclude(status__in=FINAL_STATUSES).select_related("plan")
+        )
+    )
     facts = evaluate(plan=plan, tasks=tasks, on=on)
     changed = 0
     with transaction.atomic():
@@ -290,25 +353,46 @@ def plan_refresh_status(*, plan: Plan, on: datetime.date | None = None, actor=No
             if task.status == f.status and task.status_reason == reason:
                 continue
             old = task.status
-            Task.objects.filter(pk=task.pk).update(status=f.status, status_reason=reason, updated_at=timezone.now())
+            task.status, task.status_reason = f.status, reason
+            # save(), not update(): the status change is audited by the signals.
+            task.save(update_fields=["status", "status_reason", "updated_at"])
             if old != f.status:
                 changed += 1
-                _event(task, TaskEventKind.STATUS, actor=actor, from_status=old, to_status=f.status,
-                       note=reason or "按报送和节点情况自动判定")
-            task.status, task.status_reason = f.status, reason
+                _event(
+                    task,
+                    TaskEventKind.STATUS,
+                    actor=actor,
+                    from_status=old,
+                    to_status=f.status,
+                    note=reason or "按报送和节点情况自动判定",
+                )
     return changed
 
 
-def milestone_save(*, task: Task, actor, name: str, due_on: datetime.date, milestone: Milestone | None = None,
-                   done_on: datetime.date | None = None) -> Milestone:
+def milestone_save(
+    *,
+    task: Task,
+    actor,
+    name: str,
+    due_on: datetime.date,
+    milestone: Milestone | None = None,
+    done_on: datetime.date | None = None,
+) -> Milestone:
     if not (name or "").strip():
         raise ValidationError({"name": "请填写节点内容。"})
     if due_on is None:
         raise ValidationError({"due_on": "请填写计划完成日期。"})
     with transaction.atomic():
         if milestone is None:
-            milestone = Milestone.objects.create(task=task, name=name.strip(), due_on=due_on, done_on=done_on)
-            _event(task, TaskEventKind.MILESTONE, actor=actor, note=f"新增里程碑“{milestone.name}”，计划{due_on:%Y-%m-%d}完成")
+            milestone = Milestone.objects.create(
+                task=task, name=name.strip(), due_on=due_on, done_on=done_on
+            )
+            _event(
+                task,
+                TaskEventKind.MILESTONE,
+                actor=actor,
+                note=f"新增里程碑“{milestone.name}”，计划{due_on:%Y-%m-%d}完成",
+            )
         else:
             milestone.name, milestone.due_on, milestone.done_on = name.strip(), due_on, done_on
             milestone.save()
@@ -317,15 +401,23 @@ def milestone_save(*, task: Task, actor, name: str, due_on: datetime.date, miles
     return milestone
 
 
-def milestone_complete(*, milestone: Milestone, actor, done_on: datetime.date | None = None) -> Milestone:
+def milestone_complete(
+    *, milestone: Milestone, actor, done_on: datetime.date | None = None
+) -> Milestone:
     done_on = done_on or timezone.localdate()
     if milestone.done_on:
-        raise ValidationError({"done_on": f"里程碑“{milestone}”已于{milestone.done_on:%Y-%m-%d}完成。"})
+        raise ValidationError(
+            {"done_on": f"里程碑“{milestone}”已于{milestone.done_on:%Y-%m-%d}完成。"}
+        )
     with transaction.atomic():
         milestone.done_on = done_on
         milestone.save(update_fields=["done_on"])
-        _event(milestone.task, TaskEventKind.MILESTONE, actor=actor,
-               note=f"里程碑“{milestone.name}”于{cycles.date_cn(done_on)}完成")
+        _event(
+            milestone.task,
+            TaskEventKind.MILESTONE,
+            actor=actor,
+            note=f"里程碑“{milestone.name}”于{cycles.date_cn(done_on)}完成",
+        )
     task_refresh_status(task=milestone.task, on=max(done_on, timezone.localdate()), actor=actor)
     return milestone
 
@@ -333,14 +425,26 @@ def milestone_complete(*, milestone: Milestone, actor, done_on: datetime.date | 
 # --- reports ------------------------------------------------------------------------------------
 
 
-def report_submit(*, task: Task, unit, cycle: int, actor, text: str, percent: int | None = None,
-                  milestone: Milestone | None = None, problems: str = "", next_steps: str = "",
-                  submitted_at: datetime.datetime | None = None) -> Report:
+def report_submit(
+    *,
+    task: Task,
+    unit,
+    cycle: int,
+    actor,
+    text: str,
+    percent: int | None = None,
+    milestone: Milestone | None = None,
+    problems: str = "",
+    next_steps: str = "",
+    submitted_at: datetime.datetime | None = None,
+) -> Report:
     """A unit files its progress report for one cycle. The lead unit's report is the one that
     counts for 按时报送; one report per unit, task and cycle; filed after the due date it is
     marked 逾期."""
     submitted_at = submitted_at or timezone.now()
-    day = timezone.localdate(submitted_at) if timezone.is_aware(submitted_at) else submitted_at.date()
+    day = (
+        timezone.localdate(submitted_at) if timezone.is_aware(submitted_at) else submitted_at.date()
+    )
     plan = task.plan
     if unit is None:
         raise ValidationError({"unit": "您的账号没有所属单位，不能报送。"})
@@ -353,9 +457,13 @@ def report_submit(*, task: Task, unit, cycle: int, actor, text: str, percent: in
         cycle = int(cycle)
         start, _ = cycles.cycle_period(plan, cycle)
     except (TypeError, ValueError):
-        raise ValidationError({"cycle": f"报送期次应在1—{cycles.cycle_count(plan)}之间。"}) from None
+        raise ValidationError(
+            {"cycle": f"报送期次应在1—{cycles.cycle_count(plan)}之间。"}
+        ) from None
     if start > day:
-        raise ValidationError({"cycle": f"{cycles.cycle_label(plan, cycle)}尚未开始，不能提前报送。"})
+        raise ValidationError(
+            {"cycle": f"{cycles.cycle_label(plan, cycle)}尚未开始，不能提前报送。"}
+        )
     if not (text or "").strip():
         raise ValidationError({"text": "请填写工作进展。"})
     if percent is not None and not 0 <= int(percent) <= 100:
@@ -363,23 +471,41 @@ def report_submit(*, task: Task, unit, cycle: int, actor, text: str, percent: in
     if milestone is not None and milestone.task_id != task.pk:
         raise ValidationError({"milestone": "所选里程碑不属于本任务。"})
     if Report.objects.filter(task=task, cycle=cycle, unit=unit).exists():
-        raise ValidationError({"cycle": f"“{unit}”已报送过{cycles.cycle_label(plan, cycle)}的进展。"})
+        raise ValidationError(
+            {"cycle": f"“{unit}”已报送过{cycles.cycle_label(plan, cycle)}的进展。"}
+        )
     due = cycles.cycle_due_date(plan, cycle)
     with transaction.atomic():
         report = Report.objects.create(
-            task=task, cycle=cycle, unit=unit, is_lead=is_lead, text=text.strip(), percent=percent,
-            milestone=milestone, problems=(problems or "").strip(), next_steps=(next_steps or "").strip(),
-            due_on=due, is_late=day > due, submitted_at=submitted_at, submitted_by=_actor(actor),
+            task=task,
+            cycle=cycle,
+            unit=unit,
+            is_lead=is_lead,
+            text=text.strip(),
+            percent=percent,
+            milestone=milestone,
+            problems=(problems or "").strip(),
+            next_steps=(next_steps or "").strip(),
+            due_on=due,
+            is_late=day > due,
+            submitted_at=submitted_at,
+            submitted_by=_actor(actor),
         )
-        note = f"{unit}报送{cycles.cycle_label(plan, cycle)}进展" + ("（逾期）" if report.is_late else "")
+        note = f"{unit}报送{cycles.cycle_label(plan, cycle)}进展" + (
+            "（逾期）" if report.is_late else ""
+        )
         if percent is not None:
             note += f"，完成进度{percent}%"
         _event(task, TaskEventKind.REPORT, actor=actor, note=note)
         if milestone is not None and milestone.done_on is None:
             milestone.done_on = day
             milestone.save(update_fields=["done_on"])
-            _event(task, TaskEventKind.MILESTONE, actor=actor,
-                   note=f"里程碑“{milestone.name}”于{cycles.date_cn(day)}完成（随进展报送）")
+            _event(
+                task,
+                TaskEventKind.MILESTONE,
+                actor=actor,
+                note=f"里程碑“{milestone.name}”于{cycles.date_cn(day)}完成（随进展报送）",
+            )
         task_refresh_status(task=task, on=max(day, timezone.localdate()), actor=actor)
     return report
 
@@ -387,8 +513,17 @@ def report_submit(*, task: Task, unit, cycle: int, actor, text: str, percent: in
 # --- 季度点评 -----------------------------------------------------------------------------------
 
 
-def review_save(*, plan: Plan, unit, year: int, quarter: int, grade: str, actor, comment: str = "",
-                reviewed_at: datetime.datetime | None = None) -> QuarterReview:
+def review_save(
+    *,
+    plan: Plan,
+    unit,
+    year: int,
+    quarter: int,
+    grade: str,
+    actor,
+    comment: str = "",
+    reviewed_at: datetime.datetime | None = None,
+) -> QuarterReview:
     """A leader grades one unit's quarter (优秀 / 良好 / 一般 / 较差) with a comment; grading the
     same quarter again replaces the grade (the audit log keeps the earlier one)."""
     if getattr(actor, "role", None) != Role.LEADER:
@@ -406,9 +541,16 @@ def review_save(*, plan: Plan, unit, year: int, quarter: int, grade: str, actor,
         raise ValidationError({"unit": "请选择被点评的单位。"})
     with transaction.atomic():
         review, created = QuarterReview.objects.get_or_create(
-            plan=plan, unit=unit, year=year, quarter=quarter,
-            defaults={"grade": grade, "comment": (comment or "").strip(), "reviewer": _actor(actor),
-                      "reviewed_at": reviewed_at or timezone.now()},
+            plan=plan,
+            unit=unit,
+            year=year,
+            quarter=quarter,
+            defaults={
+                "grade": grade,
+                "comment": (comment or "").strip(),
+                "reviewer": _actor(actor),
+                "reviewed_at": reviewed_at or timezone.now(),
+            },
         )
         if not created:
             review.grade, review.comment = grade, (comment or "").strip()

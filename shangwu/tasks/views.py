@@ -31,15 +31,22 @@ STATE_BADGES = {
     ReportState.NOT_DUE: ("light", "—"),
 }
 STATUS_BADGES = {
-    TaskStatus.NOT_STARTED: "secondary", TaskStatus.ON_TRACK: "primary", TaskStatus.LAGGING: "danger",
-    TaskStatus.DONE: "success", TaskStatus.CANCELLED: "dark",
+    TaskStatus.NOT_STARTED: "secondary",
+    TaskStatus.ON_TRACK: "primary",
+    TaskStatus.LAGGING: "danger",
+    TaskStatus.DONE: "success",
+    TaskStatus.CANCELLED: "dark",
 }
 
 
 def can_manage_plans(user) -> bool:
     """Plans are city-level work: leaders and city staff import, assign and close tasks."""
     region = getattr(user, "region", None)
-    return (can(user, Access.BUSINESS, "change") and region is not None and region.level == RegionLevel.CITY)
+    return (
+        can(user, Access.BUSINESS, "change")
+        and region is not None
+        and region.level == RegionLevel.CITY
+    )
 
 
 def _form_errors(form, exc: ValidationError):
@@ -61,13 +68,18 @@ class CityOnlyMixin:
 
 
 class PlanListView(generic.ObjectListView):
-    queryset = Plan.objects.select_related("office").annotate(task_count=Count("tasks"))
+    queryset = (
+        Plan.objects.select_related("office")
+        .annotate(task_count=Count("tasks"))
+        .order_by("-year", "title")
+    )
     filterset = filtersets.PlanFilterSet
     table = tables.PlanTable
     template_name = "tasks/plan_list.html"
 
     def extra_context(self):
-        return {"can_import": can_manage_plans(self.request.user)}
+        user = self.request.user
+        return {"can_import": can_manage_plans(user) and can(user, Access.BUSINESS, "import")}
 
 
 class PlanDetailView(generic.ObjectDetailView):
@@ -77,8 +89,11 @@ class PlanDetailView(generic.ObjectDetailView):
     def extra_context(self, obj):
         user = self.request.user
         today = timezone.localdate()
-        context = {"can_manage": can_manage_plans(user), "status_badges": STATUS_BADGES,
-                   "cadence": plan_cadence_text(obj)}
+        context = {
+            "can_manage": can_manage_plans(user),
+            "status_badges": STATUS_BADGES,
+            "cadence": plan_cadence_text(obj),
+        }
         try:
             facts = selectors.plan_facts(user=user, plan=obj, on=today)
         except cycles.CalendarYearUnknown as exc:
@@ -87,20 +102,38 @@ class PlanDetailView(generic.ObjectDetailView):
         by_task = facts.by_task()
         sections = []
         for section in obj.sections.all():
-            rows = [(f.task, f, [(c, STATE_BADGES[f.state(c)]) for c in facts.cycles])
-                    for f in facts.tasks if f.task.section_id == section.pk]
+            rows = [
+                (f.task, f, [(c, STATE_BADGES[f.state(c)]) for c in facts.cycles])
+                for f in facts.tasks
+                if f.task.section_id == section.pk
+            ]
             if rows or context["can_manage"]:
                 sections.append((section, rows))
-        orphans = [(f.task, f, [(c, STATE_BADGES[f.state(c)]) for c in facts.cycles])
-                   for f in facts.tasks if f.task.section_id is None]
-        context.update({
-            "facts": facts, "sections": sections, "orphans": orphans, "by_task": by_task,
-            "cycle_labels": [(c, facts.labels[c], facts.due[c]) for c in facts.cycles],
-            "units": selectors.unit_list_stats(facts=facts),
-            "counts": [(label, sum(1 for f in facts.tasks if f.status == value), STATUS_BADGES[value], value)
-                       for value, label in TaskStatus.choices],
-            "targets_in_preamble": _preamble_targets(obj),
-        })
+        orphans = [
+            (f.task, f, [(c, STATE_BADGES[f.state(c)]) for c in facts.cycles])
+            for f in facts.tasks
+            if f.task.section_id is None
+        ]
+        context.update(
+            {
+                "facts": facts,
+                "sections": sections,
+                "orphans": orphans,
+                "by_task": by_task,
+                "cycle_labels": [(c, facts.labels[c], facts.due[c]) for c in facts.cycles],
+                "units": selectors.unit_list_stats(facts=facts),
+                "counts": [
+                    (
+                        label,
+                        sum(1 for f in facts.tasks if f.status == value),
+                        STATUS_BADGES[value],
+                        value,
+                    )
+                    for value, label in TaskStatus.choices
+                ],
+                "targets_in_preamble": _preamble_targets(obj),
+            }
+        )
         return context
 
 
@@ -133,7 +166,9 @@ class PlanEditView(CityOnlyMixin, generic.ObjectEditView):
 
     def save(self, form):
         try:
-            return services.plan_update(plan=form.instance, actor=self.request.user, **form.cleaned_data)
+            return services.plan_update(
+                plan=form.instance, actor=self.request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
             raise ValidationError("请修改标红的字段后再保存。") from exc
@@ -148,18 +183,31 @@ class PlanAssignView(CityOnlyMixin, generic.BaseObjectView):
     template_name = "tasks/plan_assign.html"
 
     def tasks(self, plan):
-        return (Task.objects.restrict(self.request.user, "change").filter(plan=plan)
-                .select_related("section", "lead_unit", "leader", "plan")
-                .prefetch_related(Prefetch("co_unit_links", queryset=TaskCoUnit.objects.only("task_id", "unit_id"))))
+        return (
+            Task.objects.restrict(self.request.user, "change")
+            .filter(plan=plan)
+            .select_related("section", "lead_unit", "leader", "plan")
+            .prefetch_related(
+                Prefetch("co_unit_links", queryset=TaskCoUnit.objects.only("task_id", "unit_id"))
+            )
+        )
 
     def render_sheet(self, plan, errors=None, status=200):
         tasks = list(self.tasks(plan))
         for task in tasks:
             task.co_ids = {link.unit_id for link in task.co_unit_links.all()}
-        return render(self.request, self.template_name, self.base_context(
-            object=plan, tasks=tasks, units=list(forms.unit_choices()), leaders=list(forms.leader_choices()),
-            errors=errors or [],
-        ), status=status)
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                object=plan,
+                tasks=tasks,
+                units=list(forms.unit_choices()),
+                leaders=list(forms.leader_choices()),
+                errors=errors or [],
+            ),
+            status=status,
+        )
 
     def get(self, request, pk):
         return self.render_sheet(self.get_object())
@@ -177,19 +225,35 @@ class PlanAssignView(CityOnlyMixin, generic.BaseObjectView):
                     deadline_text = request.POST.get(f"deadline_{task.pk}", "").strip()
                     co = [units[v] for v in request.POST.getlist(f"co_{task.pk}") if v in units]
                     try:
-                        deadline = datetime.date.fromisoformat(deadline_text) if deadline_text else None
+                        deadline = (
+                            datetime.date.fromisoformat(deadline_text) if deadline_text else None
+                        )
                     except ValueError:
                         errors.append(f"任务{task.code}“完成时限”：“{deadline_text}”不是有效日期。")
                         continue
                     if lead and lead not in units:
                         errors.append(f"任务{task.code}“牵头单位”：所选单位不存在。")
                         continue
-                    before = (task.lead_unit_id, task.leader_id, task.deadline,
-                              set(task.co_unit_links.values_list("unit_id", flat=True)))
-                    services.task_update(task=task, actor=request.user, co_units=co,
-                                         lead_unit=units.get(lead), leader=leaders.get(leader), deadline=deadline)
-                    after = (task.lead_unit_id, task.leader_id, task.deadline,
-                             set(task.co_unit_links.values_list("unit_id", flat=True)))
+                    before = (
+                        task.lead_unit_id,
+                        task.leader_id,
+                        task.deadline,
+                        set(task.co_unit_links.values_list("unit_id", flat=True)),
+                    )
+                    services.task_update(
+                        task=task,
+                        actor=request.user,
+                        co_units=co,
+                        lead_unit=units.get(lead),
+                        leader=leaders.get(leader),
+                        deadline=deadline,
+                    )
+                    after = (
+                        task.lead_unit_id,
+                        task.leader_id,
+                        task.deadline,
+                        set(task.co_unit_links.values_list("unit_id", flat=True)),
+                    )
                     changed += before != after
                 if errors:
                     raise ValidationError(errors)
@@ -203,7 +267,9 @@ class PlanAssignView(CityOnlyMixin, generic.BaseObjectView):
 
 
 class TaskListView(generic.ObjectListView):
-    queryset = Task.objects.select_related("plan", "section", "lead_unit", "leader").prefetch_related("co_units")
+    queryset = Task.objects.select_related(
+        "plan", "section", "lead_unit", "leader"
+    ).prefetch_related("co_units")
     filterset = filtersets.TaskFilterSet
     table = tables.TaskTable
     export_url_name = "tasks:task_export"
@@ -224,10 +290,16 @@ class TaskDetailView(generic.ObjectDetailView):
         co_units = [link.unit for link in obj.co_unit_links.select_related("unit")]
         context = {
             "fields": [
-                ("工作要点", obj.plan), ("章节", obj.section), ("编号", obj.code), ("任务名称", obj.title),
-                ("牵头单位", obj.lead_unit), ("配合单位", "、".join(str(u) for u in co_units)),
-                ("责任领导", obj.leader), ("完成时限", obj.deadline),
-                ("状态", obj.get_status_display()), ("滞后原因", obj.status_reason),
+                ("工作要点", obj.plan),
+                ("章节", obj.section),
+                ("编号", obj.code),
+                ("任务名称", obj.title),
+                ("牵头单位", obj.lead_unit),
+                ("配合单位", "、".join(str(u) for u in co_units)),
+                ("责任领导", obj.leader),
+                ("完成时限", obj.deadline),
+                ("状态", obj.get_status_display()),
+                ("滞后原因", obj.status_reason),
                 ("完成（取消）日期", obj.closed_on),
             ],
             "targets": obj.targets.select_related("indicator"),
@@ -242,13 +314,21 @@ class TaskDetailView(generic.ObjectDetailView):
         try:
             facts = evaluate(plan=obj.plan, tasks=[obj], on=today).tasks[0]
             reports = {}
-            for report in Report.objects.restrict(user, "view").filter(task=obj).select_related("unit", "submitted_by",
-                                                                                              "milestone"):
+            for report in (
+                Report.objects.restrict(user, "view")
+                .filter(task=obj)
+                .select_related("unit", "submitted_by", "milestone")
+            ):
                 reports.setdefault(report.cycle, []).append(report)
             begun = plan_cycles_begun(obj.plan, today)
             context["cycles"] = [
-                {"index": c, "label": cycles.cycle_label(obj.plan, c), "due": cycles.cycle_due_date(obj.plan, c),
-                 "badge": STATE_BADGES[facts.state(c)], "reports": reports.get(c, [])}
+                {
+                    "index": c,
+                    "label": cycles.cycle_label(obj.plan, c),
+                    "due": cycles.cycle_due_date(obj.plan, c),
+                    "badge": STATE_BADGES[facts.state(c)],
+                    "reports": reports.get(c, []),
+                }
                 for c in reversed(begun)
             ]
             context["reasons"] = facts.reasons
@@ -259,8 +339,12 @@ class TaskDetailView(generic.ObjectDetailView):
     def _can_report(self, task, co_units) -> bool:
         user = self.request.user
         unit = user.org_unit
-        return (can(user, Access.BUSINESS, "add") and unit is not None and task.status not in FINAL_STATUSES
-                and (task.lead_unit_id == unit.pk or any(u.pk == unit.pk for u in co_units)))
+        return (
+            can(user, Access.BUSINESS, "add")
+            and unit is not None
+            and task.status not in FINAL_STATUSES
+            and (task.lead_unit_id == unit.pk or any(u.pk == unit.pk for u in co_units))
+        )
 
 
 class TaskEditView(CityOnlyMixin, generic.ObjectEditView):
@@ -275,7 +359,9 @@ class TaskEditView(CityOnlyMixin, generic.ObjectEditView):
     def save(self, form):
         co_units, fields = form.service_fields()
         try:
-            return services.task_update(task=form.instance, actor=self.request.user, co_units=co_units, **fields)
+            return services.task_update(
+                task=form.instance, actor=self.request.user, co_units=co_units, **fields
+            )
         except ValidationError as exc:
             _form_errors(form, exc)
             raise ValidationError("请修改标红的字段后再保存。") from exc
@@ -288,7 +374,9 @@ class TaskStatusView(CityOnlyMixin, generic.BaseObjectView):
 
     def get(self, request, pk):
         obj = self.get_object()
-        return render(request, self.template_name, self.base_context(form=forms.TaskStatusForm(), object=obj))
+        return render(
+            request, self.template_name, self.base_context(form=forms.TaskStatusForm(), object=obj)
+        )
 
     def post(self, request, pk):
         obj = self.get_object()
@@ -301,7 +389,9 @@ class TaskStatusView(CityOnlyMixin, generic.BaseObjectView):
             else:
                 messages.success(request, f"任务“{obj}”状态：{obj.get_status_display()}。")
                 return redirect(obj.get_absolute_url())
-        return render(request, self.template_name, self.base_context(form=form, object=obj), status=400)
+        return render(
+            request, self.template_name, self.base_context(form=form, object=obj), status=400
+        )
 
 
 class MilestoneAddView(CityOnlyMixin, generic.BaseObjectView):
@@ -365,8 +455,14 @@ class ReportCreateView(generic.BaseObjectView):
             raise ValidationError(str(exc)) from exc
 
     def render_form(self, task, form, status=200):
-        return render(self.request, self.template_name, self.base_context(
-            object=task, form=form, unit=self.request.user.org_unit, model_name="进展报告"), status=status)
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                object=task, form=form, unit=self.request.user.org_unit, model_name="进展报告"
+            ),
+            status=status,
+        )
 
     def get(self, request, pk):
         task = self.get_object()
@@ -382,15 +478,18 @@ class ReportCreateView(generic.BaseObjectView):
         form = self.form(task)
         if form.is_valid():
             try:
-                report = services.report_submit(task=task, unit=request.user.org_unit, actor=request.user,
-                                                **form.cleaned_data)
+                report = services.report_submit(
+                    task=task, unit=request.user.org_unit, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _form_errors(form, exc)
             except cycles.CalendarYearUnknown as exc:
                 form.add_error(None, str(exc))
             else:
                 late = "（逾期报送）" if report.is_late else ""
-                messages.success(request, f"已报送{cycles.cycle_label(task.plan, report.cycle)}进展{late}。")
+                messages.success(
+                    request, f"已报送{cycles.cycle_label(task.plan, report.cycle)}进展{late}。"
+                )
                 return redirect(task.get_absolute_url())
         return self.render_form(task, form, status=400)
 
@@ -419,7 +518,9 @@ class PlanReviewView(generic.BaseObjectView):
         year, quarter = forms.default_quarter()
         try:
             year = int(self.request.GET.get("year") or self.request.POST.get("year") or plan.year)
-            quarter = int(self.request.GET.get("quarter") or self.request.POST.get("quarter") or quarter)
+            quarter = int(
+                self.request.GET.get("quarter") or self.request.POST.get("quarter") or quarter
+            )
         except ValueError:
             pass
         return year, min(max(quarter, 1), 4)
@@ -431,12 +532,23 @@ class PlanReviewView(generic.BaseObjectView):
             ranking = selectors.review_ranking(user=user, plan=plan, year=year, quarter=quarter)
         except cycles.CalendarYearUnknown as exc:
             ranking, errors = [], [str(exc)]
-        return render(self.request, self.template_name, self.base_context(
-            object=plan, year=year, quarter=quarter, ranking=ranking, grades=Grade.choices,
-            history=selectors.review_history(user=user, plan=plan), quarters=range(1, 5),
-            years=sorted({plan.year, plan.year - 1, year}), can_review=user.role == Role.LEADER,
-            errors=errors or [],
-        ), status=status)
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                object=plan,
+                year=year,
+                quarter=quarter,
+                ranking=ranking,
+                grades=Grade.choices,
+                history=selectors.review_history(user=user, plan=plan),
+                quarters=range(1, 5),
+                years=sorted({plan.year, plan.year - 1, year}),
+                can_review=user.role == Role.LEADER,
+                errors=errors or [],
+            ),
+            status=status,
+        )
 
     def get(self, request, pk):
         return self.render_page(self.get_object())
@@ -446,8 +558,12 @@ class PlanReviewView(generic.BaseObjectView):
         if request.user.role != Role.LEADER:
             raise PermissionDenied("只有局领导可以进行季度点评。")
         year, quarter = self.quarter(plan)
-        units = {str(row["unit"].pk): row["unit"] for row in
-                 selectors.review_ranking(user=request.user, plan=plan, year=year, quarter=quarter)}
+        units = {
+            str(row["unit"].pk): row["unit"]
+            for row in selectors.review_ranking(
+                user=request.user, plan=plan, year=year, quarter=quarter
+            )
+        }
         saved = 0
         try:
             with transaction.atomic():
@@ -455,13 +571,22 @@ class PlanReviewView(generic.BaseObjectView):
                     grade = request.POST.get(f"grade_{key}", "")
                     if not grade:
                         continue
-                    services.review_save(plan=plan, unit=unit, year=year, quarter=quarter, grade=grade,
-                                         comment=request.POST.get(f"comment_{key}", ""), actor=request.user)
+                    services.review_save(
+                        plan=plan,
+                        unit=unit,
+                        year=year,
+                        quarter=quarter,
+                        grade=grade,
+                        comment=request.POST.get(f"comment_{key}", ""),
+                        actor=request.user,
+                    )
                     saved += 1
         except ValidationError as exc:
             return self.render_page(plan, status=400, errors=exc.messages)
         messages.success(request, f"已保存{year}年第{quarter}季度点评 {saved} 个单位。")
-        return redirect(reverse("tasks:plan_reviews", args=[plan.pk]) + f"?year={year}&quarter={quarter}")
+        return redirect(
+            reverse("tasks:plan_reviews", args=[plan.pk]) + f"?year={year}&quarter={quarter}"
+        )
 
 
 class QuarterReviewListView(generic.ObjectListView):

@@ -24,7 +24,11 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
     template_name = "tasks/plan_import.html"
 
     def get(self, request):
-        return render(request, self.template_name, self.base_context(form=forms.PlanUploadForm(), model_name="工作要点"))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(form=forms.PlanUploadForm(), model_name="工作要点"),
+        )
 
     def post(self, request):
         if "lines_json" in request.POST:
@@ -37,18 +41,28 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
             try:
                 texts = parser.docx_lines(data["file"])
             except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-                form.add_error("file", f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。")
+                form.add_error(
+                    "file",
+                    f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。",
+                )
                 return render(request, self.template_name, self.base_context(form=form), status=400)
             except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
-                form.add_error("file", f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。")
+                form.add_error(
+                    "file",
+                    f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。",
+                )
                 return render(request, self.template_name, self.base_context(form=form), status=400)
         else:
             texts = parser.split_text(data["text"])
         if not texts:
             form.add_error(None, "文档中没有文字内容。")
             return render(request, self.template_name, self.base_context(form=form), status=400)
-        settings = {"title": data.get("title") or "", "year": data["year"], "cycle": data["cycle"],
-                    "due_day": data["due_day"]}
+        settings = {
+            "title": data.get("title") or "",
+            "year": data["year"],
+            "cycle": data["cycle"],
+            "due_day": data["due_day"],
+        }
         return self.render_preview(texts, overrides=None, settings=settings)
 
     def preview_step(self):
@@ -75,13 +89,21 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
             year = int(settings.get("year") or 0) or None
         except ValueError:
             year = None
-        return parser.parse_lines(texts, overrides=overrides, year=year, unit_names=services.unit_names())
+        return parser.parse_lines(
+            texts, overrides=overrides, year=year, unit_names=services.unit_names()
+        )
 
     def render_preview(self, texts, *, overrides, settings, errors=None, status=200):
         lines, tree = self.parse(texts, overrides, settings)
         context = self.base_context(
-            lines=lines, tree=tree, settings=settings, lines_json=json.dumps(texts, ensure_ascii=False),
-            kinds=LineKind.choices, errors=errors or [], cycles=forms.Cycle.choices, model_name="工作要点",
+            lines=lines,
+            tree=tree,
+            settings=settings,
+            lines_json=json.dumps(texts, ensure_ascii=False),
+            kinds=LineKind.choices,
+            errors=errors or [],
+            cycles=forms.Cycle.choices,
+            model_name="工作要点",
         )
         if self.request.headers.get("HX-Request"):
             return render(self.request, "tasks/includes/import_tree.html", context, status=status)
@@ -91,13 +113,21 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
         lines, tree = self.parse(texts, overrides, settings)
         try:
             plan = services.plan_import(
-                title=settings.get("title") or tree.get("title"), year=settings.get("year"), tree=tree,
-                cycle=settings.get("cycle") or forms.Cycle.MONTHLY, due_day=settings.get("due_day") or 25,
+                title=settings.get("title") or tree.get("title"),
+                year=settings.get("year"),
+                tree=tree,
+                cycle=settings.get("cycle") or forms.Cycle.MONTHLY,
+                due_day=settings.get("due_day") or 25,
                 actor=self.request.user,
             )
         except ValidationError as exc:
             errors = [f"{message}" for message in exc.messages]
-            return self.render_preview(texts, overrides=overrides, settings=settings, errors=errors, status=400)
-        messages.success(self.request, f"已导入“{plan}”：{len(tree['sections'])} 个章节、{tree['task_count']} 项任务。"
-                                       "请核对各任务的牵头单位和配合单位。")
+            return self.render_preview(
+                texts, overrides=overrides, settings=settings, errors=errors, status=400
+            )
+        messages.success(
+            self.request,
+            f"已导入“{plan}”：{len(tree['sections'])} 个章节、{tree['task_count']} 项任务。"
+            "请核对各任务的牵头单位和配合单位。",
+        )
         return redirect("tasks:plan_assign", pk=plan.pk)

@@ -15,7 +15,7 @@ from shangwu.audit.services import audit_write
 from shangwu.core import views as generic
 from shangwu.core.exports import safe_cell
 from shangwu.tasks import cycles, selectors
-from shangwu.tasks.choices import ReportState, TaskStatus
+from shangwu.tasks.choices import ReportState
 from shangwu.tasks.models import Plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,7 +54,13 @@ class BulletinView(generic.BaseObjectView):
 
     def context(self):
         plans, plan, choices, cycle = self.choose()
-        context = {"plans": plans, "plan": plan, "cycle_choices": choices, "cycle": cycle, "model_name": "督办通报"}
+        context = {
+            "plans": plans,
+            "plan": plan,
+            "cycle_choices": choices,
+            "cycle": cycle,
+            "model_name": "督办通报",
+        }
         if plan is not None and cycle is not None:
             ctx = selectors.bulletin_context(user=self.request.user, plan=plan, cycle=cycle)
             context.update({"b": ctx, "summary": selectors.bulletin_summary_text(ctx)})
@@ -77,25 +83,59 @@ class _BulletinDownload(BulletinView):
         except cycles.CalendarYearUnknown as exc:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
         if "b" not in context:
-            return HttpResponse("没有可以通报的周期。", status=404, content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                "没有可以通报的周期。", status=404, content_type="text/plain; charset=utf-8"
+            )
         b = context["b"]
         content, ext, content_type = self.build(b, context["summary"])
-        audit_write(action=AuditAction.EXPORT, object_type="tasks.plan", object_id=str(b["plan"].pk),
-                    object_repr=str(b["plan"]), detail=f"导出督办通报（{b['label']}，.{ext}）")
+        audit_write(
+            action=AuditAction.EXPORT,
+            object_type="tasks.plan",
+            object_id=str(b["plan"].pk),
+            object_repr=str(b["plan"]),
+            detail=f"导出督办通报（{b['label']}，.{ext}）",
+        )
         filename = f"督办通报-{b['plan'].title}-{b['label']}.{ext}"
         return _download(content, filename, content_type)
 
 
 def _lagging_rows(b):
-    return [[f.task.code, f.task.title, str(f.task.lead_unit or "—"), "；".join(f.reasons)] for f in b["lagging"]]
+    return [
+        [f.task.code, f.task.title, str(f.task.lead_unit or "—"), "；".join(f.reasons)]
+        for f in b["lagging"]
+    ]
 
 
 def _unit_rows(b):
-    return [[str(u.unit), u.tasks, u.done, u.on_track, u.lagging, u.expected, u.on_time, u.late, u.missing, u.rate_text]
-            for u in b["units"]]
+    return [
+        [
+            str(u.unit),
+            u.tasks,
+            u.done,
+            u.on_track,
+            u.lagging,
+            u.expected,
+            u.on_time,
+            u.late,
+            u.missing,
+            u.rate_text,
+        ]
+        for u in b["units"]
+    ]
 
 
-UNIT_HEADERS = ["单位", "牵头任务", "已完成", "正常推进", "滞后", "应报", "按时", "逾期", "未报", "按时报送率"]
+UNIT_HEADERS = [
+    "单位",
+    "牵头任务",
+    "已完成",
+    "正常推进",
+    "滞后",
+    "应报",
+    "按时",
+    "逾期",
+    "未报",
+    "按时报送率",
+]
 
 
 class BulletinXlsxView(_BulletinDownload):
@@ -103,15 +143,22 @@ class BulletinXlsxView(_BulletinDownload):
         import xlsxwriter
 
         buffer = io.BytesIO()
-        wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                          "strings_to_numbers": False, "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(
+            buffer,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         title = wb.add_format({"bold": True, "font_size": 14})
 
         def sheet(name, headers, rows, widths):
             ws = wb.add_worksheet(name)
-            for col, (text, width) in enumerate(zip(headers, widths)):
+            for col, (text, width) in enumerate(zip(headers, widths, strict=False)):
                 ws.write_string(0, col, text, head)
                 ws.set_column(col, col, width)
             for r, row in enumerate(rows, start=1):
@@ -131,19 +178,42 @@ class BulletinXlsxView(_BulletinDownload):
         ws.write_string(1, 0, safe_cell(summary), wrap)
         ws.write_string(3, 0, "项目", head)
         ws.write_string(3, 1, "数量", head)
-        rows = [("重点任务", b["total"]), *b["counts_list"], ("本期应报送", b["owed"]),
-                ("按时报送", b["states"][ReportState.ON_TIME]), ("逾期报送", b["states"][ReportState.LATE]),
-                ("未报送", b["states"][ReportState.MISSING])]
+        rows = [
+            ("重点任务", b["total"]),
+            *b["counts_list"],
+            ("本期应报送", b["owed"]),
+            ("按时报送", b["states"][ReportState.ON_TIME]),
+            ("逾期报送", b["states"][ReportState.LATE]),
+            ("未报送", b["states"][ReportState.MISSING]),
+        ]
         for i, (label, value) in enumerate(rows, start=4):
             ws.write_string(i, 0, label)
             ws.write_number(i, 1, value)
-        sheet("滞后任务", ["编号", "任务", "牵头单位", "滞后原因"], _lagging_rows(b), [8, 40, 18, 60])
-        sheet("未报送", ["单位", "未报送任务"],
-              [[str(u.unit), "；".join(str(t) for t in u.missing_tasks)] for u in b["units_missing"]], [20, 80])
+        sheet(
+            "滞后任务", ["编号", "任务", "牵头单位", "滞后原因"], _lagging_rows(b), [8, 40, 18, 60]
+        )
+        sheet(
+            "未报送",
+            ["单位", "未报送任务"],
+            [[str(u.unit), "；".join(str(t) for t in u.missing_tasks)] for u in b["units_missing"]],
+            [20, 80],
+        )
         sheet("单位情况", UNIT_HEADERS, _unit_rows(b), [20, 10, 8, 10, 8, 8, 8, 8, 8, 12])
-        sheet("领导点评", ["单位", "季度", "等次", "点评意见", "点评领导"],
-              [[str(r.unit), f"{r.year}年第{r.quarter}季度", r.get_grade_display(), r.comment, str(r.reviewer or "")]
-               for r in b["reviews"]], [20, 16, 8, 60, 12])
+        sheet(
+            "领导点评",
+            ["单位", "季度", "等次", "点评意见", "点评领导"],
+            [
+                [
+                    str(r.unit),
+                    f"{r.year}年第{r.quarter}季度",
+                    r.get_grade_display(),
+                    r.comment,
+                    str(r.reviewer or ""),
+                ]
+                for r in b["reviews"]
+            ],
+            [20, 16, 8, 60, 12],
+        )
         wb.close()
         return buffer.getvalue(), "xlsx", XLSX
 
@@ -153,16 +223,25 @@ class BulletinDocxView(_BulletinDownload):
         from shangwu.core.gongwen import GongwenDocument
 
         plan = b["plan"]
-        doc = GongwenDocument(title=f"{plan.title}推进情况督办通报", subtitle=f"（{b['label']}）",
-                              issuer=ISSUER, date=timezone.localdate())
+        doc = GongwenDocument(
+            title=f"{plan.title}推进情况督办通报",
+            subtitle=f"（{b['label']}）",
+            issuer=ISSUER,
+            date=timezone.localdate(),
+        )
         doc.heading1("总体情况")
         doc.paragraph(summary)
         doc.heading1("滞后任务")
         if b["lagging"]:
-            doc.paragraph(f"截至{cycles.date_cn(b['as_of'])}，以下{len(b['lagging'])}项任务滞后，请牵头单位抓紧推进，"
-                          "并在下期报送中说明整改措施。")
-            doc.table(headers=["编号", "任务", "牵头单位", "滞后原因"], rows=_lagging_rows(b),
-                      col_widths=[12, 48, 26, 70])
+            doc.paragraph(
+                f"截至{cycles.date_cn(b['as_of'])}，以下{len(b['lagging'])}项任务滞后，请牵头单位抓紧推进，"
+                "并在下期报送中说明整改措施。"
+            )
+            doc.table(
+                headers=["编号", "任务", "牵头单位", "滞后原因"],
+                rows=_lagging_rows(b),
+                col_widths=[12, 48, 26, 70],
+            )
         else:
             doc.paragraph("本期没有滞后任务。")
         doc.heading1("报送情况")
@@ -171,7 +250,11 @@ class BulletinDocxView(_BulletinDownload):
             doc.paragraph(f"{b['label']}未按要求报送进展的单位：{names}。")
         else:
             doc.paragraph(f"{b['label']}各牵头单位均已报送进展。")
-        doc.table(headers=UNIT_HEADERS, rows=_unit_rows(b), col_widths=[30, 14, 14, 14, 12, 12, 12, 12, 12, 20])
+        doc.table(
+            headers=UNIT_HEADERS,
+            rows=_unit_rows(b),
+            col_widths=[30, 14, 14, 14, 12, 12, 12, 12, 12, 20],
+        )
         doc.heading1("领导点评")
         if b["reviews"]:
             r0 = b["reviews"][0]
@@ -182,6 +265,3 @@ class BulletinDocxView(_BulletinDownload):
         else:
             doc.paragraph("本季度尚未开展点评。")
         return doc.to_bytes(), "docx", DOCX
-
-
-STATUS_CSS = {TaskStatus.LAGGING: "danger", TaskStatus.DONE: "success", TaskStatus.ON_TRACK: "primary"}

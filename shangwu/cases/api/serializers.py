@@ -6,19 +6,45 @@ from shangwu.cases.models import Case, CaseCategory, CaseEvent
 from shangwu.organization.models import OrgUnit, Region
 
 
+def _choice_text(choices) -> str:
+    return "；".join(f"{value}={label}" for value, label in choices)
+
+
 class CaseEventSerializer(serializers.ModelSerializer):
+    # Plain strings (not enums) so the schema has no enum-name clashes with other apps' statuses.
+    kind = serializers.CharField(read_only=True)
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "kind", "kind_display", "from_status", "to_status", "actor", "actor_name", "unit", "note",
-                  "at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_name",
+            "unit",
+            "note",
+            "at",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
     """Read side of a case; contact phone masked as on the pages."""
 
+    source = serializers.CharField(read_only=True, help_text=_choice_text(CaseSource.choices))
+    kind = serializers.CharField(read_only=True, help_text=_choice_text(CaseKind.choices))
+    status = serializers.CharField(read_only=True)
+    light = serializers.CharField(read_only=True)
+    rating = serializers.CharField(read_only=True, help_text=_choice_text(Rating.choices))
+    supervision_level = serializers.IntegerField(
+        read_only=True, help_text="0=无；1=催办；2=督办；3=挂牌督办"
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     light_display = serializers.CharField(source="get_light_display", read_only=True)
     contact_phone = serializers.SerializerMethodField()
@@ -27,12 +53,47 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "id", "number", "source", "kind", "category", "enterprise", "title", "content", "contact_name",
-            "contact_phone", "county", "township", "received_at", "assigning_unit", "lead_unit", "co_units", "handler",
-            "status", "status_display", "light", "light_display", "supervision_level", "rule_set", "assigned_at",
-            "sign_due_at", "signed_at", "feedback_due_at", "first_feedback_at", "close_due_at", "revisit_due_at",
-            "next_deadline_at", "paused_at", "paused_workdays", "resolution", "rating", "reopen_count", "closed_at",
-            "closed_on_time", "workdays_to_close", "merged_into", "version",
+            "id",
+            "number",
+            "source",
+            "kind",
+            "category",
+            "enterprise",
+            "title",
+            "content",
+            "contact_name",
+            "contact_phone",
+            "county",
+            "township",
+            "received_at",
+            "assigning_unit",
+            "lead_unit",
+            "co_units",
+            "handler",
+            "status",
+            "status_display",
+            "light",
+            "light_display",
+            "supervision_level",
+            "rule_set",
+            "assigned_at",
+            "sign_due_at",
+            "signed_at",
+            "feedback_due_at",
+            "first_feedback_at",
+            "close_due_at",
+            "revisit_due_at",
+            "next_deadline_at",
+            "paused_at",
+            "paused_workdays",
+            "resolution",
+            "rating",
+            "reopen_count",
+            "closed_at",
+            "closed_on_time",
+            "workdays_to_close",
+            "merged_into",
+            "version",
         ]
         read_only_fields = fields
 
@@ -49,17 +110,39 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=CaseSource.choices)
-    kind = serializers.ChoiceField(choices=CaseKind.choices, default=CaseKind.ORDINARY)
-    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.filter(is_active=True))
+    source = serializers.CharField(help_text=_choice_text(CaseSource.choices))
+    kind = serializers.CharField(
+        default=CaseKind.ORDINARY, help_text=_choice_text(CaseKind.choices)
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=CaseCategory.objects.filter(is_active=True)
+    )
     enterprise = serializers.IntegerField(required=False, allow_null=True)
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
-    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
-    township = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    contact_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+    county = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    township = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True
+    )
     received_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_source(self, value):
+        if value not in CaseSource.values:
+            raise serializers.ValidationError(f"来源应为：{_choice_text(CaseSource.choices)}。")
+        return value
+
+    def validate_kind(self, value):
+        if value not in CaseKind.values:
+            raise serializers.ValidationError(f"类型应为：{_choice_text(CaseKind.choices)}。")
+        return value
 
 
 class VersionedSerializer(serializers.Serializer):
@@ -70,8 +153,9 @@ class VersionedSerializer(serializers.Serializer):
 
 class AssignSerializer(VersionedSerializer):
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(is_active=True))
-    co_units = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.filter(is_active=True), many=True,
-                                                  required=False)
+    co_units = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.filter(is_active=True), many=True, required=False
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -93,7 +177,7 @@ class ReviewSerializer(VersionedSerializer):
 
 
 class RevisitSerializer(VersionedSerializer):
-    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating = serializers.CharField(help_text=_choice_text(Rating.choices))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -41,10 +41,18 @@ class CaseViewSet(BaseViewSet):
         if self.action == "create":
             return s.CaseCreateSerializer
         return {
-            "assign": s.AssignSerializer, "sign": s.NoteSerializer, "return_case": s.ReasonSerializer,
-            "progress": s.NoteSerializer, "request_close": s.ResolutionSerializer, "review": s.ReviewSerializer,
-            "revisit": s.RevisitSerializer, "extend": s.ExtensionSerializer, "decide_extension": s.ReviewSerializer,
-            "pause": s.ReasonSerializer, "resume": s.NoteSerializer, "merge": s.MergeSerializer,
+            "assign": s.AssignSerializer,
+            "sign": s.NoteSerializer,
+            "return_case": s.ReasonSerializer,
+            "progress": s.NoteSerializer,
+            "request_close": s.ResolutionSerializer,
+            "review": s.ReviewSerializer,
+            "revisit": s.RevisitSerializer,
+            "extend": s.ExtensionSerializer,
+            "decide_extension": s.ReviewSerializer,
+            "pause": s.ReasonSerializer,
+            "resume": s.NoteSerializer,
+            "merge": s.MergeSerializer,
             "supervise": s.ListedSupervisionSerializer,
         }.get(self.action, s.CaseSerializer)
 
@@ -65,7 +73,9 @@ class CaseViewSet(BaseViewSet):
         if enterprise_id:
             from shangwu.enterprises.models import Enterprise
 
-            data["enterprise"] = Enterprise.objects.restrict(request.user, "view").filter(pk=enterprise_id).first()
+            data["enterprise"] = (
+                Enterprise.objects.restrict(request.user, "view").filter(pk=enterprise_id).first()
+            )
             if data["enterprise"] is None:
                 return Response({"enterprise": ["企业不存在或不在您的数据范围内。"]}, status=400)
         try:
@@ -101,48 +111,79 @@ class CaseViewSet(BaseViewSet):
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_assign(
-            case=c, actor=request.user, lead_unit=d["lead_unit"], co_units=d.get("co_units", []), note=d["note"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_assign(
+                case=c,
+                actor=request.user,
+                lead_unit=d["lead_unit"],
+                co_units=d.get("co_units", []),
+                note=d["note"],
+            ),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_sign(case=c, actor=request.user, note=d["note"]))
+        return self._act(
+            request, lambda c, d: services.case_sign(case=c, actor=request.user, note=d["note"])
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_case(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_return(case=c, actor=request.user, reason=d["reason"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_return(case=c, actor=request.user, reason=d["reason"]),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_report_progress(case=c, actor=request.user,
-                                                                             note=d["note"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_report_progress(case=c, actor=request.user, note=d["note"]),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"], url_path="request-close")
     def request_close(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_request_close(case=c, actor=request.user,
-                                                                           resolution=d["resolution"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_request_close(
+                case=c, actor=request.user, resolution=d["resolution"]
+            ),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_review(case=c, actor=request.user, approve=d["approve"],
-                                                                    note=d["note"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_review(
+                case=c, actor=request.user, approve=d["approve"], note=d["note"]
+            ),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def revisit(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_revisit(case=c, actor=request.user, rating=d["rating"],
-                                                                     note=d["note"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_revisit(
+                case=c, actor=request.user, rating=d["rating"], note=d["note"]
+            ),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_request_extension(
-            case=c, actor=request.user, reason=d["reason"], proposed_due=d["proposed_due"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_request_extension(
+                case=c, actor=request.user, reason=d["reason"], proposed_due=d["proposed_due"]
+            ),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"], url_path="decide-extension")
@@ -151,20 +192,26 @@ class CaseViewSet(BaseViewSet):
             extension = c.extensions.filter(status=ExtensionStatus.PENDING).first()
             if extension is None:
                 raise DjangoValidationError("该案件没有待审批的延期申请。")
-            services.case_decide_extension(extension=extension, actor=request.user, approve=d["approve"],
-                                           note=d["note"])
+            services.case_decide_extension(
+                extension=extension, actor=request.user, approve=d["approve"], note=d["note"]
+            )
 
         return self._act(request, call)
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def pause(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_pause(case=c, actor=request.user, reason=d["reason"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_pause(case=c, actor=request.user, reason=d["reason"]),
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_resume(case=c, actor=request.user, note=d["note"]))
+        return self._act(
+            request, lambda c, d: services.case_resume(case=c, actor=request.user, note=d["note"])
+        )
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
@@ -180,13 +227,18 @@ class CaseViewSet(BaseViewSet):
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
-        return self._act(request, lambda c, d: services.case_supervise_listed(
-            case=c, actor=request.user, required_by=d["required_by"], comment=d["comment"]))
+        return self._act(
+            request,
+            lambda c, d: services.case_supervise_listed(
+                case=c, actor=request.user, required_by=d["required_by"], comment=d["comment"]
+            ),
+        )
 
     @extend_schema(
         parameters=[
             OpenApiParameter("dimension", OpenApiTypes.STR, enum=list(statistics.DIMENSIONS)),
-            OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
         ],
         responses=s.StatisticsRowSerializer(many=True),
     )
@@ -196,22 +248,43 @@ class CaseViewSet(BaseViewSet):
         today = timezone.localdate()
         default_from, default_to = statistics.default_range(today)
         try:
-            date_from = datetime.date.fromisoformat(request.query_params.get("date_from") or default_from.isoformat())
-            date_to = datetime.date.fromisoformat(request.query_params.get("date_to") or default_to.isoformat())
+            date_from = datetime.date.fromisoformat(
+                request.query_params.get("date_from") or default_from.isoformat()
+            )
+            date_to = datetime.date.fromisoformat(
+                request.query_params.get("date_to") or default_to.isoformat()
+            )
         except ValueError:
             return Response({"date_from": ["日期格式应为 YYYY-MM-DD。"]}, status=400)
-        result = statistics.case_statistics(user=request.user, dimension=request.query_params.get("dimension", "unit"),
-                                            date_from=date_from, date_to=date_to)
+        result = statistics.case_statistics(
+            user=request.user,
+            dimension=request.query_params.get("dimension", "unit"),
+            date_from=date_from,
+            date_to=date_to,
+        )
 
         def row(r):
             key = r.key
             if isinstance(key, tuple):
                 key = f"{key[0]:%Y-%m}"
-            return {**{k: getattr(r, k) for k in s.StatisticsRowSerializer().fields if k not in ("key",)},
-                    "key": None if key is None else str(key)}
+            return {
+                **{
+                    k: getattr(r, k)
+                    for k in s.StatisticsRowSerializer().fields
+                    if k not in ("key",)
+                },
+                "key": None if key is None else str(key),
+            }
 
-        return Response({"dimension": result["dimension"], "date_from": date_from, "date_to": date_to,
-                         "rows": [row(r) for r in result["rows"]], "total": row(result["total"])})
+        return Response(
+            {
+                "dimension": result["dimension"],
+                "date_from": date_from,
+                "date_to": date_to,
+                "rows": [row(r) for r in result["rows"]],
+                "total": row(result["total"]),
+            }
+        )
 
 
 def router_register(router):

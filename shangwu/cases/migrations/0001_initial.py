@@ -6,252 +6,855 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0001_initial'),
-        ('organization', '0001_initial'),
+        ("enterprises", "0001_initial"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseCategory',
+            name="CaseCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='类别')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, unique=True, verbose_name="类别")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '诉求类别',
-                'verbose_name_plural': '诉求类别',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "诉求类别",
+                "verbose_name_plural": "诉求类别",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='编号')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('seq', models.PositiveIntegerField(verbose_name='年度序号')),
-                ('source', models.CharField(choices=[('visit', '走访'), ('self_report', '企业自报'), ('hotline', '12345热线'), ('mailbox', '局长信箱'), ('superior', '上级交办'), ('npc', '人大建议'), ('cppcc', '政协提案'), ('forum', '座谈会'), ('other', '其他')], db_index=True, max_length=20, verbose_name='来源')),
-                ('kind', models.CharField(choices=[('ordinary', '一般'), ('major', '重大复杂'), ('consult', '咨询'), ('help', '求助'), ('suggest', '建议'), ('complain', '投诉')], default='ordinary', max_length=20, verbose_name='类型')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('content', models.TextField(verbose_name='内容')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='联系电话')),
-                ('received_at', models.DateTimeField(db_index=True, verbose_name='受理时间')),
-                ('status', models.CharField(choices=[('registered', '已登记'), ('assigned', '待签收'), ('returned', '已退回'), ('handling', '办理中'), ('review', '待审核'), ('revisit', '待回访'), ('closed', '已办结'), ('merged', '已合并')], db_index=True, default='registered', max_length=12, verbose_name='状态')),
-                ('assigned_at', models.DateTimeField(blank=True, null=True, verbose_name='交办时间')),
-                ('sign_due_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时限')),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
-                ('feedback_due_at', models.DateTimeField(blank=True, null=True, verbose_name='首次反馈时限')),
-                ('first_feedback_at', models.DateTimeField(blank=True, null=True, verbose_name='首次反馈时间')),
-                ('close_due_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时限')),
-                ('revisit_due_at', models.DateTimeField(blank=True, null=True, verbose_name='回访时限')),
-                ('next_deadline_at', models.DateTimeField(blank=True, null=True, verbose_name='下一时限')),
-                ('light', models.CharField(choices=[('green', '绿灯'), ('yellow', '黄灯'), ('red', '红灯')], default='green', max_length=6, verbose_name='预警灯')),
-                ('supervision_level', models.PositiveSmallIntegerField(choices=[(0, '无'), (1, '催办'), (2, '督办'), (3, '挂牌督办')], default=0, verbose_name='督办级别')),
-                ('paused_at', models.DateTimeField(blank=True, null=True, verbose_name='挂起时间')),
-                ('paused_workdays', models.PositiveIntegerField(default=0, verbose_name='累计挂起工作日')),
-                ('resolution', models.TextField(blank=True, verbose_name='办理结果')),
-                ('rating', models.CharField(blank=True, choices=[('satisfied', '满意'), ('basically', '基本满意'), ('unsatisfied', '不满意')], max_length=12, verbose_name='评价')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='重办次数')),
-                ('closed_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='办结时间')),
-                ('closed_on_time', models.BooleanField(blank=True, null=True, verbose_name='按期办结')),
-                ('workdays_to_close', models.PositiveIntegerField(blank=True, null=True, verbose_name='办理工作日数')),
-                ('version', models.PositiveIntegerField(default=0, verbose_name='版本')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('assigning_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.orgunit', verbose_name='交办单位')),
-                ('co_units', models.ManyToManyField(blank=True, related_name='co_cases', to='organization.orgunit', verbose_name='协办单位')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='enterprises.enterprise', verbose_name='企业')),
-                ('handler', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='当前办理人')),
-                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lead_cases', to='organization.orgunit', verbose_name='主办单位')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_cases', to='cases.case', verbose_name='并入案件')),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='乡镇(街道)')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.casecategory', verbose_name='类别')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="编号")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("seq", models.PositiveIntegerField(verbose_name="年度序号")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("visit", "走访"),
+                            ("self_report", "企业自报"),
+                            ("hotline", "12345热线"),
+                            ("mailbox", "局长信箱"),
+                            ("superior", "上级交办"),
+                            ("npc", "人大建议"),
+                            ("cppcc", "政协提案"),
+                            ("forum", "座谈会"),
+                            ("other", "其他"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "一般"),
+                            ("major", "重大复杂"),
+                            ("consult", "咨询"),
+                            ("help", "求助"),
+                            ("suggest", "建议"),
+                            ("complain", "投诉"),
+                        ],
+                        default="ordinary",
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("content", models.TextField(verbose_name="内容")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=50, verbose_name="联系人"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=30, verbose_name="联系电话"),
+                ),
+                ("received_at", models.DateTimeField(db_index=True, verbose_name="受理时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "已登记"),
+                            ("assigned", "待签收"),
+                            ("returned", "已退回"),
+                            ("handling", "办理中"),
+                            ("review", "待审核"),
+                            ("revisit", "待回访"),
+                            ("closed", "已办结"),
+                            ("merged", "已合并"),
+                        ],
+                        db_index=True,
+                        default="registered",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "assigned_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="交办时间"),
+                ),
+                (
+                    "sign_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="签收时限"),
+                ),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签收时间")),
+                (
+                    "feedback_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次反馈时限"),
+                ),
+                (
+                    "first_feedback_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="首次反馈时间"),
+                ),
+                (
+                    "close_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="办结时限"),
+                ),
+                (
+                    "revisit_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="回访时限"),
+                ),
+                (
+                    "next_deadline_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="下一时限"),
+                ),
+                (
+                    "light",
+                    models.CharField(
+                        choices=[("green", "绿灯"), ("yellow", "黄灯"), ("red", "红灯")],
+                        default="green",
+                        max_length=6,
+                        verbose_name="预警灯",
+                    ),
+                ),
+                (
+                    "supervision_level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "无"), (1, "催办"), (2, "督办"), (3, "挂牌督办")],
+                        default=0,
+                        verbose_name="督办级别",
+                    ),
+                ),
+                ("paused_at", models.DateTimeField(blank=True, null=True, verbose_name="挂起时间")),
+                (
+                    "paused_workdays",
+                    models.PositiveIntegerField(default=0, verbose_name="累计挂起工作日"),
+                ),
+                ("resolution", models.TextField(blank=True, verbose_name="办理结果")),
+                (
+                    "rating",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("satisfied", "满意"),
+                            ("basically", "基本满意"),
+                            ("unsatisfied", "不满意"),
+                        ],
+                        max_length=12,
+                        verbose_name="评价",
+                    ),
+                ),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="重办次数"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="办结时间"
+                    ),
+                ),
+                (
+                    "closed_on_time",
+                    models.BooleanField(blank=True, null=True, verbose_name="按期办结"),
+                ),
+                (
+                    "workdays_to_close",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="办理工作日数"),
+                ),
+                ("version", models.PositiveIntegerField(default=0, verbose_name="版本")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "assigning_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.orgunit",
+                        verbose_name="交办单位",
+                    ),
+                ),
+                (
+                    "co_units",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="co_cases",
+                        to="organization.orgunit",
+                        verbose_name="协办单位",
+                    ),
+                ),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="县(市、区)",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "handler",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="当前办理人",
+                    ),
+                ),
+                (
+                    "lead_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lead_cases",
+                        to="organization.orgunit",
+                        verbose_name="主办单位",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_cases",
+                        to="cases.case",
+                        verbose_name="并入案件",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="乡镇(街道)",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.casecategory",
+                        verbose_name="类别",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '诉求案件',
-                'verbose_name_plural': '诉求案件',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "诉求案件",
+                "verbose_name_plural": "诉求案件",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAttachment',
+            name="CaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='cases/%Y/%m/', verbose_name='文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='cases.case', verbose_name='案件')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="cases/%Y/%m/", verbose_name="文件")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '附件',
-                'verbose_name_plural': '附件',
-                'ordering': ['uploaded_at'],
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseExtension',
+            name="CaseExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='延期理由')),
-                ('proposed_due', models.DateField(verbose_name='申请延至')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已同意'), ('refused', '不同意')], default='pending', max_length=10, verbose_name='审批状态')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('decision_note', models.TextField(blank=True, verbose_name='审批意见')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='extensions', to='cases.case', verbose_name='案件')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="延期理由")),
+                ("proposed_due", models.DateField(verbose_name="申请延至")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已同意"),
+                            ("refused", "不同意"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="审批状态",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("decision_note", models.TextField(blank=True, verbose_name="审批意见")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="extensions",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '延期申请',
-                'verbose_name_plural': '延期申请',
-                'ordering': ['-requested_at'],
+                "verbose_name": "延期申请",
+                "verbose_name_plural": "延期申请",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineRuleSet',
+            name="DeadlineRuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('source', models.CharField(choices=[('visit', '走访'), ('self_report', '企业自报'), ('hotline', '12345热线'), ('mailbox', '局长信箱'), ('superior', '上级交办'), ('npc', '人大建议'), ('cppcc', '政协提案'), ('forum', '座谈会'), ('other', '其他')], max_length=20, verbose_name='来源')),
-                ('kind', models.CharField(blank=True, choices=[('ordinary', '一般'), ('major', '重大复杂'), ('consult', '咨询'), ('help', '求助'), ('suggest', '建议'), ('complain', '投诉')], max_length=20, verbose_name='类型')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
-                ('is_current', models.BooleanField(default=True, verbose_name='现行')),
-                ('extendable_to', models.PositiveIntegerField(blank=True, null=True, verbose_name='可延长至（办结时限，同单位）')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='依据')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("visit", "走访"),
+                            ("self_report", "企业自报"),
+                            ("hotline", "12345热线"),
+                            ("mailbox", "局长信箱"),
+                            ("superior", "上级交办"),
+                            ("npc", "人大建议"),
+                            ("cppcc", "政协提案"),
+                            ("forum", "座谈会"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="来源",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ordinary", "一般"),
+                            ("major", "重大复杂"),
+                            ("consult", "咨询"),
+                            ("help", "求助"),
+                            ("suggest", "建议"),
+                            ("complain", "投诉"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
+                ("is_current", models.BooleanField(default=True, verbose_name="现行")),
+                (
+                    "extendable_to",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="可延长至（办结时限，同单位）"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="依据")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '时限规则',
-                'verbose_name_plural': '时限规则',
-                'ordering': ['source', 'kind', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'kind', 'version'), name='ruleset_unique_version', violation_error_message='同一来源和类型已有该版本的规则。'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('source', 'kind'), name='ruleset_one_current', violation_error_message='同一来源和类型只能有一套现行规则。')],
+                "verbose_name": "时限规则",
+                "verbose_name_plural": "时限规则",
+                "ordering": ["source", "kind", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "kind", "version"),
+                        name="ruleset_unique_version",
+                        violation_error_message="同一来源和类型已有该版本的规则。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("source", "kind"),
+                        name="ruleset_one_current",
+                        violation_error_message="同一来源和类型只能有一套现行规则。",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='rule_set',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.deadlineruleset', verbose_name='时限规则'),
+            model_name="case",
+            name="rule_set",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.deadlineruleset",
+                verbose_name="时限规则",
+            ),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300, verbose_name='内容')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('key', models.CharField(blank=True, max_length=120, null=True, unique=True, verbose_name='去重键')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='已读时间')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='cases.case', verbose_name='案件')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300, verbose_name="内容")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True, max_length=120, null=True, unique=True, verbose_name="去重键"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="已读时间")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created_at'],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionOrder',
+            name="SupervisionOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField(choices=[(0, '无'), (1, '催办'), (2, '督办'), (3, '挂牌督办')], verbose_name='级别')),
-                ('node', models.CharField(blank=True, choices=[('sign', '签收'), ('first_feedback', '首次反馈'), ('close', '办结'), ('revisit', '回访')], max_length=20, verbose_name='节点')),
-                ('deadline_at', models.DateTimeField(blank=True, null=True, verbose_name='对应时限')),
-                ('issued_at', models.DateTimeField(verbose_name='督办时间')),
-                ('required_by', models.DateField(blank=True, null=True, verbose_name='要求完成日期')),
-                ('comment', models.TextField(blank=True, verbose_name='督办意见')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='解除时间')),
-                ('addressed_to', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.orgunit', verbose_name='督办对象')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supervisions', to='cases.case', verbose_name='案件')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "无"), (1, "催办"), (2, "督办"), (3, "挂牌督办")],
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "node",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sign", "签收"),
+                            ("first_feedback", "首次反馈"),
+                            ("close", "办结"),
+                            ("revisit", "回访"),
+                        ],
+                        max_length=20,
+                        verbose_name="节点",
+                    ),
+                ),
+                (
+                    "deadline_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="对应时限"),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="督办时间")),
+                (
+                    "required_by",
+                    models.DateField(blank=True, null=True, verbose_name="要求完成日期"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="督办意见")),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="解除时间"),
+                ),
+                (
+                    "addressed_to",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.orgunit",
+                        verbose_name="督办对象",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervisions",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="督办人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办单',
-                'verbose_name_plural': '督办单',
-                'ordering': ['-issued_at'],
+                "verbose_name": "督办单",
+                "verbose_name_plural": "督办单",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('register', '登记'), ('assign', '交办'), ('sign', '签收'), ('return', '退回'), ('progress', '进展反馈'), ('request_close', '申请办结'), ('approve', '审核通过'), ('reject', '审核退回'), ('revisit', '回访'), ('reopen', '不满意重办'), ('close', '办结'), ('extend_request', '延期申请'), ('extend_approve', '同意延期'), ('extend_refuse', '不同意延期'), ('pause', '挂起'), ('resume', '恢复'), ('merge', '合并'), ('urge', '催办'), ('supervise', '督办'), ('list_supervise', '挂牌督办'), ('edit', '修改')], max_length=20, verbose_name='事项')),
-                ('from_status', models.CharField(blank=True, choices=[('registered', '已登记'), ('assigned', '待签收'), ('returned', '已退回'), ('handling', '办理中'), ('review', '待审核'), ('revisit', '待回访'), ('closed', '已办结'), ('merged', '已合并')], max_length=12, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, choices=[('registered', '已登记'), ('assigned', '待签收'), ('returned', '已退回'), ('handling', '办理中'), ('review', '待审核'), ('revisit', '待回访'), ('closed', '已办结'), ('merged', '已合并')], max_length=12, verbose_name='新状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('data', models.JSONField(blank=True, null=True, verbose_name='附加数据')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.case', verbose_name='案件')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organization.orgunit', verbose_name='操作单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("register", "登记"),
+                            ("assign", "交办"),
+                            ("sign", "签收"),
+                            ("return", "退回"),
+                            ("progress", "进展反馈"),
+                            ("request_close", "申请办结"),
+                            ("approve", "审核通过"),
+                            ("reject", "审核退回"),
+                            ("revisit", "回访"),
+                            ("reopen", "不满意重办"),
+                            ("close", "办结"),
+                            ("extend_request", "延期申请"),
+                            ("extend_approve", "同意延期"),
+                            ("extend_refuse", "不同意延期"),
+                            ("pause", "挂起"),
+                            ("resume", "恢复"),
+                            ("merge", "合并"),
+                            ("urge", "催办"),
+                            ("supervise", "督办"),
+                            ("list_supervise", "挂牌督办"),
+                            ("edit", "修改"),
+                        ],
+                        max_length=20,
+                        verbose_name="事项",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registered", "已登记"),
+                            ("assigned", "待签收"),
+                            ("returned", "已退回"),
+                            ("handling", "办理中"),
+                            ("review", "待审核"),
+                            ("revisit", "待回访"),
+                            ("closed", "已办结"),
+                            ("merged", "已合并"),
+                        ],
+                        max_length=12,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("registered", "已登记"),
+                            ("assigned", "待签收"),
+                            ("returned", "已退回"),
+                            ("handling", "办理中"),
+                            ("review", "待审核"),
+                            ("revisit", "待回访"),
+                            ("closed", "已办结"),
+                            ("merged", "已合并"),
+                        ],
+                        max_length=12,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("data", models.JSONField(blank=True, null=True, verbose_name="附加数据")),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.case",
+                        verbose_name="案件",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organization.orgunit",
+                        verbose_name="操作单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '案件事项',
-                'verbose_name_plural': '案件事项',
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['case', 'at'], name='caseevent_case_at_idx')],
+                "verbose_name": "案件事项",
+                "verbose_name_plural": "案件事项",
+                "ordering": ["at", "id"],
+                "indexes": [models.Index(fields=["case", "at"], name="caseevent_case_at_idx")],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineRule',
+            name="DeadlineRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('node', models.CharField(choices=[('sign', '签收'), ('first_feedback', '首次反馈'), ('close', '办结'), ('revisit', '回访')], max_length=20, verbose_name='节点')),
-                ('offset', models.PositiveIntegerField(verbose_name='时限')),
-                ('unit', models.CharField(choices=[('hours', '小时'), ('days', '天'), ('months', '月')], default='days', max_length=10, verbose_name='单位')),
-                ('day_kind', models.CharField(choices=[('calendar', '自然日'), ('working', '工作日')], default='calendar', max_length=10, verbose_name='计日方式')),
-                ('rule_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='cases.deadlineruleset', verbose_name='规则')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "node",
+                    models.CharField(
+                        choices=[
+                            ("sign", "签收"),
+                            ("first_feedback", "首次反馈"),
+                            ("close", "办结"),
+                            ("revisit", "回访"),
+                        ],
+                        max_length=20,
+                        verbose_name="节点",
+                    ),
+                ),
+                ("offset", models.PositiveIntegerField(verbose_name="时限")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("hours", "小时"), ("days", "天"), ("months", "月")],
+                        default="days",
+                        max_length=10,
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "day_kind",
+                    models.CharField(
+                        choices=[("calendar", "自然日"), ("working", "工作日")],
+                        default="calendar",
+                        max_length=10,
+                        verbose_name="计日方式",
+                    ),
+                ),
+                (
+                    "rule_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rules",
+                        to="cases.deadlineruleset",
+                        verbose_name="规则",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '时限节点',
-                'verbose_name_plural': '时限节点',
-                'ordering': ['rule_set', 'node'],
-                'constraints': [models.UniqueConstraint(fields=('rule_set', 'node'), name='rule_unique_node', violation_error_message='同一规则的节点不能重复。')],
+                "verbose_name": "时限节点",
+                "verbose_name_plural": "时限节点",
+                "ordering": ["rule_set", "node"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rule_set", "node"),
+                        name="rule_unique_node",
+                        violation_error_message="同一规则的节点不能重复。",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['light', 'next_deadline_at'], name='case_light_deadline_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["light", "next_deadline_at"], name="case_light_deadline_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'next_deadline_at'], name='case_status_deadline_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "next_deadline_at"], name="case_status_deadline_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['county', 'status'], name='case_county_status_idx'),
+            model_name="case",
+            index=models.Index(fields=["county", "status"], name="case_county_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['lead_unit', 'status', 'next_deadline_at'], name='case_unit_queue_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["lead_unit", "status", "next_deadline_at"], name="case_unit_queue_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['received_at', 'county'], name='case_received_county_idx'),
+            model_name="case",
+            index=models.Index(fields=["received_at", "county"], name="case_received_county_idx"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('year', 'seq'), name='case_unique_year_seq', violation_error_message='年度编号重复。'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("year", "seq"),
+                name="case_unique_year_seq",
+                violation_error_message="年度编号重复。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['recipient', 'read_at'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='supervisionorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('issued_by__isnull', True)), fields=('case', 'level', 'node', 'deadline_at'), name='supervision_auto_once', violation_error_message='该时限的督办单已发出。'),
+            model_name="supervisionorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("issued_by__isnull", True)),
+                fields=("case", "level", "node", "deadline_at"),
+                name="supervision_auto_once",
+                violation_error_message="该时限的督办单已发出。",
+            ),
         ),
     ]

@@ -14,7 +14,6 @@ from shangwu.cases.services.handling import (
     case_supervise_listed,
     notification_mark_read,
 )
-from shangwu.cases.services.rules import ruleset_save
 from shangwu.cases.services.registry import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_TYPES,
@@ -26,11 +25,28 @@ from shangwu.cases.services.registry import (
     case_return,
     case_sign,
 )
+from shangwu.cases.services.rules import ruleset_save
 
 __all__ = [
-    "ATTACHMENT_MAX_BYTES", "ATTACHMENT_TYPES", "ConcurrentChange", "case_assign", "case_attach",
-    "case_convert_visit_problem", "case_decide_extension", "case_merge", "case_pause", "case_register",
-    "case_report_progress", "case_request_close", "case_request_extension", "case_resume", "case_return",
-    "case_review", "case_revisit", "case_sign", "case_supervise_listed", "notification_mark_read",
+    "ATTACHMENT_MAX_BYTES",
+    "ATTACHMENT_TYPES",
+    "ConcurrentChange",
+    "case_assign",
+    "case_attach",
+    "case_convert_visit_problem",
+    "case_decide_extension",
+    "case_merge",
+    "case_pause",
+    "case_register",
+    "case_report_progress",
+    "case_request_close",
+    "case_request_extension",
+    "case_resume",
+    "case_return",
+    "case_review",
+    "case_revisit",
+    "case_sign",
+    "case_supervise_listed",
+    "notification_mark_read",
     "ruleset_save",
 ]

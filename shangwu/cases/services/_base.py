@@ -15,6 +15,7 @@ from shangwu.audit.services import _plain, audit_write
 from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Light
 from shangwu.cases.deadlines import light_for, pending_deadline
 from shangwu.cases.models import Case, CaseEvent, Notification
+from shangwu.cases.statistics import bucket_apply, bucket_state
 
 LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 BUSINESS_ROLES = list(ROLE_LEVEL)
@@ -24,7 +25,13 @@ class ConcurrentChange(ValidationError):
     """Someone else changed the case between reading and writing it (version check)."""
 
     def __init__(self, case: Case):
-        last = CaseEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-at", "-id").first()
+        # The person who got there first (the automatic 催办/督办 rows do not bump the version).
+        last = (
+            CaseEvent.objects.filter(case_id=case.pk, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-id")
+            .first()
+        )
         what = "有新的操作"
         if last is not None:
             who = last.actor.name if last.actor_id else "系统"
@@ -76,8 +83,17 @@ def require_text(value: str, field: str, label: str) -> str:
     return value
 
 
-def transition(case: Case, *, actor, kind: str, now: datetime.datetime, to_status: str | None = None,
-               fields: dict | None = None, note: str = "", data: dict | None = None) -> CaseEvent:
+def transition(
+    case: Case,
+    *,
+    actor,
+    kind: str,
+    now: datetime.datetime,
+    to_status: str | None = None,
+    fields: dict | None = None,
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
     """Apply ``fields`` (and ``to_status``) to ``case`` with a conditional UPDATE on its version,
     write the event and audit rows, and move the light. 0 rows updated → ConcurrentChange."""
     from shangwu.cases.processing import deadlines_process
@@ -87,6 +103,7 @@ def transition(case: Case, *, actor, kind: str, now: datetime.datetime, to_statu
     if to_status is not None:
         fields["status"] = to_status
     before = {k: _plain(getattr(case, k)) for k in fields}  # FKs are passed as ``<name>_id``
+    stat_before = bucket_state(case)
     for key, value in fields.items():
         setattr(case, key, value)
     deadline = pending_deadline(case)
@@ -97,28 +114,48 @@ def transition(case: Case, *, actor, kind: str, now: datetime.datetime, to_statu
     if LIGHT_RANK[target] < LIGHT_RANK[case.light]:
         fields["light"] = case.light = target
     fields["updated_at"] = now
-    updated = Case.objects.filter(pk=case.pk, version=case.version).update(version=case.version + 1, **fields)
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        version=case.version + 1, **fields
+    )
     if not updated:
         raise ConcurrentChange(case)
     case.version += 1
+    stat_after = bucket_state(case)
+    if stat_after != stat_before:
+        bucket_apply(stat_before, stat_after)  # the statistics' monthly totals, same transaction
     event = CaseEvent.objects.create(
-        case=case, kind=kind, from_status=from_status, to_status=case.status, actor=actor,
-        unit=getattr(actor, "org_unit", None), note=note, data=data, at=now,
+        case=case,
+        kind=kind,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        unit=getattr(actor, "org_unit", None),
+        note=note,
+        data=data,
+        at=now,
     )
     after = {k: _plain(getattr(case, k)) for k in before}
-    audit_write(action=AuditAction.UPDATE, obj=case, actor=actor,
-                changes={"before": before, "after": after}, detail=CaseEventKind(kind).label)
+    audit_write(
+        action=AuditAction.UPDATE,
+        obj=case,
+        actor=actor,
+        changes={"before": before, "after": after},
+        detail=CaseEventKind(kind).label,
+    )
     if case.status in OPEN_STATUSES:
         deadlines_process(now=now, ids=[case.pk])
-        case.light, case.supervision_level = Case.objects.filter(pk=case.pk).values_list(
-            "light", "supervision_level").get()
+        case.light, case.supervision_level = (
+            Case.objects.filter(pk=case.pk).values_list("light", "supervision_level").get()
+        )
     return event
 
 
 def unit_users(unit_ids, *, heads_only: bool = False):
     from shangwu.accounts.models import User
 
-    qs = User.objects.filter(org_unit_id__in=[u for u in unit_ids if u], is_active=True, role__in=BUSINESS_ROLES)
+    qs = User.objects.filter(
+        org_unit_id__in=[u for u in unit_ids if u], is_active=True, role__in=BUSINESS_ROLES
+    )
     if heads_only:
         heads = qs.filter(Q(position__endswith="长") | Q(position__endswith="主任"))
         if heads.exists():
@@ -136,7 +173,9 @@ def notify(case: Case, *, recipients, text: str, exclude=None) -> int:
         if pk in seen or (exclude is not None and pk == getattr(exclude, "pk", None)):
             continue
         seen.add(pk)
-        rows.append(Notification(recipient_id=pk, case=case, text=f"{case.number} {text}"[:300], url=url))
+        rows.append(
+            Notification(recipient_id=pk, case=case, text=f"{case.number} {text}"[:300], url=url)
+        )
     Notification.objects.bulk_create(rows)
     return len(rows)
 

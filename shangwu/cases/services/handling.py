@@ -52,21 +52,29 @@ def _reviewer(case: Case, actor) -> bool:
     return is_member(actor, case.assigning_unit_id) or is_leader(actor)
 
 
-def case_report_progress(*, case: Case, actor, note: str, now: datetime.datetime | None = None) -> Case:
+def case_report_progress(
+    *, case: Case, actor, note: str, now: datetime.datetime | None = None
+) -> Case:
     """进展反馈 (any number); the first one meets the 首次反馈 node (13710: within 3 days)."""
     require_actor(actor, case, "进展反馈")
     require_status(case, [CaseStatus.HANDLING], "进展反馈")
-    require(_handlers(case, actor) or case.co_units.filter(pk=actor.org_unit_id).exists(),
-            "只有主办或协办单位的人员可以反馈进展。")
+    require(
+        _handlers(case, actor) or case.co_units.filter(pk=actor.org_unit_id).exists(),
+        "只有主办或协办单位的人员可以反馈进展。",
+    )
     note = require_text(note, "note", "进展情况")
     now = now_or(now)
     with transaction.atomic():
         fields = {} if case.first_feedback_at else {"first_feedback_at": now}
-        transition(case, actor=actor, kind=CaseEventKind.PROGRESS, now=now, fields=fields, note=note)
+        transition(
+            case, actor=actor, kind=CaseEventKind.PROGRESS, now=now, fields=fields, note=note
+        )
     return case
 
 
-def case_request_close(*, case: Case, actor, resolution: str, now: datetime.datetime | None = None) -> Case:
+def case_request_close(
+    *, case: Case, actor, resolution: str, now: datetime.datetime | None = None
+) -> Case:
     """申请办结 with the resolution; the assigning unit reviews it."""
     require_actor(actor, case, "申请办结")
     require_status(case, [CaseStatus.HANDLING], "申请办结")
@@ -78,13 +86,26 @@ def case_request_close(*, case: Case, actor, resolution: str, now: datetime.date
         fields = {"resolution": resolution}
         if case.first_feedback_at is None:
             fields["first_feedback_at"] = now
-        transition(case, actor=actor, kind=CaseEventKind.REQUEST_CLOSE, now=now, to_status=CaseStatus.REVIEW,
-                   fields=fields, note=resolution)
-        notify(case, recipients=unit_users([case.assigning_unit_id]), text=f"申请办结，请审核：{case.title}")
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.REQUEST_CLOSE,
+            now=now,
+            to_status=CaseStatus.REVIEW,
+            fields=fields,
+            note=resolution,
+        )
+        notify(
+            case,
+            recipients=unit_users([case.assigning_unit_id]),
+            text=f"申请办结，请审核：{case.title}",
+        )
     return case
 
 
-def case_review(*, case: Case, actor, approve: bool, note: str = "", now: datetime.datetime | None = None) -> Case:
+def case_review(
+    *, case: Case, actor, approve: bool, note: str = "", now: datetime.datetime | None = None
+) -> Case:
     """审核 by the assigning unit or a leader: approve (→ 待回访) or return with a reason."""
     require_actor(actor, case, "审核")
     require_status(case, [CaseStatus.REVIEW], "审核")
@@ -92,23 +113,50 @@ def case_review(*, case: Case, actor, approve: bool, note: str = "", now: dateti
     now = now_or(now)
     with transaction.atomic():
         if approve:
-            requested = (CaseEvent.objects.filter(case=case, kind=CaseEventKind.REQUEST_CLOSE)
-                         .order_by("-at", "-id").values_list("at", flat=True).first()) or now
-            dues = rule_dues(case.rule_set or rule_set_for(source=case.source, kind=case.kind), start=now,
-                             nodes=[DeadlineNode.REVISIT])
-            transition(case, actor=actor, kind=CaseEventKind.APPROVE, now=now, to_status=CaseStatus.REVISIT,
-                       fields={"revisit_due_at": dues.get(DeadlineNode.REVISIT),
-                               "closed_on_time": case.close_due_at is None or requested <= case.close_due_at},
-                       note=note.strip())
+            requested = (
+                CaseEvent.objects.filter(case=case, kind=CaseEventKind.REQUEST_CLOSE)
+                .order_by("-at", "-id")
+                .values_list("at", flat=True)
+                .first()
+            ) or now
+            dues = rule_dues(
+                case.rule_set or rule_set_for(source=case.source, kind=case.kind),
+                start=now,
+                nodes=[DeadlineNode.REVISIT],
+            )
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.APPROVE,
+                now=now,
+                to_status=CaseStatus.REVISIT,
+                fields={
+                    "revisit_due_at": dues.get(DeadlineNode.REVISIT),
+                    "closed_on_time": case.close_due_at is None or requested <= case.close_due_at,
+                },
+                note=note.strip(),
+            )
         else:
             note = require_text(note, "note", "退回理由")
-            transition(case, actor=actor, kind=CaseEventKind.REJECT, now=now, to_status=CaseStatus.HANDLING,
-                       note=note)
-            notify(case, recipients=unit_users([case.lead_unit_id]), text=f"办结申请被退回：{note}"[:200])
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.REJECT,
+                now=now,
+                to_status=CaseStatus.HANDLING,
+                note=note,
+            )
+            notify(
+                case,
+                recipients=unit_users([case.lead_unit_id]),
+                text=f"办结申请被退回：{note}"[:200],
+            )
     return case
 
 
-def case_revisit(*, case: Case, actor, rating: str, note: str = "", now: datetime.datetime | None = None) -> Case:
+def case_revisit(
+    *, case: Case, actor, rating: str, note: str = "", now: datetime.datetime | None = None
+) -> Case:
     """回访: the enterprise rates the result. 满意 / 基本满意 → 办结; 不满意 → 重办 with fresh
     deadlines from now (counted in reopen_count)."""
     require_actor(actor, case, "回访")
@@ -120,25 +168,61 @@ def case_revisit(*, case: Case, actor, rating: str, note: str = "", now: datetim
     with transaction.atomic():
         if rating == Rating.UNSATISFIED:
             note = require_text(note, "note", "不满意的原因")
-            dues = rule_dues(case.rule_set or rule_set_for(source=case.source, kind=case.kind), start=now,
-                             nodes=[DeadlineNode.FIRST_FEEDBACK, DeadlineNode.CLOSE])
-            transition(case, actor=actor, kind=CaseEventKind.REOPEN, now=now, to_status=CaseStatus.HANDLING, fields={
-                "rating": rating, "reopen_count": case.reopen_count + 1, "closed_on_time": None,
-                "first_feedback_at": None, "feedback_due_at": dues.get(DeadlineNode.FIRST_FEEDBACK),
-                "close_due_at": dues.get(DeadlineNode.CLOSE), "revisit_due_at": None,
-            }, note=note, data={"rating": rating})
-            notify(case, recipients=unit_users([case.lead_unit_id]), text=f"企业不满意，重新办理：{note}"[:200])
+            dues = rule_dues(
+                case.rule_set or rule_set_for(source=case.source, kind=case.kind),
+                start=now,
+                nodes=[DeadlineNode.FIRST_FEEDBACK, DeadlineNode.CLOSE],
+            )
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.REOPEN,
+                now=now,
+                to_status=CaseStatus.HANDLING,
+                fields={
+                    "rating": rating,
+                    "reopen_count": case.reopen_count + 1,
+                    "closed_on_time": None,
+                    "first_feedback_at": None,
+                    "feedback_due_at": dues.get(DeadlineNode.FIRST_FEEDBACK),
+                    "close_due_at": dues.get(DeadlineNode.CLOSE),
+                    "revisit_due_at": None,
+                },
+                note=note,
+                data={"rating": rating},
+            )
+            notify(
+                case,
+                recipients=unit_users([case.lead_unit_id]),
+                text=f"企业不满意，重新办理：{note}"[:200],
+            )
         else:
             try:
                 days = workdays_between(start=local_date(case.received_at), end=local_date(now))
             except CalendarYearUnknown as exc:
                 raise calendar_error(exc) from exc
-            transition(case, actor=actor, kind=CaseEventKind.REVISIT, now=now, to_status=CaseStatus.CLOSED, fields={
-                "rating": rating, "closed_at": now, "workdays_to_close": max(days - case.paused_workdays, 0),
-            }, note=note.strip(), data={"rating": rating})
-            SupervisionOrder.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=now)
-            notify(case, recipients=unit_users([case.lead_unit_id]),
-                   text=f"已办结，企业评价：{Rating(rating).label}")
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.REVISIT,
+                now=now,
+                to_status=CaseStatus.CLOSED,
+                fields={
+                    "rating": rating,
+                    "closed_at": now,
+                    "workdays_to_close": max(days - case.paused_workdays, 0),
+                },
+                note=note.strip(),
+                data={"rating": rating},
+            )
+            SupervisionOrder.objects.filter(case=case, resolved_at__isnull=True).update(
+                resolved_at=now
+            )
+            notify(
+                case,
+                recipients=unit_users([case.lead_unit_id]),
+                text=f"已办结，企业评价：{Rating(rating).label}",
+            )
     return case
 
 
@@ -150,8 +234,14 @@ def _extension_limit(case: Case) -> datetime.date | None:
     return add_months(local_date(case.assigned_at), rule_set.extendable_to)
 
 
-def case_request_extension(*, case: Case, actor, reason: str, proposed_due: datetime.date,
-                           now: datetime.datetime | None = None) -> CaseExtension:
+def case_request_extension(
+    *,
+    case: Case,
+    actor,
+    reason: str,
+    proposed_due: datetime.date,
+    now: datetime.datetime | None = None,
+) -> CaseExtension:
     """延期申请 by the lead unit: reason and the proposed closing date."""
     require_actor(actor, case, "延期申请")
     require_status(case, [CaseStatus.ASSIGNED, CaseStatus.HANDLING], "延期申请")
@@ -160,25 +250,50 @@ def case_request_extension(*, case: Case, actor, reason: str, proposed_due: date
     if proposed_due is None:
         raise ValidationError({"proposed_due": "请填写申请延至的日期。"})
     if case.close_due_at and proposed_due <= local_date(case.close_due_at):
-        raise ValidationError({"proposed_due": f"申请延至的日期应晚于现办结时限{local_date(case.close_due_at):%Y-%m-%d}。"})
+        raise ValidationError(
+            {
+                "proposed_due": f"申请延至的日期应晚于现办结时限{local_date(case.close_due_at):%Y-%m-%d}。"
+            }
+        )
     limit = _extension_limit(case)
     if limit and proposed_due > limit:
-        raise ValidationError({"proposed_due": f"{case.get_source_display()}最长可延至交办后{case.rule_set.extendable_to}个月"
-                                               f"（{limit:%Y-%m-%d}）。"})
+        raise ValidationError(
+            {
+                "proposed_due": f"{case.get_source_display()}最长可延至交办后{case.rule_set.extendable_to}个月"
+                f"（{limit:%Y-%m-%d}）。"
+            }
+        )
     if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
         raise ValidationError("已有待审批的延期申请。")
     now = now_or(now)
     with transaction.atomic():
-        extension = CaseExtension.objects.create(case=case, reason=reason, proposed_due=proposed_due,
-                                                 requested_by=actor)
-        transition(case, actor=actor, kind=CaseEventKind.EXTEND_REQUEST, now=now, note=reason,
-                   data={"proposed_due": proposed_due.isoformat(), "extension": extension.pk})
-        notify(case, recipients=unit_users([case.assigning_unit_id]), text=f"申请延期至{proposed_due:%Y-%m-%d}，请审批。")
+        extension = CaseExtension.objects.create(
+            case=case, reason=reason, proposed_due=proposed_due, requested_by=actor
+        )
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.EXTEND_REQUEST,
+            now=now,
+            note=reason,
+            data={"proposed_due": proposed_due.isoformat(), "extension": extension.pk},
+        )
+        notify(
+            case,
+            recipients=unit_users([case.assigning_unit_id]),
+            text=f"申请延期至{proposed_due:%Y-%m-%d}，请审批。",
+        )
     return extension
 
 
-def case_decide_extension(*, extension: CaseExtension, actor, approve: bool, note: str = "",
-                          now: datetime.datetime | None = None) -> CaseExtension:
+def case_decide_extension(
+    *,
+    extension: CaseExtension,
+    actor,
+    approve: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> CaseExtension:
     """同意 / 不同意延期 by the assigning unit or a leader. Approved: 办结时限 becomes the end of
     the proposed day (人大/政协 capped at ``extendable_to`` months from assignment)."""
     case = extension.case
@@ -191,9 +306,14 @@ def case_decide_extension(*, extension: CaseExtension, actor, approve: bool, not
         require_text(note, "note", "不同意的理由")
     now = now_or(now)
     with transaction.atomic():
-        updated = CaseExtension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
-            status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED, decided_by=actor,
-            decided_at=now, decision_note=note.strip())
+        updated = CaseExtension.objects.filter(
+            pk=extension.pk, status=ExtensionStatus.PENDING
+        ).update(
+            status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+            decided_by=actor,
+            decided_at=now,
+            decision_note=note.strip(),
+        )
         if not updated:
             raise ValidationError("该延期申请刚被他人审批，请刷新后查看。")
         extension.refresh_from_db()
@@ -202,15 +322,31 @@ def case_decide_extension(*, extension: CaseExtension, actor, approve: bool, not
             limit = _extension_limit(case)
             if limit and due > limit:
                 due = limit
-            transition(case, actor=actor, kind=CaseEventKind.EXTEND_APPROVE, now=now,
-                       fields={"close_due_at": end_of_day(due)}, note=note.strip(),
-                       data={"extension": extension.pk, "close_due": due.isoformat()})
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.EXTEND_APPROVE,
+                now=now,
+                fields={"close_due_at": end_of_day(due)},
+                note=note.strip(),
+                data={"extension": extension.pk, "close_due": due.isoformat()},
+            )
             text = f"延期申请已同意，办结时限延至{due:%Y-%m-%d}。"
         else:
-            transition(case, actor=actor, kind=CaseEventKind.EXTEND_REFUSE, now=now, note=note.strip(),
-                       data={"extension": extension.pk})
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.EXTEND_REFUSE,
+                now=now,
+                note=note.strip(),
+                data={"extension": extension.pk},
+            )
             text = f"延期申请未同意：{note.strip()}"
-        notify(case, recipients=[extension.requested_by_id] if extension.requested_by_id else [], text=text[:200])
+        notify(
+            case,
+            recipients=[extension.requested_by_id] if extension.requested_by_id else [],
+            text=text[:200],
+        )
     return extension
 
 
@@ -220,11 +356,21 @@ def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None 
     require_status(case, [CaseStatus.ASSIGNED, CaseStatus.HANDLING], "挂起")
     if case.paused_at is not None:
         raise ValidationError("案件已处于挂起状态。")
-    require(_handlers(case, actor) or _reviewer(case, actor), "只有主办单位、交办单位或局领导可以挂起案件。")
+    require(
+        _handlers(case, actor) or _reviewer(case, actor),
+        "只有主办单位、交办单位或局领导可以挂起案件。",
+    )
     reason = require_text(reason, "reason", "挂起原因")
     now = now_or(now)
     with transaction.atomic():
-        transition(case, actor=actor, kind=CaseEventKind.PAUSE, now=now, fields={"paused_at": now}, note=reason)
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.PAUSE,
+            now=now,
+            fields={"paused_at": now},
+            note=reason,
+        )
     return case
 
 
@@ -232,8 +378,13 @@ def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | N
     """恢复: the paused working days are added back to every deadline still running."""
     require_actor(actor, case, "恢复办理")
     if case.paused_at is None:
-        raise ValidationError(f"当前状态“{case.get_status_display()}”（未挂起）不能执行“恢复办理”。")
-    require(_handlers(case, actor) or _reviewer(case, actor), "只有主办单位、交办单位或局领导可以恢复办理。")
+        raise ValidationError(
+            f"当前状态“{case.get_status_display()}”（未挂起）不能执行“恢复办理”。"
+        )
+    require(
+        _handlers(case, actor) or _reviewer(case, actor),
+        "只有主办单位、交办单位或局领导可以恢复办理。",
+    )
     now = now_or(now)
     try:
         days = workdays_between(start=local_date(case.paused_at), end=local_date(now))
@@ -247,13 +398,26 @@ def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | N
     if case.close_due_at:
         fields["close_due_at"] = add_workdays_keep_time(case.close_due_at, days)
     with transaction.atomic():
-        transition(case, actor=actor, kind=CaseEventKind.RESUME, now=now, fields=fields,
-                   note=note.strip() or f"恢复办理，挂起{days}个工作日，时限相应顺延。", data={"paused_workdays": days})
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.RESUME,
+            now=now,
+            fields=fields,
+            note=note.strip() or f"恢复办理，挂起{days}个工作日，时限相应顺延。",
+            data={"paused_workdays": days},
+        )
     return case
 
 
-def case_supervise_listed(*, case: Case, actor, required_by: datetime.date, comment: str,
-                          now: datetime.datetime | None = None) -> SupervisionOrder:
+def case_supervise_listed(
+    *,
+    case: Case,
+    actor,
+    required_by: datetime.date,
+    comment: str,
+    now: datetime.datetime | None = None,
+) -> SupervisionOrder:
     """挂牌督办, issued by a leader by hand, with a required date and a comment."""
     require_actor(actor, case, "挂牌督办")
     require(is_leader(actor), "只有局领导可以挂牌督办。")
@@ -264,13 +428,28 @@ def case_supervise_listed(*, case: Case, actor, required_by: datetime.date, comm
         raise ValidationError({"required_by": "要求完成日期不能早于今天。"})
     with transaction.atomic():
         order = SupervisionOrder.objects.create(
-            case=case, level=SupervisionLevel.LISTED, addressed_to_id=case.lead_unit_id, issued_by=actor,
-            issued_at=now, required_by=required_by, comment=comment)
-        transition(case, actor=actor, kind=CaseEventKind.LIST_SUPERVISE, now=now,
-                   fields={"supervision_level": SupervisionLevel.LISTED}, note=comment,
-                   data={"required_by": required_by.isoformat(), "order": order.pk})
-        notify(case, recipients=unit_users([case.lead_unit_id], heads_only=True),
-               text=f"{actor.name}挂牌督办，要求{required_by:%Y-%m-%d}前办结：{comment}"[:200])
+            case=case,
+            level=SupervisionLevel.LISTED,
+            addressed_to_id=case.lead_unit_id,
+            issued_by=actor,
+            issued_at=now,
+            required_by=required_by,
+            comment=comment,
+        )
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.LIST_SUPERVISE,
+            now=now,
+            fields={"supervision_level": SupervisionLevel.LISTED},
+            note=comment,
+            data={"required_by": required_by.isoformat(), "order": order.pk},
+        )
+        notify(
+            case,
+            recipients=unit_users([case.lead_unit_id], heads_only=True),
+            text=f"{actor.name}挂牌督办，要求{required_by:%Y-%m-%d}前办结：{comment}"[:200],
+        )
     return order
 
 
@@ -282,5 +461,3 @@ def notification_mark_read(*, user, ids=None, now: datetime.datetime | None = No
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=now_or(now))
-
-

@@ -33,12 +33,19 @@ from shangwu.cases.services._base import (
     transition,
     unit_users,
 )
+from shangwu.cases.statistics import bucket_apply, bucket_state
 from shangwu.organization.choices import RegionLevel
 
 ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"}
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Sources where a case need not name an enterprise (citizens call the hotline, write letters).
-ENTERPRISE_OPTIONAL = {CaseSource.HOTLINE, CaseSource.MAILBOX, CaseSource.NPC, CaseSource.CPPCC, CaseSource.OTHER}
+ENTERPRISE_OPTIONAL = {
+    CaseSource.HOTLINE,
+    CaseSource.MAILBOX,
+    CaseSource.NPC,
+    CaseSource.CPPCC,
+    CaseSource.OTHER,
+}
 
 
 def _check_place(*, actor, county, township) -> None:
@@ -59,7 +66,9 @@ def _check_kind(source: str, kind: str) -> None:
     if source == CaseSource.HOTLINE and kind not in HOTLINE_KINDS:
         raise ValidationError({"kind": "12345热线工单的类型应为咨询、求助、建议或投诉。"})
     if source != CaseSource.HOTLINE and kind in HOTLINE_KINDS:
-        raise ValidationError({"kind": "咨询、求助、建议、投诉仅用于12345热线工单；其他来源请选择一般或重大复杂。"})
+        raise ValidationError(
+            {"kind": "咨询、求助、建议、投诉仅用于12345热线工单；其他来源请选择一般或重大复杂。"}
+        )
 
 
 def _allocate_and_save(case: Case) -> Case:
@@ -79,9 +88,22 @@ def _allocate_and_save(case: Case) -> Case:
     raise ValidationError("案件编号分配冲突，请重试。")
 
 
-def case_register(*, actor, source: str, kind: str, category: CaseCategory, title: str, content: str,
-                  county, township=None, enterprise=None, contact_name: str = "", contact_phone: str = "",
-                  received_at: datetime.datetime | None = None, now: datetime.datetime | None = None) -> Case:
+def case_register(
+    *,
+    actor,
+    source: str,
+    kind: str,
+    category: CaseCategory,
+    title: str,
+    content: str,
+    county,
+    township=None,
+    enterprise=None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    received_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Case:
     """登记: a new case in 已登记, numbered, owned by the registering unit (the dispatcher)."""
     require_actor(actor, None, "登记")
     now = now_or(now)
@@ -90,7 +112,9 @@ def case_register(*, actor, source: str, kind: str, category: CaseCategory, titl
     content = require_text(content, "content", "内容")
     _check_kind(source, kind)
     if enterprise is None and source not in ENTERPRISE_OPTIONAL:
-        raise ValidationError({"enterprise": f"来源为“{CaseSource(source).label}”的案件须选择企业。"})
+        raise ValidationError(
+            {"enterprise": f"来源为“{CaseSource(source).label}”的案件须选择企业。"}
+        )
     if enterprise is not None:
         county = county or enterprise.county
         township = township if township is not None else enterprise.township
@@ -101,15 +125,34 @@ def case_register(*, actor, source: str, kind: str, category: CaseCategory, titl
         raise ValidationError({"received_at": "受理时间不能晚于现在。"})
     with transaction.atomic():
         case = Case(
-            year=local_date(received_at).year, source=source, kind=kind, category=category, enterprise=enterprise,
-            title=title[:200], content=content, contact_name=contact_name.strip(), contact_phone=contact_phone.strip(),
-            county=county, township=township, received_at=received_at, registered_by=actor,
-            assigning_unit=actor.org_unit, status=CaseStatus.REGISTERED, light=Light.GREEN,
+            year=local_date(received_at).year,
+            source=source,
+            kind=kind,
+            category=category,
+            enterprise=enterprise,
+            title=title[:200],
+            content=content,
+            contact_name=contact_name.strip(),
+            contact_phone=contact_phone.strip(),
+            county=county,
+            township=township,
+            received_at=received_at,
+            registered_by=actor,
+            assigning_unit=actor.org_unit,
+            status=CaseStatus.REGISTERED,
+            light=Light.GREEN,
         )
         _allocate_and_save(case)
-        CaseEvent.objects.create(case=case, kind=CaseEventKind.REGISTER, to_status=CaseStatus.REGISTERED,
-                                 actor=actor, unit=actor.org_unit, at=now,
-                                 note=f"来源：{case.get_source_display()}，类型：{case.get_kind_display()}")
+        bucket_apply(None, bucket_state(case))
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.REGISTER,
+            to_status=CaseStatus.REGISTERED,
+            actor=actor,
+            unit=actor.org_unit,
+            at=now,
+            note=f"来源：{case.get_source_display()}，类型：{case.get_kind_display()}",
+        )
     return case
 
 
@@ -125,33 +168,70 @@ def _check_units(actor, lead_unit, co_units) -> list:
         for unit in [lead_unit, *co_units]:
             r = unit.region
             if not (r.pk == county.pk or r.parent_id == county.pk):
-                raise ValidationError({"lead_unit": f"只能交办给本县(市、区)及所辖乡镇的单位，“{unit}”不在其内。"})
+                raise ValidationError(
+                    {"lead_unit": f"只能交办给本县(市、区)及所辖乡镇的单位，“{unit}”不在其内。"}
+                )
     return co_units
 
 
-def case_assign(*, case: Case, actor, lead_unit, co_units=(), note: str = "",
-                now: datetime.datetime | None = None) -> Case:
+def case_assign(
+    *,
+    case: Case,
+    actor,
+    lead_unit,
+    co_units=(),
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
     """交办 to a lead unit (主办) and optional co-units (协办). The clock starts now under the
     current rule set (a re-assignment after 退回 keeps the version first used)."""
     require_actor(actor, case, "交办")
     require_status(case, [CaseStatus.REGISTERED, CaseStatus.RETURNED], "交办")
-    require(is_member(actor, case.assigning_unit_id) or is_leader(actor), "只有交办单位或局领导可以交办。")
+    require(
+        is_member(actor, case.assigning_unit_id) or is_leader(actor),
+        "只有交办单位或局领导可以交办。",
+    )
     co_units = _check_units(actor, lead_unit, co_units)
     now = now_or(now)
     with transaction.atomic():
         rule_set = case.rule_set or rule_set_for(source=case.source, kind=case.kind)
-        dues = rule_dues(rule_set, start=now,
-                         nodes=[DeadlineNode.SIGN, DeadlineNode.FIRST_FEEDBACK, DeadlineNode.CLOSE])
-        transition(case, actor=actor, kind=CaseEventKind.ASSIGN, now=now, to_status=CaseStatus.ASSIGNED, fields={
-            "lead_unit_id": lead_unit.pk, "rule_set_id": rule_set.pk, "assigned_at": now, "handler_id": None,
-            "signed_at": None, "first_feedback_at": None, "sign_due_at": dues.get(DeadlineNode.SIGN),
-            "feedback_due_at": dues.get(DeadlineNode.FIRST_FEEDBACK), "close_due_at": dues.get(DeadlineNode.CLOSE),
-        }, note=note.strip(), data={"lead_unit": str(lead_unit), "co_units": [str(u) for u in co_units],
-                                    "rule_set": str(rule_set)})
+        dues = rule_dues(
+            rule_set,
+            start=now,
+            nodes=[DeadlineNode.SIGN, DeadlineNode.FIRST_FEEDBACK, DeadlineNode.CLOSE],
+        )
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.ASSIGN,
+            now=now,
+            to_status=CaseStatus.ASSIGNED,
+            fields={
+                "lead_unit_id": lead_unit.pk,
+                "rule_set_id": rule_set.pk,
+                "assigned_at": now,
+                "handler_id": None,
+                "signed_at": None,
+                "first_feedback_at": None,
+                "sign_due_at": dues.get(DeadlineNode.SIGN),
+                "feedback_due_at": dues.get(DeadlineNode.FIRST_FEEDBACK),
+                "close_due_at": dues.get(DeadlineNode.CLOSE),
+            },
+            note=note.strip(),
+            data={
+                "lead_unit": str(lead_unit),
+                "co_units": [str(u) for u in co_units],
+                "rule_set": str(rule_set),
+            },
+        )
         case.co_units.set(co_units)
-        notify(case, recipients=unit_users([lead_unit.pk]), text=f"新交办：{case.title}，请及时签收。")
+        notify(
+            case, recipients=unit_users([lead_unit.pk]), text=f"新交办：{case.title}，请及时签收。"
+        )
         if co_units:
-            notify(case, recipients=unit_users([u.pk for u in co_units]), text=f"协办：{case.title}")
+            notify(
+                case, recipients=unit_users([u.pk for u in co_units]), text=f"协办：{case.title}"
+            )
     return case
 
 
@@ -162,8 +242,15 @@ def case_sign(*, case: Case, actor, note: str = "", now: datetime.datetime | Non
     require(is_member(actor, case.lead_unit_id), "只有主办单位的人员可以签收。")
     now = now_or(now)
     with transaction.atomic():
-        transition(case, actor=actor, kind=CaseEventKind.SIGN, now=now, to_status=CaseStatus.HANDLING,
-                   fields={"signed_at": now, "handler_id": actor.pk}, note=note.strip())
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.SIGN,
+            now=now,
+            to_status=CaseStatus.HANDLING,
+            fields={"signed_at": now, "handler_id": actor.pk},
+            note=note.strip(),
+        )
     return case
 
 
@@ -175,40 +262,87 @@ def case_return(*, case: Case, actor, reason: str, now: datetime.datetime | None
     reason = require_text(reason, "reason", "退回理由")
     now = now_or(now)
     with transaction.atomic():
-        transition(case, actor=actor, kind=CaseEventKind.RETURN, now=now, to_status=CaseStatus.RETURNED,
-                   fields={"handler_id": None}, note=reason)
-        notify(case, recipients=unit_users([case.assigning_unit_id]), text=f"被{actor.org_unit}退回：{reason}"[:200])
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.RETURN,
+            now=now,
+            to_status=CaseStatus.RETURNED,
+            fields={"handler_id": None},
+            note=reason,
+        )
+        notify(
+            case,
+            recipients=unit_users([case.assigning_unit_id]),
+            text=f"被{actor.org_unit}退回：{reason}"[:200],
+        )
     return case
 
 
-def case_merge(*, case: Case, into: Case, actor, note: str = "", now: datetime.datetime | None = None) -> Case:
+def case_merge(
+    *, case: Case, into: Case, actor, note: str = "", now: datetime.datetime | None = None
+) -> Case:
     """合并: a duplicate is closed as merged into another open case; its history stays."""
     require_actor(actor, case, "合并")
     require_status(case, OPEN_STATUSES, "合并")
-    require(is_member(actor, case.assigning_unit_id) or is_leader(actor), "只有交办单位或局领导可以合并案件。")
+    require(
+        is_member(actor, case.assigning_unit_id) or is_leader(actor),
+        "只有交办单位或局领导可以合并案件。",
+    )
     if into is None or into.pk == case.pk:
         raise ValidationError({"into": "请选择要并入的另一件案件。"})
     if not Case.objects.restrict(actor, "view").filter(pk=into.pk).exists():
         raise PermissionDenied("要并入的案件不在您的数据范围内。")
     if into.status not in OPEN_STATUSES:
-        raise ValidationError({"into": f"案件{into.number}状态为“{into.get_status_display()}”，只能并入未办结的案件。"})
+        raise ValidationError(
+            {
+                "into": f"案件{into.number}状态为“{into.get_status_display()}”，只能并入未办结的案件。"
+            }
+        )
     now = now_or(now)
     with transaction.atomic():
-        transition(case, actor=actor, kind=CaseEventKind.MERGE, now=now, to_status=CaseStatus.MERGED,
-                   fields={"merged_into_id": into.pk, "closed_at": now, "paused_at": None},
-                   note=note.strip() or f"重复件，并入{into.number}", data={"into": into.number})
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.MERGE,
+            now=now,
+            to_status=CaseStatus.MERGED,
+            fields={"merged_into_id": into.pk, "closed_at": now, "paused_at": None},
+            note=note.strip() or f"重复件，并入{into.number}",
+            data={"into": into.number},
+        )
         SupervisionOrder.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=now)
-        CaseEvent.objects.create(case=into, kind=CaseEventKind.MERGE, from_status=into.status, to_status=into.status,
-                                 actor=actor, unit=actor.org_unit, at=now, note=f"并入重复件{case.number}",
-                                 data={"merged": case.number})
+        CaseEvent.objects.create(
+            case=into,
+            kind=CaseEventKind.MERGE,
+            from_status=into.status,
+            to_status=into.status,
+            actor=actor,
+            unit=actor.org_unit,
+            at=now,
+            note=f"并入重复件{case.number}",
+            data={"merged": case.number},
+        )
         if case.lead_unit_id:
-            notify(case, recipients=unit_users([case.lead_unit_id]), text=f"已作为重复件并入{into.number}，无需再办。")
+            notify(
+                case,
+                recipients=unit_users([case.lead_unit_id]),
+                text=f"已作为重复件并入{into.number}，无需再办。",
+            )
     return case
 
 
-def case_convert_visit_problem(*, problem, actor, category: CaseCategory, title: str = "",
-                               kind: str = CaseKind.ORDINARY, lead_unit=None, co_units=(),
-                               now: datetime.datetime | None = None) -> Case:
+def case_convert_visit_problem(
+    *,
+    problem,
+    actor,
+    category: CaseCategory,
+    title: str = "",
+    kind: str = CaseKind.ORDINARY,
+    lead_unit=None,
+    co_units=(),
+    now: datetime.datetime | None = None,
+) -> Case:
     """A problem recorded on an enterprise visit becomes a case (source 走访), with one click;
     given a lead unit it is assigned at once."""
     from shangwu.enterprises.choices import ProblemStatus
@@ -220,16 +354,25 @@ def case_convert_visit_problem(*, problem, actor, category: CaseCategory, title:
     contact = enterprise.contacts.order_by("-is_primary", "id").first()
     with transaction.atomic():
         case = case_register(
-            actor=actor, source=CaseSource.VISIT, kind=kind, category=category,
+            actor=actor,
+            source=CaseSource.VISIT,
+            kind=kind,
+            category=category,
             title=title.strip() or problem.description.strip().splitlines()[0][:60],
-            content=problem.description, county=enterprise.county, township=enterprise.township,
-            enterprise=enterprise, contact_name=getattr(contact, "name", "") or "",
+            content=problem.description,
+            county=enterprise.county,
+            township=enterprise.township,
+            enterprise=enterprise,
+            contact_name=getattr(contact, "name", "") or "",
             contact_phone=getattr(contact, "mobile", "") or "",
-            received_at=None, now=now,
+            received_at=None,
+            now=now,
         )
         visit_problem_mark_converted(problem=problem, case_id=case.pk, actor=actor)
         CaseEvent.objects.filter(case=case, kind=CaseEventKind.REGISTER).update(
-            note=f"由{problem.visit}记录的问题转入", data={"visit_problem": problem.pk, "visit": problem.visit_id})
+            note=f"由{problem.visit}记录的问题转入",
+            data={"visit_problem": problem.pk, "visit": problem.visit_id},
+        )
         if lead_unit is not None:
             case_assign(case=case, actor=actor, lead_unit=lead_unit, co_units=co_units, now=now)
     return case
@@ -240,9 +383,16 @@ def case_attach(*, case: Case, actor, upload) -> CaseAttachment:
     require_actor(actor, case, "上传附件")
     ext = os.path.splitext(upload.name)[1].lower()
     if ext not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": f"附件“{upload.name}”类型不允许，只能上传 pdf、jpg、png、docx、xlsx 文件。"})
+        raise ValidationError(
+            {"file": f"附件“{upload.name}”类型不允许，只能上传 pdf、jpg、png、docx、xlsx 文件。"}
+        )
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError({"file": f"附件“{upload.name}”超过10MB。"})
     with transaction.atomic():
-        return CaseAttachment.objects.create(case=case, file=upload, name=os.path.basename(upload.name)[:200],
-                                             size=upload.size, uploaded_by=actor)
+        return CaseAttachment.objects.create(
+            case=case,
+            file=upload,
+            name=os.path.basename(upload.name)[:200],
+            size=upload.size,
+            uploaded_by=actor,
+        )

@@ -12,8 +12,17 @@ from shangwu.cases.models import Case, DeadlineRule, DeadlineRuleSet
 from shangwu.core.access import Access, can
 
 
-def ruleset_save(*, actor, name: str, source: str, kind: str, nodes, extendable_to=None, note: str = "",
-                 rule_set: DeadlineRuleSet | None = None) -> DeadlineRuleSet:
+def ruleset_save(
+    *,
+    actor,
+    name: str,
+    source: str,
+    kind: str,
+    nodes,
+    extendable_to=None,
+    note: str = "",
+    rule_set: DeadlineRuleSet | None = None,
+) -> DeadlineRuleSet:
     if not can(actor, Access.REFERENCE, "change" if rule_set else "add"):
         raise PermissionDenied("只有系统管理员可以修改时限规则。")
     if source not in CaseSource.values or (kind and kind not in CaseKind.values):
@@ -32,14 +41,24 @@ def ruleset_save(*, actor, name: str, source: str, kind: str, nodes, extendable_
                 rule_set.save(update_fields=["is_current"])
                 rule_set = None
         else:
-            clash = DeadlineRuleSet.objects.filter(source=source, kind=kind, is_current=True).first()
+            clash = DeadlineRuleSet.objects.filter(
+                source=source, kind=kind, is_current=True
+            ).first()
             if clash is not None:
                 raise ValidationError({"kind": f"该来源和类型已有现行规则“{clash}”，请编辑它。"})
         if rule_set is None:
-            version = (DeadlineRuleSet.objects.filter(source=source, kind=kind).aggregate(v=Max("version"))["v"]
-                       or 0) + 1
+            version = (
+                DeadlineRuleSet.objects.filter(source=source, kind=kind).aggregate(
+                    v=Max("version")
+                )["v"]
+                or 0
+            ) + 1
             rule_set = DeadlineRuleSet(source=source, kind=kind, version=version, is_current=True)
-        rule_set.name, rule_set.extendable_to, rule_set.note = name.strip(), extendable_to, note.strip()
+        rule_set.name, rule_set.extendable_to, rule_set.note = (
+            name.strip(),
+            extendable_to,
+            note.strip(),
+        )
         rule_set.save()
         wanted = {node: (offset, unit, day_kind) for node, offset, unit, day_kind in nodes}
         for rule in list(rule_set.rules.all()):
@@ -51,5 +70,7 @@ def ruleset_save(*, actor, name: str, source: str, kind: str, nodes, extendable_
                 rule.offset, rule.unit, rule.day_kind = offset, unit, day_kind
                 rule.save()
         for node, (offset, unit, day_kind) in wanted.items():
-            DeadlineRule.objects.create(rule_set=rule_set, node=node, offset=offset, unit=unit, day_kind=day_kind)
+            DeadlineRule.objects.create(
+                rule_set=rule_set, node=node, offset=offset, unit=unit, day_kind=day_kind
+            )
     return rule_set

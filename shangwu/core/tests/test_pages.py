@@ -37,3 +37,10 @@ def test_admin_menus_are_separate():
 def test_dashboard_shows_the_users_unit_and_scope(as_user, county_a):
     html = as_user(county_a).get(reverse("core:dashboard")).content.decode()
     assert "河东区商务局" in html and "数据范围：河东区" in html and "退出" in html
+
+
+def test_dashboard_panels_without_item_lists_show_no_stray_keys(as_user, leader, make_enterprise):
+    make_enterprise()
+    html = as_user(leader).get(reverse("core:dashboard")).content.decode()
+    assert "企业库" in html
+    assert ">title<" not in html and ">figures<" not in html

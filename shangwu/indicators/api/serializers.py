@@ -1,13 +1,39 @@
 from rest_framework import serializers
 
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorValueRevision
+from shangwu.indicators.choices import Source
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    IndicatorValueRevision,
+)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    # Named data_source so that its enum does not collide with the cases module's "source".
+    data_source = serializers.ChoiceField(
+        source="source", choices=Source.choices, help_text="数据来源"
+    )
+
     class Meta:
         model = Indicator
-        fields = ["id", "code", "name", "short_name", "unit", "source", "arrival", "higher_is_better", "decimals",
-                  "additive", "parent", "computation", "in_bulletin", "sort_order", "is_active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "unit",
+            "data_source",
+            "arrival",
+            "higher_is_better",
+            "decimals",
+            "additive",
+            "parent",
+            "computation",
+            "in_bulletin",
+            "sort_order",
+            "is_active",
+        ]
 
 
 class IndicatorTargetSerializer(serializers.ModelSerializer):
@@ -16,7 +42,17 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorTarget
-        fields = ["id", "indicator", "indicator_name", "year", "region", "region_name", "value", "note", "updated_at"]
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "year",
+            "region",
+            "region_name",
+            "value",
+            "note",
+            "updated_at",
+        ]
 
 
 class IndicatorValueRevisionSerializer(serializers.ModelSerializer):
@@ -24,28 +60,65 @@ class IndicatorValueRevisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IndicatorValueRevision
-        fields = ["id", "reason", "actor", "actor_name", "at", "old_month_value", "old_cumulative_value",
-                  "old_prev_month_value", "old_prev_cumulative_value", "new_month_value", "new_cumulative_value",
-                  "new_prev_month_value", "new_prev_cumulative_value"]
+        fields = [
+            "id",
+            "reason",
+            "actor",
+            "actor_name",
+            "at",
+            "old_month_value",
+            "old_cumulative_value",
+            "old_prev_month_value",
+            "old_prev_cumulative_value",
+            "new_month_value",
+            "new_cumulative_value",
+            "new_prev_month_value",
+            "new_prev_cumulative_value",
+        ]
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300,
-                                   help_text="更正已有数据时必填")
+    # Plain text (entered 填报 / imported 导入 / computed 平台计算): an enum named "source" would
+    # collide with the cases module's in the OpenAPI schema.
+    source = serializers.CharField(
+        read_only=True, help_text="entered 填报 / imported 导入 / computed 平台计算"
+    )
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="更正已有数据时必填",
+    )
 
     class Meta:
         model = IndicatorValue
-        fields = ["id", "indicator", "indicator_name", "region", "region_name", "month", "month_value",
-                  "cumulative_value", "prev_month_value", "prev_cumulative_value", "source", "updated_at", "reason"]
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "region",
+            "region_name",
+            "month",
+            "month_value",
+            "cumulative_value",
+            "prev_month_value",
+            "prev_cumulative_value",
+            "source",
+            "updated_at",
+            "reason",
+        ]
         read_only_fields = ["source", "updated_at"]
         validators = []  # a second POST for the same month is a correction, handled by the service
 
 
 class PercentSerializer(serializers.Serializer):
     value = serializers.CharField(allow_null=True, help_text="一位小数；无意义时为 null")
-    reason = serializers.CharField(help_text="为 null 时的原因：上年同期无数据 / 上年同期为零 / 上年同期为负 / 未下达年度目标 / 本月未报送")
+    reason = serializers.CharField(
+        help_text="为 null 时的原因：上年同期无数据 / 上年同期为零 / 上年同期为负 / 未下达年度目标 / 本月未报送"
+    )
 
 
 class BulletinRowSerializer(serializers.Serializer):

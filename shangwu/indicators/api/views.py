@@ -16,7 +16,11 @@ from shangwu.indicators.api.serializers import (
     IndicatorValueRevisionSerializer,
     IndicatorValueSerializer,
 )
-from shangwu.indicators.filtersets import IndicatorFilterSet, IndicatorTargetFilterSet, IndicatorValueFilterSet
+from shangwu.indicators.filtersets import (
+    IndicatorFilterSet,
+    IndicatorTargetFilterSet,
+    IndicatorValueFilterSet,
+)
 from shangwu.indicators.importers import parse_month
 from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 
@@ -43,8 +47,14 @@ class IndicatorTargetViewSet(BaseViewSet):
         return services.target_set(actor=self.request.user, **data)
 
     def update_object(self, instance, data):
-        values = {"indicator": instance.indicator, "year": instance.year, "region": instance.region,
-                  "value": instance.value, "note": instance.note, **data}
+        values = {
+            "indicator": instance.indicator,
+            "year": instance.year,
+            "region": instance.region,
+            "value": instance.value,
+            "note": instance.note,
+            **data,
+        }
         return services.target_set(actor=self.request.user, **values)
 
 
@@ -63,11 +73,18 @@ class IndicatorValueViewSet(BaseViewSet):
         if instance is not None and "month_value" in given and "cumulative_value" not in given:
             base["cumulative_value"] = None
         values = {**base, **given}
-        item = services.ValueInput(indicator=data.get("indicator") or instance.indicator,
-                                   region=data.get("region") or instance.region, **values)
+        item = services.ValueInput(
+            indicator=data.get("indicator") or instance.indicator,
+            region=data.get("region") or instance.region,
+            **values,
+        )
         month = data.get("month") or instance.month
-        services.value_save(item=item, month=month, reason=data.get("reason", ""), actor=self.request.user)
-        return IndicatorValue.objects.get(indicator=item.indicator, region=item.region, month=month.replace(day=1))
+        services.value_save(
+            item=item, month=month, reason=data.get("reason", ""), actor=self.request.user
+        )
+        return IndicatorValue.objects.get(
+            indicator=item.indicator, region=item.region, month=month.replace(day=1)
+        )
 
     def create_object(self, data):
         return self._save(data)
@@ -79,7 +96,11 @@ class IndicatorValueViewSet(BaseViewSet):
     @action(detail=True, methods=["get"])
     def revisions(self, request, pk=None):
         value = self.get_object()
-        return Response(IndicatorValueRevisionSerializer(value.revisions.select_related("actor"), many=True).data)
+        return Response(
+            IndicatorValueRevisionSerializer(
+                value.revisions.select_related("actor"), many=True
+            ).data
+        )
 
 
 def _month(request) -> datetime.date | None:
@@ -104,11 +125,20 @@ class BulletinViewSet(viewsets.ViewSet):
             return Response({"detail": "暂无指标数据。"}, status=404)
         bulletin = selectors.bulletin_build(user=request.user, month=month)
         data = {
-            "month": bulletin.month, "label": bulletin.label, "cumulative_label": bulletin.cumulative_label,
-            "time_progress": str(bulletin.time_progress), "scope_note": bulletin.scope_note,
+            "month": bulletin.month,
+            "label": bulletin.label,
+            "cumulative_label": bulletin.cumulative_label,
+            "time_progress": str(bulletin.time_progress),
+            "scope_note": bulletin.scope_note,
             "indicators": [
-                {"code": i.indicator.code, "name": i.indicator.name, "unit": i.indicator.unit,
-                 "computed": i.computed, "paragraph": i.paragraph, "rows": [r.as_dict() for r in i.rows]}
+                {
+                    "code": i.indicator.code,
+                    "name": i.indicator.name,
+                    "unit": i.indicator.unit,
+                    "computed": i.computed,
+                    "paragraph": i.paragraph,
+                    "rows": [r.as_dict() for r in i.rows],
+                }
                 for i in bulletin.indicators
             ],
         }
@@ -125,12 +155,16 @@ class BulletinViewSet(viewsets.ViewSet):
             return attachment(exports.bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
         return attachment(exports.bulletin_xlsx(bulletin), f"{bulletin.title}.xlsx", XLSX)
 
-    @extend_schema(parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+    )
     @action(detail=False, methods=["get"])
     def docx(self, request) -> HttpResponse:
         return self._download(request, "docx")
 
-    @extend_schema(parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+    )
     @action(detail=False, methods=["get"])
     def xlsx(self, request) -> HttpResponse:
         return self._download(request, "xlsx")

@@ -6,121 +6,428 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organization', '0001_initial'),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='指标代码')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='指标名称')),
-                ('short_name', models.CharField(blank=True, help_text='通报文字中使用，如“外贸进出口”；留空用指标名称。', max_length=30, verbose_name='简称')),
-                ('unit', models.CharField(choices=[('亿元', '亿元'), ('万元', '万元'), ('万美元', '万美元'), ('家', '家'), ('个', '个'), ('%', '%')], max_length=6, verbose_name='计量单位')),
-                ('source', models.CharField(choices=[('customs', '海关'), ('stats', '统计局'), ('mofcom', '商务部统计系统'), ('bureau', '本局')], max_length=10, verbose_name='数据来源')),
-                ('arrival', models.CharField(choices=[('month', '本月值'), ('cumulative', '1—本月累计')], default='cumulative', max_length=12, verbose_name='月度数据形式')),
-                ('higher_is_better', models.BooleanField(default=True, verbose_name='越大越好')),
-                ('decimals', models.PositiveSmallIntegerField(default=1, verbose_name='小数位数')),
-                ('additive', models.BooleanField(default=True, help_text='全市未填报时按各县(市、区)合计。', verbose_name='全市为各县区之和')),
-                ('computation', models.CharField(blank=True, choices=[('', '人工填报'), ('new_above_scale', '企业库：新纳统限上批零住餐企业'), ('provincial_funds', '项目库：省外到位资金'), ('signed_large', '项目库：新签约亿元以上项目')], default='', max_length=20, verbose_name='平台计算方式')),
-                ('in_bulletin', models.BooleanField(default=True, verbose_name='列入月通报')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='indicators.indicator', verbose_name='上级指标')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=30, unique=True, verbose_name="指标代码")),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="指标名称")),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="通报文字中使用，如“外贸进出口”；留空用指标名称。",
+                        max_length=30,
+                        verbose_name="简称",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[
+                            ("亿元", "亿元"),
+                            ("万元", "万元"),
+                            ("万美元", "万美元"),
+                            ("家", "家"),
+                            ("个", "个"),
+                            ("%", "%"),
+                        ],
+                        max_length=6,
+                        verbose_name="计量单位",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("customs", "海关"),
+                            ("stats", "统计局"),
+                            ("mofcom", "商务部统计系统"),
+                            ("bureau", "本局"),
+                        ],
+                        max_length=10,
+                        verbose_name="数据来源",
+                    ),
+                ),
+                (
+                    "arrival",
+                    models.CharField(
+                        choices=[("month", "本月值"), ("cumulative", "1—本月累计")],
+                        default="cumulative",
+                        max_length=12,
+                        verbose_name="月度数据形式",
+                    ),
+                ),
+                ("higher_is_better", models.BooleanField(default=True, verbose_name="越大越好")),
+                ("decimals", models.PositiveSmallIntegerField(default=1, verbose_name="小数位数")),
+                (
+                    "additive",
+                    models.BooleanField(
+                        default=True,
+                        help_text="全市未填报时按各县(市、区)合计。",
+                        verbose_name="全市为各县区之和",
+                    ),
+                ),
+                (
+                    "computation",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "人工填报"),
+                            ("new_above_scale", "企业库：新纳统限上批零住餐企业"),
+                            ("provincial_funds", "项目库：省外到位资金"),
+                            ("signed_large", "项目库：新签约亿元以上项目"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="平台计算方式",
+                    ),
+                ),
+                ("in_bulletin", models.BooleanField(default=True, verbose_name="列入月通报")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="indicators.indicator",
+                        verbose_name="上级指标",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标',
-                'verbose_name_plural': '指标',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "指标",
+                "verbose_name_plural": "指标",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='年度目标')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='targets', to='indicators.indicator', verbose_name='指标')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='地区')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=4, max_digits=18, verbose_name="年度目标"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="targets",
+                        to="indicators.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度目标',
-                'verbose_name_plural': '年度目标',
-                'ordering': ['-year', 'indicator__sort_order', 'region__sort_order'],
+                "verbose_name": "年度目标",
+                "verbose_name_plural": "年度目标",
+                "ordering": ["-year", "indicator__sort_order", "region__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(db_index=True, help_text='当月第一天', verbose_name='月份')),
-                ('month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='本月')),
-                ('cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='1—本月累计')),
-                ('prev_month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='上年同月')),
-                ('prev_cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='上年同期累计')),
-                ('source', models.CharField(choices=[('entered', '填报'), ('imported', '导入'), ('computed', '平台计算')], default='entered', max_length=10, verbose_name='来源')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='indicators.indicator', verbose_name='指标')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='地区')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(db_index=True, help_text="当月第一天", verbose_name="月份"),
+                ),
+                (
+                    "month_value",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="本月"
+                    ),
+                ),
+                (
+                    "cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="1—本月累计",
+                    ),
+                ),
+                (
+                    "prev_month_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="上年同月",
+                    ),
+                ),
+                (
+                    "prev_cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="上年同期累计",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("entered", "填报"),
+                            ("imported", "导入"),
+                            ("computed", "平台计算"),
+                        ],
+                        default="entered",
+                        max_length=10,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="indicators.indicator",
+                        verbose_name="指标",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '指标月度数据',
-                'verbose_name_plural': '指标月度数据',
-                'ordering': ['-month', 'indicator__sort_order', 'region__sort_order'],
+                "verbose_name": "指标月度数据",
+                "verbose_name_plural": "指标月度数据",
+                "ordering": ["-month", "indicator__sort_order", "region__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValueRevision',
+            name="IndicatorValueRevision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='原本月')),
-                ('old_cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='原累计')),
-                ('old_prev_month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='原上年同月')),
-                ('old_prev_cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='原上年同期累计')),
-                ('new_month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='新本月')),
-                ('new_cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='新累计')),
-                ('new_prev_month_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='新上年同月')),
-                ('new_prev_cumulative_value', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='新上年同期累计')),
-                ('reason', models.CharField(max_length=300, verbose_name='更正原因')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='更正时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='更正人')),
-                ('value', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to='indicators.indicatorvalue', verbose_name='月度数据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "old_month_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="原本月",
+                    ),
+                ),
+                (
+                    "old_cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="原累计",
+                    ),
+                ),
+                (
+                    "old_prev_month_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="原上年同月",
+                    ),
+                ),
+                (
+                    "old_prev_cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="原上年同期累计",
+                    ),
+                ),
+                (
+                    "new_month_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新本月",
+                    ),
+                ),
+                (
+                    "new_cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新累计",
+                    ),
+                ),
+                (
+                    "new_prev_month_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新上年同月",
+                    ),
+                ),
+                (
+                    "new_prev_cumulative_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=18,
+                        null=True,
+                        verbose_name="新上年同期累计",
+                    ),
+                ),
+                ("reason", models.CharField(max_length=300, verbose_name="更正原因")),
+                (
+                    "at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="更正时间"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="更正人",
+                    ),
+                ),
+                (
+                    "value",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="revisions",
+                        to="indicators.indicatorvalue",
+                        verbose_name="月度数据",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '数据更正记录',
-                'verbose_name_plural': '数据更正记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "数据更正记录",
+                "verbose_name_plural": "数据更正记录",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.CheckConstraint(condition=models.Q(('decimals__lte', 4)), name='indicator_decimals_max', violation_error_message='小数位数最多4位。'),
+            model_name="indicator",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("decimals__lte", 4)),
+                name="indicator_decimals_max",
+                violation_error_message="小数位数最多4位。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatortarget',
-            constraint=models.UniqueConstraint(fields=('indicator', 'year', 'region'), name='indicator_target_unique', violation_error_message='该指标该年度该地区的目标已存在。'),
+            model_name="indicatortarget",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "year", "region"),
+                name="indicator_target_unique",
+                violation_error_message="该指标该年度该地区的目标已存在。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatortarget',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='indicator_target_nonnegative', violation_error_message='年度目标不能为负数。'),
+            model_name="indicatortarget",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)),
+                name="indicator_target_nonnegative",
+                violation_error_message="年度目标不能为负数。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.UniqueConstraint(fields=('indicator', 'region', 'month'), name='indicator_value_unique', violation_error_message='该指标该地区该月的数据已存在。'),
+            model_name="indicatorvalue",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "region", "month"),
+                name="indicator_value_unique",
+                violation_error_message="该指标该地区该月的数据已存在。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicatorvalue',
-            constraint=models.CheckConstraint(condition=models.Q(('month__day', 1)), name='indicator_value_first_day', violation_error_message='月份须为当月第一天。'),
+            model_name="indicatorvalue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__day", 1)),
+                name="indicator_value_first_day",
+                violation_error_message="月份须为当月第一天。",
+            ),
         ),
     ]

@@ -13,32 +13,91 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "code", "name", "investor_name", "investor_type", "origin", "origin_place", "industry_section",
-            "industry_division", "chain", "chain_name", "is_key", "is_manufacturing", "is_foreign", "is_fortune500",
-            "in_provincial_ledger", "ledger_year", "ledger_quarter", "ledger_batch", "total_investment",
-            "contract_fdi", "county", "county_name", "township", "site", "lead_unit", "enterprise", "stage",
-            "stage_name", "stage_on", "signed_on", "registered_on", "started_on", "producing_on", "terminated_on",
-            "termination_reason", "note", "created_at", "updated_at",
+            "id",
+            "code",
+            "name",
+            "investor_name",
+            "investor_type",
+            "origin",
+            "origin_place",
+            "industry_section",
+            "industry_division",
+            "chain",
+            "chain_name",
+            "is_key",
+            "is_manufacturing",
+            "is_foreign",
+            "is_fortune500",
+            "in_provincial_ledger",
+            "ledger_year",
+            "ledger_quarter",
+            "ledger_batch",
+            "total_investment",
+            "contract_fdi",
+            "county",
+            "county_name",
+            "township",
+            "site",
+            "lead_unit",
+            "enterprise",
+            "stage",
+            "stage_name",
+            "stage_on",
+            "signed_on",
+            "registered_on",
+            "started_on",
+            "producing_on",
+            "terminated_on",
+            "termination_reason",
+            "note",
+            "created_at",
+            "updated_at",
         ]
-        read_only_fields = ["stage", "stage_on", "signed_on", "registered_on", "started_on", "producing_on",
-                            "terminated_on", "termination_reason", "industry_section", "created_at", "updated_at"]
+        read_only_fields = [
+            "stage",
+            "stage_on",
+            "signed_on",
+            "registered_on",
+            "started_on",
+            "producing_on",
+            "terminated_on",
+            "termination_reason",
+            "industry_section",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class StageMoveSerializer(serializers.Serializer):
-    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), help_text="目标阶段 id")
+    stage = serializers.PrimaryKeyRelatedField(
+        queryset=Stage.objects.all(), help_text="目标阶段 id"
+    )
     on = serializers.DateField(help_text="该阶段实际发生的日期")
-    note = serializers.CharField(required=False, allow_blank=True, default="",
-                                 help_text="说明；退回或终止时必填（原因）")
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="说明；退回或终止时必填（原因）"
+    )
 
 
 class ProjectFundsSerializer(serializers.ModelSerializer):
     total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
-    fixed_asset = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    fixed_asset = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
 
     class Meta:
         model = ProjectFunds
-        fields = ["id", "project", "month", "total", "provincial_outside", "overseas", "fixed_asset",
-                  "working_capital", "fdi_usd", "recorded_at"]
+        fields = [
+            "id",
+            "project",
+            "month",
+            "total",
+            "provincial_outside",
+            "overseas",
+            "fixed_asset",
+            "working_capital",
+            "fdi_usd",
+            "recorded_at",
+        ]
         read_only_fields = ["project", "recorded_at"]
         validators = []  # (project, month) is an upsert: the service corrects the month's record
 

@@ -23,7 +23,9 @@ from shangwu.projects.ledger import ledger_xlsx
 from shangwu.projects.models import Project
 
 PERIOD_PARAMS = [
-    OpenApiParameter("kind", str, enum=["quarter", "month", "year"], description="期间类型，默认 quarter"),
+    OpenApiParameter(
+        "kind", str, enum=["quarter", "month", "year"], description="期间类型，默认 quarter"
+    ),
     OpenApiParameter("year", int, description="年份，默认今年"),
     OpenApiParameter("number", int, description="季度 1—4 或月份 1—12，默认本期"),
 ]
@@ -49,19 +51,32 @@ class ProjectViewSet(BaseViewSet):
     def update_object(self, instance, data):
         return services.project_update(project=instance, actor=self.request.user, **data)
 
-    @extend_schema(request=StageMoveSerializer, responses=ProjectSerializer,
-                   summary="阶段变更（与网页同一服务：日期不得早于上一阶段，退回和终止须填原因）")
+    @extend_schema(
+        request=StageMoveSerializer,
+        responses=ProjectSerializer,
+        summary="阶段变更（与网页同一服务：日期不得早于上一阶段，退回和终止须填原因）",
+    )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         project = self.get_object()
         params = StageMoveSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        self._call(lambda: services.project_move_stage(project=project, actor=request.user, **params.validated_data))
+        self._call(
+            lambda: services.project_move_stage(
+                project=project, actor=request.user, **params.validated_data
+            )
+        )
         return Response(ProjectSerializer(project, context=self.get_serializer_context()).data)
 
-    @extend_schema(methods=["GET"], responses=ProjectFundsSerializer(many=True), summary="按月到位资金")
-    @extend_schema(methods=["POST"], request=ProjectFundsSerializer, responses=ProjectFundsSerializer,
-                   summary="填报（或更正）某月到位资金")
+    @extend_schema(
+        methods=["GET"], responses=ProjectFundsSerializer(many=True), summary="按月到位资金"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ProjectFundsSerializer,
+        responses=ProjectFundsSerializer,
+        summary="填报（或更正）某月到位资金",
+    )
     @action(detail=True, methods=["get", "post"])
     def funds(self, request, pk=None):
         project = self.get_object()
@@ -71,26 +86,56 @@ class ProjectViewSet(BaseViewSet):
         params = ProjectFundsSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = {k: v for k, v in params.validated_data.items() if k != "project"}
-        row = self._call(lambda: services.project_record_funds(project=project, actor=request.user, **data))
+        row = self._call(
+            lambda: services.project_record_funds(project=project, actor=request.user, **data)
+        )
         return Response(ProjectFundsSerializer(row).data, status=201)
 
-    @extend_schema(parameters=PERIOD_PARAMS, responses=ThreeBatchesSerializer,
-                   summary="“三个一批”：本期签约、开工、投产项目的个数、总投资（分县、分产业链）和清单")
-    @action(detail=False, methods=["get"], url_path="three-batches", filterset_class=None, pagination_class=None)
+    @extend_schema(
+        parameters=PERIOD_PARAMS,
+        responses=ThreeBatchesSerializer,
+        summary="“三个一批”：本期签约、开工、投产项目的个数、总投资（分县、分产业链）和清单",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="three-batches",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def three_batches(self, request):
         from shangwu.projects.views_batches import period_from
 
         period, _ = period_from(request.GET)
         summary = selectors.three_batches(user=request.user, period=period)
-        lists = {m: selectors.project_list_in_batch(user=request.user, milestone=m, period=period).order_by("code")
-                 for m in BATCH_MILESTONES}
-        data = {**summary, **lists, "period": period.label, "start": period.start, "end": period.end}
+        lists = {
+            m: selectors.project_list_in_batch(
+                user=request.user, milestone=m, period=period
+            ).order_by("code")
+            for m in BATCH_MILESTONES
+        }
+        data = {
+            **summary,
+            **lists,
+            "period": period.label,
+            "start": period.start,
+            "end": period.end,
+        }
         return Response(ThreeBatchesSerializer(data).data)
 
-    @extend_schema(parameters=[*PERIOD_PARAMS, OpenApiParameter("milestone", str, enum=list(BATCH_MILESTONES))],
-                   responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
-                              OpenApiResponse(OpenApiTypes.BINARY, description="台账 .xlsx")},
-                   summary="下载“三个一批”台账（.xlsx）")
+    @extend_schema(
+        parameters=[
+            *PERIOD_PARAMS,
+            OpenApiParameter("milestone", str, enum=list(BATCH_MILESTONES)),
+        ],
+        responses={
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiResponse(OpenApiTypes.BINARY, description="台账 .xlsx")
+        },
+        summary="下载“三个一批”台账（.xlsx）",
+    )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def ledger(self, request):
         from shangwu.projects.views_batches import CITY_NAME, XLSX, period_from
@@ -98,9 +143,13 @@ class ProjectViewSet(BaseViewSet):
         period, _ = period_from(request.GET)
         milestone = request.GET.get("milestone")
         milestones = [milestone] if milestone in BATCH_MILESTONES else BATCH_MILESTONES
-        content, _count = ledger_xlsx(user=request.user, period=period, milestones=milestones, city_name=CITY_NAME)
+        content, _count = ledger_xlsx(
+            user=request.user, period=period, milestones=milestones, city_name=CITY_NAME
+        )
         response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(period.label + '项目台账.xlsx')}"
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(period.label + '项目台账.xlsx')}"
+        )
         return response
 
 

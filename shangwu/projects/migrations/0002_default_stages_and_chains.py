@@ -20,8 +20,15 @@ def create_defaults(apps, schema_editor):
     Stage = apps.get_model("projects", "Stage")
     IndustryChain = apps.get_model("projects", "IndustryChain")
     for name, order, milestone, terminal, color in STAGES:
-        Stage.objects.get_or_create(name=name, defaults={"order": order, "milestone": milestone,
-                                                         "is_terminal": terminal, "color": color})
+        Stage.objects.get_or_create(
+            name=name,
+            defaults={
+                "order": order,
+                "milestone": milestone,
+                "is_terminal": terminal,
+                "color": color,
+            },
+        )
     for order, name in enumerate(CHAINS, start=1):
         IndustryChain.objects.get_or_create(name=name, defaults={"sort_order": order * 10})
 

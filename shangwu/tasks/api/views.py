@@ -1,2 +1,186 @@
+"""Key-task API: plans (with the importer as ``POST /api/plans/import/``), tasks (edit and
+assign with PUT/PATCH, close with ``POST /api/tasks/{id}/status/``), progress reports and
+季度点评. Every write calls the service the pages call."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers as drf
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from shangwu.core.api import BaseViewSet
+from shangwu.tasks import parser, services
+from shangwu.tasks.api import serializers as s
+from shangwu.tasks.filtersets import (
+    PlanFilterSet,
+    QuarterReviewFilterSet,
+    ReportFilterSet,
+    TaskFilterSet,
+)
+from shangwu.tasks.models import Milestone, Plan, QuarterReview, Report, Task
+
+
+def _errors(exc):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+
+
+def _city_only(request):
+    from shangwu.tasks.views import can_manage_plans
+
+    if not can_manage_plans(request.user):
+        raise PermissionDenied("只有市局领导和科室人员可以维护工作要点和任务分派。")
+
+
+class PlanViewSet(BaseViewSet):
+    queryset = Plan.objects.prefetch_related("sections")
+    serializer_class = s.PlanSerializer
+    filterset_class = PlanFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        return Response(
+            {"non_field_errors": ["请使用 POST /api/plans/import/ 导入工作要点。"]}, status=400
+        )
+
+    def update_object(self, instance, data):
+        _city_only(self.request)
+        return services.plan_update(plan=instance, actor=self.request.user, **data)
+
+    @extend_schema(request=s.PlanImportSerializer, responses={201: s.PlanSerializer})
+    @action(detail=False, methods=["post"], url_path="import")
+    def import_plan(self, request):
+        _city_only(request)
+        ser = s.PlanImportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        overrides = {}
+        for key, kind in d["overrides"].items():
+            if not str(key).isdigit():
+                return Response({"overrides": [f"行号“{key}”应为数字。"]}, status=400)
+            overrides[int(key)] = kind
+        lines, tree = parser.parse_lines(
+            parser.split_text(d["text"]),
+            overrides=overrides,
+            year=d["year"],
+            unit_names=services.unit_names(),
+        )
+        if d["dry_run"]:
+            tree["lines"] = [
+                {"no": line.no, "kind": line.kind, "text": line.text} for line in lines
+            ]
+            return Response(tree)
+        try:
+            with transaction.atomic():
+                plan = services.plan_import(
+                    title=d["title"] or tree["title"],
+                    year=d["year"],
+                    tree=tree,
+                    cycle=d["cycle"],
+                    due_day=d["due_day"],
+                    actor=request.user,
+                )
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class TaskViewSet(BaseViewSet):
+    queryset = Task.objects.select_related("plan", "section").prefetch_related(
+        "co_units", "milestones", "targets"
+    )
+    serializer_class = s.TaskSerializer
+    filterset_class = TaskFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return s.TaskDetailSerializer
+        if self.action == "status":
+            return s.TaskStatusSerializer
+        return s.TaskSerializer
+
+    def create(self, request, *args, **kwargs):
+        return Response(
+            {"non_field_errors": ["任务随工作要点导入：请使用 POST /api/plans/import/。"]},
+            status=400,
+        )
+
+    def update_object(self, instance, data):
+        _city_only(self.request)
+        co_units = data.pop("co_units", None)
+        return services.task_update(
+            task=instance, actor=self.request.user, co_units=co_units, **data
+        )
+
+    @extend_schema(request=s.TaskStatusSerializer, responses=s.TaskSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        _city_only(request)
+        task = self.get_object()
+        ser = s.TaskStatusSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            services.task_change_status(task=task, actor=request.user, **ser.validated_data)
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        task.refresh_from_db()
+        return Response(s.TaskSerializer(task).data)
+
+
+class ReportViewSet(BaseViewSet):
+    """Reports are filed by the user's own unit (lead or cooperating unit of the task)."""
+
+    queryset = Report.objects.select_related("task", "unit")
+    serializer_class = s.ReportSerializer
+    filterset_class = ReportFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    @extend_schema(request=s.ReportCreateSerializer, responses={201: s.ReportSerializer})
+    def create(self, request, *args, **kwargs):
+        ser = s.ReportCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        task = (
+            Task.objects.restrict(request.user, "view")
+            .select_related("plan")
+            .filter(pk=d.pop("task"))
+            .first()
+        )
+        if task is None:
+            return Response({"task": ["任务不存在或不在您的数据范围内。"]}, status=400)
+        milestone_id = d.pop("milestone")
+        d["milestone"] = (
+            Milestone.objects.filter(task=task, pk=milestone_id).first() if milestone_id else None
+        )
+        if milestone_id and d["milestone"] is None:
+            return Response({"milestone": ["所选里程碑不属于本任务。"]}, status=400)
+        try:
+            report = services.report_submit(
+                task=task, unit=request.user.org_unit, actor=request.user, **d
+            )
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class QuarterReviewViewSet(BaseViewSet):
+    queryset = QuarterReview.objects.select_related("unit", "plan")
+    serializer_class = s.QuarterReviewSerializer
+    filterset_class = QuarterReviewFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create_object(self, data):
+        plan = Plan.objects.restrict(self.request.user, "view").filter(pk=data["plan"].pk).first()
+        if plan is None:
+            raise drf.ValidationError({"plan": ["工作要点不存在。"]})
+        return services.review_save(actor=self.request.user, **data)
+
+
 def router_register(router):
-    """Registers this app's API viewsets (none yet)."""
+    router.register("plans", PlanViewSet)
+    router.register("tasks", TaskViewSet)
+    router.register("task-reports", ReportViewSet)
+    router.register("task-reviews", QuarterReviewViewSet)

@@ -15,10 +15,10 @@
       if (el.dataset.chart === "trend") {
         var t = data.trend;
         chart.setOption({
-          title: { text: data.name + "逐月走势（" + t.unit + "）", textStyle: { fontSize: 13 } },
+          title: { text: data.name + "逐月走势（" + t.unit + "）", textStyle: { fontSize: 13 }, left: 0 },
           tooltip: { trigger: "axis" },
-          legend: { top: 22, data: [t.this_year_label, t.last_year_label] },
-          grid: { top: 55, left: 50, right: 15, bottom: 25 },
+          legend: { top: 0, right: 0, data: [t.this_year_label, t.last_year_label] },
+          grid: { top: 45, left: 50, right: 15, bottom: 25 },
           xAxis: { type: "category", data: t.months },
           yAxis: { type: "value" },
           series: [
@@ -29,10 +29,10 @@
       } else {
         var c = data.counties;
         chart.setOption({
-          title: { text: "各县（市、区）累计及增速", textStyle: { fontSize: 13 } },
+          title: { text: "各县（市、区）累计及增速", textStyle: { fontSize: 13 }, left: 0 },
           tooltip: { trigger: "axis" },
-          legend: { top: 22, data: ["累计（" + c.unit + "）", "累计同比%"] },
-          grid: { top: 55, left: 50, right: 45, bottom: 40 },
+          legend: { top: 0, right: 0, data: ["累计（" + c.unit + "）", "累计同比%"] },
+          grid: { top: 45, left: 50, right: 45, bottom: 40 },
           xAxis: { type: "category", data: c.names, axisLabel: { interval: 0, rotate: 30 } },
           yAxis: [{ type: "value" }, { type: "value", axisLabel: { formatter: "{value}%" } }],
           series: [

@@ -25,7 +25,7 @@
     var series = trend.series.map(function (s) {
       return s.kind === "count"
         ? { name: s.name, type: "bar", data: s.data }
-        : { name: s.name, type: "line", yAxisIndex: 1, smooth: true, data: s.data };
+        : { name: s.name, type: "line", yAxisIndex: 1, data: s.data };
     });
     draw("trend-chart", {
       tooltip: { trigger: "axis" },

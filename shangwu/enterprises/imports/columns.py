@@ -1,0 +1,208 @@
+"""The import file's layout: columns (header, aliases, format help), the value tables the cells
+are read against, and the result a preview or commit reports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shangwu.core.imports import RowError, cell_text, normalize_header
+from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
+
+SHEET_NAME = "企业信息"
+HELP_SHEET_NAME = "填写说明"
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    field: str
+    header: str
+    required: bool = False
+    max_length: int | None = None
+    format: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    ImportColumn(
+        "credit_code",
+        "统一社会信用代码",
+        True,
+        18,
+        "18位数字或大写字母（不含I、O、S、V、Z），第18位为校验位；作为导入的唯一键",
+        ("信用代码",),
+    ),
+    ImportColumn("name", "企业名称", True, 200, "营业执照上的全称", ("名称",)),
+    ImportColumn("short_name", "简称", False, 50, "不超过50字"),
+    ImportColumn(
+        "county",
+        "县(市、区)",
+        False,
+        None,
+        "本市县(市、区)名称；留空时按信用代码第3—8位自动填写",
+        ("县区", "所属县区", "县(市区)"),
+    ),
+    ImportColumn(
+        "township",
+        "乡镇(街道)",
+        False,
+        None,
+        "所填县(市、区)下的乡镇或街道名称；可留空",
+        ("乡镇", "乡镇街道", "街道"),
+    ),
+    ImportColumn("address", "地址", False, 200, "不超过200字"),
+    ImportColumn("legal_representative", "法定代表人", False, 50, "不超过50字"),
+    ImportColumn(
+        "industry_section",
+        "行业门类",
+        False,
+        None,
+        "GB/T 4754-2017 门类字母 A—T（也可填门类名称）；留空时按行业大类推定",
+        ("门类",),
+    ),
+    ImportColumn(
+        "industry_division", "行业大类", False, None, "两位数字，如 51；须属于所填门类", ("大类",)
+    ),
+    ImportColumn(
+        "ownership", "经济类型", False, None, "/".join(Ownership.labels) + "；新企业留空为内资"
+    ),
+    ImportColumn(
+        "registered_capital", "注册资本(万元)", False, None, "数字，最多两位小数", ("注册资本",)
+    ),
+    ImportColumn("established_on", "成立日期", False, None, "日期，如 2020-05-18"),
+    ImportColumn(
+        "status", "状态", False, None, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"
+    ),
+    ImportColumn("is_key", "重点企业", False, None, "是/否；新企业留空为否"),
+    ImportColumn(
+        "tags",
+        "标签",
+        False,
+        None,
+        "标签名称，多个用“、”或“，”分隔；限上标签须写纳统日期，如 限上零售(2024-03-01)",
+    ),
+]
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+TEMPLATE_HEADERS = [c.header.replace("(万元)", "（万元）") for c in COLUMNS]
+
+# GB/T 4754-2017: which 大类 (two-digit division) belong to which 门类.
+DIVISION_RANGES = {
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 96),
+    "T": (97, 97),
+}
+SECTION_FOR_DIVISION = {
+    f"{d:02d}": s for s, (lo, hi) in DIVISION_RANGES.items() for d in range(lo, hi + 1)
+}
+SECTION_BY_TEXT = {
+    **{s: s for s, _ in INDUSTRY_SECTIONS},
+    **{label: s for s, label in INDUSTRY_SECTIONS},
+}
+OWNERSHIP_BY_LABEL = {label: value for value, label in Ownership.choices}
+STATUS_BY_LABEL = {label: value for value, label in EnterpriseStatus.choices}
+BOOL_BY_TEXT = {
+    "是": True,
+    "否": False,
+    "Y": True,
+    "N": False,
+    "1": True,
+    "0": False,
+    "TRUE": True,
+    "FALSE": False,
+}
+TAG_SPLIT = re.compile(r"[、，,；;]")
+TAG_WITH_DATE = re.compile(r"^(?P<name>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
+CAPITAL_MAX = Decimal("999999999999.99")
+
+# Compared with the stored record to decide new / updated / unchanged (order = snapshot order).
+COMPARED = [
+    "name",
+    "short_name",
+    "county",
+    "township",
+    "address",
+    "legal_representative",
+    "industry_section",
+    "industry_division",
+    "ownership",
+    "registered_capital",
+    "established_on",
+    "status",
+    "is_key",
+]
+DEFAULTS = {
+    "short_name": "",
+    "township": None,
+    "address": "",
+    "legal_representative": "",
+    "industry_section": "",
+    "industry_division": "",
+    "ownership": Ownership.DOMESTIC,
+    "registered_capital": None,
+    "established_on": None,
+    "status": EnterpriseStatus.ACTIVE,
+    "is_key": False,
+}
+# Blank in these columns means "keep" for an existing enterprise, the default for a new one.
+BLANK_KEEPS = {"county", "ownership", "status", "is_key"}
+
+
+@dataclass
+class ImportResult:
+    """What a preview found, or what a commit wrote."""
+
+    file_name: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    committed: bool = False
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+
+def header_map(header_row) -> tuple[dict, list[str], str]:
+    """field -> column index, the headers as written, and a file-level error (or "")."""
+    by_alias = {}
+    for col in COLUMNS:
+        for text in (col.header, *col.aliases):
+            by_alias[normalize_header(text)] = col.field
+    mapping, written = {}, [cell_text(h) for h in header_row]
+    for index, text in enumerate(header_row):
+        fld = by_alias.get(normalize_header(text))
+        if fld and fld not in mapping:
+            mapping[fld] = index
+    missing = [COLUMN_BY_FIELD[f].header for f in ("credit_code", "name") if f not in mapping]
+    if missing:
+        return (
+            mapping,
+            written,
+            f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。",
+        )
+    return mapping, written, ""

@@ -1,0 +1,233 @@
+from rest_framework import serializers
+
+from shangwu.organization.models import OrgUnit
+from shangwu.tasks.choices import Cycle, Grade
+from shangwu.tasks.models import (
+    Milestone,
+    Plan,
+    QuarterReview,
+    Report,
+    Section,
+    Target,
+    Task,
+    TaskEvent,
+)
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "number", "numeral", "title", "text"]
+        read_only_fields = fields
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    cycle = serializers.ChoiceField(choices=Cycle.choices, required=False)
+    cycle_display = serializers.CharField(source="get_cycle_display", read_only=True)
+    sections = SectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "title",
+            "year",
+            "preamble",
+            "unplaced_text",
+            "cycle",
+            "cycle_display",
+            "due_day",
+            "reporting_from",
+            "numbering_restarts",
+            "office",
+            "sections",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "year",
+            "unplaced_text",
+            "numbering_restarts",
+            "sections",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PlanImportSerializer(serializers.Serializer):
+    """POST /api/plans/import/: the plan's full text, parsed with the same rules as the page."""
+
+    text = serializers.CharField(help_text="工作要点全文（每段一行）")
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
+    due_day = serializers.IntegerField(min_value=1, max_value=31, default=25)
+    overrides = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        default=dict,
+        help_text="行号 → 类型（title/preamble/section/task/continuation/ignore/unplaced）",
+    )
+    dry_run = serializers.BooleanField(default=False, help_text="只返回识别结果，不保存")
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "name", "due_on", "done_on"]
+        read_only_fields = ["id"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = ["id", "text", "value_low", "value_high", "unit", "indicator"]
+        read_only_fields = fields
+
+
+class TaskEventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True, help_text="created / assigned / updated / status / report / milestone"
+    )
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    from_status = serializers.CharField(read_only=True, help_text="原状态（同任务状态取值）")
+    to_status = serializers.CharField(read_only=True, help_text="新状态（同任务状态取值）")
+
+    class Meta:
+        model = TaskEvent
+        fields = ["id", "kind", "kind_display", "from_status", "to_status", "note", "actor", "at"]
+        read_only_fields = fields
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True)
+    status = serializers.CharField(
+        read_only=True,
+        help_text="not_started 未启动 / on_track 正常推进 / lagging 滞后 / "
+        "done 已完成 / cancelled 已取消",
+    )
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    co_units = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=OrgUnit.objects.filter(is_active=True), required=False
+    )
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    targets = TargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "plan",
+            "section",
+            "number",
+            "code",
+            "title",
+            "text",
+            "lead_unit",
+            "co_units",
+            "leader",
+            "deadline",
+            "status",
+            "status_display",
+            "status_reason",
+            "closed_on",
+            "milestones",
+            "targets",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "plan",
+            "status",
+            "status_reason",
+            "closed_on",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class TaskDetailSerializer(TaskSerializer):
+    events = TaskEventSerializer(many=True, read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "events"]
+
+
+class TaskStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[("done", "已完成"), ("cancelled", "已取消"), ("reopen", "重新打开")]
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "task",
+            "cycle",
+            "unit",
+            "is_lead",
+            "text",
+            "percent",
+            "milestone",
+            "problems",
+            "next_steps",
+            "due_on",
+            "is_late",
+            "state",
+            "submitted_at",
+            "submitted_by",
+        ]
+        read_only_fields = [
+            "id",
+            "unit",
+            "is_lead",
+            "due_on",
+            "is_late",
+            "state",
+            "submitted_at",
+            "submitted_by",
+        ]
+
+    def get_state(self, obj) -> str:
+        return "逾期报送" if obj.is_late else "按时报送"
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    task = serializers.IntegerField()
+    cycle = serializers.IntegerField(min_value=1)
+    text = serializers.CharField(max_length=5000)
+    percent = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, allow_null=True, default=None
+    )
+    milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
+    problems = serializers.CharField(required=False, allow_blank=True, default="")
+    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QuarterReviewSerializer(serializers.ModelSerializer):
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    grade = serializers.ChoiceField(choices=Grade.choices)
+
+    class Meta:
+        model = QuarterReview
+        fields = [
+            "id",
+            "plan",
+            "unit",
+            "year",
+            "quarter",
+            "grade",
+            "grade_display",
+            "comment",
+            "reviewer",
+            "reviewed_at",
+        ]
+        read_only_fields = ["id", "reviewer", "reviewed_at"]
+        validators = []  # review_save replaces an existing grade for the same unit and quarter

@@ -1,0 +1,481 @@
+"""Pages, downloads and API of key-task supervision: import flow, scope, bulletin, dashboard."""
+
+import datetime
+import io
+import json
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from shangwu.tasks import services
+from shangwu.tasks.models import Plan, Report, Task
+from shangwu.tasks.tests.conftest import SMALL_PLAN
+
+pytestmark = pytest.mark.django_db
+
+
+def _docx_upload(lines, name="工作要点.docx"):
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+# --- import through the pages -------------------------------------------------------------------
+
+
+def test_office_uploads_a_docx_previews_the_tree_fixes_a_line_and_saves(as_user, city_staff):
+    client = as_user(city_staff)
+    lines = SMALL_PLAN.strip().split("\n") + ["各单位要对照本要点抓好落实。"]
+    response = client.post(
+        reverse("tasks:plan_import"),
+        {
+            "file": _docx_upload(lines),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["tree"]["task_count"] == 4
+    assert (
+        "各单位要对照本要点抓好落实" in response.context["tree"]["sections"][1]["tasks"][-1]["text"]
+    )
+    # The closing line was read as part of the last task: the user marks it as plan text.
+    payload = {
+        "lines_json": response.context["lines_json"],
+        "title": "",
+        "year": 2026,
+        "cycle": "monthly",
+        "due_day": 25,
+    }
+    kinds = {f"kind_{line.no}": line.kind for line in response.context["lines"]}
+    kinds[f"kind_{len(lines)}"] = "preamble"
+    reparsed = client.post(
+        reverse("tasks:plan_import"), {**payload, **kinds}, HTTP_HX_REQUEST="true"
+    )
+    assert reparsed.templates[0].name == "tasks/includes/import_tree.html"
+    assert "各单位要对照本要点" not in reparsed.context["tree"]["sections"][1]["tasks"][-1]["text"]
+    saved = client.post(reverse("tasks:plan_import"), {**payload, **kinds, "_save": "1"})
+    plan = Plan.objects.get(title="2026年全市商务工作要点")
+    assert saved.status_code == 302 and saved.url == reverse("tasks:plan_assign", args=[plan.pk])
+    assert "各单位要对照本要点抓好落实" in plan.preamble
+    task = plan.tasks.get(number=1)
+    assert task.lead_unit.name == "外贸科" and [u.name for u in task.co_units.all()] == [
+        "河东区商务局"
+    ]
+    assert task.leader.name == "李文华" and task.deadline == datetime.date(2026, 12, 31)
+    assert task.events.get().kind == "created"
+
+
+def test_pasted_text_works_without_javascript_and_bad_input_names_the_field(as_user, city_staff):
+    client = as_user(city_staff)
+    empty = client.post(
+        reverse("tasks:plan_import"), {"year": 2026, "cycle": "monthly", "due_day": 25}
+    )
+    assert (
+        empty.status_code == 400 and "请上传 .docx 文件或粘贴工作要点全文" in empty.content.decode()
+    )
+    weekly = client.post(
+        reverse("tasks:plan_import"),
+        {"text": SMALL_PLAN, "year": 2026, "cycle": "weekly", "due_day": 25},
+    )
+    assert "报送日应为星期几" in weekly.content.decode()
+    fake = client.post(
+        reverse("tasks:plan_import"),
+        {
+            "file": SimpleUploadedFile("a.docx", b"not a zip"),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    assert "不是真正的 .docx 文档" in fake.content.decode()
+    preview = client.post(
+        reverse("tasks:plan_import"),
+        {"text": "只有一行说明文字", "year": 2026, "cycle": "monthly", "due_day": 25},
+    )
+    save = client.post(
+        reverse("tasks:plan_import"),
+        {
+            "lines_json": preview.context["lines_json"],
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+            "title": "空要点",
+            "_save": "1",
+        },
+    )
+    assert save.status_code == 400 and "没有识别出任何任务" in save.content.decode()
+    assert not Plan.objects.filter(title="空要点").exists()
+
+
+def test_county_staff_may_not_import_or_assign(as_user, county_a, make_plan):
+    plan = make_plan()
+    client = as_user(county_a)
+    assert client.get(reverse("tasks:plan_import")).status_code == 403
+    assert client.get(reverse("tasks:plan_assign", args=[plan.pk])).status_code == 403
+
+
+def test_the_assignment_sheet_saves_units_for_every_task_in_one_go(
+    as_user, city_staff, make_plan, unit
+):
+    plan = make_plan()
+    client = as_user(city_staff)
+    page = client.get(reverse("tasks:plan_assign", args=[plan.pk]))
+    tasks = page.context["tasks"]
+    data = {}
+    for task in tasks:
+        data[f"lead_{task.pk}"] = task.lead_unit_id or ""
+        data[f"deadline_{task.pk}"] = task.deadline.isoformat() if task.deadline else ""
+    second = plan.tasks.get(number=2)
+    data[f"lead_{second.pk}"] = unit("外贸科").pk
+    data[f"co_{second.pk}"] = [unit("云水县商务局").pk]
+    assert client.post(reverse("tasks:plan_assign", args=[plan.pk]), data).status_code == 302
+    second.refresh_from_db()
+    assert second.lead_unit.name == "外贸科" and [u.name for u in second.co_units.all()] == [
+        "云水县商务局"
+    ]
+    assert second.events.filter(kind="assigned").exists()
+    data[f"deadline_{second.pk}"] = "2026-13-45"
+    bad = client.post(reverse("tasks:plan_assign", args=[plan.pk]), data)
+    assert bad.status_code == 400 and "“完成时限”" in bad.content.decode()
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+
+def test_county_staff_see_only_tasks_their_bureau_leads_or_cooperates_on(
+    as_user, county_a, county_b, make_plan
+):
+    plan = make_plan()
+    hedong = {t.number for t in Task.objects.restrict(county_a)}
+    assert hedong == {1, 4}  # co-operates on 1, leads 4
+    assert {t.number for t in Task.objects.restrict(county_b)} == {2}
+    client = as_user(county_b)
+    listed = [t.number for t, _ in client.get(reverse("tasks:task_list")).context["table"].rows()]
+    assert listed == [2]
+    assert (
+        client.get(reverse("tasks:task_detail", args=[plan.tasks.get(number=4).pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("tasks:plan_detail", args=[plan.pk])).status_code == 200
+    )  # the plan shell
+    export = load_workbook(io.BytesIO(client.get(reverse("tasks:task_export")).content)).active
+    assert [row[1] for row in export.iter_rows(min_row=2, values_only=True)] == ["培育外贸主体"]
+    api = client.get("/api/tasks/").json()
+    assert [t["number"] for t in api["results"]] == [2]
+    assert client.get(f"/api/tasks/{plan.tasks.get(number=1).pk}/").status_code == 404
+
+
+def test_a_task_with_two_cooperating_units_in_the_region_is_listed_once(county_a, make_plan, unit):
+    plan = make_plan()
+    task = plan.tasks.get(number=1)
+    services.task_update(
+        task=task, actor=None, co_units=[unit("河东区商务局"), unit("东湖街道办事处")]
+    )
+    from shangwu.tasks.models import TaskCoUnit
+
+    TaskCoUnit.objects.get_or_create(task=task, unit=unit("河东区商务局"))
+    assert list(Task.objects.restrict(county_a).values_list("number", flat=True)).count(1) == 1
+
+
+def test_township_officers_see_tasks_of_their_township_office(township_a1, make_plan):
+    make_plan()
+    assert [t.number for t in Task.objects.restrict(township_a1)] == [3]
+
+
+def test_county_staff_see_only_their_own_reports(as_user, county_a, county_b, make_plan, unit, at):
+    plan = make_plan()
+    services.report_submit(
+        task=plan.tasks.get(number=4),
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="河东进展",
+        actor=None,
+        submitted_at=at(2026, 1, 20),
+    )
+    services.report_submit(
+        task=plan.tasks.get(number=2),
+        unit=unit("云水县商务局"),
+        cycle=1,
+        text="云水进展",
+        actor=None,
+        submitted_at=at(2026, 1, 20),
+    )
+    assert [r.text for r in Report.objects.restrict(county_a)] == ["河东进展"]
+    assert [r["text"] for r in as_user(county_b).get("/api/task-reports/").json()["results"]] == [
+        "云水进展"
+    ]
+
+
+# --- reporting through page and API --------------------------------------------------------------
+
+
+def test_the_lead_unit_files_a_report_from_the_task_page(as_user, county_a, make_plan):
+    plan = make_plan()
+    task = plan.tasks.get(number=4)
+    client = as_user(county_a)
+    detail = client.get(task.get_absolute_url())
+    assert detail.context["can_report"] is True
+    response = client.post(
+        reverse("tasks:report_add", args=[task.pk]),
+        {
+            "cycle": 1,
+            "text": "本月签约亿元以上项目3个。",
+            "percent": 10,
+            "problems": "",
+            "next_steps": "继续推进",
+        },
+    )
+    assert response.status_code == 302
+    report = task.reports.get()
+    assert (
+        report.unit.name == "河东区商务局" and report.is_lead and report.is_late
+    )  # January was long due
+    missing_text = client.post(
+        reverse("tasks:report_add", args=[task.pk]), {"cycle": 2, "text": ""}
+    )
+    assert missing_text.status_code == 400 and "工作进展" in missing_text.content.decode()
+
+
+def test_the_api_imports_a_plan_and_takes_a_report(as_user, city_staff, county_a):
+    client = as_user(city_staff)
+    dry = client.post(
+        "/api/plans/import/",
+        {"text": SMALL_PLAN, "year": 2026, "dry_run": True},
+        content_type="application/json",
+    )
+    assert dry.status_code == 200 and dry.json()["task_count"] == 4
+    created = client.post(
+        "/api/plans/import/",
+        {"text": SMALL_PLAN, "year": 2026, "title": "API导入的要点"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    plan = Plan.objects.get(pk=created.json()["id"])
+    task = plan.tasks.get(number=4)
+    report = as_user(county_a).post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 1, "text": "进展"},
+        content_type="application/json",
+    )
+    assert report.status_code == 201 and report.json()["is_late"] is True
+    refused = as_user(county_a).post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 1, "text": "再报"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "已报送过" in json.dumps(
+        refused.json(), ensure_ascii=False
+    )
+    county = as_user(county_a).post(
+        "/api/plans/import/", {"text": SMALL_PLAN, "year": 2026}, content_type="application/json"
+    )
+    assert county.status_code == 403
+
+
+def test_the_api_schema_lists_plans_tasks_and_reports(as_user, city_staff):
+    schema = as_user(city_staff).get("/api/schema/").content.decode()
+    for path in (
+        "/api/plans/",
+        "/api/plans/import/",
+        "/api/tasks/{id}/status/",
+        "/api/task-reports/",
+        "/api/task-reviews/",
+    ):
+        assert path in schema
+
+
+# --- 督办通报 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reported_plan(make_plan, unit, at):
+    plan = make_plan()
+    services.report_submit(
+        task=plan.tasks.get(number=1),
+        unit=unit("外贸科"),
+        cycle=1,
+        text="1月",
+        actor=None,
+        submitted_at=at(2026, 1, 20),
+    )
+    services.report_submit(
+        task=plan.tasks.get(number=4),
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="1月",
+        actor=None,
+        submitted_at=at(2026, 1, 28),
+    )
+    return plan
+
+
+def test_the_bulletin_lists_lagging_tasks_missing_units_and_leader_comments(
+    as_user, leader, reported_plan, unit
+):
+    services.review_save(
+        plan=reported_plan,
+        unit=unit("外贸科"),
+        year=2026,
+        quarter=1,
+        grade="excellent",
+        comment="报送及时，推进有力。",
+        actor=leader,
+    )
+    page = as_user(leader).get(reverse("tasks:report"), {"plan": reported_plan.pk, "cycle": 1})
+    b = page.context["b"]
+    assert b["label"] == "2026年1月" and b["total"] == 4
+    assert {u.unit.name for u in b["units_missing"]} == {"云水县商务局", "外资科"}
+    assert [f.task.number for f in b["late_reports"]] == [4]
+    assert b["states"]["on_time"] == 1 and b["on_time_rate"] == 25.0
+    assert [r.comment for r in b["reviews"]] == ["报送及时，推进有力。"]
+    assert "2026年1月应报送进展4项，按时报送1项，逾期报送1项，未报送2项" in page.context["summary"]
+    later = (
+        as_user(leader)
+        .get(reverse("tasks:report"), {"plan": reported_plan.pk, "cycle": 7})
+        .context["b"]
+    )
+    assert {f.task.number for f in later["lagging"]} == {1, 2, 3, 4}
+    assert any("里程碑“完成外资项目签约2个”" in r for f in later["lagging"] for r in f.reasons)
+
+
+def test_bulletin_downloads_are_a_workbook_and_a_gongwen_document(as_user, leader, reported_plan):
+    client = as_user(leader)
+    xlsx = client.get(reverse("tasks:report_xlsx"), {"plan": reported_plan.pk, "cycle": 7})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["概况", "滞后任务", "未报送", "单位情况", "领导点评"]
+    assert book["滞后任务"].max_row == 5
+    word = client.get(reverse("tasks:report_docx"), {"plan": reported_plan.pk, "cycle": 7})
+    assert word["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    document = docx.Document(io.BytesIO(word.content))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
+    assert round(section.left_margin.mm) == 28 and round(section.right_margin.mm) == 26
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "2026年全市商务工作要点推进情况督办通报" and texts[1] == "（2026年7月）"
+    assert "一、总体情况" in texts and "二、滞后任务" in texts and "三、报送情况" in texts
+    assert any(
+        "连续" in cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+
+
+def test_county_bulletin_shows_only_its_tasks_and_cannot_download_without_export(
+    as_user, county_a, reported_plan
+):
+    b = (
+        as_user(county_a)
+        .get(reverse("tasks:report"), {"plan": reported_plan.pk, "cycle": 1})
+        .context["b"]
+    )
+    assert {f.task.number for f in b["facts"].tasks} == {1, 4}
+
+
+# --- 工作台 and pages -----------------------------------------------------------------------------
+
+
+def test_dashboard_shows_a_units_missing_reports_and_the_office_sees_every_unit(
+    as_user, county_a, leader, reported_plan
+):
+    from shangwu.tasks.selectors import task_dashboard_panel
+
+    mine = task_dashboard_panel(user=county_a)
+    figures = {label: value for label, value, _ in mine[0]["figures"]}
+    assert figures["牵头任务"] == 1 and figures["历期未报送"] >= 9
+    overall = task_dashboard_panel(user=leader)[-1]
+    assert overall["title"] == "重点任务督办（全局）"
+    assert any("云水县商务局" in text for text, _ in overall["items"])
+    page = as_user(county_a).get(reverse("core:dashboard"))
+    assert "重点任务（河东区商务局）" in page.content.decode()
+
+
+def test_every_page_opens_for_city_and_county(as_user, leader, city_staff, county_a, reported_plan):
+    task = reported_plan.tasks.get(number=1)
+    for user in (leader, city_staff, county_a):
+        client = as_user(user)
+        for url in (
+            reverse("tasks:plan_list"),
+            reported_plan.get_absolute_url(),
+            reverse("tasks:task_list"),
+            reverse("tasks:report_list"),
+            reverse("tasks:report"),
+            reverse("tasks:quarterreview_list"),
+            reverse("tasks:plan_reviews", args=[reported_plan.pk]),
+        ):
+            assert client.get(url).status_code == 200, url
+    assert as_user(city_staff).get(task.get_absolute_url()).status_code == 200
+    assert as_user(city_staff).get(reverse("tasks:task_edit", args=[task.pk])).status_code == 200
+    assert (
+        as_user(city_staff).get(reverse("tasks:plan_edit", args=[reported_plan.pk])).status_code
+        == 200
+    )
+
+
+def test_leader_grades_units_on_the_review_page(as_user, leader, city_staff, reported_plan, unit):
+    url = reverse("tasks:plan_reviews", args=[reported_plan.pk])
+    wm = unit("外贸科").pk
+    assert (
+        as_user(city_staff)
+        .post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good"})
+        .status_code
+        == 403
+    )
+    response = as_user(leader).post(
+        url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good", f"comment_{wm}": "总体较好"}
+    )
+    assert response.status_code == 302
+    review = reported_plan.reviews.get()
+    assert (review.unit.name, review.grade, review.comment, review.reviewer.username) == (
+        "外贸科",
+        "good",
+        "总体较好",
+        "leader",
+    )
+
+
+def test_the_demo_builds_the_plan_through_the_importer_once(leader):
+    from shangwu.accounts.demo import build_users
+    from shangwu.organization.demo import build_regions_and_units
+    from shangwu.tasks import demo
+    from shangwu.tasks.choices import TaskStatus
+
+    units = build_regions_and_units()
+    users = build_users(units)
+    summary = demo.build(units=units, users=users, size="small")
+    plan = Plan.objects.get(title="2026年全市商务工作要点")
+    assert "30 项任务" in summary and plan.sections.count() == 5 and plan.tasks.count() == 30
+    assert plan.reviews.filter(quarter=1).exists() and plan.reviews.filter(quarter=2).exists()
+    assert Report.objects.filter(task__plan=plan, is_late=True).exists()
+    assert plan.tasks.filter(status=TaskStatus.LAGGING).exists()
+    assert demo.build(units=units, users=users, size="small") == ""
+
+
+def test_list_and_plan_pages_do_not_query_per_task(
+    as_user, city_staff, make_plan, django_assert_max_num_queries
+):
+    from shangwu.tasks.tests.conftest import SMALL_PLAN as TEXT
+
+    plan = make_plan()
+    client = as_user(city_staff)
+    with django_assert_max_num_queries(30) as small_list:
+        client.get(reverse("tasks:task_list"))
+    with django_assert_max_num_queries(40) as small_plan:
+        client.get(plan.get_absolute_url())
+    bigger = TEXT + "".join(
+        f"{n}．新增任务{n}。完成培训{n}场。（牵头单位：外贸科；配合单位：外资科）\n"
+        for n in range(5, 25)
+    )
+    big = make_plan(bigger, title="更大的工作要点")
+    with django_assert_max_num_queries(len(small_list.captured_queries)):
+        client.get(reverse("tasks:task_list"))
+    with django_assert_max_num_queries(len(small_plan.captured_queries)):
+        client.get(big.get_absolute_url())
