@@ -271,6 +271,8 @@ def _raw(user, dimension, date_from, date_to):
         qs.filter(statistics.MEASURES["overdue"][1]), dimension, {"overdue": Count("id")}
     ):
         out.setdefault(key, {})["overdue"] = values["overdue"]
+    if dimension == "unit" and 0 in out:
+        out[None] = out.pop(0)  # 未交办
     return {
         k: {c: v.get(c, 0) for c in statistics.COUNTERS}
         for k, v in out.items()

@@ -373,6 +373,9 @@ def _zip(entries: dict, name="a.xlsx") -> bytes:
         ("a.pdf", b"%PDF-1.4", "只接受 .xlsx 或 .csv"),
         ("a.csv", b"a,b\x00c", "不是文本格式"),
     ],
+    # Readable ids: the zip bytes carry timestamps, and parallel workers must collect equal ids.
+    ids=["text-as-xlsx", "zip-without-workbook", "old-xls", "xlsm", "vba-project", "macro-content-type",
+         "zip-bomb", "pdf", "binary-csv"],
 )
 def test_files_that_are_not_plain_spreadsheets_are_rejected_before_any_row_is_read(
     as_user, city_staff, monkeypatch, name, content, message
