@@ -96,7 +96,7 @@ def insert_cases(rows: int, now) -> None:
             return f"(%(now)s::timestamptz + ({minutes}) * interval '1 minute')"
         return f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', %(now)s, ({minutes}) || ' minutes')"
 
-    h = "((i * 7919) % 100)"
+    h = "(((i % 100) * 19) % 100)"  # a permutation of 0..99 (int4-safe on PostgreSQL)
     received_min = "(-((i % 548) * 1440) - (i % 600))"
     closed = f"{h} < 65"
     merged = f"{h} = 65"

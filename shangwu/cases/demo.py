@@ -369,6 +369,24 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
         (K.ASSIGN, assigned, S.REGISTERED, S.ASSIGNED, registrar, "", {"lead_unit": str(lead)})
     )
     handler = persona_unit.get(lead.pk)
+    if (
+        age_days < 20 and rng.random() < 0.03
+    ):  # 退回: not this unit's business, back to the dispatcher
+        returned = assigned + datetime.timedelta(hours=rng.uniform(1, 20))
+        if returned < now:
+            case.status = S.RETURNED
+            ev.append(
+                (
+                    K.RETURN,
+                    returned,
+                    S.ASSIGNED,
+                    S.RETURNED,
+                    handler,
+                    "不属于本单位职责，请重新交办。",
+                    None,
+                )
+            )
+            return _finish_open(case, out, now)
     late = rng.random() < 0.18  # a slow unit: some deadlines missed
     span = (case.close_due_at - assigned) if case.close_due_at else datetime.timedelta(days=7)
     signed = assigned + datetime.timedelta(hours=rng.uniform(1, 40 if late else 20))

@@ -322,16 +322,8 @@ class Case(ScopedModel):
                 name="case_stats_cover_idx",
             ),
             models.Index(
-                fields=[
-                    "light",
-                    "status",
-                    "received_at",
-                    "county",
-                    "township",
-                    "lead_unit",
-                    "source",
-                    "category",
-                ],
+                fields=["light", "county", "received_at", "status", "township", "lead_unit",
+                        "source", "category"],
                 name="case_overdue_cover_idx",
             ),
             models.Index(
@@ -360,8 +352,9 @@ class CaseEvent(models.Model):
     """One row per transition (and per progress report): the case timeline and the source of
     every SLA figure."""
 
+    # Indexed by (case, at) below; a second index on case alone only slows the deadline pass.
     case = models.ForeignKey(
-        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="events"
+        Case, verbose_name="案件", on_delete=models.PROTECT, related_name="events", db_index=False
     )
     kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=CaseStatus.choices, blank=True)
@@ -384,7 +377,7 @@ class CaseEvent(models.Model):
     )
     note = models.TextField("说明", blank=True)
     data = models.JSONField("附加数据", null=True, blank=True)
-    at = models.DateTimeField("时间", db_index=True)
+    at = models.DateTimeField("时间")
 
     class Meta:
         verbose_name = "案件事项"
@@ -489,11 +482,13 @@ class SupervisionOrder(models.Model):
 class Notification(models.Model):
     """An in-app message to one user. ``key`` makes automatic notifications idempotent."""
 
+    # Indexed by (recipient, read_at) below (the 工作台's unread count).
     recipient = models.ForeignKey(
         "accounts.User",
         verbose_name="接收人",
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,
     )
     case = models.ForeignKey(
         Case,
@@ -506,14 +501,17 @@ class Notification(models.Model):
     text = models.CharField("内容", max_length=300)
     url = models.CharField("链接", max_length=300, blank=True)
     key = models.CharField("去重键", max_length=120, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "通知"
         verbose_name_plural = "通知"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        # The 工作台's unread count and newest-first list, read off the index (no sort).
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "id"], name="notification_unread_id_idx")
+        ]
 
     def __str__(self):
         return self.text

@@ -46,10 +46,16 @@ def case_list_for_enterprise(*, user, enterprise):
 
 
 def extension_list_pending(*, user):
-    """延期申请 waiting for the user's unit (as assigning unit)."""
-    cases = Case.objects.restrict(user, "view").filter(assigning_unit_id=user.org_unit_id)
+    """延期申请 waiting for the user's unit (as assigning unit). Read from the (few) pending
+    requests, each checked against the case's scope."""
+    from django.db.models import Exists, OuterRef
+
+    cases = Case.objects.restrict(user, "view").filter(
+        pk=OuterRef("case_id"), assigning_unit_id=user.org_unit_id
+    )
     return (
-        CaseExtension.objects.filter(status=ExtensionStatus.PENDING, case__in=cases)
+        CaseExtension.objects.filter(status=ExtensionStatus.PENDING)
+        .filter(Exists(cases))
         .select_related("case")
         .order_by("requested_at")
     )
@@ -70,7 +76,9 @@ def supervision_list_visible(*, user, include_resolved: bool = False):
 def _most_urgent(qs, n: int) -> list:
     """The first ``n`` of a queue, overdue first then by deadline, read along the queue index
     (a plain NULLS LAST sort would read every row of a big queue on SQLite)."""
-    qs = qs.select_related(None).only("id", "number", "title", "next_deadline_at", "light", "status")
+    qs = qs.select_related(None).only(
+        "id", "number", "title", "next_deadline_at", "light", "status"
+    )
     first = list(qs.filter(next_deadline_at__isnull=False).order_by("next_deadline_at", "id")[:n])
     if len(first) < n:
         first += list(qs.filter(next_deadline_at__isnull=True).order_by("id")[: n - len(first)])
@@ -78,9 +86,8 @@ def _most_urgent(qs, n: int) -> list:
 
 
 def notification_list_unread(*, user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).order_by(
-        "-created_at", "-id"
-    )
+    # Newest first by id: read straight off the (recipient, read_at, id) index.
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).order_by("-id")
 
 
 def case_dashboard_panel(*, user) -> list[dict]:

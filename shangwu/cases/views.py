@@ -315,7 +315,7 @@ class NotificationListView(generic.BaseObjectView):
     def get(self, request):
         from django.core.paginator import Paginator
 
-        qs = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-id")
+        qs = Notification.objects.filter(recipient=request.user).order_by("-id")
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         return render(
             request,
