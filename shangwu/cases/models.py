@@ -322,8 +322,16 @@ class Case(ScopedModel):
                 name="case_stats_cover_idx",
             ),
             models.Index(
-                fields=["light", "county", "received_at", "status", "township", "lead_unit",
-                        "source", "category"],
+                fields=[
+                    "light",
+                    "status",
+                    "received_at",
+                    "county",
+                    "township",
+                    "lead_unit",
+                    "source",
+                    "category",
+                ],
                 name="case_overdue_cover_idx",
             ),
             models.Index(
