@@ -62,10 +62,11 @@ def region():
 @pytest.fixture
 def make_enterprise(db):
     """An enterprise in a county (and township), created through the service."""
+    import random
+
     from shangwu.enterprises.demo import make_credit_code
     from shangwu.enterprises.services import enterprise_create
     from shangwu.organization.models import Region
-    import random
 
     rng = random.Random(7)
 

@@ -15,5 +15,5 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 export SHANGWU_TESTING=1
-.venv/bin/ruff check shangwu conftest.py
+.venv/bin/ruff check shangwu conftest.py tests bench
 exec .venv/bin/python -m pytest -n 2 -q "$@"

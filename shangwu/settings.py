@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
 FILTERS_NULL_CHOICE_LABEL = "（空）"
 
+# Cases: a deadline closer than this turns the light yellow (催办).
+CASE_WARNING_HOURS = env_int("CASE_WARNING_HOURS", 24)
+
 # --- Audit ---------------------------------------------------------------------------------------
 # 等保 三级 requires security audit records to be kept at least 180 days.
 AUDIT_MIN_RETENTION_DAYS = 180

@@ -4,12 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from shangwu.cases.api.views import router_register as cases_api
 from shangwu.core.views_dashboard import healthz
-from shangwu.indicators.api.views import router_register as indicators_api
-from shangwu.projects.api.views import router_register as projects_api
-from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.enterprises.api.views import router_register as enterprise_api
 from shangwu.enterprises.api.views_service import router_register_service as enterprise_service_api
+from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.organization.api.views import router_register as organization_api
+from shangwu.projects.api.views import router_register as projects_api
+from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
 
 router = DefaultRouter()

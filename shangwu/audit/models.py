@@ -52,13 +52,13 @@ class AuditLog(models.Model):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
-    def get_absolute_url(self):
-        return reverse("audit:auditlog_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("审计日志只能追加，不能修改。")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("audit:auditlog_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计日志只能追加，不能删除。")

@@ -145,9 +145,10 @@ class CaseQuerySet(RestrictedQuerySet):
         if region.level == RegionLevel.CITY:
             return self.filter(self.model.scope_q(region))
         unit = user.org_unit_id
-        co = Case.co_units.through.objects.filter(case_id=models.OuterRef("pk"), orgunit_id=unit)
+        # An uncorrelated IN (evaluated once: a hashed list) rather than EXISTS per row.
+        co = Case.co_units.through.objects.filter(orgunit_id=unit).values("case_id")
         return self.filter(
-            self.model.scope_q(region) | models.Q(lead_unit_id=unit) | models.Exists(co)
+            self.model.scope_q(region) | models.Q(lead_unit_id=unit) | models.Q(pk__in=co)
         )
 
 

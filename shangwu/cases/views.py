@@ -22,6 +22,7 @@ from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet, Notificati
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core import views as generic
 from shangwu.core.exports import xlsx_bytes
+from shangwu.projects.selectors import project_for_case
 
 
 def _add_errors(form, exc):
@@ -109,6 +110,7 @@ class CaseDetailView(generic.ObjectDetailView):
             "merged_cases": obj.merged_cases.all(),
             "actions": actions,
             "light_badge": tables.light_badge(obj),
+            "case_project": project_for_case(user=user, case=obj),
         }
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from shangwu.audit.services import audit_denied
 from shangwu.core.api_base import api_action
 
+
 class BaseViewSet(viewsets.ModelViewSet):
     """Base for every model's API: restricted queryset, one FilterSet, scope re-checked after
     writes. Subclasses set ``queryset``, ``serializer_class`` and ``filterset_class``."""

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 
-
 class CleanedModelSerializer(serializers.ModelSerializer):
     """Runs the model's own ``clean()`` so the API refuses what the forms refuse."""
 
@@ -14,5 +13,7 @@ class CleanedModelSerializer(serializers.ModelSerializer):
         try:
             instance.clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages)
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "message_dict") else exc.messages
+            ) from exc
         return attrs

@@ -10,7 +10,6 @@ from django.views import View
 from shangwu.accounts.choices import Role
 from shangwu.core.access import Access, can
 
-
 # Each module's panel(s) on the 工作台: a selector ``<app>_dashboard_panel(*, user)`` returning a
 # dict (title, icon, figures [(label, value, url)], optional items [(text, url)]) or a list of them.
 DASHBOARD_PANELS = [

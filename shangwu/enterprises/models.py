@@ -115,6 +115,9 @@ class EnterpriseTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "tag"], name="enterprise_tag_unique",
                                                violation_error_message="该企业已有此标签。")]
 
+    def __str__(self):
+        return f"{self.enterprise} · {self.tag}"
+
 
 class EnterpriseEvent(models.Model):
     """One row per change of an enterprise, written by the service that makes it: the detail

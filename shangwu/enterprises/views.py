@@ -42,9 +42,19 @@ class EnterpriseDetailView(generic.ObjectDetailView):
             ],
             "events": obj.events.select_related("actor")[:100],
             **enterprise_service_context(user=self.request.user, enterprise=obj),
+            **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
             "status_url": reverse("enterprises:enterprise_status", args=[obj.pk]),
         }
+
+
+    def case_context(self, obj):
+        from shangwu.cases.selectors import case_list_for_enterprise
+        from shangwu.core.access import Access, can
+
+        cases = case_list_for_enterprise(user=self.request.user, enterprise=obj)
+        return {"cases": cases[:10], "case_count": cases.count(),
+                "can_add_case": can(self.request.user, Access.BUSINESS, "add")}
 
 
 def _form_errors(form, exc: ValidationError):

@@ -3,8 +3,9 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import shangwu.accounts.models
 from django.db import migrations, models
+
+import shangwu.accounts.models
 
 
 class Migration(migrations.Migration):

@@ -80,8 +80,9 @@ def test_county_staff_api_hides_other_county(county_a, places):
 
 
 def test_county_staff_cannot_create_through_api_in_another_county(county_a, region):
-    from shangwu.enterprises.demo import make_credit_code
     import random
+
+    from shangwu.enterprises.demo import make_credit_code
 
     api = APIClient()
     api.force_authenticate(county_a)

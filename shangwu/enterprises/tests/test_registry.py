@@ -32,8 +32,9 @@ def test_invalid_credit_codes_say_what_is_wrong(code, message):
 
 
 def test_county_is_filled_from_the_codes_region_digits(region):
-    from shangwu.enterprises.demo import make_credit_code
     import random
+
+    from shangwu.enterprises.demo import make_credit_code
 
     code = make_credit_code(random.Random(3), "419921")
     e = services.enterprise_create(actor=None, credit_code=code.lower(), name="云水县自动定位有限公司")
@@ -84,8 +85,9 @@ def test_search_matches_credit_code_and_short_name(as_user, city_staff, make_ent
 
 
 def test_staff_creates_an_enterprise_in_the_browser_form(as_user, county_a, region):
-    from shangwu.enterprises.demo import make_credit_code
     import random
+
+    from shangwu.enterprises.demo import make_credit_code
 
     code = make_credit_code(random.Random(9), "419902")
     response = as_user(county_a).post(reverse("enterprises:enterprise_add"), {
@@ -185,3 +187,23 @@ def test_detail_page_shows_contacts_masked_officials_visits_and_the_timeline(as_
     assert "刘洋" in html  # the county official in charge
     assert "招工难，缺少熟练焊工" in html or "了解用工情况" in html
     assert "包保安排" in html and "走访" in html  # timeline entries
+
+
+def test_enterprise_page_lists_its_cases_and_visit_problems_link_to_conversion(as_user, county_a, make_enterprise):
+    import datetime
+
+    from shangwu.cases.models import CaseCategory
+    from shangwu.cases.services import case_register
+    from shangwu.enterprises.services_service import visit_create
+
+    e = make_enterprise(county="419902", township="419902001", name="案件关联企业有限公司")
+    case = case_register(actor=county_a, source="self_report", kind="ordinary", category=CaseCategory.objects.get(name="用工"),
+                         enterprise=e, title="招工难需要协调", content="缺少熟练焊工", county=e.county,
+                         township=e.township)
+    html = as_user(county_a).get(e.get_absolute_url()).content.decode()
+    assert case.number in html and "招工难需要协调" in html
+    visit = visit_create(enterprise=e, visited_on=datetime.date(2026, 11, 2), officials=[county_a], actor=county_a,
+                         problems=[{"description": "物流成本高", "category": "物流"}])
+    page = as_user(county_a).get(reverse("enterprises:visit_detail", args=[visit.pk])).content.decode()
+    problem = visit.problems.get()
+    assert reverse("cases:case_from_problem", args=[problem.pk]) in page

@@ -16,11 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, size, **options):
         from shangwu.accounts.demo import build_users
-        from shangwu.enterprises.demo import build_enterprises
-        from shangwu.organization.demo import build_regions_and_units
-
         from shangwu.cases import demo as cases_demo
+        from shangwu.enterprises.demo import build_enterprises
         from shangwu.indicators import demo as indicators_demo
+        from shangwu.organization.demo import build_regions_and_units
         from shangwu.projects import demo as projects_demo
         from shangwu.tasks import demo as tasks_demo
 
@@ -40,8 +39,7 @@ class Command(BaseCommand):
         for summary in summaries:
             self.stdout.write(f"  {summary}")
         self.stdout.write(
-            "演示账号（密码均为 %s）：\n"
+            f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：\n"
             "  leader 局领导 · city_staff 科室人员（外贸科）· county_a 河东区商务局 · county_b 云水县商务局\n"
             "  township_a1 河东区东湖街道 · enterprise 企业用户 · sysadmin 系统管理员 · secadmin 安全管理员 · auditor 审计管理员"
-            % settings.DEMO_PASSWORD
         )
