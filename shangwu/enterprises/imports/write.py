@@ -25,7 +25,7 @@ from shangwu.enterprises.choices import EnterpriseEventKind, EnterpriseStatus
 from shangwu.enterprises.imports.columns import COMPARED, DEFAULTS
 from shangwu.enterprises.imports.pinyin import fast_name_pinyin
 from shangwu.enterprises.imports.validate import KEEP, STATUS
-from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag
+from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
 
 # The columns of a new enterprise, in the model's field order (= the audit snapshot's order).
 ENTERPRISE_FIELDS = [f.name for f in Enterprise._meta.concrete_fields]
@@ -205,8 +205,10 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
                 after = {f: _plain(v) for f, v in zip(ENTERPRISE_FIELDS, values, strict=True)}
                 changes = dumps({"before": None, "after": after})
             audit_rows.append(audit.row(AuditAction.CREATE, enterprise_type, pk, name, changes))
+            names[pk] = name
             yield values
 
+    names: dict[int, str] = {}  # filled while the rows stream out: the tag links' object_repr
     insert_rows(Enterprise, ENTERPRISE_FIELDS, enterprise_rows())
 
     if links:
@@ -216,6 +218,10 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
             ((link_id, *link) for link_id, link in zip(link_ids, links, strict=True)),
         )
         link_type = EnterpriseTag._meta.label_lower
+        tag_names = dict(Tag.objects.values_list("id", "name"))
+        missing = {pk for pk, _tag, _since in links} - names.keys()
+        if missing:  # links added to enterprises that already existed
+            names.update(Enterprise.objects.filter(pk__in=missing).values_list("id", "name"))
         for link_id, (pk, tag_id, since) in zip(link_ids, links, strict=True):
             since_json = as_json(since)
             audit_rows.append(
@@ -223,7 +229,7 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
                     AuditAction.CREATE,
                     link_type,
                     link_id,
-                    f"EnterpriseTag object ({link_id})",
+                    f"{names[pk]} · {tag_names[tag_id]}",  # str(EnterpriseTag)
                     f'{{"before":null,"after":{{"id":{link_id},"enterprise":{pk},'
                     f'"tag":{tag_id},"since":{since_json}}}}}',
                 )
