@@ -40,6 +40,9 @@ STORE_MAX_AGE_SECONDS = 24 * 3600
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
+# The instructions sheet every import template carries; readers skip it.
+HELP_SHEET_NAME = "填写说明"
+
 class UploadRejected(Exception):
     """The file is refused as a whole, before any row is read. ``str(exc)`` is for the user."""
 

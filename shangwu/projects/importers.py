@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core import imports
 from shangwu.core.access import can
 from shangwu.core.imports import RowError, cell_text, normalize_header, parse_date
 from shangwu.organization.choices import RegionLevel
@@ -39,7 +40,7 @@ from shangwu.projects.choices import (
 from shangwu.projects.models import IndustryChain, Project, Stage
 
 SHEET_NAME = "项目信息"
-HELP_SHEET_NAME = "填写说明"
+HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 
 
 @dataclass(frozen=True)

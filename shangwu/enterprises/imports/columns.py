@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from shangwu.core import imports
 from shangwu.core.imports import RowError, cell_text, normalize_header
 from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
 
 SHEET_NAME = "企业信息"
-HELP_SHEET_NAME = "填写说明"
+HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,179 @@
+"""The generic Excel/CSV import flow: upload → preview → confirm (all or nothing).
+
+The uploaded file is checked before a row is read (core.imports.check_upload), kept under
+MEDIA_ROOT/imports/ between preview and commit, and named in the session by a random token,
+so a user can only confirm or download the report of their own upload.
+
+A model's import is four small subclasses that name its ``queryset``, ``app_template_dir`` and
+the importer functions (``preview``, ``commit``, ``template``); see enterprises/views_import.py.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from shangwu.core import imports
+from shangwu.core import views as generic
+
+HELP_SHEET_NAME = imports.HELP_SHEET_NAME
+PREVIEW_ERRORS = 200
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class ImportBaseView(generic.BaseObjectView):
+    """Shared state of the four import views. Subclasses set ``queryset``, ``app_template_dir``
+    ("enterprises"), and the importer functions as ``staticmethod``s: ``preview`` and ``commit``
+    (rows, actor, file_name → result), ``template`` (→ .xlsx bytes), ``template_filename``, ``success_url_name``,
+    ``counted`` (the measure word in the success message, e.g. "家")."""
+
+    action = "import"
+    app_template_dir = ""
+    preview = commit = template = None
+    template_filename = "导入模板.xlsx"
+    success_url_name = ""
+    counted = "条"
+
+    @property
+    def session_key(self) -> str:
+        return f"{self.model._meta.label_lower}_imports"
+
+    def url_names(self) -> dict:
+        """The flow's URL names, by the convention ``<app>:<model>_import[_commit|_errors]``."""
+        base = f"{self.model._meta.app_label}:{self.model._meta.model_name}"
+        return {"url_upload": f"{base}_import", "url_commit": f"{base}_import_commit",
+                "url_errors": f"{base}_import_errors", "url_list": self.success_url_name}
+
+    def uploads(self) -> dict:
+        return self.request.session.get(self.session_key, {})
+
+    def remember(self, token: str, *, name: str, ext: str) -> None:
+        uploads = dict(self.uploads())
+        uploads[token] = {"name": name, "ext": ext}
+        for stale in list(uploads)[:-5]:  # keep the last few uploads of this session
+            imports.discard_stored(stale)
+            uploads.pop(stale)
+        self.request.session[self.session_key] = uploads
+
+    def forget(self, token: str) -> None:
+        uploads = dict(self.uploads())
+        uploads.pop(token, None)
+        self.request.session[self.session_key] = uploads
+        imports.discard_stored(token)
+
+    def upload_of(self, token: str):
+        """(path, original name, kind) of this session's upload ``token``, or 404."""
+        info = self.uploads().get(token)
+        path = imports.stored_path(token, info["ext"]) if info else None
+        if path is None:
+            raise Http404("导入文件已过期或不存在，请重新上传。")
+        return path, info["name"], info["ext"].lstrip(".")
+
+    def render_preview(self, result, token: str):
+        if result.errors:
+            report = imports.store_dir() / f"{token}.errors.xlsx"
+            report.write_bytes(imports.error_report_xlsx(result.errors))
+        return render(
+            self.request,
+            "core/import_preview.html",
+            self.base_context(
+                result=result,
+                token=token,
+                errors=result.errors[:PREVIEW_ERRORS],
+                more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
+                **self.url_names(),
+            ),
+        )
+
+
+class ImportUploadView(ImportBaseView):
+    """GET: the upload form. POST: check the file, validate every row, show the preview."""
+
+    def get_template_name(self):
+        return f"{self.app_template_dir}/import_upload.html"
+
+    def get(self, request):
+        return render(
+            request,
+            self.get_template_name(),
+            self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024),
+        )
+
+    def post(self, request):
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            return self.refuse("请选择要上传的 .xlsx 或 .csv 文件。")
+        name = uploaded.name or "upload"
+        try:
+            token, path = imports.store_upload(uploaded)
+        except imports.UploadRejected as exc:
+            return self.refuse(str(exc))
+        try:
+            kind = imports.check_upload(path, name=name)
+            rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+        except imports.UploadRejected as exc:
+            imports.discard_stored(token)
+            return self.refuse(str(exc))
+        result = self.preview(rows=rows, actor=request.user, file_name=name)
+        if result.file_error:
+            imports.discard_stored(token)
+            return self.refuse(result.file_error)
+        self.remember(token, name=name, ext=f".{kind}")
+        return self.render_preview(result, token)
+
+    def refuse(self, message: str):
+        return render(
+            self.request,
+            self.get_template_name(),
+            self.base_context(
+                upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024
+            ),
+            status=400,
+        )
+
+
+class ImportCommitView(ImportBaseView):
+    """POST: validate the stored file again and write it all, or nothing."""
+
+    def post(self, request, token):
+        path, name, kind = self.upload_of(token)
+        rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+        result = self.commit(rows=rows, actor=request.user, file_name=name)
+        if not result.committed:
+            if result.file_error:
+                messages.error(request, result.file_error)
+            return self.render_preview(result, token)
+        self.forget(token)
+        messages.success(
+            request,
+            f"已导入“{name}”：新增 {result.created} {self.counted}，更新 {result.updated} {self.counted}，"
+            f"{result.unchanged} {self.counted}无变化。",
+        )
+        return redirect(self.success_url_name)
+
+
+class ImportErrorsView(ImportBaseView):
+    """GET: the row-level error report of this session's upload, as .xlsx."""
+
+    def get(self, request, token):
+        _, name, _ = self.upload_of(token)
+        report = imports.stored_path(token, ".errors.xlsx")
+        if report is None:
+            raise Http404("没有错误报告。")
+        return _xlsx_response(report.read_bytes(), f"导入错误报告-{name.rsplit('.', 1)[0]}.xlsx")
+
+
+class ImportTemplateView(ImportBaseView):
+    """GET: the import template with Chinese headers and a 填写说明 sheet."""
+
+    def get(self, request):
+        return _xlsx_response(self.template(), self.template_filename)
