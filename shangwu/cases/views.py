@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from shangwu.cases.deadlines import node_states
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet, Notification
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core import views as generic
-from shangwu.core.exports import xlsx_bytes
+from shangwu.core.exports import download, xlsx_bytes
 from shangwu.projects.selectors import project_for_case
 
 
@@ -427,15 +427,8 @@ class StatisticsExportView(generic.BaseObjectView):
             object_repr="办理统计",
             detail=f"导出办理统计 {len(rows)} 行；条件：{request.GET.urlencode() or '默认'}",
         )
-        from urllib.parse import quote
 
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        name = f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-        return response
+        return download(content, f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx")
 
 
 class CategoryListView(generic.ObjectListView):

@@ -9,6 +9,25 @@ import io
 import xlsxwriter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX):
+    """An attachment response; the Chinese file name travels RFC 5987-encoded."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def formula_safe_workbook(buffer) -> xlsxwriter.Workbook:
+    """An in-memory workbook that never turns text into formulas, numbers or links."""
+    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False, "strings_to_urls": False})
 
 
 def safe_cell(value):
@@ -20,8 +39,7 @@ def safe_cell(value):
 
 def xlsx_bytes(*, sheet: str, headers: list[str], rows) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = formula_safe_workbook(buffer)
     ws = workbook.add_worksheet(sheet[:31])
     head = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date_fmt = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -324,7 +324,7 @@ def allocate_ids(model, count: int) -> list[int]:
             )
             return [r[0] for r in cursor.fetchall()]
         if conn.vendor != "sqlite":
-            raise NotImplementedError(conn.vendor)
+            raise RuntimeError(f"批量导入只支持 SQLite 和 PostgreSQL，当前数据库为 {conn.vendor}。")
         if not conn.in_atomic_block:
             raise RuntimeError("allocate_ids() must run inside transaction.atomic().")
         cursor.execute(

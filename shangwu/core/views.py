@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -21,7 +21,7 @@ from django.views import View
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_denied, audit_write
 from shangwu.core.access import can
-from shangwu.core.exports import xlsx_bytes
+from shangwu.core.exports import download, xlsx_bytes
 
 
 class BaseObjectView(LoginRequiredMixin, View):
@@ -135,13 +135,7 @@ class ObjectExportView(ObjectListView):
             detail=f"导出 {len(rows)} 行；条件：{request.GET.urlencode() or '无'}",
         )
         filename = f"{self.model._meta.verbose_name}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        from urllib.parse import quote
-
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return download(content, filename)
 
 
 class ObjectDetailView(BaseObjectView):

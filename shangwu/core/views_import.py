@@ -10,24 +10,17 @@ the importer functions (``preview``, ``commit``, ``template``); see enterprises/
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from shangwu.core import imports
 from shangwu.core import views as generic
+from shangwu.core.exports import download
 
 HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 PREVIEW_ERRORS = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 class ImportBaseView(generic.BaseObjectView):
@@ -169,11 +162,11 @@ class ImportErrorsView(ImportBaseView):
         report = imports.stored_path(token, ".errors.xlsx")
         if report is None:
             raise Http404("没有错误报告。")
-        return _xlsx_response(report.read_bytes(), f"导入错误报告-{name.rsplit('.', 1)[0]}.xlsx")
+        return download(report.read_bytes(), f"导入错误报告-{name.rsplit('.', 1)[0]}.xlsx")
 
 
 class ImportTemplateView(ImportBaseView):
     """GET: the import template with Chinese headers and a 填写说明 sheet."""
 
     def get(self, request):
-        return _xlsx_response(self.template(), self.template_filename)
+        return download(self.template(), self.template_filename)

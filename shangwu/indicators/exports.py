@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 
-import xlsxwriter
-
-from shangwu.core.exports import safe_cell
+from shangwu.core.exports import formula_safe_workbook, safe_cell
 from shangwu.core.gongwen import GongwenDocument
 from shangwu.indicators.computation import BulletinRow, Percent
 from shangwu.indicators.selectors import Bulletin, IndicatorBulletin
@@ -65,15 +63,7 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
     formats from the indicator's decimals, lagging rows highlighted; "—" cells with their reason
     in the 备注 column."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = formula_safe_workbook(buffer)
     base = {"border": 1, "valign": "vcenter", "font_name": "宋体", "font_size": 10}
     title_fmt = wb.add_format(
         {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter", "font_name": "宋体"}

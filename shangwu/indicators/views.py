@@ -1,11 +1,9 @@
 import datetime
 import os
 import tempfile
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -13,20 +11,12 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core import views as generic
 from shangwu.core.access import can
+from shangwu.core.exports import DOCX, XLSX, download
 from shangwu.core.imports import UploadRejected
 from shangwu.indicators import exports, filtersets, forms, selectors, services, tables
 from shangwu.indicators.importers import parse_month, parse_values, template_xlsx
 from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from shangwu.organization.models import Region
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def requested_month(request) -> datetime.date | None:
@@ -92,7 +82,7 @@ class BulletinDownloadView(generic.BaseObjectView):
             object_repr="月通报",
             detail=f"下载{bulletin.label}月通报（.{self.kind}）",
         )
-        return attachment(content, f"{bulletin.title}.{self.kind}", ctype)
+        return download(content, f"{bulletin.title}.{self.kind}", ctype)
 
 
 # --- Monthly values ------------------------------------------------------------------------------
@@ -273,7 +263,7 @@ class ValueTemplateView(generic.BaseObjectView):
         content = template_xlsx(
             indicators=indicators, regions=regions, month=month, values=existing
         )
-        return attachment(content, f"指标数据导入模板-{month:%Y-%m}.xlsx", XLSX)
+        return download(content, f"指标数据导入模板-{month:%Y-%m}.xlsx", XLSX)
 
 
 class ValueComputeView(generic.BaseObjectView):

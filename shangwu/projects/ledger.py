@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime
 import io
 
-import xlsxwriter
-
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.exports import safe_cell
+from shangwu.core.exports import formula_safe_workbook, safe_cell
 from shangwu.core.periods import Period
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
 from shangwu.projects.selectors import LEDGER_HEADERS, ledger_rows, project_list_in_batch
@@ -25,15 +23,7 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
     """(workbook bytes, number of project rows)."""
     milestones = list(milestones or BATCH_MILESTONES)
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    wb = formula_safe_workbook(buffer)
     title_fmt = wb.add_format(
         {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}
     )

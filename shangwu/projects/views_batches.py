@@ -3,20 +3,17 @@ money in place, the funnel and the quarterly trend, and the ledger (台账) down
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from shangwu.core import views as generic
+from shangwu.core.exports import download
 from shangwu.core.periods import QUARTER, YEAR, Period
 from shangwu.projects import forms, selectors
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
 from shangwu.projects.ledger import ledger_xlsx
 from shangwu.projects.models import Project
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CITY_NAME = "云河市"
 
 
@@ -110,7 +107,4 @@ class LedgerExportView(generic.BaseObjectView):
             if len(milestones) == 1
             else "三个一批"
         )
-        response = HttpResponse(content, content_type=XLSX)
-        filename = f"{period.label}{name}项目台账.xlsx"
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        return download(content, f"{period.label}{name}项目台账.xlsx")

@@ -61,6 +61,8 @@ class _Numbering:
         self.style_cache: dict = {}
         try:
             root = document.part.numbering_part.element
+        # python-docx raises NotImplementedError when a document has no numbering part at all
+        # (then there is no automatic numbering to read).
         except (NotImplementedError, KeyError, AttributeError):
             root = None
         if root is None:

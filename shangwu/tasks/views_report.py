@@ -4,7 +4,6 @@ same format as the monthly bulletin), all from ``selectors.bulletin_context``.""
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,20 +12,13 @@ from django.utils import timezone
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core import views as generic
-from shangwu.core.exports import safe_cell
+from shangwu.core.exports import DOCX, XLSX, download, formula_safe_workbook, safe_cell
 from shangwu.tasks import cycles, selectors
 from shangwu.tasks.choices import ReportState
 from shangwu.tasks.models import Plan
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ISSUER = "云河市商务局办公室"
 
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 class BulletinView(generic.BaseObjectView):
@@ -96,7 +88,7 @@ class _BulletinDownload(BulletinView):
             detail=f"导出督办通报（{b['label']}，.{ext}）",
         )
         filename = f"督办通报-{b['plan'].title}-{b['label']}.{ext}"
-        return _download(content, filename, content_type)
+        return download(content, filename, content_type)
 
 
 def _lagging_rows(b):
@@ -140,18 +132,9 @@ UNIT_HEADERS = [
 
 class BulletinXlsxView(_BulletinDownload):
     def build(self, b, summary):
-        import xlsxwriter
 
         buffer = io.BytesIO()
-        wb = xlsxwriter.Workbook(
-            buffer,
-            {
-                "in_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
+        wb = formula_safe_workbook(buffer)
         head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         title = wb.add_format({"bold": True, "font_size": 14})

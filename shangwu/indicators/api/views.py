@@ -149,11 +149,11 @@ class BulletinViewSet(viewsets.ViewSet):
         if month is None:
             return Response({"detail": "暂无指标数据。"}, status=404)
         bulletin = selectors.bulletin_build(user=request.user, month=month)
-        from shangwu.indicators.views import DOCX, XLSX, attachment
+        from shangwu.core.exports import DOCX, XLSX, download
 
         if kind == "docx":
-            return attachment(exports.bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
-        return attachment(exports.bulletin_xlsx(bulletin), f"{bulletin.title}.xlsx", XLSX)
+            return download(exports.bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
+        return download(exports.bulletin_xlsx(bulletin), f"{bulletin.title}.xlsx", XLSX)
 
     @extend_schema(
         parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}

@@ -1,15 +1,14 @@
 """The project API: the same FilterSet, services and scope as the pages. Stage transitions and
 monthly money are action endpoints calling the same services; "三个一批" and its ledger too."""
 
-from urllib.parse import quote
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from shangwu.core.api import BaseViewSet
+from shangwu.core.exports import download
 from shangwu.projects import selectors, services
 from shangwu.projects.api.serializers import (
     ProjectFundsSerializer,
@@ -138,7 +137,7 @@ class ProjectViewSet(BaseViewSet):
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def ledger(self, request):
-        from shangwu.projects.views_batches import CITY_NAME, XLSX, period_from
+        from shangwu.projects.views_batches import CITY_NAME, period_from
 
         period, _ = period_from(request.GET)
         milestone = request.GET.get("milestone")
@@ -146,11 +145,7 @@ class ProjectViewSet(BaseViewSet):
         content, _count = ledger_xlsx(
             user=request.user, period=period, milestones=milestones, city_name=CITY_NAME
         )
-        response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(period.label + '项目台账.xlsx')}"
-        )
-        return response
+        return download(content, f"{period.label}项目台账.xlsx")
 
 
 def router_register(router):
