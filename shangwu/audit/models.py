@@ -34,8 +34,10 @@ class AuditLog(models.Model):
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     request_id = models.CharField("请求ID", max_length=32, blank=True)
     path = models.CharField("路径", max_length=300, blank=True)
-    action = models.CharField("操作", max_length=20, choices=AuditAction.choices, db_index=True)
-    object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    # Few indexes: every write of the platform writes a row here. action has a dozen values (an
+    # index would not be chosen); object_type is served by audit_object_idx.
+    action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=200, blank=True)
     changes = models.JSONField("变更内容", null=True, blank=True)

@@ -13,8 +13,20 @@ from shangwu.enterprises.choices import (
 )
 from shangwu.enterprises.models import Assignment, Enterprise, Tag
 from shangwu.enterprises.selectors import official_list_visible
+from shangwu.enterprises.validators import ALPHABET
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
+
+CODE_CHARS = set(ALPHABET)  # GB 32100: no I, O, S, V, Z
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix`` (lower-case ASCII), as a range a plain b-tree index serves on
+    SQLite (whose LIKE ignores indexes on case-sensitive columns) and on PostgreSQL in any collation
+    (LIKE needs a ``varchar_pattern_ops`` index outside the C collation); ``startswith`` keeps the
+    answer exact where a collation orders punctuation differently."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper, f"{field}__startswith": prefix})
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -52,8 +64,9 @@ class EnterpriseFilterSet(BaseFilterSet):
         # search) or part of a credit code (whose letters are always upper case).
         if value.isascii() and value.isalpha():
             low = value.lower()
-            cond = (Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-                    | Q(credit_code__contains=value.upper()))
+            cond = prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
+            if set(value.upper()) <= CODE_CHARS:  # else no code can hold it: the indexes suffice
+                cond |= Q(credit_code__contains=value.upper())
         elif value.isascii() and value.isalnum():
             cond = Q(credit_code__contains=value.upper()) | Q(name__contains=value)
         else:

@@ -52,10 +52,11 @@ class Enterprise(ScopedModel):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     name = models.CharField("企业名称", max_length=200)
     short_name = models.CharField("简称", max_length=50, blank=True)
-    name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, db_index=True, editable=False)
-    name_initials = models.CharField("拼音首字母", max_length=200, blank=True, db_index=True, editable=False)
+    # Indexes (Meta.indexes) are the few the pages use: each one costs every import row.
+    name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
+    name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
     county = models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)  # ent_county_pinyin_idx leads with it
     township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     address = models.CharField("地址", max_length=200, blank=True)
@@ -65,9 +66,8 @@ class Enterprise(ScopedModel):
     ownership = models.CharField("经济类型", max_length=10, choices=Ownership.choices, default=Ownership.DOMESTIC)
     registered_capital = models.DecimalField("注册资本（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     established_on = models.DateField("成立日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE,
-                              db_index=True)
-    is_key = models.BooleanField("重点企业", default=False, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
+    is_key = models.BooleanField("重点企业", default=False)
     tags = models.ManyToManyField(Tag, verbose_name="标签", through="EnterpriseTag", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -76,7 +76,11 @@ class Enterprise(ScopedModel):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name_pinyin", "id"]
-        indexes = [models.Index(fields=["county", "name_pinyin"], name="ent_county_pinyin_idx")]
+        # Plain b-trees serve both the pinyin order and the pinyin prefix search (a range, see
+        # filtersets.prefix_q) on SQLite and PostgreSQL alike, whatever the database's collation.
+        indexes = [models.Index(fields=["county", "name_pinyin"], name="ent_county_pinyin_idx"),
+                   models.Index(fields=["name_pinyin"], name="ent_pinyin_idx"),
+                   models.Index(fields=["name_initials"], name="ent_initials_idx")]
 
     def __str__(self):
         return self.name
@@ -106,7 +110,8 @@ class EnterpriseTag(models.Model):
 
     audited = True
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_links")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_links",
+                                   db_index=False)  # enterprise_tag_unique leads with it
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
     since = models.DateField("纳统日期", null=True, blank=True)
 
@@ -130,8 +135,8 @@ class EnterpriseEvent(models.Model):
     changes = models.JSONField("变更内容", null=True, blank=True)
     note = models.TextField("说明", blank=True)
     actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+                              on_delete=models.SET_NULL, related_name="+", db_index=False)
+    at = models.DateTimeField("时间", auto_now_add=True)  # read per enterprise (its FK index)
 
     class Meta:
         verbose_name = "企业动态"

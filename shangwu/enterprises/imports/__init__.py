@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.access import can
+from shangwu.core.imports import sqlite_checkpoint_after
 from shangwu.enterprises.imports.columns import (
     COLUMN_BY_FIELD,
     COLUMNS,
@@ -31,7 +32,7 @@ from shangwu.enterprises.imports.columns import (
     ImportColumn,
     ImportResult,
 )
-from shangwu.enterprises.imports.pinyin import fast_name_pinyin, pinyin_result, start_pinyin
+from shangwu.enterprises.imports.pinyin import PinyinJob, fast_name_pinyin, start_pinyin
 from shangwu.enterprises.imports.template import enterprise_import_template
 from shangwu.enterprises.imports.validate import analyse
 from shangwu.enterprises.imports.write import write
@@ -81,27 +82,22 @@ def enterprise_import_preview(*, rows: list[list], actor, file_name: str) -> Imp
 def enterprise_import_commit(*, rows: list[list], actor, file_name: str) -> ImportResult:
     """Validate again and write all rows in one transaction, or nothing when any row is invalid."""
     _check_actor(actor)
-    job = {}
+    job = PinyinJob()
 
     def start_new_names(codes, existing, names):
         # The pinyin of the names whose code is not stored yet, beside the rest of the checks.
-        new_names = [name for code, name in zip(codes, names, strict=True) if code not in existing]
-        job["names"] = new_names
-        job["future"] = start_pinyin(new_names)
+        nonlocal job
+        job = start_pinyin([n for c, n in zip(codes, names, strict=True) if c not in existing])
 
     try:
-        with _no_cyclic_gc(), transaction.atomic():
+        with _no_cyclic_gc(), sqlite_checkpoint_after(), transaction.atomic():
             result, plan = analyse(
                 rows=rows, actor=actor, file_name=file_name, on_codes=start_new_names
             )
-            future = job.get("future")
             if not result.ok:
-                if future is not None:
-                    future.cancel()
+                job.cancel()
                 return result
-            names = [row.vals[0] for row in plan.new_rows]
-            pinyins = pinyin_result(future, names) if names else {}
-            write(plan=plan, actor=actor, file_name=file_name, pinyins=pinyins)
+            write(plan=plan, actor=actor, file_name=file_name, pinyins=job)
             audit_write(
                 action=AuditAction.IMPORT,
                 object_type=Enterprise._meta.label_lower,

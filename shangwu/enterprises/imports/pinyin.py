@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 
 from pypinyin import Style
@@ -21,6 +22,7 @@ from pypinyin.core import Pinyin
 from pypinyin.seg import mmseg
 
 PARALLEL_PINYIN_ROWS = 20_000
+PINYIN_CHUNK = 20_000
 
 
 class _WordPinyin(Pinyin):
@@ -98,28 +100,47 @@ def pinyin_many(names) -> dict[str, tuple[str, str]]:
     return {name: fast_name_pinyin(name) for name in dict.fromkeys(names)}
 
 
-def start_pinyin(names: list[str]):
-    """For many names, compute their pinyin in a forked process; a Future, or None.
+class PinyinJob:
+    """The pinyin of many names, computed in a forked process chunk by chunk, so the first rows
+    can be written while later names are still being converted. ``get(name)`` waits only for
+    the chunks up to the name's own; a name no chunk holds (or a lost worker) is converted here."""
+
+    def __init__(self, futures=()):
+        self._futures = deque(futures)
+        self._done: dict[str, tuple[str, str]] = {}
+
+    def get(self, name: str) -> tuple[str, str]:
+        hit = self._done.get(name)
+        while hit is None and self._futures:
+            future = self._futures.popleft()
+            try:
+                self._done.update(future.result(timeout=600))
+            except Exception:  # a lost worker only costs time: the names are computed here
+                pass
+            hit = self._done.get(name)
+        return hit or fast_name_pinyin(name)
+
+    def cancel(self) -> None:
+        for future in self._futures:
+            future.cancel()
+        self._futures.clear()
+
+
+def start_pinyin(names: list[str]) -> PinyinJob:
+    """Start converting ``names`` (in file order) beside the caller's other work.
 
     The names' pinyin is the slowest single step of a large import; on a machine with a second
-    core it runs beside the validation (and the other tables' writes) instead of after them.
+    core it runs beside the validation instead of after it. Small lists are converted on demand.
     """
     if len(names) < PARALLEL_PINYIN_ROWS or (os.cpu_count() or 1) < 2:
-        return None
+        return PinyinJob()
     try:
         executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        future = executor.submit(pinyin_many, names)
+        futures = [
+            executor.submit(pinyin_many, names[i : i + PINYIN_CHUNK])
+            for i in range(0, len(names), PINYIN_CHUNK)
+        ]
         executor.shutdown(wait=False)
     except (OSError, ValueError):
-        return None
-    return future
-
-
-def pinyin_result(job, names) -> dict[str, tuple[str, str]]:
-    """The forked job's answer, or the names computed here when there is no job or it failed."""
-    if job is not None:
-        try:
-            return job.result(timeout=600)
-        except Exception:  # a lost worker only costs time: compute in this process
-            pass
-    return pinyin_many(names)
+        return PinyinJob()
+    return PinyinJob(futures)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
-from json.encoder import encode_basestring as _js
 
 from django.utils import timezone
 
@@ -21,39 +20,26 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
 from shangwu.core import context
 from shangwu.core.imports import allocate_ids, insert_rows
-from shangwu.enterprises.choices import EnterpriseEventKind, EnterpriseStatus
+from shangwu.enterprises.choices import EnterpriseEventKind
+from shangwu.enterprises.imports import sql
 from shangwu.enterprises.imports.columns import COMPARED, DEFAULTS
-from shangwu.enterprises.imports.pinyin import fast_name_pinyin
-from shangwu.enterprises.imports.validate import KEEP, STATUS
-from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
+from shangwu.enterprises.imports.pinyin import PinyinJob, fast_name_pinyin
+from shangwu.enterprises.imports.validate import KEEP
+from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag
 
-# The columns of a new enterprise, in the model's field order (= the audit snapshot's order).
-ENTERPRISE_FIELDS = [f.name for f in Enterprise._meta.concrete_fields]
-_NEW_DEFAULTS = tuple(DEFAULTS.get(f, KEEP) for f in COMPARED)
-# The snapshot (audit.services.snapshot) of a new enterprise is formatted directly when the model
-# has exactly these fields (a test compares it with the real snapshot), else built and dumped.
-_FAST_SNAPSHOT = ENTERPRISE_FIELDS == [
+# The columns of a new enterprise, in the order enterprise_rows() gives them.
+ENTERPRISE_FIELDS = [
     "id",
     "credit_code",
     "name",
     "short_name",
     "name_pinyin",
     "name_initials",
-    "county",
-    "township",
-    "address",
-    "legal_representative",
-    "industry_section",
-    "industry_division",
-    "ownership",
-    "registered_capital",
-    "established_on",
-    "status",
-    "is_key",
+    *COMPARED[2:],
     "created_at",
     "updated_at",
-] and not (getattr(Enterprise, "audit_exclude", None) or getattr(Enterprise, "audit_masked", None))
-EVENT_FIELDS = ["enterprise", "kind", "from_status", "to_status", "note", "actor", "at"]
+]
+_NEW_DEFAULTS = tuple(DEFAULTS.get(f, KEEP) for f in COMPARED)
 AUDIT_FIELDS = [
     "at",
     "actor_id",
@@ -69,17 +55,6 @@ AUDIT_FIELDS = [
     "changes",
     "detail",
 ]
-
-
-class _JsonCache(dict):
-    """A date or amount (or None) as JSON text, as the snapshot writes it; repeats are cached."""
-
-    def __call__(self, value):
-        try:
-            return self[value]
-        except KeyError:
-            text = self[value] = "null" if value is None else _js(_plain(value))
-            return text
 
 
 def _plain(value):
@@ -107,6 +82,20 @@ class _Audit:
         )
         self.note = note
 
+    def params(self) -> dict:
+        """The common columns as query parameters (sql.py)."""
+        at, actor_id, username, name, ip, request_id, path = self.head
+        return {
+            "at": at,
+            "actor_id": actor_id,
+            "username": username,
+            "name": name,
+            "ip": ip,
+            "request_id": request_id,
+            "path": path,
+            "detail": self.note,
+        }
+
     def row(self, action, object_type, object_id, object_repr, changes_json):
         return (
             *self.head,
@@ -119,7 +108,7 @@ class _Audit:
         )
 
 
-def write(*, plan, actor, file_name: str, pinyins: dict) -> None:
+def write(*, plan, actor, file_name: str, pinyins: PinyinJob) -> None:
     now = timezone.now()
     note = f"Excel导入：{file_name}"[:500]
     audit = _Audit(actor, now, note)
@@ -130,7 +119,9 @@ def write(*, plan, actor, file_name: str, pinyins: dict) -> None:
 
 
 def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
-    actor_id = getattr(actor, "pk", None)
+    """The new enterprises and their tag links go in from here; their CREATED events and CREATE
+    audit rows are then made by the database from the rows just written (INSERT … SELECT), so
+    200,000 rows of JSON never pass through Python (sql.py)."""
     ids = allocate_ids(Enterprise, len(new_rows))
     links = [
         (pk, tag_id, since)
@@ -139,116 +130,26 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
         for tag_id, since in row.tags.items()
     ]
     link_ids = allocate_ids(EnterpriseTag, len(links))
-
-    # The enterprises, and their CREATE audit rows (the snapshot the signals would write).
-    enterprise_type = Enterprise._meta.label_lower
-    now_json = _js(now.isoformat())
-    as_json = _JsonCache()
-    dumps = json.dumps
-    audit_rows = []
-    defaults = _NEW_DEFAULTS
-
-    def enterprise_rows():
-        """The enterprises' rows; their audit rows are made on the way (beside the inserts)."""
-        for pk, row in zip(ids, new_rows, strict=True):
-            (
-                name,
-                short_name,
-                county,
-                township,
-                address,
-                legal,
-                section,
-                division,
-                ownership,
-                capital,
-                established,
-                status,
-                is_key,
-            ) = [d if v is KEEP else v for v, d in zip(row.vals, defaults, strict=True)]
-            full, initials = pinyins.get(name) or fast_name_pinyin(name)
-            values = (
-                pk,
-                row.code,
-                name,
-                short_name,
-                full,
-                initials,
-                county,
-                township,
-                address,
-                legal,
-                section,
-                division,
-                ownership,
-                capital,
-                established,
-                status,
-                is_key,
-                now,
-                now,
-            )
-            if _FAST_SNAPSHOT:
-                changes = (  # compact, and UTF-8 rather than \\u escapes: smaller rows
-                    f'{{"before":null,"after":{{"id":{pk},"credit_code":{_js(row.code)},'
-                    f'"name":{_js(name)},"short_name":{_js(short_name)},'
-                    f'"name_pinyin":{_js(full)},"name_initials":{_js(initials)},'
-                    f'"county":{county},"township":{"null" if township is None else township},'
-                    f'"address":{_js(address)},"legal_representative":{_js(legal)},'
-                    f'"industry_section":{_js(section)},"industry_division":{_js(division)},'
-                    f'"ownership":{_js(ownership)},"registered_capital":{as_json(capital)},'
-                    f'"established_on":{as_json(established)},"status":{_js(status)},'
-                    f'"is_key":{"true" if is_key else "false"},'
-                    f'"created_at":{now_json},"updated_at":{now_json}}}}}'
-                )
-            else:
-                after = {f: _plain(v) for f, v in zip(ENTERPRISE_FIELDS, values, strict=True)}
-                changes = dumps({"before": None, "after": after})
-            audit_rows.append(audit.row(AuditAction.CREATE, enterprise_type, pk, name, changes))
-            names[pk] = name
-            yield values
-
-    names: dict[int, str] = {}  # filled while the rows stream out: the tag links' object_repr
-    insert_rows(Enterprise, ENTERPRISE_FIELDS, enterprise_rows())
-
-    if links:
+    if links:  # first: they need no pinyin, which may still be on its way
         insert_rows(
             EnterpriseTag,
             ["id", "enterprise", "tag", "since"],
             ((link_id, *link) for link_id, link in zip(link_ids, links, strict=True)),
         )
-        link_type = EnterpriseTag._meta.label_lower
-        tag_names = dict(Tag.objects.values_list("id", "name"))
-        missing = {pk for pk, _tag, _since in links} - names.keys()
-        if missing:  # links added to enterprises that already existed
-            names.update(Enterprise.objects.filter(pk__in=missing).values_list("id", "name"))
-        for link_id, (pk, tag_id, since) in zip(link_ids, links, strict=True):
-            since_json = as_json(since)
-            audit_rows.append(
-                audit.row(
-                    AuditAction.CREATE,
-                    link_type,
-                    link_id,
-                    f"{names[pk]} · {tag_names[tag_id]}",  # str(EnterpriseTag)
-                    f'{{"before":null,"after":{{"id":{link_id},"enterprise":{pk},'
-                    f'"tag":{tag_id},"since":{since_json}}}}}',
-                )
-            )
-    insert_rows(
-        EnterpriseEvent,
-        EVENT_FIELDS,
-        (
-            (pk, EnterpriseEventKind.CREATED, "", status, note, actor_id, now)
-            for pk, status in zip(ids, _statuses(new_rows), strict=True)
-        ),
-    )
-    insert_rows(AuditLog, AUDIT_FIELDS, audit_rows, json_text=("changes",))
+    defaults = _NEW_DEFAULTS
 
+    def enterprise_rows():
+        for pk, row in zip(ids, new_rows, strict=True):
+            values = [d if v is KEEP else v for v, d in zip(row.vals, defaults, strict=True)]
+            full, initials = pinyins.get(values[0])
+            yield (pk, row.code, values[0], values[1], full, initials, *values[2:], now, now)
 
-def _statuses(rows):
-    for row in rows:
-        status = row.vals[STATUS]
-        yield EnterpriseStatus.ACTIVE if status is KEEP else status
+    insert_rows(Enterprise, ENTERPRISE_FIELDS, enterprise_rows())
+    made = sql.IdSet(ids)
+    sql.insert_created_events(made, actor=actor, note=note, now=now)
+    sql.insert_create_audit(made, audit=audit.params(), now=now)
+    if links:
+        sql.insert_tag_link_audit(sql.IdSet(link_ids), audit=audit.params())
 
 
 def _tags_text(held: dict, tag_names: dict) -> list[str]:
