@@ -255,6 +255,8 @@ def run(args) -> None:
             func()  # warm up
             print(f"{label}: {median_ms(func, args.repeat):.0f} ms")
 
+        if args.skip_full_pass:
+            return
         table = Case._meta.db_table
         then = timezone.now()
         expr = (
@@ -286,6 +288,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument(
+        "--skip-full-pass", action="store_true", help="stop before the pass over all open cases"
+    )
+    parser.add_argument(
         "--both", action="store_true", help=f"SQLite, then PostgreSQL ({PG_DEFAULT})"
     )
     args = parser.parse_args()
@@ -299,6 +304,7 @@ def main() -> None:
                     str(args.rows),
                     "--repeat",
                     str(args.repeat),
+                    *(["--skip-full-pass"] if args.skip_full_pass else []),
                     *extra,
                 ],
                 check=True,
