@@ -326,12 +326,13 @@ def _scope_parts(user) -> list:
     # planner is tempted to scan the range's cases for them (SQLite chose a covering index on the
     # dates over the selective one on the unit).
     for elsewhere in (Q(county_id__lt=region.pk), Q(county_id__gt=region.pk)):
-        led = Case.objects.filter(elsewhere, lead_unit_id=unit)
-        if led.exists():
-            parts.append(led.restrict(user, "view"))
-        helped = Case.objects.filter(elsewhere, co_units=unit).exclude(lead_unit_id=unit)
-        if helped.exists():
-            parts.append(helped.restrict(user, "view"))
+        for part in (
+            Case.objects.filter(elsewhere, lead_unit_id=unit),
+            Case.objects.filter(elsewhere, co_units=unit).exclude(lead_unit_id=unit),
+        ):
+            part = part.restrict(user, "view")
+            if part.exists():
+                parts.append(part)
     return parts
 
 

@@ -19,6 +19,11 @@ from shangwu.audit.models import AuditLog
 from shangwu.enterprises.choices import EnterpriseEventKind
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
 
+# An audit row's columns: who, from where and when (write._Audit.head), then what.
+AUDIT_FIELDS = [
+    "at", "actor_id", "actor_username", "actor_name", "ip", "request_id", "path",
+    "action", "object_type", "object_id", "object_repr", "changes", "detail",
+]
 _PLAIN = {
     "AutoField",
     "BigAutoField",
@@ -98,40 +103,32 @@ def snapshot_sql(model, alias: str, now_iso: str) -> tuple[str, list]:
     return f"{build}('before', NULL, 'after', {build}({', '.join(parts)}))", params
 
 
-def _audit_head(audit: dict) -> tuple[list[str], list]:
-    """The audit row's common columns (who, from where, when) as typed parameters."""
+def _param(field, value) -> tuple[str, object]:
+    """A placeholder and value for ``field``: PostgreSQL needs the type named in a SELECT list."""
     conn = _conn()
-    opts = AuditLog._meta
-    names = ["at", "actor_id", "actor_username", "actor_name", "ip", "request_id", "path"]
-    values = [audit[k] for k in ("at", "actor_id", "username", "name", "ip", "request_id", "path")]
-    sql, params = [], []
-    for name, value in zip(names, values, strict=True):
-        field = opts.get_field(name)
-        params.append(field.get_db_prep_save(value, conn))
-        sql.append(f"CAST(%s AS {field.db_type(conn)})" if conn.vendor == "postgresql" else "%s")
-    return sql, params
+    prepared = field.get_db_prep_save(value, conn)
+    return (f"CAST(%s AS {field.db_type(conn)})" if conn.vendor == "postgresql" else "%s"), prepared
 
 
 def _insert_audit(*, action, object_type, id_sql, repr_sql, changes_sql, changes_params, source,
                   where, where_params, audit) -> None:
+    """AuditLog rows, one per row of ``source``; the common columns from ``audit`` (write._Audit)."""
     conn = _conn()
     qn = conn.ops.quote_name
-    head_sql, head_params = _audit_head(audit)
-    columns = [
-        "at", "actor_id", "actor_username", "actor_name", "ip", "request_id", "path",
-        "action", "object_type", "object_id", "object_repr", "changes", "detail",
-    ]
-    select = [*head_sql, "%s", "%s", f"CAST({id_sql} AS TEXT)", f"substr({repr_sql}, 1, 200)", changes_sql, "%s"]
-    params = [*head_params, action, object_type, *changes_params, audit["detail"], *where_params]
+    head = [_param(AuditLog._meta.get_field(name), value) for name, value in audit.head.items()]
+    select = [sql for sql, _ in head]
+    select += ["%s", "%s", f"CAST({id_sql} AS TEXT)", f"substr({repr_sql}, 1, 200)", changes_sql, "%s"]
+    params = [value for _, value in head]
+    params += [action, object_type, *changes_params, audit.note, *where_params]
     with conn.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {qn(AuditLog._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
+            f"INSERT INTO {qn(AuditLog._meta.db_table)} ({', '.join(qn(c) for c in AUDIT_FIELDS)}) "
             f"SELECT {', '.join(select)} FROM {source} WHERE {where}",
             params,
         )
 
 
-def insert_create_audit(ids: IdSet, *, audit: dict, now) -> None:
+def insert_create_audit(ids: IdSet, *, audit, now) -> None:
     """One CREATE audit row per new enterprise, holding its snapshot."""
     qn = _conn().ops.quote_name
     changes, changes_params = snapshot_sql(Enterprise, "e", now.isoformat())
@@ -150,7 +147,7 @@ def insert_create_audit(ids: IdSet, *, audit: dict, now) -> None:
     )
 
 
-def insert_tag_link_audit(ids: IdSet, *, audit: dict) -> None:
+def insert_tag_link_audit(ids: IdSet, *, audit) -> None:
     """One CREATE audit row per new tag link, named like ``str(EnterpriseTag)``."""
     qn = _conn().ops.quote_name
     changes, changes_params = snapshot_sql(EnterpriseTag, "l", "")
@@ -177,15 +174,15 @@ def insert_created_events(ids: IdSet, *, actor, note: str, now) -> None:
     """The CREATED timeline event of each new enterprise (to its initial status)."""
     conn = _conn()
     qn = conn.ops.quote_name
-    at = EnterpriseEvent._meta.get_field("at").get_db_prep_save(now, conn)
-    cast = (lambda t: f"CAST(%s AS {t})") if conn.vendor == "postgresql" else (lambda t: "%s")
+    opts = EnterpriseEvent._meta
+    actor_sql, actor_id = _param(opts.get_field("actor"), getattr(actor, "pk", None))
+    at_sql, at = _param(opts.get_field("at"), now)
     where, where_params = ids.where("e.id")
     with conn.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {qn(EnterpriseEvent._meta.db_table)} "
             f"(enterprise_id, kind, from_status, to_status, note, actor_id, at) "
-            f"SELECT e.id, %s, '', e.status, %s, {cast('bigint')}, "
-            f"{cast('timestamp with time zone')} "
+            f"SELECT e.id, %s, '', e.status, %s, {actor_sql}, {at_sql} "
             f"FROM {qn(Enterprise._meta.db_table)} e WHERE {where}",
-            [EnterpriseEventKind.CREATED, note, getattr(actor, "pk", None), at, *where_params],
+            [EnterpriseEventKind.CREATED, note, actor_id, at, *where_params],
         )

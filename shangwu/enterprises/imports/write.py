@@ -40,21 +40,6 @@ ENTERPRISE_FIELDS = [
     "updated_at",
 ]
 _NEW_DEFAULTS = tuple(DEFAULTS.get(f, KEEP) for f in COMPARED)
-AUDIT_FIELDS = [
-    "at",
-    "actor_id",
-    "actor_username",
-    "actor_name",
-    "ip",
-    "request_id",
-    "path",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "changes",
-    "detail",
-]
 
 
 def _plain(value):
@@ -71,34 +56,20 @@ class _Audit:
 
     def __init__(self, actor, now, note):
         ctx = context.current()
-        self.head = (
-            now,
-            getattr(actor, "pk", None),
-            getattr(actor, "username", "") or ("(系统)" if actor is None else ""),
-            getattr(actor, "name", "") or "",
-            ctx.ip,
-            ctx.request_id,
-            ctx.path[:300],
-        )
-        self.note = note
-
-    def params(self) -> dict:
-        """The common columns as query parameters (sql.py)."""
-        at, actor_id, username, name, ip, request_id, path = self.head
-        return {
-            "at": at,
-            "actor_id": actor_id,
-            "username": username,
-            "name": name,
-            "ip": ip,
-            "request_id": request_id,
-            "path": path,
-            "detail": self.note,
+        self.head = {  # AuditLog's columns, in sql.AUDIT_FIELDS order
+            "at": now,
+            "actor_id": getattr(actor, "pk", None),
+            "actor_username": getattr(actor, "username", "") or ("(系统)" if actor is None else ""),
+            "actor_name": getattr(actor, "name", "") or "",
+            "ip": ctx.ip,
+            "request_id": ctx.request_id,
+            "path": ctx.path[:300],
         }
+        self.note = note
 
     def row(self, action, object_type, object_id, object_repr, changes_json):
         return (
-            *self.head,
+            *self.head.values(),
             action,
             object_type,
             str(object_id),
@@ -147,9 +118,9 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
     insert_rows(Enterprise, ENTERPRISE_FIELDS, enterprise_rows())
     made = sql.IdSet(ids)
     sql.insert_created_events(made, actor=actor, note=note, now=now)
-    sql.insert_create_audit(made, audit=audit.params(), now=now)
+    sql.insert_create_audit(made, audit=audit, now=now)
     if links:
-        sql.insert_tag_link_audit(sql.IdSet(link_ids), audit=audit.params())
+        sql.insert_tag_link_audit(sql.IdSet(link_ids), audit=audit)
 
 
 def _tags_text(held: dict, tag_names: dict) -> list[str]:
@@ -205,7 +176,7 @@ def _write_updates(plan, *, actor, now, note, audit) -> None:
     for fields, objs in groups.items():
         Enterprise.objects.bulk_update(objs, [*fields, "updated_at"], batch_size=500)
     EnterpriseEvent.objects.bulk_create(events, batch_size=1000)
-    insert_rows(AuditLog, AUDIT_FIELDS, audit_rows, json_text=("changes",))
+    insert_rows(AuditLog, sql.AUDIT_FIELDS, audit_rows, json_text=("changes",))
 
 
 def _replace_tags(enterprise_id: int, held: dict, wanted: dict) -> None:
