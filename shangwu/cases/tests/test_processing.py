@@ -120,3 +120,28 @@ def test_two_runs_at_once_never_issue_anything_twice(restore_world, make_case, t
         )
     )
     assert len(keys) == len(set(keys)) > 0
+
+
+def test_a_pass_larger_than_one_batch_takes_every_case_once(
+    make_case, township_unit, township_a1, monkeypatch
+):
+    from shangwu.cases import processing
+
+    monkeypatch.setattr(processing, "BATCH", {connection.vendor: 2})
+    cases = [fresh_case(make_case, township_unit) for _ in range(5)]
+    counts = deadlines_process(now=timezone.now() + datetime.timedelta(days=3))
+    assert counts["red"] == 5
+    assert set(
+        Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("light", flat=True)
+    ) == {Light.RED}
+    assert SupervisionOrder.objects.filter(case__in=cases).count() == 5
+    # Each case's 督办 reaches the township official once, whichever batch it fell in.
+    assert (
+        Notification.objects.filter(recipient=township_a1, text__contains="红灯督办")
+        .values_list("case", flat=True)
+        .order_by("case")
+        .distinct()
+        .count()
+        == Notification.objects.filter(recipient=township_a1, text__contains="红灯督办").count()
+        == 5
+    )
