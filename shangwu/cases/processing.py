@@ -62,9 +62,10 @@ def _dt(value: datetime.datetime):
 
 
 def _in(ids) -> tuple[str, list]:
-    """A subquery listing ``ids`` for ``x IN (…)``: one array / JSON parameter however many."""
-    if connection.vendor == "postgresql":
-        return "SELECT unnest(CAST(%s AS bigint[]))", [list(ids)]
+    """``ids`` for ``x IN (…)``; on SQLite one JSON parameter, however many (a batch there is
+    larger than SQLite's limit on parameters)."""
+    if connection.vendor == "postgresql":  # a batch's ids as placeholders: PostgreSQL plans
+        return ", ".join(["%s"] * len(ids)), list(ids)  # the joins on their true number
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
 
 
@@ -105,51 +106,33 @@ def _issue(cursor, *, claimed: list[int], kind: str, now, red: bool) -> None:
             f"NULL, %s, NULL, {note}, NULL FROM {t['case']} c WHERE c.id IN ({marks}) ON CONFLICT DO NOTHING",
             [SupervisionLevel.SUPERVISE.value, at, *id_params],
         )
-    _notify(cursor, marks=marks, id_params=id_params, kind=kind, at=at, red=red)
-
-
-def _notify(cursor, *, marks: str, id_params: list, kind: str, at, red: bool) -> None:
-    """One notification per party of each event just written. The parties are two joins on the
-    users' keys (the handler; the lead unit's head, or all its members when it names none), not a
-    condition tested against every user for every case."""
-    t = _tables()
     roles = list(ROLE_LEVEL)
     role_marks = ", ".join(["%s"] * len(roles))
-    head = "(position LIKE %s OR position LIKE %s)"
+    member = f"u.is_active = %s AND u.role IN ({role_marks})"
+    head = "(u.position LIKE %s OR u.position LIKE %s)"
     head_params = ["%长", "%主任"]
-    # Active staff in a case role; ``unit_to``: whom a 督办单 to a unit reaches.
-    with_sql = (
-        f"WITH member AS (SELECT id, org_unit_id, {head} AS head FROM {t['user']} "
-        f"WHERE is_active = %s AND role IN ({role_marks})), "
-        f"unit_to AS (SELECT m.id, m.org_unit_id FROM member m WHERE m.head OR NOT EXISTS ("
-        f"SELECT 1 FROM {t['user']} h WHERE h.org_unit_id = m.org_unit_id AND h.is_active = %s "
-        f"AND {head.replace('position', 'h.position')})) "
-    )
-    with_params = [*head_params, True, *roles, True, *head_params]
-    to_handler = f"SELECT c.id AS case_id, m.id AS user_id FROM {t['case']} c JOIN member m ON m.id = c.handler_id WHERE c.id IN ({marks})"
     if red:
         # 督办单: addressed to the lead unit's head (all its members when it has none named), and the handler.
-        to_unit = (
-            f"SELECT c.id, u.id FROM {t['case']} c JOIN unit_to u ON u.org_unit_id = c.lead_unit_id "
-            f"WHERE c.id IN ({marks})"
+        who = (
+            f"(u.id = c.handler_id OR (u.org_unit_id = c.lead_unit_id AND ({head} OR NOT EXISTS ("
+            f"SELECT 1 FROM {t['user']} h WHERE h.org_unit_id = c.lead_unit_id AND h.is_active = %s "
+            f"AND (h.position LIKE %s OR h.position LIKE %s)))))"
         )
+        who_params = [*head_params, True, *head_params]
         text = f"c.number || ' 红灯督办：已超过' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
     else:
-        to_unit = (
-            f"SELECT c.id, m.id FROM {t['case']} c JOIN member m ON m.org_unit_id = c.lead_unit_id "
-            f"WHERE c.handler_id IS NULL AND c.id IN ({marks})"
-        )
+        who = "(u.id = c.handler_id OR (c.handler_id IS NULL AND u.org_unit_id = c.lead_unit_id))"
+        who_params = []
         text = (
             f"c.number || ' 催办：临近' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
         )
     prefix, suffix = reverse("cases:case_detail", args=[987654321]).split("987654321")
     cursor.execute(
-        f"{with_sql}INSERT INTO {t['notice']} (recipient_id, case_id, text, url, "
-        f"{connection.ops.quote_name('key')}, created_at, read_at) "
-        f"SELECT p.user_id, c.id, {text}, %s || c.id || %s, 'ev:' || e.id || ':' || p.user_id, %s, NULL "
-        f"FROM ({to_handler} UNION {to_unit}) p JOIN {t['case']} c ON c.id = p.case_id "
-        f"JOIN {t['event']} e ON e.case_id = c.id AND e.kind = %s AND e.at = %s ON CONFLICT DO NOTHING",
-        [*with_params, prefix, suffix, at, *id_params, *id_params, kind, at],
+        f"INSERT INTO {t['notice']} (recipient_id, case_id, text, url, {connection.ops.quote_name('key')}, "
+        f"created_at, read_at) SELECT u.id, c.id, {text}, %s || c.id || %s, 'ev:' || e.id || ':' || u.id, %s, NULL "
+        f"FROM {t['event']} e JOIN {t['case']} c ON c.id = e.case_id JOIN {t['user']} u ON {member} AND {who} "
+        f"WHERE e.case_id IN ({marks}) AND e.kind = %s AND e.at = %s ON CONFLICT DO NOTHING",
+        [prefix, suffix, at, True, *roles, *who_params, *id_params, kind, at],
     )
 
 
