@@ -27,12 +27,11 @@ from shangwu.cases.models import Case, CaseEvent, Notification, SupervisionOrder
 # takes other rows meanwhile (SKIP LOCKED). SQLite has one writer anyway, and each commit writes
 # back every index page the batch touched (the light's indexes are touched all over), so fewer,
 # larger batches write far less.
-BATCH = {"postgresql": 20_000}
-BATCH_DEFAULT = 250_000
+BATCH = {"postgresql": 20_000, "sqlite": 250_000}
 
 
 def _batch() -> int:
-    return BATCH.get(connection.vendor, BATCH_DEFAULT)
+    return BATCH[connection.vendor]
 
 
 NODE_SQL = (

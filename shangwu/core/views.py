@@ -13,15 +13,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views import View
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_denied, audit_write
 from shangwu.core.access import can
 from shangwu.core.exports import download, xlsx_bytes
+from shangwu.core.reveal import REVEALABLE
 
 
 class BaseObjectView(LoginRequiredMixin, View):
@@ -76,6 +78,34 @@ class BaseObjectView(LoginRequiredMixin, View):
             "can_import": can(user, self.model.access, "import"),
             **extra,
         }
+
+
+
+class ContactRevealView(BaseObjectView):
+    """POST: the full number of one contact (``reveal``: the app's service; audited). htmx swaps
+    the masked cell with the answer; without JavaScript ``template_name`` shows it."""
+
+    http_method_names = ["post"]
+    reveal = None  # service(*, contact, field, actor) -> str
+
+    def post(self, request, *args, **kwargs):
+        contact = self.get_object()
+        field = request.POST.get("field", "mobile")
+        try:
+            value = type(self).reveal(contact=contact, field=field, actor=request.user)
+        except ValidationError as exc:
+            return HttpResponse("；".join(exc.messages), status=400)
+        if request.headers.get("HX-Request"):
+            return HttpResponse(
+                format_html(
+                    '<span class="font-monospace" data-revealed="{}">{}</span>', field, value
+                )
+            )
+        return render(
+            request,
+            self.template_name,
+            self.base_context(object=contact, field_label=REVEALABLE[field], value=value),
+        )
 
 
 class ObjectListView(BaseObjectView):

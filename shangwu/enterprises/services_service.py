@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.access import can
+from shangwu.core.reveal import number_reveal
 from shangwu.enterprises.choices import EnterpriseEventKind, ProblemStatus, VisitForm
 from shangwu.enterprises.models import (
     Assignment,
@@ -29,7 +29,6 @@ from shangwu.enterprises.services import _event
 from shangwu.organization.choices import RegionLevel
 
 CONTACT_FIELDS = ("name", "position", "mobile", "landline", "email", "is_primary")
-REVEALABLE = {"mobile": "手机号", "landline": "固定电话"}
 BULK_ASSIGN_LIMIT = 500
 
 
@@ -86,28 +85,15 @@ def contact_update(*, contact: Contact, actor, **fields) -> Contact:
 
 
 def contact_reveal(*, contact: Contact, field: str, actor) -> str:
-    """The full number of one contact, for a user holding ``enterprises.reveal_contact``.
-
-    Personal information is masked everywhere by default; each reveal is one audit row. The
-    caller has already checked that the contact is within the actor's scope.
-    """
-    if field not in REVEALABLE:
-        raise ValidationError(f"不能查看字段“{field}”。")
-    if not (can(actor, Contact.access, "view") and actor.has_perm("enterprises.reveal_contact")):
-        audit_write(
-            action=AuditAction.DENIED,
-            obj=contact,
-            actor=actor,
-            detail=f"无“查看联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。",
-        )
-        raise PermissionDenied("您没有查看完整号码的权限。")
-    audit_write(
-        action=AuditAction.REVEAL,
-        obj=contact,
+    """The full number of one contact, for a user holding ``enterprises.reveal_contact``."""
+    return number_reveal(
+        contact=contact,
+        field=field,
         actor=actor,
-        detail=f"查看联系人“{contact.name}”（{contact.enterprise}）的完整{REVEALABLE[field]}。",
+        perm="enterprises.reveal_contact",
+        what="联系人",
+        owner=contact.enterprise,
     )
-    return getattr(contact, field)
 
 
 # --- 包保 assignments --------------------------------------------------------------------------

@@ -7,10 +7,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 
 from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
@@ -106,31 +105,10 @@ class ContactEditView(generic.ObjectEditView):
             raise form_errors(form, exc) from exc
 
 
-class ContactRevealView(generic.BaseObjectView):
-    """POST: the full number of one contact (permission ``reveal_contact``; audited). htmx swaps
-    the masked cell with the answer; without JavaScript a small page shows it."""
-
+class ContactRevealView(generic.ContactRevealView):
     queryset = Contact.objects.select_related("enterprise")
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        contact = self.get_object()
-        field = request.POST.get("field", "mobile")
-        try:
-            value = services.contact_reveal(contact=contact, field=field, actor=request.user)
-        except ValidationError as exc:
-            return HttpResponse("；".join(exc.messages), status=400)
-        if request.headers.get("HX-Request"):
-            return HttpResponse(
-                format_html(
-                    '<span class="font-monospace" data-revealed="{}">{}</span>', field, value
-                )
-            )
-        return render(
-            request,
-            "enterprises/contact_reveal.html",
-            self.base_context(object=contact, field_label=services.REVEALABLE[field], value=value),
-        )
+    template_name = "enterprises/contact_reveal.html"
+    reveal = services.contact_reveal
 
 
 # --- 包保 assignments --------------------------------------------------------------------------

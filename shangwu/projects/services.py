@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, snapshot
-from shangwu.core.access import can
+from shangwu.core.reveal import number_reveal
 from shangwu.enterprises.services import name_pinyin
 from shangwu.organization.choices import RegionLevel
 from shangwu.projects.choices import MILESTONE_FIELDS, ProjectEventKind
@@ -40,7 +40,6 @@ STAGE_FIELDS = {
     "termination_reason",
 }
 QUIET_FIELDS = {"name_pinyin", "updated_at", "created_at", "id", "created_by"}
-REVEALABLE = {"mobile": "手机号", "landline": "固定电话"}
 
 
 def _actor_or_none(actor):
@@ -393,26 +392,14 @@ def project_add_contact(*, project: Project, actor, **fields) -> ProjectContact:
 
 def project_contact_reveal(*, contact: ProjectContact, field: str, actor) -> str:
     """The full number of one contact (``projects.reveal_projectcontact``); each reveal audited."""
-    if field not in REVEALABLE:
-        raise ValidationError(f"不能查看字段“{field}”。")
-    if not (
-        can(actor, ProjectContact.access, "view")
-        and actor.has_perm("projects.reveal_projectcontact")
-    ):
-        audit_write(
-            action=AuditAction.DENIED,
-            obj=contact,
-            actor=actor,
-            detail=f"无“查看项目联系人完整号码”权限，拒绝查看{REVEALABLE[field]}（403）。",
-        )
-        raise PermissionDenied("您没有查看完整号码的权限。")
-    audit_write(
-        action=AuditAction.REVEAL,
-        obj=contact,
+    return number_reveal(
+        contact=contact,
+        field=field,
         actor=actor,
-        detail=f"查看项目联系人“{contact.name}”（{contact.project}）的完整{REVEALABLE[field]}。",
+        perm="projects.reveal_projectcontact",
+        what="项目联系人",
+        owner=contact.project,
     )
-    return getattr(contact, field)
 
 
 # --- Problems → cases ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -353,32 +353,10 @@ class ProjectProblemView(_ProjectActionView):
         return f"问题已转为诉求案件 {link.case.number}。"
 
 
-class ProjectContactRevealView(generic.BaseObjectView):
-    """POST: one full number (``projects.reveal_projectcontact``; audited)."""
-
+class ProjectContactRevealView(generic.ContactRevealView):
     queryset = ProjectContact.objects.select_related("project")
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        contact = self.get_object()
-        field = request.POST.get("field", "mobile")
-        try:
-            value = services.project_contact_reveal(
-                contact=contact, field=field, actor=request.user
-            )
-        except ValidationError as exc:
-            return HttpResponse("；".join(exc.messages), status=400)
-        if request.headers.get("HX-Request"):
-            return HttpResponse(
-                format_html(
-                    '<span class="font-monospace" data-revealed="{}">{}</span>', field, value
-                )
-            )
-        return render(
-            request,
-            "projects/contact_reveal.html",
-            self.base_context(object=contact, field_label=services.REVEALABLE[field], value=value),
-        )
+    template_name = "projects/contact_reveal.html"
+    reveal = services.project_contact_reveal
 
 
 # --- Reference vocabularies: stages and chains (系统管理员) ---------------------------------------

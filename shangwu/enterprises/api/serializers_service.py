@@ -5,10 +5,10 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
+from shangwu.core.reveal import REVEALABLE
 from shangwu.enterprises.choices import AssignmentLevel
 from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit, VisitProblem
 from shangwu.enterprises.selectors import official_list_visible
-from shangwu.enterprises.services_service import REVEALABLE
 
 
 class ScopedEnterpriseField(serializers.PrimaryKeyRelatedField):

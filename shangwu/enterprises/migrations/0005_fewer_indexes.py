@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from shangwu.core.dbindexes import drop_like_index
+
 
 class Migration(migrations.Migration):
 
@@ -65,18 +67,5 @@ class Migration(migrations.Migration):
     ]
 
 
-def drop_credit_code_like_index(apps, schema_editor):
-    """PostgreSQL: Django adds a ``varchar_pattern_ops`` copy of every unique CharField's index;
-    the credit code is searched with ``contains`` (no b-tree helps), so the copy only slows writes."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'enterprises_enterprise' "
-            "AND indexname LIKE 'enterprises_enterprise_credit_code_%%_like'"
-        )
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-
-
-Migration.operations.append(migrations.RunPython(drop_credit_code_like_index, migrations.RunPython.noop))
+# Searched with (i)contains: the pattern-ops copy of its index only slows writes.
+Migration.operations.append(drop_like_index("enterprises_enterprise", "credit_code"))
