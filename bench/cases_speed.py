@@ -7,8 +7,8 @@
 Sets up a fresh database (SQLite in a temp dir, or the given PostgreSQL database dropped and
 created), migrates, builds the demo regions and users, and inserts ``--rows`` cases with one
 set-based INSERT … SELECT (recursive CTE / generate_series): 18 months of receipts over the 8
-counties, ~65 % closed with ratings, the rest open in every status with deadlines around now and
-lights consistent with them. Then it times (server side, median of ``--repeat``):
+counties, ~65 % closed with ratings, the rest open in every status with deadlines around now; a
+first pass issues their 催办/督办. Then it times (server side, median of ``--repeat``):
 
 * the statistics page (default range: 1 January → today, by unit; and by month) as ``leader``
   (the whole city) and as ``county_a``;
@@ -107,10 +107,6 @@ def insert_cases(rows: int, now) -> None:
     deadline_min = "(((i % 97) - 20) * 60)"  # from 20 h ago to 76 h ahead
     status = f"CASE WHEN {closed} THEN 'closed' WHEN {merged} THEN 'merged' ELSE {open_status} END"
     is_open_with_deadline = f"(NOT ({closed}) AND NOT ({merged}) AND i % 6 IN (0, 1, 2, 4))"
-    light = (
-        f"CASE WHEN {is_open_with_deadline} AND {deadline_min} < 0 THEN 'red' "
-        f"WHEN {is_open_with_deadline} AND {deadline_min} < 1440 THEN 'yellow' ELSE 'green' END"
-    )
     cols = {
         "number": "'B' || i",
         "year": f"CAST({'EXTRACT(YEAR FROM ' + ts(received_min) + ')' if pg else 'strftime(' + chr(39) + '%%Y' + chr(39) + ', ' + ts(received_min) + ')'} AS INTEGER)",
@@ -132,9 +128,7 @@ def insert_cases(rows: int, now) -> None:
         "assigned_at": ts(f"{received_min} + 60"),
         "close_due_at": f"CASE WHEN {is_open_with_deadline} THEN {ts(deadline_min)} ELSE {ts(received_min + ' + 10080')} END",
         "next_deadline_at": f"CASE WHEN {is_open_with_deadline} THEN {ts(deadline_min)} ELSE NULL END",
-        "light": light,
-        "supervision_level": f"CASE WHEN {is_open_with_deadline} AND {deadline_min} < 0 THEN 2 "
-        f"WHEN {is_open_with_deadline} AND {deadline_min} < 1440 THEN 1 ELSE 0 END",
+        "supervision_level": "0",
         "paused_workdays": "0",
         "resolution": "''",
         "rating": f"CASE WHEN NOT ({closed}) THEN '' WHEN i % 20 = 0 THEN 'unsatisfied' WHEN i % 5 = 1 "
@@ -214,8 +208,12 @@ def run(args) -> None:
     print(f"statistics buckets rebuilt: {buckets:,} rows in {time.perf_counter() - start:.1f} s")
 
     with acting(path="bench"):
-        settle = deadlines_process(now=timezone.now())
-    print(f"settling pass (lights already consistent): {settle}")
+        start = time.perf_counter()
+        settle = deadlines_process(now=timezone.now(), full=True)
+    print(
+        f"first pass (催办/督办 of the cases inserted near or past their deadline): {settle} "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     leader, county_a = User.objects.get(username="leader"), User.objects.get(username="county_a")
     clients = {}
     for user in (leader, county_a):
@@ -266,14 +264,14 @@ def run(args) -> None:
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} SET status = 'handling', light = 'green', supervision_level = 0, paused_at = NULL, "
+                f"UPDATE {table} SET status = 'handling', supervision_level = 0, paused_at = NULL, "
                 f"merged_into_id = NULL, lead_unit_id = assigning_unit_id, close_due_at = {expr}, "
                 f"next_deadline_at = {expr}",
                 [connection.ops.adapt_datetimefield_value(then)] * 2,
             )
         analyze(url)
         start = time.perf_counter()
-        counts = deadlines_process(now=then)
+        counts = deadlines_process(now=then, full=True)  # the UPDATE bypassed the services
         elapsed = time.perf_counter() - start
         print(f"pass over {args.rows:,} open cases: {elapsed:.1f} s — {counts}")
         print(

@@ -172,6 +172,39 @@ def light_for(deadline: datetime.datetime | None, now: datetime.datetime) -> str
     return Light.GREEN
 
 
+# No deadline is earlier: the lower bound of "overdue" (see ``overdue_q``).
+CLOCK_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def overdue_q(now):
+    """Open cases whose pending deadline has passed at ``now`` (a moment or an expression).
+    Bounded below too: SQLite (built without STAT4) guesses a one-sided range at a quarter of
+    the table and would read the cases by their received date instead; a two-sided one it reads
+    off the (status, next_deadline_at, …) index (1.5 s → 12 ms at 1M cases)."""
+    from django.db.models import Q
+
+    from shangwu.cases.choices import OPEN_STATUSES
+
+    return Q(status__in=OPEN_STATUSES, next_deadline_at__gte=CLOCK_EPOCH, next_deadline_at__lt=now)
+
+
+def light_q(light: str, now: datetime.datetime | None = None):
+    """The cases whose light is ``light`` at ``now`` (default: the moment of the query): the same
+    rule as ``light_for``, as a filter the (status, next_deadline_at) index answers."""
+    from django.db.models import Q
+
+    from shangwu.cases.choices import OPEN_STATUSES
+
+    now = now or timezone.now()
+    red = overdue_q(now)
+    yellow = Q(
+        status__in=OPEN_STATUSES,
+        next_deadline_at__gte=now,
+        next_deadline_at__lt=now + warning_period(),
+    )
+    return {Light.RED: red, Light.YELLOW: yellow}.get(light) or ~(red | yellow)
+
+
 def node_states(case, now: datetime.datetime) -> list[dict]:
     """Each node's due time and state, for the detail page."""
     rows = []

@@ -2,7 +2,7 @@
 supervised, extended, paused, reopened, merged — with ratings mostly good and some 不满意.
 
 Generated directly (bulk_create) but consistent with the rules: every deadline comes from
-``deadlines.py`` and the current rule sets; lights, 催办 and 督办单 come from one pass of
+``deadlines.py`` and the current rule sets; 催办 and 督办单 come from one pass of
 ``deadlines_process`` at the end, exactly as cron would issue them. Reproducible (seeded).
 """
 
@@ -23,7 +23,6 @@ from shangwu.cases.choices import (
     CaseStatus,
     DeadlineNode,
     ExtensionStatus,
-    Light,
     Rating,
     SupervisionLevel,
 )
@@ -220,7 +219,6 @@ def build(*, units, users, size: str) -> str:
             assigning_unit=assigning,
             registered_by=persona_unit.get(assigning.pk),
             status=CaseStatus.REGISTERED,
-            light=Light.GREEN,
         )
         cases.append(case)
         plans.append((lead, age_days))
@@ -331,7 +329,7 @@ def build(*, units, users, size: str) -> str:
     from shangwu.cases.statistics import buckets_rebuild
 
     buckets_rebuild()  # the bulk inserts above bypass the services that keep the totals
-    counts = deadlines_process(now=now)
+    counts = deadlines_process(now=now, full=True)  # the bulk inserts bypassed the services
     _convert_a_few_visit_problems(users=users, categories=categories)
     return (
         f"新建诉求案件 {len(built)} 件（红灯督办 {counts['red']} 件，黄灯催办 {counts['yellow']} 件，"
@@ -538,8 +536,7 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
 
 
 def _finish_open(case, out, now) -> dict:
-    # Lights start green; the deadlines pass at the end turns them yellow/red and issues 催办/督办.
-    case.light = Light.GREEN
+    # The deadlines pass at the end issues the 催办/督办 of the cases whose deadline is near or past.
     case.next_deadline_at = pending_deadline(case)
     return out
 

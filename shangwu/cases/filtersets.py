@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 
 from shangwu.cases import statistics
 from shangwu.cases.choices import (
@@ -44,7 +44,7 @@ class CaseFilterSet(BaseFilterSet):
     search_fields = ("number", "title", "content", "enterprise__name")
 
     status = django_filters.MultipleChoiceFilter(label="状态", choices=CaseStatus.choices)
-    light = django_filters.ChoiceFilter(label="预警灯", choices=Light.choices)
+    light = django_filters.ChoiceFilter(label="预警灯", choices=Light.choices, method="filter_light")
     source = django_filters.ChoiceFilter(label="来源", choices=CaseSource.choices)
     kind = django_filters.ChoiceFilter(label="类型", choices=CaseKind.choices)
     category = django_filters.ModelChoiceFilter(label="类别", queryset=CaseCategory.objects.all())
@@ -55,7 +55,7 @@ class CaseFilterSet(BaseFilterSet):
         label="主办单位", queryset=OrgUnit.objects.filter(is_active=True)
     )
     supervision_level = django_filters.TypedChoiceFilter(
-        label="督办级别", choices=SupervisionLevel.choices, coerce=int
+        label="督办级别", choices=SupervisionLevel.choices, coerce=int, method="filter_supervision"
     )
     overdue = django_filters.BooleanFilter(label="超期未办结", method="filter_overdue")
     received_from = django_filters.DateFilter(label="受理日期自", method="filter_received_from")
@@ -93,6 +93,27 @@ class CaseFilterSet(BaseFilterSet):
         # Drill-down parameters travel with the query string but need no visible control.
         self.form.fields["enterprise"].widget = forms.HiddenInput()
         self.form.fields["unassigned"].widget = forms.HiddenInput()
+
+    def filter_light(self, queryset, name, value):
+        from shangwu.cases.deadlines import light_q
+
+        return queryset.filter(light_q(value)) if value else queryset
+
+    def filter_supervision(self, queryset, name, value):
+        """督办级别 as ``Case.supervision`` reads it: 挂牌督办 by hand, else 督办 while red and 催办
+        while yellow."""
+        from shangwu.cases.deadlines import light_q
+
+        if value in (None, ""):
+            return queryset
+        listed = Q(supervision_level__gte=SupervisionLevel.LISTED)
+        if value == SupervisionLevel.LISTED:
+            return queryset.filter(listed)
+        light = {
+            SupervisionLevel.SUPERVISE: Light.RED,
+            SupervisionLevel.URGE: Light.YELLOW,
+        }.get(value, Light.GREEN)
+        return queryset.filter(light_q(light)).exclude(listed)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -4,8 +4,11 @@ Status changes happen only in ``services.py`` (one service per transition), each
 CaseEvent row; deadlines are indexed columns processed by ``shangwu process_deadlines``.
 """
 
+import datetime
+
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.cases.choices import (
     CaseEventKind,
@@ -258,9 +261,11 @@ class Case(ScopedModel):
     close_due_at = models.DateTimeField("办结时限", null=True, blank=True)
     revisit_due_at = models.DateTimeField("回访时限", null=True, blank=True)
     next_deadline_at = models.DateTimeField("下一时限", null=True, blank=True)
-    light = models.CharField("预警灯", max_length=6, choices=Light.choices, default=Light.GREEN)
+    # The light is not stored: it is the pending deadline read against the clock (``light_at``),
+    # so the deadline pass never rewrites a case. Stored here is only what a person decides:
+    # 挂牌督办 by a leader. 催办 / 督办 follow the light (see ``supervision``).
     supervision_level = models.PositiveSmallIntegerField(
-        "督办级别", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
+        "挂牌督办", choices=SupervisionLevel.choices, default=SupervisionLevel.NONE
     )
     paused_at = models.DateTimeField("挂起时间", null=True, blank=True)
     paused_workdays = models.PositiveIntegerField("累计挂起工作日", default=0)
@@ -298,8 +303,6 @@ class Case(ScopedModel):
         ]
         indexes = [
             models.Index(fields=["source"], name="case_source_idx"),
-            models.Index(fields=["light", "next_deadline_at"], name="case_light_deadline_idx"),
-            models.Index(fields=["status", "next_deadline_at"], name="case_status_deadline_idx"),
             models.Index(fields=["county", "status"], name="case_county_status_idx"),
             models.Index(fields=["received_at", "county"], name="case_received_county_idx"),
             # 我的待办 (issue 4: < 150 ms over 1M cases): the queue filters plus the scope columns,
@@ -332,10 +335,12 @@ class Case(ScopedModel):
                 ],
                 name="case_stats_cover_idx",
             ),
+            # 超期未办结 (status open, deadline passed) by any dimension, and the deadline pass's
+            # window of deadlines that came due since its last run.
             models.Index(
                 fields=[
-                    "light",
                     "status",
+                    "next_deadline_at",
                     "received_at",
                     "county",
                     "township",
@@ -343,7 +348,7 @@ class Case(ScopedModel):
                     "source",
                     "category",
                 ],
-                name="case_overdue_cover_idx",
+                name="case_overdue_cover2_idx",
             ),
             models.Index(
                 fields=["lead_unit", "county", "received_at"], name="case_lead_county_idx"
@@ -365,6 +370,32 @@ class Case(ScopedModel):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    def light_at(self, now: datetime.datetime) -> str:
+        from shangwu.cases.deadlines import light_for
+
+        return light_for(self.next_deadline_at, now) if self.is_open else Light.GREEN
+
+    @property
+    def light(self) -> str:
+        """绿 / 黄 (a deadline within the warning period) / 红 (overdue), now."""
+        return self.light_at(timezone.now())
+
+    def get_light_display(self) -> str:
+        return Light(self.light).label
+
+    @property
+    def supervision(self) -> int:
+        """督办级别 now: 挂牌督办 when a leader listed the case, else 督办 while red and 催办
+        while yellow (the pass issued the 督办单 / reminder when the light changed)."""
+        if self.supervision_level >= SupervisionLevel.LISTED:
+            return self.supervision_level
+        return {Light.RED: SupervisionLevel.SUPERVISE, Light.YELLOW: SupervisionLevel.URGE}.get(
+            self.light, SupervisionLevel.NONE
+        )
+
+    def get_supervision_display(self) -> str:
+        return SupervisionLevel(self.supervision).label
 
 
 class CaseEvent(models.Model):
@@ -396,6 +427,10 @@ class CaseEvent(models.Model):
     )
     note = models.TextField("说明", blank=True)
     data = models.JSONField("附加数据", null=True, blank=True)
+    # 催办 / 督办 issued by the deadline pass: the deadline they were issued for. Unique per case,
+    # kind and deadline, so each is issued once, whichever copy of the pass or transition got
+    # there first (the pass claims a case by inserting this row).
+    deadline_at = models.DateTimeField("对应时限", null=True, blank=True)
     at = models.DateTimeField("时间")
 
     class Meta:
@@ -403,6 +438,17 @@ class CaseEvent(models.Model):
         verbose_name_plural = "案件事项"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="caseevent_case_at_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "deadline_at"],
+                condition=models.Q(
+                    kind__in=[CaseEventKind.URGE, CaseEventKind.SUPERVISE],
+                    deadline_at__isnull=False,
+                ),
+                name="caseevent_alert_once",
+                violation_error_message="该时限的催办/督办已发出。",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.number} {self.get_kind_display()}"
@@ -598,3 +644,19 @@ class CaseStatBucket(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} 受理{self.received}"
+
+
+class DeadlineSweep(models.Model):
+    """How far the deadline pass has looked (one row). Each pass reads only the deadlines that
+    came due (红) or into the warning period (黄) since the last one, so a pass with nothing to do
+    is a few index probes however many cases are open."""
+
+    red_to = models.DateTimeField("红灯已处理至", null=True)
+    yellow_to = models.DateTimeField("黄灯已处理至", null=True)
+
+    class Meta:
+        verbose_name = "时限处理进度"
+        verbose_name_plural = "时限处理进度"
+
+    def __str__(self):
+        return f"红灯至 {self.red_to}，黄灯至 {self.yellow_to}"

@@ -1,13 +1,22 @@
 """The deadline pass behind ``shangwu process_deadlines`` (and behind every transition, for the
-one case it touched): lights move green → yellow → red, 催办 when a case turns yellow, a 督办单
-when it turns red.
+one case it touched): 催办 when a case's pending deadline comes into the warning period (its
+light turns yellow), a 督办单 when the deadline passes (red).
 
-Set-based and index-driven (STYLE 11): finding work is a range scan on (light, next_deadline_at),
-so a pass with nothing to do is three indexed statements. Each batch is *claimed* by a
-conditional ``UPDATE … WHERE light = <old> … RETURNING id``; only the run whose UPDATE changed a
-row writes its event, 督办单 and notifications, so two copies running at once never issue
-anything twice (and the unique constraint ``supervision_auto_once`` plus the notifications'
-unique ``key`` make a second insert a no-op anyway).
+Lights are not stored: a case's light is its pending deadline read against the clock
+(``Case.light_at``), so the pass never rewrites a case. What the pass writes is what it issues:
+
+- one CaseEvent (催办 or 督办) per case, unique per (case, kind, deadline). Inserting it *claims*
+  the case (``INSERT … ON CONFLICT DO NOTHING RETURNING``): two copies of the pass, or a pass and
+  a transition, never issue anything twice;
+- a 督办单 per red case (unique ``supervision_auto_once`` as well);
+- notifications: one per recipient and kind per batch. A recipient with one case gets that
+  case's message and link; with several, one message naming how many, linking to the list.
+
+Which cases a pass looks at: those whose deadline came due (red) or into the warning period
+(yellow) since the last pass (``DeadlineSweep``), read off the (status, next_deadline_at) index,
+looking back ``OVERLAP`` further for transitions that were still uncommitted when the last pass
+looked. A pass with nothing to do is therefore a few index probes. ``full=True`` looks at every
+open case (after a bulk load that bypassed the services).
 """
 
 from __future__ import annotations
@@ -16,18 +25,27 @@ import datetime
 import json
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from shangwu.accounts.choices import ROLE_LEVEL
-from shangwu.cases.choices import CaseEventKind, CaseStatus, DeadlineNode, Light, SupervisionLevel
-from shangwu.cases.deadlines import warning_period
-from shangwu.cases.models import Case, CaseEvent, Notification, SupervisionOrder
+from shangwu.cases.choices import (
+    OPEN_STATUSES,
+    CaseEventKind,
+    CaseStatus,
+    DeadlineNode,
+    SupervisionLevel,
+)
+from shangwu.cases.deadlines import CLOCK_EPOCH, warning_period
+from shangwu.cases.models import Case, CaseEvent, DeadlineSweep, Notification, SupervisionOrder
 
-# Cases claimed per transaction. PostgreSQL: short transactions, and a second copy of the pass
-# takes other rows meanwhile (SKIP LOCKED). SQLite has one writer anyway, and each commit writes
-# back every index page the batch touched (the light's indexes are touched all over), so fewer,
-# larger batches write far less.
-BATCH = {"postgresql": 20_000, "sqlite": 250_000}
+# Cases claimed per transaction (and so per digest notification). Nothing is locked but the
+# claims themselves, so batches can be large: each commit writes back every index page the batch
+# touched, and fewer, larger batches write far less.
+BATCH = {"postgresql": 250_000, "sqlite": 250_000}
+# How far before the last pass's horizon the next one looks again (a transition that read the
+# clock before that pass and committed after it; re-claiming is a no-op).
+OVERLAP = datetime.timedelta(minutes=10)
 
 
 def _batch() -> int:
@@ -42,17 +60,21 @@ NODE_SQL = (
 )
 NODE_VALUE_SQL = NODE_SQL.format(**{n.value: n.value for n in DeadlineNode})
 NODE_LABEL_SQL = NODE_SQL.format(**{n.value: n.label for n in DeadlineNode})
+ALERT_KINDS = (CaseEventKind.URGE.value, CaseEventKind.SUPERVISE.value)
+# The partial unique index ``caseevent_alert_once`` as the ON CONFLICT target; SQLite wants its
+# condition written exactly as the index has it.
+ALERT_TARGET = (
+    f"(case_id, kind, deadline_at) WHERE (deadline_at IS NOT NULL AND kind IN "
+    f"('{ALERT_KINDS[0]}', '{ALERT_KINDS[1]}'))"
+)
+OPEN_SQL = ", ".join(f"'{s.value}'" for s in OPEN_STATUSES)
 
 
 def _tables():
-    from shangwu.accounts.models import User
-
     return {
         "case": Case._meta.db_table,
         "event": CaseEvent._meta.db_table,
         "order": SupervisionOrder._meta.db_table,
-        "notice": Notification._meta.db_table,
-        "user": User._meta.db_table,
     }
 
 
@@ -61,114 +83,59 @@ def _dt(value: datetime.datetime):
 
 
 def _in(ids) -> tuple[str, list]:
-    """``ids`` for ``x IN (…)``; on SQLite one JSON parameter, however many (a batch there is
-    larger than SQLite's limit on parameters)."""
-    if connection.vendor == "postgresql":  # a batch's ids as placeholders: PostgreSQL plans
-        return ", ".join(["%s"] * len(ids)), list(ids)  # the joins on their true number
+    """``ids`` for ``x IN (…)`` as one parameter, however many (a batch is larger than either
+    database's limit on parameters): an array on PostgreSQL, JSON on SQLite."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", [list(ids)]
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
 
 
-def _claim(cursor, *, to_light: str, level: int, cond: str, params: list, ids) -> list[int]:
-    t = _tables()
-    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    only, only_params = ("", [])
-    if ids is not None:
-        marks, only_params = _in(ids)
-        only = f" AND id IN ({marks})"
-    sql = (
-        f"UPDATE {t['case']} SET light = %s, supervision_level = CASE WHEN supervision_level < %s THEN %s "
-        f"ELSE supervision_level END WHERE id IN (SELECT id FROM {t['case']} WHERE {cond}{only} LIMIT {_batch()}{lock}) "
-        f"AND {cond} RETURNING id"
-    )
-    cursor.execute(sql, [to_light, level, level, *params, *only_params, *params])
-    return [row[0] for row in cursor.fetchall()]
+def _window(lo, hi) -> tuple[str, list]:
+    """Open cases whose pending deadline is in [lo, hi) (from the first deadline there is when
+    ``lo`` is None: two-sided, see ``overdue_q``)."""
+    sql = f"c.status IN ({OPEN_SQL}) AND c.next_deadline_at >= %s AND c.next_deadline_at < %s"
+    return sql, [_dt(lo or CLOCK_EPOCH), _dt(hi)]
 
 
-def _issue(cursor, *, claimed: list[int], kind: str, now, red: bool) -> None:
-    """Events, 督办单 (red only) and notifications for the claimed cases."""
-    t = _tables()
-    marks, id_params = _in(claimed)
-    at = _dt(now)
-    if red:
-        note = f"'已超过' || {NODE_LABEL_SQL} || '时限，系统自动督办'"
-    else:
-        note = f"'临近' || {NODE_LABEL_SQL} || '时限，系统自动催办'"
-    cursor.execute(
-        f"INSERT INTO {t['event']} (case_id, kind, from_status, to_status, actor_id, unit_id, note, data, at) "
-        f"SELECT c.id, %s, c.status, c.status, NULL, NULL, {note}, NULL, %s FROM {t['case']} c WHERE c.id IN ({marks})",
-        [kind, at, *id_params],
-    )
-    if red:
-        cursor.execute(
-            f"INSERT INTO {t['order']} (case_id, level, node, deadline_at, addressed_to_id, issued_by_id, issued_at, "
-            f"required_by, comment, resolved_at) SELECT c.id, %s, {NODE_VALUE_SQL}, c.next_deadline_at, c.lead_unit_id, "
-            f"NULL, %s, NULL, {note}, NULL FROM {t['case']} c WHERE c.id IN ({marks}) ON CONFLICT DO NOTHING",
-            [SupervisionLevel.SUPERVISE.value, at, *id_params],
-        )
-    roles = list(ROLE_LEVEL)
-    role_marks = ", ".join(["%s"] * len(roles))
-    member = f"u.is_active = %s AND u.role IN ({role_marks})"
-    head = "(u.position LIKE %s OR u.position LIKE %s)"
-    head_params = ["%长", "%主任"]
-    if red:
-        # 督办单: addressed to the lead unit's head (all its members when it has none named), and the handler.
-        who = (
-            f"(u.id = c.handler_id OR (u.org_unit_id = c.lead_unit_id AND ({head} OR NOT EXISTS ("
-            f"SELECT 1 FROM {t['user']} h WHERE h.org_unit_id = c.lead_unit_id AND h.is_active = %s "
-            f"AND (h.position LIKE %s OR h.position LIKE %s)))))"
-        )
-        who_params = [*head_params, True, *head_params]
-        text = f"c.number || ' 红灯督办：已超过' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
-    else:
-        who = "(u.id = c.handler_id OR (c.handler_id IS NULL AND u.org_unit_id = c.lead_unit_id))"
-        who_params = []
-        text = (
-            f"c.number || ' 催办：临近' || {NODE_LABEL_SQL} || '时限，' || SUBSTR(c.title, 1, 60)"
-        )
-    prefix, suffix = reverse("cases:case_detail", args=[987654321]).split("987654321")
-    cursor.execute(
-        f"INSERT INTO {t['notice']} (recipient_id, case_id, text, url, {connection.ops.quote_name('key')}, "
-        f"created_at, read_at) SELECT u.id, c.id, {text}, %s || c.id || %s, 'ev:' || e.id || ':' || u.id, %s, NULL "
-        f"FROM {t['event']} e JOIN {t['case']} c ON c.id = e.case_id JOIN {t['user']} u ON {member} AND {who} "
-        f"WHERE e.case_id IN ({marks}) AND e.kind = %s AND e.at = %s ON CONFLICT DO NOTHING",
-        [prefix, suffix, at, True, *roles, *who_params, *id_params, kind, at],
-    )
-
-
-def deadlines_process(*, now: datetime.datetime, ids=None) -> dict[str, int]:
-    """One pass: returns how many cases turned red, turned yellow and calmed down."""
-    warn = now + warning_period()
-    counts = {"red": 0, "yellow": 0, "lowered": 0}
+def deadlines_process(
+    *, now: datetime.datetime, ids=None, full: bool = False
+) -> dict[str, int]:
+    """One pass: returns how many cases were issued a 督办 (turned red) and a 催办 (yellow).
+    ``ids``: only these cases, whatever the last pass saw (a transition's own case)."""
+    counts = {"red": 0, "yellow": 0}
     if ids is not None and not ids:
         return counts
+    warn = now + warning_period()
+    sweep = None if ids is not None or full else DeadlineSweep.objects.filter(pk=1).first()
+    red_from = sweep.red_to - OVERLAP if sweep and sweep.red_to else None
+    yellow_from = max(now, sweep.yellow_to - OVERLAP) if sweep and sweep.yellow_to else now
     steps = [
-        (
-            "red",
-            Light.RED,
-            SupervisionLevel.SUPERVISE,
-            CaseEventKind.SUPERVISE,
-            "light IN (%s, %s) AND next_deadline_at < %s",
-            [Light.GREEN.value, Light.YELLOW.value, _dt(now)],
-        ),
-        (
-            "yellow",
-            Light.YELLOW,
-            SupervisionLevel.URGE,
-            CaseEventKind.URGE,
-            "light = %s AND next_deadline_at >= %s AND next_deadline_at < %s",
-            [Light.GREEN.value, _dt(now), _dt(warn)],
-        ),
+        ("red", CaseEventKind.SUPERVISE, red_from, now),
+        ("yellow", CaseEventKind.URGE, yellow_from, warn),
     ]
     # (Not inside a caller's transaction: a checkpoint there is refused.)
     big = ids is None and connection.vendor == "sqlite" and not connection.in_atomic_block
     if big:
         _sqlite_bulk_mode(True)
     try:
-        _run_steps(steps, ids=ids, now=now, counts=counts)
+        for name, kind, lo, hi in steps:
+            counts[name] = _run_step(kind, lo=lo, hi=hi, ids=ids, now=now)
     finally:
         if big:
             _sqlite_bulk_mode(False)
-    return _lower(now=now, warn=warn, ids=ids, counts=counts)
+    if ids is None:
+        _advance(now=now, warn=warn)
+        if any(counts.values()):
+            from shangwu.audit.choices import AuditAction
+            from shangwu.audit.services import audit_write
+
+            audit_write(
+                action=AuditAction.UPDATE,
+                object_type=Case._meta.label_lower,
+                object_repr="时限处理",
+                detail=f"转红灯并督办 {counts['red']} 件，转黄灯并催办 {counts['yellow']} 件。",
+            )
+    return counts
 
 
 def _sqlite_bulk_mode(on: bool) -> None:
@@ -183,61 +150,142 @@ def _sqlite_bulk_mode(on: bool) -> None:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _run_steps(steps, *, ids, now, counts) -> None:
-    for name, light, level, kind, cond, params in steps:
-        while True:
-            with transaction.atomic(), connection.cursor() as cursor:
-                claimed = _claim(
-                    cursor,
-                    to_light=light.value,
-                    level=level.value,
-                    cond=cond,
-                    params=params,
-                    ids=ids,
-                )
-                if claimed:
-                    _issue(cursor, claimed=claimed, kind=kind.value, now=now, red=name == "red")
-            counts[name] += len(claimed)
-            if len(claimed) < _batch():
-                break
-
-
-def _lower(*, now, warn, ids, counts) -> dict[str, int]:
-    # A deadline moved later (extension, resume, reopen…): lower the light; nothing is issued.
+def _run_step(kind: str, *, lo, hi, ids, now) -> int:
+    """Claim and issue ``kind`` for the cases in the window, a batch per transaction."""
     t = _tables()
+    cond, params = _window(lo, hi)
     only, only_params = "", []
     if ids is not None:
         marks, only_params = _in(ids)
-        only = f" AND id IN ({marks})"
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {t['case']} SET light = CASE WHEN next_deadline_at IS NULL THEN %s WHEN next_deadline_at < %s "
-            f"THEN %s WHEN next_deadline_at < %s THEN %s ELSE %s END WHERE ((light = %s AND (next_deadline_at >= %s "
-            f"OR next_deadline_at IS NULL)) OR (light = %s AND (next_deadline_at >= %s OR next_deadline_at IS NULL))){only}",
-            [
-                Light.GREEN.value,
-                _dt(now),
-                Light.RED.value,
-                _dt(warn),
-                Light.YELLOW.value,
-                Light.GREEN.value,
-                Light.YELLOW.value,
-                _dt(warn),
-                Light.RED.value,
-                _dt(now),
-                *only_params,
-            ],
-        )
-        counts["lowered"] = cursor.rowcount
-    if ids is None and any(counts.values()):
-        from shangwu.audit.choices import AuditAction
-        from shangwu.audit.services import audit_write
+        only = f" AND c.id IN ({marks})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT c.id FROM {t['case']} c WHERE {cond}{only}", params + only_params)
+        candidates = sorted(row[0] for row in cursor.fetchall())
+    done = 0
+    for start in range(0, len(candidates), _batch()):
+        chunk = candidates[start : start + _batch()]
+        with transaction.atomic(), connection.cursor() as cursor:
+            claimed = _claim(cursor, kind=kind, chunk=chunk, cond=cond, params=params, now=now)
+            if claimed:
+                if kind == CaseEventKind.SUPERVISE:
+                    _orders(cursor, claimed=claimed, now=now)
+                _notify(cursor, claimed=claimed, kind=kind)
+        done += len(claimed)
+    return done
 
-        audit_write(
-            action=AuditAction.UPDATE,
-            object_type=Case._meta.label_lower,
-            object_repr="时限处理",
-            detail=f"转红灯并督办 {counts['red']} 件，转黄灯并催办 {counts['yellow']} 件，"
-            f"时限顺延后降灯 {counts['lowered']} 件。",
-        )
-    return counts
+
+def _note(kind: str) -> str:
+    if kind == CaseEventKind.SUPERVISE:
+        return f"'已超过' || {NODE_LABEL_SQL} || '时限，系统自动督办'"
+    return f"'临近' || {NODE_LABEL_SQL} || '时限，系统自动催办'"
+
+
+def _claim(cursor, *, kind: str, chunk, cond: str, params: list, now) -> list[int]:
+    """The 催办/督办 event of each case still in the window; the ones inserted are claimed."""
+    t = _tables()
+    marks, id_params = _in(chunk)
+    cursor.execute(
+        f"INSERT INTO {t['event']} (case_id, kind, from_status, to_status, actor_id, unit_id, note, "
+        f"data, deadline_at, at) SELECT c.id, %s, c.status, c.status, NULL, NULL, {_note(kind)}, NULL, "
+        f"c.next_deadline_at, %s FROM {t['case']} c WHERE c.id IN ({marks}) AND {cond} "
+        f"ON CONFLICT {ALERT_TARGET} DO NOTHING RETURNING case_id",
+        [kind, _dt(now), *id_params, *params],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _orders(cursor, *, claimed: list[int], now) -> None:
+    """督办单 addressed to the lead unit, one per case and deadline."""
+    t = _tables()
+    marks, id_params = _in(claimed)
+    cursor.execute(
+        f"INSERT INTO {t['order']} (case_id, level, node, deadline_at, addressed_to_id, issued_by_id, "
+        f"issued_at, required_by, comment, resolved_at) SELECT c.id, %s, {NODE_VALUE_SQL}, "
+        f"c.next_deadline_at, c.lead_unit_id, NULL, %s, NULL, {_note(CaseEventKind.SUPERVISE)}, NULL "
+        f"FROM {t['case']} c WHERE c.id IN ({marks}) ON CONFLICT DO NOTHING",
+        [SupervisionLevel.SUPERVISE.value, _dt(now), *id_params],
+    )
+
+
+def _notify(cursor, *, claimed: list[int], kind: str) -> int:
+    """One notification per recipient for the claimed cases. 督办: the lead unit's head (all its
+    members when it has none named) and the handler. 催办: the handler, or the lead unit's members
+    while nobody has signed for the case. Returns how many were written."""
+    from shangwu.accounts.models import User
+
+    t = _tables()
+    marks, id_params = _in(claimed)
+    cursor.execute(
+        f"SELECT c.lead_unit_id, c.handler_id, COUNT(*), MIN(c.id) FROM {t['case']} c "
+        f"WHERE c.id IN ({marks}) GROUP BY c.lead_unit_id, c.handler_id",
+        id_params,
+    )
+    groups = cursor.fetchall()
+    units = {g[0] for g in groups if g[0]}
+    handlers = {g[1] for g in groups if g[1]}
+    people = User.objects.filter(is_active=True, role__in=list(ROLE_LEVEL)).filter(
+        Q(org_unit_id__in=units) | Q(pk__in=handlers)
+    )
+    active, members, heads = set(), {}, {}
+    for pk, unit, position in people.values_list("pk", "org_unit_id", "position"):
+        active.add(pk)
+        members.setdefault(unit, []).append(pk)
+        if position.endswith(("长", "主任")):
+            heads.setdefault(unit, []).append(pk)
+    red = kind == CaseEventKind.SUPERVISE
+    tally: dict[int, list[int]] = {}  # user → [cases, first case]
+    for unit, handler, count, first in groups:
+        if red:
+            to = set(heads.get(unit) or members.get(unit, []))
+            if handler in active:
+                to.add(handler)
+        elif handler:
+            to = {handler} & active
+        else:
+            to = set(members.get(unit, []))
+        for pk in to:
+            seen = tally.setdefault(pk, [0, first])
+            seen[0] += count
+            seen[1] = min(seen[1], first)
+    if not tally:
+        return 0
+    firsts = sorted({first for _, first in tally.values()})
+    marks, first_params = _in(firsts)
+    cursor.execute(
+        f"SELECT c.id, c.number, SUBSTR(c.title, 1, 60), {NODE_LABEL_SQL} FROM {t['case']} c "
+        f"WHERE c.id IN ({marks})",
+        first_params,
+    )
+    about = {row[0]: row[1:] for row in cursor.fetchall()}
+    list_url = reverse("cases:case_list") + ("?light=red" if red else "?light=yellow")
+    rows = []
+    for pk, (count, first) in tally.items():
+        number, title, node = about[first]
+        if count == 1:
+            text = (
+                f"{number} 红灯督办：已超过{node}时限，{title}"
+                if red
+                else f"{number} 催办：临近{node}时限，{title}"
+            )
+            url, case_id = reverse("cases:case_detail", args=[first]), first
+        else:
+            text = (
+                f"{count} 件案件红灯督办：已超过办理时限（{number} 等），请尽快办理"
+                if red
+                else f"{count} 件案件催办：临近办理时限（{number} 等），请抓紧办理"
+            )
+            url, case_id = list_url, None
+        rows.append(Notification(recipient_id=pk, case_id=case_id, text=text[:300], url=url))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _advance(*, now, warn) -> None:
+    """Move the pass's horizons forward (never back: an overlapping copy may be ahead)."""
+    DeadlineSweep.objects.get_or_create(pk=1)
+    DeadlineSweep.objects.filter(pk=1).filter(Q(red_to__isnull=True) | Q(red_to__lt=now)).update(
+        red_to=now
+    )
+    DeadlineSweep.objects.filter(pk=1).filter(
+        Q(yellow_to__isnull=True) | Q(yellow_to__lt=warn)
+    ).update(yellow_to=warn)

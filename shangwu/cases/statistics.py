@@ -13,7 +13,7 @@ duplicates merged into another case (已合并: they are not separate matters).
   excluded; stored on every case when it closes)
 - 满意率 = (满意 + 基本满意) ÷ 已评价 (the latest rating of each case)
 - 不满意重办 = cases reopened at least once after a 不满意 rating
-- 超期未办结 = open cases whose light is red now
+- 超期未办结 = open cases whose pending deadline has passed (red light), at the moment of the query
 
 Every number is a filter (``MEASURES``) that the case list applies too, so each drills down to
 exactly the cases behind it.
@@ -24,13 +24,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Func, Q, Sum, Value
+from django.db.models import CharField, Count, DateTimeField, Expression, Func, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from shangwu.cases.choices import OPEN_STATUSES, CaseSource, CaseStatus, Light, Rating
-from shangwu.cases.deadlines import add_months, end_of_day, local_date
+from shangwu.cases.choices import CaseSource, CaseStatus, Rating
+from shangwu.cases.deadlines import add_months, end_of_day, local_date, overdue_q
 
 POPULATION = ~Q(status=CaseStatus.MERGED)
+
+
+class QueryMoment(Expression):
+    """The moment a query is compiled, as a parameter: an index range uses it like any constant
+    (SQLite's own 'now' keeps it from bounding a range)."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        from django.utils import timezone
+
+        return "%s", [self.output_field.get_db_prep_value(timezone.now(), connection)]
+
 
 MEASURES: dict[str, tuple[str, Q]] = {
     "received": ("受理数", Q()),
@@ -40,7 +53,7 @@ MEASURES: dict[str, tuple[str, Q]] = {
     "satisfied": ("满意+基本满意", Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
     "unsatisfied": ("不满意", Q(rating=Rating.UNSATISFIED)),
     "reopened": ("不满意重办", Q(reopen_count__gt=0)),
-    "overdue": ("超期未办结", Q(status__in=OPEN_STATUSES, light=Light.RED)),
+    "overdue": ("超期未办结", overdue_q(QueryMoment())),
 }
 
 DIMENSIONS = {

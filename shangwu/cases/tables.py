@@ -39,7 +39,7 @@ class CaseTable(Table):
     columns = [
         Column("number", linkify=True),
         Column("title"),
-        LightColumn("light"),
+        LightColumn("light", "预警灯"),
         Column("status"),
         Column("source"),
         Column("kind"),
@@ -48,7 +48,7 @@ class CaseTable(Table):
         Column("county"),
         Column("lead_unit"),
         DeadlineColumn("next_deadline_at"),
-        Column("supervision_level"),
+        Column("supervision", "督办级别"),
         Column("received_at", display=False),
         Column("contact_name", display=False),
         Column("contact_phone", display=False, mask=True),

@@ -96,7 +96,7 @@ class CaseDetailView(generic.ObjectDetailView):
                 ("协办单位", "、".join(str(u) for u in obj.co_units.all())),
                 ("当前办理人", obj.handler),
                 ("时限规则", obj.rule_set),
-                ("督办级别", obj.get_supervision_level_display()),
+                ("督办级别", obj.get_supervision_display()),
                 ("累计挂起工作日", obj.paused_workdays),
                 ("重办次数", obj.reopen_count),
                 ("评价", obj.get_rating_display()),

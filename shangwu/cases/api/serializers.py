@@ -40,10 +40,12 @@ class CaseSerializer(serializers.ModelSerializer):
     source = serializers.CharField(read_only=True, help_text=_choice_text(CaseSource.choices))
     kind = serializers.CharField(read_only=True, help_text=_choice_text(CaseKind.choices))
     status = serializers.CharField(read_only=True)
-    light = serializers.CharField(read_only=True)
+    light = serializers.CharField(read_only=True, help_text="预警灯，按查询时刻计算：green / yellow / red")
     rating = serializers.CharField(read_only=True, help_text=_choice_text(Rating.choices))
     supervision_level = serializers.IntegerField(
-        read_only=True, help_text="0=无；1=催办；2=督办；3=挂牌督办"
+        source="supervision",
+        read_only=True,
+        help_text="督办级别，按查询时刻计算：0=无；1=催办（黄灯）；2=督办（红灯）；3=挂牌督办",
     )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     light_display = serializers.CharField(source="get_light_display", read_only=True)

@@ -1,5 +1,6 @@
 """What every case transition shares: status and role checks, the conditional UPDATE on
-(id, version), the event row, the audit row, the light refresh and the notifications."""
+(id, version), the event row, the audit row, the 催办/督办 a new deadline calls for and the
+notifications."""
 
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ from django.utils import timezone
 from shangwu.accounts.choices import ROLE_LEVEL, Role
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import _plain, audit_write
-from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Light
-from shangwu.cases.deadlines import light_for, pending_deadline
+from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus
+from shangwu.cases.deadlines import pending_deadline
 from shangwu.cases.models import Case, CaseEvent, Notification
 from shangwu.cases.statistics import bucket_apply, bucket_state
 
-LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 BUSINESS_ROLES = list(ROLE_LEVEL)
 
 
@@ -95,7 +95,8 @@ def transition(
     data: dict | None = None,
 ) -> CaseEvent:
     """Apply ``fields`` (and ``to_status``) to ``case`` with a conditional UPDATE on its version,
-    write the event and audit rows, and move the light. 0 rows updated → ConcurrentChange."""
+    write the event and audit rows, and issue what the new deadline calls for (a deadline already
+    near or past: 催办 / 督办, exactly as the pass would). 0 rows updated → ConcurrentChange."""
     from shangwu.cases.processing import deadlines_process
 
     fields = dict(fields or {})
@@ -108,11 +109,6 @@ def transition(
         setattr(case, key, value)
     deadline = pending_deadline(case)
     fields["next_deadline_at"] = case.next_deadline_at = deadline
-    target = light_for(deadline, now) if case.status in OPEN_STATUSES else Light.GREEN
-    # Services only lower the light; raising it (and the 催办/督办 that go with it) is the one job
-    # of deadlines_process, called below for this case, so both paths issue exactly the same.
-    if LIGHT_RANK[target] < LIGHT_RANK[case.light]:
-        fields["light"] = case.light = target
     fields["updated_at"] = now
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
         version=case.version + 1, **fields
@@ -142,11 +138,8 @@ def transition(
         changes={"before": before, "after": after},
         detail=CaseEventKind(kind).label,
     )
-    if case.status in OPEN_STATUSES:
+    if case.status in OPEN_STATUSES and deadline is not None:
         deadlines_process(now=now, ids=[case.pk])
-        case.light, case.supervision_level = (
-            Case.objects.filter(pk=case.pk).values_list("light", "supervision_level").get()
-        )
     return event
 
 

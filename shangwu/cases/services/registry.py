@@ -17,7 +17,6 @@ from shangwu.cases.choices import (
     CaseSource,
     CaseStatus,
     DeadlineNode,
-    Light,
 )
 from shangwu.cases.deadlines import local_date, rule_dues, rule_set_for
 from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent, SupervisionOrder
@@ -140,7 +139,6 @@ def case_register(
             registered_by=actor,
             assigning_unit=actor.org_unit,
             status=CaseStatus.REGISTERED,
-            light=Light.GREEN,
         )
         _allocate_and_save(case)
         bucket_apply(None, bucket_state(case))
