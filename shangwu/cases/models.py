@@ -409,6 +409,8 @@ class CaseEvent(models.Model):
     kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=CaseStatus.choices, blank=True)
+    # Events are read through their case only; an index on actor or unit would be written by
+    # every 催办/督办 the deadline pass issues and read by nothing.
     actor = models.ForeignKey(
         "accounts.User",
         verbose_name="操作人",
@@ -416,6 +418,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "organization.OrgUnit",
@@ -424,6 +427,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     note = models.TextField("说明", blank=True)
     data = models.JSONField("附加数据", null=True, blank=True)
@@ -507,12 +511,14 @@ class SupervisionOrder(models.Model):
     level = models.PositiveSmallIntegerField("级别", choices=SupervisionLevel.choices)
     node = models.CharField("节点", max_length=20, choices=DeadlineNode.choices, blank=True)
     deadline_at = models.DateTimeField("对应时限", null=True, blank=True)
+    # Read through their case only (no index: see CaseEvent.actor).
     addressed_to = models.ForeignKey(
         "organization.OrgUnit",
         verbose_name="督办对象",
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     issued_by = models.ForeignKey(
         "accounts.User",
@@ -521,6 +527,7 @@ class SupervisionOrder(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     issued_at = models.DateTimeField("督办时间")
     required_by = models.DateField("要求完成日期", null=True, blank=True)

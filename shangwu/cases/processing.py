@@ -151,7 +151,8 @@ def _sqlite_bulk_mode(on: bool) -> None:
 
 
 def _run_step(kind: str, *, lo, hi, ids, now) -> int:
-    """Claim and issue ``kind`` for the cases in the window, a batch per transaction."""
+    """Claim and issue ``kind`` for the cases in the window, a batch per transaction. A batch is
+    a range of ids (the cases are read along the primary key, not looked up one by one)."""
     t = _tables()
     cond, params = _window(lo, hi)
     only, only_params = "", []
@@ -162,15 +163,15 @@ def _run_step(kind: str, *, lo, hi, ids, now) -> int:
         cursor.execute(f"SELECT c.id FROM {t['case']} c WHERE {cond}{only}", params + only_params)
         candidates = sorted(row[0] for row in cursor.fetchall())
     done = 0
+    issue = _issue_postgresql if connection.vendor == "postgresql" else _issue_sqlite
     for start in range(0, len(candidates), _batch()):
         chunk = candidates[start : start + _batch()]
+        where = f"c.id BETWEEN %s AND %s AND {cond}{only}"
+        where_params = [chunk[0], chunk[-1], *params, *only_params]
         with transaction.atomic(), connection.cursor() as cursor:
-            claimed = _claim(cursor, kind=kind, chunk=chunk, cond=cond, params=params, now=now)
-            if claimed:
-                if kind == CaseEventKind.SUPERVISE:
-                    _orders(cursor, claimed=claimed, now=now)
-                _notify(cursor, claimed=claimed, kind=kind)
-        done += len(claimed)
+            groups = issue(cursor, kind=kind, where=where, params=where_params, now=now)
+            _notify(cursor, groups=groups, kind=kind)
+        done += sum(g[2] for g in groups)
     return done
 
 
@@ -180,47 +181,76 @@ def _note(kind: str) -> str:
     return f"'临近' || {NODE_LABEL_SQL} || '时限，系统自动催办'"
 
 
-def _claim(cursor, *, kind: str, chunk, cond: str, params: list, now) -> list[int]:
-    """The 催办/督办 event of each case still in the window; the ones inserted are claimed."""
+def _event_sql(kind: str, source: str) -> str:
+    """Insert the 催办/督办 event of each case in ``source`` (alias c) not yet issued for its
+    deadline, returning the cases claimed."""
     t = _tables()
-    marks, id_params = _in(chunk)
-    cursor.execute(
+    return (
         f"INSERT INTO {t['event']} (case_id, kind, from_status, to_status, actor_id, unit_id, note, "
-        f"data, deadline_at, at) SELECT c.id, %s, c.status, c.status, NULL, NULL, {_note(kind)}, NULL, "
-        f"c.next_deadline_at, %s FROM {t['case']} c WHERE c.id IN ({marks}) AND {cond} "
-        f"ON CONFLICT {ALERT_TARGET} DO NOTHING RETURNING case_id",
-        [kind, _dt(now), *id_params, *params],
+        f"data, deadline_at, at) SELECT c.id, '{kind}', c.status, c.status, NULL, NULL, {_note(kind)}, "
+        f"NULL, c.next_deadline_at, %s FROM {source} "
+        f"ON CONFLICT {ALERT_TARGET} DO NOTHING RETURNING case_id"
     )
-    return [row[0] for row in cursor.fetchall()]
 
 
-def _orders(cursor, *, claimed: list[int], now) -> None:
-    """督办单 addressed to the lead unit, one per case and deadline."""
+def _order_sql(source: str) -> str:
+    """督办单 addressed to the lead unit, one per case and deadline, for the cases in ``source``."""
     t = _tables()
-    marks, id_params = _in(claimed)
-    cursor.execute(
+    return (
         f"INSERT INTO {t['order']} (case_id, level, node, deadline_at, addressed_to_id, issued_by_id, "
-        f"issued_at, required_by, comment, resolved_at) SELECT c.id, %s, {NODE_VALUE_SQL}, "
-        f"c.next_deadline_at, c.lead_unit_id, NULL, %s, NULL, {_note(CaseEventKind.SUPERVISE)}, NULL "
-        f"FROM {t['case']} c WHERE c.id IN ({marks}) ON CONFLICT DO NOTHING",
-        [SupervisionLevel.SUPERVISE.value, _dt(now), *id_params],
+        f"issued_at, required_by, comment, resolved_at) SELECT c.id, {SupervisionLevel.SUPERVISE.value}, "
+        f"{NODE_VALUE_SQL}, c.next_deadline_at, c.lead_unit_id, NULL, %s, NULL, "
+        f"{_note(CaseEventKind.SUPERVISE)}, NULL FROM {source} ON CONFLICT DO NOTHING"
     )
 
 
-def _notify(cursor, *, claimed: list[int], kind: str) -> int:
+GROUPS_SQL = "SELECT c.lead_unit_id, c.handler_id, COUNT(*), MIN(c.id) FROM {source} GROUP BY 1, 2"
+
+
+def _issue_postgresql(cursor, *, kind: str, where: str, params: list, now) -> list[tuple]:
+    """One statement per batch: the cases are read once, and the events, the 督办单 and the
+    recipients' groups all come from that read."""
+    t = _tables()
+    columns = (
+        "c.id, c.status, c.next_deadline_at, c.lead_unit_id, c.handler_id, c.sign_due_at, "
+        "c.feedback_due_at, c.first_feedback_at"
+    )
+    sql = (
+        f"WITH due AS MATERIALIZED (SELECT {columns} FROM {t['case']} c WHERE {where}), "
+        f"claimed AS ({_event_sql(kind, 'due c')}), "
+        f"issued AS MATERIALIZED (SELECT c.* FROM due c JOIN claimed ON claimed.case_id = c.id)"
+    )
+    stamps = [_dt(now)]
+    if kind == CaseEventKind.SUPERVISE:
+        sql += f", orders AS ({_order_sql('issued c')})"
+        stamps.append(_dt(now))
+    cursor.execute(sql + " " + GROUPS_SQL.format(source="issued c"), [*params, *stamps])
+    return cursor.fetchall()
+
+
+def _issue_sqlite(cursor, *, kind: str, where: str, params: list, now) -> list[tuple]:
+    t = _tables()
+    cursor.execute(_event_sql(kind, f"{t['case']} c WHERE {where}"), [_dt(now), *params])
+    claimed = [row[0] for row in cursor.fetchall()]
+    if not claimed:
+        return []
+    marks, id_params = _in(claimed)
+    source = f"{t['case']} c WHERE c.id IN ({marks})"
+    if kind == CaseEventKind.SUPERVISE:
+        cursor.execute(_order_sql(source), [_dt(now), *id_params])
+    cursor.execute(GROUPS_SQL.format(source=source), id_params)
+    return cursor.fetchall()
+
+
+def _notify(cursor, *, groups: list[tuple], kind: str) -> int:
     """One notification per recipient for the claimed cases. 督办: the lead unit's head (all its
     members when it has none named) and the handler. 催办: the handler, or the lead unit's members
     while nobody has signed for the case. Returns how many were written."""
     from shangwu.accounts.models import User
 
+    if not groups:
+        return 0
     t = _tables()
-    marks, id_params = _in(claimed)
-    cursor.execute(
-        f"SELECT c.lead_unit_id, c.handler_id, COUNT(*), MIN(c.id) FROM {t['case']} c "
-        f"WHERE c.id IN ({marks}) GROUP BY c.lead_unit_id, c.handler_id",
-        id_params,
-    )
-    groups = cursor.fetchall()
     units = {g[0] for g in groups if g[0]}
     handlers = {g[1] for g in groups if g[1]}
     people = User.objects.filter(is_active=True, role__in=list(ROLE_LEVEL)).filter(

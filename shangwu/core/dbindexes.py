@@ -22,3 +22,26 @@ def drop_like_index(table: str, column: str) -> migrations.RunPython:
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
     return migrations.RunPython(drop, migrations.RunPython.noop)
+
+
+def drop_fk_indexes(app_label: str, model_name: str, fields: dict) -> migrations.SeparateDatabaseAndState:
+    """``db_index=False`` on foreign keys as a plain ``DROP INDEX`` of each one's index. Django's
+    own AlterField rebuilds the whole table on SQLite and re-validates the constraint on
+    PostgreSQL, for a change that only removes an index. ``fields``: name → the field as it is
+    now (with ``db_index=False``), for the migration state."""
+
+    def drop(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        table = model._meta.db_table
+        for name in fields:
+            column = model._meta.get_field(name).column
+            index = schema_editor._create_index_name(table, [column])
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(index)}")
+
+    return migrations.SeparateDatabaseAndState(
+        database_operations=[migrations.RunPython(drop, migrations.RunPython.noop)],
+        state_operations=[
+            migrations.AlterField(model_name=model_name, name=name, field=field)
+            for name, field in fields.items()
+        ],
+    )

@@ -207,3 +207,27 @@ def test_a_pass_looks_only_at_deadlines_due_since_the_last_one_unless_told_full(
     # …a full pass does, and issues only what is missing.
     assert deadlines_process(now=later, full=True) == {"red": 1, "yellow": 0}
     assert SupervisionOrder.objects.filter(case__in=[first, late]).count() == 2
+
+
+def test_an_upgraded_database_does_not_issue_again_what_the_old_pass_issued(
+    make_case, township_unit
+):
+    """Migration 0008 on a database whose 催办/督办 events predate their deadline column."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    case = fresh_case(make_case, township_unit, hours_ago=24 * 20)  # long overdue
+    assert deadlines_process(now=timezone.now())["red"] == 1
+    before = issued()
+    CaseEvent.objects.filter(case=case, kind=CaseEventKind.SUPERVISE).update(deadline_at=None)
+    DeadlineSweep.objects.all().delete()
+    importlib.import_module("shangwu.cases.migrations.0008_clock_not_stored").carry_over(
+        django_apps, None
+    )
+    event = CaseEvent.objects.get(case=case, kind=CaseEventKind.SUPERVISE)
+    assert event.deadline_at == SupervisionOrder.objects.get(case=case).deadline_at
+    assert DeadlineSweep.objects.get().red_to is not None
+    assert deadlines_process(now=timezone.now()) == {"red": 0, "yellow": 0}
+    assert deadlines_process(now=timezone.now(), full=True) == {"red": 0, "yellow": 0}
+    assert issued() == before
