@@ -242,6 +242,8 @@ FILTERS_NULL_CHOICE_LABEL = "（空）"
 
 # Cases: a deadline closer than this turns the light yellow (催办).
 CASE_WARNING_HOURS = env_int("CASE_WARNING_HOURS", 24)
+# PostgreSQL: connections a big deadline pass runs its batches on at once (about the server's cores).
+CASE_PASS_CONNECTIONS = env_int("CASE_PASS_CONNECTIONS", 2)
 
 # --- Audit ---------------------------------------------------------------------------------------
 # 等保 三级 requires security audit records to be kept at least 180 days.

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime
 import json
+from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -40,9 +42,10 @@ from shangwu.cases.deadlines import CLOCK_EPOCH, warning_period
 from shangwu.cases.models import Case, CaseEvent, DeadlineSweep, Notification, SupervisionOrder
 
 # Cases claimed per transaction (and so per digest notification). Nothing is locked but the
-# claims themselves, so batches can be large: each commit writes back every index page the batch
-# touched, and fewer, larger batches write far less.
-BATCH = {"postgresql": 250_000, "sqlite": 250_000}
+# claims themselves, so batches can be large: on SQLite each commit writes back every index page
+# the batch touched, and fewer, larger batches write far less; PostgreSQL runs its batches on
+# several connections at once, so smaller ones share out evenly.
+BATCH = {"postgresql": 100_000, "sqlite": 250_000}
 # How far before the last pass's horizon the next one looks again (a transition that read the
 # clock before that pass and committed after it; re-claiming is a no-op).
 OVERLAP = datetime.timedelta(minutes=10)
@@ -118,8 +121,9 @@ def deadlines_process(
     if big:
         _sqlite_bulk_mode(True)
     try:
-        for name, kind, lo, hi in steps:
-            counts[name] = _run_step(kind, lo=lo, hi=hi, ids=ids, now=now)
+        batches = [b for _, kind, lo, hi in steps for b in _batches(kind, lo=lo, hi=hi, ids=ids)]
+        for kind, done in _run_batches(batches, now=now):
+            counts["red" if kind == CaseEventKind.SUPERVISE else "yellow"] += done
     finally:
         if big:
             _sqlite_bulk_mode(False)
@@ -150,9 +154,9 @@ def _sqlite_bulk_mode(on: bool) -> None:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def _run_step(kind: str, *, lo, hi, ids, now) -> int:
-    """Claim and issue ``kind`` for the cases in the window, a batch per transaction. A batch is
-    a range of ids (the cases are read along the primary key, not looked up one by one)."""
+def _batches(kind: str, *, lo, hi, ids) -> list[tuple]:
+    """The window's cases as batches: (kind, where, params), each a range of ids (read along the
+    primary key, not looked up one by one)."""
     t = _tables()
     cond, params = _window(lo, hi)
     only, only_params = "", []
@@ -162,17 +166,41 @@ def _run_step(kind: str, *, lo, hi, ids, now) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT c.id FROM {t['case']} c WHERE {cond}{only}", params + only_params)
         candidates = sorted(row[0] for row in cursor.fetchall())
-    done = 0
-    issue = _issue_postgresql if connection.vendor == "postgresql" else _issue_sqlite
+    batches = []
     for start in range(0, len(candidates), _batch()):
         chunk = candidates[start : start + _batch()]
         where = f"c.id BETWEEN %s AND %s AND {cond}{only}"
-        where_params = [chunk[0], chunk[-1], *params, *only_params]
-        with transaction.atomic(), connection.cursor() as cursor:
-            groups = issue(cursor, kind=kind, where=where, params=where_params, now=now)
-            _notify(cursor, groups=groups, kind=kind)
-        done += sum(g[2] for g in groups)
-    return done
+        batches.append((kind, where, [chunk[0], chunk[-1], *params, *only_params]))
+    return batches
+
+
+def _run_batches(batches: list[tuple], *, now) -> list[tuple[str, int]]:
+    """Each batch in a transaction of its own: claim, issue, notify. On PostgreSQL, outside a
+    caller's transaction, on ``CASE_PASS_CONNECTIONS`` connections at once (the batches claim
+    disjoint cases; the server's cores share the work)."""
+    workers = getattr(settings, "CASE_PASS_CONNECTIONS", 2)
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(batches) < 2:
+        workers = 1
+    if workers == 1:
+        return [_run_batch(batch, now=now) for batch in batches]
+
+    def own_connection(batch):
+        try:
+            return _run_batch(batch, now=now)
+        finally:
+            connection.close()  # this thread's connection
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(own_connection, batches))
+
+
+def _run_batch(batch: tuple, *, now) -> tuple[str, int]:
+    kind, where, params = batch
+    issue = _issue_postgresql if connection.vendor == "postgresql" else _issue_sqlite
+    with transaction.atomic(), connection.cursor() as cursor:
+        groups = issue(cursor, kind=kind, where=where, params=params, now=now)
+        _notify(cursor, groups=groups, kind=kind)
+    return kind, sum(g[2] for g in groups)
 
 
 def _note(kind: str) -> str:

@@ -231,3 +231,25 @@ def test_an_upgraded_database_does_not_issue_again_what_the_old_pass_issued(
     assert deadlines_process(now=timezone.now()) == {"red": 0, "yellow": 0}
     assert deadlines_process(now=timezone.now(), full=True) == {"red": 0, "yellow": 0}
     assert issued() == before
+
+
+@pytest.mark.django_db(transaction=connection.vendor == "postgresql")
+def test_a_pass_shared_out_over_several_connections_issues_each_case_once(
+    restore_world, make_case, township_unit, monkeypatch
+):
+    """On PostgreSQL the batches of a big pass run on two connections at once."""
+    from shangwu.cases import processing
+
+    monkeypatch.setattr(processing, "BATCH", {connection.vendor: 2})
+    cases = [fresh_case(make_case, township_unit) for _ in range(7)]
+    counts = deadlines_process(now=timezone.now() + datetime.timedelta(days=3))
+    assert counts == {"red": 7, "yellow": 0}
+    supervised = CaseEvent.objects.filter(case__in=cases, kind=CaseEventKind.SUPERVISE)
+    assert sorted(supervised.values_list("case", flat=True)) == sorted(c.pk for c in cases)
+    assert SupervisionOrder.objects.filter(case__in=cases).count() == 7
+    told: dict[int, int] = {}
+    for recipient, text in Notification.objects.filter(text__contains="红灯督办").values_list(
+        "recipient", "text"
+    ):
+        told[recipient] = told.get(recipient, 0) + cases_in(text)
+    assert told and set(told.values()) == {7}
