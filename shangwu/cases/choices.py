@@ -90,6 +90,10 @@ class SupervisionLevel(models.IntegerChoices):
     LISTED = 3, "挂牌督办"
 
 
+# 督办级别 a light calls for (催办 while yellow, 督办 while red); 挂牌督办 is set by a leader.
+LIGHT_LEVEL = {Light.YELLOW: SupervisionLevel.URGE, Light.RED: SupervisionLevel.SUPERVISE}
+
+
 class DeadlineNode(models.TextChoices):
     SIGN = "sign", "签收"
     FIRST_FEEDBACK = "first_feedback", "首次反馈"

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 
 from shangwu.cases import statistics
 from shangwu.cases.choices import (
+    LIGHT_LEVEL,
     CaseKind,
     CaseSource,
     CaseStatus,
@@ -109,10 +110,7 @@ class CaseFilterSet(BaseFilterSet):
         listed = Q(supervision_level__gte=SupervisionLevel.LISTED)
         if value == SupervisionLevel.LISTED:
             return queryset.filter(listed)
-        light = {
-            SupervisionLevel.SUPERVISE: Light.RED,
-            SupervisionLevel.URGE: Light.YELLOW,
-        }.get(value, Light.GREEN)
+        light = {level: light for light, level in LIGHT_LEVEL.items()}.get(value, Light.GREEN)
         return queryset.filter(light_q(light)).exclude(listed)
 
     def filter_overdue(self, queryset, name, value):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.cases.choices import (
+    LIGHT_LEVEL,
     CaseEventKind,
     CaseKind,
     CaseSource,
@@ -390,9 +391,7 @@ class Case(ScopedModel):
         while yellow (the pass issued the 督办单 / reminder when the light changed)."""
         if self.supervision_level >= SupervisionLevel.LISTED:
             return self.supervision_level
-        return {Light.RED: SupervisionLevel.SUPERVISE, Light.YELLOW: SupervisionLevel.URGE}.get(
-            self.light, SupervisionLevel.NONE
-        )
+        return LIGHT_LEVEL.get(self.light, SupervisionLevel.NONE)
 
     def get_supervision_display(self) -> str:
         return SupervisionLevel(self.supervision).label

@@ -30,7 +30,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.cases.choices import (
     OPEN_STATUSES,
     CaseEventKind,
@@ -275,20 +274,21 @@ def _notify(cursor, *, groups: list[tuple], kind: str) -> int:
     members when it has none named) and the handler. 催办: the handler, or the lead unit's members
     while nobody has signed for the case. Returns how many were written."""
     from shangwu.accounts.models import User
+    from shangwu.cases.services._base import BUSINESS_ROLES, HEAD_POSITIONS
 
     if not groups:
         return 0
     t = _tables()
     units = {g[0] for g in groups if g[0]}
     handlers = {g[1] for g in groups if g[1]}
-    people = User.objects.filter(is_active=True, role__in=list(ROLE_LEVEL)).filter(
+    people = User.objects.filter(is_active=True, role__in=BUSINESS_ROLES).filter(
         Q(org_unit_id__in=units) | Q(pk__in=handlers)
     )
     active, members, heads = set(), {}, {}
     for pk, unit, position in people.values_list("pk", "org_unit_id", "position"):
         active.add(pk)
         members.setdefault(unit, []).append(pk)
-        if position.endswith(("长", "主任")):
+        if position.endswith(HEAD_POSITIONS):
             heads.setdefault(unit, []).append(pk)
     red = kind == CaseEventKind.SUPERVISE
     tally: dict[int, list[int]] = {}  # user → [cases, first case]

@@ -77,7 +77,7 @@ def _most_urgent(qs, n: int) -> list:
     """The first ``n`` of a queue, overdue first then by deadline, read along the queue index
     (a plain NULLS LAST sort would read every row of a big queue on SQLite)."""
     qs = qs.select_related(None).only(
-        "id", "number", "title", "next_deadline_at", "status", "supervision_level"
+        "id", "number", "title", "next_deadline_at", "status"
     )
     first = list(qs.filter(next_deadline_at__isnull=False).order_by("next_deadline_at", "id")[:n])
     if len(first) < n:

@@ -15,11 +15,12 @@ def light_badge(case) -> str:
         )
     if case.paused_at is not None:
         return format_html('<span class="badge text-bg-info" title="挂起中">挂起</span>')
+    light = case.light
     return format_html(
         '<span class="badge text-bg-{}" data-light="{}">{}</span>',
-        LIGHT_CLASS[case.light],
-        case.light,
-        case.get_light_display(),
+        LIGHT_CLASS[light],
+        light,
+        Light(light).label,
     )
 
 

@@ -19,6 +19,8 @@ from shangwu.cases.models import Case, CaseEvent, Notification
 from shangwu.cases.statistics import bucket_apply, bucket_state
 
 BUSINESS_ROLES = list(ROLE_LEVEL)
+# A unit's head, by the end of their position (局长, 科长, 股长, 经济办主任…).
+HEAD_POSITIONS = ("长", "主任")
 
 
 class ConcurrentChange(ValidationError):
@@ -150,7 +152,7 @@ def unit_users(unit_ids, *, heads_only: bool = False):
         org_unit_id__in=[u for u in unit_ids if u], is_active=True, role__in=BUSINESS_ROLES
     )
     if heads_only:
-        heads = qs.filter(Q(position__endswith="长") | Q(position__endswith="主任"))
+        heads = qs.filter(Q(*[Q(position__endswith=p) for p in HEAD_POSITIONS], _connector=Q.OR))
         if heads.exists():
             return heads
     return qs

@@ -159,7 +159,7 @@ def test_a_pass_larger_than_one_batch_takes_every_case_once(
 
 
 def test_several_cases_reach_a_person_as_one_message_linking_to_the_red_list(
-    client, make_case, township_unit, township_a1
+    make_case, township_unit, township_a1
 ):
     cases = [fresh_case(make_case, township_unit) for _ in range(3)]
     later = timezone.now() + datetime.timedelta(days=3)
