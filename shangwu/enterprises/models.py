@@ -48,6 +48,8 @@ class Enterprise(ScopedModel):
     """An enterprise in the registry (企业库), keyed by its 统一社会信用代码."""
 
     audited = True
+    # Not in the audit snapshots: the pinyin follows the name, and the audit row has its own time.
+    audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     name = models.CharField("企业名称", max_length=200)

@@ -14,6 +14,7 @@ import datetime
 import json
 from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
@@ -93,6 +94,11 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
     """The new enterprises and their tag links go in from here; their CREATED events and CREATE
     audit rows are then made by the database from the rows just written (INSERT … SELECT), so
     200,000 rows of JSON never pass through Python (sql.py)."""
+    if connection.vendor == "postgresql":
+        # PostgreSQL maintains its B-trees a third faster when the keys come in order, so the
+        # rows go in by pinyin (once every name's pinyin is known). SQLite, with the bulk
+        # insert's large page cache, gains nothing: there the rows go in as their pinyin arrives.
+        new_rows = sorted(new_rows, key=lambda row: pinyins.get(row.vals[0])[0])
     ids = allocate_ids(Enterprise, len(new_rows))
     links = [
         (pk, tag_id, since)
@@ -111,7 +117,9 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
 
     def enterprise_rows():
         for pk, row in zip(ids, new_rows, strict=True):
-            values = [d if v is KEEP else v for v, d in zip(row.vals, defaults, strict=True)]
+            values = row.vals
+            if KEEP in values:  # a column left out or a blank cell: the field's default
+                values = [d if v is KEEP else v for v, d in zip(values, defaults, strict=True)]
             full, initials = pinyins.get(values[0])
             yield (pk, row.code, values[0], values[1], full, initials, *values[2:], now, now)
 

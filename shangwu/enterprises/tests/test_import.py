@@ -413,3 +413,16 @@ def test_fast_pinyin_matches_the_service_exactly():
         "〇号店 x",
     ]:
         assert importers.fast_name_pinyin(name) == name_pinyin(name)
+
+
+def test_an_error_names_the_row_excel_shows_even_after_blank_rows(tmp_path, city_staff):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(
+        xlsx([row(code(seed=30), "甲有限公司"), [], [], row("91440300192203821X", "乙有限公司")])
+    )
+    rows = imports.read_rows(path, imports.check_upload(path, name="a.xlsx"))
+    result = importers.enterprise_import_preview(rows=rows, actor=city_staff, file_name="a.xlsx")
+    assert [(e.row, e.column, e.value) for e in result.errors] == [
+        (5, "统一社会信用代码", "91440300192203821X")
+    ]
+    assert result.total == 2

@@ -11,7 +11,7 @@ from shangwu.audit.services import snapshot
 from shangwu.enterprises import importers
 from shangwu.enterprises.demo import make_credit_code
 from shangwu.enterprises.models import Enterprise, EnterpriseTag
-from shangwu.enterprises.services import name_pinyin
+from shangwu.enterprises.services import enterprise_update, name_pinyin
 from shangwu.enterprises.tests.test_import import HEADERS, row
 
 
@@ -43,6 +43,21 @@ def test_each_new_enterprise_gets_a_create_audit_row_holding_its_snapshot(city_s
     assert first.changes["after"]["is_key"] is True
     assert first.changes["after"]["registered_capital"] == "2000.50"
     assert first.changes["after"]["established_on"] == "2020-05-18"
+    # The pinyin follows the name and the audit row has its own time: neither is in the log.
+    assert not {"name_pinyin", "name_initials", "created_at", "updated_at"} & set(first.changes["after"])
+
+
+def test_an_edit_is_audited_as_the_fields_a_person_changed(city_staff):
+    importers.enterprise_import_commit(
+        rows=[HEADERS, row(code(seed=108), "改名前商贸有限公司")], actor=city_staff, file_name="a"
+    )
+    enterprise = Enterprise.objects.get(name="改名前商贸有限公司")
+    enterprise_update(enterprise=enterprise, actor=city_staff, name="改名后商贸有限公司")
+    audit = AuditLog.objects.filter(action=AuditAction.UPDATE, object_id=str(enterprise.pk)).get()
+    assert audit.changes == {
+        "before": {"name": "改名前商贸有限公司"},
+        "after": {"name": "改名后商贸有限公司"},
+    }
 
 
 def test_create_rows_are_right_when_other_sessions_took_ids_in_between(city_staff, monkeypatch):
