@@ -16,9 +16,6 @@ from shangwu.enterprises.validators import credit_code_error, normalize_credit_c
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
-# Fields whose change is not worth a timeline entry.
-QUIET_FIELDS = {"name_pinyin", "name_initials", "updated_at", "created_at", "id"}
-
 
 def name_pinyin(name: str) -> tuple[str, str]:
     """Full pinyin (the default sort key: users sort names by pinyin) and initials (search)."""
@@ -78,7 +75,8 @@ def enterprise_update(*, enterprise: Enterprise, actor, note: str = "", **fields
     enterprise.name_pinyin, enterprise.name_initials = name_pinyin(enterprise.name)
     _validate(enterprise)
     after = snapshot(enterprise)
-    changed = {k for k in after if k not in QUIET_FIELDS and before.get(k) != after.get(k)}
+    # The snapshot already leaves out what is not worth a timeline entry (Enterprise.audit_exclude).
+    changed = {k for k in after if before.get(k) != after.get(k)}
     with transaction.atomic():
         enterprise.save()
         if changed:
