@@ -35,7 +35,8 @@ class AuditLog(models.Model):
     request_id = models.CharField("请求ID", max_length=32, blank=True)
     path = models.CharField("路径", max_length=300, blank=True)
     # Few indexes: every write of the platform writes a row here. action has a dozen values (an
-    # index would not be chosen); object_type is served by audit_object_idx.
+    # index would not be chosen); object_type is served by audit_object_idx. On PostgreSQL the
+    # object's type and id compare byte by byte (migration 0004, COLLATE "C").
     action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
     object_type = models.CharField("对象类型", max_length=100, blank=True)
     object_id = models.CharField("对象ID", max_length=64, blank=True)

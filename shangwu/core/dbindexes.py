@@ -45,3 +45,29 @@ def drop_fk_indexes(app_label: str, model_name: str, fields: dict) -> migrations
             for name, field in fields.items()
         ],
     )
+
+
+def c_collation(table: str, columns: dict[str, str]) -> migrations.RunPython:
+    """PostgreSQL: compare ``columns`` (name → SQL type) byte by byte (``COLLATE "C"``).
+
+    For ASCII keys (credit codes, pinyin, type names): their order is the same in every
+    collation that sorts letters and digits as ASCII does, but a database created with a
+    language collation (zh_CN.UTF-8, en_US.UTF-8, even C.UTF-8 before PostgreSQL 17) compares
+    every index key through the C library's ``strcoll`` — a quarter of an import's index upkeep.
+    SQLite compares bytes already. Kept out of the model (``db_collation``), since SQLite knows
+    no collation named "C": a later AlterField of these columns must repeat this."""
+
+    def alter(collation):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            qn = schema_editor.quote_name
+            for column, sql_type in columns.items():
+                schema_editor.execute(
+                    f"ALTER TABLE {qn(table)} ALTER COLUMN {qn(column)} TYPE {sql_type} "
+                    f"COLLATE {collation}"
+                )
+
+        return run
+
+    return migrations.RunPython(alter('"C"'), alter('"default"'))
