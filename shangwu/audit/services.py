@@ -34,19 +34,22 @@ def _plain(value):
     return value
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The row's own field values, as JSON-ready data (foreign keys as ids)."""
+def snapshot(instance: models.Model, *, masked: bool = True) -> dict:
+    """The row's own field values, as JSON-ready data (foreign keys as ids). Personal numbers
+    (``audit_masked``) come masked unless ``masked=False``: that form is for comparing, never
+    for writing down (``masked_snapshot``)."""
     exclude = getattr(instance, "audit_exclude", set())
-    masked = getattr(instance, "audit_masked", set())
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude:
-            continue
-        value = getattr(instance, field.attname)
-        if field.name in masked and value:
-            value = mask_value(value)
-        data[field.name] = _plain(value)
-    return data
+        if field.name not in exclude:
+            data[field.name] = _plain(getattr(instance, field.attname))
+    return masked_snapshot(instance, data) if masked else data
+
+
+def masked_snapshot(instance: models.Model, data: dict) -> dict:
+    """``data`` (a snapshot or part of one) with ``instance``'s personal numbers masked."""
+    masked = getattr(instance, "audit_masked", set())
+    return {k: mask_value(v) if k in masked and v else v for k, v in data.items()}
 
 
 def audit_write(

@@ -4,7 +4,7 @@ recorded with its before/after values (NetBox's change logging)."""
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write, snapshot
+from shangwu.audit.services import audit_write, masked_snapshot, snapshot
 
 
 def _audited(sender) -> bool:
@@ -17,24 +17,27 @@ def _before(sender, instance, raw=False, **kwargs):
     instance._audit_before = None
     if instance.pk is not None:
         old = sender._base_manager.filter(pk=instance.pk).first()
-        instance._audit_before = snapshot(old) if old is not None else None
+        instance._audit_before = snapshot(old, masked=False) if old is not None else None
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw or not _audited(sender):
         return
-    after = snapshot(instance)
+    # Compared unmasked: a new mobile number that keeps its first 3 and last 4 digits masks
+    # the same as the old one, and would otherwise go unrecorded. Written masked.
+    after = snapshot(instance, masked=False)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        audit_write(action=AuditAction.CREATE, obj=instance, changes={"before": None, "after": after})
+        audit_write(action=AuditAction.CREATE, obj=instance,
+                    changes={"before": None, "after": masked_snapshot(instance, after)})
         return
-    changed = {k for k in after if before.get(k) != after.get(k)}
+    changed = sorted(k for k in after if before.get(k) != after.get(k))
     if not changed:
         return
     audit_write(
         action=AuditAction.UPDATE, obj=instance,
-        changes={"before": {k: before.get(k) for k in sorted(changed)},
-                 "after": {k: after[k] for k in sorted(changed)}},
+        changes={"before": masked_snapshot(instance, {k: before.get(k) for k in changed}),
+                 "after": masked_snapshot(instance, {k: after[k] for k in changed})},
     )
 
 

@@ -25,6 +25,7 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
 
 
 class CaseCategory(models.Model):
@@ -192,6 +193,8 @@ class Case(ScopedModel):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        limit_choices_to=COUNTY_ONLY,
+        error_messages=COUNTY_ERRORS,
     )
     township = models.ForeignKey(
         "organization.Region",
@@ -200,6 +203,8 @@ class Case(ScopedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=TOWNSHIP_ONLY,
+        error_messages=TOWNSHIP_ERRORS,
     )
     received_at = models.DateTimeField("受理时间")
     registered_by = models.ForeignKey(

@@ -2,11 +2,25 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Manager
 from django.http import Http404
 from rest_framework import serializers, viewsets
 
 from shangwu.audit.services import audit_denied
+from shangwu.core.access import RestrictedQuerySet
 from shangwu.core.api_base import api_action
+
+
+def restrict_related_choices(serializer, user) -> None:
+    """Narrow every writable related field of ``serializer`` to ``restrict(user, "view")``."""
+    fields = getattr(getattr(serializer, "child", serializer), "fields", {})
+    for field in fields.values():
+        relation = getattr(field, "child_relation", field)  # many=True wraps the relation
+        queryset = getattr(relation, "queryset", None)
+        if isinstance(queryset, Manager):  # ModelSerializer hands the model's manager over
+            queryset = queryset.all()
+        if user is not None and isinstance(queryset, RestrictedQuerySet):
+            relation.queryset = queryset.restrict(user, "view")
 
 
 class BaseViewSet(viewsets.ModelViewSet):
@@ -24,9 +38,20 @@ class BaseViewSet(viewsets.ModelViewSet):
         except Http404:
             pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
             model = self.queryset.model
-            if pk is not None and model._base_manager.filter(**{self.lookup_field: pk}).exists():
+            try:
+                exists = pk is not None and model._base_manager.filter(**{self.lookup_field: pk}).exists()
+            except (TypeError, ValueError, DjangoValidationError):  # not an id at all (/api/x/abc/)
+                exists = False
+            if exists:
                 audit_denied(model=model, object_id=pk, detail="API：对象不在用户的数据范围内，已返回404。")
             raise
+
+    def get_serializer(self, *args, **kwargs):
+        """Choices of related records are limited to what the user may see, as in the forms
+        (``BaseModelForm``): an id outside the user's scope is refused as not found."""
+        serializer = super().get_serializer(*args, **kwargs)
+        restrict_related_choices(serializer, self.request.user)
+        return serializer
 
     # Writes: one transaction; the service does the work; the result must stay in scope.
     def create_object(self, data):

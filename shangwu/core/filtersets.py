@@ -24,6 +24,12 @@ class BaseFilterSet(django_filters.FilterSet):
             css = "form-select form-select-sm" if w.__class__.__name__.endswith("Select") else "form-control form-control-sm"
             w.attrs.setdefault("class", css)
 
+    def narrow_choices(self, name: str, queryset) -> None:
+        """Limit filter ``name`` to ``queryset``: its choices on the page and what it accepts
+        (the form was built in ``__init__``, so both are set)."""
+        self.filters[name].queryset = queryset
+        self.form.fields[name].queryset = queryset
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

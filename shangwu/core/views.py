@@ -128,7 +128,7 @@ class ObjectListView(BaseObjectView):
     def get(self, request, *args, **kwargs):
         qs, fs = self.filtered()
         try:
-            per_page = min(int(request.GET.get("per_page", self.paginate_by)), 500)
+            per_page = max(1, min(int(request.GET.get("per_page", self.paginate_by)), 500))
         except ValueError:
             per_page = self.paginate_by
         page = Paginator(qs, per_page).get_page(request.GET.get("page"))

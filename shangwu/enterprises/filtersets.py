@@ -96,9 +96,10 @@ class EnterpriseFilterSet(BaseFilterSet):
         if user is not None and user.region is not None and user.region.level != RegionLevel.CITY:
             region = user.region
             county = region.county
-            self.filters["county"].queryset = Region.objects.filter(pk=county.pk)
-            self.filters["township"].queryset = (
-                Region.objects.filter(parent=county) if region.level == RegionLevel.COUNTY else Region.objects.filter(pk=region.pk)
+            self.narrow_choices("county", Region.objects.filter(pk=county.pk))
+            self.narrow_choices(
+                "township",
+                Region.objects.filter(parent=county) if region.level == RegionLevel.COUNTY else Region.objects.filter(pk=region.pk),
             )
 
 

@@ -34,8 +34,7 @@ class EnterpriseScopedFilterSet(BaseFilterSet):
         user = getattr(request, "user", None)
         region = getattr(user, "region", None)
         if region is not None and region.level != RegionLevel.CITY:
-            self.filters["county"].queryset = Region.objects.filter(pk=region.county.pk)
-            self.form.fields["county"].queryset = self.filters["county"].queryset
+            self.narrow_choices("county", Region.objects.filter(pk=region.county.pk))
 
 
 class ContactFilterSet(EnterpriseScopedFilterSet):

@@ -17,6 +17,7 @@ from shangwu.enterprises.choices import (
     VisitForm,
 )
 from shangwu.enterprises.validators import validate_credit_code
+from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
 
 
 class Tag(models.Model):
@@ -59,9 +60,11 @@ class Enterprise(ScopedModel):
     name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
     name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
     county = models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
-                               related_name="+", db_index=False)  # ent_county_pinyin_idx leads with it
+                               related_name="+", db_index=False,  # ent_county_pinyin_idx leads with it
+                               limit_choices_to=COUNTY_ONLY, error_messages=COUNTY_ERRORS)
     township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+                                 on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to=TOWNSHIP_ONLY, error_messages=TOWNSHIP_ERRORS)
     address = models.CharField("地址", max_length=200, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     industry_section = models.CharField("行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True)

@@ -7,6 +7,14 @@ class RegionLevel(models.TextChoices):
     TOWNSHIP = "township", "乡镇(街道)"
 
 
+# ``limit_choices_to`` of the foreign keys naming a record's place: forms, the API and
+# ``full_clean()`` accept only a region of the right level.
+COUNTY_ONLY = {"level": RegionLevel.COUNTY}
+TOWNSHIP_ONLY = {"level": RegionLevel.TOWNSHIP}
+COUNTY_ERRORS = {"invalid": "请选择本市的县(市、区)。"}
+TOWNSHIP_ERRORS = {"invalid": "请选择本市的乡镇(街道)。"}
+
+
 class OrgUnitKind(models.TextChoices):
     BUREAU = "bureau", "市商务局"
     DEPARTMENT = "department", "局内科室"

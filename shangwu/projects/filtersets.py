@@ -148,11 +148,12 @@ class ProjectFilterSet(BaseFilterSet):
         region = getattr(user, "region", None)
         if region is not None and region.level != RegionLevel.CITY:
             county = region.county
-            self.filters["county"].queryset = Region.objects.filter(pk=county.pk)
-            self.filters["township"].queryset = (
+            self.narrow_choices("county", Region.objects.filter(pk=county.pk))
+            self.narrow_choices(
+                "township",
                 Region.objects.filter(parent=county)
                 if region.level == RegionLevel.COUNTY
-                else Region.objects.filter(pk=region.pk)
+                else Region.objects.filter(pk=region.pk),
             )
 
     def search(self, queryset, name, value):

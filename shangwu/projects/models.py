@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
 from shangwu.projects.choices import (
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
@@ -148,7 +149,12 @@ class Project(ScopedModel):
         "合同外资（万美元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
     county = models.ForeignKey(
-        "organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT, related_name="+"
+        "organization.Region",
+        verbose_name="县(市、区)",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=COUNTY_ONLY,
+        error_messages=COUNTY_ERRORS,
     )
     township = models.ForeignKey(
         "organization.Region",
@@ -157,6 +163,8 @@ class Project(ScopedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        limit_choices_to=TOWNSHIP_ONLY,
+        error_messages=TOWNSHIP_ERRORS,
     )
     site = models.CharField("建设地点", max_length=200, blank=True)
     lead_unit = models.ForeignKey(

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
 from shangwu.cases.models import Case, CaseCategory, CaseEvent
+from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
 
 
@@ -129,10 +130,10 @@ class CaseCreateSerializer(serializers.Serializer):
         max_length=30, required=False, allow_blank=True, default=""
     )
     county = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
+        queryset=Region.objects.filter(**COUNTY_ONLY), required=False, allow_null=True
     )
     township = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), required=False, allow_null=True
+        queryset=Region.objects.filter(**TOWNSHIP_ONLY), required=False, allow_null=True
     )
     received_at = serializers.DateTimeField(required=False, allow_null=True)
 

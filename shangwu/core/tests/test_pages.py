@@ -44,3 +44,11 @@ def test_dashboard_panels_without_item_lists_show_no_stray_keys(as_user, leader,
     html = as_user(leader).get(reverse("core:dashboard")).content.decode()
     assert "企业库" in html
     assert ">title<" not in html and ">figures<" not in html
+
+
+def test_a_page_size_below_one_shows_the_usual_first_page(as_user, city_staff, make_enterprise):
+    make_enterprise(name="分页大小测试有限公司")
+    for per_page in ("0", "-5", "x"):
+        response = as_user(city_staff).get("/enterprises/", {"per_page": per_page})
+        assert response.status_code == 200, per_page
+        assert "分页大小测试有限公司" in response.content.decode()

@@ -120,3 +120,32 @@ def test_anonymous_user_is_sent_to_login(client, places):
     response = client.get(reverse("enterprises:enterprise_list"))
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     assert client.get("/api/enterprises/").status_code in (401, 403)
+
+
+def test_api_takes_only_a_county_as_county_and_a_township_as_township(city_staff, places, region):
+    api = APIClient()
+    api.force_authenticate(city_staff)
+    url = f"/api/enterprises/{places['a1'].pk}/"
+    for field, wrong in (("county", TOWNSHIP_A1), ("county", "419900"), ("township", COUNTY_B)):
+        response = api.patch(url, {field: region(wrong).pk}, format="json")
+        assert response.status_code == 400 and field in response.json(), (field, wrong)
+    places["a1"].refresh_from_db()
+    assert (places["a1"].county.code, places["a1"].township.code) == (COUNTY_A, TOWNSHIP_A1)
+
+
+def test_an_api_id_that_is_not_a_number_is_not_found(county_a):
+    api = APIClient()
+    api.force_authenticate(county_a)
+    for url in ("/api/enterprises/abc/", "/api/contacts/abc/", "/api/regions/abc/"):
+        assert api.get(url).status_code == 404, url
+    assert api.post("/api/contacts/abc/reveal/", {"field": "mobile"}, format="json").status_code == 404
+
+
+def test_county_staff_filter_offers_and_accepts_only_their_own_places(as_user, county_a, places, region):
+    page = as_user(county_a).get(reverse("enterprises:enterprise_list"))
+    form = page.context["filter"].form
+    assert {r.code for r in form.fields["county"].queryset} == {COUNTY_A}
+    assert {r.parent.code for r in form.fields["township"].queryset} == {COUNTY_A}
+    api = APIClient()
+    api.force_authenticate(county_a)
+    assert api.get("/api/enterprises/", {"county": region(COUNTY_B).pk}).status_code == 400

@@ -259,3 +259,13 @@ def test_the_edit_form_never_shows_the_full_number_and_blank_keeps_it(as_user, c
 def test_contact_search_does_not_match_phone_digits(as_user, county_a, contact_a):
     response = as_user(county_a).get(reverse("enterprises:contact_list"), {"q": "1234"})
     assert "钱经理" not in response.content.decode()
+
+
+def test_a_new_number_that_masks_like_the_old_one_is_still_audited_as_changed(contact_a):
+    services.contact_update(contact=contact_a, actor=None, mobile="13899991234")
+    change = AuditLog.objects.filter(action="update", object_type="enterprises.contact").latest(
+        "id"
+    )
+    # The field is listed as changed; both numbers stay masked.
+    assert change.changes["before"]["mobile"] == change.changes["after"]["mobile"] == "138****1234"
+    assert MOBILE not in str(change.changes) and "13899991234" not in str(change.changes)

@@ -110,3 +110,20 @@ def test_leaders_may_read_and_export_but_not_import(as_user, leader, two_countie
     assert client.get("/projects/").status_code == 200
     assert client.get("/projects/export/").status_code == 200
     assert client.get("/projects/import/").status_code == 403
+
+
+def test_a_county_cannot_link_its_project_to_another_countys_enterprise(
+    as_user, county_a, two_counties, make_enterprise
+):
+    own, _ = two_counties
+    theirs = make_enterprise(county="419921", name="云水外县企业有限公司")
+    client = as_user(county_a)
+    response = client.patch(
+        f"/api/projects/{own.pk}/", {"enterprise": theirs.pk}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "enterprise" in response.json()
+    own.refresh_from_db()
+    assert own.enterprise_id is None
+    # The browsable API's form offers only enterprises the user may see.
+    page = client.get("/api/projects/", HTTP_ACCEPT="text/html").content.decode()
+    assert "云水外县企业有限公司" not in page
