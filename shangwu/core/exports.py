@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
 import xlsxwriter
 
@@ -31,7 +32,11 @@ def formula_safe_workbook(buffer) -> xlsxwriter.Workbook:
 
 
 def safe_cell(value):
-    """Text that Excel or WPS would treat as a formula gets a leading apostrophe-like quote."""
+    """Text that Excel or WPS would treat as a formula gets a leading apostrophe-like quote.
+    Anything but a number, date or text (a related record, say) is written as its text, and
+    so escaped like any other: an enterprise named "=HYPERLINK(…)" stays text in every column."""
+    if value is not None and not isinstance(value, (str, int, float, Decimal, datetime.date)):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

@@ -39,6 +39,9 @@ ZIP_MAX_RATIO = 100
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 ALLOWED_EXTENSIONS = {".xlsx", ".csv"}
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb"}
+# Content types that mean macros whatever the parts are named: a VBA project, Excel 4.0 macro
+# sheets (international ones too).
+MACRO_CONTENT_TYPES = (b"vbaproject", b"macrosheet")
 STORE_DIRNAME = "imports"
 STORE_MAX_AGE_SECONDS = 24 * 3600
 _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -138,8 +141,13 @@ def _check_xlsx_zip(path, size: int) -> None:
             types = zf.read("[Content_Types].xml")
             if len(types) > 1024 * 1024:
                 raise UploadRejected("文件不是真正的 .xlsx 工作簿。")
-            if b"macroenabled" in types.lower():
+            lowered = types.lower()
+            if b"macroenabled" in lowered:
                 raise UploadRejected("工作簿是启用宏的格式，不予接受：请另存为 .xlsx 后再上传。")
+            if any(word in lowered for word in MACRO_CONTENT_TYPES) or any(
+                n.lower().startswith(("xl/macrosheets/", "xl/vba")) for n in names
+            ):
+                raise UploadRejected("工作簿含有宏，不予接受：请删除宏并另存为 .xlsx 后再上传。")
     except zipfile.BadZipFile as exc:
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（压缩结构损坏）。") from exc
 
@@ -148,21 +156,61 @@ def _check_xlsx_zip(path, size: int) -> None:
 
 
 def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[list]:
-    """All rows of the first data sheet (header first), cells as Python values ("" when empty)."""
+    """All rows of the first visible data sheet (header first), cells as Python values ("" when
+    empty). Hidden sheets (old versions, lookup lists) are not read; merged cells below the header
+    are refused, since only their first cell holds the value the clerk sees in every row."""
     if kind == "csv":
         return _read_csv(path)
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        names = [n for n in workbook.sheet_names if n not in skip_sheets] or workbook.sheet_names
+        sheets = [
+            m.name
+            for m in workbook.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.name not in skip_sheets
+        ]
+        if not sheets:
+            raise UploadRejected("工作簿中没有可见的数据工作表。")
+        sheet = workbook.get_sheet_by_name(sheets[0])
         # iter_rows() gives what to_python(skip_empty_area=False) gives, in half the time.
-        rows = list(workbook.get_sheet_by_name(names[0]).iter_rows())
+        rows = list(sheet.iter_rows())
+        merged = sheet.merged_cell_ranges or []
     except UploadRejected:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise UploadRejected(f"无法读取工作簿：{exc}") from exc
+        logger.info("无法读取工作簿 %s：%s", path, exc)
+        raise UploadRejected(
+            "无法读取工作簿：文件已损坏，或不是由 Excel / WPS 保存的 .xlsx。"
+            "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传。"
+        ) from exc
+    _refuse_merged_data_cells(merged, rows, sheets[0])
     return rows
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _refuse_merged_data_cells(merged, rows, sheet: str) -> None:
+    """Merged ranges that reach below the header row (the first non-empty row)."""
+    header = next((i for i, row in enumerate(rows) if any(v not in ("", None) for v in row)), 0)
+    below = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in merged if r2 > header]
+    if not below:
+        return
+    shown = "、".join(
+        f"{_column_letters(c1)}{r1 + 1}:{_column_letters(c2)}{r2 + 1}" for (r1, c1), (r2, c2) in below[:5]
+    )
+    more = f"等 {len(below)} 处" if len(below) > 5 else ""
+    raise UploadRejected(
+        f"工作表“{sheet}”的数据区有合并单元格（{shown}{more}）：合并后只有第一格有值，其余各行会被当作空白。"
+        "请取消合并、逐行填写后再上传。"
+    )
 
 
 def _read_csv(path) -> list[list]:
@@ -175,10 +223,18 @@ def _read_csv(path) -> list[list]:
             continue
     else:
         raise UploadRejected("CSV 文件编码无法识别：请使用 UTF-8 或 GBK 编码保存。")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # A long cell is the row checks' to report (with its row and column), not the reader's.
+    limit = csv.field_size_limit(max(len(text), 131072))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return list(reader)
     except csv.Error as exc:
-        raise UploadRejected(f"CSV 文件格式错误：{exc}") from exc
+        raise UploadRejected(
+            f"CSV 文件第 {reader.line_num} 行格式错误（引号不成对或单元格过长），请用 Excel 或 WPS "
+            "打开检查后另存为 CSV 或 .xlsx 再上传。"
+        ) from exc
+    finally:
+        csv.field_size_limit(limit)
 
 
 def cell_text(value) -> str:

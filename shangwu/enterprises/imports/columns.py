@@ -34,8 +34,8 @@ COLUMNS = [
         "18位数字或大写字母（不含I、O、S、V、Z），第18位为校验位；作为导入的唯一键",
         ("信用代码",),
     ),
-    ImportColumn("name", "企业名称", True, 200, "营业执照上的全称", ("名称",)),
-    ImportColumn("short_name", "简称", False, 50, "不超过50字"),
+    ImportColumn("name", "企业名称", True, 200, "营业执照上的全称", ("名称", "单位名称")),
+    ImportColumn("short_name", "简称", False, 50, "不超过50字", ("企业简称",)),
     ImportColumn(
         "county",
         "县(市、区)",
@@ -50,10 +50,12 @@ COLUMNS = [
         False,
         None,
         "所填县(市、区)下的乡镇或街道名称；可留空",
-        ("乡镇", "乡镇街道", "街道"),
+        ("乡镇", "乡镇街道", "街道", "所属乡镇", "所属街道", "所属乡镇(街道)"),
     ),
-    ImportColumn("address", "地址", False, 200, "不超过200字"),
-    ImportColumn("legal_representative", "法定代表人", False, 50, "不超过50字"),
+    ImportColumn("address", "地址", False, 200, "不超过200字", ("企业地址", "注册地址", "住所")),
+    ImportColumn(
+        "legal_representative", "法定代表人", False, 50, "不超过50字", ("法人代表", "法人")
+    ),
     ImportColumn(
         "industry_section",
         "行业门类",
@@ -69,13 +71,20 @@ COLUMNS = [
         "ownership", "经济类型", False, None, "/".join(Ownership.labels) + "；新企业留空为内资"
     ),
     ImportColumn(
-        "registered_capital", "注册资本(万元)", False, None, "数字，最多两位小数", ("注册资本",)
+        "registered_capital",
+        "注册资本(万元)",
+        False,
+        None,
+        "数字，最多两位小数",
+        ("注册资本", "注册资金", "注册资金(万元)"),
     ),
-    ImportColumn("established_on", "成立日期", False, None, "日期，如 2020-05-18"),
+    ImportColumn("established_on", "成立日期", False, None, "日期，如 2020-05-18", ("成立时间",)),
     ImportColumn(
         "status", "状态", False, None, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"
     ),
-    ImportColumn("is_key", "重点企业", False, None, "是/否；新企业留空为否"),
+    ImportColumn(
+        "is_key", "重点企业", False, None, "是/否；新企业留空为否", ("是否重点企业", "是否重点")
+    ),
     ImportColumn(
         "tags",
         "标签",
@@ -177,6 +186,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
+    # Headers no column of the layout answers to: their cells are not read (shown in the preview).
+    ignored_columns: list[str] = field(default_factory=list)
     committed: bool = False
 
     @property

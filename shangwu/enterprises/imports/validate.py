@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import mul
@@ -133,6 +134,10 @@ class Lookups:
 
 # --- Cells --------------------------------------------------------------------------------------
 
+# Line breaks and other control characters never belong in a name or an address: in a CSV they
+# mean a quote left open, which runs several rows into one cell (and NUL cannot be stored).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_REASON = "不能包含换行符或其他控制字符（CSV 文件中引号不成对时，几行会并进一格）。"
 _CODE_CHARS = {c: i for i, c in enumerate(ALPHABET)}
 _CODE_SET = frozenset(ALPHABET)
 
@@ -176,7 +181,7 @@ def _mapped(column, parse) -> tuple[list, bool]:
     return out, failed
 
 
-def _cell_parsers(lk: Lookups, present: set):
+def _cell_parsers(lk: Lookups):
     today = datetime.date.today()
     quantum = Decimal("0.01")
 
@@ -221,7 +226,7 @@ def _cell_parsers(lk: Lookups, present: set):
             return sec_value, KEEP, errors
         if text and sec and SECTION_FOR_DIVISION[text] != sec:
             errors.append(("industry_division", text, f"行业大类{text}不属于门类{sec}。"))
-        elif text and not sec and "industry_section" in present:
+        elif text and not sec:  # a blank or absent 门类 follows the 大类
             sec_value = SECTION_FOR_DIVISION[text]
         return sec_value, text, errors
 
@@ -251,12 +256,17 @@ def _cell_parsers(lk: Lookups, present: set):
         if not text:
             return None
         try:
-            amount = Decimal(text).quantize(quantum)
+            exact = Decimal(text)
+            amount = exact.quantize(quantum)
             if amount < 0 or amount > CAPITAL_MAX:
                 raise InvalidOperation
-            return amount
         except (InvalidOperation, ValueError):
             return _Bad(cell_text(v), "注册资本应为不小于0的数字（单位万元）。")
+        # More places than cents: refused when typed so, rounded when it is a spreadsheet
+        # number's binary noise (1234.5600000000002 is 1234.56).
+        if amount != exact and not (v.__class__ is float and abs(float(amount) - v) < 1e-6):
+            return _Bad(cell_text(v), "注册资本以万元为单位，最多两位小数。")
+        return amount
 
     def established(v):
         if v in ("", None):
@@ -421,12 +431,12 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         result.file_error = "文件中没有数据。"
         return result, plan
     mapping, written, file_error = header_map(rows[0])
+    ignored = [text for i, text in enumerate(written) if text and i not in mapping.values()]
     if file_error:
         result.file_error = file_error
         return result, plan
     lk = Lookups.load()
     in_scope = scope_check(actor)
-    present = set(mapping)
     header_of = {f: (written[i] or COLUMN_BY_FIELD[f].header) for f, i in mapping.items()}
     ncols = len(written)
 
@@ -443,6 +453,10 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         data.append(raw)
         rownos.append(r_index + 1)
     n = result.total = len(data)
+    if not n:
+        result.file_error = "文件中除表头外没有数据行。"
+        return result, plan
+    result.ignored_columns = ignored
     cell_errors: list[tuple] = []  # (rowno, seq, RowError)
 
     def err(k, fld, shown, reason):
@@ -491,8 +505,12 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             for k, text in enumerate(texts):
                 if len(text) > limit:
                     err(k, fld, text, f"不能超过{limit}个字，实际{len(text)}个字。")
+        if _CONTROL.search("".join(texts)):  # one scan of the column; rows only when found
+            for k, text in enumerate(texts):
+                if _CONTROL.search(text):
+                    err(k, fld, text.replace("\x00", ""), CONTROL_REASON)
 
-    parse = _cell_parsers(lk, present)
+    parse = _cell_parsers(lk)
     for fld, pos in (
         ("county", COUNTY),
         ("township", TOWNSHIP),
@@ -554,6 +572,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
     counties_by_code = lk.counties_by_code
     unchanged = 0
     no_tags = ({}, frozenset(), ())
+    region = actor.region
+    own_township = region.pk if region is not None and region.level == RegionLevel.TOWNSHIP else None
+    own_county = region.parent_id if own_township is not None else None
     for k in range(n):
         rowno = rownos[k]
         if rowno in bad_rows:
@@ -600,7 +621,11 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             )
             continue
         if not in_scope(county_id, township):
-            fail("county", region_names[county_id], "不在您的数据范围内。")
+            if own_township is not None and county_id == own_county:  # a township officer
+                shown = region_names.get(township, "") if township else ""
+                fail("township", shown, f"您只能导入“{region_names[own_township]}”的企业。")
+            else:
+                fail("county", region_names[county_id], "不在您的数据范围内。")
             continue
         tags, undated, _ = tag_cells[k] if tag_cells is not None else (None, (), ())
         held = stored_tags.get(before[0], no_tags[0]) if before else no_tags[0]
@@ -618,6 +643,15 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             continue
         stored = before[3]
         merged = tuple(s if v is KEEP else v for v, s in zip(row_vals, stored, strict=True))
+        if merged[DIVISION] and SECTION_FOR_DIVISION[merged[DIVISION]] != merged[SECTION]:
+            # Only the 门类 column is in the file, and the stored 大类 is not in the new 门类.
+            fail(
+                "industry_section",
+                merged[SECTION],
+                f"库中的行业大类{merged[DIVISION]}不属于门类{merged[SECTION] or '（空）'}："
+                "请同时填写行业大类。",
+            )
+            continue
         tags_changed = tags is not None and held != tags
         if merged == stored and not tags_changed:
             unchanged += 1

@@ -363,6 +363,29 @@ def _zip(entries: dict, name="a.xlsx") -> bytes:
             "a.xlsx",
             _zip(
                 {
+                    "[Content_Types].xml": '<Override PartName="/xl/macros1.bin" '
+                    'ContentType="application/vnd.ms-office.vbaProject"/>',
+                    "xl/workbook.xml": "x",
+                    "xl/macros1.bin": "x",
+                }
+            ),
+            "含有宏",
+        ),
+        (
+            "a.xlsx",
+            _zip(
+                {
+                    "[Content_Types].xml": "x",
+                    "xl/workbook.xml": "x",
+                    "xl/macrosheets/sheet1.xml": "x",
+                }
+            ),
+            "含有宏",
+        ),
+        (
+            "a.xlsx",
+            _zip(
+                {
                     "[Content_Types].xml": "x",
                     "xl/workbook.xml": "x",
                     "xl/worksheets/sheet1.xml": "0" * 50_000_000,
@@ -375,7 +398,7 @@ def _zip(entries: dict, name="a.xlsx") -> bytes:
     ],
     # Readable ids: the zip bytes carry timestamps, and parallel workers must collect equal ids.
     ids=["text-as-xlsx", "zip-without-workbook", "old-xls", "xlsm", "vba-project", "macro-content-type",
-         "zip-bomb", "pdf", "binary-csv"],
+         "vba-under-another-name", "excel4-macro-sheet", "zip-bomb", "pdf", "binary-csv"],
 )
 def test_files_that_are_not_plain_spreadsheets_are_rejected_before_any_row_is_read(
     as_user, city_staff, monkeypatch, name, content, message

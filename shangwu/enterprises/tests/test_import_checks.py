@@ -1,0 +1,166 @@
+"""What a clerk's own workbook brings to an import: hidden and merged cells, headers written
+their own way, stray quotes and control characters, amounts and industries given in part. Each
+either imports as the clerk sees it or is refused with a message naming what to fix."""
+
+import io
+
+import openpyxl
+import pytest
+
+from shangwu.core import imports
+from shangwu.enterprises import importers
+from shangwu.enterprises.models import Enterprise
+from shangwu.enterprises.tests.test_import import HEADERS, code, row, upload, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def preview(rows, actor):
+    return importers.enterprise_import_preview(rows=rows, actor=actor, file_name="a.xlsx")
+
+
+def commit(rows, actor):
+    return importers.enterprise_import_commit(rows=rows, actor=actor, file_name="a.xlsx")
+
+
+def read(tmp_path, content: bytes, name="a.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return imports.read_rows(path, imports.check_upload(path, name=name), skip_sheets=("填写说明",))
+
+
+def test_a_hidden_sheet_before_the_data_is_not_read(tmp_path):
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "旧版"
+    old.append(HEADERS)
+    old.append(row(code(seed=301), "旧名称有限公司"))
+    old.sheet_state = "hidden"
+    current = wb.create_sheet("企业信息")
+    current.append(HEADERS)
+    current.append(row(code(seed=301), "新名称有限公司"))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    rows = read(tmp_path, buffer.getvalue())
+    assert rows[1][1] == "新名称有限公司"
+
+
+def test_merged_cells_in_the_data_are_refused_with_where_they_are(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for seed in (302, 303, 304):
+        ws.append(row(code(seed=seed), f"合并{seed}有限公司"))
+    ws.merge_cells("E2:E4")  # 乡镇(街道) over three rows
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with pytest.raises(imports.UploadRejected, match="E2:E4.*取消合并"):
+        read(tmp_path, buffer.getvalue())
+
+
+def test_a_damaged_workbook_is_refused_in_plain_chinese(tmp_path):
+    good = xlsx([row(code(seed=305), "完好有限公司")])
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # cut off mid-tag
+            dst.writestr(info, data)
+    with pytest.raises(imports.UploadRejected) as refused:
+        read(tmp_path, out.getvalue())
+    assert "文件已损坏" in str(refused.value) and "tag" not in str(refused.value)
+
+
+def test_headers_written_the_usual_other_ways_are_read_and_unknown_ones_are_named(
+    as_user, city_staff
+):
+    headers = ["统一社会信用代码", "企业名称", "法人代表", "注册资金(万元)", "成立时间", "是否重点企业", "备注"]
+    content = xlsx([[code(seed=306), "别名表头有限公司", "王五", 88, "2019-03-04", "是", "老客户"]], headers)
+    response = upload(as_user(city_staff), content)
+    result = response.context["result"]
+    assert result.created == 1 and not result.errors
+    assert result.ignored_columns == ["备注"]
+    assert "导入时将不读取：备注" in response.content.decode()
+    commit([headers, [code(seed=306), "别名表头有限公司", "王五", 88, "2019-03-04", "是", "老客户"]], city_staff)
+    made = Enterprise.objects.get(name="别名表头有限公司")
+    assert (made.legal_representative, str(made.registered_capital), str(made.established_on), made.is_key) == (
+        "王五", "88.00", "2019-03-04", True,
+    )
+
+
+@pytest.mark.parametrize("bad", ["乙商贸有限公司\n丙", "乙商贸\x00有限公司", "乙\t商贸有限公司"])
+def test_line_breaks_and_control_characters_in_a_name_are_row_errors(city_staff, bad):
+    result = commit([HEADERS, row(code(seed=307), "甲商贸有限公司"), row(code(seed=308), bad)], city_staff)
+    assert not result.committed
+    assert [(e.row, e.column) for e in result.errors] == [(3, "企业名称")]
+    assert "换行符" in result.errors[0].reason
+    assert not Enterprise.objects.filter(name="甲商贸有限公司").exists()
+
+
+def test_a_csv_quote_left_open_is_refused_not_run_into_the_next_rows(tmp_path):
+    text = ",".join(HEADERS) + "\n" + f'{code(seed=309)},"乙商贸有限公司,解放路2号\n{code(seed=310)},丙有限公司\n'
+    with pytest.raises(imports.UploadRejected, match="引号不成对"):
+        read(tmp_path, text.encode("utf-8"), "a.csv")
+
+
+def test_a_csv_cell_longer_than_the_reader_limit_is_a_row_error_not_a_refusal(tmp_path, city_staff):
+    text = ",".join(HEADERS[:3]) + "\n" + f"{code(seed=311)},长名称有限公司,{'简' * 140_000}\n"
+    rows = read(tmp_path, text.encode("utf-8"), "a.csv")
+    result = preview(rows, city_staff)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "简称")]
+
+
+def test_capital_with_more_than_two_places_is_refused_but_a_spreadsheets_float_noise_is_not(city_staff):
+    result = preview(
+        [
+            HEADERS,
+            row(code(seed=312), "三位小数有限公司", registered_capital="1.234"),
+            row(code(seed=313), "浮点误差有限公司", registered_capital=1234.5600000000002),
+        ],
+        city_staff,
+    )
+    assert [(e.row, e.reason) for e in result.errors] == [(2, "注册资本以万元为单位，最多两位小数。")]
+
+
+def test_a_division_without_its_section_column_sets_the_section(city_staff, make_enterprise):
+    stored = make_enterprise(name="门类跟随有限公司", industry_section="F", industry_division="51")
+    only_division = ["统一社会信用代码", "企业名称", "行业大类"]
+    result = commit(
+        [only_division, [stored.credit_code, stored.name, "13"], [code(seed=314), "新农副有限公司", "13"]],
+        city_staff,
+    )
+    assert result.committed and (result.created, result.updated) == (1, 1)
+    stored.refresh_from_db()
+    new = Enterprise.objects.get(name="新农副有限公司")
+    assert (stored.industry_section, stored.industry_division) == ("C", "13")
+    assert (new.industry_section, new.industry_division) == ("C", "13")
+
+
+def test_a_section_alone_that_leaves_the_stored_division_outside_it_is_an_error(city_staff, make_enterprise):
+    stored = make_enterprise(name="只改门类有限公司", industry_section="F", industry_division="51")
+    result = commit([["统一社会信用代码", "企业名称", "行业门类"], [stored.credit_code, stored.name, "C"]], city_staff)
+    assert not result.committed
+    assert [(e.column, e.reason) for e in result.errors] == [
+        ("行业门类", "库中的行业大类51不属于门类C：请同时填写行业大类。")
+    ]
+    stored.refresh_from_db()
+    assert (stored.industry_section, stored.industry_division) == ("F", "51")
+
+
+def test_a_file_with_only_its_header_says_so(city_staff):
+    result = preview([HEADERS, [""] * len(HEADERS)], city_staff)
+    assert result.file_error == "文件中除表头外没有数据行。"
+
+
+def test_a_township_officers_row_for_another_township_names_the_township_column(township_a1):
+    result = preview(
+        [HEADERS, row(code(seed=315), "邻街企业有限公司", township="滨江街道"), row(code(seed=316), "无街道有限公司", township="")],
+        township_a1,
+    )
+    assert [(e.row, e.column, e.reason) for e in result.errors] == [
+        (2, "乡镇(街道)", "您只能导入“东湖街道”的企业。"),
+        (3, "乡镇(街道)", "您只能导入“东湖街道”的企业。"),
+    ]
