@@ -254,15 +254,20 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
 def parse_date(value) -> datetime.date:
-    """A date cell or text (2024-03-01, 2024/3/1, 2024年3月1日); ValueError otherwise."""
+    """A date cell, Excel day number or text (2024-03-01, 2024/3/1, 2024年3月1日, 20240301);
+    ValueError otherwise."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 100_000:
+        # A date typed into a cell formatted 常规 reaches us as Excel's day number (43969).
+        return EXCEL_EPOCH + datetime.timedelta(days=int(value))
     text = cell_text(value)
     if " " in text:
         text = text.split(" ", 1)[0]

@@ -1,5 +1,7 @@
 """统一社会信用代码 (GB 32100-2015)."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -13,7 +15,12 @@ def credit_code_check_char(first17: str) -> str:
 
 
 def normalize_credit_code(value: str) -> str:
-    return (value or "").strip().upper()
+    """Trimmed, upper case, and full-width letters and digits (copied from a Word or WPS document
+    in a Chinese input mode) made half-width."""
+    text = (value or "").strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).strip()
+    return text.upper()
 
 
 def credit_code_error(value: str) -> str | None:

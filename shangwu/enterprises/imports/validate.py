@@ -37,7 +37,12 @@ from shangwu.enterprises.imports.columns import (
     header_map,
 )
 from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
-from shangwu.enterprises.validators import ALPHABET, WEIGHTS, credit_code_error
+from shangwu.enterprises.validators import (
+    ALPHABET,
+    WEIGHTS,
+    credit_code_error,
+    normalize_credit_code,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -466,7 +471,10 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         )
 
     # Credit codes: the key. Check digit, then duplicates among the valid ones.
-    codes = [t.upper() for t in _texts([r[ci] for r in data])]
+    codes = [
+        t.upper() if t.isascii() else normalize_credit_code(t)
+        for t in _texts([r[ci] for r in data])
+    ]
     seen: dict[str, int] = {}
     for k, code in enumerate(codes):
         problem = None if code_ok(code) else credit_code_error(code)

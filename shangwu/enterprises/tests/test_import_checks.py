@@ -164,3 +164,12 @@ def test_a_township_officers_row_for_another_township_names_the_township_column(
         (2, "乡镇(街道)", "您只能导入“东湖街道”的企业。"),
         (3, "乡镇(街道)", "您只能导入“东湖街道”的企业。"),
     ]
+
+
+def test_a_full_width_code_and_a_date_typed_into_a_general_cell_are_read_as_meant(city_staff):
+    half = code(seed=317)
+    full = half.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})  # ９１４１… as typed in a Chinese IME
+    result = commit([HEADERS, row(full, "全角代码有限公司", established_on=43969)], city_staff)
+    assert result.committed, result.errors
+    made = Enterprise.objects.get(name="全角代码有限公司")
+    assert (made.credit_code, str(made.established_on)) == (half, "2020-05-18")
