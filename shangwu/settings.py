@@ -236,9 +236,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
-# django-filter: an unset filter reads "全部" (all), not "---------".
+# django-filter: an unset filter reads "全部" (all), not "---------". No "empty" choice by
+# default: only a filter on a field that may be blank offers one (null_label), e.g. 乡镇(街道).
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
-FILTERS_NULL_CHOICE_LABEL = "（空）"
 
 # Cases: a deadline closer than this turns the light yellow (催办).
 CASE_WARNING_HOURS = env_int("CASE_WARNING_HOURS", 24)

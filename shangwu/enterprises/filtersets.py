@@ -36,7 +36,8 @@ class OfficialFilter(django_filters.ModelChoiceFilter):
 
 class EnterpriseFilterSet(BaseFilterSet):
     county = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)")
-    township = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)")
+    township = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)",
+                                                null_label="（未填）")
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
     industry_section = django_filters.ChoiceFilter(choices=INDUSTRY_SECTIONS, label="行业门类")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")

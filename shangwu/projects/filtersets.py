@@ -51,9 +51,11 @@ class ProjectFilterSet(BaseFilterSet):
         queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)"
     )
     township = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)"
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)", null_label="（未填）"
     )
-    chain = django_filters.ModelChoiceFilter(queryset=IndustryChain.objects.all(), label="产业链")
+    chain = django_filters.ModelChoiceFilter(
+        queryset=IndustryChain.objects.all(), label="产业链", null_label="（未填）"
+    )
     origin = django_filters.ChoiceFilter(choices=Origin.choices, label="资金来源")
     investor_type = django_filters.ChoiceFilter(choices=InvestorType.choices, label="投资方类型")
     is_key = django_filters.BooleanFilter(label="重点项目")

@@ -52,3 +52,17 @@ def test_a_page_size_below_one_shows_the_usual_first_page(as_user, city_staff, m
         response = as_user(city_staff).get("/enterprises/", {"per_page": per_page})
         assert response.status_code == 200, per_page
         assert "分页大小测试有限公司" in response.content.decode()
+
+
+def test_list_filters_offer_an_empty_choice_only_where_a_field_may_be_empty(as_user, city_staff, make_enterprise):
+    make_enterprise(name="无乡镇企业有限公司")
+    make_enterprise(name="有乡镇企业有限公司", township="419902001")
+    client = as_user(city_staff)
+    form = client.get("/enterprises/").context["filter"].form
+    assert ("null", "（未填）") in list(form.fields["township"].choices)
+    for name in ("county", "status", "ownership", "official", "covered"):
+        assert "null" not in [value for value, _ in form.fields[name].choices], name
+    page = client.get("/enterprises/", {"township": "null"}).content.decode()
+    assert "无乡镇企业有限公司" in page and "有乡镇企业有限公司" not in page
+    for query in ({"official": "null"}, {"covered": "null"}, {"status": "null"}):
+        assert client.get("/enterprises/", query).status_code == 200, query
