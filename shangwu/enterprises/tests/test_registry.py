@@ -86,6 +86,15 @@ def test_search_matches_credit_code_and_short_name(as_user, city_staff, make_ent
         assert [x.pk for x, _ in found] == [e.pk]
 
 
+def test_search_finds_latin_letters_in_names_and_pinyin_typed_with_spaces(as_user, city_staff, make_enterprise):
+    abc = make_enterprise(name="云河华为ABC贸易有限公司", short_name="XYZ商贸")
+    make_enterprise(name="云水其他商贸有限公司")
+    client = as_user(city_staff)
+    for q in ("ABC", "abc", "XYZ", "xyz", "yunhe huawei", "yunhehuawei"):
+        found = client.get(reverse("enterprises:enterprise_list"), {"q": q}).context["table"].rows()
+        assert [x.pk for x, _ in found] == [abc.pk], q
+
+
 def test_staff_creates_an_enterprise_in_the_browser_form(as_user, county_a, region):
     import random
 
