@@ -129,6 +129,20 @@ def test_editing_writes_a_timeline_entry_with_the_changed_fields(as_user, county
     assert "信息变更" in html
 
 
+def test_the_timeline_says_what_changed_in_words(as_user, city_staff, make_enterprise, region):
+    e = make_enterprise(name="变更前有限公司", township="419902001", registered_capital=100)
+    as_user(city_staff).post(reverse("enterprises:enterprise_edit", args=[e.pk]), {
+        "credit_code": e.credit_code, "name": "变更后有限公司", "county": e.county_id,
+        "township": region("419902002").pk, "ownership": "foreign", "registered_capital": "250.5",
+        "is_key": "on",
+    })
+    html = as_user(city_staff).get(e.get_absolute_url()).content.decode()
+    for line in ("企业名称：变更前有限公司 → 变更后有限公司", "乡镇(街道)：东湖街道 → 滨江街道",
+                 "经济类型：内资 → 外商投资", "注册资本（万元）：100.00 → 250.50", "重点企业：否 → 是"):
+        assert line in html, line
+    assert "registered_capital" not in html
+
+
 def test_deregistration_keeps_the_record_and_needs_a_reason(as_user, county_a, make_enterprise):
     e = make_enterprise()
     client = as_user(county_a)
