@@ -3,7 +3,9 @@ from django import forms
 from shangwu.core.forms import BaseForm, BaseModelForm
 from shangwu.enterprises.choices import DIVISION_CHOICES, EnterpriseStatus
 from shangwu.enterprises.models import Enterprise, Tag
+from shangwu.enterprises.services import county_for_credit_code
 from shangwu.enterprises.validators import normalize_credit_code
+from shangwu.organization.choices import RegionLevel
 from shangwu.organization.selectors import region_list_counties, region_list_townships
 
 
@@ -26,9 +28,29 @@ class EnterpriseForm(BaseModelForm):
         self.fields["township"].queryset = region_list_townships(user=self.user)
         self.fields["county"].required = False
         self.fields["county"].help_text = "留空时按信用代码第3—8位（登记机关区划码）自动填写。"
+        region = getattr(self.user, "region", None)
+        if region is not None and region.level == RegionLevel.TOWNSHIP and not self.instance.pk:
+            self.fields["township"].initial = region.pk  # a township officer registers their own
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data["credit_code"])
+
+    def clean(self):
+        """Outside the user's area: said on the field that puts it there, before anything is saved."""
+        data = super().clean()
+        region = getattr(self.user, "region", None)
+        if region is None or region.level == RegionLevel.CITY:
+            return data
+        county = data.get("county")
+        code = data.get("credit_code") or ""
+        if county is None and len(code) == 18:
+            derived = county_for_credit_code(code)
+            if derived is not None and derived.pk != region.county.pk:
+                self.add_error("credit_code", f"信用代码第3—8位对应“{derived}”，不在您的数据范围内："
+                                              f"请核对信用代码，或选择“{region.county}”。")
+        if region.level == RegionLevel.TOWNSHIP and data.get("township") != region:
+            self.add_error("township", f"请选择“{region}”：您只能登记本乡镇(街道)的企业。")
+        return data
 
     def _post_clean(self):
         # The county may be derived from the code by the service; model validation runs there.

@@ -1,9 +1,11 @@
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
 from shangwu.enterprises.choices import (
@@ -73,7 +75,8 @@ class Enterprise(ScopedModel):
     industry_section = models.CharField("行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True)
     industry_division = models.CharField("行业大类", max_length=2, blank=True)
     ownership = models.CharField("经济类型", max_length=10, choices=Ownership.choices, default=Ownership.DOMESTIC)
-    registered_capital = models.DecimalField("注册资本（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    registered_capital = models.DecimalField("注册资本（万元）", max_digits=14, decimal_places=2, null=True, blank=True,
+                                             validators=[MinValueValidator(0, "注册资本不能为负数。")])
     established_on = models.DateField("成立日期", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
     is_key = models.BooleanField("重点企业", default=False)
@@ -98,6 +101,8 @@ class Enterprise(ScopedModel):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
 
     def clean(self):
+        if self.established_on and not (datetime.date(1900, 1, 1) <= self.established_on <= timezone.localdate()):
+            raise ValidationError({"established_on": "成立日期不能早于1900年，也不能晚于今天。"})
         if self.industry_division:
             section = DIVISION_SECTION.get(self.industry_division)
             if section is None:

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from operator import mul
 
 from django.db import connection
+from django.utils import timezone
 
 from shangwu.core.imports import RowError, cell_text, parse_date
 from shangwu.enterprises.imports.columns import (
@@ -187,7 +188,7 @@ def _mapped(column, parse) -> tuple[list, bool]:
 
 
 def _cell_parsers(lk: Lookups):
-    today = datetime.date.today()
+    today = timezone.localdate()
     quantum = Decimal("0.01")
 
     def county(v):

@@ -232,3 +232,34 @@ def test_enterprise_page_lists_its_cases_and_visit_problems_link_to_conversion(a
     page = as_user(county_a).get(reverse("enterprises:visit_detail", args=[visit.pk])).content.decode()
     problem = visit.problems.get()
     assert reverse("cases:case_from_problem", args=[problem.pk]) in page
+
+
+def test_a_negative_capital_or_a_future_founding_date_is_refused_on_its_field(as_user, city_staff, make_enterprise):
+    e = make_enterprise(name="数值检查有限公司")
+    url = reverse("enterprises:enterprise_edit", args=[e.pk])
+    base = {"credit_code": e.credit_code, "name": e.name, "county": e.county_id, "ownership": "domestic"}
+    response = as_user(city_staff).post(url, {**base, "registered_capital": "-5"})
+    assert "注册资本不能为负数" in response.content.decode()
+    response = as_user(city_staff).post(url, {**base, "established_on": "2099-01-01"})
+    assert "成立日期不能早于1900年，也不能晚于今天" in response.content.decode()
+    e.refresh_from_db()
+    assert e.registered_capital is None and e.established_on is None
+
+
+def test_out_of_area_entries_are_named_on_their_field(as_user, county_a, township_a1):
+    import random
+
+    from shangwu.enterprises.demo import make_credit_code
+
+    foreign_code = make_credit_code(random.Random(31), "419921")
+    response = as_user(county_a).post(reverse("enterprises:enterprise_add"), {
+        "credit_code": foreign_code, "name": "外县代码有限公司", "ownership": "domestic"})
+    assert response.context["form"].errors["credit_code"] == [
+        "信用代码第3—8位对应“云水县”，不在您的数据范围内：请核对信用代码，或选择“河东区”。"]
+    form = as_user(township_a1).get(reverse("enterprises:enterprise_add")).context["form"]
+    assert form["township"].value() == township_a1.region.pk  # offered their own township
+    response = as_user(township_a1).post(reverse("enterprises:enterprise_add"), {
+        "credit_code": make_credit_code(random.Random(32), "419902"), "name": "无街道有限公司",
+        "ownership": "domestic"})
+    assert response.context["form"].errors["township"] == ["请选择“东湖街道”：您只能登记本乡镇(街道)的企业。"]
+    assert not Enterprise.objects.filter(name__in=["外县代码有限公司", "无街道有限公司"]).exists()
