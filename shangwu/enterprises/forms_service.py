@@ -119,5 +119,11 @@ class ProblemForm(BaseForm):
         label="问题类别", required=False, choices=[("", "—")] + [(c, c) for c in PROBLEM_CATEGORIES]
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("category") and not (data.get("description") or "").strip():
+            self.add_error("description", "已选问题类别，请填写问题描述（不收集问题时请把类别改回“—”）。")
+        return data
+
 
 ProblemFormSet = forms.formset_factory(ProblemForm, extra=3, max_num=20)

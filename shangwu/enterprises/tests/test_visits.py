@@ -98,6 +98,22 @@ def test_staff_records_a_visit_with_problems_in_the_browser(as_user, ent_a, coun
     assert "出口退税到账慢" in detail and "待转办" in detail
 
 
+def test_a_problem_row_with_a_category_but_no_description_is_asked_for_not_dropped(as_user, ent_a, county_a):
+    client = as_user(county_a)
+    url = reverse("enterprises:visit_add") + f"?enterprise={ent_a.pk}"
+    form = {
+        "enterprise": ent_a.pk, "visited_on": days_ago(1).isoformat(), "form": "onsite",
+        "officials": [county_a.pk], "problems-TOTAL_FORMS": "2", "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0", "problems-MAX_NUM_FORMS": "20",
+        "problems-0-description": "", "problems-0-category": "外贸外资",
+        "problems-1-description": "融资难", "problems-1-category": "没有这个类别",
+    }
+    page = client.post(url, form).content.decode()
+    assert "已选问题类别，请填写问题描述" in page
+    assert "没有这个类别" in page and "选择一个有效的选项" in page  # the bad category says so
+    assert not Visit.objects.filter(enterprise=ent_a).exists()
+
+
 def test_the_visit_list_filters_by_form_date_and_county(
     as_user, leader, ent_a, ent_b, county_a, county_b
 ):
