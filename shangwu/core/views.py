@@ -261,22 +261,28 @@ class ObjectBulkView(BaseObjectView):
         from django.http import QueryDict
 
         qs = self.get_queryset()
+        self.selection_error = ""
         if self.request.POST.get("_all"):
             query = QueryDict(self.request.POST.get("_query", ""))
             if self.filterset is not None:
-                qs = self.filterset(query, queryset=qs, request=self.request).qs
+                fs = self.filterset(query, queryset=qs, request=self.request)
+                if not fs.is_valid():  # an ignored condition would widen the action to all rows
+                    self.selection_error = "筛选条件无效，未处理任何记录：请回到列表重新筛选后再操作。"
+                    return qs.none()
+                qs = fs.qs
             return qs
         pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
         return qs.filter(pk__in=pks)
 
-    def apply(self, objects, form) -> int:
+    def apply(self, objects, form) -> int | str:
+        """Do the work; return how many records were handled, or the message to show."""
         raise NotImplementedError
 
     def post(self, request, *args, **kwargs):
         objects = self.selection()
         count = objects.count()
         if count == 0:
-            messages.warning(request, "请先勾选要处理的记录。")
+            messages.warning(request, self.selection_error or "请先勾选要处理的记录。")
             return redirect(request.META.get("HTTP_REFERER") or "/")
         form = self.form(request.POST if "_apply" in request.POST else None, user=request.user)
         if "_apply" in request.POST and form.is_valid():
@@ -286,7 +292,8 @@ class ObjectBulkView(BaseObjectView):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"{self.title}：已处理 {done} 条{self.model._meta.verbose_name}。")
+                messages.success(request, done if isinstance(done, str)
+                                 else f"{self.title}：已处理 {done} 条{self.model._meta.verbose_name}。")
                 return redirect(self.success_url())
         return render(request, self.template_name, self.base_context(
             form=form, count=count, title=self.title, selected=request.POST.getlist("pk"),

@@ -65,6 +65,14 @@ class EnterpriseStatusForm(BaseForm):
     note = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
 
 
+class EnterpriseTagForm(BaseForm):
+    """Add a tag to one enterprise, or give a 限上 tag it holds another 纳统 date."""
+
+    tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
+    since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="限上批发、限上零售、限上住宿、限上餐饮须填写；已有的标签填写新日期即修改。")
+
+
 class BulkTagForm(BaseForm):
     tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
     since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),

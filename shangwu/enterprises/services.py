@@ -104,31 +104,45 @@ def enterprise_change_status(*, enterprise: Enterprise, status: str, actor, note
 
 
 def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: datetime.date | None = None,
-                       remove: bool = False) -> None:
-    """Add (or remove) one tag. 限上 tags need their 纳统 date."""
+                       remove: bool = False) -> bool:
+    """Add, re-date or remove one tag (限上 tags need their 纳统 date); True when it changed."""
     if not remove and tag.needs_date and since is None:
         raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
+    if not tag.needs_date:
+        since = None
     with transaction.atomic():
+        link = EnterpriseTag.objects.filter(enterprise=enterprise, tag=tag).first()
         if remove:
-            deleted, _ = EnterpriseTag.objects.filter(enterprise=enterprise, tag=tag).delete()
-            if deleted:
-                _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=f"移除标签“{tag}”")
-            return
-        link, created = EnterpriseTag.objects.get_or_create(enterprise=enterprise, tag=tag, defaults={"since": since})
-        if not created and link.since != since and since is not None:
+            if link is None:
+                return False
+            link.delete()
+            note = f"移除标签“{tag}”" + (f"（原{link.since:%Y-%m-%d}纳统）" if link.since else "")
+        elif link is None:
+            EnterpriseTag.objects.create(enterprise=enterprise, tag=tag, since=since)
+            note = f"添加标签“{tag}”" + (f"（{since:%Y-%m-%d}纳统）" if since else "")
+        elif link.since != since:
+            old = link.since
             link.since = since
             link.save(update_fields=["since"])
-        elif not created:
-            return
-        _event(enterprise, EnterpriseEventKind.TAGS, actor=actor,
-               note=f"添加标签“{tag}”" + (f"（{since:%Y-%m-%d}纳统）" if since else ""))
+            note = f"标签“{tag}”纳统日期：{old:%Y-%m-%d} → {since:%Y-%m-%d}" if old else f"标签“{tag}”纳统日期：{since:%Y-%m-%d}"
+        else:
+            return False
+        _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=note)
+    return True
 
 
-def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> int:
-    """Tag every enterprise of a (restricted) selection in one transaction."""
-    count = 0
+def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> tuple[int, int]:
+    """Add ``tag`` to every enterprise of a (restricted) selection that lacks it, in one
+    transaction; one that has it already keeps its own 纳统 date. Returns (added, already)."""
+    added = already = 0
     with transaction.atomic():
+        held = set(EnterpriseTag.objects.filter(enterprise__in=enterprises, tag=tag).values_list("enterprise_id", flat=True))
         for enterprise in enterprises:
-            enterprise_set_tag(enterprise=enterprise, tag=tag, actor=actor, since=since)
-            count += 1
-    return count
+            if enterprise.pk in held:
+                already += 1
+            else:
+                enterprise_set_tag(enterprise=enterprise, tag=tag, actor=actor, since=since)
+                added += 1
+    return added, already
+
+

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
     path("<int:pk>/status/", views.EnterpriseStatusView.as_view(), name="enterprise_status"),
+    path("<int:pk>/tags/", views.EnterpriseTagsView.as_view(), name="enterprise_tags"),
     path("bulk/tag/", views.EnterpriseBulkTagView.as_view(), name="enterprise_bulk_tag"),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
     path("tags/add/", views.TagEditView.as_view(), name="tag_add"),

@@ -45,6 +45,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
             **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
             "status_url": reverse("enterprises:enterprise_status", args=[obj.pk]),
+            "tags_url": reverse("enterprises:enterprise_tags", args=[obj.pk]),
         }
 
 
@@ -106,6 +107,42 @@ class EnterpriseStatusView(generic.BaseObjectView):
         return render(request, self.template_name, self.base_context(form=form, object=obj))
 
 
+class EnterpriseTagsView(generic.BaseObjectView):
+    """One enterprise's tags: add one, change a 纳统 date, remove one (each a timeline entry)."""
+
+    queryset = Enterprise.objects.all()
+    action = "change"
+    template_name = "enterprises/enterprise_tags.html"
+
+    def show(self, obj, form):
+        links = obj.tag_links.select_related("tag").order_by("tag__sort_order", "tag__name")
+        return render(self.request, self.template_name, self.base_context(object=obj, form=form, links=links))
+
+    def get(self, request, pk):
+        return self.show(self.get_object(), forms.EnterpriseTagForm())
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        if "remove" in request.POST:
+            link = obj.tag_links.select_related("tag").filter(pk=request.POST["remove"]).first()
+            if link is not None:
+                services.enterprise_set_tag(enterprise=obj, tag=link.tag, actor=request.user, remove=True)
+                messages.success(request, f"已移除标签“{link.tag}”。")
+            return redirect(reverse("enterprises:enterprise_tags", args=[obj.pk]))
+        form = forms.EnterpriseTagForm(request.POST)
+        if form.is_valid():
+            try:
+                changed = services.enterprise_set_tag(enterprise=obj, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                tag = form.cleaned_data["tag"]
+                messages.success(request, f"已保存标签“{tag}”。" if changed else f"“{tag}”已是这样，未改动。")
+                return redirect(reverse("enterprises:enterprise_tags", args=[obj.pk]))
+        return self.show(obj, form)
+
+
 class EnterpriseBulkTagView(generic.ObjectBulkView):
     queryset = Enterprise.objects.all()
     filterset = filtersets.EnterpriseFilterSet
@@ -113,10 +150,12 @@ class EnterpriseBulkTagView(generic.ObjectBulkView):
     title = "批量加标签"
 
     def apply(self, objects, form):
-        return services.enterprise_bulk_tag(
-            enterprises=objects, tag=form.cleaned_data["tag"], since=form.cleaned_data["since"],
-            actor=self.request.user,
+        tag = form.cleaned_data["tag"]
+        added, already = services.enterprise_bulk_tag(
+            enterprises=objects, tag=tag, since=form.cleaned_data["since"], actor=self.request.user,
         )
+        kept = f"；{already} 家已有此标签，保持原样（纳统日期未改动）" if already else ""
+        return f"批量加标签：已为 {added} 家企业加上“{tag}”{kept}。"
 
 
 class TagListView(generic.ObjectListView):

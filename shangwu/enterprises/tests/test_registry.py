@@ -1,5 +1,7 @@
 """The enterprise record: credit codes, places, pinyin order and search, status, tags, timeline."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -263,3 +265,45 @@ def test_out_of_area_entries_are_named_on_their_field(as_user, county_a, townshi
         "ownership": "domestic"})
     assert response.context["form"].errors["township"] == ["请选择“东湖街道”：您只能登记本乡镇(街道)的企业。"]
     assert not Enterprise.objects.filter(name__in=["外县代码有限公司", "无街道有限公司"]).exists()
+
+
+def test_staff_adds_redates_and_removes_one_enterprises_tags_and_each_is_on_the_timeline(
+    as_user, county_a, make_enterprise
+):
+    e = make_enterprise(county="419902", name="单家标签有限公司")
+    limit = Tag.objects.get(name="限上零售")
+    client = as_user(county_a)
+    url = reverse("enterprises:enterprise_tags", args=[e.pk])
+    assert "须填写纳统日期" in client.post(url, {"tag": limit.pk}).content.decode()
+    client.post(url, {"tag": limit.pk, "since": "2024-03-01"})
+    client.post(url, {"tag": limit.pk, "since": "2024-05-01"})
+    assert e.tag_links.get(tag=limit).since.isoformat() == "2024-05-01"
+    client.post(url, {"remove": e.tag_links.get(tag=limit).pk})
+    assert not e.tag_links.exists()
+    notes = list(e.events.filter(kind="tags").order_by("id").values_list("note", flat=True))
+    assert notes == ["添加标签“限上零售”（2024-03-01纳统）", "标签“限上零售”纳统日期：2024-03-01 → 2024-05-01",
+                     "移除标签“限上零售”（原2024-05-01纳统）"]
+    other = make_enterprise(county="419921")
+    assert client.get(reverse("enterprises:enterprise_tags", args=[other.pk])).status_code == 404
+
+
+def test_bulk_tagging_keeps_the_date_an_enterprise_already_has(as_user, county_a, make_enterprise):
+    from shangwu.enterprises.services import enterprise_set_tag
+
+    held, new = make_enterprise(county="419902"), make_enterprise(county="419902")
+    limit = Tag.objects.get(name="限上零售")
+    enterprise_set_tag(enterprise=held, tag=limit, actor=None, since=datetime.date(2022, 4, 17))
+    response = as_user(county_a).post(reverse("enterprises:enterprise_bulk_tag"), {
+        "pk": [held.pk, new.pk], "tag": limit.pk, "since": "2026-11-30", "_apply": "1"}, follow=True)
+    assert "已为 1 家企业加上“限上零售”；1 家已有此标签" in response.content.decode()
+    assert held.tag_links.get().since == datetime.date(2022, 4, 17)
+    assert new.tag_links.get().since == datetime.date(2026, 11, 30)
+
+
+def test_a_bulk_action_over_an_invalid_filter_does_nothing(as_user, county_a, make_enterprise):
+    e = make_enterprise(county="419902")
+    tag = Tag.objects.get(name="外贸实绩")
+    response = as_user(county_a).post(reverse("enterprises:enterprise_bulk_tag"), {
+        "_all": "1", "_query": "status=bogus", "tag": tag.pk, "_apply": "1"}, follow=True)
+    assert "筛选条件无效，未处理任何记录" in response.content.decode()
+    assert not e.tags.exists()
