@@ -107,6 +107,8 @@ def build_enterprises(*, units, users, count: int) -> int:
         for tag_name in dict.fromkeys(names):
             tag = tags[tag_name]
             since = today - datetime.timedelta(days=rng.randint(30, 2000)) if tag.needs_date else None
+            if since is not None:  # entered statistics after it was founded
+                since = max(since, enterprise.established_on + datetime.timedelta(days=30))
             tag_links.append(EnterpriseTag(enterprise=saved[enterprise.credit_code], tag=tag, since=since))
     EnterpriseTag.objects.bulk_create(tag_links, batch_size=1000)
     audit_write(action=AuditAction.IMPORT, object_type="enterprises.enterprise", object_repr="企业",
@@ -174,6 +176,51 @@ def _demo_officials(*, users, rng, password_hash, now) -> dict:
     return officials
 
 
+STATUS_NOTES = {
+    EnterpriseStatus.CANCELLED: "企业已办理注销登记",
+    EnterpriseStatus.REVOKED: "营业执照被依法吊销",
+    EnterpriseStatus.MOVED_OUT: "企业迁往外市，已办理迁出",
+}
+
+
+def _registry_events(*, actor, today) -> list:
+    """Each demo enterprise's 登记入库 (when the registry took it in, after it was founded) and,
+    for one no longer 存续, the status change that ended it, as (date, event) pairs."""
+    from shangwu.enterprises.choices import EnterpriseEventKind
+    from shangwu.enterprises.models import EnterpriseEvent
+
+    days = random.Random(20261206)  # its own sequence: the rest of the demo stays as it was
+    events = []
+    for e in Enterprise.objects.order_by("id").only("id", "status", "established_on"):
+        entered = max(e.established_on, datetime.date(2023, 1, 1)) + datetime.timedelta(days=days.randint(0, 300))
+        entered = min(entered, today - datetime.timedelta(days=30))
+        events.append((entered, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.CREATED, actor=actor,
+                                                to_status=EnterpriseStatus.ACTIVE, note="企业库建库录入")))
+        if e.status != EnterpriseStatus.ACTIVE:
+            ended = min(today - datetime.timedelta(days=1), entered + datetime.timedelta(days=days.randint(30, 600)))
+            events.append((ended, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.STATUS, actor=actor,
+                                                  from_status=EnterpriseStatus.ACTIVE, to_status=e.status,
+                                                  note=STATUS_NOTES[e.status])))
+    return events
+
+
+def _save_dated_events(dated: list) -> None:
+    """Timeline events at their own dates, in office hours (``at`` is stamped with the time of
+    writing on insert, so it is set afterwards)."""
+    from django.utils import timezone
+
+    from shangwu.enterprises.models import EnterpriseEvent
+
+    hours = random.Random(20261207)
+    dated.sort(key=lambda pair: pair[0])
+    events = [event for _day, event in dated]
+    EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
+    for day, event in dated:
+        event.at = timezone.make_aware(datetime.datetime.combine(
+            day, datetime.time(hours.randint(8, 17), hours.randint(0, 59))))
+    EnterpriseEvent.objects.bulk_update(events, ["at"], batch_size=1000)
+
+
 def build_service_data(*, users, rng: random.Random) -> dict:
     """Contacts, 包保 and about 3,000 visits. 包保 deliberately stops short of full coverage
     (county level ~78% of key enterprises, city and township less) so the report shows gaps."""
@@ -228,13 +275,16 @@ def build_service_data(*, users, rng: random.Random) -> dict:
     assignments, events = [], []
 
     def assign(e, official, level, role, start_on, end_on=None):
+        start_on = max(start_on, e.established_on + datetime.timedelta(days=10))  # not before it existed
         assignments.append(Assignment(enterprise=e, official=official, level=level, role=role, start_on=start_on,
                                       end_on=end_on, created_by=users.get("city_staff")))
         note = f"{AssignmentLevel(level).label}{AssignmentRole(role).label}：{official.name}，自{start_on:%Y-%m-%d}起"
-        events.append(EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.ASSIGNED, actor=users.get("city_staff"), note=note))
+        events.append((start_on, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.ASSIGNED,
+                                                 actor=users.get("city_staff"), note=note)))
         if end_on:
-            events.append(EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.UNASSIGNED, actor=users.get("city_staff"),
-                                          note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束"))
+            events.append((end_on, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.UNASSIGNED,
+                                                   actor=users.get("city_staff"),
+                                                   note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束")))
 
     for e in enterprises:
         foreign = e.ownership != Ownership.DOMESTIC
@@ -242,6 +292,7 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         start = today - datetime.timedelta(days=rng.randint(30, 700))
         if rng.random() < 0.78 * share and officials.get(e.county_id):
             if rng.random() < 0.15:  # an earlier official handed over: history
+                start = max(start, e.established_on + datetime.timedelta(days=120))
                 handover = start - datetime.timedelta(days=1)
                 assign(e, rng.choice(officials[e.county_id]), AssignmentLevel.COUNTY, AssignmentRole.COMMISSIONER,
                        handover - datetime.timedelta(days=rng.randint(100, 500)), handover)
@@ -274,7 +325,10 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         people = list(dict.fromkeys(rng.sample(pool, k=min(len(pool), rng.choice([1, 1, 2])))))
         if local and rng.random() < 0.3:
             people = list(dict.fromkeys([*people, rng.choice(local)]))
-        visit = Visit(enterprise=e, visited_on=today - datetime.timedelta(days=rng.randint(0, 548)),
+        visited_on = today - datetime.timedelta(days=rng.randint(0, 548))
+        if visited_on < e.established_on:  # a young enterprise: visited since it was founded
+            visited_on = min(today, e.established_on + (e.established_on - visited_on))
+        visit = Visit(enterprise=e, visited_on=visited_on,
                       form=rng.choices(forms, weights=[60, 20, 10, 10])[0], notes=rng.choice(VISIT_NOTES),
                       created_by=people[0])
         visits.append((visit, people, rng.choices([0, 1, 2, 3], weights=[45, 32, 16, 7])[0]))
@@ -290,12 +344,14 @@ def build_service_data(*, users, rng: random.Random) -> dict:
                 status=ProblemStatus.NOT_NEEDED if dismissed else ProblemStatus.PENDING,
                 status_note="已现场答复政策口径" if dismissed else "",
             ))
-        events.append(EnterpriseEvent(enterprise=visit.enterprise, kind=EnterpriseEventKind.VISITED, actor=people[0],
-                                      note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
-                                           f"（{'、'.join(p.name for p in people)}），收集问题{n}个"))
+        events.append((visit.visited_on, EnterpriseEvent(
+            enterprise=visit.enterprise, kind=EnterpriseEventKind.VISITED, actor=people[0],
+            note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
+                 f"（{'、'.join(p.name for p in people)}），收集问题{n}个")))
     VisitOfficial.objects.bulk_create(visit_officials, batch_size=2000)
     VisitProblem.objects.bulk_create(visit_problems, batch_size=2000)
-    EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
+    events += _registry_events(actor=users.get("city_staff"), today=today)
+    _save_dated_events(events)
     summary = {"contacts": len(contacts), "assignments": len(assignments), "visits": len(visits),
                "problems": len(visit_problems)}
     audit_write(action=AuditAction.IMPORT, object_type="enterprises.visit", object_repr="服务企业",
