@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A choice set used by more than one serializer keeps one name.
+    "ENUM_NAME_OVERRIDES": {"EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus"},
 }
 
 # django-filter: an unset filter reads "全部" (all), not "---------". No "empty" choice by

@@ -149,3 +149,18 @@ def test_county_staff_filter_offers_and_accepts_only_their_own_places(as_user, c
     api = APIClient()
     api.force_authenticate(county_a)
     assert api.get("/api/enterprises/", {"county": region(COUNTY_B).pk}).status_code == 400
+
+
+def test_api_deregisters_an_enterprise_with_a_reason_and_keeps_its_history(county_a, places):
+    from shangwu.enterprises.models import EnterpriseEvent
+
+    api = APIClient()
+    api.force_authenticate(county_a)
+    url = f"/api/enterprises/{places['a1'].pk}/status/"
+    assert "note" in api.post(url, {"status": "cancelled"}, format="json").json()
+    body = api.post(url, {"status": "cancelled", "note": "企业已注销登记"}, format="json").json()
+    assert body["status"] == "cancelled"
+    event = EnterpriseEvent.objects.get(enterprise=places["a1"], kind="status")
+    assert (event.from_status, event.to_status, event.note) == ("active", "cancelled", "企业已注销登记")
+    assert api.post(f"/api/enterprises/{places['b'].pk}/status/", {"status": "cancelled", "note": "x"},
+                    format="json").status_code == 404

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from shangwu.enterprises.choices import EnterpriseStatus
 from shangwu.enterprises.models import Enterprise
 
 
@@ -15,3 +16,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "registered_capital", "established_on", "status", "is_key", "created_at", "updated_at",
         ]
         extra_kwargs = {"county": {"required": False}}
+
+
+class EnterpriseStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=EnterpriseStatus.choices, help_text="新状态")
+    note = serializers.CharField(max_length=500, help_text="变更原因")
