@@ -99,6 +99,8 @@ class VisitViewSet(BaseViewSet):
 
     def update_object(self, instance, data):
         _fixed(instance, data, ["enterprise"])
+        if "problems" in data:
+            raise ValidationError({"problems": "问题只在新建走访时提交；之后请逐条处理（转为案件或标记无需转办）。"})
         return services.visit_update(
             visit=instance,
             actor=self.request.user,

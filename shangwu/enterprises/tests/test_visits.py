@@ -192,6 +192,8 @@ def test_api_creates_a_visit_with_nested_problems(ent_a, county_a, township_a1):
     assert EnterpriseEvent.objects.filter(enterprise=ent_a, kind="visited").exists()
     patched = api.patch(f"/api/visits/{body['id']}/", {"officials": [county_a.pk]}, format="json")
     assert patched.status_code == 200 and patched.json()["officials"] == [county_a.pk]
+    replaced = api.patch(f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json")
+    assert replaced.status_code == 400 and "逐条处理" in str(replaced.json()["problems"])
 
 
 def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
