@@ -215,6 +215,7 @@ def header_map(header_row) -> tuple[dict, list[str], str]:
         return (
             mapping,
             written,
-            f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。",
+            f"未找到表头：前几行中没有同时写明{'、'.join(COLUMN_BY_FIELD[f].header for f in ('credit_code', 'name'))}"
+            f"的一行（缺少：{'、'.join(missing)}）。请使用导入模板。",
         )
     return mapping, written, ""

@@ -50,6 +50,7 @@ from shangwu.organization.models import Region
 # Positions in a row's values (COMPARED order).
 NAME, SHORT, COUNTY, TOWNSHIP, ADDRESS, LEGAL, SECTION, DIVISION = range(8)
 OWNERSHIP, CAPITAL, ESTABLISHED, STATUS, IS_KEY = range(8, 13)
+HEADER_SEARCH_ROWS = 5  # how far down the header row may be
 KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()  # "not given"
 _MISS = object()
 # The order a row-by-row check reports a row's cell errors in.
@@ -436,7 +437,15 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
     if not rows:
         result.file_error = "文件中没有数据。"
         return result, plan
-    mapping, written, file_error = header_map(rows[0])
+    # The header is the first of the top rows naming the key columns: a title row or two above
+    # it (“2026年重点企业名单”) is common in the bureau's own files.
+    for header_at in range(min(HEADER_SEARCH_ROWS, len(rows))):
+        mapping, written, file_error = header_map(rows[header_at])
+        if not file_error:
+            break
+    else:
+        header_at = 0
+        mapping, written, file_error = header_map(rows[0])
     ignored = [text for i, text in enumerate(written) if text and i not in mapping.values()]
     if file_error:
         result.file_error = file_error
@@ -449,7 +458,7 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
     # Non-empty rows (a row with only "" / None cells is skipped), padded to the header's width.
     data, rownos = [], []
     ci, ni = mapping["credit_code"], mapping["name"]
-    for r_index in range(1, len(rows)):
+    for r_index in range(header_at + 1, len(rows)):
         raw = rows[r_index]
         if len(raw) < ncols:
             raw = list(raw) + [""] * (ncols - len(raw))

@@ -423,7 +423,7 @@ def test_a_file_without_the_key_columns_is_refused_with_a_message(as_user, city_
     response = upload(as_user(city_staff), xlsx([["x"]], headers=["名字"]))
     assert (
         response.status_code == 400
-        and "缺少必填列：统一社会信用代码、企业名称" in response.context["upload_error"]
+        and "缺少：统一社会信用代码、企业名称" in response.context["upload_error"]
     )
 
 

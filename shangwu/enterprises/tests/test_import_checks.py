@@ -173,3 +173,11 @@ def test_a_full_width_code_and_a_date_typed_into_a_general_cell_are_read_as_mean
     assert result.committed, result.errors
     made = Enterprise.objects.get(name="全角代码有限公司")
     assert (made.credit_code, str(made.established_on)) == (half, "2020-05-18")
+
+
+def test_a_title_row_above_the_header_is_skipped_and_row_numbers_stay_excels(city_staff):
+    title = ["2026年河东区重点企业名单", *[""] * (len(HEADERS) - 1)]
+    result = preview([title, HEADERS, row(code(seed=318), "标题行企业有限公司"), row("BAD", "坏代码有限公司")], city_staff)
+    assert result.created == 1 and [(e.row, e.column) for e in result.errors] == [(4, "统一社会信用代码")]
+    missing = preview([["名单"], ["序号", "单位"], ["1", "甲"]], city_staff)
+    assert "未找到表头" in missing.file_error and "统一社会信用代码" in missing.file_error
