@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "shangwu 的 REST 接口。所有接口按用户的区划范围过滤，范围外的对象返回 404。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs describe every endpoint and filter: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -71,3 +71,8 @@ def test_api_docs_page_uses_only_local_assets(client, leader):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "http://" not in html.replace("http://127.0.0.1", "") and "https://" not in html
+
+
+def test_the_schema_and_its_docs_are_for_signed_in_users_only(client):
+    for url in ("/api/schema/", "/api/docs/"):
+        assert client.get(url).status_code in (401, 403), url
