@@ -7,19 +7,22 @@ from django.http import Http404
 from rest_framework import serializers, viewsets
 
 from shangwu.audit.services import audit_denied
-from shangwu.core.access import RestrictedQuerySet
+from shangwu.core.access import Access, RestrictedQuerySet
 from shangwu.core.api_base import api_action
 
 
 def restrict_related_choices(serializer, user) -> None:
-    """Narrow every writable related field of ``serializer`` to ``restrict(user, "view")``."""
+    """Narrow every writable related field to business records of ``serializer`` to
+    ``restrict(user, "view")``: an id outside the user's region is refused as not found. Other
+    kinds (people, units, reference lists) keep the serializer's own choices."""
     fields = getattr(getattr(serializer, "child", serializer), "fields", {})
     for field in fields.values():
         relation = getattr(field, "child_relation", field)  # many=True wraps the relation
         queryset = getattr(relation, "queryset", None)
         if isinstance(queryset, Manager):  # ModelSerializer hands the model's manager over
             queryset = queryset.all()
-        if user is not None and isinstance(queryset, RestrictedQuerySet):
+        if (user is not None and isinstance(queryset, RestrictedQuerySet)
+                and queryset.model.access == Access.BUSINESS):
             relation.queryset = queryset.restrict(user, "view")
 
 

@@ -21,11 +21,11 @@ class TaskFilterSet(BaseFilterSet):
     search_fields = ("title", "text")
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="工作要点")
     section = django_filters.ModelChoiceFilter(
-        queryset=Section.objects.select_related("plan"), label="章节"
+        queryset=Section.objects.select_related("plan"), label="章节", null_label="（未填）"
     )
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label="状态")
     lead_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.filter(is_active=True), label="牵头单位"
+        queryset=OrgUnit.objects.filter(is_active=True), label="牵头单位", null_label="（未填）"
     )
     unit = django_filters.ModelChoiceFilter(
         field_name="lead_unit",

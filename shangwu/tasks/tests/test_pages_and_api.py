@@ -479,3 +479,26 @@ def test_list_and_plan_pages_do_not_query_per_task(
         client.get(reverse("tasks:task_list"))
     with django_assert_max_num_queries(len(small_plan.captured_queries)):
         client.get(big.get_absolute_url())
+
+
+def test_the_api_sets_a_tasks_leader(as_user, city_staff, leader, make_plan):
+    task = make_plan(title="分管领导测试").tasks.get(number=1)
+    client = as_user(city_staff)
+    response = client.patch(f"/api/tasks/{task.pk}/", {"leader": leader.pk}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    task.refresh_from_db()
+    assert task.leader == leader
+    body = client.get(f"/api/tasks/{task.pk}/").json()
+    assert client.put(f"/api/tasks/{task.pk}/", body, content_type="application/json").status_code == 200
+
+
+def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(as_user, city_staff, make_plan):
+    plan = make_plan(title="无章节测试")
+    orphan = plan.tasks.get(number=1)
+    orphan.section, orphan.lead_unit = None, None
+    orphan.save(update_fields=["section", "lead_unit"])
+    client = as_user(city_staff)
+    for name in ("section", "lead_unit"):
+        page = client.get(reverse("tasks:task_list"), {"plan": plan.pk, name: "null"})
+        assert ("null", "（未填）") in list(page.context["filter"].form.fields[name].choices)
+        assert [t.pk for t, _ in page.context["table"].rows()] == [orphan.pk], name
