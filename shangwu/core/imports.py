@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 ZIP_MAX_RATIO = 100
 # What a workbook may expand to in memory, whatever its compressed size.
 ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# A long CSV cell is the row checks' to report (with its row and column), not the reader's: the
+# reader's own limit (128 KB) is raised once, above any file the upload limit lets through.
+csv.field_size_limit(256 * 1024 * 1024)
 ALLOWED_EXTENSIONS = {".xlsx", ".csv"}
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb"}
 # Content types that mean macros whatever the parts are named: a VBA project, Excel 4.0 macro
@@ -155,10 +158,17 @@ def _check_xlsx_zip(path, size: int) -> None:
 # --- Reading rows -------------------------------------------------------------------------------
 
 
+class SheetRows(list):
+    """A sheet's rows as ``read_rows`` gives them, with the merged ranges of the sheet
+    (``((first_row, first_col), (last_row, last_col))``, 0-based) for ``merged_cells_error``."""
+
+    merged: tuple = ()
+    sheet: str = ""
+
+
 def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[list]:
     """All rows of the first visible data sheet (header first), cells as Python values ("" when
-    empty). Hidden sheets (old versions, lookup lists) are not read; merged cells below the header
-    are refused, since only their first cell holds the value the clerk sees in every row."""
+    empty). Hidden sheets (old versions, lookup lists) are not read."""
     if kind == "csv":
         return _read_csv(path)
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
@@ -174,8 +184,8 @@ def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[lis
             raise UploadRejected("工作簿中没有可见的数据工作表。")
         sheet = workbook.get_sheet_by_name(sheets[0])
         # iter_rows() gives what to_python(skip_empty_area=False) gives, in half the time.
-        rows = list(sheet.iter_rows())
-        merged = sheet.merged_cell_ranges or []
+        rows = SheetRows(sheet.iter_rows())
+        rows.merged, rows.sheet = tuple(sheet.merged_cell_ranges or ()), sheets[0]
     except UploadRejected:
         raise
     except Exception as exc:  # calamine raises its own error types for damaged files
@@ -184,7 +194,6 @@ def read_rows(path, kind: str, *, skip_sheets: tuple[str, ...] = ()) -> list[lis
             "无法读取工作簿：文件已损坏，或不是由 Excel / WPS 保存的 .xlsx。"
             "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传。"
         ) from exc
-    _refuse_merged_data_cells(merged, rows, sheets[0])
     return rows
 
 
@@ -197,19 +206,22 @@ def _column_letters(index: int) -> str:
     return letters
 
 
-def _refuse_merged_data_cells(merged, rows, sheet: str) -> None:
-    """Merged ranges that reach below the header row (the first non-empty row)."""
-    header = next((i for i, row in enumerate(rows) if any(v not in ("", None) for v in row)), 0)
-    below = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in merged if r2 > header]
+def merged_cells_error(rows, header_at: int) -> str:
+    """Why ``rows`` cannot be imported when merged cells reach below the header row (0-based),
+    or "": only the first cell of a merged range holds the value the clerk sees in every row it
+    covers. Title rows merged above the header are fine."""
+    merged = getattr(rows, "merged", ())
+    below = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in merged if r2 > header_at]
     if not below:
-        return
+        return ""
     shown = "、".join(
-        f"{_column_letters(c1)}{r1 + 1}:{_column_letters(c2)}{r2 + 1}" for (r1, c1), (r2, c2) in below[:5]
+        f"{_column_letters(c1)}{r1 + 1}:{_column_letters(c2)}{r2 + 1}"
+        for (r1, c1), (r2, c2) in below[:5]
     )
     more = f"等 {len(below)} 处" if len(below) > 5 else ""
-    raise UploadRejected(
-        f"工作表“{sheet}”的数据区有合并单元格（{shown}{more}）：合并后只有第一格有值，其余各行会被当作空白。"
-        "请取消合并、逐行填写后再上传。"
+    return (
+        f"工作表“{rows.sheet}”的数据区有合并单元格（{shown}{more}）：合并后只有第一格有值，"
+        "其余各行会被当作空白。请取消合并、逐行填写后再上传。"
     )
 
 
@@ -224,8 +236,6 @@ def _read_csv(path) -> list[list]:
     else:
         raise UploadRejected("CSV 文件编码无法识别：请使用 UTF-8 或 GBK 编码保存。")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    # A long cell is the row checks' to report (with its row and column), not the reader's.
-    limit = csv.field_size_limit(max(len(text), 131072))
     try:
         return list(reader)
     except csv.Error as exc:
@@ -233,8 +243,6 @@ def _read_csv(path) -> list[list]:
             f"CSV 文件第 {reader.line_num} 行格式错误（引号不成对或单元格过长），请用 Excel 或 WPS "
             "打开检查后另存为 CSV 或 .xlsx 再上传。"
         ) from exc
-    finally:
-        csv.field_size_limit(limit)
 
 
 def cell_text(value) -> str:
@@ -254,7 +262,8 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
+# Day 0 of Excel's 1900 date system (which counts a 1900-02-29 that never was).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
 
@@ -265,8 +274,9 @@ def parse_date(value) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 100_000:
-        # A date typed into a cell formatted 常规 reaches us as Excel's day number (43969).
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 3000 <= value < 100_000:
+        # A date typed into a cell formatted 常规 reaches us as Excel's day number (43969). A
+        # smaller number is more likely a year typed alone (2019): that is no date.
         return EXCEL_EPOCH + datetime.timedelta(days=int(value))
     text = cell_text(value)
     if " " in text:

@@ -20,7 +20,7 @@ from shangwu.enterprises.choices import (
     ProblemStatus,
     VisitForm,
 )
-from shangwu.enterprises.validators import validate_credit_code
+from shangwu.enterprises.validators import validate_credit_code, validate_single_line
 from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
 from shangwu.organization.models import Region
 
@@ -58,8 +58,8 @@ class Enterprise(ScopedModel):
     audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}
 
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
-    name = models.CharField("企业名称", max_length=200)
-    short_name = models.CharField("简称", max_length=50, blank=True)
+    name = models.CharField("企业名称", max_length=200, validators=[validate_single_line])
+    short_name = models.CharField("简称", max_length=50, blank=True, validators=[validate_single_line])
     # Indexes (Meta.indexes) are the few the pages use: each one costs every import row. On
     # PostgreSQL the code and the pinyin compare byte by byte (migration 0006, COLLATE "C").
     name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
@@ -70,8 +70,9 @@ class Enterprise(ScopedModel):
     township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+",
                                  limit_choices_to=TOWNSHIP_ONLY, error_messages=TOWNSHIP_ERRORS)
-    address = models.CharField("地址", max_length=200, blank=True)
-    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True, validators=[validate_single_line])
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True,
+                                            validators=[validate_single_line])
     industry_section = models.CharField("行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True)
     industry_division = models.CharField("行业大类", max_length=2, blank=True)
     ownership = models.CharField("经济类型", max_length=10, choices=Ownership.choices, default=Ownership.DOMESTIC)

@@ -1,5 +1,6 @@
 """统一社会信用代码 (GB 32100-2015)."""
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -46,3 +47,12 @@ def validate_credit_code(value: str) -> None:
     error = credit_code_error(value)
     if error:
         raise ValidationError(error, code="invalid_credit_code")
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def validate_single_line(value: str) -> None:
+    """Names and addresses are one line of text: no line break, tab or other control character."""
+    if value and CONTROL_CHARACTERS.search(value):
+        raise ValidationError("不能包含换行符或其他控制字符。", code="control_characters")

@@ -26,7 +26,13 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core import imports
 from shangwu.core.access import can
-from shangwu.core.imports import RowError, cell_text, normalize_header, parse_date
+from shangwu.core.imports import (
+    RowError,
+    cell_text,
+    merged_cells_error,
+    normalize_header,
+    parse_date,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 from shangwu.projects import services
@@ -438,6 +444,7 @@ def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
         result.file_error = "文件中没有数据。"
         return result
     mapping, file_error = _header_map(rows[0])
+    file_error = file_error or merged_cells_error(rows, 0)
     if file_error:
         result.file_error = file_error
         return result

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import mul
@@ -22,7 +21,7 @@ from operator import mul
 from django.db import connection
 from django.utils import timezone
 
-from shangwu.core.imports import RowError, cell_text, parse_date
+from shangwu.core.imports import RowError, cell_text, merged_cells_error, parse_date
 from shangwu.enterprises.imports.columns import (
     BOOL_BY_TEXT,
     CAPITAL_MAX,
@@ -40,6 +39,7 @@ from shangwu.enterprises.imports.columns import (
 from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
 from shangwu.enterprises.validators import (
     ALPHABET,
+    CONTROL_CHARACTERS,
     WEIGHTS,
     credit_code_error,
     normalize_credit_code,
@@ -141,10 +141,12 @@ class Lookups:
 
 # --- Cells --------------------------------------------------------------------------------------
 
-# Line breaks and other control characters never belong in a name or an address: in a CSV they
-# mean a quote left open, which runs several rows into one cell (and NUL cannot be stored).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-CONTROL_REASON = "不能包含换行符或其他控制字符（CSV 文件中引号不成对时，几行会并进一格）。"
+# Line breaks and other control characters never belong in a name or an address (the model's
+# validate_single_line): in a CSV they mean a quote left open, which runs several rows into one
+# cell; and PostgreSQL cannot store NUL.
+CONTROL_REASON = (
+    "不能包含换行符或其他控制字符（单元格内换行，或 CSV 文件中引号不成对、几行并进了一格）。"
+)
 _CODE_CHARS = {c: i for i, c in enumerate(ALPHABET)}
 _CODE_SET = frozenset(ALPHABET)
 
@@ -438,14 +440,15 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         result.file_error = "文件中没有数据。"
         return result, plan
     # The header is the first of the top rows naming the key columns: a title row or two above
-    # it (“2026年重点企业名单”) is common in the bureau's own files.
-    for header_at in range(min(HEADER_SEARCH_ROWS, len(rows))):
-        mapping, written, file_error = header_map(rows[header_at])
-        if not file_error:
-            break
-    else:
-        header_at = 0
-        mapping, written, file_error = header_map(rows[0])
+    # it (“2026年重点企业名单”) is common in the bureau's own files. With none, the message is
+    # about the row that came closest.
+    candidates = [header_map(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    header_at = next((i for i, c in enumerate(candidates) if not c[2]), None)
+    if header_at is None:
+        header_at = max(range(len(candidates)), key=lambda i: len(candidates[i][0]))
+    mapping, written, file_error = candidates[header_at]
+    if not file_error:
+        file_error = merged_cells_error(rows, header_at)
     ignored = [text for i, text in enumerate(written) if text and i not in mapping.values()]
     if file_error:
         result.file_error = file_error
@@ -523,9 +526,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             for k, text in enumerate(texts):
                 if len(text) > limit:
                     err(k, fld, text, f"不能超过{limit}个字，实际{len(text)}个字。")
-        if _CONTROL.search("".join(texts)):  # one scan of the column; rows only when found
+        if CONTROL_CHARACTERS.search("".join(texts)):  # one scan of the column; rows only when found
             for k, text in enumerate(texts):
-                if _CONTROL.search(text):
+                if CONTROL_CHARACTERS.search(text):
                     err(k, fld, text.replace("\x00", ""), CONTROL_REASON)
 
     parse = _cell_parsers(lk)
@@ -661,8 +664,13 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             continue
         stored = before[3]
         merged = tuple(s if v is KEEP else v for v, s in zip(row_vals, stored, strict=True))
-        if merged[DIVISION] and SECTION_FOR_DIVISION[merged[DIVISION]] != merged[SECTION]:
-            # Only the 门类 column is in the file, and the stored 大类 is not in the new 门类.
+        if (
+            row_vals[SECTION] is not KEEP
+            and row_vals[DIVISION] is KEEP
+            and merged[DIVISION]
+            and SECTION_FOR_DIVISION[merged[DIVISION]] != merged[SECTION]
+        ):
+            # The row gives a 门类 but no 大类, and the stored 大类 is not in the new 门类.
             fail(
                 "industry_section",
                 merged[SECTION],

@@ -45,7 +45,7 @@ def test_a_hidden_sheet_before_the_data_is_not_read(tmp_path):
     assert rows[1][1] == "新名称有限公司"
 
 
-def test_merged_cells_in_the_data_are_refused_with_where_they_are(tmp_path):
+def test_merged_cells_in_the_data_are_refused_with_where_they_are(tmp_path, city_staff):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(HEADERS)
@@ -54,8 +54,23 @@ def test_merged_cells_in_the_data_are_refused_with_where_they_are(tmp_path):
     ws.merge_cells("E2:E4")  # 乡镇(街道) over three rows
     buffer = io.BytesIO()
     wb.save(buffer)
-    with pytest.raises(imports.UploadRejected, match="E2:E4.*取消合并"):
-        read(tmp_path, buffer.getvalue())
+    result = preview(read(tmp_path, buffer.getvalue()), city_staff)
+    assert "E2:E4" in result.file_error and "取消合并" in result.file_error
+
+
+def test_title_rows_merged_above_the_header_are_fine(tmp_path, city_staff):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2026年重点企业名单"])
+    ws.append(["填报单位：河东区商务局"])
+    ws.append(HEADERS)
+    ws.append(row(code(seed=319), "标题合并有限公司"))
+    ws.merge_cells("A1:O1")
+    ws.merge_cells("A2:O2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = preview(read(tmp_path, buffer.getvalue()), city_staff)
+    assert not result.file_error and result.created == 1
 
 
 def test_a_damaged_workbook_is_refused_in_plain_chinese(tmp_path):
@@ -166,6 +181,11 @@ def test_a_township_officers_row_for_another_township_names_the_township_column(
     ]
 
 
+def test_a_year_typed_alone_is_no_date(city_staff):
+    result = preview([HEADERS, row(code(seed=320), "只填年份有限公司", established_on=2019)], city_staff)
+    assert [(e.column, e.value) for e in result.errors] == [("成立日期", "2019")]
+
+
 def test_a_full_width_code_and_a_date_typed_into_a_general_cell_are_read_as_meant(city_staff):
     half = code(seed=317)
     full = half.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})  # ９１４１… as typed in a Chinese IME
@@ -181,3 +201,10 @@ def test_a_title_row_above_the_header_is_skipped_and_row_numbers_stay_excels(cit
     assert result.created == 1 and [(e.row, e.column) for e in result.errors] == [(4, "统一社会信用代码")]
     missing = preview([["名单"], ["序号", "单位"], ["1", "甲"]], city_staff)
     assert "未找到表头" in missing.file_error and "统一社会信用代码" in missing.file_error
+
+
+def test_a_row_that_leaves_the_industry_alone_is_not_held_to_a_stored_mismatch(city_staff, make_enterprise):
+    stored = make_enterprise(name="历史数据有限公司", industry_section="F", industry_division="51")
+    Enterprise.objects.filter(pk=stored.pk).update(industry_division="13")  # as an old import left it
+    result = commit([["统一社会信用代码", "企业名称", "地址"], [stored.credit_code, stored.name, "新地址1号"]], city_staff)
+    assert result.committed and result.updated == 1

@@ -307,3 +307,19 @@ def test_a_bulk_action_over_an_invalid_filter_does_nothing(as_user, county_a, ma
         "_all": "1", "_query": "status=bogus", "tag": tag.pk, "_apply": "1"}, follow=True)
     assert "筛选条件无效，未处理任何记录" in response.content.decode()
     assert not e.tags.exists()
+
+
+def test_a_line_break_in_a_name_or_address_is_refused_on_the_page_and_in_the_api(as_user, city_staff, make_enterprise):
+    from rest_framework.test import APIClient
+
+    e = make_enterprise(name="单行文本有限公司")
+    response = as_user(city_staff).post(reverse("enterprises:enterprise_edit", args=[e.pk]), {
+        "credit_code": e.credit_code, "name": e.name, "county": e.county_id, "ownership": "domestic",
+        "address": "人民路\n1号"})
+    assert "不能包含换行符或其他控制字符" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(city_staff)
+    refused = api.patch(f"/api/enterprises/{e.pk}/", {"name": "单行\r\n文本有限公司"}, format="json")
+    assert refused.status_code == 400 and "name" in refused.json()
+    e.refresh_from_db()
+    assert (e.name, e.address) == ("单行文本有限公司", "")
