@@ -69,7 +69,9 @@ def test_export_is_audited_with_its_conditions(as_user, city_staff, make_enterpr
 def test_cells_that_would_run_as_a_formula_come_back_as_text(
     as_user, city_staff, make_enterprise, dangerous
 ):
-    make_enterprise(name=dangerous, address="=1+1")
+    e = make_enterprise(address="=1+1")
+    # Tab and CR cannot be typed into a name any more, but records saved before may hold them.
+    type(e).objects.filter(pk=e.pk).update(name=dangerous)
     headers, rows = exported(as_user(city_staff))
     got = [r for r in rows if r[headers.index("企业名称")] == "'" + dangerous]
     assert len(got) == 1
