@@ -57,9 +57,16 @@ class EnterpriseFilterSet(BaseFilterSet):
                   "covered", "covered_level", "official"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
+        return queryset  # applied last (filter_queryset): whether the pinyin matches decides
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        value = (self.form.cleaned_data.get("q") or "").strip()
+        return self.search_text(queryset, value) if value else queryset
+
+    def search_text(self, queryset, value):
+        """Free text over names, short names, pinyin, initials and codes, within ``queryset``
+        (the other filters already applied)."""
         # Case-sensitive `contains` on Chinese text: UPPER() on every row made PostgreSQL scan
         # 100,000 names in 230 ms. Latin letters are pinyin (initials or full, indexed prefix
         # search, spaces between syllables allowed) or part of a credit code (whose letters are
