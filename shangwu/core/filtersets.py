@@ -24,6 +24,16 @@ class BaseFilterSet(django_filters.FilterSet):
             css = "form-select form-select-sm" if w.__class__.__name__.endswith("Select") else "form-control form-control-sm"
             w.attrs.setdefault("class", css)
 
+    def invalid_fields(self) -> str:
+        """The labels of the conditions that could not be read ("" when all could), e.g. for
+        “筛选条件“县(市、区)”无效”: such a condition is left out of the list, and must stop an
+        export or a bulk action from running over more than the user asked for."""
+        if not self.is_bound or self.is_valid():
+            return ""
+        return "、".join(
+            str(self.filters[name].label or name) if name in self.filters else name for name in self.form.errors
+        )
+
     def narrow_choices(self, name: str, queryset) -> None:
         """Limit filter ``name`` to ``queryset``: its choices on the page and what it accepts
         (the form was built in ``__init__``, so both are set)."""

@@ -127,6 +127,9 @@ class ObjectListView(BaseObjectView):
 
     def get(self, request, *args, **kwargs):
         qs, fs = self.filtered()
+        invalid = fs.invalid_fields() if fs is not None else ""
+        if invalid:
+            messages.warning(request, f"筛选条件“{invalid}”无效，已忽略。")
         try:
             per_page = max(1, min(int(request.GET.get("per_page", self.paginate_by)), 500))
         except ValueError:
@@ -149,13 +152,24 @@ class ObjectListView(BaseObjectView):
         return {}
 
 
+def list_url(model) -> str:
+    """The list page of ``model`` (``<app>:<model>_list``, the URL naming every app follows)."""
+    from django.urls import reverse
+
+    return reverse(f"{model._meta.app_label}:{model._meta.model_name}_list")
+
+
 class ObjectExportView(ObjectListView):
     """The current filtered list as .xlsx: same filterset, same scope, masked columns stay masked."""
 
     action = "export"
 
     def get(self, request, *args, **kwargs):
-        qs, _ = self.filtered("export")
+        qs, fs = self.filtered("export")
+        invalid = fs.invalid_fields() if fs is not None else ""
+        if invalid:  # an ignored condition would export more than the list asked for
+            messages.error(request, f"筛选条件“{invalid}”无效，未导出：请回到列表重新筛选。")
+            return redirect(request.META.get("HTTP_REFERER") or list_url(self.model))
         table = self.table([])
         rows = list(table.export_rows(qs.iterator(chunk_size=2000)))
         content = xlsx_bytes(sheet=str(self.model._meta.verbose_name), headers=table.export_headers(), rows=rows)
@@ -266,8 +280,9 @@ class ObjectBulkView(BaseObjectView):
             query = QueryDict(self.request.POST.get("_query", ""))
             if self.filterset is not None:
                 fs = self.filterset(query, queryset=qs, request=self.request)
-                if not fs.is_valid():  # an ignored condition would widen the action to all rows
-                    self.selection_error = "筛选条件无效，未处理任何记录：请回到列表重新筛选后再操作。"
+                invalid = fs.invalid_fields()
+                if invalid:  # an ignored condition would widen the action to all rows
+                    self.selection_error = f"筛选条件“{invalid}”无效，未处理任何记录：请回到列表重新筛选后再操作。"
                     return qs.none()
                 qs = fs.qs
             return qs
@@ -302,6 +317,4 @@ class ObjectBulkView(BaseObjectView):
         ))
 
     def success_url(self):
-        from django.urls import reverse
-
-        return reverse(f"{self.model._meta.app_label}:{self.model._meta.model_name}_list")
+        return list_url(self.model)

@@ -183,9 +183,10 @@ STATUS_NOTES = {
 }
 
 
-def _registry_events(*, actor, today) -> list:
-    """Each demo enterprise's 登记入库 (when the registry took it in, after it was founded) and,
-    for one no longer 存续, the status change that ended it, as (date, event) pairs."""
+def _registry_events(*, actor, today, first_seen: dict) -> list:
+    """Each demo enterprise's 登记入库 (when the registry took it in: after it was founded, before
+    anything else on its timeline, ``first_seen``) and, for one no longer 存续, the status change
+    that ended it, as (date, event) pairs."""
     from shangwu.enterprises.choices import EnterpriseEventKind
     from shangwu.enterprises.models import EnterpriseEvent
 
@@ -193,7 +194,9 @@ def _registry_events(*, actor, today) -> list:
     events = []
     for e in Enterprise.objects.order_by("id").only("id", "status", "established_on"):
         entered = max(e.established_on, datetime.date(2023, 1, 1)) + datetime.timedelta(days=days.randint(0, 300))
-        entered = min(entered, today - datetime.timedelta(days=30))
+        entered = min(entered, today - datetime.timedelta(days=30),
+                      first_seen.get(e.pk, today) - datetime.timedelta(days=1))
+        entered = max(entered, e.established_on)
         events.append((entered, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.CREATED, actor=actor,
                                                 to_status=EnterpriseStatus.ACTIVE, note="企业库建库录入")))
         if e.status != EnterpriseStatus.ACTIVE:
@@ -209,15 +212,17 @@ def _save_dated_events(dated: list) -> None:
     writing on insert, so it is set afterwards)."""
     from django.utils import timezone
 
+    from shangwu.enterprises.choices import EnterpriseEventKind
     from shangwu.enterprises.models import EnterpriseEvent
 
     hours = random.Random(20261207)
-    dated.sort(key=lambda pair: pair[0])
+    first = EnterpriseEventKind.CREATED  # an enterprise's first entry opens its first day
+    dated.sort(key=lambda pair: (pair[0], pair[1].kind != first))
     events = [event for _day, event in dated]
     EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
     for day, event in dated:
-        event.at = timezone.make_aware(datetime.datetime.combine(
-            day, datetime.time(hours.randint(8, 17), hours.randint(0, 59))))
+        at = datetime.time(8, 30) if event.kind == first else datetime.time(hours.randint(9, 17), hours.randint(0, 59))
+        event.at = timezone.make_aware(datetime.datetime.combine(day, at))
     EnterpriseEvent.objects.bulk_update(events, ["at"], batch_size=1000)
 
 
@@ -350,7 +355,10 @@ def build_service_data(*, users, rng: random.Random) -> dict:
                  f"（{'、'.join(p.name for p in people)}），收集问题{n}个")))
     VisitOfficial.objects.bulk_create(visit_officials, batch_size=2000)
     VisitProblem.objects.bulk_create(visit_problems, batch_size=2000)
-    events += _registry_events(actor=users.get("city_staff"), today=today)
+    first_seen: dict = {}
+    for day, event in events:
+        first_seen[event.enterprise_id] = min(day, first_seen.get(event.enterprise_id, day))
+    events += _registry_events(actor=users.get("city_staff"), today=today, first_seen=first_seen)
     _save_dated_events(events)
     summary = {"contacts": len(contacts), "assignments": len(assignments), "visits": len(visits),
                "problems": len(visit_problems)}

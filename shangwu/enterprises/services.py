@@ -118,7 +118,10 @@ def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: dateti
             link.delete()
             note = f"移除标签“{tag}”" + (f"（原{link.since:%Y-%m-%d}纳统）" if link.since else "")
         elif link is None:
-            EnterpriseTag.objects.create(enterprise=enterprise, tag=tag, since=since)
+            _link, created = EnterpriseTag.objects.get_or_create(enterprise=enterprise, tag=tag,
+                                                                 defaults={"since": since})
+            if not created:  # added by someone else meanwhile: theirs stands
+                return False
             note = f"添加标签“{tag}”" + (f"（{since:%Y-%m-%d}纳统）" if since else "")
         elif link.since != since:
             old = link.since

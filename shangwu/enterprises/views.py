@@ -124,7 +124,8 @@ class EnterpriseTagsView(generic.BaseObjectView):
     def post(self, request, pk):
         obj = self.get_object()
         if "remove" in request.POST:
-            link = obj.tag_links.select_related("tag").filter(pk=request.POST["remove"]).first()
+            pk = request.POST["remove"]
+            link = obj.tag_links.select_related("tag").filter(pk=pk).first() if pk.isdigit() else None
             if link is not None:
                 services.enterprise_set_tag(enterprise=obj, tag=link.tag, actor=request.user, remove=True)
                 messages.success(request, f"已移除标签“{link.tag}”。")

@@ -30,6 +30,10 @@ def _fixed(instance, data, fields):
         raise ValidationError({f: "创建后不能修改此项。" for f in changed})
 
 
+def _problem_texts(problems) -> list[tuple[str, str]]:
+    return [((p.get("description") or "").strip(), p.get("category") or "") for p in problems]
+
+
 class ContactViewSet(BaseViewSet):
     queryset = Contact.objects.select_related("enterprise")
     serializer_class = ContactSerializer
@@ -99,7 +103,9 @@ class VisitViewSet(BaseViewSet):
 
     def update_object(self, instance, data):
         _fixed(instance, data, ["enterprise"])
-        if "problems" in data:
+        if "problems" in data and _problem_texts(data["problems"]) != _problem_texts(
+            instance.problems.order_by("id").values("description", "category")
+        ):  # the visit's own problems sent back unchanged (a GET → PUT round trip) are fine
             raise ValidationError({"problems": "问题只在新建走访时提交；之后请逐条处理（转为案件或标记无需转办）。"})
         return services.visit_update(
             visit=instance,

@@ -32,6 +32,12 @@ def test_nothing_in_a_demo_enterprises_history_comes_before_it_was_founded(demo_
     assert not EnterpriseEvent.objects.filter(at__date__lt=F("enterprise__established_on")).exists()
 
 
+def test_a_demo_enterprises_registry_entry_comes_first_on_its_timeline(demo_registry):
+    for e in Enterprise.objects.all():
+        first = e.events.order_by("at", "id").first()
+        assert first.kind == "created", (e.pk, first.kind, first.at)
+
+
 def test_a_demo_timeline_runs_at_the_dates_things_happened(demo_registry):
     for visit in Visit.objects.all()[:50]:
         event = EnterpriseEvent.objects.filter(enterprise=visit.enterprise, kind="visited",

@@ -285,6 +285,7 @@ def test_staff_adds_redates_and_removes_one_enterprises_tags_and_each_is_on_the_
                      "移除标签“限上零售”（原2024-05-01纳统）"]
     other = make_enterprise(county="419921")
     assert client.get(reverse("enterprises:enterprise_tags", args=[other.pk])).status_code == 404
+    assert client.post(url, {"remove": "abc"}).status_code == 302  # nothing to remove, no error
 
 
 def test_bulk_tagging_keeps_the_date_an_enterprise_already_has(as_user, county_a, make_enterprise):
@@ -305,8 +306,20 @@ def test_a_bulk_action_over_an_invalid_filter_does_nothing(as_user, county_a, ma
     tag = Tag.objects.get(name="外贸实绩")
     response = as_user(county_a).post(reverse("enterprises:enterprise_bulk_tag"), {
         "_all": "1", "_query": "status=bogus", "tag": tag.pk, "_apply": "1"}, follow=True)
-    assert "筛选条件无效，未处理任何记录" in response.content.decode()
+    assert "筛选条件“状态”无效，未处理任何记录" in response.content.decode()
     assert not e.tags.exists()
+
+
+def test_an_export_over_an_invalid_filter_is_refused_and_the_list_says_what_it_ignored(
+    as_user, county_a, make_enterprise
+):
+    make_enterprise(county="419902", name="无效筛选有限公司")
+    client = as_user(county_a)
+    export = client.get(reverse("enterprises:enterprise_export"), {"status": "bogus"}, follow=True)
+    assert export["Content-Type"].startswith("text/html")
+    assert "筛选条件“状态”无效，未导出" in export.content.decode()
+    page = client.get(reverse("enterprises:enterprise_list"), {"status": "bogus"}).content.decode()
+    assert "筛选条件“状态”无效，已忽略" in page and "无效筛选有限公司" in page
 
 
 def test_a_line_break_in_a_name_or_address_is_refused_on_the_page_and_in_the_api(as_user, city_staff, make_enterprise):

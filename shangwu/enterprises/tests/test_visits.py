@@ -194,6 +194,8 @@ def test_api_creates_a_visit_with_nested_problems(ent_a, county_a, township_a1):
     assert patched.status_code == 200 and patched.json()["officials"] == [county_a.pk]
     replaced = api.patch(f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json")
     assert replaced.status_code == 400 and "逐条处理" in str(replaced.json()["problems"])
+    as_read = api.get(f"/api/visits/{body['id']}/").json()
+    assert api.put(f"/api/visits/{body['id']}/", as_read, format="json").status_code == 200
 
 
 def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
