@@ -34,6 +34,22 @@ class BaseFilterSet(django_filters.FilterSet):
             str(self.filters[name].label or name) if name in self.filters else name for name in self.form.errors
         )
 
+    def narrow_to_user_region(self, county: str | None = "county", township: str | None = "township"):
+        """A county or township user's county and township filters offer, and accept, only
+        their own places (a city user's offer every one)."""
+        from shangwu.organization.choices import RegionLevel
+        from shangwu.organization.models import Region
+
+        region = getattr(getattr(self.request, "user", None), "region", None)
+        if region is None or region.level == RegionLevel.CITY:
+            return
+        own = region.county
+        if county:
+            self.narrow_choices(county, Region.objects.filter(pk=own.pk))
+        if township:
+            self.narrow_choices(township, Region.objects.filter(parent=own) if region.level == RegionLevel.COUNTY
+                                else Region.objects.filter(pk=region.pk))
+
     def narrow_choices(self, name: str, queryset) -> None:
         """Limit filter ``name`` to ``queryset``: its choices on the page and what it accepts
         (the form was built in ``__init__``, so both are set)."""

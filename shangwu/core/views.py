@@ -289,9 +289,12 @@ class ObjectBulkView(BaseObjectView):
         pks = [pk for pk in self.request.POST.getlist("pk") if pk.isdigit()]
         return qs.filter(pk__in=pks)
 
-    def apply(self, objects, form) -> int | str:
-        """Do the work; return how many records were handled, or the message to show."""
+    def apply(self, objects, form):
+        """Do the work; the result goes to ``success_message``."""
         raise NotImplementedError
+
+    def success_message(self, result) -> str:
+        return f"{self.title}：已处理 {result} 条{self.model._meta.verbose_name}。"
 
     def post(self, request, *args, **kwargs):
         objects = self.selection()
@@ -307,8 +310,7 @@ class ObjectBulkView(BaseObjectView):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, done if isinstance(done, str)
-                                 else f"{self.title}：已处理 {done} 条{self.model._meta.verbose_name}。")
+                messages.success(request, self.success_message(done))
                 return redirect(self.success_url())
         return render(request, self.template_name, self.base_context(
             form=form, count=count, title=self.title, selected=request.POST.getlist("pk"),

@@ -106,15 +106,7 @@ class EnterpriseFilterSet(BaseFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None and user.region is not None and user.region.level != RegionLevel.CITY:
-            region = user.region
-            county = region.county
-            self.narrow_choices("county", Region.objects.filter(pk=county.pk))
-            self.narrow_choices(
-                "township",
-                Region.objects.filter(parent=county) if region.level == RegionLevel.COUNTY else Region.objects.filter(pk=region.pk),
-            )
+        self.narrow_to_user_region()
 
 
 class TagFilterSet(BaseFilterSet):

@@ -31,10 +31,7 @@ class EnterpriseScopedFilterSet(BaseFilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        region = getattr(user, "region", None)
-        if region is not None and region.level != RegionLevel.CITY:
-            self.narrow_choices("county", Region.objects.filter(pk=region.county.pk))
+        self.narrow_to_user_region(township=None)
 
 
 class ContactFilterSet(EnterpriseScopedFilterSet):

@@ -65,18 +65,17 @@ class EnterpriseStatusForm(BaseForm):
     note = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
 
 
-class EnterpriseTagForm(BaseForm):
-    """Add a tag to one enterprise, or give a 限上 tag it holds another 纳统 date."""
+class TagForm(BaseForm):
+    """A tag and, for the tags that need one (限上…), its 纳统 date."""
 
     tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
-    since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text="限上批发、限上零售、限上住宿、限上餐饮须填写；已有的标签填写新日期即修改。")
+    since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since_help = ""
 
-
-class BulkTagForm(BaseForm):
-    tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
-    since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text="限上批发、限上零售、限上住宿、限上餐饮须填写。")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dated = "、".join(Tag.objects.filter(needs_date=True).values_list("name", flat=True))
+        self.fields["since"].help_text = f"{dated}须填写{self.since_help}。" if dated else ""
 
     def clean(self):
         data = super().clean()
@@ -84,6 +83,16 @@ class BulkTagForm(BaseForm):
         if tag is not None and tag.needs_date and not data.get("since"):
             self.add_error("since", f"标签“{tag}”须填写纳统日期。")
         return data
+
+
+class EnterpriseTagForm(TagForm):
+    """Add a tag to one enterprise, or give a tag it holds another 纳统 date."""
+
+    since_help = "；已有的标签填写新日期即修改"
+
+
+class BulkTagForm(TagForm):
+    since_help = "；已有此标签的企业保留原纳统日期"
 
 
 class TagForm(BaseModelForm):

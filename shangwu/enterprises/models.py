@@ -1,7 +1,6 @@
 import datetime
-from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -22,7 +21,6 @@ from shangwu.enterprises.choices import (
 )
 from shangwu.enterprises.validators import validate_credit_code, validate_single_line
 from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
-from shangwu.organization.models import Region
 
 
 class Tag(models.Model):
@@ -139,34 +137,6 @@ class EnterpriseTag(models.Model):
         return f"{self.enterprise} · {self.tag}"
 
 
-def _change_label(key: str) -> str:
-    if key == "tags":
-        return "标签"
-    try:
-        return str(Enterprise._meta.get_field(key).verbose_name)
-    except FieldDoesNotExist:
-        return key
-
-
-def _change_text(key: str, value, region_names: dict) -> str:
-    """A value of an enterprise's snapshot as the page shows it (names, labels, 是/否)."""
-    if value is None or value == "" or value == []:
-        return "（空）"
-    if key in ("county", "township"):
-        return region_names.get(value, str(value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    try:
-        field = Enterprise._meta.get_field(key)
-    except FieldDoesNotExist:
-        return str(value)
-    if isinstance(field, models.DecimalField):  # as stored: 250.5 was saved as 250.50
-        return f"{Decimal(str(value)):.{field.decimal_places}f}"
-    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
-
-
 class EnterpriseEvent(models.Model):
     """One row per change of an enterprise, written by the service that makes it: the detail
     page's timeline (changes, status, tags, 包保, visits) is read from here."""
@@ -188,18 +158,6 @@ class EnterpriseEvent(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} {self.get_kind_display()}"
-
-    @property
-    def change_rows(self) -> list[tuple[str, str, str]]:
-        """(field label, before, after) for each changed field, in words: the timeline's lines."""
-        if not self.changes:
-            return []
-        before, after = self.changes.get("before") or {}, self.changes.get("after") or {}
-        keys = list(dict.fromkeys([*before, *after]))
-        regions = [v for k in keys if k in ("county", "township") for v in (before.get(k), after.get(k)) if v]
-        names = dict(Region.objects.filter(pk__in=regions).values_list("pk", "name")) if regions else {}
-        return [(_change_label(k), _change_text(k, before.get(k), names), _change_text(k, after.get(k), names))
-                for k in keys]
 
 
 # --- Enterprise service (服务企业): contacts, 包保 assignments, visits and the problems raised ----

@@ -1,5 +1,8 @@
+from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -12,6 +15,51 @@ from shangwu.enterprises.choices import EnterpriseStatus, ProblemStatus
 from shangwu.enterprises.models import Assignment, Contact, Enterprise, Tag, Visit, VisitProblem
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
+
+
+def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
+    """The detail page's 企业动态, newest first. Each event gets ``change_rows``: (field label,
+    before, after) for each changed field, in words (region names, choice labels, 是/否, amounts
+    as stored); the regions named are read in one query for the whole page."""
+    events = list(enterprise.events.select_related("actor")[:limit])
+    changes = [((e.changes or {}).get("before") or {}, (e.changes or {}).get("after") or {}) for e in events]
+    region_ids = {v for pair in changes for part in pair for k, v in part.items() if k in ("county", "township") and v}
+    names = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name")) if region_ids else {}
+    for event, (before, after) in zip(events, changes, strict=True):
+        keys = list(dict.fromkeys([*before, *after]))
+        event.change_rows = [
+            (_change_label(k), _change_text(k, before.get(k), names), _change_text(k, after.get(k), names))
+            for k in keys
+        ]
+    return events
+
+
+def _change_label(key: str) -> str:
+    if key == "tags":
+        return "标签"
+    try:
+        return str(Enterprise._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
+
+
+def _change_text(key: str, value, region_names: dict) -> str:
+    """A value of an enterprise's snapshot as the page shows it."""
+    if value is None or value == "" or value == []:
+        return "（空）"
+    if key in ("county", "township"):
+        return region_names.get(value, str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    try:
+        field = Enterprise._meta.get_field(key)
+    except FieldDoesNotExist:
+        return str(value)
+    if isinstance(field, models.DecimalField):  # as stored: 250.5 was saved as 250.50
+        return f"{Decimal(str(value)):.{field.decimal_places}f}"
+    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
 
 
 def enterprise_dashboard_panel(*, user) -> dict:

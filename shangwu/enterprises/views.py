@@ -6,7 +6,7 @@ from django.urls import reverse
 from shangwu.core import views as generic
 from shangwu.enterprises import filtersets, forms, services, tables
 from shangwu.enterprises.models import Enterprise, Tag
-from shangwu.enterprises.selectors import enterprise_service_context
+from shangwu.enterprises.selectors import enterprise_service_context, enterprise_timeline
 
 
 class EnterpriseListView(generic.ObjectListView):
@@ -40,7 +40,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
                 ("成立日期", obj.established_on), ("状态", obj.get_status_display()),
                 ("重点企业", "是" if obj.is_key else "否"), ("标签", tags),
             ],
-            "events": obj.events.select_related("actor")[:100],
+            "events": enterprise_timeline(enterprise=obj),
             **enterprise_service_context(user=self.request.user, enterprise=obj),
             **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
@@ -155,6 +155,10 @@ class EnterpriseBulkTagView(generic.ObjectBulkView):
         added, already = services.enterprise_bulk_tag(
             enterprises=objects, tag=tag, since=form.cleaned_data["since"], actor=self.request.user,
         )
+        return tag, added, already
+
+    def success_message(self, result):
+        tag, added, already = result
         kept = f"；{already} 家已有此标签，保持原样（纳统日期未改动）" if already else ""
         return f"批量加标签：已为 {added} 家企业加上“{tag}”{kept}。"
 

@@ -146,17 +146,7 @@ class ProjectFilterSet(BaseFilterSet):
         for name, field in self.form.fields.items():
             if name not in self.visible:
                 field.widget = forms.HiddenInput()
-        user = getattr(request, "user", None)
-        region = getattr(user, "region", None)
-        if region is not None and region.level != RegionLevel.CITY:
-            county = region.county
-            self.narrow_choices("county", Region.objects.filter(pk=county.pk))
-            self.narrow_choices(
-                "township",
-                Region.objects.filter(parent=county)
-                if region.level == RegionLevel.COUNTY
-                else Region.objects.filter(pk=region.pk),
-            )
+        self.narrow_to_user_region()
 
     def search(self, queryset, name, value):
         value = value.strip()
