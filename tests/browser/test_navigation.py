@@ -115,3 +115,20 @@ def test_persona_opens_every_navigation_page_cleanly(server, browser, persona):
         assert "商务局工作平台" in page.title(), href
     context.close()
     assert not problems, problems
+
+
+def test_the_export_follows_the_filters_chosen_on_the_page(server, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server}/accounts/login/")
+    page.fill("input[name=username]", "county_a")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}/enterprises/")
+    township = page.eval_on_selector("select[name=township] option:nth-child(3)", "o => o.value")
+    with page.expect_response(lambda r: "/enterprises/?" in r.url):
+        page.select_option("select[name=township]", township)
+    page.wait_for_load_state("networkidle")
+    assert f"township={township}" in page.get_attribute("[data-testid=export-link]", "href")
+    context.close()

@@ -9,3 +9,12 @@ document.addEventListener("change", function (event) {
   var form = event.target.closest("form");
   form.querySelectorAll('input[name="pk"]').forEach(function (box) { box.checked = event.target.checked; });
 });
+// The 导出Excel link follows the filter form: the table refreshes in place when a filter
+// changes, and the export must be of the list the user now sees.
+document.body.addEventListener("htmx:afterRequest", function () {
+  var link = document.querySelector("[data-export-base]");
+  var form = document.querySelector("form.filter-form");
+  if (!link || !form) { return; }
+  var query = new URLSearchParams(new FormData(form)).toString();
+  link.href = link.dataset.exportBase + (query ? "?" + query : "");
+});
