@@ -26,12 +26,22 @@ def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
     region_ids = {v for pair in changes for part in pair for k, v in part.items() if k in ("county", "township") and v}
     names = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name")) if region_ids else {}
     for event, (before, after) in zip(events, changes, strict=True):
-        keys = list(dict.fromkeys([*before, *after]))
-        event.change_rows = [
-            (_change_label(k), _change_text(k, before.get(k), names), _change_text(k, after.get(k), names))
-            for k in keys
-        ]
+        event.change_rows = change_lines(before, after, names)
     return events
+
+
+def change_lines(before: dict, after: dict, region_names: dict) -> list[tuple[str, str, str]]:
+    """(field label, before, after) in words for each field of an enterprise's change, in the
+    order of the form: the timeline's lines and the import preview's."""
+    order = {name: i for i, name in enumerate(CHANGE_ORDER)}
+    keys = sorted(dict.fromkeys([*before, *after]), key=lambda k: order.get(k, len(order)))
+    return [
+        (_change_label(k), _change_text(k, before.get(k), region_names), _change_text(k, after.get(k), region_names))
+        for k in keys
+    ]
+
+
+CHANGE_ORDER = [f.name for f in Enterprise._meta.concrete_fields] + ["tags"]
 
 
 def _change_label(key: str) -> str:

@@ -188,11 +188,18 @@ class ImportResult:
     file_error: str = ""
     # Headers no column of the layout answers to: their cells are not read (shown in the preview).
     ignored_columns: list[str] = field(default_factory=list)
+    # What the first updates change: (row, enterprise, [(field, before, after)], clears something).
+    changes: list[tuple] = field(default_factory=list)
     committed: bool = False
 
     @property
     def error_rows(self) -> int:
         return len({e.row for e in self.errors})
+
+    @property
+    def changes_clear(self) -> bool:
+        """Some update empties a field or drops a tag."""
+        return any(change[3] for change in self.changes)
 
     @property
     def ok(self) -> bool:

@@ -51,6 +51,7 @@ from shangwu.organization.models import Region
 NAME, SHORT, COUNTY, TOWNSHIP, ADDRESS, LEGAL, SECTION, DIVISION = range(8)
 OWNERSHIP, CAPITAL, ESTABLISHED, STATUS, IS_KEY = range(8, 13)
 HEADER_SEARCH_ROWS = 5  # how far down the header row may be
+PREVIEW_CHANGES = 200  # updates whose changes the preview spells out
 KEEP = type("Keep", (), {"__repr__": lambda self: "KEEP", "__slots__": ()})()  # "not given"
 _MISS = object()
 # The order a row-by-row check reports a row's cell errors in.
@@ -415,6 +416,32 @@ def load_stored_tags(ids: list[int]) -> dict:
 # --- The analysis ---------------------------------------------------------------------------------
 
 
+def tags_text(held: dict, tag_names: dict) -> list[str]:
+    """An enterprise's tags as the audit row and the preview write them: 限上零售(2024-03-01)."""
+    return sorted(f"{tag_names[t]}({s:%Y-%m-%d})" if s else tag_names[t] for t, s in held.items())
+
+
+def _preview_change(row, old: dict, changed: dict, held, lk, tag_names) -> tuple:
+    """(row, name, lines, clears): what an update will do, for the preview; ``clears`` when it
+    empties a field or drops a tag (a blank cell clears: the clerk should see it before)."""
+    from shangwu.enterprises.selectors import change_lines
+
+    before = {f: old[f] for f in changed}
+    after = dict(changed)
+    if held is not None:
+        before["tags"], after["tags"] = tags_text(held, tag_names), tags_text(row.tags, tag_names)
+    before, after = ({k: _plain(v) for k, v in d.items()} for d in (before, after))
+    clears = any(after[k] in (None, "", []) for k in after) or (
+        held is not None and bool(set(held) - set(row.tags))
+    )
+    name = changed.get("name", old["name"])
+    return row.rowno, name, change_lines(before, after, lk.region_names), clears
+
+
+def _plain(value):
+    return str(value) if isinstance(value, (Decimal, datetime.date)) else value
+
+
 def scope_check(actor):
     """A predicate (county_id, township_id) → in the actor's scope; mirrors ScopedModel.scope_q."""
     region = actor.region
@@ -689,6 +716,8 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             if v is not KEEP and v != s
         }
         updates.append((row, before[0], old, changed, held if tags_changed else None))
+        if len(result.changes) < PREVIEW_CHANGES:
+            result.changes.append(_preview_change(row, old, changed, held if tags_changed else None, lk, tag_names))
     result.unchanged = unchanged
     result.created = len(new_rows)
     result.updated = len(updates)

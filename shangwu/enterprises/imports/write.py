@@ -25,7 +25,7 @@ from shangwu.enterprises.choices import EnterpriseEventKind
 from shangwu.enterprises.imports import sql
 from shangwu.enterprises.imports.columns import COMPARED, DEFAULTS
 from shangwu.enterprises.imports.pinyin import PinyinJob, fast_name_pinyin
-from shangwu.enterprises.imports.validate import KEEP
+from shangwu.enterprises.imports.validate import KEEP, tags_text
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag
 
 # The columns of a new enterprise, in the order enterprise_rows() gives them.
@@ -131,10 +131,6 @@ def _write_new(new_rows, *, actor, now, note, audit, pinyins) -> None:
         sql.insert_tag_link_audit(sql.IdSet(link_ids), audit=audit)
 
 
-def _tags_text(held: dict, tag_names: dict) -> list[str]:
-    return sorted(f"{tag_names[t]}({s:%Y-%m-%d})" if s else tag_names[t] for t, s in held.items())
-
-
 def _write_updates(plan, *, actor, now, note, audit) -> None:
     """Updated enterprises: grouped by the set of changed columns, one bulk_update per group."""
     actor_id = getattr(actor, "pk", None)
@@ -156,8 +152,8 @@ def _write_updates(plan, *, actor, now, note, audit) -> None:
         after = {f: _plain(v) for f, v in sorted(changed.items())}
         if held is not None:
             _replace_tags(pk, held, row.tags)
-            before["tags"] = _tags_text(held, tag_names)
-            after["tags"] = _tags_text(row.tags, tag_names)
+            before["tags"] = tags_text(held, tag_names)
+            after["tags"] = tags_text(row.tags, tag_names)
         changes = {"before": before, "after": after}
         status_moved = "status" in changed
         events.append(

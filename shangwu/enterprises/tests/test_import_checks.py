@@ -208,3 +208,22 @@ def test_a_row_that_leaves_the_industry_alone_is_not_held_to_a_stored_mismatch(c
     Enterprise.objects.filter(pk=stored.pk).update(industry_division="13")  # as an old import left it
     result = commit([["统一社会信用代码", "企业名称", "地址"], [stored.credit_code, stored.name, "新地址1号"]], city_staff)
     assert result.committed and result.updated == 1
+
+
+def test_the_preview_spells_out_each_update_and_flags_the_ones_that_clear_something(
+    as_user, city_staff, make_enterprise
+):
+    from shangwu.enterprises.models import Tag
+    from shangwu.enterprises.services import enterprise_set_tag
+
+    kept = make_enterprise(name="预览变更有限公司", legal_representative="王五", township="419902001")
+    enterprise_set_tag(enterprise=kept, tag=Tag.objects.get(name="外贸实绩"), actor=None)
+    headers = ["统一社会信用代码", "企业名称", "法定代表人", "乡镇(街道)", "标签"]
+    response = upload(as_user(city_staff), xlsx([[kept.credit_code, kept.name, "", "滨江街道", ""]], headers))
+    result = response.context["result"]
+    assert result.updated == 1 and result.changes_clear
+    (rowno, name, lines, clears), = result.changes
+    assert (rowno, name, clears) == (2, "预览变更有限公司", True)
+    assert lines == [("乡镇(街道)", "东湖街道", "滨江街道"), ("法定代表人", "王五", "（空）"), ("标签", "外贸实绩", "（空）")]
+    page = response.content.decode()
+    assert "法定代表人：王五 → （空）" in page and "文件中留空的单元格表示清空" in page
