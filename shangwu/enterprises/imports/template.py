@@ -15,6 +15,10 @@ from shangwu.enterprises.models import Tag
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
+# The template's example row; an import refuses it as it stands (validate.analyse).
+EXAMPLE_NAME = "示例商贸有限公司"
+EXAMPLE_CODE_BODY = "MA0000001"  # characters 9–17 of the example's credit code
+
 
 def enterprise_import_template() -> bytes:
     """The import template: the headers, one example row, and a 填写说明 sheet."""
@@ -30,10 +34,10 @@ def enterprise_import_template() -> bytes:
         if county
         else None
     )
-    body = f"91{county.code if county else '419902'}MA0000001"
+    body = f"91{county.code if county else '419902'}{EXAMPLE_CODE_BODY}"
     example = [
         body + credit_code_check_char(body),
-        "示例商贸有限公司",
+        EXAMPLE_NAME,
         "示例商贸",
         county.name if county else "",
         township.name if township else "",

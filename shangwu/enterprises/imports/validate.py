@@ -36,6 +36,7 @@ from shangwu.enterprises.imports.columns import (
     ImportResult,
     header_map,
 )
+from shangwu.enterprises.imports.template import EXAMPLE_CODE_BODY, EXAMPLE_NAME
 from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
 from shangwu.enterprises.validators import (
     ALPHABET,
@@ -525,6 +526,10 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         else:
             seen[code] = rownos[k]
     names = _texts([r[ni] for r in data])
+    if EXAMPLE_NAME in names:  # the template's own example, left in the file
+        for k, (code, name) in enumerate(zip(codes, names, strict=True)):
+            if name == EXAMPLE_NAME and code[8:17] == EXAMPLE_CODE_BODY:
+                err(k, "name", name, "这是导入模板中的示例行：请删除，或改为真实企业后再导入。")
     # Existing records, by code, from every scope: the code is unique across the whole city, so
     # another county's enterprise must be found (and refused) here rather than by the database.
     existing = load_existing(list(seen))

@@ -95,10 +95,18 @@ def test_template_has_chinese_headers_an_example_row_and_an_instructions_sheet(a
     assert "限上零售（须写纳统日期）" in help_text and "统一社会信用代码" in help_text
 
 
-def test_the_example_row_of_the_template_imports_cleanly(as_user, city_staff, settings):
+def test_the_template_as_downloaded_is_refused_but_its_example_made_real_imports_cleanly(
+    as_user, city_staff, settings
+):
     content = as_user(city_staff).get(reverse("enterprises:enterprise_import_template")).content
     response = upload(as_user(city_staff), content, "模板.xlsx")
-    assert response.status_code == 200
+    assert [(e.row, e.column) for e in response.context["result"].errors] == [(2, "企业名称")]
+    assert "示例行" in response.context["result"].errors[0].reason
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    wb["企业信息"].cell(2, 2).value = "真实商贸有限公司"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = upload(as_user(city_staff), buffer.getvalue(), "模板.xlsx")
     assert response.context["result"].created == 1 and not response.context["result"].errors
 
 
