@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from shangwu.audit.services import snapshot
@@ -110,6 +111,11 @@ def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: dateti
         raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
     if not tag.needs_date:
         since = None
+    if not remove and since is not None:
+        if since > timezone.localdate():
+            raise ValidationError({"since": "纳统日期不能晚于今天。"})
+        if enterprise.established_on and since < enterprise.established_on:
+            raise ValidationError({"since": f"纳统日期不能早于成立日期{enterprise.established_on:%Y-%m-%d}。"})
     with transaction.atomic():
         link = EnterpriseTag.objects.filter(enterprise=enterprise, tag=tag).first()
         if remove:

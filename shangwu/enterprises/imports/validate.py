@@ -315,6 +315,9 @@ def _cell_parsers(lk: Lookups):
                 except ValueError:
                     errors.append((part, f"标签“{tag.name}”的纳统日期格式应为 2024-03-01。"))
                     continue
+                if since.year < 1900 or since > today:
+                    errors.append((part, f"标签“{tag.name}”的纳统日期不能早于1900年或晚于今天。"))
+                    continue
             if tag.needs_date and since is None:
                 undated.add(tag.pk)
             found[tag.pk] = since if tag.needs_date else None
@@ -678,7 +681,8 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
                 shown = region_names.get(township, "") if township else ""
                 fail("township", shown, f"您只能导入“{region_names[own_township]}”的企业。")
             else:
-                fail("county", region_names[county_id], "不在您的数据范围内。")
+                mine = f"（您只能导入{region_names[region.pk]}的企业）" if region is not None else ""
+                fail("county", region_names[county_id], f"不在您的数据范围内{mine}。")
             continue
         tags, undated, _ = tag_cells[k] if tag_cells is not None else (None, (), ())
         held = stored_tags.get(before[0], no_tags[0]) if before else no_tags[0]
@@ -690,6 +694,15 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             if missing:
                 continue
             tags = {**tags, **{tag_id: held[tag_id] for tag_id in undated}}
+        founded = row_vals[ESTABLISHED]
+        if founded is KEEP:
+            founded = before[3][ESTABLISHED] if before else None
+        early = [t for t, since in (tags or {}).items() if since and founded and since < founded]
+        if early:  # statistics count an enterprise from when it exists
+            for tag_id in early:
+                name = tag_names[tag_id]
+                fail("tags", name, f"标签“{name}”的纳统日期早于成立日期{founded:%Y-%m-%d}。")
+            continue
         row = ImportRow(rowno, code, row_vals, tags, undated)
         if before is None:
             new_rows.append(row)
@@ -723,6 +736,8 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         updates.append((row, before[0], old, changed, held if tags_changed else None))
         if len(result.changes) < PREVIEW_CHANGES:
             result.changes.append(_preview_change(row, old, changed, held if tags_changed else None, lk, tag_names))
+    # Row by row as the clerk reads the file (a row's cell errors before its other ones).
+    errors.sort(key=lambda e: e.row)
     result.unchanged = unchanged
     result.created = len(new_rows)
     result.updated = len(updates)

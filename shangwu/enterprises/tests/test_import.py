@@ -287,7 +287,7 @@ def test_county_user_rows_for_another_county_are_errors(county_a):
     ]
     result = importers.enterprise_import_commit(rows=rows, actor=county_a, file_name="a")
     assert not result.committed
-    assert [(e.row, e.reason) for e in result.errors] == [(3, "不在您的数据范围内。")]
+    assert [(e.row, e.reason) for e in result.errors] == [(3, "不在您的数据范围内（您只能导入河东区的企业）。")]
     assert not Enterprise.objects.filter(name__in=["本区企业有限公司", "外县企业有限公司"]).exists()
 
 

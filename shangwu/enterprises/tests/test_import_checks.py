@@ -227,3 +227,30 @@ def test_the_preview_spells_out_each_update_and_flags_the_ones_that_clear_someth
     assert lines == [("乡镇(街道)", "东湖街道", "滨江街道"), ("法定代表人", "王五", "（空）"), ("标签", "外贸实绩", "（空）")]
     page = response.content.decode()
     assert "法定代表人：王五 → （空）" in page and "文件中留空的单元格表示清空" in page
+
+
+def test_a_tags_statistics_date_in_the_future_or_before_the_founding_is_refused(city_staff):
+    result = preview(
+        [
+            HEADERS,
+            row(code(seed=321), "未来纳统有限公司", tags="限上零售(2099-03-01)"),
+            row(code(seed=322), "早于成立有限公司", established_on="2020-05-18", tags="限上零售(2019-03-01)"),
+        ],
+        city_staff,
+    )
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (2, "标签“限上零售”的纳统日期不能早于1900年或晚于今天。"),
+        (3, "标签“限上零售”的纳统日期早于成立日期2020-05-18。"),
+    ]
+
+
+def test_errors_come_row_by_row_whatever_found_them(city_staff):
+    result = preview(
+        [
+            HEADERS,
+            row(code(seed=323), "第二行有限公司", township="不存在街道"),  # found against the stored records
+            row("BAD", "第三行有限公司"),  # found in the cells
+        ],
+        city_staff,
+    )
+    assert [e.row for e in result.errors] == [2, 3]

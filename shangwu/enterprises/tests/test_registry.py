@@ -286,6 +286,11 @@ def test_staff_adds_redates_and_removes_one_enterprises_tags_and_each_is_on_the_
     other = make_enterprise(county="419921")
     assert client.get(reverse("enterprises:enterprise_tags", args=[other.pk])).status_code == 404
     assert client.post(url, {"remove": "abc"}).status_code == 302  # nothing to remove, no error
+    founded = make_enterprise(county="419902", established_on=datetime.date(2020, 5, 18))
+    founded_url = reverse("enterprises:enterprise_tags", args=[founded.pk])
+    for day, message in (("2099-01-01", "纳统日期不能晚于今天"), ("2019-01-01", "纳统日期不能早于成立日期2020-05-18")):
+        assert message in client.post(founded_url, {"tag": limit.pk, "since": day}).content.decode()
+    assert not founded.tag_links.exists()
 
 
 def test_bulk_tagging_keeps_the_date_an_enterprise_already_has(as_user, county_a, make_enterprise):
