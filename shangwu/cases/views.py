@@ -257,9 +257,10 @@ class ConvertProblemView(generic.BaseObjectView):
 
 
 def _guess_category(problem):
-    category = (
-        CaseCategory.objects.filter(name=problem.category).first() if problem.category else None
-    )
+    """The case category a visit problem's category names: the same name, or the one its name
+    holds (融资信贷 → 融资, 用工招工 → 用工); else 其他."""
+    named = [c for c in CaseCategory.objects.all() if problem.category and c.name in problem.category]
+    category = max(named, key=lambda c: len(c.name), default=None)
     return (
         category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()
     ).pk

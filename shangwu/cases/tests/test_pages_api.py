@@ -259,6 +259,18 @@ def test_a_visit_problem_becomes_a_case_in_one_click(
     assert case.status == CaseStatus.ASSIGNED and case.title == "用工缺口200人"
 
 
+def test_the_conversion_form_picks_the_case_category_a_problems_category_names(as_user, county_a, make_enterprise):
+    from shangwu.cases.models import CaseCategory
+    from shangwu.enterprises.models import Visit, VisitProblem
+
+    ent = make_enterprise()
+    visit = Visit.objects.create(enterprise=ent, visited_on=datetime.date(2025, 3, 1))
+    for problem_category, case_category in (("用工招工", "用工"), ("融资信贷", "融资"), ("市场开拓", "其他")):
+        problem = VisitProblem.objects.create(visit=visit, enterprise=ent, description="问题", category=problem_category)
+        form = as_user(county_a).get(reverse("cases:case_from_problem", args=[problem.pk])).context["form"]
+        assert form["category"].value() == CaseCategory.objects.get(name=case_category).pk, problem_category
+
+
 def _raw(user, dimension, date_from, date_to):
     """The statistics straight from the cases (the definition, without the monthly buckets)."""
     from django.db.models import Count
