@@ -66,3 +66,20 @@ def test_list_filters_offer_an_empty_choice_only_where_a_field_may_be_empty(as_u
     assert "无乡镇企业有限公司" in page and "有乡镇企业有限公司" not in page
     for query in ({"official": "null"}, {"covered": "null"}, {"status": "null"}):
         assert client.get("/enterprises/", query).status_code == 200, query
+
+
+def test_not_found_and_forbidden_pages_speak_chinese(as_user, county_a, make_enterprise):
+    theirs = make_enterprise(county="419921")
+    client = as_user(county_a)
+    missing = client.get(theirs.get_absolute_url())
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    assert "不在您的数据范围内" in missing.content.decode()
+    forbidden = client.get("/audit/")
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+
+
+def test_a_server_error_page_says_nothing_was_saved(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500 and "没有保存任何数据" in response.content.decode()
