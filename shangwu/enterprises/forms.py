@@ -33,7 +33,13 @@ class EnterpriseForm(BaseModelForm):
             self.fields["township"].initial = region.pk  # a township officer registers their own
 
     def clean_credit_code(self):
-        return normalize_credit_code(self.cleaned_data["credit_code"])
+        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        taken = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
+        if taken is not None:  # named only when the user may see it
+            visible = self.user is not None and Enterprise.objects.restrict(self.user).filter(pk=taken.pk).exists()
+            raise forms.ValidationError(f"该信用代码已登记为“{taken}”，不能重复登记。" if visible
+                                        else "该信用代码已由其他县区登记，不能重复登记。")
+        return code
 
     def clean(self):
         """Outside the user's area: said on the field that puts it there, before anything is saved."""

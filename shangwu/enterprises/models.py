@@ -55,7 +55,8 @@ class Enterprise(ScopedModel):
     # Not in the audit snapshots: the pinyin follows the name, and the audit row has its own time.
     audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}
 
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code],
+                                   error_messages={"unique": "该统一社会信用代码已登记，不能重复登记。"})
     name = models.CharField("企业名称", max_length=200, validators=[validate_single_line])
     short_name = models.CharField("简称", max_length=50, blank=True, validators=[validate_single_line])
     # Indexes (Meta.indexes) are the few the pages use: each one costs every import row. On

@@ -341,3 +341,16 @@ def test_a_line_break_in_a_name_or_address_is_refused_on_the_page_and_in_the_api
     assert refused.status_code == 400 and "name" in refused.json()
     e.refresh_from_db()
     assert (e.name, e.address) == ("单行文本有限公司", "")
+
+
+def test_a_credit_code_already_registered_names_the_enterprise_when_the_user_may_see_it(
+    as_user, county_a, make_enterprise
+):
+    mine = make_enterprise(county="419902", name="本区已登记有限公司")
+    theirs = make_enterprise(county="419921", name="外县已登记有限公司")
+    client = as_user(county_a)
+    for taken, message in ((mine, "该信用代码已登记为“本区已登记有限公司”，不能重复登记。"),
+                           (theirs, "该信用代码已由其他县区登记，不能重复登记。")):
+        response = client.post(reverse("enterprises:enterprise_add"), {
+            "credit_code": taken.credit_code.lower(), "name": "重复登记有限公司", "ownership": "domestic"})
+        assert response.context["form"].errors["credit_code"] == [message]
