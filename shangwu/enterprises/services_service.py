@@ -16,7 +16,12 @@ from django.utils import timezone
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.reveal import number_reveal
-from shangwu.enterprises.choices import EnterpriseEventKind, ProblemStatus, VisitForm
+from shangwu.enterprises.choices import (
+    EnterpriseEventKind,
+    EnterpriseStatus,
+    ProblemStatus,
+    VisitForm,
+)
 from shangwu.enterprises.models import (
     Assignment,
     Contact,
@@ -121,6 +126,10 @@ def assignment_create(
 ) -> Assignment:
     """Make ``official`` responsible for ``enterprise``. The level defaults to the official's
     own (a county officer serves at county level); a different level is refused."""
+    if enterprise.status != EnterpriseStatus.ACTIVE:
+        raise ValidationError(
+            {"enterprise": f"“{enterprise}”已{enterprise.get_status_display()}，不再安排包保。"}
+        )
     region = official.region
     if level is None and region is not None:
         level = region.level
@@ -198,7 +207,8 @@ def assignment_end(
             EnterpriseEventKind.UNASSIGNED,
             actor=actor,
             note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
-            f"的包保于{end_on:%Y-%m-%d}结束" + (f"：{note}" if note else ""),
+            f"的包保{'将' if end_on > timezone.localdate() else ''}于{end_on:%Y-%m-%d}结束"
+            + (f"：{note}" if note else ""),
         )
     return assignment
 

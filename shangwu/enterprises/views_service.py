@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
@@ -203,7 +204,9 @@ class AssignmentEndView(generic.BaseObjectView):
             except ValidationError as exc:
                 form.add_error(None, form_errors(form, exc))
             else:
-                messages.success(request, f"已结束包保：{assignment.official}。")
+                when = assignment.end_on
+                messages.success(request, f"{assignment.official}的包保将于{when:%Y-%m-%d}结束。"
+                                 if when > timezone.localdate() else f"已结束包保：{assignment.official}。")
                 return redirect(assignment.get_absolute_url())
         return self.show(form, assignment)
 

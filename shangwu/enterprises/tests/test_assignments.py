@@ -253,3 +253,23 @@ def test_api_ends_an_assignment_by_setting_end_on_and_filters_current(ents, coun
     assert EnterpriseEvent.objects.filter(enterprise=ents["a1"], kind="unassigned").exists()
     assert api.get("/api/assignments/", {"current": "true"}).json()["count"] == 0
     assert api.patch(f"/api/assignments/{a.pk}/", {"official": 1}, format="json").status_code == 400
+
+
+def test_an_enterprise_no_longer_active_gets_no_new_official(ents, county_a):
+    from shangwu.enterprises.services import enterprise_change_status
+
+    enterprise_change_status(enterprise=ents["a1"], status="moved_out", actor=None, note="迁往外市")
+    with pytest.raises(ValidationError, match="已迁出，不再安排包保"):
+        assign(ents["a1"], county_a)
+
+
+def test_ending_an_assignment_on_a_later_day_says_it_will_end(as_user, ents, county_a):
+    import datetime
+
+    a = assign(ents["a1"], county_a)
+    later = days_ago(0) + datetime.timedelta(days=30)
+    response = as_user(county_a).post(reverse("enterprises:assignment_end", args=[a.pk]),
+                                      {"end_on": later.isoformat()}, follow=True)
+    assert f"的包保将于{later:%Y-%m-%d}结束" in response.content.decode()
+    note = EnterpriseEvent.objects.filter(enterprise=ents["a1"], kind="unassigned").get().note
+    assert f"的包保将于{later:%Y-%m-%d}结束" in note
