@@ -1,6 +1,7 @@
 """Forms of the enterprise service pages. They parse input; the services do the work."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from shangwu.core.forms import BaseForm, BaseModelForm
@@ -40,8 +41,15 @@ class ContactForm(BaseModelForm):
                     self.fields[name].help_text = f"当前号码 {masked}；留空则保持不变。"
 
     def _post_clean(self):
-        # Model validation runs in the service, on the values the service is given.
-        pass
+        # Model validation runs in the service, on the values the service is given; the numbers'
+        # own format is checked here too, so every mistake shows on the first submit.
+        for name in ("mobile", "landline"):
+            value = self.cleaned_data.get(name)
+            if value:
+                try:
+                    Contact._meta.get_field(name).run_validators(value)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
 
     def service_fields(self) -> dict:
         fields = dict(self.cleaned_data)
@@ -109,6 +117,12 @@ class VisitRecordForm(BaseForm):
             self.fields["enterprise"].widget = forms.HiddenInput()
         if self.user is not None and not self.is_bound:
             self.fields["officials"].initial = [self.user.pk]
+
+    def clean_visited_on(self):  # also the service's rule: said with the other mistakes
+        day = self.cleaned_data["visited_on"]
+        if day > timezone.localdate():
+            raise ValidationError("走访日期不能晚于今天。")
+        return day
 
 
 class ProblemForm(BaseForm):

@@ -269,3 +269,13 @@ def test_a_new_number_that_masks_like_the_old_one_is_still_audited_as_changed(co
     # The field is listed as changed; both numbers stay masked.
     assert change.changes["before"]["mobile"] == change.changes["after"]["mobile"] == "138****1234"
     assert MOBILE not in str(change.changes) and "13899991234" not in str(change.changes)
+
+
+def test_every_mistake_in_a_contact_shows_on_the_first_submit(as_user, county_a, contact_a):
+    response = as_user(county_a).post(
+        reverse("enterprises:contact_add", args=[contact_a.enterprise_id]),
+        {"name": "孙会计", "mobile": "1381234567", "landline": "abc", "email": "x@"},
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"mobile", "landline", "email"}
+    assert "手机号应为以1开头的11位数字" in errors["mobile"][0]

@@ -252,3 +252,16 @@ def test_the_openapi_schema_lists_contacts_assignments_and_visits(client, leader
         "/api/contacts/{id}/reveal/",
     ):
         assert path in text
+
+
+def test_a_visit_dated_tomorrow_is_said_with_the_problem_rows_mistakes(as_user, ent_a, county_a):
+    import datetime
+
+    url = reverse("enterprises:visit_add") + f"?enterprise={ent_a.pk}"
+    page = as_user(county_a).post(url, {
+        "enterprise": ent_a.pk, "visited_on": (days_ago(0) + datetime.timedelta(days=1)).isoformat(),
+        "form": "onsite", "officials": [county_a.pk], "problems-TOTAL_FORMS": "1",
+        "problems-INITIAL_FORMS": "0", "problems-MIN_NUM_FORMS": "0", "problems-MAX_NUM_FORMS": "20",
+        "problems-0-description": "", "problems-0-category": "外贸外资",
+    }).content.decode()
+    assert "走访日期不能晚于今天" in page and "已选问题类别，请填写问题描述" in page
