@@ -159,7 +159,7 @@ class EnterpriseBulkTagView(generic.ObjectBulkView):
 
     def success_message(self, result):
         tag, added, already = result
-        kept = f"；{already} 家已有此标签，保持原样（纳统日期未改动）" if already else ""
+        kept = f"；{already} 家已有此标签，保持原样" + ("（纳统日期未改动）" if tag.needs_date else "") if already else ""
         return f"批量加标签：已为 {added} 家企业加上“{tag}”{kept}。"
 
 
