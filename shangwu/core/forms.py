@@ -35,3 +35,21 @@ class BaseForm(BootstrapMixin, forms.Form):
         self.user = user
         super().__init__(*args, **kwargs)
         self.apply_bootstrap()
+
+
+class FollowingSelect(forms.Select):
+    """A select whose options belong to the option picked in another select of the same form
+    (乡镇(街道) under 县(市、区)): each option carries its parent's id, and shangwu.js shows only
+    the chosen parent's. ``parent_attr`` is the attribute of the option's record holding it."""
+
+    def __init__(self, *args, follows: str = "county", parent_attr: str = "parent_id", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follows, self.parent_attr = follows, parent_attr
+        self.attrs["data-follows"] = follows
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-parent"] = getattr(instance, self.parent_attr)
+        return option

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.forms import FollowingSelect
 from shangwu.enterprises.choices import (
     INDUSTRY_SECTIONS,
     AssignmentLevel,
@@ -37,7 +38,7 @@ class OfficialFilter(django_filters.ModelChoiceFilter):
 class EnterpriseFilterSet(BaseFilterSet):
     county = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)")
     township = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)",
-                                                null_label="（未填）")
+                                                null_label="（未填）", widget=FollowingSelect(follows="county"))
     tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
     industry_section = django_filters.ChoiceFilter(choices=INDUSTRY_SECTIONS, label="行业门类")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")

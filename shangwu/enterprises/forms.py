@@ -1,6 +1,6 @@
 from django import forms
 
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect
 from shangwu.enterprises.choices import DIVISION_CHOICES, EnterpriseStatus
 from shangwu.enterprises.models import Enterprise, Tag
 from shangwu.enterprises.services import county_for_credit_code
@@ -18,6 +18,7 @@ class EnterpriseForm(BaseModelForm):
             "is_key",
         ]
         widgets = {
+            "township": FollowingSelect(follows="county"),
             "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "industry_division": forms.Select(choices=[("", "---------"), *DIVISION_CHOICES]),
         }

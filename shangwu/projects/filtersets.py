@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.accounts.models import User
 from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.forms import FollowingSelect
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 from shangwu.projects.choices import InvestorType, Origin
@@ -51,7 +52,10 @@ class ProjectFilterSet(BaseFilterSet):
         queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)"
     )
     township = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)", null_label="（未填）"
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        label="乡镇(街道)",
+        null_label="（未填）",
+        widget=FollowingSelect(follows="county"),
     )
     chain = django_filters.ModelChoiceFilter(
         queryset=IndustryChain.objects.all(), label="产业链", null_label="（未填）"

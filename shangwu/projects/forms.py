@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect
 from shangwu.core.periods import KIND_LABELS, MONTH, QUARTER, YEAR
 from shangwu.organization.selectors import region_list_counties, region_list_townships
 from shangwu.projects.choices import DIVISION_CHOICES
@@ -50,6 +50,7 @@ class ProjectForm(BaseModelForm):
         ]
         widgets = {
             "industry_division": forms.Select(choices=[("", "---------"), *DIVISION_CHOICES]),
+            "township": FollowingSelect(follows="county"),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 

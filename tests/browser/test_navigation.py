@@ -132,3 +132,24 @@ def test_the_export_follows_the_filters_chosen_on_the_page(server, browser):
     page.wait_for_load_state("networkidle")
     assert f"township={township}" in page.get_attribute("[data-testid=export-link]", "href")
     context.close()
+
+
+def test_the_township_list_follows_the_county(server, browser):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server}/accounts/login/")
+    page.fill("input[name=username]", "city_staff")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}/enterprises/add/")
+    counties = page.eval_on_selector_all("select[name=county] option", "os => os.map(o => o.value).filter(v => v)")
+    page.select_option("select[name=county]", counties[0])
+    offered = page.eval_on_selector_all("select[name=township] option[data-parent]",
+                                        "os => os.filter(o => !o.hidden).map(o => o.dataset.parent)")
+    assert offered and set(offered) == {counties[0]}
+    first = page.eval_on_selector("select[name=township] option[data-parent]:not([hidden])", "o => o.value")
+    page.select_option("select[name=township]", first)
+    page.select_option("select[name=county]", counties[1])  # the chosen township is not in it
+    assert page.eval_on_selector("select[name=township]", "s => s.value") == ""
+    context.close()

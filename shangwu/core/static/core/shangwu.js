@@ -18,3 +18,19 @@ document.body.addEventListener("htmx:afterRequest", function () {
   var query = new URLSearchParams(new FormData(form)).toString();
   link.href = link.dataset.exportBase + (query ? "?" + query : "");
 });
+// A select that follows another (乡镇(街道) under 县(市、区)): only the options of the chosen
+// parent are offered; one no longer offered is unset. See core.forms.FollowingSelect.
+function followParent(child) {
+  var parent = child.form && child.form.querySelector('select[name="' + child.dataset.follows + '"]');
+  if (!parent) { return; }
+  child.querySelectorAll("option[data-parent]").forEach(function (option) {
+    option.hidden = parent.value !== "" && option.dataset.parent !== parent.value;
+  });
+  if (child.selectedOptions.length && child.selectedOptions[0].hidden) { child.value = ""; }
+}
+document.querySelectorAll("select[data-follows]").forEach(followParent);
+// Captured, so a filter form refreshing the list on "change" already sends the unset child.
+document.addEventListener("change", function (event) {
+  if (!event.target.form || event.target.tagName !== "SELECT") { return; }
+  event.target.form.querySelectorAll('select[data-follows="' + event.target.name + '"]').forEach(followParent);
+}, true);
