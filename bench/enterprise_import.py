@@ -69,13 +69,10 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
         section, divisions, words, _ = rng.choice(SECTIONS)
         brand = rng.choice(BRANDS) + rng.choice(BRANDS)
         name = f"{rng.choice(['云河', county[:2], ''])}{brand}{rng.choice(words)}{rng.choice(SUFFIXES)}{r}"
-        tags = []
+        since = None  # the 限上零售 纳统 date, once the founding date is known
         if section == "F" and rng.random() < 0.5:
-            tags.append(
-                f"限上零售({today - datetime.timedelta(days=rng.randint(30, 2000)):%Y-%m-%d})"
-            )
-        if rng.random() < 0.2:
-            tags.append("外贸实绩")
+            since = today - datetime.timedelta(days=rng.randint(30, 2000))
+        trade = rng.random() < 0.2
         ws.write_string(r, 0, code)
         ws.write_string(r, 1, name)
         ws.write_string(r, 2, brand)
@@ -89,14 +86,13 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
         ws.write_string(r, 8, rng.choice(divisions))
         ws.write_string(r, 9, rng.choice(["内资", "内资", "内资", "外商投资", "港澳台投资"]))
         ws.write_number(r, 10, rng.choice([50, 100, 200, 500, 1000, 2000.5]))
-        ws.write_datetime(
-            r,
-            11,
-            datetime.datetime.combine(
-                today - datetime.timedelta(days=rng.randint(200, 9000)), datetime.time()
-            ),
-            date_fmt,
-        )
+        founded = today - datetime.timedelta(days=rng.randint(200, 9000))
+        ws.write_datetime(r, 11, datetime.datetime.combine(founded, datetime.time()), date_fmt)
+        tags = []
+        if since is not None:  # an enterprise enters statistics after it is founded
+            tags.append(f"限上零售({max(since, founded + datetime.timedelta(days=30)):%Y-%m-%d})")
+        if trade:
+            tags.append("外贸实绩")
         ws.write_string(r, 12, "存续")
         ws.write_string(r, 13, "是" if rng.random() < 0.18 else "否")
         ws.write_string(r, 14, "、".join(tags))
