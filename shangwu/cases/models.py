@@ -25,7 +25,7 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
-from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
+from shangwu.organization.models import county_field, township_field
 
 
 class CaseCategory(models.Model):
@@ -187,25 +187,8 @@ class Case(ScopedModel):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     # Columns that lead a composite index below carry no index of their own (every index is
     # rewritten when the deadline pass moves a light on PostgreSQL).
-    county = models.ForeignKey(
-        "organization.Region",
-        verbose_name="县(市、区)",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        limit_choices_to=COUNTY_ONLY,
-        error_messages=COUNTY_ERRORS,
-    )
-    township = models.ForeignKey(
-        "organization.Region",
-        verbose_name="乡镇(街道)",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to=TOWNSHIP_ONLY,
-        error_messages=TOWNSHIP_ERRORS,
-    )
+    county = county_field(db_index=False)
+    township = township_field()
     received_at = models.DateTimeField("受理时间")
     registered_by = models.ForeignKey(
         "accounts.User",

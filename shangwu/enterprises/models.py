@@ -20,7 +20,7 @@ from shangwu.enterprises.choices import (
     VisitForm,
 )
 from shangwu.enterprises.validators import validate_credit_code, validate_single_line
-from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
+from shangwu.organization.models import county_field, township_field
 
 
 class Tag(models.Model):
@@ -63,12 +63,8 @@ class Enterprise(ScopedModel):
     # PostgreSQL the code and the pinyin compare byte by byte (migration 0006, COLLATE "C").
     name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
     name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
-    county = models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
-                               related_name="+", db_index=False,  # ent_county_pinyin_idx leads with it
-                               limit_choices_to=COUNTY_ONLY, error_messages=COUNTY_ERRORS)
-    township = models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+",
-                                 limit_choices_to=TOWNSHIP_ONLY, error_messages=TOWNSHIP_ERRORS)
+    county = county_field(db_index=False)  # ent_county_pinyin_idx leads with it
+    township = township_field()
     address = models.CharField("地址", max_length=200, blank=True, validators=[validate_single_line])
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True,
                                             validators=[validate_single_line])

@@ -3,10 +3,32 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet
-from shangwu.organization.choices import OrgUnitKind, RegionLevel
+from shangwu.organization.choices import (
+    COUNTY_ERRORS,
+    COUNTY_ONLY,
+    TOWNSHIP_ERRORS,
+    TOWNSHIP_ONLY,
+    OrgUnitKind,
+    RegionLevel,
+)
 
 CODE_LENGTH = {RegionLevel.CITY: 6, RegionLevel.COUNTY: 6, RegionLevel.TOWNSHIP: 9}
 PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.TOWNSHIP: RegionLevel.COUNTY}
+
+
+def county_field(**kwargs) -> models.ForeignKey:
+    """A business record's 县(市、区): a county-level region (forms, the API and full_clean()
+    accept no other)."""
+    return models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
+                             related_name="+", limit_choices_to=COUNTY_ONLY, error_messages=COUNTY_ERRORS,
+                             **kwargs)
+
+
+def township_field(**kwargs) -> models.ForeignKey:
+    """A business record's 乡镇(街道), which may be left empty."""
+    return models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+", limit_choices_to=TOWNSHIP_ONLY,
+                             error_messages=TOWNSHIP_ERRORS, **kwargs)
 
 
 class Region(models.Model):

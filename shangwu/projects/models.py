@@ -12,7 +12,7 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
-from shangwu.organization.choices import COUNTY_ERRORS, COUNTY_ONLY, TOWNSHIP_ERRORS, TOWNSHIP_ONLY
+from shangwu.organization.models import county_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
@@ -148,24 +148,8 @@ class Project(ScopedModel):
     contract_fdi = models.DecimalField(
         "合同外资（万美元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
-    county = models.ForeignKey(
-        "organization.Region",
-        verbose_name="县(市、区)",
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to=COUNTY_ONLY,
-        error_messages=COUNTY_ERRORS,
-    )
-    township = models.ForeignKey(
-        "organization.Region",
-        verbose_name="乡镇(街道)",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to=TOWNSHIP_ONLY,
-        error_messages=TOWNSHIP_ERRORS,
-    )
+    county = county_field()
+    township = township_field()
     site = models.CharField("建设地点", max_length=200, blank=True)
     lead_unit = models.ForeignKey(
         "organization.OrgUnit",

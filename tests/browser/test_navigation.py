@@ -85,6 +85,18 @@ def browser():
         browser.close()
 
 
+def signed_in(browser, server, username):
+    """A fresh browser context signed in as ``username``, and its page (on the 工作台)."""
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{server}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    return context, page
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_persona_opens_every_navigation_page_cleanly(server, browser, persona):
     context = browser.new_context(locale="zh-CN")
@@ -118,13 +130,7 @@ def test_persona_opens_every_navigation_page_cleanly(server, browser, persona):
 
 
 def test_the_export_follows_the_filters_chosen_on_the_page(server, browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", "county_a")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    context, page = signed_in(browser, server, "county_a")
     page.goto(f"{server}/enterprises/")
     township = page.eval_on_selector("select[name=township] option:nth-child(3)", "o => o.value")
     with page.expect_response(lambda r: "/enterprises/?" in r.url):
@@ -135,13 +141,7 @@ def test_the_export_follows_the_filters_chosen_on_the_page(server, browser):
 
 
 def test_the_township_list_follows_the_county(server, browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{server}/accounts/login/")
-    page.fill("input[name=username]", "city_staff")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    context, page = signed_in(browser, server, "city_staff")
     page.goto(f"{server}/enterprises/add/")
     counties = page.eval_on_selector_all("select[name=county] option", "os => os.map(o => o.value).filter(v => v)")
     page.select_option("select[name=county]", counties[0])
