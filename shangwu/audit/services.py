@@ -24,13 +24,14 @@ def mask_value(value) -> str:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
-def _plain(value):
+def plain_value(value):
+    """A field's value as the audit log writes it into JSON (dates ISO, amounts as text)."""
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     return value
 
 
@@ -42,7 +43,7 @@ def snapshot(instance: models.Model, *, masked: bool = True) -> dict:
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name not in exclude:
-            data[field.name] = _plain(getattr(instance, field.attname))
+            data[field.name] = plain_value(getattr(instance, field.attname))
     return masked_snapshot(instance, data) if masked else data
 
 

@@ -76,6 +76,19 @@ def restrict(queryset, user, action: str = "view"):
     return queryset.filter(model.scope_q(region))
 
 
+def restrict_choices(queryset, user, *, business_only: bool = False):
+    """The choices of a form or serializer field pointing at ``queryset``'s model, limited to what
+    ``user`` may view. ``business_only``: people, units and reference lists keep every choice
+    (the API; a form whose people are chosen otherwise overrides its field)."""
+    if isinstance(queryset, models.Manager):  # a ModelSerializer hands the manager over
+        queryset = queryset.all()
+    if user is None or not isinstance(queryset, RestrictedQuerySet):
+        return queryset
+    if business_only and queryset.model.access != Access.BUSINESS:
+        return queryset
+    return queryset.restrict(user, "view")
+
+
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         return restrict(self, user, action)

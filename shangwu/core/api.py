@@ -2,12 +2,11 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Manager
 from django.http import Http404
 from rest_framework import serializers, viewsets
 
 from shangwu.audit.services import audit_denied
-from shangwu.core.access import Access, RestrictedQuerySet
+from shangwu.core.access import restrict_choices
 from shangwu.core.api_base import api_action
 
 
@@ -18,12 +17,8 @@ def restrict_related_choices(serializer, user) -> None:
     fields = getattr(getattr(serializer, "child", serializer), "fields", {})
     for field in fields.values():
         relation = getattr(field, "child_relation", field)  # many=True wraps the relation
-        queryset = getattr(relation, "queryset", None)
-        if isinstance(queryset, Manager):  # ModelSerializer hands the model's manager over
-            queryset = queryset.all()
-        if (user is not None and isinstance(queryset, RestrictedQuerySet)
-                and queryset.model.access == Access.BUSINESS):
-            relation.queryset = queryset.restrict(user, "view")
+        if getattr(relation, "queryset", None) is not None:
+            relation.queryset = restrict_choices(relation.queryset, user, business_only=True)
 
 
 class BaseViewSet(viewsets.ModelViewSet):

@@ -38,17 +38,16 @@ class BaseFilterSet(django_filters.FilterSet):
         """A county or township user's county and township filters offer, and accept, only
         their own places (a city user's offer every one)."""
         from shangwu.organization.choices import RegionLevel
-        from shangwu.organization.models import Region
+        from shangwu.organization.selectors import region_list_counties, region_list_townships
 
-        region = getattr(getattr(self.request, "user", None), "region", None)
+        user = getattr(self.request, "user", None)
+        region = getattr(user, "region", None)
         if region is None or region.level == RegionLevel.CITY:
             return
-        own = region.county
         if county:
-            self.narrow_choices(county, Region.objects.filter(pk=own.pk))
+            self.narrow_choices(county, region_list_counties(user=user))
         if township:
-            self.narrow_choices(township, Region.objects.filter(parent=own) if region.level == RegionLevel.COUNTY
-                                else Region.objects.filter(pk=region.pk))
+            self.narrow_choices(township, region_list_townships(user=user))
 
     def narrow_choices(self, name: str, queryset) -> None:
         """Limit filter ``name`` to ``queryset``: its choices on the page and what it accepts

@@ -1,6 +1,6 @@
 from django import forms
 
-from shangwu.core.access import RestrictedQuerySet
+from shangwu.core.access import RestrictedQuerySet, restrict_choices
 
 
 class BootstrapMixin:
@@ -26,7 +26,7 @@ class BaseModelForm(BootstrapMixin, forms.ModelForm):
         for field in self.fields.values():
             qs = getattr(field, "queryset", None)
             if user is not None and isinstance(qs, RestrictedQuerySet):
-                field.queryset = qs.restrict(user, "view")
+                field.queryset = restrict_choices(qs, user)
         self.apply_bootstrap()
 
 

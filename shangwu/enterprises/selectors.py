@@ -16,6 +16,9 @@ from shangwu.enterprises.models import Assignment, Contact, Enterprise, Tag, Vis
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
+# The order of a change's lines: the record's fields as the form shows them, then its tags.
+_CHANGE_ORDER = {name: i for i, name in enumerate([f.name for f in Enterprise._meta.concrete_fields] + ["tags"])}
+
 
 def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
     """The detail page's 企业动态, newest first. Each event gets ``change_rows``: (field label,
@@ -33,15 +36,11 @@ def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
 def change_lines(before: dict, after: dict, region_names: dict) -> list[tuple[str, str, str]]:
     """(field label, before, after) in words for each field of an enterprise's change, in the
     order of the form: the timeline's lines and the import preview's."""
-    order = {name: i for i, name in enumerate(CHANGE_ORDER)}
-    keys = sorted(dict.fromkeys([*before, *after]), key=lambda k: order.get(k, len(order)))
+    keys = sorted(dict.fromkeys([*before, *after]), key=lambda k: _CHANGE_ORDER.get(k, len(_CHANGE_ORDER)))
     return [
         (_change_label(k), _change_text(k, before.get(k), region_names), _change_text(k, after.get(k), region_names))
         for k in keys
     ]
-
-
-CHANGE_ORDER = [f.name for f in Enterprise._meta.concrete_fields] + ["tags"]
 
 
 def _change_label(key: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shangwu.accounts.choices import ROLE_LEVEL, Role
 from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import _plain, audit_write
+from shangwu.audit.services import audit_write, plain_value
 from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus
 from shangwu.cases.deadlines import pending_deadline
 from shangwu.cases.models import Case, CaseEvent, Notification
@@ -105,7 +105,7 @@ def transition(
     from_status = case.status
     if to_status is not None:
         fields["status"] = to_status
-    before = {k: _plain(getattr(case, k)) for k in fields}  # FKs are passed as ``<name>_id``
+    before = {k: plain_value(getattr(case, k)) for k in fields}  # FKs are passed as ``<name>_id``
     stat_before = bucket_state(case)
     for key, value in fields.items():
         setattr(case, key, value)
@@ -132,7 +132,7 @@ def transition(
         data=data,
         at=now,
     )
-    after = {k: _plain(getattr(case, k)) for k in before}
+    after = {k: plain_value(getattr(case, k)) for k in before}
     audit_write(
         action=AuditAction.UPDATE,
         obj=case,

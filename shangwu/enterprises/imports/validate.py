@@ -21,6 +21,7 @@ from operator import mul
 from django.db import connection
 from django.utils import timezone
 
+from shangwu.audit.services import plain_value
 from shangwu.core.imports import RowError, cell_text, merged_cells_error, parse_date
 from shangwu.enterprises.imports.columns import (
     BOOL_BY_TEXT,
@@ -38,6 +39,7 @@ from shangwu.enterprises.imports.columns import (
 )
 from shangwu.enterprises.imports.template import EXAMPLE_CODE_BODY, EXAMPLE_NAME
 from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
+from shangwu.enterprises.selectors import change_lines
 from shangwu.enterprises.validators import (
     ALPHABET,
     CONTROL_CHARACTERS,
@@ -428,22 +430,16 @@ def tags_text(held: dict, tag_names: dict) -> list[str]:
 def _preview_change(row, old: dict, changed: dict, held, lk, tag_names) -> tuple:
     """(row, name, lines, clears): what an update will do, for the preview; ``clears`` when it
     empties a field or drops a tag (a blank cell clears: the clerk should see it before)."""
-    from shangwu.enterprises.selectors import change_lines
-
     before = {f: old[f] for f in changed}
     after = dict(changed)
     if held is not None:
         before["tags"], after["tags"] = tags_text(held, tag_names), tags_text(row.tags, tag_names)
-    before, after = ({k: _plain(v) for k, v in d.items()} for d in (before, after))
+    before, after = ({k: plain_value(v) for k, v in d.items()} for d in (before, after))
     clears = any(after[k] in (None, "", []) for k in after) or (
         held is not None and bool(set(held) - set(row.tags))
     )
     name = changed.get("name", old["name"])
     return row.rowno, name, change_lines(before, after, lk.region_names), clears
-
-
-def _plain(value):
-    return str(value) if isinstance(value, (Decimal, datetime.date)) else value
 
 
 def scope_check(actor):

@@ -10,15 +10,14 @@ one UPDATE row with before/after per updated enterprise. The IMPORT summary row 
 
 from __future__ import annotations
 
-import datetime
 import json
-from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
+from shangwu.audit.services import plain_value
 from shangwu.core import context
 from shangwu.core.imports import allocate_ids, insert_rows
 from shangwu.enterprises.choices import EnterpriseEventKind
@@ -41,15 +40,6 @@ ENTERPRISE_FIELDS = [
     "updated_at",
 ]
 _NEW_DEFAULTS = tuple(DEFAULTS.get(f, KEEP) for f in COMPARED)
-
-
-def _plain(value):
-    """As ``audit.services.snapshot`` writes a value."""
-    if isinstance(value, datetime.date):  # datetimes too
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 class _Audit:
@@ -148,8 +138,8 @@ def _write_updates(plan, *, actor, now, note, audit) -> None:
             fields += ["name_pinyin", "name_initials"]
         if fields:
             groups.setdefault(tuple(fields), []).append(obj)
-        before = {f: _plain(old[f]) for f in sorted(changed)}
-        after = {f: _plain(v) for f, v in sorted(changed.items())}
+        before = {f: plain_value(old[f]) for f in sorted(changed)}
+        after = {f: plain_value(v) for f, v in sorted(changed.items())}
         if held is not None:
             _replace_tags(pk, held, row.tags)
             before["tags"] = tags_text(held, tag_names)
