@@ -78,8 +78,8 @@ def test_not_found_and_forbidden_pages_speak_chinese(as_user, county_a, make_ent
     assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
 
 
-def test_a_server_error_page_says_nothing_was_saved(rf):
+def test_a_server_error_page_says_what_to_do_in_chinese(rf):
     from django.views.defaults import server_error
 
     response = server_error(rf.get("/"))
-    assert response.status_code == 500 and "没有保存任何数据" in response.content.decode()
+    assert response.status_code == 500 and "请刷新页面，确认结果后再试" in response.content.decode()
