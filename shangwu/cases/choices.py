@@ -69,6 +69,7 @@ class CaseEventKind(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     LIST_SUPERVISE = "list_supervise", "挂牌督办"
     EDIT = "edit", "修改"
+    RECOMPUTE = "recompute", "时限重算"
 
 
 class Rating(models.TextChoices):

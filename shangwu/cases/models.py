@@ -250,6 +250,10 @@ class Case(ScopedModel):
     close_due_at = models.DateTimeField("办结时限", null=True, blank=True)
     revisit_due_at = models.DateTimeField("回访时限", null=True, blank=True)
     next_deadline_at = models.DateTimeField("下一时限", null=True, blank=True)
+    # 暂定 deadlines: the nodes whose due time rests on a year whose holidays nobody has entered
+    # yet, each with how to recompute it ({node: [from_date, working_days]}); null when none.
+    # ``case_deadlines_recompute`` sets them right when the year is entered.
+    provisional_dues = models.JSONField("暂定时限", null=True, blank=True)
     # The light is not stored: it is the pending deadline read against the clock (``light_at``),
     # so the deadline pass never rewrites a case. Stored here is only what a person decides:
     # 挂牌督办 by a leader. 催办 / 督办 follow the light (see ``supervision``).
@@ -359,6 +363,15 @@ class Case(ScopedModel):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def next_deadline_provisional(self) -> bool:
+        """暂定: the pending deadline rests on a year whose holidays nobody has entered yet."""
+        if not self.provisional_dues or self.next_deadline_at is None or not self.is_open:
+            return False
+        from shangwu.cases.deadlines import pending_node
+
+        return pending_node(self) in self.provisional_dues
 
     def light_at(self, now: datetime.datetime) -> str:
         from shangwu.cases.deadlines import light_for

@@ -198,7 +198,9 @@ def case_revisit(
             )
         else:
             try:
-                days = workdays_between(start=local_date(case.received_at), end=local_date(now))
+                days = workdays_between(
+                    start=local_date(case.received_at), end=local_date(now), provisional=True
+                )
             except CalendarYearUnknown as exc:
                 raise calendar_error(exc) from exc
             transition(
@@ -387,16 +389,25 @@ def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | N
     )
     now = now_or(now)
     try:
-        days = workdays_between(start=local_date(case.paused_at), end=local_date(now))
+        days = workdays_between(
+            start=local_date(case.paused_at), end=local_date(now), provisional=True
+        )
     except CalendarYearUnknown as exc:
         raise calendar_error(exc) from exc
     fields = {"paused_at": None, "paused_workdays": case.paused_workdays + days}
+    marks = case.provisional_dues or {}
     if case.signed_at is None and case.sign_due_at:
-        fields["sign_due_at"] = add_workdays_keep_time(case.sign_due_at, days)
+        fields["sign_due_at"] = add_workdays_keep_time(
+            case.sign_due_at, days, marks.get(DeadlineNode.SIGN)
+        )
     if case.first_feedback_at is None and case.feedback_due_at:
-        fields["feedback_due_at"] = add_workdays_keep_time(case.feedback_due_at, days)
+        fields["feedback_due_at"] = add_workdays_keep_time(
+            case.feedback_due_at, days, marks.get(DeadlineNode.FIRST_FEEDBACK)
+        )
     if case.close_due_at:
-        fields["close_due_at"] = add_workdays_keep_time(case.close_due_at, days)
+        fields["close_due_at"] = add_workdays_keep_time(
+            case.close_due_at, days, marks.get(DeadlineNode.CLOSE)
+        )
     with transaction.atomic():
         transition(
             case,

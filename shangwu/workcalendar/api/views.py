@@ -97,9 +97,7 @@ class CalendarYearViewSet(BaseViewSet):
                 answer["added"] = services.workdays_add(start=day, days=days, provisional=True)
                 years |= set(services.span_provisional_years(day, answer["added"]))
             if end is not None:
-                answer["between"] = services.workdays_between(
-                    start=day, end=end, provisional=True
-                )
+                answer["between"] = services.workdays_between(start=day, end=end, provisional=True)
                 years |= set(services.span_provisional_years(day, end))
             # The years the answer rests on that nobody has entered yet (暂定).
             answer["provisional_years"] = sorted(years)
