@@ -24,6 +24,7 @@ from django.utils import timezone
 from shangwu.cases.choices import (
     CaseKind,
     CaseStatus,
+    ClockStart,
     DayKind,
     DeadlineNode,
     DeadlineUnit,
@@ -174,14 +175,29 @@ def _label(value, kind=False):
         return value or "全部类型"
 
 
-def rule_dues(rule_set, *, start: datetime.datetime, nodes=None) -> dict[str, datetime.datetime]:
-    """Due times of the rule set's nodes (all, or only ``nodes``) counted from ``start``."""
+def rule_dues(
+    rule_set,
+    *,
+    start: datetime.datetime,
+    received: datetime.datetime | None = None,
+    nodes=None,
+) -> dict[str, datetime.datetime]:
+    """Due times of the rule set's nodes (all, or only ``nodes``) counted from ``start``, or from
+    ``received`` for a node that counts from 受理 when ``received`` is given (at 交办; 回访 and
+    重办 pass none and count from their own moment)."""
     dues = {}
     for rule in rule_set.rules.all():
         if nodes is not None and rule.node not in nodes:
             continue
+        begin = (
+            received
+            if received is not None
+            and rule.counts_from == ClockStart.RECEIVED
+            and rule.node != DeadlineNode.REVISIT
+            else start
+        )
         dues[rule.node] = node_due(
-            start=start, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind
+            start=begin, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind
         )
     return dues
 

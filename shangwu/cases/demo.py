@@ -359,7 +359,7 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
     assigned = t + datetime.timedelta(hours=rng.uniform(0.5, 20))
     if assigned > now:
         return out
-    dues = rule_dues(rule_set, start=assigned)
+    dues = rule_dues(rule_set, start=assigned, received=case.received_at)
     case.rule_set, case.assigned_at, case.lead_unit_id = rule_set, assigned, lead.pk
     case.sign_due_at = dues.get(DeadlineNode.SIGN)
     case.feedback_due_at = dues.get(DeadlineNode.FIRST_FEEDBACK)

@@ -16,6 +16,7 @@ from shangwu.cases.choices import (
     CaseKind,
     CaseSource,
     CaseStatus,
+    ClockStart,
     DayKind,
     DeadlineNode,
     DeadlineUnit,
@@ -115,6 +116,14 @@ class DeadlineRule(models.Model):
     day_kind = models.CharField(
         "计日方式", max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR
     )
+    # Rows older than this field counted from 交办 (the default keeps them so); 回访 ignores it.
+    counts_from = models.CharField(
+        "起算",
+        max_length=10,
+        choices=ClockStart.choices,
+        default=ClockStart.ASSIGNED,
+        help_text="自受理时间或自交办时间起算（回访均自审核通过起算）。",
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -131,7 +140,8 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_node_display()} {self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
+        start = "" if self.node == DeadlineNode.REVISIT else f"自{self.get_counts_from_display()}"
+        return f"{self.get_node_display()} {start}{self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
 
 
 class CaseQuerySet(RestrictedQuerySet):

@@ -506,6 +506,7 @@ class RuleSetEditView(generic.BaseObjectView):
                     f"{rule.node}_offset": rule.offset,
                     f"{rule.node}_unit": rule.unit,
                     f"{rule.node}_day_kind": rule.day_kind,
+                    f"{rule.node}_counts_from": rule.counts_from,
                 }
             )
         return data

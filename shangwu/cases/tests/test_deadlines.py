@@ -79,7 +79,7 @@ def test_proposals_are_answered_within_three_months_extendable_to_six(
     )
     assert case.close_due_at == eod("2025-06-10")
     services.case_sign(case=case, actor=township_a1, now=at("2025-03-11 10:00"))
-    with pytest.raises(ValidationError, match="最长可延至交办后6个月（2025-09-10）"):
+    with pytest.raises(ValidationError, match="最长可延至受理后6个月（2025-09-10）"):
         services.case_request_extension(
             case=case,
             actor=township_a1,
