@@ -147,6 +147,8 @@ def test_the_case_list_the_export_and_the_api_mark_a_provisional_next_deadline(
     assert "2027-01-04 23:59（暂定）" in page
     body = client.get(f"/api/cases/{case.pk}/").json()
     assert body["next_deadline_provisional"] is True
+    dashboard = as_user(county_unit.users.filter(is_active=True).first()).get("/")
+    assert "（时限 01-04 23:59，暂定）" in dashboard.content.decode()
     export = client.get(reverse("cases:case_export"))
     import io
 
