@@ -4,20 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_region_levels'),
+        ("cases", "0010_region_levels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='provisional_dues',
-            field=models.JSONField(blank=True, null=True, verbose_name='暂定时限'),
+            model_name="case",
+            name="provisional_dues",
+            field=models.JSONField(blank=True, null=True, verbose_name="暂定时限"),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('register', '登记'), ('assign', '交办'), ('sign', '签收'), ('return', '退回'), ('progress', '进展反馈'), ('request_close', '申请办结'), ('approve', '审核通过'), ('reject', '审核退回'), ('revisit', '回访'), ('reopen', '不满意重办'), ('close', '办结'), ('extend_request', '延期申请'), ('extend_approve', '同意延期'), ('extend_refuse', '不同意延期'), ('pause', '挂起'), ('resume', '恢复'), ('merge', '合并'), ('urge', '催办'), ('supervise', '督办'), ('list_supervise', '挂牌督办'), ('edit', '修改'), ('recompute', '时限重算')], max_length=20, verbose_name='事项'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("register", "登记"),
+                    ("assign", "交办"),
+                    ("sign", "签收"),
+                    ("return", "退回"),
+                    ("progress", "进展反馈"),
+                    ("request_close", "申请办结"),
+                    ("approve", "审核通过"),
+                    ("reject", "审核退回"),
+                    ("revisit", "回访"),
+                    ("reopen", "不满意重办"),
+                    ("close", "办结"),
+                    ("extend_request", "延期申请"),
+                    ("extend_approve", "同意延期"),
+                    ("extend_refuse", "不同意延期"),
+                    ("pause", "挂起"),
+                    ("resume", "恢复"),
+                    ("merge", "合并"),
+                    ("urge", "催办"),
+                    ("supervise", "督办"),
+                    ("list_supervise", "挂牌督办"),
+                    ("edit", "修改"),
+                    ("recompute", "时限重算"),
+                ],
+                max_length=20,
+                verbose_name="事项",
+            ),
         ),
     ]
