@@ -69,6 +69,7 @@ class CaseEventKind(models.TextChoices):
     SUPERVISE = "supervise", "督办"
     LIST_SUPERVISE = "list_supervise", "挂牌督办"
     EDIT = "edit", "修改"
+    RECOMPUTE = "recompute", "时限重算"
 
 
 class Rating(models.TextChoices):
@@ -110,6 +111,25 @@ class DeadlineUnit(models.TextChoices):
 class DayKind(models.TextChoices):
     CALENDAR = "calendar", "自然日"
     WORKING = "working", "工作日"
+
+
+class ClockStart(models.TextChoices):
+    """When a deadline node's clock starts: at receipt (受理, ``Case.received_at``) or at
+    assignment (交办, ``Case.assigned_at``). 回访 always counts from the approval of the closure,
+    and a reopened case (不满意重办) from its reopening."""
+
+    RECEIVED = "received", "受理"
+    ASSIGNED = "assigned", "交办"
+
+
+# Sources whose deadlines count from receipt by default: a 12345 work order's clock runs from the
+# moment the hotline hands it over, a letter's from its arrival, a 人大建议/政协提案's from its
+# receipt by the bureau; the 13710 mechanism counts from 交办.
+RECEIPT_SOURCES = frozenset({"hotline", "npc", "cppcc", "mailbox"})
+
+
+def default_clock_start(source: str) -> str:
+    return ClockStart.RECEIVED if source in RECEIPT_SOURCES else ClockStart.ASSIGNED
 
 
 class ExtensionStatus(models.TextChoices):

@@ -3,8 +3,13 @@
 A node's due time is ``start + offset``: hours are exact; days end at 23:59:59 (Asia/Shanghai)
 of the due day, counted in calendar days or in working days (``shangwu.workcalendar``, which
 knows 调休); months land on the same day N months later (the month's last day when it has no
-such day), end of day. A year whose holiday arrangement nobody entered raises a ValidationError
-that says so (CalendarYearUnknown), never a crash and never a guess from plain weekends.
+such day), end of day. A working-day count reaching into a year whose holiday arrangement nobody
+has entered yet is computed provisionally (暂定: statutory holidays and weekends, see
+``shangwu.workcalendar.services``) and returned as a ``ProvisionalDue`` that remembers how to
+recompute it; the case keeps that in ``Case.provisional_dues``, shows the deadline as 暂定, and
+``case_deadlines_recompute`` sets it right when the year is entered. Registering, assigning,
+extending never fail because of the calendar; a year outside the calendar's range (before 2004)
+still raises a ValidationError that says so.
 """
 
 from __future__ import annotations
@@ -19,12 +24,17 @@ from django.utils import timezone
 from shangwu.cases.choices import (
     CaseKind,
     CaseStatus,
+    ClockStart,
     DayKind,
     DeadlineNode,
     DeadlineUnit,
     Light,
 )
-from shangwu.workcalendar.services import CalendarYearUnknown, workdays_add
+from shangwu.workcalendar.services import (
+    CalendarYearUnknown,
+    span_provisional_years,
+    workdays_add,
+)
 
 END_OF_DAY = datetime.time(23, 59, 59)
 
@@ -60,38 +70,82 @@ def calendar_error(exc: CalendarYearUnknown) -> ValidationError:
     return ValidationError(f"无法计算办理时限：{exc}")
 
 
-def add_workdays_keep_time(moment: datetime.datetime, days: int) -> datetime.datetime:
-    """``moment`` moved ``days`` working days later, same time of day (pause → resume)."""
-    if days <= 0:
-        return moment
+class ProvisionalDue(datetime.datetime):
+    """A due time resting on a year whose holidays nobody has entered yet (暂定). ``basis`` is
+    (from_date, working_days): the due day is ``workdays_add(from_date, working_days)``, so it
+    can be recomputed exactly once the year is entered, however it was reached (assignment,
+    pause and resume, reopening)."""
+
+    basis: tuple[datetime.date, int]
+
+
+def provisional_mark(due: datetime.datetime, start: datetime.date, days: int) -> datetime.datetime:
+    """``due`` as a ProvisionalDue when counting ``days`` working days from ``start`` reached
+    into a year not entered yet; ``due`` itself otherwise."""
+    if not span_provisional_years(start, due):
+        return due
+    marked = ProvisionalDue(
+        due.year,
+        due.month,
+        due.day,
+        due.hour,
+        due.minute,
+        due.second,
+        due.microsecond,
+        tzinfo=due.tzinfo,
+        fold=due.fold,
+    )
+    marked.basis = (start, days)
+    return marked
+
+
+def provisional_basis(value) -> tuple[datetime.date, int] | None:
+    return getattr(value, "basis", None)
+
+
+def add_workdays_keep_time(moment: datetime.datetime, days: int, basis=None) -> datetime.datetime:
+    """``moment`` moved ``days`` working days later, same time of day (pause → resume).
+    ``basis``: the (from_date, working_days) ``moment`` was provisionally computed from, so the
+    moved deadline stays recomputable."""
     local = timezone.localtime(moment)
+    start, count = (
+        (datetime.date.fromisoformat(str(basis[0])), int(basis[1])) if basis else (local.date(), 0)
+    )
+    if days <= 0:
+        return provisional_mark(moment, start, count) if basis else moment
     try:
-        day = workdays_add(start=local.date(), days=days)
+        day = workdays_add(start=start, days=count + days, provisional=True)
     except CalendarYearUnknown as exc:
         raise calendar_error(exc) from exc
-    return timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
+    due = timezone.make_aware(datetime.datetime.combine(day, local.time().replace(tzinfo=None)))
+    return provisional_mark(due, start, count + days)
 
 
 def node_due(
     *, start: datetime.datetime, offset: int, unit: str, day_kind: str
 ) -> datetime.datetime:
-    """When a node falls due, ``offset`` ``unit``s after ``start``."""
+    """When a node falls due, ``offset`` ``unit``s after ``start`` (a ProvisionalDue when it
+    rests on a year not entered yet)."""
     if unit == DeadlineUnit.HOURS:
         return start + datetime.timedelta(hours=offset)
     day = local_date(start)
+    basis = None
     try:
         if unit == DeadlineUnit.MONTHS:
             due = add_months(day, offset)
             if day_kind == DayKind.WORKING:
-                # A month-based working-day rule falls on the next working day if needed.
-                due = workdays_add(start=workdays_add(start=due, days=-1), days=1)
+                # A month-based working-day rule falls on the next working day if needed
+                # (the first working day after the day before).
+                basis = (due - datetime.timedelta(days=1), 1)
+                due = workdays_add(start=basis[0], days=1, provisional=True)
         elif day_kind == DayKind.WORKING:
-            due = workdays_add(start=day, days=offset)
+            basis = (day, offset)
+            due = workdays_add(start=day, days=offset, provisional=True)
         else:
             due = day + datetime.timedelta(days=offset)
     except CalendarYearUnknown as exc:
         raise calendar_error(exc) from exc
-    return end_of_day(due)
+    return provisional_mark(end_of_day(due), *basis) if basis else end_of_day(due)
 
 
 def rule_set_for(*, source: str, kind: str):
@@ -121,14 +175,29 @@ def _label(value, kind=False):
         return value or "全部类型"
 
 
-def rule_dues(rule_set, *, start: datetime.datetime, nodes=None) -> dict[str, datetime.datetime]:
-    """Due times of the rule set's nodes (all, or only ``nodes``) counted from ``start``."""
+def rule_dues(
+    rule_set,
+    *,
+    start: datetime.datetime,
+    received: datetime.datetime | None = None,
+    nodes=None,
+) -> dict[str, datetime.datetime]:
+    """Due times of the rule set's nodes (all, or only ``nodes``) counted from ``start``, or from
+    ``received`` for a node that counts from 受理 when ``received`` is given (at 交办; 回访 and
+    重办 pass none and count from their own moment)."""
     dues = {}
     for rule in rule_set.rules.all():
         if nodes is not None and rule.node not in nodes:
             continue
+        begin = (
+            received
+            if received is not None
+            and rule.counts_from == ClockStart.RECEIVED
+            and rule.node != DeadlineNode.REVISIT
+            else start
+        )
         dues[rule.node] = node_due(
-            start=start, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind
+            start=begin, offset=rule.offset, unit=rule.unit, day_kind=rule.day_kind
         )
     return dues
 
@@ -231,5 +300,14 @@ def node_states(case, now: datetime.datetime) -> list[dict]:
             state = {Light.RED: "已逾期", Light.YELLOW: "临近时限", Light.GREEN: "正常"}[
                 light_for(due, now)
             ]
-        rows.append({"node": DeadlineNode(node).label, "due": due, "done": done, "state": state})
+        provisional = case.is_open and done is None and node in (case.provisional_dues or {})
+        rows.append(
+            {
+                "node": DeadlineNode(node).label,
+                "due": due,
+                "done": done,
+                "state": state,
+                "provisional": provisional,
+            }
+        )
     return rows

@@ -27,9 +27,11 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.cases.deadlines import (
+    NODE_FIELDS,
     end_of_day,
     local_date,
     pending_deadline,
+    provisional_basis,
     rule_dues,
     rule_set_for,
 )
@@ -357,7 +359,7 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
     assigned = t + datetime.timedelta(hours=rng.uniform(0.5, 20))
     if assigned > now:
         return out
-    dues = rule_dues(rule_set, start=assigned)
+    dues = rule_dues(rule_set, start=assigned, received=case.received_at)
     case.rule_set, case.assigned_at, case.lead_unit_id = rule_set, assigned, lead.pk
     case.sign_due_at = dues.get(DeadlineNode.SIGN)
     case.feedback_due_at = dues.get(DeadlineNode.FIRST_FEEDBACK)
@@ -538,6 +540,13 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
 def _finish_open(case, out, now) -> dict:
     # The deadlines pass at the end issues the 催办/督办 of the cases whose deadline is near or past.
     case.next_deadline_at = pending_deadline(case)
+    # Deadlines in a year not entered yet are 暂定, exactly as the services mark them.
+    marks = {}
+    for node, (field, _) in NODE_FIELDS.items():
+        basis = provisional_basis(getattr(case, field))
+        if basis is not None:
+            marks[node] = [basis[0].isoformat(), basis[1]]
+    case.provisional_dues = marks or None
     return out
 
 

@@ -5,7 +5,15 @@ import datetime
 from django import forms
 from django.db.models import Q
 
-from shangwu.cases.choices import CaseKind, CaseSource, DayKind, DeadlineNode, DeadlineUnit, Rating
+from shangwu.cases.choices import (
+    CaseKind,
+    CaseSource,
+    ClockStart,
+    DayKind,
+    DeadlineNode,
+    DeadlineUnit,
+    Rating,
+)
 from shangwu.cases.models import Case, CaseCategory
 from shangwu.core.forms import BaseForm, BaseModelForm
 from shangwu.organization.choices import RegionLevel
@@ -258,6 +266,13 @@ class RuleSetForm(BaseForm):
             self.fields[f"{node.value}_day_kind"] = forms.ChoiceField(
                 label=f"{node.label}计日方式", choices=DayKind.choices
             )
+            if node != DeadlineNode.REVISIT:  # 回访 counts from the approval of the closure
+                self.fields[f"{node.value}_counts_from"] = forms.ChoiceField(
+                    label=f"{node.label}起算",
+                    choices=ClockStart.choices,
+                    required=False,
+                    help_text="自受理或自交办起算；留空按来源默认（12345热线、人大建议、政协提案、局长信箱自受理，其余自交办）。",
+                )
         self.apply_bootstrap()
 
     def clean(self):
@@ -266,7 +281,7 @@ class RuleSetForm(BaseForm):
             self.add_error(f"{DeadlineNode.CLOSE.value}_offset", "办结时限必须填写。")
         return data
 
-    def nodes(self) -> list[tuple[str, int, str, str]]:
+    def nodes(self) -> list[tuple[str, int, str, str, str]]:
         data = self.cleaned_data
         return [
             (
@@ -274,6 +289,7 @@ class RuleSetForm(BaseForm):
                 data[f"{n.value}_offset"],
                 data[f"{n.value}_unit"],
                 data[f"{n.value}_day_kind"],
+                data.get(f"{n.value}_counts_from") or "",
             )
             for n in DeadlineNode
             if data.get(f"{n.value}_offset")

@@ -16,6 +16,7 @@ from shangwu.cases.choices import (
     CaseKind,
     CaseSource,
     CaseStatus,
+    ClockStart,
     DayKind,
     DeadlineNode,
     DeadlineUnit,
@@ -115,6 +116,14 @@ class DeadlineRule(models.Model):
     day_kind = models.CharField(
         "计日方式", max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR
     )
+    # Rows older than this field counted from 交办 (the default keeps them so); 回访 ignores it.
+    counts_from = models.CharField(
+        "起算",
+        max_length=10,
+        choices=ClockStart.choices,
+        default=ClockStart.ASSIGNED,
+        help_text="自受理时间或自交办时间起算（回访均自审核通过起算）。",
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -131,7 +140,8 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_node_display()} {self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
+        start = "" if self.node == DeadlineNode.REVISIT else f"自{self.get_counts_from_display()}"
+        return f"{self.get_node_display()} {start}{self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
 
 
 class CaseQuerySet(RestrictedQuerySet):
@@ -250,6 +260,10 @@ class Case(ScopedModel):
     close_due_at = models.DateTimeField("办结时限", null=True, blank=True)
     revisit_due_at = models.DateTimeField("回访时限", null=True, blank=True)
     next_deadline_at = models.DateTimeField("下一时限", null=True, blank=True)
+    # 暂定 deadlines: the nodes whose due time rests on a year whose holidays nobody has entered
+    # yet, each with how to recompute it ({node: [from_date, working_days]}); null when none.
+    # ``case_deadlines_recompute`` sets them right when the year is entered.
+    provisional_dues = models.JSONField("暂定时限", null=True, blank=True)
     # The light is not stored: it is the pending deadline read against the clock (``light_at``),
     # so the deadline pass never rewrites a case. Stored here is only what a person decides:
     # 挂牌督办 by a leader. 催办 / 督办 follow the light (see ``supervision``).
@@ -359,6 +373,15 @@ class Case(ScopedModel):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None
+
+    @property
+    def next_deadline_provisional(self) -> bool:
+        """暂定: the pending deadline rests on a year whose holidays nobody has entered yet."""
+        if not self.provisional_dues or self.next_deadline_at is None or not self.is_open:
+            return False
+        from shangwu.cases.deadlines import pending_node
+
+        return pending_node(self) in self.provisional_dues
 
     def light_at(self, now: datetime.datetime) -> str:
         from shangwu.cases.deadlines import light_for

@@ -77,7 +77,19 @@ def _most_urgent(qs, n: int) -> list:
     """The first ``n`` of a queue, overdue first then by deadline, read along the queue index
     (a plain NULLS LAST sort would read every row of a big queue on SQLite)."""
     qs = qs.select_related(None).only(
-        "id", "number", "title", "next_deadline_at", "status"
+        "id",
+        "number",
+        "title",
+        "next_deadline_at",
+        "status",
+        # 暂定 or not (``Case.next_deadline_provisional``): the node the deadline belongs to.
+        "provisional_dues",
+        "paused_at",
+        "sign_due_at",
+        "feedback_due_at",
+        "first_feedback_at",
+        "close_due_at",
+        "revisit_due_at",
     )
     first = list(qs.filter(next_deadline_at__isnull=False).order_by("next_deadline_at", "id")[:n])
     if len(first) < n:
@@ -106,6 +118,8 @@ def case_dashboard_panel(*, user) -> list[dict]:
                     if case.next_deadline_at
                     else ""
                 )
+                if due and case.next_deadline_provisional:
+                    due += "，暂定"
                 mark = "【已超期】" if case.next_deadline_at and case.next_deadline_at < now else ""
                 items.append(
                     (

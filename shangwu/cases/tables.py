@@ -32,7 +32,11 @@ class LightColumn(Column):
 class DeadlineColumn(Column):
     def value(self, obj):
         due = obj.next_deadline_at
-        return timezone.localtime(due).strftime("%Y-%m-%d %H:%M") if due else ""
+        if not due:
+            return ""
+        text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+        # 暂定: the deadline rests on a year whose holidays nobody has entered yet.
+        return f"{text}（暂定）" if obj.next_deadline_provisional else text
 
 
 class CaseTable(Table):

@@ -102,7 +102,8 @@ class CaseDetailView(generic.ObjectDetailView):
                 ("评价", obj.get_rating_display()),
                 ("并入案件", obj.merged_into),
             ],
-            "deadlines": node_states(obj, timezone.now()),
+            "deadlines": (deadlines := node_states(obj, timezone.now())),
+            "deadlines_provisional": any(d["provisional"] for d in deadlines),
             "events": obj.events.select_related("actor", "unit"),
             "attachments": obj.attachments.all(),
             "extensions": obj.extensions.select_related("requested_by", "decided_by"),
@@ -311,7 +312,16 @@ class SupervisionListView(generic.BaseObjectView):
         )
 
 
-class NotificationListView(generic.BaseObjectView):
+class OwnNotificationsMixin:
+    """A user's own notifications are open to every role (the 系统管理员 is reminded here to
+    enter next year's holiday arrangement): every query below filters by recipient, and business
+    notifications only ever go to business users."""
+
+    def check_access(self, action=None):
+        return None
+
+
+class NotificationListView(OwnNotificationsMixin, generic.BaseObjectView):
     queryset = Case.objects.all()
     template_name = "cases/notification_list.html"
 
@@ -336,7 +346,7 @@ class NotificationListView(generic.BaseObjectView):
         return redirect("cases:notification_list")
 
 
-class NotificationOpenView(generic.BaseObjectView):
+class NotificationOpenView(OwnNotificationsMixin, generic.BaseObjectView):
     queryset = Case.objects.all()
 
     def get(self, request, pk):
@@ -496,6 +506,7 @@ class RuleSetEditView(generic.BaseObjectView):
                     f"{rule.node}_offset": rule.offset,
                     f"{rule.node}_unit": rule.unit,
                     f"{rule.node}_day_kind": rule.day_kind,
+                    f"{rule.node}_counts_from": rule.counts_from,
                 }
             )
         return data

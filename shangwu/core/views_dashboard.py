@@ -42,6 +42,14 @@ class DashboardView(LoginRequiredMixin, View):
             "is_admin": user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),
             "scope": user.region.full_name if user.region else "—",
         }
+        if user.role == Role.SYSADMIN:
+            from django.utils import timezone
+
+            from shangwu.workcalendar.selectors import calendar_year_reminder
+
+            context["calendar_reminder"] = calendar_year_reminder(today=timezone.localdate())
+            unread = user.notifications.filter(read_at__isnull=True)
+            context["unread_notifications"] = unread.count()
         if user.role == Role.SECADMIN:
             from shangwu.accounts.selectors import user_list_locked
 

@@ -5,8 +5,12 @@ Where a date's answer comes from, first match wins:
 1. an administrator-entered ``DayArrangement`` for that date (放假 or 调休上班);
 2. a year the administrator has entered (``CalendarYear``): weekdays work, weekends rest;
 3. the ``chinesecalendar`` package, for the years it knows (2004 to its last announced year);
-4. otherwise ``CalendarYearUnknown``: the State Council announces each year's arrangement in
-   November or December, and a deadline must never be computed from plain weekends instead.
+4. a later year nobody has entered yet is, for callers that ask with ``provisional=True`` and can
+   show it as 暂定, computed from the statutory holidays of the 全国年节及纪念日放假办法 (as amended
+   in 2024) plus weekends (``statutory_holidays``), with no guess at the 调休 the State Council
+   will announce; every such day says so (``DayInfo.provisional``);
+5. otherwise ``CalendarYearUnknown``: the State Council announces each year's arrangement in
+   November or December, and a caller that cannot mark an answer 暂定 must not get a guess.
 
 A later deadline processor asks this for up to a million cases, so each year is compiled once per
 process into a table (one ``DayInfo`` per date plus the sorted working days) and kept until a
@@ -26,6 +30,7 @@ import chinese_calendar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from shangwu.core import context
@@ -40,8 +45,15 @@ LABEL_MAKEUP = "调休上班"
 
 SOURCE_ENTERED = "管理员录入"
 SOURCE_BUILTIN = "内置数据（chinesecalendar）"
+SOURCE_PROVISIONAL = "暂定（按《全国年节及纪念日放假办法》推算，未含调休）"
 
 CACHE_TTL_SECONDS = 300
+
+# Sent by ``calendar_year_save`` inside its transaction once a year's arrangement is saved
+# (keyword arguments ``year`` and ``actor``), so the apps that computed deadlines provisionally
+# for that year recompute them in the same transaction (cases connects its service here); the
+# calendar itself knows nothing of cases.
+calendar_year_entered = Signal()
 
 # chinesecalendar names its festivals in English; the notices use these Chinese names.
 BUILTIN_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
@@ -63,6 +75,9 @@ def _builtin_years() -> range:
 
 
 BUILTIN_YEARS = _builtin_years()
+# The 2024 amendment of the 全国年节及纪念日放假办法 took effect on 1 January 2025; a provisional
+# year is one after every year chinesecalendar knows, never an earlier gap.
+PROVISIONAL_FIRST_YEAR = max(BUILTIN_YEARS.stop, 2025)
 
 
 class CalendarYearUnknown(Exception):
@@ -75,6 +90,39 @@ class CalendarYearUnknown(Exception):
         )
 
 
+def provisional_notice(year: int) -> str:
+    """The sentence every provisional answer carries, naming the year."""
+    return (
+        f"{year}年节假日安排尚未录入，此结果为暂定：按《全国年节及纪念日放假办法》的法定节假日"
+        f"和周末推算，未含调休；系统管理员录入国务院办公厅的放假通知后以录入为准。"
+    )
+
+
+def statutory_holidays(year: int) -> list[tuple[datetime.date, str]]:
+    """The year's statutory holidays under the 全国年节及纪念日放假办法 as amended in 2024
+    (国务院令第795号, in force from 2025): 元旦 1 day, 春节 4 days from 除夕, 清明节 1 (the solar
+    term's day), 劳动节 2, 端午节 1, 中秋节 1, 国庆节 3. Lunar dates and the 清明 solar term come
+    from ``lunar_python`` (6tail/lunar-python)."""
+    from lunar_python import Lunar, Solar
+
+    def solar(s) -> datetime.date:
+        return datetime.date(s.getYear(), s.getMonth(), s.getDay())
+
+    new_year = solar(Lunar.fromYmd(year, 1, 1).getSolar())
+    # The 清明 of the lunar year containing 15 April (always the same Gregorian year).
+    qingming = solar(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"])
+    days = [(datetime.date(year, 1, 1), "元旦")]
+    days += [(new_year + datetime.timedelta(days=n), "春节") for n in (-1, 0, 1, 2)]
+    days += [(qingming, "清明节"), (datetime.date(year, 5, 1), "劳动节")]
+    days += [(datetime.date(year, 5, 2), "劳动节")]
+    days += [(solar(Lunar.fromYmd(year, 5, 5).getSolar()), "端午节")]
+    days += [(solar(Lunar.fromYmd(year, 8, 15).getSolar()), "中秋节")]
+    days += [(datetime.date(year, 10, n), "国庆节") for n in (1, 2, 3)]
+    # 除夕 of a year whose 春节 falls on 1 January or earlier never happens (春节 is late
+    # January at the earliest), so every date is inside the year.
+    return sorted(days)
+
+
 @dataclass(frozen=True, slots=True)
 class DayInfo:
     date: datetime.date
@@ -84,6 +132,8 @@ class DayInfo:
     # The festival a holiday or 调休上班 day belongs to ("春节"); empty on an ordinary day.
     holiday: str = ""
     source: str = ""
+    # From the statute, not yet from the State Council's notice (see ``provisional_notice``).
+    provisional: bool = False
 
     @property
     def weekday_name(self) -> str:
@@ -130,16 +180,32 @@ def _arranged_day(day: datetime.date, kind: str, name: str) -> DayInfo:
     return DayInfo(day, False, _holiday_label(name), name, SOURCE_ENTERED)
 
 
+def _provisional_days(year: int, days: list[datetime.date]) -> list[DayInfo]:
+    holidays = dict(statutory_holidays(year))
+    infos = []
+    for day in days:
+        name = holidays.get(day)
+        if name:
+            info = DayInfo(day, False, _holiday_label(name), name, SOURCE_PROVISIONAL, True)
+        elif day.weekday() >= 5:
+            info = DayInfo(day, False, LABEL_WEEKEND, "", SOURCE_PROVISIONAL, True)
+        else:
+            info = DayInfo(day, True, LABEL_WORKDAY, "", SOURCE_PROVISIONAL, True)
+        infos.append(info)
+    return infos
+
+
 class _YearTable:
     """One year compiled: ``infos[ordinal - first]`` and the sorted ordinals of working days."""
 
-    __slots__ = ("year", "first", "infos", "workdays")
+    __slots__ = ("year", "first", "infos", "workdays", "provisional")
 
-    def __init__(self, year: int, infos: list[DayInfo]):
+    def __init__(self, year: int, infos: list[DayInfo], provisional: bool = False):
         self.year = year
         self.first = datetime.date(year, 1, 1).toordinal()
         self.infos = infos
         self.workdays = [i.date.toordinal() for i in infos if i.is_workday]
+        self.provisional = provisional
 
 
 _cache: dict[int, _YearTable | None] = {}  # None: the year is unknown (cached too)
@@ -180,6 +246,8 @@ def _compile_year(year: int) -> _YearTable | None:
             base = [_builtin_day(d) for d in days]
         except NotImplementedError:
             return None
+    elif PROVISIONAL_FIRST_YEAR <= year <= YEAR_MAX and not arranged:
+        return _YearTable(year, _provisional_days(year, days), provisional=True)
     else:
         return None
     infos = [
@@ -189,7 +257,30 @@ def _compile_year(year: int) -> _YearTable | None:
     return _YearTable(year, infos)
 
 
-def _year_table(year: int) -> _YearTable:
+def year_is_provisional(year: int) -> bool:
+    """True when ``year`` is answered only provisionally (nobody has entered it yet)."""
+    try:
+        return _year_table(year, provisional=True).provisional
+    except CalendarYearUnknown:
+        return False
+
+
+def span_provisional_years(start, end) -> list[int]:
+    """The years from ``start`` to ``end`` (either order) answered only provisionally."""
+    first, last = sorted((_as_date(start).year, _as_date(end).year))
+    return [y for y in range(first, last + 1) if year_is_provisional(y)]
+
+
+def year_missing_next(*, today: datetime.date) -> int | None:
+    """From 1 October: next year when its State Council arrangement is not known yet (neither
+    entered nor built in), so the administrator is reminded; otherwise None."""
+    if today.month < 10:
+        return None
+    year = today.year + 1
+    return year if year_is_provisional(year) else None
+
+
+def _year_table(year: int, provisional: bool = False) -> _YearTable:
     global _cache_expires
     now = time.monotonic()
     if now >= _cache_expires:
@@ -199,7 +290,7 @@ def _year_table(year: int) -> _YearTable:
         table = _cache[year]
     except KeyError:
         table = _cache[year] = _compile_year(year)
-    if table is None:
+    if table is None or (table.provisional and not provisional):
         raise CalendarYearUnknown(year)
     return table
 
@@ -212,26 +303,29 @@ def _as_date(day) -> datetime.date:
     raise TypeError(f"需要日期，实际为 {type(day).__name__}")
 
 
-def day_info(day) -> DayInfo:
-    """What ``day`` is: working day or not, and why. Raises CalendarYearUnknown."""
+def day_info(day, *, provisional: bool = False) -> DayInfo:
+    """What ``day`` is: working day or not, and why. Raises CalendarYearUnknown (for a year not
+    entered yet only when ``provisional`` is False)."""
     day = _as_date(day)
-    table = _year_table(day.year)
+    table = _year_table(day.year, provisional)
     return table.infos[day.toordinal() - table.first]
 
 
-def is_workday(day) -> bool:
-    return day_info(day).is_workday
+def is_workday(day, *, provisional: bool = False) -> bool:
+    return day_info(day, provisional=provisional).is_workday
 
 
-def workdays_add(*, start, days: int) -> datetime.date:
+def workdays_add(*, start, days: int, provisional: bool = False) -> datetime.date:
     """The date ``days`` working days after ``start`` (``start`` itself not counted), or before it
-    when ``days`` is negative. 0 returns ``start``. 2025-09-30 + 7 = 2025-10-16 (国庆 8 days)."""
+    when ``days`` is negative. 0 returns ``start``. 2025-09-30 + 7 = 2025-10-16 (国庆 8 days).
+    With ``provisional`` a year not entered yet is counted provisionally
+    (``span_provisional_years`` tells whether the answer is)."""
     start = _as_date(start)
     days = int(days)
     if days == 0:
         return start
     year = start.year
-    table = _year_table(year)
+    table = _year_table(year, provisional)
     if days > 0:
         # Working days of the year after start, counted from index i.
         i = bisect.bisect_right(table.workdays, start.toordinal())
@@ -241,7 +335,7 @@ def workdays_add(*, start, days: int) -> datetime.date:
                 return datetime.date.fromordinal(table.workdays[target])
             days -= len(table.workdays) - i
             year += 1
-            table = _year_table(year)
+            table = _year_table(year, provisional)
             i = 0
     i = bisect.bisect_left(table.workdays, start.toordinal())  # working days before start
     while True:
@@ -250,23 +344,24 @@ def workdays_add(*, start, days: int) -> datetime.date:
             return datetime.date.fromordinal(table.workdays[target])
         days += i
         year -= 1
-        table = _year_table(year)
+        table = _year_table(year, provisional)
         i = len(table.workdays)
 
 
-def workdays_between(*, start, end) -> int:
+def workdays_between(*, start, end, provisional: bool = False) -> int:
     """How many working days d with start < d <= end; 0 when end is not after start."""
     start, end = _as_date(start), _as_date(end)
     if end <= start:
         return 0
-    first = _year_table(start.year)
+    first = _year_table(start.year, provisional)
     before = bisect.bisect_right(first.workdays, start.toordinal())
     if start.year == end.year:
         return bisect.bisect_right(first.workdays, end.toordinal()) - before
     count = len(first.workdays) - before
     for year in range(start.year + 1, end.year):
-        count += len(_year_table(year).workdays)
-    return count + bisect.bisect_right(_year_table(end.year).workdays, end.toordinal())
+        count += len(_year_table(year, provisional).workdays)
+    last = _year_table(end.year, provisional)
+    return count + bisect.bisect_right(last.workdays, end.toordinal())
 
 
 def _validated_arrangements(*, year, holidays, workdays) -> dict[datetime.date, tuple[str, str]]:
@@ -359,6 +454,8 @@ def calendar_year_save(
                 DayArrangement.objects.create(
                     calendar_year=calendar_year, date=day, kind=kind, name=name
                 )
+            calendar_cache_clear()  # the recomputation below must read the entered year
+            calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
     finally:
         # Committed or rolled back, no compiled year may outlive this.
         calendar_cache_clear()

@@ -52,13 +52,22 @@ class CalendarYearListView(generic.ObjectListView):
         if bound and form.is_valid():
             day, days, end = (form.cleaned_data[k] for k in ("date", "days", "end"))
             try:
-                check = {"info": services.day_info(day)}
+                check = {"info": services.day_info(day, provisional=True)}
+                last = day
                 if days is not None:
                     check["days"], check["days_abs"] = days, abs(days)
-                    check["added"] = services.workdays_add(start=day, days=days)
+                    check["added"] = last = services.workdays_add(
+                        start=day, days=days, provisional=True
+                    )
                 if end is not None:
                     check["end"] = end
-                    check["between"] = services.workdays_between(start=day, end=end)
+                    check["between"] = services.workdays_between(
+                        start=day, end=end, provisional=True
+                    )
+                years = services.span_provisional_years(day, last)
+                if end is not None:
+                    years = sorted(set(years) | set(services.span_provisional_years(day, end)))
+                check["provisional"] = [services.provisional_notice(y) for y in years]
             except services.CalendarYearUnknown as exc:
                 check = None
                 form.add_error(None, str(exc))

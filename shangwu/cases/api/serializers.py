@@ -52,6 +52,13 @@ class CaseSerializer(serializers.ModelSerializer):
     light_display = serializers.CharField(source="get_light_display", read_only=True)
     contact_phone = serializers.SerializerMethodField()
     co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    next_deadline_provisional = serializers.BooleanField(
+        read_only=True,
+        help_text="下一时限为暂定：所在年度的放假安排尚未录入，按法定节假日和周末推算，录入后重算",
+    )
+    provisional_nodes = serializers.SerializerMethodField(
+        help_text="时限为暂定的节点：sign / first_feedback / close / revisit"
+    )
 
     class Meta:
         model = Case
@@ -87,6 +94,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "close_due_at",
             "revisit_due_at",
             "next_deadline_at",
+            "next_deadline_provisional",
+            "provisional_nodes",
             "paused_at",
             "paused_workdays",
             "resolution",
@@ -99,6 +108,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+    def get_provisional_nodes(self, obj) -> list[str]:
+        return sorted(obj.provisional_dues or {}) if obj.is_open else []
 
     def get_contact_phone(self, obj) -> str:
         return mask_value(obj.contact_phone) if obj.contact_phone else ""

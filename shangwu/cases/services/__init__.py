@@ -14,6 +14,7 @@ from shangwu.cases.services.handling import (
     case_supervise_listed,
     notification_mark_read,
 )
+from shangwu.cases.services.provisional import case_deadlines_recompute
 from shangwu.cases.services.registry import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_TYPES,
@@ -34,6 +35,7 @@ __all__ = [
     "case_assign",
     "case_attach",
     "case_convert_visit_problem",
+    "case_deadlines_recompute",
     "case_decide_extension",
     "case_merge",
     "case_pause",

@@ -14,7 +14,7 @@ from shangwu.accounts.choices import ROLE_LEVEL, Role
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, plain_value
 from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus
-from shangwu.cases.deadlines import pending_deadline
+from shangwu.cases.deadlines import NODE_FIELDS, pending_deadline, provisional_basis
 from shangwu.cases.models import Case, CaseEvent, Notification
 from shangwu.cases.statistics import bucket_apply, bucket_state
 
@@ -102,6 +102,7 @@ def transition(
     from shangwu.cases.processing import deadlines_process
 
     fields = dict(fields or {})
+    _provisional_marks(case, fields)
     from_status = case.status
     if to_status is not None:
         fields["status"] = to_status
@@ -143,6 +144,26 @@ def transition(
     if case.status in OPEN_STATUSES and deadline is not None:
         deadlines_process(now=now, ids=[case.pk])
     return event
+
+
+def _provisional_marks(case: Case, fields: dict) -> None:
+    """Keep ``provisional_dues`` in step with the due times being written: a ProvisionalDue
+    leaves its basis (and is stored as a plain datetime), any other value removes the node's
+    mark. A caller may pass ``provisional_dues`` itself as the starting point."""
+    marks = dict(fields.get("provisional_dues", case.provisional_dues) or {})
+    for node, (field, _) in NODE_FIELDS.items():
+        if field not in fields:
+            continue
+        value = fields[field]
+        basis = provisional_basis(value)
+        if basis is None:
+            marks.pop(node, None)
+            continue
+        marks[node] = [basis[0].isoformat(), basis[1]]
+        fields[field] = datetime.datetime.fromtimestamp(value.timestamp(), tz=value.tzinfo)
+    marks = marks or None
+    if marks != case.provisional_dues or "provisional_dues" in fields:
+        fields["provisional_dues"] = marks
 
 
 def unit_users(unit_ids, *, heads_only: bool = False):

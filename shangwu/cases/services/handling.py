@@ -198,7 +198,9 @@ def case_revisit(
             )
         else:
             try:
-                days = workdays_between(start=local_date(case.received_at), end=local_date(now))
+                days = workdays_between(
+                    start=local_date(case.received_at), end=local_date(now), provisional=True
+                )
             except CalendarYearUnknown as exc:
                 raise calendar_error(exc) from exc
             transition(
@@ -226,12 +228,18 @@ def case_revisit(
     return case
 
 
-def _extension_limit(case: Case) -> datetime.date | None:
-    """人大建议 / 政协提案: 3 months from assignment, extendable to ``extendable_to`` months."""
+def _extension_limit(case: Case) -> tuple[datetime.date, str] | tuple[None, str]:
+    """人大建议 / 政协提案: 3 months, extendable to ``extendable_to`` months, counted from where
+    the version's 办结 node starts; returns the last date and that start's name (受理 / 交办)."""
+    from shangwu.cases.choices import ClockStart
+
     rule_set = case.rule_set
     if rule_set is None or not rule_set.extendable_to or case.assigned_at is None:
-        return None
-    return add_months(local_date(case.assigned_at), rule_set.extendable_to)
+        return None, ""
+    close = next((r for r in rule_set.rules.all() if r.node == DeadlineNode.CLOSE), None)
+    if close is not None and close.counts_from == ClockStart.RECEIVED:
+        return add_months(local_date(case.received_at), rule_set.extendable_to), "受理"
+    return add_months(local_date(case.assigned_at), rule_set.extendable_to), "交办"
 
 
 def case_request_extension(
@@ -255,11 +263,11 @@ def case_request_extension(
                 "proposed_due": f"申请延至的日期应晚于现办结时限{local_date(case.close_due_at):%Y-%m-%d}。"
             }
         )
-    limit = _extension_limit(case)
+    limit, since = _extension_limit(case)
     if limit and proposed_due > limit:
         raise ValidationError(
             {
-                "proposed_due": f"{case.get_source_display()}最长可延至交办后{case.rule_set.extendable_to}个月"
+                "proposed_due": f"{case.get_source_display()}最长可延至{since}后{case.rule_set.extendable_to}个月"
                 f"（{limit:%Y-%m-%d}）。"
             }
         )
@@ -319,7 +327,7 @@ def case_decide_extension(
         extension.refresh_from_db()
         if approve:
             due = extension.proposed_due
-            limit = _extension_limit(case)
+            limit, _since = _extension_limit(case)
             if limit and due > limit:
                 due = limit
             transition(
@@ -387,16 +395,25 @@ def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | N
     )
     now = now_or(now)
     try:
-        days = workdays_between(start=local_date(case.paused_at), end=local_date(now))
+        days = workdays_between(
+            start=local_date(case.paused_at), end=local_date(now), provisional=True
+        )
     except CalendarYearUnknown as exc:
         raise calendar_error(exc) from exc
     fields = {"paused_at": None, "paused_workdays": case.paused_workdays + days}
+    marks = case.provisional_dues or {}
     if case.signed_at is None and case.sign_due_at:
-        fields["sign_due_at"] = add_workdays_keep_time(case.sign_due_at, days)
+        fields["sign_due_at"] = add_workdays_keep_time(
+            case.sign_due_at, days, marks.get(DeadlineNode.SIGN)
+        )
     if case.first_feedback_at is None and case.feedback_due_at:
-        fields["feedback_due_at"] = add_workdays_keep_time(case.feedback_due_at, days)
+        fields["feedback_due_at"] = add_workdays_keep_time(
+            case.feedback_due_at, days, marks.get(DeadlineNode.FIRST_FEEDBACK)
+        )
     if case.close_due_at:
-        fields["close_due_at"] = add_workdays_keep_time(case.close_due_at, days)
+        fields["close_due_at"] = add_workdays_keep_time(
+            case.close_due_at, days, marks.get(DeadlineNode.CLOSE)
+        )
     with transaction.atomic():
         transition(
             case,

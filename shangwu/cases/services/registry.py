@@ -181,8 +181,9 @@ def case_assign(
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Case:
-    """交办 to a lead unit (主办) and optional co-units (协办). The clock starts now under the
-    current rule set (a re-assignment after 退回 keeps the version first used)."""
+    """交办 to a lead unit (主办) and optional co-units (协办). Under the current rule set (a
+    re-assignment after 退回 keeps the version first used) each node's clock starts now or, for
+    a node that counts from 受理 (12345, 信箱, 人大/政协 by default), at the case's receipt."""
     require_actor(actor, case, "交办")
     require_status(case, [CaseStatus.REGISTERED, CaseStatus.RETURNED], "交办")
     require(
@@ -196,6 +197,7 @@ def case_assign(
         dues = rule_dues(
             rule_set,
             start=now,
+            received=case.received_at,
             nodes=[DeadlineNode.SIGN, DeadlineNode.FIRST_FEEDBACK, DeadlineNode.CLOSE],
         )
         transition(
@@ -220,6 +222,12 @@ def case_assign(
                 "lead_unit": str(lead_unit),
                 "co_units": [str(u) for u in co_units],
                 "rule_set": str(rule_set),
+                # Where each node's clock started, as the version said at the time.
+                "counts_from": {
+                    r.node: r.get_counts_from_display()
+                    for r in rule_set.rules.all()
+                    if r.node != DeadlineNode.REVISIT
+                },
             },
         )
         case.co_units.set(co_units)

@@ -7,7 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from shangwu.cases.choices import CaseKind, CaseSource
+from shangwu.cases.choices import (
+    CaseKind,
+    CaseSource,
+    ClockStart,
+    DeadlineNode,
+    default_clock_start,
+)
 from shangwu.cases.models import Case, DeadlineRule, DeadlineRuleSet
 from shangwu.core.access import Access, can
 
@@ -29,6 +35,16 @@ def ruleset_save(
         raise ValidationError({"source": "来源或类型无效。"})
     if not any(node == "close" for node, *_ in nodes):
         raise ValidationError({"close_offset": "办结时限必须填写。"})
+    # (node, offset, unit, day_kind[, counts_from]); without it, the source's default (12345,
+    # 信箱, 人大/政协 from 受理; 13710 from 交办). 回访 always counts from the approval.
+    wanted = {}
+    for node, offset, unit, day_kind, *rest in nodes:
+        counts_from = rest[0] if rest and rest[0] else default_clock_start(source)
+        if counts_from not in ClockStart.values:
+            raise ValidationError({f"{node}_counts_from": "起算只能是“受理”或“交办”。"})
+        if node == DeadlineNode.REVISIT:
+            counts_from = ClockStart.ASSIGNED
+        wanted[node] = (offset, unit, day_kind, counts_from)
     with transaction.atomic():
         if rule_set is not None:
             if (rule_set.source, rule_set.kind) != (source, kind):
@@ -60,17 +76,21 @@ def ruleset_save(
             note.strip(),
         )
         rule_set.save()
-        wanted = {node: (offset, unit, day_kind) for node, offset, unit, day_kind in nodes}
         for rule in list(rule_set.rules.all()):
             if rule.node not in wanted:
                 rule.delete()
                 continue
-            offset, unit, day_kind = wanted.pop(rule.node)
-            if (rule.offset, rule.unit, rule.day_kind) != (offset, unit, day_kind):
-                rule.offset, rule.unit, rule.day_kind = offset, unit, day_kind
+            values = wanted.pop(rule.node)
+            if (rule.offset, rule.unit, rule.day_kind, rule.counts_from) != values:
+                rule.offset, rule.unit, rule.day_kind, rule.counts_from = values
                 rule.save()
-        for node, (offset, unit, day_kind) in wanted.items():
+        for node, (offset, unit, day_kind, counts_from) in wanted.items():
             DeadlineRule.objects.create(
-                rule_set=rule_set, node=node, offset=offset, unit=unit, day_kind=day_kind
+                rule_set=rule_set,
+                node=node,
+                offset=offset,
+                unit=unit,
+                day_kind=day_kind,
+                counts_from=counts_from,
             )
     return rule_set

@@ -117,4 +117,7 @@ def restore_world(django_db_blocker):
             importlib.import_module("shangwu.cases.migrations.0002_default_rules").add_defaults(
                 django_apps, None
             )
+            importlib.import_module("shangwu.cases.migrations.0012_clock_start").receipt_defaults(
+                django_apps, None
+            )
     yield

@@ -58,6 +58,7 @@ class DayInfoSerializer(serializers.Serializer):
     holiday = serializers.CharField(label="节日")
     text = serializers.CharField(label="说明")
     source = serializers.CharField(label="依据")
+    provisional = serializers.BooleanField(label="暂定（当年放假安排尚未录入）")
 
 
 class DayQuerySerializer(serializers.Serializer):

@@ -77,6 +77,10 @@ class CalendarYearViewSet(BaseViewSet):
                 "between": serializers.IntegerField(
                     required=False, help_text="date 之后至 end（含）的工作日数"
                 ),
+                "provisional_years": serializers.ListField(
+                    child=serializers.IntegerField(),
+                    help_text="结果所依据、尚未录入放假安排的年度（暂定，按法定节假日和周末推算）",
+                ),
             },
         ),
     )
@@ -87,11 +91,16 @@ class CalendarYearViewSet(BaseViewSet):
         query.is_valid(raise_exception=True)
         day, days, end = (query.validated_data.get(k) for k in ("date", "days", "end"))
         try:
-            answer = {"day": DayInfoSerializer(services.day_info(day)).data}
+            answer = {"day": DayInfoSerializer(services.day_info(day, provisional=True)).data}
+            years = set(services.span_provisional_years(day, day))
             if days is not None:
-                answer["added"] = services.workdays_add(start=day, days=days)
+                answer["added"] = services.workdays_add(start=day, days=days, provisional=True)
+                years |= set(services.span_provisional_years(day, answer["added"]))
             if end is not None:
-                answer["between"] = services.workdays_between(start=day, end=end)
+                answer["between"] = services.workdays_between(start=day, end=end, provisional=True)
+                years |= set(services.span_provisional_years(day, end))
+            # The years the answer rests on that nobody has entered yet (暂定).
+            answer["provisional_years"] = sorted(years)
         except services.CalendarYearUnknown as exc:
             raise serializers.ValidationError({"date": [str(exc)]}) from exc
         return Response(answer)

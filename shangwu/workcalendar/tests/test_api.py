@@ -35,6 +35,7 @@ def test_the_day_endpoint_answers_a_make_up_saturday(county_a):
         "holiday": "国庆节",
         "text": "工作日（调休上班）",
         "source": "内置数据（chinesecalendar）",
+        "provisional": False,
     }
 
 
@@ -43,10 +44,17 @@ def test_the_day_endpoint_adds_and_counts_working_days(county_a):
     assert body["added"] == "2025-10-16" and body["between"] == 18
 
 
-def test_the_day_endpoint_refuses_an_unknown_year_with_the_calendar_message(county_a):
-    response = api(county_a).get(DAY, {"date": "2027-01-04"})
-    assert response.status_code == 400
-    assert "2027年节假日安排尚未录入" in response.json()["date"][0]
+def test_the_day_endpoint_answers_a_year_not_entered_yet_provisionally(county_a):
+    response = api(county_a).get(DAY, {"date": "2027-01-04", "days": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["added"] == "2027-01-07" and body["provisional_years"] == [2027]
+    assert body["day"]["provisional"] is True and body["day"]["is_workday"] is True
+
+
+def test_the_day_endpoint_answers_a_known_year_plainly(county_a):
+    body = api(county_a).get(DAY, {"date": "2025-09-30", "days": 7}).json()
+    assert body["provisional_years"] == [] and body["day"]["provisional"] is False
 
 
 def test_the_day_endpoint_requires_a_date(county_a):

@@ -75,10 +75,15 @@ def test_with_htmx_the_check_box_returns_only_its_fragment(as_user, city_staff):
     assert "<html" not in html and "object-table" not in html
 
 
-def test_checking_a_date_in_an_unentered_year_says_it_must_be_entered(as_user, city_staff):
-    html = as_user(city_staff).get(LIST, {"date": "2027-03-01"}).content.decode()
-    assert "2027年节假日安排尚未录入" in html
-    assert 'data-testid="day-check-result"' not in html
+def test_checking_a_date_in_an_unentered_year_answers_provisionally_and_says_so(
+    as_user, city_staff
+):
+    html = as_user(city_staff).get(LIST, {"date": "2027-02-05", "days": "1"}).content.decode()
+    assert 'data-testid="day-check-result"' in html
+    assert "休息日（春节放假）" in html and "暂定" in html
+    assert "2027年节假日安排尚未录入，此结果为暂定" in html
+    # 除夕 Friday 5 Feb to 初三 Monday 8 Feb off: the next working day is Tuesday 9 Feb.
+    assert "2027年2月9日" in html
 
 
 def test_the_list_shows_entered_years_with_their_counts_and_finds_them_by_year(as_user, sysadmin):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from shangwu.cases.processing import deadlines_process
+from shangwu.cases.services.provisional import calendar_reminder_notify
 from shangwu.core.context import acting
 
 
@@ -20,4 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with acting(path="process_deadlines"):
             counts = deadlines_process(now=timezone.now(), full=options["full"])
+            reminded = calendar_reminder_notify(now=timezone.now())
         self.stdout.write(f"转红灯并督办 {counts['red']} 件，转黄灯并催办 {counts['yellow']} 件。")
+        if reminded:
+            self.stdout.write(f"已提醒系统管理员录入明年节假日安排（{reminded}人）。")
