@@ -1,6 +1,8 @@
 """API settings classes (permission, pagination, errors). Kept apart from ``api.py`` because DRF
 imports them while its own views module loads."""
 
+from urllib.parse import unquote_plus
+
 from django.http import Http404
 from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
@@ -64,7 +66,7 @@ class Pagination(PageNumberPagination):
                 detail=(
                     f"API 批量读取 {request.method} {request.path}：每页 {size} 行"
                     f"（第 {self.page.number} 页），本页 {len(page)} 行，共 {self.page.paginator.count} 行；"
-                    f"条件：{filters.urlencode() or '无'}"
+                    f"条件：{unquote_plus(filters.urlencode()) or '无'}"
                 ),
             )
         return page
