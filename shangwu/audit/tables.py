@@ -72,8 +72,16 @@ def field_of(model, key: str):
 
 
 def field_label(model, key: str) -> str:
+    """The field's Chinese name; a relation that was given none is named by the model it points
+    to (``EnterpriseTag.tag`` → 企业标签's 标签), never by its code."""
     field = field_of(model, key)
-    return str(getattr(field, "verbose_name", "") or key) if field is not None else key
+    if field is None:
+        return key
+    label = str(getattr(field, "verbose_name", "") or "")
+    related = getattr(field, "related_model", None)
+    if related is not None and (not label or label == field.name.replace("_", " ")):
+        label = str(related._meta.verbose_name)
+    return label or key
 
 
 @dataclass(frozen=True)
