@@ -274,12 +274,14 @@ def plan_import(kit):
 
 
 def api_plan_import(kit):
-    def send(client, kit):
-        return client.post("/api/plans/import/", json.dumps(
-            {"text": PLAN_TEXT, "year": 2026, "title": "API审计测试工作要点"}
+    def sender(text):
+        return lambda client, kit: client.post("/api/plans/import/", json.dumps(
+            {"text": text, "year": 2026, "title": "API审计测试工作要点"}
         ), content_type="application/json")
 
-    return [Use("city_staff", send, action=AuditAction.IMPORT)]
+    # The API takes the plan as text, not a file: the refusal is a text with no task in it.
+    return [Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
+            Use("city_staff", sender("只有一行文字"), action=AuditAction.IMPORT, refused=True, label="no-task")]
 
 
 def with_data(setup, *uses_of):
