@@ -138,3 +138,32 @@ def test_every_audited_field_has_a_chinese_name_in_the_log():
         for field in model._meta.concrete_fields:
             label = field_label(model, field.attname)
             assert field.primary_key or not label.isascii(), f"{model._meta.label}.{field.name}: {label}"
+
+
+def test_the_list_and_the_export_cost_the_same_queries_for_few_rows_and_many(as_user, auditor, sysadmin):
+    """Foreign keys are named from one query per related model, not one per row (no N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shangwu.audit.services import audit_write
+
+    units = list(OrgUnit.objects.all()[:2])
+    client = as_user(auditor)
+
+    def log(n):
+        for i in range(n):
+            audit_write(action="update", obj=units[i % 2], actor=sysadmin,
+                        changes={"before": {"parent": units[0].pk}, "after": {"parent": units[1].pk}})
+
+    def cost(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"actor_username": "sysadmin"}).status_code == 200
+        return len(queries)
+
+    log(3)
+    few = cost(reverse("audit:auditlog_list")), cost(reverse("audit:auditlog_export"))
+    log(30)
+    many = cost(reverse("audit:auditlog_list")), cost(reverse("audit:auditlog_export"))
+    assert few == many
+    headers, rows = export_rows(client, actor_username="sysadmin", action="update")
+    assert rows[0][headers.index("变更内容")] == f"{OrgUnit._meta.get_field('parent').verbose_name}：{units[0]}（ID {units[0].pk}） → {units[1]}（ID {units[1].pk}）"
