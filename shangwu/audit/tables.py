@@ -104,7 +104,9 @@ class ChangeRenderer:
         changes = row.changes if isinstance(row.changes, dict) else {}
         if "before" in changes or "after" in changes:
             before, after = changes.get("before"), changes.get("after")
-            return (before if isinstance(before, dict) else {}), (after if isinstance(after, dict) else {})
+            return (before if isinstance(before, dict) else {}), (
+                after if isinstance(after, dict) else {}
+            )
         return {}, changes
 
     @staticmethod
@@ -130,7 +132,11 @@ class ChangeRenderer:
                     continue
                 for value in (before.get(key), after.get(key)):
                     for pk in value if isinstance(value, list) else [value]:
-                        if isinstance(pk, (int, str)) and str(pk) and (related, str(pk)) not in self.names:
+                        if (
+                            isinstance(pk, (int, str))
+                            and str(pk)
+                            and (related, str(pk)) not in self.names
+                        ):
                             wanted.setdefault(related, set()).add(str(pk))
         for related, pks in wanted.items():
             valid = []
@@ -176,11 +182,13 @@ class ChangeRenderer:
                 lines.append(ChangeLine(field_label(model, key), MASKED, MASKED))
                 continue
             field = field_of(model, key)
-            lines.append(ChangeLine(
-                field_label(model, key),
-                self.value_text(field, old) if key in before else "",
-                self.value_text(field, new) if key in after else "",
-            ))
+            lines.append(
+                ChangeLine(
+                    field_label(model, key),
+                    self.value_text(field, old) if key in before else "",
+                    self.value_text(field, new) if key in after else "",
+                )
+            )
         return lines
 
     def text(self, row) -> str:

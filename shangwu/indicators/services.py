@@ -254,8 +254,10 @@ def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> di
                 )
             ] += 1
         audit_write(
-            action=AuditAction.IMPORT, object_type=IndicatorValue._meta.label_lower,
-            object_repr=str(IndicatorValue._meta.verbose_name), actor=actor,
+            action=AuditAction.IMPORT,
+            object_type=IndicatorValue._meta.label_lower,
+            object_repr=str(IndicatorValue._meta.verbose_name),
+            actor=actor,
             detail=f"导入{month:%Y年%m月}指标数据：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
             f"无变化 {counts['unchanged']} 条。",
         )

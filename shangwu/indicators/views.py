@@ -238,7 +238,9 @@ class ValueImportView(generic.BaseObjectView):
                     upload_error = "；".join(exc.messages)
                 else:
                     imports.audit_upload(
-                        model=IndicatorValue, name=upload.name, size=upload.size,
+                        model=IndicatorValue,
+                        name=upload.name,
+                        size=upload.size,
                         detail=f"已导入 {len(items)} 条{month:%Y年%m月}数据。",
                     )
                     messages.success(
@@ -248,10 +250,14 @@ class ValueImportView(generic.BaseObjectView):
                     )
                     return redirect(f"{reverse('indicators:value_list')}?month={month:%Y-%m-%d}")
         if uploaded is not None:  # every file refused is audited, with what the user was told
-            reason = upload_error or (f"{len(errors)} 处错误，未写入任何数据" if errors else "") or "；".join(
-                str(m) for field_errors in form.errors.values() for m in field_errors
+            reason = (
+                upload_error
+                or (f"{len(errors)} 处错误，未写入任何数据" if errors else "")
+                or "；".join(str(m) for field_errors in form.errors.values() for m in field_errors)
             )
-            imports.audit_upload(model=IndicatorValue, name=uploaded.name, size=uploaded.size, refused=reason)
+            imports.audit_upload(
+                model=IndicatorValue, name=uploaded.name, size=uploaded.size, refused=reason
+            )
         return render(
             request,
             self.template_name,
@@ -276,7 +282,9 @@ class ValueTemplateView(generic.BaseObjectView):
         )
         filename = f"指标数据导入模板-{month:%Y-%m}.xlsx"
         # The template carries the month's figures already entered: a download of data, audited.
-        imports.audit_file_download(model=IndicatorValue, what="导入模板（含已填报数据）", name=filename)
+        imports.audit_file_download(
+            model=IndicatorValue, what="导入模板（含已填报数据）", name=filename
+        )
         return download(content, filename, XLSX)
 
 

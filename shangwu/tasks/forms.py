@@ -29,7 +29,9 @@ def check_docx_package(upload) -> None:
                 raise forms.ValidationError("文件不是真正的 .docx 文档（缺少文档结构）。")
             imports.check_zip_size(infos)
             if any(n.endswith("vbaproject.bin") for n in names):
-                raise forms.ValidationError("文档含有宏（VBA），不予接受：请另存为 .docx 后再上传。")
+                raise forms.ValidationError(
+                    "文档含有宏（VBA），不予接受：请另存为 .docx 后再上传。"
+                )
             imports.check_xml_parts(zf, what="文档")
     except imports.UploadRejected as exc:
         raise forms.ValidationError(str(exc)) from exc

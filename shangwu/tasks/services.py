@@ -224,7 +224,9 @@ def plan_import(
                     note += f"；未匹配的单位：{'、'.join(unknown)}"
                 _event(task, TaskEventKind.CREATED, actor=actor, note=note, to_status=task.status)
         audit_write(
-            action=AuditAction.IMPORT, obj=plan, actor=actor,
+            action=AuditAction.IMPORT,
+            obj=plan,
+            actor=actor,
             detail=f"导入工作要点“{plan.title}”（{year}年）：{len(sections)} 个章节、{order} 项任务。",
         )
     return plan

@@ -55,7 +55,9 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
                 )
                 return self.refuse(form, uploaded)
             imports.audit_upload(
-                model=Plan, name=uploaded.name, size=uploaded.size,
+                model=Plan,
+                name=uploaded.name,
+                size=uploaded.size,
                 detail=f"工作要点预览 {len(texts)} 行，尚未写入。",
             )
         else:
@@ -75,7 +77,9 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
         """The form again with its errors; a file refused is audited with what the user read."""
         if uploaded is not None and form.errors:
             reasons = "；".join(str(m) for messages_ in form.errors.values() for m in messages_)
-            imports.audit_upload(model=Plan, name=uploaded.name, size=uploaded.size, refused=reasons)
+            imports.audit_upload(
+                model=Plan, name=uploaded.name, size=uploaded.size, refused=reasons
+            )
         return render(self.request, self.template_name, self.base_context(form=form), status=400)
 
     def preview_step(self):

@@ -85,7 +85,9 @@ BOMB = "0" * (2 * 1024 * 1024)  # 2 MB of zeros packs to a few KB: far past the 
 
 def refused_xlsx(valid: bytes) -> dict[str, bytes]:
     """A macro workbook, a zip bomb and an XXE workbook, each otherwise the valid file."""
-    sheet = next(n for n in zipfile.ZipFile(io.BytesIO(valid)).namelist() if n.startswith("xl/worksheets/"))
+    sheet = next(
+        n for n in zipfile.ZipFile(io.BytesIO(valid)).namelist() if n.startswith("xl/worksheets/")
+    )
     return {
         "macro": rezip(valid, add={"xl/vbaProject.bin": b"VBA"}),
         "zip-bomb": rezip(valid, add={"xl/worksheets/sheet99.xml": BOMB}),
@@ -143,8 +145,9 @@ def plan_docx(text=PLAN_TEXT) -> bytes:
 def indicator_xlsx(month="2026-05") -> bytes:
     from shangwu.indicators.tests.test_import import RETAIL, workbook
 
-    upload = workbook([["419902", "河东区", "12.5", "", ""]], month=month,
-                      headers=("区划代码", "地区", RETAIL))
+    upload = workbook(
+        [["419902", "河东区", "12.5", "", ""]], month=month, headers=("区划代码", "地区", RETAIL)
+    )
     return upload.read()
 
 
@@ -158,10 +161,13 @@ def indicator_values(city_staff):
 
     services.value_save(
         item=services.ValueInput(
-            indicator=Indicator.objects.get(code="RETAIL"), region=Region.objects.get(code="419902"),
-            cumulative_value=Decimal("40"), prev_cumulative_value=Decimal("36"),
+            indicator=Indicator.objects.get(code="RETAIL"),
+            region=Region.objects.get(code="419902"),
+            cumulative_value=Decimal("40"),
+            prev_cumulative_value=Decimal("36"),
         ),
-        month=datetime.date(2026, 5, 1), actor=city_staff,
+        month=datetime.date(2026, 5, 1),
+        actor=city_staff,
     )
 
 
@@ -208,19 +214,31 @@ def upload_then(upload_url: str, content: bytes, name: str, then: str | None):
 
 def refused_uploads(url: str, files: dict[str, bytes], name: str, persona="city_staff", extra=None):
     def send_file(content):
-        return lambda client, kit: client.post(url, {**(extra or {}), "file": SimpleUploadedFile(name, content)})
+        return lambda client, kit: client.post(
+            url, {**(extra or {}), "file": SimpleUploadedFile(name, content)}
+        )
 
-    return [Use(persona, send_file(content), action=AuditAction.IMPORT, refused=True, label=kind)
-            for kind, content in files.items()]
+    return [
+        Use(persona, send_file(content), action=AuditAction.IMPORT, refused=True, label=kind)
+        for kind, content in files.items()
+    ]
 
 
 def generic_import_cases(upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx"):
     return {
         "upload": [
-            Use("city_staff", upload_then(upload_url, valid, name, None), action=AuditAction.IMPORT),
+            Use(
+                "city_staff", upload_then(upload_url, valid, name, None), action=AuditAction.IMPORT
+            ),
             *refused_uploads(upload_url, refused_xlsx(valid), name),
         ],
-        "commit": [Use("city_staff", upload_then(upload_url, valid, name, "commit"), action=AuditAction.IMPORT)],
+        "commit": [
+            Use(
+                "city_staff",
+                upload_then(upload_url, valid, name, "commit"),
+                action=AuditAction.IMPORT,
+            )
+        ],
         "errors": [Use("city_staff", upload_then(upload_url, with_errors, name, "errors"))],
     }
 
@@ -248,10 +266,14 @@ def value_import(kit):
     valid = indicator_xlsx()
 
     def send(client, kit):
-        return client.post(url, {"month": "2026-05", "file": SimpleUploadedFile("指标.xlsx", valid)})
+        return client.post(
+            url, {"month": "2026-05", "file": SimpleUploadedFile("指标.xlsx", valid)}
+        )
 
-    return [Use("city_staff", send, action=AuditAction.IMPORT),
-            *refused_uploads(url, refused_xlsx(valid), "指标.xlsx", extra={"month": "2026-05"})]
+    return [
+        Use("city_staff", send, action=AuditAction.IMPORT),
+        *refused_uploads(url, refused_xlsx(valid), "指标.xlsx", extra={"month": "2026-05"}),
+    ]
 
 
 def plan_import(kit):
@@ -265,23 +287,42 @@ def plan_import(kit):
     def save(client, kit):
         preview = upload(client, kit)
         assert preview.status_code == 200
-        return client.post(url, {**form, "title": "审计测试工作要点", "_save": "1",
-                                 "lines_json": preview.context["lines_json"]})
+        return client.post(
+            url,
+            {
+                **form,
+                "title": "审计测试工作要点",
+                "_save": "1",
+                "lines_json": preview.context["lines_json"],
+            },
+        )
 
-    return [Use("city_staff", upload, action=AuditAction.IMPORT),
-            Use("city_staff", save, action=AuditAction.IMPORT, label="save"),
-            *refused_uploads(url, refused_docx(valid), "工作要点.docx", extra=form)]
+    return [
+        Use("city_staff", upload, action=AuditAction.IMPORT),
+        Use("city_staff", save, action=AuditAction.IMPORT, label="save"),
+        *refused_uploads(url, refused_docx(valid), "工作要点.docx", extra=form),
+    ]
 
 
 def api_plan_import(kit):
     def sender(text):
-        return lambda client, kit: client.post("/api/plans/import/", json.dumps(
-            {"text": text, "year": 2026, "title": "API审计测试工作要点"}
-        ), content_type="application/json")
+        return lambda client, kit: client.post(
+            "/api/plans/import/",
+            json.dumps({"text": text, "year": 2026, "title": "API审计测试工作要点"}),
+            content_type="application/json",
+        )
 
     # The API takes the plan as text, not a file: the refusal is a text with no task in it.
-    return [Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
-            Use("city_staff", sender("只有一行文字"), action=AuditAction.IMPORT, refused=True, label="no-task")]
+    return [
+        Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
+        Use(
+            "city_staff",
+            sender("只有一行文字"),
+            action=AuditAction.IMPORT,
+            refused=True,
+            label="no-task",
+        ),
+    ]
 
 
 def with_data(setup, *uses_of):
@@ -323,23 +364,35 @@ ROUTE_CASES: dict[str, Callable] = {
     "cases:case_export": lambda kit: [get("/cases/export/")],
     "cases:statistics_export": lambda kit: [get("/cases/statistics/export/")],
     "projects:project_export": lambda kit: [get("/projects/export/")],
-    "projects:ledger_export": lambda kit: [get("/projects/three-batches/ledger/", LEDGER, persona="leader")],
-    "project-ledger": lambda kit: [get("/api/projects/ledger/", {**LEDGER, "milestone": "signed"}, persona="leader")],
+    "projects:ledger_export": lambda kit: [
+        get("/projects/three-batches/ledger/", LEDGER, persona="leader")
+    ],
+    "project-ledger": lambda kit: [
+        get("/api/projects/ledger/", {**LEDGER, "milestone": "signed"}, persona="leader")
+    ],
     "projects:project_import": project_import("upload"),
     "projects:project_import_commit": project_import("commit"),
     "projects:project_import_errors": project_import("errors"),
     "projects:project_import_template": lambda kit: [get("/projects/import/template/")],
-    "indicators:bulletin_xlsx": with_data(bulletin_values, get("/indicators/bulletin.xlsx", {"month": "2026-05"},
-                                                               persona="leader")),
-    "indicators:bulletin_docx": with_data(bulletin_values, get("/indicators/bulletin.docx", {"month": "2026-05"},
-                                                               persona="leader")),
-    "indicator-bulletin-xlsx": with_data(bulletin_values, get("/api/indicator-bulletin/xlsx/", {"month": "2026-05"},
-                                                              persona="leader")),
-    "indicator-bulletin-docx": with_data(bulletin_values, get("/api/indicator-bulletin/docx/", {"month": "2026-05"},
-                                                              persona="leader")),
+    "indicators:bulletin_xlsx": with_data(
+        bulletin_values, get("/indicators/bulletin.xlsx", {"month": "2026-05"}, persona="leader")
+    ),
+    "indicators:bulletin_docx": with_data(
+        bulletin_values, get("/indicators/bulletin.docx", {"month": "2026-05"}, persona="leader")
+    ),
+    "indicator-bulletin-xlsx": with_data(
+        bulletin_values,
+        get("/api/indicator-bulletin/xlsx/", {"month": "2026-05"}, persona="leader"),
+    ),
+    "indicator-bulletin-docx": with_data(
+        bulletin_values,
+        get("/api/indicator-bulletin/docx/", {"month": "2026-05"}, persona="leader"),
+    ),
     "indicators:value_export": lambda kit: [get("/indicators/values/export/")],
     "indicators:value_import": value_import,
-    "indicators:value_template": lambda kit: [get("/indicators/values/template/", {"month": "2026-05"})],
+    "indicators:value_template": lambda kit: [
+        get("/indicators/values/template/", {"month": "2026-05"})
+    ],
     "tasks:plan_import": plan_import,
     "plan-import-plan": api_plan_import,
     "tasks:task_export": lambda kit: [get("/tasks/list/export/")],
@@ -349,9 +402,15 @@ ROUTE_CASES: dict[str, Callable] = {
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {
-    "enterprises:enterprise_export", "enterprises:enterprise_import", "indicators:bulletin_xlsx",
-    "indicator-bulletin-xlsx", "indicator-bulletin-docx", "tasks:plan_import", "audit:auditlog_export",
-    "indicators:value_import", "projects:project_import",
+    "enterprises:enterprise_export",
+    "enterprises:enterprise_import",
+    "indicators:bulletin_xlsx",
+    "indicator-bulletin-xlsx",
+    "indicator-bulletin-docx",
+    "tasks:plan_import",
+    "audit:auditlog_export",
+    "indicators:value_import",
+    "projects:project_import",
 }
 
 
@@ -381,12 +440,16 @@ def missing_case_message(name: str, route: str) -> str:
     )
 
 
-def test_a_new_download_route_without_a_case_fails_with_a_message_saying_to_add_one(settings, kit, as_user):
+def test_a_new_download_route_without_a_case_fails_with_a_message_saying_to_add_one(
+    settings, kit, as_user
+):
     settings.ROOT_URLCONF = "shangwu.audit.tests.urls_with_new_download"
     found = discovered_file_routes()
     assert found["new_attachment_download"] == "cases/attachments/<int:pk>/download/"
     with pytest.raises(pytest.fail.Exception, match="new_attachment_download.*ROUTE_CASES"):
-        prove_route_audited("new_attachment_download", found["new_attachment_download"], kit, as_user)
+        prove_route_audited(
+            "new_attachment_download", found["new_attachment_download"], kit, as_user
+        )
 
 
 @pytest.mark.parametrize(("name", "route"), sorted(discovered_file_routes().items()))
@@ -410,8 +473,12 @@ def prove_route_audited(name, route, kit, as_user):
         path = response.request["PATH_INFO"]
         if not use.refused:
             assert response.status_code < 400, f"{name}（{use.label}）：{response.status_code}"
-        rows = AuditLog.objects.filter(id__gt=start, action=use.action, actor_username=user.username, path=path)
-        assert rows.exists(), f"{name}（{use.label}）没有写入“{AuditAction(use.action).label}”审计记录"
+        rows = AuditLog.objects.filter(
+            id__gt=start, action=use.action, actor_username=user.username, path=path
+        )
+        assert rows.exists(), (
+            f"{name}（{use.label}）没有写入“{AuditAction(use.action).label}”审计记录"
+        )
         if use.refused:
             assert any("已拒绝" in row.detail for row in rows), [r.detail for r in rows]
 

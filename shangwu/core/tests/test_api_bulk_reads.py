@@ -26,8 +26,12 @@ def exports_on(path):
     return AuditLog.objects.filter(action=AuditAction.EXPORT, path=path)
 
 
-@pytest.mark.parametrize(("prefix", "viewset"), list_endpoints(), ids=[p for p, _ in list_endpoints()])
-def test_every_api_list_audits_a_page_over_100_rows_as_an_export(prefix, viewset, as_user, city_staff):
+@pytest.mark.parametrize(
+    ("prefix", "viewset"), list_endpoints(), ids=[p for p, _ in list_endpoints()]
+)
+def test_every_api_list_audits_a_page_over_100_rows_as_an_export(
+    prefix, viewset, as_user, city_staff
+):
     client = as_user(city_staff)
     path = f"/api/{prefix}/"
     response = client.get(path, {"page_size": BULK_READ_ROWS + 1})
@@ -47,7 +51,9 @@ def test_a_page_of_100_rows_or_fewer_is_an_ordinary_read(as_user, city_staff, ma
     assert not exports_on("/api/enterprises/").exists()
 
 
-def test_the_export_row_names_the_filters_and_counts_the_rows_sent(as_user, county_a, make_enterprise):
+def test_the_export_row_names_the_filters_and_counts_the_rows_sent(
+    as_user, county_a, make_enterprise
+):
     for n in range(3):
         make_enterprise(county="419902", name=f"批量读取{n}有限公司")
     make_enterprise(county="419921", name="批量读取外县有限公司")  # another county: not counted
@@ -55,7 +61,11 @@ def test_the_export_row_names_the_filters_and_counts_the_rows_sent(as_user, coun
     assert response.json()["count"] == 3
     row = exports_on("/api/enterprises/").get()
     assert row.actor_username == "county_a"
-    assert "本页 3 行，共 3 行" in row.detail and "条件：q=批量读取" in row.detail and "page_size" not in row.detail.split("条件")[1]
+    assert (
+        "本页 3 行，共 3 行" in row.detail
+        and "条件：q=批量读取" in row.detail
+        and "page_size" not in row.detail.split("条件")[1]
+    )
 
 
 def test_a_page_size_past_the_limit_is_audited_at_the_size_sent(as_user, city_staff):

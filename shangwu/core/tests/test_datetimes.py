@@ -24,10 +24,12 @@ def value(city_staff):
 
     services.value_save(
         item=services.ValueInput(
-            indicator=Indicator.objects.get(code="RETAIL"), region=Region.objects.get(code="419902"),
+            indicator=Indicator.objects.get(code="RETAIL"),
+            region=Region.objects.get(code="419902"),
             cumulative_value=Decimal("40"),
         ),
-        month=datetime.date(2026, 5, 1), actor=city_staff,
+        month=datetime.date(2026, 5, 1),
+        actor=city_staff,
     )
     return IndicatorValue.objects.get(indicator__code="RETAIL", month=datetime.date(2026, 5, 1))
 
@@ -44,9 +46,9 @@ def test_an_export_writes_its_moments_in_beijing_time(as_user, city_staff, value
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     headers = [c.value for c in sheet[1]]
     column = headers.index("修改时间")
-    assert sheet.cell(row=2, column=column + 1).value == timezone.localtime(value.updated_at).strftime(
-        "%Y-%m-%d %H:%M:%S"
-    )
+    assert sheet.cell(row=2, column=column + 1).value == timezone.localtime(
+        value.updated_at
+    ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def test_the_shared_column_and_workbook_convert_utc_to_beijing():
@@ -54,5 +56,7 @@ def test_the_shared_column_and_workbook_convert_utc_to_beijing():
         at = MOMENT
 
     assert Column("at", "时间").html(Row()) == "2026-12-07 16:42:40"
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(sheet="s", headers=["时间"], rows=[[MOMENT]]))).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(xlsx_bytes(sheet="s", headers=["时间"], rows=[[MOMENT]]))
+    ).active
     assert sheet["A2"].value == "2026-12-07 16:42:40"

@@ -33,16 +33,25 @@ def test_an_xxe_workbook_is_refused_before_any_row_is_read_and_the_refusal_is_au
 
     monkeypatch.setattr(imports, "read_rows", never)
     content = rezip(enterprise_xlsx(enterprise_row(950)), prefix={"xl/worksheets/sheet1.xml": XXE})
-    response = as_user(city_staff).post("/enterprises/import/", {"file": SimpleUploadedFile("企业.xlsx", content)})
-    assert response.status_code == 400 and "文档类型声明或实体定义" in response.context["upload_error"]
+    response = as_user(city_staff).post(
+        "/enterprises/import/", {"file": SimpleUploadedFile("企业.xlsx", content)}
+    )
+    assert (
+        response.status_code == 400 and "文档类型声明或实体定义" in response.context["upload_error"]
+    )
     row = import_rows().get()
     assert row.actor_username == "city_staff" and row.object_type == "enterprises.enterprise"
-    assert row.detail.startswith("上传文件“企业.xlsx”（") and "已拒绝：工作簿含有 XML 文档类型声明" in row.detail
+    assert (
+        row.detail.startswith("上传文件“企业.xlsx”（")
+        and "已拒绝：工作簿含有 XML 文档类型声明" in row.detail
+    )
 
 
 def test_an_accepted_upload_is_audited_with_what_the_preview_found(as_user, city_staff):
     content = enterprise_xlsx(enterprise_row(951))
-    response = as_user(city_staff).post("/enterprises/import/", {"file": SimpleUploadedFile("企业.xlsx", content)})
+    response = as_user(city_staff).post(
+        "/enterprises/import/", {"file": SimpleUploadedFile("企业.xlsx", content)}
+    )
     assert response.status_code == 200
     assert "预览 1 行，错误 0 处，尚未写入" in import_rows().get().detail
 
@@ -66,11 +75,19 @@ def plan_docx() -> bytes:
     ],
     ids=["xxe", "zip-bomb", "macro"],
 )
-def test_a_crafted_plan_docx_is_refused_with_its_reason_and_audited(as_user, city_staff, tamper, message):
+def test_a_crafted_plan_docx_is_refused_with_its_reason_and_audited(
+    as_user, city_staff, tamper, message
+):
     content = rezip(plan_docx(), **tamper)
-    response = as_user(city_staff).post("/tasks/import/", {
-        "year": 2026, "cycle": "monthly", "due_day": 25, "file": SimpleUploadedFile("要点.docx", content),
-    })
+    response = as_user(city_staff).post(
+        "/tasks/import/",
+        {
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+            "file": SimpleUploadedFile("要点.docx", content),
+        },
+    )
     assert response.status_code == 400 and message in response.content.decode()
     row = import_rows().get()
     assert row.object_type == "tasks.plan" and "已拒绝" in row.detail and message in row.detail

@@ -86,7 +86,8 @@ class PlanViewSet(BaseViewSet):
                 )
         except DjangoValidationError as exc:
             audit_write(
-                action=AuditAction.IMPORT, object_type=Plan._meta.label_lower,
+                action=AuditAction.IMPORT,
+                object_type=Plan._meta.label_lower,
                 object_repr=str(Plan._meta.verbose_name),
                 detail=f"API 导入工作要点，已拒绝：{'；'.join(exc.messages)}"[:2000],
             )
