@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from shangwu.audit.choices import AuditAction
 from shangwu.core.access import Access, RestrictedQuerySet
+from shangwu.core.tables import format_datetime
 
 
 class AppendOnlyError(Exception):
@@ -53,7 +54,7 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.get_action_display()} {self.object_repr}"
+        return f"{format_datetime(self.at)} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

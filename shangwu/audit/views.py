@@ -1,8 +1,7 @@
-import json
-
 from shangwu.audit import filtersets, tables
 from shangwu.audit.models import AuditLog
 from shangwu.core import views as generic
+from shangwu.core.tables import format_datetime
 
 
 class AuditLogListView(generic.ObjectListView):
@@ -19,16 +18,23 @@ class AuditLogExportView(generic.ObjectExportView, AuditLogListView):
 
 
 class AuditLogDetailView(generic.ObjectDetailView):
+    """One row: who, when (Beijing time), from where, what, and the changed fields. Business
+    records show which fields changed, never their values; the stored JSON is not shown."""
+
     queryset = AuditLog.objects.all()
     template_name = "audit/auditlog_detail.html"
 
     def extra_context(self, obj):
+        renderer = tables.ChangeRenderer()
+        renderer.prefetch([obj])
+        model = tables.model_of(obj.object_type)
         return {
             "fields": [
-                ("时间", obj.at), ("用户名", obj.actor_username), ("姓名", obj.actor_name),
+                ("时间", format_datetime(obj.at)), ("用户名", obj.actor_username), ("姓名", obj.actor_name),
                 ("用户ID", obj.actor_id), ("IP地址", obj.ip), ("请求ID", obj.request_id), ("路径", obj.path),
-                ("操作", obj.get_action_display()), ("对象类型", obj.object_type), ("对象ID", obj.object_id),
-                ("对象", obj.object_repr), ("说明", obj.detail),
+                ("操作", obj.get_action_display()), ("对象类型", tables.object_type_label(obj.object_type)),
+                ("对象ID", obj.object_id), ("对象", obj.object_repr), ("说明", obj.detail),
             ],
-            "changes_json": json.dumps(obj.changes, ensure_ascii=False, indent=2) if obj.changes else "",
+            "change_lines": renderer.lines(obj),
+            "values_masked": tables.values_masked(model),
         }

@@ -1,6 +1,8 @@
 """API settings classes (permission, pagination, errors). Kept apart from ``api.py`` because DRF
 imports them while its own views module loads."""
 
+from urllib.parse import unquote_plus
+
 from django.http import Http404
 from rest_framework import permissions
 from rest_framework.pagination import PageNumberPagination
@@ -38,9 +40,36 @@ class RolePermission(permissions.BasePermission):
         return allowed
 
 
+# A list request for more rows than this per page is a bulk read: audited as an export (等保:
+# what leaves the platform in bulk is recorded, whichever door it leaves by).
+BULK_READ_ROWS = 100
+
+
 class Pagination(PageNumberPagination):
+    """Every API list's pages. A page of more than ``BULK_READ_ROWS`` rows writes one EXPORT row
+    naming the endpoint, the filters and the row count, for every viewset at once."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = super().paginate_queryset(queryset, request, view)
+        size = self.get_page_size(request)
+        if page is not None and size and size > BULK_READ_ROWS:
+            model = queryset.model
+            filters = request.query_params.copy()
+            for key in ("page", self.page_size_query_param):
+                filters.pop(key, None)
+            audit_write(
+                action=AuditAction.EXPORT, object_type=model._meta.label_lower,
+                object_repr=str(model._meta.verbose_name),
+                detail=(
+                    f"API 批量读取 {request.method} {request.path}：每页 {size} 行"
+                    f"（第 {self.page.number} 页），本页 {len(page)} 行，共 {self.page.paginator.count} 行；"
+                    f"条件：{unquote_plus(filters.urlencode()) or '无'}"
+                ),
+            )
+        return page
 
 
 def exception_handler(exc, context):

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from shangwu.core.tables import format_datetime
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -55,7 +57,7 @@ def xlsx_bytes(*, sheet: str, headers: list[str], rows) -> bytes:
         for c, value in enumerate(row):
             value = safe_cell(value)
             if isinstance(value, datetime.datetime):
-                ws.write_string(r, c, value.strftime("%Y-%m-%d %H:%M:%S"))
+                ws.write_string(r, c, format_datetime(value))
             elif isinstance(value, datetime.date):
                 ws.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date_fmt)
             elif isinstance(value, (int, float)) and not isinstance(value, bool):

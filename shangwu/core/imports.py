@@ -29,6 +29,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.core.exports import xlsx_bytes
 
 logger = logging.getLogger(__name__)
@@ -74,6 +76,31 @@ def upload_max_bytes() -> int:
 
 def _size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
+
+
+def audit_upload(*, model, name: str, size: int | None = None, refused: str = "", detail: str = ""):
+    """One IMPORT row for every file uploaded to an import, taken or refused: a macro workbook,
+    a zip bomb or an XML entity trick turned away is exactly what the auditor must see (等保).
+    ``refused`` is the message the user got; ``detail`` what happened to an accepted file."""
+    text = f"上传文件“{name or '(无名)'}”"
+    if size is not None:
+        text += f"（{size / 1024:.1f} KB）" if size < 1024 * 1024 else f"（{_size_text(size)}）"
+    if refused:
+        text += f"，已拒绝：{refused}"
+    elif detail:
+        text += f"：{detail}"
+    return audit_write(
+        action=AuditAction.IMPORT, object_type=model._meta.label_lower,
+        object_repr=str(model._meta.verbose_name), detail=text[:2000],
+    )
+
+
+def audit_file_download(*, model, what: str, name: str):
+    """One EXPORT row for a file the import flow hands out (its template, an error report)."""
+    return audit_write(
+        action=AuditAction.EXPORT, object_type=model._meta.label_lower,
+        object_repr=str(model._meta.verbose_name), detail=f"下载{what}“{name}”",
+    )
 
 
 def check_upload(path: str | os.PathLike, *, name: str) -> str:
@@ -131,16 +158,7 @@ def _check_xlsx_zip(path, size: int) -> None:
                 raise UploadRejected(
                     "工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。"
                 )
-            total = sum(info.file_size for info in infos)
-            packed = sum(info.compress_size for info in infos) or 1
-            if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
-                raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
-            for info in infos:
-                if (
-                    info.file_size > 1024 * 1024
-                    and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO
-                ):
-                    raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
+            check_zip_size(infos)
             types = zf.read("[Content_Types].xml")
             if len(types) > 1024 * 1024:
                 raise UploadRejected("文件不是真正的 .xlsx 工作簿。")
@@ -151,8 +169,47 @@ def _check_xlsx_zip(path, size: int) -> None:
                 n.lower().startswith(("xl/macrosheets/", "xl/vba")) for n in names
             ):
                 raise UploadRejected("工作簿含有宏，不予接受：请删除宏并另存为 .xlsx 后再上传。")
+            check_xml_parts(zf, what="工作簿")
     except zipfile.BadZipFile as exc:
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（压缩结构损坏）。") from exc
+
+
+def check_zip_size(infos) -> None:
+    """Refuse a zip (an Office file) that would expand past the limits: a zip bomb."""
+    total = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
+        raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO:
+            raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
+
+
+_XML_ROOT = re.compile(rb"<[A-Za-z_]")
+_XML_PARTS = (".xml", ".rels", ".vml")
+
+
+def check_xml_parts(zf: zipfile.ZipFile, *, what: str) -> None:
+    """Refuse an Office file whose XML declares a document type or entities (XXE, "billion
+    laughs"): Excel, WPS and Word never write one, so only a crafted file has it. Only each
+    part's prolog is read (a DTD must come before the root element); run after the size checks."""
+    for info in zf.infolist():
+        if not info.filename.lower().endswith(_XML_PARTS):
+            continue
+        seen = b""
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(64 * 1024)
+                seen += chunk.replace(b"\x00", b"")  # UTF-16 text reads as ASCII this way
+                root = _XML_ROOT.search(seen)
+                if root is not None or not chunk:
+                    break
+        prolog = (seen[: root.start()] if root is not None else seen).lower()
+        if b"<!doctype" in prolog or b"<!entity" in prolog:
+            raise UploadRejected(
+                f"{what}含有 XML 文档类型声明或实体定义（可能用于读取服务器文件），不予接受："
+                "请在 Excel、WPS 或 Word 中另存后再上传。"
+            )
 
 
 # --- Reading rows -------------------------------------------------------------------------------

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django.utils.html import format_html
+
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def local_datetime(value):
+    """An aware datetime in the platform's time (Asia/Shanghai, settings.TIME_ZONE); anything
+    else unchanged. The database keeps UTC; people read Beijing time."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_datetime(value) -> str:
+    """2026-12-07 16:42:40 (Beijing time), as every list, detail and export shows a moment."""
+    if value is None or value == "":
+        return ""
+    return local_datetime(value).strftime(DATETIME_FORMAT)
 
 
 class Column:
@@ -30,6 +50,8 @@ class Column:
             return ""
         if isinstance(value, bool):
             return "是" if value else "否"
+        if isinstance(value, datetime.datetime):
+            value = local_datetime(value)
         if self.mask:
             from shangwu.audit.services import mask_value
 
@@ -38,6 +60,10 @@ class Column:
 
     def html(self, obj):
         value = self.value(obj)
+        if isinstance(value, datetime.datetime):
+            value = format_datetime(value)
+        elif isinstance(value, datetime.date):
+            value = value.isoformat()
         if self.linkify and hasattr(obj, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
         return format_html("{}", value)

@@ -109,21 +109,27 @@ class ImportUploadView(ImportBaseView):
         try:
             token, path = imports.store_upload(uploaded)
         except imports.UploadRejected as exc:
-            return self.refuse(str(exc))
+            return self.refuse(str(exc), uploaded=uploaded)
         try:
             kind = imports.check_upload(path, name=name)
             rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
         except imports.UploadRejected as exc:
             imports.discard_stored(token)
-            return self.refuse(str(exc))
+            return self.refuse(str(exc), uploaded=uploaded)
         result = self.preview(rows=rows, actor=request.user, file_name=name)
         if result.file_error:
             imports.discard_stored(token)
-            return self.refuse(result.file_error)
+            return self.refuse(result.file_error, uploaded=uploaded)
+        imports.audit_upload(
+            model=self.model, name=name, size=uploaded.size,
+            detail=f"预览 {result.total} 行，错误 {len(result.errors)} 处，尚未写入。",
+        )
         self.remember(token, name=name, ext=f".{kind}")
         return self.render_preview(result, token)
 
-    def refuse(self, message: str):
+    def refuse(self, message: str, *, uploaded=None):
+        if uploaded is not None:  # every file refused is audited, with the reason the user got
+            imports.audit_upload(model=self.model, name=uploaded.name, size=uploaded.size, refused=message)
         return render(
             self.request,
             self.get_template_name(),
@@ -142,6 +148,9 @@ class ImportCommitView(ImportBaseView):
         rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
         result = self.commit(rows=rows, actor=request.user, file_name=name)
         if not result.committed:
+            # The importer audits what it writes; a confirmation that wrote nothing is audited here.
+            reason = result.file_error or f"{len(result.errors)} 处错误"
+            imports.audit_upload(model=self.model, name=name, refused=f"确认导入未写入任何数据（{reason}）")
             if result.file_error:
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)
@@ -162,11 +171,15 @@ class ImportErrorsView(ImportBaseView):
         report = imports.stored_path(token, ".errors.xlsx")
         if report is None:
             raise Http404("没有错误报告。")
-        return download(report.read_bytes(), f"导入错误报告-{name.rsplit('.', 1)[0]}.xlsx")
+        filename = f"导入错误报告-{name.rsplit('.', 1)[0]}.xlsx"
+        imports.audit_file_download(model=self.model, what="导入错误报告", name=filename)
+        return download(report.read_bytes(), filename)
 
 
 class ImportTemplateView(ImportBaseView):
     """GET: the import template with Chinese headers and a 填写说明 sheet."""
 
     def get(self, request):
-        return download(self.template(), self.template_filename)
+        content = self.template()
+        imports.audit_file_download(model=self.model, what="导入模板", name=self.template_filename)
+        return download(content, self.template_filename)

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.indicators.choices import Arrival, ValueSource
 from shangwu.indicators.models import (
     Indicator,
@@ -251,6 +253,14 @@ def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> di
                     actor=actor,
                 )
             ] += 1
+        audit_write(
+            action=AuditAction.IMPORT,
+            object_type=IndicatorValue._meta.label_lower,
+            object_repr=str(IndicatorValue._meta.verbose_name),
+            actor=actor,
+            detail=f"导入{month:%Y年%m月}指标数据：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
+            f"无变化 {counts['unchanged']} 条。",
+        )
     return counts
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core import imports
 from shangwu.core import views as generic
 from shangwu.core.access import can
 from shangwu.core.exports import DOCX, XLSX, download
@@ -204,6 +205,7 @@ class ValueImportView(generic.BaseObjectView):
     def post(self, request):
         form = forms.ImportForm(request.POST, request.FILES, user=request.user)
         errors, upload_error = [], ""
+        uploaded = request.FILES.get("file")
         if form.is_valid():
             month = form.cleaned_data["month"]
             upload = form.cleaned_data["file"]
@@ -235,12 +237,27 @@ class ValueImportView(generic.BaseObjectView):
                 except ValidationError as exc:
                     upload_error = "；".join(exc.messages)
                 else:
+                    imports.audit_upload(
+                        model=IndicatorValue,
+                        name=upload.name,
+                        size=upload.size,
+                        detail=f"已导入 {len(items)} 条{month:%Y年%m月}数据。",
+                    )
                     messages.success(
                         request,
                         f"导入完成：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
                         f"无变化 {counts['unchanged']} 条。",
                     )
                     return redirect(f"{reverse('indicators:value_list')}?month={month:%Y-%m-%d}")
+        if uploaded is not None:  # every file refused is audited, with what the user was told
+            reason = (
+                upload_error
+                or (f"{len(errors)} 处错误，未写入任何数据" if errors else "")
+                or "；".join(str(m) for field_errors in form.errors.values() for m in field_errors)
+            )
+            imports.audit_upload(
+                model=IndicatorValue, name=uploaded.name, size=uploaded.size, refused=reason
+            )
         return render(
             request,
             self.template_name,
@@ -263,7 +280,12 @@ class ValueTemplateView(generic.BaseObjectView):
         content = template_xlsx(
             indicators=indicators, regions=regions, month=month, values=existing
         )
-        return download(content, f"指标数据导入模板-{month:%Y-%m}.xlsx", XLSX)
+        filename = f"指标数据导入模板-{month:%Y-%m}.xlsx"
+        # The template carries the month's figures already entered: a download of data, audited.
+        imports.audit_file_download(
+            model=IndicatorValue, what="导入模板（含已填报数据）", name=filename
+        )
+        return download(content, filename, XLSX)
 
 
 class ValueComputeView(generic.BaseObjectView):

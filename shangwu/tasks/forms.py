@@ -14,6 +14,33 @@ from shangwu.tasks.models import Milestone, Plan, Task
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
+def check_docx_package(upload) -> None:
+    """The .docx's zip, checked before Word's XML is parsed, with the spreadsheet import's rules
+    (core.imports): no zip bomb, no macros, no XML document type or entities (XXE)."""
+    import zipfile
+
+    from shangwu.core import imports
+
+    try:
+        with zipfile.ZipFile(upload) as zf:
+            infos = zf.infolist()
+            names = {info.filename.lower() for info in infos}
+            if "word/document.xml" not in names:
+                raise forms.ValidationError("文件不是真正的 .docx 文档（缺少文档结构）。")
+            imports.check_zip_size(infos)
+            if any(n.endswith("vbaproject.bin") for n in names):
+                raise forms.ValidationError(
+                    "文档含有宏（VBA），不予接受：请另存为 .docx 后再上传。"
+                )
+            imports.check_xml_parts(zf, what="文档")
+    except imports.UploadRejected as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    except zipfile.BadZipFile as exc:
+        raise forms.ValidationError("文件不是真正的 .docx 文档（压缩结构损坏）。") from exc
+    finally:
+        upload.seek(0)
+
+
 def unit_choices():
     return (
         OrgUnit.objects.filter(is_active=True)
@@ -70,6 +97,7 @@ class PlanUploadForm(BaseForm):
             raise forms.ValidationError(
                 "文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。"
             )
+        check_docx_package(upload)
         return upload
 
     def clean(self):

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangwu.accounts.choices import Role
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import FINAL_STATUSES, Cycle, Grade, TaskEventKind, TaskStatus
 from shangwu.tasks.models import (
@@ -221,6 +223,12 @@ def plan_import(
                 if unknown:
                     note += f"；未匹配的单位：{'、'.join(unknown)}"
                 _event(task, TaskEventKind.CREATED, actor=actor, note=note, to_status=task.status)
+        audit_write(
+            action=AuditAction.IMPORT,
+            obj=plan,
+            actor=actor,
+            detail=f"导入工作要点“{plan.title}”（{year}年）：{len(sections)} 个章节、{order} 项任务。",
+        )
     return plan
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
+from shangwu.core import imports
 from shangwu.core import views as generic
 from shangwu.tasks import forms, parser, services
 from shangwu.tasks.choices import LineKind
@@ -34,8 +35,9 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
         if "lines_json" in request.POST:
             return self.preview_step()
         form = forms.PlanUploadForm(request.POST, request.FILES)
+        uploaded = request.FILES.get("file")
         if not form.is_valid():
-            return render(request, self.template_name, self.base_context(form=form), status=400)
+            return self.refuse(form, uploaded)
         data = form.cleaned_data
         if data.get("file"):
             try:
@@ -45,18 +47,24 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
                     "file",
                     f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。",
                 )
-                return render(request, self.template_name, self.base_context(form=form), status=400)
+                return self.refuse(form, uploaded)
             except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
                 form.add_error(
                     "file",
                     f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。",
                 )
-                return render(request, self.template_name, self.base_context(form=form), status=400)
+                return self.refuse(form, uploaded)
+            imports.audit_upload(
+                model=Plan,
+                name=uploaded.name,
+                size=uploaded.size,
+                detail=f"工作要点预览 {len(texts)} 行，尚未写入。",
+            )
         else:
             texts = parser.split_text(data["text"])
         if not texts:
             form.add_error(None, "文档中没有文字内容。")
-            return render(request, self.template_name, self.base_context(form=form), status=400)
+            return self.refuse(form, uploaded)
         settings = {
             "title": data.get("title") or "",
             "year": data["year"],
@@ -64,6 +72,15 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
             "due_day": data["due_day"],
         }
         return self.render_preview(texts, overrides=None, settings=settings)
+
+    def refuse(self, form, uploaded):
+        """The form again with its errors; a file refused is audited with what the user read."""
+        if uploaded is not None and form.errors:
+            reasons = "；".join(str(m) for messages_ in form.errors.values() for m in messages_)
+            imports.audit_upload(
+                model=Plan, name=uploaded.name, size=uploaded.size, refused=reasons
+            )
+        return render(self.request, self.template_name, self.base_context(form=form), status=400)
 
     def preview_step(self):
         request = self.request

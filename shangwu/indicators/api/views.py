@@ -7,7 +7,10 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.core.api import BaseViewSet
+from shangwu.core.exports import DOCX, XLSX, download
 from shangwu.indicators import exports, selectors, services
 from shangwu.indicators.api.serializers import (
     BulletinSerializer,
@@ -149,11 +152,18 @@ class BulletinViewSet(viewsets.ViewSet):
         if month is None:
             return Response({"detail": "暂无指标数据。"}, status=404)
         bulletin = selectors.bulletin_build(user=request.user, month=month)
-        from shangwu.core.exports import DOCX, XLSX, download
-
         if kind == "docx":
-            return download(exports.bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
-        return download(exports.bulletin_xlsx(bulletin), f"{bulletin.title}.xlsx", XLSX)
+            content, ctype = exports.bulletin_docx(bulletin), DOCX
+        else:
+            content, ctype = exports.bulletin_xlsx(bulletin), XLSX
+        # The same row as the page's download (indicators.views.BulletinDownloadView).
+        audit_write(
+            action=AuditAction.EXPORT,
+            object_type=IndicatorValue._meta.label_lower,
+            object_repr="月通报",
+            detail=f"API 下载{bulletin.label}月通报（.{kind}）",
+        )
+        return download(content, f"{bulletin.title}.{kind}", ctype)
 
     @extend_schema(
         parameters=[MONTH_PARAM], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}

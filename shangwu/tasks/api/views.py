@@ -11,6 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.core.api import BaseViewSet
 from shangwu.tasks import parser, services
 from shangwu.tasks.api import serializers as s
@@ -83,6 +85,12 @@ class PlanViewSet(BaseViewSet):
                     actor=request.user,
                 )
         except DjangoValidationError as exc:
+            audit_write(
+                action=AuditAction.IMPORT,
+                object_type=Plan._meta.label_lower,
+                object_repr=str(Plan._meta.verbose_name),
+                detail=f"API 导入工作要点，已拒绝：{'；'.join(exc.messages)}"[:2000],
+            )
             return Response(_errors(exc), status=400)
         return Response(s.PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 

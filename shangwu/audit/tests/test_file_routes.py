@@ -1,0 +1,488 @@
+"""Every route that lets a file in or out of the platform writes its audit row (issue 15 §4).
+
+The routes are found, not listed: the URL conf is walked (and the DRF router's extra actions),
+and every route whose name or path says export, import, xlsx, docx, download, template or
+ledger must have an entry in ``ROUTE_CASES`` saying how a permitted persona uses it with
+minimal valid input (and, for an import, a refused file too). A new route of that kind without
+an entry fails ``test_every_file_route_is_used_and_writes_its_audit_row`` with a message
+saying to add one, so no export can be added without its audit row being proven."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import docx
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.models import AuditLog
+
+pytestmark = pytest.mark.django_db
+
+FILE_ROUTE = re.compile(r"export|import|xlsx|docx|download|template|ledger", re.IGNORECASE)
+# Routes whose name or path matches but that move no file, each with the reason.
+NOT_FILE_ROUTES: dict[str, str] = {}
+
+
+def discovered_file_routes() -> dict[str, str]:
+    """{URL name (namespaced) or, unnamed, route: route} of every export/import/download route."""
+    found: dict[str, str] = {}
+
+    def walk(resolver, prefix: str, namespace: str):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                name = f"{namespace}{pattern.name}" if pattern.name else route
+                if FILE_ROUTE.search(name) or FILE_ROUTE.search(route):
+                    found.setdefault(name, route)
+
+    walk(get_resolver(), "", "")
+    # The DRF router's own view of its extra actions (the same names as in the URL conf).
+    from shangwu.urls import router
+
+    for prefix, viewset, basename in router.registry:
+        for extra in viewset.get_extra_actions():
+            name = f"{basename}-{extra.url_name}"
+            route = f"api/{prefix}/{extra.url_path}/"
+            if FILE_ROUTE.search(name) or FILE_ROUTE.search(route):
+                found.setdefault(name, route)
+    return found
+
+
+# --- Files to send ------------------------------------------------------------------------------
+
+
+def rezip(content: bytes, *, add: dict | None = None, prefix: dict | None = None) -> bytes:
+    """``content`` (an Office zip) with parts added, or with text put before a part's XML."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if prefix and info.filename in prefix:
+                data = prefix[info.filename] + data
+            zf.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+XXE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+BOMB = "0" * (2 * 1024 * 1024)  # 2 MB of zeros packs to a few KB: far past the ratio limit
+
+
+def refused_xlsx(valid: bytes) -> dict[str, bytes]:
+    """A macro workbook, a zip bomb and an XXE workbook, each otherwise the valid file."""
+    sheet = next(
+        n for n in zipfile.ZipFile(io.BytesIO(valid)).namelist() if n.startswith("xl/worksheets/")
+    )
+    return {
+        "macro": rezip(valid, add={"xl/vbaProject.bin": b"VBA"}),
+        "zip-bomb": rezip(valid, add={"xl/worksheets/sheet99.xml": BOMB}),
+        "xxe": rezip(valid, prefix={sheet: XXE}),
+    }
+
+
+def refused_docx(valid: bytes) -> dict[str, bytes]:
+    return {
+        "macro": rezip(valid, add={"word/vbaProject.bin": b"VBA"}),
+        "zip-bomb": rezip(valid, add={"word/media/big.xml": BOMB}),
+        "xxe": rezip(valid, prefix={"word/document.xml": XXE}),
+    }
+
+
+def enterprise_xlsx(*rows) -> bytes:
+    from shangwu.enterprises.tests.test_import import HEADERS, xlsx
+
+    return xlsx(list(rows), headers=HEADERS)
+
+
+def enterprise_row(seed: int, name="审计路由测试有限公司", **extra):
+    from shangwu.enterprises.tests.test_import import code, row
+
+    return row(code(seed=seed), name, **extra)
+
+
+def project_xlsx(*rows) -> bytes:
+    from shangwu.projects.tests.test_import import xlsx
+
+    return xlsx(list(rows)).read()
+
+
+def project_row(code="SJ-1", **kw):
+    from shangwu.projects.tests.test_import import row
+
+    return row(code, **kw)
+
+
+PLAN_TEXT = """2026年审计测试工作要点
+一、稳外贸。
+1．深化外贸企业包保服务。（牵头单位：外贸科；完成时限：2026年12月底）
+"""
+
+
+def plan_docx(text=PLAN_TEXT) -> bytes:
+    document = docx.Document()
+    for line in text.strip().splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def indicator_xlsx(month="2026-05") -> bytes:
+    from shangwu.indicators.tests.test_import import RETAIL, workbook
+
+    upload = workbook(
+        [["419902", "河东区", "12.5", "", ""]], month=month, headers=("区划代码", "地区", RETAIL)
+    )
+    return upload.read()
+
+
+# --- Data some routes need ----------------------------------------------------------------------
+
+
+def indicator_values(city_staff):
+    from shangwu.indicators import services
+    from shangwu.indicators.models import Indicator
+    from shangwu.organization.models import Region
+
+    services.value_save(
+        item=services.ValueInput(
+            indicator=Indicator.objects.get(code="RETAIL"),
+            region=Region.objects.get(code="419902"),
+            cumulative_value=Decimal("40"),
+            prev_cumulative_value=Decimal("36"),
+        ),
+        month=datetime.date(2026, 5, 1),
+        actor=city_staff,
+    )
+
+
+def key_task_plan():
+    from shangwu.tasks import parser, services
+
+    tree = parser.parse_text(PLAN_TEXT, year=2026, unit_names=services.unit_names())
+    return services.plan_import(title="审计测试工作要点", year=2026, tree=tree, actor=None)
+
+
+# --- How each route is used ---------------------------------------------------------------------
+
+
+@dataclass
+class Use:
+    """One request by ``persona`` that must leave an ``action`` row on the path it ends on.
+    ``send(client, kit)`` may make earlier requests (an upload before its confirmation)."""
+
+    persona: str
+    send: Callable
+    action: str = AuditAction.EXPORT
+    refused: bool = False
+    label: str = "valid"
+
+
+def get(url, params=None, persona="city_staff", **kw):
+    return Use(persona, lambda client, kit: client.get(url, params or {}), **kw)
+
+
+def upload_then(upload_url: str, content: bytes, name: str, then: str | None):
+    """Upload a file through the generic import flow, then (optionally) use its token."""
+
+    def send(client, kit):
+        preview = client.post(upload_url, {"file": SimpleUploadedFile(name, content)})
+        assert preview.status_code == 200, preview.context.get("upload_error")
+        if then is None:
+            return preview
+        token = preview.context["token"]
+        url = f"{upload_url}{token}/{then}/"
+        return client.post(url) if then == "commit" else client.get(url)
+
+    return send
+
+
+def refused_uploads(url: str, files: dict[str, bytes], name: str, persona="city_staff", extra=None):
+    def send_file(content):
+        return lambda client, kit: client.post(
+            url, {**(extra or {}), "file": SimpleUploadedFile(name, content)}
+        )
+
+    return [
+        Use(persona, send_file(content), action=AuditAction.IMPORT, refused=True, label=kind)
+        for kind, content in files.items()
+    ]
+
+
+def generic_import_cases(upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx"):
+    return {
+        "upload": [
+            Use(
+                "city_staff", upload_then(upload_url, valid, name, None), action=AuditAction.IMPORT
+            ),
+            *refused_uploads(upload_url, refused_xlsx(valid), name),
+        ],
+        "commit": [
+            Use(
+                "city_staff",
+                upload_then(upload_url, valid, name, "commit"),
+                action=AuditAction.IMPORT,
+            )
+        ],
+        "errors": [Use("city_staff", upload_then(upload_url, with_errors, name, "errors"))],
+    }
+
+
+def enterprise_import(part):
+    def cases(kit):
+        valid = enterprise_xlsx(enterprise_row(901))
+        with_errors = enterprise_xlsx(enterprise_row(902), ["BAD", ""] + [""] * 13)
+        return generic_import_cases("/enterprises/import/", valid, with_errors)[part]
+
+    return cases
+
+
+def project_import(part):
+    def cases(kit):
+        valid = project_xlsx(project_row("SJ-1"))
+        with_errors = project_xlsx(project_row("SJ-2"), project_row("SJ-3", county="不存在县"))
+        return generic_import_cases("/projects/import/", valid, with_errors)[part]
+
+    return cases
+
+
+def value_import(kit):
+    url = "/indicators/values/import/"
+    valid = indicator_xlsx()
+
+    def send(client, kit):
+        return client.post(
+            url, {"month": "2026-05", "file": SimpleUploadedFile("指标.xlsx", valid)}
+        )
+
+    return [
+        Use("city_staff", send, action=AuditAction.IMPORT),
+        *refused_uploads(url, refused_xlsx(valid), "指标.xlsx", extra={"month": "2026-05"}),
+    ]
+
+
+def plan_import(kit):
+    url = "/tasks/import/"
+    form = {"year": 2026, "cycle": "monthly", "due_day": 25}
+    valid = plan_docx()
+
+    def upload(client, kit):
+        return client.post(url, {**form, "file": SimpleUploadedFile("工作要点.docx", valid)})
+
+    def save(client, kit):
+        preview = upload(client, kit)
+        assert preview.status_code == 200
+        return client.post(
+            url,
+            {
+                **form,
+                "title": "审计测试工作要点",
+                "_save": "1",
+                "lines_json": preview.context["lines_json"],
+            },
+        )
+
+    return [
+        Use("city_staff", upload, action=AuditAction.IMPORT),
+        Use("city_staff", save, action=AuditAction.IMPORT, label="save"),
+        *refused_uploads(url, refused_docx(valid), "工作要点.docx", extra=form),
+    ]
+
+
+def api_plan_import(kit):
+    def sender(text):
+        return lambda client, kit: client.post(
+            "/api/plans/import/",
+            json.dumps({"text": text, "year": 2026, "title": "API审计测试工作要点"}),
+            content_type="application/json",
+        )
+
+    # The API takes the plan as text, not a file: the refusal is a text with no task in it.
+    return [
+        Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
+        Use(
+            "city_staff",
+            sender("只有一行文字"),
+            action=AuditAction.IMPORT,
+            refused=True,
+            label="no-task",
+        ),
+    ]
+
+
+def with_data(setup, *uses_of):
+    """Uses that need data: ``setup(kit)`` runs first."""
+
+    def cases(kit):
+        setup(kit)
+        return list(uses_of)
+
+    return cases
+
+
+def bulletin_values(kit):
+    indicator_values(kit.personas["city_staff"])
+
+
+def task_report(fmt):
+    def cases(kit):
+        plan = key_task_plan()
+        return [get(f"/tasks/report/{fmt}/", {"plan": plan.pk, "cycle": 1}, persona="leader")]
+
+    return cases
+
+
+LEDGER = {"kind": "quarter", "year": 2025, "number": 1}
+ROUTE_CASES: dict[str, Callable] = {
+    "organization:region_export": lambda kit: [get("/org/regions/export/", persona="sysadmin")],
+    "organization:orgunit_export": lambda kit: [get("/org/units/export/", persona="sysadmin")],
+    "workcalendar:year_export": lambda kit: [get("/calendar/export/", persona="sysadmin")],
+    "audit:auditlog_export": lambda kit: [get("/audit/export/", persona="auditor")],
+    "enterprises:enterprise_export": lambda kit: [get("/enterprises/export/")],
+    "enterprises:contact_export": lambda kit: [get("/enterprises/contacts/export/")],
+    "enterprises:assignment_export": lambda kit: [get("/enterprises/assignments/export/")],
+    "enterprises:visit_export": lambda kit: [get("/enterprises/visits/export/")],
+    "enterprises:enterprise_import": enterprise_import("upload"),
+    "enterprises:enterprise_import_commit": enterprise_import("commit"),
+    "enterprises:enterprise_import_errors": enterprise_import("errors"),
+    "enterprises:enterprise_import_template": lambda kit: [get("/enterprises/import/template/")],
+    "cases:case_export": lambda kit: [get("/cases/export/")],
+    "cases:statistics_export": lambda kit: [get("/cases/statistics/export/")],
+    "projects:project_export": lambda kit: [get("/projects/export/")],
+    "projects:ledger_export": lambda kit: [
+        get("/projects/three-batches/ledger/", LEDGER, persona="leader")
+    ],
+    "project-ledger": lambda kit: [
+        get("/api/projects/ledger/", {**LEDGER, "milestone": "signed"}, persona="leader")
+    ],
+    "projects:project_import": project_import("upload"),
+    "projects:project_import_commit": project_import("commit"),
+    "projects:project_import_errors": project_import("errors"),
+    "projects:project_import_template": lambda kit: [get("/projects/import/template/")],
+    "indicators:bulletin_xlsx": with_data(
+        bulletin_values, get("/indicators/bulletin.xlsx", {"month": "2026-05"}, persona="leader")
+    ),
+    "indicators:bulletin_docx": with_data(
+        bulletin_values, get("/indicators/bulletin.docx", {"month": "2026-05"}, persona="leader")
+    ),
+    "indicator-bulletin-xlsx": with_data(
+        bulletin_values,
+        get("/api/indicator-bulletin/xlsx/", {"month": "2026-05"}, persona="leader"),
+    ),
+    "indicator-bulletin-docx": with_data(
+        bulletin_values,
+        get("/api/indicator-bulletin/docx/", {"month": "2026-05"}, persona="leader"),
+    ),
+    "indicators:value_export": lambda kit: [get("/indicators/values/export/")],
+    "indicators:value_import": value_import,
+    "indicators:value_template": lambda kit: [
+        get("/indicators/values/template/", {"month": "2026-05"})
+    ],
+    "tasks:plan_import": plan_import,
+    "plan-import-plan": api_plan_import,
+    "tasks:task_export": lambda kit: [get("/tasks/list/export/")],
+    "tasks:report_export": lambda kit: [get("/tasks/reports/export/")],
+    "tasks:report_xlsx": task_report("xlsx"),
+    "tasks:report_docx": task_report("docx"),
+}
+# Routes every version of the platform has: the discovery must find at least these.
+KNOWN_ROUTES = {
+    "enterprises:enterprise_export",
+    "enterprises:enterprise_import",
+    "indicators:bulletin_xlsx",
+    "indicator-bulletin-xlsx",
+    "indicator-bulletin-docx",
+    "tasks:plan_import",
+    "audit:auditlog_export",
+    "indicators:value_import",
+    "projects:project_import",
+}
+
+
+@dataclass
+class Kit:
+    personas: dict
+
+
+@pytest.fixture
+def kit(leader, city_staff, county_a, sysadmin, auditor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Kit(personas={u.username: u for u in (leader, city_staff, county_a, sysadmin, auditor)})
+
+
+def test_the_discovery_finds_the_known_file_routes():
+    found = discovered_file_routes()
+    assert found, "没有找到任何导出/导入/下载路由：路由发现失效了。"
+    assert KNOWN_ROUTES <= set(found), f"未发现：{sorted(KNOWN_ROUTES - set(found))}"
+
+
+def missing_case_message(name: str, route: str) -> str:
+    return (
+        f"新的导出/导入/下载路由 {name}（{route}）没有审计测试用例：请在 "
+        f"shangwu/audit/tests/test_file_routes.py 的 ROUTE_CASES 中为它加一项，说明哪个角色用什么"
+        f"最小的有效请求使用它（导入还要加一个被拒绝的文件），并确认它写入审计日志；"
+        f"若它并不传送文件，请把它和理由加入 NOT_FILE_ROUTES。"
+    )
+
+
+def test_a_new_download_route_without_a_case_fails_with_a_message_saying_to_add_one(
+    settings, kit, as_user
+):
+    settings.ROOT_URLCONF = "shangwu.audit.tests.urls_with_new_download"
+    found = discovered_file_routes()
+    assert found["new_attachment_download"] == "cases/attachments/<int:pk>/download/"
+    with pytest.raises(pytest.fail.Exception, match="new_attachment_download.*ROUTE_CASES"):
+        prove_route_audited(
+            "new_attachment_download", found["new_attachment_download"], kit, as_user
+        )
+
+
+@pytest.mark.parametrize(("name", "route"), sorted(discovered_file_routes().items()))
+def test_every_file_route_is_used_and_writes_its_audit_row(name, route, kit, as_user):
+    prove_route_audited(name, route, kit, as_user)
+
+
+def prove_route_audited(name, route, kit, as_user):
+    if name in NOT_FILE_ROUTES:
+        return
+    if name not in ROUTE_CASES:
+        pytest.fail(missing_case_message(name, route))
+    uses = ROUTE_CASES[name](kit)
+    assert uses, f"{name} 的用例为空"
+    if "import" in name and "template" not in name and "errors" not in name:
+        assert any(u.action == AuditAction.IMPORT for u in uses)
+    for use in uses:
+        user = kit.personas[use.persona]
+        start = AuditLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = use.send(as_user(user), kit)
+        path = response.request["PATH_INFO"]
+        if not use.refused:
+            assert response.status_code < 400, f"{name}（{use.label}）：{response.status_code}"
+        rows = AuditLog.objects.filter(
+            id__gt=start, action=use.action, actor_username=user.username, path=path
+        )
+        assert rows.exists(), (
+            f"{name}（{use.label}）没有写入“{AuditAction(use.action).label}”审计记录"
+        )
+        if use.refused:
+            assert any("已拒绝" in row.detail for row in rows), [r.detail for r in rows]
+
+
+def test_stale_cases_are_removed_when_their_route_goes():
+    """An entry for a route that no longer exists proves nothing: keep the table honest."""
+    assert set(ROUTE_CASES) - set(discovered_file_routes()) == set()
