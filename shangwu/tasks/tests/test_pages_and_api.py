@@ -73,6 +73,43 @@ def test_office_uploads_a_docx_previews_the_tree_fixes_a_line_and_saves(as_user,
     assert task.events.get().kind == "created"
 
 
+def test_a_docx_pasted_from_the_web_with_soft_breaks_previews_its_tasks(as_user, city_staff):
+    document = docx.Document()
+    run = document.add_paragraph().add_run()
+    for line in SMALL_PLAN.strip().split("\n"):
+        run.add_text(line)
+        run.add_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    response = as_user(city_staff).post(
+        reverse("tasks:plan_import"),
+        {
+            "file": SimpleUploadedFile("要点.docx", buffer.getvalue()),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    assert response.status_code == 200 and response.context["tree"]["task_count"] == 4
+    assert 'data-testid="no-tasks"' not in response.content.decode()
+
+
+def test_a_document_with_no_tasks_says_so_in_red_on_the_preview(as_user, city_staff):
+    response = as_user(city_staff).post(
+        reverse("tasks:plan_import"),
+        {
+            "file": _docx_upload(["2026年工作思路", "全年工作要以稳为主，稳中求进。"]),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["tree"]["task_count"] == 0
+    assert 'class="alert alert-danger" role="alert" data-testid="no-tasks"' in page
+    assert "没有识别出任何任务" in page
+
+
 def test_pasted_text_works_without_javascript_and_bad_input_names_the_field(as_user, city_staff):
     client = as_user(city_staff)
     empty = client.post(
