@@ -54,22 +54,8 @@ class PlanUploadForm(BaseForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload is None:
-            return None
-        if not (upload.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError(
-                "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
-            )
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                "文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。"
-            )
+        if upload is not None:
+            plan_docx_check(upload)
         return upload
 
     def clean(self):
@@ -84,6 +70,41 @@ class PlanUploadForm(BaseForm):
         if cycle in (Cycle.WEEKLY, Cycle.BIWEEKLY) and due_day and due_day > 7:
             self.add_error("due_day", "按周、双周报送时，报送日应为星期几（1—7）。")
         return data
+
+
+def plan_docx_check(upload) -> None:
+    """The checks a 工作要点 .docx passes before it is read, on the page and in the API."""
+    if not (upload.name or "").lower().endswith(".docx"):
+        raise forms.ValidationError(
+            "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
+        )
+    head = upload.read(4)
+    upload.seek(0)
+    if head != b"PK\x03\x04":
+        raise forms.ValidationError("文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。")
+
+
+def plan_docx_lines(upload) -> list[str]:
+    """The uploaded .docx's lines as the parser reads them (page and API alike); a document
+    Word cannot have written is refused with a message naming the file."""
+    import zipfile
+
+    from shangwu.tasks import parser
+
+    try:
+        return parser.docx_lines(upload)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise forms.ValidationError(
+            f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。"
+        ) from exc
+    except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
+        raise forms.ValidationError(
+            f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。"
+        ) from exc
 
 
 LINE_KIND_CHOICES = [(k, label) for k, label in LineKind.choices]

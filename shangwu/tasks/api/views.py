@@ -62,7 +62,7 @@ class PlanViewSet(BaseViewSet):
                 return Response({"overrides": [f"行号“{key}”应为数字。"]}, status=400)
             overrides[int(key)] = kind
         lines, tree = parser.parse_lines(
-            parser.split_text(d["text"]),
+            ser.lines(),
             overrides=overrides,
             year=d["year"],
             unit_names=services.unit_names(),

@@ -318,6 +318,67 @@ def test_the_api_imports_a_plan_and_takes_a_report(as_user, city_staff, county_a
     assert county.status_code == 403
 
 
+def _soft_break_docx(text) -> bytes:
+    document = docx.Document()
+    run = document.add_paragraph().add_run()
+    for line in text.strip().split("\n"):
+        run.add_text(line)
+        run.add_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_api_takes_the_docx_itself_and_a_dry_run_returns_the_recognised_tree(
+    as_user, city_staff
+):
+    client = as_user(city_staff)
+    dry = client.post(
+        "/api/plans/import/",
+        {
+            "file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)),
+            "year": 2026,
+            "dry_run": True,
+        },
+    )
+    page = client.post(
+        reverse("tasks:plan_import"),
+        {
+            "file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    tree = dry.json()
+    assert dry.status_code == 200 and tree["task_count"] == 4
+    # Read exactly as the page reads it: the same sections with the same task numbers and titles.
+    assert [
+        (s["title"], [(t["number"], t["title"]) for t in s["tasks"]]) for s in tree["sections"]
+    ] == [
+        (s["title"], [(t["number"], t["title"]) for t in s["tasks"]])
+        for s in page.context["tree"]["sections"]
+    ]
+    assert not Plan.objects.filter(year=2026, title=tree["title"]).exists()
+    saved = client.post(
+        "/api/plans/import/",
+        {"file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)), "year": 2026},
+    )
+    assert saved.status_code == 201
+    assert Plan.objects.get(pk=saved.json()["id"]).tasks.count() == 4
+
+
+def test_the_api_import_refuses_a_fake_docx_and_an_empty_request_by_field(as_user, city_staff):
+    client = as_user(city_staff)
+    fake = client.post(
+        "/api/plans/import/",
+        {"file": SimpleUploadedFile("a.docx", b"<html>not a zip</html>"), "year": 2026},
+    )
+    assert fake.status_code == 400 and "不是真正的 .docx 文档" in fake.json()["file"][0]
+    empty = client.post("/api/plans/import/", {"year": 2026}, content_type="application/json")
+    assert empty.status_code == 400 and "工作要点全文" in empty.json()["text"][0]
+
+
 def test_the_api_schema_lists_plans_tasks_and_reports(as_user, city_staff):
     schema = as_user(city_staff).get("/api/schema/").content.decode()
     for path in (
