@@ -9,7 +9,7 @@ from shangwu.core.forms import BaseForm, BaseModelForm
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import Cycle, Grade, LineKind, TaskStatus
-from shangwu.tasks.models import Milestone, Plan, Task
+from shangwu.tasks.models import Milestone, Plan, PlanTarget, Task
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -109,6 +109,12 @@ def plan_docx_lines(upload) -> list[str]:
 
 LINE_KIND_CHOICES = [(k, label) for k, label in LineKind.choices]
 
+
+class PlanTargetForm(BaseModelForm):
+    class Meta:
+        model = PlanTarget
+        fields = ["text", "value_low", "value_high", "unit", "indicator"]
+        help_texts = {"indicator": "用哪项指标衡量这一目标；月通报和驾驶舱据此对照完成情况。"}
 
 class PlanForm(BaseModelForm):
     class Meta:

@@ -103,6 +103,54 @@ class Plan(ScopedModel):
         return Q()
 
 
+class PlanTarget(ScopedModel):
+    """A 预期目标 of the plan as a whole, from its preamble (“全年实际利用境外资金2.5亿美元以上”,
+    “新增限额以上批零住餐企业150家”), linkable to the indicator that measures it."""
+
+    audited = True
+
+    plan = models.ForeignKey(
+        Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="targets"
+    )
+    sort_order = models.PositiveSmallIntegerField("顺序", default=0)
+    text = models.CharField("目标原文", max_length=300)
+    value_low = models.DecimalField("目标值（下限）", max_digits=16, decimal_places=2)
+    value_high = models.DecimalField(
+        "目标值（上限）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField("计量单位", max_length=20)
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name="关联指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度预期目标"
+        verbose_name_plural = "年度预期目标"
+        ordering = ["plan", "sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=models.F("value_low")),
+                name="tasks_plantarget_range_order",
+                violation_error_message="目标区间的上限不能小于下限。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return self.plan.get_absolute_url() + "#plan-targets"
+
+    @classmethod
+    def scope_q(cls, region) -> Q:
+        return Plan.scope_q(region)
+
+
 class Section(ScopedModel):
     """A headed section of a plan (一、二、… or （一）（二）…)."""
 

@@ -16,6 +16,7 @@ from shangwu.tasks.choices import FINAL_STATUSES, Cycle, Grade, TaskEventKind, T
 from shangwu.tasks.models import (
     Milestone,
     Plan,
+    PlanTarget,
     QuarterReview,
     Report,
     Section,
@@ -173,6 +174,16 @@ def plan_import(
             office=office,
             created_by=_actor(actor),
         )
+        for index, g in enumerate(tree.get("targets") or [], start=1):
+            PlanTarget.objects.create(
+                plan=plan,
+                sort_order=index,
+                text=g["text"][:300],
+                value_low=Decimal(g["low"]),
+                value_high=Decimal(g["high"]) if g.get("high") else None,
+                unit=g["unit"][:20],
+                indicator=_indicator_for(g["text"], indicators),
+            )
         order = 0
         for s_index, s in enumerate(sections, start=1):
             section = Section.objects.create(
@@ -222,6 +233,23 @@ def plan_import(
                     note += f"；未匹配的单位：{'、'.join(unknown)}"
                 _event(task, TaskEventKind.CREATED, actor=actor, note=note, to_status=task.status)
     return plan
+
+
+def plan_target_update(*, target: PlanTarget, actor, **fields) -> PlanTarget:
+    """A plan-level 预期目标: its wording, value range, unit and the indicator that measures it."""
+    allowed = {"text", "value_low", "value_high", "unit", "indicator"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    for key, value in fields.items():
+        setattr(target, key, value)
+    if not (target.text or "").strip():
+        raise ValidationError({"text": "请填写目标原文。"})
+    if target.value_high is not None and target.value_high < target.value_low:
+        raise ValidationError({"value_high": "目标区间的上限不能小于下限。"})
+    with transaction.atomic():
+        target.save()
+    return target
 
 
 def plan_update(*, plan: Plan, actor, **fields) -> Plan:

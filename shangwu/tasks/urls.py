@@ -10,6 +10,11 @@ urlpatterns = [
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
     path("plans/<int:pk>/assign/", views.PlanAssignView.as_view(), name="plan_assign"),
+    path(
+        "plan-targets/<int:pk>/edit/",
+        views.PlanTargetEditView.as_view(),
+        name="plantarget_edit",
+    ),
     path("plans/<int:pk>/reviews/", views.PlanReviewView.as_view(), name="plan_reviews"),
     path("list/", views.TaskListView.as_view(), name="task_list"),
     path("list/export/", views.TaskExportView.as_view(), name="task_export"),

@@ -21,7 +21,15 @@ from shangwu.organization.choices import RegionLevel
 from shangwu.tasks import cycles, filtersets, forms, selectors, services, tables
 from shangwu.tasks.choices import FINAL_STATUSES, Grade, ReportState, TaskStatus
 from shangwu.tasks.evaluation import evaluate, plan_cycles_begun
-from shangwu.tasks.models import Milestone, Plan, QuarterReview, Report, Task, TaskCoUnit
+from shangwu.tasks.models import (
+    Milestone,
+    Plan,
+    PlanTarget,
+    QuarterReview,
+    Report,
+    Task,
+    TaskCoUnit,
+)
 
 STATE_BADGES = {
     ReportState.ON_TIME: ("success", "按时"),
@@ -131,16 +139,10 @@ class PlanDetailView(generic.ObjectDetailView):
                     )
                     for value, label in TaskStatus.choices
                 ],
-                "targets_in_preamble": _preamble_targets(obj),
+                "plan_targets": obj.targets.select_related("indicator"),
             }
         )
         return context
-
-
-def _preamble_targets(plan):
-    from shangwu.tasks.parser import find_targets
-
-    return find_targets(plan.preamble)[:20]
 
 
 def plan_cadence_text(plan) -> str:
@@ -168,6 +170,22 @@ class PlanEditView(CityOnlyMixin, generic.ObjectEditView):
         try:
             return services.plan_update(
                 plan=form.instance, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            raise ValidationError("请修改标红的字段后再保存。") from exc
+
+
+class PlanTargetEditView(CityOnlyMixin, generic.ObjectEditView):
+    """A plan-level 预期目标: wording, value and the indicator that measures it."""
+
+    queryset = PlanTarget.objects.select_related("plan", "indicator")
+    form = forms.PlanTargetForm
+
+    def save(self, form):
+        try:
+            return services.plan_target_update(
+                target=form.instance, actor=self.request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_errors(form, exc)

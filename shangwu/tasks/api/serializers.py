@@ -7,6 +7,7 @@ from shangwu.tasks.choices import Cycle, Grade
 from shangwu.tasks.models import (
     Milestone,
     Plan,
+    PlanTarget,
     QuarterReview,
     Report,
     Section,
@@ -23,10 +24,18 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PlanTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanTarget
+        fields = ["id", "text", "value_low", "value_high", "unit", "indicator"]
+        read_only_fields = fields
+
+
 class PlanSerializer(serializers.ModelSerializer):
     cycle = serializers.ChoiceField(choices=Cycle.choices, required=False)
     cycle_display = serializers.CharField(source="get_cycle_display", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
+    targets = PlanTargetSerializer(many=True, read_only=True, help_text="年度预期目标")
 
     class Meta:
         model = Plan
@@ -43,6 +52,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "numbering_restarts",
             "office",
             "sections",
+            "targets",
             "created_at",
             "updated_at",
         ]

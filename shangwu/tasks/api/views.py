@@ -35,7 +35,7 @@ def _city_only(request):
 
 
 class PlanViewSet(BaseViewSet):
-    queryset = Plan.objects.prefetch_related("sections")
+    queryset = Plan.objects.prefetch_related("sections", "targets")
     serializer_class = s.PlanSerializer
     filterset_class = PlanFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import docx
 import pytest
@@ -108,6 +109,75 @@ def test_a_document_with_no_tasks_says_so_in_red_on_the_preview(as_user, city_st
     assert response.status_code == 200 and response.context["tree"]["task_count"] == 0
     assert 'class="alert alert-danger" role="alert" data-testid="no-tasks"' in page
     assert "没有识别出任何任务" in page
+
+
+PLAN_WITH_TARGETS = SMALL_PLAN.replace(
+    "主要预期目标：外贸进出口总额增长5%以上。",
+    "2026年是开局之年。\n主要预期目标：全年实际利用境外资金2.5亿美元以上；"
+    "新增限额以上批零住餐企业150家；外贸进出口总额增长5%以上。",
+)
+
+
+def test_the_preambles_expected_targets_become_plan_targets_linked_to_indicators(
+    as_user, city_staff, county_a
+):
+    from shangwu.indicators.models import Indicator
+
+    client = as_user(city_staff)
+    preview = client.post(
+        reverse("tasks:plan_import"),
+        {"text": PLAN_WITH_TARGETS, "year": 2026, "cycle": "monthly", "due_day": 25},
+    )
+    client.post(
+        reverse("tasks:plan_import"),
+        {
+            "lines_json": preview.context["lines_json"],
+            "title": "",
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+            "_save": "1",
+        },
+    )
+    plan = Plan.objects.get(title="2026年全市商务工作要点")
+    targets = list(plan.targets.order_by("sort_order"))
+    assert [(t.text, t.value_low, t.unit) for t in targets] == [
+        ("全年实际利用境外资金2.5亿美元以上", Decimal("2.5"), "亿美元"),
+        ("新增限额以上批零住餐企业150家", Decimal("150"), "家"),
+        ("外贸进出口总额增长5%以上", Decimal("5"), "%"),
+    ]
+    new_firms = Indicator.objects.get(name="新增限额以上批零住餐企业")
+    assert targets[1].indicator == new_firms
+    assert targets[2].indicator == Indicator.objects.get(code="FT_TOTAL")
+    assert targets[0].indicator is None
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-targets"' in page and "全年实际利用境外资金2.5亿美元以上" in page
+    # The office links the first target to the indicator that measures it.
+    fdi = Indicator.objects.get(code="FDI")
+    url = reverse("tasks:plantarget_edit", args=[targets[0].pk])
+    saved = client.post(
+        url,
+        {"text": targets[0].text, "value_low": "2.5", "unit": "亿美元", "indicator": fdi.pk},
+    )
+    assert saved.status_code == 302
+    targets[0].refresh_from_db()
+    assert targets[0].indicator == fdi
+    assert "实际使用外资" in client.get(plan.get_absolute_url()).content.decode()
+    refused = client.post(
+        url, {"text": targets[0].text, "value_low": "3", "value_high": "2", "unit": "亿美元"}
+    )
+    assert refused.status_code == 200 and "上限不能小于下限" in refused.content.decode()
+    assert as_user(county_a).post(url, {"text": "改", "value_low": "1", "unit": "家"}).status_code in (
+        403,
+        404,
+    )
+    targets[0].refresh_from_db()
+    assert targets[0].indicator == fdi and targets[0].value_low == Decimal("2.5")
+    api = client.get(f"/api/plans/{plan.pk}/").json()
+    assert [(t["text"], t["indicator"]) for t in api["targets"]][:2] == [
+        ("全年实际利用境外资金2.5亿美元以上", fdi.pk),
+        ("新增限额以上批零住餐企业150家", new_firms.pk),
+    ]
 
 
 def test_pasted_text_works_without_javascript_and_bad_input_names_the_field(as_user, city_staff):
