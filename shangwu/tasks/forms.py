@@ -205,6 +205,11 @@ class ReportForm(BaseForm):
     next_steps = forms.CharField(
         label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
     )
+    confirm_lower = forms.BooleanField(
+        label="确认进度低于上期",
+        required=False,
+        help_text="完成进度低于上期报送的数值时须勾选确认。",
+    )
 
     def __init__(self, *args, task, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,6 +223,26 @@ class ReportForm(BaseForm):
         self.fields["cycle"].choices = [(i, cycles.cycle_label(plan, i)) for i in reversed(begun)]
         self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True)
 
+
+class ReportCorrectForm(BaseForm):
+    """Its unit corrects a submitted report (until the quarter is reviewed), giving a reason."""
+
+    text = forms.CharField(
+        label="工作进展", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    percent = forms.IntegerField(label="完成进度（%）", required=False, min_value=0, max_value=100)
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    next_steps = forms.CharField(
+        label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    reason = forms.CharField(label="更正原因", max_length=500)
+    confirm_lower = forms.BooleanField(
+        label="确认进度低于上期",
+        required=False,
+        help_text="完成进度低于上期报送的数值时须勾选确认。",
+    )
 
 class ReviewForm(BaseForm):
     """One row of the 季度点评 sheet: grade and comment for a unit."""

@@ -445,6 +445,42 @@ class Report(TaskScoped):
         return reverse("tasks:task_detail", args=[self.task_id]) + f"#report-{self.pk}"
 
 
+class ReportRevision(models.Model):
+    """A correction its unit made to a submitted report before the quarter was reviewed: what
+    changed (old → new), why, who and when. The report shows its history from these rows."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="进展报告", on_delete=models.PROTECT, related_name="revisions"
+    )
+    changes = models.JSONField("修改内容", help_text="字段 → [原值, 新值]")
+    reason = models.CharField("更正原因", max_length=500)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "报告更正记录"
+        verbose_name_plural = "报告更正记录"
+        ordering = ["report", "at", "id"]
+
+    def __str__(self):
+        return f"{self.report} 更正（{self.reason}）"
+
+    def change_lines(self) -> list[str]:
+        labels = {f.name: f.verbose_name for f in Report._meta.fields}
+        return [
+            f"{labels.get(name, name)}：{old if old not in (None, '') else '（空）'} → "
+            f"{new if new not in (None, '') else '（空）'}"
+            for name, (old, new) in self.changes.items()
+        ]
+
+
 class TaskEvent(models.Model):
     """One row per change of a task, written by the service that makes it (the timeline)."""
 

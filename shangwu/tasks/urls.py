@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.ReportCreateView.as_view(), name="report_add"),
     path("<int:pk>/milestones/add/", views.MilestoneAddView.as_view(), name="milestone_add"),
     path("milestones/<int:pk>/done/", views.MilestoneDoneView.as_view(), name="milestone_done"),
+    path("reports/<int:pk>/correct/", views.ReportCorrectView.as_view(), name="report_correct"),
     path("reports/", views.ReportListView.as_view(), name="report_list"),
     path("reports/export/", views.ReportExportView.as_view(), name="report_export"),
     path("reviews/", views.QuarterReviewListView.as_view(), name="quarterreview_list"),

@@ -255,6 +255,20 @@ class ReportCreateSerializer(serializers.Serializer):
     milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm_lower = serializers.BooleanField(
+        default=False, help_text="完成进度低于上期时须为 true（确认进度确实下降）"
+    )
+
+
+class ReportCorrectSerializer(serializers.Serializer):
+    """POST /api/task-reports/{id}/correct/: only the fields sent are changed."""
+
+    text = serializers.CharField(max_length=5000, required=False)
+    percent = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    problems = serializers.CharField(required=False, allow_blank=True)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=500, help_text="更正原因")
+    confirm_lower = serializers.BooleanField(default=False)
 
 
 class QuarterReviewSerializer(serializers.ModelSerializer):

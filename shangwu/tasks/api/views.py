@@ -166,6 +166,26 @@ class ReportViewSet(BaseViewSet):
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
+    @extend_schema(request=s.ReportCorrectSerializer, responses={200: s.ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        report = self.get_object()
+        ser = s.ReportCorrectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        try:
+            services.report_correct(
+                report=report,
+                actor=request.user,
+                reason=d.pop("reason"),
+                confirm_lower=d.pop("confirm_lower"),
+                **d,
+            )
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        return Response(s.ReportSerializer(report).data)
+
+
 class QuarterReviewViewSet(BaseViewSet):
     queryset = QuarterReview.objects.select_related("unit", "plan")
     serializer_class = s.QuarterReviewSerializer

@@ -167,7 +167,9 @@ def test_the_preambles_expected_targets_become_plan_targets_linked_to_indicators
         url, {"text": targets[0].text, "value_low": "3", "value_high": "2", "unit": "亿美元"}
     )
     assert refused.status_code == 200 and "上限不能小于下限" in refused.content.decode()
-    assert as_user(county_a).post(url, {"text": "改", "value_low": "1", "unit": "家"}).status_code in (
+    assert as_user(county_a).post(
+        url, {"text": "改", "value_low": "1", "unit": "家"}
+    ).status_code in (
         403,
         404,
     )
@@ -350,6 +352,95 @@ def test_the_lead_unit_files_a_report_from_the_task_page(as_user, county_a, make
         reverse("tasks:report_add", args=[task.pk]), {"cycle": 2, "text": ""}
     )
     assert missing_text.status_code == 400 and "工作进展" in missing_text.content.decode()
+
+
+def test_a_unit_corrects_its_report_with_a_reason_until_the_quarter_is_reviewed(
+    as_user, county_a, county_b, leader, make_plan, unit, at
+):
+    plan = make_plan()
+    task = plan.tasks.get(number=4)
+    report = services.report_submit(
+        task=task,
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="签约项目2个。",
+        percent=10,
+        actor=county_a,
+        submitted_at=at(2026, 1, 20),
+    )
+    client = as_user(county_a)
+    assert (
+        reverse("tasks:report_correct", args=[report.pk])
+        in client.get(task.get_absolute_url()).content.decode()
+    )
+    url = reverse("tasks:report_correct", args=[report.pk])
+    no_reason = client.post(url, {"text": "签约项目3个。", "percent": 10})
+    assert no_reason.status_code == 400 and "更正原因" in no_reason.content.decode()
+    saved = client.post(url, {"text": "签约项目3个。", "percent": 15, "reason": "漏报1个项目"})
+    assert saved.status_code == 302
+    report.refresh_from_db()
+    assert (report.text, report.percent) == ("签约项目3个。", 15)
+    revision = report.revisions.get()
+    assert revision.reason == "漏报1个项目" and revision.changes == {
+        "text": ["签约项目2个。", "签约项目3个。"],
+        "percent": [10, 15],
+    }
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert 'data-testid="report-revisions"' in page and "漏报1个项目" in page
+    assert "工作进展：签约项目2个。 → 签约项目3个。" in page
+    assert task.events.filter(kind="updated", note__contains="漏报1个项目").exists()
+    # Another unit may not correct it; nobody may once the leaders have graded the quarter.
+    assert as_user(county_b).post(url, {"text": "改", "reason": "改"}).status_code == 404
+    services.review_save(
+        plan=plan, unit=unit("河东区商务局"), year=2026, quarter=1, grade="good", actor=leader
+    )
+    late = client.post(url, {"text": "再改", "percent": 15, "reason": "再改"})
+    assert late.status_code == 400 and "已进行季度点评" in late.content.decode()
+    report.refresh_from_db()
+    assert report.text == "签约项目3个。" and report.revisions.count() == 1
+
+
+def test_a_completion_lower_than_last_period_asks_for_confirmation(
+    as_user, county_a, make_plan, unit, at
+):
+    plan = make_plan()
+    task = plan.tasks.get(number=4)
+    services.report_submit(
+        task=task,
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="1月",
+        percent=40,
+        actor=county_a,
+        submitted_at=at(2026, 1, 20),
+    )
+    client = as_user(county_a)
+    url = reverse("tasks:report_add", args=[task.pk])
+    asked = client.post(url, {"cycle": 2, "text": "2月", "percent": 30})
+    assert asked.status_code == 400
+    assert "完成进度30%低于上期（2026年1月）报送的40%" in asked.content.decode()
+    assert not task.reports.filter(cycle=2).exists()
+    confirmed = client.post(url, {"cycle": 2, "text": "2月", "percent": 30, "confirm_lower": "on"})
+    assert confirmed.status_code == 302 and task.reports.get(cycle=2).percent == 30
+    api = client.post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 3, "text": "3月", "percent": 20},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "低于上期" in api.json()["confirm_lower"][0]
+    confirmed_api = client.post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 3, "text": "3月", "percent": 20, "confirm_lower": True},
+        content_type="application/json",
+    )
+    assert confirmed_api.status_code == 201
+    corrected = client.post(
+        f"/api/task-reports/{confirmed_api.json()['id']}/correct/",
+        {"percent": 35, "reason": "核实后更正"},
+        content_type="application/json",
+    )
+    assert corrected.status_code == 200 and corrected.json()["percent"] == 35
+    assert task.reports.get(cycle=3).revisions.get().reason == "核实后更正"
 
 
 def test_the_api_imports_a_plan_and_takes_a_report(as_user, city_staff, county_a):
@@ -652,15 +743,22 @@ def test_list_and_plan_pages_do_not_query_per_task(
 def test_the_api_sets_a_tasks_leader(as_user, city_staff, leader, make_plan):
     task = make_plan(title="分管领导测试").tasks.get(number=1)
     client = as_user(city_staff)
-    response = client.patch(f"/api/tasks/{task.pk}/", {"leader": leader.pk}, content_type="application/json")
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", {"leader": leader.pk}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     task.refresh_from_db()
     assert task.leader == leader
     body = client.get(f"/api/tasks/{task.pk}/").json()
-    assert client.put(f"/api/tasks/{task.pk}/", body, content_type="application/json").status_code == 200
+    assert (
+        client.put(f"/api/tasks/{task.pk}/", body, content_type="application/json").status_code
+        == 200
+    )
 
 
-def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(as_user, city_staff, make_plan):
+def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(
+    as_user, city_staff, make_plan
+):
     plan = make_plan(title="无章节测试")
     orphan = plan.tasks.get(number=1)
     orphan.section, orphan.lead_unit = None, None
