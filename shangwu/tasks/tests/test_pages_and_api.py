@@ -657,6 +657,31 @@ def test_dashboard_shows_a_units_missing_reports_and_the_office_sees_every_unit(
     assert "重点任务（河东区商务局）" in page.content.decode()
 
 
+def test_the_dashboard_and_the_bulletin_count_missing_reports_alike_after_a_late_report(
+    leader, reported_plan, unit, at
+):
+    """One definition of 未报送: a report filed after the cycle closed is 逾期报送 in the 督办通报
+    as on the 工作台 (it was counted missing by the bulletin and not by the 工作台)."""
+    from shangwu.tasks.selectors import bulletin_context, task_dashboard_panel
+
+    today = datetime.date(2026, 3, 5)
+    services.report_submit(
+        task=reported_plan.tasks.get(number=2),
+        unit=unit("云水县商务局"),
+        cycle=2,
+        text="2月（补报）",
+        actor=None,
+        submitted_at=at(2026, 3, 3),
+    )
+    bulletin = bulletin_context(user=leader, plan=reported_plan, cycle=2, today=today)
+    assert bulletin["label"] == "2026年2月" and bulletin["as_of"] < datetime.date(2026, 3, 3)
+    assert [f.task.number for f in bulletin["late_reports"]] == [2]
+    overall = task_dashboard_panel(user=leader, today=today)[-1]
+    figures = {label: value for label, value, _ in overall["figures"]}
+    assert figures["2026年2月未报送"] == bulletin["states"]["missing"] == 3
+    assert figures["未报送单位"] == len(bulletin["units_missing"])
+
+
 def test_every_page_opens_for_city_and_county(as_user, leader, city_staff, county_a, reported_plan):
     task = reported_plan.tasks.get(number=1)
     for user in (leader, city_staff, county_a):
