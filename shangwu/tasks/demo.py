@@ -64,6 +64,13 @@ def _report_text(rng: random.Random, cycle: int) -> str:
     return f"{cycle}月，{first}，{rng.choice(RESULTS)}。"
 
 
+def _progress(progress: dict[int, int], task_id: int, percent: int) -> int:
+    """A task's reported completion never goes back in the demo (a lower figure needs the unit
+    to confirm it)."""
+    progress[task_id] = max(progress.get(task_id, 0), percent)
+    return progress[task_id]
+
+
 def build(*, units, users, size: str) -> str:
     """Idempotent: nothing is built when the plan exists. Reproducible: random.Random(2026)."""
     if Plan.objects.filter(year=YEAR, title=TITLE).exists():
@@ -99,6 +106,7 @@ def build(*, units, users, size: str) -> str:
     )
     # A few tasks whose lead unit stopped reporting (→ 连续2期未报送), a few with a missed milestone.
     silent = {t.pk for t in rng.sample(tasks, 3)}
+    progress: dict[int, int] = {}
     with_milestones = [t for t in tasks if t.milestones.all()]
     missed_milestone = {t.pk for t in rng.sample(with_milestones, min(2, len(with_milestones)))}
     reports = late = 0
@@ -134,7 +142,7 @@ def build(*, units, users, size: str) -> str:
                 cycle=cycle,
                 actor=office_user,
                 text=_report_text(rng, cycle),
-                percent=min(100, cycle * 9 + rng.randint(-5, 8)),
+                percent=_progress(progress, task.pk, min(100, cycle * 9 + rng.randint(-5, 8))),
                 milestone=milestone,
                 problems=rng.choice(PROBLEMS) if rng.random() < 0.4 else "",
                 next_steps=rng.choice(NEXT_STEPS),

@@ -164,10 +164,17 @@ def docx_lines(fileobj) -> list[str]:
     for block in document.element.body.iterchildren():
         if block.tag == f"{_W}p":
             paragraph = Paragraph(block, document)
-            text = paragraph.text.strip().strip("\u3000").strip()
-            if not text:
+            # A soft line break (Shift+Enter, <w:br/>; typical of text pasted from the web)
+            # separates lines exactly as a paragraph mark does; python-docx reads it as "\n".
+            parts = [
+                part.strip().strip("\u3000").strip()
+                for part in re.split(r"[\n\r\v]", paragraph.text)
+            ]
+            parts = [part for part in parts if part]
+            if not parts:
                 continue
-            lines.append(numbering.label(paragraph) + text)
+            lines.append(numbering.label(paragraph) + parts[0])
+            lines.extend(parts[1:])
         elif block.tag == f"{_W}tbl":
             for row in Table(block, document).rows:
                 cells = []

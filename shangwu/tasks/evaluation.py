@@ -52,9 +52,17 @@ def plan_cycles_begun(plan, on: datetime.date) -> list[int]:
     ]
 
 
-def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
-    """``tasks``: the plan's tasks the caller may see (a queryset or list)."""
+def evaluate(
+    *, plan, tasks, on: datetime.date | None = None, reports_on: datetime.date | None = None
+) -> PlanFacts:
+    """``tasks``: the plan's tasks the caller may see (a queryset or list).
+
+    ``reports_on`` (default ``on``, never earlier): the day up to which filed reports count
+    for the report states of cycles already due by ``on``. One definition of 未报送 for the
+    工作台 and the 督办通报: a report still not filed today is missing, and one filed after the
+    cycle's close is 逾期报送, whatever day the picture of the task statuses is taken."""
     on = on or timezone.localdate()
+    reports_on = max(on, reports_on or on)
     tasks = list(tasks)
     begun = plan_cycles_begun(plan, on)
     due = cycles.due_dates(plan, begun)
@@ -81,6 +89,7 @@ def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
     facts = []
     for task in tasks:
         f = TaskFacts(task=task)
+        at_close: dict[int, str] = {}
         closed = task.closed_on if task.status in FINAL_STATUSES else None
         for c in begun:
             if (
@@ -89,11 +98,16 @@ def evaluate(*, plan, tasks, on: datetime.date | None = None) -> PlanFacts:
                 or (closed is not None and closed <= due[c] and closed <= on)
             ):
                 continue
-            f.states[c] = lagging.report_state(
-                due=due[c], submitted_on=submitted.get((task.pk, c)), on=on
+            submitted_on = submitted.get((task.pk, c))
+            at_close[c] = lagging.report_state(due=due[c], submitted_on=submitted_on, on=on)
+            f.states[c] = (
+                lagging.report_state(due=due[c], submitted_on=submitted_on, on=reports_on)
+                if due[c] < on
+                else at_close[c]
             )
         f.reported = task.pk in first_report and first_report[task.pk] <= on
-        past = [(labels[c], s) for c, s in f.states.items() if s != ReportState.PENDING]
+        # The task's lagging reasons are those of day ``on``.
+        past = [(labels[c], s) for c, s in at_close.items() if s != ReportState.PENDING]
         f.reasons = lagging.lag_reasons(
             on=on,
             deadline=task.deadline,

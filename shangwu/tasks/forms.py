@@ -9,7 +9,7 @@ from shangwu.core.forms import BaseForm, BaseModelForm
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import Cycle, Grade, LineKind, TaskStatus
-from shangwu.tasks.models import Milestone, Plan, Task
+from shangwu.tasks.models import Milestone, Plan, PlanTarget, Task
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -81,23 +81,8 @@ class PlanUploadForm(BaseForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload is None:
-            return None
-        if not (upload.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError(
-                "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
-            )
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                "文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。"
-            )
-        check_docx_package(upload)
+        if upload is not None:
+            plan_docx_check(upload)
         return upload
 
     def clean(self):
@@ -114,8 +99,50 @@ class PlanUploadForm(BaseForm):
         return data
 
 
+def plan_docx_check(upload) -> None:
+    """The checks a 工作要点 .docx passes before it is read, on the page and in the API."""
+    if not (upload.name or "").lower().endswith(".docx"):
+        raise forms.ValidationError(
+            "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
+        )
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
+        )
+    head = upload.read(4)
+    upload.seek(0)
+    if head != b"PK\x03\x04":
+        raise forms.ValidationError("文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。")
+    check_docx_package(upload)
+
+
+def plan_docx_lines(upload) -> list[str]:
+    """The uploaded .docx's lines as the parser reads them (page and API alike); a document
+    Word cannot have written is refused with a message naming the file."""
+    import zipfile
+
+    from shangwu.tasks import parser
+
+    try:
+        return parser.docx_lines(upload)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise forms.ValidationError(
+            f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。"
+        ) from exc
+    except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
+        raise forms.ValidationError(
+            f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。"
+        ) from exc
+
+
 LINE_KIND_CHOICES = [(k, label) for k, label in LineKind.choices]
 
+
+class PlanTargetForm(BaseModelForm):
+    class Meta:
+        model = PlanTarget
+        fields = ["text", "value_low", "value_high", "unit", "indicator"]
+        help_texts = {"indicator": "用哪项指标衡量这一目标；月通报和驾驶舱据此对照完成情况。"}
 
 class PlanForm(BaseModelForm):
     class Meta:
@@ -206,6 +233,11 @@ class ReportForm(BaseForm):
     next_steps = forms.CharField(
         label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
     )
+    confirm_lower = forms.BooleanField(
+        label="确认进度低于上期",
+        required=False,
+        help_text="完成进度低于上期报送的数值时须勾选确认。",
+    )
 
     def __init__(self, *args, task, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,6 +251,26 @@ class ReportForm(BaseForm):
         self.fields["cycle"].choices = [(i, cycles.cycle_label(plan, i)) for i in reversed(begun)]
         self.fields["milestone"].queryset = task.milestones.filter(done_on__isnull=True)
 
+
+class ReportCorrectForm(BaseForm):
+    """Its unit corrects a submitted report (until the quarter is reviewed), giving a reason."""
+
+    text = forms.CharField(
+        label="工作进展", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    percent = forms.IntegerField(label="完成进度（%）", required=False, min_value=0, max_value=100)
+    problems = forms.CharField(
+        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    next_steps = forms.CharField(
+        label="下步打算", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )
+    reason = forms.CharField(label="更正原因", max_length=500)
+    confirm_lower = forms.BooleanField(
+        label="确认进度低于上期",
+        required=False,
+        help_text="完成进度低于上期报送的数值时须勾选确认。",
+    )
 
 class ReviewForm(BaseForm):
     """One row of the 季度点评 sheet: grade and comment for a unit."""

@@ -103,6 +103,54 @@ class Plan(ScopedModel):
         return Q()
 
 
+class PlanTarget(ScopedModel):
+    """A 预期目标 of the plan as a whole, from its preamble (“全年实际利用境外资金2.5亿美元以上”,
+    “新增限额以上批零住餐企业150家”), linkable to the indicator that measures it."""
+
+    audited = True
+
+    plan = models.ForeignKey(
+        Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="targets"
+    )
+    sort_order = models.PositiveSmallIntegerField("顺序", default=0)
+    text = models.CharField("目标原文", max_length=300)
+    value_low = models.DecimalField("目标值（下限）", max_digits=16, decimal_places=2)
+    value_high = models.DecimalField(
+        "目标值（上限）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField("计量单位", max_length=20)
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name="关联指标",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度预期目标"
+        verbose_name_plural = "年度预期目标"
+        ordering = ["plan", "sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=models.F("value_low")),
+                name="tasks_plantarget_range_order",
+                violation_error_message="目标区间的上限不能小于下限。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return self.plan.get_absolute_url() + "#plan-targets"
+
+    @classmethod
+    def scope_q(cls, region) -> Q:
+        return Plan.scope_q(region)
+
+
 class Section(ScopedModel):
     """A headed section of a plan (一、二、… or （一）（二）…)."""
 
@@ -395,6 +443,42 @@ class Report(TaskScoped):
 
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.task_id]) + f"#report-{self.pk}"
+
+
+class ReportRevision(models.Model):
+    """A correction its unit made to a submitted report before the quarter was reviewed: what
+    changed (old → new), why, who and when. The report shows its history from these rows."""
+
+    report = models.ForeignKey(
+        Report, verbose_name="进展报告", on_delete=models.PROTECT, related_name="revisions"
+    )
+    changes = models.JSONField("修改内容", help_text="字段 → [原值, 新值]")
+    reason = models.CharField("更正原因", max_length=500)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="更正人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("更正时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "报告更正记录"
+        verbose_name_plural = "报告更正记录"
+        ordering = ["report", "at", "id"]
+
+    def __str__(self):
+        return f"{self.report} 更正（{self.reason}）"
+
+    def change_lines(self) -> list[str]:
+        labels = {f.name: f.verbose_name for f in Report._meta.fields}
+        return [
+            f"{labels.get(name, name)}：{old if old not in (None, '') else '（空）'} → "
+            f"{new if new not in (None, '') else '（空）'}"
+            for name, (old, new) in self.changes.items()
+        ]
 
 
 class TaskEvent(models.Model):

@@ -389,6 +389,16 @@ def find_targets(text: str) -> list[dict]:
     return targets
 
 
+def find_plan_targets(preamble: str) -> list[dict]:
+    """The plan's 预期目标: the targets stated from the “预期目标” heading on (“主要预期目标：…”), or
+    in the whole preamble when it has no such heading."""
+    text = preamble or ""
+    at = text.find("预期目标")
+    if at >= 0:
+        text = text[at + len("预期目标") :].lstrip("：:，, ")
+    return find_targets(text)
+
+
 def find_assignment(text: str, *, year: int, unit_names=()) -> dict:
     """Lead / cooperating units, leader, deadline and milestones stated in the task's text;
     failing an explicit “牵头单位：”, the known unit names found in the text are suggested."""
@@ -570,6 +580,7 @@ def build_tree(lines: list[Line], *, year: int | None = None, unit_names=()) -> 
     return {
         "title": title,
         "preamble": "\n".join(preamble),
+        "targets": find_plan_targets("\n".join(preamble)),
         "sections": [asdict(s) for s in sections],
         "unplaced": unplaced,
         "numbering_restarts": restarts,

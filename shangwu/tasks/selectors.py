@@ -47,8 +47,12 @@ def task_list_for_plan(*, user, plan):
     )
 
 
-def plan_facts(*, user, plan, on: datetime.date | None = None) -> PlanFacts:
-    return evaluate(plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on)
+def plan_facts(
+    *, user, plan, on: datetime.date | None = None, reports_on: datetime.date | None = None
+) -> PlanFacts:
+    return evaluate(
+        plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on, reports_on=reports_on
+    )
 
 
 # --- per-unit statistics ------------------------------------------------------------------------
@@ -139,8 +143,11 @@ def bulletin_as_of(*, plan, cycle: int, today: datetime.date | None = None) -> d
 def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = None) -> dict:
     """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
     reports, each unit's figures and the leaders' latest quarterly comments."""
+    today = today or timezone.localdate()
     as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
-    facts = plan_facts(user=user, plan=plan, on=as_of)
+    # Task statuses as at the cycle's close; reports as known today (a report filed after the
+    # close is 逾期报送, not 未报送), as the 工作台 counts them.
+    facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
     counts = {s: 0 for s in TaskStatus.values}
     states = {s: 0 for s in ReportState.values}
     for f in facts.tasks:
@@ -294,12 +301,12 @@ def is_supervisor(user) -> bool:
     return user.role == Role.CITY_STAFF and unit is not None and unit.name == OFFICE_UNIT_NAME
 
 
-def task_dashboard_panel(*, user):
+def task_dashboard_panel(*, user, today: datetime.date | None = None):
     """For the user's unit: tasks to report this cycle and reports missing; for leaders and the
     办公室: missing reports across units and the lagging tasks."""
     if not can(user, Access.BUSINESS, "view") or user.region is None:
         return []
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     plan = plan_current(user=user, on=today)
     if plan is None:
         return []

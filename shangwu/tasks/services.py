@@ -18,8 +18,10 @@ from shangwu.tasks.choices import FINAL_STATUSES, Cycle, Grade, TaskEventKind, T
 from shangwu.tasks.models import (
     Milestone,
     Plan,
+    PlanTarget,
     QuarterReview,
     Report,
+    ReportRevision,
     Section,
     Target,
     Task,
@@ -175,6 +177,16 @@ def plan_import(
             office=office,
             created_by=_actor(actor),
         )
+        for index, g in enumerate(tree.get("targets") or [], start=1):
+            PlanTarget.objects.create(
+                plan=plan,
+                sort_order=index,
+                text=g["text"][:300],
+                value_low=Decimal(g["low"]),
+                value_high=Decimal(g["high"]) if g.get("high") else None,
+                unit=g["unit"][:20],
+                indicator=_indicator_for(g["text"], indicators),
+            )
         order = 0
         for s_index, s in enumerate(sections, start=1):
             section = Section.objects.create(
@@ -230,6 +242,23 @@ def plan_import(
             detail=f"导入工作要点“{plan.title}”（{year}年）：{len(sections)} 个章节、{order} 项任务。",
         )
     return plan
+
+
+def plan_target_update(*, target: PlanTarget, actor, **fields) -> PlanTarget:
+    """A plan-level 预期目标: its wording, value range, unit and the indicator that measures it."""
+    allowed = {"text", "value_low", "value_high", "unit", "indicator"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    for key, value in fields.items():
+        setattr(target, key, value)
+    if not (target.text or "").strip():
+        raise ValidationError({"text": "请填写目标原文。"})
+    if target.value_high is not None and target.value_high < target.value_low:
+        raise ValidationError({"value_high": "目标区间的上限不能小于下限。"})
+    with transaction.atomic():
+        target.save()
+    return target
 
 
 def plan_update(*, plan: Plan, actor, **fields) -> Plan:
@@ -445,6 +474,7 @@ def report_submit(
     problems: str = "",
     next_steps: str = "",
     submitted_at: datetime.datetime | None = None,
+    confirm_lower: bool = False,
 ) -> Report:
     """A unit files its progress report for one cycle. The lead unit's report is the one that
     counts for 按时报送; one report per unit, task and cycle; filed after the due date it is
@@ -478,6 +508,9 @@ def report_submit(
         raise ValidationError({"percent": "完成进度应在0到100之间。"})
     if milestone is not None and milestone.task_id != task.pk:
         raise ValidationError({"milestone": "所选里程碑不属于本任务。"})
+    _check_percent_drop(
+        task=task, unit=unit, cycle=cycle, percent=percent, confirm_lower=confirm_lower
+    )
     if Report.objects.filter(task=task, cycle=cycle, unit=unit).exists():
         raise ValidationError(
             {"cycle": f"“{unit}”已报送过{cycles.cycle_label(plan, cycle)}的进展。"}
@@ -515,6 +548,94 @@ def report_submit(
                 note=f"里程碑“{milestone.name}”于{cycles.date_cn(day)}完成（随进展报送）",
             )
         task_refresh_status(task=task, on=max(day, timezone.localdate()), actor=actor)
+    return report
+
+
+def _check_percent_drop(*, task, unit, cycle: int, percent, confirm_lower: bool) -> None:
+    """A completion percentage lower than the unit's last reported one is usually a typing
+    mistake: it is taken only when the unit confirms it."""
+    if percent is None or confirm_lower:
+        return
+    previous = (
+        Report.objects.filter(task=task, unit=unit, cycle__lt=cycle, percent__isnull=False)
+        .order_by("-cycle")
+        .first()
+    )
+    if previous is not None and int(percent) < previous.percent:
+        label = cycles.cycle_label(task.plan, previous.cycle)
+        raise ValidationError(
+            {
+                "confirm_lower": f"完成进度{percent}%低于上期（{label}）报送的{previous.percent}%。"
+                "如确实如此，请勾选“确认进度低于上期”后再提交。"
+            }
+        )
+
+
+def report_is_reviewed(report: Report) -> bool:
+    """Whether the leaders have graded (季度点评) the unit's quarter the report is due in: from
+    then on the report is part of the record and can no longer be corrected."""
+    due = report.due_on
+    return QuarterReview.objects.filter(
+        plan_id=report.task.plan_id,
+        unit_id=report.unit_id,
+        year=due.year,
+        quarter=(due.month - 1) // 3 + 1,
+    ).exists()
+
+
+REPORT_CORRECTABLE = ("text", "percent", "problems", "next_steps")
+
+
+def report_correct(
+    *, report: Report, actor, reason: str, confirm_lower: bool = False, **fields
+) -> Report:
+    """Its unit corrects a submitted report until the quarter is reviewed; the reason and the
+    old values are kept (``ReportRevision``) and the task's timeline says so."""
+    unknown = set(fields) - set(REPORT_CORRECTABLE)
+    if unknown:
+        raise ValidationError(f"不能更正的字段：{'、'.join(sorted(unknown))}")
+    if getattr(actor, "org_unit_id", None) != report.unit_id:
+        raise ValidationError(f"只有报送单位“{report.unit}”可以更正本报告。")
+    if report_is_reviewed(report):
+        raise ValidationError("本季度已进行季度点评，该报告不能再更正。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写更正原因。"})
+    if "text" in fields and not (fields["text"] or "").strip():
+        raise ValidationError({"text": "请填写工作进展。"})
+    percent = fields.get("percent", report.percent)
+    if percent is not None and not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": "完成进度应在0到100之间。"})
+    if "percent" in fields and fields["percent"] != report.percent:
+        _check_percent_drop(
+            task=report.task,
+            unit=report.unit,
+            cycle=report.cycle,
+            percent=fields["percent"],
+            confirm_lower=confirm_lower,
+        )
+    changes = {}
+    for name, value in fields.items():
+        value = value.strip() if isinstance(value, str) else value
+        if value != getattr(report, name):
+            changes[name] = [getattr(report, name), value]
+    if not changes:
+        raise ValidationError("没有修改任何内容。")
+    with transaction.atomic():
+        for name, (_old, new) in changes.items():
+            setattr(report, name, new)
+        report.save(update_fields=list(changes))
+        ReportRevision.objects.create(
+            report=report, changes=changes, reason=reason[:500], actor=_actor(actor)
+        )
+        _event(
+            report.task,
+            TaskEventKind.UPDATED,
+            actor=actor,
+            note=f"{report.unit}更正{cycles.cycle_label(report.task.plan, report.cycle)}进展"
+            f"（原因：{reason}）",
+        )
+        task_refresh_status(task=report.task, on=timezone.localdate(), actor=actor)
     return report
 
 

@@ -21,7 +21,15 @@ from shangwu.organization.choices import RegionLevel
 from shangwu.tasks import cycles, filtersets, forms, selectors, services, tables
 from shangwu.tasks.choices import FINAL_STATUSES, Grade, ReportState, TaskStatus
 from shangwu.tasks.evaluation import evaluate, plan_cycles_begun
-from shangwu.tasks.models import Milestone, Plan, QuarterReview, Report, Task, TaskCoUnit
+from shangwu.tasks.models import (
+    Milestone,
+    Plan,
+    PlanTarget,
+    QuarterReview,
+    Report,
+    Task,
+    TaskCoUnit,
+)
 
 STATE_BADGES = {
     ReportState.ON_TIME: ("success", "按时"),
@@ -131,16 +139,10 @@ class PlanDetailView(generic.ObjectDetailView):
                     )
                     for value, label in TaskStatus.choices
                 ],
-                "targets_in_preamble": _preamble_targets(obj),
+                "plan_targets": obj.targets.select_related("indicator"),
             }
         )
         return context
-
-
-def _preamble_targets(plan):
-    from shangwu.tasks.parser import find_targets
-
-    return find_targets(plan.preamble)[:20]
 
 
 def plan_cadence_text(plan) -> str:
@@ -168,6 +170,22 @@ class PlanEditView(CityOnlyMixin, generic.ObjectEditView):
         try:
             return services.plan_update(
                 plan=form.instance, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+            raise ValidationError("请修改标红的字段后再保存。") from exc
+
+
+class PlanTargetEditView(CityOnlyMixin, generic.ObjectEditView):
+    """A plan-level 预期目标: wording, value and the indicator that measures it."""
+
+    queryset = PlanTarget.objects.select_related("plan", "indicator")
+    form = forms.PlanTargetForm
+
+    def save(self, form):
+        try:
+            return services.plan_target_update(
+                target=form.instance, actor=self.request.user, **form.cleaned_data
             )
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -318,7 +336,13 @@ class TaskDetailView(generic.ObjectDetailView):
                 Report.objects.restrict(user, "view")
                 .filter(task=obj)
                 .select_related("unit", "submitted_by", "milestone")
+                .prefetch_related("revisions__actor")
             ):
+                report.correctable = (
+                    report.unit_id == user.org_unit_id
+                    and can(user, Report.access, "change")
+                    and not services.report_is_reviewed(report)
+                )
                 reports.setdefault(report.cycle, []).append(report)
             begun = plan_cycles_begun(obj.plan, today)
             context["cycles"] = [
@@ -492,6 +516,53 @@ class ReportCreateView(generic.BaseObjectView):
                 )
                 return redirect(task.get_absolute_url())
         return self.render_form(task, form, status=400)
+
+
+class ReportCorrectView(generic.BaseObjectView):
+    """Its unit corrects a submitted report until the quarter is reviewed (季度点评)."""
+
+    queryset = Report.objects.select_related("task__plan", "unit")
+    action = "change"
+    template_name = "tasks/report_correct.html"
+
+    def render_form(self, report, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                object=report,
+                form=form,
+                revisions=report.revisions.select_related("actor"),
+                cycle_label=cycles.cycle_label(report.task.plan, report.cycle),
+                model_name="进展报告",
+            ),
+            status=status,
+        )
+
+    def get(self, request, pk):
+        report = self.get_object()
+        initial = {name: getattr(report, name) for name in services.REPORT_CORRECTABLE}
+        return self.render_form(report, forms.ReportCorrectForm(initial=initial))
+
+    def post(self, request, pk):
+        report = self.get_object()
+        form = forms.ReportCorrectForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.report_correct(
+                    report=report,
+                    actor=request.user,
+                    reason=data.pop("reason"),
+                    confirm_lower=data.pop("confirm_lower"),
+                    **data,
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "进展报告已更正，原因和原内容已留存。")
+                return redirect(report.get_absolute_url())
+        return self.render_form(report, form, status=400)
 
 
 class ReportListView(generic.ObjectListView):

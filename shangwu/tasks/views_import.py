@@ -5,7 +5,6 @@ save through ``plan_import``."""
 from __future__ import annotations
 
 import json
-import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -41,18 +40,9 @@ class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
         data = form.cleaned_data
         if data.get("file"):
             try:
-                texts = parser.docx_lines(data["file"])
-            except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-                form.add_error(
-                    "file",
-                    f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。",
-                )
-                return self.refuse(form, uploaded)
-            except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
-                form.add_error(
-                    "file",
-                    f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。",
-                )
+                texts = forms.plan_docx_lines(data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc)
                 return self.refuse(form, uploaded)
             imports.audit_upload(
                 model=Plan,

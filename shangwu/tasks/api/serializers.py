@@ -1,10 +1,13 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from shangwu.organization.models import OrgUnit
+from shangwu.tasks import parser
 from shangwu.tasks.choices import Cycle, Grade
 from shangwu.tasks.models import (
     Milestone,
     Plan,
+    PlanTarget,
     QuarterReview,
     Report,
     Section,
@@ -21,10 +24,18 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PlanTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanTarget
+        fields = ["id", "text", "value_low", "value_high", "unit", "indicator"]
+        read_only_fields = fields
+
+
 class PlanSerializer(serializers.ModelSerializer):
     cycle = serializers.ChoiceField(choices=Cycle.choices, required=False)
     cycle_display = serializers.CharField(source="get_cycle_display", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
+    targets = PlanTargetSerializer(many=True, read_only=True, help_text="年度预期目标")
 
     class Meta:
         model = Plan
@@ -41,6 +52,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "numbering_restarts",
             "office",
             "sections",
+            "targets",
             "created_at",
             "updated_at",
         ]
@@ -58,7 +70,12 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanImportSerializer(serializers.Serializer):
     """POST /api/plans/import/: the plan's full text, parsed with the same rules as the page."""
 
-    text = serializers.CharField(help_text="工作要点全文（每段一行）")
+    text = serializers.CharField(
+        required=False, allow_blank=True, help_text="工作要点全文（每段一行）；与 file 二选一"
+    )
+    file = serializers.FileField(
+        required=False, help_text="工作要点 .docx（multipart 上传），按网页导入的同一规则读取"
+    )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
@@ -69,7 +86,36 @@ class PlanImportSerializer(serializers.Serializer):
         default=dict,
         help_text="行号 → 类型（title/preamble/section/task/continuation/ignore/unplaced）",
     )
-    dry_run = serializers.BooleanField(default=False, help_text="只返回识别结果，不保存")
+    dry_run = serializers.BooleanField(
+        default=False, help_text="只返回识别结果（章节及其任务的编号、标题），不保存"
+    )
+
+    def validate_file(self, upload):
+        from shangwu.tasks.forms import plan_docx_check
+
+        plan_docx_check(upload)
+        return upload
+
+    def validate(self, data):
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise serializers.ValidationError(
+                {"text": ["请上传 .docx 文件（file）或提供工作要点全文（text）。"]}
+            )
+        if data.get("file") and (data.get("text") or "").strip():
+            raise serializers.ValidationError({"file": ["file 与 text 只能提供一个。"]})
+        return data
+
+    def lines(self) -> list[str]:
+        """The plan's lines, read from the .docx exactly as the page reads it, or the text."""
+        from shangwu.tasks.forms import plan_docx_lines
+
+        upload = self.validated_data.get("file")
+        if upload is None:
+            return parser.split_text(self.validated_data["text"])
+        try:
+            return plan_docx_lines(upload)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
@@ -209,6 +255,20 @@ class ReportCreateSerializer(serializers.Serializer):
     milestone = serializers.IntegerField(required=False, allow_null=True, default=None)
     problems = serializers.CharField(required=False, allow_blank=True, default="")
     next_steps = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm_lower = serializers.BooleanField(
+        default=False, help_text="完成进度低于上期时须为 true（确认进度确实下降）"
+    )
+
+
+class ReportCorrectSerializer(serializers.Serializer):
+    """POST /api/task-reports/{id}/correct/: only the fields sent are changed."""
+
+    text = serializers.CharField(max_length=5000, required=False)
+    percent = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    problems = serializers.CharField(required=False, allow_blank=True)
+    next_steps = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=500, help_text="更正原因")
+    confirm_lower = serializers.BooleanField(default=False)
 
 
 class QuarterReviewSerializer(serializers.ModelSerializer):

@@ -2,6 +2,8 @@
 assign with PUT/PATCH, close with ``POST /api/tasks/{id}/status/``), progress reports and
 季度点评. Every write calls the service the pages call."""
 
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -13,6 +15,7 @@ from rest_framework.response import Response
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core import imports
 from shangwu.core.api import BaseViewSet
 from shangwu.tasks import parser, services
 from shangwu.tasks.api import serializers as s
@@ -37,7 +40,7 @@ def _city_only(request):
 
 
 class PlanViewSet(BaseViewSet):
-    queryset = Plan.objects.prefetch_related("sections")
+    queryset = Plan.objects.prefetch_related("sections", "targets")
     serializer_class = s.PlanSerializer
     filterset_class = PlanFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -56,15 +59,34 @@ class PlanViewSet(BaseViewSet):
     def import_plan(self, request):
         _city_only(request)
         ser = s.PlanImportSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
+        upload = request.FILES.get("file")
+        try:
+            ser.is_valid(raise_exception=True)
+            texts = ser.lines()
+        except drf.ValidationError as exc:
+            if upload is not None:  # a refused file is audited with what the client was told
+                imports.audit_upload(
+                    model=Plan,
+                    name=upload.name,
+                    size=upload.size,
+                    refused=json.dumps(exc.detail, ensure_ascii=False)[:1000],
+                )
+            raise
         d = ser.validated_data
+        if upload is not None:
+            imports.audit_upload(
+                model=Plan,
+                name=upload.name,
+                size=upload.size,
+                detail=f"API 导入工作要点（{'仅识别' if d['dry_run'] else '保存'}），{len(texts)} 行。",
+            )
         overrides = {}
         for key, kind in d["overrides"].items():
             if not str(key).isdigit():
                 return Response({"overrides": [f"行号“{key}”应为数字。"]}, status=400)
             overrides[int(key)] = kind
         lines, tree = parser.parse_lines(
-            parser.split_text(d["text"]),
+            texts,
             overrides=overrides,
             year=d["year"],
             unit_names=services.unit_names(),
@@ -172,6 +194,26 @@ class ReportViewSet(BaseViewSet):
         except DjangoValidationError as exc:
             return Response(_errors(exc), status=400)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+    @extend_schema(request=s.ReportCorrectSerializer, responses={200: s.ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        report = self.get_object()
+        ser = s.ReportCorrectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        try:
+            services.report_correct(
+                report=report,
+                actor=request.user,
+                reason=d.pop("reason"),
+                confirm_lower=d.pop("confirm_lower"),
+                **d,
+            )
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        return Response(s.ReportSerializer(report).data)
 
 
 class QuarterReviewViewSet(BaseViewSet):

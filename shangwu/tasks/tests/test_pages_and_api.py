@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+from decimal import Decimal
 
 import docx
 import pytest
@@ -71,6 +72,114 @@ def test_office_uploads_a_docx_previews_the_tree_fixes_a_line_and_saves(as_user,
     ]
     assert task.leader.name == "李文华" and task.deadline == datetime.date(2026, 12, 31)
     assert task.events.get().kind == "created"
+
+
+def test_a_docx_pasted_from_the_web_with_soft_breaks_previews_its_tasks(as_user, city_staff):
+    document = docx.Document()
+    run = document.add_paragraph().add_run()
+    for line in SMALL_PLAN.strip().split("\n"):
+        run.add_text(line)
+        run.add_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    response = as_user(city_staff).post(
+        reverse("tasks:plan_import"),
+        {
+            "file": SimpleUploadedFile("要点.docx", buffer.getvalue()),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    assert response.status_code == 200 and response.context["tree"]["task_count"] == 4
+    assert 'data-testid="no-tasks"' not in response.content.decode()
+
+
+def test_a_document_with_no_tasks_says_so_in_red_on_the_preview(as_user, city_staff):
+    response = as_user(city_staff).post(
+        reverse("tasks:plan_import"),
+        {
+            "file": _docx_upload(["2026年工作思路", "全年工作要以稳为主，稳中求进。"]),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["tree"]["task_count"] == 0
+    assert 'class="alert alert-danger" role="alert" data-testid="no-tasks"' in page
+    assert "没有识别出任何任务" in page
+
+
+PLAN_WITH_TARGETS = SMALL_PLAN.replace(
+    "主要预期目标：外贸进出口总额增长5%以上。",
+    "2026年是开局之年。\n主要预期目标：全年实际利用境外资金2.5亿美元以上；"
+    "新增限额以上批零住餐企业150家；外贸进出口总额增长5%以上。",
+)
+
+
+def test_the_preambles_expected_targets_become_plan_targets_linked_to_indicators(
+    as_user, city_staff, county_a
+):
+    from shangwu.indicators.models import Indicator
+
+    client = as_user(city_staff)
+    preview = client.post(
+        reverse("tasks:plan_import"),
+        {"text": PLAN_WITH_TARGETS, "year": 2026, "cycle": "monthly", "due_day": 25},
+    )
+    client.post(
+        reverse("tasks:plan_import"),
+        {
+            "lines_json": preview.context["lines_json"],
+            "title": "",
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+            "_save": "1",
+        },
+    )
+    plan = Plan.objects.get(title="2026年全市商务工作要点")
+    targets = list(plan.targets.order_by("sort_order"))
+    assert [(t.text, t.value_low, t.unit) for t in targets] == [
+        ("全年实际利用境外资金2.5亿美元以上", Decimal("2.5"), "亿美元"),
+        ("新增限额以上批零住餐企业150家", Decimal("150"), "家"),
+        ("外贸进出口总额增长5%以上", Decimal("5"), "%"),
+    ]
+    new_firms = Indicator.objects.get(name="新增限额以上批零住餐企业")
+    assert targets[1].indicator == new_firms
+    assert targets[2].indicator == Indicator.objects.get(code="FT_TOTAL")
+    assert targets[0].indicator is None
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-targets"' in page and "全年实际利用境外资金2.5亿美元以上" in page
+    # The office links the first target to the indicator that measures it.
+    fdi = Indicator.objects.get(code="FDI")
+    url = reverse("tasks:plantarget_edit", args=[targets[0].pk])
+    saved = client.post(
+        url,
+        {"text": targets[0].text, "value_low": "2.5", "unit": "亿美元", "indicator": fdi.pk},
+    )
+    assert saved.status_code == 302
+    targets[0].refresh_from_db()
+    assert targets[0].indicator == fdi
+    assert "实际使用外资" in client.get(plan.get_absolute_url()).content.decode()
+    refused = client.post(
+        url, {"text": targets[0].text, "value_low": "3", "value_high": "2", "unit": "亿美元"}
+    )
+    assert refused.status_code == 200 and "上限不能小于下限" in refused.content.decode()
+    assert as_user(county_a).post(
+        url, {"text": "改", "value_low": "1", "unit": "家"}
+    ).status_code in (
+        403,
+        404,
+    )
+    targets[0].refresh_from_db()
+    assert targets[0].indicator == fdi and targets[0].value_low == Decimal("2.5")
+    api = client.get(f"/api/plans/{plan.pk}/").json()
+    assert [(t["text"], t["indicator"]) for t in api["targets"]][:2] == [
+        ("全年实际利用境外资金2.5亿美元以上", fdi.pk),
+        ("新增限额以上批零住餐企业150家", new_firms.pk),
+    ]
 
 
 def test_pasted_text_works_without_javascript_and_bad_input_names_the_field(as_user, city_staff):
@@ -245,6 +354,95 @@ def test_the_lead_unit_files_a_report_from_the_task_page(as_user, county_a, make
     assert missing_text.status_code == 400 and "工作进展" in missing_text.content.decode()
 
 
+def test_a_unit_corrects_its_report_with_a_reason_until_the_quarter_is_reviewed(
+    as_user, county_a, county_b, leader, make_plan, unit, at
+):
+    plan = make_plan()
+    task = plan.tasks.get(number=4)
+    report = services.report_submit(
+        task=task,
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="签约项目2个。",
+        percent=10,
+        actor=county_a,
+        submitted_at=at(2026, 1, 20),
+    )
+    client = as_user(county_a)
+    assert (
+        reverse("tasks:report_correct", args=[report.pk])
+        in client.get(task.get_absolute_url()).content.decode()
+    )
+    url = reverse("tasks:report_correct", args=[report.pk])
+    no_reason = client.post(url, {"text": "签约项目3个。", "percent": 10})
+    assert no_reason.status_code == 400 and "更正原因" in no_reason.content.decode()
+    saved = client.post(url, {"text": "签约项目3个。", "percent": 15, "reason": "漏报1个项目"})
+    assert saved.status_code == 302
+    report.refresh_from_db()
+    assert (report.text, report.percent) == ("签约项目3个。", 15)
+    revision = report.revisions.get()
+    assert revision.reason == "漏报1个项目" and revision.changes == {
+        "text": ["签约项目2个。", "签约项目3个。"],
+        "percent": [10, 15],
+    }
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert 'data-testid="report-revisions"' in page and "漏报1个项目" in page
+    assert "工作进展：签约项目2个。 → 签约项目3个。" in page
+    assert task.events.filter(kind="updated", note__contains="漏报1个项目").exists()
+    # Another unit may not correct it; nobody may once the leaders have graded the quarter.
+    assert as_user(county_b).post(url, {"text": "改", "reason": "改"}).status_code == 404
+    services.review_save(
+        plan=plan, unit=unit("河东区商务局"), year=2026, quarter=1, grade="good", actor=leader
+    )
+    late = client.post(url, {"text": "再改", "percent": 15, "reason": "再改"})
+    assert late.status_code == 400 and "已进行季度点评" in late.content.decode()
+    report.refresh_from_db()
+    assert report.text == "签约项目3个。" and report.revisions.count() == 1
+
+
+def test_a_completion_lower_than_last_period_asks_for_confirmation(
+    as_user, county_a, make_plan, unit, at
+):
+    plan = make_plan()
+    task = plan.tasks.get(number=4)
+    services.report_submit(
+        task=task,
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="1月",
+        percent=40,
+        actor=county_a,
+        submitted_at=at(2026, 1, 20),
+    )
+    client = as_user(county_a)
+    url = reverse("tasks:report_add", args=[task.pk])
+    asked = client.post(url, {"cycle": 2, "text": "2月", "percent": 30})
+    assert asked.status_code == 400
+    assert "完成进度30%低于上期（2026年1月）报送的40%" in asked.content.decode()
+    assert not task.reports.filter(cycle=2).exists()
+    confirmed = client.post(url, {"cycle": 2, "text": "2月", "percent": 30, "confirm_lower": "on"})
+    assert confirmed.status_code == 302 and task.reports.get(cycle=2).percent == 30
+    api = client.post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 3, "text": "3月", "percent": 20},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "低于上期" in api.json()["confirm_lower"][0]
+    confirmed_api = client.post(
+        "/api/task-reports/",
+        {"task": task.pk, "cycle": 3, "text": "3月", "percent": 20, "confirm_lower": True},
+        content_type="application/json",
+    )
+    assert confirmed_api.status_code == 201
+    corrected = client.post(
+        f"/api/task-reports/{confirmed_api.json()['id']}/correct/",
+        {"percent": 35, "reason": "核实后更正"},
+        content_type="application/json",
+    )
+    assert corrected.status_code == 200 and corrected.json()["percent"] == 35
+    assert task.reports.get(cycle=3).revisions.get().reason == "核实后更正"
+
+
 def test_the_api_imports_a_plan_and_takes_a_report(as_user, city_staff, county_a):
     client = as_user(city_staff)
     dry = client.post(
@@ -279,6 +477,71 @@ def test_the_api_imports_a_plan_and_takes_a_report(as_user, city_staff, county_a
         "/api/plans/import/", {"text": SMALL_PLAN, "year": 2026}, content_type="application/json"
     )
     assert county.status_code == 403
+
+
+def _soft_break_docx(text) -> bytes:
+    document = docx.Document()
+    run = document.add_paragraph().add_run()
+    for line in text.strip().split("\n"):
+        run.add_text(line)
+        run.add_break()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_api_takes_the_docx_itself_and_a_dry_run_returns_the_recognised_tree(
+    as_user, city_staff
+):
+    client = as_user(city_staff)
+    dry = client.post(
+        "/api/plans/import/",
+        {
+            "file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)),
+            "year": 2026,
+            "dry_run": True,
+        },
+    )
+    page = client.post(
+        reverse("tasks:plan_import"),
+        {
+            "file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)),
+            "year": 2026,
+            "cycle": "monthly",
+            "due_day": 25,
+        },
+    )
+    tree = dry.json()
+    assert dry.status_code == 200 and tree["task_count"] == 4
+    # Read exactly as the page reads it: the same sections with the same task numbers and titles.
+    assert [
+        (s["title"], [(t["number"], t["title"]) for t in s["tasks"]]) for s in tree["sections"]
+    ] == [
+        (s["title"], [(t["number"], t["title"]) for t in s["tasks"]])
+        for s in page.context["tree"]["sections"]
+    ]
+    assert not Plan.objects.filter(year=2026, title=tree["title"]).exists()
+    saved = client.post(
+        "/api/plans/import/",
+        {"file": SimpleUploadedFile("要点.docx", _soft_break_docx(SMALL_PLAN)), "year": 2026},
+    )
+    assert saved.status_code == 201
+    assert Plan.objects.get(pk=saved.json()["id"]).tasks.count() == 4
+
+
+def test_the_api_import_refuses_a_fake_docx_and_an_empty_request_by_field(as_user, city_staff):
+    client = as_user(city_staff)
+    fake = client.post(
+        "/api/plans/import/",
+        {"file": SimpleUploadedFile("a.docx", b"<html>not a zip</html>"), "year": 2026},
+    )
+    assert fake.status_code == 400 and "不是真正的 .docx 文档" in fake.json()["file"][0]
+    from shangwu.audit.models import AuditLog
+
+    row = AuditLog.objects.filter(action="import", object_type="tasks.plan").first()
+    assert "上传文件“a.docx”" in row.detail and "已拒绝" in row.detail
+    empty = client.post("/api/plans/import/", {"year": 2026}, content_type="application/json")
+    assert empty.status_code == 400 and "工作要点全文" in empty.json()["text"][0]
 
 
 def test_the_api_schema_lists_plans_tasks_and_reports(as_user, city_staff):
@@ -398,6 +661,31 @@ def test_dashboard_shows_a_units_missing_reports_and_the_office_sees_every_unit(
     assert "重点任务（河东区商务局）" in page.content.decode()
 
 
+def test_the_dashboard_and_the_bulletin_count_missing_reports_alike_after_a_late_report(
+    leader, reported_plan, unit, at
+):
+    """One definition of 未报送: a report filed after the cycle closed is 逾期报送 in the 督办通报
+    as on the 工作台 (it was counted missing by the bulletin and not by the 工作台)."""
+    from shangwu.tasks.selectors import bulletin_context, task_dashboard_panel
+
+    today = datetime.date(2026, 3, 5)
+    services.report_submit(
+        task=reported_plan.tasks.get(number=2),
+        unit=unit("云水县商务局"),
+        cycle=2,
+        text="2月（补报）",
+        actor=None,
+        submitted_at=at(2026, 3, 3),
+    )
+    bulletin = bulletin_context(user=leader, plan=reported_plan, cycle=2, today=today)
+    assert bulletin["label"] == "2026年2月" and bulletin["as_of"] < datetime.date(2026, 3, 3)
+    assert [f.task.number for f in bulletin["late_reports"]] == [2]
+    overall = task_dashboard_panel(user=leader, today=today)[-1]
+    figures = {label: value for label, value, _ in overall["figures"]}
+    assert figures["2026年2月未报送"] == bulletin["states"]["missing"] == 3
+    assert figures["未报送单位"] == len(bulletin["units_missing"])
+
+
 def test_every_page_opens_for_city_and_county(as_user, leader, city_staff, county_a, reported_plan):
     task = reported_plan.tasks.get(number=1)
     for user in (leader, city_staff, county_a):
@@ -484,15 +772,22 @@ def test_list_and_plan_pages_do_not_query_per_task(
 def test_the_api_sets_a_tasks_leader(as_user, city_staff, leader, make_plan):
     task = make_plan(title="分管领导测试").tasks.get(number=1)
     client = as_user(city_staff)
-    response = client.patch(f"/api/tasks/{task.pk}/", {"leader": leader.pk}, content_type="application/json")
+    response = client.patch(
+        f"/api/tasks/{task.pk}/", {"leader": leader.pk}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     task.refresh_from_db()
     assert task.leader == leader
     body = client.get(f"/api/tasks/{task.pk}/").json()
-    assert client.put(f"/api/tasks/{task.pk}/", body, content_type="application/json").status_code == 200
+    assert (
+        client.put(f"/api/tasks/{task.pk}/", body, content_type="application/json").status_code
+        == 200
+    )
 
 
-def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(as_user, city_staff, make_plan):
+def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(
+    as_user, city_staff, make_plan
+):
     plan = make_plan(title="无章节测试")
     orphan = plan.tasks.get(number=1)
     orphan.section, orphan.lead_unit = None, None

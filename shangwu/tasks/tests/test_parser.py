@@ -176,6 +176,19 @@ def test_a_docx_with_numbers_typed_in_the_text_reads_like_pasted_text():
     assert tree["task_count"] == 5
 
 
+def test_a_docx_whose_lines_are_soft_breaks_reads_like_one_paragraph_per_line():
+    """Text pasted from a web page arrives as one paragraph with Shift+Enter (<w:br/>) breaks."""
+    lines = parser.split_text(RESTARTING)
+    document = docx.Document()
+    run = document.add_paragraph().add_run(lines[0])
+    for line in lines[1:]:
+        run.add_break()
+        run.add_text(line)
+    read = parser.docx_lines(_docx_bytes(document))
+    assert read == lines
+    assert parser.parse_lines(read, year=2026)[1]["task_count"] == 5
+
+
 def _add_chinese_numbering(document) -> str:
     """Word's automatic list: level 0 “一、” (chineseCounting), level 1 “1.” (decimal)."""
     numbering = document.part.numbering_part.element
