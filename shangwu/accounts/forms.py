@@ -75,4 +75,7 @@ class SecurityPolicyForm(BaseModelForm):
 
 
 class ApiTokenForm(BaseForm):
-    name = forms.CharField(label="名称/用途", max_length=100, help_text="例如：统计报表脚本、数据对接")
+    name = forms.CharField(
+        label="名称/用途", max_length=100, help_text="例如：统计报表脚本、数据对接",
+        error_messages={"required": "请填写令牌的名称或用途。", "max_length": "名称/用途最多100个字。"},
+    )
