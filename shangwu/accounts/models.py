@@ -96,7 +96,8 @@ class SecurityPolicy(models.Model):
         "API令牌有效期（天）", default=90, help_text="新签发的令牌自签发起多少天后失效；已签发的令牌不受影响"
     )
     login_throttle_attempts = models.PositiveSmallIntegerField(
-        "同一地址登录尝试上限（次）", default=20, help_text="同一IP地址在下面的时间窗内最多尝试登录的次数"
+        "同一地址登录尝试上限（次）", default=20,
+        help_text="同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）"
     )
     login_throttle_minutes = models.PositiveSmallIntegerField("登录尝试计数时间窗（分钟）", default=5)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -201,8 +202,9 @@ class ApiToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """One sign-in attempt from an address: the per-address throttle counts these rows, so the
-    limit holds across every gunicorn worker. Rows older than a day are deleted as new ones come."""
+    """One unsuccessful (or still running) sign-in attempt from an address: the per-address
+    throttle counts these rows, so the limit holds across every gunicorn worker. A successful
+    sign-in deletes its row; rows older than a day are deleted as new ones come."""
 
     ip = models.CharField("IP地址", max_length=45)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)

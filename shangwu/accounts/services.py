@@ -49,25 +49,28 @@ def login_refused_message(policy: SecurityPolicy) -> str:
     )
 
 
-def login_throttle(*, ip: str | None, policy: SecurityPolicy, now) -> None:
+def login_throttle(*, ip: str | None, policy: SecurityPolicy, now) -> LoginAttempt:
     """Count this sign-in attempt from ``ip`` and refuse it past the policy's limit per window.
 
     The attempt is written first (autocommit outside a transaction) and then all attempts in the
     window are counted: of any ``limit + 1`` attempts, the one written last sees them all, so no
-    more than ``limit`` pass however many gunicorn workers run at once. Refused attempts count
-    too: an address that keeps hammering stays refused.
+    more than ``limit`` pass however many gunicorn workers run at once. A successful sign-in gives
+    its row back (``user_login`` deletes it): a whole office behind one NAT address signing in at
+    8:30 is not throttled, guessing is. Refused attempts count too: an address that keeps
+    hammering stays refused.
     """
     ip = ip or "unknown"
     window = timedelta(minutes=policy.login_throttle_minutes)
     LoginAttempt.objects.filter(at__lt=now - max(window, timedelta(days=1))).delete()
-    LoginAttempt.objects.create(ip=ip, at=now)
+    attempt = LoginAttempt.objects.create(ip=ip, at=now)
     count = LoginAttempt.objects.filter(ip=ip, at__gt=now - window).count()
     if count > policy.login_throttle_attempts:
         message = f"该地址登录尝试过于频繁，请{policy.login_throttle_minutes}分钟后再试。"
         audit_write(action=AuditAction.LOGIN_THROTTLED, object_type="accounts.loginattempt", object_repr=ip,
-                    detail=f"{policy.login_throttle_minutes}分钟内第{count}次登录尝试"
+                    detail=f"{policy.login_throttle_minutes}分钟内第{count}次未成功的登录尝试"
                            f"（上限{policy.login_throttle_attempts}次），未核对密码，已拒绝。")
         raise ValidationError(message, code="throttled")
+    return attempt
 
 
 def _not_locked(now) -> Q:
@@ -124,7 +127,7 @@ def user_login(*, request, username: str, password: str) -> User:
     """
     policy = SecurityPolicy.current()
     now = timezone.now()
-    login_throttle(ip=context.current().ip, policy=policy, now=now)
+    attempt = login_throttle(ip=context.current().ip, policy=policy, now=now)
     refused = ValidationError(login_refused_message(policy), code="invalid_login")
     account = User.objects.filter(username=username).first()
     if account is None:
@@ -142,6 +145,7 @@ def user_login(*, request, username: str, password: str) -> User:
         _attempt_failed(user=account, policy=policy, now=now, what="登录密码错误")
         raise refused
     _attempt_succeeded(user=user)
+    attempt.delete()
     login(request, user)
     request.session[SESSION_LOGIN_AT] = now.timestamp()
     request.session[SESSION_SEEN_AT] = now.timestamp()

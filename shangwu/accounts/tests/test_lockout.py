@@ -188,6 +188,14 @@ def test_the_twenty_first_attempt_from_one_address_in_five_minutes_is_refused_an
 
 
 @pytest.mark.django_db
+def test_successful_sign_ins_from_one_office_address_are_not_throttled(county_a, county_b, city_staff):
+    for _ in range(10):
+        for user in ("county_a", "county_b", "city_staff"):
+            assert sign_in(Client(), user, ip="192.0.2.1").status_code == 302
+    assert not LoginAttempt.objects.filter(ip="192.0.2.1").exists()
+
+
+@pytest.mark.django_db
 def test_the_throttle_counts_only_the_window(county_a):
     LoginAttempt.objects.bulk_create(
         [LoginAttempt(ip="203.0.113.8", at=timezone.now() - timedelta(minutes=6)) for _ in range(30)]
