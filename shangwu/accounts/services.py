@@ -167,7 +167,10 @@ def session_expired_reason(*, request, policy: SecurityPolicy, now: float) -> st
 
 
 def session_touch(*, request, now: float) -> None:
-    """Record the session's last activity, at most once a minute (see SESSION_SEEN_EVERY_SECONDS)."""
+    """Record the session's last activity, at most once a minute (see SESSION_SEEN_EVERY_SECONDS).
+    A session begun some other way than ``user_login`` gets its start recorded here, so the
+    absolute limit holds for it too."""
+    request.session.setdefault(SESSION_LOGIN_AT, now)
     seen_at = request.session.get(SESSION_SEEN_AT)
     if seen_at is None or now - seen_at >= SESSION_SEEN_EVERY_SECONDS:
         request.session[SESSION_SEEN_AT] = now

@@ -99,3 +99,11 @@ def test_the_security_policy_is_read_once_per_request(county_a, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert sum("accounts_securitypolicy" in q["sql"] for q in queries) == 1
+
+
+def test_a_session_begun_outside_the_sign_in_form_is_held_to_the_absolute_limit_too(as_user, county_a):
+    client = as_user(county_a)  # force_login: no sign-in time recorded by user_login
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    age_session(client, services.SESSION_LOGIN_AT, 8 * 3600 + 60)
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
