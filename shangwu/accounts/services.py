@@ -41,7 +41,9 @@ def login_refused_message(policy: SecurityPolicy) -> str:
     and a locked account all get this text, and a locked account's password is not even checked
     (were the lock told only after the right password, that answer would confirm the password
     and the lock would stop nothing). The lock itself (等保 三级 登录失败处理) is written to the
-    audit log and shown to the 安全管理员, who can lift it.
+    audit log and shown to the 安全管理员, who can lift it. What remains: a locked account's
+    refusal is quicker than an unknown name's (no hash is computed, so that a flood of guesses
+    costs nothing); the per-address throttle bounds how often anyone can measure it.
     """
     return (
         f"用户名或密码不正确。连续{policy.lockout_threshold}次输错密码，账号将锁定{policy.lockout_minutes}分钟；"
