@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -149,6 +148,9 @@ SECURITY_POLICY_DEFAULTS = {
     "lockout_minutes": env_int("LOCKOUT_MINUTES", 15),
     "session_idle_minutes": env_int("SESSION_IDLE_MINUTES", 30),
     "session_absolute_hours": env_int("SESSION_ABSOLUTE_HOURS", 8),
+    "api_token_days": env_int("API_TOKEN_DAYS", 90),
+    "login_throttle_attempts": env_int("LOGIN_THROTTLE_ATTEMPTS", 20),
+    "login_throttle_minutes": env_int("LOGIN_THROTTLE_MINUTES", 5),
 }
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "shangwu.accounts.validators.PolicyLengthValidator"},
@@ -215,8 +217,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "shangwu.accounts.api.PolicySessionAuthentication",
+        # Token first: its "WWW-Authenticate: Token" makes refused credentials a 401 (DRF asks
+        # the first class), and a request carrying a token is judged by that token.
         "shangwu.accounts.api.PolicyTokenAuthentication",
+        "shangwu.accounts.api.PolicySessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["shangwu.core.api_base.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "shangwu.core.api_base.Pagination",

@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from shangwu.accounts import services
 from shangwu.accounts.models import SecurityPolicy
 
 
@@ -11,17 +14,31 @@ def _check(user):
 
 
 class PolicySessionAuthentication(authentication.SessionAuthentication):
+    """The signed-in session, held to the policy's idle and absolute limits here too (the
+    middleware has normally signed an expired session out already; this holds even if it did
+    not run, e.g. for a view mounted outside it)."""
+
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is not None:
+            reason = services.session_expired_reason(
+                request=request._request, policy=SecurityPolicy.current(), now=timezone.now().timestamp()
+            )
+            if reason:
+                raise exceptions.AuthenticationFailed(reason)
             _check(result[0])
         return result
 
 
 class PolicyTokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``; a locked account's token stops working."""
+    """``Authorization: Token <key>``: the platform's own tokens (``ApiToken``, stored as a
+    SHA-256). An expired or revoked token, or one of a locked or disabled account, answers 401
+    with the reason in Chinese."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        _check(user)
-        return user, token
+        try:
+            token = services.api_token_authenticate(key=key)
+        except ValidationError as exc:
+            raise exceptions.AuthenticationFailed(exc.messages[0]) from exc
+        _check(token.user)
+        return token.user, token

@@ -1,7 +1,7 @@
 import django_filters
 
 from shangwu.accounts.choices import Role
-from shangwu.accounts.models import User
+from shangwu.accounts.models import ApiToken, User
 from shangwu.core.filtersets import BaseFilterSet
 from shangwu.organization.models import OrgUnit
 
@@ -23,3 +23,26 @@ class UserFilterSet(BaseFilterSet):
             return queryset
         now = timezone.now()
         return queryset.filter(locked_until__gt=now) if value else queryset.exclude(locked_until__gt=now)
+
+
+class ApiTokenFilterSet(BaseFilterSet):
+    search_fields = ("user__username", "user__name", "name", "prefix")
+    state = django_filters.ChoiceFilter(
+        choices=[("active", "有效"), ("expired", "已过期"), ("revoked", "已撤销")], method="filter_state", label="状态"
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["q", "state"]
+
+    def filter_state(self, queryset, name, value):
+        from django.utils import timezone
+
+        now = timezone.now()
+        if value == "active":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if value == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset

@@ -70,4 +70,12 @@ class SecurityPolicyForm(BaseModelForm):
         fields = [
             "password_min_length", "password_min_classes", "password_max_age_days",
             "lockout_threshold", "lockout_minutes", "session_idle_minutes", "session_absolute_hours",
+            "api_token_days", "login_throttle_attempts", "login_throttle_minutes",
         ]
+
+
+class ApiTokenForm(BaseForm):
+    name = forms.CharField(
+        label="名称/用途", max_length=100, help_text="例如：统计报表脚本、数据对接",
+        error_messages={"required": "请填写令牌的名称或用途。", "max_length": "名称/用途最多100个字。"},
+    )

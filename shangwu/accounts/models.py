@@ -92,6 +92,14 @@ class SecurityPolicy(models.Model):
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
     session_idle_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
     session_absolute_hours = models.PositiveSmallIntegerField("会话最长时长（小时）", default=8)
+    api_token_days = models.PositiveSmallIntegerField(
+        "API令牌有效期（天）", default=90, help_text="新签发的令牌自签发起多少天后失效；已签发的令牌不受影响"
+    )
+    login_throttle_attempts = models.PositiveSmallIntegerField(
+        "同一地址登录尝试上限（次）", default=20,
+        help_text="同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）"
+    )
+    login_throttle_minutes = models.PositiveSmallIntegerField("登录尝试计数时间窗（分钟）", default=5)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -118,12 +126,93 @@ class SecurityPolicy(models.Model):
             errors["session_idle_minutes"] = "空闲超时至少为1分钟。"
         if self.session_absolute_hours < 1:
             errors["session_absolute_hours"] = "会话最长时长至少为1小时。"
+        if not 1 <= self.api_token_days <= 365:
+            errors["api_token_days"] = "API令牌有效期应在1到365天之间。"
+        if self.login_throttle_attempts < self.lockout_threshold:
+            errors["login_throttle_attempts"] = "同一地址登录尝试上限不得少于连续失败锁定次数。"
+        if not 1 <= self.login_throttle_minutes <= 1440:
+            errors["login_throttle_minutes"] = "时间窗应在1到1440分钟之间。"
         if errors:
             raise ValidationError(errors)
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
+        """The policy in force. Read once per request (kept on the request the context carries):
+        the session middleware, the API authentication, sign-in and the password validators all
+        ask for it, and one query is enough."""
+        from shangwu.core import context
+
+        request = context.current().request
+        policy = getattr(request, "_shangwu_security_policy", None)
+        if policy is not None:
+            return policy
         policy = cls.objects.order_by("pk").first()
         if policy is None:
             policy = cls(**settings.SECURITY_POLICY_DEFAULTS)
+        if request is not None:
+            request._shangwu_security_policy = policy
         return policy
+
+
+class ApiToken(models.Model):
+    """A personal API key (``Authorization: Token <key>``). Only the SHA-256 of the key is kept;
+    the key itself is shown once, when it is issued. A token ends at ``expires_at`` (the policy's
+    ``api_token_days``) or when revoked: by its owner, the 安全管理员, or with all the owner's
+    tokens when their password changes or the account is locked or disabled."""
+
+    access = Access.SECURITY
+    # Issue, revocation and refused uses are written by the services with a Chinese detail; a
+    # generic change row would add nothing but the hash and last-use times.
+    audited = False
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField("名称/用途", max_length=100)
+    prefix = models.CharField("前缀", max_length=12, help_text="密钥的前几位，仅用于辨认")
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True)
+    created_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至", db_index=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoked_reason = models.CharField("撤销原因", max_length=100, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    def get_absolute_url(self):
+        return reverse("accounts:apitoken_list")
+
+    def state(self, now=None) -> str:
+        if self.revoked_at is not None:
+            return "已撤销"
+        if self.expires_at <= (now or timezone.now()):
+            return "已过期"
+        return "有效"
+
+    def is_usable(self, now=None) -> bool:
+        return self.state(now) == "有效"
+
+
+class LoginAttempt(models.Model):
+    """One unsuccessful (or still running) sign-in attempt from an address: the per-address
+    throttle counts these rows, so the limit holds across every gunicorn worker. A successful
+    sign-in deletes its row; rows older than a day are deleted as new ones come."""
+
+    ip = models.CharField("IP地址", max_length=45)
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        indexes = [models.Index(fields=["ip", "at"], name="login_attempt_ip_at_idx")]
+
+    def __str__(self):
+        return f"{self.ip} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -1,4 +1,8 @@
-from shangwu.accounts.models import User
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from shangwu.accounts.models import ApiToken, User
 from shangwu.core.tables import Column, Table
 
 
@@ -13,4 +17,41 @@ class UserTable(Table):
         Column("is_active", "启用"),
         Column("last_login", "最近登录"),
         Column("is_locked", "锁定"),
+    ]
+
+
+class RevokeColumn(Column):
+    """A link to the token's revoke page while it is still usable."""
+
+    def value(self, obj):
+        return ""
+
+    def html(self, obj):
+        if not obj.is_usable():
+            return ""
+        return format_html('<a class="btn btn-sm btn-outline-danger" href="{}">撤销</a>',
+                           reverse("accounts:apitoken_revoke", args=[obj.pk]))
+
+
+class TimeColumn(Column):
+    """A moment in Beijing time, as the rest of the platform writes it."""
+
+    def value(self, obj):
+        moment = getattr(obj, self.accessor)
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+class ApiTokenTable(Table):
+    model = ApiToken
+    columns = [
+        Column("user__username", "用户名"),
+        Column("user__name", "姓名"),
+        Column("name"),
+        Column("prefix"),
+        TimeColumn("created_at"),
+        TimeColumn("expires_at"),
+        TimeColumn("last_used_at"),
+        Column("state", "状态"),
+        Column("revoked_reason"),
+        RevokeColumn("pk", "操作", export=False),
     ]

@@ -14,4 +14,7 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit"),
     path("users/<int:pk>/unlock/", views.UserUnlockView.as_view(), name="user_unlock"),
     path("policy/", views.SecurityPolicyView.as_view(), name="policy"),
+    path("tokens/", views.MyApiTokenView.as_view(), name="my_tokens"),
+    path("tokens/all/", views.ApiTokenListView.as_view(), name="apitoken_list"),
+    path("tokens/<int:pk>/revoke/", views.ApiTokenRevokeView.as_view(), name="apitoken_revoke"),
 ]

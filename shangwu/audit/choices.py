@@ -16,4 +16,6 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", "导入"
     REVEAL = "reveal", "查看个人信息"
     TOKEN = "token", "签发令牌"
+    TOKEN_REVOKE = "token_revoke", "撤销令牌"
+    LOGIN_THROTTLED = "login_throttled", "登录限流"
     PRUNE = "prune", "清理审计日志"

@@ -43,6 +43,7 @@ MENU = [
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
     NavItem("安全策略", "accounts:policy", "shield-lock", Access.SECURITY, "系统管理"),
+    NavItem("API令牌", "accounts:apitoken_list", "key", Access.SECURITY, "系统管理"),
     NavItem("审计日志", "audit:auditlog_list", "journal-text", Access.AUDIT, "系统管理"),
     NavItem("API 文档", "api-docs", "code-slash", None, "帮助"),
 ]

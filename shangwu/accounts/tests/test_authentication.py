@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from shangwu.accounts import services
 from shangwu.accounts.models import SecurityPolicy, User
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.models import AuditLog
 from shangwu.organization.models import OrgUnit
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +41,14 @@ def test_a_strong_password_is_accepted():
 
 def test_five_failures_lock_and_the_sixth_attempt_fails_even_with_the_right_password(county_a):
     client = Client()
-    for _ in range(4):
-        response = sign_in(client, "county_a", "wrong-password")
-        assert "用户名或密码不正确" in response.content.decode()
-    response = sign_in(client, "county_a", "wrong-password")
-    assert "已锁定" in response.content.decode()
+    answers = [sign_in(client, "county_a", "wrong-password").content.decode() for _ in range(5)]
+    assert all("用户名或密码不正确" in a for a in answers)
+    county_a.refresh_from_db()
+    assert county_a.is_locked()
     response = sign_in(client, "county_a", PASSWORD)
-    assert response.status_code == 200 and "账号已锁定" in response.content.decode()
+    assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
 
 
 def test_the_lock_lifts_after_fifteen_minutes(county_a):
@@ -119,9 +121,11 @@ def test_security_admin_changes_the_policy_and_it_applies(as_user, secadmin, cou
     response = as_user(secadmin).post(reverse("accounts:policy"), {
         "password_min_length": 12, "password_min_classes": 3, "password_max_age_days": 90,
         "lockout_threshold": 3, "lockout_minutes": 15, "session_idle_minutes": 30, "session_absolute_hours": 8,
+        "api_token_days": 30, "login_throttle_attempts": 20, "login_throttle_minutes": 5,
     })
     assert response.status_code == 302
     assert SecurityPolicy.current().lockout_threshold == 3
+    assert SecurityPolicy.current().api_token_days == 30
     client = Client()
     for _ in range(3):
         sign_in(client, "county_a", "wrong-password")

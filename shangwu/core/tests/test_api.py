@@ -10,8 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_create_token_prints_a_token_that_authenticates(capsys, county_a, make_enterprise):
     make_enterprise(county="419902", name="令牌测试企业有限公司")
     call_command("create_token", "county_a")
-    token = capsys.readouterr().out.strip()
-    assert len(token) == 40
+    out = capsys.readouterr().out
+    token = out.split("令牌：")[1].split()[0]
+    assert len(token) == 40 and "有效期至：" in out
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     body = api.get("/api/enterprises/", {"q": "令牌"}).json()
