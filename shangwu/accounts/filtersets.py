@@ -1,7 +1,7 @@
 import django_filters
 
-from shangwu.accounts.choices import Role
-from shangwu.accounts.models import User
+from shangwu.accounts.choices import ChangeKind, ChangeStatus, Role
+from shangwu.accounts.models import ChangeRequest, User
 from shangwu.core.filtersets import BaseFilterSet
 from shangwu.organization.models import OrgUnit
 
@@ -23,3 +23,13 @@ class UserFilterSet(BaseFilterSet):
             return queryset
         now = timezone.now()
         return queryset.filter(locked_until__gt=now) if value else queryset.exclude(locked_until__gt=now)
+
+
+class ChangeRequestFilterSet(BaseFilterSet):
+    search_fields = ("target_repr", "requester__username", "requester__name")
+    status = django_filters.ChoiceFilter(choices=ChangeStatus.choices, label="状态")
+    kind = django_filters.ChoiceFilter(choices=ChangeKind.choices, label="申请类型")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["q", "status", "kind"]
