@@ -59,6 +59,7 @@ class UserChangeForm(BaseModelForm):
     class Meta:
         model = User
         fields = ["name", "role", "org_unit", "position", "mobile", "is_active"]
+        labels = {"is_active": "启用"}
 
 
 class ChangeRequestRejectForm(BaseForm):

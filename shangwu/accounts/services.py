@@ -177,11 +177,16 @@ def _plain(value):
     return value.pk if isinstance(value, models.Model) else value
 
 
+# Labels the pages use where Django's own differ (AbstractUser.is_active reads “有效”).
+_LABELS = {("accounts.user", "is_active"): "启用"}
+
+
 def change_line(model, name: str, old, new) -> dict:
     """One line of a request's ``changes``: the field, its label, old and new values (ids for
     relations) and how they read."""
     old, new = _plain(old), _plain(new)
-    return {"field": name, "label": str(model._meta.get_field(name).verbose_name), "old": old, "new": new,
+    label = _LABELS.get((model._meta.label_lower, name)) or str(model._meta.get_field(name).verbose_name)
+    return {"field": name, "label": label, "old": old, "new": new,
             "old_display": _display(model, name, old), "new_display": _display(model, name, new)}
 
 

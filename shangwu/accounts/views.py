@@ -252,7 +252,10 @@ class ChangeRequestDecideView(ChangeRequestDetailView):
                     services.change_request_reject(change=change, actor=request.user, reason=form.cleaned_data["reason"])
                     messages.success(request, f"已拒绝申请 #{change.pk}。")
             except ValidationError as exc:
-                add_errors(form, exc)
+                if hasattr(exc, "error_dict"):
+                    add_errors(form, exc)
+                else:  # a refusal of the decision itself: shown above the page, forms or not
+                    messages.error(request, "；".join(exc.messages))
             else:
                 return redirect(change.get_absolute_url())
         change.refresh_from_db()
