@@ -12,11 +12,16 @@ from shangwu.organization.models import OrgUnit, Region
 
 ORGUNIT_APPROVED_FIELDS = ("region",)
 REGION_APPROVED_FIELDS = ("parent", "level")
+# A township that moves to another county takes a code under that county's: the new code
+# belongs to the same request (saved alone it would not fit the old parent).
+REGION_COMPANION_FIELDS = ("code",)
 
 
-def _update(*, model, obj, data: dict, approved: tuple[str, ...], kind: str, actor, note: str):
-    """Save ``data`` on ``obj``: fields in ``approved`` that change become one request, the rest
-    apply now. Returns the saved object (as it now is) and the request, if any."""
+def _update(*, model, obj, data: dict, approved: tuple[str, ...], kind: str, actor, note: str,
+            companions: tuple[str, ...] = ()):
+    """Save ``data`` on ``obj``: fields in ``approved`` that change become one request (with the
+    ``companions`` that change alongside them), the rest apply now. Returns the saved object (as
+    it now is) and the request, if any."""
     with transaction.atomic():
         current = model.objects.select_for_update().get(pk=obj.pk)
         gated = []
@@ -26,6 +31,11 @@ def _update(*, model, obj, data: dict, approved: tuple[str, ...], kind: str, act
                 new = getattr(data[name], "pk", data[name])
                 if old != new:
                     gated.append(change_line(model, name, old, new))
+        if gated:
+            approved = approved + companions
+            for name in companions:
+                if name in data and data[name] != getattr(current, name):
+                    gated.append(change_line(model, name, getattr(current, name), data[name]))
         if gated:  # refuse now what approval would refuse (a county bureau under a township)
             proposed = model._base_manager.get(pk=current.pk)
             for name, value in data.items():
@@ -51,4 +61,4 @@ def orgunit_update(*, unit: OrgUnit, data: dict, actor, note: str = ""):
 def region_update(*, region: Region, data: dict, actor, note: str = ""):
     """Edit a region; another parent or level waits for the 安全管理员's approval."""
     return _update(model=Region, obj=region, data=data, approved=REGION_APPROVED_FIELDS,
-                   kind=ChangeKind.REGION_MOVE, actor=actor, note=note)
+                   companions=REGION_COMPANION_FIELDS, kind=ChangeKind.REGION_MOVE, actor=actor, note=note)
