@@ -15,7 +15,7 @@ from rest_framework.authtoken.models import Token
 from shangwu.accounts.choices import ChangeKind, ChangeStatus
 from shangwu.accounts.models import ChangeRequest, SecurityPolicy, User
 from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
+from shangwu.audit.services import audit_write, mask_value
 from shangwu.core.access import Access, can
 
 SESSION_LOGIN_AT = "shangwu_login_at"
@@ -186,8 +186,17 @@ def change_line(model, name: str, old, new) -> dict:
     relations) and how they read."""
     old, new = _plain(old), _plain(new)
     label = _LABELS.get((model._meta.label_lower, name)) or str(model._meta.get_field(name).verbose_name)
-    return {"field": name, "label": label, "old": old, "new": new,
+    line = {"field": name, "label": label, "old": old, "new": new,
             "old_display": _display(model, name, old), "new_display": _display(model, name, new)}
+    if name in getattr(model, "audit_masked", ()):  # a mobile number reads 139****1111 on every page
+        line.update(old_display=mask_value(line["old_display"]), new_display=mask_value(line["new_display"]))
+    return line
+
+
+def _audit_lines(changes: list[dict]) -> list[dict]:
+    """``changes`` as the audit row keeps them: what the pages show (masked numbers masked)."""
+    return [{"field": c["field"], "label": c["label"], "old": c["old_display"], "new": c["new_display"]}
+            for c in changes]
 
 
 def _require(actor, action: str) -> None:
@@ -209,10 +218,17 @@ def change_request_submit(*, kind: str, actor: User, changes: list[dict], target
             raise ValidationError(
                 f"“{target}”已有待审批的申请 #{open_request.pk}，请待安全管理员审批后再提交。"
             )
-    return ChangeRequest.objects.create(
+    change = ChangeRequest.objects.create(
         kind=kind, requester=actor, changes=changes, note=(note or "").strip(),
         target_repr=(target_repr or str(target))[:200], **({target_field: target} if target_field else {}),
     )
+    audit_write(
+        action=AuditAction.CREATE, obj=change, actor=actor,
+        changes={"before": None, "after": {"kind": kind, "status": change.status, "target": change.target_repr,
+                                           "changes": _audit_lines(changes), "note": change.note}},
+        detail=f"提交{change.get_kind_display()}申请，待安全管理员审批：{change.changes_text()}",
+    )
+    return change
 
 
 def change_request_user_create(*, actor: User, data: dict, note: str = "") -> ChangeRequest:

@@ -366,3 +366,15 @@ def test_approval_writes_both_steps_to_the_audit_log(as_user, sysadmin, secadmin
     new = User.objects.get(username="zhang_new")
     created = AuditLog.objects.get(object_type="accounts.user", object_id=str(new.pk), action="create")
     assert created.actor_username == "secadmin" and created.request_id == rows[1].request_id
+
+
+def test_a_requested_mobile_number_is_masked_on_the_pages_and_in_the_audit_log(as_user, sysadmin, secadmin):
+    request_new_account(as_user(sysadmin))
+    change = ChangeRequest.objects.get()
+    for client in (as_user(sysadmin), as_user(secadmin)):
+        page = client.get(change.get_absolute_url()).content.decode()
+        assert "139****1111" in page and "13900001111" not in page
+    row = AuditLog.objects.get(object_type="accounts.changerequest", action="create")
+    assert "13900001111" not in json.dumps(row.changes, ensure_ascii=False) + row.detail
+    approve(as_user(secadmin), change)
+    assert User.objects.get(username="zhang_new").mobile == "13900001111"
