@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth import authenticate, login, logout, password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -218,10 +218,14 @@ def change_request_submit(*, kind: str, actor: User, changes: list[dict], target
             raise ValidationError(
                 f"“{target}”已有待审批的申请 #{open_request.pk}，请待安全管理员审批后再提交。"
             )
-    change = ChangeRequest.objects.create(
-        kind=kind, requester=actor, changes=changes, note=(note or "").strip(),
-        target_repr=(target_repr or str(target))[:200], **({target_field: target} if target_field else {}),
-    )
+    try:
+        with transaction.atomic():
+            change = ChangeRequest.objects.create(
+                kind=kind, requester=actor, changes=changes, note=(note or "").strip(),
+                target_repr=(target_repr or str(target))[:200], **({target_field: target} if target_field else {}),
+            )
+    except IntegrityError as exc:  # another request for the same record was filed a moment ago
+        raise ValidationError(f"“{target}”已有待审批的申请，请待安全管理员审批后再提交。") from exc
     audit_write(
         action=AuditAction.CREATE, obj=change, actor=actor,
         changes={"before": None, "after": {"kind": kind, "status": change.status, "target": change.target_repr,
@@ -235,6 +239,11 @@ def change_request_user_create(*, actor: User, data: dict, note: str = "") -> Ch
     """Ask for a new account. It exists only after approval; its initial password is generated
     then and shown once to the requester."""
     _require(actor, "add")
+    with transaction.atomic():
+        return _user_create_request(actor=actor, data=data, note=note)
+
+
+def _user_create_request(*, actor: User, data: dict, note: str) -> ChangeRequest:
     values = {name: data.get(name) or "" for name in USER_CREATE_FIELDS}
     values["org_unit"] = data.get("org_unit")
     candidate = User(**values, must_change_password=True)
@@ -285,8 +294,9 @@ def change_request_password_reset(*, user: User, actor: User, note: str = "") ->
         raise ValidationError("不能为本人申请重置密码：请在“修改密码”页面修改。")
     line = {"field": "password", "label": "密码", "old": None, "new": None, "old_display": "",
             "new_display": "重置为系统生成的初始密码（首次登录须修改）"}
-    return change_request_submit(kind=ChangeKind.PASSWORD_RESET, actor=actor, changes=[line], target=user,
-                                 target_repr=f"{user.name}（{user.username}）", note=note)
+    with transaction.atomic():
+        return change_request_submit(kind=ChangeKind.PASSWORD_RESET, actor=actor, changes=[line], target=user,
+                                     target_repr=f"{user.name}（{user.username}）", note=note)
 
 
 def _check_decider(change: ChangeRequest, actor: User, *, approving: bool) -> None:
