@@ -1,5 +1,15 @@
+from django.utils import timezone
+
 from shangwu.accounts.models import ChangeRequest, User
 from shangwu.core.tables import Column, Table
+
+
+class TimeColumn(Column):
+    """A moment in Beijing time, to the minute."""
+
+    def value(self, obj):
+        moment = super().value(obj)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class UserTable(Table):
@@ -24,8 +34,8 @@ class ChangeRequestTable(Table):
         Column("target_repr"),
         Column("changes_text", "变更内容"),
         Column("requester"),
-        Column("requested_at"),
+        TimeColumn("requested_at"),
         Column("status"),
         Column("decided_by"),
-        Column("decided_at"),
+        TimeColumn("decided_at"),
     ]
