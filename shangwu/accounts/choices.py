@@ -21,3 +21,23 @@ ROLE_LEVEL = {
     Role.COUNTY_STAFF: "county",
     Role.TOWNSHIP_STAFF: "township",
 }
+
+
+class ChangeKind(models.TextChoices):
+    """What a change request asks for (三权分立: the 系统管理员 asks, the 安全管理员 decides)."""
+
+    USER_CREATE = "user_create", "新建账号"
+    USER_CHANGE = "user_change", "变更账号"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    ORGUNIT_MOVE = "orgunit_move", "机构调整区划"
+    REGION_MOVE = "region_move", "区划调整上级"
+
+
+# The kinds whose approval ends with an initial password for the requester to hand over.
+PASSWORD_KINDS = {ChangeKind.USER_CREATE, ChangeKind.PASSWORD_RESET}
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已拒绝"

@@ -1,10 +1,11 @@
-"""Demo personas: one user per role, with the usernames the tests and the README use."""
+"""Demo personas: one user per role, with the usernames the tests and the README use. They are
+created directly (``user_bootstrap``), as fixtures, outside the approval flow the UI follows."""
 
 from django.conf import settings
-from django.utils import timezone
 
 from shangwu.accounts.choices import Role
 from shangwu.accounts.models import User
+from shangwu.accounts.services import user_bootstrap
 
 COUNTY_A = "419902"  # 河东区
 COUNTY_B = "419921"  # 云水县
@@ -35,10 +36,7 @@ def build_users(units, password: str | None = None) -> dict[str, User]:
     for i, (username, name, role, unit, position) in enumerate(personas(units), start=1):
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, name=name, role=role, org_unit=unit, position=position,
-                        mobile=f"139{i:04d}{8000 + i:04d}", must_change_password=False,
-                        password_changed_at=timezone.now())
-            user.set_password(password)
-            user.save()
+            user = user_bootstrap(username=username, name=name, role=role, org_unit=unit, position=position,
+                                  mobile=f"139{i:04d}{8000 + i:04d}", password=password, must_change_password=False)
         users[username] = user
     return users

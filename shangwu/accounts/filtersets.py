@@ -1,7 +1,7 @@
 import django_filters
 
-from shangwu.accounts.choices import Role
-from shangwu.accounts.models import ApiToken, User
+from shangwu.accounts.choices import ChangeKind, ChangeStatus, Role
+from shangwu.accounts.models import ApiToken, ChangeRequest, User
 from shangwu.core.filtersets import BaseFilterSet
 from shangwu.organization.models import OrgUnit
 
@@ -46,3 +46,12 @@ class ApiTokenFilterSet(BaseFilterSet):
         if value == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
+
+class ChangeRequestFilterSet(BaseFilterSet):
+    search_fields = ("target_repr", "requester__username", "requester__name")
+    status = django_filters.ChoiceFilter(choices=ChangeStatus.choices, label="状态")
+    kind = django_filters.ChoiceFilter(choices=ChangeKind.choices, label="申请类型")
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["q", "status", "kind"]

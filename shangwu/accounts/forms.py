@@ -36,32 +36,47 @@ class PasswordChangeForm(BaseForm):
         return data
 
 
-class UserForm(BaseModelForm):
-    password = forms.CharField(
-        label="初始密码", widget=forms.PasswordInput, required=False, strip=False,
-        help_text="新建用户必填；编辑时留空表示不修改。用户首次登录须修改密码。",
-    )
+APPROVAL_HELP = "新建账号，以及修改角色、所属单位、启用状态，须经安全管理员审批后生效；初始密码由系统生成，批准后仅向申请人显示一次。"
+
+
+class UserCreateForm(BaseModelForm):
+    """A request for a new account: no password here (it is generated after approval)."""
+
+    note = forms.CharField(label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=APPROVAL_HELP)
 
     class Meta:
         model = User
-        fields = ["username", "name", "role", "org_unit", "position", "mobile", "is_active"]
+        fields = ["username", "name", "role", "org_unit", "position", "mobile"]
 
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk is None and not data.get("password"):
-            self.add_error("password", "新建用户须设置初始密码。")
-        return data
 
-    def _post_clean(self):
-        super()._post_clean()
-        password = self.cleaned_data.get("password")
-        if password:
-            from django.contrib.auth import password_validation
+class UserChangeForm(BaseModelForm):
+    """Name, position and mobile save at once; role, unit and active flag become a request."""
 
-            try:
-                password_validation.validate_password(password, self.instance)
-            except ValidationError as exc:
-                self.add_error("password", exc)
+    note = forms.CharField(label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=APPROVAL_HELP)
+
+    class Meta:
+        model = User
+        fields = ["name", "role", "org_unit", "position", "mobile", "is_active"]
+        labels = {"is_active": "启用"}
+
+
+class ChangeRequestRejectForm(BaseForm):
+    reason = forms.CharField(label="拒绝理由", widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": "拒绝申请须填写理由。"})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reject_%s")  # both decision forms sit on one page
+        super().__init__(*args, **kwargs)
+
+
+class ChangeRequestApproveForm(BaseForm):
+    reason = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")
+        super().__init__(*args, **kwargs)
 
 
 class SecurityPolicyForm(BaseModelForm):

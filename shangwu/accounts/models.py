@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.accounts.choices import ROLE_LEVEL, Role
-from shangwu.core.access import Access, RestrictedQuerySet
+from shangwu.accounts.choices import PASSWORD_KINDS, ROLE_LEVEL, ChangeKind, ChangeStatus, Role
+from shangwu.core.access import Access, RestrictedQuerySet, can
 
 
 class ShangwuUserManager(UserManager.from_queryset(RestrictedQuerySet)):
@@ -216,3 +216,97 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.ip} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ChangeRequestQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """Approvers (the 安全管理员) see every request; anyone else who may view accounts (the
+        系统管理员) sees only the requests they made."""
+        queryset = super().restrict(user, action)
+        if not can(user, Access.ACCOUNTS, "approve"):
+            queryset = queryset.filter(requester_id=getattr(user, "pk", None))
+        return queryset
+
+
+class ChangeRequest(models.Model):
+    """A change the 系统管理员 asked for that only takes effect when the 安全管理员 approves it
+    (三权分立, 等保 三级): a new account; a change of an account's role, unit or active flag; a
+    password reset; an org unit moved to another region; a region given another parent.
+
+    ``changes`` lists the fields as ``{"field", "label", "old", "new", "old_display",
+    "new_display"}``: ``old`` is checked again at approval, so a request made stale by another
+    change is refused rather than applied over it. A new account's initial password is generated
+    when its requester first opens it after approval and is never stored (``password_shown_at``)."""
+
+    access = Access.ACCOUNTS
+    # Not audited by the signal handlers: the services write each step's row themselves
+    # (submitted, decided, password shown), with personal numbers in ``changes`` masked.
+    audited = False
+
+    kind = models.CharField("申请类型", max_length=20, choices=ChangeKind.choices)
+    status = models.CharField("状态", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    requester = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT,
+                                  related_name="change_requests")
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    note = models.TextField("申请说明", blank=True)
+    target_user = models.ForeignKey(User, verbose_name="账号", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    target_orgunit = models.ForeignKey("organization.OrgUnit", verbose_name="机构", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+    target_region = models.ForeignKey("organization.Region", verbose_name="行政区划", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    target_repr = models.CharField("对象", max_length=200)
+    changes = models.JSONField("变更内容", default=list)
+    decided_by = models.ForeignKey(User, verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    reason = models.TextField("审批意见", blank=True)
+    password_shown_at = models.DateTimeField("初始密码显示时间", null=True, blank=True)
+
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "变更申请"
+        verbose_name_plural = "变更申请"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requester")),
+                name="changerequest_not_decided_by_requester",
+                violation_error_message="不能审批本人提交的申请。",
+            ),
+            # One open request per account, unit or region: a second one would be decided
+            # against values the first is about to change.
+            models.UniqueConstraint(fields=["target_user"], condition=models.Q(status="pending"),
+                                    name="changerequest_one_pending_per_user",
+                                    violation_error_message="该账号已有待审批的申请。"),
+            models.UniqueConstraint(fields=["target_orgunit"], condition=models.Q(status="pending"),
+                                    name="changerequest_one_pending_per_orgunit",
+                                    violation_error_message="该机构已有待审批的申请。"),
+            models.UniqueConstraint(fields=["target_region"], condition=models.Q(status="pending"),
+                                    name="changerequest_one_pending_per_region",
+                                    violation_error_message="该行政区划已有待审批的申请。"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="changerequest_status_idx")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()}：{self.target_repr}"
+
+    def get_absolute_url(self):
+        return reverse("accounts:changerequest_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeStatus.PENDING
+
+    @property
+    def gives_password(self) -> bool:
+        return self.kind in PASSWORD_KINDS
+
+    def changes_text(self) -> str:
+        """One line for lists: 角色：科室人员 → 局领导；所属单位：…"""
+        parts = []
+        for change in self.changes:
+            old, new = change.get("old_display") or "", change.get("new_display") or ""
+            parts.append(f"{change['label']}：{old} → {new}" if old else f"{change['label']}：{new}")
+        return "；".join(parts)

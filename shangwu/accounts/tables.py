@@ -2,8 +2,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from shangwu.accounts.models import ApiToken, User
+from shangwu.accounts.models import ApiToken, ChangeRequest, User
 from shangwu.core.tables import Column, Table
+
+
+class TimeColumn(Column):
+    """A moment in Beijing time, to the minute."""
+
+    def value(self, obj):
+        moment = super().value(obj)
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class UserTable(Table):
@@ -33,14 +41,6 @@ class RevokeColumn(Column):
                            reverse("accounts:apitoken_revoke", args=[obj.pk]))
 
 
-class TimeColumn(Column):
-    """A moment in Beijing time, as the rest of the platform writes it."""
-
-    def value(self, obj):
-        moment = getattr(obj, self.accessor)
-        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
-
-
 class ApiTokenTable(Table):
     model = ApiToken
     columns = [
@@ -54,4 +54,19 @@ class ApiTokenTable(Table):
         Column("state", "状态"),
         Column("revoked_reason"),
         RevokeColumn("pk", "操作", export=False),
+    ]
+
+
+class ChangeRequestTable(Table):
+    model = ChangeRequest
+    columns = [
+        Column("pk", "编号", linkify=True),
+        Column("kind"),
+        Column("target_repr"),
+        Column("changes_text", "变更内容"),
+        Column("requester"),
+        TimeColumn("requested_at"),
+        Column("status"),
+        Column("decided_by"),
+        TimeColumn("decided_at"),
     ]

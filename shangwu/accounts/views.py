@@ -1,14 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from shangwu.accounts import filtersets, forms, selectors, services, tables
-from shangwu.accounts.models import ApiToken, SecurityPolicy, User
+from shangwu.accounts.choices import ChangeStatus
+from shangwu.accounts.models import ApiToken, ChangeRequest, SecurityPolicy, User
 from shangwu.core import views as generic
 
 
@@ -93,22 +96,75 @@ class UserDetailView(generic.ObjectDetailView):
             ],
             "edit_url": reverse("accounts:user_edit", args=[obj.pk]),
             "can_unlock": obj.is_locked() and can(self.request.user, User.access, "unlock"),
+            "can_reset": can(self.request.user, User.access, "change") and obj.pk != self.request.user.pk,
+            "change_requests": ChangeRequest.objects.restrict(self.request.user, "view")
+            .filter(target_user=obj).select_related("requester", "decided_by")[:10],
         }
 
 
 class UserEditView(generic.ObjectEditView):
-    queryset = User.objects.all()
-    form = forms.UserForm
+    """New account: a request for the 安全管理员. Edit: name, position and mobile save at once;
+    role, unit and active flag become a request (``services.user_update``)."""
 
-    def save(self, form):
-        user = form.save(commit=False)
-        password = form.cleaned_data.get("password")
-        user.save()
-        if "is_active" in form.changed_data and not user.is_active:
-            services.user_deactivated(user=user, actor=self.request.user)
-        if password:
-            services.user_set_password(user=user, password=password, actor=self.request.user, must_change=True)
-        return user
+    queryset = User.objects.all()
+
+    def get_form(self, instance):
+        form_class = forms.UserChangeForm if instance is not None else forms.UserCreateForm
+        data = self.request.POST if self.request.method == "POST" else None
+        return form_class(data, instance=instance, user=self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        instance = self.get_object() if "pk" in kwargs else None
+        form = self.get_form(instance)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "note"}
+            note = form.cleaned_data.get("note", "")
+            try:
+                if instance is None:
+                    change = services.change_request_user_create(actor=request.user, data=data, note=note)
+                    messages.success(request, f"已提交新建账号申请 #{change.pk}，安全管理员批准后账号生效，"
+                                              "届时可在本页取得初始密码（仅显示一次）。")
+                    return redirect(change.get_absolute_url())
+                user, change = services.user_update(user=instance, data=data, actor=request.user, note=note)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if change is not None:
+                    messages.info(request, format_html(
+                        '{}的修改须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
+                        "、".join(c["label"] for c in change.changes), change.get_absolute_url(), change.pk,
+                    ))
+                messages.success(request, f"已保存用户“{user}”。")
+                return redirect(user.get_absolute_url())
+        return self.render_form(form, instance)
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal onto the form: per field where it names one the form shows."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class UserPasswordResetView(generic.BaseObjectView):
+    """POST: ask the 安全管理员 to approve a new initial password for this account."""
+
+    queryset = User.objects.all()
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        user = self.get_object()
+        try:
+            change = services.change_request_password_reset(user=user, actor=request.user,
+                                                            note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(user.get_absolute_url())
+        messages.success(request, f"已提交重置密码申请 #{change.pk}，安全管理员批准后可在本页取得新的初始密码（仅显示一次）。")
+        return redirect(change.get_absolute_url())
 
 
 class UserUnlockView(generic.BaseObjectView):
@@ -214,3 +270,92 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
         else:
             messages.info(request, f"API令牌“{token}”此前已撤销。")
         return redirect(self.back_url(token))
+
+
+class ChangeRequestListView(generic.ObjectListView):
+    """The approval queue: the 安全管理员 sees every request, pending first; the 系统管理员 sees
+    the ones they made and what became of them."""
+
+    queryset = ChangeRequest.objects.select_related("requester", "decided_by").order_by(
+        Case(When(status=ChangeStatus.PENDING, then=0), default=1), "-requested_at", "-id",
+    )
+    filterset = filtersets.ChangeRequestFilterSet
+    table = tables.ChangeRequestTable
+
+
+class ChangeRequestDetailView(generic.ObjectDetailView):
+    queryset = ChangeRequest.objects.select_related("requester", "decided_by", "target_user")
+    template_name = "accounts/changerequest_detail.html"
+
+    def extra_context(self, obj, **extra):
+        from shangwu.core.access import can
+
+        user = self.request.user
+        return {
+            "fields": [
+                ("申请类型", obj.get_kind_display()), ("对象", obj.target_repr), ("状态", obj.get_status_display()),
+                ("申请人", f"{obj.requester.name}（{obj.requester.username}）"), ("申请时间", obj.requested_at),
+                ("申请说明", obj.note), ("审批人", obj.decided_by and f"{obj.decided_by.name}（{obj.decided_by.username}）"),
+                ("审批时间", obj.decided_at), ("审批意见" if obj.status != ChangeStatus.REJECTED else "拒绝理由", obj.reason),
+            ],
+            "can_decide": obj.is_pending and can(user, ChangeRequest.access, "approve")
+            and obj.requester_id != user.pk and obj.target_user_id != user.pk,
+            "can_reveal": obj.status == ChangeStatus.APPROVED and obj.gives_password
+            and obj.requester_id == user.pk and obj.password_shown_at is None,
+            "approve_form": extra.get("approve_form") or forms.ChangeRequestApproveForm(),
+            "reject_form": extra.get("reject_form") or forms.ChangeRequestRejectForm(),
+            "password": extra.get("password"),
+        }
+
+    def render_detail(self, obj, status=200, **extra):
+        context = self.base_context(object=obj)
+        context.update(self.extra_context(obj, **extra))
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ChangeRequestDecideView(ChangeRequestDetailView):
+    """POST approve / reject: the 安全管理员's decision, through the service."""
+
+    action = "approve"
+    http_method_names = ["post"]
+    decision = ""  # "approve" or "reject"
+
+    def post(self, request, pk):
+        change = self.get_object()
+        form_class = forms.ChangeRequestApproveForm if self.decision == "approve" else forms.ChangeRequestRejectForm
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                if self.decision == "approve":
+                    services.change_request_approve(change=change, actor=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(request, f"已批准申请 #{change.pk}，变更已生效。")
+                else:
+                    services.change_request_reject(change=change, actor=request.user, reason=form.cleaned_data["reason"])
+                    messages.success(request, f"已拒绝申请 #{change.pk}。")
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    add_errors(form, exc)
+                else:  # a refusal of the decision itself: shown above the page, forms or not
+                    messages.error(request, "；".join(exc.messages))
+            else:
+                return redirect(change.get_absolute_url())
+        change.refresh_from_db()
+        return self.render_detail(change, status=400, **{f"{self.decision}_form": form})
+
+
+class ChangeRequestPasswordView(ChangeRequestDetailView):
+    """POST: the approved request's initial password, generated and shown to its requester once.
+    The answer is not cached; reloading shows that it has been shown."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        change = self.get_object()
+        try:
+            password = services.change_request_password_reveal(change=change, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(change.get_absolute_url())
+        response = self.render_detail(change, password=password)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -24,12 +24,15 @@ class Action(models.TextChoices):
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
     UNLOCK = "unlock", "解锁"
+    APPROVE = "approve", "审批"
 
 
 _WORK = {"view", "add", "change", "delete", "export", "import"}
 
 # 三权分立: the 系统管理员 runs configuration and accounts, the 安全管理员 the security policy, the
-# 审计管理员 reads the audit log; none of the three reads business data.
+# 审计管理员 reads the audit log; none of the three reads business data. The 系统管理员's account
+# and org-structure changes that move people or scope (new accounts, roles, units, active flags,
+# passwords, a unit's region, a region's parent) are only requests: the 安全管理员 approves them.
 GRANTS: dict[str, dict[str, frozenset[str]]] = {
     Access.BUSINESS: {
         Role.LEADER: frozenset({"view", "add", "change", "export"}),
@@ -46,7 +49,7 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
     },
     Access.ACCOUNTS: {
         Role.SYSADMIN: frozenset({"view", "add", "change", "delete"}),
-        Role.SECADMIN: frozenset({"view", "unlock"}),
+        Role.SECADMIN: frozenset({"view", "unlock", "approve"}),
     },
     Access.SECURITY: {Role.SECADMIN: frozenset({"view", "change"})},
     Access.AUDIT: {Role.AUDITOR: frozenset({"view", "export"})},

@@ -42,6 +42,8 @@ MENU = [
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
+    # The 安全管理员's approval queue; the 系统管理员 sees their own requests there.
+    NavItem("变更审批", "accounts:changerequest_list", "check2-square", Access.ACCOUNTS, "系统管理"),
     NavItem("安全策略", "accounts:policy", "shield-lock", Access.SECURITY, "系统管理"),
     NavItem("API令牌", "accounts:apitoken_list", "key", Access.SECURITY, "系统管理"),
     NavItem("审计日志", "audit:auditlog_list", "journal-text", Access.AUDIT, "系统管理"),

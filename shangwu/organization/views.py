@@ -1,7 +1,9 @@
+from django.contrib import messages
 from django.urls import reverse
+from django.utils.html import format_html
 
 from shangwu.core import views as generic
-from shangwu.organization import filtersets, forms, tables
+from shangwu.organization import filtersets, forms, services, tables
 from shangwu.organization.models import OrgUnit, Region
 
 
@@ -32,9 +34,31 @@ class RegionDetailView(generic.ObjectDetailView):
         }
 
 
-class RegionEditView(generic.ObjectEditView):
+class ApprovedMoveEditMixin:
+    """Edits save at once, except a move (``update_service``'s approved fields), which is filed as a
+    change request for the 安全管理员; the page says so and links to it."""
+
+    update_service = None  # service(*, <model>, data, actor) -> (obj, request or None)
+    instance_kwarg = ""
+
+    def save(self, form):
+        if form.instance.pk is None:
+            return form.save()
+        obj, request = type(self).update_service(**{self.instance_kwarg: form.instance}, data=form.cleaned_data,
+                                         actor=self.request.user)
+        if request is not None:
+            messages.info(self.request, format_html(
+                '{}须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
+                "、".join(c["label"] for c in request.changes), request.get_absolute_url(), request.pk,
+            ))
+        return obj
+
+
+class RegionEditView(ApprovedMoveEditMixin, generic.ObjectEditView):
     queryset = Region.objects.all()
     form = forms.RegionForm
+    update_service = services.region_update
+    instance_kwarg = "region"
 
 
 class RegionDeleteView(generic.ObjectDeleteView):
@@ -68,9 +92,11 @@ class OrgUnitDetailView(generic.ObjectDetailView):
         }
 
 
-class OrgUnitEditView(generic.ObjectEditView):
+class OrgUnitEditView(ApprovedMoveEditMixin, generic.ObjectEditView):
     queryset = OrgUnit.objects.all()
     form = forms.OrgUnitForm
+    update_service = services.orgunit_update
+    instance_kwarg = "unit"
 
 
 class OrgUnitDeleteView(generic.ObjectDeleteView):

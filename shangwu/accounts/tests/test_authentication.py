@@ -141,27 +141,6 @@ def test_security_admin_cannot_manage_accounts(as_user, secadmin):
     assert as_user(secadmin).get(reverse("accounts:user_add")).status_code == 403
 
 
-def test_system_admin_creates_a_user_who_must_change_password(as_user, sysadmin):
-    unit = OrgUnit.objects.get(name="外贸科")
-    response = as_user(sysadmin).post(reverse("accounts:user_add"), {
-        "username": "wang2", "name": "王二", "role": "city_staff", "org_unit": unit.pk,
-        "password": "Initial#Pass2026", "is_active": "on",
-    })
-    assert response.status_code == 302
-    user = User.objects.get(username="wang2")
-    assert user.must_change_password and user.check_password("Initial#Pass2026")
-
-
-def test_a_county_role_in_a_city_unit_is_refused(as_user, sysadmin):
-    unit = OrgUnit.objects.get(name="外贸科")
-    response = as_user(sysadmin).post(reverse("accounts:user_add"), {
-        "username": "wrong", "name": "错配", "role": "county_staff", "org_unit": unit.pk,
-        "password": "Initial#Pass2026", "is_active": "on",
-    })
-    assert response.status_code == 200 and "县区人员应属于县区级单位" in response.content.decode()
-    assert not User.objects.filter(username="wrong").exists()
-
-
 def test_forms_are_refused_without_a_csrf_token(county_a):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "county_a", "password": PASSWORD})

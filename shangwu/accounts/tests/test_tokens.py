@@ -163,13 +163,19 @@ def test_a_lockout_revokes_every_token(client, county_a):
     assert api(key).get("/api/enterprises/").status_code == 401
 
 
-def test_disabling_an_account_revokes_every_token(as_user, sysadmin, county_a):
+def test_disabling_an_account_revokes_every_token(as_user, sysadmin, secadmin, county_a):
+    from shangwu.accounts.models import ChangeRequest
+
     _, key = services.api_token_create(user=county_a, name="脚本", actor=county_a)
     response = as_user(sysadmin).post(reverse("accounts:user_edit", args=[county_a.pk]), {
         "username": "county_a", "name": county_a.name, "role": county_a.role, "org_unit": county_a.org_unit_id,
         "position": county_a.position, "mobile": county_a.mobile,
     })
     assert response.status_code == 302
+    assert ApiToken.objects.get(user=county_a).revoked_at is None  # a request, not yet in force
+    change = ChangeRequest.objects.get(target_user=county_a, status="pending")
+    approved = as_user(secadmin).post(reverse("accounts:changerequest_approve", args=[change.pk]), {"reason": ""})
+    assert approved.status_code == 302
     assert ApiToken.objects.get(user=county_a).revoked_reason == "账号停用"
     User.objects.filter(pk=county_a.pk).update(is_active=True)
     assert api(key).get("/api/enterprises/").status_code == 401

@@ -1,27 +1,22 @@
 """First start of a production install: the city, the bureau and the three administrator accounts
-(三权分立). Each gets a random initial password, printed once, to be changed at first login."""
+(三权分立). Each gets a random initial password, printed once, to be changed at first login.
 
-import secrets
-import string
+The accounts are created directly (``user_bootstrap``), not through change requests: there is no
+安全管理员 yet to approve them, and this runs on the server, not in anyone's browser. Every later
+account goes through the approval flow."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from shangwu.accounts.choices import Role
 from shangwu.accounts.models import User
+from shangwu.accounts.services import password_generate, user_bootstrap
 from shangwu.core.context import acting
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
 ADMINS = [("sysadmin", "系统管理员", Role.SYSADMIN), ("secadmin", "安全管理员", Role.SECADMIN),
           ("auditor", "审计管理员", Role.AUDITOR)]
-
-
-def initial_password() -> str:
-    # Four character classes, 16 characters: passes any policy the 安全管理员 can set.
-    alphabet = string.ascii_letters + string.digits
-    body = "".join(secrets.choice(alphabet) for _ in range(12))
-    return f"{secrets.choice(string.ascii_uppercase)}{secrets.choice(string.ascii_lowercase)}{secrets.randbelow(10)}#{body}"
 
 
 class Command(BaseCommand):
@@ -44,10 +39,9 @@ class Command(BaseCommand):
                                                   defaults={"kind": OrgUnitKind.DEPARTMENT, "parent": bureau})
             lines = []
             for username, name, role in ADMINS:
-                password = initial_password()
-                user = User(username=username, name=name, role=role, org_unit=it, must_change_password=True)
-                user.set_password(password)
-                user.save()
+                password = password_generate()
+                user_bootstrap(username=username, name=name, role=role, org_unit=it, password=password,
+                               must_change_password=True)
                 lines.append(f"  {username}（{name}）初始密码：{password}")
         self.stdout.write(f"已初始化 {city_name}（{city_code}）。请把初始密码当面交给各管理员，首次登录须修改：")
         self.stdout.write("\n".join(lines))
