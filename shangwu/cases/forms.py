@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from shangwu.cases.choices import CaseKind, CaseSource, DayKind, DeadlineNode, DeadlineUnit, Rating
 from shangwu.cases.models import Case, CaseCategory
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, MultipleFileField, file_help_text
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
@@ -68,13 +68,13 @@ class CaseRegisterForm(BaseForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="留空为现在。",
     )
-    attachment = forms.FileField(
-        label="附件", required=False, help_text="pdf、jpg、png、docx、xlsx，不超过10MB。"
-    )
+    attachments = MultipleFileField(label="附件", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         from shangwu.enterprises.models import Enterprise
+
+        self.fields["attachments"].help_text = "可多选。" + file_help_text()
 
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view").order_by(
             "name"
@@ -177,7 +177,11 @@ class ListedSupervisionForm(BaseForm):
 
 
 class AttachmentForm(BaseForm):
-    file = forms.FileField(label="附件", help_text="pdf、jpg、png、docx、xlsx，不超过10MB。")
+    file = forms.FileField(label="附件")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = file_help_text()
 
 
 class ConvertProblemForm(BaseForm):

@@ -15,10 +15,9 @@ from shangwu.cases.services.handling import (
     notification_mark_read,
 )
 from shangwu.cases.services.registry import (
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_TYPES,
     case_assign,
     case_attach,
+    case_attachment_remove,
     case_convert_visit_problem,
     case_merge,
     case_register,
@@ -28,11 +27,10 @@ from shangwu.cases.services.registry import (
 from shangwu.cases.services.rules import ruleset_save
 
 __all__ = [
-    "ATTACHMENT_MAX_BYTES",
-    "ATTACHMENT_TYPES",
     "ConcurrentChange",
     "case_assign",
     "case_attach",
+    "case_attachment_remove",
     "case_convert_visit_problem",
     "case_decide_extension",
     "case_merge",
