@@ -246,7 +246,17 @@ def _write_after_commit(model, pk: int, name: str, spool) -> None:
         if saved != name:  # a storage that renames on collision (never with uuid names)
             model._base_manager.filter(pk=pk).update(file=saved)
     except Exception:
+        # The row is committed but its content could not be written (object store down, disk
+        # full): hide the row, say so in the audit log, and let the request fail so the user
+        # is told (the error page asks them to refresh and check).
         logger.exception("附件写入存储失败：%s（%s #%s）", name, model._meta.label, pk)
+        now = timezone.now()
+        if model._base_manager.filter(pk=pk, removed_at__isnull=True).update(removed_at=now):
+            audit_write(
+                action=AuditAction.UPDATE, obj=model._base_manager.get(pk=pk),
+                changes={"before": {"removed_at": None}, "after": {"removed_at": now.isoformat()}},
+                detail="文件写入存储失败，记录已自动删除（不再列出）。",
+            )
         raise
     finally:
         spool.close()
@@ -291,10 +301,10 @@ def file_get(queryset, *, user, pk, action: str = "view") -> StoredFile:
     """The listed file ``pk`` of ``queryset`` if ``user`` may ``action`` its owner; else a 404.
     Out of scope is audited as denied; removed (in scope) is a plain 404."""
     model = queryset.model
-    scoped = queryset.all().restrict(user, action)
-    obj = scoped.listed().filter(pk=pk).first()
+    obj = queryset.all().restrict(user, action).listed().filter(pk=pk).first()
     if obj is None:
-        if not scoped.filter(pk=pk).exists() and model._base_manager.filter(pk=pk).exists():
+        in_scope = model.objects.all().restrict(user, action).filter(pk=pk).exists()
+        if not in_scope and model._base_manager.filter(pk=pk).exists():
             audit_denied(model=model, object_id=pk)
         raise Http404("文件不存在、已删除或不在您的数据范围内。")
     return obj

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import InMemoryStorage
 from django.db import transaction
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.models import AuditLog
 from shangwu.cases.models import CaseAttachment
 from shangwu.cases.services import case_attach
 from shangwu.core import files as file_service
@@ -101,6 +104,27 @@ def test_a_rolled_back_transaction_leaves_no_file_on_disk(
     with django_capture_on_commit_callbacks(execute=True):
         attachment = attach(case, county_a, files.pdf("提交.pdf"))
     assert [p.relative_to(media).as_posix() for p in stored_files(media)] == [attachment.file.name]
+
+
+class BrokenStorage(InMemoryStorage):
+    """An object store that is down."""
+
+    def _save(self, name, content):
+        raise OSError("connection refused")
+
+
+def test_a_file_the_storage_could_not_write_is_not_listed_and_the_audit_log_says_so(
+    case, county_a, settings, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.BrokenStorage"}}
+    with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
+        attach(case, county_a, files.pdf("写不进去.pdf"))
+
+    attachment = CaseAttachment.objects.get()
+    assert attachment.removed_at is not None
+    assert not case.attachments.listed().exists()
+    row = AuditLog.objects.filter(object_type="cases.caseattachment", action=AuditAction.UPDATE).get()
+    assert "写入存储失败" in row.detail
 
 
 def test_the_file_name_shown_keeps_the_users_name_without_folders():
