@@ -268,3 +268,33 @@ def test_the_api_lists_uploads_and_downloads_attachments_through_the_same_servic
     assert removed.status_code == 204
     assert client.get(url).json() == []
     assert client.get(listed[0]["download_url"]).status_code == 404
+
+
+def test_rows_from_before_the_file_service_get_their_hash_and_type(county_a, make_case, media):
+    """Migration 0011 fills SHA-256 and type of existing attachments from their stored content
+    (an old row kept the user's own name as its storage name)."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    migration = importlib.import_module("shangwu.cases.migrations.0011_attachments_stored_files")
+    case = make_case()
+    stored = default_storage.save("cases/2025/03/旧附件.pdf", ContentFile(files.PDF_BYTES))
+    old = CaseAttachment.objects.create(
+        case=case, file=stored, name="旧附件.pdf", size=len(files.PDF_BYTES), content_type="",
+        sha256="", uploaded_by=county_a,
+    )
+    lost = CaseAttachment.objects.create(
+        case=case, file="cases/2025/03/丢失.docx", name="丢失.docx", size=10, content_type="",
+        sha256="", uploaded_by=county_a,
+    )
+
+    migration.fill_hash_and_type(apps, None)
+
+    old.refresh_from_db()
+    lost.refresh_from_db()
+    assert old.sha256 == hashlib.sha256(files.PDF_BYTES).hexdigest()
+    assert old.content_type == "application/pdf"
+    assert lost.sha256 == "" and lost.content_type.endswith("wordprocessingml.document")
