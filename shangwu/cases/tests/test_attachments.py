@@ -298,3 +298,16 @@ def test_rows_from_before_the_file_service_get_their_hash_and_type(county_a, mak
     assert old.sha256 == hashlib.sha256(files.PDF_BYTES).hexdigest()
     assert old.content_type == "application/pdf"
     assert lost.sha256 == "" and lost.content_type.endswith("wordprocessingml.document")
+
+
+def test_the_admin_roles_never_download_case_files(
+    as_user, county_a, auditor, sysadmin, make_case, media, committed
+):
+    case = make_case()
+    upload(as_user(county_a), case, files.pdf(), committed)
+    attachment = case.attachments.get()
+    for admin in (auditor, sysadmin):
+        response = as_user(admin).get(download_url(attachment))
+        assert response.status_code == 403
+        assert files.PDF_BYTES not in response.content
+    assert not AuditLog.objects.filter(action=AuditAction.DOWNLOAD).exists()
