@@ -2,6 +2,7 @@
 environment variables, documented in ``.env.example``. SQLite under ``./var/`` by default;
 PostgreSQL when ``DATABASE_URL`` says so (CI runs both)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -199,8 +200,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 VENDOR_STATIC_DIR = Path(os.environ.get("VENDOR_STATIC_DIR", VAR_DIR / "vendor-static"))
 VENDOR_STATIC_DIR.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("vendor", VENDOR_STATIC_DIR)]
+# Uploaded files go through Django's storage API (core/files.py). Default: a folder on this
+# machine (MEDIA_ROOT, under ./var/). An S3-compatible object store (MinIO) is configuration
+# alone: FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage plus its options as JSON in
+# FILE_STORAGE_OPTIONS (README, Deployment: Files).
+FILE_STORAGE_BACKEND = os.environ.get("FILE_STORAGE_BACKEND", "") or "django.core.files.storage.FileSystemStorage"
+try:
+    FILE_STORAGE_OPTIONS = json.loads(os.environ.get("FILE_STORAGE_OPTIONS", "") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"环境变量 FILE_STORAGE_OPTIONS 应为 JSON 对象：{exc}") from exc
+if not isinstance(FILE_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured("环境变量 FILE_STORAGE_OPTIONS 应为 JSON 对象，例如 {\"bucket_name\": \"shangwu\"}。")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if os.environ.get("SHANGWU_TESTING")
@@ -213,6 +225,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# Attachments (core/files.py): the largest file, and what one person may upload per day
+# (Beijing time) across every module, so nobody can fill the disk.
+FILE_MAX_BYTES = env_int("FILE_MAX_MB", 10) * 1024 * 1024
+FILE_DAILY_QUOTA_BYTES = env_int("FILE_DAILY_QUOTA_MB", 200) * 1024 * 1024
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

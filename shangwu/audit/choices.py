@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGE = "password_change", "修改密码"
     DENIED = "denied", "越权访问"
     EXPORT = "export", "导出"
+    DOWNLOAD = "download", "下载文件"
     IMPORT = "import", "导入"
     REVEAL = "reveal", "查看个人信息"
     TOKEN = "token", "签发令牌"

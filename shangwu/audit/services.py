@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
@@ -25,24 +27,51 @@ def mask_value(value) -> str:
 
 
 def plain_value(value):
-    """A field's value as the audit log writes it into JSON (dates ISO, amounts as text)."""
+    """A field's value as the audit log writes it into JSON (dates ISO, amounts as text). Never
+    fails: a value of a type not listed here is written as its text, so no field type can turn a
+    save into a 500."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    if isinstance(value, (decimal.Decimal, uuid.UUID, datetime.timedelta)):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        data = bytes(value)
+        return f"（二进制 {len(data)} 字节，SHA-256 {hashlib.sha256(data).hexdigest()}）"
+    if isinstance(value, dict):
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain_value(v) for v in value]
-    return value
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain_value(v) for v in value), key=str)
+    return str(value)
+
+
+def file_value(instance: models.Model, field: models.FileField) -> dict | None:
+    """A file field as the audit log writes it: its stored name and the content's SHA-256 (the
+    row's ``sha256`` column, as every ``core.models.StoredFile`` has; never read from storage)."""
+    stored = getattr(instance, field.attname)
+    name = stored.name if isinstance(stored, FieldFile) else stored
+    if not name:
+        return None
+    return {"name": str(name), "sha256": getattr(instance, "sha256", None) or None}
 
 
 def snapshot(instance: models.Model, *, masked: bool = True) -> dict:
-    """The row's own field values, as JSON-ready data (foreign keys as ids). Personal numbers
-    (``audit_masked``) come masked unless ``masked=False``: that form is for comparing, never
-    for writing down (``masked_snapshot``)."""
+    """The row's own field values, as JSON-ready data (foreign keys as ids, files as stored name
+    and hash). Personal numbers (``audit_masked``) come masked unless ``masked=False``: that form
+    is for comparing, never for writing down (``masked_snapshot``)."""
     exclude = getattr(instance, "audit_exclude", set())
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.name not in exclude:
+        if field.name in exclude:
+            continue
+        if isinstance(field, models.FileField):
+            data[field.name] = file_value(instance, field)
+        else:
             data[field.name] = plain_value(getattr(instance, field.attname))
     return masked_snapshot(instance, data) if masked else data
 

@@ -333,6 +333,7 @@ def build(*, units, users, size: str) -> str:
     buckets_rebuild()  # the bulk inserts above bypass the services that keep the totals
     counts = deadlines_process(now=now, full=True)  # the bulk inserts bypassed the services
     _convert_a_few_visit_problems(users=users, categories=categories)
+    _attach_a_few_files(users=users)
     return (
         f"新建诉求案件 {len(built)} 件（红灯督办 {counts['red']} 件，黄灯催办 {counts['yellow']} 件，"
         f"合并 {len(merged_events) // 2} 件）"
@@ -568,5 +569,50 @@ def _convert_a_few_visit_problems(*, users, categories) -> None:
             case_convert_visit_problem(
                 problem=problem, actor=actor, category=categories.get("其他")
             )
+        except ValidationError:
+            continue
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A small valid one-page PDF (ASCII text only: the demo needs no font embedding)."""
+    text = title.encode("ascii", "replace")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _attach_a_few_files(*, users) -> None:
+    """A few 河东区 cases carry their 交办单 as a PDF, uploaded through the file service, so the
+    case page shows attachments that download."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shangwu.cases.models import Case
+    from shangwu.cases.services import case_attach
+
+    actor = users.get("county_a")
+    if actor is None:
+        return
+    cases = Case.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:8]
+    for case in cases:
+        upload = SimpleUploadedFile(
+            f"{case.number}交办单.pdf", _demo_pdf(f"Case {case.number}"), "application/pdf"
+        )
+        try:
+            case_attach(case=case, actor=actor, upload=upload)
         except ValidationError:
             continue

@@ -15,7 +15,7 @@ from shangwu.cases.choices import (
     Rating,
 )
 from shangwu.cases.models import Case, CaseCategory
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, MultipleFileField, file_help_text
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
@@ -76,13 +76,13 @@ class CaseRegisterForm(BaseForm):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="留空为现在。",
     )
-    attachment = forms.FileField(
-        label="附件", required=False, help_text="pdf、jpg、png、docx、xlsx，不超过10MB。"
-    )
+    attachments = MultipleFileField(label="附件", required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         from shangwu.enterprises.models import Enterprise
+
+        self.fields["attachments"].help_text = "可多选。" + file_help_text()
 
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view").order_by(
             "name"
@@ -185,7 +185,11 @@ class ListedSupervisionForm(BaseForm):
 
 
 class AttachmentForm(BaseForm):
-    file = forms.FileField(label="附件", help_text="pdf、jpg、png、docx、xlsx，不超过10MB。")
+    file = forms.FileField(label="附件")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = file_help_text()
 
 
 class ConvertProblemForm(BaseForm):

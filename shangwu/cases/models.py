@@ -26,6 +26,7 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.models import StoredFile
 from shangwu.organization.models import county_field, township_field
 
 
@@ -599,31 +600,23 @@ class Notification(models.Model):
         return self.text
 
 
-class CaseAttachment(models.Model):
-    audited = True
+class CaseAttachment(StoredFile):
+    """A file attached to a case (core.files: type by content, limits, SHA-256, soft removal).
+    In scope wherever its case is."""
+
+    owner_field = "case"
+    storage_folder = "cases"
 
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.PROTECT, related_name="attachments"
     )
-    file = models.FileField("文件", upload_to="cases/%Y/%m/")
-    name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField("大小（字节）")
-    uploaded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = "附件"
         verbose_name_plural = "附件"
-        ordering = ["uploaded_at"]
 
-    def __str__(self):
-        return self.name
+    def get_absolute_url(self):
+        return reverse("cases:attachment_download", args=[self.pk])
 
 
 class CaseStatBucket(models.Model):

@@ -13,6 +13,14 @@ urlpatterns = [
         views.ConvertProblemView.as_view(),
         name="case_from_problem",
     ),
+    path(
+        "attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"
+    ),
+    path(
+        "attachments/<int:pk>/remove/",
+        views.AttachmentRemoveView.as_view(),
+        name="attachment_remove",
+    ),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
     path("<int:pk>/<str:name>/", views.CaseActionView.as_view(), name="case_action"),
     path("queue/", views.UnitQueueView.as_view(), name="unit_queue"),

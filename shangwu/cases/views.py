@@ -18,10 +18,11 @@ from shangwu.audit.services import audit_write
 from shangwu.cases import filtersets, forms, selectors, services, statistics, tables
 from shangwu.cases.actions import BY_NAME, allowed_actions
 from shangwu.cases.deadlines import node_states
-from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet, Notification
+from shangwu.cases.models import Case, CaseAttachment, CaseCategory, DeadlineRuleSet, Notification
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core import views as generic
 from shangwu.core.exports import download, xlsx_bytes
+from shangwu.core.files import file_get
 from shangwu.projects.selectors import project_for_case
 
 
@@ -66,6 +67,7 @@ class CaseDetailView(generic.ObjectDetailView):
 
     def extra_context(self, obj, bound=None):
         user = self.request.user
+        can_change = Case.objects.restrict(user, "change").filter(pk=obj.pk).exists()
         actions = []
         for action in allowed_actions(obj, user):
             if bound is not None and bound[0] == action.name:
@@ -105,7 +107,8 @@ class CaseDetailView(generic.ObjectDetailView):
             "deadlines": (deadlines := node_states(obj, timezone.now())),
             "deadlines_provisional": any(d["provisional"] for d in deadlines),
             "events": obj.events.select_related("actor", "unit"),
-            "attachments": obj.attachments.all(),
+            "attachments": obj.attachments.listed().select_related("uploaded_by"),
+            "can_remove_files": can_change,
             "extensions": obj.extensions.select_related("requested_by", "decided_by"),
             "supervisions": obj.supervisions.select_related("issued_by", "addressed_to"),
             "merged_cases": obj.merged_cases.all(),
@@ -198,18 +201,17 @@ class CaseRegisterView(generic.BaseObjectView):
     def post(self, request):
         form = forms.CaseRegisterForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            upload = data.pop("attachment")
             try:
-                with transaction.atomic():
-                    case = services.case_register(actor=request.user, **data)
-                    if upload:
-                        services.case_attach(case=case, actor=request.user, upload=upload)
+                # One transaction: a refused attachment saves neither the case nor any file.
+                case = services.case_register(actor=request.user, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
             else:
                 messages.success(request, f"已登记案件 {case.number}，请交办。")
                 return redirect(case.get_absolute_url())
+        if request.FILES.getlist("attachments"):
+            # A browser cannot refill a file input: say so, next to the files.
+            form.add_error("attachments", "案件尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。")
         return render(request, self.template_name, self.base_context(form=form))
 
 
@@ -543,3 +545,28 @@ class RuleSetEditView(generic.BaseObjectView):
                 messages.success(request, f"已保存时限规则“{saved}”{note}。")
                 return redirect(saved.get_absolute_url())
         return render(request, self.template_name, self.base_context(form=form, object=obj))
+
+
+class AttachmentDownloadView(generic.FileDownloadView):
+    """GET /cases/attachments/<pk>/: the file, if its case is in the user's scope (else 404,
+    audited as denied); the download is audited."""
+
+    queryset = CaseAttachment.objects.select_related("case")
+
+
+class AttachmentRemoveView(generic.BaseObjectView):
+    """POST /cases/attachments/<pk>/remove/: 删除 (soft) through ``case_attachment_remove``."""
+
+    queryset = CaseAttachment.objects.select_related("case")
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        attachment = file_get(self.queryset, user=request.user, pk=pk, action="change")
+        try:
+            services.case_attachment_remove(attachment=attachment, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, f"已删除附件“{attachment.name}”。")
+        return redirect(attachment.case.get_absolute_url())

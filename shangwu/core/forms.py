@@ -53,3 +53,30 @@ class FollowingSelect(forms.Select):
         if instance is not None:
             option["attrs"]["data-parent"] = getattr(instance, self.parent_attr)
         return option
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list, empty when
+    none was chosen. The files themselves are checked by ``core.files`` in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def file_help_text(kinds: str = "pdf、jpg、png、docx、xlsx") -> str:
+    """The limits as the user reads them under a file field (settings FILE_MAX_MB and
+    FILE_DAILY_QUOTA_MB)."""
+    from shangwu.core.files import daily_quota_bytes, max_bytes, size_text
+
+    return f"{kinds}，每个不超过{size_text(max_bytes())}；每人每天共可上传{size_text(daily_quota_bytes())}。"

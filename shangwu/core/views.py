@@ -23,6 +23,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_denied, audit_write
 from shangwu.core.access import can
 from shangwu.core.exports import download, xlsx_bytes
+from shangwu.core.files import file_download, file_get, file_response
 from shangwu.core.reveal import REVEALABLE
 
 
@@ -320,3 +321,16 @@ class ObjectBulkView(BaseObjectView):
 
     def success_url(self):
         return list_url(self.model)
+
+
+class FileDownloadView(BaseObjectView):
+    """GET: one stored file (a ``core.models.StoredFile`` model) as a download. Scope is its
+    owner's (``restrict``); out of scope is a 404 audited as denied, a removed file a plain 404.
+    ``core.files`` writes the audit row and the headers."""
+
+    def get_object(self, action=None):
+        return file_get(self.queryset, user=self.request.user, pk=self.kwargs["pk"], action=action or self.action)
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        return file_response(obj, file_download(obj=obj, actor=request.user))

@@ -312,9 +312,21 @@ def api_plan_import(kit):
             content_type="application/json",
         )
 
-    # The API takes the plan as text, not a file: the refusal is a text with no task in it.
+    def file_sender(content):
+        return lambda client, kit: client.post(
+            "/api/plans/import/",
+            {"file": SimpleUploadedFile("工作要点.docx", content), "year": 2026, "dry_run": True},
+        )
+
+    # The API takes the plan as text or as the .docx itself; a text with no task in it and a
+    # crafted file are refused.
     return [
         Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
+        Use("city_staff", file_sender(plan_docx()), action=AuditAction.IMPORT, label="docx"),
+        *[
+            Use("city_staff", file_sender(bad), action=AuditAction.IMPORT, refused=True, label=label)
+            for label, bad in refused_docx(plan_docx()).items()
+        ],
         Use(
             "city_staff",
             sender("只有一行文字"),
@@ -323,6 +335,35 @@ def api_plan_import(kit):
             label="no-task",
         ),
     ]
+
+
+def case_attachment_download(api: bool):
+    """county_a registers a case with a PDF (through the services) and downloads it back."""
+
+    def cases(kit):
+        from django.test import TestCase
+
+        from shangwu.cases.models import CaseCategory
+        from shangwu.cases.services import case_register
+        from shangwu.organization.models import Region
+
+        # The file service writes the bytes when the transaction commits.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            case = case_register(
+                actor=kit.personas["county_a"], source="other", kind="ordinary",
+                category=CaseCategory.objects.order_by("pk").first(), title="审计测试附件",
+                content="详细情况", county=Region.objects.get(code="419902"),
+                attachments=[SimpleUploadedFile("交办单.pdf", b"%PDF-1.4\n%%EOF\n")],
+            )
+        attachment = case.attachments.get()
+        url = (
+            f"/api/cases/{case.pk}/attachments/{attachment.pk}/download/"
+            if api
+            else f"/cases/attachments/{attachment.pk}/"
+        )
+        return [get(url, persona="county_a", action=AuditAction.DOWNLOAD)]
+
+    return cases
 
 
 def with_data(setup, *uses_of):
@@ -363,6 +404,8 @@ ROUTE_CASES: dict[str, Callable] = {
     "enterprises:enterprise_import_template": lambda kit: [get("/enterprises/import/template/")],
     "cases:case_export": lambda kit: [get("/cases/export/")],
     "cases:statistics_export": lambda kit: [get("/cases/statistics/export/")],
+    "cases:attachment_download": case_attachment_download(api=False),
+    "case-attachment-download": case_attachment_download(api=True),
     "projects:project_export": lambda kit: [get("/projects/export/")],
     "projects:ledger_export": lambda kit: [
         get("/projects/three-batches/ledger/", LEDGER, persona="leader")

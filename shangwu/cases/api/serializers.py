@@ -1,8 +1,10 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
-from shangwu.cases.models import Case, CaseCategory, CaseEvent
+from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent
 from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
 
@@ -116,12 +118,49 @@ class CaseSerializer(serializers.ModelSerializer):
         return mask_value(obj.contact_phone) if obj.contact_phone else ""
 
 
+class CaseAttachmentSerializer(serializers.ModelSerializer):
+    """A listed attachment; ``download_url`` is the API route (session or token)."""
+
+    uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True, default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseAttachment
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        url = reverse("case-attachment-download", args=[obj.case_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="pdf、jpg、png、docx、xlsx（按文件内容判断）")
+
+
 class CaseDetailSerializer(CaseSerializer):
     events = CaseEventSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "events"]
+        fields = [*CaseSerializer.Meta.fields, "events", "attachments"]
         read_only_fields = fields
+
+    @extend_schema_field(CaseAttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        listed = obj.attachments.listed().select_related("uploaded_by")
+        return CaseAttachmentSerializer(listed, many=True, context=self.context).data
 
 
 class CaseCreateSerializer(serializers.Serializer):

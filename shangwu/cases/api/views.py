@@ -12,15 +12,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shangwu.cases import services, statistics
 from shangwu.cases.api import serializers as s
 from shangwu.cases.choices import ExtensionStatus
 from shangwu.cases.filtersets import CaseFilterSet
-from shangwu.cases.models import Case
+from shangwu.cases.models import Case, CaseAttachment
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core.api import BaseViewSet
+from shangwu.core.files import file_download, file_get, file_response
 
 
 def _errors(exc):
@@ -233,6 +235,80 @@ class CaseViewSet(BaseViewSet):
                 case=c, actor=request.user, required_by=d["required_by"], comment=d["comment"]
             ),
         )
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=s.CaseAttachmentSerializer(many=True),
+        description="案件的附件（不含已删除的）。",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.AttachmentUploadSerializer},
+        responses={201: s.CaseAttachmentSerializer},
+        description="上传一个附件（multipart，字段 file），与页面同一服务：按内容判断类型、大小上限、每日限额。",
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        if request.method == "GET":
+            listed = case.attachments.listed().select_related("uploaded_by")
+            return Response(
+                s.CaseAttachmentSerializer(listed, many=True, context={"request": request}).data
+            )
+        ser = s.AttachmentUploadSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                attachment = services.case_attach(
+                    case=case, actor=request.user, upload=ser.validated_data["file"]
+                )
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        return Response(
+            s.CaseAttachmentSerializer(attachment, context={"request": request}).data, status=201
+        )
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="下载附件：Content-Disposition: attachment，已审计。",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
+        url_name="attachment-download",
+    )
+    def attachment_download(self, request, pk=None, attachment_pk=None):
+        case = self.get_object()
+        attachment = file_get(
+            CaseAttachment.objects.filter(case=case), user=request.user, pk=attachment_pk
+        )
+        return file_response(attachment, file_download(obj=attachment, actor=request.user))
+
+    @extend_schema(request=None, responses={204: None}, description="删除附件（保留记录与审计）。")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
+        url_name="attachment-remove",
+    )
+    def attachment_remove(self, request, pk=None, attachment_pk=None):
+        case = self.get_object()
+        attachment = file_get(
+            CaseAttachment.objects.filter(case=case),
+            user=request.user,
+            pk=attachment_pk,
+            action="change",
+        )
+        try:
+            services.case_attachment_remove(attachment=attachment, actor=request.user)
+        except DjangoValidationError as exc:
+            return Response(_errors(exc), status=400)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        return Response(status=204)
 
     @extend_schema(
         parameters=[

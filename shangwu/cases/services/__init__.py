@@ -16,10 +16,9 @@ from shangwu.cases.services.handling import (
 )
 from shangwu.cases.services.provisional import case_deadlines_recompute
 from shangwu.cases.services.registry import (
-    ATTACHMENT_MAX_BYTES,
-    ATTACHMENT_TYPES,
     case_assign,
     case_attach,
+    case_attachment_remove,
     case_convert_visit_problem,
     case_merge,
     case_register,
@@ -29,11 +28,10 @@ from shangwu.cases.services.registry import (
 from shangwu.cases.services.rules import ruleset_save
 
 __all__ = [
-    "ATTACHMENT_MAX_BYTES",
-    "ATTACHMENT_TYPES",
     "ConcurrentChange",
     "case_assign",
     "case_attach",
+    "case_attachment_remove",
     "case_convert_visit_problem",
     "case_deadlines_recompute",
     "case_decide_extension",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,10 +32,9 @@ from shangwu.cases.services._base import (
     unit_users,
 )
 from shangwu.cases.statistics import bucket_apply, bucket_state
+from shangwu.core.files import file_remove, file_store
 from shangwu.organization.choices import RegionLevel
 
-ATTACHMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx"}
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Sources where a case need not name an enterprise (citizens call the hotline, write letters).
 ENTERPRISE_OPTIONAL = {
     CaseSource.HOTLINE,
@@ -102,8 +100,11 @@ def case_register(
     contact_phone: str = "",
     received_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
+    attachments=(),
 ) -> Case:
-    """登记: a new case in 已登记, numbered, owned by the registering unit (the dispatcher)."""
+    """登记: a new case in 已登记, numbered, owned by the registering unit (the dispatcher).
+    ``attachments`` (uploads) are attached in the same transaction: one refused file (reported
+    on the ``attachments`` field) saves nothing."""
     require_actor(actor, None, "登记")
     now = now_or(now)
     received_at = received_at or now
@@ -151,6 +152,8 @@ def case_register(
             at=now,
             note=f"来源：{case.get_source_display()}，类型：{case.get_kind_display()}",
         )
+        for upload in attachments or ():
+            case_attach(case=case, actor=actor, upload=upload, field="attachments")
     return case
 
 
@@ -384,21 +387,16 @@ def case_convert_visit_problem(
     return case
 
 
-def case_attach(*, case: Case, actor, upload) -> CaseAttachment:
-    """An attachment: pdf, jpg, png, docx or xlsx, at most 10 MB."""
+def case_attach(*, case: Case, actor, upload, field: str = "file") -> CaseAttachment:
+    """An attachment, through the platform's file service (core.files: pdf, jpg, png, docx or
+    xlsx judged by content, FILE_MAX_MB, the daily quota, SHA-256, written on commit).
+    ``field`` names the form field a refusal is reported on."""
     require_actor(actor, case, "上传附件")
-    ext = os.path.splitext(upload.name)[1].lower()
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {"file": f"附件“{upload.name}”类型不允许，只能上传 pdf、jpg、png、docx、xlsx 文件。"}
-        )
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": f"附件“{upload.name}”超过10MB。"})
-    with transaction.atomic():
-        return CaseAttachment.objects.create(
-            case=case,
-            file=upload,
-            name=os.path.basename(upload.name)[:200],
-            size=upload.size,
-            uploaded_by=actor,
-        )
+    return file_store(model=CaseAttachment, actor=actor, upload=upload, field=field, case=case)
+
+
+def case_attachment_remove(*, attachment: CaseAttachment, actor) -> CaseAttachment:
+    """删除 an attachment: soft (the row and its audit history stay; no longer listed or
+    downloadable). Whoever may change the case may remove its files."""
+    require_actor(actor, attachment.case, "删除附件")
+    return file_remove(obj=attachment, actor=actor)
