@@ -55,8 +55,13 @@ class CaseFilterSet(BaseFilterSet):
     lead_unit = django_filters.ModelChoiceFilter(
         label="主办单位", queryset=OrgUnit.objects.filter(is_active=True)
     )
+    # TypedChoiceField offers no empty choice of its own: without this one the select opened on
+    # 无, and every 筛选 hid the supervised cases.
     supervision_level = django_filters.TypedChoiceFilter(
-        label="督办级别", choices=SupervisionLevel.choices, coerce=int, method="filter_supervision"
+        label="督办级别",
+        choices=[("", "全部"), *SupervisionLevel.choices],
+        coerce=int,
+        method="filter_supervision",
     )
     overdue = django_filters.BooleanFilter(label="超期未办结", method="filter_overdue")
     received_from = django_filters.DateFilter(label="受理日期自", method="filter_received_from")
