@@ -12,6 +12,7 @@ from shangwu.cases.choices import (
     CaseEventKind,
     CaseStatus,
     DeadlineNode,
+    ExtensionKind,
     ExtensionStatus,
     Rating,
     SupervisionLevel,
@@ -263,7 +264,7 @@ def case_request_extension(
                 f"（{limit:%Y-%m-%d}）。"
             }
         )
-    if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
+    if case.extensions.filter(kind=ExtensionKind.EXTEND, status=ExtensionStatus.PENDING).exists():
         raise ValidationError("已有待审批的延期申请。")
     now = now_or(now)
     with transaction.atomic():
@@ -297,6 +298,8 @@ def case_decide_extension(
     """同意 / 不同意延期 by the assigning unit or a leader. Approved: 办结时限 becomes the end of
     the proposed day (人大/政协 capped at ``extendable_to`` months from assignment)."""
     case = extension.case
+    if extension.kind != ExtensionKind.EXTEND:
+        raise ValidationError("这不是延期申请。")
     require_actor(actor, case, "审批延期")
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(f"该延期申请已{extension.get_status_display()}，不能重复审批。")
@@ -306,17 +309,7 @@ def case_decide_extension(
         require_text(note, "note", "不同意的理由")
     now = now_or(now)
     with transaction.atomic():
-        updated = CaseExtension.objects.filter(
-            pk=extension.pk, status=ExtensionStatus.PENDING
-        ).update(
-            status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
-            decided_by=actor,
-            decided_at=now,
-            decision_note=note.strip(),
-        )
-        if not updated:
-            raise ValidationError("该延期申请刚被他人审批，请刷新后查看。")
-        extension.refresh_from_db()
+        _record_decision(extension, actor=actor, approve=approve, note=note, now=now)
         if approve:
             due = extension.proposed_due
             limit = _extension_limit(case)
@@ -350,15 +343,38 @@ def case_decide_extension(
     return extension
 
 
-def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None = None) -> Case:
-    """挂起 while waiting for the enterprise: the deadline clock stops."""
-    require_actor(actor, case, "挂起")
+def _record_decision(extension: CaseExtension, *, actor, approve: bool, note: str, now) -> None:
+    """Decide a pending 延期/挂起申请 once: a conditional UPDATE, so two deciders never both win."""
+    updated = CaseExtension.objects.filter(
+        pk=extension.pk, status=ExtensionStatus.PENDING
+    ).update(
+        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+        decided_by=actor,
+        decided_at=now,
+        decision_note=note.strip(),
+    )
+    if not updated:
+        raise ValidationError(
+            f"该{extension.get_kind_display()}申请刚被他人审批，请刷新后查看。"
+        )
+    extension.refresh_from_db()
+
+
+def _require_pausable(case: Case) -> None:
     require_status(case, [CaseStatus.ASSIGNED, CaseStatus.HANDLING], "挂起")
     if case.paused_at is not None:
         raise ValidationError("案件已处于挂起状态。")
+
+
+def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """挂起 while waiting for the enterprise: the deadline clock stops. 挂起 needs the approval of
+    the assigning unit or a leader, like 延期 (a handler must not stop a red light by itself): they
+    pause directly, the lead unit asks with ``case_request_pause``."""
+    require_actor(actor, case, "挂起")
+    _require_pausable(case)
     require(
-        _handlers(case, actor) or _reviewer(case, actor),
-        "只有主办单位、交办单位或局领导可以挂起案件。",
+        _reviewer(case, actor),
+        "挂起须经交办单位或局领导同意：主办单位请提交挂起申请。",
     )
     reason = require_text(reason, "reason", "挂起原因")
     now = now_or(now)
@@ -372,6 +388,90 @@ def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None 
             note=reason,
         )
     return case
+
+
+def case_request_pause(
+    *, case: Case, actor, reason: str, now: datetime.datetime | None = None
+) -> CaseExtension:
+    """挂起申请 by the lead unit, with the reason; the clock runs until it is approved."""
+    require_actor(actor, case, "挂起申请")
+    _require_pausable(case)
+    require(_handlers(case, actor), "只有主办单位的人员可以申请挂起。")
+    reason = require_text(reason, "reason", "挂起原因")
+    if case.extensions.filter(kind=ExtensionKind.PAUSE, status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("已有待审批的挂起申请。")
+    now = now_or(now)
+    with transaction.atomic():
+        request = CaseExtension.objects.create(
+            case=case, kind=ExtensionKind.PAUSE, reason=reason, requested_by=actor
+        )
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.PAUSE_REQUEST,
+            now=now,
+            note=reason,
+            data={"extension": request.pk},
+        )
+        notify(
+            case,
+            recipients=unit_users([case.assigning_unit_id]),
+            text=f"申请挂起，请审批：{reason}"[:200],
+        )
+    return request
+
+
+def case_decide_pause(
+    *,
+    request: CaseExtension,
+    actor,
+    approve: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> CaseExtension:
+    """同意 / 不同意挂起 by the assigning unit or a leader. Approved: the case is paused from now
+    (the 挂起 event names the request); refused: it runs on, with the reason."""
+    case = request.case
+    if request.kind != ExtensionKind.PAUSE:
+        raise ValidationError("这不是挂起申请。")
+    require_actor(actor, case, "审批挂起")
+    if request.status != ExtensionStatus.PENDING:
+        raise ValidationError(f"该挂起申请已{request.get_status_display()}，不能重复审批。")
+    require(_reviewer(case, actor), f"{REVIEWERS}审批挂起。")
+    if approve:
+        _require_pausable(case)
+    else:
+        require_text(note, "note", "不同意的理由")
+    now = now_or(now)
+    with transaction.atomic():
+        _record_decision(request, actor=actor, approve=approve, note=note, now=now)
+        if approve:
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.PAUSE,
+                now=now,
+                fields={"paused_at": now},
+                note=f"同意挂起：{request.reason}" + (f"（{note.strip()}）" if note.strip() else ""),
+                data={"extension": request.pk},
+            )
+            text = "挂起申请已同意，办理时限暂停计算。"
+        else:
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.PAUSE_REFUSE,
+                now=now,
+                note=note.strip(),
+                data={"extension": request.pk},
+            )
+            text = f"挂起申请未同意：{note.strip()}"
+        notify(
+            case,
+            recipients=[request.requested_by_id] if request.requested_by_id else [],
+            text=text[:200],
+        )
+    return request
 
 
 def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | None = None) -> Case:
