@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from shangwu.cases import forms, services
 from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionKind, ExtensionStatus
-from shangwu.cases.services._base import is_leader, is_member
+from shangwu.cases.services._base import is_leader, is_member, speaks_for
 from shangwu.core.access import Access, can
+from shangwu.organization.choices import OrgUnitKind
 
 S = CaseStatus
 
@@ -25,7 +26,12 @@ class CaseAction:
 
 
 def _lead(c, u, ctx):
-    return is_member(u, c.lead_unit_id)
+    # The lead unit's staff, or the liaison recording for a lead unit outside the bureau.
+    return speaks_for(c, u, c.lead_unit)
+
+
+def _liaison_for_co_unit(c, u, ctx):
+    return bool(ctx["external_co_units"]) and is_member(u, c.assigning_unit_id)
 
 
 def _reviewer(c, u, ctx):
@@ -89,9 +95,12 @@ ACTIONS = [
         "进展反馈",
         forms.ProgressForm,
         lambda c, u, x: (
-            c.status == S.HANDLING and (_lead(c, u, x) or u.org_unit_id in x["co_units"])
+            c.status == S.HANDLING
+            and (_lead(c, u, x) or u.org_unit_id in x["co_units"] or _liaison_for_co_unit(c, u, x))
         ),
-        lambda c, u, d: services.case_report_progress(case=c, actor=u, note=d["note"]),
+        lambda c, u, d: services.case_report_progress(
+            case=c, actor=u, note=d["note"], on_behalf_of=d.get("on_behalf_of")
+        ),
     ),
     CaseAction(
         "request_close",
@@ -203,6 +212,9 @@ def action_context(case) -> dict:
         "pending": _pending(case),
         "pending_pause": _pending(case, ExtensionKind.PAUSE),
         "co_units": set(case.co_units.values_list("pk", flat=True)),
+        "external_co_units": set(
+            case.co_units.filter(kind=OrgUnitKind.EXTERNAL).values_list("pk", flat=True)
+        ),
     }
 
 

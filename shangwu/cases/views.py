@@ -24,6 +24,9 @@ from shangwu.core import views as generic
 from shangwu.core.exports import download, xlsx_bytes
 from shangwu.projects.selectors import project_for_case
 
+# Action forms that are built around the case (the units to merge into or to record for).
+WITH_CASE = ("merge", "progress")
+
 
 def _add_errors(form, exc):
     if hasattr(exc, "error_dict"):
@@ -71,7 +74,7 @@ class CaseDetailView(generic.ObjectDetailView):
             if bound is not None and bound[0] == action.name:
                 form = bound[1]
             else:
-                form = action.form(user=user, **({"case": obj} if action.name == "merge" else {}))
+                form = action.form(user=user, **({"case": obj} if action.name in WITH_CASE else {}))
             actions.append(
                 {
                     "action": action,
@@ -135,7 +138,7 @@ class CaseActionView(generic.BaseObjectView):
             request.POST,
             request.FILES or None,
             user=request.user,
-            **({"case": case} if name == "merge" else {}),
+            **({"case": case} if name in WITH_CASE else {}),
         )
         if form.is_valid():
             try:

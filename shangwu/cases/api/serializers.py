@@ -166,6 +166,17 @@ class NoteSerializer(VersionedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ProgressSerializer(VersionedSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    on_behalf_of = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="交办单位为外部单位代为录入时，该外部单位的 id",
+    )
+
+
 class ReasonSerializer(VersionedSerializer):
     reason = serializers.CharField()
 

@@ -44,7 +44,7 @@ class CaseViewSet(BaseViewSet):
             "assign": s.AssignSerializer,
             "sign": s.NoteSerializer,
             "return_case": s.ReasonSerializer,
-            "progress": s.NoteSerializer,
+            "progress": s.ProgressSerializer,
             "request_close": s.ResolutionSerializer,
             "review": s.ReviewSerializer,
             "revisit": s.RevisitSerializer,
@@ -144,7 +144,9 @@ class CaseViewSet(BaseViewSet):
     def progress(self, request, pk=None):
         return self._act(
             request,
-            lambda c, d: services.case_report_progress(case=c, actor=request.user, note=d["note"]),
+            lambda c, d: services.case_report_progress(
+                case=c, actor=request.user, note=d["note"], on_behalf_of=d["on_behalf_of"]
+            ),
         )
 
     @extend_schema(responses=s.CaseSerializer)

@@ -30,15 +30,19 @@ from shangwu.cases.models import Case, CaseEvent, CaseExtension, SupervisionOrde
 from shangwu.cases.services._base import (
     is_leader,
     is_member,
+    lead_on_behalf,
     notify,
     now_or,
+    on_behalf,
     require,
     require_actor,
     require_open_unpaused,
     require_status,
     require_text,
+    speaks_for,
     transition,
     unit_users,
+    unit_users_for,
 )
 from shangwu.workcalendar.services import CalendarYearUnknown, workdays_between
 
@@ -46,7 +50,8 @@ REVIEWERS = "只有交办单位或局领导可以"
 
 
 def _handlers(case: Case, actor) -> bool:
-    return is_member(actor, case.lead_unit_id)
+    """The lead unit's staff, or the liaison recording for a lead unit outside the bureau."""
+    return speaks_for(case, actor, case.lead_unit)
 
 
 def _reviewer(case: Case, actor) -> bool:
@@ -54,13 +59,26 @@ def _reviewer(case: Case, actor) -> bool:
 
 
 def case_report_progress(
-    *, case: Case, actor, note: str, now: datetime.datetime | None = None
+    *, case: Case, actor, note: str, on_behalf_of=None, now: datetime.datetime | None = None
 ) -> Case:
-    """进展反馈 (any number); the first one meets the 首次反馈 node (13710: within 3 days)."""
+    """进展反馈 (any number); the first one meets the 首次反馈 node (13710: within 3 days).
+    ``on_behalf_of``: the external lead or co-unit the liaison records for (by default the
+    external lead unit, else the only external co-unit)."""
     require_actor(actor, case, "进展反馈")
     require_status(case, [CaseStatus.HANDLING], "进展反馈")
+    units = [u for u in [case.lead_unit, *case.co_units.all()] if u is not None]
+    if on_behalf_of is not None:
+        require(
+            on_behalf_of.pk in {u.pk for u in units} and on_behalf(case, actor, on_behalf_of),
+            "只有交办单位可以为本案的外部主办或协办单位代为录入。",
+        )
+    elif not any(is_member(actor, u.pk) for u in units):
+        external = [u for u in units if on_behalf(case, actor, u)]
+        on_behalf_of = external[0] if len(external) == 1 or lead_on_behalf(case, actor) else None
+        if external and on_behalf_of is None:
+            raise ValidationError({"on_behalf_of": "请选择代为录入的外部单位。"})
     require(
-        _handlers(case, actor) or case.co_units.filter(pk=actor.org_unit_id).exists(),
+        on_behalf_of is not None or any(is_member(actor, u.pk) for u in units),
         "只有主办或协办单位的人员可以反馈进展。",
     )
     note = require_text(note, "note", "进展情况")
@@ -68,7 +86,13 @@ def case_report_progress(
     with transaction.atomic():
         fields = {} if case.first_feedback_at else {"first_feedback_at": now}
         transition(
-            case, actor=actor, kind=CaseEventKind.PROGRESS, now=now, fields=fields, note=note
+            case,
+            actor=actor,
+            kind=CaseEventKind.PROGRESS,
+            now=now,
+            fields=fields,
+            note=note,
+            on_behalf_of=on_behalf_of,
         )
     return case
 
@@ -95,6 +119,7 @@ def case_request_close(
             to_status=CaseStatus.REVIEW,
             fields=fields,
             note=resolution,
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,
@@ -149,7 +174,7 @@ def case_review(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"办结申请被退回：{note}"[:200],
             )
     return case
@@ -194,7 +219,7 @@ def case_revisit(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"企业不满意，重新办理：{note}"[:200],
             )
         else:
@@ -221,7 +246,7 @@ def case_revisit(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"已办结，企业评价：{Rating(rating).label}",
             )
     return case
@@ -278,6 +303,7 @@ def case_request_extension(
             now=now,
             note=reason,
             data={"proposed_due": proposed_due.isoformat(), "extension": extension.pk},
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,
@@ -412,6 +438,7 @@ def case_request_pause(
             now=now,
             note=reason,
             data={"extension": request.pk},
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,
@@ -547,7 +574,7 @@ def case_supervise_listed(
         )
         notify(
             case,
-            recipients=unit_users([case.lead_unit_id], heads_only=True),
+            recipients=unit_users_for(case, [case.lead_unit_id], heads_only=True),
             text=f"{actor.name}挂牌督办，要求{required_by:%Y-%m-%d}前办结：{comment}"[:200],
         )
     return order
