@@ -637,6 +637,7 @@ class CaseStatBucket(models.Model):
     rated = models.IntegerField("已评价", default=0)
     satisfied = models.IntegerField("满意+基本满意", default=0)
     reopened = models.IntegerField("不满意重办", default=0)
+    first_satisfied = models.IntegerField("首次评价满意", default=0)
 
     class Meta:
         verbose_name = "案件统计月度汇总"
