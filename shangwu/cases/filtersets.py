@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from shangwu.accounts.choices import Role
 from shangwu.cases import statistics
 from shangwu.cases.choices import (
     LIGHT_LEVEL,
@@ -30,10 +31,15 @@ def queue_q(queue: str, user):
     from django.db.models import Q
 
     unit = getattr(user, "org_unit_id", None)
+    to_assign = Q(assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED])
+    if queue == "to_assign" and getattr(user, "role", None) == Role.LEADER:
+        # A leader holds the dispatcher role of the units under their own (the bureau's 办公室
+        # and 科室 dispatch in its name): a case returned (退回) to one of them is the leader's
+        # to re-assign too.
+        under = OrgUnit.objects.filter(parent_id=unit).values("pk")
+        to_assign |= Q(assigning_unit_id__in=under, status=CaseStatus.RETURNED)
     return {
-        "to_assign": Q(
-            assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED]
-        ),
+        "to_assign": to_assign,
         "to_sign": Q(lead_unit_id=unit, status=CaseStatus.ASSIGNED),
         "to_handle": Q(lead_unit_id=unit, status=CaseStatus.HANDLING),
         "to_review": Q(assigning_unit_id=unit, status=CaseStatus.REVIEW),
