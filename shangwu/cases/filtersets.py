@@ -14,7 +14,7 @@ from shangwu.cases.choices import (
 )
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
 from shangwu.core.filtersets import BaseFilterSet
-from shangwu.organization.choices import RegionLevel
+from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
 QUEUES = [
@@ -38,10 +38,15 @@ def queue_q(queue: str, user):
         # to re-assign too.
         under = OrgUnit.objects.filter(parent_id=unit).values("pk")
         to_assign |= Q(assigning_unit_id__in=under, status=CaseStatus.RETURNED)
+    # The liaison signs for and handles the cases it assigned to units outside the bureau.
+    lead = Q(lead_unit_id=unit)
+    if queue in ("to_sign", "to_handle"):
+        external = OrgUnit.objects.filter(kind=OrgUnitKind.EXTERNAL).values("pk")
+        lead |= Q(assigning_unit_id=unit, lead_unit_id__in=external)
     return {
         "to_assign": to_assign,
-        "to_sign": Q(lead_unit_id=unit, status=CaseStatus.ASSIGNED),
-        "to_handle": Q(lead_unit_id=unit, status=CaseStatus.HANDLING),
+        "to_sign": lead & Q(status=CaseStatus.ASSIGNED),
+        "to_handle": lead & Q(status=CaseStatus.HANDLING),
         "to_review": Q(assigning_unit_id=unit, status=CaseStatus.REVIEW),
         "to_revisit": Q(assigning_unit_id=unit, status=CaseStatus.REVISIT),
     }.get(queue)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.cases import services, statistics
+from shangwu.cases import selectors, services, statistics
 from shangwu.cases.choices import CaseEventKind, CaseStatus, Rating
 from shangwu.cases.models import Case, Notification
 from shangwu.organization.choices import OrgUnitKind
@@ -47,10 +47,12 @@ def test_the_liaison_carries_an_external_lead_units_case_from_assignment_to_clos
     case.refresh_from_db()
     # The clock runs for it like for any unit.
     assert case.lead_unit == land_bureau and case.sign_due_at and case.close_due_at
-    # The unit has no users: the liaison is told, and signs for it.
+    # The unit has no users: the liaison is told, finds it in its 待签收, and signs for it.
     assert Notification.objects.filter(recipient=county_a, text__contains="新交办").exists()
+    assert list(selectors.case_list_queue(user=county_a, queue="to_sign")) == [case]
     assert _post(client, case, "sign").status_code == 302
     assert _post(client, case, "progress", note="已现场踏勘，材料齐全").status_code == 302
+    assert list(selectors.case_list_queue(user=county_a, queue="to_handle")) == [case]
     response = _post(client, case, "request_close", resolution="用地手续已办结，证书已发放")
     assert response.status_code == 302
     case.refresh_from_db()
