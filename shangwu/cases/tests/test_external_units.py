@@ -10,6 +10,7 @@ from django.utils import timezone
 from shangwu.cases import selectors, services, statistics
 from shangwu.cases.choices import CaseEventKind, CaseStatus, Rating
 from shangwu.cases.models import Case, Notification
+from shangwu.cases.processing import deadlines_process
 from shangwu.organization.choices import OrgUnitKind
 from shangwu.organization.models import OrgUnit
 
@@ -113,3 +114,15 @@ def test_the_liaison_reports_an_external_co_units_progress_on_the_page_and_the_a
         f"/api/cases/{case.pk}/progress/", {"note": "x", "on_behalf_of": other.pk}
     )
     assert response.status_code == 403
+
+
+def test_an_overdue_external_case_is_supervised_and_the_liaison_is_told(
+    make_case, county_a, land_bureau
+):
+    case = make_case(assign_to=land_bureau, received="2025-03-03 09:00")  # long overdue
+    deadlines_process(now=timezone.now())  # what cron does
+    order = case.supervisions.get()
+    assert order.addressed_to == land_bureau  # the 督办单 names the unit, like any other
+    assert Notification.objects.filter(
+        recipient=county_a, text__contains="红灯督办", case=case
+    ).exists()
