@@ -18,6 +18,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
     to_status = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
+    recorded_by_unit = serializers.SerializerMethodField(
+        help_text="外部单位的事项由交办单位代为录入时，录入人所在单位（否则为空）"
+    )
 
     class Meta:
         model = CaseEvent
@@ -30,9 +33,13 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "actor",
             "actor_name",
             "unit",
+            "recorded_by_unit",
             "note",
             "at",
         ]
+
+    def get_recorded_by_unit(self, event) -> str | None:
+        return (event.data or {}).get("recorded_by_unit") if event.data else None
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -64,6 +64,9 @@ def test_the_liaison_carries_an_external_lead_units_case_from_assignment_to_clos
         assert event.data["on_behalf_of"] == "河东自然资源分局"
     page = client.get(case.get_absolute_url()).content.decode()
     assert page.count(f"由河东区商务局{county_a.name}代为录入") == 3
+    events = client.get(f"/api/cases/{case.pk}/").json()["events"]
+    signed = next(e for e in events if e["kind"] == CaseEventKind.SIGN)
+    assert (signed["unit"], signed["recorded_by_unit"]) == (land_bureau.pk, "河东区商务局")
     services.case_review(case=case, actor=county_a, approve=True)
     services.case_revisit(case=case, actor=county_a, rating=Rating.SATISFIED)
     # Statistics count it under the external unit, like any unit.
