@@ -149,7 +149,7 @@ ACTIONS = [
         "挂起",
         forms.ReasonForm,
         # 挂起 needs the assigning unit's or a leader's approval: they pause, the lead unit asks.
-        lambda c, u, x: _pausable(c) and _reviewer(c, u, x),
+        lambda c, u, x: _pausable(c) and _reviewer(c, u, x) and not x["pending_pause"],
         lambda c, u, d: services.case_pause(case=c, actor=u, reason=d["reason"]),
         "outline-secondary",
     ),

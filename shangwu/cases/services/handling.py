@@ -402,6 +402,8 @@ def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None 
         _reviewer(case, actor),
         "挂起须经交办单位或局领导同意：主办单位请提交挂起申请。",
     )
+    if case.extensions.filter(kind=ExtensionKind.PAUSE, status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("已有待审批的挂起申请，请通过“审批挂起”处理。")
     reason = require_text(reason, "reason", "挂起原因")
     now = now_or(now)
     with transaction.atomic():

@@ -58,6 +58,10 @@ def test_the_lead_unit_asks_on_the_page_and_the_assigning_unit_approves(
     assert "申请挂起（等待企业补充土地证明）" in queue
     page = dispatcher.get(red_case.get_absolute_url()).content.decode()
     assert "审批挂起" in page
+    # The request is decided, not bypassed.
+    assert reverse("cases:case_action", args=[red_case.pk, "pause"]) not in page
+    with pytest.raises(ValidationError, match="已有待审批的挂起申请"):
+        services.case_pause(case=red_case, actor=county_a, reason="直接挂起")
     response = dispatcher.post(
         reverse("cases:case_action", args=[red_case.pk, "decide_pause"]),
         {"version": red_case.version, "decision": "approve", "note": ""},
