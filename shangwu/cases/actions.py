@@ -7,9 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from shangwu.cases import forms, services
-from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionStatus
-from shangwu.cases.services._base import is_leader, is_member
+from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionKind, ExtensionStatus
+from shangwu.cases.services._base import is_leader, is_member, speaks_for
 from shangwu.core.access import Access, can
+from shangwu.organization.choices import OrgUnitKind
 
 S = CaseStatus
 
@@ -25,21 +26,43 @@ class CaseAction:
 
 
 def _lead(c, u, ctx):
-    return is_member(u, c.lead_unit_id)
+    # The lead unit's staff, or the liaison recording for a lead unit outside the bureau.
+    return speaks_for(c, u, c.lead_unit)
+
+
+def _liaison_for_co_unit(c, u, ctx):
+    return bool(ctx["external_co_units"]) and is_member(u, c.assigning_unit_id)
 
 
 def _reviewer(c, u, ctx):
     return is_member(u, c.assigning_unit_id) or is_leader(u)
 
 
-def _pending(c):
-    return c.extensions.filter(status=ExtensionStatus.PENDING).order_by("requested_at").first()
+def _pending(c, kind=ExtensionKind.EXTEND):
+    return (
+        c.extensions.filter(kind=kind, status=ExtensionStatus.PENDING)
+        .order_by("requested_at")
+        .first()
+    )
 
 
 def _decide(c, u, d):
     return services.case_decide_extension(
         extension=_pending(c), actor=u, approve=d["decision"] == "approve", note=d["note"]
     )
+
+
+def _decide_pause(c, u, d):
+    return services.case_decide_pause(
+        request=_pending(c, ExtensionKind.PAUSE),
+        actor=u,
+        approve=d["decision"] == "approve",
+        note=d["note"],
+    )
+
+
+def _pausable(c):
+    return c.status in (S.ASSIGNED, S.HANDLING) and not c.paused_at
 
 
 ACTIONS = [
@@ -72,9 +95,12 @@ ACTIONS = [
         "进展反馈",
         forms.ProgressForm,
         lambda c, u, x: (
-            c.status == S.HANDLING and (_lead(c, u, x) or u.org_unit_id in x["co_units"])
+            c.status == S.HANDLING
+            and (_lead(c, u, x) or u.org_unit_id in x["co_units"] or _liaison_for_co_unit(c, u, x))
         ),
-        lambda c, u, d: services.case_report_progress(case=c, actor=u, note=d["note"]),
+        lambda c, u, d: services.case_report_progress(
+            case=c, actor=u, note=d["note"], on_behalf_of=d.get("on_behalf_of")
+        ),
     ),
     CaseAction(
         "request_close",
@@ -122,13 +148,27 @@ ACTIONS = [
         "pause",
         "挂起",
         forms.ReasonForm,
-        lambda c, u, x: (
-            c.status in (S.ASSIGNED, S.HANDLING)
-            and not c.paused_at
-            and (_lead(c, u, x) or _reviewer(c, u, x))
-        ),
+        # 挂起 needs the assigning unit's or a leader's approval: they pause, the lead unit asks.
+        lambda c, u, x: _pausable(c) and _reviewer(c, u, x) and not x["pending_pause"],
         lambda c, u, d: services.case_pause(case=c, actor=u, reason=d["reason"]),
         "outline-secondary",
+    ),
+    CaseAction(
+        "request_pause",
+        "申请挂起",
+        forms.ReasonForm,
+        lambda c, u, x: (
+            _pausable(c) and _lead(c, u, x) and not _reviewer(c, u, x) and not x["pending_pause"]
+        ),
+        lambda c, u, d: services.case_request_pause(case=c, actor=u, reason=d["reason"]),
+        "outline-secondary",
+    ),
+    CaseAction(
+        "decide_pause",
+        "审批挂起",
+        forms.ExtensionDecisionForm,
+        lambda c, u, x: bool(x["pending_pause"]) and _reviewer(c, u, x),
+        _decide_pause,
     ),
     CaseAction(
         "resume",
@@ -168,7 +208,14 @@ BY_NAME = {a.name: a for a in ACTIONS}
 
 
 def action_context(case) -> dict:
-    return {"pending": _pending(case), "co_units": set(case.co_units.values_list("pk", flat=True))}
+    return {
+        "pending": _pending(case),
+        "pending_pause": _pending(case, ExtensionKind.PAUSE),
+        "co_units": set(case.co_units.values_list("pk", flat=True)),
+        "external_co_units": set(
+            case.co_units.filter(kind=OrgUnitKind.EXTERNAL).values_list("pk", flat=True)
+        ),
+    }
 
 
 def allowed_actions(case, user) -> list[CaseAction]:

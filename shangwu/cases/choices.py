@@ -63,6 +63,8 @@ class CaseEventKind(models.TextChoices):
     EXTEND_APPROVE = "extend_approve", "同意延期"
     EXTEND_REFUSE = "extend_refuse", "不同意延期"
     PAUSE = "pause", "挂起"
+    PAUSE_REQUEST = "pause_request", "挂起申请"
+    PAUSE_REFUSE = "pause_refuse", "不同意挂起"
     RESUME = "resume", "恢复"
     MERGE = "merge", "合并"
     URGE = "urge", "催办"
@@ -136,3 +138,10 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已同意"
     REFUSED = "refused", "不同意"
+
+
+class ExtensionKind(models.TextChoices):
+    """What a request to the assigning unit asks for: both need its (or a leader's) approval."""
+
+    EXTEND = "extend", "延期"
+    PAUSE = "pause", "挂起"

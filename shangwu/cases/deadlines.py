@@ -274,6 +274,18 @@ def light_q(light: str, now: datetime.datetime | None = None):
     return {Light.RED: red, Light.YELLOW: yellow}.get(light) or ~(red | yellow)
 
 
+def _close_requested_at(case) -> datetime.datetime | None:
+    from shangwu.cases.choices import CaseEventKind
+    from shangwu.cases.models import CaseEvent
+
+    return (
+        CaseEvent.objects.filter(case_id=case.pk, kind=CaseEventKind.REQUEST_CLOSE)
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
 def node_states(case, now: datetime.datetime) -> list[dict]:
     """Each node's due time and state, for the detail page."""
     rows = []
@@ -287,9 +299,14 @@ def node_states(case, now: datetime.datetime) -> list[dict]:
             CaseStatus.REVISIT,
             CaseStatus.CLOSED,
         ):
+            # 办结 is met by the 申请办结 that was approved (the one ``closed_on_time`` judges).
+            done = _close_requested_at(case)
             state = "已申请办结" if case.status == CaseStatus.REVIEW else "已办结"
+            if case.closed_on_time is False:
+                state += "（逾期）"
         elif node == DeadlineNode.REVISIT and case.status == CaseStatus.CLOSED:
-            state = "已回访"
+            done = case.closed_at  # set by the 回访 that closed the case
+            state = "已回访" if done is None or done <= due else "已回访（逾期）"
         elif done is not None:
             state = "已完成（逾期）" if done > due else "已完成"
         elif case.paused_at is not None:

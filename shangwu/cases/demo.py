@@ -22,6 +22,7 @@ from shangwu.cases.choices import (
     CaseSource,
     CaseStatus,
     DeadlineNode,
+    ExtensionKind,
     ExtensionStatus,
     Rating,
     SupervisionLevel,
@@ -263,6 +264,20 @@ def build(*, units, users, size: str) -> str:
                     decision_note="同意延期。" if status == ExtensionStatus.APPROVED else "",
                 )
             )
+        if timeline.get("pause"):
+            reason, asked, decided = timeline["pause"]
+            extensions.append(
+                CaseExtension(
+                    case=case,
+                    kind=ExtensionKind.PAUSE,
+                    reason=reason,
+                    status=ExtensionStatus.APPROVED,
+                    requested_by=case.handler,
+                    decided_by=case.registered_by,
+                    decided_at=decided,
+                    decision_note="同意挂起。",
+                )
+            )
         if timeline.get("listed"):
             orders.append(
                 SupervisionOrder(
@@ -441,18 +456,24 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
     request = assigned + span * fraction
     if request > now or stuck:
         if rng.random() < 0.08:
+            # 挂起 needs the assigning unit's approval: the handler asks, the dispatcher agrees.
             case.paused_at = now - datetime.timedelta(days=rng.randint(1, 5))
+            asked = case.paused_at - datetime.timedelta(hours=2)
+            ev.append(
+                (K.PAUSE_REQUEST, asked, S.HANDLING, S.HANDLING, handler, "等待企业补充材料。", None)
+            )
             ev.append(
                 (
                     K.PAUSE,
                     case.paused_at,
                     S.HANDLING,
                     S.HANDLING,
-                    handler,
-                    "等待企业补充材料。",
+                    registrar,
+                    "同意挂起：等待企业补充材料。",
                     None,
                 )
             )
+            out["pause"] = ("等待企业补充材料。", asked, case.paused_at)
         if rng.random() < 0.05 and leader is not None:
             out["listed"] = now - datetime.timedelta(hours=rng.randint(1, 48))
             case.supervision_level = SupervisionLevel.LISTED

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from shangwu.accounts.choices import Role
 from shangwu.cases import statistics
 from shangwu.cases.choices import (
     LIGHT_LEVEL,
@@ -13,7 +14,7 @@ from shangwu.cases.choices import (
 )
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
 from shangwu.core.filtersets import BaseFilterSet
-from shangwu.organization.choices import RegionLevel
+from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
 QUEUES = [
@@ -30,12 +31,22 @@ def queue_q(queue: str, user):
     from django.db.models import Q
 
     unit = getattr(user, "org_unit_id", None)
+    to_assign = Q(assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED])
+    if queue == "to_assign" and getattr(user, "role", None) == Role.LEADER:
+        # A leader holds the dispatcher role of the units under their own (the bureau's 办公室
+        # and 科室 dispatch in its name): a case returned (退回) to one of them is the leader's
+        # to re-assign too.
+        under = OrgUnit.objects.filter(parent_id=unit).values("pk")
+        to_assign |= Q(assigning_unit_id__in=under, status=CaseStatus.RETURNED)
+    # The liaison signs for and handles the cases it assigned to units outside the bureau.
+    lead = Q(lead_unit_id=unit)
+    if queue in ("to_sign", "to_handle"):
+        external = OrgUnit.objects.filter(kind=OrgUnitKind.EXTERNAL).values("pk")
+        lead |= Q(assigning_unit_id=unit, lead_unit_id__in=external)
     return {
-        "to_assign": Q(
-            assigning_unit_id=unit, status__in=[CaseStatus.REGISTERED, CaseStatus.RETURNED]
-        ),
-        "to_sign": Q(lead_unit_id=unit, status=CaseStatus.ASSIGNED),
-        "to_handle": Q(lead_unit_id=unit, status=CaseStatus.HANDLING),
+        "to_assign": to_assign,
+        "to_sign": lead & Q(status=CaseStatus.ASSIGNED),
+        "to_handle": lead & Q(status=CaseStatus.HANDLING),
         "to_review": Q(assigning_unit_id=unit, status=CaseStatus.REVIEW),
         "to_revisit": Q(assigning_unit_id=unit, status=CaseStatus.REVISIT),
     }.get(queue)
@@ -55,8 +66,13 @@ class CaseFilterSet(BaseFilterSet):
     lead_unit = django_filters.ModelChoiceFilter(
         label="主办单位", queryset=OrgUnit.objects.filter(is_active=True)
     )
+    # TypedChoiceField offers no empty choice of its own: without this one the select opened on
+    # 无, and every 筛选 hid the supervised cases.
     supervision_level = django_filters.TypedChoiceFilter(
-        label="督办级别", choices=SupervisionLevel.choices, coerce=int, method="filter_supervision"
+        label="督办级别",
+        choices=[("", "全部"), *SupervisionLevel.choices],
+        coerce=int,
+        method="filter_supervision",
     )
     overdue = django_filters.BooleanFilter(label="超期未办结", method="filter_overdue")
     received_from = django_filters.DateFilter(label="受理日期自", method="filter_received_from")

@@ -125,6 +125,23 @@ class ReasonForm(BaseForm):
 
 class ProgressForm(BaseForm):
     note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
+    on_behalf_of = forms.ModelChoiceField(
+        label="代为录入单位", queryset=OrgUnit.objects.none(), required=False,
+        help_text="外部单位的进展由交办单位代为录入。",
+    )
+
+    def __init__(self, *args, user=None, case=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        from shangwu.organization.choices import OrgUnitKind
+
+        external = OrgUnit.objects.none()
+        if case is not None and user is not None and user.org_unit_id == case.assigning_unit_id:
+            ids = [case.lead_unit_id, *case.co_units.values_list("pk", flat=True)]
+            external = OrgUnit.objects.filter(pk__in=ids, kind=OrgUnitKind.EXTERNAL)
+        if external.exists():
+            self.fields["on_behalf_of"].queryset = external
+        else:
+            del self.fields["on_behalf_of"]
 
 
 class RequestCloseForm(BaseForm):

@@ -20,6 +20,7 @@ from shangwu.cases.choices import (
     DayKind,
     DeadlineNode,
     DeadlineUnit,
+    ExtensionKind,
     ExtensionStatus,
     Light,
     Rating,
@@ -470,15 +471,19 @@ class CaseEvent(models.Model):
 
 
 class CaseExtension(models.Model):
-    """延期申请: reason and proposed date; decided by the assigning unit or a leader."""
+    """延期申请 (reason and proposed date) or 挂起申请 (reason): the lead unit asks, the assigning
+    unit or a leader decides."""
 
     audited = True
 
     case = models.ForeignKey(
         Case, verbose_name="案件", on_delete=models.PROTECT, related_name="extensions"
     )
-    reason = models.TextField("延期理由")
-    proposed_due = models.DateField("申请延至")
+    kind = models.CharField(
+        "申请事项", max_length=10, choices=ExtensionKind.choices, default=ExtensionKind.EXTEND
+    )
+    reason = models.TextField("理由")
+    proposed_due = models.DateField("申请延至", null=True, blank=True)
     status = models.CharField(
         "审批状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
@@ -502,11 +507,20 @@ class CaseExtension(models.Model):
     decision_note = models.TextField("审批意见", blank=True)
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = "延期/挂起申请"
+        verbose_name_plural = "延期/挂起申请"
         ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind=ExtensionKind.PAUSE) | models.Q(proposed_due__isnull=False),
+                name="extension_has_proposed_due",
+                violation_error_message="延期申请须填写申请延至的日期。",
+            ),
+        ]
 
     def __str__(self):
+        if self.kind == ExtensionKind.PAUSE:
+            return f"{self.case.number} 申请挂起"
         return f"{self.case.number} 延期至{self.proposed_due}"
 
 
@@ -639,6 +653,7 @@ class CaseStatBucket(models.Model):
     rated = models.IntegerField("已评价", default=0)
     satisfied = models.IntegerField("满意+基本满意", default=0)
     reopened = models.IntegerField("不满意重办", default=0)
+    first_satisfied = models.IntegerField("首次评价满意", default=0)
 
     class Meta:
         verbose_name = "案件统计月度汇总"

@@ -231,7 +231,11 @@ def _order_sql(source: str) -> str:
     )
 
 
-GROUPS_SQL = "SELECT c.lead_unit_id, c.handler_id, COUNT(*), MIN(c.id) FROM {source} GROUP BY 1, 2"
+# With the assigning unit: a lead unit outside the bureau (外部单位) is reached through it.
+GROUPS_SQL = (
+    "SELECT c.lead_unit_id, c.handler_id, COUNT(*), MIN(c.id), c.assigning_unit_id "
+    "FROM {source} GROUP BY 1, 2, 5"
+)
 
 
 def _issue_postgresql(cursor, *, kind: str, where: str, params: list, now) -> list[tuple]:
@@ -240,7 +244,7 @@ def _issue_postgresql(cursor, *, kind: str, where: str, params: list, now) -> li
     t = _tables()
     columns = (
         "c.id, c.status, c.next_deadline_at, c.lead_unit_id, c.handler_id, c.sign_due_at, "
-        "c.feedback_due_at, c.first_feedback_at"
+        "c.feedback_due_at, c.first_feedback_at, c.assigning_unit_id"
     )
     sql = (
         f"WITH due AS MATERIALIZED (SELECT {columns} FROM {t['case']} c WHERE {where}), "
@@ -272,13 +276,23 @@ def _issue_sqlite(cursor, *, kind: str, where: str, params: list, now) -> list[t
 def _notify(cursor, *, groups: list[tuple], kind: str) -> int:
     """One notification per recipient for the claimed cases. 督办: the lead unit's head (all its
     members when it has none named) and the handler. 催办: the handler, or the lead unit's members
-    while nobody has signed for the case. Returns how many were written."""
+    while nobody has signed for the case. A lead unit outside the bureau (外部单位, no users here)
+    is reached through the liaison who records for it: the assigning unit. Returns how many were
+    written."""
     from shangwu.accounts.models import User
     from shangwu.cases.services._base import BUSINESS_ROLES, HEAD_POSITIONS
+    from shangwu.organization.choices import OrgUnitKind
+    from shangwu.organization.models import OrgUnit
 
     if not groups:
         return 0
     t = _tables()
+    external = set(
+        OrgUnit.objects.filter(
+            pk__in={g[0] for g in groups if g[0]}, kind=OrgUnitKind.EXTERNAL
+        ).values_list("pk", flat=True)
+    )
+    groups = [(g[4] if g[0] in external else g[0], *g[1:4]) for g in groups]
     units = {g[0] for g in groups if g[0]}
     handlers = {g[1] for g in groups if g[1]}
     people = User.objects.filter(is_active=True, role__in=BUSINESS_ROLES).filter(

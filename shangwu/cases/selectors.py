@@ -46,7 +46,7 @@ def case_list_for_enterprise(*, user, enterprise):
 
 
 def extension_list_pending(*, user):
-    """延期申请 waiting for the user's unit (as assigning unit). Read from the (few) pending
+    """延期/挂起申请 waiting for the user's unit (as assigning unit). Read from the (few) pending
     requests, each checked against the case's scope."""
     from django.db.models import Exists, OuterRef
 
@@ -131,7 +131,7 @@ def case_dashboard_panel(*, user) -> list[dict]:
                 )
     pending = extension_list_pending(user=user).count()
     if pending:
-        figures.append(("待审批延期", pending, reverse("cases:unit_queue")))
+        figures.append(("待审批延期/挂起", pending, reverse("cases:unit_queue")))
     items.sort(key=lambda t: (t[0] is None, t[0] or now))
     unread = notification_list_unread(user=user)
     notices = list(unread[:5])

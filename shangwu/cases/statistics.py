@@ -11,7 +11,13 @@ duplicates merged into another case (已合并: they are not separate matters).
   at closing in ``closed_on_time``)
 - 平均办理工作日 = Σ ``workdays_to_close`` ÷ 办结数 (受理 → 办结 in working days, paused days
   excluded; stored on every case when it closes)
-- 满意率 = (满意 + 基本满意) ÷ 已评价 (the latest rating of each case)
+- 满意率 is reported two ways, over the same 已评价 (cases with at least one 回访):
+  - 首次满意率 = cases whose *first* 回访 was 满意 or 基本满意 ÷ 已评价. A 不满意 reopens the
+    case (重办), and only a 满意/基本满意 closes it, so the first 回访 was satisfied exactly when
+    the case is rated satisfied and was never reopened.
+  - 最终满意率 = (满意 + 基本满意) ÷ 已评价, by the latest rating of each case (a case reopened
+    and then rated 满意 counts as satisfied).
+  Shown beside 不满意重办, so a high final rate cannot hide many first-time 不满意.
 - 不满意重办 = cases reopened at least once after a 不满意 rating
 - 超期未办结 = open cases whose pending deadline has passed (red light), at the moment of the query
 
@@ -51,6 +57,10 @@ MEASURES: dict[str, tuple[str, Q]] = {
     "on_time": ("按期办结数", Q(status=CaseStatus.CLOSED, closed_on_time=True)),
     "rated": ("已评价", ~Q(rating="")),
     "satisfied": ("满意+基本满意", Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+    "first_satisfied": (
+        "首次评价满意",
+        Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY], reopen_count=0),
+    ),
     "unsatisfied": ("不满意", Q(rating=Rating.UNSATISFIED)),
     "reopened": ("不满意重办", Q(reopen_count__gt=0)),
     "overdue": ("超期未办结", overdue_q(QueryMoment())),
@@ -76,7 +86,8 @@ COLUMNS = [
     ("close_rate", "办结率"),
     ("on_time_rate", "按期办结率"),
     ("avg_workdays", "平均办理工作日"),
-    ("satisfaction_rate", "满意率"),
+    ("first_satisfaction_rate", "满意率（首次评价）"),
+    ("satisfaction_rate", "满意率（最终评价）"),
     ("reopened", "不满意重办"),
     ("overdue", "超期未办结"),
 ]
@@ -87,6 +98,7 @@ DRILL = {
     "close_rate": "closed",
     "on_time_rate": "on_time",
     "avg_workdays": "closed",
+    "first_satisfaction_rate": "first_satisfied",
     "satisfaction_rate": "satisfied",
     "reopened": "reopened",
     "overdue": "overdue",
@@ -105,6 +117,7 @@ class Row:
     satisfied: int = 0
     reopened: int = 0
     overdue: int = 0
+    first_satisfied: int = 0
 
     @staticmethod
     def _rate(part, whole):
@@ -124,7 +137,13 @@ class Row:
 
     @property
     def satisfaction_rate(self):
+        """最终满意率 (the latest rating of each case)."""
         return self._rate(self.satisfied, self.rated)
+
+    @property
+    def first_satisfaction_rate(self):
+        """首次满意率 (each case's first 回访)."""
+        return self._rate(self.first_satisfied, self.rated)
 
 
 BUCKET_COUNTERS = [
@@ -135,6 +154,7 @@ BUCKET_COUNTERS = [
     "rated",
     "satisfied",
     "reopened",
+    "first_satisfied",
 ]
 COUNTERS = [*BUCKET_COUNTERS, "overdue"]
 ONE = Value(1)  # COUNT(1): a count that, unlike COUNT(id), an index-only scan can answer
@@ -151,6 +171,7 @@ def _aggregates():
         "rated": Count(ONE, filter=MEASURES["rated"][1]),
         "satisfied": Count(ONE, filter=MEASURES["satisfied"][1]),
         "reopened": Count(ONE, filter=MEASURES["reopened"][1]),
+        "first_satisfied": Count(ONE, filter=MEASURES["first_satisfied"][1]),
     }
 
 
@@ -203,6 +224,9 @@ def bucket_vector(case) -> dict[str, int]:
         "rated": int(case.rating != ""),
         "satisfied": int(case.rating in (Rating.SATISFIED, Rating.BASICALLY)),
         "reopened": int(case.reopen_count > 0),
+        "first_satisfied": int(
+            case.rating in (Rating.SATISFIED, Rating.BASICALLY) and case.reopen_count == 0
+        ),
     }
 
 

@@ -25,6 +25,9 @@ from shangwu.core.exports import download, xlsx_bytes
 from shangwu.core.files import file_get
 from shangwu.projects.selectors import project_for_case
 
+# Action forms that are built around the case (the units to merge into or to record for).
+WITH_CASE = ("merge", "progress")
+
 
 def _add_errors(form, exc):
     if hasattr(exc, "error_dict"):
@@ -73,7 +76,7 @@ class CaseDetailView(generic.ObjectDetailView):
             if bound is not None and bound[0] == action.name:
                 form = bound[1]
             else:
-                form = action.form(user=user, **({"case": obj} if action.name == "merge" else {}))
+                form = action.form(user=user, **({"case": obj} if action.name in WITH_CASE else {}))
             actions.append(
                 {
                     "action": action,
@@ -139,7 +142,7 @@ class CaseActionView(generic.BaseObjectView):
             request.POST,
             request.FILES or None,
             user=request.user,
-            **({"case": case} if name == "merge" else {}),
+            **({"case": case} if name in WITH_CASE else {}),
         )
         if form.is_valid():
             try:

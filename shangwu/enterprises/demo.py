@@ -154,10 +154,13 @@ def _demo_officials(*, users, rng, password_hash, now) -> dict:
     so 包保 and visits name plausible people. Returns {"city": [...], county_id: [...], township_id: [...]}."""
     from shangwu.accounts.choices import Role
     from shangwu.accounts.models import User
+    from shangwu.organization.choices import OrgUnitKind
     from shangwu.organization.models import OrgUnit
 
     wanted = []
-    for unit in OrgUnit.objects.select_related("region").filter(region__level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]):
+    # Not for units outside the bureau (外部单位): they have no users here.
+    units = OrgUnit.objects.select_related("region").exclude(kind=OrgUnitKind.EXTERNAL)
+    for unit in units.filter(region__level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]):
         county_level = unit.region.level == RegionLevel.COUNTY
         for i in range(1, 3 if county_level else 2):
             wanted.append(User(

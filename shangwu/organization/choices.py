@@ -20,4 +20,7 @@ class OrgUnitKind(models.TextChoices):
     DEPARTMENT = "department", "局内科室"
     COUNTY_BUREAU = "county_bureau", "县区商务局"
     TOWNSHIP_OFFICE = "township_office", "乡镇(街道)办"
+    # Departments outside the bureau a problem is often for (自然资源局, 供电公司, 人社局). They
+    # have no users here: the assigning unit's liaison records their part on their behalf.
+    EXTERNAL = "external", "外部单位"
     OTHER = "other", "其他单位"

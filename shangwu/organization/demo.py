@@ -20,6 +20,16 @@ DEPARTMENTS = [
     ("市场秩序科", "秩序科"), ("政务服务窗口", "政务窗口"), ("信息中心", "信息中心"),
 ]
 
+# 外部单位: departments outside the bureau that lead or help with cases (their part recorded by
+# the bureau's liaison): (region code, name, short name).
+EXTERNAL_UNITS = [
+    ("419900", "云河市自然资源和规划局", "市自然资源局"),
+    ("419900", "国网云河供电公司", "供电公司"),
+    ("419900", "云河市人力资源和社会保障局", "市人社局"),
+    ("419902", "河东区自然资源分局", "河东自然资源分局"),
+    ("419902", "国网云河供电公司河东供电中心", "河东供电中心"),
+]
+
 
 def township_code(county_code: str, index: int, name: str) -> str:
     # GB/T 2260 township codes: 00x for 街道, 10x for 镇, 20x for 乡.
@@ -60,4 +70,10 @@ def build_regions_and_units() -> dict:
                 region=township, name=f"{t_name}{office}",
                 defaults={"kind": OrgUnitKind.TOWNSHIP_OFFICE, "short_name": t_name, "sort_order": t_order},
             )[0]
+    units["external"] = {}
+    for order, (code, name, short) in enumerate(EXTERNAL_UNITS, start=1):
+        units["external"][name] = OrgUnit.objects.get_or_create(
+            region=Region.objects.get(code=code), name=name,
+            defaults={"kind": OrgUnitKind.EXTERNAL, "short_name": short, "sort_order": 100 + order},
+        )[0]
     return units

@@ -20,6 +20,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
     to_status = serializers.CharField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
+    recorded_by_unit = serializers.SerializerMethodField(
+        help_text="外部单位的事项由交办单位代为录入时，录入人所在单位（否则为空）"
+    )
 
     class Meta:
         model = CaseEvent
@@ -32,9 +35,13 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "actor",
             "actor_name",
             "unit",
+            "recorded_by_unit",
             "note",
             "at",
         ]
+
+    def get_recorded_by_unit(self, event) -> str | None:
+        return (event.data or {}).get("recorded_by_unit") if event.data else None
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -217,6 +224,17 @@ class NoteSerializer(VersionedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ProgressSerializer(VersionedSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    on_behalf_of = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="交办单位为外部单位代为录入时，该外部单位的 id",
+    )
+
+
 class ReasonSerializer(VersionedSerializer):
     reason = serializers.CharField()
 
@@ -261,6 +279,8 @@ class StatisticsRowSerializer(serializers.Serializer):
     avg_workdays = serializers.FloatField(allow_null=True)
     rated = serializers.IntegerField()
     satisfied = serializers.IntegerField()
-    satisfaction_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（最终评价）")
+    first_satisfied = serializers.IntegerField()
+    first_satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（首次评价）")
     reopened = serializers.IntegerField()
     overdue = serializers.IntegerField()

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from shangwu.cases import services, statistics
 from shangwu.cases.api import serializers as s
-from shangwu.cases.choices import ExtensionStatus
+from shangwu.cases.choices import ExtensionKind, ExtensionStatus
 from shangwu.cases.filtersets import CaseFilterSet
 from shangwu.cases.models import Case, CaseAttachment
 from shangwu.cases.services import ConcurrentChange
@@ -46,13 +46,15 @@ class CaseViewSet(BaseViewSet):
             "assign": s.AssignSerializer,
             "sign": s.NoteSerializer,
             "return_case": s.ReasonSerializer,
-            "progress": s.NoteSerializer,
+            "progress": s.ProgressSerializer,
             "request_close": s.ResolutionSerializer,
             "review": s.ReviewSerializer,
             "revisit": s.RevisitSerializer,
             "extend": s.ExtensionSerializer,
             "decide_extension": s.ReviewSerializer,
             "pause": s.ReasonSerializer,
+            "request_pause": s.ReasonSerializer,
+            "decide_pause": s.ReviewSerializer,
             "resume": s.NoteSerializer,
             "merge": s.MergeSerializer,
             "supervise": s.ListedSupervisionSerializer,
@@ -144,7 +146,9 @@ class CaseViewSet(BaseViewSet):
     def progress(self, request, pk=None):
         return self._act(
             request,
-            lambda c, d: services.case_report_progress(case=c, actor=request.user, note=d["note"]),
+            lambda c, d: services.case_report_progress(
+                case=c, actor=request.user, note=d["note"], on_behalf_of=d["on_behalf_of"]
+            ),
         )
 
     @extend_schema(responses=s.CaseSerializer)
@@ -191,7 +195,9 @@ class CaseViewSet(BaseViewSet):
     @action(detail=True, methods=["post"], url_path="decide-extension")
     def decide_extension(self, request, pk=None):
         def call(c, d):
-            extension = c.extensions.filter(status=ExtensionStatus.PENDING).first()
+            extension = c.extensions.filter(
+                kind=ExtensionKind.EXTEND, status=ExtensionStatus.PENDING
+            ).first()
             if extension is None:
                 raise DjangoValidationError("该案件没有待审批的延期申请。")
             services.case_decide_extension(
@@ -207,6 +213,31 @@ class CaseViewSet(BaseViewSet):
             request,
             lambda c, d: services.case_pause(case=c, actor=request.user, reason=d["reason"]),
         )
+
+    @extend_schema(responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="request-pause")
+    def request_pause(self, request, pk=None):
+        return self._act(
+            request,
+            lambda c, d: services.case_request_pause(
+                case=c, actor=request.user, reason=d["reason"]
+            ),
+        )
+
+    @extend_schema(responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-pause")
+    def decide_pause(self, request, pk=None):
+        def call(c, d):
+            pending = c.extensions.filter(
+                kind=ExtensionKind.PAUSE, status=ExtensionStatus.PENDING
+            ).first()
+            if pending is None:
+                raise DjangoValidationError("该案件没有待审批的挂起申请。")
+            services.case_decide_pause(
+                request=pending, actor=request.user, approve=d["approve"], note=d["note"]
+            )
+
+        return self._act(request, call)
 
     @extend_schema(responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])

@@ -63,6 +63,27 @@ def is_member(actor, unit_id) -> bool:
     return actor is not None and unit_id is not None and actor.org_unit_id == unit_id
 
 
+def on_behalf(case: Case, actor, unit):
+    """``unit`` when ``actor`` records for it as the bureau's liaison: a unit outside the bureau
+    (外部单位: 自然资源局, 供电公司…, no users here) whose part the assigning unit's staff enter;
+    else None."""
+    from shangwu.organization.choices import OrgUnitKind
+
+    if unit is None or unit.kind != OrgUnitKind.EXTERNAL:
+        return None
+    return unit if is_member(actor, case.assigning_unit_id) else None
+
+
+def lead_on_behalf(case: Case, actor):
+    """The external lead unit the actor records for (None: the actor's own unit acts)."""
+    return None if is_member(actor, case.lead_unit_id) else on_behalf(case, actor, case.lead_unit)
+
+
+def speaks_for(case: Case, actor, unit) -> bool:
+    """A member of ``unit``, or the liaison recording for it (``on_behalf``)."""
+    return unit is not None and (is_member(actor, unit.pk) or on_behalf(case, actor, unit) is not None)
+
+
 def require_actor(actor, case: Case | None, action: str) -> None:
     """A business user who may change cases, and (for an existing case) has it in scope."""
     from shangwu.core.access import Access, can
@@ -95,11 +116,21 @@ def transition(
     fields: dict | None = None,
     note: str = "",
     data: dict | None = None,
+    on_behalf_of=None,
 ) -> CaseEvent:
     """Apply ``fields`` (and ``to_status``) to ``case`` with a conditional UPDATE on its version,
     write the event and audit rows, and issue what the new deadline calls for (a deadline already
-    near or past: 催办 / 督办, exactly as the pass would). 0 rows updated → ConcurrentChange."""
+    near or past: 催办 / 督办, exactly as the pass would). 0 rows updated → ConcurrentChange.
+    ``on_behalf_of``: the external unit the actor records for (the event is that unit's, marked
+    as entered by the actor's unit)."""
     from shangwu.cases.processing import deadlines_process
+
+    if on_behalf_of is not None:
+        data = {
+            **(data or {}),
+            "on_behalf_of": str(on_behalf_of),
+            "recorded_by_unit": str(actor.org_unit),
+        }
 
     fields = dict(fields or {})
     _provisional_marks(case, fields)
@@ -128,7 +159,7 @@ def transition(
         from_status=from_status,
         to_status=case.status,
         actor=actor,
-        unit=getattr(actor, "org_unit", None),
+        unit=on_behalf_of or getattr(actor, "org_unit", None),
         note=note,
         data=data,
         at=now,
@@ -177,6 +208,21 @@ def unit_users(unit_ids, *, heads_only: bool = False):
         if heads.exists():
             return heads
     return qs
+
+
+def unit_users_for(case: Case, unit_ids, *, heads_only: bool = False):
+    """``unit_users`` of units working on ``case``, where a unit outside the bureau (外部单位, no
+    users here) is reached through the liaison who records for it: the assigning unit."""
+    from shangwu.organization.choices import OrgUnitKind
+    from shangwu.organization.models import OrgUnit
+
+    ids = [u for u in unit_ids if u]
+    external = set(
+        OrgUnit.objects.filter(pk__in=ids, kind=OrgUnitKind.EXTERNAL).values_list("pk", flat=True)
+    )
+    if external:
+        ids = [case.assigning_unit_id if u in external else u for u in ids]
+    return unit_users(ids, heads_only=heads_only)
 
 
 def notify(case: Case, *, recipients, text: str, exclude=None) -> int:

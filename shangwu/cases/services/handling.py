@@ -12,6 +12,7 @@ from shangwu.cases.choices import (
     CaseEventKind,
     CaseStatus,
     DeadlineNode,
+    ExtensionKind,
     ExtensionStatus,
     Rating,
     SupervisionLevel,
@@ -29,15 +30,19 @@ from shangwu.cases.models import Case, CaseEvent, CaseExtension, SupervisionOrde
 from shangwu.cases.services._base import (
     is_leader,
     is_member,
+    lead_on_behalf,
     notify,
     now_or,
+    on_behalf,
     require,
     require_actor,
     require_open_unpaused,
     require_status,
     require_text,
+    speaks_for,
     transition,
     unit_users,
+    unit_users_for,
 )
 from shangwu.workcalendar.services import CalendarYearUnknown, workdays_between
 
@@ -45,7 +50,8 @@ REVIEWERS = "只有交办单位或局领导可以"
 
 
 def _handlers(case: Case, actor) -> bool:
-    return is_member(actor, case.lead_unit_id)
+    """The lead unit's staff, or the liaison recording for a lead unit outside the bureau."""
+    return speaks_for(case, actor, case.lead_unit)
 
 
 def _reviewer(case: Case, actor) -> bool:
@@ -53,13 +59,26 @@ def _reviewer(case: Case, actor) -> bool:
 
 
 def case_report_progress(
-    *, case: Case, actor, note: str, now: datetime.datetime | None = None
+    *, case: Case, actor, note: str, on_behalf_of=None, now: datetime.datetime | None = None
 ) -> Case:
-    """进展反馈 (any number); the first one meets the 首次反馈 node (13710: within 3 days)."""
+    """进展反馈 (any number); the first one meets the 首次反馈 node (13710: within 3 days).
+    ``on_behalf_of``: the external lead or co-unit the liaison records for (by default the
+    external lead unit, else the only external co-unit)."""
     require_actor(actor, case, "进展反馈")
     require_status(case, [CaseStatus.HANDLING], "进展反馈")
+    units = [u for u in [case.lead_unit, *case.co_units.all()] if u is not None]
+    if on_behalf_of is not None:
+        require(
+            on_behalf_of.pk in {u.pk for u in units} and on_behalf(case, actor, on_behalf_of),
+            "只有交办单位可以为本案的外部主办或协办单位代为录入。",
+        )
+    elif not any(is_member(actor, u.pk) for u in units):
+        external = [u for u in units if on_behalf(case, actor, u)]
+        on_behalf_of = external[0] if len(external) == 1 or lead_on_behalf(case, actor) else None
+        if external and on_behalf_of is None:
+            raise ValidationError({"on_behalf_of": "请选择代为录入的外部单位。"})
     require(
-        _handlers(case, actor) or case.co_units.filter(pk=actor.org_unit_id).exists(),
+        on_behalf_of is not None or any(is_member(actor, u.pk) for u in units),
         "只有主办或协办单位的人员可以反馈进展。",
     )
     note = require_text(note, "note", "进展情况")
@@ -67,7 +86,13 @@ def case_report_progress(
     with transaction.atomic():
         fields = {} if case.first_feedback_at else {"first_feedback_at": now}
         transition(
-            case, actor=actor, kind=CaseEventKind.PROGRESS, now=now, fields=fields, note=note
+            case,
+            actor=actor,
+            kind=CaseEventKind.PROGRESS,
+            now=now,
+            fields=fields,
+            note=note,
+            on_behalf_of=on_behalf_of,
         )
     return case
 
@@ -94,6 +119,7 @@ def case_request_close(
             to_status=CaseStatus.REVIEW,
             fields=fields,
             note=resolution,
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,
@@ -148,7 +174,7 @@ def case_review(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"办结申请被退回：{note}"[:200],
             )
     return case
@@ -193,7 +219,7 @@ def case_revisit(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"企业不满意，重新办理：{note}"[:200],
             )
         else:
@@ -222,7 +248,7 @@ def case_revisit(
             )
             notify(
                 case,
-                recipients=unit_users([case.lead_unit_id]),
+                recipients=unit_users_for(case, [case.lead_unit_id]),
                 text=f"已办结，企业评价：{Rating(rating).label}",
             )
     return case
@@ -271,7 +297,7 @@ def case_request_extension(
                 f"（{limit:%Y-%m-%d}）。"
             }
         )
-    if case.extensions.filter(status=ExtensionStatus.PENDING).exists():
+    if case.extensions.filter(kind=ExtensionKind.EXTEND, status=ExtensionStatus.PENDING).exists():
         raise ValidationError("已有待审批的延期申请。")
     now = now_or(now)
     with transaction.atomic():
@@ -285,6 +311,7 @@ def case_request_extension(
             now=now,
             note=reason,
             data={"proposed_due": proposed_due.isoformat(), "extension": extension.pk},
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,
@@ -305,6 +332,8 @@ def case_decide_extension(
     """同意 / 不同意延期 by the assigning unit or a leader. Approved: 办结时限 becomes the end of
     the proposed day (人大/政协 capped at ``extendable_to`` months from assignment)."""
     case = extension.case
+    if extension.kind != ExtensionKind.EXTEND:
+        raise ValidationError("这不是延期申请。")
     require_actor(actor, case, "审批延期")
     if extension.status != ExtensionStatus.PENDING:
         raise ValidationError(f"该延期申请已{extension.get_status_display()}，不能重复审批。")
@@ -314,17 +343,7 @@ def case_decide_extension(
         require_text(note, "note", "不同意的理由")
     now = now_or(now)
     with transaction.atomic():
-        updated = CaseExtension.objects.filter(
-            pk=extension.pk, status=ExtensionStatus.PENDING
-        ).update(
-            status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
-            decided_by=actor,
-            decided_at=now,
-            decision_note=note.strip(),
-        )
-        if not updated:
-            raise ValidationError("该延期申请刚被他人审批，请刷新后查看。")
-        extension.refresh_from_db()
+        _record_decision(extension, actor=actor, approve=approve, note=note, now=now)
         if approve:
             due = extension.proposed_due
             limit, _since = _extension_limit(case)
@@ -358,16 +377,41 @@ def case_decide_extension(
     return extension
 
 
-def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None = None) -> Case:
-    """挂起 while waiting for the enterprise: the deadline clock stops."""
-    require_actor(actor, case, "挂起")
+def _record_decision(extension: CaseExtension, *, actor, approve: bool, note: str, now) -> None:
+    """Decide a pending 延期/挂起申请 once: a conditional UPDATE, so two deciders never both win."""
+    updated = CaseExtension.objects.filter(
+        pk=extension.pk, status=ExtensionStatus.PENDING
+    ).update(
+        status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
+        decided_by=actor,
+        decided_at=now,
+        decision_note=note.strip(),
+    )
+    if not updated:
+        raise ValidationError(
+            f"该{extension.get_kind_display()}申请刚被他人审批，请刷新后查看。"
+        )
+    extension.refresh_from_db()
+
+
+def _require_pausable(case: Case) -> None:
     require_status(case, [CaseStatus.ASSIGNED, CaseStatus.HANDLING], "挂起")
     if case.paused_at is not None:
         raise ValidationError("案件已处于挂起状态。")
+
+
+def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """挂起 while waiting for the enterprise: the deadline clock stops. 挂起 needs the approval of
+    the assigning unit or a leader, like 延期 (a handler must not stop a red light by itself): they
+    pause directly, the lead unit asks with ``case_request_pause``."""
+    require_actor(actor, case, "挂起")
+    _require_pausable(case)
     require(
-        _handlers(case, actor) or _reviewer(case, actor),
-        "只有主办单位、交办单位或局领导可以挂起案件。",
+        _reviewer(case, actor),
+        "挂起须经交办单位或局领导同意：主办单位请提交挂起申请。",
     )
+    if case.extensions.filter(kind=ExtensionKind.PAUSE, status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("已有待审批的挂起申请，请通过“审批挂起”处理。")
     reason = require_text(reason, "reason", "挂起原因")
     now = now_or(now)
     with transaction.atomic():
@@ -380,6 +424,91 @@ def case_pause(*, case: Case, actor, reason: str, now: datetime.datetime | None 
             note=reason,
         )
     return case
+
+
+def case_request_pause(
+    *, case: Case, actor, reason: str, now: datetime.datetime | None = None
+) -> CaseExtension:
+    """挂起申请 by the lead unit, with the reason; the clock runs until it is approved."""
+    require_actor(actor, case, "挂起申请")
+    _require_pausable(case)
+    require(_handlers(case, actor), "只有主办单位的人员可以申请挂起。")
+    reason = require_text(reason, "reason", "挂起原因")
+    if case.extensions.filter(kind=ExtensionKind.PAUSE, status=ExtensionStatus.PENDING).exists():
+        raise ValidationError("已有待审批的挂起申请。")
+    now = now_or(now)
+    with transaction.atomic():
+        request = CaseExtension.objects.create(
+            case=case, kind=ExtensionKind.PAUSE, reason=reason, requested_by=actor
+        )
+        transition(
+            case,
+            actor=actor,
+            kind=CaseEventKind.PAUSE_REQUEST,
+            now=now,
+            note=reason,
+            data={"extension": request.pk},
+            on_behalf_of=lead_on_behalf(case, actor),
+        )
+        notify(
+            case,
+            recipients=unit_users([case.assigning_unit_id]),
+            text=f"申请挂起，请审批：{reason}"[:200],
+        )
+    return request
+
+
+def case_decide_pause(
+    *,
+    request: CaseExtension,
+    actor,
+    approve: bool,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> CaseExtension:
+    """同意 / 不同意挂起 by the assigning unit or a leader. Approved: the case is paused from now
+    (the 挂起 event names the request); refused: it runs on, with the reason."""
+    case = request.case
+    if request.kind != ExtensionKind.PAUSE:
+        raise ValidationError("这不是挂起申请。")
+    require_actor(actor, case, "审批挂起")
+    if request.status != ExtensionStatus.PENDING:
+        raise ValidationError(f"该挂起申请已{request.get_status_display()}，不能重复审批。")
+    require(_reviewer(case, actor), f"{REVIEWERS}审批挂起。")
+    if approve:
+        _require_pausable(case)
+    else:
+        require_text(note, "note", "不同意的理由")
+    now = now_or(now)
+    with transaction.atomic():
+        _record_decision(request, actor=actor, approve=approve, note=note, now=now)
+        if approve:
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.PAUSE,
+                now=now,
+                fields={"paused_at": now},
+                note=f"同意挂起：{request.reason}" + (f"（{note.strip()}）" if note.strip() else ""),
+                data={"extension": request.pk},
+            )
+            text = "挂起申请已同意，办理时限暂停计算。"
+        else:
+            transition(
+                case,
+                actor=actor,
+                kind=CaseEventKind.PAUSE_REFUSE,
+                now=now,
+                note=note.strip(),
+                data={"extension": request.pk},
+            )
+            text = f"挂起申请未同意：{note.strip()}"
+        notify(
+            case,
+            recipients=[request.requested_by_id] if request.requested_by_id else [],
+            text=text[:200],
+        )
+    return request
 
 
 def case_resume(*, case: Case, actor, note: str = "", now: datetime.datetime | None = None) -> Case:
@@ -464,7 +593,7 @@ def case_supervise_listed(
         )
         notify(
             case,
-            recipients=unit_users([case.lead_unit_id], heads_only=True),
+            recipients=unit_users_for(case, [case.lead_unit_id], heads_only=True),
             text=f"{actor.name}挂牌督办，要求{required_by:%Y-%m-%d}前办结：{comment}"[:200],
         )
     return order

@@ -22,14 +22,17 @@ from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent, 
 from shangwu.cases.services._base import (
     is_leader,
     is_member,
+    lead_on_behalf,
     notify,
     now_or,
     require,
     require_actor,
     require_status,
     require_text,
+    speaks_for,
     transition,
     unit_users,
+    unit_users_for,
 )
 from shangwu.cases.statistics import bucket_apply, bucket_state
 from shangwu.core.files import file_remove, file_store
@@ -235,11 +238,15 @@ def case_assign(
         )
         case.co_units.set(co_units)
         notify(
-            case, recipients=unit_users([lead_unit.pk]), text=f"新交办：{case.title}，请及时签收。"
+            case,
+            recipients=unit_users_for(case, [lead_unit.pk]),
+            text=f"新交办：{case.title}，请及时签收。",
         )
         if co_units:
             notify(
-                case, recipients=unit_users([u.pk for u in co_units]), text=f"协办：{case.title}"
+                case,
+                recipients=unit_users_for(case, [u.pk for u in co_units]),
+                text=f"协办：{case.title}",
             )
     return case
 
@@ -248,7 +255,7 @@ def case_sign(*, case: Case, actor, note: str = "", now: datetime.datetime | Non
     """签收 by the lead unit: the signer becomes the current handler."""
     require_actor(actor, case, "签收")
     require_status(case, [CaseStatus.ASSIGNED], "签收")
-    require(is_member(actor, case.lead_unit_id), "只有主办单位的人员可以签收。")
+    require(speaks_for(case, actor, case.lead_unit), "只有主办单位的人员可以签收。")
     now = now_or(now)
     with transaction.atomic():
         transition(
@@ -259,6 +266,7 @@ def case_sign(*, case: Case, actor, note: str = "", now: datetime.datetime | Non
             to_status=CaseStatus.HANDLING,
             fields={"signed_at": now, "handler_id": actor.pk},
             note=note.strip(),
+            on_behalf_of=lead_on_behalf(case, actor),
         )
     return case
 
@@ -267,7 +275,7 @@ def case_return(*, case: Case, actor, reason: str, now: datetime.datetime | None
     """退回 to the dispatcher with a reason (not ours, wrong unit…); the dispatcher reassigns."""
     require_actor(actor, case, "退回")
     require_status(case, [CaseStatus.ASSIGNED], "退回")
-    require(is_member(actor, case.lead_unit_id), "只有主办单位的人员可以退回。")
+    require(speaks_for(case, actor, case.lead_unit), "只有主办单位的人员可以退回。")
     reason = require_text(reason, "reason", "退回理由")
     now = now_or(now)
     with transaction.atomic():
@@ -279,6 +287,7 @@ def case_return(*, case: Case, actor, reason: str, now: datetime.datetime | None
             to_status=CaseStatus.RETURNED,
             fields={"handler_id": None},
             note=reason,
+            on_behalf_of=lead_on_behalf(case, actor),
         )
         notify(
             case,

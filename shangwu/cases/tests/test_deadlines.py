@@ -100,13 +100,13 @@ def test_proposals_are_answered_within_three_months_extendable_to_six(
     assert Case.objects.get(pk=case.pk).close_due_at == eod("2025-09-10")
 
 
-def test_pause_adds_back_the_paused_working_days(make_case, township_unit, township_a1):
+def test_pause_adds_back_the_paused_working_days(make_case, township_unit, township_a1, county_a):
     case = make_case(assign_to=township_unit, received="2025-09-26 10:00")  # Friday
     services.case_sign(case=case, actor=township_a1, now=at("2025-09-26 11:00"))
     close_before = Case.objects.get(pk=case.pk).close_due_at
     assert close_before == eod("2025-10-03")
-    services.case_pause(
-        case=case, actor=township_a1, reason="等待企业补充材料", now=at("2025-09-29 09:00")
+    services.case_pause(  # the assigning unit pauses (its own approval)
+        case=case, actor=county_a, reason="等待企业补充材料", now=at("2025-09-29 09:00")
     )
     case.refresh_from_db()
     assert case.next_deadline_at is None  # the clock stops
