@@ -84,6 +84,6 @@ def test_the_migration_fills_the_new_bucket_counter_from_the_cases(four_rated):
     kept = dict(CaseStatBucket.objects.values_list("pk", "first_satisfied"))
     assert sum(kept.values()) == 2  # the services kept it
     CaseStatBucket.objects.update(first_satisfied=0)
-    migration = importlib.import_module("shangwu.cases.migrations.0012_first_rating_satisfaction")
+    migration = importlib.import_module("shangwu.cases.migrations.0015_first_rating_satisfaction")
     migration.fill_first_satisfied(apps, None)
     assert dict(CaseStatBucket.objects.values_list("pk", "first_satisfied")) == kept

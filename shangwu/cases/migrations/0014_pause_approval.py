@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_region_levels'),
+        ('cases', '0013_attachments_stored_files'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -29,7 +29,7 @@ def fill_first_satisfied(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_pause_approval'),
+        ('cases', '0014_pause_approval'),
     ]
 
     operations = [
