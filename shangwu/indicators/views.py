@@ -57,6 +57,8 @@ class BulletinView(generic.BaseObjectView):
             charts=charts,
         )
         if request.headers.get("HX-Request"):
+            # The body, and the download links out of band so they follow the month chosen.
+            context["oob"] = True
             return render(request, "indicators/includes/bulletin_body.html", context)
         return render(request, self.template_name, context)
 
