@@ -80,6 +80,87 @@ def value_latest_month(*, user) -> datetime.date | None:
     return IndicatorValue.objects.restrict(user, "view").aggregate(m=Max("month"))["m"]
 
 
+@dataclass
+class MonthReport:
+    """Who has reported a month: every county against every indicator that has county values
+    that month (a county that typed early does not make the month complete)."""
+
+    month: datetime.date
+    counties: list[str]
+    missing: dict[str, list[str]]  # county name -> labels of the indicators it has not reported
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def reported(self) -> list[str]:
+        return [name for name in self.counties if name not in self.missing]
+
+    @property
+    def banner(self) -> str:
+        """ "11月：8个县区中已报3个，未报：云水县、桃源县（缺：网络零售额）…" """
+        if self.complete:
+            return ""
+        names = []
+        for name in self.counties:
+            if name not in self.missing:
+                continue
+            lacking = self.missing[name]
+            names.append(name if lacking is None else f"{name}（缺：{'、'.join(lacking)}）")
+        return (
+            f"{self.month.month}月：{len(self.counties)}个县区中已报{len(self.reported)}个，"
+            f"未报：{'、'.join(names)}。"
+        )
+
+
+def value_month_report(*, month: datetime.date) -> MonthReport:
+    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
+    _, counties = region_list_bulletin()
+    rows = (
+        IndicatorValue.objects.filter(
+            month=month,
+            region__level=RegionLevel.COUNTY,
+            indicator__is_active=True,
+            indicator__in_bulletin=True,
+        )
+        .exclude(month_value=None, cumulative_value=None)
+        .values_list("region_id", "indicator_id")
+    )
+    reported = defaultdict(set)
+    for region_id, indicator_id in rows:
+        reported[region_id].add(indicator_id)
+    required = set().union(*reported.values()) if reported else set()
+    labels = dict(Indicator.objects.filter(pk__in=required).values_list("pk", "name"))
+    missing: dict = {}
+    for county in counties:
+        lacking = required - reported.get(county.pk, set())
+        if not required or not lacking:
+            continue
+        # A county with nothing at all is simply 未报; a partial one names what it lacks.
+        missing[county.name] = (
+            None if not reported.get(county.pk) else sorted(labels[i] for i in lacking)
+        )
+    return MonthReport(month=month, counties=[c.name for c in counties], missing=missing)
+
+
+def value_latest_complete_month(*, user) -> datetime.date | None:
+    """The bulletin's default month: the latest month every county has reported in full; the
+    latest month with data only when no month is complete yet."""
+    if not can(user, Access.BUSINESS, "view"):
+        return None
+    months = (
+        IndicatorValue.objects.filter(region__level=RegionLevel.COUNTY)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")
+    )
+    for month in months:
+        if value_month_report(month=month).complete:
+            return month
+    return value_latest_month(user=user)
+
+
 def value_months_available(*, user) -> list[datetime.date]:
     qs = IndicatorValue.objects.restrict(user, "view").values_list("month", flat=True).distinct()
     return sorted(set(qs), reverse=True)
@@ -109,6 +190,7 @@ class Bulletin:
     time_progress: Decimal
     indicators: list[IndicatorBulletin] = field(default_factory=list)
     scope_note: str = SCOPE_NOTE
+    report: MonthReport | None = None
 
     @property
     def title(self) -> str:
@@ -252,6 +334,7 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     )
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
+    bulletin.report = value_month_report(month=month)
     indicators = list(indicator_list_bulletin(user=user))
     city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
@@ -296,7 +379,7 @@ def indicator_dashboard_panel(*, user) -> dict | None:
     """工作台: the latest month's headline figures for the user's scope (their county, or the city)."""
     if not can(user, Access.BUSINESS, "view"):
         return None
-    latest = value_latest_month(user=user)
+    latest = value_latest_complete_month(user=user)
     url = reverse("indicators:bulletin")
     if latest is None:
         return {

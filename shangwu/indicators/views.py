@@ -19,15 +19,16 @@ from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 from shangwu.organization.models import Region
 
 
-def requested_month(request) -> datetime.date | None:
-    """?month=2026-05 (or None for the latest month with data)."""
+def requested_month(request, default=selectors.value_latest_month) -> datetime.date | None:
+    """?month=2026-05, else ``default(user=…)``: the latest month with data for entry pages,
+    the latest complete month for the bulletin."""
     text = request.GET.get("month", "").strip()
     if not text:
-        return selectors.value_latest_month(user=request.user)
+        return default(user=request.user)
     try:
         return parse_month(text)
     except ValueError:
-        return selectors.value_latest_month(user=request.user)
+        return default(user=request.user)
 
 
 # --- 月通报 --------------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ class BulletinView(generic.BaseObjectView):
     template_name = "indicators/bulletin.html"
 
     def get(self, request):
-        month = requested_month(request)
+        month = requested_month(request, selectors.value_latest_complete_month)
         bulletin = selectors.bulletin_build(user=request.user, month=month) if month else None
         charts = {
             item.indicator.code: {
@@ -69,7 +70,7 @@ class BulletinDownloadView(generic.BaseObjectView):
     kind = "xlsx"
 
     def get(self, request):
-        month = requested_month(request)
+        month = requested_month(request, selectors.value_latest_complete_month)
         if month is None:
             messages.warning(request, "暂无指标数据，无法生成通报。")
             return redirect("indicators:bulletin")

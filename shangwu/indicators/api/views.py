@@ -24,7 +24,9 @@ from shangwu.indicators.filtersets import (
 from shangwu.indicators.importers import parse_month
 from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
 
-MONTH_PARAM = OpenApiParameter("month", str, description="月份，如 2026-05；缺省为有数据的最近月份")
+MONTH_PARAM = OpenApiParameter(
+    "month", str, description="月份，如 2026-05；缺省为各县（市、区）均已报齐的最近月份"
+)
 
 
 class IndicatorViewSet(BaseViewSet):
@@ -106,7 +108,7 @@ class IndicatorValueViewSet(BaseViewSet):
 def _month(request) -> datetime.date | None:
     text = request.query_params.get("month", "").strip()
     if not text:
-        return selectors.value_latest_month(user=request.user)
+        return selectors.value_latest_complete_month(user=request.user)
     try:
         return parse_month(text)
     except ValueError as exc:
