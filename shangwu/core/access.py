@@ -24,6 +24,7 @@ class Action(models.TextChoices):
     EXPORT = "export", "导出"
     IMPORT = "import", "导入"
     UNLOCK = "unlock", "解锁"
+    TARGET = "target", "下达年度目标"  # set targets and decide county proposals (city level)
 
 
 _WORK = {"view", "add", "change", "delete", "export", "import"}
@@ -32,8 +33,8 @@ _WORK = {"view", "add", "change", "delete", "export", "import"}
 # 审计管理员 reads the audit log; none of the three reads business data.
 GRANTS: dict[str, dict[str, frozenset[str]]] = {
     Access.BUSINESS: {
-        Role.LEADER: frozenset({"view", "add", "change", "export"}),
-        Role.CITY_STAFF: frozenset(_WORK),
+        Role.LEADER: frozenset({"view", "add", "change", "export", "target"}),
+        Role.CITY_STAFF: frozenset(_WORK | {"target"}),
         Role.COUNTY_STAFF: frozenset(_WORK),
         Role.TOWNSHIP_STAFF: frozenset(_WORK),
     },

@@ -175,9 +175,10 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
             "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次；"
             "位次变化只在两个月都已报送的县（市、区）间比较，未报者标“未报”。",
         )
+        ws.write_string(footer + 1, 0, safe_cell(f"年度目标版本：{bulletin.target_version}"))
         if item.computed:
             ws.write_string(
-                footer + 1,
+                footer + 2,
                 0,
                 f"本指标由平台根据{item.indicator.get_computation_display()}自动计算。",
             )
@@ -201,7 +202,7 @@ def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> 
     doc.addressee("各县（市、区）商务主管部门，局机关各科室：")
     doc.paragraph(
         f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"
-        f"时间进度为{bulletin.time_progress}%。"
+        f"时间进度为{bulletin.time_progress}%。年度目标采用{bulletin.target_version}。"
     )
     table_no = 0
     for item in bulletin.indicators:

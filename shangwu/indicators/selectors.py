@@ -26,7 +26,13 @@ from shangwu.indicators.choices import (
     Computation,
     Unit,
 )
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -191,6 +197,7 @@ class Bulletin:
     indicators: list[IndicatorBulletin] = field(default_factory=list)
     scope_note: str = SCOPE_NOTE
     report: MonthReport | None = None
+    target_version: str = ""
 
     @property
     def title(self) -> str:
@@ -335,6 +342,7 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
     bulletin.report = value_month_report(month=month)
+    bulletin.target_version = target_version_text(year=month.year)
     indicators = list(indicator_list_bulletin(user=user))
     city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
@@ -419,8 +427,23 @@ def indicator_dashboard_panel(*, user) -> dict | None:
         "title": title,
         "icon": "graph-up",
         "figures": figures[:6],
-        "items": [(f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url)],
+        "items": [
+            (f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url),
+            *_proposal_items(user),
+        ],
     }
+
+
+def _proposal_items(user) -> list:
+    """Pending target proposals: to decide (city staff with the grant) or awaiting (county)."""
+    pending = (
+        IndicatorTargetProposal.objects.restrict(user, "view").filter(status="pending").count()
+    )
+    if not pending:
+        return []
+    url = reverse("indicators:proposal_list") + "?status=pending"
+    text = "待审核的目标调整申请" if can(user, Access.BUSINESS, "target") else "目标调整申请审核中"
+    return [(f"{text} {pending} 项", url)]
 
 
 # --- Counts the platform computes itself (system reads for the compute service) ---------------
@@ -479,6 +502,22 @@ def value_list_for_entry(*, user, month: datetime.date):
         .filter(month=month)
         .select_related("indicator", "region", "updated_by")
     )
+
+
+def target_version_current(*, year: int) -> IndicatorTargetVersion | None:
+    """The version of ``year``'s targets in force: the latest one written."""
+    return (
+        IndicatorTargetVersion.objects.filter(year=year)
+        .select_related("actor")
+        .order_by("-number")
+        .first()
+    )
+
+
+def target_version_text(*, year: int) -> str:
+    """ "2026年第3版（2026-03-02，王科长：批准河东区……）" — printed on the bulletin."""
+    version = target_version_current(year=year)
+    return version.label if version else f"{year}年尚未下达目标"
 
 
 def target_list_year(*, user, year: int):

@@ -21,4 +21,12 @@ urlpatterns = [
     path("catalogue/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
     path("targets/", views.TargetListView.as_view(), name="target_list"),
     path("targets/add/", views.TargetEditView.as_view(), name="target_add"),
+    path("targets/versions/", views.TargetVersionListView.as_view(), name="target_versions"),
+    path("targets/proposals/", views.ProposalListView.as_view(), name="proposal_list"),
+    path("targets/proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path(
+        "targets/proposals/<int:pk>/decide/",
+        views.ProposalDecideView.as_view(),
+        name="proposal_decide",
+    ),
 ]

@@ -15,7 +15,13 @@ from shangwu.core.exports import DOCX, XLSX, download
 from shangwu.core.imports import UploadRejected
 from shangwu.indicators import exports, filtersets, forms, selectors, services, tables
 from shangwu.indicators.importers import parse_month, parse_values, template_xlsx
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 from shangwu.organization.models import Region
 
 
@@ -343,36 +349,162 @@ class TargetListView(generic.ObjectListView):
             year = int(self.request.GET.get("year") or datetime.date.today().year)
         except ValueError:
             year = datetime.date.today().year
-        return {"year": year, "mismatches": selectors.target_mismatches(year=year)}
+        return {
+            "year": year,
+            "mismatches": selectors.target_mismatches(year=year),
+            "version_text": selectors.target_version_text(year=year),
+            "pending": IndicatorTargetProposal.objects.restrict(self.request.user)
+            .filter(status="pending")
+            .count(),
+        }
+
+
+def sets_targets(user) -> bool:
+    """City users with the 下达年度目标 grant set targets; county officers only propose."""
+    return can(user, IndicatorTarget.access, "target") and (
+        getattr(user.region, "level", "") == "city"
+    )
 
 
 class TargetEditView(generic.BaseObjectView):
+    """City staff set a target (a new version, with the reason for a change); a county officer
+    gets the proposal form for their own county's figure instead."""
+
     queryset = IndicatorTarget.objects.all()
     action = "add"
     template_name = "core/object_edit.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        region = getattr(request.user, "region", None) if request.user.is_authenticated else None
+        if region is not None and not sets_targets(request.user) and region.level != "county":
+            raise PermissionDenied("年度目标由市局下达，乡镇（街道）账号不能调整。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_class(self):
+        return forms.TargetForm if sets_targets(self.request.user) else forms.TargetProposalForm
+
+    def render_form(self, form):
+        if isinstance(form, forms.TargetProposalForm):
+            return render(
+                self.request,
+                "indicators/target_proposal_form.html",
+                self.base_context(form=form, county=self.request.user.region),
+            )
+        return render(self.request, self.template_name, self.base_context(form=form, object=None))
+
     def get(self, request):
-        form = forms.TargetForm(initial={"year": datetime.date.today().year}, user=request.user)
-        return render(request, self.template_name, self.base_context(form=form, object=None))
+        initial = {"year": datetime.date.today().year}
+        for key in ("indicator", "region", "year"):
+            if request.GET.get(key):
+                initial[key] = request.GET[key]
+        return self.render_form(self.form_class()(initial=initial, user=request.user))
 
     def post(self, request):
-        form = forms.TargetForm(request.POST, user=request.user)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
+        form = self.form_class()(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_form(form)
+        d = form.cleaned_data
+        try:
+            if isinstance(form, forms.TargetProposalForm):
+                services.target_propose(
+                    indicator=d["indicator"],
+                    year=d["year"],
+                    region=request.user.region,
+                    value=d["value"],
+                    reason=d["reason"],
+                    actor=request.user,
+                )
+            else:
                 services.target_set(
                     indicator=d["indicator"],
                     year=d["year"],
                     region=d["region"],
                     value=d["value"],
                     note=d["note"],
+                    reason=d["reason"],
                     actor=request.user,
                 )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "年度目标已保存。")
-                for text in selectors.target_mismatches(year=d["year"]):
-                    messages.warning(request, f"任务分解不平衡：{text}")
-                return redirect(f"{reverse('indicators:target_list')}?year={d['year']}")
-        return render(request, self.template_name, self.base_context(form=form, object=None))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+            return self.render_form(form)
+        if isinstance(form, forms.TargetProposalForm):
+            messages.success(request, "目标调整申请已提交，待市局审核；审核通过前仍按原目标通报。")
+            return redirect("indicators:proposal_list")
+        messages.success(request, "年度目标已保存，已记入目标版本。")
+        for text in selectors.target_mismatches(year=d["year"]):
+            messages.warning(request, f"任务分解不平衡：{text}")
+        return redirect(f"{reverse('indicators:target_list')}?year={d['year']}")
+
+
+class ProposalListView(generic.ObjectListView):
+    queryset = IndicatorTargetProposal.objects.select_related(
+        "indicator", "region", "proposed_by", "decided_by"
+    )
+    filterset = filtersets.IndicatorTargetProposalFilterSet
+    table = tables.IndicatorTargetProposalTable
+    add_url_name = "indicators:target_add"
+
+
+class ProposalDetailView(generic.ObjectDetailView):
+    queryset = ProposalListView.queryset
+    template_name = "indicators/proposal_detail.html"
+
+    def extra_context(self, obj):
+        unit = obj.indicator.unit
+        fields = [
+            ("指标", obj.indicator),
+            ("年度", obj.year),
+            ("地区", obj.region),
+            ("现目标", f"{obj.current_value} {unit}" if obj.current_value is not None else "—"),
+            ("建议目标", f"{obj.value} {unit}"),
+            ("调整理由", obj.reason),
+            ("申请人", obj.proposed_by or "—"),
+            ("申请时间", obj.proposed_at),
+            ("状态", obj.get_status_display()),
+            ("审核人", obj.decided_by or "—"),
+            ("审核时间", obj.decided_at or "—"),
+            ("审核意见", obj.decision_reason or "—"),
+            ("形成的目标版本", obj.version.label if obj.version else "—"),
+        ]
+        can_decide = obj.status == "pending" and sets_targets(self.request.user)
+        return {
+            "fields": fields,
+            "decision_form": forms.ProposalDecisionForm(user=self.request.user)
+            if can_decide
+            else None,
+        }
+
+
+class ProposalDecideView(generic.BaseObjectView):
+    queryset = IndicatorTargetProposal.objects.all()
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = self.get_object()
+        form = forms.ProposalDecisionForm(request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "请选择审核结果（批准或退回）。")
+            return redirect(proposal)
+        d = form.cleaned_data
+        try:
+            services.target_proposal_decide(
+                proposal=proposal,
+                approve=d["decision"] == "approve",
+                reason=d["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                "已批准，新目标已记入目标版本。" if d["decision"] == "approve" else "已退回。",
+            )
+        return redirect(proposal)
+
+
+class TargetVersionListView(generic.ObjectListView):
+    queryset = IndicatorTargetVersion.objects.select_related("indicator", "region", "actor")
+    filterset = filtersets.IndicatorTargetVersionFilterSet
+    table = tables.IndicatorTargetVersionTable
