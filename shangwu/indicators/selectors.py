@@ -23,6 +23,7 @@ from shangwu.indicators import computation as calc
 from shangwu.indicators.choices import (
     ABOVE_SCALE_TAGS,
     LARGE_PROJECT_WAN_YUAN,
+    Arrival,
     Computation,
     Unit,
 )
@@ -556,3 +557,76 @@ def target_mismatches(*, year: int) -> list[str]:
                 text += f"；{'、'.join(missing)}未分解"
             messages.append(text + "。")
     return messages
+
+
+# --- Grid entry ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    """One cell row of the entry grid: an indicator × region, with what is beside the cell."""
+
+    indicator: Indicator
+    region: Region
+    field: str  # the figure that arrives (month_value or cumulative_value)
+    prev_field: str  # its same period last year
+    value: Decimal | None = None  # saved this month
+    prev: Decimal | None = None  # saved same period last year
+    last_year: Decimal | None = None  # last year's same month (shown beside the cell)
+    last_month: Decimal | None = None  # last month (shown beside the cell)
+    base_cumulative: Decimal | None = None  # last month's 累计 (0 in January), to derive
+    derived: Decimal | None = None  # saved counterpart (累计 for monthly indicators)
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.pk}-{self.region.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.region.name}·{self.indicator.name}"
+
+    @property
+    def monthly(self) -> bool:
+        return self.field == "month_value"
+
+
+def value_grid_rows(*, user, month: datetime.date, indicators, regions) -> list[GridRow]:
+    """The grid of ``month``: one row per indicator × region (the caller passes the writable
+    ones), with last year's same month and last month read in one query."""
+    months = [month, add_months(month, -1), add_months(month, -12)]
+    stored = {
+        (v.indicator_id, v.region_id, v.month): v
+        for v in IndicatorValue.objects.restrict(user, "view").filter(
+            indicator__in=indicators, region__in=regions, month__in=months
+        )
+    }
+    rows = []
+    for indicator in indicators:
+        for region in regions:
+            monthly = indicator.arrival == Arrival.MONTH
+            field = "month_value" if monthly else "cumulative_value"
+            prev_field = "prev_month_value" if monthly else "prev_cumulative_value"
+            other = "cumulative_value" if monthly else "month_value"
+            now = stored.get((indicator.pk, region.pk, months[0]))
+            before = stored.get((indicator.pk, region.pk, months[1]))
+            year_ago = stored.get((indicator.pk, region.pk, months[2]))
+            last_year = getattr(year_ago, field) if year_ago is not None else None
+            if last_year is None and now is not None:
+                last_year = getattr(now, prev_field)
+            rows.append(
+                GridRow(
+                    indicator=indicator,
+                    region=region,
+                    field=field,
+                    prev_field=prev_field,
+                    value=getattr(now, field) if now is not None else None,
+                    prev=getattr(now, prev_field) if now is not None else None,
+                    last_year=last_year,
+                    last_month=getattr(before, field) if before is not None else None,
+                    base_cumulative=Decimal(0)
+                    if month.month == 1
+                    else (before.cumulative_value if before is not None else None),
+                    derived=getattr(now, other) if now is not None else None,
+                )
+            )
+    return rows

@@ -437,3 +437,44 @@ def values_compute(*, month: datetime.date, actor=None, indicators=None) -> dict
                     )
                 ] += 1
     return counts
+
+
+@dataclass
+class GridCell:
+    """One row of a posted grid: its label for messages and what was typed."""
+
+    label: str
+    item: ValueInput
+
+
+def values_grid_save(
+    *, cells: list[GridCell], month: datetime.date, reason: str = "", actor
+) -> dict[str, int]:
+    """Save a whole entry grid in one transaction through the value rules (derivation,
+    corrections with a reason and a revision). Any refused cell refuses the whole grid; the
+    message names every refused cell."""
+    month = month.replace(day=1)
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    errors: list[str] = []
+    with transaction.atomic():
+        for cell in cells:
+            try:
+                _check_entered(cell.item)
+                check_region_writable(actor=actor, region=cell.item.region)
+                result = _write(
+                    item=cell.item,
+                    month=month,
+                    source=ValueSource.ENTERED,
+                    reason=reason,
+                    actor=actor,
+                )
+            except ValidationError as exc:
+                text = "；".join(exc.messages)
+                if "更正须填写更正原因" in text:
+                    text = "已有数据，更正须填写更正原因"
+                errors.append(f"{cell.label}：{text}")
+                continue
+            counts[result] += 1
+        if errors:
+            raise ValidationError(errors)
+    return counts

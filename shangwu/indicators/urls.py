@@ -11,6 +11,7 @@ urlpatterns = [
     path("values/", views.ValueListView.as_view(), name="value_list"),
     path("values/export/", views.ValueExportView.as_view(), name="value_export"),
     path("values/add/", views.ValueEditView.as_view(), name="value_add"),
+    path("values/grid/", views.ValueGridView.as_view(), name="value_grid"),
     path("values/import/", views.ValueImportView.as_view(), name="value_import"),
     path("values/template/", views.ValueTemplateView.as_view(), name="value_template"),
     path("values/compute/", views.ValueComputeView.as_view(), name="value_compute"),

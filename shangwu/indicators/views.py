@@ -1,6 +1,7 @@
 import datetime
 import os
 import tempfile
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -196,6 +197,137 @@ class ValueEditView(generic.BaseObjectView):
                 )
                 return redirect(f"{reverse('indicators:value_list')}?month={d['month']:%Y-%m-%d}")
         return render(request, self.template_name, self.base_context(form=form))
+
+
+def parse_grid_number(raw: str, label: str) -> tuple[Decimal | None, str]:
+    """A grid cell as typed or pasted from Excel/WPS ("1,234.5", " 12 "), or the error."""
+    text = (raw or "").strip().replace(",", "").replace("，", "").replace(" ", "")
+    if not text:
+        return None, ""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, f"{label}：“{raw.strip()}”不是有效的数字。"
+    if not value.is_finite():
+        return None, f"{label}：“{raw.strip()}”不是有效的数字。"
+    if value.as_tuple().exponent < -4:
+        return None, f"{label}：“{raw.strip()}”最多保留4位小数。"
+    if abs(value) >= Decimal(10) ** 14:
+        return None, f"{label}：“{raw.strip()}”数值过大。"
+    return value, ""
+
+
+class ValueGridView(generic.BaseObjectView):
+    """Grid entry: a month of one indicator for all counties (or all indicators of one county)
+    in one page, saved in one transaction; corrections of saved figures need a reason."""
+
+    queryset = IndicatorValue.objects.all()
+    action = "add"
+    template_name = "indicators/value_grid.html"
+
+    def grid(self, data):
+        user = self.request.user
+        month_text = (data.get("month") or "").strip()
+        try:
+            month = parse_month(month_text) if month_text else None
+        except ValueError:
+            month = None
+        month = month or selectors.value_latest_month(user=user)
+        month = month or datetime.date.today().replace(day=1)
+        indicators = list(Indicator.objects.restrict(user).filter(is_active=True, computation=""))
+        regions = list(forms.writable_regions(user))
+        counties = [r for r in regions if r.level == "county"]
+        region = next((r for r in regions if str(r.pk) == str(data.get("region", ""))), None)
+        if region is not None:
+            indicator = None
+            rows = selectors.value_grid_rows(
+                user=user, month=month, indicators=indicators, regions=[region]
+            )
+        else:
+            indicator = next(
+                (i for i in indicators if str(i.pk) == str(data.get("indicator", ""))),
+                indicators[0] if indicators else None,
+            )
+            # The city's own row only where the city total is not the counties' sum.
+            shown = counties + [
+                r for r in regions if r.level == "city" and indicator and not indicator.additive
+            ]
+            rows = selectors.value_grid_rows(
+                user=user, month=month, indicators=[indicator] if indicator else [], regions=shown
+            )
+        return {
+            "month": month,
+            "indicator": indicator,
+            "region": region,
+            "rows": rows,
+            "indicators": indicators,
+            "regions": regions,
+        }
+
+    def render_grid(self, grid, posted=None, invalid=None, **extra):
+        def plain(value):
+            return "" if value is None else format(value.normalize(), "f")
+
+        for row in grid["rows"]:
+            for prefix, saved in (("v", row.value), ("p", row.prev)):
+                name = f"{prefix}-{row.key}"
+                typed = (posted or {}).get(name)
+                setattr(row, f"input_{prefix}", plain(saved) if typed is None else typed)
+                setattr(row, f"saved_{prefix}", plain(saved))
+                setattr(row, f"error_{prefix}", (invalid or {}).get(name, ""))
+        return render(self.request, self.template_name, self.base_context(**grid, **extra))
+
+    def get(self, request):
+        return self.render_grid(self.grid(request.GET))
+
+    def post(self, request):
+        grid = self.grid(request.POST)
+        month = grid["month"]
+        errors, invalid, cells = [], {}, []
+        for row in grid["rows"]:
+            value, error = parse_grid_number(request.POST.get(f"v-{row.key}", ""), row.label)
+            prev, prev_error = parse_grid_number(
+                request.POST.get(f"p-{row.key}", ""), f"{row.label}（上年同期）"
+            )
+            for name, message in ((f"v-{row.key}", error), (f"p-{row.key}", prev_error)):
+                if message:
+                    errors.append(message)
+                    invalid[name] = message
+            if value is None and prev is None:
+                continue
+            item = services.ValueInput(indicator=row.indicator, region=row.region)
+            setattr(item, row.field, value)
+            setattr(item, row.prev_field, prev)
+            cells.append(services.GridCell(label=row.label, item=item))
+        posted = {k: v for k, v in request.POST.items() if k[:2] in ("v-", "p-")}
+        if not errors:
+            try:
+                counts = services.values_grid_save(
+                    cells=cells,
+                    month=month,
+                    reason=request.POST.get("reason", ""),
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    f"{month:%Y年%m月}已保存：新增 {counts['created']} 条，"
+                    f"更正 {counts['changed']} 条，无变化 {counts['unchanged']} 条。",
+                )
+                target = "region" if grid["region"] else "indicator"
+                obj = grid["region"] or grid["indicator"]
+                return redirect(
+                    f"{reverse('indicators:value_grid')}?month={month:%Y-%m}&{target}={obj.pk}"
+                )
+        return self.render_grid(
+            grid,
+            errors=errors,
+            invalid=invalid,
+            posted=posted,
+            reason=request.POST.get("reason", ""),
+        )
 
 
 class ValueImportView(generic.BaseObjectView):

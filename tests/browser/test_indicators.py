@@ -21,3 +21,30 @@ def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):  # noq
     month = int(other.split("-")[1])
     assert f"1—{month}月" in download.value.suggested_filename
     context.close()
+
+
+def test_a_block_pasted_from_excel_fills_the_grid_and_saves_in_one_go(server, browser):  # noqa: F811
+    context, page = signed_in(browser, server, "city_staff")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(f"{server}/indicators/values/grid/?month=2026-11")
+    first = '.grid-cell[data-row="0"][data-col="0"]'
+    page.click(first)
+    # Three counties × (本期, 上年同期), as Excel/WPS put it on the clipboard.
+    page.evaluate(
+        "t => navigator.clipboard.writeText(t)", "12.5\t11.0\r\n1,020.4\t990\r\n7\t6.5\r\n"
+    )
+    page.keyboard.press("Control+V")
+    cells = page.eval_on_selector_all(".grid-cell", "cs => cs.slice(0, 6).map(c => c.value)")
+    assert cells == ["12.5", "11.0", "1,020.4", "990", "7", "6.5"]
+    # Enter moves down the column; arrows move across.
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.dataset.row") == "1"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.dataset.row") == "3"
+    page.click("[data-testid=grid-save]")
+    page.wait_for_load_state("networkidle")
+    assert "已保存：新增 3 条" in page.inner_text("body")
+    assert page.input_value(first) == "12.5"
+    assert page.input_value('.grid-cell[data-row="1"][data-col="0"]') == "1020.4"
+    context.close()
