@@ -175,7 +175,10 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
             "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次；"
             "位次变化只在两个月都已报送的县（市、区）间比较，未报者标“未报”。",
         )
-        ws.write_string(footer + 1, 0, safe_cell(f"年度目标版本：{bulletin.target_version}"))
+        version = f"年度目标版本：{bulletin.target_version}"
+        if bulletin.report and not bulletin.report.complete:
+            version += f"。本月数据尚未报齐：{bulletin.report.banner}"
+        ws.write_string(footer + 1, 0, safe_cell(version))
         if item.computed:
             ws.write_string(
                 footer + 2,
@@ -204,6 +207,10 @@ def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> 
         f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"
         f"时间进度为{bulletin.time_progress}%。年度目标采用{bulletin.target_version}。"
     )
+    if bulletin.report and not bulletin.report.complete:
+        doc.paragraph(
+            f"本月数据尚未报齐（{bulletin.report.banner}），未报的县（市、区）不参与排名。"
+        )
     table_no = 0
     for item in bulletin.indicators:
         if item.indicator.parent_id:

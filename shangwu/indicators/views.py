@@ -111,6 +111,7 @@ class ValueListView(generic.ObjectListView):
             "computed": Indicator.objects.restrict(self.request.user).exclude(computation=""),
             "can_import": can(self.request.user, IndicatorValue.access, "import"),
             "is_city": getattr(self.request.user.region, "level", "") == "city",
+            "can_grid": forms.writable_regions(self.request.user).exists(),
         }
 
 
@@ -224,6 +225,11 @@ class ValueGridView(generic.BaseObjectView):
     queryset = IndicatorValue.objects.all()
     action = "add"
     template_name = "indicators/value_grid.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not forms.writable_regions(request.user).exists():
+            raise PermissionDenied("您的账号不填报县（市、区）指标数据。")
+        return super().dispatch(request, *args, **kwargs)
 
     def grid(self, data):
         user = self.request.user
@@ -481,7 +487,10 @@ class TargetListView(generic.ObjectListView):
             year = int(self.request.GET.get("year") or datetime.date.today().year)
         except ValueError:
             year = datetime.date.today().year
+        region = getattr(self.request.user, "region", None)
+        may_write = sets_targets(self.request.user) or getattr(region, "level", "") == "county"
         return {
+            "add_url_name": self.add_url_name if may_write else None,
             "year": year,
             "mismatches": selectors.target_mismatches(year=year),
             "version_text": selectors.target_version_text(year=year),

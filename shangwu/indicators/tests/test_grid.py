@@ -127,3 +127,14 @@ def test_a_county_officer_cannot_post_another_countys_cell(as_user, county_a):
     # Cells outside the user's grid are not read at all.
     assert response.status_code == 302
     assert not IndicatorValue.objects.filter(region=other).exists()
+
+
+def test_a_township_officer_is_offered_no_grid(as_user, township_a1, county_a):
+    assert as_user(township_a1).get("/indicators/values/grid/").status_code == 403
+    assert (
+        'data-testid="grid-link"'
+        not in as_user(township_a1).get("/indicators/values/").content.decode()
+    )
+    assert (
+        'data-testid="grid-link"' in as_user(county_a).get("/indicators/values/").content.decode()
+    )

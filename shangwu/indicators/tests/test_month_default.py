@@ -73,3 +73,21 @@ def test_a_county_that_reported_only_some_indicators_is_named_with_what_it_lacks
     assert not report.complete
     assert report.missing == {"桃源县": [online.name]}
     assert f"未报：桃源县（缺：{online.name}）" in report.banner
+
+
+def test_the_downloads_of_an_incomplete_month_say_who_has_not_reported(
+    as_user, city_staff, retail_may
+):
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    client = as_user(city_staff)
+    doc = Document(io.BytesIO(client.get("/indicators/bulletin.docx?month=2026-05").content))
+    assert any("已报" in p.text and "未报：桃源县" in p.text for p in doc.paragraphs)
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get("/indicators/bulletin.xlsx?month=2026-05").content)
+    )
+    cells = [str(c.value) for row in wb["社会消费品零售总额"].iter_rows() for c in row]
+    assert any("未报：桃源县" in c for c in cells)

@@ -201,3 +201,13 @@ def test_the_workbench_card_tells_city_staff_a_proposal_waits(city_staff, county
     )
     items = selectors.indicator_dashboard_panel(user=city_staff)["items"]
     assert ("待审核的目标调整申请 1 项", "/indicators/targets/proposals/?status=pending") in items
+
+
+def test_a_township_officer_is_offered_no_target_form(as_user, township_a1, county_a):
+    assert (
+        "/indicators/targets/add/"
+        not in as_user(township_a1).get("/indicators/targets/").content.decode()
+    )
+    assert (
+        "/indicators/targets/add/" in as_user(county_a).get("/indicators/targets/").content.decode()
+    )
