@@ -26,6 +26,9 @@ def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):  # noq
 def test_a_block_pasted_from_excel_fills_the_grid_and_saves_in_one_go(server, browser):  # noqa: F811
     context, page = signed_in(browser, server, "city_staff")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(f"{server}/indicators/values/grid/?month=2026-11")
     first = '.grid-cell[data-row="0"][data-col="0"]'
     page.click(first)
@@ -48,3 +51,4 @@ def test_a_block_pasted_from_excel_fills_the_grid_and_saves_in_one_go(server, br
     assert page.input_value(first) == "12.5"
     assert page.input_value('.grid-cell[data-row="1"][data-col="0"]') == "1020.4"
     context.close()
+    assert not problems, problems
