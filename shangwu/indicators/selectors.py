@@ -138,7 +138,13 @@ def value_month_report(*, month: datetime.date) -> MonthReport:
     for region_id, indicator_id in rows:
         reported[region_id].add(indicator_id)
     required = set().union(*reported.values()) if reported else set()
-    labels = dict(Indicator.objects.filter(pk__in=required).values_list("pk", "name"))
+    order = list(
+        Indicator.objects.filter(pk__in=required)
+        .order_by("sort_order", "code")
+        .values_list("pk", "name")
+    )
+    labels = dict(order)
+    position = {pk: n for n, (pk, _) in enumerate(order)}
     missing: dict = {}
     for county in counties:
         lacking = required - reported.get(county.pk, set())
@@ -146,7 +152,9 @@ def value_month_report(*, month: datetime.date) -> MonthReport:
             continue
         # A county with nothing at all is simply 未报; a partial one names what it lacks.
         missing[county.name] = (
-            None if not reported.get(county.pk) else sorted(labels[i] for i in lacking)
+            None
+            if not reported.get(county.pk)
+            else [labels[i] for i in sorted(lacking, key=position.get)]
         )
     return MonthReport(month=month, counties=[c.name for c in counties], missing=missing)
 
