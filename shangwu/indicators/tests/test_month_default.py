@@ -91,3 +91,13 @@ def test_the_downloads_of_an_incomplete_month_say_who_has_not_reported(
     )
     cells = [str(c.value) for row in wb["社会消费品零售总额"].iter_rows() for c in row]
     assert any("未报：桃源县" in c for c in cells)
+
+
+def test_the_bulletin_api_defaults_to_the_complete_month_and_names_the_missing(
+    as_user, city_staff, retail_may
+):
+    client = as_user(city_staff)
+    assert client.get("/api/indicator-bulletin/").json()["month"] == "2026-04-01"
+    may = client.get("/api/indicator-bulletin/?month=2026-05").json()
+    assert may["missing_note"].endswith("未报：桃源县。")
+    assert may["target_version"].startswith("2026年第")
