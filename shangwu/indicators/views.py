@@ -289,6 +289,11 @@ class ValueGridView(generic.BaseObjectView):
     def post(self, request):
         grid = self.grid(request.POST)
         month = grid["month"]
+        try:
+            parse_month(request.POST.get("month", "").strip())
+        except ValueError:
+            # Never save into a month the user did not choose.
+            return self.render_grid(grid, errors=["月份格式应为 2026-05，未保存。"])
         errors, invalid, cells = [], {}, []
         for row in grid["rows"]:
             value, error = parse_grid_number(request.POST.get(f"v-{row.key}", ""), row.label)

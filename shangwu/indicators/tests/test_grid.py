@@ -138,3 +138,11 @@ def test_a_township_officer_is_offered_no_grid(as_user, township_a1, county_a):
     assert (
         'data-testid="grid-link"' in as_user(county_a).get("/indicators/values/").content.decode()
     )
+
+
+def test_a_grid_posted_with_a_broken_month_saves_nothing(as_user, city_staff):
+    retail = Indicator.objects.get(code="RETAIL")
+    data = grid_data(retail, ["10"] * len(counties()))
+    response = as_user(city_staff).post("/indicators/values/grid/", {**data, "month": "2026-13"})
+    assert "月份格式应为 2026-05，未保存。" in response.content.decode()
+    assert not IndicatorValue.objects.filter(indicator=retail).exists()
