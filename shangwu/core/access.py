@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     IMPORT = "import", "导入"
     UNLOCK = "unlock", "解锁"
     APPROVE = "approve", "审批"
+    TARGET = "target", "下达年度目标"  # set targets and decide county proposals (city level)
 
 
 _WORK = {"view", "add", "change", "delete", "export", "import"}
@@ -35,8 +36,8 @@ _WORK = {"view", "add", "change", "delete", "export", "import"}
 # passwords, a unit's region, a region's parent) are only requests: the 安全管理员 approves them.
 GRANTS: dict[str, dict[str, frozenset[str]]] = {
     Access.BUSINESS: {
-        Role.LEADER: frozenset({"view", "add", "change", "export"}),
-        Role.CITY_STAFF: frozenset(_WORK),
+        Role.LEADER: frozenset({"view", "add", "change", "export", "target"}),
+        Role.CITY_STAFF: frozenset(_WORK | {"target"}),
         Role.COUNTY_STAFF: frozenset(_WORK),
         Role.TOWNSHIP_STAFF: frozenset(_WORK),
     },

@@ -33,6 +33,12 @@ class Computation(models.TextChoices):
     SIGNED_LARGE_PROJECTS = "signed_large", "项目库：新签约亿元以上项目"
 
 
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "已退回"
+
+
 class ValueSource(models.TextChoices):
     ENTERED = "entered", "填报"
     IMPORTED = "imported", "导入"

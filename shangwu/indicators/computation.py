@@ -37,6 +37,7 @@ REASON_PREVIOUS_NEGATIVE = "上年同期为负"
 REASON_NO_TARGET = "未下达年度目标"
 REASON_MISSING = "本月未报送"
 REASON_NO_CURRENT = "本期无数据"
+MISSING_SHORT = "未报"
 
 
 def quantize(value: Decimal | None, places: int) -> Decimal | None:
@@ -160,6 +161,7 @@ class BulletinRow:
     rank_total_change: int | None = None  # last month's rank − this month's (positive = 前移)
     rank_growth_change: int | None = None
     missing: bool = False
+    missing_last_month: bool = False  # reported now but not last month: no rank change
     lagging: bool = False
     note: str = ""
 
@@ -194,11 +196,20 @@ class BulletinRow:
 
     @property
     def rank_growth_change_text(self) -> str:
-        return rank_change_arrow(self.rank_growth_change)
+        return self._change_text(self.rank_growth, self.rank_growth_change)
 
     @property
     def rank_total_change_text(self) -> str:
-        return rank_change_arrow(self.rank_total_change)
+        return self._change_text(self.rank_total, self.rank_total_change)
+
+    def _change_text(self, rank, change) -> str:
+        if self.is_city:
+            return ""
+        if self.missing:
+            return MISSING_SHORT
+        if rank and change is None and self.missing_last_month:
+            return f"上月{MISSING_SHORT}"
+        return rank_change_arrow(change)
 
     @property
     def notes_text(self) -> str:
@@ -308,18 +319,40 @@ def bulletin_rows(
     rows = [_row(spec, month, fig) for fig in figures]
     rows.sort(key=lambda r: not r.is_city)
     by_total, by_growth = _ranks(spec, rows)
-    before_total: dict[str, int] = {}
-    before_growth: dict[str, int] = {}
-    if last_month is not None and month > 1:
-        previous_rows = [_row(spec, month - 1, fig) for fig in last_month]
-        before_total, before_growth = _ranks(spec, previous_rows)
     for row in rows:
         row.rank_total = by_total.get(row.code)
         row.rank_growth = by_growth.get(row.code)
-        if row.rank_total and row.code in before_total:
-            row.rank_total_change = before_total[row.code] - row.rank_total
-        if row.rank_growth and row.code in before_growth:
-            row.rank_growth_change = before_growth[row.code] - row.rank_growth
+    if last_month is None or month <= 1:
+        return rows
+    previous = {r.code: r for r in (_row(spec, month - 1, fig) for fig in last_month)}
+    for row in rows:
+        before = previous.get(row.code)
+        row.missing_last_month = not row.is_city and (before is None or before.missing)
+    for attr, value_of in (
+        ("total", lambda r: r.cumulative),
+        ("growth", lambda r: r.cumulative_growth.value),
+    ):
+        # Only the counties ranked in both months are compared with each other.
+        both = [
+            r.code
+            for r in rows
+            if not r.is_city
+            and not r.missing
+            and value_of(r) is not None
+            and r.code in previous
+            and not previous[r.code].missing
+            and value_of(previous[r.code]) is not None
+        ]
+        now = competition_ranks(
+            {c: value_of(r) for c, r in ((r.code, r) for r in rows) if c in both},
+            descending=spec.higher_is_better,
+        )
+        before = competition_ranks(
+            {c: value_of(previous[c]) for c in both}, descending=spec.higher_is_better
+        )
+        for row in rows:
+            if row.code in now:
+                setattr(row, f"rank_{attr}_change", before[row.code] - now[row.code])
     return rows
 
 

@@ -14,7 +14,12 @@ from decimal import Decimal
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.indicators.choices import ValueSource
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 from shangwu.indicators.selectors import add_months, region_list_bulletin
 from shangwu.indicators.services import values_compute
 
@@ -163,4 +168,22 @@ def build(*, units, users, size: str) -> str:
                     indicator=indicator, year=year, region=county, value=target
                 )
             IndicatorTarget.objects.create(indicator=indicator, year=year, region=city, value=total)
+    # The targets above are each year's first version (下达年度目标 by the city).
+    numbers: dict[int, int] = {}
+    versions = []
+    for t in IndicatorTarget.objects.order_by(
+        "year", "indicator__sort_order", "region__sort_order"
+    ):
+        numbers[t.year] = numbers.get(t.year, 0) + 1
+        versions.append(
+            IndicatorTargetVersion(
+                year=t.year,
+                number=numbers[t.year],
+                indicator_id=t.indicator_id,
+                region_id=t.region_id,
+                value=t.value,
+                reason="下达年度目标",
+            )
+        )
+    IndicatorTargetVersion.objects.bulk_create(versions, batch_size=500)
     return f"指标月度数据 {IndicatorValue.objects.count()} 条（{FIRST:%Y-%m}至{LAST:%Y-%m}），年度目标 {IndicatorTarget.objects.count()} 条"

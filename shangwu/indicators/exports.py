@@ -29,7 +29,8 @@ def leaf_headers(item: IndicatorBulletin, bulletin: Bulletin) -> list[tuple[str,
         ("超(欠)进度（百分点）", ""),
         ("位次", "按总量"),
         ("位次", "按增速"),
-        ("位次", "增速位次变化"),
+        ("位次变化", "按总量"),
+        ("位次变化", "按增速"),
     ]
 
 
@@ -47,6 +48,7 @@ def row_texts(row: BulletinRow) -> list[str]:
         row.ahead_text,
         row.rank_total_text,
         row.rank_growth_text,
+        row.rank_total_change_text,
         row.rank_growth_change_text,
     ]
 
@@ -144,6 +146,7 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
                 (row.ahead, 1),
                 (row.rank_total, 0),
                 (row.rank_growth, 0),
+                (row.rank_total_change_text, None),
                 (row.rank_growth_change_text, None),
             ]
             for c, (value, places) in enumerate(cells):
@@ -169,11 +172,16 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
             footer,
             0,
             f"注：时间进度{bulletin.time_progress}%（已过月数÷12）；完成进度低于时间进度的县区"
-            "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次。",
+            "以红底标出；位次按1—本月累计及累计增速在各县（市、区）间排列，并列者同位次；"
+            "位次变化只在两个月都已报送的县（市、区）间比较，未报者标“未报”。",
         )
+        version = f"年度目标版本：{bulletin.target_version}"
+        if bulletin.report and not bulletin.report.complete:
+            version += f"。本月数据尚未报齐：{bulletin.report.banner}"
+        ws.write_string(footer + 1, 0, safe_cell(version))
         if item.computed:
             ws.write_string(
-                footer + 1,
+                footer + 2,
                 0,
                 f"本指标由平台根据{item.indicator.get_computation_display()}自动计算。",
             )
@@ -187,7 +195,7 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
 
 # --- .docx (公文) ----------------------------------------------------------------------------
 
-DOCX_WIDTHS = [16, 14, 12, 15, 12, 15, 13, 12, 13, 11, 11, 12]
+DOCX_WIDTHS = [15, 13, 11, 14, 11, 14, 12, 11, 12, 10, 10, 11, 12]
 
 
 def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> bytes:
@@ -197,8 +205,12 @@ def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> 
     doc.addressee("各县（市、区）商务主管部门，局机关各科室：")
     doc.paragraph(
         f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"
-        f"时间进度为{bulletin.time_progress}%。"
+        f"时间进度为{bulletin.time_progress}%。年度目标采用{bulletin.target_version}。"
     )
+    if bulletin.report and not bulletin.report.complete:
+        doc.paragraph(
+            f"本月数据尚未报齐（{bulletin.report.banner}），未报的县（市、区）不参与排名。"
+        )
     table_no = 0
     for item in bulletin.indicators:
         if item.indicator.parent_id:

@@ -1,8 +1,14 @@
 import django_filters
 
 from shangwu.core.filtersets import BaseFilterSet
-from shangwu.indicators.choices import Source, ValueSource
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.choices import ProposalStatus, Source, ValueSource
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -47,3 +53,25 @@ class IndicatorValueFilterSet(BaseFilterSet):
     class Meta:
         model = IndicatorValue
         fields = ["q", "year", "month", "indicator", "region", "value_source"]
+
+
+class IndicatorTargetProposalFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name", "region__name", "reason")
+    year = django_filters.NumberFilter(label="年度")
+    status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label="状态")
+    region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
+
+    class Meta:
+        model = IndicatorTargetProposal
+        fields = ["q", "year", "status", "region"]
+
+
+class IndicatorTargetVersionFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name", "region__name", "reason")
+    year = django_filters.NumberFilter(label="年度")
+    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
+    region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
+
+    class Meta:
+        model = IndicatorTargetVersion
+        fields = ["q", "year", "indicator", "region"]

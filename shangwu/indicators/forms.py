@@ -75,10 +75,40 @@ class TargetForm(BaseForm):
     region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
     value = forms.DecimalField(label="年度目标", min_value=0, max_digits=18, decimal_places=4)
     note = forms.CharField(label="备注", max_length=200, required=False)
+    reason = forms.CharField(
+        label="调整原因",
+        max_length=300,
+        required=False,
+        help_text="调整已下达的目标时必填，记入目标版本。",
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["region"].queryset = writable_regions(user)
+
+
+class TargetProposalForm(BaseForm):
+    """A county officer's proposal for their own county's figure (the region is theirs)."""
+
+    indicator = forms.ModelChoiceField(
+        label="指标", queryset=Indicator.objects.filter(is_active=True)
+    )
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    value = forms.DecimalField(label="建议目标", min_value=0, max_digits=18, decimal_places=4)
+    reason = forms.CharField(
+        label="调整理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ProposalDecisionForm(BaseForm):
+    decision = forms.ChoiceField(
+        label="审核结果",
+        choices=[("approve", "批准"), ("refuse", "退回")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="审核意见", max_length=300, required=False, help_text="退回时必填。"
+    )
 
 
 class ValueForm(BaseForm):

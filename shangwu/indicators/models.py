@@ -3,7 +3,14 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
-from shangwu.indicators.choices import Arrival, Computation, Source, Unit, ValueSource
+from shangwu.indicators.choices import (
+    Arrival,
+    Computation,
+    ProposalStatus,
+    Source,
+    Unit,
+    ValueSource,
+)
 
 AMOUNT = {"max_digits": 18, "decimal_places": 4}
 
@@ -154,6 +161,122 @@ class IndicatorTarget(RegionScoped):
         return (
             reverse("indicators:target_list") + f"?year={self.year}&indicator={self.indicator_id}"
         )
+
+
+class IndicatorTargetVersion(RegionScoped):
+    """One version of a year's targets (目标版本): the figure that changed, from what to what, who,
+    when and why. Numbered per year; written only by the target services, never changed."""
+
+    audited = True
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    number = models.PositiveIntegerField("版本号")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+"
+    )
+    old_value = models.DecimalField("原目标", null=True, blank=True, **AMOUNT)
+    value = models.DecimalField("新目标", **AMOUNT)
+    reason = models.CharField("原因", max_length=300)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "年度目标版本"
+        verbose_name_plural = "年度目标版本"
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="indicator_target_version_unique",
+                violation_error_message="该年度的目标版本号已存在。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年目标第{self.number}版"
+
+    @property
+    def label(self) -> str:
+        who = self.actor.name if self.actor_id and self.actor else "系统"
+        return f"{self.year}年第{self.number}版（{self.at:%Y-%m-%d}，{who}：{self.reason}）"
+
+    def get_absolute_url(self):
+        return reverse("indicators:target_versions") + f"?year={self.year}"
+
+
+class IndicatorTargetProposal(RegionScoped):
+    """A county officer's proposal to change their county's annual target, with a reason; city
+    staff approve it (a new target version) or refuse it with a reason."""
+
+    audited = True
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    region = models.ForeignKey(
+        "organization.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+"
+    )
+    current_value = models.DecimalField("现目标", null=True, blank=True, **AMOUNT)
+    value = models.DecimalField("建议目标", **AMOUNT)
+    reason = models.CharField("调整理由", max_length=300)
+    status = models.CharField(
+        "状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="申请人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_reason = models.CharField("审核意见", max_length=300, blank=True)
+    version = models.ForeignKey(
+        IndicatorTargetVersion,
+        verbose_name="形成的目标版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "年度目标调整申请"
+        verbose_name_plural = "年度目标调整申请"
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0),
+                name="indicator_target_proposal_nonnegative",
+                violation_error_message="建议目标不能为负数。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年 {self.region} {self.indicator} 目标调整申请"
+
+    def get_absolute_url(self):
+        return reverse("indicators:proposal_detail", args=[self.pk])
 
 
 class IndicatorValue(RegionScoped):

@@ -23,10 +23,17 @@ from shangwu.indicators import computation as calc
 from shangwu.indicators.choices import (
     ABOVE_SCALE_TAGS,
     LARGE_PROJECT_WAN_YUAN,
+    Arrival,
     Computation,
     Unit,
 )
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -80,6 +87,95 @@ def value_latest_month(*, user) -> datetime.date | None:
     return IndicatorValue.objects.restrict(user, "view").aggregate(m=Max("month"))["m"]
 
 
+@dataclass
+class MonthReport:
+    """Who has reported a month: every county against every indicator that has county values
+    that month (a county that typed early does not make the month complete)."""
+
+    month: datetime.date
+    counties: list[str]
+    missing: dict[str, list[str]]  # county name -> labels of the indicators it has not reported
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def reported(self) -> list[str]:
+        return [name for name in self.counties if name not in self.missing]
+
+    @property
+    def banner(self) -> str:
+        """ "11月：8个县区中已报3个，未报：云水县、桃源县（缺：网络零售额）…" """
+        if self.complete:
+            return ""
+        names = []
+        for name in self.counties:
+            if name not in self.missing:
+                continue
+            lacking = self.missing[name]
+            names.append(name if lacking is None else f"{name}（缺：{'、'.join(lacking)}）")
+        return (
+            f"{self.month.month}月：{len(self.counties)}个县区中已报{len(self.reported)}个，"
+            f"未报：{'、'.join(names)}。"
+        )
+
+
+def value_month_report(*, month: datetime.date) -> MonthReport:
+    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
+    _, counties = region_list_bulletin()
+    rows = (
+        IndicatorValue.objects.filter(
+            month=month,
+            region__level=RegionLevel.COUNTY,
+            indicator__is_active=True,
+            indicator__in_bulletin=True,
+        )
+        .exclude(month_value=None, cumulative_value=None)
+        .values_list("region_id", "indicator_id")
+    )
+    reported = defaultdict(set)
+    for region_id, indicator_id in rows:
+        reported[region_id].add(indicator_id)
+    required = set().union(*reported.values()) if reported else set()
+    order = list(
+        Indicator.objects.filter(pk__in=required)
+        .order_by("sort_order", "code")
+        .values_list("pk", "name")
+    )
+    labels = dict(order)
+    position = {pk: n for n, (pk, _) in enumerate(order)}
+    missing: dict = {}
+    for county in counties:
+        lacking = required - reported.get(county.pk, set())
+        if not required or not lacking:
+            continue
+        # A county with nothing at all is simply 未报; a partial one names what it lacks.
+        missing[county.name] = (
+            None
+            if not reported.get(county.pk)
+            else [labels[i] for i in sorted(lacking, key=position.get)]
+        )
+    return MonthReport(month=month, counties=[c.name for c in counties], missing=missing)
+
+
+def value_latest_complete_month(*, user) -> datetime.date | None:
+    """The bulletin's default month: the latest month every county has reported in full; the
+    latest month with data only when no month is complete yet."""
+    if not can(user, Access.BUSINESS, "view"):
+        return None
+    months = (
+        IndicatorValue.objects.filter(region__level=RegionLevel.COUNTY)
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")
+    )
+    for month in months:
+        if value_month_report(month=month).complete:
+            return month
+    return value_latest_month(user=user)
+
+
 def value_months_available(*, user) -> list[datetime.date]:
     qs = IndicatorValue.objects.restrict(user, "view").values_list("month", flat=True).distinct()
     return sorted(set(qs), reverse=True)
@@ -109,6 +205,8 @@ class Bulletin:
     time_progress: Decimal
     indicators: list[IndicatorBulletin] = field(default_factory=list)
     scope_note: str = SCOPE_NOTE
+    report: MonthReport | None = None
+    target_version: str = ""
 
     @property
     def title(self) -> str:
@@ -252,6 +350,8 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     )
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
+    bulletin.report = value_month_report(month=month)
+    bulletin.target_version = target_version_text(year=month.year)
     indicators = list(indicator_list_bulletin(user=user))
     city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
@@ -296,7 +396,7 @@ def indicator_dashboard_panel(*, user) -> dict | None:
     """工作台: the latest month's headline figures for the user's scope (their county, or the city)."""
     if not can(user, Access.BUSINESS, "view"):
         return None
-    latest = value_latest_month(user=user)
+    latest = value_latest_complete_month(user=user)
     url = reverse("indicators:bulletin")
     if latest is None:
         return {
@@ -336,8 +436,23 @@ def indicator_dashboard_panel(*, user) -> dict | None:
         "title": title,
         "icon": "graph-up",
         "figures": figures[:6],
-        "items": [(f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url)],
+        "items": [
+            (f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url),
+            *_proposal_items(user),
+        ],
     }
+
+
+def _proposal_items(user) -> list:
+    """Pending target proposals: to decide (city staff with the grant) or awaiting (county)."""
+    pending = (
+        IndicatorTargetProposal.objects.restrict(user, "view").filter(status="pending").count()
+    )
+    if not pending:
+        return []
+    url = reverse("indicators:proposal_list") + "?status=pending"
+    text = "待审核的目标调整申请" if can(user, Access.BUSINESS, "target") else "目标调整申请审核中"
+    return [(f"{text} {pending} 项", url)]
 
 
 # --- Counts the platform computes itself (system reads for the compute service) ---------------
@@ -398,6 +513,22 @@ def value_list_for_entry(*, user, month: datetime.date):
     )
 
 
+def target_version_current(*, year: int) -> IndicatorTargetVersion | None:
+    """The version of ``year``'s targets in force: the latest one written."""
+    return (
+        IndicatorTargetVersion.objects.filter(year=year)
+        .select_related("actor")
+        .order_by("-number")
+        .first()
+    )
+
+
+def target_version_text(*, year: int) -> str:
+    """ "2026年第3版（2026-03-02，王科长：批准河东区……）" — printed on the bulletin."""
+    version = target_version_current(year=year)
+    return version.label if version else f"{year}年尚未下达目标"
+
+
 def target_list_year(*, user, year: int):
     return (
         IndicatorTarget.objects.restrict(user, "view")
@@ -434,3 +565,76 @@ def target_mismatches(*, year: int) -> list[str]:
                 text += f"；{'、'.join(missing)}未分解"
             messages.append(text + "。")
     return messages
+
+
+# --- Grid entry ---------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    """One cell row of the entry grid: an indicator × region, with what is beside the cell."""
+
+    indicator: Indicator
+    region: Region
+    field: str  # the figure that arrives (month_value or cumulative_value)
+    prev_field: str  # its same period last year
+    value: Decimal | None = None  # saved this month
+    prev: Decimal | None = None  # saved same period last year
+    last_year: Decimal | None = None  # last year's same month (shown beside the cell)
+    last_month: Decimal | None = None  # last month (shown beside the cell)
+    base_cumulative: Decimal | None = None  # last month's 累计 (0 in January), to derive
+    derived: Decimal | None = None  # saved counterpart (累计 for monthly indicators)
+
+    @property
+    def key(self) -> str:
+        return f"{self.indicator.pk}-{self.region.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.region.name}·{self.indicator.name}"
+
+    @property
+    def monthly(self) -> bool:
+        return self.field == "month_value"
+
+
+def value_grid_rows(*, user, month: datetime.date, indicators, regions) -> list[GridRow]:
+    """The grid of ``month``: one row per indicator × region (the caller passes the writable
+    ones), with last year's same month and last month read in one query."""
+    months = [month, add_months(month, -1), add_months(month, -12)]
+    stored = {
+        (v.indicator_id, v.region_id, v.month): v
+        for v in IndicatorValue.objects.restrict(user, "view").filter(
+            indicator__in=indicators, region__in=regions, month__in=months
+        )
+    }
+    rows = []
+    for indicator in indicators:
+        for region in regions:
+            monthly = indicator.arrival == Arrival.MONTH
+            field = "month_value" if monthly else "cumulative_value"
+            prev_field = "prev_month_value" if monthly else "prev_cumulative_value"
+            other = "cumulative_value" if monthly else "month_value"
+            now = stored.get((indicator.pk, region.pk, months[0]))
+            before = stored.get((indicator.pk, region.pk, months[1]))
+            year_ago = stored.get((indicator.pk, region.pk, months[2]))
+            last_year = getattr(year_ago, field) if year_ago is not None else None
+            if last_year is None and now is not None:
+                last_year = getattr(now, prev_field)
+            rows.append(
+                GridRow(
+                    indicator=indicator,
+                    region=region,
+                    field=field,
+                    prev_field=prev_field,
+                    value=getattr(now, field) if now is not None else None,
+                    prev=getattr(now, prev_field) if now is not None else None,
+                    last_year=last_year,
+                    last_month=getattr(before, field) if before is not None else None,
+                    base_cumulative=Decimal(0)
+                    if month.month == 1
+                    else (before.cumulative_value if before is not None else None),
+                    derived=getattr(now, other) if now is not None else None,
+                )
+            )
+    return rows

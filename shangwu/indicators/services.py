@@ -8,15 +8,19 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.indicators.choices import Arrival, ValueSource
+from shangwu.core.access import Access, can
+from shangwu.indicators.choices import Arrival, ProposalStatus, ValueSource
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
     IndicatorValue,
     IndicatorValueRevision,
 )
@@ -43,24 +47,167 @@ def check_region_writable(*, actor, region) -> None:
         raise ValidationError(f"您只能填报{own.county.name}的数据，不能填报{region.name}。")
 
 
+TARGET_FIRST_REASON = "下达年度目标"
+
+
+def check_target_grant(*, actor) -> None:
+    """Targets belong to the city: set by city users holding the 下达年度目标 grant."""
+    if actor is None:
+        return
+    region = getattr(actor, "region", None)
+    if (
+        not can(actor, Access.BUSINESS, "target")
+        or region is None
+        or (region.level != RegionLevel.CITY)
+    ):
+        raise PermissionDenied(
+            "年度目标及其分解由市局下达；县（市、区）可对本地目标提出调整申请（须说明理由），"
+            "由市局审核。"
+        )
+
+
+def _next_version_number(year: int) -> int:
+    last = (
+        IndicatorTargetVersion.objects.select_for_update()
+        .filter(year=year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
 def target_set(
-    *, indicator: Indicator, year: int, region, value: Decimal, actor, note: str = ""
+    *,
+    indicator: Indicator,
+    year: int,
+    region,
+    value: Decimal,
+    actor,
+    note: str = "",
+    reason: str = "",
 ) -> IndicatorTarget:
-    """Create or change one annual target (任务分解)."""
+    """Create or change one annual target (任务分解); each change is a new version of the year's
+    targets, with who, when and why. A change of an existing figure needs a reason."""
     if value is None or value < 0:
         raise ValidationError({"value": "年度目标须为不小于0的数。"})
-    check_region_writable(actor=actor, region=region)
+    check_target_grant(actor=actor)
     with transaction.atomic():
-        target, created = IndicatorTarget.objects.get_or_create(
+        target = (
+            IndicatorTarget.objects.select_for_update()
+            .filter(indicator=indicator, year=year, region=region)
+            .first()
+        )
+        old = target.value if target is not None else None
+        if target is not None and _same(old, value):
+            if target.note != note:
+                target.note, target.updated_by = note, actor
+                target.save()
+            return target
+        reason = (reason or "").strip()
+        if target is not None and not reason:
+            raise ValidationError(
+                {"reason": f"{region.name}{year}年{indicator.name}目标已下达，调整须填写调整原因。"}
+            )
+        if target is None:
+            target = IndicatorTarget.objects.create(
+                indicator=indicator,
+                year=year,
+                region=region,
+                value=value,
+                note=note,
+                updated_by=actor,
+            )
+        else:
+            target.value, target.note, target.updated_by = value, note, actor
+            target.save()
+        target.version = IndicatorTargetVersion.objects.create(
+            year=year,
+            number=_next_version_number(year),
+            indicator=indicator,
+            region=region,
+            old_value=old,
+            value=value,
+            reason=reason or TARGET_FIRST_REASON,
+            actor=actor,
+        )
+    return target
+
+
+def target_propose(
+    *, indicator: Indicator, year: int, region, value: Decimal, reason: str, actor
+) -> IndicatorTargetProposal:
+    """A county officer proposes a change of their own county's target, with a reason."""
+    own = getattr(actor, "region", None)
+    if own is None or own.level != RegionLevel.COUNTY or region.pk != own.pk:
+        name = own.county.name if own is not None and own.county else "本县（市、区）"
+        raise PermissionDenied(f"只能对{name}的年度目标提出调整申请。")
+    if value is None or value < 0:
+        raise ValidationError({"value": "建议目标须为不小于0的数。"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "提出目标调整申请须填写调整理由。"})
+    with transaction.atomic():
+        if IndicatorTargetProposal.objects.filter(
+            indicator=indicator, year=year, region=region, status=ProposalStatus.PENDING
+        ).exists():
+            raise ValidationError(
+                f"{region.name}{year}年{indicator.name}已有待审核的调整申请，请等待市局审核。"
+            )
+        current = (
+            IndicatorTarget.objects.filter(indicator=indicator, year=year, region=region)
+            .values_list("value", flat=True)
+            .first()
+        )
+        return IndicatorTargetProposal.objects.create(
             indicator=indicator,
             year=year,
             region=region,
-            defaults={"value": value, "note": note, "updated_by": actor},
+            current_value=current,
+            value=value,
+            reason=reason,
+            proposed_by=actor,
         )
-        if not created and (target.value != value or target.note != note):
-            target.value, target.note, target.updated_by = value, note, actor
-            target.save()
-    return target
+
+
+def target_proposal_decide(
+    *, proposal: IndicatorTargetProposal, approve: bool, reason: str = "", actor
+) -> IndicatorTargetProposal:
+    """City staff approve (the proposed figure becomes a new target version) or refuse (with a
+    reason) a county's proposal."""
+    check_target_grant(actor=actor)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": "退回调整申请须填写理由。"})
+    with transaction.atomic():
+        proposal = IndicatorTargetProposal.objects.select_for_update().get(pk=proposal.pk)
+        if proposal.status != ProposalStatus.PENDING:
+            raise ValidationError(f"该申请已{proposal.get_status_display()}，不能再次审核。")
+        if approve:
+            who = proposal.proposed_by.name if proposal.proposed_by else "县（市、区）"
+            note = f"批准{proposal.region.name}{who}的调整申请：{proposal.reason}"
+            if reason:
+                note += f"（审核意见：{reason}）"
+            target = target_set(
+                indicator=proposal.indicator,
+                year=proposal.year,
+                region=proposal.region,
+                value=proposal.value,
+                actor=actor,
+                note=IndicatorTarget.objects.filter(
+                    indicator=proposal.indicator, year=proposal.year, region=proposal.region
+                )
+                .values_list("note", flat=True)
+                .first()
+                or "",
+                reason=note[:300],
+            )
+            proposal.version = getattr(target, "version", None)
+        proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.REFUSED
+        proposal.decided_by, proposal.decided_at = actor, timezone.now()
+        proposal.decision_reason = reason
+        proposal.save()
+    return proposal
 
 
 @dataclass
@@ -299,4 +446,45 @@ def values_compute(*, month: datetime.date, actor=None, indicators=None) -> dict
                         actor=actor,
                     )
                 ] += 1
+    return counts
+
+
+@dataclass
+class GridCell:
+    """One row of a posted grid: its label for messages and what was typed."""
+
+    label: str
+    item: ValueInput
+
+
+def values_grid_save(
+    *, cells: list[GridCell], month: datetime.date, reason: str = "", actor
+) -> dict[str, int]:
+    """Save a whole entry grid in one transaction through the value rules (derivation,
+    corrections with a reason and a revision). Any refused cell refuses the whole grid; the
+    message names every refused cell."""
+    month = month.replace(day=1)
+    counts = {"created": 0, "changed": 0, "unchanged": 0}
+    errors: list[str] = []
+    with transaction.atomic():
+        for cell in cells:
+            try:
+                _check_entered(cell.item)
+                check_region_writable(actor=actor, region=cell.item.region)
+                result = _write(
+                    item=cell.item,
+                    month=month,
+                    source=ValueSource.ENTERED,
+                    reason=reason,
+                    actor=actor,
+                )
+            except ValidationError as exc:
+                text = "；".join(exc.messages)
+                if "更正须填写更正原因" in text:
+                    text = "已有数据，更正须填写更正原因"
+                errors.append(f"{cell.label}：{text}")
+                continue
+            counts[result] += 1
+        if errors:
+            raise ValidationError(errors)
     return counts

@@ -1,5 +1,11 @@
 from shangwu.core.tables import Column, Table
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 
 
 class IndicatorTable(Table):
@@ -43,4 +49,36 @@ class IndicatorValueTable(Table):
         Column("source"),
         Column("updated_by"),
         Column("updated_at"),
+    ]
+
+
+class IndicatorTargetProposalTable(Table):
+    model = IndicatorTargetProposal
+    columns = [
+        Column("proposed_at", linkify=True),
+        Column("year"),
+        Column("indicator"),
+        Column("region"),
+        Column("current_value"),
+        Column("value"),
+        Column("reason"),
+        Column("proposed_by"),
+        Column("status"),
+        Column("decided_by"),
+        Column("decision_reason"),
+    ]
+
+
+class IndicatorTargetVersionTable(Table):
+    model = IndicatorTargetVersion
+    columns = [
+        Column("year"),
+        Column("number"),
+        Column("indicator"),
+        Column("region"),
+        Column("old_value"),
+        Column("value"),
+        Column("reason"),
+        Column("actor"),
+        Column("at"),
     ]

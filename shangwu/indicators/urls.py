@@ -11,6 +11,7 @@ urlpatterns = [
     path("values/", views.ValueListView.as_view(), name="value_list"),
     path("values/export/", views.ValueExportView.as_view(), name="value_export"),
     path("values/add/", views.ValueEditView.as_view(), name="value_add"),
+    path("values/grid/", views.ValueGridView.as_view(), name="value_grid"),
     path("values/import/", views.ValueImportView.as_view(), name="value_import"),
     path("values/template/", views.ValueTemplateView.as_view(), name="value_template"),
     path("values/compute/", views.ValueComputeView.as_view(), name="value_compute"),
@@ -21,4 +22,12 @@ urlpatterns = [
     path("catalogue/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
     path("targets/", views.TargetListView.as_view(), name="target_list"),
     path("targets/add/", views.TargetEditView.as_view(), name="target_add"),
+    path("targets/versions/", views.TargetVersionListView.as_view(), name="target_versions"),
+    path("targets/proposals/", views.ProposalListView.as_view(), name="proposal_list"),
+    path("targets/proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
+    path(
+        "targets/proposals/<int:pk>/decide/",
+        views.ProposalDecideView.as_view(),
+        name="proposal_decide",
+    ),
 ]

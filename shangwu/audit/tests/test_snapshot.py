@@ -126,7 +126,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.core.tests import files
     from shangwu.enterprises.demo import build_enterprises
     from shangwu.indicators.models import Indicator
-    from shangwu.indicators.services import ValueInput, target_set, value_save
+    from shangwu.indicators.services import ValueInput, target_propose, target_set, value_save
     from shangwu.organization.demo import build_regions_and_units
     from shangwu.organization.models import Region
     from shangwu.projects import demo as projects_demo
@@ -143,6 +143,10 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")
         target_set(indicator=indicator, year=2026, region=county, value=decimal.Decimal("100"), actor=city_staff)
+        target_propose(
+            indicator=indicator, year=2026, region=county, value=decimal.Decimal("90"),
+            reason="受外部环境影响", actor=county_a,
+        )
         value_save(
             item=ValueInput(indicator=indicator, region=county, month_value=decimal.Decimal("8.5")),
             month=datetime.date(2026, 1, 1),

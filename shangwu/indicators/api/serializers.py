@@ -4,6 +4,8 @@ from shangwu.indicators.choices import Source
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
     IndicatorValue,
     IndicatorValueRevision,
 )
@@ -52,7 +54,85 @@ class IndicatorTargetSerializer(serializers.ModelSerializer):
             "value",
             "note",
             "updated_at",
+            "reason",
         ]
+        validators = []  # a second POST for the same figure is a change (a new version)
+
+    reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="调整已下达的目标时必填，记入目标版本",
+    )
+
+
+class IndicatorTargetVersionSerializer(serializers.ModelSerializer):
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
+
+    class Meta:
+        model = IndicatorTargetVersion
+        fields = [
+            "id",
+            "year",
+            "number",
+            "indicator",
+            "indicator_name",
+            "region",
+            "region_name",
+            "old_value",
+            "value",
+            "reason",
+            "actor",
+            "actor_name",
+            "at",
+        ]
+        read_only_fields = fields
+
+
+class IndicatorTargetProposalSerializer(serializers.ModelSerializer):
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = IndicatorTargetProposal
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "year",
+            "region",
+            "region_name",
+            "current_value",
+            "value",
+            "reason",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "version",
+        ]
+        read_only_fields = [
+            "region",
+            "current_value",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "version",
+        ]
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="审核意见；退回时必填"
+    )
 
 
 class IndicatorValueRevisionSerializer(serializers.ModelSerializer):
@@ -157,4 +237,6 @@ class BulletinSerializer(serializers.Serializer):
     cumulative_label = serializers.CharField()
     time_progress = serializers.CharField()
     scope_note = serializers.CharField()
+    target_version = serializers.CharField(help_text="通报采用的年度目标版本")
+    missing_note = serializers.CharField(help_text="本月未报齐时：已报与未报的县（市、区）")
     indicators = BulletinIndicatorSerializer(many=True)

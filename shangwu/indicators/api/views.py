@@ -15,19 +15,32 @@ from shangwu.indicators import exports, selectors, services
 from shangwu.indicators.api.serializers import (
     BulletinSerializer,
     IndicatorSerializer,
+    IndicatorTargetProposalSerializer,
     IndicatorTargetSerializer,
+    IndicatorTargetVersionSerializer,
     IndicatorValueRevisionSerializer,
     IndicatorValueSerializer,
+    ProposalDecisionSerializer,
 )
 from shangwu.indicators.filtersets import (
     IndicatorFilterSet,
     IndicatorTargetFilterSet,
+    IndicatorTargetProposalFilterSet,
+    IndicatorTargetVersionFilterSet,
     IndicatorValueFilterSet,
 )
 from shangwu.indicators.importers import parse_month
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorTargetVersion,
+    IndicatorValue,
+)
 
-MONTH_PARAM = OpenApiParameter("month", str, description="月份，如 2026-05；缺省为有数据的最近月份")
+MONTH_PARAM = OpenApiParameter(
+    "month", str, description="月份，如 2026-05；缺省为各县（市、区）均已报齐的最近月份"
+)
 
 
 class IndicatorViewSet(BaseViewSet):
@@ -39,7 +52,8 @@ class IndicatorViewSet(BaseViewSet):
 
 
 class IndicatorTargetViewSet(BaseViewSet):
-    """年度目标与任务分解。写入调用 target_set 服务。"""
+    """年度目标与任务分解：由持“下达年度目标”权限的市局人员设定（每次修改形成新的目标版本，调整须
+    填写 reason）；县（市、区）人员请通过 /api/indicator-target-proposals/ 提出调整申请。"""
 
     queryset = IndicatorTarget.objects.select_related("indicator", "region")
     serializer_class = IndicatorTargetSerializer
@@ -59,6 +73,58 @@ class IndicatorTargetViewSet(BaseViewSet):
             **data,
         }
         return services.target_set(actor=self.request.user, **values)
+
+
+class IndicatorTargetVersionViewSet(BaseViewSet):
+    """年度目标版本：每次下达或调整的原值、新值、修改人、时间与原因（只读）。"""
+
+    http_method_names = ["get", "head", "options"]
+    queryset = IndicatorTargetVersion.objects.select_related("indicator", "region", "actor")
+    serializer_class = IndicatorTargetVersionSerializer
+    filterset_class = IndicatorTargetVersionFilterSet
+
+
+class IndicatorTargetProposalViewSet(BaseViewSet):
+    """县（市、区）对本地年度目标的调整申请（POST，须填写 reason）；市局审核：approve / refuse。"""
+
+    http_method_names = ["get", "post", "head", "options"]
+    queryset = IndicatorTargetProposal.objects.select_related("indicator", "region")
+    serializer_class = IndicatorTargetProposalSerializer
+    filterset_class = IndicatorTargetProposalFilterSet
+
+    def create_object(self, data):
+        return services.target_propose(
+            indicator=data["indicator"],
+            year=data["year"],
+            region=self.request.user.region,
+            value=data["value"],
+            reason=data.get("reason", ""),
+            actor=self.request.user,
+        )
+
+    def _decide(self, request, approve):
+        proposal = self.get_object()
+        form = ProposalDecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        proposal = self._call(
+            lambda: services.target_proposal_decide(
+                proposal=proposal,
+                approve=approve,
+                reason=form.validated_data.get("reason", ""),
+                actor=request.user,
+            )
+        )
+        return Response(IndicatorTargetProposalSerializer(proposal).data)
+
+    @extend_schema(request=ProposalDecisionSerializer, responses=IndicatorTargetProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(request=ProposalDecisionSerializer, responses=IndicatorTargetProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._decide(request, False)
 
 
 class IndicatorValueViewSet(BaseViewSet):
@@ -109,7 +175,7 @@ class IndicatorValueViewSet(BaseViewSet):
 def _month(request) -> datetime.date | None:
     text = request.query_params.get("month", "").strip()
     if not text:
-        return selectors.value_latest_month(user=request.user)
+        return selectors.value_latest_complete_month(user=request.user)
     try:
         return parse_month(text)
     except ValueError as exc:
@@ -133,6 +199,8 @@ class BulletinViewSet(viewsets.ViewSet):
             "cumulative_label": bulletin.cumulative_label,
             "time_progress": str(bulletin.time_progress),
             "scope_note": bulletin.scope_note,
+            "target_version": bulletin.target_version,
+            "missing_note": bulletin.report.banner if bulletin.report else "",
             "indicators": [
                 {
                     "code": i.indicator.code,
@@ -183,5 +251,7 @@ class BulletinViewSet(viewsets.ViewSet):
 def router_register(router):
     router.register("indicators", IndicatorViewSet)
     router.register("indicator-targets", IndicatorTargetViewSet)
+    router.register("indicator-target-versions", IndicatorTargetVersionViewSet)
+    router.register("indicator-target-proposals", IndicatorTargetProposalViewSet)
     router.register("indicator-values", IndicatorValueViewSet)
     router.register("indicator-bulletin", BulletinViewSet, basename="indicator-bulletin")

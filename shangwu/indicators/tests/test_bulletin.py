@@ -48,9 +48,10 @@ def test_the_bulletin_page_shows_every_county_with_the_computed_columns(
     )
 
 
-def test_the_page_defaults_to_the_latest_month_with_data(as_user, city_staff, retail_may):
+def test_the_page_defaults_to_the_latest_complete_month(as_user, city_staff, retail_may):
+    # May lacks 桃源县, so the page opens on April, which every county has reported.
     text = as_user(city_staff).get("/indicators/").content.decode()
-    assert '<option value="2026-05" selected>' in text
+    assert '<option value="2026-04" selected>' in text
 
 
 def test_a_missing_county_is_flagged_and_the_city_is_the_sum_of_the_reporting_ones(
@@ -252,8 +253,9 @@ def test_a_correction_through_the_api_needs_a_reason_and_keeps_history(
 
 def test_the_dashboard_panel_shows_the_users_own_county(county_a, retail_may):
     panel = selectors.indicator_dashboard_panel(user=county_a)
-    assert "河东区" in panel["title"]
-    assert any("41.0亿元（13.9%）" in value for _, value, _ in panel["figures"])
+    # April: the latest month every county has reported (May lacks 桃源县).
+    assert "河东区" in panel["title"] and "2026年4月" in panel["title"]
+    assert any("30.0亿元（7.1%）" in value for _, value, _ in panel["figures"])
 
 
 def test_the_admin_roles_do_not_read_the_bulletin(as_user, sysadmin, auditor):

@@ -149,3 +149,39 @@ def test_competition_ranks_on_their_own():
         "b": 1,
         "c": 3,
     }
+
+
+def test_a_county_missing_last_month_does_not_move_anyone_elses_rank():
+    # X leads this month but did not report last month: A, B and C keep their order, so their
+    # rank change is "→", not "↓1" (their rank among all counties fell only because X is back).
+    last = [fig("A", D("40"), D("35")), fig("B", D("25"), D("20")), fig("C", D("22"), D("20"))]
+    now = [
+        fig("A", D("50"), D("40")),
+        fig("B", D("30"), D("30")),
+        fig("C", D("25"), D("24")),
+        fig("X", D("90"), D("50")),
+    ]
+    r = {x.code: x for x in calc.bulletin_rows(SPEC, 5, now, last)}
+    assert [r[c].rank_total for c in "XABC"] == [1, 2, 3, 4]
+    assert [r[c].rank_total_change_text for c in "ABC"] == ["→", "→", "→"]
+    assert r["X"].rank_total_change is None and r["X"].rank_total_change_text == "上月未报"
+    assert r["X"].rank_growth_change_text == "上月未报"
+
+
+def test_a_county_missing_this_month_is_shown_as_not_reported_and_moves_nobody():
+    last = [
+        fig("X", D("90"), D("50")),
+        fig("A", D("40"), D("35")),
+        fig("B", D("25"), D("20")),
+    ]
+    now = [
+        fig("A", D("50"), D("40")),
+        fig("B", D("30"), D("30")),
+        calc.RegionFigures(code="X", name="X"),
+    ]
+    r = {x.code: x for x in calc.bulletin_rows(SPEC, 5, now, last)}
+    assert r["X"].rank_total_change_text == "未报" and r["X"].rank_growth_change_text == "未报"
+    # Without X, A and B were 1st and 2nd last month too: no one moved up.
+    assert r["A"].rank_total_change == 0 and r["B"].rank_total_change == 0
+    # By growth A (25%) now passes B (0%); last month B (25%) led A (14.3%).
+    assert r["A"].rank_growth_change_text == "↑1" and r["B"].rank_growth_change_text == "↓1"
