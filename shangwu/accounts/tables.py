@@ -1,9 +1,8 @@
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from shangwu.accounts.models import ApiToken, User
-from shangwu.core.tables import Column, Table
+from shangwu.core.tables import Column, Table, format_datetime
 
 
 class UserTable(Table):
@@ -38,7 +37,7 @@ class TimeColumn(Column):
 
     def value(self, obj):
         moment = getattr(obj, self.accessor)
-        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+        return format_datetime(moment)
 
 
 class ApiTokenTable(Table):
