@@ -64,6 +64,7 @@ class CaseTable(Table):
 
 class CategoryTable(Table):
     model = CaseCategory
+    link_action = "change"  # a category's page is its edit form
     columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
 
 
