@@ -25,6 +25,7 @@ ACTION_LINK = re.compile(
     r'correct|unlock|revoke|delete)/?(?:\?[^"]*)?)"'
 )
 SELECT = re.compile(r"(?s)<select\b([^>]*)>(.*?)</select>")
+DETAIL_LINK = re.compile(r'<td><a href="(/[a-z/-]+/\d+/)">')
 
 
 def visible_text(html: str) -> str:
@@ -85,7 +86,15 @@ def test_every_offered_add_edit_or_import_link_leads_to_a_usable_form(
     request, as_user, persona, some_data
 ):
     checked = 0
+    pages = []
     for client, url, html in walk(request, as_user, persona):
+        pages.append((url, html))
+        first_row = DETAIL_LINK.search(html)  # and the first row's page, with its buttons
+        if first_row:
+            detail = client.get(first_row.group(1))
+            assert detail.status_code == 200, (persona, first_row.group(1))
+            pages.append((first_row.group(1), detail.content.decode()))
+    for url, html in pages:
         for link in sorted(set(ACTION_LINK.findall(html))):
             link = link.replace("&amp;", "&")
             response = client.get(link)
