@@ -44,7 +44,7 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
 
     from shangwu.enterprises.demo import BRANDS, DIGITS, GIVEN, SECTIONS, SUFFIXES, SURNAMES
     from shangwu.enterprises.importers import TEMPLATE_HEADERS
-    from shangwu.enterprises.validators import credit_code_check_char
+    from shangwu.enterprises.validators import credit_code_from
     from shangwu.organization.demo import COUNTIES
 
     rng = random.Random(seed)
@@ -57,12 +57,9 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
     for r in range(1, rows + 1):
         code_region, county, townships = rng.choice(COUNTIES)
         while True:
-            body = (
-                "91"
-                + code_region
-                + "".join(rng.choice(DIGITS[:10] if i < 8 else DIGITS) for i in range(9))
+            code = credit_code_from(
+                "91", code_region, "".join(rng.choice(DIGITS[:10]) for _ in range(8))
             )
-            code = body + credit_code_check_char(body)
             if code not in used:
                 used.add(code)
                 break

@@ -191,6 +191,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# 2026-12-07 16:42:40 for every moment on a page (shangwu/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["shangwu.formats"]
 
 # --- Static files: every script, style, font and chart library is served by the platform --------
 STATIC_URL = "/static/"

@@ -1,17 +1,15 @@
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from shangwu.accounts.models import ApiToken, ChangeRequest, User
-from shangwu.core.tables import Column, Table
+from shangwu.core.tables import Column, Table, format_datetime
 
 
 class TimeColumn(Column):
-    """A moment in Beijing time, to the minute."""
+    """A moment in Beijing time, as the rest of the platform writes it."""
 
     def value(self, obj):
-        moment = super().value(obj)
-        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return format_datetime(getattr(obj, self.accessor))
 
 
 class UserTable(Table):

@@ -35,6 +35,7 @@ from django.db.models.functions import Coalesce
 
 from shangwu.cases.choices import CaseSource, CaseStatus, Rating
 from shangwu.cases.deadlines import add_months, end_of_day, local_date, overdue_q
+from shangwu.core.numbers import percent, ratio
 
 POPULATION = ~Q(status=CaseStatus.MERGED)
 
@@ -121,11 +122,11 @@ class Row:
 
     @staticmethod
     def _rate(part, whole):
-        return round(part * 100 / whole, 1) if whole else None
+        return percent(part, whole)
 
     @property
     def avg_workdays(self):
-        return round(self.workdays_sum / self.closed, 1) if self.closed else None
+        return ratio(self.workdays_sum, self.closed)
 
     @property
     def close_rate(self):

@@ -1,9 +1,8 @@
-from django.utils import timezone
 from django.utils.html import format_html
 
 from shangwu.cases.choices import Light
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
-from shangwu.core.tables import Column, Table
+from shangwu.core.tables import Column, Table, format_datetime
 
 LIGHT_CLASS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}
 
@@ -34,7 +33,7 @@ class DeadlineColumn(Column):
         due = obj.next_deadline_at
         if not due:
             return ""
-        text = timezone.localtime(due).strftime("%Y-%m-%d %H:%M")
+        text = format_datetime(due)
         # 暂定: the deadline rests on a year whose holidays nobody has entered yet.
         return f"{text}（暂定）" if obj.next_deadline_provisional else text
 
@@ -65,6 +64,7 @@ class CaseTable(Table):
 
 class CategoryTable(Table):
     model = CaseCategory
+    link_action = "change"  # a category's page is its edit form
     columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
 
 

@@ -58,13 +58,14 @@ class Column:
             return mask_value(value)
         return value
 
-    def html(self, obj):
+    def html(self, obj, *, links: bool = True):
+        """The cell; ``links=False``: without the row's link (see ``Table.link_action``)."""
         value = self.value(obj)
         if isinstance(value, datetime.datetime):
             value = format_datetime(value)
         elif isinstance(value, datetime.date):
             value = value.isoformat()
-        if self.linkify and hasattr(obj, "get_absolute_url"):
+        if links and self.linkify and hasattr(obj, "get_absolute_url"):
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
         return format_html("{}", value)
 
@@ -72,6 +73,11 @@ class Column:
 class Table:
     columns: list[Column] = []
     model = None
+    # The action a row's link needs: "change" where a model's page is its edit form, so that
+    # a user who may not edit sees no link to a form they cannot submit.
+    link_action = "view"
+
+    links = True  # set per request by the list view
 
     def __init__(self, object_list):
         self.object_list = object_list
@@ -87,7 +93,10 @@ class Table:
     def rows(self):
         shown = [c for c in self.columns if c.display]
         for obj in self.object_list:
-            yield obj, [c.html(obj) for c in shown]
+            yield obj, [
+                c.html(obj) if self.links or not c.linkify else Column.html(c, obj, links=False)
+                for c in shown
+            ]
 
     def export_headers(self):
         return [c.verbose_name for c in self.columns if c.export]

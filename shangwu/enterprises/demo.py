@@ -9,7 +9,7 @@ from shangwu.audit.services import audit_write
 from shangwu.enterprises.choices import EnterpriseStatus, Ownership
 from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
 from shangwu.enterprises.services import name_pinyin
-from shangwu.enterprises.validators import credit_code_check_char
+from shangwu.enterprises.validators import credit_code_from
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -34,8 +34,8 @@ DIGITS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 def make_credit_code(rng: random.Random, region_code: str) -> str:
-    body = "91" + region_code + "".join(rng.choice(DIGITS[:10] if i < 8 else DIGITS) for i in range(9))
-    return body + credit_code_check_char(body)
+    """91 (工商, 企业), the region, an 8-digit organisation body and both check characters."""
+    return credit_code_from("91", region_code, "".join(rng.choice(DIGITS[:10]) for _ in range(8)))
 
 
 def build_enterprises(*, units, users, count: int) -> int:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.accounts.models import User
 from shangwu.core.access import Access, can
+from shangwu.core.numbers import percent
 from shangwu.enterprises.choices import EnterpriseStatus, ProblemStatus
 from shangwu.enterprises.models import Assignment, Contact, Enterprise, Tag, Visit, VisitProblem
 from shangwu.organization.choices import RegionLevel
@@ -184,7 +185,7 @@ def _coverage_row(label, figures, params: dict, *, key=None) -> dict:
 
     return {
         "key": key, "label": label, "total": total, "covered": covered, "uncovered": total - covered,
-        "percent": round(covered * 100 / total, 1) if total else None,
+        "percent": percent(covered, total),
         **{level: figures[f"at_{level}"] for level in COVERAGE_LEVELS},
         "urls": {
             "total": link(), "covered": link(covered="yes"), "uncovered": link(covered="no"),

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from shangwu.core.numbers import round_half_up
 
 DASH = "—"
 HUNDRED = Decimal(100)
@@ -42,9 +44,7 @@ MISSING_SHORT = "未报"
 
 def quantize(value: Decimal | None, places: int) -> Decimal | None:
     """Rounds half up (as the bureau's spreadsheets do), or None."""
-    if value is None:
-        return None
-    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return round_half_up(value, places)
 
 
 def fmt(value: Decimal | None, places: int) -> str:

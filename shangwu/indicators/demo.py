@@ -186,4 +186,27 @@ def build(*, units, users, size: str) -> str:
             )
         )
     IndicatorTargetVersion.objects.bulk_create(versions, batch_size=500)
+    _propose_a_target_change(users)
     return f"指标月度数据 {IndicatorValue.objects.count()} 条（{FIRST:%Y-%m}至{LAST:%Y-%m}），年度目标 {IndicatorTarget.objects.count()} 条"
+
+
+def _propose_a_target_change(users) -> None:
+    """河东区 asks, with its reason, to lower its 2026 网络零售额 target: a proposal waiting for
+    the city (the county may only propose; the city decides), through the service."""
+    from shangwu.indicators.services import target_propose
+
+    actor = (users or {}).get("county_a")
+    indicator = Indicator.objects.filter(code="ONLINE").first()
+    target = IndicatorTarget.objects.filter(
+        indicator=indicator, year=2026, region=getattr(actor, "region", None)
+    ).first()
+    if actor is None or target is None:
+        return
+    target_propose(
+        indicator=indicator,
+        year=2026,
+        region=target.region,
+        value=(target.value * Decimal("0.9")).quantize(target.value),
+        reason="受平台企业迁出影响，网络零售额增速放缓，申请下调年度目标10%。",
+        actor=actor,
+    )

@@ -33,6 +33,12 @@ class MonthField(forms.CharField):
         return value
 
 
+def enters_figures(user) -> bool:
+    """Whether ``writable_regions(user)`` has any region (without a query)."""
+    region = getattr(user, "region", None)
+    return region is not None and region.level != RegionLevel.TOWNSHIP
+
+
 def writable_regions(user):
     """Regions a user may enter figures for: all for city users, their own county otherwise."""
     qs = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(

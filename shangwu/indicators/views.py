@@ -99,7 +99,19 @@ class BulletinDownloadView(generic.BaseObjectView):
 # --- Monthly values ------------------------------------------------------------------------------
 
 
-class ValueListView(generic.ObjectListView):
+class FigureEntryMixin:
+    """Figures and targets are entered for the city and the counties: a township officer, who has
+    no region to enter them for, is not offered the forms (an empty 地区 list) and gets 403."""
+
+    refusal = "指标数据和年度目标按全市和县(市、区)填报，乡镇(街道)用户没有可填报的地区。"
+
+    def allowed(self, action):
+        if action in ("add", "change", "import") and not forms.enters_figures(self.request.user):
+            return False
+        return super().allowed(action)
+
+
+class ValueListView(FigureEntryMixin, generic.ObjectListView):
     queryset = IndicatorValue.objects.select_related("indicator", "region", "updated_by")
     filterset = filtersets.IndicatorValueFilterSet
     table = tables.IndicatorValueTable
@@ -110,7 +122,7 @@ class ValueListView(generic.ObjectListView):
     def extra_context(self):
         return {
             "computed": Indicator.objects.restrict(self.request.user).exclude(computation=""),
-            "can_import": can(self.request.user, IndicatorValue.access, "import"),
+            "can_import": self.allowed("import"),
             "is_city": getattr(self.request.user.region, "level", "") == "city",
             "can_grid": forms.writable_regions(self.request.user).exists(),
         }
@@ -122,7 +134,7 @@ class ValueExportView(generic.ObjectExportView):
     table = tables.IndicatorValueTable
 
 
-class ValueDetailView(generic.ObjectDetailView):
+class ValueDetailView(FigureEntryMixin, generic.ObjectDetailView):
     queryset = IndicatorValue.objects.select_related("indicator", "region", "updated_by")
     template_name = "indicators/value_detail.html"
 
@@ -151,7 +163,7 @@ class ValueDetailView(generic.ObjectDetailView):
         }
 
 
-class ValueEditView(generic.BaseObjectView):
+class ValueEditView(FigureEntryMixin, generic.BaseObjectView):
     """Enter one region's figures, or correct them (a reason is then required)."""
 
     queryset = IndicatorValue.objects.all()
@@ -342,7 +354,7 @@ class ValueGridView(generic.BaseObjectView):
         )
 
 
-class ValueImportView(generic.BaseObjectView):
+class ValueImportView(FigureEntryMixin, generic.BaseObjectView):
     """Upload the month's template: every error with its row and column; nothing saved unless
     the whole file is valid."""
 
@@ -417,7 +429,7 @@ class ValueImportView(generic.BaseObjectView):
         )
 
 
-class ValueTemplateView(generic.BaseObjectView):
+class ValueTemplateView(FigureEntryMixin, generic.BaseObjectView):
     queryset = IndicatorValue.objects.all()
     action = "import"
 
@@ -502,7 +514,7 @@ class IndicatorDetailView(generic.ObjectDetailView):
         }
 
 
-class TargetListView(generic.ObjectListView):
+class TargetListView(FigureEntryMixin, generic.ObjectListView):
     queryset = IndicatorTarget.objects.select_related("indicator", "region")
     filterset = filtersets.IndicatorTargetFilterSet
     table = tables.IndicatorTargetTable
@@ -534,7 +546,7 @@ def sets_targets(user) -> bool:
     )
 
 
-class TargetEditView(generic.BaseObjectView):
+class TargetEditView(FigureEntryMixin, generic.BaseObjectView):
     """City staff set a target (a new version, with the reason for a change); a county officer
     gets the proposal form for their own county's figure instead."""
 

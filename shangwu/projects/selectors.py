@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Access, can
+from shangwu.core.numbers import ratio
 from shangwu.core.periods import QUARTER, Period
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
@@ -313,7 +314,7 @@ def quarterly_trend(*, user, end: Period, count: int = 8) -> dict:
             {
                 "name": f"{label}总投资（亿元）",
                 "kind": "investment",
-                "data": [float(round(data[f"{m}_{i}_v"] / 10000, 2)) for i in range(len(periods))],
+                "data": [ratio(data[f"{m}_{i}_v"], 10000, 2) for i in range(len(periods))],
             }
         )
     return {

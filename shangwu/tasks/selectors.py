@@ -13,6 +13,7 @@ from django.utils import timezone
 from shangwu.accounts.choices import Role
 from shangwu.core import periods
 from shangwu.core.access import Access, can
+from shangwu.core.numbers import percent, percent_text
 from shangwu.organization.choices import RegionLevel
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import FINAL_STATUSES, GRADE_SCORE, ReportState, TaskStatus
@@ -78,12 +79,12 @@ class UnitStats:
     @property
     def on_time_rate(self) -> float | None:
         """按时报送率: reports filed by the due date / reports owed (cycles already due)."""
-        return round(self.on_time * 100 / self.expected, 1) if self.expected else None
+        return percent(self.on_time, self.expected)
 
     @property
     def rate_text(self) -> str:
         rate = self.on_time_rate
-        return "—" if rate is None else f"{rate:.1f}%"
+        return percent_text(rate)
 
 
 def unit_list_stats(*, facts: PlanFacts, cycle: int | None = None) -> list[UnitStats]:
@@ -177,7 +178,7 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         "late_reports": [f for f in facts.tasks if f.state(cycle) == ReportState.LATE],
         "reviews": reviews,
         "review_quarter": review_quarter,
-        "on_time_rate": round(states[ReportState.ON_TIME] * 100 / owed, 1) if owed else None,
+        "on_time_rate": percent(states[ReportState.ON_TIME], owed),
     }
 
 
@@ -195,7 +196,7 @@ def bulletin_summary_text(ctx: dict) -> str:
         f"逾期报送{states[ReportState.LATE]}项，未报送{states[ReportState.MISSING]}项"
     )
     if ctx["on_time_rate"] is not None:
-        text += f"，按时报送率{ctx['on_time_rate']:.1f}%"
+        text += f"，按时报送率{percent_text(ctx['on_time_rate'])}"
     return text + "。"
 
 

@@ -44,7 +44,7 @@ LABEL_WEEKEND = "周末"
 LABEL_MAKEUP = "调休上班"
 
 SOURCE_ENTERED = "管理员录入"
-SOURCE_BUILTIN = "内置数据（chinesecalendar）"
+SOURCE_BUILTIN = "内置数据（历年国务院办公厅放假通知）"
 SOURCE_PROVISIONAL = "暂定（按《全国年节及纪念日放假办法》推算，未含调休）"
 
 CACHE_TTL_SECONDS = 300

@@ -160,7 +160,7 @@ class CalendarYearEditView(generic.ObjectEditView):
             holidays, workdays = arrangement_list_builtin(year=year)
             form.initial["holidays_text"] = forms.format_lines(holidays)
             form.initial["workdays_text"] = forms.format_lines(workdays)
-            form.initial["note"] = "以内置数据（chinesecalendar）为底稿录入。"
+            form.initial["note"] = "以内置数据为底稿录入。"
 
     def save(self, form):
         data = form.cleaned_data

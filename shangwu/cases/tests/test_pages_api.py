@@ -365,3 +365,27 @@ def test_statistics_keep_to_the_users_scope_on_page_export_and_api(
     assert [c.value for c in book.active[2]][0] == "合计"
     data = client.get("/api/cases/statistics/", query).json()
     assert data["rows"] == [] and data["total"]["received"] == 0
+
+
+def test_one_closed_of_sixteen_shows_a_close_rate_of_6_3_percent_on_page_export_and_api(
+    make_case, township_unit, township_a1, county_a, as_user
+):
+    _closed(make_case, township_unit, township_a1, county_a, rating=Rating.SATISFIED)
+    for _ in range(15):
+        make_case(
+            assign_to=township_unit,
+            received="2025-03-03 09:00",
+            source=CaseSource.MAILBOX,
+            enterprise=False,
+        )
+    query = {"dimension": "unit", "date_from": "2025-03-01", "date_to": "2025-03-31"}
+    client = as_user(county_a)
+    page = client.get(reverse("cases:statistics"), query).content.decode()
+    assert "6.3%" in page and "6.2%" not in page
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("cases:statistics_export"), query).content)
+    )
+    cells = [c.value for row in book.active.iter_rows() for c in row]
+    assert (6.3 in cells or "6.3%" in cells) and 6.2 not in cells
+    api = client.get("/api/cases/statistics/", query)
+    assert api.status_code == 200 and api.json()["total"]["close_rate"] == 6.3

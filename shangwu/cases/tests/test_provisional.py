@@ -144,7 +144,7 @@ def test_the_case_list_the_export_and_the_api_mark_a_provisional_next_deadline(
     case = hotline_help(make_case, county_unit, "2026-12-31 09:00")
     client = as_user(county_a)
     page = client.get(reverse("cases:case_list")).content.decode()
-    assert "2027-01-04 23:59（暂定）" in page
+    assert "2027-01-04 23:59:59（暂定）" in page
     body = client.get(f"/api/cases/{case.pk}/").json()
     assert body["next_deadline_provisional"] is True
     dashboard = as_user(county_unit.users.filter(is_active=True).first()).get("/")
@@ -156,7 +156,7 @@ def test_the_case_list_the_export_and_the_api_mark_a_provisional_next_deadline(
 
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert any(
-        "2027-01-04 23:59（暂定）" == str(cell.value) for row in sheet.iter_rows() for cell in row
+        "2027-01-04 23:59:59（暂定）" == str(cell.value) for row in sheet.iter_rows() for cell in row
     )
 
 

@@ -33,6 +33,60 @@ def test_invalid_credit_codes_say_what_is_wrong(code, message):
     assert message in credit_code_error(code)
 
 
+# Real-looking valid codes of different kinds: 企业 (91), 个体工商户 (92), 社会团体 (51),
+# 事业单位 (12), 律师事务所 (31), 其他 (Y1); their organisation codes end in a digit, X and 0.
+VALID_KINDS = ["914403001922038216", "91310000MA1FL1MMXL", "9144030019220383XX",
+               "92419902MA00000073", "51419902MA0000189E", "124199020000000X0G",
+               "31419902MA0000103M", "Y1419902MA0000007G"]
+
+
+@pytest.mark.parametrize("code", VALID_KINDS)
+def test_codes_of_every_kind_with_both_check_characters_right_are_valid(code):
+    from shangwu.enterprises.validators import credit_code_from
+
+    assert credit_code_error(code) is None
+    assert credit_code_from(code[:2], code[2:8], code[8:16]) == code
+
+
+@pytest.mark.parametrize("code, message", [
+    # GB 11714 check digit (position 17) wrong: 19220382-1 → 19220382-3, the 18th recomputed
+    ("91440300192203823C", "第9—17位（组织机构代码）校验位错误：第17位应为“1”，实际为“3”"),
+    # one digit of the organisation body changed (position 12: 2 → 3), 17 and 18 left as they were
+    ("914403001923038216", "第9—17位（组织机构代码）校验位错误：第17位应为“2”，实际为“1”"),
+    # department 9 (工商) has no type 4
+    ("944403001922038216", "第2位（机构类别码）“4”与第1位“9”（工商（市场监管））不匹配，应为1（企业）、2（个体工商户）、3（农民专业合作社）"),
+    # Y (其他) allows only 1
+    ("Y2419902MA0000007G", "第2位（机构类别码）“2”与第1位“Y”（其他）不匹配，应为1（其他）"),
+    # no department B
+    ("B1419902MA0000007G", "第1位（登记管理部门码）“B”不存在"),
+])
+def test_a_wrong_department_type_or_organisation_check_digit_is_named_by_position(code, message):
+    assert message in credit_code_error(code)
+
+
+def test_the_demo_and_the_import_template_make_codes_that_pass(region):
+    import random
+
+    from shangwu.enterprises.demo import make_credit_code
+    from shangwu.enterprises.imports.template import EXAMPLE_CODE_BODY
+
+    rng = random.Random(11)
+    assert all(credit_code_error(make_credit_code(rng, "419902")) is None for _ in range(300))
+    from shangwu.enterprises.validators import credit_code_check_char
+
+    body = f"91419902{EXAMPLE_CODE_BODY}"
+    assert credit_code_error(body + credit_code_check_char(body)) is None
+
+
+def test_the_enterprise_form_says_which_position_is_wrong(as_user, county_a, region):
+    page = as_user(county_a).post(reverse("enterprises:enterprise_add"), {
+        "credit_code": "914403001923038216", "name": "位错企业有限公司", "county": region("419902").pk,
+        "ownership": "domestic",
+    })
+    assert page.status_code == 200
+    assert "第9—17位（组织机构代码）校验位错误" in page.content.decode()
+
+
 def test_county_is_filled_from_the_codes_region_digits(region):
     import random
 

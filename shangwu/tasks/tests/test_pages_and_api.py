@@ -797,3 +797,26 @@ def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(
         page = client.get(reverse("tasks:task_list"), {"plan": plan.pk, name: "null"})
         assert ("null", "（未填）") in list(page.context["filter"].form.fields[name].choices)
         assert [t.pk for t, _ in page.context["table"].rows()] == [orphan.pk], name
+
+
+def test_one_on_time_report_of_sixteen_owed_shows_6_3_percent(
+    as_user, leader, make_plan, unit, at
+):
+    tasks = "\n".join(
+        f"{n}．重点任务{n}。（牵头单位：外贸科；完成时限：2026年12月底）" for n in range(1, 17)
+    )
+    plan = make_plan(f"2026年全市商务工作要点\n一、稳外贸。\n{tasks}\n")
+    services.report_submit(
+        task=plan.tasks.get(number=1),
+        unit=unit("外贸科"),
+        cycle=1,
+        text="1月",
+        actor=None,
+        submitted_at=at(2026, 1, 20),
+    )
+    page = as_user(leader).get(reverse("tasks:report"), {"plan": plan.pk, "cycle": 1})
+    b = page.context["b"]
+    assert b["owed"] == 16 and b["on_time_rate"] == 6.3  # 6.25 half up, not 6.2
+    assert "按时报送率6.3%" in page.context["summary"]
+    html = page.content.decode()
+    assert "6.3%" in html and "6.2%" not in html

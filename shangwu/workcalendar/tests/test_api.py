@@ -34,7 +34,7 @@ def test_the_day_endpoint_answers_a_make_up_saturday(county_a):
         "label": "调休上班",
         "holiday": "国庆节",
         "text": "工作日（调休上班）",
-        "source": "内置数据（chinesecalendar）",
+        "source": "内置数据（历年国务院办公厅放假通知）",
         "provisional": False,
     }
 
