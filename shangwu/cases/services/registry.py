@@ -95,7 +95,7 @@ def case_register(
     category: CaseCategory,
     title: str,
     content: str,
-    county,
+    county=None,
     township=None,
     enterprise=None,
     contact_name: str = "",

@@ -365,3 +365,14 @@ def test_statistics_keep_to_the_users_scope_on_page_export_and_api(
     assert [c.value for c in book.active[2]][0] == "合计"
     data = client.get("/api/cases/statistics/", query).json()
     assert data["rows"] == [] and data["total"]["received"] == 0
+
+
+def test_api_case_without_a_county_is_refused_with_a_message_naming_the_county(as_user, county_a, category):
+    response = as_user(county_a).post(
+        "/api/cases/",
+        {"source": "mailbox", "kind": "ordinary", "category": category.pk, "title": "局长信箱来信", "content": "内容"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["county"] == ["请选择县(市、区)。"]
+    assert not Case.objects.filter(title="局长信箱来信").exists()

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from shangwu.core.periods import YEAR_MAX, YEAR_MIN
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks.choices import Cycle, Grade
 from shangwu.tasks.models import (
@@ -60,7 +61,7 @@ class PlanImportSerializer(serializers.Serializer):
 
     text = serializers.CharField(help_text="工作要点全文（每段一行）")
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
     due_day = serializers.IntegerField(min_value=1, max_value=31, default=25)
     overrides = serializers.DictField(
