@@ -542,11 +542,12 @@ def review_save(
     quarter: int,
     grade: str,
     actor,
-    comment: str = "",
+    comment: str | None = "",
     reviewed_at: datetime.datetime | None = None,
 ) -> QuarterReview:
     """A leader grades one unit's quarter (优秀 / 良好 / 一般 / 较差) with a comment; grading the
-    same quarter again replaces the grade (the audit log keeps the earlier one)."""
+    same quarter again replaces the grade (the audit log keeps the earlier one). ``comment=None``
+    keeps the comment already given."""
     if getattr(actor, "role", None) != Role.LEADER:
         raise ValidationError("只有局领导可以进行季度点评。")
     if grade not in Grade.values:
@@ -574,7 +575,9 @@ def review_save(
             },
         )
         if not created:
-            review.grade, review.comment = grade, (comment or "").strip()
+            review.grade = grade
+            if comment is not None:
+                review.comment = comment.strip()
             review.reviewer, review.reviewed_at = _actor(actor), reviewed_at or timezone.now()
             review.save()
     return review

@@ -537,7 +537,9 @@ class PlanReviewView(generic.BaseObjectView):
                         year=year,
                         quarter=quarter,
                         grade=grade,
-                        comment=request.POST.get(f"comment_{key}", ""),
+                        # No comment field posted: keep the comment (a bulk form never erases
+                        # what it did not show).
+                        comment=request.POST.get(f"comment_{key}"),
                         actor=request.user,
                     )
                     saved += 1

@@ -487,6 +487,18 @@ def test_leader_grades_units_on_the_review_page(as_user, leader, city_staff, rep
     )
 
 
+def test_regrading_a_unit_without_the_comment_field_keeps_its_comment(as_user, leader, reported_plan, unit):
+    url = reverse("tasks:plan_reviews", args=[reported_plan.pk])
+    wm = unit("外贸科").pk
+    client = as_user(leader)
+    client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good", f"comment_{wm}": "总体较好"})
+    assert client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent"}).status_code == 302
+    review = reported_plan.reviews.get()
+    assert (review.grade, review.comment) == ("excellent", "总体较好")
+    client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent", f"comment_{wm}": ""})
+    assert reported_plan.reviews.get().comment == ""  # a comment field shown and emptied: cleared
+
+
 def test_the_demo_builds_the_plan_through_the_importer_once(leader):
     from shangwu.accounts.demo import build_users
     from shangwu.organization.demo import build_regions_and_units
