@@ -68,6 +68,13 @@ class CaseDetailView(generic.ObjectDetailView):
     )
     template_name = "cases/case_detail.html"
 
+    def visible_case(self, case):
+        """A related case as the user may see it: the case itself when in their scope, else only
+        its number (a case merged across regions before merging was limited to one place)."""
+        if case is None or Case.objects.restrict(self.request.user, "view").filter(pk=case.pk).exists():
+            return case
+        return case.number
+
     def extra_context(self, obj, bound=None):
         user = self.request.user
         can_change = Case.objects.restrict(user, "change").filter(pk=obj.pk).exists()
@@ -105,7 +112,7 @@ class CaseDetailView(generic.ObjectDetailView):
                 ("累计挂起工作日", obj.paused_workdays),
                 ("重办次数", obj.reopen_count),
                 ("评价", obj.get_rating_display()),
-                ("并入案件", obj.merged_into),
+                ("并入案件", self.visible_case(obj.merged_into)),
             ],
             "deadlines": (deadlines := node_states(obj, timezone.now())),
             "deadlines_provisional": any(d["provisional"] for d in deadlines),
@@ -114,7 +121,7 @@ class CaseDetailView(generic.ObjectDetailView):
             "can_remove_files": can_change,
             "extensions": obj.extensions.select_related("requested_by", "decided_by"),
             "supervisions": obj.supervisions.select_related("issued_by", "addressed_to"),
-            "merged_cases": obj.merged_cases.all(),
+            "merged_cases": obj.merged_cases.restrict(user, "view"),
             "actions": actions,
             "light_badge": tables.light_badge(obj),
             "case_project": project_for_case(user=user, case=obj),

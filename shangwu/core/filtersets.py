@@ -1,11 +1,30 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+
+from shangwu.core.access import RestrictedQuerySet, restrict_choices
+from shangwu.core.forms import YearField
+from shangwu.core.periods import YEAR_MAX, YEAR_MIN
+
+
+@extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
+class YearFilter(django_filters.NumberFilter):
+    """A year condition (2000—2100): any other number is an invalid condition (a 400 from the
+    API, “筛选条件无效” on a page), never a date computed from year 0 or 10000."""
+
+    field_class = YearField
 
 
 class BaseFilterSet(django_filters.FilterSet):
     """Every FilterSet has a free-text ``q`` over ``search_fields``; one FilterSet per model
-    serves the HTML list, the export and the API."""
+    serves the HTML list, the export and the API.
+
+    Its dropdowns offer, and accept, only what the requesting user may see: every choice of
+    business records goes through ``restrict()`` (``restrict_choices``, the rule the forms and the
+    API use), and the ``county`` / ``township`` filters offer a county or township user only their
+    own places. A subclass never narrows these itself.
+    """
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(method="search", label="关键词")
@@ -23,6 +42,23 @@ class BaseFilterSet(django_filters.FilterSet):
             w = f.widget
             css = "form-select form-select-sm" if w.__class__.__name__.endswith("Select") else "form-control form-control-sm"
             w.attrs.setdefault("class", css)
+        self.narrow_to_user()
+
+    def narrow_to_user(self) -> None:
+        """Limit every model choice to what the requesting user may view (a filter set built
+        without a request, e.g. by a figure's drill-down, filters a queryset that is already
+        restricted and shows no form)."""
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return
+        for name, field in self.form.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if isinstance(queryset, RestrictedQuerySet) and name in self.filters:
+                self.narrow_choices(name, restrict_choices(queryset, user, business_only=True))
+        self.narrow_to_user_region(
+            county="county" if "county" in self.filters else None,
+            township="township" if "township" in self.filters else None,
+        )
 
     def invalid_fields(self) -> str:
         """The labels of the conditions that could not be read ("" when all could), e.g. for
@@ -36,7 +72,8 @@ class BaseFilterSet(django_filters.FilterSet):
 
     def narrow_to_user_region(self, county: str | None = "county", township: str | None = "township"):
         """A county or township user's county and township filters offer, and accept, only
-        their own places (a city user's offer every one)."""
+        their own places (a city user's offer every one). Called for every filter set by
+        ``narrow_to_user``."""
         from shangwu.organization.choices import RegionLevel
         from shangwu.organization.selectors import region_list_counties, region_list_townships
 

@@ -1,6 +1,19 @@
 from django import forms
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
+from shangwu.core.periods import YEAR_ERROR, YEAR_MAX, YEAR_MIN
+
+
+class YearField(forms.IntegerField):
+    """A year (2000—2100), the one rule for every year typed into a form or a list filter."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(**kwargs)
+        self.error_messages.update(
+            {"invalid": "请输入年份，如 2026。", "min_value": YEAR_ERROR, "max_value": YEAR_ERROR}
+        )
 
 
 class BootstrapMixin:

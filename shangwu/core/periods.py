@@ -19,6 +19,13 @@ KINDS = (YEAR, QUARTER, MONTH)
 KIND_LABELS = {YEAR: "年度", QUARTER: "季度", MONTH: "月度"}
 QUARTER_NUMERALS = {1: "一", 2: "二", 3: "三", 4: "四"}
 
+# The years a user may ask about, everywhere a year is typed in (forms, list filters, the API):
+# outside them a year is refused with a message rather than reaching a date computation
+# (``month__year=0`` asks the database layer for 0000-01-01 and fails).
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+YEAR_ERROR = f"年度应在{YEAR_MIN}年至{YEAR_MAX}年之间。"
+
 
 def _check(kind: str, year: int, number: int) -> None:
     if kind not in KINDS:

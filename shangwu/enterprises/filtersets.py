@@ -105,10 +105,6 @@ class EnterpriseFilterSet(BaseFilterSet):
     def filter_official(self, queryset, name, value):
         return queryset.filter(self._assigned_today(official=value))
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.narrow_to_user_region()
-
 
 class TagFilterSet(BaseFilterSet):
     search_fields = ("name",)

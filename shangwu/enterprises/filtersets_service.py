@@ -18,7 +18,8 @@ def _officials(request):
 
 
 class EnterpriseScopedFilterSet(BaseFilterSet):
-    """County filter through the enterprise, its choices limited to the user's own county."""
+    """County filter through the enterprise (its choices limited to the user's own county by the
+    base)."""
 
     enterprise = django_filters.NumberFilter(
         field_name="enterprise_id", label="企业", widget=forms.HiddenInput
@@ -28,10 +29,6 @@ class EnterpriseScopedFilterSet(BaseFilterSet):
         queryset=Region.objects.filter(level=RegionLevel.COUNTY),
         label="县(市、区)",
     )
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        self.narrow_to_user_region(township=None)
 
 
 class ContactFilterSet(EnterpriseScopedFilterSet):

@@ -1,6 +1,6 @@
 import django_filters
 
-from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.filtersets import BaseFilterSet, YearFilter
 from shangwu.indicators.choices import ProposalStatus, Source, ValueSource
 from shangwu.indicators.models import (
     Indicator,
@@ -31,7 +31,7 @@ class IndicatorFilterSet(BaseFilterSet):
 
 class IndicatorTargetFilterSet(BaseFilterSet):
     search_fields = ("indicator__name", "region__name")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
 
@@ -43,7 +43,7 @@ class IndicatorTargetFilterSet(BaseFilterSet):
 class IndicatorValueFilterSet(BaseFilterSet):
     search_fields = ("indicator__name", "region__name")
     month = django_filters.DateFilter(label="月份（当月1日）")
-    year = django_filters.NumberFilter(field_name="month__year", label="年度")
+    year = YearFilter(field_name="month__year", label="年度")
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
     value_source = django_filters.ChoiceFilter(
@@ -57,7 +57,7 @@ class IndicatorValueFilterSet(BaseFilterSet):
 
 class IndicatorTargetProposalFilterSet(BaseFilterSet):
     search_fields = ("indicator__name", "region__name", "reason")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     status = django_filters.ChoiceFilter(choices=ProposalStatus.choices, label="状态")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
 
@@ -68,7 +68,7 @@ class IndicatorTargetProposalFilterSet(BaseFilterSet):
 
 class IndicatorTargetVersionFilterSet(BaseFilterSet):
     search_fields = ("indicator__name", "region__name", "reason")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
 

@@ -2,7 +2,7 @@ import datetime
 
 from django import forms
 
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, YearField
 from shangwu.indicators.importers import parse_month
 from shangwu.indicators.models import Indicator
 from shangwu.organization.choices import RegionLevel
@@ -77,7 +77,7 @@ class TargetForm(BaseForm):
     indicator = forms.ModelChoiceField(
         label="指标", queryset=Indicator.objects.filter(is_active=True)
     )
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = YearField(label="年度")
     region = forms.ModelChoiceField(label="地区", queryset=Region.objects.none())
     value = forms.DecimalField(label="年度目标", min_value=0, max_digits=18, decimal_places=4)
     note = forms.CharField(label="备注", max_length=200, required=False)

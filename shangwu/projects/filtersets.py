@@ -150,7 +150,6 @@ class ProjectFilterSet(BaseFilterSet):
         for name, field in self.form.fields.items():
             if name not in self.visible:
                 field.widget = forms.HiddenInput()
-        self.narrow_to_user_region()
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect
+from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect, YearField
 from shangwu.core.periods import KIND_LABELS, MONTH, QUARTER, YEAR
 from shangwu.organization.selectors import region_list_counties, region_list_townships
 from shangwu.projects.choices import DIVISION_CHOICES
@@ -193,7 +193,7 @@ class PeriodForm(BaseForm):
         initial=QUARTER,
         required=False,
     )
-    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100, required=False)
+    year = YearField(label="年份", required=False)
     number = forms.IntegerField(
         label="季度/月份",
         min_value=1,

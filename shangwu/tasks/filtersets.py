@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.filtersets import BaseFilterSet, YearFilter
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks.choices import Cycle, Grade, TaskStatus
 from shangwu.tasks.models import Plan, QuarterReview, Report, Section, Task, TaskCoUnit
@@ -9,7 +9,7 @@ from shangwu.tasks.models import Plan, QuarterReview, Report, Section, Task, Tas
 
 class PlanFilterSet(BaseFilterSet):
     search_fields = ("title", "preamble")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     cycle = django_filters.ChoiceFilter(choices=Cycle.choices, label="报送周期")
 
     class Meta:
@@ -73,7 +73,7 @@ class ReportFilterSet(BaseFilterSet):
 class QuarterReviewFilterSet(BaseFilterSet):
     search_fields = ("comment", "unit__name")
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label="工作要点")
-    year = django_filters.NumberFilter(label="年度")
+    year = YearFilter(label="年度")
     quarter = django_filters.NumberFilter(label="季度")
     grade = django_filters.ChoiceFilter(choices=Grade.choices, label="等次")
 

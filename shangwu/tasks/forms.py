@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from shangwu.accounts.choices import Role
 from shangwu.accounts.models import User
-from shangwu.core.forms import BaseForm, BaseModelForm
+from shangwu.core.forms import BaseForm, BaseModelForm, YearField
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import Cycle, Grade, LineKind, TaskStatus
@@ -55,6 +55,43 @@ def leader_choices():
     )
 
 
+def assignment_changes(data, tasks) -> tuple[dict, list[str]]:
+    """The assignment sheet posted back (``lead_<id>``, ``co_<id>``, ``leader_<id>``,
+    ``deadline_<id>``): for each task, only the fields the post carries. A field the sheet did not
+    send is left as it is, never cleared (a bulk form never erases what it did not show); the
+    sheet marks its 配合单位 list with an empty ``co_<id>``, since a list with nothing chosen posts
+    nothing. Returns ``({task: {field: value}}, errors)``, errors naming the task and the field."""
+    units = {str(u.pk): u for u in unit_choices()}
+    leaders = {str(u.pk): u for u in leader_choices()}
+    changes, errors = {}, []
+    for task in tasks:
+        fields = {}
+        if f"lead_{task.pk}" in data:
+            lead = data.get(f"lead_{task.pk}", "").strip()
+            if lead and lead not in units:
+                errors.append(f"任务{task.code}“牵头单位”：所选单位不存在。")
+            fields["lead_unit"] = units.get(lead)
+        if f"co_{task.pk}" in data:
+            chosen = [v for v in data.getlist(f"co_{task.pk}") if v.strip()]
+            if any(v not in units for v in chosen):
+                errors.append(f"任务{task.code}“配合单位”：所选单位不存在。")
+            fields["co_units"] = [units[v] for v in chosen if v in units]
+        if f"leader_{task.pk}" in data:
+            leader = data.get(f"leader_{task.pk}", "").strip()
+            if leader and leader not in leaders:
+                errors.append(f"任务{task.code}“责任领导”：所选人员不存在。")
+            fields["leader"] = leaders.get(leader)
+        if f"deadline_{task.pk}" in data:
+            text = data.get(f"deadline_{task.pk}", "").strip()
+            try:
+                fields["deadline"] = datetime.date.fromisoformat(text) if text else None
+            except ValueError:
+                errors.append(f"任务{task.code}“完成时限”：“{text}”不是有效日期。")
+        if fields:
+            changes[task] = fields
+    return changes, errors
+
+
 class PlanUploadForm(BaseForm):
     """Step 1 of the import: the .docx or the pasted text, the title, year and cadence."""
 
@@ -65,7 +102,7 @@ class PlanUploadForm(BaseForm):
     title = forms.CharField(
         label="标题", max_length=200, required=False, help_text="留空时取文档第一行标题。"
     )
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = YearField(label="年度")
     cycle = forms.ChoiceField(label="报送周期", choices=Cycle.choices, initial=Cycle.MONTHLY)
     due_day = forms.IntegerField(
         label="报送日",

@@ -322,6 +322,27 @@ def task_update(*, task: Task, actor, co_units=None, note: str = "", **fields) -
     return task
 
 
+def plan_assign(*, plan: Plan, actor, changes: dict) -> int:
+    """Save the assignment sheet: ``changes`` maps each task of ``plan`` to the fields to set
+    (only those the sheet showed; see ``forms.assignment_changes``), all in one transaction.
+    Returns how many tasks changed."""
+    changed = 0
+    with transaction.atomic():
+        for task, fields in changes.items():
+            if task.plan_id != plan.pk:
+                raise ValidationError(f"任务{task.code}不属于本工作要点。")
+            fields = dict(fields)
+            co_units = fields.pop("co_units", None)
+            before = (task.lead_unit_id, task.leader_id, task.deadline, _co_unit_ids(task))
+            task_update(task=task, actor=actor, co_units=co_units, **fields)
+            changed += before != (task.lead_unit_id, task.leader_id, task.deadline, _co_unit_ids(task))
+    return changed
+
+
+def _co_unit_ids(task: Task) -> set[int]:
+    return set(task.co_unit_links.values_list("unit_id", flat=True))
+
+
 def task_change_status(
     *, task: Task, status: str, actor, note: str = "", on: datetime.date | None = None
 ) -> Task:
@@ -650,11 +671,12 @@ def review_save(
     quarter: int,
     grade: str,
     actor,
-    comment: str = "",
+    comment: str | None = "",
     reviewed_at: datetime.datetime | None = None,
 ) -> QuarterReview:
     """A leader grades one unit's quarter (优秀 / 良好 / 一般 / 较差) with a comment; grading the
-    same quarter again replaces the grade (the audit log keeps the earlier one)."""
+    same quarter again replaces the grade (the audit log keeps the earlier one). ``comment=None``
+    keeps the comment already given."""
     if getattr(actor, "role", None) != Role.LEADER:
         raise ValidationError("只有局领导可以进行季度点评。")
     if grade not in Grade.values:
@@ -682,7 +704,9 @@ def review_save(
             },
         )
         if not created:
-            review.grade, review.comment = grade, (comment or "").strip()
+            review.grade = grade
+            if comment is not None:
+                review.comment = comment.strip()
             review.reviewer, review.reviewed_at = _actor(actor), reviewed_at or timezone.now()
             review.save()
     return review

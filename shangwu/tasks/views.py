@@ -4,8 +4,6 @@ The importer's pages are in views_import.py, the 督办通报 in views_report.py
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -232,49 +230,11 @@ class PlanAssignView(CityOnlyMixin, generic.BaseObjectView):
 
     def post(self, request, pk):
         plan = self.get_object()
-        units = {str(u.pk): u for u in forms.unit_choices()}
-        leaders = {str(u.pk): u for u in forms.leader_choices()}
-        errors, changed = [], 0
+        changes, errors = forms.assignment_changes(request.POST, self.tasks(plan))
         try:
-            with transaction.atomic():
-                for task in self.tasks(plan):
-                    lead = request.POST.get(f"lead_{task.pk}", "")
-                    leader = request.POST.get(f"leader_{task.pk}", "")
-                    deadline_text = request.POST.get(f"deadline_{task.pk}", "").strip()
-                    co = [units[v] for v in request.POST.getlist(f"co_{task.pk}") if v in units]
-                    try:
-                        deadline = (
-                            datetime.date.fromisoformat(deadline_text) if deadline_text else None
-                        )
-                    except ValueError:
-                        errors.append(f"任务{task.code}“完成时限”：“{deadline_text}”不是有效日期。")
-                        continue
-                    if lead and lead not in units:
-                        errors.append(f"任务{task.code}“牵头单位”：所选单位不存在。")
-                        continue
-                    before = (
-                        task.lead_unit_id,
-                        task.leader_id,
-                        task.deadline,
-                        set(task.co_unit_links.values_list("unit_id", flat=True)),
-                    )
-                    services.task_update(
-                        task=task,
-                        actor=request.user,
-                        co_units=co,
-                        lead_unit=units.get(lead),
-                        leader=leaders.get(leader),
-                        deadline=deadline,
-                    )
-                    after = (
-                        task.lead_unit_id,
-                        task.leader_id,
-                        task.deadline,
-                        set(task.co_unit_links.values_list("unit_id", flat=True)),
-                    )
-                    changed += before != after
-                if errors:
-                    raise ValidationError(errors)
+            if errors:
+                raise ValidationError(errors)
+            changed = services.plan_assign(plan=plan, actor=request.user, changes=changes)
         except ValidationError as exc:
             return self.render_sheet(plan, errors=exc.messages, status=400)
         messages.success(request, f"已保存任务分派：{changed} 项任务有变动。")
@@ -648,7 +608,9 @@ class PlanReviewView(generic.BaseObjectView):
                         year=year,
                         quarter=quarter,
                         grade=grade,
-                        comment=request.POST.get(f"comment_{key}", ""),
+                        # No comment field posted: keep the comment (a bulk form never erases
+                        # what it did not show).
+                        comment=request.POST.get(f"comment_{key}"),
                         actor=request.user,
                     )
                     saved += 1

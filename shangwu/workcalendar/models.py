@@ -10,10 +10,8 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import Access, RestrictedQuerySet
+from shangwu.core.periods import YEAR_MAX, YEAR_MIN
 from shangwu.workcalendar.choices import DayKind
-
-YEAR_MIN = 2000
-YEAR_MAX = 2100
 
 
 class CalendarYear(models.Model):

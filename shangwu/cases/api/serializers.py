@@ -171,9 +171,17 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    source = serializers.CharField(help_text=_choice_text(CaseSource.choices))
-    kind = serializers.CharField(
-        default=CaseKind.ORDINARY, help_text=_choice_text(CaseKind.choices)
+    # Choice fields, so the OpenAPI schema lists the values (clients and the API fuzz test).
+    source = serializers.ChoiceField(
+        choices=CaseSource.choices,
+        help_text=_choice_text(CaseSource.choices),
+        error_messages={"invalid_choice": f"来源应为：{_choice_text(CaseSource.choices)}。"},
+    )
+    kind = serializers.ChoiceField(
+        choices=CaseKind.choices,
+        default=CaseKind.ORDINARY,
+        help_text=_choice_text(CaseKind.choices),
+        error_messages={"invalid_choice": f"类型应为：{_choice_text(CaseKind.choices)}。"},
     )
     category = serializers.PrimaryKeyRelatedField(
         queryset=CaseCategory.objects.filter(is_active=True)
@@ -194,16 +202,6 @@ class CaseCreateSerializer(serializers.Serializer):
         queryset=Region.objects.filter(**TOWNSHIP_ONLY), required=False, allow_null=True
     )
     received_at = serializers.DateTimeField(required=False, allow_null=True)
-
-    def validate_source(self, value):
-        if value not in CaseSource.values:
-            raise serializers.ValidationError(f"来源应为：{_choice_text(CaseSource.choices)}。")
-        return value
-
-    def validate_kind(self, value):
-        if value not in CaseKind.values:
-            raise serializers.ValidationError(f"类型应为：{_choice_text(CaseKind.choices)}。")
-        return value
 
 
 class VersionedSerializer(serializers.Serializer):

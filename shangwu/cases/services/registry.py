@@ -96,7 +96,7 @@ def case_register(
     category: CaseCategory,
     title: str,
     content: str,
-    county,
+    county=None,
     township=None,
     enterprise=None,
     contact_name: str = "",
@@ -297,6 +297,16 @@ def case_return(*, case: Case, actor, reason: str, now: datetime.datetime | None
     return case
 
 
+def _place(case: Case) -> str:
+    return str(case.township or case.county)
+
+
+def _in_place_of(case: Case, other: Case) -> bool:
+    """Whether ``case`` is within the region scope of ``other``'s place (its township, else its
+    county): the users who see ``other`` by region also see ``case``."""
+    return Case.objects.filter(Case.scope_q(other.township or other.county), pk=case.pk).exists()
+
+
 def case_merge(
     *, case: Case, into: Case, actor, note: str = "", now: datetime.datetime | None = None
 ) -> Case:
@@ -311,6 +321,12 @@ def case_merge(
         raise ValidationError({"into": "请选择要并入的另一件案件。"})
     if not Case.objects.restrict(actor, "view").filter(pk=into.pk).exists():
         raise PermissionDenied("要并入的案件不在您的数据范围内。")
+    if not (_in_place_of(into, case) and _in_place_of(case, into)):
+        # Each side's page names the other: a case of another county or township would show its
+        # number and title to users who may not see it.
+        raise ValidationError(
+            {"into": f"案件{into.number}属于{_place(into)}，本案件属于{_place(case)}：只能并入同一地区的案件。"}
+        )
     if into.status not in OPEN_STATUSES:
         raise ValidationError(
             {

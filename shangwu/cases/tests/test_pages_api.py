@@ -389,3 +389,53 @@ def test_one_closed_of_sixteen_shows_a_close_rate_of_6_3_percent_on_page_export_
     assert (6.3 in cells or "6.3%" in cells) and 6.2 not in cells
     api = client.get("/api/cases/statistics/", query)
     assert api.status_code == 200 and api.json()["total"]["close_rate"] == 6.3
+
+
+def test_api_case_without_a_county_is_refused_with_a_message_naming_the_county(as_user, county_a, category):
+    response = as_user(county_a).post(
+        "/api/cases/",
+        {"source": "mailbox", "kind": "ordinary", "category": category.pk, "title": "局长信箱来信", "content": "内容"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["county"] == ["请选择县(市、区)。"]
+    assert not Case.objects.filter(title="局长信箱来信").exists()
+
+
+def test_a_case_cannot_be_merged_into_a_case_of_another_county_on_the_page_or_the_api(
+    as_user, leader, county_b, make_case
+):
+    hedong = make_case(title="河东区企业反映用地难")
+    yunshui = make_case(actor=county_b, county="419921", title="云水县企业反映融资难")
+    client = as_user(leader)
+    page = client.post(reverse("cases:case_action", args=[hedong.pk, "merge"]), {"into": yunshui.number})
+    assert page.status_code == 200 and "只能并入同一地区的案件" in page.content.decode()
+    api = client.post(f"/api/cases/{yunshui.pk}/merge/", {"into": hedong.pk}, content_type="application/json")
+    assert api.status_code == 400 and "只能并入同一地区的案件" in api.json()["into"][0]
+    hedong.refresh_from_db()
+    yunshui.refresh_from_db()
+    assert hedong.merged_into is None and yunshui.merged_into is None
+    assert hedong.status == yunshui.status == CaseStatus.REGISTERED
+
+
+def test_the_leader_merges_a_duplicate_of_the_same_county_through_the_page(as_user, leader, make_case):
+    original = make_case(title="企业反映融资难")
+    duplicate = make_case(title="企业再次反映融资难")
+    page = as_user(leader).post(reverse("cases:case_action", args=[duplicate.pk, "merge"]), {"into": original.number})
+    assert page.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.status == CaseStatus.MERGED and duplicate.merged_into == original
+    detail = as_user(leader).get(reverse("cases:case_detail", args=[original.pk])).content.decode()
+    assert "企业再次反映融资难" in detail
+
+
+def test_county_b_case_page_lists_no_merged_case_of_another_county(as_user, county_b, make_case):
+    yunshui = make_case(actor=county_b, county="419921", title="云水县企业反映融资难")
+    hedong = make_case(title="河东区企业反映用地难")
+    # Merged before merging was limited to one place (the service refuses it now).
+    Case.objects.filter(pk=hedong.pk).update(merged_into=yunshui, status=CaseStatus.MERGED)
+    Case.objects.filter(pk=yunshui.pk).update(merged_into=hedong)
+    page = as_user(county_b).get(reverse("cases:case_detail", args=[yunshui.pk]))
+    assert page.status_code == 200
+    assert "河东区企业反映用地难" not in page.content.decode()
+    assert hedong.number in page.content.decode()  # 并入案件: its number only

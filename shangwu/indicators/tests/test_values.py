@@ -138,3 +138,20 @@ def test_targets_that_do_not_add_up_are_reported(indicator, region, city_staff):
     )
     messages = selectors.target_mismatches(year=2026)
     assert any("社会消费品零售总额" in m and "60.0" in m and "100.0" in m for m in messages)
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "10000"])
+def test_a_year_outside_2000_to_2100_is_refused_with_a_message_on_the_api_and_the_page(
+    year, indicator, region, city_staff, as_user
+):
+    save(indicator("RETAIL"), region("419902"), MAY, city_staff, cumulative_value=Decimal(10))
+    value = IndicatorValue.objects.get(indicator=indicator("RETAIL"), region=region("419902"), month=MAY)
+    client = as_user(city_staff)
+    for url in ("/api/indicator-values/", f"/api/indicator-values/{value.pk}/revisions/",
+                "/api/indicator-targets/"):
+        response = client.get(url, {"year": year})
+        assert response.status_code == 400, url
+        assert response.json()["year"] == ["年度应在2000年至2100年之间。"]
+    page = client.get("/indicators/values/", {"year": year})
+    assert page.status_code == 200 and "年度" in page.content.decode()
+    assert client.get("/api/indicator-values/", {"year": "2026"}).json()["count"] == 1

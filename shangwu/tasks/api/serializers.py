@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from shangwu.core.periods import YEAR_MAX, YEAR_MIN
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks import parser
 from shangwu.tasks.choices import Cycle, Grade
@@ -77,7 +78,7 @@ class PlanImportSerializer(serializers.Serializer):
         required=False, help_text="工作要点 .docx（multipart 上传），按网页导入的同一规则读取"
     )
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     cycle = serializers.ChoiceField(choices=Cycle.choices, default=Cycle.MONTHLY)
     due_day = serializers.IntegerField(min_value=1, max_value=31, default=25)
     overrides = serializers.DictField(

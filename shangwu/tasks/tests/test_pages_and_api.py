@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from shangwu.tasks import services
-from shangwu.tasks.models import Plan, Report, Task
+from shangwu.tasks.models import Plan, Report, Task, TaskEvent
 from shangwu.tasks.tests.conftest import SMALL_PLAN
 
 pytestmark = pytest.mark.django_db
@@ -254,6 +254,51 @@ def test_the_assignment_sheet_saves_units_for_every_task_in_one_go(
     data[f"deadline_{second.pk}"] = "2026-13-45"
     bad = client.post(reverse("tasks:plan_assign", args=[plan.pk]), data)
     assert bad.status_code == 400 and "“完成时限”" in bad.content.decode()
+
+
+def test_a_leader_saving_the_assignment_sheet_without_the_task_fields_erases_nothing(
+    as_user, leader, city_staff, make_plan, unit
+):
+    plan = make_plan()
+    tasks = list(plan.tasks.order_by("number"))
+    for task in tasks:
+        services.task_update(task=task, actor=city_staff, leader=city_staff,
+                             deadline=datetime.date(2026, 11, 30), co_units=[unit("云水县商务局"), unit("外资科")])
+    before = {t.pk: (t.lead_unit_id, t.leader_id, t.deadline, set(t.co_units.values_list("pk", flat=True)))
+              for t in plan.tasks.all()}
+    events = TaskEvent.objects.filter(task__plan=plan).count()
+    client = as_user(leader)
+    saved = client.post(reverse("tasks:plan_assign", args=[plan.pk]), {})
+    assert saved.status_code == 302
+    after = {t.pk: (t.lead_unit_id, t.leader_id, t.deadline, set(t.co_units.values_list("pk", flat=True)))
+             for t in plan.tasks.all()}
+    assert after == before and all(v[0] and v[1] and v[2] and v[3] for v in after.values())
+    assert TaskEvent.objects.filter(task__plan=plan).count() == events
+    assert "0 项任务有变动" in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_the_assignment_sheet_as_shown_changes_only_what_the_user_changed(
+    as_user, leader, make_plan, unit
+):
+    plan = make_plan()
+    first, second = plan.tasks.get(number=1), plan.tasks.get(number=2)
+    client = as_user(leader)
+    page = client.get(reverse("tasks:plan_assign", args=[plan.pk])).content.decode()
+    # Every field of the sheet as the browser would post it: the shown values, one row changed.
+    data = {}
+    for task in plan.tasks.all():
+        data[f"lead_{task.pk}"] = task.lead_unit_id or ""
+        data[f"leader_{task.pk}"] = task.leader_id or ""
+        data[f"deadline_{task.pk}"] = task.deadline.isoformat() if task.deadline else ""
+        data[f"co_{task.pk}"] = ["", *task.co_units.values_list("pk", flat=True)]
+        assert f'name="co_{task.pk}" value=""' in page  # the marker a list with nothing chosen needs
+    data[f"co_{first.pk}"] = [""]  # the user unselects every 配合单位 of task 1
+    data[f"deadline_{second.pk}"] = "2026-10-31"
+    assert client.post(reverse("tasks:plan_assign", args=[plan.pk]), data).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert list(first.co_units.all()) == [] and first.lead_unit == unit("外贸科") and first.leader_id
+    assert second.deadline == datetime.date(2026, 10, 31) and second.lead_unit == unit("云水县商务局")
 
 
 # --- scope --------------------------------------------------------------------------------------
@@ -728,6 +773,18 @@ def test_leader_grades_units_on_the_review_page(as_user, leader, city_staff, rep
         "总体较好",
         "leader",
     )
+
+
+def test_regrading_a_unit_without_the_comment_field_keeps_its_comment(as_user, leader, reported_plan, unit):
+    url = reverse("tasks:plan_reviews", args=[reported_plan.pk])
+    wm = unit("外贸科").pk
+    client = as_user(leader)
+    client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good", f"comment_{wm}": "总体较好"})
+    assert client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent"}).status_code == 302
+    review = reported_plan.reviews.get()
+    assert (review.grade, review.comment) == ("excellent", "总体较好")
+    client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent", f"comment_{wm}": ""})
+    assert reported_plan.reviews.get().comment == ""  # a comment field shown and emptied: cleared
 
 
 def test_the_demo_builds_the_plan_through_the_importer_once(leader):
