@@ -27,10 +27,10 @@ def test_a_closed_case_shows_when_it_was_closed_and_revisited(
     services.case_review(case=case, actor=county_a, approve=True, now=at("2025-03-07 09:00"))
     services.case_revisit(case=case, actor=county_a, rating=Rating.SATISFIED, now=at("2025-03-10 11:15"))
     rows = _deadline_rows(as_user(county_a).get(case.get_absolute_url()).content.decode())
-    assert rows["签收"][1] == "2025-03-03 10:00"
-    assert rows["首次反馈"][1] == "2025-03-04 09:30"
-    assert rows["办结"][1:] == ["2025-03-06 16:20", "已办结"]
-    assert rows["回访"][1:] == ["2025-03-10 11:15", "已回访"]
+    assert rows["签收"][1] == "2025-03-03 10:00:00"
+    assert rows["首次反馈"][1] == "2025-03-04 09:30:00"
+    assert rows["办结"][1:] == ["2025-03-06 16:20:00", "已办结"]
+    assert rows["回访"][1:] == ["2025-03-10 11:15:00", "已回访"]
 
 
 def test_a_late_closure_request_is_marked_late_and_the_last_request_counts(
