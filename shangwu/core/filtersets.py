@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from shangwu.core.models import DocumentSetting
+
 
 class BaseFilterSet(django_filters.FilterSet):
     """Every FilterSet has a free-text ``q`` over ``search_fields``; one FilterSet per model
@@ -63,3 +65,11 @@ class BaseFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             cond |= Q(**{f"{field}__icontains": value})
         return queryset.filter(cond)
+
+
+class DocumentSettingFilterSet(BaseFilterSet):
+    search_fields = ("organ_name", "masthead_text", "cc", "printer")
+
+    class Meta:
+        model = DocumentSetting
+        fields = ["q", "kind"]

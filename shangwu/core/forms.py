@@ -1,6 +1,7 @@
 from django import forms
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
+from shangwu.core.models import DocumentSetting
 
 
 class BootstrapMixin:
@@ -53,3 +54,26 @@ class FollowingSelect(forms.Select):
         if instance is not None:
             option["attrs"]["data-parent"] = getattr(instance, self.parent_attr)
         return option
+
+
+class DocumentSettingForm(BaseModelForm):
+    class Meta:
+        model = DocumentSetting
+        fields = [
+            "kind",
+            "organ_name",
+            "show_masthead",
+            "masthead_text",
+            "number_prefix",
+            "show_colophon",
+            "cc",
+            "printer",
+        ]
+
+    def clean_number_prefix(self):
+        prefix = self.cleaned_data["number_prefix"].strip()
+        if any(ch in prefix for ch in "〔〕[]()（）0123456789"):
+            raise forms.ValidationError(
+                "发文机关代字只填代字本身，如“云商”，年份和序号由系统编排。"
+            )
+        return prefix

@@ -19,7 +19,11 @@ What the standard asks and what this module sets (read back by the tests):
   columns of numbers right-aligned;
 * a long title turns between words into balanced lines (梯形 or 菱形, ``title_lines``); headings,
   table captions and the title keep with the next paragraph, so none ends a page;
-* 发文机关署名 and 成文日期 at the end, right-aligned, date as "2026年6月8日".
+* 发文机关署名 and 成文日期 at the end, right-aligned, date as "2026年6月8日";
+* optional 版头 (``masthead``: the issuing organ's mark in red 小标宋, the 发文字号 ``number``
+  under it and a red separator line) and 版记 (``cc`` 抄送, ``printer`` 印发机关 with the
+  印发日期, between black lines); what a kind of document carries is the 系统管理员's
+  ``DocumentSetting``, applied by ``shangwu.core.services.gongwen_options``.
 
 Fonts are referred to by name with their East Asian attribute (``w:eastAsia``) set, Latin text
 and digits in Times New Roman; the reader's PC has the 公文 fonts, LibreOffice substitutes.
@@ -29,7 +33,7 @@ Usage::
     from shangwu.core.gongwen import GongwenDocument
 
     doc = GongwenDocument(title="全市商务运行情况月通报", subtitle="（2026年1—5月）",
-                          issuer="云河市商务局", date=datetime.date(2026, 6, 8))
+                          issuer="××市商务局", date=datetime.date(2026, 6, 8))
     doc.addressee("各县（市、区）商务主管部门：")  # 主送机关, flush left
     doc.heading1("外贸进出口")               # → "一、外贸进出口" (numbered automatically)
     doc.heading2("分县区情况")               # → "（一）分县区情况"; numbering restarts under each 一、
@@ -60,10 +64,10 @@ from decimal import Decimal
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 PAGE_WIDTH_MM = 210
@@ -115,6 +119,21 @@ _SNAP_SUCCESSORS = (
     "w:rPr",
     "w:sectPr",
     "w:pPrChange",
+)
+_PBDR_SUCCESSORS = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    *_SNAP_SUCCESSORS,
 )
 _SHD_SUCCESSORS = (
     "w:noWrap",
@@ -345,6 +364,26 @@ def _is_numeric_column(values: Iterable) -> bool:
     return True
 
 
+RED = RGBColor(0xFF, 0x00, 0x00)
+
+
+def _border(paragraph, **edges) -> None:
+    """Paragraph borders: ``top=("single", eighths of a point, "RRGGBB")``, ``bottom=…``."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):
+        spec = edges.get(edge)
+        if spec:
+            val, size, color = spec
+            line = OxmlElement(f"w:{edge}")
+            line.set(qn("w:val"), val)
+            line.set(qn("w:sz"), str(size))
+            line.set(qn("w:space"), "1")
+            line.set(qn("w:color"), color)
+            borders.append(line)
+    p_pr.insert_element_before(borders, *_PBDR_SUCCESSORS)
+
+
 def _format_cell_value(value) -> str:
     if value is None:
         return ""
@@ -367,8 +406,16 @@ class GongwenDocument:
         date: datetime.date | None = None,
         table_font_size: float = 10.5,
         words: Iterable[str] = (),
+        masthead: str | None = None,
+        number: str | None = None,
+        cc: str | None = None,
+        printer: str | None = None,
     ) -> None:
         self.title = title
+        self.masthead = masthead
+        self.number = number
+        self.cc = cc
+        self.printer = printer
         self._words = tuple(w for w in (issuer, *words) if w)
         self.subtitle = subtitle
         self.issuer = issuer
@@ -377,10 +424,12 @@ class GongwenDocument:
         self._h1 = 0
         self._h2 = 0
         self._closed = False
+        self._colophon_written = False
         self.document = Document()
         self._set_up_page()
         self._set_up_defaults()
         self._write_footer()
+        self._write_masthead()
         self._write_title()
 
     # -- page set-up -------------------------------------------------------------------------
@@ -508,6 +557,30 @@ class GongwenDocument:
             size=SIZE_4HAO,
             latin=FONT_PAGE_NUMBER,
         )
+
+    def _write_masthead(self) -> None:
+        """版头 (GB/T 9704-2012 7.2): the issuing organ's mark in red 小标宋, centred; the
+        发文字号 centred under it; a red line as wide as the type area under the number. A
+        number without a 版头 stands alone, centred above the title."""
+        if self.masthead:
+            mark = self.document.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # As large as fits one line, at most 36 pt (the mark is no larger than a superior's).
+            size = Pt(min(36, int(TYPE_AREA_WIDTH_MM / 25.4 * 72 / text_width(self.masthead))))
+            mark.paragraph_format.line_spacing = Pt(size.pt * 1.5)
+            run = mark.add_run(self.masthead)
+            set_run_font(run, east_asia=FONT_TITLE, size=size)
+            run.font.color.rgb = RED
+            self.document.add_paragraph()
+        if not (self.masthead or self.number):
+            return
+        number = self.document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.number:
+            set_run_font(number.add_run(self.number), east_asia=FONT_BODY, size=SIZE_3HAO)
+        if self.masthead:
+            _border(number, bottom=("single", 12, "FF0000"))  # 红色分隔线, 1.5 pt
+        self.document.add_paragraph()
 
     def _write_title(self) -> None:
         paragraph = self.document.add_paragraph()
@@ -751,9 +824,45 @@ class GongwenDocument:
             paragraph.paragraph_format.right_indent = Pt(64)  # 右空四字
             set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=SIZE_3HAO)
 
+    def _write_colophon(self) -> None:
+        """版记 (GB/T 9704-2012 7.4): 抄送 and 印发机关 / 印发日期 in 4号 仿宋, one character in
+        from each side, between black lines (first and last thick, the one between thin)."""
+        if not self.printer:
+            return
+        self.document.add_paragraph()
+        thick, thin = ("single", 8, "000000"), ("single", 6, "000000")
+        lines = []
+        if self.cc:
+            cc = self.document.add_paragraph()
+            text = self.cc if self.cc.endswith("。") else f"{self.cc}。"
+            set_run_font(cc.add_run(f"抄送：{text}"), east_asia=FONT_BODY, size=SIZE_4HAO)
+            lines.append(cc)
+        printed = self.document.add_paragraph()
+        date = f"{chinese_date(self.date)}印发" if self.date else ""
+        printed.paragraph_format.tab_stops.add_tab_stop(
+            Mm(TYPE_AREA_WIDTH_MM) - SIZE_4HAO, WD_TAB_ALIGNMENT.RIGHT
+        )
+        set_run_font(
+            printed.add_run(f"{self.printer}\t{date}"), east_asia=FONT_BODY, size=SIZE_4HAO
+        )
+        lines.append(printed)
+        for index, paragraph in enumerate(lines):
+            fmt = paragraph.paragraph_format
+            fmt.first_line_indent = Pt(0)
+            fmt.left_indent = fmt.right_indent = SIZE_4HAO
+            fmt.keep_with_next = index < len(lines) - 1
+            _border(
+                paragraph,
+                top=thick if index == 0 else None,
+                bottom=thick if index == len(lines) - 1 else thin,
+            )
+
     def to_bytes(self) -> bytes:
-        """The finished .docx (署名 and 成文日期 are added once, at the end)."""
+        """The finished .docx (署名, 成文日期 and 版记 are added once, at the end)."""
         self._write_signature()
+        if not self._colophon_written:
+            self._colophon_written = True
+            self._write_colophon()
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()

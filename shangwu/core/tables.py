@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.html import format_html
 
+from shangwu.core.models import DocumentSetting
+
 
 class Column:
     def __init__(self, accessor: str, verbose_name: str | None = None, *, linkify: bool = False,
@@ -70,3 +72,14 @@ class Table:
         cols = [c for c in self.columns if c.export]
         for obj in objects:
             yield [c.value(obj) for c in cols]
+
+
+class DocumentSettingTable(Table):
+    model = DocumentSetting
+    columns = [
+        Column("kind", linkify=True),
+        Column("organ_name"),
+        Column("show_masthead"),
+        Column("number_prefix"),
+        Column("show_colophon"),
+    ]

@@ -152,7 +152,7 @@ class BulletinViewSet(viewsets.ViewSet):
         from shangwu.core.exports import DOCX, XLSX, download
 
         if kind == "docx":
-            return download(exports.bulletin_docx(bulletin), f"{bulletin.title}.docx", DOCX)
+            return download(exports.bulletin_docx(bulletin, user=request.user), f"{bulletin.title}.docx", DOCX)
         return download(exports.bulletin_xlsx(bulletin), f"{bulletin.title}.xlsx", XLSX)
 
     @extend_schema(

@@ -93,3 +93,70 @@ def test_libreoffice_prints_the_title_in_the_same_balanced_lines(
     text = PdfReader(tmp_path / "bulletin.pdf").pages[0].extract_text()
     lines = [line.replace(" ", "") for line in text.splitlines() if line.strip()]
     assert lines[:2] == TITLE_LINES
+
+
+# --- 版头, 发文字号, 版记 -------------------------------------------------------------------------
+
+
+def configure_bulletin(**fields):
+    from shangwu.core.choices import DocumentKind
+    from shangwu.core.models import DocumentSetting
+
+    return DocumentSetting.objects.create(kind=DocumentKind.INDICATOR_BULLETIN, **fields)
+
+
+def has_red(doc):
+    return any(
+        r.font.color is not None
+        and r.font.color.rgb is not None
+        and str(r.font.color.rgb) == "FF0000"
+        for p in doc.paragraphs
+        for r in p.runs
+    )
+
+
+def test_without_settings_there_is_no_masthead_number_or_colophon(bulletin_docx, city_staff):
+    doc = Document(io.BytesIO(bulletin_docx))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0].startswith("2026年1—5月") and not has_red(doc)
+    assert not any("〔" in t or t.startswith("抄送") or t.endswith("印发") for t in texts)
+    assert "云河市商务局" in texts  # 署名: the city staff's bureau, read from their unit
+
+
+def test_the_configured_masthead_number_and_colophon_are_printed(as_user, city_staff, retail_may):
+    import datetime
+
+    configure_bulletin(
+        show_masthead=True,
+        number_prefix="云商",
+        show_colophon=True,
+        cc="市政府办公室",
+        printer="云河市商务局办公室",
+    )
+    client = as_user(city_staff)
+    first = Document(io.BytesIO(client.get("/indicators/bulletin.docx?month=2026-05").content))
+    year = datetime.date.today().year
+    mark, _blank, number = first.paragraphs[:3]
+    assert mark.text == "云河市商务局文件" and str(mark.runs[0].font.color.rgb) == "FF0000"
+    assert number.text == f"云商〔{year}〕1号"
+    line = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert line.get(qn("w:color")) == "FF0000"  # the red separator line
+    texts = [p.text for p in first.paragraphs]
+    assert "抄送：市政府办公室。" in texts
+    assert any(t.startswith("云河市商务局办公室\t") and t.endswith("日印发") for t in texts)
+    again = Document(io.BytesIO(client.get("/indicators/bulletin.docx?month=2026-05").content))
+    assert again.paragraphs[2].text == f"云商〔{year}〕1号"  # the same document, the same number
+    april = Document(io.BytesIO(client.get("/indicators/bulletin.docx?month=2026-04").content))
+    assert april.paragraphs[2].text == f"云商〔{year}〕2号"
+
+
+def test_a_county_officers_bulletin_is_issued_by_their_bureau_without_the_citys_masthead(
+    as_user, county_a, retail_may
+):
+    configure_bulletin(show_masthead=True, number_prefix="云商", show_colophon=True)
+    doc = Document(
+        io.BytesIO(as_user(county_a).get("/indicators/bulletin.docx?month=2026-05").content)
+    )
+    texts = [p.text for p in doc.paragraphs]
+    assert "河东区商务局" in texts and "云河市商务局" not in texts
+    assert not has_red(doc) and not any("〔" in t for t in texts)
