@@ -350,7 +350,7 @@ _NO_FIGURE = frozenset({"", "—", "-", "－", "/", "→", "未报", "新增"})
 _ALIGN = {True: "right", False: "left"}
 
 
-def _is_numeric_column(values: Iterable) -> bool:
+def is_numeric_column(values: Iterable) -> bool:
     """A column is right-aligned when every cell that holds something is a number; a column of
     placeholders only ("—") is still a column of figures."""
     for value in values:
@@ -734,7 +734,7 @@ class GongwenDocument:
             tr_pr.append(repeat)
 
         numeric = [
-            _is_numeric_column(values[c] for values in body if len(values) == ncols)
+            is_numeric_column(values[c] for values in body if len(values) == ncols)
             for c in range(ncols)
         ]
         shaded = set(highlight_rows or ())
