@@ -2,9 +2,10 @@
 year and kind and are never handed out twice; the issuing organ is the exporting user's bureau."""
 
 import io
+import threading
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection, connections
 from openpyxl import load_workbook
 
 from shangwu.audit.models import AuditLog
@@ -106,3 +107,41 @@ def test_a_county_officers_ledger_is_titled_with_their_bureau(as_user, county_a)
     title = load_workbook(io.BytesIO(response.content))["签约项目"]["A1"].value
     assert title == "河东区商务局2025年第2季度“三个一批”签约项目台账"
     assert "云河市" not in title
+
+
+@pytest.mark.django_db(transaction=connection.vendor == "postgresql")
+def test_exports_at_the_same_moment_get_different_numbers():
+    """Four exports of four documents at once (threads with their own connections on
+    PostgreSQL; SQLite serialises writers, so there they run one after another)."""
+    subjects = [f"{m}月通报" for m in range(1, 5)]
+
+    def issue(subject):
+        return services.document_number_issue(
+            kind=BULLETIN,
+            year=2026,
+            prefix="云商",
+            organ_name="市商务局",
+            subject=subject,
+            actor=None,
+        ).serial
+
+    if connection.vendor != "postgresql":
+        serials = [issue(s) for s in subjects]
+    else:
+        serials = [None] * len(subjects)
+        barrier = threading.Barrier(len(subjects))
+
+        def worker(i):
+            barrier.wait()
+            try:
+                serials[i] = issue(subjects[i])
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(subjects))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(serials) == [1, 2, 3, 4]
+    assert DocumentNumber.objects.filter(kind=BULLETIN, year=2026).count() == 4
