@@ -50,3 +50,12 @@ def test_tables_align_text_left_and_numbers_right():
         == [WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.LEFT] + [WD_ALIGN_PARAGRAPH.RIGHT] * 2
     )
     assert table.rows[0].cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_every_month_of_the_bulletin_and_a_notice_turn_at_a_phrase():
+    for label in ("1月", "1—5月", "1—12月"):
+        lines = title_lines(f"2026年{label}全市商务运行主要指标完成情况通报")
+        assert lines == [f"2026年{label}全市商务运行", "主要指标完成情况通报"]
+    assert title_lines(
+        "河东区商务局关于印发2026年全市商务工作要点的通知", words=["河东区商务局"]
+    ) == ["河东区商务局关于印发2026年", "全市商务工作要点的通知"]  # "的通知" stays whole
