@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from shangwu.core import views as generic
-from shangwu.core.gongwen import is_numeric_column
+from shangwu.core.gongwen import is_numeric_column, title_lines
 from shangwu.core.services import issuing_organ
 from shangwu.indicators import exports, selectors
 from shangwu.indicators.models import IndicatorValue
@@ -50,6 +50,8 @@ class BulletinPrintView(generic.BaseObjectView):
             self.template_name,
             self.base_context(
                 bulletin=bulletin,
+                # The title turns between words here too (GB/T 9704-2012 7.3.1).
+                title_lines=title_lines(bulletin.title) if bulletin else [],
                 tables=tables,
                 issuer=issuing_organ(user=request.user),
                 back_url=reverse("indicators:bulletin") + query,
