@@ -1,12 +1,12 @@
 """Demo 公文格式 of the demo city: the 月通报 goes out with the bureau's 版头, a 发文字号 and a
-版记; the 督办通报 with a 版记 only. Idempotent: existing settings are kept."""
+版记; the 督办通报 with a 版记 only. Idempotent: settings someone changed are kept."""
 
 from shangwu.core.choices import DocumentKind
 from shangwu.core.models import DocumentSetting
 
 
 def build(*, units, users, size="full") -> str:
-    created = 0
+    changed = 0
     for kind, fields in (
         (
             DocumentKind.INDICATOR_BULLETIN,
@@ -27,6 +27,13 @@ def build(*, units, users, size="full") -> str:
             },
         ),
     ):
-        _setting, new = DocumentSetting.objects.get_or_create(kind=kind, defaults=fields)
-        created += new
-    return f"新建公文格式设置 {created} 项" if created else ""
+        # The migration made each kind with nothing switched on; the demo switches it on once
+        # (saved one by one, so the audit log records it).
+        for setting in DocumentSetting.objects.filter(
+            kind=kind, show_masthead=False, number_prefix="", show_colophon=False
+        ):
+            for name, value in fields.items():
+                setattr(setting, name, value)
+            setting.save()
+            changed += 1
+    return f"设置公文格式 {changed} 项" if changed else ""

@@ -62,10 +62,10 @@ class DocumentSetting(models.Model):
 class DocumentNumber(models.Model):
     """One 发文字号 handed out: a serial per kind and year, never given twice (the unique
     constraint is the guarantee, on SQLite and PostgreSQL alike). The same document (``subject``
-    of the same organ) downloaded again keeps its number."""
+    of the same organ) downloaded again keeps its number. Rows are only ever created, by
+    ``document_number_issue``, which writes the audit row itself."""
 
     access = Access.REFERENCE
-    audited = True
 
     kind = models.CharField("公文种类", max_length=30, choices=DocumentKind.choices)
     year = models.PositiveIntegerField("年度")

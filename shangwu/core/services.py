@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.core.models import DocumentNumber, DocumentSetting
 
 
@@ -57,7 +59,7 @@ def document_number_issue(
         serial = _next_serial(kind=kind, year=year)
         try:
             with transaction.atomic():
-                return DocumentNumber.objects.create(
+                number = DocumentNumber.objects.create(
                     kind=kind,
                     year=year,
                     serial=serial,
@@ -68,6 +70,13 @@ def document_number_issue(
                 )
         except IntegrityError:
             continue  # taken meanwhile: read again
+        audit_write(
+            action=AuditAction.CREATE,
+            obj=number,
+            actor=actor,
+            detail=f"编发文字号 {number.text}：{organ_name}《{subject}》",
+        )
+        return number
     raise ValidationError("发文字号正在被其他用户占用，请稍后重试。")
 
 

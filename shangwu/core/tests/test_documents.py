@@ -19,8 +19,12 @@ BULLETIN = DocumentKind.INDICATOR_BULLETIN
 def test_the_sysadmin_sets_up_a_kind_of_document_from_the_navigation(as_user, sysadmin):
     client = as_user(sysadmin)
     assert "/documents/" in client.get("/").content.decode()  # 基础配置 → 公文格式
+    listing = client.get("/documents/").content.decode()
+    assert "商务运行指标月通报" in listing and "重点任务督办通报" in listing  # every kind is there
+    setting = DocumentSetting.objects.get(kind=BULLETIN)
+    assert not (setting.show_masthead or setting.number_prefix or setting.show_colophon)
     response = client.post(
-        "/documents/add/",
+        f"/documents/{setting.pk}/edit/",
         {
             "kind": BULLETIN,
             "organ_name": "",
@@ -32,26 +36,29 @@ def test_the_sysadmin_sets_up_a_kind_of_document_from_the_navigation(as_user, sy
             "printer": "市商务局办公室",
         },
     )
-    setting = DocumentSetting.objects.get(kind=BULLETIN)
+    setting.refresh_from_db()
     assert response.status_code == 302 and setting.number_prefix == "云商"
     assert AuditLog.objects.filter(
-        object_type="core.documentsetting", object_id=str(setting.pk), action="create"
+        object_type="core.documentsetting", object_id=str(setting.pk), action="update"
     ).exists()
     page = client.get(f"/documents/{setting.pk}/").content.decode()
     assert "云商" in page and "市政府办公室" in page
 
 
 def test_a_prefix_with_year_or_number_is_refused_with_a_message(as_user, sysadmin):
+    setting = DocumentSetting.objects.get(kind=BULLETIN)
     response = as_user(sysadmin).post(
-        "/documents/add/", {"kind": BULLETIN, "number_prefix": "云商〔2026〕"}
+        f"/documents/{setting.pk}/edit/", {"kind": BULLETIN, "number_prefix": "云商〔2026〕"}
     )
     assert response.status_code == 200
     assert "发文机关代字只填代字本身" in response.content.decode()
-    assert not DocumentSetting.objects.exists()
+    setting.refresh_from_db()
+    assert setting.number_prefix == ""
 
 
 def test_business_users_cannot_change_the_settings(as_user, city_staff):
-    assert as_user(city_staff).get("/documents/add/").status_code == 403
+    setting = DocumentSetting.objects.get(kind=BULLETIN)
+    assert as_user(city_staff).get(f"/documents/{setting.pk}/edit/").status_code == 403
 
 
 def test_numbers_run_per_year_and_kind_and_a_document_keeps_its_number(db, leader):

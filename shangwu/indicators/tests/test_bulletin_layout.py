@@ -102,7 +102,9 @@ def configure_bulletin(**fields):
     from shangwu.core.choices import DocumentKind
     from shangwu.core.models import DocumentSetting
 
-    return DocumentSetting.objects.create(kind=DocumentKind.INDICATOR_BULLETIN, **fields)
+    return DocumentSetting.objects.update_or_create(
+        kind=DocumentKind.INDICATOR_BULLETIN, defaults=fields
+    )[0]
 
 
 def has_red(doc):
