@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.cases import views
+from shangwu.cases import views, views_print
 
 app_name = "cases"
 
@@ -22,6 +22,17 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("<int:pk>/print/", views_print.CasePrintView.as_view(), name="case_print"),
+    path(
+        "<int:pk>/print/assignment/",
+        views_print.CaseAssignmentPrintView.as_view(),
+        name="case_print_assignment",
+    ),
+    path(
+        "<int:pk>/supervision/<int:order_pk>/print/",
+        views_print.SupervisionOrderPrintView.as_view(),
+        name="supervision_print",
+    ),
     path("<int:pk>/<str:name>/", views.CaseActionView.as_view(), name="case_action"),
     path("queue/", views.UnitQueueView.as_view(), name="unit_queue"),
     path("supervision/", views.SupervisionListView.as_view(), name="supervision_list"),

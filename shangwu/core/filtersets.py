@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
 from shangwu.core.forms import YearField
+from shangwu.core.models import DocumentSetting
 from shangwu.core.periods import YEAR_MAX, YEAR_MIN
 
 
@@ -100,3 +101,11 @@ class BaseFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             cond |= Q(**{f"{field}__icontains": value})
         return queryset.filter(cond)
+
+
+class DocumentSettingFilterSet(BaseFilterSet):
+    search_fields = ("organ_name", "masthead_text", "cc", "printer")
+
+    class Meta:
+        model = DocumentSetting
+        fields = ["q", "kind"]

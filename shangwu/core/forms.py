@@ -1,6 +1,7 @@
 from django import forms
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
+from shangwu.core.models import DocumentSetting
 from shangwu.core.periods import YEAR_ERROR, YEAR_MAX, YEAR_MIN
 
 
@@ -93,3 +94,26 @@ def file_help_text(kinds: str = "pdf、jpg、png、docx、xlsx") -> str:
     from shangwu.core.files import daily_quota_bytes, max_bytes, size_text
 
     return f"{kinds}，每个不超过{size_text(max_bytes())}；每人每天共可上传{size_text(daily_quota_bytes())}。"
+
+
+class DocumentSettingForm(BaseModelForm):
+    class Meta:
+        model = DocumentSetting
+        fields = [
+            "kind",
+            "organ_name",
+            "show_masthead",
+            "masthead_text",
+            "number_prefix",
+            "show_colophon",
+            "cc",
+            "printer",
+        ]
+
+    def clean_number_prefix(self):
+        prefix = self.cleaned_data["number_prefix"].strip()
+        if any(ch in prefix for ch in "〔〕[]()（）0123456789"):
+            raise forms.ValidationError(
+                "发文机关代字只填代字本身，如“云商”，年份和序号由系统编排。"
+            )
+        return prefix

@@ -15,8 +15,15 @@ What the standard asks and what this module sets (read back by the tests):
 * page numbers "— 1 —" in 4号 (14 pt) 宋体 in the footer, odd pages on the right and even pages
   on the left, one character in from the edge;
 * tables fit the type area (156 mm): widths are scaled down to it, the header rows repeat on
-  every page, text in 五号 (10.5 pt) 仿宋 by default;
-* 发文机关署名 and 成文日期 at the end, right-aligned, date as "2026年6月8日".
+  every page, text in 五号 (10.5 pt) 仿宋 by default; headers centred, text columns left-aligned,
+  columns of numbers right-aligned;
+* a long title turns between words into balanced lines (梯形 or 菱形, ``title_lines``); headings,
+  table captions and the title keep with the next paragraph, so none ends a page;
+* 发文机关署名 and 成文日期 at the end, right-aligned, date as "2026年6月8日";
+* optional 版头 (``masthead``: the issuing organ's mark in red 小标宋, the 发文字号 ``number``
+  under it and a red separator line) and 版记 (``cc`` 抄送, ``printer`` 印发机关 with the
+  印发日期, between black lines); what a kind of document carries is the 系统管理员's
+  ``DocumentSetting``, applied by ``shangwu.core.services.gongwen_options``.
 
 Fonts are referred to by name with their East Asian attribute (``w:eastAsia``) set, Latin text
 and digits in Times New Roman; the reader's PC has the 公文 fonts, LibreOffice substitutes.
@@ -26,7 +33,7 @@ Usage::
     from shangwu.core.gongwen import GongwenDocument
 
     doc = GongwenDocument(title="全市商务运行情况月通报", subtitle="（2026年1—5月）",
-                          issuer="云河市商务局", date=datetime.date(2026, 6, 8))
+                          issuer="××市商务局", date=datetime.date(2026, 6, 8))
     doc.addressee("各县（市、区）商务主管部门：")  # 主送机关, flush left
     doc.heading1("外贸进出口")               # → "一、外贸进出口" (numbered automatically)
     doc.heading2("分县区情况")               # → "（一）分县区情况"; numbering restarts under each 一、
@@ -48,6 +55,8 @@ from __future__ import annotations
 import copy
 import datetime
 import io
+import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -55,10 +64,10 @@ from decimal import Decimal
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 PAGE_WIDTH_MM = 210
@@ -111,6 +120,21 @@ _SNAP_SUCCESSORS = (
     "w:sectPr",
     "w:pPrChange",
 )
+_PBDR_SUCCESSORS = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    *_SNAP_SUCCESSORS,
+)
 _SHD_SUCCESSORS = (
     "w:noWrap",
     "w:tcMar",
@@ -144,7 +168,7 @@ _CELL_PPR = {
         f'<w:pPr {nsdecls("w")}><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/>'
         f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr>'
     )
-    for align in ("center", "right")
+    for align in ("center", "left", "right")
 }
 _VALIGN_CENTER = parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>')
 
@@ -163,6 +187,137 @@ def chinese_number(n: int) -> str:
 def chinese_date(value: datetime.date) -> str:
     """成文日期 in Arabic numerals without leading zeros (GB/T 9704-2012 7.3.5.2)."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+# -- title lines (GB/T 9704-2012 7.3.1) ----------------------------------------------------------
+#
+# "标题回行时，要做到词意完整，排列对称，长短适宜，间距恰当，标题排列应当使用梯形或菱形。"
+# A line of the 156 mm type area holds 20 characters of 2号 (22 pt); Latin letters and digits
+# (Times New Roman) take about half a character. A title is cut only where a word is known to
+# end: between two words of the vocabulary below (the words of the platform's own titles), at a
+# number with its unit ("2026年", "1—5月", "第一季度"), or around a particle (的、和、与、及、暨).
+# Segmentation by a general dictionary (jieba) was weighed and left out: its last release is
+# from 2020, it loads a 20 MB dictionary, and the titles are written by the platform itself.
+
+TITLE_LINE_WIDTH = 20
+
+TITLE_WORDS = frozenset(
+    """
+    关于 印发 关于印发 全市 全县 全区 全省 各县 商务 商务局 运行 主要 指标 主要指标 完成 情况
+    完成情况 通报 报告 通知 意见 方案 工作 要点 工作要点 推进 督办 重点 任务 重点任务 项目 台账
+    三个一批 签约 开工 投产 注册 落地 年度 季度 月度 上半年 下半年 进展 落实 实施 外贸 外资
+    进出口 利用 实际 使用 消费 促消费 招商 引资 招商引资 企业 问题 诉求 办理 走访 服务 包保
+    统计 分析 汇报 总结 计划 市场 经济 发展 高质量 促进 专项 行动 开展 活动 以旧换新 电子商务
+    网络 零售 网络零售 社会 消费品 零售总额 社会消费品零售总额 限额以上 批零住餐 目标 考核
+    结果 评议 点评 督查 检查 整改 安全 生产 安全生产 月通报 督办通报 办公室 交办 交办单 督办单
+    记录 登记 明细 汇总 统计表 一览表 名单 清单 责任 分工 责任分工 进度 执行 监测 调度
+    商务运行 重点工作 工作任务 重点工作任务 商务系统 系统 双招双引 营商环境 对外开放 开放 口岸 跨境 电商
+    商贸 流通 会展 老字号 民营 稳增长 扩内需 会议 纪要 决定 办法 规定 细则 转发 文件
+    的通知 的通报 的报告 的意见 的批复 的函
+    """.split()
+)
+_PARTICLES = frozenset("的和与及暨")
+_OPENING = "（(“‘《〈【"
+_CLOSING = "）)”’》〉】、，。：；！？"
+_NUMBER_TOKEN = re.compile(
+    r"第[一二三四五六七八九十〇零0-9]+(?:季度|期|批|次|号)"
+    r"|[0-9０-９]+(?:[.．][0-9]+)?(?:[—－\\-~～至][0-9０-９]+)?(?:年度|季度|[年月日号期批季%％])?"
+    r"|[一二三四五六七八九十]+月(?:份)?"
+)
+
+
+def _char_width(ch: str) -> float:
+    return 0.5 if ord(ch) < 0x2000 else 1.0
+
+
+def text_width(text: str) -> float:
+    """Width in 2号 characters: CJK characters 1, Latin letters and digits ½."""
+    return sum(_char_width(ch) for ch in text)
+
+
+def _title_tokens(title: str, words: frozenset[str]) -> list[tuple[str, bool]]:
+    """(token, known) pieces of ``title``: known words, numbers with units and particles are
+    known; any other character is a piece of its own next to which no line may turn."""
+    longest = max((len(w) for w in words), default=1)
+    tokens: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(title):
+        number = _NUMBER_TOKEN.match(title, i)
+        if number and number.end() > i:
+            tokens.append((number.group(), True))
+            i = number.end()
+            continue
+        for size in range(min(longest, len(title) - i), 1, -1):
+            if title[i : i + size] in words:
+                tokens.append((title[i : i + size], True))
+                i += size
+                break
+        else:
+            tokens.append((title[i], title[i] in _PARTICLES))
+            i += 1
+    # Opening brackets and quotes stay with what follows, closing ones with what precedes.
+    merged: list[tuple[str, bool]] = []
+    carry = ""
+    for text, known in tokens:
+        if text in _OPENING:
+            carry += text
+            continue
+        text, carry = carry + text, ""
+        if text[0] in _CLOSING and merged:
+            prev, prev_known = merged.pop()
+            merged.append((prev + text, prev_known))
+        else:
+            merged.append((text, known or text in _CLOSING))
+    if carry:
+        merged.append((carry, False))
+    return merged
+
+
+def _line_cost(widths: list[float]) -> tuple:
+    """Prefer the narrowest widest line; then a 梯形 or 菱形 over an hourglass; then the
+    balance of the lines; then a longer first line (倒梯形, the usual bulletin shape)."""
+    hourglass = any(
+        widths[k] < widths[k - 1] and widths[k] < widths[k + 1] for k in range(1, len(widths) - 1)
+    )
+    return (max(widths), hourglass, max(widths) - min(widths), -widths[0])
+
+
+def title_lines(
+    title: str, *, width: float = TITLE_LINE_WIDTH, words: Iterable[str] = ()
+) -> list[str]:
+    """The lines of a 公文 title: one line when it fits, otherwise the fewest lines that fit,
+    cut only between words and as even as they can be (GB/T 9704-2012 7.3.1).
+
+    ``words``: extra words that may not be cut (the issuing organ's name, a county's name).
+    """
+    title = title.strip()
+    total = text_width(title)
+    if total <= width:
+        return [title]
+    vocabulary = TITLE_WORDS | frozenset(w for w in words if w)
+    tokens = _title_tokens(title, vocabulary)
+    cuts = [
+        k
+        for k in range(1, len(tokens))
+        if tokens[k - 1][1] and tokens[k][1]  # both sides are known words
+    ]
+    if not cuts:  # nothing known to cut between: cut between any two pieces (never in a number)
+        cuts = list(range(1, len(tokens)))
+    pieces = [text for text, _ in tokens]
+    for count in range(max(2, math.ceil(total / width)), len(pieces) + 1):
+        best = None
+        for chosen in itertools.combinations(cuts, count - 1):
+            bounds = (0, *chosen, len(pieces))
+            lines = ["".join(pieces[a:b]) for a, b in itertools.pairwise(bounds)]
+            widths = [text_width(line) for line in lines]
+            if max(widths) > width:
+                continue
+            cost = _line_cost(widths)
+            if best is None or cost < best[0]:
+                best = (cost, lines)
+        if best is not None:
+            return best[1]
+    return [title]
 
 
 _RPR_CACHE: dict = {}
@@ -191,6 +346,47 @@ def set_run_font(run, *, east_asia: str, size, bold: bool = False, latin: str = 
     r.insert(0, _rpr(east_asia, size, bold, latin))
 
 
+# A number as a cell shows it: "12.3", "-5.1", "1,234", "161.8%", "+2" (a rank change).
+_NUMBER_TEXT = re.compile(r"^[+\-−－↑↓]?\s*[0-9][0-9,]*(?:\.[0-9]+)?\s*[%％]?$")
+# Placeholders that say "no figure" and do not make a column text.
+_NO_FIGURE = frozenset({"", "—", "-", "－", "/", "→", "未报", "新增"})
+_ALIGN = {True: "right", False: "left"}
+
+
+def is_numeric_column(values: Iterable) -> bool:
+    """A column is right-aligned when every cell that holds something is a number; a column of
+    placeholders only ("—") is still a column of figures."""
+    for value in values:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int | float | Decimal):
+            continue
+        text = _format_cell_value(value).strip()
+        if text not in _NO_FIGURE and not _NUMBER_TEXT.match(text):
+            return False
+    return True
+
+
+RED = RGBColor(0xFF, 0x00, 0x00)
+
+
+def _border(paragraph, **edges) -> None:
+    """Paragraph borders: ``top=("single", eighths of a point, "RRGGBB")``, ``bottom=…``."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):
+        spec = edges.get(edge)
+        if spec:
+            val, size, color = spec
+            line = OxmlElement(f"w:{edge}")
+            line.set(qn("w:val"), val)
+            line.set(qn("w:sz"), str(size))
+            line.set(qn("w:space"), "1")
+            line.set(qn("w:color"), color)
+            borders.append(line)
+    p_pr.insert_element_before(borders, *_PBDR_SUCCESSORS)
+
+
 def _format_cell_value(value) -> str:
     if value is None:
         return ""
@@ -212,8 +408,18 @@ class GongwenDocument:
         issuer: str | None = None,
         date: datetime.date | None = None,
         table_font_size: float = 10.5,
+        words: Iterable[str] = (),
+        masthead: str | None = None,
+        number: str | None = None,
+        cc: str | None = None,
+        printer: str | None = None,
     ) -> None:
         self.title = title
+        self.masthead = masthead
+        self.number = number
+        self.cc = cc
+        self.printer = printer
+        self._words = tuple(w for w in (issuer, *words) if w)
         self.subtitle = subtitle
         self.issuer = issuer
         self.date = date
@@ -221,10 +427,12 @@ class GongwenDocument:
         self._h1 = 0
         self._h2 = 0
         self._closed = False
+        self._colophon_written = False
         self.document = Document()
         self._set_up_page()
         self._set_up_defaults()
         self._write_footer()
+        self._write_masthead()
         self._write_title()
 
     # -- page set-up -------------------------------------------------------------------------
@@ -353,16 +561,49 @@ class GongwenDocument:
             latin=FONT_PAGE_NUMBER,
         )
 
+    def _write_masthead(self) -> None:
+        """版头 (GB/T 9704-2012 7.2): the issuing organ's mark in red 小标宋, centred; the
+        发文字号 centred under it; a red line as wide as the type area under the number. A
+        number without a 版头 stands alone, centred above the title."""
+        if self.masthead:
+            mark = self.document.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # As large as fits one line, at most 36 pt (the mark is no larger than a superior's).
+            size = Pt(min(36, int(TYPE_AREA_WIDTH_MM / 25.4 * 72 / text_width(self.masthead))))
+            mark.paragraph_format.line_spacing = Pt(size.pt * 1.5)
+            run = mark.add_run(self.masthead)
+            set_run_font(run, east_asia=FONT_TITLE, size=size)
+            run.font.color.rgb = RED
+            self.document.add_paragraph()
+        if not (self.masthead or self.number):
+            return
+        number = self.document.add_paragraph()
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if self.number:
+            set_run_font(number.add_run(self.number), east_asia=FONT_BODY, size=SIZE_3HAO)
+        if self.masthead:
+            _border(number, bottom=("single", 12, "FF0000"))  # 红色分隔线, 1.5 pt
+        self.document.add_paragraph()
+
     def _write_title(self) -> None:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.line_spacing = Pt(35)  # a 22 pt title on a 28.95 pt grid
-        set_run_font(paragraph.add_run(self.title), east_asia=FONT_TITLE, size=SIZE_2HAO)
+        paragraph.paragraph_format.keep_with_next = True
+        # GB/T 9704-2012 7.3.1: a long title turns between words, in balanced lines; the lines
+        # are one paragraph joined by line breaks so that Word never re-wraps inside a word.
+        run = paragraph.add_run()
+        set_run_font(run, east_asia=FONT_TITLE, size=SIZE_2HAO)
+        for index, line in enumerate(title_lines(self.title, words=self._words)):
+            if index:
+                run.add_break()
+            run.add_text(line)
         if self.subtitle:
             sub = self.document.add_paragraph()
             sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            sub.paragraph_format.keep_with_next = True
             set_run_font(sub.add_run(self.subtitle), east_asia=FONT_HEADING2, size=SIZE_3HAO)
-        self.document.add_paragraph()  # one empty line between title and body
+        self.document.add_paragraph().paragraph_format.keep_with_next = True  # one empty line
 
     # -- content -----------------------------------------------------------------------------
 
@@ -372,14 +613,20 @@ class GongwenDocument:
         self._h2 = 0
         if numbered and not _NUMBERED_H1.match(text):
             text = f"{chinese_number(self._h1)}、{text}"
-        return self._body_paragraph(text, east_asia=FONT_HEADING1)
+        return self._heading(text, east_asia=FONT_HEADING1)
 
     def heading2(self, text: str, *, numbered: bool = True):
         """A second-level heading "（一）…" in 3号 楷体."""
         self._h2 += 1
         if numbered and not _NUMBERED_H2.match(text):
             text = f"（{chinese_number(self._h2)}）{text}"
-        return self._body_paragraph(text, east_asia=FONT_HEADING2)
+        return self._heading(text, east_asia=FONT_HEADING2)
+
+    def _heading(self, text: str, *, east_asia: str):
+        """A heading is never the last line of a page: it keeps with the paragraph after it."""
+        paragraph = self._body_paragraph(text, east_asia=east_asia)
+        paragraph.paragraph_format.keep_with_next = True
+        return paragraph
 
     def paragraph(self, text: str, *, bold_lead: str | None = None):
         """A body paragraph in 3号 仿宋, first line indented two characters.
@@ -404,6 +651,7 @@ class GongwenDocument:
         """A centred table title in 3号 黑体 (e.g. "表1 外贸进出口总额完成情况")."""
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True  # the caption stays with its table
         set_run_font(paragraph.add_run(text), east_asia=FONT_HEADING1, size=SIZE_3HAO)
         return paragraph
 
@@ -488,6 +736,10 @@ class GongwenDocument:
             repeat.set(qn("w:val"), "true")
             tr_pr.append(repeat)
 
+        numeric = [
+            is_numeric_column(values[c] for values in body if len(values) == ncols)
+            for c in range(ncols)
+        ]
         shaded = set(highlight_rows or ())
         # Body rows have no merged cells: address <w:tc> elements directly (python-docx's
         # row.cells rebuilds the whole grid on every call, which is quadratic in rows).
@@ -497,7 +749,9 @@ class GongwenDocument:
                 raise ValueError(f"row {r + 1} has {len(values)} values for {ncols} columns")
             for c, (tc, value) in enumerate(zip(trs[header_rows + r].tc_lst, values, strict=True)):
                 cell = _Cell(tc, table)
-                self._write_cell(cell, _format_cell_value(value), header=False, first=c == 0)
+                self._write_cell(
+                    cell, _format_cell_value(value), header=False, align=_ALIGN[numeric[c]]
+                )
                 cell.width = Mm(widths[c])
                 if r in shaded:
                     self._shade(cell, "FFF2CC")
@@ -523,8 +777,9 @@ class GongwenDocument:
         for column, w in zip(table.columns, widths, strict=True):
             column.width = Mm(w)
 
-    def _write_cell(self, cell, text: str, *, header: bool, first: bool = False) -> None:
-        """Cell text, centred vertically; centred (headers, first column) or right-aligned.
+    def _write_cell(self, cell, text: str, *, header: bool, align: str = "left") -> None:
+        """Cell text, centred vertically; headers centred, body cells ``align``ed (text columns
+        left, numbers right, as a reader compares figures by their last digit).
 
         Written from cached XML templates rather than python-docx's property setters: a
         bulletin has about a thousand cells, and the setters cost a millisecond each.
@@ -537,7 +792,7 @@ class GongwenDocument:
         old = p.find(qn("w:pPr"))
         if old is not None:
             p.remove(old)
-        p.insert(0, copy.deepcopy(_CELL_PPR["center" if header or first else "right"]))
+        p.insert(0, copy.deepcopy(_CELL_PPR["center" if header else align]))
         run = OxmlElement("w:r")
         run.append(
             _rpr(FONT_HEADING1 if header else FONT_BODY, self.table_font_size, False, FONT_LATIN)
@@ -572,9 +827,45 @@ class GongwenDocument:
             paragraph.paragraph_format.right_indent = Pt(64)  # 右空四字
             set_run_font(paragraph.add_run(text), east_asia=FONT_BODY, size=SIZE_3HAO)
 
+    def _write_colophon(self) -> None:
+        """版记 (GB/T 9704-2012 7.4): 抄送 and 印发机关 / 印发日期 in 4号 仿宋, one character in
+        from each side, between black lines (first and last thick, the one between thin)."""
+        if not self.printer:
+            return
+        self.document.add_paragraph()
+        thick, thin = ("single", 8, "000000"), ("single", 6, "000000")
+        lines = []
+        if self.cc:
+            cc = self.document.add_paragraph()
+            text = self.cc if self.cc.endswith("。") else f"{self.cc}。"
+            set_run_font(cc.add_run(f"抄送：{text}"), east_asia=FONT_BODY, size=SIZE_4HAO)
+            lines.append(cc)
+        printed = self.document.add_paragraph()
+        date = f"{chinese_date(self.date)}印发" if self.date else ""
+        printed.paragraph_format.tab_stops.add_tab_stop(
+            Mm(TYPE_AREA_WIDTH_MM) - SIZE_4HAO, WD_TAB_ALIGNMENT.RIGHT
+        )
+        set_run_font(
+            printed.add_run(f"{self.printer}\t{date}"), east_asia=FONT_BODY, size=SIZE_4HAO
+        )
+        lines.append(printed)
+        for index, paragraph in enumerate(lines):
+            fmt = paragraph.paragraph_format
+            fmt.first_line_indent = Pt(0)
+            fmt.left_indent = fmt.right_indent = SIZE_4HAO
+            fmt.keep_with_next = index < len(lines) - 1
+            _border(
+                paragraph,
+                top=thick if index == 0 else None,
+                bottom=thick if index == len(lines) - 1 else thin,
+            )
+
     def to_bytes(self) -> bytes:
-        """The finished .docx (署名 and 成文日期 are added once, at the end)."""
+        """The finished .docx (署名, 成文日期 and 版记 are added once, at the end)."""
         self._write_signature()
+        if not self._colophon_written:
+            self._colophon_written = True
+            self._write_colophon()
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()

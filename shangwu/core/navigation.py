@@ -41,6 +41,7 @@ MENU = [
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
+    NavItem("公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
     # The 安全管理员's approval queue; the 系统管理员 sees their own requests there.
     NavItem("变更审批", "accounts:changerequest_list", "check2-square", Access.ACCOUNTS, "系统管理"),

@@ -7,6 +7,8 @@ import datetime
 from django.utils import timezone
 from django.utils.html import format_html
 
+from shangwu.core.models import DocumentSetting
+
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -105,3 +107,14 @@ class Table:
         cols = [c for c in self.columns if c.export]
         for obj in objects:
             yield [c.value(obj) for c in cols]
+
+
+class DocumentSettingTable(Table):
+    model = DocumentSetting
+    columns = [
+        Column("kind", linkify=True),
+        Column("organ_name"),
+        Column("show_masthead"),
+        Column("number_prefix"),
+        Column("show_colophon"),
+    ]

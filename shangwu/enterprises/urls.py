@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.enterprises import views, views_import, views_service
+from shangwu.enterprises import views, views_import, views_print, views_service
 
 app_name = "enterprises"
 
@@ -38,6 +38,7 @@ urlpatterns = [
     path("visits/export/", views_service.VisitExportView.as_view(), name="visit_export"),
     path("visits/add/", views_service.VisitAddView.as_view(), name="visit_add"),
     path("visits/<int:pk>/", views_service.VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/print/", views_print.VisitPrintView.as_view(), name="visit_print"),
     path("mine/", views_service.MyEnterprisesView.as_view(), name="my_enterprises"),
     path("coverage/", views_service.CoverageView.as_view(), name="coverage"),
 ]

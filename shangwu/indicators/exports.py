@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 import io
 
+from shangwu.core.choices import DocumentKind
 from shangwu.core.exports import formula_safe_workbook, safe_cell
 from shangwu.core.gongwen import GongwenDocument
+from shangwu.core.services import gongwen_options
 from shangwu.indicators.computation import BulletinRow, Percent
 from shangwu.indicators.selectors import Bulletin, IndicatorBulletin
-
-ISSUER = "云河市商务局"
 
 
 def leaf_headers(item: IndicatorBulletin, bulletin: Bulletin) -> list[tuple[str, str]]:
@@ -198,10 +198,13 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
 DOCX_WIDTHS = [15, 13, 11, 14, 11, 14, 12, 11, 12, 10, 10, 11, 12]
 
 
-def bulletin_docx(bulletin: Bulletin, *, today: datetime.date | None = None) -> bytes:
-    doc = GongwenDocument(
-        title=bulletin.title, issuer=ISSUER, date=today or datetime.date.today(), table_font_size=9
+def bulletin_docx(bulletin: Bulletin, *, user, today: datetime.date | None = None) -> bytes:
+    """Issued by the user's bureau, with the 版头/发文字号/版记 the 系统管理员 set for the kind."""
+    today = today or datetime.date.today()
+    options = gongwen_options(
+        kind=DocumentKind.INDICATOR_BULLETIN, user=user, subject=bulletin.title, date=today
     )
+    doc = GongwenDocument(title=bulletin.title, date=today, table_font_size=9, **options)
     doc.addressee("各县（市、区）商务主管部门，局机关各科室：")
     doc.paragraph(
         f"现将{bulletin.month.year}年{bulletin.cumulative_label}全市商务运行主要指标完成情况通报如下。"

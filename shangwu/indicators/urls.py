@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.indicators import views
+from shangwu.indicators import views, views_print
 
 app_name = "indicators"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.BulletinView.as_view(), name="bulletin"),
     path("bulletin.xlsx", views.BulletinDownloadView.as_view(kind="xlsx"), name="bulletin_xlsx"),
     path("bulletin.docx", views.BulletinDownloadView.as_view(kind="docx"), name="bulletin_docx"),
+    path("print/", views_print.BulletinPrintView.as_view(), name="bulletin_print"),
     path("values/", views.ValueListView.as_view(), name="value_list"),
     path("values/export/", views.ValueExportView.as_view(), name="value_export"),
     path("values/add/", views.ValueEditView.as_view(), name="value_add"),

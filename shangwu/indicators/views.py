@@ -84,7 +84,7 @@ class BulletinDownloadView(generic.BaseObjectView):
             return redirect("indicators:bulletin")
         bulletin = selectors.bulletin_build(user=request.user, month=month)
         if self.kind == "docx":
-            content, ctype = exports.bulletin_docx(bulletin), DOCX
+            content, ctype = exports.bulletin_docx(bulletin, user=request.user), DOCX
         else:
             content, ctype = exports.bulletin_xlsx(bulletin), XLSX
         audit_write(

@@ -19,8 +19,11 @@ MONEY_COLUMNS = {4, 5}
 DATE_COLUMNS = {9, 10, 11}
 
 
-def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -> tuple[bytes, int]:
-    """(workbook bytes, number of project rows)."""
+def ledger_xlsx(
+    *, user, period: Period, milestones=None, organ_name: str = ""
+) -> tuple[bytes, int]:
+    """(workbook bytes, number of project rows). ``organ_name``: the exporting user's bureau
+    (``core.services.issuing_organ``), which heads each sheet's title."""
     milestones = list(milestones or BATCH_MILESTONES)
     buffer = io.BytesIO()
     wb = formula_safe_workbook(buffer)
@@ -50,7 +53,7 @@ def ledger_xlsx(*, user, period: Period, milestones=None, city_name: str = "") -
             0,
             0,
             len(LEDGER_HEADERS) - 1,
-            f"{city_name}{period.label}“三个一批”{label}项目台账",
+            f"{organ_name}{period.label}“三个一批”{label}项目台账",
             title_fmt,
         )
         ws.set_row(0, 28)

@@ -9,12 +9,11 @@ from django.utils import timezone
 from shangwu.core import views as generic
 from shangwu.core.exports import download
 from shangwu.core.periods import QUARTER, YEAR, Period
+from shangwu.core.services import issuing_organ
 from shangwu.projects import forms, selectors
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
 from shangwu.projects.ledger import ledger_xlsx
 from shangwu.projects.models import Project
-
-CITY_NAME = "云河市"
 
 
 def period_from(params) -> tuple[Period, forms.PeriodForm]:
@@ -100,7 +99,10 @@ class LedgerExportView(generic.BaseObjectView):
         milestone = request.GET.get("milestone")
         milestones = [milestone] if milestone in BATCH_MILESTONES else BATCH_MILESTONES
         content, _count = ledger_xlsx(
-            user=request.user, period=period, milestones=milestones, city_name=CITY_NAME
+            user=request.user,
+            period=period,
+            milestones=milestones,
+            organ_name=issuing_organ(user=request.user),
         )
         name = (
             "、".join(Milestone(m).label for m in milestones)

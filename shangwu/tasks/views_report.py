@@ -17,9 +17,6 @@ from shangwu.tasks import cycles, selectors
 from shangwu.tasks.choices import ReportState
 from shangwu.tasks.models import Plan
 
-ISSUER = "云河市商务局办公室"
-
-
 
 class BulletinView(generic.BaseObjectView):
     """GET ?plan=&cycle=: the bulletin of a cycle (default: this year's plan, last cycle due)."""
@@ -203,15 +200,20 @@ class BulletinXlsxView(_BulletinDownload):
 
 class BulletinDocxView(_BulletinDownload):
     def build(self, b, summary):
+        from shangwu.core.choices import DocumentKind
         from shangwu.core.gongwen import GongwenDocument
+        from shangwu.core.services import gongwen_options
 
         plan = b["plan"]
-        doc = GongwenDocument(
-            title=f"{plan.title}推进情况督办通报",
-            subtitle=f"（{b['label']}）",
-            issuer=ISSUER,
-            date=timezone.localdate(),
+        title = f"{plan.title}推进情况督办通报"
+        today = timezone.localdate()
+        options = gongwen_options(
+            kind=DocumentKind.TASK_BULLETIN,
+            user=self.request.user,
+            subject=f"{title}（{b['label']}）",
+            date=today,
         )
+        doc = GongwenDocument(title=title, subtitle=f"（{b['label']}）", date=today, **options)
         doc.heading1("总体情况")
         doc.paragraph(summary)
         doc.heading1("滞后任务")

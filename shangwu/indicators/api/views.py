@@ -221,7 +221,7 @@ class BulletinViewSet(viewsets.ViewSet):
             return Response({"detail": "暂无指标数据。"}, status=404)
         bulletin = selectors.bulletin_build(user=request.user, month=month)
         if kind == "docx":
-            content, ctype = exports.bulletin_docx(bulletin), DOCX
+            content, ctype = exports.bulletin_docx(bulletin, user=request.user), DOCX
         else:
             content, ctype = exports.bulletin_xlsx(bulletin), XLSX
         # The same row as the page's download (indicators.views.BulletinDownloadView).

@@ -1,7 +1,6 @@
 """The project API: the same FilterSet, services and scope as the pages. Stage transitions and
 monthly money are action endpoints calling the same services; "三个一批" and its ledger too."""
 
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import action
@@ -137,13 +136,17 @@ class ProjectViewSet(BaseViewSet):
     )
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def ledger(self, request):
-        from shangwu.projects.views_batches import CITY_NAME, period_from
+        from shangwu.core.services import issuing_organ
+        from shangwu.projects.views_batches import period_from
 
         period, _ = period_from(request.GET)
         milestone = request.GET.get("milestone")
         milestones = [milestone] if milestone in BATCH_MILESTONES else BATCH_MILESTONES
         content, _count = ledger_xlsx(
-            user=request.user, period=period, milestones=milestones, city_name=CITY_NAME
+            user=request.user,
+            period=period,
+            milestones=milestones,
+            organ_name=issuing_organ(user=request.user),
         )
         return download(content, f"{period.label}项目台账.xlsx")
 

@@ -135,7 +135,7 @@ def test_the_ledger_has_the_usual_columns_and_one_sheet_per_batch(
     assert wb.sheetnames == ["签约项目", "开工项目", "投产项目"]
     ws = wb["签约项目"]
     assert [c.value for c in ws[2]] == selectors.LEDGER_HEADERS
-    assert ws["A1"].value == "云河市2025年第2季度“三个一批”签约项目台账"
+    assert ws["A1"].value == "云河市商务局2025年第2季度“三个一批”签约项目台账"
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     names = [r[1] for r in rows if isinstance(r[0], (int, float))]
     assert "乙项目" in names and '\'=HYPERLINK("http://x")' in names  # formula escaped

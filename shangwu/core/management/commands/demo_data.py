@@ -17,6 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, size, **options):
         from shangwu.accounts.demo import build_users
         from shangwu.cases import demo as cases_demo
+        from shangwu.core import demo as core_demo
         from shangwu.enterprises.demo import build_enterprises
         from shangwu.indicators import demo as indicators_demo
         from shangwu.organization.demo import build_regions_and_units
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             if created:
                 summaries.append(f"新建企业 {created} 家")
             # Each module builds its own demo data; each is idempotent and reproducible.
-            for module in (projects_demo, cases_demo, indicators_demo, tasks_demo):
+            for module in (projects_demo, cases_demo, indicators_demo, tasks_demo, core_demo):
                 summary = module.build(units=units, users=users, size=size)
                 if summary:
                     summaries.append(summary)

@@ -1,0 +1,113 @@
+"""Services of the shared 公文 settings: who issues a document, its 发文字号, its 版头 and 版记."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
+from shangwu.core.models import DocumentNumber, DocumentSetting
+
+
+def issuing_organ(*, user) -> str:
+    """The bureau a user's documents are issued by: a county officer's county 商务局, a township
+    officer's office, a city 科室's bureau. Read from the user's unit, never written in code."""
+    from shangwu.organization.choices import OrgUnitKind
+    from shangwu.organization.models import OrgUnit
+
+    unit = getattr(user, "org_unit", None)
+    if unit is None:
+        return ""
+    if unit.kind != OrgUnitKind.DEPARTMENT:
+        return unit.name
+    if unit.parent_id:
+        return unit.parent.name
+    bureau = (
+        OrgUnit.objects.filter(region_id=unit.region_id, kind=OrgUnitKind.BUREAU)
+        .order_by("sort_order", "pk")
+        .first()
+    )
+    return bureau.name if bureau else f"{unit.region.name}商务局"
+
+
+def _next_serial(*, kind: str, year: int) -> int:
+    top = DocumentNumber.objects.filter(kind=kind, year=year).aggregate(top=Max("serial"))["top"]
+    return (top or 0) + 1
+
+
+def document_number_issue(
+    *, kind: str, year: int, prefix: str, organ_name: str, subject: str, actor
+) -> DocumentNumber:
+    """The 发文字号 of one document: the next serial of its kind and year, e.g. 云商〔2026〕12号.
+
+    The same document (same organ and subject) keeps the number it was given. Two exports at
+    the same moment cannot share a number: the (kind, year, serial) unique constraint refuses
+    the second insert, which then takes the next serial (no row locks, which SQLite ignores).
+    """
+    subject = subject[:200]
+    same = DocumentNumber.objects.filter(
+        kind=kind, year=year, organ_name=organ_name, subject=subject
+    )
+    for _attempt in range(20):
+        existing = same.first()
+        if existing is not None:
+            return existing
+        serial = _next_serial(kind=kind, year=year)
+        try:
+            with transaction.atomic():
+                number = DocumentNumber.objects.create(
+                    kind=kind,
+                    year=year,
+                    serial=serial,
+                    text=f"{prefix}〔{year}〕{serial}号",
+                    organ_name=organ_name,
+                    subject=subject,
+                    issued_by=actor,
+                )
+        except IntegrityError:
+            continue  # taken meanwhile: read again
+        audit_write(
+            action=AuditAction.CREATE,
+            obj=number,
+            actor=actor,
+            detail=f"编发文字号 {number.text}：{organ_name}《{subject}》",
+        )
+        return number
+    raise ValidationError("发文字号正在被其他用户占用，请稍后重试。")
+
+
+def gongwen_options(*, kind: str, user, subject: str, date: datetime.date) -> dict:
+    """The ``GongwenDocument`` keyword arguments for a document of ``kind`` exported by ``user``:
+    ``issuer`` always; 版头, 发文字号 and 版记 only as the 系统管理员 configured them for the kind.
+
+    The configured organ, 版头 and number are the city bureau's: a county or township officer's
+    export is issued by their own bureau and carries none of them.
+    """
+    from shangwu.organization.choices import RegionLevel
+
+    own = issuing_organ(user=user)
+    setting = DocumentSetting.objects.filter(kind=kind).first()
+    region = getattr(user, "region", None)
+    if setting is None or region is None or region.level != RegionLevel.CITY:
+        return {"issuer": own}
+    organ = setting.organ_name or own
+    options: dict = {"issuer": organ}
+    if setting.show_masthead:
+        options["masthead"] = setting.masthead_text or f"{organ}文件"
+    if setting.number_prefix:
+        options["number"] = document_number_issue(
+            kind=kind,
+            year=date.year,
+            prefix=setting.number_prefix,
+            organ_name=organ,
+            subject=subject,
+            actor=user,
+        ).text
+    if setting.show_colophon:
+        options["cc"] = setting.cc
+        options["printer"] = setting.printer or organ
+    return options
