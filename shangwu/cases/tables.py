@@ -1,4 +1,5 @@
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from shangwu.cases.choices import Light
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
@@ -13,7 +14,7 @@ def light_badge(case) -> str:
             '<span class="badge text-bg-secondary">{}</span>', case.get_status_display()
         )
     if case.paused_at is not None:
-        return format_html('<span class="badge text-bg-info" title="挂起中">挂起</span>')
+        return mark_safe('<span class="badge text-bg-info" title="挂起中">挂起</span>')
     light = case.light
     return format_html(
         '<span class="badge text-bg-{}" data-light="{}">{}</span>',
