@@ -2,7 +2,7 @@
 # Quick start 2: set everything up and run the whole test suite (SQLite unless DATABASE_URL is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 # Browser tests drive Debian's Chromium (never a downloaded browser); the 公文 tests convert
 # Word files to PDF with LibreOffice; a CJK font lets both render Chinese.
 missing=""
