@@ -2,7 +2,7 @@
 # Quick start 1: set everything up, build the demo city and serve it on http://127.0.0.1:8000
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh   # production install: no test extras
 if [ ! -s var/secret_key ]; then
   .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
   chmod 600 var/secret_key

@@ -274,34 +274,114 @@ def _bucket_add(key: tuple, delta: dict) -> None:
 
 
 def buckets_rebuild() -> int:
-    """Recompute every bucket from the cases (after a bulk load; also a safe repair)."""
-    from django.db import transaction
+    """Recompute every bucket from the cases (after a bulk load; also a safe repair). Returns the
+    number of bucket rows written."""
+    return _buckets_rebuild()[1]
+
+
+@dataclass
+class BucketsRebuilt:
+    """What ``case_statistics_rebuild`` did: the cases counted, the rows written, and how many
+    rows were wrong before (missing, left over, or with other counts)."""
+
+    cases: int
+    rows: int
+    added: int
+    removed: int
+    corrected: int
+
+    @property
+    def repaired(self) -> int:
+        return self.added + self.removed + self.corrected
+
+    def summary(self) -> str:
+        done = f"已按 {self.cases} 件案件（不含已合并）重建案件统计月度汇总，共 {self.rows} 行；"
+        if not self.repaired:
+            return done + "原汇总与案件一致，无需修正。"
+        return done + (
+            f"修正 {self.repaired} 行：补上缺少的 {self.added} 行，删除多余的 {self.removed} 行，"
+            f"改正计数不符的 {self.corrected} 行。"
+        )
+
+
+BUCKET_KEYS = ["month", "county_id", "lead_unit_id", "source", "category_id"]
+
+
+def _bucket_table() -> dict[tuple, tuple]:
+    from shangwu.cases.models import CaseStatBucket
+
+    width = len(BUCKET_KEYS)
+    return {
+        row[:width]: row[width:]
+        for row in CaseStatBucket.objects.order_by().values_list(*BUCKET_KEYS, *BUCKET_COUNTERS)
+        if any(row[width:])  # a row the services emptied counts as absent
+    }
+
+
+def _buckets_rebuild() -> tuple[dict, int]:
+    """Rebuild inside one transaction; return (the table before, rows written)."""
+    from django.db import connection, transaction
     from django.db.models.functions import Coalesce
 
     from shangwu.cases.models import Case, CaseStatBucket
 
-    grouped = (
-        Case.objects.filter(POPULATION)
-        .order_by()
-        .annotate(m=LocalMonth("received_at"), unit=Coalesce("lead_unit_id", 0))
-        .values("m", "county_id", "unit", "source", "category_id")
-        .annotate(**_aggregates())
-    )
-    rows = [
-        CaseStatBucket(
-            month=datetime.date(int(g["m"][:4]), int(g["m"][5:7]), 1),
-            county_id=g["county_id"],
-            lead_unit_id=g["unit"],
-            source=g["source"],
-            category_id=g["category_id"],
-            **{c: g[c] or 0 for c in BUCKET_COUNTERS},
-        )
-        for g in grouped
-    ]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The case services upsert buckets in their own transactions: hold them off until the
+            # new totals are in, and read the cases only after any that already wrote committed.
+            # (SQLite's IMMEDIATE transactions already serialize the writers.)
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {CaseStatBucket._meta.db_table} IN EXCLUSIVE MODE")
+        before = _bucket_table()
+        grouped = (
+            Case.objects.filter(POPULATION)
+            .order_by()
+            .annotate(m=LocalMonth("received_at"), unit=Coalesce("lead_unit_id", 0))
+            .values("m", "county_id", "unit", "source", "category_id")
+            .annotate(**_aggregates())
+        )
+        rows = [
+            CaseStatBucket(
+                month=datetime.date(int(g["m"][:4]), int(g["m"][5:7]), 1),
+                county_id=g["county_id"],
+                lead_unit_id=g["unit"],
+                source=g["source"],
+                category_id=g["category_id"],
+                **{c: g[c] or 0 for c in BUCKET_COUNTERS},
+            )
+            for g in grouped
+        ]
         CaseStatBucket.objects.all().delete()
         CaseStatBucket.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+    return before, len(rows)
+
+
+def case_statistics_rebuild() -> BucketsRebuilt:
+    """``shangwu rebuild_case_statistics``: rebuild the monthly buckets from the cases, say which
+    rows were wrong, and write one audit row. Idempotent: a second run finds nothing to repair."""
+    from django.db import transaction
+
+    from shangwu.audit.choices import AuditAction
+    from shangwu.audit.services import audit_write
+    from shangwu.cases.models import CaseStatBucket
+
+    with transaction.atomic():
+        before, written = _buckets_rebuild()
+        after = _bucket_table()
+        result = BucketsRebuilt(
+            cases=sum(counters[BUCKET_COUNTERS.index("received")] for counters in after.values()),
+            rows=written,
+            added=len(after.keys() - before.keys()),
+            removed=len(before.keys() - after.keys()),
+            corrected=sum(1 for key in after.keys() & before.keys() if after[key] != before[key]),
+        )
+        audit_write(
+            action=AuditAction.UPDATE,
+            object_type=CaseStatBucket._meta.label_lower,
+            object_repr=str(CaseStatBucket._meta.verbose_name),
+            detail=result.summary(),
+        )
+    return result
 
 
 # --- the figures ---------------------------------------------------------------------------------
