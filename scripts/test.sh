@@ -8,7 +8,7 @@ bash scripts/setup.sh --test
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
-fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || missing="$missing fonts-wqy-microhei"
+fc-list 2>/dev/null | grep -i "wenquanyi\|noto sans cjk" >/dev/null || missing="$missing fonts-wqy-microhei"
 if [ -n "$missing" ]; then
   echo "==> 安装测试所需的系统软件包：$missing"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
