@@ -1,13 +1,22 @@
 """API serializers of the enterprise service records. Phone numbers go out masked (write fields
 accept full numbers); the full number is only given by the audited ``reveal`` action."""
 
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.core.reveal import REVEALABLE
 from shangwu.enterprises.choices import AssignmentLevel
-from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit, VisitProblem
+from shangwu.enterprises.models import (
+    Assignment,
+    Contact,
+    Enterprise,
+    Visit,
+    VisitAttachment,
+    VisitProblem,
+)
 from shangwu.enterprises.selectors import official_list_visible
 
 
@@ -114,6 +123,28 @@ class VisitProblemSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "case_id", "converted_at"]
 
 
+class VisitAttachmentSerializer(serializers.ModelSerializer):
+    """A listed photo or scan of a visit; ``download_url`` is the API route (session or token)."""
+
+    uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True, default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitAttachment
+        fields = ["id", "name", "size", "content_type", "sha256", "uploaded_by", "uploaded_by_name",
+                  "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        url = reverse("visit-attachment-download", args=[obj.visit_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class VisitAttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="jpg、png（现场照片）或 pdf（走访记录扫描件），按文件内容判断")
+
+
 class VisitSerializer(serializers.ModelSerializer):
     enterprise = ScopedEnterpriseField()
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -124,6 +155,7 @@ class VisitSerializer(serializers.ModelSerializer):
         help_text="收集的问题。仅在新建走访时提交；之后逐条处理（转为案件或标记无需转办）。",
     )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Visit
@@ -138,4 +170,11 @@ class VisitSerializer(serializers.ModelSerializer):
             "problems",
             "created_by",
             "created_at",
+            "attachments",
         ]
+
+    @extend_schema_field(VisitAttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        # From the viewset's prefetch (attachments__uploaded_by): no query per visit.
+        listed = [a for a in obj.attachments.all() if a.removed_at is None]
+        return VisitAttachmentSerializer(listed, many=True, context=self.context).data
