@@ -389,9 +389,9 @@ class VisitEditView(VisitFormMixin, generic.BaseObjectView):
     action = "change"
 
     def get(self, request, pk):
+        visit = self.get_object()  # out of scope: 404 (audited), for the options too
         if request.headers.get("HX-Request") and request.GET.get("pick"):
             return self.pick(request)
-        visit = self.get_object()
         return self.show(
             forms.VisitRecordForm(user=request.user, visit=visit),
             forms.problem_formset(initial=forms.problem_rows_initial(visit), edit=True),
