@@ -117,9 +117,15 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class VisitProblemSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text="修改时：已有问题的编号；不填为新增问题。")
+    delete = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="修改时：删除该问题（已转为案件的问题不能删除）。",
+    )
+
     class Meta:
         model = VisitProblem
-        fields = ["id", "description", "category", "status", "case_id", "converted_at"]
+        fields = ["id", "description", "category", "status", "case_id", "converted_at", "delete"]
         read_only_fields = ["status", "case_id", "converted_at"]
 
 
@@ -152,7 +158,12 @@ class VisitSerializer(serializers.ModelSerializer):
     problems = VisitProblemSerializer(
         many=True,
         required=False,
-        help_text="收集的问题。仅在新建走访时提交；之后逐条处理（转为案件或标记无需转办）。",
+        help_text="收集的问题（数量不限）。修改走访时：带 id 的为已有问题（可改描述、类别，delete 为删除），"
+        "不带 id 的为新增，未列出的保持不变；已转为案件的问题不能修改或删除。",
+    )
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200,
+        help_text="修改原因（选填），记入企业动态和审计日志。",
     )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
     attachments = serializers.SerializerMethodField()
@@ -171,6 +182,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "attachments",
+            "reason",
         ]
 
     @extend_schema_field(VisitAttachmentSerializer(many=True))

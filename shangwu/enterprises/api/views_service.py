@@ -108,23 +108,28 @@ class VisitViewSet(BaseViewSet):
     filterset_class = VisitFilterSet
 
     def create_object(self, data):
+        data.pop("reason", None)
         return services.visit_create(actor=self.request.user, **data)
 
     def update_object(self, instance, data):
         _fixed(instance, data, ["enterprise"])
-        if "problems" in data and _problem_texts(data["problems"]) != _problem_texts(
-            instance.problems.order_by("id").values("description", "category")
-        ):  # the visit's own problems sent back unchanged (a GET → PUT round trip) are fine
-            raise ValidationError({"problems": "问题只在新建走访时提交；之后请逐条处理（转为案件或标记无需转办）。"})
-        return services.visit_update(
+        problems = data.get("problems")
+        if problems is not None and not any(p.get("id") or p.get("delete") for p in problems) and _problem_texts(
+            problems
+        ) == _problem_texts(instance.problems.order_by("id").values("description", "category")):
+            problems = None  # the visit's own problems sent back unchanged (a GET → PUT round trip)
+        visit = services.visit_update(
             visit=instance,
             actor=self.request.user,
             visited_on=data.get("visited_on"),
             form=data.get("form"),
             notes=data.get("notes"),
             officials=data.get("officials"),
+            problems=problems,
+            reason=data.get("reason", ""),
         )
-
+        visit._prefetched_objects_cache = {}  # the answer shows the rows as they are now
+        return visit
 
     @extend_schema(
         methods=["GET"], request=None, responses=VisitAttachmentSerializer(many=True),

@@ -194,6 +194,32 @@ def test_another_countys_officer_cannot_open_the_edit_page(as_user, ent_a, count
     assert as_user(county_b).post(edit_url(visit), visit_form(ent_a, [county_b], [])).status_code == 404
 
 
+def test_the_api_edits_a_visits_problems_with_the_same_rules(ent_a, county_a):
+    from .service_helpers import api_as
+
+    visit = record(ent_a, county_a, ["用电增容", "道路破损"])
+    power, road = visit.problems.order_by("id")
+    services.visit_problem_mark_converted(problem=road, case_id=777, actor=county_a)
+    api = api_as(county_a)
+    response = api.patch(
+        f"/api/visits/{visit.pk}/",
+        {"problems": [{"id": power.pk, "description": "用电增容（已报供电公司）"}, {"description": "招工难"}],
+         "reason": "补充情况"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert [p["description"] for p in response.json()["problems"]] == [
+        "用电增容（已报供电公司）", "道路破损", "招工难",
+    ]
+    event = EnterpriseEvent.objects.get(kind="visit_edited")
+    assert event.changes["reason"] == "补充情况" and event.changes["after"]["新增问题"] == ["招工难"]
+    refused = api.patch(
+        f"/api/visits/{visit.pk}/", {"problems": [{"id": road.pk, "delete": True}]}, format="json"
+    )
+    assert refused.status_code == 400 and "已转为案件（案件编号777），不能删除" in str(refused.json())
+    assert VisitProblem.objects.filter(pk=road.pk, case_id=777).exists()
+
+
 # --- 3. Photos and the scanned 走访记录 -------------------------------------------------------------
 
 
