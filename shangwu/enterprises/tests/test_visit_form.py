@@ -188,6 +188,16 @@ def test_a_problem_already_converted_to_a_case_cannot_be_changed_or_removed(as_u
         services.visit_update(visit=visit, actor=county_a, problems=[{"id": problem.pk, "description": "新"}])
 
 
+def test_add_row_on_the_edit_page_keeps_the_saved_rows(as_user, ent_a, county_a):
+    visit = record(ent_a, county_a, ["用电增容"])
+    problem = visit.problems.get()
+    data = visit_form(ent_a, [county_a], [{"id": problem.pk, "description": "用电增容"}, {}], initial=1, add_row="1")
+    page = as_user(county_a).post(edit_url(visit), data).content.decode()
+    assert 'name="problems-TOTAL_FORMS" value="3"' in page and 'name="problems-2-description"' in page
+    assert f'name="problems-0-id" value="{problem.pk}"' in page
+    assert not EnterpriseEvent.objects.filter(kind="visit_edited").exists()
+
+
 def test_another_countys_officer_cannot_open_the_edit_page(as_user, ent_a, county_a, county_b):
     visit = record(ent_a, county_a, [])
     assert as_user(county_b).get(edit_url(visit)).status_code == 404
