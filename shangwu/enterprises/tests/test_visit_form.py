@@ -252,6 +252,7 @@ def test_staff_records_a_visit_with_a_photo_and_a_scan_and_reads_them_back(
     page = client.get(visit.get_absolute_url()).content.decode()
     photo_url = reverse("enterprises:visit_attachment_download", args=[photo.pk])
     assert f'<img src="{photo_url}?inline=1"' in page and "走访记录.pdf" in page
+    assert "现场照片和附件" in page.split("</title>")[1]  # in the page, not in its title
 
     shown = client.get(photo_url + "?inline=1")
     assert body(shown) == files.PNG_BYTES
