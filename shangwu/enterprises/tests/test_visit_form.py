@@ -305,7 +305,10 @@ def test_a_photo_added_on_edit_and_removed_again(as_user, ent_a, county_a, count
     photo.refresh_from_db()
     assert photo.removed_at is not None and photo.removed_by == county_a
     assert client.get(url).status_code == 404
-    assert "补拍.png" not in client.get(visit.get_absolute_url()).content.decode().split("修改记录")[0]
+    page = client.get(visit.get_absolute_url()).content.decode()
+    panel = page[page.index('data-testid="visit-attachments"'):page.index('data-testid="visit-history"')]
+    assert "补拍.png" not in panel and "暂无照片或附件" in panel
+    assert "删除" in page[page.index('data-testid="visit-history"'):]  # the removal is in the history
 
 
 def test_the_api_lists_a_visits_files_with_their_download_links(as_user, ent_a, county_a, media, committed):
