@@ -34,6 +34,7 @@ class EnterpriseEventKind(models.TextChoices):
     ASSIGNED = "assigned", "包保安排"
     UNASSIGNED = "unassigned", "包保结束"
     VISITED = "visited", "走访"
+    VISIT_EDITED = "visit_edited", "走访修改"
     IMPORTED = "imported", "导入更新"
 
 

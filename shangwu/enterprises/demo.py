@@ -363,8 +363,46 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         first_seen[event.enterprise_id] = min(day, first_seen.get(event.enterprise_id, day))
     events += _registry_events(actor=users.get("city_staff"), today=today, first_seen=first_seen)
     _save_dated_events(events)
+    _attach_a_few_visit_files(users=users)
     summary = {"contacts": len(contacts), "assignments": len(assignments), "visits": len(visits),
                "problems": len(visit_problems)}
     audit_write(action=AuditAction.IMPORT, object_type="enterprises.visit", object_repr="服务企业",
                 detail="演示数据：联系人 {contacts} 人、包保 {assignments} 条、走访 {visits} 次、问题 {problems} 个。".format(**summary))
     return summary
+
+
+def _demo_png(width: int = 96, height: int = 64, rgb=(70, 130, 180)) -> bytes:
+    """A small solid-colour PNG (a stand-in for a site photo), built with the standard library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+def _attach_a_few_visit_files(*, users) -> None:
+    """A few 河东区 visits carry a site photo and the scanned 走访记录, uploaded through the file
+    service (services_service.visit_attach), so the visit page shows thumbnails that download."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shangwu.cases.demo import _demo_pdf
+    from shangwu.enterprises.models import Visit
+    from shangwu.enterprises.services_service import visit_attach
+
+    actor = users.get("county_a")
+    if actor is None:
+        return
+    for visit in Visit.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:5]:
+        for upload in (
+            SimpleUploadedFile("现场照片.png", _demo_png(), "image/png"),
+            SimpleUploadedFile("走访记录.pdf", _demo_pdf(f"Visit {visit.pk}"), "application/pdf"),
+        ):
+            try:
+                visit_attach(visit=visit, actor=actor, upload=upload)
+            except ValidationError:
+                continue

@@ -35,6 +35,30 @@ class OfficialFilter(django_filters.ModelChoiceFilter):
     """A user id (包保人员); typed for the OpenAPI schema, which cannot infer it from a method filter."""
 
 
+def enterprise_search(queryset, value):
+    """Free text over names, short names, pinyin, initials and codes, within ``queryset``
+    (the other filters already applied)."""
+    # Case-sensitive `contains` on Chinese text: UPPER() on every row made PostgreSQL scan
+    # 100,000 names in 230 ms. Latin letters are pinyin (initials or full, indexed prefix
+    # search, spaces between syllables allowed) or part of a credit code (whose letters are
+    # always upper case); only when nothing matches so are they looked for inside names and
+    # short names (ABC, TCL: as typed and in capitals), which reads every row.
+    words = value.replace(" ", "")
+    text = Q(name__contains=value) | Q(short_name__contains=value)
+    if words.isascii() and words.isalpha():
+        low, upper = words.lower(), value.upper()
+        cond = prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
+        if words == value and set(upper) <= CODE_CHARS:  # else no code can hold it
+            cond |= Q(credit_code__contains=upper)
+        if words == value and not queryset.filter(cond).exists():
+            cond = text | Q(name__contains=upper) | Q(short_name__contains=upper)
+    elif value.isascii() and value.isalnum():
+        cond = Q(credit_code__contains=value.upper()) | text | Q(name__contains=value.upper())
+    else:
+        cond = text
+    return queryset.filter(cond)
+
+
 class EnterpriseFilterSet(BaseFilterSet):
     county = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)")
     township = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)",
@@ -66,27 +90,7 @@ class EnterpriseFilterSet(BaseFilterSet):
         return self.search_text(queryset, value) if value else queryset
 
     def search_text(self, queryset, value):
-        """Free text over names, short names, pinyin, initials and codes, within ``queryset``
-        (the other filters already applied)."""
-        # Case-sensitive `contains` on Chinese text: UPPER() on every row made PostgreSQL scan
-        # 100,000 names in 230 ms. Latin letters are pinyin (initials or full, indexed prefix
-        # search, spaces between syllables allowed) or part of a credit code (whose letters are
-        # always upper case); only when nothing matches so are they looked for inside names and
-        # short names (ABC, TCL: as typed and in capitals), which reads every row.
-        words = value.replace(" ", "")
-        text = Q(name__contains=value) | Q(short_name__contains=value)
-        if words.isascii() and words.isalpha():
-            low, upper = words.lower(), value.upper()
-            cond = prefix_q("name_initials", low) | prefix_q("name_pinyin", low)
-            if words == value and set(upper) <= CODE_CHARS:  # else no code can hold it
-                cond |= Q(credit_code__contains=upper)
-            if words == value and not queryset.filter(cond).exists():
-                cond = text | Q(name__contains=upper) | Q(short_name__contains=upper)
-        elif value.isascii() and value.isalnum():
-            cond = Q(credit_code__contains=value.upper()) | text | Q(name__contains=value.upper())
-        else:
-            cond = text
-        return queryset.filter(cond)
+        return enterprise_search(queryset, value)
 
     @staticmethod
     def _assigned_today(**lookups):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.models import StoredFile
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
     DIVISION_SECTION,
@@ -391,3 +392,24 @@ class VisitProblem(EnterpriseScoped):
 
     def __str__(self):
         return self.description[:40]
+
+
+class VisitAttachment(StoredFile):
+    """A photo or a scanned 走访记录 of a visit (core.files: type by content, limits, SHA-256, soft
+    removal). In scope wherever its visit is (and so its visit's enterprise)."""
+
+    owner_field = "visit"
+    storage_folder = "visits"
+
+    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="attachments")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = "走访附件"
+        verbose_name_plural = "走访附件"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    def get_absolute_url(self):
+        return reverse("enterprises:visit_attachment_download", args=[self.pk])

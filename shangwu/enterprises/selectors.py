@@ -251,3 +251,54 @@ def enterprise_service_context(*, user, enterprise, on=None) -> dict:
         "can_edit_service": can(user, Access.BUSINESS, "change"),
         "can_add_service": can(user, Access.BUSINESS, "add"),
     }
+
+
+# --- The visit form's pickers ---------------------------------------------------------------------
+
+PICK_LIMIT = 30
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()][:PICK_LIMIT]
+
+
+def enterprise_list_pick(*, user, q: str = "", selected=(), limit: int = PICK_LIMIT) -> list:
+    """The enterprises the visit form's search box offers ``user``: those ``user`` may record a
+    visit for (``restrict(user, "add")``) matching ``q`` (name, short name, pinyin or its
+    initials, credit code: the registry's own search), the chosen one first."""
+    from shangwu.enterprises.filtersets import enterprise_search  # filtersets imports this module
+
+    base = Enterprise.objects.restrict(user, "add").only("id", "name", "credit_code")
+    chosen = list(base.filter(pk__in=_ids(selected)))
+    q = (q or "").strip()[:100]
+    found = enterprise_search(base, q) if q else base
+    found = list(found.exclude(pk__in=[e.pk for e in chosen]).order_by("name_pinyin", "id")[:limit])
+    return [*chosen, *found]
+
+
+def _person_keys(user) -> tuple[str, ...]:
+    from shangwu.enterprises.services import name_pinyin
+
+    name = user.name or user.username
+    full, initials = name_pinyin(name)
+    return name, user.username.lower(), full, initials
+
+
+def official_list_pick(*, user, q: str = "", selected=(), limit: int = PICK_LIMIT) -> list:
+    """The officials the visit form's search box offers: those ``user`` may pick
+    (``official_list_visible``) whose name, user name, pinyin or pinyin initials start with (or,
+    for Chinese, contain) ``q``, the chosen ones first."""
+    people = list(official_list_visible(user=user))
+    wanted = set(_ids(selected))
+    chosen = [p for p in people if p.pk in wanted]
+    q = (q or "").strip().lower().replace(" ", "")[:50]
+    found = []
+    for person in people:
+        if person.pk in wanted:
+            continue
+        name, username, full, initials = _person_keys(person)
+        if not q or q in name or username.startswith(q) or full.startswith(q) or initials.startswith(q):
+            found.append(person)
+            if len(found) >= limit:
+                break
+    return [*chosen, *found]

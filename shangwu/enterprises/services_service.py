@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core.files import JPEG, PDF, PNG, file_remove, file_store
 from shangwu.core.reveal import number_reveal
 from shangwu.enterprises.choices import (
     EnterpriseEventKind,
@@ -27,6 +28,7 @@ from shangwu.enterprises.models import (
     Contact,
     Enterprise,
     Visit,
+    VisitAttachment,
     VisitOfficial,
     VisitProblem,
 )
@@ -274,6 +276,32 @@ def _check_officials(enterprise: Enterprise, officials) -> None:
         raise ValidationError({"officials": problems})
 
 
+PHOTO_KINDS = (JPEG, PNG, PDF)  # site photos, and the scanned paper 走访记录
+
+
+def _row_label(item: dict, index: int) -> str:
+    return f"第{item.get('row') or index + 1}行问题"
+
+
+def _problem_text(item) -> tuple[str, str]:
+    return (item.get("description") or "").strip(), (item.get("category") or "").strip()
+
+
+def _problem_new(visit: Visit, item: dict, index: int) -> VisitProblem:
+    description, category = _problem_text(item)
+    problem = VisitProblem(visit=visit, enterprise=visit.enterprise, description=description, category=category)
+    try:
+        problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
+    except ValidationError as exc:
+        raise ValidationError({"problems": [f"{_row_label(item, index)}：{m}" for m in exc.messages]}) from exc
+    problem.save()
+    return problem
+
+
+def _attach_all(visit: Visit, photos, actor) -> list:
+    return [visit_attach(visit=visit, actor=actor, upload=upload, field="photos") for upload in photos or ()]
+
+
 def visit_create(
     *,
     enterprise: Enterprise,
@@ -283,13 +311,17 @@ def visit_create(
     form: str = VisitForm.ONSITE,
     notes: str = "",
     problems=(),
+    photos=(),
 ) -> Visit:
-    """Record a visit with the problems raised (each ``{"description": ..., "category": ...}``)."""
+    """Record a visit with the problems raised (each ``{"description": ..., "category": ...}``,
+    any number; ``row`` names the form row in messages) and its photos or scanned record
+    (``photos``: uploads, through the file service). All or nothing: a refused file saves no
+    visit."""
     officials = list(dict.fromkeys(officials))
     if visited_on > timezone.localdate():
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
     _check_officials(enterprise, officials)
-    problems = [p for p in problems if (p.get("description") or "").strip()]
+    problems = [p for p in problems if _problem_text(p)[0] and not p.get("delete")]
     visit = Visit(
         enterprise=enterprise,
         visited_on=visited_on,
@@ -302,29 +334,83 @@ def visit_create(
         visit.save()
         for official in officials:
             VisitOfficial.objects.create(visit=visit, official=official)
-        for item in problems:
-            problem = VisitProblem(
-                visit=visit,
-                enterprise=enterprise,
-                description=item["description"].strip(),
-                category=(item.get("category") or "").strip(),
-            )
-            problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
-            problem.save()
+        for index, item in enumerate(problems):
+            _problem_new(visit, item, index)
+        files = _attach_all(visit, photos, actor)
         _event(
             enterprise,
             EnterpriseEventKind.VISITED,
             actor=actor,
             note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
-            f"收集问题{len(problems)}个",
+            f"收集问题{len(problems)}个" + (f"，附件{len(files)}个" if files else ""),
         )
     return visit
 
 
+def _officials_text(officials) -> str:
+    return "、".join(str(o) for o in officials)
+
+
+def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
+    """Apply the problem rows of an edit: rows with an ``id`` are the visit's own problems (kept,
+    changed or, with ``delete``, removed); rows without are new. A problem already converted to a
+    case keeps its text and cannot be removed: the case was made from it."""
+    own = {p.pk: p for p in visit.problems.all()}
+    for index, item in enumerate(problems):
+        label = _row_label(item, index)
+        description, category = _problem_text(item)
+        pk = item.get("id")
+        if not pk:
+            if description and not item.get("delete"):
+                problem = _problem_new(visit, item, index)
+                after.setdefault("新增问题", []).append(problem.description)
+            continue
+        problem = own.get(int(pk))
+        if problem is None:
+            raise ValidationError({"problems": f"{label}不是本次走访的问题，请刷新页面后重试。"})
+        remove = item.get("delete") or not description
+        if problem.status == ProblemStatus.CONVERTED:
+            if remove:
+                raise ValidationError({"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能删除。"})
+            if (description, category) != (problem.description, problem.category):
+                raise ValidationError(
+                    {"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能修改问题描述或类别；请在案件中补充说明。"}
+                )
+            continue
+        if remove:
+            before.setdefault("删除问题", []).append(problem.description)
+            problem.delete()
+            continue
+        if (description, category) != (problem.description, problem.category):
+            before.setdefault("修改问题", []).append(f"{problem.description}（{problem.category or '未分类'}）")
+            problem.description, problem.category = description, category
+            try:
+                problem.full_clean(exclude=["visit", "enterprise", "converted_by", "case_id"])
+            except ValidationError as exc:
+                raise ValidationError({"problems": [f"{label}：{m}" for m in exc.messages]}) from exc
+            problem.save(update_fields=["description", "category"])
+            after.setdefault("修改问题", []).append(f"{description}（{category or '未分类'}）")
+
+
 def visit_update(
-    *, visit: Visit, actor, visited_on=None, form=None, notes=None, officials=None
+    *,
+    visit: Visit,
+    actor,
+    visited_on=None,
+    form=None,
+    notes=None,
+    officials=None,
+    problems=None,
+    photos=(),
+    reason: str = "",
 ) -> Visit:
-    """Correct a visit's date, form, notes or officials (problems are handled one by one)."""
+    """Correct a saved visit: date, form, notes, officials, its problem rows (``problems``: the
+    edit form's rows, see ``_problems_update``; None leaves them alone) and new photos. The
+    history is kept: what changed (old → new), who, when and why becomes a 走访修改 row of the
+    enterprise's timeline and an audit row; one transaction."""
+    before: dict = {}
+    after: dict = {}
+    old = {"visited_on": visit.visited_on, "form": visit.get_form_display(), "notes": visit.notes}
     if visited_on is not None:
         if visited_on > timezone.localdate():
             raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
@@ -334,11 +420,19 @@ def visit_update(
     if notes is not None:
         visit.notes = notes
     visit.full_clean(exclude=["enterprise", "created_by"])
+    for label, key, new in (
+        ("走访日期", "visited_on", visit.visited_on),
+        ("走访形式", "form", visit.get_form_display()),
+        ("走访情况", "notes", visit.notes),
+    ):
+        if old[key] != new:
+            before[label], after[label] = str(old[key]), str(new)
     with transaction.atomic():
         visit.save()
         if officials is not None:
             officials = list(dict.fromkeys(officials))
             _check_officials(visit.enterprise, officials)
+            current = [link.official for link in visit.official_links.select_related("official")]
             wanted = {o.pk for o in officials}
             for link in visit.official_links.all():
                 if link.official_id not in wanted:
@@ -347,7 +441,59 @@ def visit_update(
             for official in officials:
                 if official.pk not in have:
                     VisitOfficial.objects.create(visit=visit, official=official)
+            if {o.pk for o in current} != wanted:
+                before["走访人员"], after["走访人员"] = _officials_text(current), _officials_text(officials)
+        if problems is not None:
+            _problems_update(visit, problems, before, after)
+        files = _attach_all(visit, photos, actor)
+        if files:
+            after["新增附件"] = [f.name for f in files]
+        reason = (reason or "").strip()[:200]
+        if before or after:
+            changed = "、".join(dict.fromkeys([*before, *after]))
+            note = f"修改{visit.visited_on:%Y-%m-%d}走访记录：{changed}" + (f"（原因：{reason}）" if reason else "")
+            _event(
+                visit.enterprise,
+                EnterpriseEventKind.VISIT_EDITED,
+                actor=actor,
+                changes={"visit": visit.pk, "reason": reason, "before": before, "after": after},
+                note=note,
+            )
+            audit_write(
+                action=AuditAction.UPDATE,
+                obj=visit,
+                actor=actor,
+                changes={"before": before, "after": after},
+                detail=note,
+            )
     return visit
+
+
+def visit_attach(*, visit: Visit, actor, upload, field: str = "file") -> VisitAttachment:
+    """A photo (jpg, png) or a scanned 走访记录 (pdf) of a visit, through the platform's file
+    service (type judged by content, FILE_MAX_MB, the daily quota, SHA-256, written on commit).
+    Whoever may change the visit may attach to it."""
+    if not Visit.objects.restrict(actor, "change").filter(pk=visit.pk).exists():
+        raise PermissionDenied("您不能为该走访记录上传附件。")
+    return file_store(model=VisitAttachment, actor=actor, upload=upload, kinds=PHOTO_KINDS, field=field, visit=visit)
+
+
+def visit_attachment_remove(*, attachment: VisitAttachment, actor) -> VisitAttachment:
+    """删除 a visit's file: soft (the row, its audit history and the bytes stay; no longer listed
+    or downloadable), with a 走访修改 row on the enterprise's timeline."""
+    if not Visit.objects.restrict(actor, "change").filter(pk=attachment.visit_id).exists():
+        raise PermissionDenied("您不能删除该走访记录的附件。")
+    with transaction.atomic():
+        removed = file_remove(obj=attachment, actor=actor)
+        visit = attachment.visit
+        _event(
+            visit.enterprise,
+            EnterpriseEventKind.VISIT_EDITED,
+            actor=actor,
+            changes={"visit": visit.pk, "before": {"附件": removed.name}, "after": {"附件": ""}},
+            note=f"删除{visit.visited_on:%Y-%m-%d}走访记录的附件“{removed.name}”",
+        )
+    return removed
 
 
 def visit_problem_mark_converted(*, problem: VisitProblem, case_id: int, actor) -> VisitProblem:

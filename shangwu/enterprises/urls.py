@@ -39,6 +39,11 @@ urlpatterns = [
     path("visits/add/", views_service.VisitAddView.as_view(), name="visit_add"),
     path("visits/<int:pk>/", views_service.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/print/", views_print.VisitPrintView.as_view(), name="visit_print"),
+    path("visits/<int:pk>/edit/", views_service.VisitEditView.as_view(), name="visit_edit"),
+    path("visits/attachments/<int:pk>/", views_service.VisitAttachmentDownloadView.as_view(),
+         name="visit_attachment_download"),
+    path("visits/attachments/<int:pk>/remove/", views_service.VisitAttachmentRemoveView.as_view(),
+         name="visit_attachment_remove"),
     path("mine/", views_service.MyEnterprisesView.as_view(), name="my_enterprises"),
     path("coverage/", views_service.CoverageView.as_view(), name="coverage"),
 ]

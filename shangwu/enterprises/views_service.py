@@ -4,9 +4,10 @@ coverage report. Declarative where the generic views fit; every query starts fro
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,21 +15,25 @@ from django.utils import timezone
 
 from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
+from shangwu.core.files import file_download, file_get, file_response
 from shangwu.enterprises import forms_service as forms
 from shangwu.enterprises import services_service as services
 from shangwu.enterprises import tables_service as tables
+from shangwu.enterprises.choices import EnterpriseEventKind
 from shangwu.enterprises.filtersets import EnterpriseFilterSet
 from shangwu.enterprises.filtersets_service import (
     AssignmentFilterSet,
     ContactFilterSet,
     VisitFilterSet,
 )
-from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit
+from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit, VisitAttachment
 from shangwu.enterprises.selectors import (
     coverage_by_county,
     coverage_by_tag,
     coverage_list_uncovered,
     enterprise_list_for_official,
+    enterprise_list_pick,
+    official_list_pick,
 )
 
 LIST_TEMPLATE = "enterprises/service_list.html"
@@ -260,54 +265,207 @@ class VisitDetailView(generic.ObjectDetailView):
     template_name = "enterprises/visit_detail.html"
 
     def extra_context(self, obj):
+        user = self.request.user
         return {
             "officials": obj.officials.select_related("org_unit"),
             "problems": obj.problems.select_related("converted_by"),
+            "attachments": obj.attachments.listed().select_related("uploaded_by"),
+            "can_edit_visit": Visit.objects.restrict(user, "change").filter(pk=obj.pk).exists(),
+            "visit_history": visit_history(obj),
         }
 
 
-class VisitAddView(generic.BaseObjectView):
+def _change_value(value) -> str:
+    if isinstance(value, list):
+        return "；".join(map(str, value)) or "（无）"
+    return str(value) if value not in (None, "") else "（空）"
+
+
+def visit_history(visit) -> list:
+    """The visit's 修改记录: its 走访修改 rows of the enterprise timeline, each with ``rows`` of
+    (what, before, after) in words."""
+    events = list(
+        visit.enterprise.events.filter(kind=EnterpriseEventKind.VISIT_EDITED, changes__visit=visit.pk)
+        .select_related("actor")
+    )
+    for event in events:
+        before, after = (event.changes or {}).get("before") or {}, (event.changes or {}).get("after") or {}
+        event.rows = [
+            (label, _change_value(before.get(label)), _change_value(after.get(label)))
+            for label in dict.fromkeys([*before, *after])
+        ]
+    return events
+
+
+class VisitFormMixin:
+    """The visit form, to record (add) or correct (edit) a visit: its fields, any number of
+    problem rows, its photos; and, for htmx, the options of its two search boxes
+    (``?pick=enterprise`` / ``?pick=officials`` with ``q``: the same URL serves the fragment)."""
+
+    template_name = "enterprises/visit_form.html"
+
+    def pick(self, request):
+        kind = request.GET.get("pick")
+        q = request.GET.get("q", "")
+        if kind == "enterprise":
+            options = enterprise_list_pick(user=request.user, q=q, selected=request.GET.getlist("enterprise"))
+        elif kind == "officials":
+            options = official_list_pick(user=request.user, q=q, selected=request.GET.getlist("officials"))
+        else:
+            raise Http404("没有这个选择项。")
+        chosen = set(request.GET.getlist(kind))
+        return render(
+            request,
+            "enterprises/includes/pick_options.html",
+            {"kind": kind, "options": options, "chosen": chosen, "q": q},
+        )
+
+    def show(self, form, formset, **extra):
+        return render(self.request, self.template_name, self.base_context(form=form, formset=formset, **extra))
+
+    def save_errors(self, form, formset, exc):
+        """A service refusal: on the form (fields, photos) or above the problem rows."""
+        if hasattr(exc, "error_dict") and "problems" in exc.error_dict:
+            formset._non_form_errors = formset.error_class(
+                [m for e in exc.error_dict.pop("problems") for m in e.messages]
+            )
+            if not exc.error_dict:
+                return
+        form.add_error(None, form_errors(form, exc))
+
+    def files_note(self, request, form):
+        if request.FILES.getlist("photos"):
+            # A browser cannot refill a file input: say so, next to the files.
+            form.add_error("photos", "走访记录尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。")
+
+
+class VisitAddView(VisitFormMixin, generic.BaseObjectView):
     queryset = Visit.objects.all()
     action = "add"
-    template_name = "enterprises/visit_form.html"
 
     def enterprise(self):
         pk = self.request.GET.get("enterprise")
         return enterprise_or_404(self.request.user, pk, "add") if pk and pk.isdigit() else None
 
-    def show(self, form, formset, enterprise):
-        return render(
-            self.request,
-            self.template_name,
-            self.base_context(form=form, formset=formset, enterprise=enterprise),
-        )
-
     def get(self, request):
+        if request.headers.get("HX-Request") and request.GET.get("pick"):
+            return self.pick(request)
         enterprise = self.enterprise()
         return self.show(
             forms.VisitRecordForm(user=request.user, enterprise=enterprise),
-            forms.ProblemFormSet(prefix="problems"),
-            enterprise,
+            forms.problem_formset(),
+            enterprise=enterprise,
         )
 
     def post(self, request):
         enterprise = self.enterprise()
-        form = forms.VisitRecordForm(request.POST, user=request.user, enterprise=enterprise)
-        formset = forms.ProblemFormSet(request.POST, prefix="problems")
+        form = forms.VisitRecordForm(request.POST, request.FILES, user=request.user, enterprise=enterprise)
+        add_row = "add_row" in request.POST
+        formset = forms.problem_formset(request.POST, add_row=add_row)
+        if add_row:  # 再加一行 without JavaScript: the same page, one more row, nothing saved
+            return self.show(_unchecked(form), formset, enterprise=enterprise, added_row=True)
         if form.is_valid() and formset.is_valid():
-            problems = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("description")]
+            rows = formset.rows()
             try:
                 with transaction.atomic():
                     visit = services.visit_create(
-                        actor=request.user, problems=problems, **form.cleaned_data
+                        actor=request.user, problems=rows, **form.cleaned_data
                     )
                     ensure_in_scope(request.user, visit)
-            except ValidationError as exc:
-                form.add_error(None, form_errors(form, exc))
+            except (ValidationError, PermissionDenied) as exc:
+                self.save_errors(form, formset, _as_validation_error(exc))
             else:
-                messages.success(request, f"已登记走访记录，收集问题{len(problems)}个。")
+                count = visit.problems.count()
+                messages.success(request, f"已登记走访记录，收集问题{count}个。")
                 return redirect(visit.get_absolute_url())
-        return self.show(form, formset, enterprise)
+        self.files_note(request, form)
+        return self.show(form, formset, enterprise=enterprise)
+
+
+class VisitEditView(VisitFormMixin, generic.BaseObjectView):
+    """修改 a saved visit: every change is kept (企业动态 and the audit log, with the reason)."""
+
+    queryset = Visit.objects.select_related("enterprise__county", "enterprise__township")
+    action = "change"
+
+    def get(self, request, pk):
+        visit = self.get_object()  # out of scope: 404 (audited), for the options too
+        if request.headers.get("HX-Request") and request.GET.get("pick"):
+            return self.pick(request)
+        return self.show(
+            forms.VisitRecordForm(user=request.user, visit=visit),
+            forms.problem_formset(initial=forms.problem_rows_initial(visit), edit=True),
+            visit=visit, enterprise=visit.enterprise,
+        )
+
+    def post(self, request, pk):
+        visit = self.get_object()
+        form = forms.VisitRecordForm(request.POST, request.FILES, user=request.user, visit=visit)
+        add_row = "add_row" in request.POST
+        formset = forms.problem_formset(
+            request.POST, initial=forms.problem_rows_initial(visit), edit=True, add_row=add_row
+        )
+        context = {"visit": visit, "enterprise": visit.enterprise}
+        if add_row:
+            return self.show(_unchecked(form), formset, added_row=True, **context)
+        if form.is_valid() and formset.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                with transaction.atomic():
+                    services.visit_update(
+                        visit=visit, actor=request.user, problems=formset.rows(), **data
+                    )
+                    ensure_in_scope(request.user, visit)
+            except (ValidationError, PermissionDenied) as exc:
+                self.save_errors(form, formset, _as_validation_error(exc))
+            else:
+                messages.success(request, "已保存对走访记录的修改，修改内容已记入企业动态。")
+                return redirect(visit.get_absolute_url())
+        self.files_note(request, form)
+        return self.show(form, formset, **context)
+
+
+def _unchecked(form):
+    """The form as typed, not yet judged (再加一行 is not a submit: no red fields)."""
+    form._errors = ErrorDict()
+    return form
+
+
+def _as_validation_error(exc):
+    return exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+
+
+class VisitAttachmentDownloadView(generic.FileDownloadView):
+    """GET /enterprises/visits/attachments/<pk>/: the file if its visit is in the user's scope
+    (else 404, audited as denied). ``?inline=1`` shows a photo in the page (the thumbnails):
+    images only, with their stored type and nosniff; anything else is always a download."""
+
+    queryset = VisitAttachment.objects.select_related("visit")
+
+    def get(self, request, pk):
+        obj = self.get_object()
+        response = file_response(obj, file_download(obj=obj, actor=request.user))
+        if request.GET.get("inline") and obj.is_image:
+            response["Content-Disposition"] = response["Content-Disposition"].replace("attachment;", "inline;", 1)
+        return response
+
+
+class VisitAttachmentRemoveView(generic.BaseObjectView):
+    """POST /enterprises/visits/attachments/<pk>/remove/: 删除 (soft) through
+    ``visit_attachment_remove``."""
+
+    queryset = VisitAttachment.objects.select_related("visit__enterprise")
+    action = "change"
+
+    def post(self, request, pk):
+        attachment = file_get(self.queryset, user=request.user, pk=pk, action="change")
+        try:
+            services.visit_attachment_remove(attachment=attachment, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(_as_validation_error(exc).messages))
+        else:
+            messages.success(request, f"已删除附件“{attachment.name}”。")
+        return redirect(attachment.visit.get_absolute_url())
 
 
 # --- My enterprises and the coverage report -----------------------------------------------------

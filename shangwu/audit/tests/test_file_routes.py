@@ -366,6 +366,45 @@ def case_attachment_download(api: bool):
     return cases
 
 
+def visit_attachment_download(api: bool):
+    """county_a records a visit with a site photo (through the services) and downloads it back."""
+
+    def cases(kit):
+        import random
+
+        from django.test import TestCase
+
+        from shangwu.enterprises.demo import make_credit_code
+        from shangwu.enterprises.services import enterprise_create
+        from shangwu.enterprises.services_service import visit_create
+        from shangwu.organization.models import Region
+
+        county_a = kit.personas["county_a"]
+        enterprise = enterprise_create(
+            actor=None, name="审计测试走访企业有限公司", county=Region.objects.get(code="419902"),
+            credit_code=make_credit_code(random.Random(16), "419902"),
+        )
+        png = bytes.fromhex(
+            "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+            "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            visit = visit_create(
+                enterprise=enterprise, visited_on=datetime.date.today() - datetime.timedelta(days=1),
+                officials=[county_a], actor=county_a,
+                photos=[SimpleUploadedFile("现场照片.png", png)],
+            )
+        attachment = visit.attachments.get()
+        url = (
+            f"/api/visits/{visit.pk}/attachments/{attachment.pk}/download/"
+            if api
+            else f"/enterprises/visits/attachments/{attachment.pk}/"
+        )
+        return [get(url, persona="county_a", action=AuditAction.DOWNLOAD)]
+
+    return cases
+
+
 def with_data(setup, *uses_of):
     """Uses that need data: ``setup(kit)`` runs first."""
 
@@ -406,6 +445,8 @@ ROUTE_CASES: dict[str, Callable] = {
     "cases:statistics_export": lambda kit: [get("/cases/statistics/export/")],
     "cases:attachment_download": case_attachment_download(api=False),
     "case-attachment-download": case_attachment_download(api=True),
+    "enterprises:visit_attachment_download": visit_attachment_download(api=False),
+    "visit-attachment-download": visit_attachment_download(api=True),
     "projects:project_export": lambda kit: [get("/projects/export/")],
     "projects:ledger_export": lambda kit: [
         get("/projects/three-batches/ledger/", LEDGER, persona="leader")

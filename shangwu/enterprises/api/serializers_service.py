@@ -1,13 +1,22 @@
 """API serializers of the enterprise service records. Phone numbers go out masked (write fields
 accept full numbers); the full number is only given by the audited ``reveal`` action."""
 
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.core.reveal import REVEALABLE
 from shangwu.enterprises.choices import AssignmentLevel
-from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit, VisitProblem
+from shangwu.enterprises.models import (
+    Assignment,
+    Contact,
+    Enterprise,
+    Visit,
+    VisitAttachment,
+    VisitProblem,
+)
 from shangwu.enterprises.selectors import official_list_visible
 
 
@@ -108,10 +117,38 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class VisitProblemSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(required=False, help_text="修改时：已有问题的编号；不填为新增问题。")
+    delete = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="修改时：删除该问题（已转为案件的问题不能删除）。",
+    )
+
     class Meta:
         model = VisitProblem
-        fields = ["id", "description", "category", "status", "case_id", "converted_at"]
+        fields = ["id", "description", "category", "status", "case_id", "converted_at", "delete"]
         read_only_fields = ["status", "case_id", "converted_at"]
+
+
+class VisitAttachmentSerializer(serializers.ModelSerializer):
+    """A listed photo or scan of a visit; ``download_url`` is the API route (session or token)."""
+
+    uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True, default=None)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VisitAttachment
+        fields = ["id", "name", "size", "content_type", "sha256", "uploaded_by", "uploaded_by_name",
+                  "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        url = reverse("visit-attachment-download", args=[obj.visit_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class VisitAttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="jpg、png（现场照片）或 pdf（走访记录扫描件），按文件内容判断")
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -121,9 +158,15 @@ class VisitSerializer(serializers.ModelSerializer):
     problems = VisitProblemSerializer(
         many=True,
         required=False,
-        help_text="收集的问题。仅在新建走访时提交；之后逐条处理（转为案件或标记无需转办）。",
+        help_text="收集的问题（数量不限）。修改走访时：带 id 的为已有问题（可改描述、类别，delete 为删除），"
+        "不带 id 的为新增，未列出的保持不变；已转为案件的问题不能修改或删除。",
+    )
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200,
+        help_text="修改原因（选填），记入企业动态和审计日志。",
     )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    attachments = serializers.SerializerMethodField()
 
     class Meta:
         model = Visit
@@ -138,4 +181,12 @@ class VisitSerializer(serializers.ModelSerializer):
             "problems",
             "created_by",
             "created_at",
+            "attachments",
+            "reason",
         ]
+
+    @extend_schema_field(VisitAttachmentSerializer(many=True))
+    def get_attachments(self, obj):
+        # From the viewset's prefetch (attachments__uploaded_by): no query per visit.
+        listed = [a for a in obj.attachments.all() if a.removed_at is None]
+        return VisitAttachmentSerializer(listed, many=True, context=self.context).data

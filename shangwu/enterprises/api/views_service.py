@@ -1,18 +1,25 @@
 """API of the enterprise service records: contacts, 包保 assignments, visits. Thin: the same
 FilterSets as the pages, the same services, scope through BaseViewSet."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shangwu.core.api import BaseViewSet
+from shangwu.core.files import file_download, file_get, file_response
 from shangwu.enterprises import services_service as services
 from shangwu.enterprises.api.serializers_service import (
     AssignmentSerializer,
     ContactSerializer,
     RevealRequestSerializer,
     RevealResponseSerializer,
+    VisitAttachmentSerializer,
+    VisitAttachmentUploadSerializer,
     VisitSerializer,
 )
 from shangwu.enterprises.filtersets_service import (
@@ -20,7 +27,7 @@ from shangwu.enterprises.filtersets_service import (
     ContactFilterSet,
     VisitFilterSet,
 )
-from shangwu.enterprises.models import Assignment, Contact, Visit
+from shangwu.enterprises.models import Assignment, Contact, Visit, VisitAttachment
 
 
 def _fixed(instance, data, fields):
@@ -94,27 +101,95 @@ class AssignmentViewSet(BaseViewSet):
 
 
 class VisitViewSet(BaseViewSet):
-    queryset = Visit.objects.select_related("enterprise").prefetch_related("officials", "problems")
+    queryset = Visit.objects.select_related("enterprise").prefetch_related(
+        "officials", "problems", "attachments__uploaded_by"
+    )
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
 
     def create_object(self, data):
+        data.pop("reason", None)
         return services.visit_create(actor=self.request.user, **data)
 
     def update_object(self, instance, data):
         _fixed(instance, data, ["enterprise"])
-        if "problems" in data and _problem_texts(data["problems"]) != _problem_texts(
-            instance.problems.order_by("id").values("description", "category")
-        ):  # the visit's own problems sent back unchanged (a GET → PUT round trip) are fine
-            raise ValidationError({"problems": "问题只在新建走访时提交；之后请逐条处理（转为案件或标记无需转办）。"})
-        return services.visit_update(
+        problems = data.get("problems")
+        if problems is not None and not any(p.get("id") or p.get("delete") for p in problems) and _problem_texts(
+            problems
+        ) == _problem_texts(instance.problems.order_by("id").values("description", "category")):
+            problems = None  # the visit's own problems sent back unchanged (a GET → PUT round trip)
+        visit = services.visit_update(
             visit=instance,
             actor=self.request.user,
             visited_on=data.get("visited_on"),
             form=data.get("form"),
             notes=data.get("notes"),
             officials=data.get("officials"),
+            problems=problems,
+            reason=data.get("reason", ""),
         )
+        visit._prefetched_objects_cache = {}  # the answer shows the rows as they are now
+        return visit
+
+    @extend_schema(
+        methods=["GET"], request=None, responses=VisitAttachmentSerializer(many=True),
+        description="走访记录的照片和附件（不含已删除的）。",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": VisitAttachmentUploadSerializer},
+        responses={201: VisitAttachmentSerializer},
+        description="上传一张现场照片（jpg、png）或走访记录扫描件（pdf）：multipart，字段 file；"
+        "与页面同一服务：按内容判断类型、大小上限、每日限额。",
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        visit = self.get_object()
+        if request.method == "GET":
+            listed = visit.attachments.listed().select_related("uploaded_by")
+            return Response(VisitAttachmentSerializer(listed, many=True, context={"request": request}).data)
+        ser = VisitAttachmentUploadSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                attachment = services.visit_attach(visit=visit, actor=request.user, upload=ser.validated_data["file"])
+        except ValidationError as exc:
+            return Response(_errors(exc), status=400)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        return Response(VisitAttachmentSerializer(attachment, context={"request": request}).data, status=201)
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="下载走访附件：Content-Disposition: attachment，已审计。",
+    )
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
+            url_name="attachment-download")
+    def attachment_download(self, request, pk=None, attachment_pk=None):
+        visit = self.get_object()
+        attachment = file_get(VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk)
+        return file_response(attachment, file_download(obj=attachment, actor=request.user))
+
+    @extend_schema(request=None, responses={204: None}, description="删除走访附件（保留记录与审计）。")
+    @action(detail=True, methods=["post"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
+            url_name="attachment-remove")
+    def attachment_remove(self, request, pk=None, attachment_pk=None):
+        visit = self.get_object()
+        attachment = file_get(
+            VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk, action="change"
+        )
+        try:
+            services.visit_attachment_remove(attachment=attachment, actor=request.user)
+        except ValidationError as exc:
+            return Response(_errors(exc), status=400)
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        return Response(status=204)
+
+
+def _errors(exc):
+    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
 
 
 def router_register_service(router):

@@ -192,10 +192,13 @@ def test_api_creates_a_visit_with_nested_problems(ent_a, county_a, township_a1):
     assert EnterpriseEvent.objects.filter(enterprise=ent_a, kind="visited").exists()
     patched = api.patch(f"/api/visits/{body['id']}/", {"officials": [county_a.pk]}, format="json")
     assert patched.status_code == 200 and patched.json()["officials"] == [county_a.pk]
-    replaced = api.patch(f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json")
-    assert replaced.status_code == 400 and "逐条处理" in str(replaced.json()["problems"])
+    # Issue 16: a saved visit's problems can be edited; a row without an id is a new problem.
+    added = api.patch(f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json")
+    assert added.status_code == 200
+    assert [p["description"] for p in added.json()["problems"]] == ["融资难", "新问题"]
     as_read = api.get(f"/api/visits/{body['id']}/").json()
     assert api.put(f"/api/visits/{body['id']}/", as_read, format="json").status_code == 200
+    assert VisitProblem.objects.filter(visit_id=body["id"]).count() == 2  # the round trip adds nothing
 
 
 def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
