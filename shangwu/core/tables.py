@@ -63,13 +63,16 @@ class Column:
     def html(self, obj, *, links: bool = True):
         """The cell; ``links=False``: without the row's link (see ``Table.link_action``)."""
         value = self.value(obj)
-        if isinstance(value, datetime.datetime):
+        moment = isinstance(value, datetime.datetime)
+        if moment:
             value = format_datetime(value)
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         if links and self.linkify and hasattr(obj, "get_absolute_url"):
-            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
-        return format_html("{}", value)
+            cell = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+        else:
+            cell = format_html("{}", value)
+        return format_html('<span class="moment">{}</span>', cell) if moment else cell
 
 
 class Table:

@@ -37,7 +37,7 @@ def value(city_staff):
 def test_a_list_page_shows_its_moments_in_beijing_time(as_user, city_staff, value):
     page = as_user(city_staff).get("/indicators/values/", {"month": "2026-05-01"}).content.decode()
     shown = timezone.localtime(value.updated_at).strftime("%Y-%m-%d %H:%M:%S")
-    assert f"<td>{shown}</td>" in page
+    assert f'<td><span class="moment">{shown}</span></td>' in page
     assert "+00:00" not in page
 
 
@@ -55,7 +55,7 @@ def test_the_shared_column_and_workbook_convert_utc_to_beijing():
     class Row:
         at = MOMENT
 
-    assert Column("at", "时间").html(Row()) == "2026-12-07 16:42:40"
+    assert Column("at", "时间").html(Row()) == '<span class="moment">2026-12-07 16:42:40</span>'
     sheet = openpyxl.load_workbook(
         io.BytesIO(xlsx_bytes(sheet="s", headers=["时间"], rows=[[MOMENT]]))
     ).active
