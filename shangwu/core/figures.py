@@ -13,8 +13,12 @@ and API), so the value and the rows a user is shown come from one filter and can
   read that amount from one row of the API list, for the drill-down test and for readers);
 - ``RateFigure``: numerator rows ÷ denominator rows × 100 (both selections are drill-downs);
 - ``AverageFigure``: the sum of one amount ÷ the number of rows of one selection;
-- ``RowFigure``: one field of the single row a selection lists (an indicator's monthly value),
-  or a ratio of two of its fields (同比, 完成率).
+- or a figure of its own (``indicators.figures``: one value of the single row a selection
+  lists, 同比, 完成率), which says how it reads its drill-down lists (``value_from_lists``).
+
+A figure's ``drill`` is ``{"page", "api"}`` (one list, read as ``lists["list"]``) or
+``{"numerator": {...}, "denominator": {...}}``; ``value_from_lists`` recomputes the value from
+the rows those API lists return, and a test holds every registered figure to it.
 
 Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/万美元, 1 decimal, %,
 百分点) in ``format_value``. Both live only here.
@@ -171,6 +175,14 @@ class FigureSpec:
     def compute(self, *, user, date_from, date_to, region=None) -> Figure:
         raise NotImplementedError
 
+    def value_from_lists(self, lists: dict[str, list[dict]]) -> Decimal | None:
+        """The value recomputed from the rows of the drill-down API lists (all pages)."""
+        raise NotImplementedError
+
+    def count_from_lists(self, lists: dict[str, list[dict]]) -> int:
+        """``count`` from the same lists: the rows of the list, or a rate's denominator."""
+        return len(lists["list"] if "list" in lists else lists["denominator"])
+
     def _figure(self, *, value, count, drill, date_from, date_to, region) -> Figure:
         return Figure(
             key=self.key,
@@ -203,17 +215,23 @@ class CountFigure(FigureSpec):
         )
 
 
+    def value_from_lists(self, lists):
+        return Decimal(len(lists["list"]))
+
+
 @dataclass(kw_only=True)
 class SumFigure(FigureSpec):
     select: Selector = None
     amount: str = ""  # the model field summed
+    aggregate: Callable | None = None  # () -> the aggregate, when not Sum(amount)
     row_amount: Callable[[dict], object] | None = None  # the amount in one API row
 
     def compute(self, *, user, date_from, date_to, region=None) -> Figure:
         from django.db.models import Count, Sum
 
         sel = self.select(date_from, date_to, region)
-        agg = sel.queryset(user).order_by().aggregate(n=Count("pk"), s=Sum(self.amount))
+        total = self.aggregate() if self.aggregate else Sum(self.amount)
+        agg = sel.queryset(user).order_by().aggregate(n=Count("pk", distinct=True), s=total)
         return self._figure(
             value=Decimal(agg["s"] or 0),
             count=agg["n"],
@@ -223,8 +241,12 @@ class SumFigure(FigureSpec):
             region=region,
         )
 
-    def amount_of(self, row: dict):
-        return self.row_amount(row) if self.row_amount else row[self.amount]
+    def amount_of(self, row: dict) -> Decimal:
+        value = self.row_amount(row) if self.row_amount else row[self.amount]
+        return Decimal(str(value or 0))
+
+    def value_from_lists(self, lists):
+        return sum((self.amount_of(row) for row in lists["list"]), Decimal(0))
 
 
 @dataclass(kw_only=True)
@@ -237,6 +259,10 @@ class AverageFigure(SumFigure):
             round_half_up(figure.value / figure.count) if figure.count else None
         )
         return figure
+
+    def value_from_lists(self, lists):
+        rows = lists["list"]
+        return round_half_up(super().value_from_lists(lists) / len(rows)) if rows else None
 
 
 @dataclass(kw_only=True)
@@ -260,47 +286,8 @@ class RateFigure(FigureSpec):
         figure.numerator_count = part
         return figure
 
-
-@dataclass(kw_only=True)
-class RowFigure(FigureSpec):
-    """One value read from the single row a selection lists (an indicator's month in a region);
-    with ``base``, the change of ``field`` over ``base`` in percent (同比) or, with ``ratio``,
-    field ÷ base × 100 (完成率). ``base`` may be a callable (row → Decimal) for a value kept on
-    another record (the year's target)."""
-
-    select: Selector = None
-    field: str = ""
-    base: str | Callable | None = None
-    ratio: bool = False
-
-    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
-        sel = self.select(date_from, date_to, region)
-        rows = list(sel.queryset(user)[:2])
-        value = None
-        if len(rows) == 1:
-            value = self.value_of_row(rows[0])
-        return self._figure(
-            value=value,
-            count=len(rows),
-            drill=sel.urls(),
-            date_from=date_from,
-            date_to=date_to,
-            region=region,
-        )
-
-    def value_of_row(self, row):
-        read = (lambda name: row[name]) if isinstance(row, dict) else (lambda name: getattr(row, name))
-        value = read(self.field)
-        value = None if value is None else Decimal(value)
-        if self.base is None:
-            return value
-        base = self.base(row) if callable(self.base) else read(self.base)
-        base = None if base is None else Decimal(base)
-        if value is None or not base:
-            return None
-        if self.ratio:
-            return ratio_percent(value, base)
-        return round_half_up((value - base) * 100 / base)
+    def value_from_lists(self, lists):
+        return ratio_percent(len(lists["numerator"]), len(lists["denominator"]))
 
 
 # --- the registry ---------------------------------------------------------------------------------
