@@ -124,3 +124,17 @@ register(
         row_amount=lambda row: row["workdays_to_close"] or 0,
     )
 )
+
+
+# The statistics page's columns (``statistics.COLUMNS``) and the figure each one states.
+COLUMN_FIGURES = {
+    "received": "cases.received",
+    "closed": "cases.closed",
+    "close_rate": "cases.closed_rate",
+    "on_time_rate": "cases.on_time_rate",
+    "avg_workdays": "cases.avg_working_days",
+    "first_satisfaction_rate": "cases.first_satisfaction_rate",
+    "satisfaction_rate": "cases.satisfaction_rate",
+    "reopened": "cases.reopened",
+    "overdue": "cases.open_overdue",
+}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import CharField, Count, DateTimeField, Expression, Func, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -121,11 +122,16 @@ class Row:
 
     @staticmethod
     def _rate(part, whole):
-        return round(part * 100 / whole, 1) if whole else None
+        # Half up, as every figure (core.figures): round() rounded 0.25 down, after float error.
+        from shangwu.core.figures import ratio_percent
+
+        return float(ratio_percent(part, whole)) if whole else None
 
     @property
     def avg_workdays(self):
-        return round(self.workdays_sum / self.closed, 1) if self.closed else None
+        from shangwu.core.figures import round_half_up
+
+        return float(round_half_up(Decimal(self.workdays_sum) / self.closed)) if self.closed else None
 
     @property
     def close_rate(self):

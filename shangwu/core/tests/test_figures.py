@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
+from shangwu.cases.figures import COLUMN_FIGURES
 from shangwu.core import figures, periods
 from shangwu.core.figures import format_value, round_half_up
 from shangwu.indicators.models import IndicatorValue
@@ -92,6 +93,18 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
         "cases.received", "cases.closed", "enterprises.visits", "enterprises.key",
         "indicators.FT_TOTAL.month", "indicators.FT_TOTAL.ytd", "indicators.FT_TOTAL.completion",
     } <= nonzero
+    # The cases statistics page states the same numbers, labels and definitions as the registry.
+    page = client.get(
+        f"/cases/statistics/?dimension=county&date_from={today.year - 1}-01-01&date_to={last_month}"
+    )
+    total = page.context["result"]["total"]
+    for column, key in COLUMN_FIGURES.items():
+        figure = figures.compute(
+            key, user=user, date_from=datetime.date(today.year - 1, 1, 1), date_to=last_month
+        )
+        shown = getattr(total, column)
+        assert (None if shown is None else Decimal(str(shown))) == figure.value, (column, shown)
+        assert f'title="{figure.definition}">{figure.label}</th>' in page.content.decode()
     if persona == "city_staff":
         assert {"projects.signed", "projects.signed_investment", "tasks.total"} <= nonzero
         # Narrowed to one county, the figures still equal their drill-downs.
