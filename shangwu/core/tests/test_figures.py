@@ -80,7 +80,8 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
         "enterprises.visit_problems", "enterprises.covered.county", "enterprises.key_coverage.city",
         "enterprises.tag.retail_above", "projects.signed", "projects.signed_investment",
         "projects.started", "projects.producing", "tasks.total", "tasks.done_on_time",
-        "tasks.lagging", "tasks.reports_missing",
+        "tasks.lagging", "tasks.reports_missing", "projects.funds_provincial_outside",
+        "projects.funds_overseas", "projects.fdi_usd",
     } <= keys
     assert any(k.startswith("indicators.") and k.endswith(".completion") for k in keys)
 
@@ -106,7 +107,10 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
         assert (None if shown is None else Decimal(str(shown))) == figure.value, (column, shown)
         assert f'title="{figure.definition}">{figure.label}</th>' in page.content.decode()
     if persona == "city_staff":
-        assert {"projects.signed", "projects.signed_investment", "tasks.total"} <= nonzero
+        assert {
+            "projects.signed", "projects.signed_investment", "projects.funds_provincial_outside",
+            "projects.fdi_usd", "tasks.total",
+        } <= nonzero
         # Narrowed to one county, the figures still equal their drill-downs.
         checked, nonzero = _assert_every_figure_equals_its_drill_down(
             client, date_from=datetime.date(today.year - 1, 1, 1), date_to=last_month, region="419902"
