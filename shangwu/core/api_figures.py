@@ -10,6 +10,9 @@ scope (another county) is 404, audited like any out-of-scope record.
 import datetime
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +26,26 @@ def _check_business(user):
         raise PermissionDenied("您没有查看业务数据的权限。")
 
 
+class FigureSpecSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="如 cases.on_time_rate")
+    label = serializers.CharField()
+    unit = serializers.CharField()
+    definition = serializers.CharField()
+    current = serializers.BooleanField(help_text="为真时是查询时的状态，不随期间变化")
+
+
+class FigureSerializer(FigureSpecSerializer):
+    value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    display = serializers.CharField(help_text="按单位格式化（四舍五入到1位小数）")
+    period = serializers.DictField(child=serializers.DateField(), help_text="{from, to}")
+    region = serializers.DictField(allow_null=True, help_text="{code, name, level}；空为本人数据范围")
+    count = serializers.IntegerField(help_text="指标所依据的记录数（比率为分母记录数）")
+    numerator_count = serializers.IntegerField(required=False)
+    drill = serializers.DictField(help_text="{page, api}，或比率的 {numerator, denominator}")
+
+
 class FigureListView(APIView):
+    @extend_schema(responses=FigureSpecSerializer(many=True), summary="统计指标清单")
     def get(self, request):
         _check_business(request.user)
         return Response(
@@ -41,6 +63,15 @@ class FigureListView(APIView):
 
 
 class FigureDetailView(APIView):
+    @extend_schema(
+        responses=FigureSerializer,
+        summary="一项统计指标的值及其下钻清单",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="期间起（默认当年1月1日）"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="期间止（默认今天）"),
+            OpenApiParameter("region", str, description="区划代码；范围外的地区返回404"),
+        ],
+    )
     def get(self, request, key):
         _check_business(request.user)
         if figures.get(key) is None:
