@@ -38,7 +38,9 @@ class FigureSerializer(FigureSpecSerializer):
     value = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     display = serializers.CharField(help_text="按单位格式化（四舍五入到1位小数）")
     period = serializers.DictField(child=serializers.DateField(), help_text="{from, to}")
-    region = serializers.DictField(allow_null=True, help_text="{code, name, level}；空为本人数据范围")
+    region = serializers.DictField(
+        allow_null=True, help_text="{code, name, level}；空为本人数据范围"
+    )
     count = serializers.IntegerField(help_text="指标所依据的记录数（比率为分母记录数）")
     numerator_count = serializers.IntegerField(required=False)
     drill = serializers.DictField(help_text="{page, api}，或比率的 {numerator, denominator}")

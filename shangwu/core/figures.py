@@ -27,10 +27,10 @@ Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
-from typing import Callable
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -214,7 +214,6 @@ class CountFigure(FigureSpec):
             region=region,
         )
 
-
     def value_from_lists(self, lists):
         return Decimal(len(lists["list"]))
 
@@ -255,9 +254,7 @@ class AverageFigure(SumFigure):
 
     def compute(self, *, user, date_from, date_to, region=None) -> Figure:
         figure = super().compute(user=user, date_from=date_from, date_to=date_to, region=region)
-        figure.value = (
-            round_half_up(figure.value / figure.count) if figure.count else None
-        )
+        figure.value = round_half_up(figure.value / figure.count) if figure.count else None
         return figure
 
     def value_from_lists(self, lists):
@@ -347,7 +344,9 @@ def parse_date(text, param: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(text))
     except ValueError:
-        raise FigureError(param, f"参数 {param} 应为日期（如 2026-01-31），实际为“{text}”。") from None
+        raise FigureError(
+            param, f"参数 {param} 应为日期（如 2026-01-31），实际为“{text}”。"
+        ) from None
 
 
 def resolve_region(user, code):
@@ -392,5 +391,7 @@ def region_params(region, *, county="county", township="township", city=None) ->
     if region.level == "city" and city is None:
         return {}
     if name is None:
-        raise FigureError("region", f"该指标不能按{region.get_level_display()}统计：{region.name}。")
+        raise FigureError(
+            "region", f"该指标不能按{region.get_level_display()}统计：{region.name}。"
+        )
     return {name: region.pk}

@@ -24,7 +24,10 @@ KINDS = {
     "completion": ("完成进度", "1—本月累计占年度目标的百分比"),
 }
 FIELDS = {"month": "month_value", "ytd": "cumulative_value"}
-GROWTH = {"yoy": ("month_value", "prev_month_value"), "ytd_yoy": ("cumulative_value", "prev_cumulative_value")}
+GROWTH = {
+    "yoy": ("month_value", "prev_month_value"),
+    "ytd_yoy": ("cumulative_value", "prev_cumulative_value"),
+}
 
 
 def _dec(value):
@@ -48,7 +51,11 @@ class IndicatorFigure(FigureSpec):
             filterset=IndicatorValueFilterSet,
             page="indicators:value_list",
             api="indicatorvalue-list",
-            params={"indicator": self.indicator.pk, "month": month.isoformat(), "region": region.pk},
+            params={
+                "indicator": self.indicator.pk,
+                "month": month.isoformat(),
+                "region": region.pk,
+            },
         )
 
     def _target(self, month, region):
@@ -69,7 +76,10 @@ class IndicatorFigure(FigureSpec):
         drill = value_sel.urls()
         if self.kind == "completion":
             target_sel = self._target(month, region)
-            lists = {"numerator": lists["list"], "denominator": list(target_sel.queryset(user).values()[:2])}
+            lists = {
+                "numerator": lists["list"],
+                "denominator": list(target_sel.queryset(user).values()[:2]),
+            }
             drill = {"numerator": drill, "denominator": target_sel.urls()}
         figure = self._figure(
             value=self.value_from_lists(lists),

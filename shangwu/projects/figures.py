@@ -8,8 +8,7 @@ project list with the same ``<milestone>_from`` / ``<milestone>_to`` pair.
 
 from shangwu.core.figures import CountFigure, Selection, SumFigure, region_params, register
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
-from shangwu.projects.filtersets import ProjectFilterSet
-from shangwu.projects.filtersets import ProjectFundsFilterSet
+from shangwu.projects.filtersets import ProjectFilterSet, ProjectFundsFilterSet
 from shangwu.projects.models import Project, ProjectFunds
 from shangwu.projects.selectors import MILESTONE_PARAM
 
@@ -32,7 +31,11 @@ def batch(milestone: str):
     return select
 
 
-DATE_LABEL = {Milestone.SIGNED: "签约时间", Milestone.STARTED: "开工时间", Milestone.PRODUCING: "投产时间"}
+DATE_LABEL = {
+    Milestone.SIGNED: "签约时间",
+    Milestone.STARTED: "开工时间",
+    Milestone.PRODUCING: "投产时间",
+}
 
 for _m in BATCH_MILESTONES:
     _name = Milestone(_m).label

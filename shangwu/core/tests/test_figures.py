@@ -65,7 +65,9 @@ def demo_city():
 
 
 @pytest.mark.parametrize("persona", ["city_staff", "county_a"])
-def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_user, demo_city, persona):
+def test_every_registered_figure_equals_what_its_drill_down_lists(
+    request, as_user, demo_city, persona
+):
     user = request.getfixturevalue(persona)
     client = as_user(user)
     today = timezone.localdate()
@@ -74,14 +76,32 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
     last_month = periods.month_end(reported.year, reported.month)
     keys = {spec.key for spec in figures.all()}
     assert {
-        "cases.received", "cases.closed", "cases.closed_rate", "cases.on_time_rate",
-        "cases.first_satisfaction_rate", "cases.satisfaction_rate", "cases.reopened",
-        "cases.open_overdue", "cases.avg_working_days", "enterprises.key", "enterprises.visits",
-        "enterprises.visit_problems", "enterprises.covered.county", "enterprises.key_coverage.city",
-        "enterprises.tag.retail_above", "projects.signed", "projects.signed_investment",
-        "projects.started", "projects.producing", "tasks.total", "tasks.done_on_time",
-        "tasks.lagging", "tasks.reports_missing", "projects.funds_provincial_outside",
-        "projects.funds_overseas", "projects.fdi_usd",
+        "cases.received",
+        "cases.closed",
+        "cases.closed_rate",
+        "cases.on_time_rate",
+        "cases.first_satisfaction_rate",
+        "cases.satisfaction_rate",
+        "cases.reopened",
+        "cases.open_overdue",
+        "cases.avg_working_days",
+        "enterprises.key",
+        "enterprises.visits",
+        "enterprises.visit_problems",
+        "enterprises.covered.county",
+        "enterprises.key_coverage.city",
+        "enterprises.tag.retail_above",
+        "projects.signed",
+        "projects.signed_investment",
+        "projects.started",
+        "projects.producing",
+        "tasks.total",
+        "tasks.done_on_time",
+        "tasks.lagging",
+        "tasks.reports_missing",
+        "projects.funds_provincial_outside",
+        "projects.funds_overseas",
+        "projects.fdi_usd",
     } <= keys
     assert any(k.startswith("indicators.") and k.endswith(".completion") for k in keys)
 
@@ -91,8 +111,13 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
     assert checked == len(keys)
     # Not a vacuous comparison: the demo city has cases, enterprises, visits and projects.
     assert {
-        "cases.received", "cases.closed", "enterprises.visits", "enterprises.key",
-        "indicators.FT_TOTAL.month", "indicators.FT_TOTAL.ytd", "indicators.FT_TOTAL.completion",
+        "cases.received",
+        "cases.closed",
+        "enterprises.visits",
+        "enterprises.key",
+        "indicators.FT_TOTAL.month",
+        "indicators.FT_TOTAL.ytd",
+        "indicators.FT_TOTAL.completion",
     } <= nonzero
     # The cases statistics page states the same numbers, labels and definitions as the registry.
     page = client.get(
@@ -108,12 +133,18 @@ def test_every_registered_figure_equals_what_its_drill_down_lists(request, as_us
         assert f'title="{figure.definition}">{figure.label}</th>' in page.content.decode()
     if persona == "city_staff":
         assert {
-            "projects.signed", "projects.signed_investment", "projects.funds_provincial_outside",
-            "projects.fdi_usd", "tasks.total",
+            "projects.signed",
+            "projects.signed_investment",
+            "projects.funds_provincial_outside",
+            "projects.fdi_usd",
+            "tasks.total",
         } <= nonzero
         # Narrowed to one county, the figures still equal their drill-downs.
         checked, nonzero = _assert_every_figure_equals_its_drill_down(
-            client, date_from=datetime.date(today.year - 1, 1, 1), date_to=last_month, region="419902"
+            client,
+            date_from=datetime.date(today.year - 1, 1, 1),
+            date_to=last_month,
+            region="419902",
         )
         assert checked > 20 and "cases.received" in nonzero
 
@@ -148,7 +179,11 @@ def test_bad_dates_or_region_are_refused_naming_the_parameter(as_user, city_staf
     response = as_user(city_staff).get(f"/api/figures/cases.received/?{query}")
     assert response.status_code == 400
     assert param in response.json()
-    assert "参数" in response.json()[param][0] or "区划" in response.json()[param][0] or "不能" in response.json()[param][0]
+    assert (
+        "参数" in response.json()[param][0]
+        or "区划" in response.json()[param][0]
+        or "不能" in response.json()[param][0]
+    )
 
 
 def test_a_county_asking_for_another_county_gets_404_and_the_attempt_is_audited(as_user, county_a):
