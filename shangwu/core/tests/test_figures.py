@@ -35,7 +35,7 @@ def _drill_lists(client, drill: dict) -> dict[str, list[dict]]:
 
 
 def _assert_every_figure_equals_its_drill_down(client, *, date_from, date_to, region=""):
-    checked, nonzero = 0, set()
+    checked, nonzero, pages_compared = 0, set(), set()
     for spec in figures.all():
         query = f"from={date_from}&to={date_to}" + (f"&region={region}" if region else "")
         response = client.get(f"/api/figures/{spec.key}/?{query}")
@@ -51,11 +51,20 @@ def _assert_every_figure_equals_its_drill_down(client, *, date_from, date_to, re
         assert answer["count"] == spec.count_from_lists(lists), (spec.key, answer["count"])
         if "numerator" in lists:
             assert answer["numerator_count"] == len(lists["numerator"]), spec.key
-        for urls in [answer["drill"]] if "page" in answer["drill"] else answer["drill"].values():
-            assert client.get(urls["page"]).status_code == 200, urls["page"]
+        # The list pages show the same rows as the API lists (one FilterSet serves both).
+        parts = {"list": answer["drill"]} if "page" in answer["drill"] else answer["drill"]
+        for part, urls in parts.items():
+            page = client.get(urls["page"])
+            assert page.status_code == 200, urls["page"]
+            paginated = (page.context or {}).get("page")
+            if paginated is not None and hasattr(paginated, "paginator"):
+                assert paginated.paginator.count == len(lists[part]), (spec.key, urls["page"])
+                pages_compared.add(urls["page"].split("?")[0])
         checked += 1
         if value:
             nonzero.add(spec.key)
+    # Cases, enterprises, visits, projects, funds, tasks, indicator values and targets.
+    assert len(pages_compared) >= 8, pages_compared
     return checked, nonzero
 
 

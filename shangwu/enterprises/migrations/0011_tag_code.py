@@ -29,10 +29,14 @@ class Migration(migrations.Migration):
     dependencies = [("enterprises", "0010_credit_code_taken_message")]
 
     operations = [
+        # Added without an index: the unique constraint below brings it (on PostgreSQL, a slug
+        # indexed here and then made unique would create its LIKE index twice).
         migrations.AddField(
             model_name="tag",
             name="code",
-            field=django.db.models.SlugField(max_length=30, null=True, verbose_name="代码"),
+            field=django.db.models.SlugField(
+                db_index=False, max_length=30, null=True, verbose_name="代码"
+            ),
         ),
         migrations.RunPython(fill_codes, migrations.RunPython.noop),
         migrations.AlterField(
