@@ -43,6 +43,7 @@ WAN_USD = "万美元"
 PERCENT = "%"
 POINTS = "百分点"
 WORKDAYS = "个工作日"
+CENT = Decimal("0.01")
 
 
 def round_half_up(value, places: int = 1) -> Decimal | None:
@@ -232,7 +233,10 @@ class SumFigure(FigureSpec):
         total = self.aggregate() if self.aggregate else Sum(self.amount)
         agg = sel.queryset(user).order_by().aggregate(n=Count("pk", distinct=True), s=total)
         return self._figure(
-            value=Decimal(agg["s"] or 0),
+            # Amounts keep their two decimals on every database (SQLite's sum drops them).
+            value=Decimal(agg["s"] or 0)
+            if self.aggregate
+            else Decimal(agg["s"] or 0).quantize(CENT),
             count=agg["n"],
             drill=sel.urls(),
             date_from=date_from,
