@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from shangwu.cases.api.views import router_register as cases_api
+from shangwu.core.api_figures import FigureDetailView, FigureListView
 from shangwu.core.views_dashboard import healthz
 from shangwu.enterprises.api.views import router_register as enterprise_api
 from shangwu.enterprises.api.views_service import router_register_service as enterprise_service_api
@@ -34,6 +35,8 @@ urlpatterns = [
     path("projects/", include("shangwu.projects.urls")),
     path("indicators/", include("shangwu.indicators.urls")),
     path("tasks/", include("shangwu.tasks.urls")),
+    path("api/figures/", FigureListView.as_view(), name="figure-list"),
+    path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A person reads the docs: signed out, the login page first (the schema itself answers 401/403).

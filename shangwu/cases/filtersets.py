@@ -63,6 +63,10 @@ class CaseFilterSet(BaseFilterSet):
     county = django_filters.ModelChoiceFilter(
         label="县(市、区)", queryset=Region.objects.filter(level=RegionLevel.COUNTY)
     )
+    # A figure's drill-down to one township (``core.figures``); no visible control.
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇(街道)", queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP)
+    )
     lead_unit = django_filters.ModelChoiceFilter(
         label="主办单位", queryset=OrgUnit.objects.filter(is_active=True)
     )
@@ -110,6 +114,7 @@ class CaseFilterSet(BaseFilterSet):
         # Drill-down parameters travel with the query string but need no visible control.
         self.form.fields["enterprise"].widget = forms.HiddenInput()
         self.form.fields["unassigned"].widget = forms.HiddenInput()
+        self.form.fields["township"].widget = forms.HiddenInput()
 
     def filter_light(self, queryset, name, value):
         from shangwu.cases.deadlines import light_q

@@ -412,6 +412,11 @@ class StatisticsView(generic.BaseObjectView):
             return out
 
         rows = [(r.label, cells(r)) for r in result["rows"]]
+        # Each column states a registered figure: its label and definition come from the registry.
+        from shangwu.cases.figures import COLUMN_FIGURES
+        from shangwu.core import figures
+
+        specs = [figures.get(COLUMN_FIGURES[key]) for key, _label in result["columns"]]
         chart = {
             "labels": [r.label for r in result["rows"]][:30],
             "received": [r.received for r in result["rows"]][:30],
@@ -426,6 +431,7 @@ class StatisticsView(generic.BaseObjectView):
                 result=result,
                 rows=rows,
                 total=("合计", cells(result["total"])),
+                headers=[(spec.label, spec.definition) for spec in specs],
                 chart=chart,
                 export_query=request.GET.urlencode(),
             ),

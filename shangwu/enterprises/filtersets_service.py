@@ -29,6 +29,13 @@ class EnterpriseScopedFilterSet(BaseFilterSet):
         queryset=Region.objects.filter(level=RegionLevel.COUNTY),
         label="县(市、区)",
     )
+    # A figure's drill-down to one township (core.figures); no visible control.
+    township = django_filters.ModelChoiceFilter(
+        field_name="enterprise__township",
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        label="乡镇(街道)",
+        widget=forms.HiddenInput,
+    )
 
 
 class ContactFilterSet(EnterpriseScopedFilterSet):

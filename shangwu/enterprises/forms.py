@@ -105,4 +105,9 @@ class BulkTagForm(TagForm):
 class TagForm(BaseModelForm):
     class Meta:
         model = Tag
-        fields = ["name", "needs_date", "sort_order"]
+        fields = ["name", "code", "needs_date", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # the code is what figures count by: fixed once the tag exists
+            self.fields["code"].disabled = True

@@ -45,7 +45,7 @@ class ValueSource(models.TextChoices):
     COMPUTED = "computed", "平台计算"
 
 
-# The 限上 tags of the enterprise registry counted by 新增限额以上批零住餐企业.
-ABOVE_SCALE_TAGS = ("限上批发", "限上零售", "限上住宿", "限上餐饮")
+# The codes (Tag.code, never the display name) of the 限上 tags counted by 新增限额以上批零住餐企业.
+ABOVE_SCALE_TAGS = ("wholesale_above", "retail_above", "lodging_above", "catering_above")
 # 亿元以上项目: 总投资 at least 1 亿元 = 10000 万元.
 LARGE_PROJECT_WAN_YUAN = 10000

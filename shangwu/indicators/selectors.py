@@ -472,7 +472,7 @@ def computed_month_counts(*, indicator: Indicator, month: datetime.date) -> dict
 
         rows = (
             EnterpriseTag.objects.filter(
-                tag__name__in=ABOVE_SCALE_TAGS, since__gte=month, since__lte=end
+                tag__code__in=ABOVE_SCALE_TAGS, since__gte=month, since__lte=end
             )
             .values("enterprise__county_id")
             .annotate(n=Count("enterprise_id", distinct=True))

@@ -12,7 +12,7 @@ from shangwu.core.forms import FollowingSelect
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 from shangwu.projects.choices import InvestorType, Origin
-from shangwu.projects.models import IndustryChain, Project, ProjectLeader, Stage
+from shangwu.projects.models import IndustryChain, Project, ProjectFunds, ProjectLeader, Stage
 
 
 def leader_choices(request):
@@ -184,3 +184,35 @@ class IndustryChainFilterSet(BaseFilterSet):
     class Meta:
         model = IndustryChain
         fields = ["q", "is_active"]
+
+
+class ProjectFundsFilterSet(BaseFilterSet):
+    """The monthly 到位资金 rows: what the funds figures (core.figures) drill down to."""
+
+    search_fields = ("project__name", "project__code")
+    month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte", label="月份自")
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label="月份至")
+    county = django_filters.ModelChoiceFilter(
+        field_name="project__county",
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY),
+        label="县(市、区)",
+    )
+    township = django_filters.ModelChoiceFilter(
+        field_name="project__township",
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        label="乡镇(街道)",
+        widget=forms.HiddenInput,
+    )
+    project = django_filters.NumberFilter(
+        field_name="project_id", label="项目", widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = ProjectFunds
+        fields = ["q", "month_from", "month_to", "county", "township", "project"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        for name in ("month_from", "month_to"):
+            self.form.fields[name].widget.input_type = "date"
+        self.narrow_to_user_region(township=None)

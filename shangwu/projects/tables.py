@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.html import format_html
 
 from shangwu.core.tables import Column, Table
-from shangwu.projects.models import IndustryChain, Project, Stage
+from shangwu.projects.models import IndustryChain, Project, ProjectFunds, Stage
 
 
 class AmountColumn(Column):
@@ -64,3 +64,17 @@ class StageTable(Table):
 class IndustryChainTable(Table):
     model = IndustryChain
     columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
+
+
+class ProjectFundsTable(Table):
+    model = ProjectFunds
+    columns = [
+        Column("project", linkify=True),
+        Column("month"),
+        AmountColumn("provincial_outside"),
+        AmountColumn("overseas"),
+        AmountColumn("fixed_asset"),
+        AmountColumn("working_capital"),
+        AmountColumn("fdi_usd"),
+        Column("project__county", "县(市、区)"),
+    ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", views.ProjectExportView.as_view(), name="project_export"),
     path("three-batches/", views_batches.ThreeBatchesView.as_view(), name="three_batches"),
     path("three-batches/ledger/", views_batches.LedgerExportView.as_view(), name="ledger_export"),
+    path("funds/", views_batches.ProjectFundsListView.as_view(), name="funds_list"),
     path("import/", views_import.ProjectImportView.as_view(), name="project_import"),
     path(
         "import/template/",

@@ -10,10 +10,10 @@ from shangwu.core import views as generic
 from shangwu.core.exports import download
 from shangwu.core.periods import QUARTER, YEAR, Period
 from shangwu.core.services import issuing_organ
-from shangwu.projects import forms, selectors
+from shangwu.projects import filtersets, forms, selectors, tables
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
 from shangwu.projects.ledger import ledger_xlsx
-from shangwu.projects.models import Project
+from shangwu.projects.models import Project, ProjectFunds
 
 
 def period_from(params) -> tuple[Period, forms.PeriodForm]:
@@ -110,3 +110,11 @@ class LedgerExportView(generic.BaseObjectView):
             else "三个一批"
         )
         return download(content, f"{period.label}{name}项目台账.xlsx")
+
+
+class ProjectFundsListView(generic.ObjectListView):
+    """Monthly 到位资金 rows: the drill-down of the funds figures (core.figures)."""
+
+    queryset = ProjectFunds.objects.select_related("project__county").order_by("-month", "project_id")
+    filterset = filtersets.ProjectFundsFilterSet
+    table = tables.ProjectFundsTable

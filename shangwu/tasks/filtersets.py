@@ -1,5 +1,6 @@
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Q
 
 from shangwu.core.filtersets import BaseFilterSet, YearFilter
 from shangwu.organization.models import OrgUnit
@@ -34,10 +35,42 @@ class TaskFilterSet(BaseFilterSet):
         label="牵头或配合单位",
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已过完成时限")
+    # The drill-downs of the task figures (core.figures): hidden, carried in the query string.
+    year = django_filters.NumberFilter(field_name="plan__year", label="年度", widget=forms.HiddenInput)
+    completed_from = django_filters.DateFilter(
+        field_name="closed_on", lookup_expr="gte", label="完成日期自", widget=forms.HiddenInput
+    )
+    completed_to = django_filters.DateFilter(
+        field_name="closed_on", lookup_expr="lte", label="完成日期至", widget=forms.HiddenInput
+    )
+    on_time = django_filters.BooleanFilter(
+        method="filter_on_time", label="按期完成", widget=forms.HiddenInput
+    )
+    report_missing = django_filters.BooleanFilter(
+        method="filter_report_missing", label="有未报送的进展", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Task
         fields = ["q", "plan", "section", "status", "lead_unit", "unit", "overdue"]
+
+    def filter_on_time(self, queryset, name, value):
+        """按期完成: 已完成, on or before its 完成时限 (a task without one is on time)."""
+        if value is None:
+            return queryset
+        on_time = Q(status=TaskStatus.DONE) & (
+            Q(deadline__isnull=True) | Q(closed_on__lte=F("deadline"))
+        )
+        return queryset.filter(on_time) if value else queryset.exclude(on_time)
+
+    def filter_report_missing(self, queryset, name, value):
+        """Open tasks whose lead unit has not reported for at least one cycle already due."""
+        from shangwu.tasks.selectors import task_ids_with_missing_reports
+
+        if value is None:
+            return queryset
+        ids = task_ids_with_missing_reports(user=getattr(self.request, "user", None), tasks=queryset)
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(

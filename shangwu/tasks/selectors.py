@@ -56,6 +56,24 @@ def plan_facts(
     )
 
 
+def task_ids_with_missing_reports(*, user, tasks, on: datetime.date | None = None) -> set[int]:
+    """Of ``tasks``, the open ones whose lead unit's report is 未报送 for at least one cycle
+    already due on ``on`` (the 工作台's 未报送, over every plan the tasks belong to)."""
+    on = on or timezone.localdate()
+    ids: set[int] = set()
+    for plan in Plan.objects.filter(pk__in=tasks.values("plan_id")):
+        try:
+            facts = plan_facts(user=user, plan=plan, on=on)
+        except cycles.CalendarYearUnknown:
+            continue
+        for f in facts.tasks:
+            if f.task.status not in FINAL_STATUSES and any(
+                f.state(c) == ReportState.MISSING for c in facts.past_cycles
+            ):
+                ids.add(f.task.pk)
+    return ids
+
+
 # --- per-unit statistics ------------------------------------------------------------------------
 
 

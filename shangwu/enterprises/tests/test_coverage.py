@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(make_enterprise, county_a, county_b, township_a1, leader):
-    tag = Tag.objects.create(name="覆盖测试标签", sort_order=999)
+    tag = Tag.objects.create(name="覆盖测试标签", code="coverage_test", sort_order=999)
 
     def ent(name, county=COUNTY_A, township=TOWNSHIP_A1, key=True, tags=()):
         return make_enterprise(county=county, township=township, name=name, is_key=key, tags=tags)

@@ -247,7 +247,7 @@ def test_bulk_tag_ignores_ids_outside_scope(as_user, county_a, make_enterprise):
 
 
 def test_system_admin_adds_a_tag_to_the_vocabulary(as_user, sysadmin, county_a):
-    as_user(sysadmin).post(reverse("enterprises:tag_add"), {"name": "夜经济示范", "sort_order": 20})
+    as_user(sysadmin).post(reverse("enterprises:tag_add"), {"name": "夜经济示范", "code": "night_economy", "sort_order": 20})
     assert Tag.objects.filter(name="夜经济示范").exists()
     assert as_user(county_a).post(reverse("enterprises:tag_add"), {"name": "越权标签"}).status_code == 403
 

@@ -16,9 +16,9 @@ from shangwu.projects.api.serializers import (
     ThreeBatchesSerializer,
 )
 from shangwu.projects.choices import BATCH_MILESTONES
-from shangwu.projects.filtersets import ProjectFilterSet
+from shangwu.projects.filtersets import ProjectFilterSet, ProjectFundsFilterSet
 from shangwu.projects.ledger import ledger_xlsx
-from shangwu.projects.models import Project
+from shangwu.projects.models import Project, ProjectFunds
 
 PERIOD_PARAMS = [
     OpenApiParameter(
@@ -151,5 +151,15 @@ class ProjectViewSet(BaseViewSet):
         return download(content, f"{period.label}项目台账.xlsx")
 
 
+class ProjectFundsViewSet(BaseViewSet):
+    """到位资金（按月）：只读列表，供统计指标下钻（填报请用 /api/projects/{id}/funds/）。"""
+
+    queryset = ProjectFunds.objects.select_related("project").order_by("-month", "project_id")
+    serializer_class = ProjectFundsSerializer
+    filterset_class = ProjectFundsFilterSet
+    http_method_names = ["get", "head", "options"]
+
+
 def router_register(router):
     router.register("projects", ProjectViewSet)
+    router.register("project-funds", ProjectFundsViewSet)

@@ -1,0 +1,140 @@
+"""The case figures: ``statistics.py``'s definitions, each a filter of the case list.
+
+Population: cases received (受理) in the period, in the user's scope, merged duplicates left out
+(``statistics.POPULATION``); every figure is a ``measure`` of the case list over that population,
+so its drill-down lists exactly the cases behind it.
+"""
+
+from shangwu.cases.filtersets import CaseFilterSet
+from shangwu.cases.models import Case
+from shangwu.core.figures import (
+    AverageFigure,
+    CountFigure,
+    RateFigure,
+    Selection,
+    region_params,
+    register,
+)
+
+
+def measure(name: str):
+    def select(date_from, date_to, region):
+        return Selection(
+            model=Case,
+            filterset=CaseFilterSet,
+            page="cases:case_list",
+            api="case-list",
+            params={
+                "received_from": date_from.isoformat(),
+                "received_to": date_to.isoformat(),
+                "measure": name,
+                **region_params(region),
+            },
+        )
+
+    return select
+
+
+POPULATION = "期间内受理、未被合并的案件"
+
+RECEIVED = register(
+    CountFigure(
+        key="cases.received",
+        label="受理数",
+        unit="件",
+        definition=f"{POPULATION}的件数。",
+        select=measure("received"),
+    )
+)
+CLOSED = register(
+    CountFigure(
+        key="cases.closed",
+        label="办结数",
+        unit="件",
+        definition=f"{POPULATION}中已办结的件数。",
+        select=measure("closed"),
+    )
+)
+register(
+    RateFigure(
+        key="cases.closed_rate",
+        label="办结率",
+        unit="%",
+        definition=f"{POPULATION}中已办结的件数占受理数的百分比。",
+        numerator=measure("closed"),
+        denominator=measure("received"),
+    )
+)
+register(
+    RateFigure(
+        key="cases.on_time_rate",
+        label="按期办结率",
+        unit="%",
+        definition=f"{POPULATION}中，办结时限前申请办结并获批的件数占办结数的百分比。",
+        numerator=measure("on_time"),
+        denominator=measure("closed"),
+    )
+)
+register(
+    RateFigure(
+        key="cases.first_satisfaction_rate",
+        label="满意率（首次评价）",
+        unit="%",
+        definition=f"{POPULATION}中，首次回访即评价满意或基本满意的件数占已评价件数的百分比。",
+        numerator=measure("first_satisfied"),
+        denominator=measure("rated"),
+    )
+)
+register(
+    RateFigure(
+        key="cases.satisfaction_rate",
+        label="满意率（最终评价）",
+        unit="%",
+        definition=f"{POPULATION}中，最近一次评价为满意或基本满意的件数占已评价件数的百分比。",
+        numerator=measure("satisfied"),
+        denominator=measure("rated"),
+    )
+)
+register(
+    CountFigure(
+        key="cases.reopened",
+        label="不满意重办",
+        unit="件",
+        definition=f"{POPULATION}中，因评价不满意至少重办过一次的件数。",
+        select=measure("reopened"),
+    )
+)
+register(
+    CountFigure(
+        key="cases.open_overdue",
+        label="超期未办结",
+        unit="件",
+        definition=f"{POPULATION}中，查询时尚未办结且当前环节已超过时限（红灯）的件数。",
+        select=measure("overdue"),
+    )
+)
+register(
+    AverageFigure(
+        key="cases.avg_working_days",
+        label="平均办理工作日",
+        unit="个工作日",
+        definition=f"{POPULATION}中已办结案件从受理到办结的工作日数（不含挂起）之和除以办结数。",
+        select=measure("closed"),
+        amount="workdays_to_close",
+        row_amount=lambda row: row["workdays_to_close"] or 0,
+    )
+)
+
+
+# The statistics page's columns (``statistics.COLUMNS``) and the figure each one states.
+COLUMN_FIGURES = {
+    "received": "cases.received",
+    "closed": "cases.closed",
+    "close_rate": "cases.closed_rate",
+    "on_time_rate": "cases.on_time_rate",
+    "avg_workdays": "cases.avg_working_days",
+    "first_satisfaction_rate": "cases.first_satisfaction_rate",
+    "satisfaction_rate": "cases.satisfaction_rate",
+    "reopened": "cases.reopened",
+    "overdue": "cases.open_overdue",
+}

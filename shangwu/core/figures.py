@@ -1,0 +1,396 @@
+"""Figures: every number the platform states, with its definition and the records behind it.
+
+A figure is declared once, in its app's ``figures.py``, and registered here. Reports, the API
+(``GET /api/figures/<key>/``), the 工作台 and the statistics pages read it from the registry;
+nothing else computes it.
+
+Every figure is a *selection*: the app's own FilterSet with query parameters, applied to
+``Model.objects.restrict(user, "view")``. The same parameters make the drill-down URLs (list page
+and API), so the value and the rows a user is shown come from one filter and cannot disagree:
+
+- ``CountFigure``: the number of rows of one selection;
+- ``SumFigure``: the sum of one amount over the rows of one selection (``row_amount`` says how to
+  read that amount from one row of the API list, for the drill-down test and for readers);
+- ``RateFigure``: numerator rows ÷ denominator rows × 100 (both selections are drill-downs);
+- ``AverageFigure``: the sum of one amount ÷ the number of rows of one selection;
+- or a figure of its own (``indicators.figures``: one value of the single row a selection
+  lists, 同比, 完成率), which says how it reads its drill-down lists (``value_from_lists``).
+
+A figure's ``drill`` is ``{"page", "api"}`` (one list, read as ``lists["list"]``) or
+``{"numerator": {...}, "denominator": {...}}``; ``value_from_lists`` recomputes the value from
+the rows those API lists return, and a test holds every registered figure to it.
+
+Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/万美元, 1 decimal, %,
+百分点) in ``format_value``. Both live only here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from shangwu.core.numbers import round_half_up
+
+# --- units, rounding and display ----------------------------------------------------------------
+
+COUNT_UNITS = {"件", "家", "个", "次", "项", "条"}
+WAN_YUAN = "万元"
+WAN_USD = "万美元"
+PERCENT = "%"
+POINTS = "百分点"
+WORKDAYS = "个工作日"
+CENT = Decimal("0.01")
+
+
+def ratio_percent(part, whole, places: int = 1) -> Decimal | None:
+    """part ÷ whole × 100, half up (core.numbers); None when there is no whole."""
+    if part is None or not whole:
+        return None
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), places)
+
+
+def format_value(value, unit: str) -> str:
+    """The figure as a person reads it: 128家, 35.2%, 1.3个百分点, 8,650.0万元, 12.3亿元.
+    Amounts in 万元 from 1亿 (10,000万元) up are shown in 亿元; all amounts and rates keep one
+    decimal (half up); counts are whole numbers. None reads “—” (no denominator, no data)."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if unit in COUNT_UNITS:
+        return f"{int(round_half_up(value, 0)):,}{unit}"
+    if unit == PERCENT:
+        return f"{round_half_up(value)}%"
+    if unit == POINTS:
+        return f"{round_half_up(value)}个百分点"
+    if unit == WAN_YUAN and abs(value) >= 10000:
+        return f"{round_half_up(value / 10000):,}亿元"
+    return f"{round_half_up(value):,}{unit}"
+
+
+# --- the computed figure --------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One figure as computed for one user, period and region."""
+
+    key: str
+    label: str
+    unit: str
+    value: Decimal | None
+    date_from: datetime.date
+    date_to: datetime.date
+    region: object  # organization.Region, or None for the user's whole scope
+    definition: str
+    count: int  # the records behind the figure (for a rate: its denominator)
+    drill: dict  # {"page", "api"} or {"numerator": {...}, "denominator": {...}}
+    numerator_count: int | None = None  # a rate's numerator rows
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    def as_dict(self) -> dict:
+        region = self.region
+        return {
+            "key": self.key,
+            "label": self.label,
+            "unit": self.unit,
+            "value": None if self.value is None else str(self.value),
+            "display": self.display,
+            "period": {"from": self.date_from.isoformat(), "to": self.date_to.isoformat()},
+            "region": None
+            if region is None
+            else {"code": region.code, "name": region.name, "level": region.level},
+            "definition": self.definition,
+            "count": self.count,
+            **({} if self.numerator_count is None else {"numerator_count": self.numerator_count}),
+            "drill": self.drill,
+        }
+
+
+# --- selections: a FilterSet and its parameters -------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """The rows of one list: ``model`` restricted to the user, filtered by ``filterset`` with
+    ``params``. ``page`` and ``api`` are URL names of the list page and the API list."""
+
+    model: type
+    filterset: type
+    page: str
+    api: str
+    params: dict
+
+    def queryset(self, user):
+        request = SimpleNamespace(user=user, GET={}, query_params={})
+        fs = self.filterset(
+            data=self.params, queryset=self.model.objects.restrict(user, "view"), request=request
+        )
+        if not fs.is_valid():  # never count more than asked: an unreadable condition is an error
+            raise FigureError("region", f"筛选条件无效：{fs.invalid_fields()}")
+        return fs.qs
+
+    def urls(self) -> dict:
+        query = urlencode(self.params)
+        return {"page": f"{reverse(self.page)}?{query}", "api": f"{reverse(self.api)}?{query}"}
+
+
+class FigureError(ValueError):
+    """A request the figure cannot answer; ``param`` names the offending query parameter."""
+
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+
+# --- figure declarations --------------------------------------------------------------------------
+
+# select(date_from, date_to, region) -> Selection; region is None (the user's scope) or a Region
+Selector = Callable[[datetime.date, datetime.date, object], Selection]
+
+
+@dataclass(kw_only=True)
+class FigureSpec:
+    key: str
+    label: str
+    unit: str
+    definition: str
+    # True: the figure is a state at the moment of the query (e.g. 重点企业数); the period is
+    # reported but does not narrow it.
+    current: bool = False
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        raise NotImplementedError
+
+    def value_from_lists(self, lists: dict[str, list[dict]]) -> Decimal | None:
+        """The value recomputed from the rows of the drill-down API lists (all pages)."""
+        raise NotImplementedError
+
+    def count_from_lists(self, lists: dict[str, list[dict]]) -> int:
+        """``count`` from the same lists: the rows of the list, or a rate's denominator."""
+        return len(lists["list"] if "list" in lists else lists["denominator"])
+
+    def _figure(self, *, value, count, drill, date_from, date_to, region) -> Figure:
+        return Figure(
+            key=self.key,
+            label=self.label,
+            unit=self.unit,
+            value=value,
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+            definition=self.definition,
+            count=count,
+            drill=drill,
+        )
+
+
+@dataclass(kw_only=True)
+class CountFigure(FigureSpec):
+    select: Selector = None
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        sel = self.select(date_from, date_to, region)
+        count = sel.queryset(user).count()
+        return self._figure(
+            value=Decimal(count),
+            count=count,
+            drill=sel.urls(),
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+        )
+
+    def value_from_lists(self, lists):
+        return Decimal(len(lists["list"]))
+
+
+@dataclass(kw_only=True)
+class SumFigure(FigureSpec):
+    select: Selector = None
+    amount: str = ""  # the model field summed
+    aggregate: Callable | None = None  # () -> the aggregate, when not Sum(amount)
+    row_amount: Callable[[dict], object] | None = None  # the amount in one API row
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        from django.db.models import Count, Sum
+
+        sel = self.select(date_from, date_to, region)
+        total = self.aggregate() if self.aggregate else Sum(self.amount)
+        agg = sel.queryset(user).order_by().aggregate(n=Count("pk", distinct=True), s=total)
+        return self._figure(
+            # Amounts keep their two decimals on every database (SQLite's sum drops them).
+            value=Decimal(agg["s"] or 0)
+            if self.aggregate
+            else Decimal(agg["s"] or 0).quantize(CENT),
+            count=agg["n"],
+            drill=sel.urls(),
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+        )
+
+    def amount_of(self, row: dict) -> Decimal:
+        value = self.row_amount(row) if self.row_amount else row[self.amount]
+        return Decimal(str(value or 0))
+
+    def value_from_lists(self, lists):
+        return sum((self.amount_of(row) for row in lists["list"]), Decimal(0))
+
+
+@dataclass(kw_only=True)
+class AverageFigure(SumFigure):
+    """Σ amount ÷ rows, half up to one decimal (平均办理工作日)."""
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        figure = super().compute(user=user, date_from=date_from, date_to=date_to, region=region)
+        figure.value = round_half_up(figure.value / figure.count) if figure.count else None
+        return figure
+
+    def value_from_lists(self, lists):
+        rows = lists["list"]
+        return round_half_up(super().value_from_lists(lists) / len(rows)) if rows else None
+
+
+@dataclass(kw_only=True)
+class RateFigure(FigureSpec):
+    numerator: Selector = None
+    denominator: Selector = None
+    unit: str = PERCENT
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        num = self.numerator(date_from, date_to, region)
+        den = self.denominator(date_from, date_to, region)
+        part, whole = num.queryset(user).count(), den.queryset(user).count()
+        figure = self._figure(
+            value=ratio_percent(part, whole),
+            count=whole,
+            drill={"numerator": num.urls(), "denominator": den.urls()},
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+        )
+        figure.numerator_count = part
+        return figure
+
+    def value_from_lists(self, lists):
+        return ratio_percent(len(lists["numerator"]), len(lists["denominator"]))
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, FigureSpec] = {}
+# Families: figures whose keys come from managed data (one per tag, one per indicator):
+# prefix -> (members() -> [FigureSpec], resolve(rest) -> FigureSpec | None)
+_FAMILIES: dict[str, tuple[Callable, Callable]] = {}
+_loaded = False
+
+
+def register(spec: FigureSpec) -> FigureSpec:
+    if spec.key in _REGISTRY and _REGISTRY[spec.key] is not spec:
+        raise ValueError(f"figure {spec.key} registered twice")
+    _REGISTRY[spec.key] = spec
+    return spec
+
+
+def register_family(prefix: str, *, members: Callable, resolve: Callable) -> None:
+    """Figures keyed ``<prefix><code>…`` for codes kept in the database (tags, indicators)."""
+    _FAMILIES[prefix] = (members, resolve)
+
+
+def _load():
+    global _loaded
+    if not _loaded:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("figures")  # every app's figures.py registers its own
+        _loaded = True
+
+
+def get(key: str) -> FigureSpec | None:
+    _load()
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    for prefix, (_, resolve) in _FAMILIES.items():
+        if key.startswith(prefix):
+            spec = resolve(key[len(prefix) :])
+            if spec is not None:
+                return spec
+    return None
+
+
+def all() -> list[FigureSpec]:  # noqa: A001 - the registry's own vocabulary (register/get/all)
+    _load()
+    specs = list(_REGISTRY.values())
+    for members, _ in _FAMILIES.values():
+        specs.extend(members())
+    return specs
+
+
+# --- period and region of a request ---------------------------------------------------------------
+
+
+def parse_date(text, param: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(str(text))
+    except ValueError:
+        raise FigureError(
+            param, f"参数 {param} 应为日期（如 2026-01-31），实际为“{text}”。"
+        ) from None
+
+
+def resolve_region(user, code):
+    """The region a figure covers. None: the user's whole scope. A region inside the user's own
+    (or the user's own) narrows the figure to it; a region *containing* the user's (the city for
+    a county user) answers for the user's own scope, since that is all of it they may see; any
+    other region (a sibling county) is outside the scope: ``LookupError`` (the API answers 404)."""
+    from shangwu.organization.models import Region
+
+    if code in (None, ""):
+        return None
+    region = Region.objects.filter(code=str(code)).select_related("parent").first()
+    if region is None:
+        raise FigureError("region", f"参数 region 不是已登记的区划代码：“{code}”。")
+    own = getattr(user, "region", None)
+    if own is None:
+        raise LookupError(code)
+    chain = {region.pk, region.parent_id, getattr(region.parent, "parent_id", None)}
+    if own.pk in chain:  # the region is the user's own or lies inside it
+        return region
+    own_chain = {own.pk, own.parent_id, getattr(own.parent, "parent_id", None)}
+    if region.pk in own_chain:  # above the user: the user's own scope
+        return own if own.level != "city" else None
+    raise LookupError(code)
+
+
+def compute(key: str, *, user, date_from, date_to, region=None) -> Figure:
+    spec = get(key)
+    if spec is None:
+        raise KeyError(key)
+    if date_from > date_to:
+        raise FigureError("from", "参数 from 不能晚于 to。")
+    return spec.compute(user=user, date_from=date_from, date_to=date_to, region=region)
+
+
+def region_params(region, *, county="county", township="township", city=None) -> dict:
+    """The list filter narrowing a selection to ``region`` (None: no narrowing). An app whose
+    list cannot filter a region level passes None for it: such a request is refused (400)."""
+    if region is None:
+        return {}
+    name = {"city": city, "county": county, "township": township}[region.level]
+    if region.level == "city" and city is None:
+        return {}
+    if name is None:
+        raise FigureError(
+            "region", f"该指标不能按{region.get_level_display()}统计：{region.name}。"
+        )
+    return {name: region.pk}
