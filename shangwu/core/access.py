@@ -77,16 +77,22 @@ def restrict(queryset, user, action: str = "view"):
     """
     model = queryset.model
     if getattr(model, "access", None) == Access.BUSINESS and _is_owner(user):
-        owner_q = model.scope.owner_q(user, action)
+        owner_q = scope_of(model).owner_q(user, action)
         return queryset.none() if owner_q is None else queryset.filter(owner_q)
     if not can(user, model.access, action):
         return queryset.none()
     if model.access != Access.BUSINESS:
         return queryset
-    rule = model.scope.rule(action)
+    rule = scope_of(model).rule(action)
     if not rule.permits(user):
         return queryset.none()
     return queryset.filter(rule.q(model, user))
+
+
+def scope_of(model) -> Scope:
+    """The model's declaration; a business model without one (a file, read through its owner
+    record's ``restrict``) has the default: region for every action, nothing for a 企业用户."""
+    return getattr(model, "scope", None) or DEFAULT_SCOPE
 
 
 def _is_owner(user) -> bool:
@@ -97,7 +103,7 @@ def refusal(user, model, action: str) -> str | None:
     """Why ``user`` may not ``action`` on ``model`` at all (before any row is read), or None if
     they may: the role grant first, then the model's scope rule for the action (e.g. only the
     city maintains the work plan). Pages answer 403 with this text, the API too."""
-    scope = getattr(model, "scope", None) if model.access == Access.BUSINESS else None
+    scope = scope_of(model) if model.access == Access.BUSINESS else None
     if not can(user, model.access, action):
         # An action with a rule of its own (``target=``…) says why in its own words.
         return scope.actions[action].refusal if scope is not None and action in scope.actions else NO_GRANT
@@ -190,6 +196,9 @@ class Scope:
         if self.owner is None or enterprise_id is None or not can(user, Access.OWN, action):
             return None
         return models.Q(**{self.owner if self.owner == "pk" else f"{self.owner}_id": enterprise_id})
+
+
+DEFAULT_SCOPE = Scope()
 
 
 def restrict_choices(queryset, user, *, business_only: bool = False):
