@@ -13,7 +13,7 @@ from shangwu.accounts.services import user_bootstrap
 COUNTY_A = "419902"  # 河东区
 COUNTY_B = "419921"  # 云水县
 TOWNSHIP_A1 = "419902001"  # 河东区东湖街道
-OWNER_ENTERPRISE = "云河惠民百货有限公司"  # the 企业用户 persona's enterprise, in 河东区
+OWNER_ENTERPRISE = "中原惠民百货有限公司"  # the 企业用户 persona's enterprise, in 河东区
 
 
 def owner_enterprise():

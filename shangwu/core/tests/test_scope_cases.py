@@ -137,7 +137,7 @@ def test_a_model_without_pages_reaches_exactly_as_far_as_its_parent(demo_city):
 
 def test_the_enterprise_persona_is_bound_to_a_demo_enterprise_in_hedong():
     user = _persona("enterprise")
-    assert user.enterprise.name == "云河惠民百货有限公司" and user.enterprise.county.code == "419902"
+    assert user.enterprise.name == "中原惠民百货有限公司" and user.enterprise.county.code == "419902"
 
 
 def test_an_enterprise_user_sees_only_its_own_enterprises_records(demo_city):
