@@ -1,6 +1,9 @@
 """Demo personas: one user per role, with the usernames the tests and the README use. They are
 created directly (``user_bootstrap``), as fixtures, outside the approval flow the UI follows."""
 
+import datetime
+import random
+
 from django.conf import settings
 
 from shangwu.accounts.choices import Role
@@ -10,6 +13,23 @@ from shangwu.accounts.services import user_bootstrap
 COUNTY_A = "419902"  # 河东区
 COUNTY_B = "419921"  # 云水县
 TOWNSHIP_A1 = "419902001"  # 河东区东湖街道
+OWNER_ENTERPRISE = "中原惠民百货有限公司"  # the 企业用户 persona's enterprise, in 河东区
+
+
+def owner_enterprise():
+    """The enterprise the ``enterprise`` persona is bound to (its owner scope): made once,
+    through the service, in 河东区 (no township)."""
+    from shangwu.enterprises.demo import make_credit_code
+    from shangwu.enterprises.models import Enterprise
+    from shangwu.enterprises.services import enterprise_create
+    from shangwu.organization.models import Region
+
+    existing = Enterprise.objects.filter(name=OWNER_ENTERPRISE).first()
+    if existing is not None:
+        return existing
+    return enterprise_create(actor=None, credit_code=make_credit_code(random.Random(1701), COUNTY_A),
+                             name=OWNER_ENTERPRISE, county=Region.objects.get(code=COUNTY_A),
+                             established_on=datetime.date(2012, 5, 18))
 
 
 def personas(units) -> list[tuple]:
@@ -37,6 +57,7 @@ def build_users(units, password: str | None = None) -> dict[str, User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_bootstrap(username=username, name=name, role=role, org_unit=unit, position=position,
-                                  mobile=f"139{i:04d}{8000 + i:04d}", password=password, must_change_password=False)
+                                  mobile=f"139{i:04d}{8000 + i:04d}", password=password, must_change_password=False,
+                                  enterprise=owner_enterprise() if role == Role.ENTERPRISE else None)
         users[username] = user
     return users

@@ -31,6 +31,12 @@ class User(AbstractUser):
         "organization.OrgUnit", verbose_name="所属单位", null=True, on_delete=models.PROTECT,
         related_name="users",
     )
+    # 企业用户: the one enterprise whose records the user sees (``Scope.owner``); no one else has
+    # one. Bound when the account is set up (the enterprise portal will do it; no page yet).
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="所属企业", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
     position = models.CharField("职务", max_length=50, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
     must_change_password = models.BooleanField("下次登录须改密码", default=True)
@@ -75,6 +81,11 @@ class User(AbstractUser):
             raise ValidationError(
                 {"org_unit": f"{self.get_role_display()}应属于{dict(city='市', county='县区', township='乡镇')[level]}级单位。"}
             )
+        # Keyed to the role: the account pages offer no enterprise field (no page binds one yet).
+        if self.role == Role.ENTERPRISE and self.enterprise_id is None:
+            raise ValidationError({"role": "企业用户须绑定一家企业，暂不能在账号页面开通。"})
+        if self.role != Role.ENTERPRISE and self.enterprise_id is not None:
+            raise ValidationError({"enterprise": "只有企业用户可以绑定企业。"})
 
 
 class SecurityPolicy(models.Model):

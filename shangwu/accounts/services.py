@@ -352,13 +352,13 @@ def password_generate() -> str:
 
 
 def user_bootstrap(*, username: str, name: str, role: str, org_unit, password: str, position: str = "",
-                   mobile: str = "", must_change_password: bool = True) -> User:
+                   mobile: str = "", must_change_password: bool = True, enterprise=None) -> User:
     """Create an account directly, without a change request. Only for the commands that set a
     platform up (``init_platform``: there is no 安全管理员 yet to approve anything; the demo
     personas): they run on the server, not through anyone's browser. Every account made through
     the UI is created by ``change_request_approve``."""
     user = User(username=username, name=name, role=role, org_unit=org_unit, position=position, mobile=mobile,
-                must_change_password=must_change_password,
+                enterprise=enterprise, must_change_password=must_change_password,
                 password_changed_at=None if must_change_password else timezone.now())
     user.set_password(password)
     user.full_clean()
@@ -483,7 +483,7 @@ def user_update(*, user: User, data: dict, actor: User, note: str = "") -> tuple
         if gated and current.pk == actor.pk:
             raise ValidationError({c["field"]: f"不能修改本人的{c['label']}（三权分立）。" for c in gated})
         if gated:  # refuse now what approval would refuse (a county role in a city unit)
-            proposed = User(role=current.role, org_unit_id=current.org_unit_id)
+            proposed = User(role=current.role, org_unit_id=current.org_unit_id, enterprise_id=current.enterprise_id)
             for c in gated:
                 setattr(proposed, User._meta.get_field(c["field"]).attname, c["new"])
             proposed.clean()

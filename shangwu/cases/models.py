@@ -26,7 +26,7 @@ from shangwu.cases.choices import (
     Rating,
     SupervisionLevel,
 )
-from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.access import Access, RestrictedQuerySet, Rule, Scope, ScopedModel
 from shangwu.core.models import StoredFile
 from shangwu.organization.models import county_field, township_field
 
@@ -146,27 +146,24 @@ class DeadlineRule(models.Model):
         return f"{self.get_node_display()} {start}{self.offset}{self.get_unit_display()}（{self.get_day_kind_display()}）"
 
 
-class CaseQuerySet(RestrictedQuerySet):
-    def restrict(self, user, action: str = "view"):
-        """Region scope (ScopedModel) OR membership of the lead unit or a co-unit: a city
-        department handling a county's case sees it; county A never sees county B's cases
-        unless its own unit was made lead or co unit."""
-        from shangwu.core.access import can
-        from shangwu.organization.choices import RegionLevel
+def _handling_q(model, user) -> models.Q:
+    """Region scope OR membership of the lead unit or a co-unit: a city department handling a
+    county's case sees and works on it; county A never sees county B's cases unless its own unit
+    was made lead or co unit."""
+    from shangwu.organization.choices import RegionLevel
 
-        if not can(user, self.model.access, action):
-            return self.none()
-        region = user.region
-        if region is None:
-            return self.none()
-        if region.level == RegionLevel.CITY:
-            return self.filter(self.model.scope_q(region))
-        unit = user.org_unit_id
-        # An uncorrelated IN (evaluated once: a hashed list) rather than EXISTS per row.
-        co = Case.co_units.through.objects.filter(orgunit_id=unit).values("case_id")
-        return self.filter(
-            self.model.scope_q(region) | models.Q(lead_unit_id=unit) | models.Q(pk__in=co)
-        )
+    region = user.region
+    if region.level == RegionLevel.CITY:
+        return model.scope_q(region)
+    unit = user.org_unit_id
+    # An uncorrelated IN (evaluated once: a hashed list) rather than EXISTS per row.
+    co = Case.co_units.through.objects.filter(orgunit_id=unit).values("case_id")
+    return model.scope_q(region) | models.Q(lead_unit_id=unit) | models.Q(pk__in=co)
+
+
+# Who sees a case and who changes it (assigns, reports, closes): the region's users and the
+# handling units (lead, co). The workflow narrows each step further (cases.actions).
+HANDLING = Rule(q=_handling_q)
 
 
 class Case(ScopedModel):
@@ -293,7 +290,7 @@ class Case(ScopedModel):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    scope = Scope(view=HANDLING, change=HANDLING, owner="enterprise")
 
     class Meta:
         verbose_name = "诉求案件"

@@ -10,6 +10,7 @@ from shangwu.accounts.choices import Role
 
 class Access(models.TextChoices):
     BUSINESS = "business", "业务数据"
+    OWN = "own", "本企业数据"  # the 企业用户's: business records of the one enterprise they are bound to
     REFERENCE = "reference", "基础配置"
     ACCOUNTS = "accounts", "账号管理"
     SECURITY = "security", "安全策略"
@@ -41,6 +42,9 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
         Role.COUNTY_STAFF: frozenset(_WORK),
         Role.TOWNSHIP_STAFF: frozenset(_WORK),
     },
+    # The 企业用户 reads its own enterprise's records (``Scope.owner``) and nothing else; no page or
+    # endpoint is open to it yet (it holds no BUSINESS grant). Filing a case (诉求) comes later.
+    Access.OWN: {Role.ENTERPRISE: frozenset({"view"})},
     Access.REFERENCE: {
         Role.LEADER: frozenset({"view"}),
         Role.CITY_STAFF: frozenset({"view"}),
@@ -66,18 +70,135 @@ def can(user, access: str, action: str) -> bool:
 def restrict(queryset, user, action: str = "view"):
     """The queryset of ``queryset``'s model that ``user`` may ``action``.
 
-    Business data is further limited to the user's region node and everything below it; a
-    county officer never sees a sibling county's rows.
+    Business data follows the model's ``scope`` declaration (``Scope``): the rule for
+    ``action`` (region by default: the user's region node and everything below it, so a county
+    officer never sees a sibling county's rows), or, for a 企业用户, the owner path to the one
+    enterprise the user is bound to.
     """
     model = queryset.model
+    if getattr(model, "access", None) == Access.BUSINESS and _is_owner(user):
+        owner_q = scope_of(model).owner_q(user, action)
+        return queryset.none() if owner_q is None else queryset.filter(owner_q)
     if not can(user, model.access, action):
         return queryset.none()
     if model.access != Access.BUSINESS:
         return queryset
-    region = user.region
-    if region is None:
+    rule = scope_of(model).rule(action)
+    if not rule.permits(user):
         return queryset.none()
-    return queryset.filter(model.scope_q(region))
+    return queryset.filter(rule.q(model, user))
+
+
+def scope_of(model) -> Scope:
+    """The model's declaration; a business model without one (a file, read through its owner
+    record's ``restrict``) has the default: region for every action, nothing for a 企业用户."""
+    return getattr(model, "scope", None) or DEFAULT_SCOPE
+
+
+def _is_owner(user) -> bool:
+    return getattr(user, "role", None) == Role.ENTERPRISE and getattr(user, "is_authenticated", False)
+
+
+def refusal(user, model, action: str) -> str | None:
+    """Why ``user`` may not ``action`` on ``model`` at all (before any row is read), or None if
+    they may: the role grant first, then the model's scope rule for the action (e.g. only the
+    city maintains the work plan). Pages answer 403 with this text, the API too."""
+    scope = scope_of(model) if model.access == Access.BUSINESS else None
+    if not can(user, model.access, action):
+        # An action with a rule of its own (``target=``…) says why in its own words.
+        return scope.actions[action].refusal if scope is not None and action in scope.actions else NO_GRANT
+    if scope is not None:
+        rule = scope.rule(action)
+        if not rule.permits(user):
+            return rule.refusal
+    return None
+
+
+def permits(user, model, action: str) -> bool:
+    """May ``user`` ``action`` some rows of ``model``? Buttons, menus and services ask this."""
+    return refusal(user, model, action) is None
+
+
+def require(user, model, action: str) -> None:
+    """``permits`` for services: PermissionDenied with the rule's own reason. No actor (the
+    platform itself, a command) is always allowed."""
+    from django.core.exceptions import PermissionDenied
+
+    if user is None:
+        return
+    reason = refusal(user, model, action)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+NO_GRANT = "您没有执行此操作的权限。"
+
+
+class Rule:
+    """Which rows of a business model a user may act on, for one action.
+
+    ``levels``: the region levels whose users may act at all (None: every level); a user
+    elsewhere is refused with ``refusal`` before any row is read (403). ``q``: the rows, by
+    default the model's region geometry (``scope_q``) from the user's region node.
+    """
+
+    def __init__(self, *, levels=None, refusal: str = NO_GRANT, q=None):
+        self.levels = frozenset(levels) if levels is not None else None
+        self.refusal = refusal
+        self._q = q
+
+    def permits(self, user) -> bool:
+        region = getattr(user, "region", None)
+        return region is not None and (self.levels is None or region.level in self.levels)
+
+    def q(self, model, user) -> models.Q:
+        if self._q is not None:
+            return self._q(model, user)
+        return model.scope_q(user.region)
+
+
+IN_REGION = Rule()
+
+
+def at_levels(*levels, refusal: str, q=None) -> Rule:
+    """Only users at ``levels`` may act (e.g. the city alone maintains the work plan)."""
+    return Rule(levels=levels, refusal=refusal, q=q)
+
+
+class Scope:
+    """What a user may see and what they may change of one business model, declared on the
+    model as ``scope = Scope(...)`` and read by ``restrict(user, action)``, hence by every page,
+    API endpoint, form choice, filter, export and service.
+
+    ``view`` is the rule for reading (view, export); ``change`` for writing (add, change,
+    delete, import) unless an action has its own rule (``add=``, ``import_=``, ``target=``…).
+    ``owner``: the path from the model to the enterprise that owns a row (``"pk"`` for the
+    enterprise itself, ``"enterprise"``…); None: a 企业用户 sees none of the model.
+    """
+
+    READS = frozenset({"view", "export"})
+
+    def __init__(self, view: Rule = IN_REGION, change: Rule | None = None, *, owner: str | None = None,
+                 **actions: Rule):
+        self.view = view
+        self.change = change or view
+        self.owner = owner
+        self.actions = {name.rstrip("_"): rule for name, rule in actions.items()}
+
+    def rule(self, action: str) -> Rule:
+        if action in self.actions:
+            return self.actions[action]
+        return self.view if action in self.READS else self.change
+
+    def owner_q(self, user, action: str) -> models.Q | None:
+        """The rows of the enterprise a 企业用户 is bound to, or None (nothing)."""
+        enterprise_id = getattr(user, "enterprise_id", None)
+        if self.owner is None or enterprise_id is None or not can(user, Access.OWN, action):
+            return None
+        return models.Q(**{self.owner if self.owner == "pk" else f"{self.owner}_id": enterprise_id})
+
+
+DEFAULT_SCOPE = Scope()
 
 
 def restrict_choices(queryset, user, *, business_only: bool = False):
@@ -102,10 +223,12 @@ class ScopedModel(models.Model):
     """Base for every business record: region scope by county and township columns.
 
     ``scope_county_field`` / ``scope_township_field`` name the foreign keys to Region; a model
-    whose scope is not just its own place overrides ``scope_q``.
+    whose scope is not just its own place overrides ``scope_q``. ``scope`` declares, per action,
+    who may see and who may change its rows (``Scope``); the default is the region for all.
     """
 
     access = Access.BUSINESS
+    scope = Scope()
     scope_county_field = "county"
     scope_township_field = "township"
 

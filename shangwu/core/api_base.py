@@ -9,7 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.access import can
+from shangwu.core.access import refusal
 
 METHOD_ACTIONS = {
     "GET": "view", "HEAD": "view", "OPTIONS": "view",
@@ -33,11 +33,12 @@ class RolePermission(permissions.BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return True
-        allowed = can(request.user, queryset.model.access, api_action(request, view))
-        if not allowed:
+        reason = refusal(request.user, queryset.model, api_action(request, view))
+        if reason is not None:
+            self.message = reason  # the scope rule's own words (e.g. only the city imports plans)
             audit_write(action=AuditAction.DENIED, object_type=queryset.model._meta.label_lower,
                         object_repr=str(queryset.model._meta.verbose_name), detail="API：角色无权限（403）。")
-        return allowed
+        return reason is None
 
 
 # A list request for more rows than this per page is a bulk read: audited as an export (等保:

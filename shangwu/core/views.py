@@ -21,7 +21,7 @@ from django.views import View
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_denied, audit_write
-from shangwu.core.access import can
+from shangwu.core.access import refusal
 from shangwu.core.exports import download, xlsx_bytes
 from shangwu.core.files import file_download, file_get, file_response
 from shangwu.core.reveal import REVEALABLE
@@ -39,25 +39,28 @@ class BaseObjectView(LoginRequiredMixin, View):
     def get_queryset(self, action=None):
         return self.queryset.all().restrict(self.request.user, action or self.action)
 
-    # Why an allowed role still may not: e.g. a township officer has nothing to enter figures
-    # for. A view that sets this overrides ``allowed``; the refusal then says so.
-    refusal = "您没有执行此操作的权限。"
+    def refusal(self, action: str) -> str | None:
+        """Why the user may not ``action`` here at all, or None: the role grant, then the model's
+        scope rule for the action (``Scope``: e.g. a township officer has no region to enter
+        figures for). A view may narrow it (never widen)."""
+        return refusal(self.request.user, self.model, action)
 
     def allowed(self, action: str) -> bool:
-        """May the user ``action`` here? The role grant; a view may narrow it (never widen), and
-        the buttons (``can_*``) follow it, so no one is offered a form they cannot submit."""
-        return can(self.request.user, self.model.access, action)
+        """May the user ``action`` here? The buttons (``can_*``) follow it, so no one is offered
+        a form they cannot submit."""
+        return self.refusal(action) is None
 
     def check_access(self, action=None):
-        """Role check before any query: a role without the grant gets 403 (audited)."""
+        """Role and scope-rule check before any query: refused gets 403 (audited)."""
         action = action or self.action
-        if not self.allowed(action):
+        reason = self.refusal(action)
+        if reason is not None:
             audit_write(
                 action=AuditAction.DENIED, object_type=self.model._meta.label_lower,
                 object_repr=str(self.model._meta.verbose_name),
                 detail=f"角色无“{action}”权限，已拒绝（403）。",
             )
-            raise PermissionDenied(self.refusal)
+            raise PermissionDenied(reason)
 
     def get_object(self, action=None):
         pk = self.kwargs["pk"]
@@ -151,7 +154,7 @@ class ObjectListView(BaseObjectView):
             table=(table := self.table(page.object_list)),
             add_url_name=self.add_url_name, export_url_name=self.export_url_name,
             bulk_actions=[(name, label) for name, label in self.bulk_actions]
-            if can(request.user, self.model.access, "change") else [],
+            if self.allowed("change") else [],
         )
         table.links = self.allowed(self.table.link_action)
         context.update(self.extra_context())

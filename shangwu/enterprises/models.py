@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.access import Access, RestrictedQuerySet, Scope, ScopedModel
 from shangwu.core.models import StoredFile
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
@@ -57,6 +57,7 @@ class Enterprise(ScopedModel):
     """An enterprise in the registry (企业库), keyed by its 统一社会信用代码."""
 
     audited = True
+    scope = Scope(owner="pk")  # a 企业用户 sees its own enterprise
     # Not in the audit snapshots: the pinyin follows the name, and the audit row has its own time.
     audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}
 
@@ -170,6 +171,7 @@ class EnterpriseEvent(models.Model):
 class EnterpriseScoped(ScopedModel):
     scope_county_field = "enterprise__county"
     scope_township_field = "enterprise__township"
+    scope = Scope(owner="enterprise")  # a 企业用户 sees its own enterprise's contacts, visits…
 
     class Meta:
         abstract = True

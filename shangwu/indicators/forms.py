@@ -2,9 +2,10 @@ import datetime
 
 from django import forms
 
+from shangwu.core.access import permits
 from shangwu.core.forms import BaseForm, BaseModelForm, YearField
 from shangwu.indicators.importers import parse_month
-from shangwu.indicators.models import Indicator
+from shangwu.indicators.models import Indicator, IndicatorValue
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
@@ -33,23 +34,17 @@ class MonthField(forms.CharField):
         return value
 
 
-def enters_figures(user) -> bool:
-    """Whether ``writable_regions(user)`` has any region (without a query)."""
-    region = getattr(user, "region", None)
-    return region is not None and region.level != RegionLevel.TOWNSHIP
-
-
 def writable_regions(user):
-    """Regions a user may enter figures for: all for city users, their own county otherwise."""
+    """The 地区 choices of figure entry: all for city users, their own county otherwise; none
+    for a user the scope refuses figure entry (``IndicatorValue.scope``: a township officer)."""
     qs = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by(
         "sort_order", "code"
     )
-    region = getattr(user, "region", None)
-    if region is None or region.level == RegionLevel.TOWNSHIP:
+    if not permits(user, IndicatorValue, "add"):
         return qs.none()
-    if region.level == RegionLevel.CITY:
+    if user.region.level == RegionLevel.CITY:
         return qs
-    return qs.filter(pk=region.county.pk)
+    return qs.filter(pk=user.region.county.pk)
 
 
 class IndicatorForm(BaseModelForm):

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.access import IN_REGION, Access, RestrictedQuerySet, Scope, ScopedModel, at_levels
 from shangwu.indicators.choices import (
     Arrival,
     Computation,
@@ -113,10 +113,29 @@ class RegionScoped(ScopedModel):
         return models.Q(region_id=county.pk) | models.Q(region__level=RegionLevel.CITY)
 
 
+# Figures and targets are entered for the city and the counties: a township officer has no region
+# to enter them for (which county rows a county officer may write: services.check_region_writable).
+FIGURE_ENTRY = at_levels(
+    "city", "county",
+    refusal="指标数据和年度目标按全市和县(市、区)填报，乡镇(街道)用户没有可填报的地区。",
+)
+FIGURE_SCOPE = Scope(add=FIGURE_ENTRY, change=FIGURE_ENTRY, import_=FIGURE_ENTRY, delete=IN_REGION)
+
+
 class IndicatorTarget(RegionScoped):
     """The annual target of an indicator for the city or one county (任务分解)."""
 
     audited = True
+    # Targets belong to the city: set (下达) by city users holding the grant; a county officer
+    # proposes a change of its own county's figure (``add``: the proposal form).
+    scope = Scope(
+        add=FIGURE_ENTRY, change=FIGURE_ENTRY, import_=FIGURE_ENTRY, delete=IN_REGION,
+        target=at_levels(
+            "city",
+            refusal="年度目标及其分解由市局下达；县（市、区）可对本地目标提出调整申请（须说明理由），"
+            "由市局审核。",
+        ),
+    )
 
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="targets"
@@ -284,6 +303,7 @@ class IndicatorValue(RegionScoped):
     arrives, the other is derived), with the same period of last year for growth."""
 
     audited = True
+    scope = FIGURE_SCOPE
 
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="values"

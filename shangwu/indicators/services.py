@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.access import Access, can
+from shangwu.core.access import require
 from shangwu.indicators.choices import Arrival, ProposalStatus, ValueSource
 from shangwu.indicators.models import (
     Indicator,
@@ -50,22 +50,6 @@ def check_region_writable(*, actor, region) -> None:
 TARGET_FIRST_REASON = "下达年度目标"
 
 
-def check_target_grant(*, actor) -> None:
-    """Targets belong to the city: set by city users holding the 下达年度目标 grant."""
-    if actor is None:
-        return
-    region = getattr(actor, "region", None)
-    if (
-        not can(actor, Access.BUSINESS, "target")
-        or region is None
-        or (region.level != RegionLevel.CITY)
-    ):
-        raise PermissionDenied(
-            "年度目标及其分解由市局下达；县（市、区）可对本地目标提出调整申请（须说明理由），"
-            "由市局审核。"
-        )
-
-
 def _next_version_number(year: int) -> int:
     last = (
         IndicatorTargetVersion.objects.select_for_update()
@@ -91,7 +75,7 @@ def target_set(
     targets, with who, when and why. A change of an existing figure needs a reason."""
     if value is None or value < 0:
         raise ValidationError({"value": "年度目标须为不小于0的数。"})
-    check_target_grant(actor=actor)
+    require(actor, IndicatorTarget, "target")  # the city's (IndicatorTarget.scope)
     with transaction.atomic():
         target = (
             IndicatorTarget.objects.select_for_update()
@@ -175,7 +159,7 @@ def target_proposal_decide(
 ) -> IndicatorTargetProposal:
     """City staff approve (the proposed figure becomes a new target version) or refuse (with a
     reason) a county's proposal."""
-    check_target_grant(actor=actor)
+    require(actor, IndicatorTarget, "target")  # the city's (IndicatorTarget.scope)
     reason = (reason or "").strip()
     if not approve and not reason:
         raise ValidationError({"reason": "退回调整申请须填写理由。"})

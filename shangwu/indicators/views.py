@@ -12,7 +12,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core import imports
 from shangwu.core import views as generic
-from shangwu.core.access import can
+from shangwu.core.access import permits
 from shangwu.core.exports import DOCX, XLSX, download
 from shangwu.core.imports import UploadRejected
 from shangwu.indicators import exports, filtersets, forms, selectors, services, tables
@@ -99,19 +99,7 @@ class BulletinDownloadView(generic.BaseObjectView):
 # --- Monthly values ------------------------------------------------------------------------------
 
 
-class FigureEntryMixin:
-    """Figures and targets are entered for the city and the counties: a township officer, who has
-    no region to enter them for, is not offered the forms (an empty 地区 list) and gets 403."""
-
-    refusal = "指标数据和年度目标按全市和县(市、区)填报，乡镇(街道)用户没有可填报的地区。"
-
-    def allowed(self, action):
-        if action in ("add", "change", "import") and not forms.enters_figures(self.request.user):
-            return False
-        return super().allowed(action)
-
-
-class ValueListView(FigureEntryMixin, generic.ObjectListView):
+class ValueListView(generic.ObjectListView):
     queryset = IndicatorValue.objects.select_related("indicator", "region", "updated_by")
     filterset = filtersets.IndicatorValueFilterSet
     table = tables.IndicatorValueTable
@@ -134,7 +122,7 @@ class ValueExportView(generic.ObjectExportView):
     table = tables.IndicatorValueTable
 
 
-class ValueDetailView(FigureEntryMixin, generic.ObjectDetailView):
+class ValueDetailView(generic.ObjectDetailView):
     queryset = IndicatorValue.objects.select_related("indicator", "region", "updated_by")
     template_name = "indicators/value_detail.html"
 
@@ -163,7 +151,7 @@ class ValueDetailView(FigureEntryMixin, generic.ObjectDetailView):
         }
 
 
-class ValueEditView(FigureEntryMixin, generic.BaseObjectView):
+class ValueEditView(generic.BaseObjectView):
     """Enter one region's figures, or correct them (a reason is then required)."""
 
     queryset = IndicatorValue.objects.all()
@@ -238,11 +226,6 @@ class ValueGridView(generic.BaseObjectView):
     queryset = IndicatorValue.objects.all()
     action = "add"
     template_name = "indicators/value_grid.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not forms.writable_regions(request.user).exists():
-            raise PermissionDenied("您的账号不填报县（市、区）指标数据。")
-        return super().dispatch(request, *args, **kwargs)
 
     def grid(self, data):
         user = self.request.user
@@ -354,7 +337,7 @@ class ValueGridView(generic.BaseObjectView):
         )
 
 
-class ValueImportView(FigureEntryMixin, generic.BaseObjectView):
+class ValueImportView(generic.BaseObjectView):
     """Upload the month's template: every error with its row and column; nothing saved unless
     the whole file is valid."""
 
@@ -429,7 +412,7 @@ class ValueImportView(FigureEntryMixin, generic.BaseObjectView):
         )
 
 
-class ValueTemplateView(FigureEntryMixin, generic.BaseObjectView):
+class ValueTemplateView(generic.BaseObjectView):
     queryset = IndicatorValue.objects.all()
     action = "import"
 
@@ -514,7 +497,7 @@ class IndicatorDetailView(generic.ObjectDetailView):
         }
 
 
-class TargetListView(FigureEntryMixin, generic.ObjectListView):
+class TargetListView(generic.ObjectListView):
     queryset = IndicatorTarget.objects.select_related("indicator", "region")
     filterset = filtersets.IndicatorTargetFilterSet
     table = tables.IndicatorTargetTable
@@ -526,8 +509,7 @@ class TargetListView(FigureEntryMixin, generic.ObjectListView):
             year = int(self.request.GET.get("year") or datetime.date.today().year)
         except ValueError:
             year = datetime.date.today().year
-        region = getattr(self.request.user, "region", None)
-        may_write = sets_targets(self.request.user) or getattr(region, "level", "") == "county"
+        may_write = permits(self.request.user, IndicatorTarget, "add")
         return {
             "add_url_name": self.add_url_name if may_write else None,
             "year": year,
@@ -539,14 +521,7 @@ class TargetListView(FigureEntryMixin, generic.ObjectListView):
         }
 
 
-def sets_targets(user) -> bool:
-    """City users with the 下达年度目标 grant set targets; county officers only propose."""
-    return can(user, IndicatorTarget.access, "target") and (
-        getattr(user.region, "level", "") == "city"
-    )
-
-
-class TargetEditView(FigureEntryMixin, generic.BaseObjectView):
+class TargetEditView(generic.BaseObjectView):
     """City staff set a target (a new version, with the reason for a change); a county officer
     gets the proposal form for their own county's figure instead."""
 
@@ -554,10 +529,8 @@ class TargetEditView(FigureEntryMixin, generic.BaseObjectView):
     action = "add"
     template_name = "core/object_edit.html"
 
-    # A township officer is refused by FigureEntryMixin (no region to set a target for).
-
     def form_class(self):
-        return forms.TargetForm if sets_targets(self.request.user) else forms.TargetProposalForm
+        return forms.TargetForm if permits(self.request.user, IndicatorTarget, "target") else forms.TargetProposalForm
 
     def render_form(self, form):
         if isinstance(form, forms.TargetProposalForm):
@@ -642,7 +615,7 @@ class ProposalDetailView(generic.ObjectDetailView):
             ("审核意见", obj.decision_reason or "—"),
             ("形成的目标版本", obj.version.label if obj.version else "—"),
         ]
-        can_decide = obj.status == "pending" and sets_targets(self.request.user)
+        can_decide = obj.status == "pending" and permits(self.request.user, IndicatorTarget, "target")
         return {
             "fields": fields,
             "decision_form": forms.ProposalDecisionForm(user=self.request.user)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from shangwu.core.access import Access, RestrictedQuerySet, ScopedModel
+from shangwu.core.access import Access, RestrictedQuerySet, Scope, ScopedModel
 from shangwu.organization.models import county_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
@@ -110,6 +110,7 @@ class Project(ScopedModel):
     """A project in the 招商项目库, keyed by its project code (the import key)."""
 
     audited = True
+    scope = Scope(owner="enterprise")  # a 企业用户 sees the projects its enterprise invests in
 
     code = models.CharField("项目编码", max_length=30, unique=True)
     name = models.CharField("项目名称", max_length=200)

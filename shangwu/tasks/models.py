@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from shangwu.core.access import ScopedModel
+from shangwu.core.access import IN_REGION, Scope, ScopedModel, at_levels
+from shangwu.organization.choices import RegionLevel
 from shangwu.tasks.choices import Cycle, Grade, TaskEventKind, TaskStatus
 
 
@@ -26,11 +27,19 @@ def _task_scope_q(region) -> Q:
     return Q(lead_unit__region=region) | Q(pk__in=co_tasks)
 
 
+# Plans are city-level work: leaders and city staff import plans, assign and edit tasks, change
+# their status and milestones; the units below report progress on their own tasks.
+CITY_PLANS = at_levels(
+    RegionLevel.CITY, refusal="只有市局领导和科室人员可以维护工作要点和任务分派。"
+)
+
+
 class Plan(ScopedModel):
     """An annual work plan (e.g. “2026年全市商务工作要点”): its preamble (总体要求、预期目标),
     the reporting cadence, and the sections and tasks under it."""
 
     audited = True
+    scope = Scope(change=CITY_PLANS)
 
     title = models.CharField("标题", max_length=200)
     year = models.PositiveIntegerField(
@@ -108,6 +117,7 @@ class PlanTarget(ScopedModel):
     “新增限额以上批零住餐企业150家”), linkable to the indicator that measures it."""
 
     audited = True
+    scope = Scope(change=CITY_PLANS)
 
     plan = models.ForeignKey(
         Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="targets"
@@ -191,6 +201,8 @@ class Task(ScopedModel):
     """A numbered key task: its text, the units in charge, leader, deadline and status."""
 
     audited = True
+    # Changing a task is the city's; adding to it (a progress report) is its units'.
+    scope = Scope(change=CITY_PLANS, add=IN_REGION)
 
     plan = models.ForeignKey(
         Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="tasks"

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from shangwu.accounts.choices import Role
 from shangwu.core import views as generic
-from shangwu.core.access import Access, can
-from shangwu.organization.choices import RegionLevel
+from shangwu.core.access import Access, can, permits
 from shangwu.tasks import cycles, filtersets, forms, selectors, services, tables
 from shangwu.tasks.choices import FINAL_STATUSES, Grade, ReportState, TaskStatus
 from shangwu.tasks.evaluation import evaluate, plan_cycles_begun
@@ -45,29 +44,12 @@ STATUS_BADGES = {
 }
 
 
-def can_manage_plans(user) -> bool:
-    """Plans are city-level work: leaders and city staff import, assign and close tasks."""
-    region = getattr(user, "region", None)
-    return (
-        can(user, Access.BUSINESS, "change")
-        and region is not None
-        and region.level == RegionLevel.CITY
-    )
-
-
 def _form_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-class CityOnlyMixin:
-    def check_access(self, action=None):
-        super().check_access(action)
-        if not can_manage_plans(self.request.user):
-            raise PermissionDenied("只有市局领导和科室人员可以维护工作要点和任务分派。")
 
 
 # --- plans --------------------------------------------------------------------------------------
@@ -85,7 +67,7 @@ class PlanListView(generic.ObjectListView):
 
     def extra_context(self):
         user = self.request.user
-        return {"can_import": can_manage_plans(user) and can(user, Access.BUSINESS, "import")}
+        return {"can_import": permits(user, Plan, "import")}
 
 
 class PlanDetailView(generic.ObjectDetailView):
@@ -96,7 +78,7 @@ class PlanDetailView(generic.ObjectDetailView):
         user = self.request.user
         today = timezone.localdate()
         context = {
-            "can_manage": can_manage_plans(user),
+            "can_manage": permits(user, Plan, "change"),
             "status_badges": STATUS_BADGES,
             "cadence": plan_cadence_text(obj),
         }
@@ -155,7 +137,7 @@ def plan_cadence_text(plan) -> str:
     return f"{plan.get_cycle_display()}报送，{day}前报送（遇节假日顺延至下一个工作日）"
 
 
-class PlanEditView(CityOnlyMixin, generic.ObjectEditView):
+class PlanEditView(generic.ObjectEditView):
     queryset = Plan.objects.all()
     form = forms.PlanForm
 
@@ -174,7 +156,7 @@ class PlanEditView(CityOnlyMixin, generic.ObjectEditView):
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class PlanTargetEditView(CityOnlyMixin, generic.ObjectEditView):
+class PlanTargetEditView(generic.ObjectEditView):
     """A plan-level 预期目标: wording, value and the indicator that measures it."""
 
     queryset = PlanTarget.objects.select_related("plan", "indicator")
@@ -190,7 +172,7 @@ class PlanTargetEditView(CityOnlyMixin, generic.ObjectEditView):
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class PlanAssignView(CityOnlyMixin, generic.BaseObjectView):
+class PlanAssignView(generic.BaseObjectView):
     """The assignment sheet: every task of the plan with its lead unit, cooperating units,
     leader and deadline, saved together in one transaction."""
 
@@ -283,7 +265,7 @@ class TaskDetailView(generic.ObjectDetailView):
             "targets": obj.targets.select_related("indicator"),
             "milestones": obj.milestones.all(),
             "events": obj.events.select_related("actor")[:100],
-            "can_manage": can_manage_plans(user),
+            "can_manage": permits(user, Task, "change"),
             "can_report": self._can_report(obj, co_units),
             "status_badge": STATUS_BADGES[obj.status],
             "milestone_form": forms.MilestoneForm(),
@@ -331,7 +313,7 @@ class TaskDetailView(generic.ObjectDetailView):
         )
 
 
-class TaskEditView(CityOnlyMixin, generic.ObjectEditView):
+class TaskEditView(generic.ObjectEditView):
     queryset = Task.objects.select_related("plan")
     form = forms.TaskForm
 
@@ -351,7 +333,7 @@ class TaskEditView(CityOnlyMixin, generic.ObjectEditView):
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class TaskStatusView(CityOnlyMixin, generic.BaseObjectView):
+class TaskStatusView(generic.BaseObjectView):
     queryset = Task.objects.select_related("plan")
     action = "change"
     template_name = "core/object_edit.html"
@@ -378,7 +360,7 @@ class TaskStatusView(CityOnlyMixin, generic.BaseObjectView):
         )
 
 
-class MilestoneAddView(CityOnlyMixin, generic.BaseObjectView):
+class MilestoneAddView(generic.BaseObjectView):
     queryset = Task.objects.select_related("plan")
     action = "change"
 

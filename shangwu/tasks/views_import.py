@@ -15,10 +15,9 @@ from shangwu.core import views as generic
 from shangwu.tasks import forms, parser, services
 from shangwu.tasks.choices import LineKind
 from shangwu.tasks.models import Plan
-from shangwu.tasks.views import CityOnlyMixin
 
 
-class PlanImportView(CityOnlyMixin, generic.BaseObjectView):
+class PlanImportView(generic.BaseObjectView):
     queryset = Plan.objects.all()
     action = "import"
     template_name = "tasks/plan_import.html"

@@ -6,11 +6,12 @@ the demo city."""
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from shangwu.accounts.services import token_create
 from shangwu.core.access import Access
+from shangwu.core.testing import url_patterns, view_model
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +33,6 @@ def _models():
     # URL keyword → the record whose id it takes, where the view's own queryset does not say.
     return {"enterprise_pk": Enterprise, "problem_pk": VisitProblem, "leader_pk": ProjectLeader,
             ("cases:notification_open", "pk"): Notification}
-
-
-def url_patterns(patterns=None, namespace=None, prefix=""):
-    """(namespace, name, pattern, view class or None) of every page in the URL conf."""
-    for entry in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(entry, URLResolver):
-            if str(entry.pattern).startswith("api/"):
-                continue  # the API is walked through its router below
-            yield from url_patterns(entry.url_patterns, entry.namespace or namespace, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield namespace, entry.name, entry.pattern, getattr(entry.callback, "view_class", None)
-
-
-def view_model(view_class):
-    queryset = getattr(view_class, "queryset", None)
-    return getattr(queryset, "model", None)
 
 
 def real_kwargs(namespace, name, pattern, view_class, missing):

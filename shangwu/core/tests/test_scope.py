@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from shangwu.accounts.demo import OWNER_ENTERPRISE
 from shangwu.accounts.services import token_create
 from shangwu.audit.models import AuditLog
 from shangwu.enterprises.models import Enterprise
@@ -14,6 +15,8 @@ from shangwu.enterprises.models import Enterprise
 pytestmark = pytest.mark.django_db
 
 COUNTY_A, COUNTY_B, TOWNSHIP_A1, TOWNSHIP_A2 = "419902", "419921", "419902001", "419902002"
+# 河东区 also holds the 企业用户 persona's own enterprise (conftest), with no township.
+HEDONG = {"东湖甲商贸有限公司", "滨江乙商贸有限公司", OWNER_ENTERPRISE}
 
 
 @pytest.fixture
@@ -31,7 +34,7 @@ def names(response):
 
 def test_county_staff_list_shows_only_their_county(as_user, county_a, places):
     response = as_user(county_a).get(reverse("enterprises:enterprise_list"))
-    assert names(response) == {"东湖甲商贸有限公司", "滨江乙商贸有限公司"}
+    assert names(response) == HEDONG
 
 
 def test_county_staff_cannot_read_other_county_enterprise_and_the_attempt_is_audited(as_user, county_a, places):
@@ -65,7 +68,7 @@ def test_county_staff_export_contains_only_their_county(as_user, county_a, place
     response = as_user(county_a).get(reverse("enterprises:enterprise_export"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     exported = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert exported == {"东湖甲商贸有限公司", "滨江乙商贸有限公司"}
+    assert exported == HEDONG
     assert AuditLog.objects.filter(action="export", actor_username="county_a").exists()
 
 
@@ -73,7 +76,7 @@ def test_county_staff_api_hides_other_county(county_a, places):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {token_create(user=county_a)}")
     listed = {row["name"] for row in api.get("/api/enterprises/").json()["results"]}
-    assert listed == {"东湖甲商贸有限公司", "滨江乙商贸有限公司"}
+    assert listed == HEDONG
     assert api.get(f"/api/enterprises/{places['b'].pk}/").status_code == 404
     assert api.patch(f"/api/enterprises/{places['b'].pk}/", {"name": "x"}, format="json").status_code == 404
     assert AuditLog.objects.filter(action="denied", object_id=str(places["b"].pk), actor_username="county_a").exists()
@@ -101,7 +104,7 @@ def test_township_officer_sees_only_their_township(as_user, township_a1, places)
 
 def test_leader_sees_every_county(as_user, leader, places):
     response = as_user(leader).get(reverse("enterprises:enterprise_list"))
-    assert names(response) == {"东湖甲商贸有限公司", "滨江乙商贸有限公司", "云水丙商贸有限公司"}
+    assert names(response) == HEDONG | {"云水丙商贸有限公司"}
 
 
 @pytest.mark.parametrize("persona", ["sysadmin", "secadmin", "auditor", "enterprise"])
@@ -113,7 +116,9 @@ def test_admins_cannot_read_business_data(request, as_user, places, persona):
     api = APIClient()
     api.force_authenticate(user)
     assert api.get("/api/enterprises/").status_code == 403
-    assert Enterprise.objects.restrict(user, "view").count() == 0
+    # No one's records but, for the 企业用户, its own enterprise (its owner scope; no page yet).
+    own = [user.enterprise] if persona == "enterprise" else []
+    assert list(Enterprise.objects.restrict(user, "view")) == own
 
 
 def test_anonymous_user_is_sent_to_login(client, places):

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from shangwu.accounts.demo import OWNER_ENTERPRISE
 from shangwu.enterprises import services_service as services
 from shangwu.enterprises.models import Assignment, EnterpriseEvent
 
@@ -117,11 +118,13 @@ def test_the_enterprise_list_filters_covered_or_not(as_user, ents, county_a, tow
     client = as_user(county_a)
     url = reverse("enterprises:enterprise_list")
     assert names(client.get(url, {"covered": "yes"})) == {"东湖包保甲有限公司"}
-    assert names(client.get(url, {"covered": "no"})) == {"滨江包保乙有限公司"}
+    # …and the 企业用户 persona's own 河东区 enterprise (conftest), which no one covers
+    assert names(client.get(url, {"covered": "no"})) == {"滨江包保乙有限公司", OWNER_ENTERPRISE}
     assert names(client.get(url, {"covered_level": "township"})) == set()
     assert names(client.get(url, {"covered": "no", "covered_level": "township"})) == {
         "东湖包保甲有限公司",
         "滨江包保乙有限公司",
+        OWNER_ENTERPRISE,
     }
     assert names(client.get(url, {"official": county_a.pk})) == {"东湖包保甲有限公司"}
 
@@ -168,6 +171,7 @@ def test_bulk_assignment_from_the_filtered_list_is_all_or_nothing(
     assert set(Assignment.objects.values_list("enterprise__name", flat=True)) == {
         "东湖包保甲有限公司",
         "滨江包保乙有限公司",
+        OWNER_ENTERPRISE,  # the 企业用户 persona's, in 河东区 too (conftest)
     }
 
 
