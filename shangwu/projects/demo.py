@@ -16,7 +16,7 @@ from shangwu.enterprises.models import Enterprise
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 from shangwu.projects import services
-from shangwu.projects.choices import OVERSEAS_PLACES, PROVINCES, InvestorType, Origin
+from shangwu.projects.choices import OVERSEAS_PLACES, PROVINCES, InvestorType, Milestone, Origin
 from shangwu.projects.models import IndustryChain, Project, Stage
 
 CHAINS = {
@@ -317,11 +317,37 @@ def build(*, units, users, size: str) -> str:
         if project.started_on and not project.terminated_on:
             funds_rows += _funds(rng, project, today, actor)
         projects.append(project)
+    funds_rows += _start_one_in(rng, path, today, actor, county_code="419902")
     cases = _problems(rng, projects, actor)
     summary = f"新建招商项目 {made} 个（终止 {terminated} 个），到位资金记录 {funds_rows} 条"
     return summary + (
         f"，项目问题转办案件 {cases} 件" if cases else "（诉求办理模块尚未启用，未生成项目问题）"
     )
+
+
+def _start_one_in(rng, path, today, actor, *, county_code: str) -> int:
+    """The demo personas' county (河东区) has a project under way with money arriving, so its
+    到位资金 pages have something true to show whatever the draw gave it: its earliest project
+    walks on to 开工 through the service (steps evenly between its entry and today)."""
+    county_projects = Project.objects.filter(county__code=county_code, terminated_on__isnull=True)
+    if county_projects.filter(started_on__isnull=False).exists():
+        return 0
+    project = county_projects.order_by("created_at", "pk").first()
+    if project is None:
+        return 0
+    ahead = [s for s in path if s.order > project.stage.order]
+    upto = next((i for i, s in enumerate(ahead) if s.milestone == Milestone.STARTED), None)
+    if upto is None:
+        return 0
+    steps = ahead[: upto + 1]
+    last = project.events.order_by("-on", "-pk").values_list("on", flat=True).first() or today
+    gap = max(1, (today - last).days // (len(steps) + 1))
+    on = last
+    for stage in steps:
+        on = min(today, on + datetime.timedelta(days=gap))
+        services.project_move_stage(project=project, stage=stage, on=on, actor=actor, note="")
+    project.refresh_from_db()
+    return _funds(rng, project, today, actor)
 
 
 def _funds(rng, project, today, actor) -> int:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # cover them; ``restrict`` of each is checked below all the same.
 THROUGH_PARENT = {
     "enterprises.visitproblem", "cases.caseattachment", "projects.projectleader",
-    "projects.projectcontact", "projects.projectfunds", "projects.projectcase",
+    "projects.projectcontact", "projects.projectcase", "enterprises.visitattachment",
     "indicators.indicatorvaluerevision", "tasks.section", "tasks.milestone", "tasks.target",
 }
 # Shared by every region by rule: the plan's frame (title, preamble, cadence, 预期目标) is the
@@ -31,7 +31,8 @@ THROUGH_PARENT = {
 SHARED = {"tasks.plan", "tasks.plantarget", "tasks.section"}
 # The record each of them is read through.
 PARENT = {"enterprises.visitproblem": "visit", "cases.caseattachment": "case", "projects.projectleader": "project",
-          "projects.projectcontact": "project", "projects.projectfunds": "project", "projects.projectcase": "project",
+          "projects.projectcontact": "project", "projects.projectcase": "project",
+          "enterprises.visitattachment": "visit",
           "indicators.indicatorvaluerevision": "value", "tasks.milestone": "task", "tasks.target": "task"}
 
 
