@@ -7,8 +7,17 @@ a transaction that is rolled back, so tests never see each other's writes.
 import pytest
 from django.test import Client
 
-PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1", "enterprise", "sysadmin",
-            "secadmin", "auditor"]
+PERSONAS = [
+    "leader",
+    "city_staff",
+    "county_a",
+    "county_b",
+    "township_a1",
+    "enterprise",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +38,7 @@ def _user(username):
 
 
 for _name in PERSONAS:
+
     def _make(name):
         @pytest.fixture
         def persona(db):
@@ -74,8 +84,12 @@ def make_enterprise(db):
         county_obj = Region.objects.get(code=county)
         township_obj = Region.objects.get(code=township) if township else None
         return enterprise_create(
-            actor=None, credit_code=make_credit_code(rng, county), name=name or f"测试企业{rng.randint(1, 10**9)}有限公司",
-            county=county_obj, township=township_obj, **fields,
+            actor=None,
+            credit_code=make_credit_code(rng, county),
+            name=name or f"测试企业{rng.randint(1, 10**9)}有限公司",
+            county=county_obj,
+            township=township_obj,
+            **fields,
         )
 
     return make

@@ -112,7 +112,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shangwu.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -121,9 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool(
-        "SQLITE_TEST_ON_DISK", False
-    ) else {}
+    DATABASES["default"]["TEST"] = (
+        {"NAME": str(VAR_DIR / "test.sqlite3")} if env_bool("SQLITE_TEST_ON_DISK", False) else {}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and the 等保 三级 policy defaults ------------------------------------------
@@ -206,13 +208,17 @@ STATICFILES_DIRS = [("vendor", VENDOR_STATIC_DIR)]
 # machine (MEDIA_ROOT, under ./var/). An S3-compatible object store (MinIO) is configuration
 # alone: FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage plus its options as JSON in
 # FILE_STORAGE_OPTIONS (README, Deployment: Files).
-FILE_STORAGE_BACKEND = os.environ.get("FILE_STORAGE_BACKEND", "") or "django.core.files.storage.FileSystemStorage"
+FILE_STORAGE_BACKEND = (
+    os.environ.get("FILE_STORAGE_BACKEND", "") or "django.core.files.storage.FileSystemStorage"
+)
 try:
     FILE_STORAGE_OPTIONS = json.loads(os.environ.get("FILE_STORAGE_OPTIONS", "") or "{}")
 except ValueError as exc:
     raise ImproperlyConfigured(f"环境变量 FILE_STORAGE_OPTIONS 应为 JSON 对象：{exc}") from exc
 if not isinstance(FILE_STORAGE_OPTIONS, dict):
-    raise ImproperlyConfigured("环境变量 FILE_STORAGE_OPTIONS 应为 JSON 对象，例如 {\"bucket_name\": \"shangwu\"}。")
+    raise ImproperlyConfigured(
+        '环境变量 FILE_STORAGE_OPTIONS 应为 JSON 对象，例如 {"bucket_name": "shangwu"}。'
+    )
 STORAGES = {
     "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {

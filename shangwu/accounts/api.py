@@ -9,7 +9,9 @@ from shangwu.accounts.models import SecurityPolicy
 def _check(user):
     if user.is_locked():
         raise exceptions.AuthenticationFailed("账号已锁定。")
-    if user.must_change_password or user.password_expired(SecurityPolicy.current().password_max_age_days):
+    if user.must_change_password or user.password_expired(
+        SecurityPolicy.current().password_max_age_days
+    ):
         raise exceptions.PermissionDenied("请先在网页上修改密码。")
 
 
@@ -22,7 +24,9 @@ class PolicySessionAuthentication(authentication.SessionAuthentication):
         result = super().authenticate(request)
         if result is not None:
             reason = services.session_expired_reason(
-                request=request._request, policy=SecurityPolicy.current(), now=timezone.now().timestamp()
+                request=request._request,
+                policy=SecurityPolicy.current(),
+                now=timezone.now().timestamp(),
             )
             if reason:
                 raise exceptions.AuthenticationFailed(reason)

@@ -27,9 +27,13 @@ def owner_enterprise():
     existing = Enterprise.objects.filter(name=OWNER_ENTERPRISE).first()
     if existing is not None:
         return existing
-    return enterprise_create(actor=None, credit_code=make_credit_code(random.Random(1701), COUNTY_A),
-                             name=OWNER_ENTERPRISE, county=Region.objects.get(code=COUNTY_A),
-                             established_on=datetime.date(2012, 5, 18))
+    return enterprise_create(
+        actor=None,
+        credit_code=make_credit_code(random.Random(1701), COUNTY_A),
+        name=OWNER_ENTERPRISE,
+        county=Region.objects.get(code=COUNTY_A),
+        established_on=datetime.date(2012, 5, 18),
+    )
 
 
 def personas(units) -> list[tuple]:
@@ -56,8 +60,16 @@ def build_users(units, password: str | None = None) -> dict[str, User]:
     for i, (username, name, role, unit, position) in enumerate(personas(units), start=1):
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = user_bootstrap(username=username, name=name, role=role, org_unit=unit, position=position,
-                                  mobile=f"139{i:04d}{8000 + i:04d}", password=password, must_change_password=False,
-                                  enterprise=owner_enterprise() if role == Role.ENTERPRISE else None)
+            user = user_bootstrap(
+                username=username,
+                name=name,
+                role=role,
+                org_unit=unit,
+                position=position,
+                mobile=f"139{i:04d}{8000 + i:04d}",
+                password=password,
+                must_change_password=False,
+                enterprise=owner_enterprise() if role == Role.ENTERPRISE else None,
+            )
         users[username] = user
     return users

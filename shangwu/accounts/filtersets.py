@@ -22,13 +22,19 @@ class UserFilterSet(BaseFilterSet):
         if value is None:
             return queryset
         now = timezone.now()
-        return queryset.filter(locked_until__gt=now) if value else queryset.exclude(locked_until__gt=now)
+        return (
+            queryset.filter(locked_until__gt=now)
+            if value
+            else queryset.exclude(locked_until__gt=now)
+        )
 
 
 class ApiTokenFilterSet(BaseFilterSet):
     search_fields = ("user__username", "user__name", "name", "prefix")
     state = django_filters.ChoiceFilter(
-        choices=[("active", "有效"), ("expired", "已过期"), ("revoked", "已撤销")], method="filter_state", label="状态"
+        choices=[("active", "有效"), ("expired", "已过期"), ("revoked", "已撤销")],
+        method="filter_state",
+        label="状态",
     )
 
     class Meta:
@@ -46,6 +52,7 @@ class ApiTokenFilterSet(BaseFilterSet):
         if value == "revoked":
             return queryset.filter(revoked_at__isnull=False)
         return queryset
+
 
 class ChangeRequestFilterSet(BaseFilterSet):
     search_fields = ("target_repr", "requester__username", "requester__name")

@@ -42,8 +42,12 @@ APPROVAL_HELP = "新建账号，以及修改角色、所属单位、启用状态
 class UserCreateForm(BaseModelForm):
     """A request for a new account: no password here (it is generated after approval)."""
 
-    note = forms.CharField(label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=APPROVAL_HELP)
+    note = forms.CharField(
+        label="申请说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=APPROVAL_HELP,
+    )
 
     class Meta:
         model = User
@@ -53,8 +57,12 @@ class UserCreateForm(BaseModelForm):
 class UserChangeForm(BaseModelForm):
     """Name, position and mobile save at once; role, unit and active flag become a request."""
 
-    note = forms.CharField(label="申请说明", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           help_text=APPROVAL_HELP)
+    note = forms.CharField(
+        label="申请说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=APPROVAL_HELP,
+    )
 
     class Meta:
         model = User
@@ -63,8 +71,11 @@ class UserChangeForm(BaseModelForm):
 
 
 class ChangeRequestRejectForm(BaseForm):
-    reason = forms.CharField(label="拒绝理由", widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": "拒绝申请须填写理由。"})
+    reason = forms.CharField(
+        label="拒绝理由",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "拒绝申请须填写理由。"},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "reject_%s")  # both decision forms sit on one page
@@ -72,7 +83,9 @@ class ChangeRequestRejectForm(BaseForm):
 
 
 class ChangeRequestApproveForm(BaseForm):
-    reason = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "approve_%s")
@@ -83,14 +96,26 @@ class SecurityPolicyForm(BaseModelForm):
     class Meta:
         model = SecurityPolicy
         fields = [
-            "password_min_length", "password_min_classes", "password_max_age_days",
-            "lockout_threshold", "lockout_minutes", "session_idle_minutes", "session_absolute_hours",
-            "api_token_days", "login_throttle_attempts", "login_throttle_minutes",
+            "password_min_length",
+            "password_min_classes",
+            "password_max_age_days",
+            "lockout_threshold",
+            "lockout_minutes",
+            "session_idle_minutes",
+            "session_absolute_hours",
+            "api_token_days",
+            "login_throttle_attempts",
+            "login_throttle_minutes",
         ]
 
 
 class ApiTokenForm(BaseForm):
     name = forms.CharField(
-        label="名称/用途", max_length=100, help_text="例如：统计报表脚本、数据对接",
-        error_messages={"required": "请填写令牌的名称或用途。", "max_length": "名称/用途最多100个字。"},
+        label="名称/用途",
+        max_length=100,
+        help_text="例如：统计报表脚本、数据对接",
+        error_messages={
+            "required": "请填写令牌的名称或用途。",
+            "max_length": "名称/用途最多100个字。",
+        },
     )

@@ -10,7 +10,13 @@ from django.utils import timezone
 from shangwu.accounts import services
 from shangwu.accounts.models import SecurityPolicy
 
-EXEMPT_PREFIXES = ("/static/", "/accounts/login/", "/accounts/logout/", "/accounts/password/", "/healthz")
+EXEMPT_PREFIXES = (
+    "/static/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password/",
+    "/healthz",
+)
 
 
 class SessionPolicyMiddleware:
@@ -35,7 +41,9 @@ class SessionPolicyMiddleware:
             if api:
                 if "HTTP_AUTHORIZATION" in request.META:
                     return self.get_response(request)  # signed out; the token alone decides now
-                return JsonResponse({"detail": reason}, status=401, headers={"WWW-Authenticate": "Token"})
+                return JsonResponse(
+                    {"detail": reason}, status=401, headers={"WWW-Authenticate": "Token"}
+                )
             messages.warning(request, reason)
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         services.session_touch(request=request, now=now)

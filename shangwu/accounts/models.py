@@ -28,14 +28,21 @@ class User(AbstractUser):
     name = models.CharField("姓名", max_length=50)
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     org_unit = models.ForeignKey(
-        "organization.OrgUnit", verbose_name="所属单位", null=True, on_delete=models.PROTECT,
+        "organization.OrgUnit",
+        verbose_name="所属单位",
+        null=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     # 企业用户: the one enterprise whose records the user sees (``Scope.owner``); no one else has
     # one. Bound when the account is set up (the enterprise portal will do it; no page yet).
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="所属企业", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "enterprises.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     position = models.CharField("职务", max_length=50, blank=True)
     mobile = models.CharField("手机号", max_length=20, blank=True)
@@ -79,7 +86,9 @@ class User(AbstractUser):
             raise ValidationError({"org_unit": "每个用户必须属于一个单位。"})
         if level and self.org_unit.region.level != level:
             raise ValidationError(
-                {"org_unit": f"{self.get_role_display()}应属于{dict(city='市', county='县区', township='乡镇')[level]}级单位。"}
+                {
+                    "org_unit": f"{self.get_role_display()}应属于{dict(city='市', county='县区', township='乡镇')[level]}级单位。"
+                }
             )
         # Keyed to the role: the account pages offer no enterprise field (no page binds one yet).
         if self.role == Role.ENTERPRISE and self.enterprise_id is None:
@@ -96,7 +105,9 @@ class SecurityPolicy(models.Model):
 
     password_min_length = models.PositiveSmallIntegerField("密码最短长度", default=10)
     password_min_classes = models.PositiveSmallIntegerField(
-        "密码至少包含字符类别数", default=3, help_text="大写字母、小写字母、数字、符号四类中至少几类"
+        "密码至少包含字符类别数",
+        default=3,
+        help_text="大写字母、小写字母、数字、符号四类中至少几类",
     )
     password_max_age_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
     lockout_threshold = models.PositiveSmallIntegerField("连续失败锁定次数", default=5)
@@ -104,13 +115,18 @@ class SecurityPolicy(models.Model):
     session_idle_minutes = models.PositiveSmallIntegerField("会话空闲超时（分钟）", default=30)
     session_absolute_hours = models.PositiveSmallIntegerField("会话最长时长（小时）", default=8)
     api_token_days = models.PositiveSmallIntegerField(
-        "API令牌有效期（天）", default=90, help_text="新签发的令牌自签发起多少天后失效；已签发的令牌不受影响"
+        "API令牌有效期（天）",
+        default=90,
+        help_text="新签发的令牌自签发起多少天后失效；已签发的令牌不受影响",
     )
     login_throttle_attempts = models.PositiveSmallIntegerField(
-        "同一地址登录尝试上限（次）", default=20,
-        help_text="同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）"
+        "同一地址登录尝试上限（次）",
+        default=20,
+        help_text="同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）",
     )
-    login_throttle_minutes = models.PositiveSmallIntegerField("登录尝试计数时间窗（分钟）", default=5)
+    login_throttle_minutes = models.PositiveSmallIntegerField(
+        "登录尝试计数时间窗（分钟）", default=5
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -177,7 +193,10 @@ class ApiToken(models.Model):
     audited = False
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.PROTECT, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
     )
     name = models.CharField("名称/用途", max_length=100)
     prefix = models.CharField("前缀", max_length=12, help_text="密钥的前几位，仅用于辨认")
@@ -255,21 +274,43 @@ class ChangeRequest(models.Model):
     audited = False
 
     kind = models.CharField("申请类型", max_length=20, choices=ChangeKind.choices)
-    status = models.CharField("状态", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
-    requester = models.ForeignKey(User, verbose_name="申请人", on_delete=models.PROTECT,
-                                  related_name="change_requests")
+    status = models.CharField(
+        "状态", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING
+    )
+    requester = models.ForeignKey(
+        User, verbose_name="申请人", on_delete=models.PROTECT, related_name="change_requests"
+    )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     note = models.TextField("申请说明", blank=True)
-    target_user = models.ForeignKey(User, verbose_name="账号", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
-    target_orgunit = models.ForeignKey("organization.OrgUnit", verbose_name="机构", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
-    target_region = models.ForeignKey("organization.Region", verbose_name="行政区划", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    target_user = models.ForeignKey(
+        User, verbose_name="账号", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_orgunit = models.ForeignKey(
+        "organization.OrgUnit",
+        verbose_name="机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target_region = models.ForeignKey(
+        "organization.Region",
+        verbose_name="行政区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     target_repr = models.CharField("对象", max_length=200)
     changes = models.JSONField("变更内容", default=list)
-    decided_by = models.ForeignKey(User, verbose_name="审批人", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     reason = models.TextField("审批意见", blank=True)
     password_shown_at = models.DateTimeField("初始密码显示时间", null=True, blank=True)
@@ -282,21 +323,31 @@ class ChangeRequest(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requester")),
+                condition=models.Q(decided_by__isnull=True)
+                | ~models.Q(decided_by=models.F("requester")),
                 name="changerequest_not_decided_by_requester",
                 violation_error_message="不能审批本人提交的申请。",
             ),
             # One open request per account, unit or region: a second one would be decided
             # against values the first is about to change.
-            models.UniqueConstraint(fields=["target_user"], condition=models.Q(status="pending"),
-                                    name="changerequest_one_pending_per_user",
-                                    violation_error_message="该账号已有待审批的申请。"),
-            models.UniqueConstraint(fields=["target_orgunit"], condition=models.Q(status="pending"),
-                                    name="changerequest_one_pending_per_orgunit",
-                                    violation_error_message="该机构已有待审批的申请。"),
-            models.UniqueConstraint(fields=["target_region"], condition=models.Q(status="pending"),
-                                    name="changerequest_one_pending_per_region",
-                                    violation_error_message="该行政区划已有待审批的申请。"),
+            models.UniqueConstraint(
+                fields=["target_user"],
+                condition=models.Q(status="pending"),
+                name="changerequest_one_pending_per_user",
+                violation_error_message="该账号已有待审批的申请。",
+            ),
+            models.UniqueConstraint(
+                fields=["target_orgunit"],
+                condition=models.Q(status="pending"),
+                name="changerequest_one_pending_per_orgunit",
+                violation_error_message="该机构已有待审批的申请。",
+            ),
+            models.UniqueConstraint(
+                fields=["target_region"],
+                condition=models.Q(status="pending"),
+                name="changerequest_one_pending_per_region",
+                violation_error_message="该行政区划已有待审批的申请。",
+            ),
         ]
         indexes = [models.Index(fields=["status", "requested_at"], name="changerequest_status_idx")]
 
@@ -319,5 +370,7 @@ class ChangeRequest(models.Model):
         parts = []
         for change in self.changes:
             old, new = change.get("old_display") or "", change.get("new_display") or ""
-            parts.append(f"{change['label']}：{old} → {new}" if old else f"{change['label']}：{new}")
+            parts.append(
+                f"{change['label']}：{old} → {new}" if old else f"{change['label']}：{new}"
+            )
         return "；".join(parts)

@@ -70,9 +70,13 @@ def login_throttle(*, ip: str | None, policy: SecurityPolicy, now) -> LoginAttem
     count = LoginAttempt.objects.filter(ip=ip, at__gt=now - window).count()
     if count > policy.login_throttle_attempts:
         message = f"该地址登录尝试过于频繁，请{policy.login_throttle_minutes}分钟后再试。"
-        audit_write(action=AuditAction.LOGIN_THROTTLED, object_type="accounts.loginattempt", object_repr=ip,
-                    detail=f"{policy.login_throttle_minutes}分钟内第{count}次未成功的登录尝试"
-                           f"（上限{policy.login_throttle_attempts}次），未核对密码，已拒绝。")
+        audit_write(
+            action=AuditAction.LOGIN_THROTTLED,
+            object_type="accounts.loginattempt",
+            object_repr=ip,
+            detail=f"{policy.login_throttle_minutes}分钟内第{count}次未成功的登录尝试"
+            f"（上限{policy.login_throttle_attempts}次），未核对密码，已拒绝。",
+        )
         raise ValidationError(message, code="throttled")
     return attempt
 
@@ -89,8 +93,9 @@ def _attempt_claim(*, user: User, policy: SecurityPolicy, now) -> bool:
     get a slot, so at most that many passwords are ever evaluated before the lock. A right
     password gives the slot back (``_attempt_succeeded``); a wrong one keeps it."""
     return bool(
-        User.objects.filter(_not_locked(now), pk=user.pk, failed_login_count__lt=policy.lockout_threshold)
-        .update(failed_login_count=F("failed_login_count") + 1)
+        User.objects.filter(
+            _not_locked(now), pk=user.pk, failed_login_count__lt=policy.lockout_threshold
+        ).update(failed_login_count=F("failed_login_count") + 1)
     )
 
 
@@ -107,8 +112,12 @@ def _lock_if_exhausted(*, user: User, policy: SecurityPolicy, now) -> bool:
             _not_locked(now), pk=user.pk, failed_login_count__gte=policy.lockout_threshold
         ).update(locked_until=until, failed_login_count=0)
         if locked:
-            audit_write(action=AuditAction.LOCKOUT, obj=user, actor=user,
-                        detail=f"连续{policy.lockout_threshold}次密码错误，锁定至{timezone.localtime(until):%H:%M}。")
+            audit_write(
+                action=AuditAction.LOCKOUT,
+                obj=user,
+                actor=user,
+                detail=f"连续{policy.lockout_threshold}次密码错误，锁定至{timezone.localtime(until):%H:%M}。",
+            )
             api_token_revoke_all(user=user, actor=None, reason="账号锁定")
     return bool(locked)
 
@@ -116,8 +125,12 @@ def _lock_if_exhausted(*, user: User, policy: SecurityPolicy, now) -> bool:
 def _attempt_failed(*, user: User, policy: SecurityPolicy, now, what: str) -> tuple[int, bool]:
     """A wrong password: audit it (``what`` says where) and lock when the slots are used up.
     Returns (consecutive failures, locked now)."""
-    count = User.objects.filter(pk=user.pk).values_list("failed_login_count", flat=True).first() or 0
-    audit_write(action=AuditAction.LOGIN_FAILED, obj=user, actor=user, detail=f"{what}，连续失败{count}次。")
+    count = (
+        User.objects.filter(pk=user.pk).values_list("failed_login_count", flat=True).first() or 0
+    )
+    audit_write(
+        action=AuditAction.LOGIN_FAILED, obj=user, actor=user, detail=f"{what}，连续失败{count}次。"
+    )
     locked = _lock_if_exhausted(user=user, policy=policy, now=now)
     return (policy.lockout_threshold if locked else count), locked
 
@@ -135,14 +148,24 @@ def user_login(*, request, username: str, password: str) -> User:
     refused = ValidationError(login_refused_message(policy), code="invalid_login")
     account = User.objects.filter(username=username).first()
     if account is None:
-        User().set_password(password)  # the same work as a wrong password (Django's ModelBackend does this)
-        audit_write(action=AuditAction.LOGIN_FAILED, object_type="accounts.user", object_repr=username[:200],
-                    detail="用户名不存在。")
+        User().set_password(
+            password
+        )  # the same work as a wrong password (Django's ModelBackend does this)
+        audit_write(
+            action=AuditAction.LOGIN_FAILED,
+            object_type="accounts.user",
+            object_repr=username[:200],
+            detail="用户名不存在。",
+        )
         raise refused
     if not _attempt_claim(user=account, policy=policy, now=now):
         _lock_if_exhausted(user=account, policy=policy, now=now)  # e.g. the threshold was lowered
-        audit_write(action=AuditAction.LOGIN_FAILED, obj=account, actor=account,
-                    detail="账号已锁定，未核对密码，拒绝登录。")
+        audit_write(
+            action=AuditAction.LOGIN_FAILED,
+            obj=account,
+            actor=account,
+            detail="账号已锁定，未核对密码，拒绝登录。",
+        )
         raise refused
     user = authenticate(request, username=username, password=password)
     if user is None:
@@ -179,6 +202,7 @@ def session_touch(*, request, now: float) -> None:
     if seen_at is None or now - seen_at >= SESSION_SEEN_EVERY_SECONDS:
         request.session[SESSION_SEEN_AT] = now
 
+
 def user_logout(*, request, reason: str = "") -> None:
     user = request.user if request.user.is_authenticated else None
     if user is not None:
@@ -196,8 +220,12 @@ def user_set_password(*, user: User, password: str, actor: User, must_change: bo
         user.must_change_password = must_change
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit_write(action=AuditAction.PASSWORD_CHANGE, obj=user, actor=actor,
-                    detail="管理员重置密码" if actor.pk != user.pk else "用户修改本人密码")
+        audit_write(
+            action=AuditAction.PASSWORD_CHANGE,
+            obj=user,
+            actor=actor,
+            detail="管理员重置密码" if actor.pk != user.pk else "用户修改本人密码",
+        )
         api_token_revoke_all(user=user, actor=actor, reason="密码已修改")
 
 
@@ -209,17 +237,27 @@ def user_change_own_password(*, user: User, old_password: str, new_password: str
     now = timezone.now()
     if not _attempt_claim(user=user, policy=policy, now=now):
         _lock_if_exhausted(user=user, policy=policy, now=now)
-        audit_write(action=AuditAction.LOGIN_FAILED, obj=user, actor=user,
-                    detail="修改密码：账号已锁定，未核对原密码。")
+        audit_write(
+            action=AuditAction.LOGIN_FAILED,
+            obj=user,
+            actor=user,
+            detail="修改密码：账号已锁定，未核对原密码。",
+        )
         raise AccountLocked(f"账号已锁定{policy.lockout_minutes}分钟，已退出登录。")
     if not user.check_password(old_password):
-        count, locked = _attempt_failed(user=user, policy=policy, now=now, what="修改密码时原密码错误")
+        count, locked = _attempt_failed(
+            user=user, policy=policy, now=now, what="修改密码时原密码错误"
+        )
         if locked:
             raise AccountLocked(
                 f"原密码连续{policy.lockout_threshold}次不正确，账号已锁定{policy.lockout_minutes}分钟，已退出登录。"
             )
-        raise ValidationError({"old_password": f"原密码不正确（已连续错{count}次，"
-                                               f"满{policy.lockout_threshold}次将锁定账号）。"})
+        raise ValidationError(
+            {
+                "old_password": f"原密码不正确（已连续错{count}次，"
+                f"满{policy.lockout_threshold}次将锁定账号）。"
+            }
+        )
     _attempt_succeeded(user=user)
     if old_password == new_password:
         raise ValidationError({"new_password1": "新密码不能与原密码相同。"})
@@ -266,11 +304,18 @@ def api_token_create(*, user: User, name: str, actor=None) -> tuple[ApiToken, st
     key = secrets.token_hex(20)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=key[:8], key_hash=_key_hash(key),
+            user=user,
+            name=name,
+            prefix=key[:8],
+            key_hash=_key_hash(key),
             expires_at=timezone.now() + timedelta(days=policy.api_token_days),
         )
-        audit_write(action=AuditAction.TOKEN, obj=token, actor=actor,
-                    detail=f"为用户“{user.username}”签发API令牌，有效期至{_beijing(token.expires_at)}（北京时间）。")
+        audit_write(
+            action=AuditAction.TOKEN,
+            obj=token,
+            actor=actor,
+            detail=f"为用户“{user.username}”签发API令牌，有效期至{_beijing(token.expires_at)}（北京时间）。",
+        )
     return token, key
 
 
@@ -286,8 +331,12 @@ def api_token_revoke(*, token: ApiToken, actor, reason: str) -> bool:
             revoked_at=timezone.now(), revoked_reason=reason[:100]
         )
         if done:
-            audit_write(action=AuditAction.TOKEN_REVOKE, obj=token, actor=actor,
-                        detail=f"撤销用户“{token.user.username}”的API令牌：{reason}。")
+            audit_write(
+                action=AuditAction.TOKEN_REVOKE,
+                obj=token,
+                actor=actor,
+                detail=f"撤销用户“{token.user.username}”的API令牌：{reason}。",
+            )
     return bool(done)
 
 
@@ -295,7 +344,9 @@ def api_token_revoke_all(*, user: User, actor, reason: str) -> int:
     """Revoke every live token of ``user`` (one audit row each); returns how many."""
     now = timezone.now()
     count = 0
-    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now).select_related("user"):
+    for token in ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=now
+    ).select_related("user"):
         count += api_token_revoke(token=token, actor=actor, reason=reason)
     return count
 
@@ -309,17 +360,32 @@ def api_token_authenticate(*, key: str) -> ApiToken:
         raise ValidationError("API令牌无效。")
     user = token.user
     if token.revoked_at is not None:
-        audit_write(action=AuditAction.LOGIN_FAILED, obj=token, actor=user,
-                    detail=f"使用已撤销的API令牌（{token.revoked_reason or '已撤销'}），已拒绝。")
+        audit_write(
+            action=AuditAction.LOGIN_FAILED,
+            obj=token,
+            actor=user,
+            detail=f"使用已撤销的API令牌（{token.revoked_reason or '已撤销'}），已拒绝。",
+        )
         raise ValidationError("API令牌已撤销，请在“我的API令牌”页面重新签发。")
     if token.expires_at <= now:
-        audit_write(action=AuditAction.LOGIN_FAILED, obj=token, actor=user,
-                    detail=f"使用已于{_beijing(token.expires_at)}过期的API令牌，已拒绝。")
-        raise ValidationError(f"API令牌已于{_beijing(token.expires_at)}（北京时间）过期，请在“我的API令牌”页面重新签发。")
+        audit_write(
+            action=AuditAction.LOGIN_FAILED,
+            obj=token,
+            actor=user,
+            detail=f"使用已于{_beijing(token.expires_at)}过期的API令牌，已拒绝。",
+        )
+        raise ValidationError(
+            f"API令牌已于{_beijing(token.expires_at)}（北京时间）过期，请在“我的API令牌”页面重新签发。"
+        )
     if not user.is_active or user.is_locked(now):
-        api_token_revoke_all(user=user, actor=None, reason="账号停用" if not user.is_active else "账号锁定")
+        api_token_revoke_all(
+            user=user, actor=None, reason="账号停用" if not user.is_active else "账号锁定"
+        )
         raise ValidationError("账号已锁定或停用，API令牌已作废。")
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOKEN_USED_EVERY_SECONDS:
+    if (
+        token.last_used_at is None
+        or (now - token.last_used_at).total_seconds() >= TOKEN_USED_EVERY_SECONDS
+    ):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
@@ -351,15 +417,33 @@ def password_generate() -> str:
     return "".join(chars)
 
 
-def user_bootstrap(*, username: str, name: str, role: str, org_unit, password: str, position: str = "",
-                   mobile: str = "", must_change_password: bool = True, enterprise=None) -> User:
+def user_bootstrap(
+    *,
+    username: str,
+    name: str,
+    role: str,
+    org_unit,
+    password: str,
+    position: str = "",
+    mobile: str = "",
+    must_change_password: bool = True,
+    enterprise=None,
+) -> User:
     """Create an account directly, without a change request. Only for the commands that set a
     platform up (``init_platform``: there is no 安全管理员 yet to approve anything; the demo
     personas): they run on the server, not through anyone's browser. Every account made through
     the UI is created by ``change_request_approve``."""
-    user = User(username=username, name=name, role=role, org_unit=org_unit, position=position, mobile=mobile,
-                enterprise=enterprise, must_change_password=must_change_password,
-                password_changed_at=None if must_change_password else timezone.now())
+    user = User(
+        username=username,
+        name=name,
+        role=role,
+        org_unit=org_unit,
+        position=position,
+        mobile=mobile,
+        enterprise=enterprise,
+        must_change_password=must_change_password,
+        password_changed_at=None if must_change_password else timezone.now(),
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -376,7 +460,11 @@ def _display(model, name: str, value) -> str:
         if obj is None:
             return f"(已删除 #{value})"
         region = getattr(obj, "region", None) if field.related_model.__name__ == "OrgUnit" else None
-        return f"{obj.name}（{region.full_name}）" if region is not None else getattr(obj, "full_name", str(obj))
+        return (
+            f"{obj.name}（{region.full_name}）"
+            if region is not None
+            else getattr(obj, "full_name", str(obj))
+        )
     if isinstance(value, bool):
         return "是" if value else "否"
     if field.choices:
@@ -396,18 +484,32 @@ def change_line(model, name: str, old, new) -> dict:
     """One line of a request's ``changes``: the field, its label, old and new values (ids for
     relations) and how they read."""
     old, new = _plain(old), _plain(new)
-    label = _LABELS.get((model._meta.label_lower, name)) or str(model._meta.get_field(name).verbose_name)
-    line = {"field": name, "label": label, "old": old, "new": new,
-            "old_display": _display(model, name, old), "new_display": _display(model, name, new)}
-    if name in getattr(model, "audit_masked", ()):  # a mobile number reads 139****1111 on every page
-        line.update(old_display=mask_value(line["old_display"]), new_display=mask_value(line["new_display"]))
+    label = _LABELS.get((model._meta.label_lower, name)) or str(
+        model._meta.get_field(name).verbose_name
+    )
+    line = {
+        "field": name,
+        "label": label,
+        "old": old,
+        "new": new,
+        "old_display": _display(model, name, old),
+        "new_display": _display(model, name, new),
+    }
+    if name in getattr(
+        model, "audit_masked", ()
+    ):  # a mobile number reads 139****1111 on every page
+        line.update(
+            old_display=mask_value(line["old_display"]), new_display=mask_value(line["new_display"])
+        )
     return line
 
 
 def _audit_lines(changes: list[dict]) -> list[dict]:
     """``changes`` as the audit row keeps them: what the pages show (masked numbers masked)."""
-    return [{"field": c["field"], "label": c["label"], "old": c["old_display"], "new": c["new_display"]}
-            for c in changes]
+    return [
+        {"field": c["field"], "label": c["label"], "old": c["old_display"], "new": c["new_display"]}
+        for c in changes
+    ]
 
 
 def _require(actor, action: str) -> None:
@@ -415,16 +517,28 @@ def _require(actor, action: str) -> None:
         raise PermissionDenied("您没有执行此操作的权限。")
 
 
-_TARGET_FIELDS = {"accounts.user": "target_user", "organization.orgunit": "target_orgunit",
-                  "organization.region": "target_region"}
+_TARGET_FIELDS = {
+    "accounts.user": "target_user",
+    "organization.orgunit": "target_orgunit",
+    "organization.region": "target_region",
+}
 
 
-def change_request_submit(*, kind: str, actor: User, changes: list[dict], target=None, target_repr: str = "",
-                          note: str = "") -> ChangeRequest:
+def change_request_submit(
+    *,
+    kind: str,
+    actor: User,
+    changes: list[dict],
+    target=None,
+    target_repr: str = "",
+    note: str = "",
+) -> ChangeRequest:
     """File a request for the 安全管理员 (one open request per account, unit or region)."""
     target_field = _TARGET_FIELDS[target._meta.label_lower] if target is not None else None
     if target_field:
-        open_request = ChangeRequest.objects.filter(status=ChangeStatus.PENDING, **{target_field: target}).first()
+        open_request = ChangeRequest.objects.filter(
+            status=ChangeStatus.PENDING, **{target_field: target}
+        ).first()
         if open_request is not None:
             raise ValidationError(
                 f"“{target}”已有待审批的申请 #{open_request.pk}，请待安全管理员审批后再提交。"
@@ -432,15 +546,29 @@ def change_request_submit(*, kind: str, actor: User, changes: list[dict], target
     try:
         with transaction.atomic():
             change = ChangeRequest.objects.create(
-                kind=kind, requester=actor, changes=changes, note=(note or "").strip(),
-                target_repr=(target_repr or str(target))[:200], **({target_field: target} if target_field else {}),
+                kind=kind,
+                requester=actor,
+                changes=changes,
+                note=(note or "").strip(),
+                target_repr=(target_repr or str(target))[:200],
+                **({target_field: target} if target_field else {}),
             )
     except IntegrityError as exc:  # another request for the same record was filed a moment ago
         raise ValidationError(f"“{target}”已有待审批的申请，请待安全管理员审批后再提交。") from exc
     audit_write(
-        action=AuditAction.CREATE, obj=change, actor=actor,
-        changes={"before": None, "after": {"kind": kind, "status": change.status, "target": change.target_repr,
-                                           "changes": _audit_lines(changes), "note": change.note}},
+        action=AuditAction.CREATE,
+        obj=change,
+        actor=actor,
+        changes={
+            "before": None,
+            "after": {
+                "kind": kind,
+                "status": change.status,
+                "target": change.target_repr,
+                "changes": _audit_lines(changes),
+                "note": change.note,
+            },
+        },
         detail=f"提交{change.get_kind_display()}申请，待安全管理员审批：{change.changes_text()}",
     )
     return change
@@ -460,15 +588,30 @@ def _user_create_request(*, actor: User, data: dict, note: str) -> ChangeRequest
     candidate = User(**values, must_change_password=True)
     candidate.set_unusable_password()
     candidate.full_clean()  # username free and well-formed, role fits the unit's level
-    for pending in ChangeRequest.objects.filter(kind=ChangeKind.USER_CREATE, status=ChangeStatus.PENDING):
-        if any(c["field"] == "username" and c["new"] == candidate.username for c in pending.changes):
-            raise ValidationError({"username": f"用户名“{candidate.username}”已在待审批的申请 #{pending.pk} 中。"})
-    changes = [change_line(User, name, None, values[name]) for name in USER_CREATE_FIELDS if values[name]]
-    return change_request_submit(kind=ChangeKind.USER_CREATE, actor=actor, changes=changes, note=note,
-                                 target_repr=f"{candidate.name}（{candidate.username}）")
+    for pending in ChangeRequest.objects.filter(
+        kind=ChangeKind.USER_CREATE, status=ChangeStatus.PENDING
+    ):
+        if any(
+            c["field"] == "username" and c["new"] == candidate.username for c in pending.changes
+        ):
+            raise ValidationError(
+                {"username": f"用户名“{candidate.username}”已在待审批的申请 #{pending.pk} 中。"}
+            )
+    changes = [
+        change_line(User, name, None, values[name]) for name in USER_CREATE_FIELDS if values[name]
+    ]
+    return change_request_submit(
+        kind=ChangeKind.USER_CREATE,
+        actor=actor,
+        changes=changes,
+        note=note,
+        target_repr=f"{candidate.name}（{candidate.username}）",
+    )
 
 
-def user_update(*, user: User, data: dict, actor: User, note: str = "") -> tuple[User, ChangeRequest | None]:
+def user_update(
+    *, user: User, data: dict, actor: User, note: str = ""
+) -> tuple[User, ChangeRequest | None]:
     """Edit an account: name, position and mobile apply now; role, unit and active flag become a
     request for the 安全管理员. Nobody changes their own role, unit or active flag."""
     _require(actor, "change")
@@ -481,20 +624,40 @@ def user_update(*, user: User, data: dict, actor: User, note: str = "") -> tuple
                 if old != new:
                     gated.append(change_line(User, name, old, new))
         if gated and current.pk == actor.pk:
-            raise ValidationError({c["field"]: f"不能修改本人的{c['label']}（三权分立）。" for c in gated})
+            raise ValidationError(
+                {c["field"]: f"不能修改本人的{c['label']}（三权分立）。" for c in gated}
+            )
         if gated:  # refuse now what approval would refuse (a county role in a city unit)
-            proposed = User(role=current.role, org_unit_id=current.org_unit_id, enterprise_id=current.enterprise_id)
+            proposed = User(
+                role=current.role,
+                org_unit_id=current.org_unit_id,
+                enterprise_id=current.enterprise_id,
+            )
             for c in gated:
                 setattr(proposed, User._meta.get_field(c["field"]).attname, c["new"])
             proposed.clean()
-        direct = [name for name in USER_DIRECT_FIELDS if name in data and data[name] != getattr(current, name)]
+        direct = [
+            name
+            for name in USER_DIRECT_FIELDS
+            if name in data and data[name] != getattr(current, name)
+        ]
         for name in direct:
             setattr(current, name, data[name])
         if direct:
             current.full_clean()
             current.save(update_fields=direct)
-        request = change_request_submit(kind=ChangeKind.USER_CHANGE, actor=actor, changes=gated, target=current,
-                                        target_repr=f"{current.name}（{current.username}）", note=note) if gated else None
+        request = (
+            change_request_submit(
+                kind=ChangeKind.USER_CHANGE,
+                actor=actor,
+                changes=gated,
+                target=current,
+                target_repr=f"{current.name}（{current.username}）",
+                note=note,
+            )
+            if gated
+            else None
+        )
     return current, request
 
 
@@ -503,11 +666,23 @@ def change_request_password_reset(*, user: User, actor: User, note: str = "") ->
     _require(actor, "change")
     if user.pk == actor.pk:
         raise ValidationError("不能为本人申请重置密码：请在“修改密码”页面修改。")
-    line = {"field": "password", "label": "密码", "old": None, "new": None, "old_display": "",
-            "new_display": "重置为系统生成的初始密码（首次登录须修改）"}
+    line = {
+        "field": "password",
+        "label": "密码",
+        "old": None,
+        "new": None,
+        "old_display": "",
+        "new_display": "重置为系统生成的初始密码（首次登录须修改）",
+    }
     with transaction.atomic():
-        return change_request_submit(kind=ChangeKind.PASSWORD_RESET, actor=actor, changes=[line], target=user,
-                                     target_repr=f"{user.name}（{user.username}）", note=note)
+        return change_request_submit(
+            kind=ChangeKind.PASSWORD_RESET,
+            actor=actor,
+            changes=[line],
+            target=user,
+            target_repr=f"{user.name}（{user.username}）",
+            note=note,
+        )
 
 
 def _check_decider(change: ChangeRequest, actor: User, *, approving: bool) -> None:
@@ -516,13 +691,20 @@ def _check_decider(change: ChangeRequest, actor: User, *, approving: bool) -> No
         raise ValidationError("不能审批本人提交的申请。")
     if change.target_user_id is not None and change.target_user_id == actor.pk:
         raise ValidationError("不能审批涉及本人账号的申请。")
-    if approving and ChangeRequest.objects.filter(
-        requester_id=change.requester_id, target_user=actor, kind__in=[ChangeKind.USER_CREATE, ChangeKind.PASSWORD_RESET],
-        status=ChangeStatus.APPROVED,
-    ).exists():
+    if (
+        approving
+        and ChangeRequest.objects.filter(
+            requester_id=change.requester_id,
+            target_user=actor,
+            kind__in=[ChangeKind.USER_CREATE, ChangeKind.PASSWORD_RESET],
+            status=ChangeStatus.APPROVED,
+        ).exists()
+    ):
         # The requester once held this account's initial password: approving their requests
         # from it would let one person hold both roles.
-        raise ValidationError("您的账号（或其密码）是该申请人申请建立或重置的，不能审批其申请，请由其他安全管理员审批。")
+        raise ValidationError(
+            "您的账号（或其密码）是该申请人申请建立或重置的，不能审批其申请，请由其他安全管理员审批。"
+        )
 
 
 def _target(change: ChangeRequest):
@@ -536,15 +718,22 @@ def _target(change: ChangeRequest):
 
 
 def _refusal(exc: ValidationError) -> ValidationError:
-    messages = exc.messages if not hasattr(exc, "error_dict") else [m for ms in exc.message_dict.values() for m in ms]
+    messages = (
+        exc.messages
+        if not hasattr(exc, "error_dict")
+        else [m for ms in exc.message_dict.values() for m in ms]
+    )
     return ValidationError("无法按申请执行：" + "；".join(messages))
 
 
 def _apply(change: ChangeRequest) -> None:
     if change.kind == ChangeKind.USER_CREATE:
         values = {c["field"]: c["new"] for c in change.changes}
-        user = User(**{k: v for k, v in values.items() if k != "org_unit"}, org_unit_id=values.get("org_unit"),
-                    must_change_password=True)
+        user = User(
+            **{k: v for k, v in values.items() if k != "org_unit"},
+            org_unit_id=values.get("org_unit"),
+            must_change_password=True,
+        )
         user.set_unusable_password()  # the requester obtains the initial password once
         try:
             user.full_clean()
@@ -559,8 +748,11 @@ def _apply(change: ChangeRequest) -> None:
         target.set_unusable_password()
         target.must_change_password = True
         target.save(update_fields=["password", "must_change_password"])
-        audit_write(action=AuditAction.PASSWORD_CHANGE, obj=target,
-                    detail=f"变更申请 #{change.pk} 已批准：原密码失效，新初始密码仅向申请人显示一次。")
+        audit_write(
+            action=AuditAction.PASSWORD_CHANGE,
+            obj=target,
+            detail=f"变更申请 #{change.pk} 已批准：原密码失效，新初始密码仅向申请人显示一次。",
+        )
         api_token_revoke_all(user=target, actor=change.decided_by, reason="密码重置")
         return
     fields = []
@@ -587,7 +779,10 @@ def _decide(change: ChangeRequest, *, actor: User, status: str, reason: str) -> 
     wins) and write the decision's audit row."""
     now = timezone.now()
     claimed = ChangeRequest.objects.filter(pk=change.pk, status=ChangeStatus.PENDING).update(
-        status=status, decided_by=actor, decided_at=now, reason=reason,
+        status=status,
+        decided_by=actor,
+        decided_at=now,
+        reason=reason,
     )
     if not claimed:
         raise ValidationError("该申请已被处理，请刷新页面查看结果。")
@@ -595,17 +790,29 @@ def _decide(change: ChangeRequest, *, actor: User, status: str, reason: str) -> 
     return change
 
 
-def change_request_approve(*, change: ChangeRequest, actor: User, reason: str = "") -> ChangeRequest:
+def change_request_approve(
+    *, change: ChangeRequest, actor: User, reason: str = ""
+) -> ChangeRequest:
     """The 安全管理员 approves: the change is applied, in the same transaction, or nothing is."""
     _check_decider(change, actor, approving=True)
     with transaction.atomic():
-        change = _decide(change, actor=actor, status=ChangeStatus.APPROVED, reason=(reason or "").strip())
+        change = _decide(
+            change, actor=actor, status=ChangeStatus.APPROVED, reason=(reason or "").strip()
+        )
         _apply(change)
         audit_write(
-            action=AuditAction.UPDATE, obj=change, actor=actor,
-            changes={"before": {"status": ChangeStatus.PENDING},
-                     "after": {"status": ChangeStatus.APPROVED, "decided_by": actor.pk,
-                               "target_user": change.target_user_id, "reason": change.reason}},
+            action=AuditAction.UPDATE,
+            obj=change,
+            actor=actor,
+            changes={
+                "before": {"status": ChangeStatus.PENDING},
+                "after": {
+                    "status": ChangeStatus.APPROVED,
+                    "decided_by": actor.pk,
+                    "target_user": change.target_user_id,
+                    "reason": change.reason,
+                },
+            },
             detail=f"批准{change.get_kind_display()}申请（申请人：{change.requester.username}）：{change.changes_text()}",
         )
     return change
@@ -620,9 +827,17 @@ def change_request_reject(*, change: ChangeRequest, actor: User, reason: str) ->
     with transaction.atomic():
         change = _decide(change, actor=actor, status=ChangeStatus.REJECTED, reason=reason)
         audit_write(
-            action=AuditAction.UPDATE, obj=change, actor=actor,
-            changes={"before": {"status": ChangeStatus.PENDING},
-                     "after": {"status": ChangeStatus.REJECTED, "decided_by": actor.pk, "reason": reason}},
+            action=AuditAction.UPDATE,
+            obj=change,
+            actor=actor,
+            changes={
+                "before": {"status": ChangeStatus.PENDING},
+                "after": {
+                    "status": ChangeStatus.REJECTED,
+                    "decided_by": actor.pk,
+                    "reason": reason,
+                },
+            },
             detail=f"拒绝{change.get_kind_display()}申请（申请人：{change.requester.username}）：{reason}",
         )
     return change
@@ -637,13 +852,22 @@ def change_request_password_reveal(*, change: ChangeRequest, actor: User) -> str
         raise ValidationError("该申请没有待显示的初始密码。")
     with transaction.atomic():
         now = timezone.now()
-        claimed = ChangeRequest.objects.filter(pk=change.pk, password_shown_at__isnull=True).update(password_shown_at=now)
+        claimed = ChangeRequest.objects.filter(pk=change.pk, password_shown_at__isnull=True).update(
+            password_shown_at=now
+        )
         if not claimed:
             raise ValidationError("初始密码已显示过一次，不再显示。如未记下，请重新申请重置密码。")
         password = password_generate()
         user_set_password(user=change.target_user, password=password, actor=actor, must_change=True)
-        audit_write(action=AuditAction.UPDATE, obj=change, actor=actor,
-                    changes={"before": {"password_shown_at": None}, "after": {"password_shown_at": now.isoformat()}},
-                    detail="初始密码已向申请人显示（仅此一次，不保存明文）。")
+        audit_write(
+            action=AuditAction.UPDATE,
+            obj=change,
+            actor=actor,
+            changes={
+                "before": {"password_shown_at": None},
+                "after": {"password_shown_at": now.isoformat()},
+            },
+            detail="初始密码已向申请人显示（仅此一次，不保存明文）。",
+        )
     change.password_shown_at = now
     return password

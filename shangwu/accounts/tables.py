@@ -35,8 +35,10 @@ class RevokeColumn(Column):
     def html(self, obj):
         if not obj.is_usable():
             return ""
-        return format_html('<a class="btn btn-sm btn-outline-danger" href="{}">撤销</a>',
-                           reverse("accounts:apitoken_revoke", args=[obj.pk]))
+        return format_html(
+            '<a class="btn btn-sm btn-outline-danger" href="{}">撤销</a>',
+            reverse("accounts:apitoken_revoke", args=[obj.pk]),
+        )
 
 
 class ApiTokenTable(Table):

@@ -36,7 +36,8 @@ class CharacterClassValidator:
         minimum = _policy().password_min_classes
         if character_classes(password) < minimum:
             raise ValidationError(
-                f"密码须包含大写字母、小写字母、数字、符号中的至少{minimum}类。", code="password_too_simple"
+                f"密码须包含大写字母、小写字母、数字、符号中的至少{minimum}类。",
+                code="password_too_simple",
             )
 
     def get_help_text(self):

@@ -27,7 +27,9 @@ class LoginView(View):
         form = forms.LoginForm(request.POST, request=request)
         if form.is_valid():
             target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                target, {request.get_host()}, request.is_secure()
+            ):
                 target = reverse("core:dashboard")
             return redirect(target or "core:dashboard")
         return render(request, self.template_name, {"form": form})
@@ -51,7 +53,8 @@ class PasswordChangeView(LoginRequiredMixin, View):
         if form.is_valid():
             try:
                 services.user_change_own_password(
-                    user=request.user, old_password=form.cleaned_data["old_password"],
+                    user=request.user,
+                    old_password=form.cleaned_data["old_password"],
                     new_password=form.cleaned_data["new_password1"],
                 )
             except services.AccountLocked as exc:
@@ -87,18 +90,25 @@ class UserDetailView(generic.ObjectDetailView):
 
         return {
             "fields": [
-                ("用户名", obj.username), ("姓名", obj.name), ("角色", obj.get_role_display()),
-                ("所属单位", obj.org_unit), ("数据范围", obj.region.full_name if obj.region else "—"),
-                ("职务", obj.position), ("手机号", mask_value(obj.mobile) if obj.mobile else ""),
-                ("启用", "是" if obj.is_active else "否"), ("最近登录", obj.last_login),
+                ("用户名", obj.username),
+                ("姓名", obj.name),
+                ("角色", obj.get_role_display()),
+                ("所属单位", obj.org_unit),
+                ("数据范围", obj.region.full_name if obj.region else "—"),
+                ("职务", obj.position),
+                ("手机号", mask_value(obj.mobile) if obj.mobile else ""),
+                ("启用", "是" if obj.is_active else "否"),
+                ("最近登录", obj.last_login),
                 ("密码修改时间", obj.password_changed_at),
                 ("锁定至", obj.locked_until if obj.is_locked() else "未锁定"),
             ],
             "edit_url": reverse("accounts:user_edit", args=[obj.pk]),
             "can_unlock": obj.is_locked() and can(self.request.user, User.access, "unlock"),
-            "can_reset": can(self.request.user, User.access, "change") and obj.pk != self.request.user.pk,
+            "can_reset": can(self.request.user, User.access, "change")
+            and obj.pk != self.request.user.pk,
             "change_requests": ChangeRequest.objects.restrict(self.request.user, "view")
-            .filter(target_user=obj).select_related("requester", "decided_by")[:10],
+            .filter(target_user=obj)
+            .select_related("requester", "decided_by")[:10],
         }
 
 
@@ -121,19 +131,31 @@ class UserEditView(generic.ObjectEditView):
             note = form.cleaned_data.get("note", "")
             try:
                 if instance is None:
-                    change = services.change_request_user_create(actor=request.user, data=data, note=note)
-                    messages.success(request, f"已提交新建账号申请 #{change.pk}，安全管理员批准后账号生效，"
-                                              "届时可在本页取得初始密码（仅显示一次）。")
+                    change = services.change_request_user_create(
+                        actor=request.user, data=data, note=note
+                    )
+                    messages.success(
+                        request,
+                        f"已提交新建账号申请 #{change.pk}，安全管理员批准后账号生效，"
+                        "届时可在本页取得初始密码（仅显示一次）。",
+                    )
                     return redirect(change.get_absolute_url())
-                user, change = services.user_update(user=instance, data=data, actor=request.user, note=note)
+                user, change = services.user_update(
+                    user=instance, data=data, actor=request.user, note=note
+                )
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
                 if change is not None:
-                    messages.info(request, format_html(
-                        '{}的修改须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
-                        "、".join(c["label"] for c in change.changes), change.get_absolute_url(), change.pk,
-                    ))
+                    messages.info(
+                        request,
+                        format_html(
+                            '{}的修改须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
+                            "、".join(c["label"] for c in change.changes),
+                            change.get_absolute_url(),
+                            change.pk,
+                        ),
+                    )
                 messages.success(request, f"已保存用户“{user}”。")
                 return redirect(user.get_absolute_url())
         return self.render_form(form, instance)
@@ -158,12 +180,16 @@ class UserPasswordResetView(generic.BaseObjectView):
     def post(self, request, pk):
         user = self.get_object()
         try:
-            change = services.change_request_password_reset(user=user, actor=request.user,
-                                                            note=request.POST.get("note", ""))
+            change = services.change_request_password_reset(
+                user=user, actor=request.user, note=request.POST.get("note", "")
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect(user.get_absolute_url())
-        messages.success(request, f"已提交重置密码申请 #{change.pk}，安全管理员批准后可在本页取得新的初始密码（仅显示一次）。")
+        messages.success(
+            request,
+            f"已提交重置密码申请 #{change.pk}，安全管理员批准后可在本页取得新的初始密码（仅显示一次）。",
+        )
         return redirect(change.get_absolute_url())
 
 
@@ -183,12 +209,19 @@ class SecurityPolicyView(generic.BaseObjectView):
     template_name = "accounts/policy.html"
 
     def get(self, request):
-        return render(request, self.template_name,
-                      self.base_context(form=forms.SecurityPolicyForm(instance=SecurityPolicy.current(), user=request.user)))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                form=forms.SecurityPolicyForm(instance=SecurityPolicy.current(), user=request.user)
+            ),
+        )
 
     def post(self, request):
         self.check_access("change")
-        form = forms.SecurityPolicyForm(request.POST, instance=SecurityPolicy.current(), user=request.user)
+        form = forms.SecurityPolicyForm(
+            request.POST, instance=SecurityPolicy.current(), user=request.user
+        )
         if form.is_valid():
             form.save()
             messages.success(request, "安全策略已更新。")
@@ -203,10 +236,19 @@ class MyApiTokenView(LoginRequiredMixin, View):
     template_name = "accounts/my_tokens.html"
 
     def render_page(self, form, **extra):
-        tokens = selectors.api_token_list_for(user=self.request.user).filter(user_id=self.request.user.pk)
-        return render(self.request, self.template_name, {
-            "form": form, "tokens": tokens, "policy": SecurityPolicy.current(), **extra,
-        })
+        tokens = selectors.api_token_list_for(user=self.request.user).filter(
+            user_id=self.request.user.pk
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "tokens": tokens,
+                "policy": SecurityPolicy.current(),
+                **extra,
+            },
+        )
 
     def get(self, request):
         return self.render_page(forms.ApiTokenForm())
@@ -244,7 +286,11 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
     template_name = "accounts/apitoken_revoke.html"
 
     def get_object(self, pk):
-        token = selectors.api_token_list_for(user=self.request.user, action="change").filter(pk=pk).first()
+        token = (
+            selectors.api_token_list_for(user=self.request.user, action="change")
+            .filter(pk=pk)
+            .first()
+        )
         if token is None:
             if ApiToken.objects.filter(pk=pk).exists():
                 from shangwu.audit.services import audit_denied
@@ -260,12 +306,16 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         token = self.get_object(pk)
-        return render(request, self.template_name, {"object": token, "back_url": self.back_url(token)})
+        return render(
+            request, self.template_name, {"object": token, "back_url": self.back_url(token)}
+        )
 
     def post(self, request, pk):
         token = self.get_object(pk)
         own = token.user_id == request.user.pk
-        if services.api_token_revoke(token=token, actor=request.user, reason="本人撤销" if own else "安全管理员撤销"):
+        if services.api_token_revoke(
+            token=token, actor=request.user, reason="本人撤销" if own else "安全管理员撤销"
+        ):
             messages.success(request, f"已撤销API令牌“{token}”，它不能再使用。")
         else:
             messages.info(request, f"API令牌“{token}”此前已撤销。")
@@ -277,7 +327,9 @@ class ChangeRequestListView(generic.ObjectListView):
     the ones they made and what became of them."""
 
     queryset = ChangeRequest.objects.select_related("requester", "decided_by").order_by(
-        Case(When(status=ChangeStatus.PENDING, then=0), default=1), "-requested_at", "-id",
+        Case(When(status=ChangeStatus.PENDING, then=0), default=1),
+        "-requested_at",
+        "-id",
     )
     filterset = filtersets.ChangeRequestFilterSet
     table = tables.ChangeRequestTable
@@ -293,15 +345,27 @@ class ChangeRequestDetailView(generic.ObjectDetailView):
         user = self.request.user
         return {
             "fields": [
-                ("申请类型", obj.get_kind_display()), ("对象", obj.target_repr), ("状态", obj.get_status_display()),
-                ("申请人", f"{obj.requester.name}（{obj.requester.username}）"), ("申请时间", obj.requested_at),
-                ("申请说明", obj.note), ("审批人", obj.decided_by and f"{obj.decided_by.name}（{obj.decided_by.username}）"),
-                ("审批时间", obj.decided_at), ("审批意见" if obj.status != ChangeStatus.REJECTED else "拒绝理由", obj.reason),
+                ("申请类型", obj.get_kind_display()),
+                ("对象", obj.target_repr),
+                ("状态", obj.get_status_display()),
+                ("申请人", f"{obj.requester.name}（{obj.requester.username}）"),
+                ("申请时间", obj.requested_at),
+                ("申请说明", obj.note),
+                (
+                    "审批人",
+                    obj.decided_by and f"{obj.decided_by.name}（{obj.decided_by.username}）",
+                ),
+                ("审批时间", obj.decided_at),
+                ("审批意见" if obj.status != ChangeStatus.REJECTED else "拒绝理由", obj.reason),
             ],
-            "can_decide": obj.is_pending and can(user, ChangeRequest.access, "approve")
-            and obj.requester_id != user.pk and obj.target_user_id != user.pk,
-            "can_reveal": obj.status == ChangeStatus.APPROVED and obj.gives_password
-            and obj.requester_id == user.pk and obj.password_shown_at is None,
+            "can_decide": obj.is_pending
+            and can(user, ChangeRequest.access, "approve")
+            and obj.requester_id != user.pk
+            and obj.target_user_id != user.pk,
+            "can_reveal": obj.status == ChangeStatus.APPROVED
+            and obj.gives_password
+            and obj.requester_id == user.pk
+            and obj.password_shown_at is None,
             "approve_form": extra.get("approve_form") or forms.ChangeRequestApproveForm(),
             "reject_form": extra.get("reject_form") or forms.ChangeRequestRejectForm(),
             "password": extra.get("password"),
@@ -322,15 +386,23 @@ class ChangeRequestDecideView(ChangeRequestDetailView):
 
     def post(self, request, pk):
         change = self.get_object()
-        form_class = forms.ChangeRequestApproveForm if self.decision == "approve" else forms.ChangeRequestRejectForm
+        form_class = (
+            forms.ChangeRequestApproveForm
+            if self.decision == "approve"
+            else forms.ChangeRequestRejectForm
+        )
         form = form_class(request.POST)
         if form.is_valid():
             try:
                 if self.decision == "approve":
-                    services.change_request_approve(change=change, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.change_request_approve(
+                        change=change, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, f"已批准申请 #{change.pk}，变更已生效。")
                 else:
-                    services.change_request_reject(change=change, actor=request.user, reason=form.cleaned_data["reason"])
+                    services.change_request_reject(
+                        change=change, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     messages.success(request, f"已拒绝申请 #{change.pk}。")
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):

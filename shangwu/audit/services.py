@@ -83,8 +83,15 @@ def masked_snapshot(instance: models.Model, data: dict) -> dict:
 
 
 def audit_write(
-    *, action: str, obj: models.Model | None = None, object_type: str = "", object_id="",
-    object_repr: str = "", changes: dict | None = None, detail: str = "", actor=None,
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id="",
+    object_repr: str = "",
+    changes: dict | None = None,
+    detail: str = "",
+    actor=None,
 ) -> AuditLog:
     ctx = context.current()
     actor = actor if actor is not None else ctx.actor()
@@ -111,6 +118,9 @@ def audit_write(
 def audit_denied(*, model, object_id, detail: str = "") -> AuditLog:
     """An attempt to reach an object outside the user's scope (answered with 404)."""
     return audit_write(
-        action=AuditAction.DENIED, object_type=model._meta.label_lower, object_id=object_id,
-        object_repr=str(model._meta.verbose_name), detail=detail or "对象不在用户的数据范围内，已返回404。",
+        action=AuditAction.DENIED,
+        object_type=model._meta.label_lower,
+        object_id=object_id,
+        object_repr=str(model._meta.verbose_name),
+        detail=detail or "对象不在用户的数据范围内，已返回404。",
     )

@@ -28,23 +28,33 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     after = snapshot(instance, masked=False)
     before = getattr(instance, "_audit_before", None)
     if created or before is None:
-        audit_write(action=AuditAction.CREATE, obj=instance,
-                    changes={"before": None, "after": masked_snapshot(instance, after)})
+        audit_write(
+            action=AuditAction.CREATE,
+            obj=instance,
+            changes={"before": None, "after": masked_snapshot(instance, after)},
+        )
         return
     changed = sorted(k for k in after if before.get(k) != after.get(k))
     if not changed:
         return
     audit_write(
-        action=AuditAction.UPDATE, obj=instance,
-        changes={"before": masked_snapshot(instance, {k: before.get(k) for k in changed}),
-                 "after": masked_snapshot(instance, {k: after[k] for k in changed})},
+        action=AuditAction.UPDATE,
+        obj=instance,
+        changes={
+            "before": masked_snapshot(instance, {k: before.get(k) for k in changed}),
+            "after": masked_snapshot(instance, {k: after[k] for k in changed}),
+        },
     )
 
 
 def _after_delete(sender, instance, **kwargs):
     if not _audited(sender):
         return
-    audit_write(action=AuditAction.DELETE, obj=instance, changes={"before": snapshot(instance), "after": None})
+    audit_write(
+        action=AuditAction.DELETE,
+        obj=instance,
+        changes={"before": snapshot(instance), "after": None},
+    )
 
 
 def connect():

@@ -30,10 +30,18 @@ class AuditLogDetailView(generic.ObjectDetailView):
         model = tables.model_of(obj.object_type)
         return {
             "fields": [
-                ("时间", format_datetime(obj.at)), ("用户名", obj.actor_username), ("姓名", obj.actor_name),
-                ("用户ID", obj.actor_id), ("IP地址", obj.ip), ("请求ID", obj.request_id), ("路径", obj.path),
-                ("操作", obj.get_action_display()), ("对象类型", tables.object_type_label(obj.object_type)),
-                ("对象ID", obj.object_id), ("对象", obj.object_repr), ("说明", obj.detail),
+                ("时间", format_datetime(obj.at)),
+                ("用户名", obj.actor_username),
+                ("姓名", obj.actor_name),
+                ("用户ID", obj.actor_id),
+                ("IP地址", obj.ip),
+                ("请求ID", obj.request_id),
+                ("路径", obj.path),
+                ("操作", obj.get_action_display()),
+                ("对象类型", tables.object_type_label(obj.object_type)),
+                ("对象ID", obj.object_id),
+                ("对象", obj.object_repr),
+                ("说明", obj.detail),
             ],
             "change_lines": renderer.lines(obj),
             "values_masked": tables.values_masked(model),

@@ -460,7 +460,15 @@ def _play(case, lead, age_days, rng, now, rules, persona_unit, leader) -> dict:
             case.paused_at = now - datetime.timedelta(days=rng.randint(1, 5))
             asked = case.paused_at - datetime.timedelta(hours=2)
             ev.append(
-                (K.PAUSE_REQUEST, asked, S.HANDLING, S.HANDLING, handler, "等待企业补充材料。", None)
+                (
+                    K.PAUSE_REQUEST,
+                    asked,
+                    S.HANDLING,
+                    S.HANDLING,
+                    handler,
+                    "等待企业补充材料。",
+                    None,
+                )
             )
             ev.append(
                 (
@@ -613,7 +621,9 @@ def _demo_pdf(title: str) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return bytes(out)
 
 
@@ -628,7 +638,9 @@ def _attach_a_few_files(*, users) -> None:
     actor = users.get("county_a")
     if actor is None:
         return
-    cases = Case.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:8]
+    cases = (
+        Case.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:8]
+    )
     for case in cases:
         upload = SimpleUploadedFile(
             f"{case.number}交办单.pdf", _demo_pdf(f"Case {case.number}"), "application/pdf"

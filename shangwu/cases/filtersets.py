@@ -56,7 +56,9 @@ class CaseFilterSet(BaseFilterSet):
     search_fields = ("number", "title", "content", "enterprise__name")
 
     status = django_filters.MultipleChoiceFilter(label="状态", choices=CaseStatus.choices)
-    light = django_filters.ChoiceFilter(label="预警灯", choices=Light.choices, method="filter_light")
+    light = django_filters.ChoiceFilter(
+        label="预警灯", choices=Light.choices, method="filter_light"
+    )
     source = django_filters.ChoiceFilter(label="来源", choices=CaseSource.choices)
     kind = django_filters.ChoiceFilter(label="类型", choices=CaseKind.choices)
     category = django_filters.ModelChoiceFilter(label="类别", queryset=CaseCategory.objects.all())

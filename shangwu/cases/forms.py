@@ -126,7 +126,9 @@ class ReasonForm(BaseForm):
 class ProgressForm(BaseForm):
     note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
     on_behalf_of = forms.ModelChoiceField(
-        label="代为录入单位", queryset=OrgUnit.objects.none(), required=False,
+        label="代为录入单位",
+        queryset=OrgUnit.objects.none(),
+        required=False,
         help_text="外部单位的进展由交办单位代为录入。",
     )
 

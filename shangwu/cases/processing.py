@@ -99,9 +99,7 @@ def _window(lo, hi) -> tuple[str, list]:
     return sql, [_dt(lo or CLOCK_EPOCH), _dt(hi)]
 
 
-def deadlines_process(
-    *, now: datetime.datetime, ids=None, full: bool = False
-) -> dict[str, int]:
+def deadlines_process(*, now: datetime.datetime, ids=None, full: bool = False) -> dict[str, int]:
     """One pass: returns how many cases were issued a 督办 (turned red) and a 催办 (yellow).
     ``ids``: only these cases, whatever the last pass saw (a transition's own case)."""
     counts = {"red": 0, "yellow": 0}

@@ -71,7 +71,10 @@ class CaseDetailView(generic.ObjectDetailView):
     def visible_case(self, case):
         """A related case as the user may see it: the case itself when in their scope, else only
         its number (a case merged across regions before merging was limited to one place)."""
-        if case is None or Case.objects.restrict(self.request.user, "view").filter(pk=case.pk).exists():
+        if (
+            case is None
+            or Case.objects.restrict(self.request.user, "view").filter(pk=case.pk).exists()
+        ):
             return case
         return case.number
 
@@ -221,7 +224,9 @@ class CaseRegisterView(generic.BaseObjectView):
                 return redirect(case.get_absolute_url())
         if request.FILES.getlist("attachments"):
             # A browser cannot refill a file input: say so, next to the files.
-            form.add_error("attachments", "案件尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。")
+            form.add_error(
+                "attachments", "案件尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。"
+            )
         return render(request, self.template_name, self.base_context(form=form))
 
 
@@ -272,7 +277,9 @@ class ConvertProblemView(generic.BaseObjectView):
 def _guess_category(problem):
     """The case category a visit problem's category names: the same name, or the one its name
     holds (融资信贷 → 融资, 用工招工 → 用工); else 其他."""
-    named = [c for c in CaseCategory.objects.all() if problem.category and c.name in problem.category]
+    named = [
+        c for c in CaseCategory.objects.all() if problem.category and c.name in problem.category
+    ]
     category = max(named, key=lambda c: len(c.name), default=None)
     return (
         category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()
@@ -457,7 +464,9 @@ class StatisticsExportView(generic.BaseObjectView):
             detail=f"导出办理统计 {len(rows)} 行；条件：{request.GET.urlencode() or '默认'}",
         )
 
-        return download(content, f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx")
+        return download(
+            content, f"办理统计-{result['date_from']:%Y%m%d}-{result['date_to']:%Y%m%d}.xlsx"
+        )
 
 
 class CategoryListView(generic.ObjectListView):

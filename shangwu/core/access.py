@@ -10,7 +10,10 @@ from shangwu.accounts.choices import Role
 
 class Access(models.TextChoices):
     BUSINESS = "business", "业务数据"
-    OWN = "own", "本企业数据"  # the 企业用户's: business records of the one enterprise they are bound to
+    OWN = (
+        "own",
+        "本企业数据",
+    )  # the 企业用户's: business records of the one enterprise they are bound to
     REFERENCE = "reference", "基础配置"
     ACCOUNTS = "accounts", "账号管理"
     SECURITY = "security", "安全策略"
@@ -96,7 +99,9 @@ def scope_of(model) -> Scope:
 
 
 def _is_owner(user) -> bool:
-    return getattr(user, "role", None) == Role.ENTERPRISE and getattr(user, "is_authenticated", False)
+    return getattr(user, "role", None) == Role.ENTERPRISE and getattr(
+        user, "is_authenticated", False
+    )
 
 
 def refusal(user, model, action: str) -> str | None:
@@ -106,7 +111,11 @@ def refusal(user, model, action: str) -> str | None:
     scope = scope_of(model) if model.access == Access.BUSINESS else None
     if not can(user, model.access, action):
         # An action with a rule of its own (``target=``…) says why in its own words.
-        return scope.actions[action].refusal if scope is not None and action in scope.actions else NO_GRANT
+        return (
+            scope.actions[action].refusal
+            if scope is not None and action in scope.actions
+            else NO_GRANT
+        )
     if scope is not None:
         rule = scope.rule(action)
         if not rule.permits(user):
@@ -178,8 +187,14 @@ class Scope:
 
     READS = frozenset({"view", "export"})
 
-    def __init__(self, view: Rule = IN_REGION, change: Rule | None = None, *, owner: str | None = None,
-                 **actions: Rule):
+    def __init__(
+        self,
+        view: Rule = IN_REGION,
+        change: Rule | None = None,
+        *,
+        owner: str | None = None,
+        **actions: Rule,
+    ):
         self.view = view
         self.change = change or view
         self.owner = owner

@@ -37,11 +37,16 @@ class BaseViewSet(viewsets.ModelViewSet):
             pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
             model = self.queryset.model
             try:
-                exists = pk is not None and model._base_manager.filter(**{self.lookup_field: pk}).exists()
+                exists = (
+                    pk is not None
+                    and model._base_manager.filter(**{self.lookup_field: pk}).exists()
+                )
             except (TypeError, ValueError, DjangoValidationError):  # not an id at all (/api/x/abc/)
                 exists = False
             if exists:
-                audit_denied(model=model, object_id=pk, detail="API：对象不在用户的数据范围内，已返回404。")
+                audit_denied(
+                    model=model, object_id=pk, detail="API：对象不在用户的数据范围内，已返回404。"
+                )
             raise
 
     def get_serializer(self, *args, **kwargs):
@@ -68,7 +73,9 @@ class BaseViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         with transaction.atomic():
-            serializer.instance = self._call(self.update_object, serializer.instance, serializer.validated_data)
+            serializer.instance = self._call(
+                self.update_object, serializer.instance, serializer.validated_data
+            )
             self._ensure_in_scope(serializer.instance)
 
     @staticmethod
@@ -77,9 +84,13 @@ class BaseViewSet(viewsets.ModelViewSet):
             return func(*args)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
             ) from exc
 
     def _ensure_in_scope(self, obj):
         if not type(obj).objects.restrict(self.request.user, "view").filter(pk=obj.pk).exists():
-            raise serializers.ValidationError({"non_field_errors": ["保存后的记录将不在您的数据范围内，未保存。"]})
+            raise serializers.ValidationError(
+                {"non_field_errors": ["保存后的记录将不在您的数据范围内，未保存。"]}
+            )

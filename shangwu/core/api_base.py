@@ -12,8 +12,13 @@ from shangwu.audit.services import audit_write
 from shangwu.core.access import refusal
 
 METHOD_ACTIONS = {
-    "GET": "view", "HEAD": "view", "OPTIONS": "view",
-    "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete",
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
 }
 
 
@@ -36,8 +41,12 @@ class RolePermission(permissions.BasePermission):
         reason = refusal(request.user, queryset.model, api_action(request, view))
         if reason is not None:
             self.message = reason  # the scope rule's own words (e.g. only the city imports plans)
-            audit_write(action=AuditAction.DENIED, object_type=queryset.model._meta.label_lower,
-                        object_repr=str(queryset.model._meta.verbose_name), detail="API：角色无权限（403）。")
+            audit_write(
+                action=AuditAction.DENIED,
+                object_type=queryset.model._meta.label_lower,
+                object_repr=str(queryset.model._meta.verbose_name),
+                detail="API：角色无权限（403）。",
+            )
         return reason is None
 
 
@@ -62,7 +71,8 @@ class Pagination(PageNumberPagination):
             for key in ("page", self.page_size_query_param):
                 filters.pop(key, None)
             audit_write(
-                action=AuditAction.EXPORT, object_type=model._meta.label_lower,
+                action=AuditAction.EXPORT,
+                object_type=model._meta.label_lower,
                 object_repr=str(model._meta.verbose_name),
                 detail=(
                     f"API 批量读取 {request.method} {request.path}：每页 {size} 行"

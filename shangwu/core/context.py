@@ -49,7 +49,9 @@ def acting(*, user=None, request=None, ip=None, path=""):
 def client_ip(request, trusted_proxies: int) -> str | None:
     """REMOTE_ADDR, or the address the last trusted proxy saw (X-Forwarded-For)."""
     if trusted_proxies > 0:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        forwarded = [
+            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
         if len(forwarded) >= trusted_proxies:
             return forwarded[-trusted_proxies]
     return request.META.get("REMOTE_ADDR")

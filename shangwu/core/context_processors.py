@@ -26,4 +26,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_menu": menu_for(user), "nav_path": request.path, "top_bar": TopBar(user, request.path)}
+    return {
+        "nav_menu": menu_for(user),
+        "nav_path": request.path,
+        "top_bar": TopBar(user, request.path),
+    }

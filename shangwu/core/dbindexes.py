@@ -24,7 +24,9 @@ def drop_like_index(table: str, column: str) -> migrations.RunPython:
     return migrations.RunPython(drop, migrations.RunPython.noop)
 
 
-def drop_fk_indexes(app_label: str, model_name: str, fields: dict) -> migrations.SeparateDatabaseAndState:
+def drop_fk_indexes(
+    app_label: str, model_name: str, fields: dict
+) -> migrations.SeparateDatabaseAndState:
     """``db_index=False`` on foreign keys as a plain ``DROP INDEX`` of each one's index. Django's
     own AlterField rebuilds the whole table on SQLite and re-validates the constraint on
     PostgreSQL, for a change that only removes an index. ``fields``: name → the field as it is

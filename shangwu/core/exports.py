@@ -29,8 +29,15 @@ def download(content: bytes, filename: str, content_type: str = XLSX):
 
 def formula_safe_workbook(buffer) -> xlsxwriter.Workbook:
     """An in-memory workbook that never turns text into formulas, numbers or links."""
-    return xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    return xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
 
 
 def safe_cell(value):

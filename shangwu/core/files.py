@@ -62,7 +62,9 @@ PNG = FileKind("png", (".png",), "image/png")
 DOCX = FileKind(
     "docx", (".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 )
-XLSX = FileKind("xlsx", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+XLSX = FileKind(
+    "xlsx", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
 # What an attachment may be unless a module says otherwise.
 DOCUMENT_KINDS: tuple[FileKind, ...] = (PDF, JPEG, PNG, DOCX, XLSX)
 
@@ -96,7 +98,9 @@ def display_name(raw: str) -> str:
     ``C:\\fakepath\\x.pdf``), no control characters, at most 200 characters with the
     extension kept."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = "".join(
+        ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C"
+    )
     name = name.strip().strip(".") or "附件"
     if len(name) > 200:
         stem, ext = os.path.splitext(name)
@@ -151,11 +155,15 @@ def uploaded_today(user, *, now: datetime.datetime | None = None) -> int:
     removed ones included (they were written all the same)."""
     if user is None or user.pk is None:
         return 0
-    start = timezone.localtime(now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     total = 0
     for model in _stored_files_models():
         total += (
-            model._base_manager.filter(uploaded_by=user, uploaded_at__gte=start).aggregate(s=Sum("size"))["s"]
+            model._base_manager.filter(uploaded_by=user, uploaded_at__gte=start).aggregate(
+                s=Sum("size")
+            )["s"]
             or 0
         )
     return total
@@ -177,7 +185,9 @@ def _stage(upload) -> _Staged:
     limit = max_bytes()
     if hasattr(upload, "seek"):
         upload.seek(0)
-    chunks = upload.chunks(CHUNK) if hasattr(upload, "chunks") else iter(lambda: upload.read(CHUNK), b"")
+    chunks = (
+        upload.chunks(CHUNK) if hasattr(upload, "chunks") else iter(lambda: upload.read(CHUNK), b"")
+    )
     for chunk in chunks:
         size += len(chunk)
         if size > limit:
@@ -253,7 +263,8 @@ def _write_after_commit(model, pk: int, name: str, spool) -> None:
         now = timezone.now()
         if model._base_manager.filter(pk=pk, removed_at__isnull=True).update(removed_at=now):
             audit_write(
-                action=AuditAction.UPDATE, obj=model._base_manager.get(pk=pk),
+                action=AuditAction.UPDATE,
+                obj=model._base_manager.get(pk=pk),
                 changes={"before": {"removed_at": None}, "after": {"removed_at": now.isoformat()}},
                 detail="文件写入存储失败，记录已自动删除（不再列出）。",
             )
@@ -262,8 +273,16 @@ def _write_after_commit(model, pk: int, name: str, spool) -> None:
         spool.close()
 
 
-def file_store(*, model: type[StoredFile], actor, upload, kinds=DOCUMENT_KINDS, field: str = "file",
-               now=None, **owner) -> StoredFile:
+def file_store(
+    *,
+    model: type[StoredFile],
+    actor,
+    upload,
+    kinds=DOCUMENT_KINDS,
+    field: str = "file",
+    now=None,
+    **owner,
+) -> StoredFile:
     """Check ``upload`` (``file_check``) and record it as a new ``model`` row for ``owner``
     (e.g. ``case=case``). The bytes are written to storage when the transaction commits."""
     if not can(actor, model.access, "add"):
@@ -280,7 +299,9 @@ def file_store(*, model: type[StoredFile], actor, upload, kinds=DOCUMENT_KINDS, 
             **owner,
         )
         obj.save()
-        transaction.on_commit(partial(_write_after_commit, model, obj.pk, obj.file.name, staged.spool))
+        transaction.on_commit(
+            partial(_write_after_commit, model, obj.pk, obj.file.name, staged.spool)
+        )
     return obj
 
 
@@ -318,7 +339,9 @@ def file_download(*, obj: StoredFile, actor):
         logger.error("附件内容缺失：%s（%s #%s）", obj.file.name, obj._meta.label, obj.pk)
         raise Http404("文件内容缺失，请联系系统管理员。") from exc
     audit_write(
-        action=AuditAction.DOWNLOAD, obj=obj, actor=actor,
+        action=AuditAction.DOWNLOAD,
+        obj=obj,
+        actor=actor,
         detail=f"下载文件“{obj.name}”（{size_text(obj.size)}，SHA-256 {obj.sha256}）",
     )
     return fh

@@ -41,7 +41,11 @@ class BaseFilterSet(django_filters.FilterSet):
             elif isinstance(f, forms.ChoiceField) and f.choices and list(f.choices)[0][0] == "":
                 f.choices = [("", "全部"), *list(f.choices)[1:]]
             w = f.widget
-            css = "form-select form-select-sm" if w.__class__.__name__.endswith("Select") else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if w.__class__.__name__.endswith("Select")
+                else "form-control form-control-sm"
+            )
             w.attrs.setdefault("class", css)
         self.narrow_to_user()
 
@@ -68,10 +72,13 @@ class BaseFilterSet(django_filters.FilterSet):
         if not self.is_bound or self.is_valid():
             return ""
         return "、".join(
-            str(self.filters[name].label or name) if name in self.filters else name for name in self.form.errors
+            str(self.filters[name].label or name) if name in self.filters else name
+            for name in self.form.errors
         )
 
-    def narrow_to_user_region(self, county: str | None = "county", township: str | None = "township"):
+    def narrow_to_user_region(
+        self, county: str | None = "county", township: str | None = "township"
+    ):
         """A county or township user's county and township filters offer, and accept, only
         their own places (a city user's offer every one). Called for every filter set by
         ``narrow_to_user``."""

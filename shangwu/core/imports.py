@@ -55,6 +55,7 @@ _TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 # The instructions sheet every import template carries; readers skip it.
 HELP_SHEET_NAME = "填写说明"
 
+
 class UploadRejected(Exception):
     """The file is refused as a whole, before any row is read. ``str(exc)`` is for the user."""
 
@@ -90,16 +91,20 @@ def audit_upload(*, model, name: str, size: int | None = None, refused: str = ""
     elif detail:
         text += f"：{detail}"
     return audit_write(
-        action=AuditAction.IMPORT, object_type=model._meta.label_lower,
-        object_repr=str(model._meta.verbose_name), detail=text[:2000],
+        action=AuditAction.IMPORT,
+        object_type=model._meta.label_lower,
+        object_repr=str(model._meta.verbose_name),
+        detail=text[:2000],
     )
 
 
 def audit_file_download(*, model, what: str, name: str):
     """One EXPORT row for a file the import flow hands out (its template, an error report)."""
     return audit_write(
-        action=AuditAction.EXPORT, object_type=model._meta.label_lower,
-        object_repr=str(model._meta.verbose_name), detail=f"下载{what}“{name}”",
+        action=AuditAction.EXPORT,
+        object_type=model._meta.label_lower,
+        object_repr=str(model._meta.verbose_name),
+        detail=f"下载{what}“{name}”",
     )
 
 
@@ -181,7 +186,10 @@ def check_zip_size(infos) -> None:
     if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
         raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
     for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO:
+        if (
+            info.file_size > 1024 * 1024
+            and info.file_size / max(info.compress_size, 1) > ZIP_MAX_RATIO
+        ):
             raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
 
 
@@ -454,7 +462,9 @@ def sqlite_checkpoint_after():
         with conn.cursor() as cursor:
             cursor.execute("PRAGMA wal_autocheckpoint = 1000")
         path = conn.settings_dict["NAME"]
-        threading.Thread(target=_checkpoint, args=(path,), name="sqlite-checkpoint", daemon=True).start()
+        threading.Thread(
+            target=_checkpoint, args=(path,), name="sqlite-checkpoint", daemon=True
+        ).start()
 
 
 def _checkpoint(path) -> None:

@@ -48,12 +48,20 @@ class StoredFile(models.Model):
     content_type = models.CharField("文件类型", max_length=100)
     sha256 = models.CharField("文件摘要（SHA-256）", max_length=64)
     uploaded_by = models.ForeignKey(
-        "accounts.User", verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.User",
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
     removed_by = models.ForeignKey(
-        "accounts.User", verbose_name="删除人", null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.User",
+        verbose_name="删除人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

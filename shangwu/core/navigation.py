@@ -34,17 +34,23 @@ MENU = [
     NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
-    NavItem("节假日安排", "workcalendar:arrangement_list", "calendar3", Access.REFERENCE, "基础配置"),
+    NavItem(
+        "节假日安排", "workcalendar:arrangement_list", "calendar3", Access.REFERENCE, "基础配置"
+    ),
     NavItem("企业标签", "enterprises:tag_list", "tags", Access.REFERENCE, "基础配置"),
     NavItem("时限规则", "cases:ruleset_list", "hourglass-split", Access.REFERENCE, "基础配置"),
     NavItem("诉求类别", "cases:category_list", "bookmarks", Access.REFERENCE, "基础配置"),
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
-    NavItem("公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"),
+    NavItem(
+        "公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"
+    ),
     NavItem("用户", "accounts:user_list", "people", Access.ACCOUNTS, "系统管理"),
     # The 安全管理员's approval queue; the 系统管理员 sees their own requests there.
-    NavItem("变更审批", "accounts:changerequest_list", "check2-square", Access.ACCOUNTS, "系统管理"),
+    NavItem(
+        "变更审批", "accounts:changerequest_list", "check2-square", Access.ACCOUNTS, "系统管理"
+    ),
     NavItem("安全策略", "accounts:policy", "shield-lock", Access.SECURITY, "系统管理"),
     NavItem("API令牌", "accounts:apitoken_list", "key", Access.SECURITY, "系统管理"),
     NavItem("审计日志", "audit:auditlog_list", "journal-text", Access.AUDIT, "系统管理"),
@@ -61,5 +67,7 @@ def menu_for(user):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # a module that is not installed yet shows no entry
-        groups.setdefault(item.group, []).append({"label": item.label, "url": url, "icon": item.icon})
+        groups.setdefault(item.group, []).append(
+            {"label": item.label, "url": url, "icon": item.icon}
+        )
     return list(groups.items())

@@ -28,8 +28,16 @@ def format_datetime(value) -> str:
 
 
 class Column:
-    def __init__(self, accessor: str, verbose_name: str | None = None, *, linkify: bool = False,
-                 display: bool = True, export: bool = True, mask: bool = False):
+    def __init__(
+        self,
+        accessor: str,
+        verbose_name: str | None = None,
+        *,
+        linkify: bool = False,
+        display: bool = True,
+        export: bool = True,
+        mask: bool = False,
+    ):
         self.accessor = accessor
         self.verbose_name = verbose_name
         self.linkify = linkify
@@ -98,10 +106,13 @@ class Table:
     def rows(self):
         shown = [c for c in self.columns if c.display]
         for obj in self.object_list:
-            yield obj, [
-                c.html(obj) if self.links or not c.linkify else Column.html(c, obj, links=False)
-                for c in shown
-            ]
+            yield (
+                obj,
+                [
+                    c.html(obj) if self.links or not c.linkify else Column.html(c, obj, links=False)
+                    for c in shown
+                ],
+            )
 
     def export_headers(self):
         return [c.verbose_name for c in self.columns if c.export]

@@ -27,7 +27,9 @@ def url_patterns(patterns=None, namespace=None, prefix=""):
         if isinstance(entry, URLResolver):
             if str(entry.pattern).startswith("api/"):
                 continue  # the API is walked through its router
-            yield from url_patterns(entry.url_patterns, entry.namespace or namespace, prefix + str(entry.pattern))
+            yield from url_patterns(
+                entry.url_patterns, entry.namespace or namespace, prefix + str(entry.pattern)
+            )
         elif isinstance(entry, URLPattern) and entry.name:
             yield namespace, entry.name, entry.pattern, getattr(entry.callback, "view_class", None)
 
@@ -76,8 +78,11 @@ def model_routes(models) -> dict:
         kwargs = set(pattern.converters)
         stem, _, kind = name.rpartition("_")
         # ``<model>_<kind>``, or a short stem the model's name ends with (indicators: value_list)
-        if (kind in ROUTE_KINDS and model._meta.model_name.endswith(stem)
-                and kwargs == ({"pk"} if kind in ("detail", "edit") else set())):
+        if (
+            kind in ROUTE_KINDS
+            and model._meta.model_name.endswith(stem)
+            and kwargs == ({"pk"} if kind in ("detail", "edit") else set())
+        ):
             routes[model].pages[kind] = f"{ns}:{name}"
     for prefix, _viewset, model in api_viewsets():
         if model in routes and routes[model].api is None:
@@ -139,7 +144,9 @@ class ScopeTestCases:
             response = self.client_for(user).get(routes.page_url("export"))
             if response.status_code != 200:
                 return response.status_code
-            return xlsx_rows(b"".join(response.streaming_content) if response.streaming else response.content)
+            return xlsx_rows(
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
         api, ids, url = self.api_for(user), set(), f"/api/{routes.api}/?page_size=500"
         while url:
             response = api.get(url)
@@ -159,7 +166,9 @@ class ScopeTestCases:
         view = resolve(routes.page_url("export")).func.view_class
         table, record = view.table([]), view.queryset.filter(pk=record.pk).get()  # its annotations
         # Through the same writer, so the row reads back exactly as the export's rows do.
-        content = xlsx_bytes(sheet="x", headers=table.export_headers(), rows=table.export_rows([record]))
+        content = xlsx_bytes(
+            sheet="x", headers=table.export_headers(), rows=table.export_rows([record])
+        )
         return next(iter(xlsx_rows(content)))
 
     def check(self, routes, persona: str, user, record, *, sees: bool) -> list[str]:
@@ -181,7 +190,10 @@ class ScopeTestCases:
             if not business:
                 response = client.get(routes.page_url(kind, pk))
                 if user is None:
-                    login = response.status_code == 302 and reverse("accounts:login") in response["Location"]
+                    login = (
+                        response.status_code == 302
+                        and reverse("accounts:login") in response["Location"]
+                    )
                     expect(f"{kind} page", "login" if login else response.status_code, ("login",))
                 else:
                     expect(f"{kind} page", response.status_code, (403, 404))
@@ -193,7 +205,9 @@ class ScopeTestCases:
                     continue
                 member = (record.pk if kind == "list" else self.export_row(routes, record)) in got
                 if member != sees:
-                    failures.append(f"{label} {kind}: the record is {'missing' if sees else 'listed'}")
+                    failures.append(
+                        f"{label} {kind}: the record is {'missing' if sees else 'listed'}"
+                    )
                 continue
             may = permits(user, model, "change") if kind == "edit" else True
             wanted = (200,) if sees and may else (404,) if may else (403,)
@@ -202,16 +216,27 @@ class ScopeTestCases:
         if routes.api:
             api = self.api_for(user)
             if not business:
-                expect("API list", api.get(f"/api/{routes.api}/").status_code,
-                       (401, 403) if user is None else (403, 404))
-                expect("API detail", api.get(f"/api/{routes.api}/{record.pk}/").status_code,
-                       (401, 403) if user is None else (403, 404))
+                expect(
+                    "API list",
+                    api.get(f"/api/{routes.api}/").status_code,
+                    (401, 403) if user is None else (403, 404),
+                )
+                expect(
+                    "API detail",
+                    api.get(f"/api/{routes.api}/{record.pk}/").status_code,
+                    (401, 403) if user is None else (403, 404),
+                )
             else:
                 got = self.listed(routes, user, "api")
                 if isinstance(got, int):
                     expect("API list", got, (200,))
                 elif (record.pk in got) != sees:
-                    failures.append(f"{label} API list: the record is {'missing' if sees else 'listed'}")
-                expect("API detail", api.get(f"/api/{routes.api}/{record.pk}/").status_code,
-                       (200,) if sees else (404,))
+                    failures.append(
+                        f"{label} API list: the record is {'missing' if sees else 'listed'}"
+                    )
+                expect(
+                    "API detail",
+                    api.get(f"/api/{routes.api}/{record.pk}/").status_code,
+                    (200,) if sees else (404,),
+                )
         return failures

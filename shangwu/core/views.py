@@ -56,7 +56,8 @@ class BaseObjectView(LoginRequiredMixin, View):
         reason = self.refusal(action)
         if reason is not None:
             audit_write(
-                action=AuditAction.DENIED, object_type=self.model._meta.label_lower,
+                action=AuditAction.DENIED,
+                object_type=self.model._meta.label_lower,
                 object_repr=str(self.model._meta.verbose_name),
                 detail=f"角色无“{action}”权限，已拒绝（403）。",
             )
@@ -90,7 +91,6 @@ class BaseObjectView(LoginRequiredMixin, View):
             "can_import": self.allowed("import"),
             **extra,
         }
-
 
 
 class ContactRevealView(BaseObjectView):
@@ -150,11 +150,15 @@ class ObjectListView(BaseObjectView):
         query = request.GET.copy()
         query.pop("page", None)
         context = self.base_context(
-            filter=fs, page=page, querystring=query.urlencode(),
+            filter=fs,
+            page=page,
+            querystring=query.urlencode(),
             table=(table := self.table(page.object_list)),
-            add_url_name=self.add_url_name, export_url_name=self.export_url_name,
+            add_url_name=self.add_url_name,
+            export_url_name=self.export_url_name,
             bulk_actions=[(name, label) for name, label in self.bulk_actions]
-            if self.allowed("change") else [],
+            if self.allowed("change")
+            else [],
         )
         table.links = self.allowed(self.table.link_action)
         context.update(self.extra_context())
@@ -186,9 +190,12 @@ class ObjectExportView(ObjectListView):
             return redirect(request.META.get("HTTP_REFERER") or list_url(self.model))
         table = self.table([])
         rows = list(table.export_rows(qs.iterator(chunk_size=2000)))
-        content = xlsx_bytes(sheet=str(self.model._meta.verbose_name), headers=table.export_headers(), rows=rows)
+        content = xlsx_bytes(
+            sheet=str(self.model._meta.verbose_name), headers=table.export_headers(), rows=rows
+        )
         audit_write(
-            action=AuditAction.EXPORT, object_type=self.model._meta.label_lower,
+            action=AuditAction.EXPORT,
+            object_type=self.model._meta.label_lower,
             object_repr=str(self.model._meta.verbose_name),
             detail=f"导出 {len(rows)} 行；条件：{request.GET.urlencode() or '无'}",
         )
@@ -223,7 +230,9 @@ class ObjectEditView(BaseObjectView):
 
     def get_form(self, instance):
         data = self.request.POST if self.request.method == "POST" else None
-        return self.form(data, self.request.FILES or None, instance=instance, user=self.request.user)
+        return self.form(
+            data, self.request.FILES or None, instance=instance, user=self.request.user
+        )
 
     def save(self, form):
         return form.save()
@@ -233,8 +242,11 @@ class ObjectEditView(BaseObjectView):
         return self.render_form(self.get_form(instance), instance)
 
     def render_form(self, form, instance):
-        return render(request=self.request, template_name=self.template_name,
-                      context=self.base_context(form=form, object=instance))
+        return render(
+            request=self.request,
+            template_name=self.template_name,
+            context=self.base_context(form=form, object=instance),
+        )
 
     def post(self, request, *args, **kwargs):
         instance = self.get_object() if "pk" in kwargs else None
@@ -296,7 +308,9 @@ class ObjectBulkView(BaseObjectView):
                 fs = self.filterset(query, queryset=qs, request=self.request)
                 invalid = fs.invalid_fields()
                 if invalid:  # an ignored condition would widen the action to all rows
-                    self.selection_error = f"筛选条件“{invalid}”无效，未处理任何记录：请回到列表重新筛选后再操作。"
+                    self.selection_error = (
+                        f"筛选条件“{invalid}”无效，未处理任何记录：请回到列表重新筛选后再操作。"
+                    )
                     return qs.none()
                 qs = fs.qs
             return qs
@@ -326,11 +340,19 @@ class ObjectBulkView(BaseObjectView):
             else:
                 messages.success(request, self.success_message(done))
                 return redirect(self.success_url())
-        return render(request, self.template_name, self.base_context(
-            form=form, count=count, title=self.title, selected=request.POST.getlist("pk"),
-            select_all=request.POST.get("_all", ""), query=request.POST.get("_query", ""),
-            sample=objects[:10],
-        ))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(
+                form=form,
+                count=count,
+                title=self.title,
+                selected=request.POST.getlist("pk"),
+                select_all=request.POST.get("_all", ""),
+                query=request.POST.get("_query", ""),
+                sample=objects[:10],
+            ),
+        )
 
     def success_url(self):
         return list_url(self.model)
@@ -342,7 +364,12 @@ class FileDownloadView(BaseObjectView):
     ``core.files`` writes the audit row and the headers."""
 
     def get_object(self, action=None):
-        return file_get(self.queryset, user=self.request.user, pk=self.kwargs["pk"], action=action or self.action)
+        return file_get(
+            self.queryset,
+            user=self.request.user,
+            pk=self.kwargs["pk"],
+            action=action or self.action,
+        )
 
     def get(self, request, pk):
         obj = self.get_object()

@@ -58,7 +58,8 @@ class DashboardView(LoginRequiredMixin, View):
             from shangwu.audit.models import AuditLog
 
             context["recent_audit"] = AuditLog.objects.restrict(user, "view").filter(
-                action__in=["denied", "lockout", "login_failed"])[:10]
+                action__in=["denied", "lockout", "login_failed"]
+            )[:10]
         return render(request, self.template_name, context)
 
 

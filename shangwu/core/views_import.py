@@ -22,7 +22,6 @@ HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 PREVIEW_ERRORS = 200
 
 
-
 class ImportBaseView(generic.BaseObjectView):
     """Shared state of the four import views. Subclasses set ``queryset``, ``app_template_dir``
     ("enterprises"), and the importer functions as ``staticmethod``s: ``preview`` and ``commit``
@@ -43,8 +42,12 @@ class ImportBaseView(generic.BaseObjectView):
     def url_names(self) -> dict:
         """The flow's URL names, by the convention ``<app>:<model>_import[_commit|_errors]``."""
         base = f"{self.model._meta.app_label}:{self.model._meta.model_name}"
-        return {"url_upload": f"{base}_import", "url_commit": f"{base}_import_commit",
-                "url_errors": f"{base}_import_errors", "url_list": self.success_url_name}
+        return {
+            "url_upload": f"{base}_import",
+            "url_commit": f"{base}_import_commit",
+            "url_errors": f"{base}_import_errors",
+            "url_list": self.success_url_name,
+        }
 
     def uploads(self) -> dict:
         return self.request.session.get(self.session_key, {})
@@ -121,7 +124,9 @@ class ImportUploadView(ImportBaseView):
             imports.discard_stored(token)
             return self.refuse(result.file_error, uploaded=uploaded)
         imports.audit_upload(
-            model=self.model, name=name, size=uploaded.size,
+            model=self.model,
+            name=name,
+            size=uploaded.size,
             detail=f"预览 {result.total} 行，错误 {len(result.errors)} 处，尚未写入。",
         )
         self.remember(token, name=name, ext=f".{kind}")
@@ -129,7 +134,9 @@ class ImportUploadView(ImportBaseView):
 
     def refuse(self, message: str, *, uploaded=None):
         if uploaded is not None:  # every file refused is audited, with the reason the user got
-            imports.audit_upload(model=self.model, name=uploaded.name, size=uploaded.size, refused=message)
+            imports.audit_upload(
+                model=self.model, name=uploaded.name, size=uploaded.size, refused=message
+            )
         return render(
             self.request,
             self.get_template_name(),
@@ -150,7 +157,9 @@ class ImportCommitView(ImportBaseView):
         if not result.committed:
             # The importer audits what it writes; a confirmation that wrote nothing is audited here.
             reason = result.file_error or f"{len(result.errors)} 处错误"
-            imports.audit_upload(model=self.model, name=name, refused=f"确认导入未写入任何数据（{reason}）")
+            imports.audit_upload(
+                model=self.model, name=name, refused=f"确认导入未写入任何数据（{reason}）"
+            )
             if result.file_error:
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)

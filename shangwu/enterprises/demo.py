@@ -19,9 +19,29 @@ BRANDS = list(
 )
 SECTIONS = [
     # (门类, 大类 choices, words, weight)
-    ("C", ["13", "14", "17", "18", "26", "29", "33", "34", "38", "39"],
-     ["食品", "纺织", "机械", "电子科技", "新材料", "塑业", "电气", "汽车零部件", "精密制造", "化工"], 30),
-    ("F", ["51", "52"], ["商贸", "贸易", "超市", "百货", "医药连锁", "石化销售", "汽车销售", "家电"], 35),
+    (
+        "C",
+        ["13", "14", "17", "18", "26", "29", "33", "34", "38", "39"],
+        [
+            "食品",
+            "纺织",
+            "机械",
+            "电子科技",
+            "新材料",
+            "塑业",
+            "电气",
+            "汽车零部件",
+            "精密制造",
+            "化工",
+        ],
+        30,
+    ),
+    (
+        "F",
+        ["51", "52"],
+        ["商贸", "贸易", "超市", "百货", "医药连锁", "石化销售", "汽车销售", "家电"],
+        35,
+    ),
     ("H", ["61", "62"], ["酒店", "餐饮管理", "宾馆", "食府"], 12),
     ("I", ["64", "65"], ["网络科技", "电子商务", "信息技术"], 8),
     ("G", ["54", "59"], ["物流", "供应链管理", "仓储"], 8),
@@ -68,22 +88,43 @@ def build_enterprises(*, units, users, count: int) -> int:
         while code in used_codes:
             code = make_credit_code(rng, county.code)
         used_codes.add(code)
-        ownership = rng.choices([Ownership.DOMESTIC, Ownership.FOREIGN, Ownership.HMT], weights=[88, 8, 4])[0]
+        ownership = rng.choices(
+            [Ownership.DOMESTIC, Ownership.FOREIGN, Ownership.HMT], weights=[88, 8, 4]
+        )[0]
         full, initials = name_pinyin(name)
         status = rng.choices(
-            [EnterpriseStatus.ACTIVE, EnterpriseStatus.CANCELLED, EnterpriseStatus.REVOKED, EnterpriseStatus.MOVED_OUT],
+            [
+                EnterpriseStatus.ACTIVE,
+                EnterpriseStatus.CANCELLED,
+                EnterpriseStatus.REVOKED,
+                EnterpriseStatus.MOVED_OUT,
+            ],
             weights=[94, 3, 1, 2],
         )[0]
-        enterprises.append(Enterprise(
-            credit_code=code, name=name, short_name=brand + rng.choice(words)[:2],
-            name_pinyin=full, name_initials=initials, county=county, township=township,
-            address=f"{county.name}{township.name if township else ''}{rng.choice(['建设路', '人民路', '工业大道', '滨河路', '商贸街', '解放路'])}{rng.randint(1, 399)}号",
-            legal_representative=rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else ""),
-            industry_section=section, industry_division=rng.choice(divisions), ownership=ownership,
-            registered_capital=Decimal(rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000])),
-            established_on=today - datetime.timedelta(days=rng.randint(200, 9000)),
-            status=status, is_key=rng.random() < 0.18,
-        ))
+        enterprises.append(
+            Enterprise(
+                credit_code=code,
+                name=name,
+                short_name=brand + rng.choice(words)[:2],
+                name_pinyin=full,
+                name_initials=initials,
+                county=county,
+                township=township,
+                address=f"{county.name}{township.name if township else ''}{rng.choice(['建设路', '人民路', '工业大道', '滨河路', '商贸街', '解放路'])}{rng.randint(1, 399)}号",
+                legal_representative=rng.choice(SURNAMES)
+                + rng.choice(GIVEN)
+                + (rng.choice(GIVEN) if rng.random() < 0.7 else ""),
+                industry_section=section,
+                industry_division=rng.choice(divisions),
+                ownership=ownership,
+                registered_capital=Decimal(
+                    rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000])
+                ),
+                established_on=today - datetime.timedelta(days=rng.randint(200, 9000)),
+                status=status,
+                is_key=rng.random() < 0.18,
+            )
+        )
         tag_names = []
         if section == "F":
             tag_names.append(rng.choice(["限上批发", "限上零售"]) if rng.random() < 0.55 else None)
@@ -108,13 +149,21 @@ def build_enterprises(*, units, users, count: int) -> int:
     for enterprise, names in zip(enterprises, links, strict=True):
         for tag_name in dict.fromkeys(names):
             tag = tags[tag_name]
-            since = today - datetime.timedelta(days=rng.randint(30, 2000)) if tag.needs_date else None
+            since = (
+                today - datetime.timedelta(days=rng.randint(30, 2000)) if tag.needs_date else None
+            )
             if since is not None:  # entered statistics after it was founded
                 since = max(since, enterprise.established_on + datetime.timedelta(days=30))
-            tag_links.append(EnterpriseTag(enterprise=saved[enterprise.credit_code], tag=tag, since=since))
+            tag_links.append(
+                EnterpriseTag(enterprise=saved[enterprise.credit_code], tag=tag, since=since)
+            )
     EnterpriseTag.objects.bulk_create(tag_links, batch_size=1000)
-    audit_write(action=AuditAction.IMPORT, object_type="enterprises.enterprise", object_repr="企业",
-                detail=f"演示数据：批量新建企业 {len(enterprises)} 家。")
+    audit_write(
+        action=AuditAction.IMPORT,
+        object_type="enterprises.enterprise",
+        object_repr="企业",
+        detail=f"演示数据：批量新建企业 {len(enterprises)} 家。",
+    )
     build_service_data(users=users, rng=rng)
     return len(enterprises)
 
@@ -123,14 +172,25 @@ def build_enterprises(*, units, users, count: int) -> int:
 
 POSITIONS = ["总经理", "办公室主任", "财务负责人", "董事长", "行政经理", "副总经理", "外贸部经理"]
 PROBLEMS = {
-    "融资信贷": ["流动资金紧张，希望对接银行开展应收账款融资", "申请续贷手续繁琐，希望协调简化", "希望了解政府性融资担保政策"],
-    "用工招工": ["旺季一线工人缺口约{n}人，希望帮助对接劳务市场", "技术工人招聘困难，希望组织校企对接"],
+    "融资信贷": [
+        "流动资金紧张，希望对接银行开展应收账款融资",
+        "申请续贷手续繁琐，希望协调简化",
+        "希望了解政府性融资担保政策",
+    ],
+    "用工招工": [
+        "旺季一线工人缺口约{n}人，希望帮助对接劳务市场",
+        "技术工人招聘困难，希望组织校企对接",
+    ],
     "用地用房": ["扩建项目用地指标尚未落实", "租赁厂房到期，希望协调周边闲置厂房"],
     "审批手续": ["消防验收办理进度慢，希望协调加快", "食品经营许可证延续办理咨询"],
     "水电气暖": ["工业用电容量不足，申请增容", "天然气价格上涨，希望了解阶段性支持政策"],
     "物流运输": ["园区道路破损影响货车通行", "希望协调开通物流专线"],
     "市场开拓": ["希望参加广交会等展会并申请展位补贴", "希望对接本地大型商超进场销售"],
-    "政策咨询": ["咨询限上企业入统相关政策", "咨询消费券活动参与方式", "咨询外贸稳增长奖补政策申报条件"],
+    "政策咨询": [
+        "咨询限上企业入统相关政策",
+        "咨询消费券活动参与方式",
+        "咨询外贸稳增长奖补政策申报条件",
+    ],
     "外贸外资": ["出口退税到账慢", "外资企业增资手续咨询", "海外订单下降，希望组织出海拓市场活动"],
 }
 VISIT_NOTES = [
@@ -144,11 +204,17 @@ VISIT_NOTES = [
 
 
 def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    return (
+        rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
+    )
 
 
 def _mobile(rng: random.Random) -> str:
-    return rng.choice(["13", "15", "18", "17"]) + str(rng.randint(0, 9)) + f"{rng.randint(0, 99999999):08d}"
+    return (
+        rng.choice(["13", "15", "18", "17"])
+        + str(rng.randint(0, 9))
+        + f"{rng.randint(0, 99999999):08d}"
+    )
 
 
 def _demo_officials(*, users, rng, password_hash, now) -> dict:
@@ -165,19 +231,36 @@ def _demo_officials(*, users, rng, password_hash, now) -> dict:
     for unit in units.filter(region__level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]):
         county_level = unit.region.level == RegionLevel.COUNTY
         for i in range(1, 3 if county_level else 2):
-            wanted.append(User(
-                username=f"{'c' if county_level else 't'}{unit.region.code}_{i}", name=_person(rng),
-                role=Role.COUNTY_STAFF if county_level else Role.TOWNSHIP_STAFF, org_unit=unit,
-                position=rng.choice(["服务专员", "副局长", "股长"]) if county_level else rng.choice(["经济办主任", "服务专员"]),
-                mobile=_mobile(rng), must_change_password=False, password_changed_at=now, password=password_hash,
-            ))
-    existing = set(User.objects.filter(username__in=[u.username for u in wanted]).values_list("username", flat=True))
+            wanted.append(
+                User(
+                    username=f"{'c' if county_level else 't'}{unit.region.code}_{i}",
+                    name=_person(rng),
+                    role=Role.COUNTY_STAFF if county_level else Role.TOWNSHIP_STAFF,
+                    org_unit=unit,
+                    position=rng.choice(["服务专员", "副局长", "股长"])
+                    if county_level
+                    else rng.choice(["经济办主任", "服务专员"]),
+                    mobile=_mobile(rng),
+                    must_change_password=False,
+                    password_changed_at=now,
+                    password=password_hash,
+                )
+            )
+    existing = set(
+        User.objects.filter(username__in=[u.username for u in wanted]).values_list(
+            "username", flat=True
+        )
+    )
     User.objects.bulk_create([u for u in wanted if u.username not in existing])
     officials: dict = {"city": []}
-    business = User.objects.filter(role__in=[Role.LEADER, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF])
+    business = User.objects.filter(
+        role__in=[Role.LEADER, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF]
+    )
     for user in business.select_related("org_unit__region").order_by("username"):
         region = user.org_unit.region
-        officials.setdefault("city" if region.level == RegionLevel.CITY else region.pk, []).append(user)
+        officials.setdefault("city" if region.level == RegionLevel.CITY else region.pk, []).append(
+            user
+        )
     return officials
 
 
@@ -198,17 +281,45 @@ def _registry_events(*, actor, today, first_seen: dict) -> list:
     days = random.Random(20261206)  # its own sequence: the rest of the demo stays as it was
     events = []
     for e in Enterprise.objects.order_by("id").only("id", "status", "established_on"):
-        entered = max(e.established_on, datetime.date(2023, 1, 1)) + datetime.timedelta(days=days.randint(0, 300))
-        entered = min(entered, today - datetime.timedelta(days=30),
-                      first_seen.get(e.pk, today) - datetime.timedelta(days=1))
+        entered = max(e.established_on, datetime.date(2023, 1, 1)) + datetime.timedelta(
+            days=days.randint(0, 300)
+        )
+        entered = min(
+            entered,
+            today - datetime.timedelta(days=30),
+            first_seen.get(e.pk, today) - datetime.timedelta(days=1),
+        )
         entered = max(entered, e.established_on)
-        events.append((entered, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.CREATED, actor=actor,
-                                                to_status=EnterpriseStatus.ACTIVE, note="企业库建库录入")))
+        events.append(
+            (
+                entered,
+                EnterpriseEvent(
+                    enterprise=e,
+                    kind=EnterpriseEventKind.CREATED,
+                    actor=actor,
+                    to_status=EnterpriseStatus.ACTIVE,
+                    note="企业库建库录入",
+                ),
+            )
+        )
         if e.status != EnterpriseStatus.ACTIVE:
-            ended = min(today - datetime.timedelta(days=1), entered + datetime.timedelta(days=days.randint(30, 600)))
-            events.append((ended, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.STATUS, actor=actor,
-                                                  from_status=EnterpriseStatus.ACTIVE, to_status=e.status,
-                                                  note=STATUS_NOTES[e.status])))
+            ended = min(
+                today - datetime.timedelta(days=1),
+                entered + datetime.timedelta(days=days.randint(30, 600)),
+            )
+            events.append(
+                (
+                    ended,
+                    EnterpriseEvent(
+                        enterprise=e,
+                        kind=EnterpriseEventKind.STATUS,
+                        actor=actor,
+                        from_status=EnterpriseStatus.ACTIVE,
+                        to_status=e.status,
+                        note=STATUS_NOTES[e.status],
+                    ),
+                )
+            )
     return events
 
 
@@ -226,7 +337,11 @@ def _save_dated_events(dated: list) -> None:
     events = [event for _day, event in dated]
     EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
     for day, event in dated:
-        at = datetime.time(8, 30) if event.kind == first else datetime.time(hours.randint(9, 17), hours.randint(0, 59))
+        at = (
+            datetime.time(8, 30)
+            if event.kind == first
+            else datetime.time(hours.randint(9, 17), hours.randint(0, 59))
+        )
         event.at = timezone.make_aware(datetime.datetime.combine(day, at))
     EnterpriseEvent.objects.bulk_update(events, ["at"], batch_size=1000)
 
@@ -258,9 +373,13 @@ def build_service_data(*, users, rng: random.Random) -> dict:
     if Visit.objects.exists():
         return {}
     now, today = timezone.now(), timezone.localdate()
-    officials = _demo_officials(users=users, rng=rng, password_hash=make_password(settings.DEMO_PASSWORD), now=now)
+    officials = _demo_officials(
+        users=users, rng=rng, password_hash=make_password(settings.DEMO_PASSWORD), now=now
+    )
     # Seeing full phone numbers is a per-user permission the 系统管理员 grants.
-    reveal = Permission.objects.get(content_type__app_label="enterprises", codename="reveal_contact")
+    reveal = Permission.objects.get(
+        content_type__app_label="enterprises", codename="reveal_contact"
+    )
     for name in ("city_staff", "county_a"):
         if name in users:
             users[name].user_permissions.add(reveal)
@@ -271,13 +390,23 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         if rng.random() < 0.12:
             continue
         for i in range(rng.choice([1, 1, 1, 2, 2, 3])):
-            contacts.append(Contact(
-                enterprise=e, name=_person(rng), position=POSITIONS[0] if i == 0 and rng.random() < 0.5 else rng.choice(POSITIONS),
-                mobile=_mobile(rng) if rng.random() < 0.95 else "",
-                landline=f"0{rng.choice(['391', '392', '393'])}-{rng.randint(2000000, 8999999)}" if rng.random() < 0.5 else "",
-                email=f"{rng.choice(['office', 'hr', 'sales', 'info'])}{rng.randint(1, 99)}@{e.credit_code[-6:].lower()}.com.cn" if rng.random() < 0.4 else "",
-                is_primary=i == 0,
-            ))
+            contacts.append(
+                Contact(
+                    enterprise=e,
+                    name=_person(rng),
+                    position=POSITIONS[0]
+                    if i == 0 and rng.random() < 0.5
+                    else rng.choice(POSITIONS),
+                    mobile=_mobile(rng) if rng.random() < 0.95 else "",
+                    landline=f"0{rng.choice(['391', '392', '393'])}-{rng.randint(2000000, 8999999)}"
+                    if rng.random() < 0.5
+                    else "",
+                    email=f"{rng.choice(['office', 'hr', 'sales', 'info'])}{rng.randint(1, 99)}@{e.credit_code[-6:].lower()}.com.cn"
+                    if rng.random() < 0.4
+                    else "",
+                    is_primary=i == 0,
+                )
+            )
     Contact.objects.bulk_create(contacts, batch_size=1000)
 
     leaders = [u for u in officials["city"] if u.role == "leader"]
@@ -285,16 +414,44 @@ def build_service_data(*, users, rng: random.Random) -> dict:
     assignments, events = [], []
 
     def assign(e, official, level, role, start_on, end_on=None):
-        start_on = max(start_on, e.established_on + datetime.timedelta(days=10))  # not before it existed
-        assignments.append(Assignment(enterprise=e, official=official, level=level, role=role, start_on=start_on,
-                                      end_on=end_on, created_by=users.get("city_staff")))
+        start_on = max(
+            start_on, e.established_on + datetime.timedelta(days=10)
+        )  # not before it existed
+        assignments.append(
+            Assignment(
+                enterprise=e,
+                official=official,
+                level=level,
+                role=role,
+                start_on=start_on,
+                end_on=end_on,
+                created_by=users.get("city_staff"),
+            )
+        )
         note = f"{AssignmentLevel(level).label}{AssignmentRole(role).label}：{official.name}，自{start_on:%Y-%m-%d}起"
-        events.append((start_on, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.ASSIGNED,
-                                                 actor=users.get("city_staff"), note=note)))
+        events.append(
+            (
+                start_on,
+                EnterpriseEvent(
+                    enterprise=e,
+                    kind=EnterpriseEventKind.ASSIGNED,
+                    actor=users.get("city_staff"),
+                    note=note,
+                ),
+            )
+        )
         if end_on:
-            events.append((end_on, EnterpriseEvent(enterprise=e, kind=EnterpriseEventKind.UNASSIGNED,
-                                                   actor=users.get("city_staff"),
-                                                   note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束")))
+            events.append(
+                (
+                    end_on,
+                    EnterpriseEvent(
+                        enterprise=e,
+                        kind=EnterpriseEventKind.UNASSIGNED,
+                        actor=users.get("city_staff"),
+                        note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束",
+                    ),
+                )
+            )
 
     for e in enterprises:
         foreign = e.ownership != Ownership.DOMESTIC
@@ -304,21 +461,42 @@ def build_service_data(*, users, rng: random.Random) -> dict:
             if rng.random() < 0.15:  # an earlier official handed over: history
                 start = max(start, e.established_on + datetime.timedelta(days=120))
                 handover = start - datetime.timedelta(days=1)
-                assign(e, rng.choice(officials[e.county_id]), AssignmentLevel.COUNTY, AssignmentRole.COMMISSIONER,
-                       handover - datetime.timedelta(days=rng.randint(100, 500)), handover)
-            assign(e, rng.choice(officials[e.county_id]), AssignmentLevel.COUNTY,
-                   AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER, start)
+                assign(
+                    e,
+                    rng.choice(officials[e.county_id]),
+                    AssignmentLevel.COUNTY,
+                    AssignmentRole.COMMISSIONER,
+                    handover - datetime.timedelta(days=rng.randint(100, 500)),
+                    handover,
+                )
+            assign(
+                e,
+                rng.choice(officials[e.county_id]),
+                AssignmentLevel.COUNTY,
+                AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER,
+                start,
+            )
         if e.is_key and rng.random() < 0.35:
             if rng.random() < 0.4:
                 assign(e, rng.choice(leaders), AssignmentLevel.CITY, AssignmentRole.LEADER, start)
             else:
-                assign(e, rng.choice(city_staff), AssignmentLevel.CITY,
-                       AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER, start)
+                assign(
+                    e,
+                    rng.choice(city_staff),
+                    AssignmentLevel.CITY,
+                    AssignmentRole.AMBASSADOR if foreign else AssignmentRole.COMMISSIONER,
+                    start,
+                )
         if e.township_id and rng.random() < 0.5 * share and officials.get(e.township_id):
             pool = officials[e.township_id]
             persona = [u for u in pool if u.username == "township_a1"]
-            assign(e, (persona or pool)[0] if rng.random() < 0.7 else rng.choice(pool), AssignmentLevel.TOWNSHIP,
-                   AssignmentRole.COMMISSIONER, start)
+            assign(
+                e,
+                (persona or pool)[0] if rng.random() < 0.7 else rng.choice(pool),
+                AssignmentLevel.TOWNSHIP,
+                AssignmentRole.COMMISSIONER,
+                start,
+            )
     Assignment.objects.bulk_create(assignments, batch_size=1000)
 
     # About 3,000 visits over the last 18 months, mostly by the enterprise's own officials.
@@ -338,9 +516,13 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         visited_on = today - datetime.timedelta(days=rng.randint(0, 548))
         if visited_on < e.established_on:  # a young enterprise: visited since it was founded
             visited_on = min(today, e.established_on + (e.established_on - visited_on))
-        visit = Visit(enterprise=e, visited_on=visited_on,
-                      form=rng.choices(forms, weights=[60, 20, 10, 10])[0], notes=rng.choice(VISIT_NOTES),
-                      created_by=people[0])
+        visit = Visit(
+            enterprise=e,
+            visited_on=visited_on,
+            form=rng.choices(forms, weights=[60, 20, 10, 10])[0],
+            notes=rng.choice(VISIT_NOTES),
+            created_by=people[0],
+        )
         visits.append((visit, people, rng.choices([0, 1, 2, 3], weights=[45, 32, 16, 7])[0]))
     Visit.objects.bulk_create([v for v, _p, _n in visits], batch_size=1000)
     for visit, people, n in visits:
@@ -348,16 +530,28 @@ def build_service_data(*, users, rng: random.Random) -> dict:
         for category in rng.sample(sorted(PROBLEMS), k=n):
             old = (today - visit.visited_on).days > 60
             dismissed = old and rng.random() < 0.3
-            visit_problems.append(VisitProblem(
-                visit=visit, enterprise=visit.enterprise, category=category,
-                description=rng.choice(PROBLEMS[category]).format(n=rng.randint(10, 80)),
-                status=ProblemStatus.NOT_NEEDED if dismissed else ProblemStatus.PENDING,
-                status_note="已现场答复政策口径" if dismissed else "",
-            ))
-        events.append((visit.visited_on, EnterpriseEvent(
-            enterprise=visit.enterprise, kind=EnterpriseEventKind.VISITED, actor=people[0],
-            note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
-                 f"（{'、'.join(p.name for p in people)}），收集问题{n}个")))
+            visit_problems.append(
+                VisitProblem(
+                    visit=visit,
+                    enterprise=visit.enterprise,
+                    category=category,
+                    description=rng.choice(PROBLEMS[category]).format(n=rng.randint(10, 80)),
+                    status=ProblemStatus.NOT_NEEDED if dismissed else ProblemStatus.PENDING,
+                    status_note="已现场答复政策口径" if dismissed else "",
+                )
+            )
+        events.append(
+            (
+                visit.visited_on,
+                EnterpriseEvent(
+                    enterprise=visit.enterprise,
+                    kind=EnterpriseEventKind.VISITED,
+                    actor=people[0],
+                    note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
+                    f"（{'、'.join(p.name for p in people)}），收集问题{n}个",
+                ),
+            )
+        )
     VisitOfficial.objects.bulk_create(visit_officials, batch_size=2000)
     VisitProblem.objects.bulk_create(visit_problems, batch_size=2000)
     first_seen: dict = {}
@@ -366,10 +560,20 @@ def build_service_data(*, users, rng: random.Random) -> dict:
     events += _registry_events(actor=users.get("city_staff"), today=today, first_seen=first_seen)
     _save_dated_events(events)
     _attach_a_few_visit_files(users=users)
-    summary = {"contacts": len(contacts), "assignments": len(assignments), "visits": len(visits),
-               "problems": len(visit_problems)}
-    audit_write(action=AuditAction.IMPORT, object_type="enterprises.visit", object_repr="服务企业",
-                detail="演示数据：联系人 {contacts} 人、包保 {assignments} 条、走访 {visits} 次、问题 {problems} 个。".format(**summary))
+    summary = {
+        "contacts": len(contacts),
+        "assignments": len(assignments),
+        "visits": len(visits),
+        "problems": len(visit_problems),
+    }
+    audit_write(
+        action=AuditAction.IMPORT,
+        object_type="enterprises.visit",
+        object_repr="服务企业",
+        detail="演示数据：联系人 {contacts} 人、包保 {assignments} 条、走访 {visits} 次、问题 {problems} 个。".format(
+            **summary
+        ),
+    )
     return summary
 
 
@@ -379,11 +583,20 @@ def _demo_png(width: int = 96, height: int = 64, rgb=(70, 130, 180)) -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     row = b"\x00" + bytes(rgb) * width
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _attach_a_few_visit_files(*, users) -> None:
@@ -399,7 +612,9 @@ def _attach_a_few_visit_files(*, users) -> None:
     actor = users.get("county_a")
     if actor is None:
         return
-    for visit in Visit.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:5]:
+    for visit in (
+        Visit.objects.restrict(actor, "change").filter(attachments__isnull=True).order_by("id")[:5]
+    ):
         for upload in (
             SimpleUploadedFile("现场照片.png", _demo_png(), "image/png"),
             SimpleUploadedFile("走访记录.pdf", _demo_pdf(f"Visit {visit.pk}"), "application/pdf"),

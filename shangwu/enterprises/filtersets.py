@@ -60,26 +60,50 @@ def enterprise_search(queryset, value):
 
 
 class EnterpriseFilterSet(BaseFilterSet):
-    county = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)")
-    township = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)",
-                                                null_label="（未填）", widget=FollowingSelect(follows="county"))
-    tag = django_filters.ModelChoiceFilter(field_name="tags", queryset=Tag.objects.all(), label="标签")
+    county = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)"
+    )
+    township = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
+        label="乡镇(街道)",
+        null_label="（未填）",
+        widget=FollowingSelect(follows="county"),
+    )
+    tag = django_filters.ModelChoiceFilter(
+        field_name="tags", queryset=Tag.objects.all(), label="标签"
+    )
     industry_section = django_filters.ChoiceFilter(choices=INDUSTRY_SECTIONS, label="行业门类")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")
     status = django_filters.ChoiceFilter(choices=EnterpriseStatus.choices, label="状态")
     is_key = django_filters.BooleanFilter(label="重点企业")
     # 包保: covered today (at any level, or at ``covered_level``), or by one official.
-    covered = django_filters.ChoiceFilter(choices=[("yes", "已包保"), ("no", "未包保")], method="filter_covered",
-                                          label="包保覆盖")
-    covered_level = django_filters.ChoiceFilter(choices=AssignmentLevel.choices, method="filter_covered_level",
-                                                label="包保层级")
-    official = OfficialFilter(queryset=lambda request: official_list_visible(user=getattr(request, "user", None)),
-                              method="filter_official", label="包保人员")
+    covered = django_filters.ChoiceFilter(
+        choices=[("yes", "已包保"), ("no", "未包保")], method="filter_covered", label="包保覆盖"
+    )
+    covered_level = django_filters.ChoiceFilter(
+        choices=AssignmentLevel.choices, method="filter_covered_level", label="包保层级"
+    )
+    official = OfficialFilter(
+        queryset=lambda request: official_list_visible(user=getattr(request, "user", None)),
+        method="filter_official",
+        label="包保人员",
+    )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "county", "township", "tag", "industry_section", "ownership", "status", "is_key",
-                  "covered", "covered_level", "official"]
+        fields = [
+            "q",
+            "county",
+            "township",
+            "tag",
+            "industry_section",
+            "ownership",
+            "status",
+            "is_key",
+            "covered",
+            "covered_level",
+            "official",
+        ]
 
     def search(self, queryset, name, value):
         return queryset  # applied last (filter_queryset): whether the pinyin matches decides
@@ -94,7 +118,11 @@ class EnterpriseFilterSet(BaseFilterSet):
 
     @staticmethod
     def _assigned_today(**lookups):
-        return Exists(Assignment.objects.current(timezone.localdate()).filter(enterprise=OuterRef("pk"), **lookups))
+        return Exists(
+            Assignment.objects.current(timezone.localdate()).filter(
+                enterprise=OuterRef("pk"), **lookups
+            )
+        )
 
     def filter_covered(self, queryset, name, value):
         level = self.form.cleaned_data.get("covered_level")

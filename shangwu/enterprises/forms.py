@@ -13,8 +13,18 @@ class EnterpriseForm(BaseModelForm):
     class Meta:
         model = Enterprise
         fields = [
-            "credit_code", "name", "short_name", "county", "township", "address", "legal_representative",
-            "industry_section", "industry_division", "ownership", "registered_capital", "established_on",
+            "credit_code",
+            "name",
+            "short_name",
+            "county",
+            "township",
+            "address",
+            "legal_representative",
+            "industry_section",
+            "industry_division",
+            "ownership",
+            "registered_capital",
+            "established_on",
             "is_key",
         ]
         widgets = {
@@ -37,9 +47,15 @@ class EnterpriseForm(BaseModelForm):
         code = normalize_credit_code(self.cleaned_data["credit_code"])
         taken = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk).first()
         if taken is not None:  # named only when the user may see it
-            visible = self.user is not None and Enterprise.objects.restrict(self.user).filter(pk=taken.pk).exists()
-            raise forms.ValidationError(f"该信用代码已登记为“{taken}”，不能重复登记。" if visible
-                                        else "该信用代码已由其他县区登记，不能重复登记。")
+            visible = (
+                self.user is not None
+                and Enterprise.objects.restrict(self.user).filter(pk=taken.pk).exists()
+            )
+            raise forms.ValidationError(
+                f"该信用代码已登记为“{taken}”，不能重复登记。"
+                if visible
+                else "该信用代码已由其他县区登记，不能重复登记。"
+            )
         return code
 
     def clean(self):
@@ -53,8 +69,11 @@ class EnterpriseForm(BaseModelForm):
         if county is None and len(code) == 18:
             derived = county_for_credit_code(code)
             if derived is not None and derived.pk != region.county.pk:
-                self.add_error("credit_code", f"信用代码第3—8位对应“{derived}”，不在您的数据范围内："
-                                              f"请核对信用代码，或选择“{region.county}”。")
+                self.add_error(
+                    "credit_code",
+                    f"信用代码第3—8位对应“{derived}”，不在您的数据范围内："
+                    f"请核对信用代码，或选择“{region.county}”。",
+                )
         if region.level == RegionLevel.TOWNSHIP and data.get("township") != region:
             self.add_error("township", f"请选择“{region}”：您只能登记本乡镇(街道)的企业。")
         return data
@@ -69,14 +88,18 @@ class EnterpriseForm(BaseModelForm):
 
 class EnterpriseStatusForm(BaseForm):
     status = forms.ChoiceField(label="新状态", choices=EnterpriseStatus.choices)
-    note = forms.CharField(label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500)
+    note = forms.CharField(
+        label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
 
 
 class TagForm(BaseForm):
     """A tag and, for the tags that need one (限上…), its 纳统 date."""
 
     tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
-    since = forms.DateField(label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     since_help = ""
 
     def __init__(self, *args, **kwargs):

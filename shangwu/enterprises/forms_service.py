@@ -109,7 +109,8 @@ class VisitRecordForm(BaseForm):
         label="走访情况", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     photos = MultipleFileField(
-        label="现场照片/走访记录扫描件", required=False,
+        label="现场照片/走访记录扫描件",
+        required=False,
         help_text="可多选。" + file_help_text("jpg、png、pdf"),
     )
 
@@ -124,12 +125,16 @@ class VisitRecordForm(BaseForm):
         if visit is not None:  # editing: the enterprise is fixed (its problems belong to it)
             del self.fields["enterprise"]
             self.fields["reason"] = forms.CharField(
-                label="修改原因", max_length=200, required=False,
+                label="修改原因",
+                max_length=200,
+                required=False,
                 help_text="选填；与修改内容一起记入企业动态和审计日志。",
             )
             if not self.is_bound:
                 self.initial.update(
-                    visited_on=visit.visited_on, form=visit.form, notes=visit.notes,
+                    visited_on=visit.visited_on,
+                    form=visit.form,
+                    notes=visit.notes,
                     officials=[o.pk for o in visit.officials.all()],
                 )
             return
@@ -165,7 +170,9 @@ class ProblemForm(BaseForm):
     def clean(self):
         data = super().clean()
         if data.get("category") and not (data.get("description") or "").strip():
-            self.add_error("description", "已选问题类别，请填写问题描述（不收集问题时请把类别改回“—”）。")
+            self.add_error(
+                "description", "已选问题类别，请填写问题描述（不收集问题时请把类别改回“—”）。"
+            )
         return data
 
 
@@ -198,7 +205,11 @@ class BaseProblemFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict]:
         """The rows for the service, each with its row number (for messages)."""
         return [
-            {**form.cleaned_data, "row": index + 1, "delete": form.cleaned_data.get("DELETE", False)}
+            {
+                **form.cleaned_data,
+                "row": index + 1,
+                "delete": form.cleaned_data.get("DELETE", False),
+            }
             for index, form in enumerate(self.forms)
             if form.cleaned_data
         ]
@@ -206,19 +217,34 @@ class BaseProblemFormSet(forms.BaseFormSet):
 
 PROBLEM_ROWS_MAX = 200
 ProblemFormSet = forms.formset_factory(
-    ProblemForm, formset=BaseProblemFormSet, extra=3, max_num=PROBLEM_ROWS_MAX, validate_max=True,
-    can_delete=True, absolute_max=PROBLEM_ROWS_MAX,
+    ProblemForm,
+    formset=BaseProblemFormSet,
+    extra=3,
+    max_num=PROBLEM_ROWS_MAX,
+    validate_max=True,
+    can_delete=True,
+    absolute_max=PROBLEM_ROWS_MAX,
 )
 ProblemEditFormSet = forms.formset_factory(
-    ProblemForm, formset=BaseProblemFormSet, extra=1, max_num=PROBLEM_ROWS_MAX, validate_max=True,
-    can_delete=True, absolute_max=PROBLEM_ROWS_MAX,
+    ProblemForm,
+    formset=BaseProblemFormSet,
+    extra=1,
+    max_num=PROBLEM_ROWS_MAX,
+    validate_max=True,
+    can_delete=True,
+    absolute_max=PROBLEM_ROWS_MAX,
 )
 
 
 def problem_rows_initial(visit) -> list[dict]:
     return [
-        {"id": p.pk, "description": p.description, "category": p.category, "status": p.status,
-         "case_id": p.case_id}
+        {
+            "id": p.pk,
+            "description": p.description,
+            "category": p.category,
+            "status": p.status,
+            "case_id": p.case_id,
+        }
         for p in visit.problems.order_by("id")
     ]
 

@@ -33,9 +33,13 @@ class Tag(models.Model):
 
     name = models.CharField("标签", max_length=30, unique=True)
     # Figures, indicators and imports know a tag by its code: renaming 限上零售 changes no count.
-    code = models.SlugField("代码", max_length=30, unique=True,
-                            help_text="英文字母、数字、下划线；统计口径按代码识别标签，建立后不可修改。",
-                            error_messages={"unique": "该标签代码已被使用。"})
+    code = models.SlugField(
+        "代码",
+        max_length=30,
+        unique=True,
+        help_text="英文字母、数字、下划线；统计口径按代码识别标签，建立后不可修改。",
+        error_messages={"unique": "该标签代码已被使用。"},
+    )
     needs_date = models.BooleanField("需填纳统日期", default=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
 
@@ -61,26 +65,48 @@ class Enterprise(ScopedModel):
     # Not in the audit snapshots: the pinyin follows the name, and the audit row has its own time.
     audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}
 
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code],
-                                   error_messages={"unique": "该统一社会信用代码已登记，不能重复登记。"})
+    credit_code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": "该统一社会信用代码已登记，不能重复登记。"},
+    )
     name = models.CharField("企业名称", max_length=200, validators=[validate_single_line])
-    short_name = models.CharField("简称", max_length=50, blank=True, validators=[validate_single_line])
+    short_name = models.CharField(
+        "简称", max_length=50, blank=True, validators=[validate_single_line]
+    )
     # Indexes (Meta.indexes) are the few the pages use: each one costs every import row. On
     # PostgreSQL the code and the pinyin compare byte by byte (migration 0006, COLLATE "C").
     name_pinyin = models.CharField("名称拼音", max_length=600, blank=True, editable=False)
     name_initials = models.CharField("拼音首字母", max_length=200, blank=True, editable=False)
     county = county_field(db_index=False)  # ent_county_pinyin_idx leads with it
     township = township_field()
-    address = models.CharField("地址", max_length=200, blank=True, validators=[validate_single_line])
-    legal_representative = models.CharField("法定代表人", max_length=50, blank=True,
-                                            validators=[validate_single_line])
-    industry_section = models.CharField("行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True)
+    address = models.CharField(
+        "地址", max_length=200, blank=True, validators=[validate_single_line]
+    )
+    legal_representative = models.CharField(
+        "法定代表人", max_length=50, blank=True, validators=[validate_single_line]
+    )
+    industry_section = models.CharField(
+        "行业门类", max_length=1, choices=INDUSTRY_SECTIONS, blank=True
+    )
     industry_division = models.CharField("行业大类", max_length=2, blank=True)
-    ownership = models.CharField("经济类型", max_length=10, choices=Ownership.choices, default=Ownership.DOMESTIC)
-    registered_capital = models.DecimalField("注册资本（万元）", max_digits=14, decimal_places=2, null=True, blank=True,
-                                             validators=[MinValueValidator(0, "注册资本不能为负数。")])
+    ownership = models.CharField(
+        "经济类型", max_length=10, choices=Ownership.choices, default=Ownership.DOMESTIC
+    )
+    registered_capital = models.DecimalField(
+        "注册资本（万元）",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "注册资本不能为负数。")],
+    )
     established_on = models.DateField("成立日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE)
+    status = models.CharField(
+        "状态", max_length=10, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
+    )
     is_key = models.BooleanField("重点企业", default=False)
     tags = models.ManyToManyField(Tag, verbose_name="标签", through="EnterpriseTag", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -92,9 +118,11 @@ class Enterprise(ScopedModel):
         ordering = ["name_pinyin", "id"]
         # Plain b-trees serve both the pinyin order and the pinyin prefix search (a range, see
         # filtersets.prefix_q) on SQLite and PostgreSQL alike, whatever the database's collation.
-        indexes = [models.Index(fields=["county", "name_pinyin"], name="ent_county_pinyin_idx"),
-                   models.Index(fields=["name_pinyin"], name="ent_pinyin_idx"),
-                   models.Index(fields=["name_initials"], name="ent_initials_idx")]
+        indexes = [
+            models.Index(fields=["county", "name_pinyin"], name="ent_county_pinyin_idx"),
+            models.Index(fields=["name_pinyin"], name="ent_pinyin_idx"),
+            models.Index(fields=["name_initials"], name="ent_initials_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -103,21 +131,33 @@ class Enterprise(ScopedModel):
         return reverse("enterprises:enterprise_detail", args=[self.pk])
 
     def clean(self):
-        if self.established_on and not (datetime.date(1900, 1, 1) <= self.established_on <= timezone.localdate()):
+        if self.established_on and not (
+            datetime.date(1900, 1, 1) <= self.established_on <= timezone.localdate()
+        ):
             raise ValidationError({"established_on": "成立日期不能早于1900年，也不能晚于今天。"})
         if self.industry_division:
             section = DIVISION_SECTION.get(self.industry_division)
             if section is None:
-                raise ValidationError({"industry_division": f"行业大类“{self.industry_division}”不是GB/T 4754-2017的大类代码。"})
+                raise ValidationError(
+                    {
+                        "industry_division": f"行业大类“{self.industry_division}”不是GB/T 4754-2017的大类代码。"
+                    }
+                )
             if self.industry_section and self.industry_section != section:
-                raise ValidationError({"industry_division": f"行业大类{self.industry_division}属于门类{section}，与所选门类{self.industry_section}不符。"})
+                raise ValidationError(
+                    {
+                        "industry_division": f"行业大类{self.industry_division}属于门类{section}，与所选门类{self.industry_section}不符。"
+                    }
+                )
             self.industry_section = section
 
     @property
     def industry_display(self) -> str:
         parts = [self.get_industry_section_display() if self.industry_section else ""]
         if self.industry_division:
-            parts.append(f"{self.industry_division} {DIVISION_NAMES.get(self.industry_division, '')}")
+            parts.append(
+                f"{self.industry_division} {DIVISION_NAMES.get(self.industry_division, '')}"
+            )
         return " · ".join(p for p in parts if p)
 
 
@@ -126,15 +166,21 @@ class EnterpriseTag(models.Model):
 
     audited = True
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tag_links",
-                                   db_index=False)  # enterprise_tag_unique leads with it
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="tag_links", db_index=False
+    )  # enterprise_tag_unique leads with it
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="+")
     since = models.DateField("纳统日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "企业标签"
-        constraints = [models.UniqueConstraint(fields=["enterprise", "tag"], name="enterprise_tag_unique",
-                                               violation_error_message="该企业已有此标签。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "tag"],
+                name="enterprise_tag_unique",
+                violation_error_message="该企业已有此标签。",
+            )
+        ]
 
     def __str__(self):
         return f"{self.enterprise} · {self.tag}"
@@ -144,14 +190,27 @@ class EnterpriseEvent(models.Model):
     """One row per change of an enterprise, written by the service that makes it: the detail
     page's timeline (changes, status, tags, 包保, visits) is read from here."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="events")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField("类型", max_length=12, choices=EnterpriseEventKind.choices)
-    from_status = models.CharField("原状态", max_length=10, choices=EnterpriseStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=10, choices=EnterpriseStatus.choices, blank=True)
+    from_status = models.CharField(
+        "原状态", max_length=10, choices=EnterpriseStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        "新状态", max_length=10, choices=EnterpriseStatus.choices, blank=True
+    )
     changes = models.JSONField("变更内容", null=True, blank=True)
     note = models.TextField("说明", blank=True)
-    actor = models.ForeignKey("accounts.User", verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+", db_index=False)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     at = models.DateTimeField("时间", auto_now_add=True)  # read per enterprise (its FK index)
 
     class Meta:
@@ -185,13 +244,23 @@ class Contact(EnterpriseScoped):
     audited = True
     audit_masked = {"mobile", "landline"}
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contacts")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contacts"
+    )
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=50, blank=True)
-    mobile = models.CharField("手机号", max_length=20, blank=True,
-                              validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")])
-    landline = models.CharField("固定电话", max_length=30, blank=True,
-                                validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")])
+    mobile = models.CharField(
+        "手机号",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")],
+    )
+    landline = models.CharField(
+        "固定电话",
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")],
+    )
     email = models.EmailField("电子邮箱", blank=True)
     is_primary = models.BooleanField("主要联系人", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -203,9 +272,12 @@ class Contact(EnterpriseScoped):
         ordering = ["-is_primary", "id"]
         permissions = [("reveal_contact", "查看联系人完整号码")]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise"], condition=models.Q(is_primary=True),
-                                    name="contact_one_primary_per_enterprise",
-                                    violation_error_message="每家企业只能有一位主要联系人。"),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(is_primary=True),
+                name="contact_one_primary_per_enterprise",
+                violation_error_message="每家企业只能有一位主要联系人。",
+            ),
         ]
 
     def __str__(self):
@@ -230,7 +302,9 @@ class Contact(EnterpriseScoped):
 class AssignmentQuerySet(RestrictedQuerySet):
     def current(self, on):
         """包保 in force on ``on``: started, and not yet ended (the end day still counts)."""
-        return self.filter(models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on)
+        return self.filter(
+            models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on
+        )
 
 
 class Assignment(EnterpriseScoped):
@@ -240,17 +314,28 @@ class Assignment(EnterpriseScoped):
 
     audited = True
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
-                                   related_name="assignments")
-    official = models.ForeignKey("accounts.User", verbose_name="包保人员", on_delete=models.PROTECT,
-                                 related_name="assignments")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="assignments"
+    )
+    official = models.ForeignKey(
+        "accounts.User",
+        verbose_name="包保人员",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
     level = models.CharField("包保层级", max_length=10, choices=AssignmentLevel.choices)
     role = models.CharField("包保角色", max_length=20, choices=AssignmentRole.choices)
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey("accounts.User", verbose_name="安排人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="安排人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -259,15 +344,23 @@ class Assignment(EnterpriseScoped):
         verbose_name = "包保安排"
         verbose_name_plural = "包保安排"
         ordering = ["enterprise_id", "level", "-start_on", "-id"]
-        indexes = [models.Index(fields=["enterprise", "level", "start_on"], name="assign_ent_level_idx"),
-                   models.Index(fields=["official", "start_on"], name="assign_official_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "level", "start_on"], name="assign_ent_level_idx"),
+            models.Index(fields=["official", "start_on"], name="assign_official_idx"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
-                                   name="assignment_end_after_start",
-                                   violation_error_message="结束日期不能早于开始日期。"),
-            models.UniqueConstraint(fields=["enterprise", "official", "level"], condition=models.Q(end_on__isnull=True),
-                                    name="assignment_one_open_per_official",
-                                    violation_error_message="该人员已在此层级包保这家企业。"),
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True)
+                | models.Q(end_on__gte=models.F("start_on")),
+                name="assignment_end_after_start",
+                violation_error_message="结束日期不能早于开始日期。",
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "official", "level"],
+                condition=models.Q(end_on__isnull=True),
+                name="assignment_one_open_per_official",
+                violation_error_message="该人员已在此层级包保这家企业。",
+            ),
         ]
 
     def __str__(self):
@@ -316,14 +409,25 @@ class Visit(EnterpriseScoped):
 
     audited = True
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="visits")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="visits"
+    )
     visited_on = models.DateField("走访日期", db_index=True)
-    form = models.CharField("走访形式", max_length=10, choices=VisitForm.choices, default=VisitForm.ONSITE)
-    officials = models.ManyToManyField("accounts.User", verbose_name="走访人员", through="VisitOfficial",
-                                       related_name="visits")
+    form = models.CharField(
+        "走访形式", max_length=10, choices=VisitForm.choices, default=VisitForm.ONSITE
+    )
+    officials = models.ManyToManyField(
+        "accounts.User", verbose_name="走访人员", through="VisitOfficial", related_name="visits"
+    )
     notes = models.TextField("走访情况", blank=True)
-    created_by = models.ForeignKey("accounts.User", verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -344,15 +448,23 @@ class VisitOfficial(models.Model):
 
     audited = True
 
-    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.CASCADE, related_name="official_links")
-    official = models.ForeignKey("accounts.User", verbose_name="走访人员", on_delete=models.PROTECT,
-                                 related_name="+")
+    visit = models.ForeignKey(
+        Visit, verbose_name="走访记录", on_delete=models.CASCADE, related_name="official_links"
+    )
+    official = models.ForeignKey(
+        "accounts.User", verbose_name="走访人员", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "走访人员"
         verbose_name_plural = "走访人员"
-        constraints = [models.UniqueConstraint(fields=["visit", "official"], name="visit_official_unique",
-                                               violation_error_message="走访人员重复。")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "official"],
+                name="visit_official_unique",
+                violation_error_message="走访人员重复。",
+            )
+        ]
 
     def __str__(self):
         return f"{self.official}（走访记录 {self.visit_id}）"
@@ -369,17 +481,31 @@ class VisitProblem(EnterpriseScoped):
 
     audited = True
 
-    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="problems")
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
-                                   related_name="visit_problems")
+    visit = models.ForeignKey(
+        Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="problems"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="visit_problems"
+    )
     description = models.TextField("问题描述")
     category = models.CharField("问题类别", max_length=30, blank=True)
-    status = models.CharField("状态", max_length=12, choices=ProblemStatus.choices, default=ProblemStatus.PENDING,
-                              db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=ProblemStatus.choices,
+        default=ProblemStatus.PENDING,
+        db_index=True,
+    )
     case_id = models.BigIntegerField("案件编号", null=True, blank=True, db_index=True)
     converted_at = models.DateTimeField("转办时间", null=True, blank=True)
-    converted_by = models.ForeignKey("accounts.User", verbose_name="转办人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    converted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="转办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status_note = models.CharField("处理说明", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -389,8 +515,14 @@ class VisitProblem(EnterpriseScoped):
         ordering = ["visit_id", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(status=ProblemStatus.CONVERTED, case_id__isnull=False, converted_at__isnull=False)
-                           | (~models.Q(status=ProblemStatus.CONVERTED) & models.Q(case_id__isnull=True))),
+                condition=(
+                    models.Q(
+                        status=ProblemStatus.CONVERTED,
+                        case_id__isnull=False,
+                        converted_at__isnull=False,
+                    )
+                    | (~models.Q(status=ProblemStatus.CONVERTED) & models.Q(case_id__isnull=True))
+                ),
                 name="visit_problem_case_iff_converted",
                 violation_error_message="只有“已转案件”的问题才有案件编号，且必须有。",
             ),
@@ -407,7 +539,9 @@ class VisitAttachment(StoredFile):
     owner_field = "visit"
     storage_folder = "visits"
 
-    visit = models.ForeignKey(Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="attachments")
+    visit = models.ForeignKey(
+        Visit, verbose_name="走访记录", on_delete=models.PROTECT, related_name="attachments"
+    )
 
     class Meta(StoredFile.Meta):
         verbose_name = "走访附件"

@@ -18,7 +18,9 @@ from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 
 # The order of a change's lines: the record's fields as the form shows them, then its tags.
-_CHANGE_ORDER = {name: i for i, name in enumerate([f.name for f in Enterprise._meta.concrete_fields] + ["tags"])}
+_CHANGE_ORDER = {
+    name: i for i, name in enumerate([f.name for f in Enterprise._meta.concrete_fields] + ["tags"])
+}
 
 
 def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
@@ -26,9 +28,22 @@ def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
     before, after) for each changed field, in words (region names, choice labels, 是/否, amounts
     as stored); the regions named are read in one query for the whole page."""
     events = list(enterprise.events.select_related("actor")[:limit])
-    changes = [((e.changes or {}).get("before") or {}, (e.changes or {}).get("after") or {}) for e in events]
-    region_ids = {v for pair in changes for part in pair for k, v in part.items() if k in ("county", "township") and v}
-    names = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name")) if region_ids else {}
+    changes = [
+        ((e.changes or {}).get("before") or {}, (e.changes or {}).get("after") or {})
+        for e in events
+    ]
+    region_ids = {
+        v
+        for pair in changes
+        for part in pair
+        for k, v in part.items()
+        if k in ("county", "township") and v
+    }
+    names = (
+        dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name"))
+        if region_ids
+        else {}
+    )
     for event, (before, after) in zip(events, changes, strict=True):
         event.change_rows = change_lines(before, after, names)
     return events
@@ -37,9 +52,15 @@ def enterprise_timeline(*, enterprise, limit: int = 100) -> list:
 def change_lines(before: dict, after: dict, region_names: dict) -> list[tuple[str, str, str]]:
     """(field label, before, after) in words for each field of an enterprise's change, in the
     order of the form: the timeline's lines and the import preview's."""
-    keys = sorted(dict.fromkeys([*before, *after]), key=lambda k: _CHANGE_ORDER.get(k, len(_CHANGE_ORDER)))
+    keys = sorted(
+        dict.fromkeys([*before, *after]), key=lambda k: _CHANGE_ORDER.get(k, len(_CHANGE_ORDER))
+    )
     return [
-        (_change_label(k), _change_text(k, before.get(k), region_names), _change_text(k, after.get(k), region_names))
+        (
+            _change_label(k),
+            _change_text(k, before.get(k), region_names),
+            _change_text(k, after.get(k), region_names),
+        )
         for k in keys
     ]
 
@@ -99,7 +120,9 @@ def _business_roles():
 def official_list_visible(*, user):
     """Officials a user may pick on a visit or filter by: the city's, and those of the user's own
     area (never a sibling county's people)."""
-    qs = User.objects.filter(is_active=True, role__in=_business_roles()).select_related("org_unit__region")
+    qs = User.objects.filter(is_active=True, role__in=_business_roles()).select_related(
+        "org_unit__region"
+    )
     qs = qs.order_by("org_unit__region__code", "name", "id")
     if user is None:
         return qs
@@ -110,9 +133,13 @@ def official_list_visible(*, user):
         return qs
     county = region.county
     return qs.filter(
-        Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=county) | Q(org_unit__region__parent=county)
+        Q(org_unit__region__level=RegionLevel.CITY)
+        | Q(org_unit__region=county)
+        | Q(org_unit__region__parent=county)
         if region.level == RegionLevel.COUNTY
-        else Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=county) | Q(org_unit__region=region)
+        else Q(org_unit__region__level=RegionLevel.CITY)
+        | Q(org_unit__region=county)
+        | Q(org_unit__region=region)
     )
 
 
@@ -127,7 +154,8 @@ def official_list_assignable(*, user, enterprise=None):
             qs = qs.filter(org_unit__region=region)
     if enterprise is not None:
         qs = qs.filter(
-            Q(org_unit__region__level=RegionLevel.CITY) | Q(org_unit__region=enterprise.county_id)
+            Q(org_unit__region__level=RegionLevel.CITY)
+            | Q(org_unit__region=enterprise.county_id)
             | Q(org_unit__region=enterprise.township_id)
         )
     return qs
@@ -142,17 +170,25 @@ def enterprise_list_for_official(*, user, on=None):
     role and start date, the last visit and the problems still waiting to be converted."""
     on = on or timezone.localdate()
     mine = _current_assignments(on).filter(official=user).order_by("start_on", "id")
-    pending = (VisitProblem.objects.filter(enterprise=OuterRef("pk"), status=ProblemStatus.PENDING)
-               .values("enterprise").annotate(n=Count("id")).values("n"))
+    pending = (
+        VisitProblem.objects.filter(enterprise=OuterRef("pk"), status=ProblemStatus.PENDING)
+        .values("enterprise")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
-        Enterprise.objects.restrict(user, "view").filter(Exists(mine))
+        Enterprise.objects.restrict(user, "view")
+        .filter(Exists(mine))
         .select_related("county", "township")
         .annotate(
             my_level=Subquery(mine.values("level")[:1]),
             my_role=Subquery(mine.values("role")[:1]),
             my_since=Subquery(mine.values("start_on")[:1]),
-            last_visited_on=Subquery(Visit.objects.filter(enterprise=OuterRef("pk"))
-                                     .order_by("-visited_on").values("visited_on")[:1]),
+            last_visited_on=Subquery(
+                Visit.objects.filter(enterprise=OuterRef("pk"))
+                .order_by("-visited_on")
+                .values("visited_on")[:1]
+            ),
             pending_problems=Coalesce(Subquery(pending, output_field=IntegerField()), 0),
         )
     )
@@ -184,11 +220,17 @@ def _coverage_row(label, figures, params: dict, *, key=None) -> dict:
         return f"{base}?{urlencode({**params, **extra})}"
 
     return {
-        "key": key, "label": label, "total": total, "covered": covered, "uncovered": total - covered,
+        "key": key,
+        "label": label,
+        "total": total,
+        "covered": covered,
+        "uncovered": total - covered,
         "percent": percent(covered, total),
         **{level: figures[f"at_{level}"] for level in COVERAGE_LEVELS},
         "urls": {
-            "total": link(), "covered": link(covered="yes"), "uncovered": link(covered="no"),
+            "total": link(),
+            "covered": link(covered="yes"),
+            "uncovered": link(covered="no"),
             **{level: link(covered_level=level) for level in COVERAGE_LEVELS},
         },
     }
@@ -201,11 +243,21 @@ def coverage_by_county(*, user, on=None, key_only: bool = False) -> dict:
     on = on or timezone.localdate()
     qs = _coverage_base(user=user, key_only=key_only)
     params = {"status": EnterpriseStatus.ACTIVE, **({"is_key": "true"} if key_only else {})}
-    grouped = {row["county"]: row for row in qs.values("county").annotate(**_coverage_figures(on)).order_by()}
+    grouped = {
+        row["county"]: row
+        for row in qs.values("county").annotate(**_coverage_figures(on)).order_by()
+    }
     counties = Region.objects.filter(pk__in=grouped).order_by("sort_order", "code")
-    rows = [_coverage_row(c.name, grouped[c.pk], {**params, "county": c.pk}, key=c.pk) for c in counties]
+    rows = [
+        _coverage_row(c.name, grouped[c.pk], {**params, "county": c.pk}, key=c.pk) for c in counties
+    ]
     total = qs.aggregate(**_coverage_figures(on))
-    return {"rows": rows, "total": _coverage_row("合计", total, params), "on": on, "key_only": key_only}
+    return {
+        "rows": rows,
+        "total": _coverage_row("合计", total, params),
+        "on": on,
+        "key_only": key_only,
+    }
 
 
 def coverage_by_tag(*, user, on=None, key_only: bool = False) -> dict:
@@ -215,7 +267,10 @@ def coverage_by_tag(*, user, on=None, key_only: bool = False) -> dict:
     params = {"status": EnterpriseStatus.ACTIVE, **({"is_key": "true"} if key_only else {})}
     grouped = {
         row["tag_links__tag"]: row
-        for row in qs.filter(tag_links__isnull=False).values("tag_links__tag").annotate(**_coverage_figures(on)).order_by()
+        for row in qs.filter(tag_links__isnull=False)
+        .values("tag_links__tag")
+        .annotate(**_coverage_figures(on))
+        .order_by()
     }
     tags = Tag.objects.filter(pk__in=grouped).order_by("sort_order", "name")
     rows = [_coverage_row(t.name, grouped[t.pk], {**params, "tag": t.pk}, key=t.pk) for t in tags]
@@ -225,8 +280,11 @@ def coverage_by_tag(*, user, on=None, key_only: bool = False) -> dict:
 def coverage_list_uncovered(*, user, on=None, key_only: bool = False):
     """The enterprises with no current official at any level (the report's gap list)."""
     on = on or timezone.localdate()
-    return (_coverage_base(user=user, key_only=key_only).filter(~Exists(_current_assignments(on)))
-            .select_related("county", "township"))
+    return (
+        _coverage_base(user=user, key_only=key_only)
+        .filter(~Exists(_current_assignments(on)))
+        .select_related("county", "township")
+    )
 
 
 def enterprise_service_context(*, user, enterprise, on=None) -> dict:
@@ -234,12 +292,18 @@ def enterprise_service_context(*, user, enterprise, on=None) -> dict:
     ``enterprises/includes/contacts.html``, ``assignments.html``, ``visits.html``)."""
     on = on or timezone.localdate()
     contacts = list(Contact.objects.restrict(user, "view").filter(enterprise=enterprise))
-    assignments = list(Assignment.objects.restrict(user, "view").filter(enterprise=enterprise)
-                       .select_related("official__org_unit").order_by("level", "-start_on", "-id"))
+    assignments = list(
+        Assignment.objects.restrict(user, "view")
+        .filter(enterprise=enterprise)
+        .select_related("official__org_unit")
+        .order_by("level", "-start_on", "-id")
+    )
     for assignment in assignments:
         assignment.current = assignment.is_current(on)
     visits_qs = Visit.objects.restrict(user, "view").filter(enterprise=enterprise)
-    visits = list(visits_qs.annotate(problem_count=Count("problems")).prefetch_related("officials")[:10])
+    visits = list(
+        visits_qs.annotate(problem_count=Count("problems")).prefetch_related("officials")[:10]
+    )
     return {
         "contacts": contacts,
         "assignments": assignments,
@@ -247,7 +311,8 @@ def enterprise_service_context(*, user, enterprise, on=None) -> dict:
         "past_assignments": [a for a in assignments if not a.current],
         "visits": visits,
         "visit_count": visits_qs.count(),
-        "can_reveal": can(user, Access.BUSINESS, "view") and user.has_perm("enterprises.reveal_contact"),
+        "can_reveal": can(user, Access.BUSINESS, "view")
+        and user.has_perm("enterprises.reveal_contact"),
         "can_edit_service": can(user, Access.BUSINESS, "change"),
         "can_add_service": can(user, Access.BUSINESS, "add"),
     }
@@ -297,7 +362,13 @@ def official_list_pick(*, user, q: str = "", selected=(), limit: int = PICK_LIMI
         if person.pk in wanted:
             continue
         name, username, full, initials = _person_keys(person)
-        if not q or q in name or username.startswith(q) or full.startswith(q) or initials.startswith(q):
+        if (
+            not q
+            or q in name
+            or username.startswith(q)
+            or full.startswith(q)
+            or initials.startswith(q)
+        ):
             found.append(person)
             if len(found) >= limit:
                 break

@@ -35,16 +35,25 @@ def _validate(enterprise: Enterprise) -> None:
     if code_error:
         raise ValidationError({"credit_code": code_error})
     if enterprise.county_id is None:
-        raise ValidationError({"county": "请选择所属县(市、区)：信用代码第3—8位不对应本市任何县区，无法自动填写。"})
+        raise ValidationError(
+            {"county": "请选择所属县(市、区)：信用代码第3—8位不对应本市任何县区，无法自动填写。"}
+        )
     enterprise.full_clean()
     if enterprise.township_id and enterprise.township.parent_id != enterprise.county_id:
-        raise ValidationError({"township": f"乡镇“{enterprise.township}”不属于“{enterprise.county}”。"})
+        raise ValidationError(
+            {"township": f"乡镇“{enterprise.township}”不属于“{enterprise.county}”。"}
+        )
 
 
 def _event(enterprise, kind, *, actor, changes=None, note="", from_status="", to_status=""):
     return EnterpriseEvent.objects.create(
-        enterprise=enterprise, kind=kind, actor=actor if getattr(actor, "pk", None) else None,
-        changes=changes, note=note, from_status=from_status, to_status=to_status,
+        enterprise=enterprise,
+        kind=kind,
+        actor=actor if getattr(actor, "pk", None) else None,
+        changes=changes,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
     )
 
 
@@ -81,13 +90,22 @@ def enterprise_update(*, enterprise: Enterprise, actor, note: str = "", **fields
     with transaction.atomic():
         enterprise.save()
         if changed:
-            _event(enterprise, EnterpriseEventKind.UPDATED, actor=actor, note=note,
-                   changes={"before": {k: before.get(k) for k in sorted(changed)},
-                            "after": {k: after[k] for k in sorted(changed)}})
+            _event(
+                enterprise,
+                EnterpriseEventKind.UPDATED,
+                actor=actor,
+                note=note,
+                changes={
+                    "before": {k: before.get(k) for k in sorted(changed)},
+                    "after": {k: after[k] for k in sorted(changed)},
+                },
+            )
     return enterprise
 
 
-def enterprise_change_status(*, enterprise: Enterprise, status: str, actor, note: str) -> Enterprise:
+def enterprise_change_status(
+    *, enterprise: Enterprise, status: str, actor, note: str
+) -> Enterprise:
     """注销 / 吊销 / 迁出 (or back to 存续). The record and its history stay: no hard delete."""
     if status not in EnterpriseStatus.values:
         raise ValidationError({"status": f"未知状态“{status}”。"})
@@ -99,13 +117,25 @@ def enterprise_change_status(*, enterprise: Enterprise, status: str, actor, note
     with transaction.atomic():
         enterprise.status = status
         enterprise.save(update_fields=["status", "updated_at"])
-        _event(enterprise, EnterpriseEventKind.STATUS, actor=actor, note=note.strip(),
-               from_status=old, to_status=status)
+        _event(
+            enterprise,
+            EnterpriseEventKind.STATUS,
+            actor=actor,
+            note=note.strip(),
+            from_status=old,
+            to_status=status,
+        )
     return enterprise
 
 
-def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: datetime.date | None = None,
-                       remove: bool = False) -> bool:
+def enterprise_set_tag(
+    *,
+    enterprise: Enterprise,
+    tag: Tag,
+    actor,
+    since: datetime.date | None = None,
+    remove: bool = False,
+) -> bool:
     """Add, re-date or remove one tag (限上 tags need their 纳统 date); True when it changed."""
     if not remove and tag.needs_date and since is None:
         raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
@@ -115,7 +145,9 @@ def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: dateti
         if since > timezone.localdate():
             raise ValidationError({"since": "纳统日期不能晚于今天。"})
         if enterprise.established_on and since < enterprise.established_on:
-            raise ValidationError({"since": f"纳统日期不能早于成立日期{enterprise.established_on:%Y-%m-%d}。"})
+            raise ValidationError(
+                {"since": f"纳统日期不能早于成立日期{enterprise.established_on:%Y-%m-%d}。"}
+            )
     with transaction.atomic():
         link = EnterpriseTag.objects.filter(enterprise=enterprise, tag=tag).first()
         if remove:
@@ -124,8 +156,9 @@ def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: dateti
             link.delete()
             note = f"移除标签“{tag}”" + (f"（原{link.since:%Y-%m-%d}纳统）" if link.since else "")
         elif link is None:
-            _link, created = EnterpriseTag.objects.get_or_create(enterprise=enterprise, tag=tag,
-                                                                 defaults={"since": since})
+            _link, created = EnterpriseTag.objects.get_or_create(
+                enterprise=enterprise, tag=tag, defaults={"since": since}
+            )
             if not created:  # added by someone else meanwhile: theirs stands
                 return False
             note = f"添加标签“{tag}”" + (f"（{since:%Y-%m-%d}纳统）" if since else "")
@@ -133,7 +166,11 @@ def enterprise_set_tag(*, enterprise: Enterprise, tag: Tag, actor, since: dateti
             old = link.since
             link.since = since
             link.save(update_fields=["since"])
-            note = f"标签“{tag}”纳统日期：{old:%Y-%m-%d} → {since:%Y-%m-%d}" if old else f"标签“{tag}”纳统日期：{since:%Y-%m-%d}"
+            note = (
+                f"标签“{tag}”纳统日期：{old:%Y-%m-%d} → {since:%Y-%m-%d}"
+                if old
+                else f"标签“{tag}”纳统日期：{since:%Y-%m-%d}"
+            )
         else:
             return False
         _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=note)
@@ -145,7 +182,11 @@ def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> tuple[in
     transaction; one that has it already keeps its own 纳统 date. Returns (added, already)."""
     added = already = 0
     with transaction.atomic():
-        held = set(EnterpriseTag.objects.filter(enterprise__in=enterprises, tag=tag).values_list("enterprise_id", flat=True))
+        held = set(
+            EnterpriseTag.objects.filter(enterprise__in=enterprises, tag=tag).values_list(
+                "enterprise_id", flat=True
+            )
+        )
         for enterprise in enterprises:
             if enterprise.pk in held:
                 already += 1
@@ -153,5 +194,3 @@ def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> tuple[in
                 enterprise_set_tag(enterprise=enterprise, tag=tag, actor=actor, since=since)
                 added += 1
     return added, already
-
-

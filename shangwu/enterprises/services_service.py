@@ -289,17 +289,24 @@ def _problem_text(item) -> tuple[str, str]:
 
 def _problem_new(visit: Visit, item: dict, index: int) -> VisitProblem:
     description, category = _problem_text(item)
-    problem = VisitProblem(visit=visit, enterprise=visit.enterprise, description=description, category=category)
+    problem = VisitProblem(
+        visit=visit, enterprise=visit.enterprise, description=description, category=category
+    )
     try:
         problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
     except ValidationError as exc:
-        raise ValidationError({"problems": [f"{_row_label(item, index)}：{m}" for m in exc.messages]}) from exc
+        raise ValidationError(
+            {"problems": [f"{_row_label(item, index)}：{m}" for m in exc.messages]}
+        ) from exc
     problem.save()
     return problem
 
 
 def _attach_all(visit: Visit, photos, actor) -> list:
-    return [visit_attach(visit=visit, actor=actor, upload=upload, field="photos") for upload in photos or ()]
+    return [
+        visit_attach(visit=visit, actor=actor, upload=upload, field="photos")
+        for upload in photos or ()
+    ]
 
 
 def visit_create(
@@ -371,10 +378,14 @@ def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
         remove = item.get("delete") or not description
         if problem.status == ProblemStatus.CONVERTED:
             if remove:
-                raise ValidationError({"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能删除。"})
+                raise ValidationError(
+                    {"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能删除。"}
+                )
             if (description, category) != (problem.description, problem.category):
                 raise ValidationError(
-                    {"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能修改问题描述或类别；请在案件中补充说明。"}
+                    {
+                        "problems": f"{label}已转为案件（案件编号{problem.case_id}），不能修改问题描述或类别；请在案件中补充说明。"
+                    }
                 )
             continue
         if remove:
@@ -382,12 +393,16 @@ def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
             problem.delete()
             continue
         if (description, category) != (problem.description, problem.category):
-            before.setdefault("修改问题", []).append(f"{problem.description}（{problem.category or '未分类'}）")
+            before.setdefault("修改问题", []).append(
+                f"{problem.description}（{problem.category or '未分类'}）"
+            )
             problem.description, problem.category = description, category
             try:
                 problem.full_clean(exclude=["visit", "enterprise", "converted_by", "case_id"])
             except ValidationError as exc:
-                raise ValidationError({"problems": [f"{label}：{m}" for m in exc.messages]}) from exc
+                raise ValidationError(
+                    {"problems": [f"{label}：{m}" for m in exc.messages]}
+                ) from exc
             problem.save(update_fields=["description", "category"])
             after.setdefault("修改问题", []).append(f"{description}（{category or '未分类'}）")
 
@@ -442,7 +457,10 @@ def visit_update(
                 if official.pk not in have:
                     VisitOfficial.objects.create(visit=visit, official=official)
             if {o.pk for o in current} != wanted:
-                before["走访人员"], after["走访人员"] = _officials_text(current), _officials_text(officials)
+                before["走访人员"], after["走访人员"] = (
+                    _officials_text(current),
+                    _officials_text(officials),
+                )
         if problems is not None:
             _problems_update(visit, problems, before, after)
         files = _attach_all(visit, photos, actor)
@@ -451,7 +469,9 @@ def visit_update(
         reason = (reason or "").strip()[:200]
         if before or after:
             changed = "、".join(dict.fromkeys([*before, *after]))
-            note = f"修改{visit.visited_on:%Y-%m-%d}走访记录：{changed}" + (f"（原因：{reason}）" if reason else "")
+            note = f"修改{visit.visited_on:%Y-%m-%d}走访记录：{changed}" + (
+                f"（原因：{reason}）" if reason else ""
+            )
             _event(
                 visit.enterprise,
                 EnterpriseEventKind.VISIT_EDITED,
@@ -475,7 +495,14 @@ def visit_attach(*, visit: Visit, actor, upload, field: str = "file") -> VisitAt
     Whoever may change the visit may attach to it."""
     if not Visit.objects.restrict(actor, "change").filter(pk=visit.pk).exists():
         raise PermissionDenied("您不能为该走访记录上传附件。")
-    return file_store(model=VisitAttachment, actor=actor, upload=upload, kinds=PHOTO_KINDS, field=field, visit=visit)
+    return file_store(
+        model=VisitAttachment,
+        actor=actor,
+        upload=upload,
+        kinds=PHOTO_KINDS,
+        field=field,
+        visit=visit,
+    )
 
 
 def visit_attachment_remove(*, attachment: VisitAttachment, actor) -> VisitAttachment:

@@ -16,7 +16,10 @@ class EnterpriseListView(generic.ObjectListView):
     template_name = "enterprises/enterprise_list.html"
     add_url_name = "enterprises:enterprise_add"
     export_url_name = "enterprises:enterprise_export"
-    bulk_actions = [("enterprises:enterprise_bulk_tag", "批量加标签"), ("enterprises:assignment_bulk", "批量安排包保")]
+    bulk_actions = [
+        ("enterprises:enterprise_bulk_tag", "批量加标签"),
+        ("enterprises:assignment_bulk", "批量安排包保"),
+    ]
 
 
 class EnterpriseExportView(generic.ObjectExportView, EnterpriseListView):
@@ -24,21 +27,32 @@ class EnterpriseExportView(generic.ObjectExportView, EnterpriseListView):
 
 
 class EnterpriseDetailView(generic.ObjectDetailView):
-    queryset = Enterprise.objects.select_related("county", "township").prefetch_related("tag_links__tag")
+    queryset = Enterprise.objects.select_related("county", "township").prefetch_related(
+        "tag_links__tag"
+    )
     template_name = "enterprises/enterprise_detail.html"
 
     def extra_context(self, obj):
         tags = "、".join(
-            f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}" for link in obj.tag_links.all()
+            f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
+            for link in obj.tag_links.all()
         )
         return {
             "fields": [
-                ("统一社会信用代码", obj.credit_code), ("企业名称", obj.name), ("简称", obj.short_name),
-                ("县(市、区)", obj.county), ("乡镇(街道)", obj.township), ("地址", obj.address),
-                ("法定代表人", obj.legal_representative), ("行业", obj.industry_display),
-                ("经济类型", obj.get_ownership_display()), ("注册资本（万元）", obj.registered_capital),
-                ("成立日期", obj.established_on), ("状态", obj.get_status_display()),
-                ("重点企业", "是" if obj.is_key else "否"), ("标签", tags),
+                ("统一社会信用代码", obj.credit_code),
+                ("企业名称", obj.name),
+                ("简称", obj.short_name),
+                ("县(市、区)", obj.county),
+                ("乡镇(街道)", obj.township),
+                ("地址", obj.address),
+                ("法定代表人", obj.legal_representative),
+                ("行业", obj.industry_display),
+                ("经济类型", obj.get_ownership_display()),
+                ("注册资本（万元）", obj.registered_capital),
+                ("成立日期", obj.established_on),
+                ("状态", obj.get_status_display()),
+                ("重点企业", "是" if obj.is_key else "否"),
+                ("标签", tags),
             ],
             "events": enterprise_timeline(enterprise=obj),
             **enterprise_service_context(user=self.request.user, enterprise=obj),
@@ -48,14 +62,16 @@ class EnterpriseDetailView(generic.ObjectDetailView):
             "tags_url": reverse("enterprises:enterprise_tags", args=[obj.pk]),
         }
 
-
     def case_context(self, obj):
         from shangwu.cases.selectors import case_list_for_enterprise
         from shangwu.core.access import Access, can
 
         cases = case_list_for_enterprise(user=self.request.user, enterprise=obj)
-        return {"cases": cases[:10], "case_count": cases.count(),
-                "can_add_case": can(self.request.user, Access.BUSINESS, "add")}
+        return {
+            "cases": cases[:10],
+            "case_count": cases.count(),
+            "can_add_case": can(self.request.user, Access.BUSINESS, "add"),
+        }
 
 
 def _form_errors(form, exc: ValidationError):
@@ -74,7 +90,9 @@ class EnterpriseEditView(generic.ObjectEditView):
         fields = form.service_fields()
         try:
             if form.instance.pk:
-                return services.enterprise_update(enterprise=form.instance, actor=self.request.user, **fields)
+                return services.enterprise_update(
+                    enterprise=form.instance, actor=self.request.user, **fields
+                )
             return services.enterprise_create(actor=self.request.user, **fields)
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -97,7 +115,9 @@ class EnterpriseStatusView(generic.BaseObjectView):
         form = forms.EnterpriseStatusForm(request.POST)
         if form.is_valid():
             try:
-                services.enterprise_change_status(enterprise=obj, actor=request.user, **form.cleaned_data)
+                services.enterprise_change_status(
+                    enterprise=obj, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -116,7 +136,9 @@ class EnterpriseTagsView(generic.BaseObjectView):
 
     def show(self, obj, form):
         links = obj.tag_links.select_related("tag").order_by("tag__sort_order", "tag__name")
-        return render(self.request, self.template_name, self.base_context(object=obj, form=form, links=links))
+        return render(
+            self.request, self.template_name, self.base_context(object=obj, form=form, links=links)
+        )
 
     def get(self, request, pk):
         return self.show(self.get_object(), forms.EnterpriseTagForm())
@@ -125,21 +147,29 @@ class EnterpriseTagsView(generic.BaseObjectView):
         obj = self.get_object()
         if "remove" in request.POST:
             pk = request.POST["remove"]
-            link = obj.tag_links.select_related("tag").filter(pk=pk).first() if pk.isdigit() else None
+            link = (
+                obj.tag_links.select_related("tag").filter(pk=pk).first() if pk.isdigit() else None
+            )
             if link is not None:
-                services.enterprise_set_tag(enterprise=obj, tag=link.tag, actor=request.user, remove=True)
+                services.enterprise_set_tag(
+                    enterprise=obj, tag=link.tag, actor=request.user, remove=True
+                )
                 messages.success(request, f"已移除标签“{link.tag}”。")
             return redirect(reverse("enterprises:enterprise_tags", args=[obj.pk]))
         form = forms.EnterpriseTagForm(request.POST)
         if form.is_valid():
             try:
-                changed = services.enterprise_set_tag(enterprise=obj, actor=request.user, **form.cleaned_data)
+                changed = services.enterprise_set_tag(
+                    enterprise=obj, actor=request.user, **form.cleaned_data
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 tag = form.cleaned_data["tag"]
-                messages.success(request, f"已保存标签“{tag}”。" if changed else f"“{tag}”已是这样，未改动。")
+                messages.success(
+                    request, f"已保存标签“{tag}”。" if changed else f"“{tag}”已是这样，未改动。"
+                )
                 return redirect(reverse("enterprises:enterprise_tags", args=[obj.pk]))
         return self.show(obj, form)
 
@@ -153,13 +183,20 @@ class EnterpriseBulkTagView(generic.ObjectBulkView):
     def apply(self, objects, form):
         tag = form.cleaned_data["tag"]
         added, already = services.enterprise_bulk_tag(
-            enterprises=objects, tag=tag, since=form.cleaned_data["since"], actor=self.request.user,
+            enterprises=objects,
+            tag=tag,
+            since=form.cleaned_data["since"],
+            actor=self.request.user,
         )
         return tag, added, already
 
     def success_message(self, result):
         tag, added, already = result
-        kept = f"；{already} 家已有此标签，保持原样" + ("（纳统日期未改动）" if tag.needs_date else "") if already else ""
+        kept = (
+            f"；{already} 家已有此标签，保持原样" + ("（纳统日期未改动）" if tag.needs_date else "")
+            if already
+            else ""
+        )
         return f"批量加标签：已为 {added} 家企业加上“{tag}”{kept}。"
 
 
@@ -181,7 +218,10 @@ class TagDetailView(generic.ObjectDetailView):
 
     def extra_context(self, obj):
         return {
-            "fields": [("标签", obj.name), ("需填纳统日期", "是" if obj.needs_date else "否"),
-                       ("排序", obj.sort_order)],
+            "fields": [
+                ("标签", obj.name),
+                ("需填纳统日期", "是" if obj.needs_date else "否"),
+                ("排序", obj.sort_order),
+            ],
             "edit_url": reverse("enterprises:tag_edit", args=[obj.pk]),
         }

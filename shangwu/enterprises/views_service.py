@@ -210,8 +210,12 @@ class AssignmentEndView(generic.BaseObjectView):
                 form.add_error(None, form_errors(form, exc))
             else:
                 when = assignment.end_on
-                messages.success(request, f"{assignment.official}的包保将于{when:%Y-%m-%d}结束。"
-                                 if when > timezone.localdate() else f"已结束包保：{assignment.official}。")
+                messages.success(
+                    request,
+                    f"{assignment.official}的包保将于{when:%Y-%m-%d}结束。"
+                    if when > timezone.localdate()
+                    else f"已结束包保：{assignment.official}。",
+                )
                 return redirect(assignment.get_absolute_url())
         return self.show(form, assignment)
 
@@ -285,11 +289,15 @@ def visit_history(visit) -> list:
     """The visit's 修改记录: its 走访修改 rows of the enterprise timeline, each with ``rows`` of
     (what, before, after) in words."""
     events = list(
-        visit.enterprise.events.filter(kind=EnterpriseEventKind.VISIT_EDITED, changes__visit=visit.pk)
-        .select_related("actor")
+        visit.enterprise.events.filter(
+            kind=EnterpriseEventKind.VISIT_EDITED, changes__visit=visit.pk
+        ).select_related("actor")
     )
     for event in events:
-        before, after = (event.changes or {}).get("before") or {}, (event.changes or {}).get("after") or {}
+        before, after = (
+            (event.changes or {}).get("before") or {},
+            (event.changes or {}).get("after") or {},
+        )
         event.rows = [
             (label, _change_value(before.get(label)), _change_value(after.get(label)))
             for label in dict.fromkeys([*before, *after])
@@ -308,9 +316,13 @@ class VisitFormMixin:
         kind = request.GET.get("pick")
         q = request.GET.get("q", "")
         if kind == "enterprise":
-            options = enterprise_list_pick(user=request.user, q=q, selected=request.GET.getlist("enterprise"))
+            options = enterprise_list_pick(
+                user=request.user, q=q, selected=request.GET.getlist("enterprise")
+            )
         elif kind == "officials":
-            options = official_list_pick(user=request.user, q=q, selected=request.GET.getlist("officials"))
+            options = official_list_pick(
+                user=request.user, q=q, selected=request.GET.getlist("officials")
+            )
         else:
             raise Http404("没有这个选择项。")
         chosen = set(request.GET.getlist(kind))
@@ -321,7 +333,9 @@ class VisitFormMixin:
         )
 
     def show(self, form, formset, **extra):
-        return render(self.request, self.template_name, self.base_context(form=form, formset=formset, **extra))
+        return render(
+            self.request, self.template_name, self.base_context(form=form, formset=formset, **extra)
+        )
 
     def save_errors(self, form, formset, exc):
         """A service refusal: on the form (fields, photos) or above the problem rows."""
@@ -336,7 +350,9 @@ class VisitFormMixin:
     def files_note(self, request, form):
         if request.FILES.getlist("photos"):
             # A browser cannot refill a file input: say so, next to the files.
-            form.add_error("photos", "走访记录尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。")
+            form.add_error(
+                "photos", "走访记录尚未保存，您填写的其他内容已保留；请重新选择附件后再提交。"
+            )
 
 
 class VisitAddView(VisitFormMixin, generic.BaseObjectView):
@@ -359,7 +375,9 @@ class VisitAddView(VisitFormMixin, generic.BaseObjectView):
 
     def post(self, request):
         enterprise = self.enterprise()
-        form = forms.VisitRecordForm(request.POST, request.FILES, user=request.user, enterprise=enterprise)
+        form = forms.VisitRecordForm(
+            request.POST, request.FILES, user=request.user, enterprise=enterprise
+        )
         add_row = "add_row" in request.POST
         formset = forms.problem_formset(request.POST, add_row=add_row)
         if add_row:  # 再加一行 without JavaScript: the same page, one more row, nothing saved
@@ -395,7 +413,8 @@ class VisitEditView(VisitFormMixin, generic.BaseObjectView):
         return self.show(
             forms.VisitRecordForm(user=request.user, visit=visit),
             forms.problem_formset(initial=forms.problem_rows_initial(visit), edit=True),
-            visit=visit, enterprise=visit.enterprise,
+            visit=visit,
+            enterprise=visit.enterprise,
         )
 
     def post(self, request, pk):
@@ -446,7 +465,9 @@ class VisitAttachmentDownloadView(generic.FileDownloadView):
         obj = self.get_object()
         response = file_response(obj, file_download(obj=obj, actor=request.user))
         if request.GET.get("inline") and obj.is_image:
-            response["Content-Disposition"] = response["Content-Disposition"].replace("attachment;", "inline;", 1)
+            response["Content-Disposition"] = response["Content-Disposition"].replace(
+                "attachment;", "inline;", 1
+            )
         return response
 
 

@@ -116,7 +116,8 @@ class RegionScoped(ScopedModel):
 # Figures and targets are entered for the city and the counties: a township officer has no region
 # to enter them for (which county rows a county officer may write: services.check_region_writable).
 FIGURE_ENTRY = at_levels(
-    "city", "county",
+    "city",
+    "county",
     refusal="指标数据和年度目标按全市和县(市、区)填报，乡镇(街道)用户没有可填报的地区。",
 )
 FIGURE_SCOPE = Scope(add=FIGURE_ENTRY, change=FIGURE_ENTRY, import_=FIGURE_ENTRY, delete=IN_REGION)
@@ -129,7 +130,10 @@ class IndicatorTarget(RegionScoped):
     # Targets belong to the city: set (下达) by city users holding the grant; a county officer
     # proposes a change of its own county's figure (``add``: the proposal form).
     scope = Scope(
-        add=FIGURE_ENTRY, change=FIGURE_ENTRY, import_=FIGURE_ENTRY, delete=IN_REGION,
+        add=FIGURE_ENTRY,
+        change=FIGURE_ENTRY,
+        import_=FIGURE_ENTRY,
+        delete=IN_REGION,
         target=at_levels(
             "city",
             refusal="年度目标及其分解由市局下达；县（市、区）可对本地目标提出调整申请（须说明理由），"

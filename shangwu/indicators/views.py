@@ -530,7 +530,11 @@ class TargetEditView(generic.BaseObjectView):
     template_name = "core/object_edit.html"
 
     def form_class(self):
-        return forms.TargetForm if permits(self.request.user, IndicatorTarget, "target") else forms.TargetProposalForm
+        return (
+            forms.TargetForm
+            if permits(self.request.user, IndicatorTarget, "target")
+            else forms.TargetProposalForm
+        )
 
     def render_form(self, form):
         if isinstance(form, forms.TargetProposalForm):
@@ -615,7 +619,9 @@ class ProposalDetailView(generic.ObjectDetailView):
             ("审核意见", obj.decision_reason or "—"),
             ("形成的目标版本", obj.version.label if obj.version else "—"),
         ]
-        can_decide = obj.status == "pending" and permits(self.request.user, IndicatorTarget, "target")
+        can_decide = obj.status == "pending" and permits(
+            self.request.user, IndicatorTarget, "target"
+        )
         return {
             "fields": fields,
             "decision_form": forms.ProposalDecisionForm(user=self.request.user)

@@ -15,9 +15,16 @@ COUNTIES = [
     ("419982", "北岭市", ["北岭街道", "岭南街道", "红岩镇", "马场镇"]),
 ]
 DEPARTMENTS = [
-    ("办公室", "办公室"), ("外贸科", "外贸科"), ("外资科", "外资科"), ("投资促进科", "投促科"),
-    ("市场运行与消费促进科", "消费科"), ("电子商务科", "电商科"), ("流通科", "流通科"),
-    ("市场秩序科", "秩序科"), ("政务服务窗口", "政务窗口"), ("信息中心", "信息中心"),
+    ("办公室", "办公室"),
+    ("外贸科", "外贸科"),
+    ("外资科", "外资科"),
+    ("投资促进科", "投促科"),
+    ("市场运行与消费促进科", "消费科"),
+    ("电子商务科", "电商科"),
+    ("流通科", "流通科"),
+    ("市场秩序科", "秩序科"),
+    ("政务服务窗口", "政务窗口"),
+    ("信息中心", "信息中心"),
 ]
 
 # 外部单位: departments outside the bureau that lead or help with cases (their part recorded by
@@ -38,23 +45,44 @@ def township_code(county_code: str, index: int, name: str) -> str:
 
 
 def build_regions_and_units() -> dict:
-    city, _ = Region.objects.get_or_create(code=CITY[0], defaults={"name": CITY[1], "level": RegionLevel.CITY})
+    city, _ = Region.objects.get_or_create(
+        code=CITY[0], defaults={"name": CITY[1], "level": RegionLevel.CITY}
+    )
     bureau, _ = OrgUnit.objects.get_or_create(
-        region=city, name=f"{CITY[1]}商务局", defaults={"kind": OrgUnitKind.BUREAU, "short_name": "市商务局"}
+        region=city,
+        name=f"{CITY[1]}商务局",
+        defaults={"kind": OrgUnitKind.BUREAU, "short_name": "市商务局"},
     )
     units = {"bureau": bureau, "departments": {}, "counties": {}, "townships": {}}
     for order, (name, short) in enumerate(DEPARTMENTS, start=1):
         units["departments"][name], _ = OrgUnit.objects.get_or_create(
-            region=city, name=name,
-            defaults={"kind": OrgUnitKind.DEPARTMENT, "short_name": short, "parent": bureau, "sort_order": order},
+            region=city,
+            name=name,
+            defaults={
+                "kind": OrgUnitKind.DEPARTMENT,
+                "short_name": short,
+                "parent": bureau,
+                "sort_order": order,
+            },
         )
     for order, (code, name, townships) in enumerate(COUNTIES, start=1):
         county, _ = Region.objects.get_or_create(
-            code=code, defaults={"name": name, "level": RegionLevel.COUNTY, "parent": city, "sort_order": order}
+            code=code,
+            defaults={
+                "name": name,
+                "level": RegionLevel.COUNTY,
+                "parent": city,
+                "sort_order": order,
+            },
         )
         units["counties"][code] = OrgUnit.objects.get_or_create(
-            region=county, name=f"{name}商务局",
-            defaults={"kind": OrgUnitKind.COUNTY_BUREAU, "short_name": f"{name}商务局", "sort_order": order},
+            region=county,
+            name=f"{name}商务局",
+            defaults={
+                "kind": OrgUnitKind.COUNTY_BUREAU,
+                "short_name": f"{name}商务局",
+                "sort_order": order,
+            },
         )[0]
         counters = {}
         for t_order, t_name in enumerate(townships, start=1):
@@ -63,17 +91,28 @@ def build_regions_and_units() -> dict:
             t_code = township_code(code, counters[kind_key], t_name)
             township, _ = Region.objects.get_or_create(
                 code=t_code,
-                defaults={"name": t_name, "level": RegionLevel.TOWNSHIP, "parent": county, "sort_order": t_order},
+                defaults={
+                    "name": t_name,
+                    "level": RegionLevel.TOWNSHIP,
+                    "parent": county,
+                    "sort_order": t_order,
+                },
             )
             office = "办事处" if t_name.endswith("街道") else "人民政府"
             units["townships"][t_code] = OrgUnit.objects.get_or_create(
-                region=township, name=f"{t_name}{office}",
-                defaults={"kind": OrgUnitKind.TOWNSHIP_OFFICE, "short_name": t_name, "sort_order": t_order},
+                region=township,
+                name=f"{t_name}{office}",
+                defaults={
+                    "kind": OrgUnitKind.TOWNSHIP_OFFICE,
+                    "short_name": t_name,
+                    "sort_order": t_order,
+                },
             )[0]
     units["external"] = {}
     for order, (code, name, short) in enumerate(EXTERNAL_UNITS, start=1):
         units["external"][name] = OrgUnit.objects.get_or_create(
-            region=Region.objects.get(code=code), name=name,
+            region=Region.objects.get(code=code),
+            name=name,
             defaults={"kind": OrgUnitKind.EXTERNAL, "short_name": short, "sort_order": 100 + order},
         )[0]
     return units

@@ -19,16 +19,30 @@ PARENT_LEVEL = {RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.TOWNSHIP: Regi
 def county_field(**kwargs) -> models.ForeignKey:
     """A business record's 县(市、区): a county-level region (forms, the API and full_clean()
     accept no other)."""
-    return models.ForeignKey("organization.Region", verbose_name="县(市、区)", on_delete=models.PROTECT,
-                             related_name="+", limit_choices_to=COUNTY_ONLY, error_messages=COUNTY_ERRORS,
-                             **kwargs)
+    return models.ForeignKey(
+        "organization.Region",
+        verbose_name="县(市、区)",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=COUNTY_ONLY,
+        error_messages=COUNTY_ERRORS,
+        **kwargs,
+    )
 
 
 def township_field(**kwargs) -> models.ForeignKey:
     """A business record's 乡镇(街道), which may be left empty."""
-    return models.ForeignKey("organization.Region", verbose_name="乡镇(街道)", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="+", limit_choices_to=TOWNSHIP_ONLY,
-                             error_messages=TOWNSHIP_ERRORS, **kwargs)
+    return models.ForeignKey(
+        "organization.Region",
+        verbose_name="乡镇(街道)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=TOWNSHIP_ONLY,
+        error_messages=TOWNSHIP_ERRORS,
+        **kwargs,
+    )
 
 
 class Region(models.Model):
@@ -42,7 +56,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -70,10 +88,20 @@ class Region(models.Model):
         elif self.level in PARENT_LEVEL:
             want = PARENT_LEVEL[self.level]
             if self.parent is None or self.parent.level != want:
-                errors["parent"] = f"{self.get_level_display()}的上级区划必须是{RegionLevel(want).label}。"
-            elif self.code and self.level == RegionLevel.TOWNSHIP and not self.code.startswith(self.parent.code):
+                errors["parent"] = (
+                    f"{self.get_level_display()}的上级区划必须是{RegionLevel(want).label}。"
+                )
+            elif (
+                self.code
+                and self.level == RegionLevel.TOWNSHIP
+                and not self.code.startswith(self.parent.code)
+            ):
                 errors["code"] = f"乡镇代码应以所属县区代码 {self.parent.code} 开头。"
-            elif self.code and self.level == RegionLevel.COUNTY and self.code[:4] != self.parent.code[:4]:
+            elif (
+                self.code
+                and self.level == RegionLevel.COUNTY
+                and self.code[:4] != self.parent.code[:4]
+            ):
                 errors["code"] = f"县区代码前4位应与所属市代码 {self.parent.code[:4]} 一致。"
         if errors:
             raise ValidationError(errors)
@@ -104,9 +132,16 @@ class OrgUnit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("类型", max_length=20, choices=OrgUnitKind.choices)
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="org_units")
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="org_units"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
@@ -118,8 +153,11 @@ class OrgUnit(models.Model):
         verbose_name_plural = "机构"
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "name"], name="orgunit_unique_name_in_region",
-                                    violation_error_message="同一区划内已有同名单位。"),
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="orgunit_unique_name_in_region",
+                violation_error_message="同一区划内已有同名单位。",
+            ),
         ]
 
     def __str__(self):

@@ -17,8 +17,17 @@ REGION_APPROVED_FIELDS = ("parent", "level")
 REGION_COMPANION_FIELDS = ("code",)
 
 
-def _update(*, model, obj, data: dict, approved: tuple[str, ...], kind: str, actor, note: str,
-            companions: tuple[str, ...] = ()):
+def _update(
+    *,
+    model,
+    obj,
+    data: dict,
+    approved: tuple[str, ...],
+    kind: str,
+    actor,
+    note: str,
+    companions: tuple[str, ...] = (),
+):
     """Save ``data`` on ``obj``: fields in ``approved`` that change become one request (with the
     ``companions`` that change alongside them), the rest apply now. Returns the saved object (as
     it now is) and the request, if any."""
@@ -41,24 +50,45 @@ def _update(*, model, obj, data: dict, approved: tuple[str, ...], kind: str, act
             for name, value in data.items():
                 setattr(proposed, name, value)
             proposed.full_clean()
-        direct = [name for name in data if name not in approved and data[name] != getattr(current, name)]
+        direct = [
+            name for name in data if name not in approved and data[name] != getattr(current, name)
+        ]
         for name in direct:
             setattr(current, name, data[name])
         if direct:
             current.full_clean()
             current.save(update_fields=direct)
-        request = change_request_submit(kind=kind, actor=actor, changes=gated, target=current, note=note) if gated else None
+        request = (
+            change_request_submit(kind=kind, actor=actor, changes=gated, target=current, note=note)
+            if gated
+            else None
+        )
     return current, request
 
 
 def orgunit_update(*, unit: OrgUnit, data: dict, actor, note: str = ""):
     """Edit an org unit; moving it to another region (which re-scopes all its people) waits for
     the 安全管理员's approval."""
-    return _update(model=OrgUnit, obj=unit, data=data, approved=ORGUNIT_APPROVED_FIELDS,
-                   kind=ChangeKind.ORGUNIT_MOVE, actor=actor, note=note)
+    return _update(
+        model=OrgUnit,
+        obj=unit,
+        data=data,
+        approved=ORGUNIT_APPROVED_FIELDS,
+        kind=ChangeKind.ORGUNIT_MOVE,
+        actor=actor,
+        note=note,
+    )
 
 
 def region_update(*, region: Region, data: dict, actor, note: str = ""):
     """Edit a region; another parent or level waits for the 安全管理员's approval."""
-    return _update(model=Region, obj=region, data=data, approved=REGION_APPROVED_FIELDS,
-                   companions=REGION_COMPANION_FIELDS, kind=ChangeKind.REGION_MOVE, actor=actor, note=note)
+    return _update(
+        model=Region,
+        obj=region,
+        data=data,
+        approved=REGION_APPROVED_FIELDS,
+        companions=REGION_COMPANION_FIELDS,
+        kind=ChangeKind.REGION_MOVE,
+        actor=actor,
+        note=note,
+    )

@@ -25,8 +25,12 @@ class RegionDetailView(generic.ObjectDetailView):
 
     def extra_context(self, obj):
         return {
-            "fields": [("区划代码", obj.code), ("名称", obj.name), ("层级", obj.get_level_display()),
-                       ("上级区划", obj.parent)],
+            "fields": [
+                ("区划代码", obj.code),
+                ("名称", obj.name),
+                ("层级", obj.get_level_display()),
+                ("上级区划", obj.parent),
+            ],
             "children": obj.children.all(),
             "units": obj.org_units.all(),
             "edit_url": reverse("organization:region_edit", args=[obj.pk]),
@@ -44,13 +48,19 @@ class ApprovedMoveEditMixin:
     def save(self, form):
         if form.instance.pk is None:
             return form.save()
-        obj, request = type(self).update_service(**{self.instance_kwarg: form.instance}, data=form.cleaned_data,
-                                         actor=self.request.user)
+        obj, request = type(self).update_service(
+            **{self.instance_kwarg: form.instance}, data=form.cleaned_data, actor=self.request.user
+        )
         if request is not None:
-            messages.info(self.request, format_html(
-                '{}须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
-                "、".join(c["label"] for c in request.changes), request.get_absolute_url(), request.pk,
-            ))
+            messages.info(
+                self.request,
+                format_html(
+                    '{}须经安全管理员审批后生效，已提交申请 <a href="{}">#{}</a>。',
+                    "、".join(c["label"] for c in request.changes),
+                    request.get_absolute_url(),
+                    request.pk,
+                ),
+            )
         return obj
 
 
@@ -84,9 +94,14 @@ class OrgUnitDetailView(generic.ObjectDetailView):
 
     def extra_context(self, obj):
         return {
-            "fields": [("单位名称", obj.name), ("简称", obj.short_name), ("类型", obj.get_kind_display()),
-                       ("所属区划", obj.region.full_name), ("上级单位", obj.parent),
-                       ("启用", "是" if obj.is_active else "否")],
+            "fields": [
+                ("单位名称", obj.name),
+                ("简称", obj.short_name),
+                ("类型", obj.get_kind_display()),
+                ("所属区划", obj.region.full_name),
+                ("上级单位", obj.parent),
+                ("启用", "是" if obj.is_active else "否"),
+            ],
             "edit_url": reverse("organization:orgunit_edit", args=[obj.pk]),
             "delete_url": reverse("organization:orgunit_delete", args=[obj.pk]),
         }

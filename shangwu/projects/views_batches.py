@@ -115,6 +115,8 @@ class LedgerExportView(generic.BaseObjectView):
 class ProjectFundsListView(generic.ObjectListView):
     """Monthly 到位资金 rows: the drill-down of the funds figures (core.figures)."""
 
-    queryset = ProjectFunds.objects.select_related("project__county").order_by("-month", "project_id")
+    queryset = ProjectFunds.objects.select_related("project__county").order_by(
+        "-month", "project_id"
+    )
     filterset = filtersets.ProjectFundsFilterSet
     table = tables.ProjectFundsTable

@@ -36,7 +36,9 @@ class TaskFilterSet(BaseFilterSet):
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已过完成时限")
     # The drill-downs of the task figures (core.figures): hidden, carried in the query string.
-    year = django_filters.NumberFilter(field_name="plan__year", label="年度", widget=forms.HiddenInput)
+    year = django_filters.NumberFilter(
+        field_name="plan__year", label="年度", widget=forms.HiddenInput
+    )
     completed_from = django_filters.DateFilter(
         field_name="closed_on", lookup_expr="gte", label="完成日期自", widget=forms.HiddenInput
     )
@@ -69,7 +71,9 @@ class TaskFilterSet(BaseFilterSet):
 
         if value is None:
             return queryset
-        ids = task_ids_with_missing_reports(user=getattr(self.request, "user", None), tasks=queryset)
+        ids = task_ids_with_missing_reports(
+            user=getattr(self.request, "user", None), tasks=queryset
+        )
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     def filter_unit(self, queryset, name, value):

@@ -181,6 +181,7 @@ class PlanTargetForm(BaseModelForm):
         fields = ["text", "value_low", "value_high", "unit", "indicator"]
         help_texts = {"indicator": "用哪项指标衡量这一目标；月通报和驾驶舱据此对照完成情况。"}
 
+
 class PlanForm(BaseModelForm):
     class Meta:
         model = Plan
@@ -308,6 +309,7 @@ class ReportCorrectForm(BaseForm):
         required=False,
         help_text="完成进度低于上期报送的数值时须勾选确认。",
     )
+
 
 class ReviewForm(BaseForm):
     """One row of the 季度点评 sheet: grade and comment for a unit."""

@@ -335,7 +335,12 @@ def plan_assign(*, plan: Plan, actor, changes: dict) -> int:
             co_units = fields.pop("co_units", None)
             before = (task.lead_unit_id, task.leader_id, task.deadline, _co_unit_ids(task))
             task_update(task=task, actor=actor, co_units=co_units, **fields)
-            changed += before != (task.lead_unit_id, task.leader_id, task.deadline, _co_unit_ids(task))
+            changed += before != (
+                task.lead_unit_id,
+                task.leader_id,
+                task.deadline,
+                _co_unit_ids(task),
+            )
     return changed
 
 

@@ -19,8 +19,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Shangwu@2026demo"
-PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1", "enterprise", "sysadmin",
-            "secadmin", "auditor"]
+PERSONAS = [
+    "leader",
+    "city_staff",
+    "county_a",
+    "county_b",
+    "township_a1",
+    "enterprise",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 
 
 def _free_port():
@@ -46,18 +55,39 @@ def _database_url(tmp_path):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
-    env = dict(os.environ, DATABASE_URL=_database_url(tmp), SHANGWU_VAR_DIR=str(tmp), DEBUG="0",
-               SECURE_COOKIES="0", WHITENOISE_USE_FINDERS="1", SHANGWU_TESTING="1",
-               VENDOR_STATIC_DIR=str(ROOT / "var" / "vendor-static"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=_database_url(tmp),
+        SHANGWU_VAR_DIR=str(tmp),
+        DEBUG="0",
+        SECURE_COOKIES="0",
+        WHITENOISE_USE_FINDERS="1",
+        SHANGWU_TESTING="1",
+        VENDOR_STATIC_DIR=str(ROOT / "var" / "vendor-static"),
+    )
     manage = [sys.executable, "-m", "shangwu"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "demo_data", "--size", "small"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*manage, "demo_data", "--size", "small"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     port = _free_port()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "shangwu.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "shangwu.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -78,8 +108,14 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -106,10 +142,21 @@ def test_persona_opens_every_navigation_page_cleanly(server, browser, persona):
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     # ERR_ABORTED is a request the browser itself cancelled because the test moved on to the
     # next page (typically the favicon); every other failure is a real one.
-    page.on("requestfailed", lambda r: "ERR_ABORTED" not in (r.failure or "")
-            and problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
-            and not r.url.startswith(("data:", "blob:")) and problems.append(f"external: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            "ERR_ABORTED" not in (r.failure or "")
+            and problems.append(f"failed: {r.url} {r.failure}")
+        ),
+    )
+    page.on(
+        "request",
+        lambda r: (
+            urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and not r.url.startswith(("data:", "blob:"))
+            and problems.append(f"external: {r.url}")
+        ),
+    )
     page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"))
 
     page.goto(f"{server}/accounts/login/")
@@ -119,7 +166,9 @@ def test_persona_opens_every_navigation_page_cleanly(server, browser, persona):
     page.wait_for_url(f"{server}/")
     assert persona != "leader" or "张建国" in page.inner_text("[data-testid=user-name]")
 
-    links = page.eval_on_selector_all("#sidebar nav a.nav-link", "els => els.map(e => e.getAttribute('href'))")
+    links = page.eval_on_selector_all(
+        "#sidebar nav a.nav-link", "els => els.map(e => e.getAttribute('href'))"
+    )
     assert links, "the navigation is empty"
     for href in links:
         page.goto(f"{server}{href}")
@@ -143,12 +192,18 @@ def test_the_export_follows_the_filters_chosen_on_the_page(server, browser):
 def test_the_township_list_follows_the_county(server, browser):
     context, page = signed_in(browser, server, "city_staff")
     page.goto(f"{server}/enterprises/add/")
-    counties = page.eval_on_selector_all("select[name=county] option", "os => os.map(o => o.value).filter(v => v)")
+    counties = page.eval_on_selector_all(
+        "select[name=county] option", "os => os.map(o => o.value).filter(v => v)"
+    )
     page.select_option("select[name=county]", counties[0])
-    offered = page.eval_on_selector_all("select[name=township] option[data-parent]",
-                                        "os => os.filter(o => !o.hidden).map(o => o.dataset.parent)")
+    offered = page.eval_on_selector_all(
+        "select[name=township] option[data-parent]",
+        "os => os.filter(o => !o.hidden).map(o => o.dataset.parent)",
+    )
     assert offered and set(offered) == {counties[0]}
-    first = page.eval_on_selector("select[name=township] option[data-parent]:not([hidden])", "o => o.value")
+    first = page.eval_on_selector(
+        "select[name=township] option[data-parent]:not([hidden])", "o => o.value"
+    )
     page.select_option("select[name=township]", first)
     page.select_option("select[name=county]", counties[1])  # the chosen township is not in it
     assert page.eval_on_selector("select[name=township]", "s => s.value") == ""

@@ -22,14 +22,17 @@ def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser): 
 
     # The enterprise: its name's pinyin initials in the search box narrow the select.
     names = page.eval_on_selector_all(
-        "select[name=enterprise] option", "os => os.filter(o => o.value).map(o => [o.value, o.textContent])"
+        "select[name=enterprise] option",
+        "os => os.filter(o => o.value).map(o => [o.value, o.textContent])",
     )
     value, name = names[len(names) // 2]
     box = page.locator("[data-testid=pick-enterprise]")
     assert box.is_visible()
     with page.expect_response(lambda r: "pick=enterprise" in r.url):
         box.fill(initials(name.split("（")[0]))
-    offered = page.eval_on_selector_all("select[name=enterprise] option", "os => os.map(o => o.value)")
+    offered = page.eval_on_selector_all(
+        "select[name=enterprise] option", "os => os.map(o => o.value)"
+    )
     assert value in offered and len(offered) <= 31
     page.select_option("select[name=enterprise]", value)
 
@@ -38,7 +41,9 @@ def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser): 
         "select[name=officials] option", "os => os.map(o => [o.value, o.textContent, o.selected])"
     )
     me = [v for v, _t, chosen in people if chosen]
-    other_value, other_text = next((v, t) for v, t, chosen in people if not chosen and "河东区商务局" in t)
+    other_value, other_text = next(
+        (v, t) for v, t, chosen in people if not chosen and "河东区商务局" in t
+    )
     with page.expect_response(lambda r: "pick=officials" in r.url):
         page.locator("[data-testid=pick-officials]").fill(initials(other_text.split("（")[0]))
     page.select_option("select[name=officials]", [*me, other_value])

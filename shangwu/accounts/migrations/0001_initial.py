@@ -9,66 +9,209 @@ import shangwu.accounts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('organization', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SecurityPolicy',
+            name="SecurityPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password_min_length', models.PositiveSmallIntegerField(default=10, verbose_name='密码最短长度')),
-                ('password_min_classes', models.PositiveSmallIntegerField(default=3, help_text='大写字母、小写字母、数字、符号四类中至少几类', verbose_name='密码至少包含字符类别数')),
-                ('password_max_age_days', models.PositiveSmallIntegerField(default=90, verbose_name='密码有效期（天）')),
-                ('lockout_threshold', models.PositiveSmallIntegerField(default=5, verbose_name='连续失败锁定次数')),
-                ('lockout_minutes', models.PositiveSmallIntegerField(default=15, verbose_name='锁定时长（分钟）')),
-                ('session_idle_minutes', models.PositiveSmallIntegerField(default=30, verbose_name='会话空闲超时（分钟）')),
-                ('session_absolute_hours', models.PositiveSmallIntegerField(default=8, verbose_name='会话最长时长（小时）')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "password_min_length",
+                    models.PositiveSmallIntegerField(default=10, verbose_name="密码最短长度"),
+                ),
+                (
+                    "password_min_classes",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="大写字母、小写字母、数字、符号四类中至少几类",
+                        verbose_name="密码至少包含字符类别数",
+                    ),
+                ),
+                (
+                    "password_max_age_days",
+                    models.PositiveSmallIntegerField(default=90, verbose_name="密码有效期（天）"),
+                ),
+                (
+                    "lockout_threshold",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="连续失败锁定次数"),
+                ),
+                (
+                    "lockout_minutes",
+                    models.PositiveSmallIntegerField(default=15, verbose_name="锁定时长（分钟）"),
+                ),
+                (
+                    "session_idle_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="会话空闲超时（分钟）"
+                    ),
+                ),
+                (
+                    "session_absolute_hours",
+                    models.PositiveSmallIntegerField(
+                        default=8, verbose_name="会话最长时长（小时）"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '安全策略',
-                'verbose_name_plural': '安全策略',
+                "verbose_name": "安全策略",
+                "verbose_name_plural": "安全策略",
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('role', models.CharField(choices=[('leader', '局领导'), ('city_staff', '科室人员'), ('county_staff', '县区人员'), ('township_staff', '乡镇人员'), ('enterprise', '企业用户'), ('sysadmin', '系统管理员'), ('secadmin', '安全管理员'), ('auditor', '审计管理员')], max_length=20, verbose_name='角色')),
-                ('position', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('mobile', models.CharField(blank=True, max_length=20, verbose_name='手机号')),
-                ('must_change_password', models.BooleanField(default=True, verbose_name='下次登录须改密码')),
-                ('password_changed_at', models.DateTimeField(blank=True, null=True, verbose_name='密码修改时间')),
-                ('failed_login_count', models.PositiveIntegerField(default=0, verbose_name='连续登录失败次数')),
-                ('locked_until', models.DateTimeField(blank=True, null=True, verbose_name='锁定至')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('org_unit', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='organization.orgunit', verbose_name='所属单位')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "局领导"),
+                            ("city_staff", "科室人员"),
+                            ("county_staff", "县区人员"),
+                            ("township_staff", "乡镇人员"),
+                            ("enterprise", "企业用户"),
+                            ("sysadmin", "系统管理员"),
+                            ("secadmin", "安全管理员"),
+                            ("auditor", "审计管理员"),
+                        ],
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                ("mobile", models.CharField(blank=True, max_length=20, verbose_name="手机号")),
+                (
+                    "must_change_password",
+                    models.BooleanField(default=True, verbose_name="下次登录须改密码"),
+                ),
+                (
+                    "password_changed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="密码修改时间"),
+                ),
+                (
+                    "failed_login_count",
+                    models.PositiveIntegerField(default=0, verbose_name="连续登录失败次数"),
+                ),
+                (
+                    "locked_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="锁定至"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "org_unit",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="organization.orgunit",
+                        verbose_name="所属单位",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['username'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', shangwu.accounts.models.ShangwuUserManager()),
+                ("objects", shangwu.accounts.models.ShangwuUserManager()),
             ],
         ),
     ]

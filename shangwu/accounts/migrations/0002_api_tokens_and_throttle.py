@@ -7,58 +7,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='securitypolicy',
-            name='api_token_days',
-            field=models.PositiveSmallIntegerField(default=90, help_text='新签发的令牌自签发起多少天后失效；已签发的令牌不受影响', verbose_name='API令牌有效期（天）'),
+            model_name="securitypolicy",
+            name="api_token_days",
+            field=models.PositiveSmallIntegerField(
+                default=90,
+                help_text="新签发的令牌自签发起多少天后失效；已签发的令牌不受影响",
+                verbose_name="API令牌有效期（天）",
+            ),
         ),
         migrations.AddField(
-            model_name='securitypolicy',
-            name='login_throttle_attempts',
-            field=models.PositiveSmallIntegerField(default=20, help_text='同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）', verbose_name='同一地址登录尝试上限（次）'),
+            model_name="securitypolicy",
+            name="login_throttle_attempts",
+            field=models.PositiveSmallIntegerField(
+                default=20,
+                help_text="同一IP地址在下面的时间窗内最多可有几次未成功的登录尝试（成功登录不计入）",
+                verbose_name="同一地址登录尝试上限（次）",
+            ),
         ),
         migrations.AddField(
-            model_name='securitypolicy',
-            name='login_throttle_minutes',
-            field=models.PositiveSmallIntegerField(default=5, verbose_name='登录尝试计数时间窗（分钟）'),
+            model_name="securitypolicy",
+            name="login_throttle_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=5, verbose_name="登录尝试计数时间窗（分钟）"
+            ),
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称/用途')),
-                ('prefix', models.CharField(help_text='密钥的前几位，仅用于辨认', max_length=12, verbose_name='前缀')),
-                ('key_hash', models.CharField(max_length=64, unique=True, verbose_name='密钥摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='签发时间')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='有效期至')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('revoked_reason', models.CharField(blank=True, max_length=100, verbose_name='撤销原因')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称/用途")),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="密钥的前几位，仅用于辨认", max_length=12, verbose_name="前缀"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True, verbose_name="密钥摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="签发时间")),
+                ("expires_at", models.DateTimeField(db_index=True, verbose_name="有效期至")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                (
+                    "revoked_reason",
+                    models.CharField(blank=True, max_length=100, verbose_name="撤销原因"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API令牌',
-                'verbose_name_plural': 'API令牌',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API令牌",
+                "verbose_name_plural": "API令牌",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LoginAttempt',
+            name="LoginAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ip', models.CharField(max_length=45, verbose_name='IP地址')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ip", models.CharField(max_length=45, verbose_name="IP地址")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="时间"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '登录尝试',
-                'verbose_name_plural': '登录尝试',
-                'indexes': [models.Index(fields=['ip', 'at'], name='login_attempt_ip_at_idx')],
+                "verbose_name": "登录尝试",
+                "verbose_name_plural": "登录尝试",
+                "indexes": [models.Index(fields=["ip", "at"], name="login_attempt_ip_at_idx")],
             },
         ),
     ]

@@ -6,38 +6,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_api_tokens_and_throttle'),
-        ('organization', '0001_initial'),
+        ("accounts", "0002_api_tokens_and_throttle"),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('user_create', '新建账号'), ('user_change', '变更账号'), ('password_reset', '重置密码'), ('orgunit_move', '机构调整区划'), ('region_move', '区划调整上级')], max_length=20, verbose_name='申请类型')),
-                ('status', models.CharField(choices=[('pending', '待审批'), ('approved', '已批准'), ('rejected', '已拒绝')], default='pending', max_length=10, verbose_name='状态')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
-                ('note', models.TextField(blank=True, verbose_name='申请说明')),
-                ('target_repr', models.CharField(max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(default=list, verbose_name='变更内容')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审批时间')),
-                ('reason', models.TextField(blank=True, verbose_name='审批意见')),
-                ('password_shown_at', models.DateTimeField(blank=True, null=True, verbose_name='初始密码显示时间')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审批人')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='change_requests', to=settings.AUTH_USER_MODEL, verbose_name='申请人')),
-                ('target_orgunit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.orgunit', verbose_name='机构')),
-                ('target_region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='行政区划')),
-                ('target_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='账号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("user_create", "新建账号"),
+                            ("user_change", "变更账号"),
+                            ("password_reset", "重置密码"),
+                            ("orgunit_move", "机构调整区划"),
+                            ("region_move", "区划调整上级"),
+                        ],
+                        max_length=20,
+                        verbose_name="申请类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待审批"),
+                            ("approved", "已批准"),
+                            ("rejected", "已拒绝"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
+                ("note", models.TextField(blank=True, verbose_name="申请说明")),
+                ("target_repr", models.CharField(max_length=200, verbose_name="对象")),
+                ("changes", models.JSONField(default=list, verbose_name="变更内容")),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="审批时间"),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="审批意见")),
+                (
+                    "password_shown_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="初始密码显示时间"),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="审批人",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="change_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请人",
+                    ),
+                ),
+                (
+                    "target_orgunit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.orgunit",
+                        verbose_name="机构",
+                    ),
+                ),
+                (
+                    "target_region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="行政区划",
+                    ),
+                ),
+                (
+                    "target_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="账号",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '变更申请',
-                'verbose_name_plural': '变更申请',
-                'ordering': ['-requested_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'requested_at'], name='changerequest_status_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('requester')), _negated=True), _connector='OR'), name='changerequest_not_decided_by_requester', violation_error_message='不能审批本人提交的申请。'), models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('target_user',), name='changerequest_one_pending_per_user', violation_error_message='该账号已有待审批的申请。'), models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('target_orgunit',), name='changerequest_one_pending_per_orgunit', violation_error_message='该机构已有待审批的申请。'), models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('target_region',), name='changerequest_one_pending_per_region', violation_error_message='该行政区划已有待审批的申请。')],
+                "verbose_name": "变更申请",
+                "verbose_name_plural": "变更申请",
+                "ordering": ["-requested_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["status", "requested_at"], name="changerequest_status_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decided_by__isnull", True),
+                            models.Q(("decided_by", models.F("requester")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="changerequest_not_decided_by_requester",
+                        violation_error_message="不能审批本人提交的申请。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("target_user",),
+                        name="changerequest_one_pending_per_user",
+                        violation_error_message="该账号已有待审批的申请。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("target_orgunit",),
+                        name="changerequest_one_pending_per_orgunit",
+                        violation_error_message="该机构已有待审批的申请。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("target_region",),
+                        name="changerequest_one_pending_per_region",
+                        violation_error_message="该行政区划已有待审批的申请。",
+                    ),
+                ],
             },
         ),
     ]

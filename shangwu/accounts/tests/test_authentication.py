@@ -23,16 +23,21 @@ def sign_in(client, username, password=PASSWORD):
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("Ab1!short", "至少需要10个字符"),
-    ("abcdefghijk", "至少3类"),
-    ("abcdefgh12", "至少3类"),
-    ("Password123", "常见"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("Ab1!short", "至少需要10个字符"),
+        ("abcdefghijk", "至少3类"),
+        ("abcdefgh12", "至少3类"),
+        ("Password123", "常见"),
+    ],
+)
 def test_weak_passwords_are_refused_with_the_reason(password, reason):
     with pytest.raises(ValidationError) as exc:
         password_validation.validate_password(password)
-    assert any(reason in m or (reason == "常见" and "太常见" in m) for m in exc.value.messages), exc.value.messages
+    assert any(reason in m or (reason == "常见" and "太常见" in m) for m in exc.value.messages), (
+        exc.value.messages
+    )
 
 
 def test_a_strong_password_is_accepted():
@@ -48,7 +53,9 @@ def test_five_failures_lock_and_the_sixth_attempt_fails_even_with_the_right_pass
     response = sign_in(client, "county_a", PASSWORD)
     assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
+    )
 
 
 def test_the_lock_lifts_after_fifteen_minutes(county_a):
@@ -94,16 +101,25 @@ def test_a_new_user_must_change_password_before_anything_else():
     client = Client()
     assert sign_in(client, "newbie", "Initial#Pass2026").status_code == 302
     response = client.get(reverse("core:dashboard"))
-    assert response.status_code == 302 and response["Location"] == reverse("accounts:password_change")
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": "Initial#Pass2026", "new_password1": "Changed#Pass2026", "new_password2": "Changed#Pass2026",
-    })
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accounts:password_change"
+    )
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "Initial#Pass2026",
+            "new_password1": "Changed#Pass2026",
+            "new_password2": "Changed#Pass2026",
+        },
+    )
     assert response.status_code == 302
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
 def test_password_older_than_ninety_days_must_be_changed(county_a):
-    User.objects.filter(pk=county_a.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    User.objects.filter(pk=county_a.pk).update(
+        password_changed_at=timezone.now() - timedelta(days=91)
+    )
     client = Client()
     sign_in(client, "county_a")
     response = client.get(reverse("enterprises:enterprise_list"))
@@ -111,18 +127,33 @@ def test_password_older_than_ninety_days_must_be_changed(county_a):
 
 
 def test_password_change_refuses_a_weak_new_password(as_user, county_a):
-    response = as_user(county_a).post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "abc", "new_password2": "abc",
-    })
+    response = as_user(county_a).post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "abc",
+            "new_password2": "abc",
+        },
+    )
     assert "至少需要10个字符" in response.content.decode()
 
 
 def test_security_admin_changes_the_policy_and_it_applies(as_user, secadmin, county_a):
-    response = as_user(secadmin).post(reverse("accounts:policy"), {
-        "password_min_length": 12, "password_min_classes": 3, "password_max_age_days": 90,
-        "lockout_threshold": 3, "lockout_minutes": 15, "session_idle_minutes": 30, "session_absolute_hours": 8,
-        "api_token_days": 30, "login_throttle_attempts": 20, "login_throttle_minutes": 5,
-    })
+    response = as_user(secadmin).post(
+        reverse("accounts:policy"),
+        {
+            "password_min_length": 12,
+            "password_min_classes": 3,
+            "password_max_age_days": 90,
+            "lockout_threshold": 3,
+            "lockout_minutes": 15,
+            "session_idle_minutes": 30,
+            "session_absolute_hours": 8,
+            "api_token_days": 30,
+            "login_throttle_attempts": 20,
+            "login_throttle_minutes": 5,
+        },
+    )
     assert response.status_code == 302
     assert SecurityPolicy.current().lockout_threshold == 3
     assert SecurityPolicy.current().api_token_days == 30
@@ -143,7 +174,9 @@ def test_security_admin_cannot_manage_accounts(as_user, secadmin):
 
 def test_forms_are_refused_without_a_csrf_token(county_a):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("accounts:login"), {"username": "county_a", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "county_a", "password": PASSWORD}
+    )
     assert response.status_code == 403
     client.force_login(county_a)
     response = client.post(reverse("accounts:password_change"), {"old_password": PASSWORD})

@@ -23,13 +23,20 @@ REFUSED = "用户名或密码不正确。连续5次输错密码，账号将锁�
 
 
 def sign_in(client, username, password=PASSWORD, ip="10.1.1.1"):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
 
 
 def change_password(client, old, new="Changed#Pass2026"):
-    return client.post(reverse("accounts:password_change"), {
-        "old_password": old, "new_password1": new, "new_password2": new,
-    })
+    return client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": old,
+            "new_password1": new,
+            "new_password2": new,
+        },
+    )
 
 
 def login_error(response) -> str:
@@ -45,8 +52,13 @@ def test_each_wrong_old_password_is_audited_and_counted(as_user, county_a):
     response = change_password(client, "wrong-old-1")
     assert "原密码不正确（已连续错1次，满5次将锁定账号）" in response.content.decode()
     change_password(client, "wrong-old-2")
-    rows = AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED, object_id=str(county_a.pk)).order_by("id")
-    assert [r.detail for r in rows] == ["修改密码时原密码错误，连续失败1次。", "修改密码时原密码错误，连续失败2次。"]
+    rows = AuditLog.objects.filter(
+        action=AuditAction.LOGIN_FAILED, object_id=str(county_a.pk)
+    ).order_by("id")
+    assert [r.detail for r in rows] == [
+        "修改密码时原密码错误，连续失败1次。",
+        "修改密码时原密码错误，连续失败2次。",
+    ]
     county_a.refresh_from_db()
     assert county_a.failed_login_count == 2 and county_a.check_password(PASSWORD)
 
@@ -63,8 +75,12 @@ def test_five_wrong_old_passwords_lock_the_account_and_sign_the_user_out(as_user
     assert "原密码连续5次不正确，账号已锁定15分钟，已退出登录。" in messages
     county_a.refresh_from_db()
     assert county_a.is_locked() and county_a.check_password(PASSWORD)
-    assert AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
-    assert login_error(sign_in(Client(), "county_a")) == REFUSED  # the right password waits for the lock
+    assert (
+        AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
+    )
+    assert (
+        login_error(sign_in(Client(), "county_a")) == REFUSED
+    )  # the right password waits for the lock
 
 
 @pytest.mark.django_db
@@ -77,7 +93,9 @@ def test_failed_sign_ins_and_wrong_old_passwords_share_one_counter(county_a):
         change_password(client, "wrong-old")
     county_a.refresh_from_db()
     assert county_a.failed_login_count == 4 and not county_a.is_locked()
-    assert change_password(client, PASSWORD).status_code == 302  # and so does the right old password
+    assert (
+        change_password(client, PASSWORD).status_code == 302
+    )  # and so does the right old password
     county_a.refresh_from_db()
     assert county_a.failed_login_count == 0
 
@@ -150,8 +168,10 @@ def test_twenty_four_simultaneous_wrong_passwords_evaluate_at_most_five(real_dat
     def attempt(i):
         request = RequestFactory().post("/accounts/login/")
         try:
-            with acting(request=request, ip=f"10.9.0.{i + 1}", path="/accounts/login/"), \
-                    connection.execute_wrapper(wait_for_shared_cache_lock):
+            with (
+                acting(request=request, ip=f"10.9.0.{i + 1}", path="/accounts/login/"),
+                connection.execute_wrapper(wait_for_shared_cache_lock),
+            ):
                 barrier.wait()
                 services.user_login(request=request, username="county_a", password=f"wrong-{i}")
         except Exception as exc:  # noqa: BLE001 - each thread's answer is inspected below
@@ -168,7 +188,9 @@ def test_twenty_four_simultaneous_wrong_passwords_evaluate_at_most_five(real_dat
     assert 1 <= len(checks) <= 5
     county_a = User.objects.get(username="county_a")
     assert county_a.is_locked()
-    assert AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(action=AuditAction.LOCKOUT, object_id=str(county_a.pk)).count() == 1
+    )
 
 
 # --- the throttle per source address -----------------------------------------------------------------
@@ -184,11 +206,15 @@ def test_the_twenty_first_attempt_from_one_address_in_five_minutes_is_refused_an
     assert "_auth_user_id" not in client.session
     row = AuditLog.objects.get(action=AuditAction.LOGIN_THROTTLED)
     assert row.ip == "203.0.113.7" and "第21次" in row.detail
-    assert sign_in(Client(), "county_a", ip="198.51.100.2").status_code == 302  # another address is not affected
+    assert (
+        sign_in(Client(), "county_a", ip="198.51.100.2").status_code == 302
+    )  # another address is not affected
 
 
 @pytest.mark.django_db
-def test_successful_sign_ins_from_one_office_address_are_not_throttled(county_a, county_b, city_staff):
+def test_successful_sign_ins_from_one_office_address_are_not_throttled(
+    county_a, county_b, city_staff
+):
     for _ in range(10):
         for user in ("county_a", "county_b", "city_staff"):
             assert sign_in(Client(), user, ip="192.0.2.1").status_code == 302
@@ -198,23 +224,39 @@ def test_successful_sign_ins_from_one_office_address_are_not_throttled(county_a,
 @pytest.mark.django_db
 def test_the_throttle_counts_only_the_window(county_a):
     LoginAttempt.objects.bulk_create(
-        [LoginAttempt(ip="203.0.113.8", at=timezone.now() - timedelta(minutes=6)) for _ in range(30)]
+        [
+            LoginAttempt(ip="203.0.113.8", at=timezone.now() - timedelta(minutes=6))
+            for _ in range(30)
+        ]
     )
     assert sign_in(Client(), "county_a", ip="203.0.113.8").status_code == 302
 
 
 @pytest.mark.django_db
 def test_the_throttle_follows_the_policy(as_user, secadmin, county_a):
-    response = as_user(secadmin).post(reverse("accounts:policy"), {
-        "password_min_length": 10, "password_min_classes": 3, "password_max_age_days": 90,
-        "lockout_threshold": 5, "lockout_minutes": 15, "session_idle_minutes": 30, "session_absolute_hours": 8,
-        "api_token_days": 90, "login_throttle_attempts": 6, "login_throttle_minutes": 10,
-    })
+    response = as_user(secadmin).post(
+        reverse("accounts:policy"),
+        {
+            "password_min_length": 10,
+            "password_min_classes": 3,
+            "password_max_age_days": 90,
+            "lockout_threshold": 5,
+            "lockout_minutes": 15,
+            "session_idle_minutes": 30,
+            "session_absolute_hours": 8,
+            "api_token_days": 90,
+            "login_throttle_attempts": 6,
+            "login_throttle_minutes": 10,
+        },
+    )
     assert response.status_code == 302
     client = Client()
     for i in range(6):
         sign_in(client, f"guess{i}", "x", ip="203.0.113.9")
-    assert login_error(sign_in(client, "county_a", ip="203.0.113.9")) == "该地址登录尝试过于频繁，请10分钟后再试。"
+    assert (
+        login_error(sign_in(client, "county_a", ip="203.0.113.9"))
+        == "该地址登录尝试过于频繁，请10分钟后再试。"
+    )
 
 
 @pytest.mark.django_db
@@ -222,19 +264,40 @@ def test_the_throttle_uses_the_forwarded_address_behind_a_proxy(settings, county
     settings.TRUSTED_PROXY_COUNT = 1
     client = Client()
     for i in range(20):
-        client.post(reverse("accounts:login"), {"username": f"guess{i}", "password": "x"},
-                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.10")
-    response = client.post(reverse("accounts:login"), {"username": "county_a", "password": PASSWORD},
-                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.3")
+        client.post(
+            reverse("accounts:login"),
+            {"username": f"guess{i}", "password": "x"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.10",
+        )
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "county_a", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.3",
+    )
     assert response.status_code == 302  # the proxy's own address is not what is counted
 
 
 @pytest.mark.django_db
 def test_a_policy_with_a_throttle_below_the_lockout_threshold_is_refused(as_user, secadmin):
-    response = as_user(secadmin).post(reverse("accounts:policy"), {
-        "password_min_length": 10, "password_min_classes": 3, "password_max_age_days": 90,
-        "lockout_threshold": 5, "lockout_minutes": 15, "session_idle_minutes": 30, "session_absolute_hours": 8,
-        "api_token_days": 400, "login_throttle_attempts": 3, "login_throttle_minutes": 5,
-    })
+    response = as_user(secadmin).post(
+        reverse("accounts:policy"),
+        {
+            "password_min_length": 10,
+            "password_min_classes": 3,
+            "password_max_age_days": 90,
+            "lockout_threshold": 5,
+            "lockout_minutes": 15,
+            "session_idle_minutes": 30,
+            "session_absolute_hours": 8,
+            "api_token_days": 400,
+            "login_throttle_attempts": 3,
+            "login_throttle_minutes": 5,
+        },
+    )
     page = response.content.decode()
-    assert "同一地址登录尝试上限不得少于连续失败锁定次数" in page and "API令牌有效期应在1到365天之间" in page
+    assert (
+        "同一地址登录尝试上限不得少于连续失败锁定次数" in page
+        and "API令牌有效期应在1到365天之间" in page
+    )

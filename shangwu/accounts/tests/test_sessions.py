@@ -20,7 +20,12 @@ PASSWORD = "Shangwu@2026demo"
 
 def signed_in(username="county_a"):
     client = Client()
-    assert client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     return client
 
 
@@ -31,7 +36,9 @@ def age_session(client, key, seconds):
 
 
 @pytest.mark.parametrize("header", ["Token not-a-real-token", "Basic Y291bnR5X2E6eA==", "Bearer x"])
-def test_an_idle_session_is_refused_by_the_api_even_when_an_authorization_header_comes_along(county_a, header):
+def test_an_idle_session_is_refused_by_the_api_even_when_an_authorization_header_comes_along(
+    county_a, header
+):
     client = signed_in()
     assert client.get("/api/enterprises/").status_code == 200
     age_session(client, services.SESSION_SEEN_AT, 31 * 60)
@@ -77,7 +84,11 @@ def test_last_seen_is_written_at_most_once_a_minute(county_a):
     seen = client.session[services.SESSION_SEEN_AT]
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("core:dashboard")).status_code == 200
-    session_writes = [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    session_writes = [
+        q["sql"]
+        for q in queries
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
     assert session_writes == []
     assert client.session[services.SESSION_SEEN_AT] == seen
     age_session(client, services.SESSION_SEEN_AT, 61)
@@ -88,7 +99,9 @@ def test_last_seen_is_written_at_most_once_a_minute(county_a):
 def test_the_idle_limit_still_counts_from_the_last_recorded_minute(county_a):
     client = signed_in()
     age_session(client, services.SESSION_SEEN_AT, 29 * 60 + 30)
-    assert client.get(reverse("core:dashboard")).status_code == 200  # 29½ minutes: still valid, recorded anew
+    assert (
+        client.get(reverse("core:dashboard")).status_code == 200
+    )  # 29½ minutes: still valid, recorded anew
     age_session(client, services.SESSION_SEEN_AT, 29 * 60 + 30)
     assert client.get(reverse("core:dashboard")).status_code == 200
 
@@ -101,7 +114,9 @@ def test_the_security_policy_is_read_once_per_request(county_a, url):
     assert sum("accounts_securitypolicy" in q["sql"] for q in queries) == 1
 
 
-def test_a_session_begun_outside_the_sign_in_form_is_held_to_the_absolute_limit_too(as_user, county_a):
+def test_a_session_begun_outside_the_sign_in_form_is_held_to_the_absolute_limit_too(
+    as_user, county_a
+):
     client = as_user(county_a)  # force_login: no sign-in time recorded by user_login
     assert client.get(reverse("core:dashboard")).status_code == 200
     age_session(client, services.SESSION_LOGIN_AT, 8 * 3600 + 60)

@@ -32,17 +32,23 @@ def api(key):
 def issue_on_the_page(client, name="报表脚本"):
     response = client.post(reverse("accounts:my_tokens"), {"name": name})
     assert response.status_code == 200
-    return re.search(r'data-testid="new-token-key">([0-9a-f]{40})<', response.content.decode()).group(1)
+    return re.search(
+        r'data-testid="new-token-key">([0-9a-f]{40})<', response.content.decode()
+    ).group(1)
 
 
-def test_a_user_issues_a_token_from_the_user_menu_sees_the_key_once_and_uses_it(as_user, county_a, make_enterprise):
+def test_a_user_issues_a_token_from_the_user_menu_sees_the_key_once_and_uses_it(
+    as_user, county_a, make_enterprise
+):
     make_enterprise(county="419902", name="令牌企业有限公司")
     client = as_user(county_a)
     assert reverse("accounts:my_tokens") in client.get(reverse("core:dashboard")).content.decode()
     key = issue_on_the_page(client)
     token = ApiToken.objects.get(user=county_a)
     assert token.name == "报表脚本" and token.key_hash == hashlib.sha256(key.encode()).hexdigest()
-    assert token.prefix == key[:8] and key not in str(ApiToken.objects.filter(pk=token.pk).values().get())
+    assert token.prefix == key[:8] and key not in str(
+        ApiToken.objects.filter(pk=token.pk).values().get()
+    )
     page = client.get(reverse("accounts:my_tokens")).content.decode()
     assert key not in page and f"{key[:8]}…" in page and "有效" in page
     body = api(key).get("/api/enterprises/", {"q": "令牌"}).json()
@@ -73,7 +79,11 @@ def test_an_expired_token_gets_a_chinese_401_and_the_use_is_audited(county_a):
     token, key = services.api_token_create(user=county_a, name="旧脚本", actor=county_a)
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = api(key).get("/api/enterprises/")
-    assert response.status_code == 401 and "API令牌已于" in response.json()["detail"] and "过期" in response.json()["detail"]
+    assert (
+        response.status_code == 401
+        and "API令牌已于" in response.json()["detail"]
+        and "过期" in response.json()["detail"]
+    )
     row = AuditLog.objects.get(action=AuditAction.LOGIN_FAILED, object_id=str(token.pk))
     assert "过期的API令牌" in row.detail and row.actor_username == "county_a"
 
@@ -89,7 +99,9 @@ def test_the_last_use_is_recorded_at_most_once_a_minute(county_a):
     client.get("/api/enterprises/")
     with CaptureQueriesContext(connection) as queries:
         client.get("/api/enterprises/")
-    assert not [q for q in queries if q["sql"].startswith("UPDATE") and "accounts_apitoken" in q["sql"]]
+    assert not [
+        q for q in queries if q["sql"].startswith("UPDATE") and "accounts_apitoken" in q["sql"]
+    ]
     earlier = timezone.now() - timedelta(seconds=61)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
     client.get("/api/enterprises/")
@@ -101,7 +113,10 @@ def test_the_owner_revokes_a_token_on_their_page_and_it_stops_working(as_user, c
     client = as_user(county_a)
     key = issue_on_the_page(client)
     token = ApiToken.objects.get(user=county_a)
-    assert "确认撤销" in client.get(reverse("accounts:apitoken_revoke", args=[token.pk])).content.decode()
+    assert (
+        "确认撤销"
+        in client.get(reverse("accounts:apitoken_revoke", args=[token.pk])).content.decode()
+    )
     response = client.post(reverse("accounts:apitoken_revoke", args=[token.pk]))
     assert response["Location"] == reverse("accounts:my_tokens")
     response = api(key).get("/api/enterprises/")
@@ -114,50 +129,83 @@ def test_the_owner_revokes_a_token_on_their_page_and_it_stops_working(as_user, c
 def test_nobody_else_sees_or_revokes_a_users_token(as_user, county_a, county_b, sysadmin):
     token, key = services.api_token_create(user=county_a, name="河东脚本", actor=county_a)
     assert "河东脚本" not in as_user(county_b).get(reverse("accounts:my_tokens")).content.decode()
-    assert as_user(county_b).post(reverse("accounts:apitoken_revoke", args=[token.pk])).status_code == 404
-    assert AuditLog.objects.filter(action=AuditAction.DENIED, object_type="accounts.apitoken").exists()
-    assert as_user(sysadmin).post(reverse("accounts:apitoken_revoke", args=[token.pk])).status_code == 404
+    assert (
+        as_user(county_b).post(reverse("accounts:apitoken_revoke", args=[token.pk])).status_code
+        == 404
+    )
+    assert AuditLog.objects.filter(
+        action=AuditAction.DENIED, object_type="accounts.apitoken"
+    ).exists()
+    assert (
+        as_user(sysadmin).post(reverse("accounts:apitoken_revoke", args=[token.pk])).status_code
+        == 404
+    )
     assert as_user(sysadmin).get(reverse("accounts:apitoken_list")).status_code == 403
     assert api(key).get("/api/enterprises/").status_code == 200
 
 
-def test_the_security_admin_lists_every_token_and_revokes_one(as_user, secadmin, county_a, county_b):
+def test_the_security_admin_lists_every_token_and_revokes_one(
+    as_user, secadmin, county_a, county_b
+):
     services.api_token_create(user=county_a, name="河东脚本", actor=county_a)
     token, key = services.api_token_create(user=county_b, name="河西对接", actor=county_b)
     client = as_user(secadmin)
     page = client.get(reverse("accounts:apitoken_list")).content.decode()
     assert "河东脚本" in page and "河西对接" in page and "county_b" in page
-    assert "河西对接" not in client.get(reverse("accounts:apitoken_list"), {"q": "county_a"}).content.decode()
+    assert (
+        "河西对接"
+        not in client.get(reverse("accounts:apitoken_list"), {"q": "county_a"}).content.decode()
+    )
     assert "API令牌" in client.get(reverse("accounts:policy")).content.decode()  # in the menu
     response = client.post(reverse("accounts:apitoken_revoke", args=[token.pk]))
     assert response["Location"] == reverse("accounts:apitoken_list")
     assert api(key).get("/api/enterprises/").status_code == 401
-    assert "安全管理员撤销" in AuditLog.objects.get(action=AuditAction.TOKEN_REVOKE, object_id=str(token.pk)).detail
+    assert (
+        "安全管理员撤销"
+        in AuditLog.objects.get(action=AuditAction.TOKEN_REVOKE, object_id=str(token.pk)).detail
+    )
     page = client.get(reverse("accounts:apitoken_list"), {"state": "revoked"}).content.decode()
     assert "河西对接" in page and "河东脚本" not in page
 
 
 def test_changing_ones_password_revokes_every_token(as_user, county_a):
-    keys = [services.api_token_create(user=county_a, name=f"脚本{i}", actor=county_a)[1] for i in range(2)]
-    response = as_user(county_a).post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": "Changed#Pass2026", "new_password2": "Changed#Pass2026",
-    })
+    keys = [
+        services.api_token_create(user=county_a, name=f"脚本{i}", actor=county_a)[1]
+        for i in range(2)
+    ]
+    response = as_user(county_a).post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Changed#Pass2026",
+            "new_password2": "Changed#Pass2026",
+        },
+    )
     assert response.status_code == 302
     assert all(api(key).get("/api/enterprises/").status_code == 401 for key in keys)
-    assert set(ApiToken.objects.filter(user=county_a).values_list("revoked_reason", flat=True)) == {"密码已修改"}
-    assert AuditLog.objects.filter(action=AuditAction.TOKEN_REVOKE, actor_username="county_a").count() == 2
+    assert set(ApiToken.objects.filter(user=county_a).values_list("revoked_reason", flat=True)) == {
+        "密码已修改"
+    }
+    assert (
+        AuditLog.objects.filter(action=AuditAction.TOKEN_REVOKE, actor_username="county_a").count()
+        == 2
+    )
 
 
 def test_an_administrators_password_reset_revokes_every_token(county_a, sysadmin):
     _, key = services.api_token_create(user=county_a, name="脚本", actor=county_a)
-    services.user_set_password(user=county_a, password="Reset#Pass2026x", actor=sysadmin, must_change=True)
+    services.user_set_password(
+        user=county_a, password="Reset#Pass2026x", actor=sysadmin, must_change=True
+    )
     assert api(key).get("/api/enterprises/").status_code == 401
 
 
 def test_a_lockout_revokes_every_token(client, county_a):
     _, key = services.api_token_create(user=county_a, name="脚本", actor=county_a)
     for _ in range(5):
-        client.post(reverse("accounts:login"), {"username": "county_a", "password": "wrong-password"})
+        client.post(
+            reverse("accounts:login"), {"username": "county_a", "password": "wrong-password"}
+        )
     assert ApiToken.objects.get(user=county_a).revoked_reason == "账号锁定"
     User.objects.filter(pk=county_a.pk).update(locked_until=None)  # even after the lock ends
     assert api(key).get("/api/enterprises/").status_code == 401
@@ -167,14 +215,23 @@ def test_disabling_an_account_revokes_every_token(as_user, sysadmin, secadmin, c
     from shangwu.accounts.models import ChangeRequest
 
     _, key = services.api_token_create(user=county_a, name="脚本", actor=county_a)
-    response = as_user(sysadmin).post(reverse("accounts:user_edit", args=[county_a.pk]), {
-        "username": "county_a", "name": county_a.name, "role": county_a.role, "org_unit": county_a.org_unit_id,
-        "position": county_a.position, "mobile": county_a.mobile,
-    })
+    response = as_user(sysadmin).post(
+        reverse("accounts:user_edit", args=[county_a.pk]),
+        {
+            "username": "county_a",
+            "name": county_a.name,
+            "role": county_a.role,
+            "org_unit": county_a.org_unit_id,
+            "position": county_a.position,
+            "mobile": county_a.mobile,
+        },
+    )
     assert response.status_code == 302
     assert ApiToken.objects.get(user=county_a).revoked_at is None  # a request, not yet in force
     change = ChangeRequest.objects.get(target_user=county_a, status="pending")
-    approved = as_user(secadmin).post(reverse("accounts:changerequest_approve", args=[change.pk]), {"reason": ""})
+    approved = as_user(secadmin).post(
+        reverse("accounts:changerequest_approve", args=[change.pk]), {"reason": ""}
+    )
     assert approved.status_code == 302
     assert ApiToken.objects.get(user=county_a).revoked_reason == "账号停用"
     User.objects.filter(pk=county_a.pk).update(is_active=True)

@@ -4,36 +4,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='用户ID')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='用户名')),
-                ('actor_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP地址')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='请求ID')),
-                ('path', models.CharField(blank=True, max_length=300, verbose_name='路径')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('unlock', '账号解锁'), ('password_change', '修改密码'), ('denied', '越权访问'), ('export', '导出'), ('import', '导入'), ('reveal', '查看个人信息'), ('token', '签发令牌'), ('prune', '清理审计日志')], db_index=True, max_length=20, verbose_name='操作')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='对象类型')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='对象ID')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('changes', models.JSONField(blank=True, null=True, verbose_name='变更内容')),
-                ('detail', models.TextField(blank=True, verbose_name='说明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="用户ID"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="用户名"),
+                ),
+                ("actor_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP地址")),
+                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="请求ID")),
+                ("path", models.CharField(blank=True, max_length=300, verbose_name="路径")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "新增"),
+                            ("update", "修改"),
+                            ("delete", "删除"),
+                            ("login", "登录"),
+                            ("logout", "退出"),
+                            ("login_failed", "登录失败"),
+                            ("lockout", "账号锁定"),
+                            ("unlock", "账号解锁"),
+                            ("password_change", "修改密码"),
+                            ("denied", "越权访问"),
+                            ("export", "导出"),
+                            ("import", "导入"),
+                            ("reveal", "查看个人信息"),
+                            ("token", "签发令牌"),
+                            ("prune", "清理审计日志"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="对象类型"
+                    ),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="对象ID")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("changes", models.JSONField(blank=True, null=True, verbose_name="变更内容")),
+                ("detail", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '审计日志',
-                'verbose_name_plural': '审计日志',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_object_idx')],
+                "verbose_name": "审计日志",
+                "verbose_name_plural": "审计日志",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["object_type", "object_id"], name="audit_object_idx")
+                ],
             },
         ),
     ]

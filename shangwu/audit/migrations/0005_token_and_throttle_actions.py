@@ -4,15 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0004_ascii_keys_c_collation'),
+        ("audit", "0004_ascii_keys_c_collation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditlog',
-            name='action',
-            field=models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('login', '登录'), ('logout', '退出'), ('login_failed', '登录失败'), ('lockout', '账号锁定'), ('unlock', '账号解锁'), ('password_change', '修改密码'), ('denied', '越权访问'), ('export', '导出'), ('import', '导入'), ('reveal', '查看个人信息'), ('token', '签发令牌'), ('token_revoke', '撤销令牌'), ('login_throttled', '登录限流'), ('prune', '清理审计日志')], max_length=20, verbose_name='操作'),
+            model_name="auditlog",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "新增"),
+                    ("update", "修改"),
+                    ("delete", "删除"),
+                    ("login", "登录"),
+                    ("logout", "退出"),
+                    ("login_failed", "登录失败"),
+                    ("lockout", "账号锁定"),
+                    ("unlock", "账号解锁"),
+                    ("password_change", "修改密码"),
+                    ("denied", "越权访问"),
+                    ("export", "导出"),
+                    ("import", "导入"),
+                    ("reveal", "查看个人信息"),
+                    ("token", "签发令牌"),
+                    ("token_revoke", "撤销令牌"),
+                    ("login_throttled", "登录限流"),
+                    ("prune", "清理审计日志"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
     ]

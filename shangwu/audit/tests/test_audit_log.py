@@ -1,6 +1,5 @@
 """The audit log: one row per kind of event; append-only; only the 审计管理员 reads it."""
 
-
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -19,10 +18,17 @@ def latest(action):
 
 def test_creating_a_configuration_record_writes_a_create_row_with_after_values(as_user, sysadmin):
     city = Region.objects.get(code="419900")
-    response = as_user(sysadmin).post(reverse("organization:orgunit_add"), {
-        "name": "口岸办", "short_name": "口岸办", "kind": "department", "region": city.pk, "sort_order": 0,
-        "is_active": "on",
-    })
+    response = as_user(sysadmin).post(
+        reverse("organization:orgunit_add"),
+        {
+            "name": "口岸办",
+            "short_name": "口岸办",
+            "kind": "department",
+            "region": city.pk,
+            "sort_order": 0,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     row = latest("create")
     assert row.object_type == "organization.orgunit" and row.actor_username == "sysadmin"
@@ -31,10 +37,18 @@ def test_creating_a_configuration_record_writes_a_create_row_with_after_values(a
 
 def test_update_row_holds_before_and_after_of_changed_fields_only(as_user, sysadmin):
     unit = OrgUnit.objects.get(name="外贸科")
-    as_user(sysadmin).post(reverse("organization:orgunit_edit", args=[unit.pk]), {
-        "name": "外贸科", "short_name": "外贸", "kind": "department", "region": unit.region_id,
-        "parent": unit.parent_id, "sort_order": unit.sort_order, "is_active": "on",
-    })
+    as_user(sysadmin).post(
+        reverse("organization:orgunit_edit", args=[unit.pk]),
+        {
+            "name": "外贸科",
+            "short_name": "外贸",
+            "kind": "department",
+            "region": unit.region_id,
+            "parent": unit.parent_id,
+            "sort_order": unit.sort_order,
+            "is_active": "on",
+        },
+    )
     row = latest("update")
     assert row.changes == {"before": {"short_name": "外贸科"}, "after": {"short_name": "外贸"}}
 
@@ -58,7 +72,9 @@ def test_login_logout_and_failed_login_are_recorded(client, county_a):
 
 def test_lockout_is_recorded(client, county_b):
     for _ in range(5):
-        client.post(reverse("accounts:login"), {"username": "county_b", "password": "wrong-password"})
+        client.post(
+            reverse("accounts:login"), {"username": "county_b", "password": "wrong-password"}
+        )
     assert latest("lockout").actor_username == "county_b"
 
 
@@ -74,8 +90,12 @@ def test_export_and_scope_denial_are_recorded(as_user, county_a, make_enterprise
 def test_rows_survive_the_user_being_deleted(as_user, sysadmin):
     from shangwu.accounts.models import User
 
-    temp = User.objects.create(username="temp_user", name="临时", role="city_staff",
-                               org_unit=OrgUnit.objects.get(name="外贸科"))
+    temp = User.objects.create(
+        username="temp_user",
+        name="临时",
+        role="city_staff",
+        org_unit=OrgUnit.objects.get(name="外贸科"),
+    )
     from shangwu.audit.services import audit_write
 
     audit_write(action="login", obj=temp, actor=temp)
@@ -104,7 +124,10 @@ def test_database_refuses_raw_update_and_delete_of_recent_rows(sysadmin):
 
     row = audit_write(action="login", obj=sysadmin, actor=sysadmin)
     table = AuditLog._meta.db_table
-    for sql in (f"UPDATE {table} SET detail = 'x' WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
+    for sql in (
+        f"UPDATE {table} SET detail = 'x' WHERE id = %s",
+        f"DELETE FROM {table} WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [row.pk])
     assert AuditLog.objects.get(pk=row.pk).detail == ""
@@ -136,11 +159,17 @@ def test_auditor_filters_and_exports_the_log(as_user, auditor, county_a):
 
     audit_write(action="login", obj=county_a, actor=county_a)
     client = as_user(auditor)
-    response = client.get(reverse("audit:auditlog_list"), {"action": "login", "actor_username": "county_a"})
+    response = client.get(
+        reverse("audit:auditlog_list"), {"action": "login", "actor_username": "county_a"}
+    )
     rows = list(response.context["table"].rows())
-    assert rows and all(obj.actor_username == "county_a" and obj.action == "login" for obj, _ in rows)
+    assert rows and all(
+        obj.actor_username == "county_a" and obj.action == "login" for obj, _ in rows
+    )
     export = client.get(reverse("audit:auditlog_export"), {"action": "login"})
-    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxml"
+    )
 
 
 def test_there_is_no_url_to_edit_or_delete_audit_rows(as_user, auditor):
@@ -148,6 +177,9 @@ def test_there_is_no_url_to_edit_or_delete_audit_rows(as_user, auditor):
 
     row = audit_write(action="login", obj=auditor, actor=auditor)
     client = as_user(auditor)
-    assert client.post(reverse("audit:auditlog_detail", args=[row.pk]), {"detail": "x"}).status_code == 405
+    assert (
+        client.post(reverse("audit:auditlog_detail", args=[row.pk]), {"detail": "x"}).status_code
+        == 405
+    )
     assert client.get(f"/audit/{row.pk}/delete/").status_code == 404
     assert AuditLog.objects.get(pk=row.pk).detail == ""

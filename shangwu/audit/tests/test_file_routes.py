@@ -324,7 +324,9 @@ def api_plan_import(kit):
         Use("city_staff", sender(PLAN_TEXT), action=AuditAction.IMPORT),
         Use("city_staff", file_sender(plan_docx()), action=AuditAction.IMPORT, label="docx"),
         *[
-            Use("city_staff", file_sender(bad), action=AuditAction.IMPORT, refused=True, label=label)
+            Use(
+                "city_staff", file_sender(bad), action=AuditAction.IMPORT, refused=True, label=label
+            )
             for label, bad in refused_docx(plan_docx()).items()
         ],
         Use(
@@ -350,9 +352,13 @@ def case_attachment_download(api: bool):
         # The file service writes the bytes when the transaction commits.
         with TestCase.captureOnCommitCallbacks(execute=True):
             case = case_register(
-                actor=kit.personas["county_a"], source="other", kind="ordinary",
-                category=CaseCategory.objects.order_by("pk").first(), title="审计测试附件",
-                content="详细情况", county=Region.objects.get(code="419902"),
+                actor=kit.personas["county_a"],
+                source="other",
+                kind="ordinary",
+                category=CaseCategory.objects.order_by("pk").first(),
+                title="审计测试附件",
+                content="详细情况",
+                county=Region.objects.get(code="419902"),
                 attachments=[SimpleUploadedFile("交办单.pdf", b"%PDF-1.4\n%%EOF\n")],
             )
         attachment = case.attachments.get()
@@ -381,7 +387,9 @@ def visit_attachment_download(api: bool):
 
         county_a = kit.personas["county_a"]
         enterprise = enterprise_create(
-            actor=None, name="审计测试走访企业有限公司", county=Region.objects.get(code="419902"),
+            actor=None,
+            name="审计测试走访企业有限公司",
+            county=Region.objects.get(code="419902"),
             credit_code=make_credit_code(random.Random(16), "419902"),
         )
         png = bytes.fromhex(
@@ -390,8 +398,10 @@ def visit_attachment_download(api: bool):
         )
         with TestCase.captureOnCommitCallbacks(execute=True):
             visit = visit_create(
-                enterprise=enterprise, visited_on=datetime.date.today() - datetime.timedelta(days=1),
-                officials=[county_a], actor=county_a,
+                enterprise=enterprise,
+                visited_on=datetime.date.today() - datetime.timedelta(days=1),
+                officials=[county_a],
+                actor=county_a,
                 photos=[SimpleUploadedFile("现场照片.png", png)],
             )
         attachment = visit.attachments.get()

@@ -46,7 +46,9 @@ def test_plain_value_writes_every_kind_of_value_as_json():
 def _edits(model):
     """The plain fields an edit could change (no keys, choices, unique or automatic fields)."""
     meta = model._meta
-    unique = {f for c in meta.constraints if isinstance(c, models.UniqueConstraint) for f in c.fields}
+    unique = {
+        f for c in meta.constraints if isinstance(c, models.UniqueConstraint) for f in c.fields
+    }
     unique |= {f for group in meta.unique_together for f in group}
     skip = set(getattr(model, "audit_exclude", set())) | unique
     return [
@@ -142,10 +144,20 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")
-        target_set(indicator=indicator, year=2026, region=county, value=decimal.Decimal("100"), actor=city_staff)
+        target_set(
+            indicator=indicator,
+            year=2026,
+            region=county,
+            value=decimal.Decimal("100"),
+            actor=city_staff,
+        )
         target_propose(
-            indicator=indicator, year=2026, region=county, value=decimal.Decimal("90"),
-            reason="受外部环境影响", actor=county_a,
+            indicator=indicator,
+            year=2026,
+            region=county,
+            value=decimal.Decimal("90"),
+            reason="受外部环境影响",
+            actor=county_a,
         )
         value_save(
             item=ValueInput(indicator=indicator, region=county, month_value=decimal.Decimal("8.5")),
@@ -154,7 +166,10 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         )
         SecurityPolicy.current().save()  # as the 安全管理员's policy page saves it
         calendar_year_save(
-            year=2099, holidays=[(datetime.date(2099, 1, 1), "元旦")], workdays=[], actor=sysadmin,
+            year=2099,
+            holidays=[(datetime.date(2099, 1, 1), "元旦")],
+            workdays=[],
+            actor=sysadmin,
             notice="测试通知",
         )
         case = Case.objects.restrict(county_a, "change").order_by("pk").first()

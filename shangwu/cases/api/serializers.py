@@ -50,7 +50,9 @@ class CaseSerializer(serializers.ModelSerializer):
     source = serializers.CharField(read_only=True, help_text=_choice_text(CaseSource.choices))
     kind = serializers.CharField(read_only=True, help_text=_choice_text(CaseKind.choices))
     status = serializers.CharField(read_only=True)
-    light = serializers.CharField(read_only=True, help_text="预警灯，按查询时刻计算：green / yellow / red")
+    light = serializers.CharField(
+        read_only=True, help_text="预警灯，按查询时刻计算：green / yellow / red"
+    )
     rating = serializers.CharField(read_only=True, help_text=_choice_text(Rating.choices))
     supervision_level = serializers.IntegerField(
         source="supervision",
@@ -128,7 +130,9 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseAttachmentSerializer(serializers.ModelSerializer):
     """A listed attachment; ``download_url`` is the API route (session or token)."""
 
-    uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True, default=None)
+    uploaded_by_name = serializers.CharField(
+        source="uploaded_by.name", read_only=True, default=None
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -279,6 +283,8 @@ class StatisticsRowSerializer(serializers.Serializer):
     satisfied = serializers.IntegerField()
     satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（最终评价）")
     first_satisfied = serializers.IntegerField()
-    first_satisfaction_rate = serializers.FloatField(allow_null=True, help_text="满意率（首次评价）")
+    first_satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="满意率（首次评价）"
+    )
     reopened = serializers.IntegerField()
     overdue = serializers.IntegerField()

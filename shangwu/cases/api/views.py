@@ -268,7 +268,9 @@ class CaseViewSet(BaseViewSet):
         )
 
     @extend_schema(
-        methods=["GET"], request=None, responses=s.CaseAttachmentSerializer(many=True),
+        methods=["GET"],
+        request=None,
+        responses=s.CaseAttachmentSerializer(many=True),
         description="案件的附件（不含已删除的）。",
     )
     @extend_schema(

@@ -5,29 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_statistics_buckets_and_indexes'),
-        ('enterprises', '0005_fewer_indexes'),
-        ('organization', '0001_initial'),
+        ("cases", "0004_statistics_buckets_and_indexes"),
+        ("enterprises", "0005_fewer_indexes"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_lead_queue_idx',
+            model_name="case",
+            name="case_lead_queue_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_assigner_queue2_idx',
+            model_name="case",
+            name="case_assigner_queue2_idx",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['lead_unit', 'status', 'next_deadline_at', 'county', 'township', 'id'], name='case_lead_queue3_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["lead_unit", "status", "next_deadline_at", "county", "township", "id"],
+                name="case_lead_queue3_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['assigning_unit', 'status', 'next_deadline_at', 'county', 'township', 'id'], name='case_assigner_queue3_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["assigning_unit", "status", "next_deadline_at", "county", "township", "id"],
+                name="case_assigner_queue3_idx",
+            ),
         ),
     ]

@@ -8,48 +8,97 @@ from shangwu.core.dbindexes import drop_like_index
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_lead_county_statistics'),
-        ('enterprises', '0005_fewer_indexes'),
-        ('organization', '0001_initial'),
+        ("cases", "0006_lead_county_statistics"),
+        ("enterprises", "0005_fewer_indexes"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='assigning_unit',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.orgunit', verbose_name='交办单位'),
+            model_name="case",
+            name="assigning_unit",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.orgunit",
+                verbose_name="交办单位",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='county',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)'),
+            model_name="case",
+            name="county",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="县(市、区)",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='lead_unit',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lead_cases', to='organization.orgunit', verbose_name='主办单位'),
+            model_name="case",
+            name="lead_unit",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lead_cases",
+                to="organization.orgunit",
+                verbose_name="主办单位",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='received_at',
-            field=models.DateTimeField(verbose_name='受理时间'),
+            model_name="case",
+            name="received_at",
+            field=models.DateTimeField(verbose_name="受理时间"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='source',
-            field=models.CharField(choices=[('visit', '走访'), ('self_report', '企业自报'), ('hotline', '12345热线'), ('mailbox', '局长信箱'), ('superior', '上级交办'), ('npc', '人大建议'), ('cppcc', '政协提案'), ('forum', '座谈会'), ('other', '其他')], max_length=20, verbose_name='来源'),
+            model_name="case",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("visit", "走访"),
+                    ("self_report", "企业自报"),
+                    ("hotline", "12345热线"),
+                    ("mailbox", "局长信箱"),
+                    ("superior", "上级交办"),
+                    ("npc", "人大建议"),
+                    ("cppcc", "政协提案"),
+                    ("forum", "座谈会"),
+                    ("other", "其他"),
+                ],
+                max_length=20,
+                verbose_name="来源",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('registered', '已登记'), ('assigned', '待签收'), ('returned', '已退回'), ('handling', '办理中'), ('review', '待审核'), ('revisit', '待回访'), ('closed', '已办结'), ('merged', '已合并')], default='registered', max_length=12, verbose_name='状态'),
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("registered", "已登记"),
+                    ("assigned", "待签收"),
+                    ("returned", "已退回"),
+                    ("handling", "办理中"),
+                    ("review", "待审核"),
+                    ("revisit", "待回访"),
+                    ("closed", "已办结"),
+                    ("merged", "已合并"),
+                ],
+                default="registered",
+                max_length=12,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['source'], name='case_source_idx'),
+            model_name="case",
+            index=models.Index(fields=["source"], name="case_source_idx"),
         ),
     ]
 

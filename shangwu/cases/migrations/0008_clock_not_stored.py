@@ -27,7 +27,9 @@ def carry_over(apps, schema_editor):
             "case_id", "issued_at", "deadline_at"
         )
     }
-    deadlines = dict(Case.objects.exclude(next_deadline_at=None).values_list("pk", "next_deadline_at"))
+    deadlines = dict(
+        Case.objects.exclude(next_deadline_at=None).values_list("pk", "next_deadline_at")
+    )
     events = CaseEvent.objects.filter(kind__in=["urge", "supervise"], actor__isnull=True)
     for event in events.order_by("-id").only("id", "case_id", "kind", "at"):
         if event.kind == "supervise":
@@ -41,60 +43,87 @@ def carry_over(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_fewer_indexes'),
-        ('enterprises', '0005_fewer_indexes'),
-        ('organization', '0001_initial'),
+        ("cases", "0007_fewer_indexes"),
+        ("enterprises", "0005_fewer_indexes"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DeadlineSweep',
+            name="DeadlineSweep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('red_to', models.DateTimeField(null=True, verbose_name='红灯已处理至')),
-                ('yellow_to', models.DateTimeField(null=True, verbose_name='黄灯已处理至')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("red_to", models.DateTimeField(null=True, verbose_name="红灯已处理至")),
+                ("yellow_to", models.DateTimeField(null=True, verbose_name="黄灯已处理至")),
             ],
             options={
-                'verbose_name': '时限处理进度',
-                'verbose_name_plural': '时限处理进度',
+                "verbose_name": "时限处理进度",
+                "verbose_name_plural": "时限处理进度",
             },
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_light_deadline_idx',
+            model_name="case",
+            name="case_light_deadline_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_status_deadline_idx',
+            model_name="case",
+            name="case_status_deadline_idx",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_overdue_cover_idx',
+            model_name="case",
+            name="case_overdue_cover_idx",
         ),
         migrations.RemoveField(
-            model_name='case',
-            name='light',
+            model_name="case",
+            name="light",
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='deadline_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='对应时限'),
+            model_name="caseevent",
+            name="deadline_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="对应时限"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='supervision_level',
-            field=models.PositiveSmallIntegerField(choices=[(0, '无'), (1, '催办'), (2, '督办'), (3, '挂牌督办')], default=0, verbose_name='挂牌督办'),
+            model_name="case",
+            name="supervision_level",
+            field=models.PositiveSmallIntegerField(
+                choices=[(0, "无"), (1, "催办"), (2, "督办"), (3, "挂牌督办")],
+                default=0,
+                verbose_name="挂牌督办",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'next_deadline_at', 'received_at', 'county', 'township', 'lead_unit', 'source', 'category'], name='case_overdue_cover2_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=[
+                    "status",
+                    "next_deadline_at",
+                    "received_at",
+                    "county",
+                    "township",
+                    "lead_unit",
+                    "source",
+                    "category",
+                ],
+                name="case_overdue_cover2_idx",
+            ),
         ),
         migrations.RunPython(carry_over, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.UniqueConstraint(condition=models.Q(('deadline_at__isnull', False), ('kind__in', ['urge', 'supervise'])), fields=('case', 'kind', 'deadline_at'), name='caseevent_alert_once', violation_error_message='该时限的催办/督办已发出。'),
+            model_name="caseevent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("deadline_at__isnull", False), ("kind__in", ["urge", "supervise"])
+                ),
+                fields=("case", "kind", "deadline_at"),
+                name="caseevent_alert_once",
+                violation_error_message="该时限的催办/督办已发出。",
+            ),
         ),
     ]

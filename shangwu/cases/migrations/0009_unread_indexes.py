@@ -8,20 +8,58 @@ from shangwu.core.dbindexes import drop_fk_indexes
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_clock_not_stored'),
-        ('organization', '0001_initial'),
+        ("cases", "0008_clock_not_stored"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        drop_fk_indexes("cases", "caseevent", {
-            "actor": models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
-            "unit": models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organization.orgunit', verbose_name='操作单位'),
-        }),
-        drop_fk_indexes("cases", "supervisionorder", {
-            "addressed_to": models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.orgunit', verbose_name='督办对象'),
-            "issued_by": models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='督办人'),
-        }),
+        drop_fk_indexes(
+            "cases",
+            "caseevent",
+            {
+                "actor": models.ForeignKey(
+                    blank=True,
+                    db_index=False,
+                    null=True,
+                    on_delete=django.db.models.deletion.SET_NULL,
+                    related_name="+",
+                    to=settings.AUTH_USER_MODEL,
+                    verbose_name="操作人",
+                ),
+                "unit": models.ForeignKey(
+                    blank=True,
+                    db_index=False,
+                    null=True,
+                    on_delete=django.db.models.deletion.SET_NULL,
+                    related_name="+",
+                    to="organization.orgunit",
+                    verbose_name="操作单位",
+                ),
+            },
+        ),
+        drop_fk_indexes(
+            "cases",
+            "supervisionorder",
+            {
+                "addressed_to": models.ForeignKey(
+                    db_index=False,
+                    null=True,
+                    on_delete=django.db.models.deletion.PROTECT,
+                    related_name="+",
+                    to="organization.orgunit",
+                    verbose_name="督办对象",
+                ),
+                "issued_by": models.ForeignKey(
+                    blank=True,
+                    db_index=False,
+                    null=True,
+                    on_delete=django.db.models.deletion.SET_NULL,
+                    related_name="+",
+                    to=settings.AUTH_USER_MODEL,
+                    verbose_name="督办人",
+                ),
+            },
+        ),
     ]

@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_unread_indexes'),
-        ('organization', '0001_initial'),
+        ("cases", "0009_unread_indexes"),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='county',
-            field=models.ForeignKey(db_index=False, error_messages={'invalid': '请选择本市的县(市、区)。'}, limit_choices_to={'level': 'county'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)'),
+            model_name="case",
+            name="county",
+            field=models.ForeignKey(
+                db_index=False,
+                error_messages={"invalid": "请选择本市的县(市、区)。"},
+                limit_choices_to={"level": "county"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="县(市、区)",
+            ),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='township',
-            field=models.ForeignKey(blank=True, error_messages={'invalid': '请选择本市的乡镇(街道)。'}, limit_choices_to={'level': 'township'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='乡镇(街道)'),
+            model_name="case",
+            name="township",
+            field=models.ForeignKey(
+                blank=True,
+                error_messages={"invalid": "请选择本市的乡镇(街道)。"},
+                limit_choices_to={"level": "township"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="乡镇(街道)",
+            ),
         ),
     ]

@@ -47,7 +47,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name="caseattachment",
-            options={"ordering": ["uploaded_at", "id"], "verbose_name": "附件", "verbose_name_plural": "附件"},
+            options={
+                "ordering": ["uploaded_at", "id"],
+                "verbose_name": "附件",
+                "verbose_name_plural": "附件",
+            },
         ),
         migrations.AddField(
             model_name="caseattachment",
@@ -70,8 +74,12 @@ class Migration(migrations.Migration):
             model_name="caseattachment",
             name="removed_by",
             field=models.ForeignKey(
-                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+",
-                to=settings.AUTH_USER_MODEL, verbose_name="删除人",
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="删除人",
             ),
         ),
         migrations.AlterField(

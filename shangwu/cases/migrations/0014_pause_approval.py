@@ -5,39 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0013_attachments_stored_files'),
+        ("cases", "0013_attachments_stored_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='caseextension',
-            options={'ordering': ['-requested_at'], 'verbose_name': '延期/挂起申请', 'verbose_name_plural': '延期/挂起申请'},
+            name="caseextension",
+            options={
+                "ordering": ["-requested_at"],
+                "verbose_name": "延期/挂起申请",
+                "verbose_name_plural": "延期/挂起申请",
+            },
         ),
         migrations.AddField(
-            model_name='caseextension',
-            name='kind',
-            field=models.CharField(choices=[('extend', '延期'), ('pause', '挂起')], default='extend', max_length=10, verbose_name='申请事项'),
+            model_name="caseextension",
+            name="kind",
+            field=models.CharField(
+                choices=[("extend", "延期"), ("pause", "挂起")],
+                default="extend",
+                max_length=10,
+                verbose_name="申请事项",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('register', '登记'), ('assign', '交办'), ('sign', '签收'), ('return', '退回'), ('progress', '进展反馈'), ('request_close', '申请办结'), ('approve', '审核通过'), ('reject', '审核退回'), ('revisit', '回访'), ('reopen', '不满意重办'), ('close', '办结'), ('extend_request', '延期申请'), ('extend_approve', '同意延期'), ('extend_refuse', '不同意延期'), ('pause', '挂起'), ('pause_request', '挂起申请'), ('pause_refuse', '不同意挂起'), ('resume', '恢复'), ('merge', '合并'), ('urge', '催办'), ('supervise', '督办'), ('list_supervise', '挂牌督办'), ('edit', '修改')], max_length=20, verbose_name='事项'),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("register", "登记"),
+                    ("assign", "交办"),
+                    ("sign", "签收"),
+                    ("return", "退回"),
+                    ("progress", "进展反馈"),
+                    ("request_close", "申请办结"),
+                    ("approve", "审核通过"),
+                    ("reject", "审核退回"),
+                    ("revisit", "回访"),
+                    ("reopen", "不满意重办"),
+                    ("close", "办结"),
+                    ("extend_request", "延期申请"),
+                    ("extend_approve", "同意延期"),
+                    ("extend_refuse", "不同意延期"),
+                    ("pause", "挂起"),
+                    ("pause_request", "挂起申请"),
+                    ("pause_refuse", "不同意挂起"),
+                    ("resume", "恢复"),
+                    ("merge", "合并"),
+                    ("urge", "催办"),
+                    ("supervise", "督办"),
+                    ("list_supervise", "挂牌督办"),
+                    ("edit", "修改"),
+                ],
+                max_length=20,
+                verbose_name="事项",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseextension',
-            name='proposed_due',
-            field=models.DateField(blank=True, null=True, verbose_name='申请延至'),
+            model_name="caseextension",
+            name="proposed_due",
+            field=models.DateField(blank=True, null=True, verbose_name="申请延至"),
         ),
         migrations.AlterField(
-            model_name='caseextension',
-            name='reason',
-            field=models.TextField(verbose_name='理由'),
+            model_name="caseextension",
+            name="reason",
+            field=models.TextField(verbose_name="理由"),
         ),
         migrations.AddConstraint(
-            model_name='caseextension',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'pause'), ('proposed_due__isnull', False), _connector='OR'), name='extension_has_proposed_due', violation_error_message='延期申请须填写申请延至的日期。'),
+            model_name="caseextension",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "pause"), ("proposed_due__isnull", False), _connector="OR"
+                ),
+                name="extension_has_proposed_due",
+                violation_error_message="延期申请须填写申请延至的日期。",
+            ),
         ),
     ]

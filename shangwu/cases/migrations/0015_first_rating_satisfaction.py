@@ -22,21 +22,24 @@ def fill_first_satisfied(apps, schema_editor):
         counts[(month, county_id, lead_unit_id or 0, source, category_id)] += 1
     for (month, county_id, unit_id, source, category_id), n in counts.items():
         Bucket.objects.filter(
-            month=month, county_id=county_id, lead_unit_id=unit_id, source=source, category_id=category_id
+            month=month,
+            county_id=county_id,
+            lead_unit_id=unit_id,
+            source=source,
+            category_id=category_id,
         ).update(first_satisfied=n)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_pause_approval'),
+        ("cases", "0014_pause_approval"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casestatbucket',
-            name='first_satisfied',
-            field=models.IntegerField(default=0, verbose_name='首次评价满意'),
+            model_name="casestatbucket",
+            name="first_satisfied",
+            field=models.IntegerField(default=0, verbose_name="首次评价满意"),
         ),
         migrations.RunPython(fill_first_satisfied, migrations.RunPython.noop),
     ]

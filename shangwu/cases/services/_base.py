@@ -81,7 +81,9 @@ def lead_on_behalf(case: Case, actor):
 
 def speaks_for(case: Case, actor, unit) -> bool:
     """A member of ``unit``, or the liaison recording for it (``on_behalf``)."""
-    return unit is not None and (is_member(actor, unit.pk) or on_behalf(case, actor, unit) is not None)
+    return unit is not None and (
+        is_member(actor, unit.pk) or on_behalf(case, actor, unit) is not None
+    )
 
 
 def require_actor(actor, case: Case | None, action: str) -> None:

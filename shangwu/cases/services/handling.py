@@ -379,18 +379,14 @@ def case_decide_extension(
 
 def _record_decision(extension: CaseExtension, *, actor, approve: bool, note: str, now) -> None:
     """Decide a pending 延期/挂起申请 once: a conditional UPDATE, so two deciders never both win."""
-    updated = CaseExtension.objects.filter(
-        pk=extension.pk, status=ExtensionStatus.PENDING
-    ).update(
+    updated = CaseExtension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
         decided_by=actor,
         decided_at=now,
         decision_note=note.strip(),
     )
     if not updated:
-        raise ValidationError(
-            f"该{extension.get_kind_display()}申请刚被他人审批，请刷新后查看。"
-        )
+        raise ValidationError(f"该{extension.get_kind_display()}申请刚被他人审批，请刷新后查看。")
     extension.refresh_from_db()
 
 
@@ -489,7 +485,8 @@ def case_decide_pause(
                 kind=CaseEventKind.PAUSE,
                 now=now,
                 fields={"paused_at": now},
-                note=f"同意挂起：{request.reason}" + (f"（{note.strip()}）" if note.strip() else ""),
+                note=f"同意挂起：{request.reason}"
+                + (f"（{note.strip()}）" if note.strip() else ""),
                 data={"extension": request.pk},
             )
             text = "挂起申请已同意，办理时限暂停计算。"

@@ -325,7 +325,9 @@ def case_merge(
         # Each side's page names the other: a case of another county or township would show its
         # number and title to users who may not see it.
         raise ValidationError(
-            {"into": f"案件{into.number}属于{_place(into)}，本案件属于{_place(case)}：只能并入同一地区的案件。"}
+            {
+                "into": f"案件{into.number}属于{_place(into)}，本案件属于{_place(case)}：只能并入同一地区的案件。"
+            }
         )
     if into.status not in OPEN_STATUSES:
         raise ValidationError(

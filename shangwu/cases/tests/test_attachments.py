@@ -189,7 +189,9 @@ def test_removing_a_file_hides_it_and_keeps_its_record_and_audit_rows(
         AuditAction.UPDATE,
     }
     removal = rows.get(action=AuditAction.UPDATE)
-    assert removal.changes["before"]["removed_at"] is None and removal.changes["after"]["removed_at"]
+    assert (
+        removal.changes["before"]["removed_at"] is None and removal.changes["after"]["removed_at"]
+    )
     # Removing a file does not count a denial: the owner simply finds it gone.
     assert not AuditLog.objects.filter(action=AuditAction.DENIED).exists()
 
@@ -214,12 +216,20 @@ def test_registering_a_case_with_a_refused_file_keeps_what_was_typed_and_saves_n
     with committed():
         response = as_user(county_a).post(
             reverse("cases:case_add"),
-            register_form(category, region, attachments=[files.pdf("现场.pdf"), files.html_named_pdf("伪装.pdf")]),
+            register_form(
+                category,
+                region,
+                attachments=[files.pdf("现场.pdf"), files.html_named_pdf("伪装.pdf")],
+            ),
         )
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "求助：厂区停电三天" in page and "企业反映厂区停电三天，生产线停工。" in page and "王厂长" in page
+    assert (
+        "求助：厂区停电三天" in page
+        and "企业反映厂区停电三天，生产线停工。" in page
+        and "王厂长" in page
+    )
     assert "文件“伪装.pdf”的内容不是真正的" in page
     assert "请重新选择附件" in page
     assert Case.objects.count() == before
@@ -233,7 +243,9 @@ def test_registering_a_case_with_two_files_saves_the_case_and_both(
     with committed():
         response = as_user(county_a).post(
             reverse("cases:case_add"),
-            register_form(category, region, attachments=[files.pdf("现场.pdf"), files.docx("说明.docx")]),
+            register_form(
+                category, region, attachments=[files.pdf("现场.pdf"), files.docx("说明.docx")]
+            ),
         )
 
     assert response.status_code == 302
@@ -283,12 +295,22 @@ def test_rows_from_before_the_file_service_get_their_hash_and_type(county_a, mak
     case = make_case()
     stored = default_storage.save("cases/2025/03/旧附件.pdf", ContentFile(files.PDF_BYTES))
     old = CaseAttachment.objects.create(
-        case=case, file=stored, name="旧附件.pdf", size=len(files.PDF_BYTES), content_type="",
-        sha256="", uploaded_by=county_a,
+        case=case,
+        file=stored,
+        name="旧附件.pdf",
+        size=len(files.PDF_BYTES),
+        content_type="",
+        sha256="",
+        uploaded_by=county_a,
     )
     lost = CaseAttachment.objects.create(
-        case=case, file="cases/2025/03/丢失.docx", name="丢失.docx", size=10, content_type="",
-        sha256="", uploaded_by=county_a,
+        case=case,
+        file="cases/2025/03/丢失.docx",
+        name="丢失.docx",
+        size=10,
+        content_type="",
+        sha256="",
+        uploaded_by=county_a,
     )
 
     migration.fill_hash_and_type(apps, None)

@@ -18,7 +18,9 @@ def four_cases(make_case, township_unit, leader):
     """A green, an overdue (督办), a 挂牌督办 and an unassigned case, all visible to county_a."""
     now = timezone.localtime()
     fresh = make_case(
-        title="绿灯件", received=f"{now:%Y-%m-%d} 08:00", assign_to=township_unit,
+        title="绿灯件",
+        received=f"{now:%Y-%m-%d} 08:00",
+        assign_to=township_unit,
         assigned=f"{now:%Y-%m-%d} 08:00",
     )
     red = make_case(title="超期件", received="2025-03-03 09:00", assign_to=township_unit)

@@ -32,7 +32,9 @@ def _post(client, case, name, **data):
 
 
 def test_the_demo_has_external_units_in_the_city_and_a_county():
-    names = set(OrgUnit.objects.filter(kind=OrgUnitKind.EXTERNAL).values_list("short_name", flat=True))
+    names = set(
+        OrgUnit.objects.filter(kind=OrgUnitKind.EXTERNAL).values_list("short_name", flat=True)
+    )
     assert {"市自然资源局", "供电公司", "市人社局", "河东自然资源分局"} <= names
 
 
@@ -74,7 +76,12 @@ def test_the_liaison_carries_an_external_lead_units_case_from_assignment_to_clos
         user=county_a, dimension="unit", date_from=today.date(), date_to=today.date()
     )
     row = next(r for r in result["rows"] if r.key == land_bureau.pk)
-    assert (row.label, row.received, row.closed, row.satisfaction_rate) == ("河东自然资源分局", 1, 1, 100.0)
+    assert (row.label, row.received, row.closed, row.satisfaction_rate) == (
+        "河东自然资源分局",
+        1,
+        1,
+        100.0,
+    )
 
 
 def test_only_the_liaison_records_for_an_external_unit(
@@ -107,7 +114,8 @@ def test_the_liaison_reports_an_external_co_units_progress_on_the_page_and_the_a
     event = case.events.filter(kind=CaseEventKind.PROGRESS).last()
     assert event.unit == land_bureau and event.data["recorded_by_unit"] == "河东区商务局"
     response = liaison.post(
-        f"/api/cases/{case.pk}/progress/", {"note": "用地预审已通过", "on_behalf_of": land_bureau.pk}
+        f"/api/cases/{case.pk}/progress/",
+        {"note": "用地预审已通过", "on_behalf_of": land_bureau.pk},
     )
     assert response.status_code == 200, response.content
     assert case.events.filter(kind=CaseEventKind.PROGRESS, unit=land_bureau).count() == 2

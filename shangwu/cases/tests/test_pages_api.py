@@ -259,16 +259,30 @@ def test_a_visit_problem_becomes_a_case_in_one_click(
     assert case.status == CaseStatus.ASSIGNED and case.title == "用工缺口200人"
 
 
-def test_the_conversion_form_picks_the_case_category_a_problems_category_names(as_user, county_a, make_enterprise):
+def test_the_conversion_form_picks_the_case_category_a_problems_category_names(
+    as_user, county_a, make_enterprise
+):
     from shangwu.cases.models import CaseCategory
     from shangwu.enterprises.models import Visit, VisitProblem
 
     ent = make_enterprise()
     visit = Visit.objects.create(enterprise=ent, visited_on=datetime.date(2025, 3, 1))
-    for problem_category, case_category in (("用工招工", "用工"), ("融资信贷", "融资"), ("市场开拓", "其他")):
-        problem = VisitProblem.objects.create(visit=visit, enterprise=ent, description="问题", category=problem_category)
-        form = as_user(county_a).get(reverse("cases:case_from_problem", args=[problem.pk])).context["form"]
-        assert form["category"].value() == CaseCategory.objects.get(name=case_category).pk, problem_category
+    for problem_category, case_category in (
+        ("用工招工", "用工"),
+        ("融资信贷", "融资"),
+        ("市场开拓", "其他"),
+    ):
+        problem = VisitProblem.objects.create(
+            visit=visit, enterprise=ent, description="问题", category=problem_category
+        )
+        form = (
+            as_user(county_a)
+            .get(reverse("cases:case_from_problem", args=[problem.pk]))
+            .context["form"]
+        )
+        assert form["category"].value() == CaseCategory.objects.get(name=case_category).pk, (
+            problem_category
+        )
 
 
 def _raw(user, dimension, date_from, date_to):
@@ -391,10 +405,18 @@ def test_one_closed_of_sixteen_shows_a_close_rate_of_6_3_percent_on_page_export_
     assert api.status_code == 200 and api.json()["total"]["close_rate"] == 6.3
 
 
-def test_api_case_without_a_county_is_refused_with_a_message_naming_the_county(as_user, county_a, category):
+def test_api_case_without_a_county_is_refused_with_a_message_naming_the_county(
+    as_user, county_a, category
+):
     response = as_user(county_a).post(
         "/api/cases/",
-        {"source": "mailbox", "kind": "ordinary", "category": category.pk, "title": "局长信箱来信", "content": "内容"},
+        {
+            "source": "mailbox",
+            "kind": "ordinary",
+            "category": category.pk,
+            "title": "局长信箱来信",
+            "content": "内容",
+        },
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -408,9 +430,13 @@ def test_a_case_cannot_be_merged_into_a_case_of_another_county_on_the_page_or_th
     hedong = make_case(title="河东区企业反映用地难")
     yunshui = make_case(actor=county_b, county="419921", title="云水县企业反映融资难")
     client = as_user(leader)
-    page = client.post(reverse("cases:case_action", args=[hedong.pk, "merge"]), {"into": yunshui.number})
+    page = client.post(
+        reverse("cases:case_action", args=[hedong.pk, "merge"]), {"into": yunshui.number}
+    )
     assert page.status_code == 200 and "只能并入同一地区的案件" in page.content.decode()
-    api = client.post(f"/api/cases/{yunshui.pk}/merge/", {"into": hedong.pk}, content_type="application/json")
+    api = client.post(
+        f"/api/cases/{yunshui.pk}/merge/", {"into": hedong.pk}, content_type="application/json"
+    )
     assert api.status_code == 400 and "只能并入同一地区的案件" in api.json()["into"][0]
     hedong.refresh_from_db()
     yunshui.refresh_from_db()
@@ -418,10 +444,14 @@ def test_a_case_cannot_be_merged_into_a_case_of_another_county_on_the_page_or_th
     assert hedong.status == yunshui.status == CaseStatus.REGISTERED
 
 
-def test_the_leader_merges_a_duplicate_of_the_same_county_through_the_page(as_user, leader, make_case):
+def test_the_leader_merges_a_duplicate_of_the_same_county_through_the_page(
+    as_user, leader, make_case
+):
     original = make_case(title="企业反映融资难")
     duplicate = make_case(title="企业再次反映融资难")
-    page = as_user(leader).post(reverse("cases:case_action", args=[duplicate.pk, "merge"]), {"into": original.number})
+    page = as_user(leader).post(
+        reverse("cases:case_action", args=[duplicate.pk, "merge"]), {"into": original.number}
+    )
     assert page.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.status == CaseStatus.MERGED and duplicate.merged_into == original

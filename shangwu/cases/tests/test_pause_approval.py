@@ -72,14 +72,18 @@ def test_the_lead_unit_asks_on_the_page_and_the_assigning_unit_approves(
     kinds = list(red_case.events.values_list("kind", flat=True))
     assert kinds[-2:] == [CaseEventKind.PAUSE_REQUEST, CaseEventKind.PAUSE]
     assert "同意挂起：等待企业补充土地证明" in red_case.events.last().note
-    assert Notification.objects.filter(recipient=township_a1, text__contains="挂起申请已同意").exists()
+    assert Notification.objects.filter(
+        recipient=township_a1, text__contains="挂起申请已同意"
+    ).exists()
 
 
 def test_a_refusal_needs_a_reason_and_the_clock_runs_on(red_case, township_a1, county_a):
     request = services.case_request_pause(case=red_case, actor=township_a1, reason="等材料")
     with pytest.raises(ValidationError, match="不同意的理由"):
         services.case_decide_pause(request=request, actor=county_a, approve=False, note=" ")
-    services.case_decide_pause(request=request, actor=county_a, approve=False, note="已超期，不宜挂起")
+    services.case_decide_pause(
+        request=request, actor=county_a, approve=False, note="已超期，不宜挂起"
+    )
     red_case.refresh_from_db()
     assert red_case.paused_at is None and red_case.light == Light.RED
     assert red_case.events.last().kind == CaseEventKind.PAUSE_REFUSE

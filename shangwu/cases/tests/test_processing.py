@@ -178,9 +178,13 @@ def test_the_light_follows_the_clock_without_a_pass(client, make_case, township_
     """A case whose deadline passed is red on the list and counted 超期未办结 at once, before any
     pass has run; the pass only issues the 督办单."""
     overdue = make_case(assign_to=township_unit)  # assigned 2025-03-03: long overdue
-    Case.objects.filter(pk=overdue.pk).update(next_deadline_at=timezone.now() - datetime.timedelta(minutes=5))
+    Case.objects.filter(pk=overdue.pk).update(
+        next_deadline_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
     calm = make_case(assign_to=township_unit)
-    Case.objects.filter(pk=calm.pk).update(next_deadline_at=timezone.now() + datetime.timedelta(days=5))
+    Case.objects.filter(pk=calm.pk).update(
+        next_deadline_at=timezone.now() + datetime.timedelta(days=5)
+    )
     client.force_login(county_a)
     red = client.get("/cases/", {"light": "red"}).content.decode()
     assert overdue.number in red and calm.number not in red

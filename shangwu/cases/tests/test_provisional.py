@@ -156,7 +156,9 @@ def test_the_case_list_the_export_and_the_api_mark_a_provisional_next_deadline(
 
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert any(
-        "2027-01-04 23:59:59（暂定）" == str(cell.value) for row in sheet.iter_rows() for cell in row
+        "2027-01-04 23:59:59（暂定）" == str(cell.value)
+        for row in sheet.iter_rows()
+        for cell in row
     )
 
 

@@ -46,7 +46,9 @@ def test_first_and_final_satisfaction_on_a_hand_built_set(four_rated, county_a):
 def test_the_page_export_and_api_show_both_rates_beside_reopened(as_user, county_a, four_rated):
     client = as_user(county_a)
     page = client.get(reverse("cases:statistics"), MARCH).content.decode()
-    headers = [th.text_content().strip() for th in lxml.html.fromstring(page).xpath("//table//thead//th")]
+    headers = [
+        th.text_content().strip() for th in lxml.html.fromstring(page).xpath("//table//thead//th")
+    ]
     i = headers.index("满意率（首次评价）")
     assert headers[i : i + 3] == ["满意率（首次评价）", "满意率（最终评价）", "不满意重办"]
     assert "50.0%" in page and "75.0%" in page
@@ -61,7 +63,11 @@ def test_the_page_export_and_api_show_both_rates_beside_reopened(as_user, county
     assert total[i : i + 3] == [50.0, 75.0, 2]
 
     api = client.get("/api/cases/statistics/", MARCH).json()["total"]
-    assert (api["first_satisfaction_rate"], api["satisfaction_rate"], api["reopened"]) == (50.0, 75.0, 2)
+    assert (api["first_satisfaction_rate"], api["satisfaction_rate"], api["reopened"]) == (
+        50.0,
+        75.0,
+        2,
+    )
 
 
 def test_the_first_rating_rate_drills_down_to_the_cases_satisfied_at_once(

@@ -31,8 +31,12 @@ def _models():
     from shangwu.projects.models import ProjectLeader
 
     # URL keyword → the record whose id it takes, where the view's own queryset does not say.
-    return {"enterprise_pk": Enterprise, "problem_pk": VisitProblem, "leader_pk": ProjectLeader,
-            ("cases:notification_open", "pk"): Notification}
+    return {
+        "enterprise_pk": Enterprise,
+        "problem_pk": VisitProblem,
+        "leader_pk": ProjectLeader,
+        ("cases:notification_open", "pk"): Notification,
+    }
 
 
 def real_kwargs(namespace, name, pattern, view_class, missing):
@@ -40,7 +44,11 @@ def real_kwargs(namespace, name, pattern, view_class, missing):
     kwargs = {}
     for key, converter in pattern.converters.items():
         if converter.regex == "[0-9]+":
-            model = models.get((f"{namespace}:{name}", key)) or models.get(key) or view_model(view_class)
+            model = (
+                models.get((f"{namespace}:{name}", key))
+                or models.get(key)
+                or view_model(view_class)
+            )
             obj = model._base_manager.order_by("pk").first() if model is not None else None
             if obj is None:
                 if is_business(namespace, view_class):
@@ -72,8 +80,18 @@ def business_markers() -> set[str]:
     from shangwu.tasks.models import Plan, Task
 
     markers = set()
-    for model, field in [(Enterprise, "name"), (Case, "title"), (Project, "name"), (Task, "title"), (Plan, "title")]:
-        markers.update(v for v in model._base_manager.order_by("pk").values_list(field, flat=True)[:5] if len(v) >= 4)
+    for model, field in [
+        (Enterprise, "name"),
+        (Case, "title"),
+        (Project, "name"),
+        (Task, "title"),
+        (Plan, "title"),
+    ]:
+        markers.update(
+            v
+            for v in model._base_manager.order_by("pk").values_list(field, flat=True)[:5]
+            if len(v) >= 4
+        )
     assert len(markers) >= 15, markers
     return markers
 
@@ -100,7 +118,9 @@ def api_routes(missing):
             yield basename, "patch", f"{base}{pk}/"
             yield basename, "put", f"{base}{pk}/"
         for action in viewset.get_extra_actions():
-            path = f"{base}{pk}/{action.url_path}/" if action.detail else f"{base}{action.url_path}/"
+            path = (
+                f"{base}{pk}/{action.url_path}/" if action.detail else f"{base}{action.url_path}/"
+            )
             for method in action.mapping:
                 yield f"{basename}-{action.url_path}", method, path
 
@@ -113,8 +133,10 @@ def demo_city():
 def test_no_admin_role_reaches_business_data_by_any_page_or_api_endpoint(request, demo_city):
     markers = business_markers()
     missing: list[str] = []
-    pages = [(ns, name, pattern, view, real_kwargs(ns, name, pattern, view, missing))
-             for ns, name, pattern, view in url_patterns()]
+    pages = [
+        (ns, name, pattern, view, real_kwargs(ns, name, pattern, view, missing))
+        for ns, name, pattern, view in url_patterns()
+    ]
     endpoints = list(api_routes(missing))
     assert not missing, f"no demo record for: {missing}"
     business_pages = [p for p in pages if is_business(p[0], p[3])]
@@ -139,11 +161,15 @@ def test_no_admin_role_reaches_business_data_by_any_page_or_api_endpoint(request
                 response = getattr(client, method)(url)
                 body = response.content.decode(errors="replace") if not response.streaming else ""
                 if business and response.status_code not in (403, 404):
-                    failures.append(f"{persona} {method.upper()} {url} ({ns}:{name}) → {response.status_code}")
+                    failures.append(
+                        f"{persona} {method.upper()} {url} ({ns}:{name}) → {response.status_code}"
+                    )
                 if ns not in CONTENT_EXEMPT_APPS:
                     leaked = [m for m in markers if m in body]
                     if leaked:
-                        failures.append(f"{persona} {method.upper()} {url} shows business data: {leaked[:3]}")
+                        failures.append(
+                            f"{persona} {method.upper()} {url} shows business data: {leaked[:3]}"
+                        )
 
         for label, method, path in endpoints:
             # Every method with a token; reads also with the browser's session (another path
@@ -151,10 +177,14 @@ def test_no_admin_role_reaches_business_data_by_any_page_or_api_endpoint(request
             for api in (token, session_api) if method == "get" else (token,):
                 response = getattr(api, method)(path, {}, format="json")
                 if response.status_code not in (403, 404):
-                    failures.append(f"{persona} API {method.upper()} {path} ({label}) → {response.status_code}")
+                    failures.append(
+                        f"{persona} API {method.upper()} {path} ({label}) → {response.status_code}"
+                    )
                 leaked = [m for m in markers if m in response.content.decode(errors="replace")]
                 if leaked:
-                    failures.append(f"{persona} API {method.upper()} {path} shows business data: {leaked[:3]}")
+                    failures.append(
+                        f"{persona} API {method.upper()} {path} shows business data: {leaked[:3]}"
+                    )
     assert not failures, "\n".join(failures)
 
 

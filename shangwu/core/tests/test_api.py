@@ -51,8 +51,11 @@ def test_api_pages_and_filters(county_a, make_enterprise):
 def test_api_rejects_bad_input_with_chinese_field_messages(county_a, region):
     api = APIClient()
     api.force_authenticate(county_a)
-    response = api.post("/api/enterprises/", {"credit_code": "91419902MA12345670", "name": "坏代码企业"},
-                        format="json")
+    response = api.post(
+        "/api/enterprises/",
+        {"credit_code": "91419902MA12345670", "name": "坏代码企业"},
+        format="json",
+    )
     assert response.status_code == 400
     assert "校验位" in str(response.json()["credit_code"])
 
@@ -61,7 +64,11 @@ def test_openapi_schema_lists_the_endpoints(client, leader):
     client.force_login(leader)
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
-    paths = response.json()["paths"] if response["Content-Type"].startswith("application/vnd.oai.openapi+json") else {}
+    paths = (
+        response.json()["paths"]
+        if response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+        else {}
+    )
     schema_text = response.content.decode()
     assert "/api/enterprises/" in schema_text and "/api/regions/" in schema_text
     del paths

@@ -55,19 +55,53 @@ def _seed(city_staff, county_a):
 
     hedong = Region.objects.get(code="419902")
     tree = parser.parse_text(SMALL_PLAN, year=2026, unit_names=tasks.unit_names())
-    tasks.plan_import(title="全市商务工作要点", year=2026, tree=tree, actor=city_staff, cycle="monthly", due_day=25)
-    enterprise = enterprise_create(actor=county_a, credit_code=make_credit_code(random.Random(3), "419902"),
-                                   name="河东测试机械有限公司", county=hedong, township=None)
-    contacts.contact_create(enterprise=enterprise, actor=county_a, name="钱经理", mobile="13912345678")
-    cases.case_register(actor=county_a, source="mailbox", kind="ordinary", title="来信反映用地难", content="内容",
-                        category=CaseCategory.objects.filter(is_active=True).first(), county=hedong)
-    projects.project_create(actor=city_staff, code="F-00001", name="测试项目", investor_name="测试投资集团有限公司",
-                            investor_type="private", origin="province", origin_place="江苏",
-                            total_investment=Decimal(1000), county=hedong)
+    tasks.plan_import(
+        title="全市商务工作要点",
+        year=2026,
+        tree=tree,
+        actor=city_staff,
+        cycle="monthly",
+        due_day=25,
+    )
+    enterprise = enterprise_create(
+        actor=county_a,
+        credit_code=make_credit_code(random.Random(3), "419902"),
+        name="河东测试机械有限公司",
+        county=hedong,
+        township=None,
+    )
+    contacts.contact_create(
+        enterprise=enterprise, actor=county_a, name="钱经理", mobile="13912345678"
+    )
+    cases.case_register(
+        actor=county_a,
+        source="mailbox",
+        kind="ordinary",
+        title="来信反映用地难",
+        content="内容",
+        category=CaseCategory.objects.filter(is_active=True).first(),
+        county=hedong,
+    )
+    projects.project_create(
+        actor=city_staff,
+        code="F-00001",
+        name="测试项目",
+        investor_name="测试投资集团有限公司",
+        investor_type="private",
+        origin="province",
+        origin_place="江苏",
+        total_investment=Decimal(1000),
+        county=hedong,
+    )
     retail = Indicator.objects.get(code="RETAIL")
-    indicators.target_set(indicator=retail, year=2026, region=hedong, value=Decimal(100), actor=city_staff)
-    indicators.value_save(item=indicators.ValueInput(indicator=retail, region=hedong, cumulative_value=Decimal(30)),
-                          month=datetime.date(2026, 5, 1), actor=city_staff)
+    indicators.target_set(
+        indicator=retail, year=2026, region=hedong, value=Decimal(100), actor=city_staff
+    )
+    indicators.value_save(
+        item=indicators.ValueInput(indicator=retail, region=hedong, cumulative_value=Decimal(30)),
+        month=datetime.date(2026, 5, 1),
+        actor=city_staff,
+    )
 
 
 def _references(user):
@@ -85,7 +119,9 @@ def _references(user):
     unit = user.org_unit_id
     refs = {
         "category": first(CaseCategory.objects.filter(is_active=True)),
-        "county": user.region.county.pk if user.region.county else first(Enterprise.objects.values("county")),
+        "county": user.region.county.pk
+        if user.region.county
+        else first(Enterprise.objects.values("county")),
         "enterprise": first(Enterprise.objects.restrict(user)),
         "into": first(Case.objects.restrict(user)),
         "indicator": first(Indicator.objects.filter(code="RETAIL")),
@@ -134,17 +170,26 @@ def _visible_id(path, user):
 def _check(operation, mode, examples, path_parameters, headers, refs, errors):
     """Send ``examples`` generated requests of one operation; note every 5xx in ``errors``."""
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters or None),
-           real_references=st.booleans())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters or None),
+        real_references=st.booleans(),
+    )
     def run(case, real_references):
         if real_references and mode == GenerationMode.POSITIVE:
             case = _with_references(case, refs)
         response = case.call(headers=headers)
         if response.status_code >= 500:
-            errors.append(f"{response.status_code} {case.method} {case.formatted_path} "
-                          f"query={case.query} body={case.body!r}"[:500])
+            errors.append(
+                f"{response.status_code} {case.method} {case.formatted_path} "
+                f"query={case.query} body={case.body!r}"[:500]
+            )
 
     try:
         run()
@@ -163,7 +208,9 @@ def _server_errors(schema, user, token):
         operation = result.ok()
         path_id = _visible_id(operation.path, user) if "{id}" in operation.path else None
         valid_path = {"id": path_id} if path_id else {}
-        _check(operation, GenerationMode.POSITIVE, VALID_EXAMPLES, valid_path, headers, refs, errors)
+        _check(
+            operation, GenerationMode.POSITIVE, VALID_EXAMPLES, valid_path, headers, refs, errors
+        )
         _check(operation, GenerationMode.NEGATIVE, INVALID_EXAMPLES, {}, headers, refs, errors)
     return errors
 
@@ -181,7 +228,9 @@ def keep_connection():
 
 
 @pytest.mark.parametrize("persona", ["city_staff", "county_a"])
-def test_no_generated_api_request_gives_a_server_error(db, keep_connection, persona, request, city_staff, county_a):
+def test_no_generated_api_request_gives_a_server_error(
+    db, keep_connection, persona, request, city_staff, county_a
+):
     _seed(city_staff, county_a)
     user = request.getfixturevalue(persona)
     token = token_create(user=user, actor=user)

@@ -24,7 +24,9 @@ def test_ascii_key_columns_compare_byte_by_byte(db):
                 )
                 assert dict(cursor.fetchall()) == dict.fromkeys(columns, "C"), table
             else:  # SQLite compares bytes unless a column names another collation (NOCASE…)
-                cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+                cursor.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table]
+                )
                 definition = cursor.fetchone()[0]
                 for column in columns:
                     declared = re.search(rf'"{column}" [^,]*', definition).group(0)

@@ -93,23 +93,41 @@ def test_a_detail_page_of_each_app_shows_a_utc_moment_in_beijing_time_in_one_for
     enterprise = make_enterprise()
     EnterpriseEvent.objects.create(enterprise=enterprise, kind="created", note="登记")
     case = cases.case_register(
-        actor=county_a, source="mailbox", kind="ordinary", title="来信", content="内容",
-        category=CaseCategory.objects.get(name="融资"), county=county,
+        actor=county_a,
+        source="mailbox",
+        kind="ordinary",
+        title="来信",
+        content="内容",
+        category=CaseCategory.objects.get(name="融资"),
+        county=county,
     )
     project = projects.project_create(
-        actor=city_staff, on=datetime.date(2026, 12, 1), code="T-DT-1", name="测试项目",
-        investor_name="测试投资集团有限公司", investor_type="private", origin="province",
-        origin_place="江苏", total_investment=Decimal(1000), county=county,
+        actor=city_staff,
+        on=datetime.date(2026, 12, 1),
+        code="T-DT-1",
+        name="测试项目",
+        investor_name="测试投资集团有限公司",
+        investor_type="private",
+        origin="province",
+        origin_place="江苏",
+        total_investment=Decimal(1000),
+        county=county,
     )
     indicators.value_save(
         item=indicators.ValueInput(
             indicator=value.indicator, region=value.region, cumulative_value=Decimal("41")
         ),
-        month=value.month, reason="统计局反馈修订", actor=city_staff,
+        month=value.month,
+        reason="统计局反馈修订",
+        actor=city_staff,
     )
     text = "2026年工作要点\n一、稳外贸。\n1．走访外贸企业。（牵头单位：外贸科；完成时限：2026年12月底）\n"
     plan = tasks.plan_import(
-        title="2026年工作要点", year=2026, actor=city_staff, cycle="monthly", due_day=25,
+        title="2026年工作要点",
+        year=2026,
+        actor=city_staff,
+        cycle="monthly",
+        due_day=25,
         tree=parser.parse_text(text, year=2026, unit_names=tasks.unit_names()),
     )
     token_create(user=city_staff, actor=city_staff, name="测试")

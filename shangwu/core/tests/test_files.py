@@ -34,8 +34,13 @@ def case(db, county_a):
     from shangwu.organization.models import Region
 
     return case_register(
-        actor=county_a, source="hotline", kind="help", category=CaseCategory.objects.get(name="融资"),
-        title="附件测试", content="附件测试", county=Region.objects.get(code="419902"),
+        actor=county_a,
+        source="hotline",
+        kind="help",
+        category=CaseCategory.objects.get(name="融资"),
+        title="附件测试",
+        content="附件测试",
+        county=Region.objects.get(code="419902"),
     )
 
 
@@ -48,7 +53,10 @@ def attach(case, county_a, upload):
     [
         (files.pdf, "application/pdf"),
         (files.png, "image/png"),
-        (lambda: files.SimpleUploadedFile("照片.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00rest"), "image/jpeg"),
+        (
+            lambda: files.SimpleUploadedFile("照片.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00rest"),
+            "image/jpeg",
+        ),
         (files.docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (files.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ],
@@ -63,7 +71,10 @@ def test_real_documents_and_images_are_accepted(case, county_a, media, make, con
     "upload, message",
     [
         (files.html_named_pdf("通知.pdf"), "的内容不是真正的 pdf、jpg、png、docx、xlsx 文件"),
-        (files.SimpleUploadedFile("图片.pdf", files.PNG_BYTES), "的内容是 png 文件，与扩展名“.pdf”不符"),
+        (
+            files.SimpleUploadedFile("图片.pdf", files.PNG_BYTES),
+            "的内容是 png 文件，与扩展名“.pdf”不符",
+        ),
         (files.xlsx("报表.docx"), "的内容是 xlsx 文件，与扩展名“.docx”不符"),
         # A zip named .docx is not a Word document; nor is one with the content-types part only.
         (files.zip_named("伪装.docx", {"a.txt": b"hello"}), "的内容不是真正的"),
@@ -72,7 +83,11 @@ def test_real_documents_and_images_are_accepted(case, county_a, media, make, con
         (
             files.zip_named(
                 "宏.docx",
-                {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>", "word/vbaProject.bin": b"x"},
+                {
+                    "[Content_Types].xml": b"<Types/>",
+                    "word/document.xml": b"<w/>",
+                    "word/vbaProject.bin": b"x",
+                },
             ),
             "含有宏",
         ),
@@ -123,7 +138,9 @@ def test_a_file_the_storage_could_not_write_is_not_listed_and_the_audit_log_says
     attachment = CaseAttachment.objects.get()
     assert attachment.removed_at is not None
     assert not case.attachments.listed().exists()
-    row = AuditLog.objects.filter(object_type="cases.caseattachment", action=AuditAction.UPDATE).get()
+    row = AuditLog.objects.filter(
+        object_type="cases.caseattachment", action=AuditAction.UPDATE
+    ).get()
     assert "写入存储失败" in row.detail
 
 
@@ -140,7 +157,10 @@ def test_files_go_through_the_storage_api_so_another_backend_is_configuration(
 ):
     # An object store (MinIO through django-storages) is just another Storage class: an
     # in-memory one proves nothing in the code assumes a local path.
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
     with django_capture_on_commit_callbacks(execute=True):
         attachment = attach(case, county_a, files.pdf("对象存储.pdf"))
     response = as_user(county_a).get(attachment.get_absolute_url())
@@ -165,8 +185,14 @@ def test_the_storage_backend_and_its_options_come_from_the_environment(tmp_path)
         "from django.conf import settings; from django.core.files.storage import default_storage;"
         "print(default_storage.location, settings.FILE_MAX_BYTES, settings.FILE_DAILY_QUOTA_BYTES)"
     )
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [str(tmp_path / "bucket"), str(3 * 1024 * 1024), str(50 * 1024 * 1024)]
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [
+        str(tmp_path / "bucket"),
+        str(3 * 1024 * 1024),
+        str(50 * 1024 * 1024),
+    ]
 
     env["FILE_STORAGE_OPTIONS"] = "not json"
     bad = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)

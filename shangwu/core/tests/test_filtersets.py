@@ -33,7 +33,11 @@ def _every_filterset():
 
 def _choice_filters(fs):
     kinds = (django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
-    return [(name, fs.form.fields[name].queryset) for name, f in fs.filters.items() if isinstance(f, kinds)]
+    return [
+        (name, fs.form.fields[name].queryset)
+        for name, f in fs.filters.items()
+        if isinstance(f, kinds)
+    ]
 
 
 def _import_plan():
@@ -41,7 +45,9 @@ def _import_plan():
     from shangwu.tasks import parser, services
 
     tree = parser.parse_text(SMALL_PLAN, year=2026, unit_names=services.unit_names())
-    return services.plan_import(title="全市商务工作要点", year=2026, tree=tree, actor=None, cycle="monthly", due_day=25)
+    return services.plan_import(
+        title="全市商务工作要点", year=2026, tree=tree, actor=None, cycle="monthly", due_day=25
+    )
 
 
 def test_every_filterset_offers_county_b_only_what_county_b_may_see(county_b, make_enterprise):
@@ -61,7 +67,11 @@ def test_every_filterset_offers_county_b_only_what_county_b_may_see(county_b, ma
                 checked += model.objects.exclude(pk__in=allowed.values("pk")).exists()
                 outside = queryset.exclude(pk__in=allowed.values("pk"))
             elif model is Region and name in ("county", "township"):
-                places = region_list_counties(user=county_b) if name == "county" else region_list_townships(user=county_b)
+                places = (
+                    region_list_counties(user=county_b)
+                    if name == "county"
+                    else region_list_townships(user=county_b)
+                )
                 outside = queryset.exclude(pk__in=places.values("pk"))
             else:
                 continue  # people, units and reference lists: the same for everyone

@@ -7,8 +7,17 @@ from shangwu.core.navigation import menu_for
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1", "enterprise", "sysadmin",
-            "secadmin", "auditor"]
+PERSONAS = [
+    "leader",
+    "city_staff",
+    "county_a",
+    "county_b",
+    "township_a1",
+    "enterprise",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -26,11 +35,25 @@ def test_admin_menus_are_separate():
     from shangwu.accounts.models import User
 
     def labels(username):
-        return {i["label"] for _g, items in menu_for(User.objects.get(username=username)) for i in items}
+        return {
+            i["label"] for _g, items in menu_for(User.objects.get(username=username)) for i in items
+        }
 
-    assert "用户" in labels("sysadmin") and "审计日志" not in labels("sysadmin") and "企业库" not in labels("sysadmin")
-    assert "安全策略" in labels("secadmin") and "用户" in labels("secadmin") and "审计日志" not in labels("secadmin")
-    assert labels("auditor") >= {"审计日志"} and "用户" not in labels("auditor") and "企业库" not in labels("auditor")
+    assert (
+        "用户" in labels("sysadmin")
+        and "审计日志" not in labels("sysadmin")
+        and "企业库" not in labels("sysadmin")
+    )
+    assert (
+        "安全策略" in labels("secadmin")
+        and "用户" in labels("secadmin")
+        and "审计日志" not in labels("secadmin")
+    )
+    assert (
+        labels("auditor") >= {"审计日志"}
+        and "用户" not in labels("auditor")
+        and "企业库" not in labels("auditor")
+    )
     assert "企业库" in labels("county_a") and "用户" not in labels("county_a")
 
 
@@ -54,7 +77,9 @@ def test_a_page_size_below_one_shows_the_usual_first_page(as_user, city_staff, m
         assert "分页大小测试有限公司" in response.content.decode()
 
 
-def test_list_filters_offer_an_empty_choice_only_where_a_field_may_be_empty(as_user, city_staff, make_enterprise):
+def test_list_filters_offer_an_empty_choice_only_where_a_field_may_be_empty(
+    as_user, city_staff, make_enterprise
+):
     make_enterprise(name="无乡镇企业有限公司")
     make_enterprise(name="有乡镇企业有限公司", township="419902001")
     client = as_user(city_staff)

@@ -37,7 +37,9 @@ def test_county_staff_list_shows_only_their_county(as_user, county_a, places):
     assert names(response) == HEDONG
 
 
-def test_county_staff_cannot_read_other_county_enterprise_and_the_attempt_is_audited(as_user, county_a, places):
+def test_county_staff_cannot_read_other_county_enterprise_and_the_attempt_is_audited(
+    as_user, county_a, places
+):
     url = reverse("enterprises:enterprise_detail", args=[places["b"].pk])
     assert as_user(county_a).get(url).status_code == 404
     denial = AuditLog.objects.filter(action="denied", object_id=str(places["b"].pk)).get()
@@ -48,17 +50,28 @@ def test_county_staff_cannot_edit_other_county_enterprise(as_user, county_a, pla
     client = as_user(county_a)
     url = reverse("enterprises:enterprise_edit", args=[places["b"].pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"name": "改名", "credit_code": places["b"].credit_code}).status_code == 404
+    assert (
+        client.post(url, {"name": "改名", "credit_code": places["b"].credit_code}).status_code
+        == 404
+    )
     places["b"].refresh_from_db()
     assert places["b"].name == "云水丙商贸有限公司"
 
 
-def test_county_staff_cannot_move_an_enterprise_out_of_their_scope(as_user, county_a, places, region):
+def test_county_staff_cannot_move_an_enterprise_out_of_their_scope(
+    as_user, county_a, places, region
+):
     e = places["a1"]
-    response = as_user(county_a).post(reverse("enterprises:enterprise_edit", args=[e.pk]), {
-        "credit_code": e.credit_code, "name": e.name, "county": region(COUNTY_B).pk, "ownership": "domestic",
-        "status": "active",
-    })
+    response = as_user(county_a).post(
+        reverse("enterprises:enterprise_edit", args=[e.pk]),
+        {
+            "credit_code": e.credit_code,
+            "name": e.name,
+            "county": region(COUNTY_B).pk,
+            "ownership": "domestic",
+            "status": "active",
+        },
+    )
     assert response.status_code == 200  # the form comes back with an error
     e.refresh_from_db()
     assert e.county.code == COUNTY_A
@@ -78,8 +91,13 @@ def test_county_staff_api_hides_other_county(county_a, places):
     listed = {row["name"] for row in api.get("/api/enterprises/").json()["results"]}
     assert listed == HEDONG
     assert api.get(f"/api/enterprises/{places['b'].pk}/").status_code == 404
-    assert api.patch(f"/api/enterprises/{places['b'].pk}/", {"name": "x"}, format="json").status_code == 404
-    assert AuditLog.objects.filter(action="denied", object_id=str(places["b"].pk), actor_username="county_a").exists()
+    assert (
+        api.patch(f"/api/enterprises/{places['b'].pk}/", {"name": "x"}, format="json").status_code
+        == 404
+    )
+    assert AuditLog.objects.filter(
+        action="denied", object_id=str(places["b"].pk), actor_username="county_a"
+    ).exists()
 
 
 def test_county_staff_cannot_create_through_api_in_another_county(county_a, region):
@@ -90,8 +108,11 @@ def test_county_staff_cannot_create_through_api_in_another_county(county_a, regi
     api = APIClient()
     api.force_authenticate(county_a)
     code = make_credit_code(random.Random(1), COUNTY_B)
-    response = api.post("/api/enterprises/", {"credit_code": code, "name": "越界企业有限公司",
-                                               "county": region(COUNTY_B).pk}, format="json")
+    response = api.post(
+        "/api/enterprises/",
+        {"credit_code": code, "name": "越界企业有限公司", "county": region(COUNTY_B).pk},
+        format="json",
+    )
     assert response.status_code == 400
     assert not Enterprise.objects.filter(credit_code=code).exists()
 
@@ -99,7 +120,12 @@ def test_county_staff_cannot_create_through_api_in_another_county(county_a, regi
 def test_township_officer_sees_only_their_township(as_user, township_a1, places):
     response = as_user(township_a1).get(reverse("enterprises:enterprise_list"))
     assert names(response) == {"东湖甲商贸有限公司"}
-    assert as_user(township_a1).get(reverse("enterprises:enterprise_detail", args=[places["a2"].pk])).status_code == 404
+    assert (
+        as_user(township_a1)
+        .get(reverse("enterprises:enterprise_detail", args=[places["a2"].pk]))
+        .status_code
+        == 404
+    )
 
 
 def test_leader_sees_every_county(as_user, leader, places):
@@ -112,7 +138,10 @@ def test_admins_cannot_read_business_data(request, as_user, places, persona):
     user = request.getfixturevalue(persona)
     client = as_user(user)
     assert client.get(reverse("enterprises:enterprise_list")).status_code == 403
-    assert client.get(reverse("enterprises:enterprise_detail", args=[places["a1"].pk])).status_code == 403
+    assert (
+        client.get(reverse("enterprises:enterprise_detail", args=[places["a1"].pk])).status_code
+        == 403
+    )
     api = APIClient()
     api.force_authenticate(user)
     assert api.get("/api/enterprises/").status_code == 403
@@ -143,10 +172,14 @@ def test_an_api_id_that_is_not_a_number_is_not_found(county_a):
     api.force_authenticate(county_a)
     for url in ("/api/enterprises/abc/", "/api/contacts/abc/", "/api/regions/abc/"):
         assert api.get(url).status_code == 404, url
-    assert api.post("/api/contacts/abc/reveal/", {"field": "mobile"}, format="json").status_code == 404
+    assert (
+        api.post("/api/contacts/abc/reveal/", {"field": "mobile"}, format="json").status_code == 404
+    )
 
 
-def test_county_staff_filter_offers_and_accepts_only_their_own_places(as_user, county_a, places, region):
+def test_county_staff_filter_offers_and_accepts_only_their_own_places(
+    as_user, county_a, places, region
+):
     page = as_user(county_a).get(reverse("enterprises:enterprise_list"))
     form = page.context["filter"].form
     assert {r.code for r in form.fields["county"].queryset} == {COUNTY_A}
@@ -166,6 +199,16 @@ def test_api_deregisters_an_enterprise_with_a_reason_and_keeps_its_history(count
     body = api.post(url, {"status": "cancelled", "note": "企业已注销登记"}, format="json").json()
     assert body["status"] == "cancelled"
     event = EnterpriseEvent.objects.get(enterprise=places["a1"], kind="status")
-    assert (event.from_status, event.to_status, event.note) == ("active", "cancelled", "企业已注销登记")
-    assert api.post(f"/api/enterprises/{places['b'].pk}/status/", {"status": "cancelled", "note": "x"},
-                    format="json").status_code == 404
+    assert (event.from_status, event.to_status, event.note) == (
+        "active",
+        "cancelled",
+        "企业已注销登记",
+    )
+    assert (
+        api.post(
+            f"/api/enterprises/{places['b'].pk}/status/",
+            {"status": "cancelled", "note": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )

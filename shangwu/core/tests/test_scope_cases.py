@@ -22,18 +22,32 @@ pytestmark = pytest.mark.django_db
 # parent's pages (a visit's problems, a case's attachments, a project's leaders…), whose checks
 # cover them; ``restrict`` of each is checked below all the same.
 THROUGH_PARENT = {
-    "enterprises.visitproblem", "cases.caseattachment", "projects.projectleader",
-    "projects.projectcontact", "projects.projectcase", "enterprises.visitattachment",
-    "indicators.indicatorvaluerevision", "tasks.section", "tasks.milestone", "tasks.target",
+    "enterprises.visitproblem",
+    "cases.caseattachment",
+    "projects.projectleader",
+    "projects.projectcontact",
+    "projects.projectcase",
+    "enterprises.visitattachment",
+    "indicators.indicatorvaluerevision",
+    "tasks.section",
+    "tasks.milestone",
+    "tasks.target",
 }
 # Shared by every region by rule: the plan's frame (title, preamble, cadence, 预期目标) is the
 # bureau's for every unit; the 月通报's targets and versions name every county.
 SHARED = {"tasks.plan", "tasks.plantarget", "tasks.section"}
 # The record each of them is read through.
-PARENT = {"enterprises.visitproblem": "visit", "cases.caseattachment": "case", "projects.projectleader": "project",
-          "projects.projectcontact": "project", "projects.projectcase": "project",
-          "enterprises.visitattachment": "visit",
-          "indicators.indicatorvaluerevision": "value", "tasks.milestone": "task", "tasks.target": "task"}
+PARENT = {
+    "enterprises.visitproblem": "visit",
+    "cases.caseattachment": "case",
+    "projects.projectleader": "project",
+    "projects.projectcontact": "project",
+    "projects.projectcase": "project",
+    "enterprises.visitattachment": "visit",
+    "indicators.indicatorvaluerevision": "value",
+    "tasks.milestone": "task",
+    "tasks.target": "task",
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +61,11 @@ def demo_city(django_db_setup, django_db_blocker):
 
 
 def _persona(username):
-    return None if username is None else User.objects.select_related("org_unit__region__parent").get(
-        username=username)
+    return (
+        None
+        if username is None
+        else User.objects.select_related("org_unit__region__parent").get(username=username)
+    )
 
 
 def _clients():
@@ -81,8 +98,10 @@ def _first(queryset, excluded=None):
 
 def test_every_business_model_answers_each_persona_by_its_scope(demo_city):
     cases = ScopeTestCases(*_clients())
-    users = {name: _persona(name) for name in ("city_staff", "county_a", "county_b", "township_a1",
-                                               "enterprise", *ADMINS)}
+    users = {
+        name: _persona(name)
+        for name in ("city_staff", "county_a", "county_b", "township_a1", "enterprise", *ADMINS)
+    }
     county_a, county_b, township = users["county_a"], users["county_b"], users["township_a1"]
     routes = model_routes(business_models())
     assert len(routes) >= 20
@@ -99,10 +118,18 @@ def test_every_business_model_answers_each_persona_by_its_scope(demo_city):
             assert label in SHARED, f"{label}: no demo record in 河东区's scope only"
             mine = _first(objects.restrict(county_b))
             assert mine is not None, f"{label}: no demo record at all"
-        seen = {"city_staff": True, "county_a": True, "county_b": label in SHARED,
-                None: False, "enterprise": False, **{a: False for a in ADMINS}}
+        seen = {
+            "city_staff": True,
+            "county_a": True,
+            "county_b": label in SHARED,
+            None: False,
+            "enterprise": False,
+            **{a: False for a in ADMINS},
+        }
         for persona, sees in seen.items():
-            failures += cases.check(model_routes_, persona or "anonymous", users.get(persona), mine, sees=sees)
+            failures += cases.check(
+                model_routes_, persona or "anonymous", users.get(persona), mine, sees=sees
+            )
             checked += 1
         # The township officer: a record of their township, and one of their county's elsewhere.
         own = _first(objects.restrict(township))
@@ -128,8 +155,11 @@ def test_a_model_without_pages_reaches_exactly_as_far_as_its_parent(demo_city):
                 continue
             parent = model._meta.get_field(PARENT[label]).related_model
             rows = set(model.objects.restrict(user).values_list("pk", flat=True))
-            expected = set(model.objects.filter(**{f"{PARENT[label]}__in": parent.objects.restrict(user)})
-                           .values_list("pk", flat=True))
+            expected = set(
+                model.objects.filter(
+                    **{f"{PARENT[label]}__in": parent.objects.restrict(user)}
+                ).values_list("pk", flat=True)
+            )
             assert rows == expected, (persona, label)
 
 
@@ -138,7 +168,9 @@ def test_a_model_without_pages_reaches_exactly_as_far_as_its_parent(demo_city):
 
 def test_the_enterprise_persona_is_bound_to_a_demo_enterprise_in_hedong():
     user = _persona("enterprise")
-    assert user.enterprise.name == "中原惠民百货有限公司" and user.enterprise.county.code == "419902"
+    assert (
+        user.enterprise.name == "中原惠民百货有限公司" and user.enterprise.county.code == "419902"
+    )
 
 
 def test_an_enterprise_user_sees_only_its_own_enterprises_records(demo_city):
@@ -151,8 +183,12 @@ def test_an_enterprise_user_sees_only_its_own_enterprises_records(demo_city):
     user, county_a = _persona("enterprise"), _persona("county_a")
     own = user.enterprise
     other = Enterprise.objects.exclude(pk=own.pk).filter(county=own.county).order_by("pk").first()
-    contact = services_contacts.contact_create(enterprise=own, actor=county_a, name="钱经理", mobile="13912345678")
-    services_contacts.contact_create(enterprise=other, actor=county_a, name="孙经理", mobile="13912345679")
+    contact = services_contacts.contact_create(
+        enterprise=own, actor=county_a, name="钱经理", mobile="13912345678"
+    )
+    services_contacts.contact_create(
+        enterprise=other, actor=county_a, name="孙经理", mobile="13912345679"
+    )
     case = Case.objects.filter(county=own.county).order_by("pk").first()
     Case.objects.filter(pk=case.pk).update(enterprise=own)  # as if registered for it
     visit = Visit.objects.create(enterprise=own, visited_on=datetime.date(2026, 3, 1))
@@ -167,7 +203,9 @@ def test_an_enterprise_user_sees_only_its_own_enterprises_records(demo_city):
         assert not Enterprise.objects.restrict(user, action).exists(), action
     assert not Task.objects.restrict(user, "view").exists()
     # …and the officers' scope is unchanged by the binding.
-    assert Enterprise.objects.restrict(county_a, "view").filter(pk__in=[own.pk, other.pk]).count() == 2
+    assert (
+        Enterprise.objects.restrict(county_a, "view").filter(pk__in=[own.pk, other.pk]).count() == 2
+    )
 
 
 def test_an_enterprise_user_without_an_enterprise_sees_nothing(demo_city):

@@ -12,8 +12,15 @@ from shangwu.core.navigation import menu_for
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
-    "leader", "city_staff", "county_a", "county_b", "township_a1",
-    "enterprise", "sysadmin", "secadmin", "auditor",
+    "leader",
+    "city_staff",
+    "county_a",
+    "county_b",
+    "township_a1",
+    "enterprise",
+    "sysadmin",
+    "secadmin",
+    "auditor",
 ]
 # Words a user must never read on a page: package and framework names, program values.
 FORBIDDEN = re.compile(
@@ -49,13 +56,20 @@ def some_data(make_enterprise, county_a):
     from shangwu.cases.models import CaseCategory
     from shangwu.organization.models import Region
 
-    ent = make_enterprise(township="419902001") if Region.objects.filter(
-        code="419902001"
-    ).exists() else make_enterprise()
+    ent = (
+        make_enterprise(township="419902001")
+        if Region.objects.filter(code="419902001").exists()
+        else make_enterprise()
+    )
     make_enterprise(county="419921")
     services.case_register(
-        actor=county_a, source="visit", kind="ordinary", title="企业反映用工难", content="内容",
-        category=CaseCategory.objects.get(name="融资"), county=Region.objects.get(code="419902"),
+        actor=county_a,
+        source="visit",
+        kind="ordinary",
+        title="企业反映用工难",
+        content="内容",
+        category=CaseCategory.objects.get(name="融资"),
+        county=Region.objects.get(code="419902"),
         enterprise=ent,
     )
 
@@ -185,11 +199,14 @@ def test_help_opens_the_guide_of_the_module_the_user_is_in(
     assert FORBIDDEN.search(visible_text(html)) is None
 
 
-@pytest.mark.parametrize("persona, path, module", [
-    ("sysadmin", "/calendar/", "calendar"),
-    ("sysadmin", "/accounts/users/", "admin"),
-    ("auditor", "/audit/", "admin"),
-])
+@pytest.mark.parametrize(
+    "persona, path, module",
+    [
+        ("sysadmin", "/calendar/", "calendar"),
+        ("sysadmin", "/accounts/users/", "admin"),
+        ("auditor", "/audit/", "admin"),
+    ],
+)
 def test_the_admins_get_their_guides(request, as_user, persona, path, module):
     client = as_user(request.getfixturevalue(persona))
     page = client.get(path).content.decode()

@@ -11,9 +11,25 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Enterprise
         fields = [
-            "id", "credit_code", "name", "short_name", "county", "county_name", "township", "township_name",
-            "address", "legal_representative", "industry_section", "industry_division", "ownership",
-            "registered_capital", "established_on", "status", "is_key", "created_at", "updated_at",
+            "id",
+            "credit_code",
+            "name",
+            "short_name",
+            "county",
+            "county_name",
+            "township",
+            "township_name",
+            "address",
+            "legal_representative",
+            "industry_section",
+            "industry_division",
+            "ownership",
+            "registered_capital",
+            "established_on",
+            "status",
+            "is_key",
+            "created_at",
+            "updated_at",
         ]
         extra_kwargs = {"county": {"required": False}}
 

@@ -117,9 +117,13 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class VisitProblemSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(required=False, help_text="修改时：已有问题的编号；不填为新增问题。")
+    id = serializers.IntegerField(
+        required=False, help_text="修改时：已有问题的编号；不填为新增问题。"
+    )
     delete = serializers.BooleanField(
-        write_only=True, required=False, default=False,
+        write_only=True,
+        required=False,
+        default=False,
         help_text="修改时：删除该问题（已转为案件的问题不能删除）。",
     )
 
@@ -132,13 +136,24 @@ class VisitProblemSerializer(serializers.ModelSerializer):
 class VisitAttachmentSerializer(serializers.ModelSerializer):
     """A listed photo or scan of a visit; ``download_url`` is the API route (session or token)."""
 
-    uploaded_by_name = serializers.CharField(source="uploaded_by.name", read_only=True, default=None)
+    uploaded_by_name = serializers.CharField(
+        source="uploaded_by.name", read_only=True, default=None
+    )
     download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = VisitAttachment
-        fields = ["id", "name", "size", "content_type", "sha256", "uploaded_by", "uploaded_by_name",
-                  "uploaded_at", "download_url"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, obj) -> str:
@@ -148,7 +163,9 @@ class VisitAttachmentSerializer(serializers.ModelSerializer):
 
 
 class VisitAttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="jpg、png（现场照片）或 pdf（走访记录扫描件），按文件内容判断")
+    file = serializers.FileField(
+        help_text="jpg、png（现场照片）或 pdf（走访记录扫描件），按文件内容判断"
+    )
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -162,7 +179,10 @@ class VisitSerializer(serializers.ModelSerializer):
         "不带 id 的为新增，未列出的保持不变；已转为案件的问题不能修改或删除。",
     )
     reason = serializers.CharField(
-        write_only=True, required=False, allow_blank=True, max_length=200,
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=200,
         help_text="修改原因（选填），记入企业动态和审计日志。",
     )
     created_by = serializers.PrimaryKeyRelatedField(read_only=True)

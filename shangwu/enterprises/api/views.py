@@ -32,9 +32,14 @@ class EnterpriseViewSet(BaseViewSet):
         params = EnterpriseStatusSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         with transaction.atomic():
-            self._call(lambda: services.enterprise_change_status(
-                enterprise=enterprise, actor=request.user, **params.validated_data))
-        return Response(EnterpriseSerializer(enterprise, context=self.get_serializer_context()).data)
+            self._call(
+                lambda: services.enterprise_change_status(
+                    enterprise=enterprise, actor=request.user, **params.validated_data
+                )
+            )
+        return Response(
+            EnterpriseSerializer(enterprise, context=self.get_serializer_context()).data
+        )
 
 
 def router_register(router):

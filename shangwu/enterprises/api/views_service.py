@@ -114,9 +114,12 @@ class VisitViewSet(BaseViewSet):
     def update_object(self, instance, data):
         _fixed(instance, data, ["enterprise"])
         problems = data.get("problems")
-        if problems is not None and not any(p.get("id") or p.get("delete") for p in problems) and _problem_texts(
-            problems
-        ) == _problem_texts(instance.problems.order_by("id").values("description", "category")):
+        if (
+            problems is not None
+            and not any(p.get("id") or p.get("delete") for p in problems)
+            and _problem_texts(problems)
+            == _problem_texts(instance.problems.order_by("id").values("description", "category"))
+        ):
             problems = None  # the visit's own problems sent back unchanged (a GET → PUT round trip)
         visit = services.visit_update(
             visit=instance,
@@ -132,7 +135,9 @@ class VisitViewSet(BaseViewSet):
         return visit
 
     @extend_schema(
-        methods=["GET"], request=None, responses=VisitAttachmentSerializer(many=True),
+        methods=["GET"],
+        request=None,
+        responses=VisitAttachmentSerializer(many=True),
         description="走访记录的照片和附件（不含已删除的）。",
     )
     @extend_schema(
@@ -147,37 +152,58 @@ class VisitViewSet(BaseViewSet):
         visit = self.get_object()
         if request.method == "GET":
             listed = visit.attachments.listed().select_related("uploaded_by")
-            return Response(VisitAttachmentSerializer(listed, many=True, context={"request": request}).data)
+            return Response(
+                VisitAttachmentSerializer(listed, many=True, context={"request": request}).data
+            )
         ser = VisitAttachmentUploadSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         try:
             with transaction.atomic():
-                attachment = services.visit_attach(visit=visit, actor=request.user, upload=ser.validated_data["file"])
+                attachment = services.visit_attach(
+                    visit=visit, actor=request.user, upload=ser.validated_data["file"]
+                )
         except ValidationError as exc:
             return Response(_errors(exc), status=400)
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
-        return Response(VisitAttachmentSerializer(attachment, context={"request": request}).data, status=201)
+        return Response(
+            VisitAttachmentSerializer(attachment, context={"request": request}).data, status=201
+        )
 
     @extend_schema(
         request=None,
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
         description="下载走访附件：Content-Disposition: attachment，已审计。",
     )
-    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
-            url_name="attachment-download")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
+        url_name="attachment-download",
+    )
     def attachment_download(self, request, pk=None, attachment_pk=None):
         visit = self.get_object()
-        attachment = file_get(VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk)
+        attachment = file_get(
+            VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk
+        )
         return file_response(attachment, file_download(obj=attachment, actor=request.user))
 
-    @extend_schema(request=None, responses={204: None}, description="删除走访附件（保留记录与审计）。")
-    @action(detail=True, methods=["post"], url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
-            url_name="attachment-remove")
+    @extend_schema(
+        request=None, responses={204: None}, description="删除走访附件（保留记录与审计）。"
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
+        url_name="attachment-remove",
+    )
     def attachment_remove(self, request, pk=None, attachment_pk=None):
         visit = self.get_object()
         attachment = file_get(
-            VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk, action="change"
+            VisitAttachment.objects.filter(visit=visit),
+            user=request.user,
+            pk=attachment_pk,
+            action="change",
         )
         try:
             services.visit_attachment_remove(attachment=attachment, actor=request.user)

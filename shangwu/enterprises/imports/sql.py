@@ -21,8 +21,19 @@ from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTa
 
 # An audit row's columns: who, from where and when (write._Audit.head), then what.
 AUDIT_FIELDS = [
-    "at", "actor_id", "actor_username", "actor_name", "ip", "request_id", "path",
-    "action", "object_type", "object_id", "object_repr", "changes", "detail",
+    "at",
+    "actor_id",
+    "actor_username",
+    "actor_name",
+    "ip",
+    "request_id",
+    "path",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "detail",
 ]
 _PLAIN = {
     "AutoField",
@@ -110,14 +121,32 @@ def _param(field, value) -> tuple[str, object]:
     return (f"CAST(%s AS {field.db_type(conn)})" if conn.vendor == "postgresql" else "%s"), prepared
 
 
-def _insert_audit(*, action, object_type, id_sql, repr_sql, changes_sql, changes_params, source,
-                  where, where_params, audit) -> None:
+def _insert_audit(
+    *,
+    action,
+    object_type,
+    id_sql,
+    repr_sql,
+    changes_sql,
+    changes_params,
+    source,
+    where,
+    where_params,
+    audit,
+) -> None:
     """AuditLog rows, one per row of ``source``; the common columns from ``audit`` (write._Audit)."""
     conn = _conn()
     qn = conn.ops.quote_name
     head = [_param(AuditLog._meta.get_field(name), value) for name, value in audit.head.items()]
     select = [sql for sql, _ in head]
-    select += ["%s", "%s", f"CAST({id_sql} AS TEXT)", f"substr({repr_sql}, 1, 200)", changes_sql, "%s"]
+    select += [
+        "%s",
+        "%s",
+        f"CAST({id_sql} AS TEXT)",
+        f"substr({repr_sql}, 1, 200)",
+        changes_sql,
+        "%s",
+    ]
     params = [value for _, value in head]
     params += [action, object_type, *changes_params, audit.note, *where_params]
     with conn.cursor() as cursor:

@@ -557,7 +557,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
             for k, text in enumerate(texts):
                 if len(text) > limit:
                     err(k, fld, text, f"不能超过{limit}个字，实际{len(text)}个字。")
-        if CONTROL_CHARACTERS.search("".join(texts)):  # one scan of the column; rows only when found
+        if CONTROL_CHARACTERS.search(
+            "".join(texts)
+        ):  # one scan of the column; rows only when found
             for k, text in enumerate(texts):
                 if CONTROL_CHARACTERS.search(text):
                     err(k, fld, text.replace("\x00", ""), CONTROL_REASON)
@@ -625,7 +627,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
     unchanged = 0
     no_tags = ({}, frozenset(), ())
     region = actor.region
-    own_township = region.pk if region is not None and region.level == RegionLevel.TOWNSHIP else None
+    own_township = (
+        region.pk if region is not None and region.level == RegionLevel.TOWNSHIP else None
+    )
     own_county = region.parent_id if own_township is not None else None
     for k in range(n):
         rowno = rownos[k]
@@ -677,7 +681,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
                 shown = region_names.get(township, "") if township else ""
                 fail("township", shown, f"您只能导入“{region_names[own_township]}”的企业。")
             else:
-                mine = f"（您只能导入{region_names[region.pk]}的企业）" if region is not None else ""
+                mine = (
+                    f"（您只能导入{region_names[region.pk]}的企业）" if region is not None else ""
+                )
                 fail("county", region_names[county_id], f"不在您的数据范围内{mine}。")
             continue
         tags, undated, _ = tag_cells[k] if tag_cells is not None else (None, (), ())
@@ -731,7 +737,9 @@ def analyse(*, rows: list[list], actor, file_name: str, on_codes=None):
         }
         updates.append((row, before[0], old, changed, held if tags_changed else None))
         if len(result.changes) < PREVIEW_CHANGES:
-            result.changes.append(_preview_change(row, old, changed, held if tags_changed else None, lk, tag_names))
+            result.changes.append(
+                _preview_change(row, old, changed, held if tags_changed else None, lk, tag_names)
+            )
     # Row by row as the clerk reads the file (a row's cell errors before its other ones).
     errors.sort(key=lambda e: e.row)
     result.unchanged = unchanged

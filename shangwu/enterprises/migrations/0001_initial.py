@@ -7,80 +7,237 @@ import shangwu.enterprises.validators
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organization', '0001_initial'),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, unique=True, verbose_name='标签')),
-                ('needs_date', models.BooleanField(default=False, verbose_name='需填纳统日期')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, unique=True, verbose_name="标签")),
+                ("needs_date", models.BooleanField(default=False, verbose_name="需填纳统日期")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '企业标签',
-                'verbose_name_plural': '企业标签',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "企业标签",
+                "verbose_name_plural": "企业标签",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('credit_code', models.CharField(max_length=18, unique=True, validators=[shangwu.enterprises.validators.validate_credit_code], verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('name_pinyin', models.CharField(blank=True, db_index=True, editable=False, max_length=600, verbose_name='名称拼音')),
-                ('name_initials', models.CharField(blank=True, db_index=True, editable=False, max_length=200, verbose_name='拼音首字母')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('legal_representative', models.CharField(blank=True, max_length=50, verbose_name='法定代表人')),
-                ('industry_section', models.CharField(blank=True, choices=[('A', '农、林、牧、渔业'), ('B', '采矿业'), ('C', '制造业'), ('D', '电力、热力、燃气及水生产和供应业'), ('E', '建筑业'), ('F', '批发和零售业'), ('G', '交通运输、仓储和邮政业'), ('H', '住宿和餐饮业'), ('I', '信息传输、软件和信息技术服务业'), ('J', '金融业'), ('K', '房地产业'), ('L', '租赁和商务服务业'), ('M', '科学研究和技术服务业'), ('N', '水利、环境和公共设施管理业'), ('O', '居民服务、修理和其他服务业'), ('P', '教育'), ('Q', '卫生和社会工作'), ('R', '文化、体育和娱乐业'), ('S', '公共管理、社会保障和社会组织'), ('T', '国际组织')], max_length=1, verbose_name='行业门类')),
-                ('industry_division', models.CharField(blank=True, max_length=2, verbose_name='行业大类')),
-                ('ownership', models.CharField(choices=[('domestic', '内资'), ('foreign', '外商投资'), ('hmt', '港澳台投资')], default='domestic', max_length=10, verbose_name='经济类型')),
-                ('registered_capital', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='注册资本（万元）')),
-                ('established_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('status', models.CharField(choices=[('active', '存续'), ('cancelled', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], db_index=True, default='active', max_length=10, verbose_name='状态')),
-                ('is_key', models.BooleanField(db_index=True, default=False, verbose_name='重点企业')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)')),
-                ('township', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='乡镇(街道)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        max_length=18,
+                        unique=True,
+                        validators=[shangwu.enterprises.validators.validate_credit_code],
+                        verbose_name="统一社会信用代码",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="企业名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                (
+                    "name_pinyin",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=600,
+                        verbose_name="名称拼音",
+                    ),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        max_length=200,
+                        verbose_name="拼音首字母",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                (
+                    "legal_representative",
+                    models.CharField(blank=True, max_length=50, verbose_name="法定代表人"),
+                ),
+                (
+                    "industry_section",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("A", "农、林、牧、渔业"),
+                            ("B", "采矿业"),
+                            ("C", "制造业"),
+                            ("D", "电力、热力、燃气及水生产和供应业"),
+                            ("E", "建筑业"),
+                            ("F", "批发和零售业"),
+                            ("G", "交通运输、仓储和邮政业"),
+                            ("H", "住宿和餐饮业"),
+                            ("I", "信息传输、软件和信息技术服务业"),
+                            ("J", "金融业"),
+                            ("K", "房地产业"),
+                            ("L", "租赁和商务服务业"),
+                            ("M", "科学研究和技术服务业"),
+                            ("N", "水利、环境和公共设施管理业"),
+                            ("O", "居民服务、修理和其他服务业"),
+                            ("P", "教育"),
+                            ("Q", "卫生和社会工作"),
+                            ("R", "文化、体育和娱乐业"),
+                            ("S", "公共管理、社会保障和社会组织"),
+                            ("T", "国际组织"),
+                        ],
+                        max_length=1,
+                        verbose_name="行业门类",
+                    ),
+                ),
+                (
+                    "industry_division",
+                    models.CharField(blank=True, max_length=2, verbose_name="行业大类"),
+                ),
+                (
+                    "ownership",
+                    models.CharField(
+                        choices=[
+                            ("domestic", "内资"),
+                            ("foreign", "外商投资"),
+                            ("hmt", "港澳台投资"),
+                        ],
+                        default="domestic",
+                        max_length=10,
+                        verbose_name="经济类型",
+                    ),
+                ),
+                (
+                    "registered_capital",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="注册资本（万元）",
+                    ),
+                ),
+                (
+                    "established_on",
+                    models.DateField(blank=True, null=True, verbose_name="成立日期"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "存续"),
+                            ("cancelled", "注销"),
+                            ("revoked", "吊销"),
+                            ("moved_out", "迁出"),
+                        ],
+                        db_index=True,
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "is_key",
+                    models.BooleanField(db_index=True, default=False, verbose_name="重点企业"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="县(市、区)",
+                    ),
+                ),
+                (
+                    "township",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organization.region",
+                        verbose_name="乡镇(街道)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['name_pinyin', 'id'],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["name_pinyin", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseTag',
+            name="EnterpriseTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='纳统日期')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tag_links', to='enterprises.enterprise')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='enterprises.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="纳统日期")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tag_links",
+                        to="enterprises.enterprise",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="enterprises.tag",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业标签',
+                "verbose_name": "企业标签",
             },
         ),
         migrations.AddField(
-            model_name='enterprise',
-            name='tags',
-            field=models.ManyToManyField(blank=True, through='enterprises.EnterpriseTag', to='enterprises.tag', verbose_name='标签'),
+            model_name="enterprise",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True,
+                through="enterprises.EnterpriseTag",
+                to="enterprises.tag",
+                verbose_name="标签",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enterprisetag',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'tag'), name='enterprise_tag_unique', violation_error_message='该企业已有此标签。'),
+            model_name="enterprisetag",
+            constraint=models.UniqueConstraint(
+                fields=("enterprise", "tag"),
+                name="enterprise_tag_unique",
+                violation_error_message="该企业已有此标签。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['county', 'name_pinyin'], name='ent_county_pinyin_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["county", "name_pinyin"], name="ent_county_pinyin_idx"),
         ),
     ]

@@ -6,30 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0002_default_tags'),
+        ("enterprises", "0002_default_tags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnterpriseEvent',
+            name="EnterpriseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('created', '登记入库'), ('updated', '信息变更'), ('status', '状态变更'), ('tags', '标签变更'), ('assigned', '包保安排'), ('unassigned', '包保结束'), ('visited', '走访'), ('imported', '导入更新')], max_length=12, verbose_name='类型')),
-                ('from_status', models.CharField(blank=True, choices=[('active', '存续'), ('cancelled', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], max_length=10, verbose_name='原状态')),
-                ('to_status', models.CharField(blank=True, choices=[('active', '存续'), ('cancelled', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], max_length=10, verbose_name='新状态')),
-                ('changes', models.JSONField(blank=True, null=True, verbose_name='变更内容')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "登记入库"),
+                            ("updated", "信息变更"),
+                            ("status", "状态变更"),
+                            ("tags", "标签变更"),
+                            ("assigned", "包保安排"),
+                            ("unassigned", "包保结束"),
+                            ("visited", "走访"),
+                            ("imported", "导入更新"),
+                        ],
+                        max_length=12,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "存续"),
+                            ("cancelled", "注销"),
+                            ("revoked", "吊销"),
+                            ("moved_out", "迁出"),
+                        ],
+                        max_length=10,
+                        verbose_name="原状态",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("active", "存续"),
+                            ("cancelled", "注销"),
+                            ("revoked", "吊销"),
+                            ("moved_out", "迁出"),
+                        ],
+                        max_length=10,
+                        verbose_name="新状态",
+                    ),
+                ),
+                ("changes", models.JSONField(blank=True, null=True, verbose_name="变更内容")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业动态',
-                'verbose_name_plural': '企业动态',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "企业动态",
+                "verbose_name_plural": "企业动态",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -7,122 +7,370 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0003_enterprise_event'),
+        ("enterprises", "0003_enterprise_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visited_on', models.DateField(db_index=True, verbose_name='走访日期')),
-                ('form', models.CharField(choices=[('onsite', '实地'), ('phone', '电话'), ('meeting', '座谈'), ('online', '线上')], default='onsite', max_length=10, verbose_name='走访形式')),
-                ('notes', models.TextField(blank=True, verbose_name='走访情况')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visited_on", models.DateField(db_index=True, verbose_name="走访日期")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("onsite", "实地"),
+                            ("phone", "电话"),
+                            ("meeting", "座谈"),
+                            ("online", "线上"),
+                        ],
+                        default="onsite",
+                        max_length=10,
+                        verbose_name="走访形式",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="走访情况")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访记录',
-                'verbose_name_plural': '走访记录',
-                'ordering': ['-visited_on', '-id'],
+                "verbose_name": "走访记录",
+                "verbose_name_plural": "走访记录",
+                "ordering": ["-visited_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='VisitOfficial',
+            name="VisitOfficial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='走访人员')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='official_links', to='enterprises.visit', verbose_name='走访记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="走访人员",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="official_links",
+                        to="enterprises.visit",
+                        verbose_name="走访记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访人员',
-                'verbose_name_plural': '走访人员',
+                "verbose_name": "走访人员",
+                "verbose_name_plural": "走访人员",
             },
         ),
         migrations.AddField(
-            model_name='visit',
-            name='officials',
-            field=models.ManyToManyField(related_name='visits', through='enterprises.VisitOfficial', to=settings.AUTH_USER_MODEL, verbose_name='走访人员'),
+            model_name="visit",
+            name="officials",
+            field=models.ManyToManyField(
+                related_name="visits",
+                through="enterprises.VisitOfficial",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="走访人员",
+            ),
         ),
         migrations.CreateModel(
-            name='VisitProblem',
+            name="VisitProblem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='问题描述')),
-                ('category', models.CharField(blank=True, max_length=30, verbose_name='问题类别')),
-                ('status', models.CharField(choices=[('pending', '待转办'), ('converted', '已转案件'), ('not_needed', '无需转办')], db_index=True, default='pending', max_length=12, verbose_name='状态')),
-                ('case_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='案件编号')),
-                ('converted_at', models.DateTimeField(blank=True, null=True, verbose_name='转办时间')),
-                ('status_note', models.CharField(blank=True, max_length=200, verbose_name='处理说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('converted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='转办人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visit_problems', to='enterprises.enterprise', verbose_name='企业')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problems', to='enterprises.visit', verbose_name='走访记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="问题描述")),
+                ("category", models.CharField(blank=True, max_length=30, verbose_name="问题类别")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待转办"),
+                            ("converted", "已转案件"),
+                            ("not_needed", "无需转办"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "case_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="案件编号"
+                    ),
+                ),
+                (
+                    "converted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="转办时间"),
+                ),
+                (
+                    "status_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="处理说明"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "converted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="转办人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visit_problems",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="problems",
+                        to="enterprises.visit",
+                        verbose_name="走访记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访问题',
-                'verbose_name_plural': '走访问题',
-                'ordering': ['visit_id', 'id'],
+                "verbose_name": "走访问题",
+                "verbose_name_plural": "走访问题",
+                "ordering": ["visit_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('city', '市级'), ('county', '县级'), ('township', '乡镇级')], max_length=10, verbose_name='包保层级')),
-                ('role', models.CharField(choices=[('leader', '包联领导'), ('commissioner', '服务专员'), ('ambassador', '服务大使')], max_length=20, verbose_name='包保角色')),
-                ('start_on', models.DateField(verbose_name='开始日期')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='结束日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='安排人')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='enterprises.enterprise', verbose_name='企业')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to=settings.AUTH_USER_MODEL, verbose_name='包保人员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("city", "市级"), ("county", "县级"), ("township", "乡镇级")],
+                        max_length=10,
+                        verbose_name="包保层级",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "包联领导"),
+                            ("commissioner", "服务专员"),
+                            ("ambassador", "服务大使"),
+                        ],
+                        max_length=20,
+                        verbose_name="包保角色",
+                    ),
+                ),
+                ("start_on", models.DateField(verbose_name="开始日期")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="结束日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="安排人",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="包保人员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '包保安排',
-                'verbose_name_plural': '包保安排',
-                'ordering': ['enterprise_id', 'level', '-start_on', '-id'],
-                'indexes': [models.Index(fields=['enterprise', 'level', 'start_on'], name='assign_ent_level_idx'), models.Index(fields=['official', 'start_on'], name='assign_official_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='assignment_end_after_start', violation_error_message='结束日期不能早于开始日期。'), models.UniqueConstraint(condition=models.Q(('end_on__isnull', True)), fields=('enterprise', 'official', 'level'), name='assignment_one_open_per_official', violation_error_message='该人员已在此层级包保这家企业。')],
+                "verbose_name": "包保安排",
+                "verbose_name_plural": "包保安排",
+                "ordering": ["enterprise_id", "level", "-start_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["enterprise", "level", "start_on"], name="assign_ent_level_idx"
+                    ),
+                    models.Index(fields=["official", "start_on"], name="assign_official_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_on__isnull", True),
+                            ("end_on__gte", models.F("start_on")),
+                            _connector="OR",
+                        ),
+                        name="assignment_end_after_start",
+                        violation_error_message="结束日期不能早于开始日期。",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("end_on__isnull", True)),
+                        fields=("enterprise", "official", "level"),
+                        name="assignment_one_open_per_official",
+                        violation_error_message="该人员已在此层级包保这家企业。",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('position', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('mobile', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^1\\d{10}$', '手机号应为以1开头的11位数字。')], verbose_name='手机号')),
-                ('landline', models.CharField(blank=True, max_length=30, validators=[django.core.validators.RegexValidator('^[0-9+\\-() ]{5,30}$', '固定电话只能包含数字、“-”和括号。')], verbose_name='固定电话')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子邮箱')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='主要联系人')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='enterprises.enterprise', verbose_name='企业')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("position", models.CharField(blank=True, max_length=50, verbose_name="职务")),
+                (
+                    "mobile",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^1\\d{10}$", "手机号应为以1开头的11位数字。"
+                            )
+                        ],
+                        verbose_name="手机号",
+                    ),
+                ),
+                (
+                    "landline",
+                    models.CharField(
+                        blank=True,
+                        max_length=30,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9+\\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。"
+                            )
+                        ],
+                        verbose_name="固定电话",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子邮箱")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="主要联系人")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业联系人',
-                'verbose_name_plural': '企业联系人',
-                'ordering': ['-is_primary', 'id'],
-                'permissions': [('reveal_contact', '查看联系人完整号码')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('enterprise',), name='contact_one_primary_per_enterprise', violation_error_message='每家企业只能有一位主要联系人。')],
+                "verbose_name": "企业联系人",
+                "verbose_name_plural": "企业联系人",
+                "ordering": ["-is_primary", "id"],
+                "permissions": [("reveal_contact", "查看联系人完整号码")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_primary", True)),
+                        fields=("enterprise",),
+                        name="contact_one_primary_per_enterprise",
+                        violation_error_message="每家企业只能有一位主要联系人。",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='visitofficial',
-            constraint=models.UniqueConstraint(fields=('visit', 'official'), name='visit_official_unique', violation_error_message='走访人员重复。'),
+            model_name="visitofficial",
+            constraint=models.UniqueConstraint(
+                fields=("visit", "official"),
+                name="visit_official_unique",
+                violation_error_message="走访人员重复。",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['enterprise', 'visited_on'], name='visit_ent_date_idx'),
+            model_name="visit",
+            index=models.Index(fields=["enterprise", "visited_on"], name="visit_ent_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visitproblem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('case_id__isnull', False), ('converted_at__isnull', False), ('status', 'converted')), models.Q(models.Q(('status', 'converted'), _negated=True), ('case_id__isnull', True)), _connector='OR'), name='visit_problem_case_iff_converted', violation_error_message='只有“已转案件”的问题才有案件编号，且必须有。'),
+            model_name="visitproblem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("case_id__isnull", False),
+                        ("converted_at__isnull", False),
+                        ("status", "converted"),
+                    ),
+                    models.Q(
+                        models.Q(("status", "converted"), _negated=True), ("case_id__isnull", True)
+                    ),
+                    _connector="OR",
+                ),
+                name="visit_problem_case_iff_converted",
+                violation_error_message="只有“已转案件”的问题才有案件编号，且必须有。",
+            ),
         ),
     ]

@@ -8,61 +8,93 @@ from shangwu.core.dbindexes import drop_like_index
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0004_visit_visitofficial_visit_officials_visitproblem_and_more'),
-        ('organization', '0001_initial'),
+        ("enterprises", "0004_visit_visitofficial_visit_officials_visitproblem_and_more"),
+        ("organization", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='county',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)'),
+            model_name="enterprise",
+            name="county",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="县(市、区)",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='is_key',
-            field=models.BooleanField(default=False, verbose_name='重点企业'),
+            model_name="enterprise",
+            name="is_key",
+            field=models.BooleanField(default=False, verbose_name="重点企业"),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='name_initials',
-            field=models.CharField(blank=True, editable=False, max_length=200, verbose_name='拼音首字母'),
+            model_name="enterprise",
+            name="name_initials",
+            field=models.CharField(
+                blank=True, editable=False, max_length=200, verbose_name="拼音首字母"
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='name_pinyin',
-            field=models.CharField(blank=True, editable=False, max_length=600, verbose_name='名称拼音'),
+            model_name="enterprise",
+            name="name_pinyin",
+            field=models.CharField(
+                blank=True, editable=False, max_length=600, verbose_name="名称拼音"
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='status',
-            field=models.CharField(choices=[('active', '存续'), ('cancelled', '注销'), ('revoked', '吊销'), ('moved_out', '迁出')], default='active', max_length=10, verbose_name='状态'),
+            model_name="enterprise",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "存续"),
+                    ("cancelled", "注销"),
+                    ("revoked", "吊销"),
+                    ("moved_out", "迁出"),
+                ],
+                default="active",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterpriseevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人'),
+            model_name="enterpriseevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="操作人",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterpriseevent',
-            name='at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='时间'),
+            model_name="enterpriseevent",
+            name="at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="时间"),
         ),
         migrations.AlterField(
-            model_name='enterprisetag',
-            name='enterprise',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='tag_links', to='enterprises.enterprise'),
+            model_name="enterprisetag",
+            name="enterprise",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tag_links",
+                to="enterprises.enterprise",
+            ),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['name_pinyin'], name='ent_pinyin_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["name_pinyin"], name="ent_pinyin_idx"),
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['name_initials'], name='ent_initials_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["name_initials"], name="ent_initials_idx"),
         ),
     ]
 

@@ -5,15 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0007_region_levels'),
+        ("enterprises", "0007_region_levels"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='registered_capital',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0, '注册资本不能为负数。')], verbose_name='注册资本（万元）'),
+            model_name="enterprise",
+            name="registered_capital",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0, "注册资本不能为负数。")],
+                verbose_name="注册资本（万元）",
+            ),
         ),
     ]

@@ -6,30 +6,48 @@ import shangwu.enterprises.validators
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0008_capital_not_negative'),
+        ("enterprises", "0008_capital_not_negative"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='address',
-            field=models.CharField(blank=True, max_length=200, validators=[shangwu.enterprises.validators.validate_single_line], verbose_name='地址'),
+            model_name="enterprise",
+            name="address",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[shangwu.enterprises.validators.validate_single_line],
+                verbose_name="地址",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='legal_representative',
-            field=models.CharField(blank=True, max_length=50, validators=[shangwu.enterprises.validators.validate_single_line], verbose_name='法定代表人'),
+            model_name="enterprise",
+            name="legal_representative",
+            field=models.CharField(
+                blank=True,
+                max_length=50,
+                validators=[shangwu.enterprises.validators.validate_single_line],
+                verbose_name="法定代表人",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='name',
-            field=models.CharField(max_length=200, validators=[shangwu.enterprises.validators.validate_single_line], verbose_name='企业名称'),
+            model_name="enterprise",
+            name="name",
+            field=models.CharField(
+                max_length=200,
+                validators=[shangwu.enterprises.validators.validate_single_line],
+                verbose_name="企业名称",
+            ),
         ),
         migrations.AlterField(
-            model_name='enterprise',
-            name='short_name',
-            field=models.CharField(blank=True, max_length=50, validators=[shangwu.enterprises.validators.validate_single_line], verbose_name='简称'),
+            model_name="enterprise",
+            name="short_name",
+            field=models.CharField(
+                blank=True,
+                max_length=50,
+                validators=[shangwu.enterprises.validators.validate_single_line],
+                verbose_name="简称",
+            ),
         ),
     ]

@@ -6,15 +6,20 @@ import shangwu.enterprises.validators
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0009_single_line_text'),
+        ("enterprises", "0009_single_line_text"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterprise',
-            name='credit_code',
-            field=models.CharField(error_messages={'unique': '该统一社会信用代码已登记，不能重复登记。'}, max_length=18, unique=True, validators=[shangwu.enterprises.validators.validate_credit_code], verbose_name='统一社会信用代码'),
+            model_name="enterprise",
+            name="credit_code",
+            field=models.CharField(
+                error_messages={"unique": "该统一社会信用代码已登记，不能重复登记。"},
+                max_length=18,
+                unique=True,
+                validators=[shangwu.enterprises.validators.validate_credit_code],
+                verbose_name="统一社会信用代码",
+            ),
         ),
     ]

@@ -6,38 +6,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0010_credit_code_taken_message'),
+        ("enterprises", "0010_credit_code_taken_message"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enterpriseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', '登记入库'), ('updated', '信息变更'), ('status', '状态变更'), ('tags', '标签变更'), ('assigned', '包保安排'), ('unassigned', '包保结束'), ('visited', '走访'), ('visit_edited', '走访修改'), ('imported', '导入更新')], max_length=12, verbose_name='类型'),
+            model_name="enterpriseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "登记入库"),
+                    ("updated", "信息变更"),
+                    ("status", "状态变更"),
+                    ("tags", "标签变更"),
+                    ("assigned", "包保安排"),
+                    ("unassigned", "包保结束"),
+                    ("visited", "走访"),
+                    ("visit_edited", "走访修改"),
+                    ("imported", "导入更新"),
+                ],
+                max_length=12,
+                verbose_name="类型",
+            ),
         ),
         migrations.CreateModel(
-            name='VisitAttachment',
+            name="VisitAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to='', verbose_name='存储文件')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveBigIntegerField(verbose_name='大小（字节）')),
-                ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
-                ('sha256', models.CharField(max_length=64, verbose_name='文件摘要（SHA-256）')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='上传时间')),
-                ('removed_at', models.DateTimeField(blank=True, null=True, verbose_name='删除时间')),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='删除人')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='enterprises.visit', verbose_name='走访记录')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(max_length=200, upload_to="", verbose_name="存储文件")),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveBigIntegerField(verbose_name="大小（字节）")),
+                ("content_type", models.CharField(max_length=100, verbose_name="文件类型")),
+                ("sha256", models.CharField(max_length=64, verbose_name="文件摘要（SHA-256）")),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="上传时间"),
+                ),
+                (
+                    "removed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="删除时间"),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="删除人",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="enterprises.visit",
+                        verbose_name="走访记录",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '走访附件',
-                'verbose_name_plural': '走访附件',
-                'ordering': ['uploaded_at', 'id'],
-                'abstract': False,
+                "verbose_name": "走访附件",
+                "verbose_name_plural": "走访附件",
+                "ordering": ["uploaded_at", "id"],
+                "abstract": False,
             },
         ),
     ]

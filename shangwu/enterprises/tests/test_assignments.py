@@ -272,8 +272,11 @@ def test_ending_an_assignment_on_a_later_day_says_it_will_end(as_user, ents, cou
 
     a = assign(ents["a1"], county_a)
     later = days_ago(0) + datetime.timedelta(days=30)
-    response = as_user(county_a).post(reverse("enterprises:assignment_end", args=[a.pk]),
-                                      {"end_on": later.isoformat()}, follow=True)
+    response = as_user(county_a).post(
+        reverse("enterprises:assignment_end", args=[a.pk]),
+        {"end_on": later.isoformat()},
+        follow=True,
+    )
     assert f"的包保将于{later:%Y-%m-%d}结束" in response.content.decode()
     note = EnterpriseEvent.objects.filter(enterprise=ents["a1"], kind="unassigned").get().note
     assert f"的包保将于{later:%Y-%m-%d}结束" in note

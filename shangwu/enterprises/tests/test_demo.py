@@ -18,7 +18,9 @@ def demo_registry():
     assert build_enterprises(units=None, users=users, count=150) == 150
 
 
-def test_every_demo_enterprise_has_its_registry_entry_and_ended_ones_their_status_change(demo_registry):
+def test_every_demo_enterprise_has_its_registry_entry_and_ended_ones_their_status_change(
+    demo_registry,
+):
     assert not Enterprise.objects.exclude(events__kind="created").exists()
     for e in Enterprise.objects.exclude(status="active"):
         change = e.events.get(kind="status")
@@ -40,7 +42,10 @@ def test_a_demo_enterprises_registry_entry_comes_first_on_its_timeline(demo_regi
 
 def test_a_demo_timeline_runs_at_the_dates_things_happened(demo_registry):
     for visit in Visit.objects.all()[:50]:
-        event = EnterpriseEvent.objects.filter(enterprise=visit.enterprise, kind="visited",
-                                               note__startswith=f"{visit.visited_on:%Y-%m-%d}").first()
+        event = EnterpriseEvent.objects.filter(
+            enterprise=visit.enterprise,
+            kind="visited",
+            note__startswith=f"{visit.visited_on:%Y-%m-%d}",
+        ).first()
         assert event is not None and timezone.localtime(event.at).date() == visit.visited_on
     assert EnterpriseEvent.objects.values("at__date").distinct().count() > 100

@@ -87,11 +87,15 @@ def test_leader_may_export_but_the_sysadmin_may_not(as_user, leader, sysadmin):
     assert as_user(sysadmin).get(EXPORT_URL).status_code == 403
 
 
-def test_an_enterprise_named_like_a_formula_stays_text_in_the_contact_export(as_user, city_staff, make_enterprise):
+def test_an_enterprise_named_like_a_formula_stays_text_in_the_contact_export(
+    as_user, city_staff, make_enterprise
+):
     from shangwu.enterprises import services_service
 
     enterprise = make_enterprise(name='=HYPERLINK("http://x","点此")公司')
-    services_service.contact_create(enterprise=enterprise, actor=None, name="赵经理", mobile="13812345678")
+    services_service.contact_create(
+        enterprise=enterprise, actor=None, name="赵经理", mobile="13812345678"
+    )
     response = as_user(city_staff).get("/enterprises/contacts/export/")
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [c.value for row in ws.iter_rows(min_row=2) for c in row]

@@ -287,7 +287,9 @@ def test_county_user_rows_for_another_county_are_errors(county_a):
     ]
     result = importers.enterprise_import_commit(rows=rows, actor=county_a, file_name="a")
     assert not result.committed
-    assert [(e.row, e.reason) for e in result.errors] == [(3, "不在您的数据范围内（您只能导入河东区的企业）。")]
+    assert [(e.row, e.reason) for e in result.errors] == [
+        (3, "不在您的数据范围内（您只能导入河东区的企业）。")
+    ]
     assert not Enterprise.objects.filter(name__in=["本区企业有限公司", "外县企业有限公司"]).exists()
 
 
@@ -405,8 +407,19 @@ def _zip(entries: dict, name="a.xlsx") -> bytes:
         ("a.csv", b"a,b\x00c", "不是文本格式"),
     ],
     # Readable ids: the zip bytes carry timestamps, and parallel workers must collect equal ids.
-    ids=["text-as-xlsx", "zip-without-workbook", "old-xls", "xlsm", "vba-project", "macro-content-type",
-         "vba-under-another-name", "excel4-macro-sheet", "zip-bomb", "pdf", "binary-csv"],
+    ids=[
+        "text-as-xlsx",
+        "zip-without-workbook",
+        "old-xls",
+        "xlsm",
+        "vba-project",
+        "macro-content-type",
+        "vba-under-another-name",
+        "excel4-macro-sheet",
+        "zip-bomb",
+        "pdf",
+        "binary-csv",
+    ],
 )
 def test_files_that_are_not_plain_spreadsheets_are_rejected_before_any_row_is_read(
     as_user, city_staff, monkeypatch, name, content, message

@@ -22,10 +22,21 @@ def code(county="419902", seed=None):
 def test_each_new_enterprise_gets_a_create_audit_row_holding_its_snapshot(city_staff):
     rows = [
         HEADERS,
-        row(code(seed=101), "审计甲商贸有限公司", tags="限上零售(2024-03-01)、外贸实绩",
-            is_key="是", registered_capital="2000.5", short_name="审计甲"),
-        row(code(seed=102), "审计乙食品有限公司", township="", registered_capital="",
-            established_on=""),
+        row(
+            code(seed=101),
+            "审计甲商贸有限公司",
+            tags="限上零售(2024-03-01)、外贸实绩",
+            is_key="是",
+            registered_capital="2000.5",
+            short_name="审计甲",
+        ),
+        row(
+            code(seed=102),
+            "审计乙食品有限公司",
+            township="",
+            registered_capital="",
+            established_on="",
+        ),
         row(code(seed=107), "审计庚“引号”\\有限公司", registered_capital="0.07"),
     ]
     result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="审计.xlsx")
@@ -39,12 +50,16 @@ def test_each_new_enterprise_gets_a_create_audit_row_holding_its_snapshot(city_s
         assert audit.changes == {"before": None, "after": snapshot(enterprise)}
         assert audit.object_repr == enterprise.name
         assert audit.actor_username == city_staff.username and "审计.xlsx" in audit.detail
-    first = AuditLog.objects.get(object_type="enterprises.enterprise", object_repr="审计甲商贸有限公司")
+    first = AuditLog.objects.get(
+        object_type="enterprises.enterprise", object_repr="审计甲商贸有限公司"
+    )
     assert first.changes["after"]["is_key"] is True
     assert first.changes["after"]["registered_capital"] == "2000.50"
     assert first.changes["after"]["established_on"] == "2020-05-18"
     # The pinyin follows the name and the audit row has its own time: neither is in the log.
-    assert not {"name_pinyin", "name_initials", "created_at", "updated_at"} & set(first.changes["after"])
+    assert not {"name_pinyin", "name_initials", "created_at", "updated_at"} & set(
+        first.changes["after"]
+    )
 
 
 def test_an_edit_is_audited_as_the_fields_a_person_changed(city_staff):
@@ -66,19 +81,26 @@ def test_create_rows_are_right_when_other_sessions_took_ids_in_between(city_staf
     write = importlib.import_module("shangwu.enterprises.imports.write")
     real = write.allocate_ids
     monkeypatch.setattr(write, "allocate_ids", lambda model, count: real(model, count * 2)[::2])
-    rows = [HEADERS, *(row(code(seed=200 + i), f"间隔{i}商贸有限公司", tags="外贸实绩") for i in range(4))]
+    rows = [
+        HEADERS,
+        *(row(code(seed=200 + i), f"间隔{i}商贸有限公司", tags="外贸实绩") for i in range(4)),
+    ]
     result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="b.xlsx")
     assert result.committed and result.created == 4
     made = Enterprise.objects.filter(name__startswith="间隔")
     assert len({e.pk - min(m.pk for m in made) for e in made} & {1, 3, 5}) == 0  # gaps really there
-    creates = AuditLog.objects.filter(action=AuditAction.CREATE, object_type="enterprises.enterprise")
-    assert sorted(creates.filter(detail__contains="b.xlsx").values_list("object_id", flat=True)) == sorted(
-        str(e.pk) for e in made
+    creates = AuditLog.objects.filter(
+        action=AuditAction.CREATE, object_type="enterprises.enterprise"
     )
+    assert sorted(
+        creates.filter(detail__contains="b.xlsx").values_list("object_id", flat=True)
+    ) == sorted(str(e.pk) for e in made)
     for enterprise in made:
         assert enterprise.events.get().to_status == enterprise.status
         link = enterprise.tag_links.get()
-        assert AuditLog.objects.get(object_type="enterprises.enterprisetag", object_id=str(link.pk)).changes == {
+        assert AuditLog.objects.get(
+            object_type="enterprises.enterprisetag", object_id=str(link.pk)
+        ).changes == {
             "before": None,
             "after": snapshot(link),
         }

@@ -70,7 +70,9 @@ ADD = reverse("enterprises:visit_add")
 def test_the_form_offers_an_add_row_button_and_a_template_row(as_user, ent_a, county_a):
     page = as_user(county_a).get(ADD).content.decode()
     assert 'data-formset-add="problems"' in page and "添加一行" in page
-    assert '<template id="problems-empty-row">' in page and "problems-__prefix__-description" in page
+    assert (
+        '<template id="problems-empty-row">' in page and "problems-__prefix__-description" in page
+    )
     assert 'name="problems-0-DELETE"' in page  # each row can be removed
 
 
@@ -85,8 +87,15 @@ def test_staff_records_twenty_five_problems_on_one_visit(as_user, ent_a, county_
 
 
 def test_add_row_without_javascript_shows_one_more_row_and_saves_nothing(as_user, ent_a, county_a):
-    rows = [{"description": "用电增容", "category": "水电气暖"}, {"description": "", "category": ""}]
-    page = as_user(county_a).post(ADD, visit_form(ent_a, [county_a], rows, add_row="1")).content.decode()
+    rows = [
+        {"description": "用电增容", "category": "水电气暖"},
+        {"description": "", "category": ""},
+    ]
+    page = (
+        as_user(county_a)
+        .post(ADD, visit_form(ent_a, [county_a], rows, add_row="1"))
+        .content.decode()
+    )
     assert 'name="problems-TOTAL_FORMS" value="3"' in page
     assert 'name="problems-2-description"' in page
     assert "用电增容" in page  # what was typed is kept
@@ -101,7 +110,11 @@ def test_a_row_marked_for_removal_is_not_saved(as_user, ent_a, county_a):
 
 
 def test_a_mistake_in_a_problem_row_is_said_with_its_row_number(as_user, ent_a, county_a):
-    rows = [{"description": "融资难"}, {"description": "道路"}, {"description": "", "category": "外贸外资"}]
+    rows = [
+        {"description": "融资难"},
+        {"description": "道路"},
+        {"description": "", "category": "外贸外资"},
+    ]
     page = as_user(county_a).post(ADD, visit_form(ent_a, [county_a], rows)).content.decode()
     assert "第3行问题描述：已选问题类别，请填写问题描述" in page
     assert not Visit.objects.exists()
@@ -118,8 +131,12 @@ def test_more_rows_than_the_limit_are_refused_in_chinese(as_user, ent_a, county_
 
 def record(enterprise, official, problems):
     return services.visit_create(
-        enterprise=enterprise, visited_on=days_ago(3), officials=[official], notes="初次走访",
-        problems=[{"description": d} for d in problems], actor=official,
+        enterprise=enterprise,
+        visited_on=days_ago(3),
+        officials=[official],
+        notes="初次走访",
+        problems=[{"description": d} for d in problems],
+        actor=official,
     )
 
 
@@ -148,7 +165,9 @@ def test_staff_corrects_a_visit_and_the_change_is_kept(as_user, ent_a, county_a,
     assert visit.visited_on == days_ago(2)
     assert set(visit.officials.all()) == {county_a, township_a1}
     assert list(visit.problems.order_by("id").values_list("description", flat=True)) == [
-        "用电增容（200千伏安）", "招工难", "缺少停车位",
+        "用电增容（200千伏安）",
+        "招工难",
+        "缺少停车位",
     ]
     event = EnterpriseEvent.objects.get(enterprise=ent_a, kind="visit_edited")
     assert event.actor == county_a and event.changes["reason"] == "补记乡镇同志"
@@ -168,32 +187,51 @@ def test_staff_corrects_a_visit_and_the_change_is_kept(as_user, ent_a, county_a,
     assert "走访修改" in timeline and "缺少停车位" in timeline
 
 
-def test_a_problem_already_converted_to_a_case_cannot_be_changed_or_removed(as_user, ent_a, county_a):
+def test_a_problem_already_converted_to_a_case_cannot_be_changed_or_removed(
+    as_user, ent_a, county_a
+):
     visit = record(ent_a, county_a, ["道路破损"])
     problem = visit.problems.get()
     services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
     client = as_user(county_a)
-    assert "已转为案件（案件编号501），不能修改或删除" in client.get(edit_url(visit)).content.decode()
+    assert (
+        "已转为案件（案件编号501），不能修改或删除" in client.get(edit_url(visit)).content.decode()
+    )
 
     # The page: the row's fields are read-only, whatever is posted for them.
     rows = [{"id": problem.pk, "description": "改掉的内容", "DELETE": "on"}]
-    assert client.post(edit_url(visit), visit_form(ent_a, [county_a], rows, initial=1)).status_code == 302
+    assert (
+        client.post(edit_url(visit), visit_form(ent_a, [county_a], rows, initial=1)).status_code
+        == 302
+    )
     problem.refresh_from_db()
     assert problem.description == "道路破损" and problem.case_id == 501
 
     # The service (API, any other caller): refused in Chinese, naming the row.
     with pytest.raises(Exception, match="第1行问题已转为案件（案件编号501），不能删除"):
-        services.visit_update(visit=visit, actor=county_a, problems=[{"id": problem.pk, "delete": True}])
+        services.visit_update(
+            visit=visit, actor=county_a, problems=[{"id": problem.pk, "delete": True}]
+        )
     with pytest.raises(Exception, match="不能修改问题描述或类别"):
-        services.visit_update(visit=visit, actor=county_a, problems=[{"id": problem.pk, "description": "新"}])
+        services.visit_update(
+            visit=visit, actor=county_a, problems=[{"id": problem.pk, "description": "新"}]
+        )
 
 
 def test_add_row_on_the_edit_page_keeps_the_saved_rows(as_user, ent_a, county_a):
     visit = record(ent_a, county_a, ["用电增容"])
     problem = visit.problems.get()
-    data = visit_form(ent_a, [county_a], [{"id": problem.pk, "description": "用电增容"}, {}], initial=1, add_row="1")
+    data = visit_form(
+        ent_a,
+        [county_a],
+        [{"id": problem.pk, "description": "用电增容"}, {}],
+        initial=1,
+        add_row="1",
+    )
     page = as_user(county_a).post(edit_url(visit), data).content.decode()
-    assert 'name="problems-TOTAL_FORMS" value="3"' in page and 'name="problems-2-description"' in page
+    assert (
+        'name="problems-TOTAL_FORMS" value="3"' in page and 'name="problems-2-description"' in page
+    )
     assert f'name="problems-0-id" value="{problem.pk}"' in page
     assert not EnterpriseEvent.objects.filter(kind="visit_edited").exists()
 
@@ -201,7 +239,10 @@ def test_add_row_on_the_edit_page_keeps_the_saved_rows(as_user, ent_a, county_a)
 def test_another_countys_officer_cannot_open_the_edit_page(as_user, ent_a, county_a, county_b):
     visit = record(ent_a, county_a, [])
     assert as_user(county_b).get(edit_url(visit)).status_code == 404
-    assert as_user(county_b).post(edit_url(visit), visit_form(ent_a, [county_b], [])).status_code == 404
+    assert (
+        as_user(county_b).post(edit_url(visit), visit_form(ent_a, [county_b], [])).status_code
+        == 404
+    )
 
 
 def test_the_api_edits_a_visits_problems_with_the_same_rules(ent_a, county_a):
@@ -213,20 +254,31 @@ def test_the_api_edits_a_visits_problems_with_the_same_rules(ent_a, county_a):
     api = api_as(county_a)
     response = api.patch(
         f"/api/visits/{visit.pk}/",
-        {"problems": [{"id": power.pk, "description": "用电增容（已报供电公司）"}, {"description": "招工难"}],
-         "reason": "补充情况"},
+        {
+            "problems": [
+                {"id": power.pk, "description": "用电增容（已报供电公司）"},
+                {"description": "招工难"},
+            ],
+            "reason": "补充情况",
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
     assert [p["description"] for p in response.json()["problems"]] == [
-        "用电增容（已报供电公司）", "道路破损", "招工难",
+        "用电增容（已报供电公司）",
+        "道路破损",
+        "招工难",
     ]
     event = EnterpriseEvent.objects.get(kind="visit_edited")
-    assert event.changes["reason"] == "补充情况" and event.changes["after"]["新增问题"] == ["招工难"]
+    assert event.changes["reason"] == "补充情况" and event.changes["after"]["新增问题"] == [
+        "招工难"
+    ]
     refused = api.patch(
         f"/api/visits/{visit.pk}/", {"problems": [{"id": road.pk, "delete": True}]}, format="json"
     )
-    assert refused.status_code == 400 and "已转为案件（案件编号777），不能删除" in str(refused.json())
+    assert refused.status_code == 400 and "已转为案件（案件编号777），不能删除" in str(
+        refused.json()
+    )
     assert VisitProblem.objects.filter(pk=road.pk, case_id=777).exists()
 
 
@@ -258,13 +310,17 @@ def test_staff_records_a_visit_with_a_photo_and_a_scan_and_reads_them_back(
     assert body(shown) == files.PNG_BYTES
     assert shown["Content-Type"] == "image/png" and shown["X-Content-Type-Options"] == "nosniff"
     assert shown["Content-Disposition"].startswith("inline;")
-    scan_response = client.get(reverse("enterprises:visit_attachment_download", args=[scan.pk]) + "?inline=1")
+    scan_response = client.get(
+        reverse("enterprises:visit_attachment_download", args=[scan.pk]) + "?inline=1"
+    )
     assert body(scan_response) == files.PDF_BYTES
     assert scan_response["Content-Disposition"].startswith("attachment;")  # a PDF is never inline
     assert AuditLog.objects.filter(action=AuditAction.DOWNLOAD, object_id=str(photo.pk)).exists()
 
 
-def test_a_refused_file_saves_no_visit_and_keeps_the_form_filled(as_user, ent_a, county_a, media, committed):
+def test_a_refused_file_saves_no_visit_and_keeps_the_form_filled(
+    as_user, ent_a, county_a, media, committed
+):
     client = as_user(county_a)
     data = visit_form(ent_a, [county_a], [{"description": "厂房漏雨"}], notes="带了网页的走访")
     data["photos"] = [files.png(), files.html_named_pdf("走访记录.pdf")]
@@ -284,7 +340,9 @@ def test_a_word_file_is_not_a_visit_photo(as_user, ent_a, county_a, media, commi
     assert "只能上传 jpg、png、pdf 文件" in page and not Visit.objects.exists()
 
 
-def test_a_photo_added_on_edit_and_removed_again(as_user, ent_a, county_a, county_b, media, committed):
+def test_a_photo_added_on_edit_and_removed_again(
+    as_user, ent_a, county_a, county_b, media, committed
+):
     visit = record(ent_a, county_a, [])
     client = as_user(county_a)
     data = visit_form(ent_a, [county_a], [])
@@ -295,7 +353,9 @@ def test_a_photo_added_on_edit_and_removed_again(as_user, ent_a, county_a, count
         assert client.post(edit_url(visit), data).status_code == 302
     photo = visit.attachments.get()
     url = reverse("enterprises:visit_attachment_download", args=[photo.pk])
-    assert EnterpriseEvent.objects.get(kind="visit_edited").changes["after"]["新增附件"] == ["补拍.png"]
+    assert EnterpriseEvent.objects.get(kind="visit_edited").changes["after"]["新增附件"] == [
+        "补拍.png"
+    ]
 
     assert as_user(county_b).get(url).status_code == 404  # another county: not found, audited
     assert AuditLog.objects.filter(action=AuditAction.DENIED, object_id=str(photo.pk)).exists()
@@ -306,17 +366,26 @@ def test_a_photo_added_on_edit_and_removed_again(as_user, ent_a, county_a, count
     assert photo.removed_at is not None and photo.removed_by == county_a
     assert client.get(url).status_code == 404
     page = client.get(visit.get_absolute_url()).content.decode()
-    panel = page[page.index('data-testid="visit-attachments"'):page.index('data-testid="visit-history"')]
+    panel = page[
+        page.index('data-testid="visit-attachments"') : page.index('data-testid="visit-history"')
+    ]
     assert "补拍.png" not in panel and "暂无照片或附件" in panel
-    assert "删除" in page[page.index('data-testid="visit-history"'):]  # the removal is in the history
+    assert (
+        "删除" in page[page.index('data-testid="visit-history"') :]
+    )  # the removal is in the history
 
 
-def test_the_api_lists_a_visits_files_with_their_download_links(as_user, ent_a, county_a, media, committed):
+def test_the_api_lists_a_visits_files_with_their_download_links(
+    as_user, ent_a, county_a, media, committed
+):
     from .service_helpers import api_as
 
     with committed():
         visit = services.visit_create(
-            enterprise=ent_a, visited_on=days_ago(1), officials=[county_a], actor=county_a,
+            enterprise=ent_a,
+            visited_on=days_ago(1),
+            officials=[county_a],
+            actor=county_a,
             photos=[files.png("现场.png")],
         )
     data = api_as(county_a).get(f"/api/visits/{visit.pk}/").json()
@@ -329,7 +398,9 @@ def test_the_api_lists_a_visits_files_with_their_download_links(as_user, ent_a, 
 def test_the_api_uploads_and_removes_a_visit_scan(ent_a, county_a, county_b, media, committed):
     from .service_helpers import api_as
 
-    visit = services.visit_create(enterprise=ent_a, visited_on=days_ago(1), officials=[county_a], actor=county_a)
+    visit = services.visit_create(
+        enterprise=ent_a, visited_on=days_ago(1), officials=[county_a], actor=county_a
+    )
     api = api_as(county_a)
     url = f"/api/visits/{visit.pk}/attachments/"
     with committed():
@@ -348,7 +419,9 @@ def test_the_api_uploads_and_removes_a_visit_scan(ent_a, county_a, county_b, med
 
 
 def pick(client, kind, q, **selected):
-    return client.get(ADD, {"pick": kind, "q": q, **selected}, HTTP_HX_REQUEST="true").content.decode()
+    return client.get(
+        ADD, {"pick": kind, "q": q, **selected}, HTTP_HX_REQUEST="true"
+    ).content.decode()
 
 
 def test_county_staff_find_an_enterprise_by_pinyin_initials_and_credit_code_only_in_their_county(
@@ -364,7 +437,9 @@ def test_county_staff_find_an_enterprise_by_pinyin_initials_and_credit_code_only
     assert "<html" not in by_code  # a fragment: the options only
 
 
-def test_the_picker_keeps_the_chosen_official_and_finds_others_by_initials(as_user, county_a, township_a1):
+def test_the_picker_keeps_the_chosen_official_and_finds_others_by_initials(
+    as_user, county_a, township_a1
+):
     from shangwu.enterprises.services import name_pinyin
 
     client = as_user(county_a)
@@ -374,10 +449,12 @@ def test_the_picker_keeps_the_chosen_official_and_finds_others_by_initials(as_us
     assert f'value="{township_a1.pk}"' in page
 
 
-def test_without_javascript_the_enterprise_select_lists_only_the_users_scope(as_user, ent_a, ent_b, county_a):
+def test_without_javascript_the_enterprise_select_lists_only_the_users_scope(
+    as_user, ent_a, ent_b, county_a
+):
     page = as_user(county_a).get(ADD).content.decode()
     assert "东湖走访甲有限公司" in page and "东湖走访乙有限公司" not in page
-    assert 'data-picker' in page and 'hx-get="/enterprises/visits/add/?pick=enterprise"' in page
+    assert "data-picker" in page and 'hx-get="/enterprises/visits/add/?pick=enterprise"' in page
 
 
 def test_the_form_posts_the_enterprise_chosen_in_the_picker(as_user, ent_a, county_a):

@@ -98,15 +98,24 @@ def test_staff_records_a_visit_with_problems_in_the_browser(as_user, ent_a, coun
     assert "出口退税到账慢" in detail and "待转办" in detail
 
 
-def test_a_problem_row_with_a_category_but_no_description_is_asked_for_not_dropped(as_user, ent_a, county_a):
+def test_a_problem_row_with_a_category_but_no_description_is_asked_for_not_dropped(
+    as_user, ent_a, county_a
+):
     client = as_user(county_a)
     url = reverse("enterprises:visit_add") + f"?enterprise={ent_a.pk}"
     form = {
-        "enterprise": ent_a.pk, "visited_on": days_ago(1).isoformat(), "form": "onsite",
-        "officials": [county_a.pk], "problems-TOTAL_FORMS": "2", "problems-INITIAL_FORMS": "0",
-        "problems-MIN_NUM_FORMS": "0", "problems-MAX_NUM_FORMS": "20",
-        "problems-0-description": "", "problems-0-category": "外贸外资",
-        "problems-1-description": "融资难", "problems-1-category": "没有这个类别",
+        "enterprise": ent_a.pk,
+        "visited_on": days_ago(1).isoformat(),
+        "form": "onsite",
+        "officials": [county_a.pk],
+        "problems-TOTAL_FORMS": "2",
+        "problems-INITIAL_FORMS": "0",
+        "problems-MIN_NUM_FORMS": "0",
+        "problems-MAX_NUM_FORMS": "20",
+        "problems-0-description": "",
+        "problems-0-category": "外贸外资",
+        "problems-1-description": "融资难",
+        "problems-1-category": "没有这个类别",
     }
     page = client.post(url, form).content.decode()
     assert "已选问题类别，请填写问题描述" in page
@@ -193,12 +202,16 @@ def test_api_creates_a_visit_with_nested_problems(ent_a, county_a, township_a1):
     patched = api.patch(f"/api/visits/{body['id']}/", {"officials": [county_a.pk]}, format="json")
     assert patched.status_code == 200 and patched.json()["officials"] == [county_a.pk]
     # Issue 16: a saved visit's problems can be edited; a row without an id is a new problem.
-    added = api.patch(f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json")
+    added = api.patch(
+        f"/api/visits/{body['id']}/", {"problems": [{"description": "新问题"}]}, format="json"
+    )
     assert added.status_code == 200
     assert [p["description"] for p in added.json()["problems"]] == ["融资难", "新问题"]
     as_read = api.get(f"/api/visits/{body['id']}/").json()
     assert api.put(f"/api/visits/{body['id']}/", as_read, format="json").status_code == 200
-    assert VisitProblem.objects.filter(visit_id=body["id"]).count() == 2  # the round trip adds nothing
+    assert (
+        VisitProblem.objects.filter(visit_id=body["id"]).count() == 2
+    )  # the round trip adds nothing
 
 
 def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
@@ -261,10 +274,23 @@ def test_a_visit_dated_tomorrow_is_said_with_the_problem_rows_mistakes(as_user, 
     import datetime
 
     url = reverse("enterprises:visit_add") + f"?enterprise={ent_a.pk}"
-    page = as_user(county_a).post(url, {
-        "enterprise": ent_a.pk, "visited_on": (days_ago(0) + datetime.timedelta(days=1)).isoformat(),
-        "form": "onsite", "officials": [county_a.pk], "problems-TOTAL_FORMS": "1",
-        "problems-INITIAL_FORMS": "0", "problems-MIN_NUM_FORMS": "0", "problems-MAX_NUM_FORMS": "20",
-        "problems-0-description": "", "problems-0-category": "外贸外资",
-    }).content.decode()
+    page = (
+        as_user(county_a)
+        .post(
+            url,
+            {
+                "enterprise": ent_a.pk,
+                "visited_on": (days_ago(0) + datetime.timedelta(days=1)).isoformat(),
+                "form": "onsite",
+                "officials": [county_a.pk],
+                "problems-TOTAL_FORMS": "1",
+                "problems-INITIAL_FORMS": "0",
+                "problems-MIN_NUM_FORMS": "0",
+                "problems-MAX_NUM_FORMS": "20",
+                "problems-0-description": "",
+                "problems-0-category": "外贸外资",
+            },
+        )
+        .content.decode()
+    )
     assert "走访日期不能晚于今天" in page and "已选问题类别，请填写问题描述" in page

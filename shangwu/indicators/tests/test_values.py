@@ -145,10 +145,15 @@ def test_a_year_outside_2000_to_2100_is_refused_with_a_message_on_the_api_and_th
     year, indicator, region, city_staff, as_user
 ):
     save(indicator("RETAIL"), region("419902"), MAY, city_staff, cumulative_value=Decimal(10))
-    value = IndicatorValue.objects.get(indicator=indicator("RETAIL"), region=region("419902"), month=MAY)
+    value = IndicatorValue.objects.get(
+        indicator=indicator("RETAIL"), region=region("419902"), month=MAY
+    )
     client = as_user(city_staff)
-    for url in ("/api/indicator-values/", f"/api/indicator-values/{value.pk}/revisions/",
-                "/api/indicator-targets/"):
+    for url in (
+        "/api/indicator-values/",
+        f"/api/indicator-values/{value.pk}/revisions/",
+        "/api/indicator-targets/",
+    ):
         response = client.get(url, {"year": year})
         assert response.status_code == 400, url
         assert response.json()["year"] == ["年度应在2000年至2100年之间。"]

@@ -17,8 +17,9 @@ class ApprovedMoveViewSetMixin:
     instance_kwarg = ""
 
     def update_object(self, instance, data):
-        obj, self.change_request = type(self).update_service(**{self.instance_kwarg: instance}, data=data,
-                                                     actor=self.request.user)
+        obj, self.change_request = type(self).update_service(
+            **{self.instance_kwarg: instance}, data=data, actor=self.request.user
+        )
         return obj
 
     def update(self, request, *args, **kwargs):
@@ -27,12 +28,18 @@ class ApprovedMoveViewSetMixin:
         change = self.change_request
         if change is None:
             return response
-        return Response({
-            **response.data,
-            "change_request": {"id": change.pk, "status": change.get_status_display(),
-                               "changes": change.changes_text()},
-            "detail": f"{'、'.join(c['label'] for c in change.changes)}须经安全管理员审批后生效，已提交申请 #{change.pk}。",
-        }, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {
+                **response.data,
+                "change_request": {
+                    "id": change.pk,
+                    "status": change.get_status_display(),
+                    "changes": change.changes_text(),
+                },
+                "detail": f"{'、'.join(c['label'] for c in change.changes)}须经安全管理员审批后生效，已提交申请 #{change.pk}。",
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class RegionViewSet(ApprovedMoveViewSetMixin, BaseViewSet):

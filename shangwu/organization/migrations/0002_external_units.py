@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0001_initial'),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orgunit',
-            name='kind',
-            field=models.CharField(choices=[('bureau', '市商务局'), ('department', '局内科室'), ('county_bureau', '县区商务局'), ('township_office', '乡镇(街道)办'), ('external', '外部单位'), ('other', '其他单位')], max_length=20, verbose_name='类型'),
+            model_name="orgunit",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("bureau", "市商务局"),
+                    ("department", "局内科室"),
+                    ("county_bureau", "县区商务局"),
+                    ("township_office", "乡镇(街道)办"),
+                    ("external", "外部单位"),
+                    ("other", "其他单位"),
+                ],
+                max_length=20,
+                verbose_name="类型",
+            ),
         ),
     ]

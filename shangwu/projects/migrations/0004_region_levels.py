@@ -5,21 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0001_initial'),
-        ('projects', '0003_board_index'),
+        ("organization", "0001_initial"),
+        ("projects", "0003_board_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='project',
-            name='county',
-            field=models.ForeignKey(error_messages={'invalid': '请选择本市的县(市、区)。'}, limit_choices_to={'level': 'county'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='县(市、区)'),
+            model_name="project",
+            name="county",
+            field=models.ForeignKey(
+                error_messages={"invalid": "请选择本市的县(市、区)。"},
+                limit_choices_to={"level": "county"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="县(市、区)",
+            ),
         ),
         migrations.AlterField(
-            model_name='project',
-            name='township',
-            field=models.ForeignKey(blank=True, error_messages={'invalid': '请选择本市的乡镇(街道)。'}, limit_choices_to={'level': 'township'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organization.region', verbose_name='乡镇(街道)'),
+            model_name="project",
+            name="township",
+            field=models.ForeignKey(
+                blank=True,
+                error_messages={"invalid": "请选择本市的乡镇(街道)。"},
+                limit_choices_to={"level": "township"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organization.region",
+                verbose_name="乡镇(街道)",
+            ),
         ),
     ]

@@ -183,7 +183,6 @@ class ReportViewSet(BaseViewSet):
             return Response(_errors(exc), status=400)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
-
     @extend_schema(request=s.ReportCorrectSerializer, responses={200: s.ReportSerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):

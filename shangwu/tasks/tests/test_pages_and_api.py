@@ -262,16 +262,35 @@ def test_a_leader_saving_the_assignment_sheet_without_the_task_fields_erases_not
     plan = make_plan()
     tasks = list(plan.tasks.order_by("number"))
     for task in tasks:
-        services.task_update(task=task, actor=city_staff, leader=city_staff,
-                             deadline=datetime.date(2026, 11, 30), co_units=[unit("云水县商务局"), unit("外资科")])
-    before = {t.pk: (t.lead_unit_id, t.leader_id, t.deadline, set(t.co_units.values_list("pk", flat=True)))
-              for t in plan.tasks.all()}
+        services.task_update(
+            task=task,
+            actor=city_staff,
+            leader=city_staff,
+            deadline=datetime.date(2026, 11, 30),
+            co_units=[unit("云水县商务局"), unit("外资科")],
+        )
+    before = {
+        t.pk: (
+            t.lead_unit_id,
+            t.leader_id,
+            t.deadline,
+            set(t.co_units.values_list("pk", flat=True)),
+        )
+        for t in plan.tasks.all()
+    }
     events = TaskEvent.objects.filter(task__plan=plan).count()
     client = as_user(leader)
     saved = client.post(reverse("tasks:plan_assign", args=[plan.pk]), {})
     assert saved.status_code == 302
-    after = {t.pk: (t.lead_unit_id, t.leader_id, t.deadline, set(t.co_units.values_list("pk", flat=True)))
-             for t in plan.tasks.all()}
+    after = {
+        t.pk: (
+            t.lead_unit_id,
+            t.leader_id,
+            t.deadline,
+            set(t.co_units.values_list("pk", flat=True)),
+        )
+        for t in plan.tasks.all()
+    }
     assert after == before and all(v[0] and v[1] and v[2] and v[3] for v in after.values())
     assert TaskEvent.objects.filter(task__plan=plan).count() == events
     assert "0 项任务有变动" in client.get(plan.get_absolute_url()).content.decode()
@@ -291,14 +310,20 @@ def test_the_assignment_sheet_as_shown_changes_only_what_the_user_changed(
         data[f"leader_{task.pk}"] = task.leader_id or ""
         data[f"deadline_{task.pk}"] = task.deadline.isoformat() if task.deadline else ""
         data[f"co_{task.pk}"] = ["", *task.co_units.values_list("pk", flat=True)]
-        assert f'name="co_{task.pk}" value=""' in page  # the marker a list with nothing chosen needs
+        assert (
+            f'name="co_{task.pk}" value=""' in page
+        )  # the marker a list with nothing chosen needs
     data[f"co_{first.pk}"] = [""]  # the user unselects every 配合单位 of task 1
     data[f"deadline_{second.pk}"] = "2026-10-31"
     assert client.post(reverse("tasks:plan_assign", args=[plan.pk]), data).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
-    assert list(first.co_units.all()) == [] and first.lead_unit == unit("外贸科") and first.leader_id
-    assert second.deadline == datetime.date(2026, 10, 31) and second.lead_unit == unit("云水县商务局")
+    assert (
+        list(first.co_units.all()) == [] and first.lead_unit == unit("外贸科") and first.leader_id
+    )
+    assert second.deadline == datetime.date(2026, 10, 31) and second.lead_unit == unit(
+        "云水县商务局"
+    )
 
 
 # --- scope --------------------------------------------------------------------------------------
@@ -775,12 +800,19 @@ def test_leader_grades_units_on_the_review_page(as_user, leader, city_staff, rep
     )
 
 
-def test_regrading_a_unit_without_the_comment_field_keeps_its_comment(as_user, leader, reported_plan, unit):
+def test_regrading_a_unit_without_the_comment_field_keeps_its_comment(
+    as_user, leader, reported_plan, unit
+):
     url = reverse("tasks:plan_reviews", args=[reported_plan.pk])
     wm = unit("外贸科").pk
     client = as_user(leader)
-    client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good", f"comment_{wm}": "总体较好"})
-    assert client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent"}).status_code == 302
+    client.post(
+        url, {"year": 2026, "quarter": 1, f"grade_{wm}": "good", f"comment_{wm}": "总体较好"}
+    )
+    assert (
+        client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent"}).status_code
+        == 302
+    )
     review = reported_plan.reviews.get()
     assert (review.grade, review.comment) == ("excellent", "总体较好")
     client.post(url, {"year": 2026, "quarter": 1, f"grade_{wm}": "excellent", f"comment_{wm}": ""})
@@ -856,9 +888,7 @@ def test_the_task_list_can_pick_out_tasks_without_a_section_or_a_lead_unit(
         assert [t.pk for t, _ in page.context["table"].rows()] == [orphan.pk], name
 
 
-def test_one_on_time_report_of_sixteen_owed_shows_6_3_percent(
-    as_user, leader, make_plan, unit, at
-):
+def test_one_on_time_report_of_sixteen_owed_shows_6_3_percent(as_user, leader, make_plan, unit, at):
     tasks = "\n".join(
         f"{n}．重点任务{n}。（牵头单位：外贸科；完成时限：2026年12月底）" for n in range(1, 17)
     )

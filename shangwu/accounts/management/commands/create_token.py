@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", help="用户名")
-        parser.add_argument("--name", default="命令行签发", help="令牌的名称/用途（默认：命令行签发）")
+        parser.add_argument(
+            "--name", default="命令行签发", help="令牌的名称/用途（默认：命令行签发）"
+        )
 
     def handle(self, *args, username, name, **options):
         user = User.objects.filter(username=username).first()
@@ -24,5 +26,7 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(f"令牌：{key}")
-        self.stdout.write(f"有效期至：{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}（北京时间）")
+        self.stdout.write(
+            f"有效期至：{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}（北京时间）"
+        )
         self.stdout.write("请立即保存令牌：平台只保存它的摘要，无法再次查看。")

@@ -15,8 +15,11 @@ from shangwu.core.context import acting
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
-ADMINS = [("sysadmin", "系统管理员", Role.SYSADMIN), ("secadmin", "安全管理员", Role.SECADMIN),
-          ("auditor", "审计管理员", Role.AUDITOR)]
+ADMINS = [
+    ("sysadmin", "系统管理员", Role.SYSADMIN),
+    ("secadmin", "安全管理员", Role.SECADMIN),
+    ("auditor", "审计管理员", Role.AUDITOR),
+]
 
 
 class Command(BaseCommand):
@@ -32,16 +35,32 @@ class Command(BaseCommand):
         if User.objects.filter(role__in=[r for _u, _n, r in ADMINS]).exists():
             raise CommandError("平台已初始化：已存在管理员账号。")
         with acting(path="init_platform"), transaction.atomic():
-            city, _ = Region.objects.get_or_create(code=city_code, defaults={"name": city_name, "level": RegionLevel.CITY})
-            bureau, _ = OrgUnit.objects.get_or_create(region=city, name=f"{city_name}商务局",
-                                                      defaults={"kind": OrgUnitKind.BUREAU, "short_name": "市商务局"})
-            it, _ = OrgUnit.objects.get_or_create(region=city, name="信息中心",
-                                                  defaults={"kind": OrgUnitKind.DEPARTMENT, "parent": bureau})
+            city, _ = Region.objects.get_or_create(
+                code=city_code, defaults={"name": city_name, "level": RegionLevel.CITY}
+            )
+            bureau, _ = OrgUnit.objects.get_or_create(
+                region=city,
+                name=f"{city_name}商务局",
+                defaults={"kind": OrgUnitKind.BUREAU, "short_name": "市商务局"},
+            )
+            it, _ = OrgUnit.objects.get_or_create(
+                region=city,
+                name="信息中心",
+                defaults={"kind": OrgUnitKind.DEPARTMENT, "parent": bureau},
+            )
             lines = []
             for username, name, role in ADMINS:
                 password = password_generate()
-                user_bootstrap(username=username, name=name, role=role, org_unit=it, password=password,
-                               must_change_password=True)
+                user_bootstrap(
+                    username=username,
+                    name=name,
+                    role=role,
+                    org_unit=it,
+                    password=password,
+                    must_change_password=True,
+                )
                 lines.append(f"  {username}（{name}）初始密码：{password}")
-        self.stdout.write(f"已初始化 {city_name}（{city_code}）。请把初始密码当面交给各管理员，首次登录须修改：")
+        self.stdout.write(
+            f"已初始化 {city_name}（{city_code}）。请把初始密码当面交给各管理员，首次登录须修改："
+        )
         self.stdout.write("\n".join(lines))

@@ -11,8 +11,12 @@ class Command(BaseCommand):
     help = "生成演示城市（云河市）：区划、机构、各角色演示账号和各业务模块的演示数据。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--size", choices=["full", "small"], default="full",
-                            help="small 只生成少量业务数据（用于浏览器测试）")
+        parser.add_argument(
+            "--size",
+            choices=["full", "small"],
+            default="full",
+            help="small 只生成少量业务数据（用于浏览器测试）",
+        )
 
     def handle(self, *args, size, **options):
         from shangwu.accounts.demo import build_users
@@ -28,7 +32,9 @@ class Command(BaseCommand):
         with acting(path="demo_data"), transaction.atomic():
             units = build_regions_and_units()
             users = build_users(units)
-            created = build_enterprises(units=units, users=users, count=2000 if size == "full" else 120)
+            created = build_enterprises(
+                units=units, users=users, count=2000 if size == "full" else 120
+            )
             if created:
                 summaries.append(f"新建企业 {created} 家")
             # Each module builds its own demo data; each is idempotent and reproducible.
