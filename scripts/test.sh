@@ -16,15 +16,8 @@ if [ -n "$missing" ]; then
 fi
 export SHANGWU_TESTING=1
 .venv/bin/ruff check shangwu conftest.py tests bench
-# Formatting: only the files already formatted (scripts/ruff-format-paths.txt) are held to it
-# for now. The lead formats the rest of the tree in one commit (other branches are open on it)
-# and then checks everything here.
-formatted=()
-while read -r path; do
-  case "$path" in ""|"#"*) continue ;; esac
-  [ -e "$path" ] && formatted+=("$path")
-done < scripts/ruff-format-paths.txt
-if [ ${#formatted[@]} -gt 0 ] && ! .venv/bin/ruff format --check "${formatted[@]}"; then
+# Formatting: the whole tree is held to ruff format (CI runs the same check).
+if ! .venv/bin/ruff format --check shangwu conftest.py tests bench; then
   echo "代码格式不符合 ruff format（见上）：运行 .venv/bin/ruff format <文件> 后再提交。" >&2
   echo "Files above are not formatted: run .venv/bin/ruff format <file> and commit." >&2
   exit 1

@@ -117,33 +117,23 @@ def test_a_changed_pyproject_is_installed_again_in_the_mode_asked_for(tmp_path):
     assert pip_installs(checkout) == [".[test]", ".", ".[test]"]
 
 
-def checkout_with_formatted_list(tmp_path):
-    checkout = make_checkout(tmp_path)
-    (checkout / "shangwu").mkdir()
-    (checkout / "shangwu" / "formatted.py").write_text("x = 1\n")
-    (checkout / "scripts" / "ruff-format-paths.txt").write_text(
-        "# already formatted\nshangwu/formatted.py\n\nshangwu/moved_away.py\n"
-    )
-    return checkout
-
-
 def test_the_test_command_installs_the_extras_then_checks_lint_format_and_migrations_first(
     tmp_path,
 ):
-    checkout = checkout_with_formatted_list(tmp_path)
+    checkout = make_checkout(tmp_path)
     run(checkout, "scripts/test.sh", "-q", "shangwu/cases")
     assert pip_installs(checkout) == [".[test]"]
     steps = [line for line in calls(checkout) if not line.startswith("python -m pip")]
     assert steps[-4:] == [
         "ruff check shangwu conftest.py tests bench",
-        "ruff format --check shangwu/formatted.py",  # a listed file that is gone is skipped
+        "ruff format --check shangwu conftest.py tests bench",
         "shangwu makemigrations --check --dry-run",
         "python -m pytest -n 2 -q -q shangwu/cases",
     ]
 
 
 def test_a_missing_migration_stops_the_test_command_with_a_message(tmp_path):
-    checkout = checkout_with_formatted_list(tmp_path)
+    checkout = make_checkout(tmp_path)
     result = run(checkout, "scripts/test.sh", fail_on="makemigrations", check=False)
     assert result.returncode == 1
     assert "模型有改动但缺少迁移" in result.stderr and "without a migration" in result.stderr
@@ -151,7 +141,7 @@ def test_a_missing_migration_stops_the_test_command_with_a_message(tmp_path):
 
 
 def test_an_unformatted_file_stops_the_test_command_with_a_message(tmp_path):
-    checkout = checkout_with_formatted_list(tmp_path)
+    checkout = make_checkout(tmp_path)
     result = run(checkout, "scripts/test.sh", fail_on="format --check", check=False)
     assert result.returncode == 1
     assert "代码格式不符合 ruff format" in result.stderr
