@@ -103,8 +103,16 @@ def targets() -> list[tuple[str, str, str]]:
             (username, "API 案件详情", f"/api/cases/{case.pk}/"),
             (username, "API 企业列表 50", "/api/enterprises/?page_size=50"),
         ]
-    rows += [("leader", "FLOOR 50行表格", "/bench-floor/table/"), ("leader", "FLOOR JSON", "/bench-floor/json/")]
-    return rows
+    return rows + FLOOR
+
+
+# Django's floor: the same middleware, a 50-row table from one query, a constant JSON body; and the
+# JSON body signed out (no session read or written: the fixed per-request cost of a session).
+FLOOR = [
+    ("leader", "FLOOR 50行表格", "/bench-floor/table/"),
+    ("leader", "FLOOR JSON", "/bench-floor/json/"),
+    ("anonymous", "FLOOR JSON 未登录", "/bench-floor/json/"),
+]
 
 
 def in_process(rows, repeat: int) -> dict[tuple[str, str], tuple[int, float, int]]:
@@ -119,7 +127,8 @@ def in_process(rows, repeat: int) -> dict[tuple[str, str], tuple[int, float, int
     for username, _label, url in rows:
         if username not in clients:
             clients[username] = Client(HTTP_HOST="127.0.0.1")
-            clients[username].force_login(User.objects.get(username=username))
+            if username != "anonymous":
+                clients[username].force_login(User.objects.get(username=username))
         client = clients[username]
         client.get(url)  # warm up (caches, first-request work)
         queries = []
@@ -214,7 +223,7 @@ def sign_in(base: str, username: str, password: str) -> str:
 def wrk_load(url: str, cookie: str, args) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s",
-         "-H", f"Cookie: {cookie}", url],
+         *(["-H", f"Cookie: {cookie}"] if cookie else []), url],
         capture_output=True, text=True, timeout=args.duration + 60,
     ).stdout
 
@@ -253,7 +262,7 @@ def thread_load(url: str, cookie: str, args) -> dict:
         while time.monotonic() < stop_at:
             start = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
                 response = conn.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -325,13 +334,15 @@ def run(args) -> None:
     generator = wrk_load if shutil.which("wrk") and not args.python_client else thread_load
     results = {}
     try:
-        cookies = {u: sign_in(base, u, settings.DEMO_PASSWORD) for u in PERSONAS}
+        cookies = {u: sign_in(base, u, settings.DEMO_PASSWORD) for u in PERSONAS} | {"anonymous": ""}
         print(
             f"server: gunicorn {args.worker_class}, {args.workers} workers"
             + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
             + f"; load: {'wrk -t2' if generator is wrk_load else 'Python threads'} "
             f"-c{args.connections} -d{args.duration}s per request"
         )
+        # The floor first and last: the machine's load moves during a long run.
+        floor_start = {(u, p): generator(base + p, cookies[u], args)["rps"] for u, _label, p in FLOOR}
         for username, _label, path in rows:
             results[(username, path)] = generator(base + path, cookies[username], args)
             time.sleep(0.5)
@@ -339,16 +350,17 @@ def run(args) -> None:
     finally:
         stop_server(server)
 
-    floor_table = results[("leader", "/bench-floor/table/")]["rps"] or None
-    floor_json = results[("leader", "/bench-floor/json/")]["rps"] or None
+    floor_end = {key: results[key]["rps"] for key in floor_start}
+    floor = {key: (floor_start[key] + floor_end[key]) / 2 or None for key in floor_start}
+    floor_table, floor_json = floor[("leader", "/bench-floor/table/")], floor[("leader", "/bench-floor/json/")]
     print()
     print("| request | persona | status | req/s | p50 ms | p99 ms | non-2xx | in-process ms | queries | × floor |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for username, label, path in rows:
         status, ms, queries = local[(username, path)]
         load = results[(username, path)]
-        floor = floor_json if path.startswith("/api/") or path.endswith("/json/") else floor_table
-        ratio = f"{load['rps'] / floor:.1%}" if floor else "—"
+        base_rps = floor_json if path.startswith("/api/") or path.endswith("/json/") else floor_table
+        ratio = f"{load['rps'] / base_rps:.1%}" if base_rps else "—"
         print(
             f"| {label} `{path}` | {username} | {status} | {load['rps']:.1f} | {fmt(load['p50'], '.0f')} | "
             f"{fmt(load['p99'], '.0f')} | {load['bad']} | {ms:.1f} | {queries} | {ratio} |"
@@ -356,7 +368,11 @@ def run(args) -> None:
         if load["errors"]:
             print(f"|   ↳ {load['errors']} |")
     print()
-    print("× floor: pages against the 50-row table floor, API against the JSON floor, same run.")
+    print(
+        "× floor: pages against the 50-row table floor, API against the JSON floor (signed in), each "
+        "the mean of the floor's req/s at the start and at the end of the run: "
+        + "; ".join(f"{label} {floor_start[(u, p)]:.0f} → {floor_end[(u, p)]:.0f}" for u, label, p in FLOOR)
+    )
     print("worker RSS after the load: " + ", ".join(f"{r:.0f} MiB" for r in rss))
     if not args.database_url:
         shutil.rmtree(tmp, ignore_errors=True)
