@@ -374,8 +374,7 @@ def run(args) -> None:
         + "; ".join(f"{label} {floor_start[(u, p)]:.0f} → {floor_end[(u, p)]:.0f}" for u, label, p in FLOOR)
     )
     print("worker RSS after the load: " + ", ".join(f"{r:.0f} MiB" for r in rss))
-    if not args.database_url:
-        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file, media and static (a PostgreSQL database stays)
 
 
 def main() -> None:
