@@ -1,0 +1,95 @@
+"""Every navigation page answers each persona in a bounded number of queries: a count, not a
+timing, so an N+1 or a per-request reload cannot come back silently (issue 18). The pages are
+read from the navigation itself (``core.navigation.menu_for``): a new module's page is counted
+as soon as it is in the menu, and then needs its line below."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from shangwu.core.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1", "enterprise", "sysadmin",
+            "secadmin", "auditor"]
+
+# The most queries each navigation page (by its menu label) may run for each persona on the small
+# demo city: measured on 2026-12-07 (the same on SQLite and PostgreSQL) plus 2 of headroom.
+# These numbers must only go down: lower one when a page gets cheaper; never raise one to make a
+# slower page pass.
+EXPECTED: dict[str, dict[str, int]] = {
+    "工作台": {"leader": 40, "city_staff": 40, "county_a": 45, "county_b": 40, "township_a1": 40, "enterprise": 8, "sysadmin": 9, "secadmin": 9, "auditor": 9},
+    "企业库": {"leader": 15, "city_staff": 15, "county_a": 15, "county_b": 15, "township_a1": 16},
+    "我的包保企业": {"leader": 14, "city_staff": 14, "county_a": 13, "county_b": 14, "township_a1": 14},
+    "走访记录": {"leader": 13, "city_staff": 13, "county_a": 13, "county_b": 13, "township_a1": 14},
+    "包保覆盖": {"leader": 16, "city_staff": 16, "county_a": 15, "county_b": 15, "township_a1": 13},
+    "诉求办理": {"leader": 13, "city_staff": 13, "county_a": 13, "county_b": 13, "township_a1": 14},
+    "督办": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 9, "township_a1": 10},
+    "办理统计": {"leader": 12, "city_staff": 12, "county_a": 16, "county_b": 16, "township_a1": 11},
+    "招商项目": {"leader": 14, "city_staff": 14, "county_a": 14, "county_b": 14, "township_a1": 14},
+    "三个一批": {"leader": 20, "city_staff": 20, "county_a": 20, "county_b": 20, "township_a1": 21},
+    "月通报": {"leader": 24, "city_staff": 24, "county_a": 24, "county_b": 24, "township_a1": 25},
+    "指标数据": {"leader": 14, "city_staff": 14, "county_a": 14, "county_b": 14, "township_a1": 14},
+    "重点任务": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10},
+    "督办通报": {"leader": 17, "city_staff": 17, "county_a": 17, "county_b": 17, "township_a1": 13},
+    "行政区划": {"leader": 11, "city_staff": 11, "county_a": 11, "county_b": 11, "township_a1": 11, "sysadmin": 11},
+    "机构": {"leader": 11, "city_staff": 11, "county_a": 11, "county_b": 11, "township_a1": 11, "sysadmin": 11},
+    "节假日安排": {"leader": 9, "city_staff": 9, "county_a": 9, "county_b": 9, "township_a1": 9, "sysadmin": 9},
+    "企业标签": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "时限规则": {"leader": 11, "city_staff": 11, "county_a": 11, "county_b": 11, "township_a1": 11, "sysadmin": 11},
+    "诉求类别": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "项目阶段": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "产业链": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "指标目录": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "公文格式": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10, "sysadmin": 10},
+    "API 文档": {"leader": 5, "city_staff": 5, "county_a": 5, "county_b": 5, "township_a1": 5, "enterprise": 5, "sysadmin": 5, "secadmin": 5, "auditor": 5},
+    "用户": {"sysadmin": 11, "secadmin": 11},
+    "变更审批": {"sysadmin": 9, "secadmin": 9},
+    "安全策略": {"secadmin": 7},
+    "API令牌": {"secadmin": 9},
+    "审计日志": {"auditor": 10},
+}
+
+
+@pytest.fixture
+def demo_city():
+    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
+
+
+def count_queries(client, url):
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get(url)
+    return response.status_code, len(executed)
+
+
+def test_every_navigation_page_stays_within_its_query_count_for_every_persona(request, demo_city):
+    failures, measured = [], {}
+    for persona in PERSONAS:
+        user = request.getfixturevalue(persona)
+        client = Client()
+        client.force_login(user)
+        for _group, items in menu_for(user):
+            for item in items:
+                client.get(item["url"])  # the first request of a session does one-off work
+                status, queries = count_queries(client, item["url"])
+                measured[(item["label"], persona)] = queries
+                expected = EXPECTED.get(item["label"], {}).get(persona)
+                if status != 200:
+                    failures.append(f"{item['label']} {item['url']} 对 {persona} 返回 {status}")
+                elif expected is None:
+                    failures.append(f"{item['label']} {item['url']}（{persona}）没有查询数上限：实测 {queries} 次")
+                elif queries > expected:
+                    failures.append(
+                        f"{item['label']} {item['url']}（{persona}）查询 {queries} 次，超过上限 {expected} 次"
+                    )
+    stale = sorted({(label, persona) for label, row in EXPECTED.items() for persona in row} - set(measured))
+    assert not failures, "\n".join(failures)
+    assert not stale, f"表中有导航里已不存在的页面：{stale}"
