@@ -137,7 +137,9 @@ def in_process(rows, repeat: int) -> dict[tuple[str, str], tuple[int, float, int
             queries.append(sql)
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(count):  # the client's request_started clears connection.queries
+        with connection.execute_wrapper(
+            count
+        ):  # the client's request_started clears connection.queries
             status = client.get(url).status_code
         times = []
         for _ in range(repeat):
@@ -153,9 +155,20 @@ def in_process(rows, repeat: int) -> dict[tuple[str, str], tuple[int, float, int
 
 def start_server(args, env: dict, port: int) -> subprocess.Popen:
     cmd = [
-        sys.executable, "-m", "gunicorn", "shangwu.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-        "--worker-class", args.worker_class, "--error-logfile", "-", "--log-level", "warning",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "shangwu.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--error-logfile",
+        "-",
+        "--log-level",
+        "warning",
     ]
     if args.worker_class == "gthread":
         cmd += ["--threads", str(args.threads)]
@@ -210,7 +223,9 @@ def sign_in(base: str, username: str, password: str) -> str:
     response = session.post(
         f"{base}/accounts/login/",
         data={"csrfmiddlewaretoken": token, "username": username, "password": password},
-        headers={"Referer": f"{base}/accounts/login/"}, allow_redirects=False, timeout=60,
+        headers={"Referer": f"{base}/accounts/login/"},
+        allow_redirects=False,
+        timeout=60,
     )
     if response.status_code != 302 or COOKIE not in session.cookies:
         raise SystemExit(f"{username}: sign-in failed ({response.status_code})")
@@ -222,9 +237,20 @@ def sign_in(base: str, username: str, password: str) -> str:
 
 def wrk_load(url: str, cookie: str, args) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "10s",
-         *(["-H", f"Cookie: {cookie}"] if cookie else []), url],
-        capture_output=True, text=True, timeout=args.duration + 60,
+        [
+            "wrk",
+            "-t2",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            *(["-H", f"Cookie: {cookie}"] if cookie else []),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=args.duration + 60,
     ).stdout
 
     def ms(label):
@@ -239,7 +265,8 @@ def wrk_load(url: str, cookie: str, args) -> dict:
     errors = re.search(r"Socket errors:.*", out)
     return {
         "rps": float(rps.group(1)) if rps else 0.0,
-        "p50": ms("50%"), "p99": ms("99%"),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
         "bad": int(bad.group(1)) if bad else 0,
         "errors": errors.group(0) if errors else "",
     }
@@ -286,7 +313,13 @@ def thread_load(url: str, cookie: str, args) -> dict:
     def pct(p):
         return latencies[min(len(latencies) - 1, int(len(latencies) * p))] if latencies else None
 
-    return {"rps": len(latencies) / args.duration, "p50": pct(0.5), "p99": pct(0.99), "bad": bad[0], "errors": ""}
+    return {
+        "rps": len(latencies) / args.duration,
+        "p50": pct(0.5),
+        "p99": pct(0.99),
+        "bad": bad[0],
+        "errors": "",
+    }
 
 
 # --- main -----------------------------------------------------------------------------------------------
@@ -320,21 +353,31 @@ def run(args) -> None:
     build(args, tmp)
     rows = targets()
     if args.only:
-        rows = [r for r in rows if re.search(args.only, f"{r[0]} {r[1]} {r[2]}") or r[1].startswith("FLOOR")]
+        rows = [
+            r
+            for r in rows
+            if re.search(args.only, f"{r[0]} {r[1]} {r[2]}") or r[1].startswith("FLOOR")
+        ]
     start = time.perf_counter()
     local = in_process(rows, args.repeat)
-    print(f"in-process figures ({len(rows)} requests × {args.repeat}): {time.perf_counter() - start:.0f} s")
+    print(
+        f"in-process figures ({len(rows)} requests × {args.repeat}): {time.perf_counter() - start:.0f} s"
+    )
     connections.close_all()
 
     port = free_port()
     server_env = {k: v for k, v in os.environ.items() if k != "SHANGWU_TESTING"}
-    server_env["PYTHONPATH"] = os.pathsep.join([str(ROOT), server_env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    server_env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT), server_env.get("PYTHONPATH", "")]
+    ).rstrip(os.pathsep)
     server = start_server(args, server_env, port)
     base = f"http://127.0.0.1:{port}"
     generator = wrk_load if shutil.which("wrk") and not args.python_client else thread_load
     results = {}
     try:
-        cookies = {u: sign_in(base, u, settings.DEMO_PASSWORD) for u in PERSONAS} | {"anonymous": ""}
+        cookies = {u: sign_in(base, u, settings.DEMO_PASSWORD) for u in PERSONAS} | {
+            "anonymous": ""
+        }
         print(
             f"server: gunicorn {args.worker_class}, {args.workers} workers"
             + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
@@ -342,7 +385,9 @@ def run(args) -> None:
             f"-c{args.connections} -d{args.duration}s per request"
         )
         # The floor first and last: the machine's load moves during a long run.
-        floor_start = {(u, p): generator(base + p, cookies[u], args)["rps"] for u, _label, p in FLOOR}
+        floor_start = {
+            (u, p): generator(base + p, cookies[u], args)["rps"] for u, _label, p in FLOOR
+        }
         for username, _label, path in rows:
             results[(username, path)] = generator(base + path, cookies[username], args)
             time.sleep(0.5)
@@ -352,14 +397,21 @@ def run(args) -> None:
 
     floor_end = {key: results[key]["rps"] for key in floor_start}
     floor = {key: (floor_start[key] + floor_end[key]) / 2 or None for key in floor_start}
-    floor_table, floor_json = floor[("leader", "/bench-floor/table/")], floor[("leader", "/bench-floor/json/")]
+    floor_table, floor_json = (
+        floor[("leader", "/bench-floor/table/")],
+        floor[("leader", "/bench-floor/json/")],
+    )
     print()
-    print("| request | persona | status | req/s | p50 ms | p99 ms | non-2xx | in-process ms | queries | × floor |")
+    print(
+        "| request | persona | status | req/s | p50 ms | p99 ms | non-2xx | in-process ms | queries | × floor |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for username, label, path in rows:
         status, ms, queries = local[(username, path)]
         load = results[(username, path)]
-        base_rps = floor_json if path.startswith("/api/") or path.endswith("/json/") else floor_table
+        base_rps = (
+            floor_json if path.startswith("/api/") or path.endswith("/json/") else floor_table
+        )
         ratio = f"{load['rps'] / base_rps:.1%}" if base_rps else "—"
         print(
             f"| {label} `{path}` | {username} | {status} | {load['rps']:.1f} | {fmt(load['p50'], '.0f')} | "
@@ -371,10 +423,14 @@ def run(args) -> None:
     print(
         "× floor: pages against the 50-row table floor, API against the JSON floor (signed in), each "
         "the mean of the floor's req/s at the start and at the end of the run: "
-        + "; ".join(f"{label} {floor_start[(u, p)]:.0f} → {floor_end[(u, p)]:.0f}" for u, label, p in FLOOR)
+        + "; ".join(
+            f"{label} {floor_start[(u, p)]:.0f} → {floor_end[(u, p)]:.0f}" for u, label, p in FLOOR
+        )
     )
     print("worker RSS after the load: " + ", ".join(f"{r:.0f} MiB" for r in rss))
-    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file, media and static (a PostgreSQL database stays)
+    shutil.rmtree(
+        tmp, ignore_errors=True
+    )  # the SQLite file, media and static (a PostgreSQL database stays)
 
 
 def main() -> None:
@@ -386,9 +442,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--repeat", type=int, default=15, help="in-process requests per page (median)")
-    parser.add_argument("--only", help="regular expression on 'persona label url' (the floor always runs)")
-    parser.add_argument("--python-client", action="store_true", help="the thread client even if wrk exists")
+    parser.add_argument(
+        "--repeat", type=int, default=15, help="in-process requests per page (median)"
+    )
+    parser.add_argument(
+        "--only", help="regular expression on 'persona label url' (the floor always runs)"
+    )
+    parser.add_argument(
+        "--python-client", action="store_true", help="the thread client even if wrk exists"
+    )
     args = parser.parse_args()
     if args.duration < 1 or args.duration > 120 or args.connections < 1 or args.connections > 256:
         parser.error("--duration 1..120, --connections 1..256")

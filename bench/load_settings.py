@@ -14,4 +14,7 @@ PASSWORD_HASHERS = [  # noqa: F405
 ]
 # Production resolves {% static %} through a manifest; the benchmark collects one (uncompressed,
 # to keep the setup short) into its temporary folder.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}

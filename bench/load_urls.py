@@ -10,10 +10,10 @@ from django.template import engines
 from django.urls import include, path
 
 TABLE = engines["django"].from_string(
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>floor</title></head><body>"
+    '<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body>'
     "<table><thead><tr><th>编号</th><th>标题</th><th>状态</th><th>受理时间</th><th>县区</th></tr></thead>"
-    "<tbody>{% for c in rows %}<tr><td><a href=\"/cases/{{ c.id }}/\">{{ c.number }}</a></td>"
-    "<td>{{ c.title }}</td><td>{{ c.status }}</td><td>{{ c.received_at|date:\"Y-m-d H:i\" }}</td>"
+    '<tbody>{% for c in rows %}<tr><td><a href="/cases/{{ c.id }}/">{{ c.number }}</a></td>'
+    '<td>{{ c.title }}</td><td>{{ c.status }}</td><td>{{ c.received_at|date:"Y-m-d H:i" }}</td>'
     "<td>{{ c.county__name }}</td></tr>{% endfor %}</tbody></table></body></html>"
 )
 

@@ -6,22 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0016_event_kinds_merged'),
-        ('enterprises', '0012_tag_code'),
-        ('organization', '0002_external_units'),
+        ("cases", "0016_event_kinds_merged"),
+        ("enterprises", "0012_tag_code"),
+        ("organization", "0002_external_units"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_cases', to='cases.case', verbose_name='并入案件'),
+            model_name="case",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_cases",
+                to="cases.case",
+                verbose_name="并入案件",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('merged_into__isnull', False)), fields=['merged_into'], name='case_merged_into_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", False)),
+                fields=["merged_into"],
+                name="case_merged_into_idx",
+            ),
         ),
     ]
