@@ -94,3 +94,64 @@ class BaseViewSet(viewsets.ModelViewSet):
             raise serializers.ValidationError(
                 {"non_field_errors": ["保存后的记录将不在您的数据范围内，未保存。"]}
             )
+
+
+# --- Files of a record (case attachments, visit photos, …) -----------------------------------
+# One answer for every module's ``attachments`` / ``…/download`` / ``…/remove`` actions, through
+# the file service (core.files) and the module's own attach / remove service. Each viewset keeps
+# only its decorators (routes and schema) and names its model, serializers and services.
+
+
+def _service_answer(call, *args, **kwargs):
+    """A service's refusal as the API says it: a ValidationError → 400, PermissionDenied → 403."""
+    from django.core.exceptions import PermissionDenied
+    from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+    from rest_framework.response import Response
+
+    try:
+        with transaction.atomic():
+            return call(*args, **kwargs), None
+    except DjangoValidationError as exc:
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return None, Response(errors, status=400)
+    except PermissionDenied as exc:
+        raise ApiPermissionDenied(str(exc)) from exc
+
+
+def attachments_answer(request, *, listed, serializer_class, upload_serializer_class, attach):
+    """GET: the record's files (not removed); POST: one uploaded file (multipart ``file``)
+    through ``attach(upload)``, answered 201 with the stored file."""
+    from rest_framework.response import Response
+
+    context = {"request": request}
+    if request.method == "GET":
+        files = listed.select_related("uploaded_by")
+        return Response(serializer_class(files, many=True, context=context).data)
+    upload = upload_serializer_class(data=request.data)
+    upload.is_valid(raise_exception=True)
+    stored, refused = _service_answer(attach, upload.validated_data["file"])
+    if refused is not None:
+        return refused
+    return Response(serializer_class(stored, context=context).data, status=201)
+
+
+def attachment_download_answer(request, *, files, pk):
+    """One file of ``files`` (the record's own, already in the user's scope), as a download,
+    audited; 404 (audited) for anything else."""
+    from shangwu.core.files import file_download, file_get, file_response
+
+    stored = file_get(files, user=request.user, pk=pk)
+    return file_response(stored, file_download(obj=stored, actor=request.user))
+
+
+def attachment_remove_answer(request, *, files, pk, remove):
+    """删除 one file of ``files`` through ``remove(stored)`` (soft: record and audit stay)."""
+    from rest_framework.response import Response
+
+    from shangwu.core.files import file_get
+
+    stored = file_get(files, user=request.user, pk=pk, action="change")
+    _, refused = _service_answer(remove, stored)
+    return refused or Response(status=204)

@@ -21,8 +21,12 @@ from shangwu.cases.choices import ExtensionKind, ExtensionStatus
 from shangwu.cases.filtersets import CaseFilterSet
 from shangwu.cases.models import Case, CaseAttachment
 from shangwu.cases.services import ConcurrentChange
-from shangwu.core.api import BaseViewSet
-from shangwu.core.files import file_download, file_get, file_response
+from shangwu.core.api import (
+    BaseViewSet,
+    attachment_download_answer,
+    attachment_remove_answer,
+    attachments_answer,
+)
 
 
 def _errors(exc):
@@ -282,24 +286,14 @@ class CaseViewSet(BaseViewSet):
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
         case = self.get_object()
-        if request.method == "GET":
-            listed = case.attachments.listed().select_related("uploaded_by")
-            return Response(
-                s.CaseAttachmentSerializer(listed, many=True, context={"request": request}).data
-            )
-        ser = s.AttachmentUploadSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                attachment = services.case_attach(
-                    case=case, actor=request.user, upload=ser.validated_data["file"]
-                )
-        except DjangoValidationError as exc:
-            return Response(_errors(exc), status=400)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        return Response(
-            s.CaseAttachmentSerializer(attachment, context={"request": request}).data, status=201
+        return attachments_answer(
+            request,
+            listed=case.attachments.listed(),
+            serializer_class=s.CaseAttachmentSerializer,
+            upload_serializer_class=s.AttachmentUploadSerializer,
+            attach=lambda upload: services.case_attach(
+                case=case, actor=request.user, upload=upload
+            ),
         )
 
     @extend_schema(
@@ -314,11 +308,8 @@ class CaseViewSet(BaseViewSet):
         url_name="attachment-download",
     )
     def attachment_download(self, request, pk=None, attachment_pk=None):
-        case = self.get_object()
-        attachment = file_get(
-            CaseAttachment.objects.filter(case=case), user=request.user, pk=attachment_pk
-        )
-        return file_response(attachment, file_download(obj=attachment, actor=request.user))
+        files = CaseAttachment.objects.filter(case=self.get_object())
+        return attachment_download_answer(request, files=files, pk=attachment_pk)
 
     @extend_schema(request=None, responses={204: None}, description="删除附件（保留记录与审计）。")
     @action(
@@ -328,20 +319,12 @@ class CaseViewSet(BaseViewSet):
         url_name="attachment-remove",
     )
     def attachment_remove(self, request, pk=None, attachment_pk=None):
-        case = self.get_object()
-        attachment = file_get(
-            CaseAttachment.objects.filter(case=case),
-            user=request.user,
+        return attachment_remove_answer(
+            request,
+            files=CaseAttachment.objects.filter(case=self.get_object()),
             pk=attachment_pk,
-            action="change",
+            remove=lambda a: services.case_attachment_remove(attachment=a, actor=request.user),
         )
-        try:
-            services.case_attachment_remove(attachment=attachment, actor=request.user)
-        except DjangoValidationError as exc:
-            return Response(_errors(exc), status=400)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        return Response(status=204)
 
     @extend_schema(
         parameters=[

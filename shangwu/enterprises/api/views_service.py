@@ -1,17 +1,19 @@
 """API of the enterprise service records: contacts, 包保 assignments, visits. Thin: the same
 FilterSets as the pages, the same services, scope through BaseViewSet."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from shangwu.core.api import BaseViewSet
-from shangwu.core.files import file_download, file_get, file_response
+from shangwu.core.api import (
+    BaseViewSet,
+    attachment_download_answer,
+    attachment_remove_answer,
+    attachments_answer,
+)
 from shangwu.enterprises import services_service as services
 from shangwu.enterprises.api.serializers_service import (
     AssignmentSerializer,
@@ -150,24 +152,14 @@ class VisitViewSet(BaseViewSet):
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
         visit = self.get_object()
-        if request.method == "GET":
-            listed = visit.attachments.listed().select_related("uploaded_by")
-            return Response(
-                VisitAttachmentSerializer(listed, many=True, context={"request": request}).data
-            )
-        ser = VisitAttachmentUploadSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                attachment = services.visit_attach(
-                    visit=visit, actor=request.user, upload=ser.validated_data["file"]
-                )
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        return Response(
-            VisitAttachmentSerializer(attachment, context={"request": request}).data, status=201
+        return attachments_answer(
+            request,
+            listed=visit.attachments.listed(),
+            serializer_class=VisitAttachmentSerializer,
+            upload_serializer_class=VisitAttachmentUploadSerializer,
+            attach=lambda upload: services.visit_attach(
+                visit=visit, actor=request.user, upload=upload
+            ),
         )
 
     @extend_schema(
@@ -182,11 +174,8 @@ class VisitViewSet(BaseViewSet):
         url_name="attachment-download",
     )
     def attachment_download(self, request, pk=None, attachment_pk=None):
-        visit = self.get_object()
-        attachment = file_get(
-            VisitAttachment.objects.filter(visit=visit), user=request.user, pk=attachment_pk
-        )
-        return file_response(attachment, file_download(obj=attachment, actor=request.user))
+        files = VisitAttachment.objects.filter(visit=self.get_object())
+        return attachment_download_answer(request, files=files, pk=attachment_pk)
 
     @extend_schema(
         request=None, responses={204: None}, description="删除走访附件（保留记录与审计）。"
@@ -198,20 +187,12 @@ class VisitViewSet(BaseViewSet):
         url_name="attachment-remove",
     )
     def attachment_remove(self, request, pk=None, attachment_pk=None):
-        visit = self.get_object()
-        attachment = file_get(
-            VisitAttachment.objects.filter(visit=visit),
-            user=request.user,
+        return attachment_remove_answer(
+            request,
+            files=VisitAttachment.objects.filter(visit=self.get_object()),
             pk=attachment_pk,
-            action="change",
+            remove=lambda a: services.visit_attachment_remove(attachment=a, actor=request.user),
         )
-        try:
-            services.visit_attachment_remove(attachment=attachment, actor=request.user)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=400)
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
-        return Response(status=204)
 
 
 def _errors(exc):
