@@ -2,14 +2,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from shangwu.accounts.models import ApiToken, ChangeRequest, User
-from shangwu.core.tables import Column, Table, format_datetime
-
-
-class TimeColumn(Column):
-    """A moment in Beijing time, as the rest of the platform writes it."""
-
-    def value(self, obj):
-        return format_datetime(getattr(obj, self.accessor))
+from shangwu.core.tables import Column, Table
 
 
 class UserTable(Table):
@@ -48,9 +41,9 @@ class ApiTokenTable(Table):
         Column("user__name", "姓名"),
         Column("name"),
         Column("prefix"),
-        TimeColumn("created_at"),
-        TimeColumn("expires_at"),
-        TimeColumn("last_used_at"),
+        Column("created_at"),
+        Column("expires_at"),
+        Column("last_used_at"),
         Column("state", "状态"),
         Column("revoked_reason"),
         RevokeColumn("pk", "操作", export=False),
@@ -65,8 +58,8 @@ class ChangeRequestTable(Table):
         Column("target_repr"),
         Column("changes_text", "变更内容"),
         Column("requester"),
-        TimeColumn("requested_at"),
+        Column("requested_at"),
         Column("status"),
         Column("decided_by"),
-        TimeColumn("decided_at"),
+        Column("decided_at"),
     ]
