@@ -27,6 +27,7 @@ Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/
 from __future__ import annotations
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -159,7 +160,7 @@ Selector = Callable[[datetime.date, datetime.date, object], Selection]
 
 
 @dataclass(kw_only=True)
-class FigureSpec:
+class FigureSpec(ABC):
     key: str
     label: str
     unit: str
@@ -168,12 +169,13 @@ class FigureSpec:
     # reported but does not narrow it.
     current: bool = False
 
+    @abstractmethod
     def compute(self, *, user, date_from, date_to, region=None) -> Figure:
-        raise NotImplementedError
+        """The figure within ``user``'s scope for the period (and region, if given)."""
 
+    @abstractmethod
     def value_from_lists(self, lists: dict[str, list[dict]]) -> Decimal | None:
         """The value recomputed from the rows of the drill-down API lists (all pages)."""
-        raise NotImplementedError
 
     def count_from_lists(self, lists: dict[str, list[dict]]) -> int:
         """``count`` from the same lists: the rows of the list, or a rate's denominator."""
