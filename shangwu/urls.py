@@ -7,7 +7,7 @@ from shangwu.cases.api.views import router_register as cases_api
 from shangwu.core.api_figures import FigureDetailView, FigureListView
 from shangwu.core.views_dashboard import healthz
 from shangwu.enterprises.api.views import router_register as enterprise_api
-from shangwu.enterprises.api.views_service import router_register_service as enterprise_service_api
+from shangwu.enterprises.baobao.api import router_register_service as enterprise_service_api
 from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.projects.api.views import router_register as projects_api

@@ -601,13 +601,13 @@ def _demo_png(width: int = 96, height: int = 64, rgb=(70, 130, 180)) -> bytes:
 
 def _attach_a_few_visit_files(*, users) -> None:
     """A few 河东区 visits carry a site photo and the scanned 走访记录, uploaded through the file
-    service (services_service.visit_attach), so the visit page shows thumbnails that download."""
+    service (baobao.services.visit_attach), so the visit page shows thumbnails that download."""
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from shangwu.cases.demo import _demo_pdf
+    from shangwu.enterprises.baobao.services import visit_attach
     from shangwu.enterprises.models import Visit
-    from shangwu.enterprises.services_service import visit_attach
 
     actor = users.get("county_a")
     if actor is None:

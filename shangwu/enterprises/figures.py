@@ -15,9 +15,9 @@ from shangwu.core.figures import (
     register,
     register_family,
 )
+from shangwu.enterprises.baobao.filtersets import VisitFilterSet
 from shangwu.enterprises.choices import AssignmentLevel, EnterpriseStatus
 from shangwu.enterprises.filtersets import EnterpriseFilterSet
-from shangwu.enterprises.filtersets_service import VisitFilterSet
 from shangwu.enterprises.models import Enterprise, Tag, Visit
 
 ACTIVE = EnterpriseStatus.ACTIVE

@@ -475,7 +475,7 @@ class VisitProblem(EnterpriseScoped):
 
     Hook for the case module: a 待转办 problem becomes a case through the case module's own
     service, which then calls ``visit_problem_mark_converted(problem=..., case_id=..., actor=...)``
-    (``services_service.py``). That sets ``status`` to 已转案件, ``case_id`` and ``converted_at``;
+    (``baobao/services.py``). That sets ``status`` to 已转案件, ``case_id`` and ``converted_at``;
     ``case_id`` is a plain column today and becomes a foreign key when the case model exists.
     """
 

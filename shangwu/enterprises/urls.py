@@ -1,6 +1,7 @@
 from django.urls import path
 
-from shangwu.enterprises import views, views_import, views_print, views_service
+from shangwu.enterprises import views, views_import, views_print
+from shangwu.enterprises.baobao import views as views_service
 
 app_name = "enterprises"
 

@@ -1,7 +1,7 @@
 """Print view (打印, A4, no navigation) of a visit record (走访记录), read through
 ``restrict(user, "view")`` like its page: out of scope is a 404 (audited)."""
 
-from shangwu.enterprises.views_service import VisitDetailView
+from shangwu.enterprises.baobao.views import VisitDetailView
 
 
 class VisitPrintView(VisitDetailView):

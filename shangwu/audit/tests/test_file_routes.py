@@ -380,9 +380,9 @@ def visit_attachment_download(api: bool):
 
         from django.test import TestCase
 
+        from shangwu.enterprises.baobao.services import visit_create
         from shangwu.enterprises.demo import make_credit_code
         from shangwu.enterprises.services import enterprise_create
-        from shangwu.enterprises.services_service import visit_create
         from shangwu.organization.models import Region
 
         county_a = kit.personas["county_a"]

@@ -381,8 +381,8 @@ def case_convert_visit_problem(
 ) -> Case:
     """A problem recorded on an enterprise visit becomes a case (source 走访), with one click;
     given a lead unit it is assigned at once."""
+    from shangwu.enterprises.baobao.services import visit_problem_mark_converted
     from shangwu.enterprises.choices import ProblemStatus
-    from shangwu.enterprises.services_service import visit_problem_mark_converted
 
     if problem.status != ProblemStatus.PENDING:
         raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")

@@ -42,7 +42,7 @@ def _seed(city_staff, county_a):
 
     from shangwu.cases import services as cases
     from shangwu.cases.models import CaseCategory
-    from shangwu.enterprises import services_service as contacts
+    from shangwu.enterprises.baobao import services as contacts
     from shangwu.enterprises.demo import make_credit_code
     from shangwu.enterprises.services import enterprise_create
     from shangwu.indicators import services as indicators

@@ -175,7 +175,7 @@ def test_the_enterprise_persona_is_bound_to_a_demo_enterprise_in_hedong():
 
 def test_an_enterprise_user_sees_only_its_own_enterprises_records(demo_city):
     from shangwu.cases.models import Case
-    from shangwu.enterprises import services_service as services_contacts
+    from shangwu.enterprises.baobao import services as services_contacts
     from shangwu.enterprises.models import Contact, Enterprise, Visit
     from shangwu.projects.models import Project
     from shangwu.tasks.models import Task

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from shangwu.accounts.demo import OWNER_ENTERPRISE
-from shangwu.enterprises import services_service as services
+from shangwu.enterprises.baobao import services as services
 from shangwu.enterprises.models import Assignment, EnterpriseEvent
 
 from .service_helpers import COUNTY_A, COUNTY_B, TOWNSHIP_A1, TOWNSHIP_A2, api_as, days_ago

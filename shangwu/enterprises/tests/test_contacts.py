@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from shangwu.audit.models import AuditLog
-from shangwu.enterprises import services_service as services
+from shangwu.enterprises.baobao import services as services
 from shangwu.enterprises.models import Contact
 from shangwu.enterprises.selectors import enterprise_service_context
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from shangwu.enterprises import services
-from shangwu.enterprises import services_service as service_work
+from shangwu.enterprises.baobao import services as service_work
 from shangwu.enterprises.models import Tag
 from shangwu.enterprises.selectors import (
     coverage_by_county,

@@ -90,10 +90,10 @@ def test_leader_may_export_but_the_sysadmin_may_not(as_user, leader, sysadmin):
 def test_an_enterprise_named_like_a_formula_stays_text_in_the_contact_export(
     as_user, city_staff, make_enterprise
 ):
-    from shangwu.enterprises import services_service
+    from shangwu.enterprises.baobao import services as baobao_services
 
     enterprise = make_enterprise(name='=HYPERLINK("http://x","点此")公司')
-    services_service.contact_create(
+    baobao_services.contact_create(
         enterprise=enterprise, actor=None, name="赵经理", mobile="13812345678"
     )
     response = as_user(city_staff).get("/enterprises/contacts/export/")

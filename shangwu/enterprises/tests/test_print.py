@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from shangwu.enterprises import services_service as services
+from shangwu.enterprises.baobao import services as services
 
 from .service_helpers import COUNTY_A, TOWNSHIP_A1, days_ago
 

@@ -351,7 +351,7 @@ def test_detail_page_shows_contacts_masked_officials_visits_and_the_timeline(
 ):
     import datetime
 
-    from shangwu.enterprises.services_service import assignment_create, contact_create, visit_create
+    from shangwu.enterprises.baobao.services import assignment_create, contact_create, visit_create
 
     e = make_enterprise(county="419902", township="419902001", name="详情页企业有限公司")
     contact_create(
@@ -386,7 +386,7 @@ def test_enterprise_page_lists_its_cases_and_visit_problems_link_to_conversion(
 
     from shangwu.cases.models import CaseCategory
     from shangwu.cases.services import case_register
-    from shangwu.enterprises.services_service import visit_create
+    from shangwu.enterprises.baobao.services import visit_create
 
     e = make_enterprise(county="419902", township="419902001", name="案件关联企业有限公司")
     case = case_register(

@@ -9,7 +9,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
 from shangwu.core.tests import files
 from shangwu.core.tests.files import stored_files
-from shangwu.enterprises import services_service as services
+from shangwu.enterprises.baobao import services as services
 from shangwu.enterprises.models import EnterpriseEvent, Visit, VisitAttachment, VisitProblem
 
 from .service_helpers import COUNTY_A, COUNTY_B, TOWNSHIP_A1, days_ago

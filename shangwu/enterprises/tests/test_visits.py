@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shangwu.enterprises import services_service as services
+from shangwu.enterprises.baobao import services as services
 from shangwu.enterprises.models import EnterpriseEvent, Visit, VisitProblem
 
 from .service_helpers import COUNTY_A, COUNTY_B, TOWNSHIP_A1, api_as, days_ago

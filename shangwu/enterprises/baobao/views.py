@@ -16,16 +16,14 @@ from django.utils import timezone
 from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
 from shangwu.core.files import file_download, file_get, file_response
-from shangwu.enterprises import forms_service as forms
-from shangwu.enterprises import services_service as services
-from shangwu.enterprises import tables_service as tables
-from shangwu.enterprises.choices import EnterpriseEventKind
-from shangwu.enterprises.filtersets import EnterpriseFilterSet
-from shangwu.enterprises.filtersets_service import (
+from shangwu.enterprises.baobao import forms, services, tables
+from shangwu.enterprises.baobao.filtersets import (
     AssignmentFilterSet,
     ContactFilterSet,
     VisitFilterSet,
 )
+from shangwu.enterprises.choices import EnterpriseEventKind
+from shangwu.enterprises.filtersets import EnterpriseFilterSet
 from shangwu.enterprises.models import Assignment, Contact, Enterprise, Visit, VisitAttachment
 from shangwu.enterprises.selectors import (
     coverage_by_county,

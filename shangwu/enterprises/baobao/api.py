@@ -14,8 +14,13 @@ from shangwu.core.api import (
     attachment_remove_answer,
     attachments_answer,
 )
-from shangwu.enterprises import services_service as services
-from shangwu.enterprises.api.serializers_service import (
+from shangwu.enterprises.baobao import services
+from shangwu.enterprises.baobao.filtersets import (
+    AssignmentFilterSet,
+    ContactFilterSet,
+    VisitFilterSet,
+)
+from shangwu.enterprises.baobao.serializers import (
     AssignmentSerializer,
     ContactSerializer,
     RevealRequestSerializer,
@@ -23,11 +28,6 @@ from shangwu.enterprises.api.serializers_service import (
     VisitAttachmentSerializer,
     VisitAttachmentUploadSerializer,
     VisitSerializer,
-)
-from shangwu.enterprises.filtersets_service import (
-    AssignmentFilterSet,
-    ContactFilterSet,
-    VisitFilterSet,
 )
 from shangwu.enterprises.models import Assignment, Contact, Visit, VisitAttachment
 
