@@ -13,7 +13,7 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
-from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
@@ -169,9 +169,7 @@ class CaseFilterSet(BaseFilterSet):
         return queryset.filter(lead_unit__isnull=value)
 
 
-class CategoryFilterSet(BaseFilterSet):
-    search_fields = ("name",)
-
+class CategoryFilterSet(VocabularyFilterSet):
     class Meta:
         model = CaseCategory
         fields = ["q", "is_active"]

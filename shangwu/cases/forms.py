@@ -15,7 +15,13 @@ from shangwu.cases.choices import (
     Rating,
 )
 from shangwu.cases.models import Case, CaseCategory
-from shangwu.core.forms import BaseForm, BaseModelForm, MultipleFileField, file_help_text
+from shangwu.core.forms import (
+    BaseForm,
+    MultipleFileField,
+    VocabularyForm,
+    file_help_text,
+    vocabulary_fields,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
@@ -46,9 +52,7 @@ class CaseRegisterForm(BaseForm):
         initial=CaseKind.ORDINARY,
         help_text="12345热线工单选咨询/求助/建议/投诉；其他来源选一般或重大复杂。",
     )
-    category = forms.ModelChoiceField(
-        label="类别", queryset=CaseCategory.objects.filter(is_active=True)
-    )
+    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.active())
     enterprise = forms.ModelChoiceField(
         label="企业",
         queryset=None,
@@ -212,9 +216,7 @@ class AttachmentForm(BaseForm):
 
 
 class ConvertProblemForm(BaseForm):
-    category = forms.ModelChoiceField(
-        label="类别", queryset=CaseCategory.objects.filter(is_active=True)
-    )
+    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.active())
     kind = forms.ChoiceField(
         label="类型", choices=[(CaseKind.ORDINARY, "一般"), (CaseKind.MAJOR, "重大复杂")]
     )
@@ -254,10 +256,10 @@ class StatisticsForm(BaseForm):
         return data
 
 
-class CategoryForm(BaseModelForm):
+class CategoryForm(VocabularyForm):
     class Meta:
         model = CaseCategory
-        fields = ["name", "sort_order", "is_active"]
+        fields = vocabulary_fields(CaseCategory)
 
 
 class RuleSetForm(BaseForm):

@@ -27,29 +27,18 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.core.access import Access, RestrictedQuerySet, Rule, Scope, ScopedModel
-from shangwu.core.models import StoredFile
+from shangwu.core.models import Event, StoredFile, Vocabulary
 from shangwu.organization.models import county_field, township_field
 
 
-class CaseCategory(models.Model):
+class CaseCategory(Vocabulary):
     """Managed vocabulary of problem categories (政策咨询, 融资, 用地…)."""
 
-    access = Access.REFERENCE
-    audited = True
-
     name = models.CharField("类别", max_length=30, unique=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = "诉求类别"
         verbose_name_plural = "诉求类别"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("cases:category_edit", args=[self.pk])
@@ -417,9 +406,11 @@ class Case(ScopedModel):
         return SupervisionLevel(self.supervision).label
 
 
-class CaseEvent(models.Model):
+class CaseEvent(Event):
     """One row per transition (and per progress report): the case timeline and the source of
-    every SLA figure."""
+    every SLA figure. ``at`` is the moment the service was told (``now``), not the insert's."""
+
+    subject_field = "case"
 
     # Indexed by (case, at) below; a second index on case alone only slows the deadline pass.
     case = models.ForeignKey(
@@ -428,17 +419,8 @@ class CaseEvent(models.Model):
     kind = models.CharField("事项", max_length=20, choices=CaseEventKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=CaseStatus.choices, blank=True)
-    # Events are read through their case only; an index on actor or unit would be written by
-    # every 催办/督办 the deadline pass issues and read by nothing.
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    # An index on unit would be written by every 催办/督办 the deadline pass issues and read by
+    # nothing.
     unit = models.ForeignKey(
         "organization.OrgUnit",
         verbose_name="操作单位",
@@ -448,15 +430,13 @@ class CaseEvent(models.Model):
         related_name="+",
         db_index=False,
     )
-    note = models.TextField("说明", blank=True)
     data = models.JSONField("附加数据", null=True, blank=True)
     # 催办 / 督办 issued by the deadline pass: the deadline they were issued for. Unique per case,
     # kind and deadline, so each is issued once, whichever copy of the pass or transition got
     # there first (the pass claims a case by inserting this row).
     deadline_at = models.DateTimeField("对应时限", null=True, blank=True)
-    at = models.DateTimeField("时间")
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "案件事项"
         verbose_name_plural = "案件事项"
         ordering = ["at", "id"]
@@ -475,6 +455,19 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case.number} {self.get_kind_display()}"
+
+    def who(self) -> str:
+        """The acting unit; recorded on a unit's behalf, that unit (the badge says who typed it)."""
+        if (self.data or {}).get("on_behalf_of"):
+            return str(self.unit or "")
+        who = str(self.actor) if self.actor_id else "系统"
+        return f"{who}（{self.unit}）" if self.unit_id else who
+
+    def who_badge(self) -> str:
+        data = self.data or {}
+        if not data.get("on_behalf_of"):
+            return ""
+        return f"由{data.get('recorded_by_unit', '')}{self.actor or ''}代为录入"
 
 
 class CaseExtension(models.Model):

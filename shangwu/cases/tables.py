@@ -3,7 +3,7 @@ from django.utils.safestring import mark_safe
 
 from shangwu.cases.choices import Light
 from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
-from shangwu.core.tables import Column, Table, format_datetime
+from shangwu.core.tables import Column, Table, format_datetime, vocabulary_columns
 
 LIGHT_CLASS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}
 
@@ -66,7 +66,7 @@ class CaseTable(Table):
 class CategoryTable(Table):
     model = CaseCategory
     link_action = "change"  # a category's page is its edit form
-    columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
+    columns = vocabulary_columns(CaseCategory)
 
 
 class RuleSetTable(Table):

@@ -116,3 +116,10 @@ class DocumentSettingFilterSet(BaseFilterSet):
     class Meta:
         model = DocumentSetting
         fields = ["q", "kind"]
+
+
+class VocabularyFilterSet(BaseFilterSet):
+    """The filter of every managed list: free text over name and code, and 启用
+    (``Meta.fields = ["q", "is_active", …]``)."""
+
+    search_fields = ("name", "code")

@@ -1,7 +1,7 @@
 from django import forms
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
-from shangwu.core.models import DocumentSetting
+from shangwu.core.models import DocumentSetting, Vocabulary
 from shangwu.core.periods import YEAR_ERROR, YEAR_MAX, YEAR_MIN
 
 
@@ -117,3 +117,33 @@ class DocumentSettingForm(BaseModelForm):
                 "发文机关代字只填代字本身，如“云商”，年份和序号由系统编排。"
             )
         return prefix
+
+
+def vocabulary_fields(model: type[Vocabulary], *extra: str) -> list[str]:
+    """The form fields of a managed list: name, code, place, its own ``extra`` fields, 启用."""
+    return ["name", "code", model.sort_field, *extra, "is_active"]
+
+
+class VocabularyForm(BaseModelForm):
+    """The form of every managed list (``Meta.fields = vocabulary_fields(Model, …)``). A code
+    left blank is made from the name's pinyin; once the entry exists its code is fixed (figures
+    and imports know the entry by it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.required = False
+        code.help_text = (
+            "英文字母、数字、下划线；留空则按名称拼音生成。统计和导入按代码识别，建立后不可修改。"
+        )
+        if self.instance.pk:
+            code.disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("code") and data.get("name"):
+            from shangwu.core.services import vocabulary_code
+
+            data["code"] = vocabulary_code(self._meta.model, name=data["name"])
+            self.instance.code = data["code"]
+        return data

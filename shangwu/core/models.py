@@ -3,13 +3,15 @@ attachments now; visits, task reports, events and inspections later) is a row of
 it, written only by ``core.files.file_store`` (type by content, size limit, daily quota, SHA-256,
 generated storage name, nothing on disk if the transaction rolls back). ``DocumentSetting``: how
 each kind of 公文 is headed, numbered and closed (GB/T 9704-2012 版头, 发文字号, 版记), and the
-numbers handed out."""
+numbers handed out. ``Event``: one row per change of a record, the shape of every timeline.
+``Vocabulary``: every managed list (categories, tags, stages, chains) a 系统管理员 edits."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet
 from shangwu.core.choices import DocumentKind
@@ -70,6 +72,149 @@ class StoredFile(models.Model):
     class Meta:
         abstract = True
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Event(models.Model):
+    """One change of a record (its *subject*): who (``actor``), when it was recorded (``at``),
+    what (``kind``), the status it moved from and to, a note, and the date the change itself
+    took place (``on``) where that is not the moment it was recorded (a project's stage move on
+    the date the user entered). Written only by the service that makes the change, through
+    ``core.services.event_record``; read by the subject's detail page through the one timeline
+    include ``core/includes/timeline.html``.
+
+    A new module's events (promotion events, designations, inspections…) subclass it::
+
+        class InspectionEvent(Event):
+            subject_field = "inspection"
+            inspection = models.ForeignKey(
+                Inspection, verbose_name="检查", on_delete=models.PROTECT, related_name="events"
+            )
+            kind = models.CharField("类型", max_length=20, choices=InspectionEventKind.choices)
+            from_status = models.CharField(
+                "原状态", max_length=12, choices=InspectionStatus.choices, blank=True
+            )
+            to_status = models.CharField(
+                "新状态", max_length=12, choices=InspectionStatus.choices, blank=True
+            )
+
+            class Meta(Event.Meta):
+                verbose_name = "检查动态"
+                verbose_name_plural = "检查动态"
+                indexes = [models.Index(fields=["inspection", "at"], name="inspectionevent_at_idx")]
+
+    (redeclare ``kind`` and the statuses to give them their choices), record them with
+    ``event_record(InspectionEvent, subject=inspection, actor=…, kind=…, to_status=…)`` and show
+    them with ``{% include "core/includes/timeline.html" with events=events title="检查动态" %}``.
+    A subject whose status is not a choice (a project's stage) removes the two status fields
+    (``from_status = None``) and overrides ``status_change``; one that shows more about who acted
+    overrides ``who`` / ``who_badge``."""
+
+    subject_field = ""
+    # (label, before, after) lines of a change, set per event by a selector that reads them.
+    change_rows = ()
+
+    kind = models.CharField("类型", max_length=20)
+    from_status = models.CharField("原状态", max_length=12, blank=True)
+    to_status = models.CharField("新状态", max_length=12, blank=True)
+    on = models.DateField("日期", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    # Events are read through their subject only: an index on actor would be written by every
+    # event and read by nothing.
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.subject} {self.get_kind_display()}"
+
+    @property
+    def subject(self):
+        return getattr(self, self.subject_field)
+
+    def status_change(self) -> tuple[str, str] | None:
+        """(from, to) in words when the event moved the status (from is "" for a first status),
+        else None."""
+        if not self.to_status or self.from_status == self.to_status:
+            return None
+        return (
+            self.get_from_status_display() if self.from_status else "",
+            self.get_to_status_display(),
+        )
+
+    def who(self) -> str:
+        """Who acted, as the timeline says it."""
+        return str(self.actor) if self.actor_id else "系统"
+
+    def who_badge(self) -> str:
+        """A remark on who acted (recorded on someone's behalf), or ""."""
+        return ""
+
+
+class VocabularyQuerySet(RestrictedQuerySet):
+    def active(self):
+        """The entries offered for new records (a form's choices); records keep inactive ones."""
+        return self.filter(is_active=True)
+
+
+class Vocabulary(models.Model):
+    """One entry of a managed list (诉求类别, 企业标签, 项目阶段, 产业链…) that the 系统管理员
+    edits: a stable ``code`` (figures, imports and code know an entry by it, never by its name,
+    and it is fixed once the entry exists), a ``name`` shown to users, a place in the list
+    (``sort_field``, ``sort_order`` unless the list keeps its own) and ``is_active``: an inactive
+    entry is no longer offered for new records (``.active()``) but stays on the records that
+    have it, so history is not rewritten. Rows are never deleted.
+
+    A new list subclasses it and gets the shared form, table, filter and detail page::
+
+        class InspectionKind(Vocabulary):
+            name = models.CharField("检查类型", max_length=30, unique=True)  # its own label
+
+            class Meta(Vocabulary.Meta):
+                verbose_name = "检查类型"
+                verbose_name_plural = "检查类型"
+
+            def get_absolute_url(self):
+                return reverse("inspections:kind_detail", args=[self.pk])
+
+    with ``VocabularyForm`` (core.forms), ``vocabulary_columns`` (core.tables),
+    ``VocabularyFilterSet`` (core.filtersets) and ``VocabularyDetailView`` (core.views)."""
+
+    access = Access.REFERENCE
+    audited = True
+    sort_field = "sort_order"
+    # The list's own fields its detail page shows after the shared ones (VocabularyDetailView).
+    detail_fields: tuple[str, ...] = ()
+
+    code = models.SlugField(
+        "代码",
+        max_length=30,
+        unique=True,
+        help_text="英文字母、数字、下划线；统计和导入按代码识别，建立后不可修改。",
+        error_messages={"unique": "该代码已被使用。"},
+    )
+    name = models.CharField("名称", max_length=30, unique=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
 
     def __str__(self):
         return self.name

@@ -1,8 +1,10 @@
-"""Services of the shared 公文 settings: who issues a document, its 发文字号, its 版头 and 版记."""
+"""Shared services: the event row every status change writes (``event_record``), and the 公文
+settings: who issues a document, its 发文字号, its 版头 and 版记."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,7 +12,44 @@ from django.db.models import Max
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.models import DocumentNumber, DocumentSetting
+from shangwu.core.models import DocumentNumber, DocumentSetting, Event, Vocabulary
+
+
+def event_record(
+    model: type[Event],
+    *,
+    subject,
+    kind: str,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    **fields,
+) -> Event:
+    """Write one event row of ``model`` (a ``core.models.Event`` subclass) for ``subject``. The
+    actor is kept only when it is a saved user (the demo and imports pass none, or an anonymous
+    one: the timeline says 系统). ``fields`` are the model's own (``on``, ``changes``, ``unit``,
+    ``at``…). Called inside the caller's transaction; the audit row is the caller's."""
+    values = {model.subject_field: subject, "kind": kind, "note": note or "", **fields}
+    if getattr(actor, "pk", None):
+        values["actor"] = actor
+    if from_status or to_status:
+        values.update(from_status=from_status, to_status=to_status)
+    return model.objects.create(**values)
+
+
+def vocabulary_code(model: type[Vocabulary], *, name: str) -> str:
+    """A code for a new entry of a managed list from its name's pinyin (融资 → rongzi), with
+    _2, _3… when another entry has it already."""
+    from pypinyin import lazy_pinyin
+
+    base = re.sub(r"[^a-z0-9_]+", "_", "_".join(lazy_pinyin(name)).lower()).strip("_")[:26]
+    base = base or model._meta.model_name
+    code, n = base, 1
+    while model.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}_{n}"
+    return code
 
 
 def issuing_organ(*, user) -> str:

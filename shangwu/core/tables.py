@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.html import format_html
 
-from shangwu.core.models import DocumentSetting
+from shangwu.core.models import DocumentSetting, Vocabulary
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -131,4 +131,15 @@ class DocumentSettingTable(Table):
         Column("show_masthead"),
         Column("number_prefix"),
         Column("show_colophon"),
+    ]
+
+
+def vocabulary_columns(model: type[Vocabulary], *extra: str) -> list[Column]:
+    """The columns of a managed list: name (linked), code, place, its own ``extra``, 启用."""
+    return [
+        Column("name", linkify=True),
+        Column("code"),
+        Column(model.sort_field),
+        *(Column(name) for name in extra),
+        Column("is_active"),
     ]

@@ -240,3 +240,33 @@ class ScopeTestCases:
                     (200,) if sees else (404,),
                 )
         return failures
+
+
+TIMELINE = "core/includes/timeline.html"
+
+
+def timeline_entries(response) -> list[dict[str, str]]:
+    """The lines of a detail page's timeline, each as the user reads it: ``kind``, ``status``
+    (“原 → 新”), ``who``, ``at`` (when it was recorded), ``text`` (the whole line). Fails unless the page drew it with the one
+    timeline include (``core/includes/timeline.html``)."""
+    import lxml.html
+
+    assert TIMELINE in {t.name for t in response.templates}, "页面未使用统一的时间线模板"
+    doc = lxml.html.fromstring(response.content.decode())
+    entries = []
+    for li in doc.xpath('//*[@data-testid="timeline"]/li[@data-testid="event"]'):
+
+        def part(testid, li=li):
+            found = li.xpath(f'.//*[@data-testid="{testid}"]')
+            return found[0].text_content().strip() if found else ""
+
+        entries.append(
+            {
+                "kind": li.xpath('./span[contains(@class, "badge")]')[0].text_content().strip(),
+                "status": part("status-change"),
+                "who": part("who"),
+                "at": part("at"),
+                "text": " ".join(li.text_content().split()),
+            }
+        )
+    return entries

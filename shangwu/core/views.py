@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
@@ -172,7 +173,6 @@ class ObjectListView(BaseObjectView):
 
 def list_url(model) -> str:
     """The list page of ``model`` (``<app>:<model>_list``, the URL naming every app follows)."""
-    from django.urls import reverse
 
     return reverse(f"{model._meta.app_label}:{model._meta.model_name}_list")
 
@@ -374,3 +374,26 @@ class FileDownloadView(BaseObjectView):
     def get(self, request, pk):
         obj = self.get_object()
         return file_response(obj, file_download(obj=obj, actor=request.user))
+
+
+def _field_text(obj, name: str) -> str:
+    value = getattr(obj, name)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    display = getattr(obj, f"get_{name}_display", None)
+    return (display() if display else value) or "—"
+
+
+class VocabularyDetailView(ObjectDetailView):
+    """The page of one entry of a managed list: name, code, place, the list's own
+    ``detail_fields``, 启用, and the edit button (``edit_url_name``)."""
+
+    template_name = "core/object_detail.html"
+    edit_url_name = ""
+
+    def extra_context(self, obj):
+        names = ["name", "code", obj.sort_field, *obj.detail_fields, "is_active"]
+        return {
+            "fields": [(obj._meta.get_field(n).verbose_name, _field_text(obj, n)) for n in names],
+            "edit_url": reverse(self.edit_url_name, args=[obj.pk]),
+        }

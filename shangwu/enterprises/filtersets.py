@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
 from shangwu.core.forms import FollowingSelect
 from shangwu.enterprises.choices import (
     INDUSTRY_SECTIONS,
@@ -138,9 +138,7 @@ class EnterpriseFilterSet(BaseFilterSet):
         return queryset.filter(self._assigned_today(official=value))
 
 
-class TagFilterSet(BaseFilterSet):
-    search_fields = ("name",)
-
+class TagFilterSet(VocabularyFilterSet):
     class Meta:
         model = Tag
-        fields = ["q", "needs_date"]
+        fields = ["q", "is_active", "needs_date"]

@@ -1,6 +1,12 @@
 from django import forms
 
-from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect
+from shangwu.core.forms import (
+    BaseForm,
+    BaseModelForm,
+    FollowingSelect,
+    VocabularyForm,
+    vocabulary_fields,
+)
 from shangwu.enterprises.choices import DIVISION_CHOICES, EnterpriseStatus
 from shangwu.enterprises.models import Enterprise, Tag
 from shangwu.enterprises.services import county_for_credit_code
@@ -93,10 +99,10 @@ class EnterpriseStatusForm(BaseForm):
     )
 
 
-class TagForm(BaseForm):
+class TagPickForm(BaseForm):
     """A tag and, for the tags that need one (限上…), its 纳统 date."""
 
-    tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.all())
+    tag = forms.ModelChoiceField(label="标签", queryset=Tag.objects.active())
     since = forms.DateField(
         label="纳统日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -115,22 +121,17 @@ class TagForm(BaseForm):
         return data
 
 
-class EnterpriseTagForm(TagForm):
+class EnterpriseTagForm(TagPickForm):
     """Add a tag to one enterprise, or give a tag it holds another 纳统 date."""
 
     since_help = "；已有的标签填写新日期即修改"
 
 
-class BulkTagForm(TagForm):
+class BulkTagForm(TagPickForm):
     since_help = "；已有此标签的企业保留原纳统日期"
 
 
-class TagForm(BaseModelForm):
+class TagForm(VocabularyForm):
     class Meta:
         model = Tag
-        fields = ["name", "code", "needs_date", "sort_order"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:  # the code is what figures count by: fixed once the tag exists
-            self.fields["code"].disabled = True
+        fields = vocabulary_fields(Tag, "needs_date")

@@ -6,8 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.core.access import Access, RestrictedQuerySet, Scope, ScopedModel
-from shangwu.core.models import StoredFile
+from shangwu.core.access import RestrictedQuerySet, Scope, ScopedModel
+from shangwu.core.models import Event, StoredFile, Vocabulary
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
     DIVISION_SECTION,
@@ -24,34 +24,20 @@ from shangwu.enterprises.validators import validate_credit_code, validate_single
 from shangwu.organization.models import county_field, township_field
 
 
-class Tag(models.Model):
+class Tag(Vocabulary):
     """A label from the managed vocabulary (限上零售, 外贸实绩, 中华老字号…). The 系统管理员 adds
-    tags; ``needs_date`` tags (the 限上 ones) carry the date the enterprise entered statistics."""
+    tags; ``needs_date`` tags (the 限上 ones) carry the date the enterprise entered statistics.
+    Figures, indicators and imports know a tag by its ``code``: renaming 限上零售 changes no
+    count."""
 
-    access = Access.REFERENCE
-    audited = True
+    detail_fields = ("needs_date",)
 
     name = models.CharField("标签", max_length=30, unique=True)
-    # Figures, indicators and imports know a tag by its code: renaming 限上零售 changes no count.
-    code = models.SlugField(
-        "代码",
-        max_length=30,
-        unique=True,
-        help_text="英文字母、数字、下划线；统计口径按代码识别标签，建立后不可修改。",
-        error_messages={"unique": "该标签代码已被使用。"},
-    )
     needs_date = models.BooleanField("需填纳统日期", default=False)
-    sort_order = models.PositiveIntegerField("排序", default=0)
 
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = "企业标签"
         verbose_name_plural = "企业标签"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("enterprises:tag_detail", args=[self.pk])
@@ -186,13 +172,15 @@ class EnterpriseTag(models.Model):
         return f"{self.enterprise} · {self.tag}"
 
 
-class EnterpriseEvent(models.Model):
+class EnterpriseEvent(Event):
     """One row per change of an enterprise, written by the service that makes it: the detail
     page's timeline (changes, status, tags, 包保, visits) is read from here."""
 
+    subject_field = "enterprise"
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="events"
-    )
+    )  # read per enterprise (its FK index)
     kind = models.CharField("类型", max_length=12, choices=EnterpriseEventKind.choices)
     from_status = models.CharField(
         "原状态", max_length=10, choices=EnterpriseStatus.choices, blank=True
@@ -201,25 +189,10 @@ class EnterpriseEvent(models.Model):
         "新状态", max_length=10, choices=EnterpriseStatus.choices, blank=True
     )
     changes = models.JSONField("变更内容", null=True, blank=True)
-    note = models.TextField("说明", blank=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)  # read per enterprise (its FK index)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "企业动态"
         verbose_name_plural = "企业动态"
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.enterprise} {self.get_kind_display()}"
 
 
 # --- Enterprise service (服务企业): contacts, 包保 assignments, visits and the problems raised ----

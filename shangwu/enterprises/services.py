@@ -11,6 +11,7 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from shangwu.audit.services import snapshot
+from shangwu.core.services import event_record
 from shangwu.enterprises.choices import EnterpriseEventKind, EnterpriseStatus
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, EnterpriseTag, Tag
 from shangwu.enterprises.validators import credit_code_error, normalize_credit_code
@@ -46,10 +47,11 @@ def _validate(enterprise: Enterprise) -> None:
 
 
 def _event(enterprise, kind, *, actor, changes=None, note="", from_status="", to_status=""):
-    return EnterpriseEvent.objects.create(
-        enterprise=enterprise,
+    return event_record(
+        EnterpriseEvent,
+        subject=enterprise,
         kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor,
         changes=changes,
         note=note,
         from_status=from_status,

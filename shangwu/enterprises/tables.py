@@ -1,4 +1,4 @@
-from shangwu.core.tables import Column, Table
+from shangwu.core.tables import Column, Table, vocabulary_columns
 from shangwu.enterprises.models import Enterprise, Tag
 
 
@@ -21,4 +21,4 @@ class EnterpriseTable(Table):
 
 class TagTable(Table):
     model = Tag
-    columns = [Column("name", linkify=True), Column("needs_date"), Column("sort_order")]
+    columns = vocabulary_columns(Tag, "needs_date")

@@ -212,16 +212,6 @@ class TagEditView(generic.ObjectEditView):
     form = forms.TagForm
 
 
-class TagDetailView(generic.ObjectDetailView):
+class TagDetailView(generic.VocabularyDetailView):
     queryset = Tag.objects.all()
-    template_name = "core/object_detail.html"
-
-    def extra_context(self, obj):
-        return {
-            "fields": [
-                ("标签", obj.name),
-                ("需填纳统日期", "是" if obj.needs_date else "否"),
-                ("排序", obj.sort_order),
-            ],
-            "edit_url": reverse("enterprises:tag_edit", args=[obj.pk]),
-        }
+    edit_url_name = "enterprises:tag_edit"

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.accounts.models import User
-from shangwu.core.filtersets import BaseFilterSet
+from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
 from shangwu.core.forms import FollowingSelect
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
@@ -170,17 +170,13 @@ class ProjectFilterSet(BaseFilterSet):
         return queryset.filter(Exists(current))
 
 
-class StageFilterSet(BaseFilterSet):
-    search_fields = ("name",)
-
+class StageFilterSet(VocabularyFilterSet):
     class Meta:
         model = Stage
-        fields = ["q", "milestone", "is_terminal"]
+        fields = ["q", "is_active", "milestone", "is_terminal"]
 
 
-class IndustryChainFilterSet(BaseFilterSet):
-    search_fields = ("name",)
-
+class IndustryChainFilterSet(VocabularyFilterSet):
     class Meta:
         model = IndustryChain
         fields = ["q", "is_active"]

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils import timezone
 
-from shangwu.core.forms import BaseForm, BaseModelForm, FollowingSelect, YearField
+from shangwu.core.forms import (
+    BaseForm,
+    BaseModelForm,
+    FollowingSelect,
+    VocabularyForm,
+    YearField,
+    vocabulary_fields,
+)
 from shangwu.core.periods import KIND_LABELS, MONTH, QUARTER, YEAR
 from shangwu.organization.selectors import region_list_counties, region_list_townships
 from shangwu.projects.choices import DIVISION_CHOICES
@@ -58,7 +65,7 @@ class ProjectForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = region_list_counties(user=self.user)
         self.fields["township"].queryset = region_list_townships(user=self.user)
-        self.fields["chain"].queryset = IndustryChain.objects.filter(is_active=True)
+        self.fields["chain"].queryset = IndustryChain.objects.active()
         self.fields["enterprise"].required = False
         self.fields["leaders"].queryset = officials_for(self.user)
         self.fields["leaders"].widget.attrs["class"] = "form-select"
@@ -77,7 +84,7 @@ class ProjectForm(BaseModelForm):
 
 
 class StageMoveForm(BaseForm):
-    stage = forms.ModelChoiceField(label="移至阶段", queryset=Stage.objects.all())
+    stage = forms.ModelChoiceField(label="移至阶段", queryset=Stage.objects.active())
     on = forms.DateField(
         label="日期",
         widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
@@ -94,7 +101,7 @@ class StageMoveForm(BaseForm):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         if project is not None:
-            self.fields["stage"].queryset = Stage.objects.exclude(pk=project.stage_id)
+            self.fields["stage"].queryset = Stage.objects.active().exclude(pk=project.stage_id)
         self.fields["on"].initial = timezone.localdate()
 
 
@@ -177,7 +184,7 @@ class ProblemForm(BaseForm):
         super().__init__(*args, **kwargs)
         from shangwu.cases.models import CaseCategory
 
-        self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
+        self.fields["category"].queryset = CaseCategory.objects.active()
 
 
 class PeriodForm(BaseForm):
@@ -212,13 +219,13 @@ class PeriodForm(BaseForm):
         return data
 
 
-class StageForm(BaseModelForm):
+class StageForm(VocabularyForm):
     class Meta:
         model = Stage
-        fields = ["name", "order", "milestone", "is_terminal", "color"]
+        fields = vocabulary_fields(Stage, "milestone", "is_terminal", "color")
 
 
-class IndustryChainForm(BaseModelForm):
+class IndustryChainForm(VocabularyForm):
     class Meta:
         model = IndustryChain
-        fields = ["name", "sort_order", "is_active"]
+        fields = vocabulary_fields(IndustryChain)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from shangwu.core.access import Access, RestrictedQuerySet, Scope, ScopedModel
+from shangwu.core.access import RestrictedQuerySet, Scope, ScopedModel
+from shangwu.core.models import Event, Vocabulary
 from shangwu.organization.models import county_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
@@ -24,13 +25,15 @@ from shangwu.projects.choices import (
 )
 
 
-class Stage(models.Model):
+class Stage(Vocabulary):
     """A stage of the pipeline (线索 → 洽谈 → 签约 → 注册 → 开工 → 投产, plus 终止), in ``order``.
     The 系统管理员 may rename, insert or reorder stages; ``milestone`` tells "三个一批" which
     stage means 签约 / 注册 / 开工 / 投产, so the counts survive a rename."""
 
-    access = Access.REFERENCE
-    audited = True
+    # The pipeline's own place, unique: a stage is before or after another, never level.
+    sort_field = "order"
+    sort_order = None
+    detail_fields = ("milestone", "is_terminal", "color")
 
     name = models.CharField("阶段名称", max_length=20, unique=True)
     order = models.PositiveIntegerField(
@@ -55,9 +58,7 @@ class Stage(models.Model):
         ],
     )
 
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = "项目阶段"
         verbose_name_plural = "项目阶段"
         ordering = ["order"]
@@ -75,32 +76,18 @@ class Stage(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("projects:stage_detail", args=[self.pk])
 
 
-class IndustryChain(models.Model):
+class IndustryChain(Vocabulary):
     """产业链: the city's leading industrial chains (新材料, 装备制造…), managed by the 系统管理员."""
 
-    access = Access.REFERENCE
-    audited = True
-
     name = models.CharField("产业链", max_length=30, unique=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
-    is_active = models.BooleanField("启用", default=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Vocabulary.Meta):
         verbose_name = "产业链"
         verbose_name_plural = "产业链"
-        ordering = ["sort_order", "name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("projects:chain_detail", args=[self.pk])
@@ -279,10 +266,15 @@ class ProjectScoped(ScopedModel):
         abstract = True
 
 
-class ProjectEvent(models.Model):
+class ProjectEvent(Event):
     """One row per change of a project, written by the service that makes it. Stage moves carry
     from_stage, to_stage and the date ``on`` the move took place (the date the user entered,
     not the moment it was recorded, which is ``at``)."""
+
+    subject_field = "project"
+    # A project's status is its stage, a row of the managed list: from_stage / to_stage.
+    from_status = None
+    to_status = None
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="events"
@@ -304,27 +296,20 @@ class ProjectEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    on = models.DateField("日期", null=True, blank=True)
-    note = models.TextField("说明", blank=True)
     changes = models.JSONField("变更内容", null=True, blank=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField("记录时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "项目动态"
         verbose_name_plural = "项目动态"
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["project", "kind", "on"], name="projectevent_stage_idx")]
+        indexes = [
+            models.Index(fields=["project", "kind", "on"], name="projectevent_stage_idx"),
+            models.Index(fields=["project", "at"], name="projectevent_project_at_idx"),
+        ]
 
-    def __str__(self):
-        return f"{self.project} {self.get_kind_display()}"
+    def status_change(self) -> tuple[str, str] | None:
+        if not self.to_stage_id:
+            return None
+        return (str(self.from_stage) if self.from_stage_id else "", str(self.to_stage))
 
 
 class ProjectLeaderQuerySet(RestrictedQuerySet):

@@ -15,6 +15,7 @@ from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, snapshot
 from shangwu.core.reveal import number_reveal
+from shangwu.core.services import event_record
 from shangwu.enterprises.services import name_pinyin
 from shangwu.organization.choices import RegionLevel
 from shangwu.projects.choices import MILESTONE_FIELDS, ProjectEventKind
@@ -47,13 +48,11 @@ def _actor_or_none(actor):
 
 
 def _event(project, kind, *, actor, **fields) -> ProjectEvent:
-    return ProjectEvent.objects.create(
-        project=project, kind=kind, actor=_actor_or_none(actor), **fields
-    )
+    return event_record(ProjectEvent, subject=project, kind=kind, actor=actor, **fields)
 
 
 def first_stage() -> Stage:
-    stage = Stage.objects.filter(is_terminal=False).order_by("order").first()
+    stage = Stage.objects.active().filter(is_terminal=False).order_by("order").first()
     if stage is None:
         raise ValidationError({"stage": "系统尚未配置项目阶段，请联系系统管理员。"})
     return stage

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html
 
-from shangwu.core.tables import Column, Table
+from shangwu.core.tables import Column, Table, vocabulary_columns
 from shangwu.projects.models import IndustryChain, Project, ProjectFunds, Stage
 
 
@@ -53,17 +53,12 @@ class ProjectTable(Table):
 
 class StageTable(Table):
     model = Stage
-    columns = [
-        Column("name", linkify=True),
-        Column("order"),
-        Column("milestone"),
-        Column("is_terminal"),
-    ]
+    columns = vocabulary_columns(Stage, "milestone", "is_terminal")
 
 
 class IndustryChainTable(Table):
     model = IndustryChain
-    columns = [Column("name", linkify=True), Column("sort_order"), Column("is_active")]
+    columns = vocabulary_columns(IndustryChain)
 
 
 class ProjectFundsTable(Table):

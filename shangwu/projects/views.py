@@ -374,21 +374,9 @@ class StageEditView(generic.ObjectEditView):
     form = forms.StageForm
 
 
-class StageDetailView(generic.ObjectDetailView):
+class StageDetailView(generic.VocabularyDetailView):
     queryset = Stage.objects.all()
-    template_name = "core/object_detail.html"
-
-    def extra_context(self, obj):
-        return {
-            "fields": [
-                ("阶段名称", obj.name),
-                ("顺序", obj.order),
-                ("对应节点", obj.get_milestone_display() or "—"),
-                ("终止阶段", "是" if obj.is_terminal else "否"),
-                ("看板颜色", obj.color),
-            ],
-            "edit_url": reverse("projects:stage_edit", args=[obj.pk]),
-        }
+    edit_url_name = "projects:stage_edit"
 
 
 class IndustryChainListView(generic.ObjectListView):
@@ -403,16 +391,6 @@ class IndustryChainEditView(generic.ObjectEditView):
     form = forms.IndustryChainForm
 
 
-class IndustryChainDetailView(generic.ObjectDetailView):
+class IndustryChainDetailView(generic.VocabularyDetailView):
     queryset = IndustryChain.objects.all()
-    template_name = "core/object_detail.html"
-
-    def extra_context(self, obj):
-        return {
-            "fields": [
-                ("产业链", obj.name),
-                ("排序", obj.sort_order),
-                ("启用", "是" if obj.is_active else "否"),
-            ],
-            "edit_url": reverse("projects:chain_edit", args=[obj.pk]),
-        }
+    edit_url_name = "projects:chain_edit"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from shangwu.core.access import IN_REGION, Scope, ScopedModel, at_levels
+from shangwu.core.models import Event
 from shangwu.organization.choices import RegionLevel
 from shangwu.tasks.choices import Cycle, Grade, TaskEventKind, TaskStatus
 
@@ -493,8 +494,10 @@ class ReportRevision(models.Model):
         ]
 
 
-class TaskEvent(models.Model):
+class TaskEvent(Event):
     """One row per change of a task, written by the service that makes it (the timeline)."""
+
+    subject_field = "task"
 
     task = models.ForeignKey(
         Task, verbose_name="任务", on_delete=models.PROTECT, related_name="events"
@@ -502,24 +505,11 @@ class TaskEvent(models.Model):
     kind = models.CharField("类型", max_length=12, choices=TaskEventKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=TaskStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=12, choices=TaskStatus.choices, blank=True)
-    note = models.TextField("说明", blank=True)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = "任务动态"
         verbose_name_plural = "任务动态"
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.task} {self.get_kind_display()}"
+        indexes = [models.Index(fields=["task", "at"], name="taskevent_task_at_idx")]
 
 
 class QuarterReview(ScopedModel):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shangwu.accounts.choices import Role
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core.services import event_record
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import FINAL_STATUSES, Cycle, Grade, TaskEventKind, TaskStatus
 from shangwu.tasks.models import (
@@ -37,10 +38,11 @@ def _actor(actor):
 
 
 def _event(task, kind, *, actor, note="", from_status="", to_status=""):
-    return TaskEvent.objects.create(
-        task=task,
+    return event_record(
+        TaskEvent,
+        subject=task,
         kind=kind,
-        actor=_actor(actor),
+        actor=actor,
         note=note[:2000],
         from_status=from_status,
         to_status=to_status,

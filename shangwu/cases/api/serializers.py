@@ -187,9 +187,7 @@ class CaseCreateSerializer(serializers.Serializer):
         help_text=_choice_text(CaseKind.choices),
         error_messages={"invalid_choice": f"类型应为：{_choice_text(CaseKind.choices)}。"},
     )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=CaseCategory.objects.filter(is_active=True)
-    )
+    category = serializers.PrimaryKeyRelatedField(queryset=CaseCategory.objects.active())
     enterprise = serializers.IntegerField(required=False, allow_null=True)
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()

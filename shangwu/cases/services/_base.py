@@ -17,6 +17,7 @@ from shangwu.cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus
 from shangwu.cases.deadlines import NODE_FIELDS, pending_deadline, provisional_basis
 from shangwu.cases.models import Case, CaseEvent, Notification
 from shangwu.cases.statistics import bucket_apply, bucket_state
+from shangwu.core.services import event_record
 
 BUSINESS_ROLES = list(ROLE_LEVEL)
 # A unit's head, by the end of their position (局长, 科长, 股长, 经济办主任…).
@@ -155,8 +156,9 @@ def transition(
     stat_after = bucket_state(case)
     if stat_after != stat_before:
         bucket_apply(stat_before, stat_after)  # the statistics' monthly totals, same transaction
-    event = CaseEvent.objects.create(
-        case=case,
+    event = event_record(
+        CaseEvent,
+        subject=case,
         kind=kind,
         from_status=from_status,
         to_status=case.status,

@@ -36,6 +36,7 @@ from shangwu.cases.services._base import (
 )
 from shangwu.cases.statistics import bucket_apply, bucket_state
 from shangwu.core.files import file_remove, file_store
+from shangwu.core.services import event_record
 from shangwu.organization.choices import RegionLevel
 
 # Sources where a case need not name an enterprise (citizens call the hotline, write letters).
@@ -146,8 +147,9 @@ def case_register(
         )
         _allocate_and_save(case)
         bucket_apply(None, bucket_state(case))
-        CaseEvent.objects.create(
-            case=case,
+        event_record(
+            CaseEvent,
+            subject=case,
             kind=CaseEventKind.REGISTER,
             to_status=CaseStatus.REGISTERED,
             actor=actor,
@@ -348,8 +350,9 @@ def case_merge(
             data={"into": into.number},
         )
         SupervisionOrder.objects.filter(case=case, resolved_at__isnull=True).update(resolved_at=now)
-        CaseEvent.objects.create(
-            case=into,
+        event_record(
+            CaseEvent,
+            subject=into,
             kind=CaseEventKind.MERGE,
             from_status=into.status,
             to_status=into.status,

@@ -6,6 +6,7 @@ import pytest
 from shangwu.cases import services
 from shangwu.cases.choices import Rating
 from shangwu.cases.tests.conftest import at
+from shangwu.core.testing import timeline_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,16 @@ def test_a_late_closure_request_is_marked_late_and_the_last_request_counts(
     services.case_review(case=case, actor=county_a, approve=True, now=at("2025-03-20 11:00"))
     close = next(r for r in node_states(case, timezone.now()) if r["node"] == "办结")
     assert close["done"] == at("2025-03-20 10:00") and close["state"] == "已办结（逾期）"
+
+
+def test_the_case_timeline_is_the_shared_one_with_who_when_what_and_the_status_change(
+    as_user, make_case, township_unit, township_a1, county_a
+):
+    case = make_case(assign_to=township_unit, received="2025-03-03 09:00")
+    services.case_sign(case=case, actor=township_a1, now=at("2025-03-03 10:00"))
+    entries = timeline_entries(as_user(county_a).get(case.get_absolute_url()))
+    signed = next(e for e in entries if e["kind"] == "签收")
+    assert signed["status"] == "待签收 → 办理中"
+    assert signed["who"] == f"{township_a1}（{township_a1.org_unit}）"
+    assert signed["at"] == "2025-03-03 10:00:00"
+    assert [e["kind"] for e in entries][:2] == ["登记", "交办"]  # oldest first, as before

@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.timezone import localtime
 
+from shangwu.core.testing import timeline_entries
 from shangwu.enterprises import services
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent, Tag
 from shangwu.enterprises.validators import credit_code_error
@@ -582,3 +584,22 @@ def test_a_credit_code_already_registered_names_the_enterprise_when_the_user_may
             },
         )
         assert response.context["form"].errors["credit_code"] == [message]
+
+
+def test_a_status_change_shows_on_the_shared_timeline_with_who_when_and_the_statuses(
+    as_user, county_a, make_enterprise
+):
+    e = make_enterprise()
+    services.enterprise_change_status(
+        enterprise=e, status="cancelled", actor=county_a, note="企业已注销登记"
+    )
+    event = EnterpriseEvent.objects.get(enterprise=e, kind="status")
+    entries = timeline_entries(as_user(county_a).get(e.get_absolute_url()))
+    changed = entries[0]  # newest first, as before
+    assert (changed["kind"], changed["status"], changed["who"]) == (
+        "状态变更",
+        "存续 → 注销",
+        str(county_a),
+    )
+    assert "企业已注销登记" in changed["text"]
+    assert changed["at"] == localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
