@@ -324,8 +324,7 @@ def _registry_events(*, actor, today, first_seen: dict) -> list:
 
 
 def _save_dated_events(dated: list) -> None:
-    """Timeline events at their own dates, in office hours (``at`` is stamped with the time of
-    writing on insert, so it is set afterwards)."""
+    """Timeline events at their own dates, in office hours."""
     from django.utils import timezone
 
     from shangwu.enterprises.choices import EnterpriseEventKind
@@ -334,8 +333,6 @@ def _save_dated_events(dated: list) -> None:
     hours = random.Random(20261207)
     first = EnterpriseEventKind.CREATED  # an enterprise's first entry opens its first day
     dated.sort(key=lambda pair: (pair[0], pair[1].kind != first))
-    events = [event for _day, event in dated]
-    EnterpriseEvent.objects.bulk_create(events, batch_size=2000)
     for day, event in dated:
         at = (
             datetime.time(8, 30)
@@ -343,7 +340,7 @@ def _save_dated_events(dated: list) -> None:
             else datetime.time(hours.randint(9, 17), hours.randint(0, 59))
         )
         event.at = timezone.make_aware(datetime.datetime.combine(day, at))
-    EnterpriseEvent.objects.bulk_update(events, ["at"], batch_size=1000)
+    EnterpriseEvent.objects.bulk_create([event for _day, event in dated], batch_size=2000)
 
 
 def build_service_data(*, users, rng: random.Random) -> dict:
