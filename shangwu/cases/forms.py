@@ -14,7 +14,7 @@ from shangwu.cases.choices import (
     DeadlineUnit,
     Rating,
 )
-from shangwu.cases.models import Case, CaseCategory
+from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping
 from shangwu.core.forms import BaseForm, BaseModelForm, MultipleFileField, file_help_text
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
@@ -211,9 +211,15 @@ class AttachmentForm(BaseForm):
         self.fields["file"].help_text = file_help_text()
 
 
+AUTO_CATEGORY_HELP = "已按系统管理员设置的“案件类别对应”预选；留空则按对应关系自动选择。"
+
+
 class ConvertProblemForm(BaseForm):
     category = forms.ModelChoiceField(
-        label="类别", queryset=CaseCategory.objects.filter(is_active=True)
+        label="类别",
+        queryset=CaseCategory.objects.filter(is_active=True),
+        required=False,
+        help_text=AUTO_CATEGORY_HELP,
     )
     kind = forms.ChoiceField(
         label="类型", choices=[(CaseKind.ORDINARY, "一般"), (CaseKind.MAJOR, "重大复杂")]
@@ -258,6 +264,16 @@ class CategoryForm(BaseModelForm):
     class Meta:
         model = CaseCategory
         fields = ["name", "sort_order", "is_active"]
+
+
+class CategoryMappingForm(BaseModelForm):
+    class Meta:
+        model = CaseCategoryMapping
+        fields = ["origin_kind", "keyword", "category", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
 
 
 class RuleSetForm(BaseForm):
