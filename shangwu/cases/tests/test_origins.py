@@ -55,9 +55,7 @@ def project(city_staff):
     )
 
 
-def test_county_staff_open_a_case_from_a_visit_problem_linked_both_ways(
-    as_user, county_a, problem
-):
+def test_county_staff_open_a_case_from_a_visit_problem_linked_both_ways(as_user, county_a, problem):
     client = as_user(county_a)
     url = reverse("cases:case_from_problem", args=[problem.pk])
     form = client.get(url).context["form"]
@@ -168,12 +166,9 @@ def test_a_longer_keyword_wins_and_an_unmatched_problem_gets_the_default(
 
 def test_county_staff_cannot_edit_the_mapping(as_user, county_a):
     row = CaseCategoryMapping.objects.first()
-    assert (
-        as_user(county_a)
-        .get(reverse("cases:categorymapping_edit", args=[row.pk]))
-        .status_code
-        in (403, 404)
-    )
+    assert as_user(county_a).get(
+        reverse("cases:categorymapping_edit", args=[row.pk])
+    ).status_code in (403, 404)
 
 
 def test_a_case_cannot_have_two_origins(county_a, problem, project):
