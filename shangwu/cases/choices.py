@@ -13,6 +13,14 @@ class CaseSource(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class CaseOriginKind(models.TextChoices):
+    """The kinds of record a case is opened from (``cases.services.case_open_from``); each is
+    one foreign key on Case (``Case.ORIGIN_FIELDS``)."""
+
+    VISIT_PROBLEM = "visit_problem", "走访问题"
+    PROJECT = "project", "招商项目问题"
+
+
 class CaseKind(models.TextChoices):
     ORDINARY = "ordinary", "一般"
     MAJOR = "major", "重大复杂"

@@ -347,7 +347,7 @@ def build(*, units, users, size: str) -> str:
 
     buckets_rebuild()  # the bulk inserts above bypass the services that keep the totals
     counts = deadlines_process(now=now, full=True)  # the bulk inserts bypassed the services
-    _convert_a_few_visit_problems(users=users, categories=categories)
+    _convert_a_few_visit_problems(users=users)
     _attach_a_few_files(users=users)
     return (
         f"新建诉求案件 {len(built)} 件（红灯督办 {counts['red']} 件，黄灯催办 {counts['yellow']} 件，"
@@ -580,10 +580,10 @@ def _finish_open(case, out, now) -> dict:
     return out
 
 
-def _convert_a_few_visit_problems(*, users, categories) -> None:
+def _convert_a_few_visit_problems(*, users) -> None:
     """Turn a few problems recorded on 河东区 visits into cases through the real service, so the
     demo shows the link both ways."""
-    from shangwu.cases.services import case_convert_visit_problem
+    from shangwu.cases.services import case_open_from
     from shangwu.enterprises.choices import ProblemStatus
     from shangwu.enterprises.models import VisitProblem
 
@@ -595,9 +595,7 @@ def _convert_a_few_visit_problems(*, users, categories) -> None:
     ).order_by("id")[:3]
     for problem in problems:
         try:
-            case_convert_visit_problem(
-                problem=problem, actor=actor, category=categories.get("其他")
-            )
+            case_open_from(origin=problem, actor=actor)
         except ValidationError:
             continue
 

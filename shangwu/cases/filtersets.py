@@ -12,7 +12,7 @@ from shangwu.cases.choices import (
     Light,
     SupervisionLevel,
 )
-from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
+from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping, DeadlineRuleSet
 from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
@@ -173,6 +173,14 @@ class CategoryFilterSet(VocabularyFilterSet):
     class Meta:
         model = CaseCategory
         fields = ["q", "is_active"]
+
+
+class CategoryMappingFilterSet(BaseFilterSet):
+    search_fields = ("keyword", "category__name")
+
+    class Meta:
+        model = CaseCategoryMapping
+        fields = ["q", "origin_kind", "category"]
 
 
 class RuleSetFilterSet(BaseFilterSet):

@@ -14,9 +14,10 @@ from shangwu.cases.choices import (
     DeadlineUnit,
     Rating,
 )
-from shangwu.cases.models import Case, CaseCategory
+from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping
 from shangwu.core.forms import (
     BaseForm,
+    BaseModelForm,
     MultipleFileField,
     VocabularyForm,
     file_help_text,
@@ -215,8 +216,16 @@ class AttachmentForm(BaseForm):
         self.fields["file"].help_text = file_help_text()
 
 
+AUTO_CATEGORY_HELP = "已按系统管理员设置的“案件类别对应”预选；留空则按对应关系自动选择。"
+
+
 class ConvertProblemForm(BaseForm):
-    category = forms.ModelChoiceField(label="类别", queryset=CaseCategory.objects.active())
+    category = forms.ModelChoiceField(
+        label="类别",
+        queryset=CaseCategory.objects.active(),
+        required=False,
+        help_text=AUTO_CATEGORY_HELP,
+    )
     kind = forms.ChoiceField(
         label="类型", choices=[(CaseKind.ORDINARY, "一般"), (CaseKind.MAJOR, "重大复杂")]
     )
@@ -260,6 +269,16 @@ class CategoryForm(VocabularyForm):
     class Meta:
         model = CaseCategory
         fields = vocabulary_fields(CaseCategory)
+
+
+class CategoryMappingForm(BaseModelForm):
+    class Meta:
+        model = CaseCategoryMapping
+        fields = ["origin_kind", "keyword", "category", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = CaseCategory.objects.filter(is_active=True)
 
 
 class RuleSetForm(BaseForm):

@@ -14,6 +14,7 @@ from shangwu.cases.choices import (
     LIGHT_LEVEL,
     CaseEventKind,
     CaseKind,
+    CaseOriginKind,
     CaseSource,
     CaseStatus,
     ClockStart,
@@ -42,6 +43,49 @@ class CaseCategory(Vocabulary):
 
     def get_absolute_url(self):
         return reverse("cases:category_edit", args=[self.pk])
+
+
+class CaseCategoryMapping(models.Model):
+    """The 系统管理员's table of which case category a case opened from a record gets
+    (``case_open_from``): for each kind of origin, a keyword looked for in the record's own
+    category or text (a visit problem's 问题类别, else its description; a project problem's title
+    and content). The longest keyword found wins; a row with no keyword is that origin's default;
+    with no row at all the category is 其他."""
+
+    access = Access.REFERENCE
+    audited = True
+
+    origin_kind = models.CharField("来源", max_length=20, choices=CaseOriginKind.choices)
+    keyword = models.CharField(
+        "关键词",
+        max_length=30,
+        blank=True,
+        help_text="问题类别或内容含此词时采用该类别；留空为该来源的默认类别。",
+    )
+    category = models.ForeignKey(
+        CaseCategory, verbose_name="案件类别", on_delete=models.PROTECT, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "案件类别对应"
+        verbose_name_plural = "案件类别对应"
+        ordering = ["origin_kind", "sort_order", "keyword"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin_kind", "keyword"],
+                name="casecategorymapping_unique_keyword",
+                violation_error_message="该来源已有这个关键词。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_origin_kind_display()}：{self.keyword or '（默认）'} → {self.category}"
+
+    def get_absolute_url(self):
+        return reverse("cases:categorymapping_edit", args=[self.pk])
 
 
 class DeadlineRuleSet(models.Model):
@@ -275,12 +319,36 @@ class Case(ScopedModel):
         related_name="merged_cases",
         db_index=False,  # the partial index case_merged_into_idx below: only merged cases
     )
+    # The record the case was opened from (``case_open_from``): at most one, a real foreign key
+    # both ways (``problem.case``, ``project.cases``). A new kind of origin adds one field here,
+    # in ORIGIN_FIELDS and in CaseOriginKind.
+    origin_visit_problem = models.OneToOneField(
+        "enterprises.VisitProblem",
+        verbose_name="来源走访问题",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case",
+    )
+    origin_project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="来源招商项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     # Optimistic concurrency: every transition is a conditional UPDATE on (id, version).
     version = models.PositiveIntegerField("版本", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     scope = Scope(view=HANDLING, change=HANDLING, owner="enterprise")
+
+    ORIGIN_FIELDS = {
+        CaseOriginKind.VISIT_PROBLEM: "origin_visit_problem",
+        CaseOriginKind.PROJECT: "origin_project",
+    }
 
     class Meta:
         verbose_name = "诉求案件"
@@ -291,6 +359,12 @@ class Case(ScopedModel):
                 fields=["year", "seq"],
                 name="case_unique_year_seq",
                 violation_error_message="年度编号重复。",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(origin_visit_problem__isnull=True)
+                | models.Q(origin_project__isnull=True),
+                name="case_at_most_one_origin",
+                violation_error_message="一个案件只能有一个来源记录。",
             ),
         ]
         indexes = [
@@ -361,6 +435,27 @@ class Case(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("cases:case_detail", args=[self.pk])
+
+    @classmethod
+    def origin_kind_of(cls, record) -> str | None:
+        """The CaseOriginKind of ``record`` (a VisitProblem, a Project…), or None."""
+        for kind, name in cls.ORIGIN_FIELDS.items():
+            if isinstance(record, cls._meta.get_field(name).related_model):
+                return kind
+        return None
+
+    @property
+    def origin_kind(self) -> str | None:
+        for kind, name in self.ORIGIN_FIELDS.items():
+            if getattr(self, f"{name}_id") is not None:
+                return kind
+        return None
+
+    @property
+    def origin(self):
+        """The record the case was opened from, or None."""
+        kind = self.origin_kind
+        return getattr(self, self.ORIGIN_FIELDS[kind]) if kind else None
 
     @property
     def is_open(self) -> bool:

@@ -8,7 +8,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.cases.choices import OPEN_STATUSES, ExtensionStatus, SupervisionLevel
+from shangwu.cases.choices import (
+    OPEN_STATUSES,
+    CaseOriginKind,
+    ExtensionStatus,
+    SupervisionLevel,
+)
 from shangwu.cases.filtersets import QUEUES, queue_q
 from shangwu.cases.models import Case, CaseExtension, Notification, SupervisionOrder
 
@@ -149,3 +154,27 @@ def case_dashboard_panel(*, user) -> list[dict]:
             "items": [(n.text, reverse("cases:notification_open", args=[n.pk])) for n in notices],
         },
     ]
+
+
+def case_origin_visible(*, user, case) -> dict | None:
+    """The record a case was opened from, for the case page's 来源记录 box, when the user may see
+    it: kind, text and the link to its page. A project has its own richer box
+    (``projects.selectors.project_for_case``), so only the other kinds are given here."""
+    if case.origin_visit_problem_id is None:
+        return None
+    from shangwu.enterprises.models import VisitProblem
+
+    problem = (
+        VisitProblem.objects.restrict(user, "view")
+        .filter(pk=case.origin_visit_problem_id)
+        .select_related("visit__enterprise")
+        .first()
+    )
+    if problem is None:
+        return None
+    return {
+        "kind": CaseOriginKind.VISIT_PROBLEM.label,
+        "text": problem.description,
+        "context": str(problem.visit),
+        "url": problem.visit.get_absolute_url(),
+    }

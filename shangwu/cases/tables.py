@@ -2,7 +2,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from shangwu.cases.choices import Light
-from shangwu.cases.models import Case, CaseCategory, DeadlineRuleSet
+from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping, DeadlineRuleSet
 from shangwu.core.tables import Column, Table, format_datetime, vocabulary_columns
 
 LIGHT_CLASS = {Light.GREEN: "success", Light.YELLOW: "warning", Light.RED: "danger"}
@@ -67,6 +67,17 @@ class CategoryTable(Table):
     model = CaseCategory
     link_action = "change"  # a category's page is its edit form
     columns = vocabulary_columns(CaseCategory)
+
+
+class CategoryMappingTable(Table):
+    model = CaseCategoryMapping
+    link_action = "change"  # a mapping's page is its edit form
+    columns = [
+        Column("origin_kind"),
+        Column("keyword", linkify=True),
+        Column("category"),
+        Column("sort_order"),
+    ]
 
 
 class RuleSetTable(Table):

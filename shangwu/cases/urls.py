@@ -43,6 +43,19 @@ urlpatterns = [
     path("categories/", views.CategoryListView.as_view(), name="category_list"),
     path("categories/add/", views.CategoryEditView.as_view(), name="category_add"),
     path("categories/<int:pk>/edit/", views.CategoryEditView.as_view(), name="category_edit"),
+    path(
+        "category-mappings/", views.CategoryMappingListView.as_view(), name="categorymapping_list"
+    ),
+    path(
+        "category-mappings/add/",
+        views.CategoryMappingEditView.as_view(),
+        name="categorymapping_add",
+    ),
+    path(
+        "category-mappings/<int:pk>/edit/",
+        views.CategoryMappingEditView.as_view(),
+        name="categorymapping_edit",
+    ),
     path("rules/", views.RuleSetListView.as_view(), name="ruleset_list"),
     path("rules/add/", views.RuleSetEditView.as_view(), name="ruleset_add"),
     path("rules/<int:pk>/", views.RuleSetDetailView.as_view(), name="ruleset_detail"),

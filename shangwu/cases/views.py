@@ -18,7 +18,14 @@ from shangwu.audit.services import audit_write
 from shangwu.cases import filtersets, forms, selectors, services, statistics, tables
 from shangwu.cases.actions import BY_NAME, allowed_actions
 from shangwu.cases.deadlines import node_states
-from shangwu.cases.models import Case, CaseAttachment, CaseCategory, DeadlineRuleSet, Notification
+from shangwu.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseCategory,
+    CaseCategoryMapping,
+    DeadlineRuleSet,
+    Notification,
+)
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core import views as generic
 from shangwu.core.exports import download, xlsx_bytes
@@ -127,6 +134,7 @@ class CaseDetailView(generic.ObjectDetailView):
             "merged_cases": obj.merged_cases.restrict(user, "view"),
             "actions": actions,
             "light_badge": tables.light_badge(obj),
+            "case_origin": selectors.case_origin_visible(user=user, case=obj),
             "case_project": project_for_case(user=user, case=obj),
         }
 
@@ -253,8 +261,9 @@ class ConvertProblemView(generic.BaseObjectView):
 
     def get(self, request, problem_pk):
         problem = self.problem()
+        category = services.case_category_for_origin(origin=problem)
         form = forms.ConvertProblemForm(
-            user=request.user, initial={"category": _guess_category(problem)}
+            user=request.user, initial={"category": getattr(category, "pk", None)}
         )
         return render(request, self.template_name, self.base_context(form=form, problem=problem))
 
@@ -263,8 +272,8 @@ class ConvertProblemView(generic.BaseObjectView):
         form = forms.ConvertProblemForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                case = services.case_convert_visit_problem(
-                    problem=problem, actor=request.user, **form.cleaned_data
+                case = services.case_open_from(
+                    origin=problem, actor=request.user, **form.cleaned_data
                 )
             except (ValidationError, PermissionDenied) as exc:
                 _add_errors(form, exc)
@@ -272,18 +281,6 @@ class ConvertProblemView(generic.BaseObjectView):
                 messages.success(request, f"已转为案件 {case.number}。")
                 return redirect(case.get_absolute_url())
         return render(request, self.template_name, self.base_context(form=form, problem=problem))
-
-
-def _guess_category(problem):
-    """The case category a visit problem's category names: the same name, or the one its name
-    holds (融资信贷 → 融资, 用工招工 → 用工); else 其他."""
-    named = [
-        c for c in CaseCategory.objects.all() if problem.category and c.name in problem.category
-    ]
-    category = max(named, key=lambda c: len(c.name), default=None)
-    return (
-        category or CaseCategory.objects.filter(name="其他").first() or CaseCategory.objects.first()
-    ).pk
 
 
 class UnitQueueView(generic.BaseObjectView):
@@ -479,6 +476,20 @@ class CategoryListView(generic.ObjectListView):
 class CategoryEditView(generic.ObjectEditView):
     queryset = CaseCategory.objects.all()
     form = forms.CategoryForm
+
+
+class CategoryMappingListView(generic.ObjectListView):
+    """案件类别对应: which category a case opened from a visit problem or a project gets."""
+
+    queryset = CaseCategoryMapping.objects.select_related("category")
+    filterset = filtersets.CategoryMappingFilterSet
+    table = tables.CategoryMappingTable
+    add_url_name = "cases:categorymapping_add"
+
+
+class CategoryMappingEditView(generic.ObjectEditView):
+    queryset = CaseCategoryMapping.objects.all()
+    form = forms.CategoryMappingForm
 
 
 class RuleSetListView(generic.ObjectListView):

@@ -4,9 +4,13 @@ it, written only by ``core.files.file_store`` (type by content, size limit, dail
 generated storage name, nothing on disk if the transaction rolls back). ``DocumentSetting``: how
 each kind of 公文 is headed, numbered and closed (GB/T 9704-2012 版头, 发文字号, 版记), and the
 numbers handed out. ``Event``: one row per change of a record, the shape of every timeline.
-``Vocabulary``: every managed list (categories, tags, stages, chains) a 系统管理员 edits."""
+``Vocabulary``: every managed list (categories, tags, stages, chains) a 系统管理员 edits.
+``Responsibility``: 包保, an official answerable for one record (an enterprise, a project;
+designations and inspections next) at one level, from one day to another."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet
-from shangwu.core.choices import DocumentKind
+from shangwu.core.choices import DocumentKind, ResponsibilityLevel, ResponsibilityRole
 
 
 class StoredFileQuerySet(RestrictedQuerySet):
@@ -315,3 +319,91 @@ class DocumentNumber(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ResponsibilityQuerySet(RestrictedQuerySet):
+    def current(self, on: datetime.date | None = None):
+        """In force on ``on`` (today): started, and not yet ended (the end day still counts)."""
+        on = on or timezone.localdate()
+        return self.filter(
+            models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on
+        )
+
+
+class Responsibility(models.Model):
+    """包保: ``official`` answerable for one record (the concrete model's ``subject_field``) at a
+    ``level`` (三级包保: 市/县/乡) in a ``role``, from ``start_on`` until ``end_on``.
+
+    One rule for every kind, the rule the 包保 of enterprises always had:
+
+    * **current** on day D when ``start_on <= D`` and ``end_on`` is empty or ``>= D`` (the end
+      day still counts): ``Model.objects.current(on=D)``, ``row.is_current(D)``;
+    * **ending** (``core.services.responsibility_end``) sets ``end_on``, never before
+      ``start_on``. A 包保 whose end day has passed is history and is not ended again; one whose
+      end day is still to come (planned, or set in advance) may be ended on another day, since
+      the bureau ends 包保 early when people move. Rows are never deleted: ended ones are the
+      record's 包保 history;
+    * **one at a time**: the same official holds at most one 包保 of the same record at the same
+      level for any day (``responsibility_check_overlap``; the concrete model adds the unique
+      constraint on its open rows).
+
+    A new kind (designations, inspections) subclasses it next to its scope base, names its
+    subject and declares its own ``Meta`` (verbose names, ordering, the constraints below with
+    its own names) and manager::
+
+        class DesignationResponsibility(DesignationScoped, Responsibility):
+            subject_field = "designation"
+            designation = models.ForeignKey(Designation, on_delete=models.PROTECT, ...)
+            objects = ResponsibilityQuerySet.as_manager()
+
+    and its services call ``responsibility_check_overlap`` / ``responsibility_end`` inside the
+    transaction that writes its own event row.
+    """
+
+    audited = True
+    subject_field = ""
+
+    official = models.ForeignKey(
+        "accounts.User",
+        verbose_name="包保人员",
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    level = models.CharField("包保层级", max_length=10, choices=ResponsibilityLevel.choices)
+    role = models.CharField("包保角色", max_length=20, choices=ResponsibilityRole.choices)
+    start_on = models.DateField("开始日期")
+    end_on = models.DateField("结束日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="安排人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def subject(self):
+        return getattr(self, self.subject_field)
+
+    def is_current(self, on: datetime.date) -> bool:
+        return self.start_on <= on and (self.end_on is None or self.end_on >= on)
+
+    def is_ended(self, today: datetime.date) -> bool:
+        """History: its end day has passed (it can no longer be ended)."""
+        return self.end_on is not None and self.end_on < today
+
+    @classmethod
+    def end_after_start(cls, name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
+            name=name,
+            violation_error_message="结束日期不能早于开始日期。",
+        )

@@ -40,6 +40,7 @@ MENU = [
     NavItem("企业标签", "enterprises:tag_list", "tags", Access.REFERENCE, "基础配置"),
     NavItem("时限规则", "cases:ruleset_list", "hourglass-split", Access.REFERENCE, "基础配置"),
     NavItem("诉求类别", "cases:category_list", "bookmarks", Access.REFERENCE, "基础配置"),
+    NavItem("案件类别对应", "cases:categorymapping_list", "shuffle", Access.REFERENCE, "基础配置"),
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),

@@ -9,10 +9,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.models import DocumentNumber, DocumentSetting, Event, Vocabulary
+from shangwu.core.models import DocumentNumber, DocumentSetting, Event, Responsibility, Vocabulary
 
 
 def event_record(
@@ -150,3 +151,51 @@ def gongwen_options(*, kind: str, user, subject: str, date: datetime.date) -> di
         options["cc"] = setting.cc
         options["printer"] = setting.printer or organ
     return options
+
+
+# --- 包保 (every Responsibility model: enterprises' Assignment, projects' ProjectLeader…) ----------
+
+
+def responsibility_check_overlap(
+    *, responsibility: Responsibility, field: str = "official"
+) -> None:
+    """The same official holds at most one 包保 of the same record at the same level on any day:
+    refuse one whose period meets another's (``field`` names the form field the error goes on)."""
+    row = responsibility
+    others = (
+        type(row)
+        .objects.filter(
+            **{row.subject_field: row.subject},
+            official=row.official,
+            level=row.level,
+            start_on__lte=row.end_on or datetime.date.max,
+        )
+        .exclude(end_on__lt=row.start_on)
+        .exclude(pk=row.pk)
+    )
+    if others.exists():
+        raise ValidationError({field: f"“{row.official}”在这段时间已是“{row.subject}”的包保人员。"})
+
+
+def responsibility_end(
+    *,
+    responsibility: Responsibility,
+    end_on: datetime.date,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> Responsibility:
+    """End a 包保 on ``end_on`` (that day still counts; the row stays as history). Refused when
+    its end day has already passed or ``end_on`` is before its start (the rule in
+    ``Responsibility``). The caller writes its record's event in the same transaction."""
+    row = responsibility
+    today = today or timezone.localdate()
+    if row.is_ended(today):
+        raise ValidationError({"end_on": f"该包保已于{row.end_on:%Y-%m-%d}结束。"})
+    if end_on < row.start_on:
+        raise ValidationError({"end_on": f"结束日期不能早于开始日期{row.start_on:%Y-%m-%d}。"})
+    with transaction.atomic():
+        row.end_on = end_on
+        if note:
+            row.note = note[:200]
+        row.save(update_fields=["end_on", "note"])
+    return row

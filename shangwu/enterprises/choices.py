@@ -1,5 +1,7 @@
 from django.db import models
 
+from shangwu.core.choices import ResponsibilityLevel, ResponsibilityRole
+
 
 class Ownership(models.TextChoices):
     DOMESTIC = "domestic", "内资"
@@ -159,18 +161,10 @@ DIVISION_CHOICES = [(code, f"{code} {name}") for code, name, _section in INDUSTR
 # --- Enterprise service (服务企业): contacts, 包保, visits ---------------------------------------
 
 
-class AssignmentLevel(models.TextChoices):
-    """三级包保: the level an official serves at; the values match the region levels."""
-
-    CITY = "city", "市级"
-    COUNTY = "county", "县级"
-    TOWNSHIP = "township", "乡镇级"
-
-
-class AssignmentRole(models.TextChoices):
-    LEADER = "leader", "包联领导"
-    COMMISSIONER = "commissioner", "服务专员"
-    AMBASSADOR = "ambassador", "服务大使"  # for foreign-invested enterprises
+# 包保 levels and roles are the responsibility base's (core.models.Responsibility), shared with
+# projects and the modules to come.
+AssignmentLevel = ResponsibilityLevel
+AssignmentRole = ResponsibilityRole
 
 
 class VisitForm(models.TextChoices):

@@ -6,14 +6,19 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.core.access import RestrictedQuerySet, Scope, ScopedModel
-from shangwu.core.models import Event, StoredFile, Vocabulary
+from shangwu.core.access import Scope, ScopedModel
+from shangwu.core.models import (
+    Event,
+    Responsibility,
+    ResponsibilityQuerySet,
+    StoredFile,
+    Vocabulary,
+)
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
     AssignmentLevel,
-    AssignmentRole,
     EnterpriseEventKind,
     EnterpriseStatus,
     Ownership,
@@ -272,46 +277,19 @@ class Contact(EnterpriseScoped):
         return mask_value(self.landline) if self.landline else ""
 
 
-class AssignmentQuerySet(RestrictedQuerySet):
-    def current(self, on):
-        """包保 in force on ``on``: started, and not yet ended (the end day still counts)."""
-        return self.filter(
-            models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on
-        )
+class Assignment(EnterpriseScoped, Responsibility):
+    """包保 of an enterprise: an official responsible for it at one level (三级包保: city, county,
+    township), in one role, from ``start_on`` until ``end_on``; current and ending by the rule of
+    ``core.models.Responsibility``. Rows are never deleted: an ended assignment is the
+    enterprise's 包保 history."""
 
-
-class Assignment(EnterpriseScoped):
-    """包保: an official responsible for an enterprise at one level (三级包保: city, county,
-    township), in one role, from ``start_on`` until ``end_on``. Rows are never deleted: an
-    ended assignment is the enterprise's 包保 history."""
-
-    audited = True
+    subject_field = "enterprise"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="assignments"
     )
-    official = models.ForeignKey(
-        "accounts.User",
-        verbose_name="包保人员",
-        on_delete=models.PROTECT,
-        related_name="assignments",
-    )
-    level = models.CharField("包保层级", max_length=10, choices=AssignmentLevel.choices)
-    role = models.CharField("包保角色", max_length=20, choices=AssignmentRole.choices)
-    start_on = models.DateField("开始日期")
-    end_on = models.DateField("结束日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="安排人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "包保安排"
@@ -322,12 +300,7 @@ class Assignment(EnterpriseScoped):
             models.Index(fields=["official", "start_on"], name="assign_official_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_on__isnull=True)
-                | models.Q(end_on__gte=models.F("start_on")),
-                name="assignment_end_after_start",
-                violation_error_message="结束日期不能早于开始日期。",
-            ),
+            Responsibility.end_after_start("assignment_end_after_start"),
             models.UniqueConstraint(
                 fields=["enterprise", "official", "level"],
                 condition=models.Q(end_on__isnull=True),
@@ -341,9 +314,6 @@ class Assignment(EnterpriseScoped):
 
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#assignments"
-
-    def is_current(self, on) -> bool:
-        return self.start_on <= on and (self.end_on is None or self.end_on >= on)
 
     @staticmethod
     def official_problem(official, enterprise, level: str | None = None) -> str:
@@ -446,10 +416,10 @@ class VisitOfficial(models.Model):
 class VisitProblem(EnterpriseScoped):
     """A problem or request (问题/诉求) raised on a visit.
 
-    Hook for the case module: a 待转办 problem becomes a case through the case module's own
-    service, which then calls ``visit_problem_mark_converted(problem=..., case_id=..., actor=...)``
-    (``baobao/services.py``). That sets ``status`` to 已转案件, ``case_id`` and ``converted_at``;
-    ``case_id`` is a plain column today and becomes a foreign key when the case model exists.
+    A 待转办 problem becomes a case through ``cases.services.case_open_from(origin=problem, …)``,
+    which links the case to it (``Case.origin_visit_problem``; here ``problem.case``) and calls
+    ``visit_problem_mark_converted`` (``baobao/services.py``) to set ``status`` to 已转案件 and
+    ``converted_at``.
     """
 
     audited = True
@@ -469,7 +439,6 @@ class VisitProblem(EnterpriseScoped):
         default=ProblemStatus.PENDING,
         db_index=True,
     )
-    case_id = models.BigIntegerField("案件编号", null=True, blank=True, db_index=True)
     converted_at = models.DateTimeField("转办时间", null=True, blank=True)
     converted_by = models.ForeignKey(
         "accounts.User",
@@ -488,21 +457,23 @@ class VisitProblem(EnterpriseScoped):
         ordering = ["visit_id", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        status=ProblemStatus.CONVERTED,
-                        case_id__isnull=False,
-                        converted_at__isnull=False,
-                    )
-                    | (~models.Q(status=ProblemStatus.CONVERTED) & models.Q(case_id__isnull=True))
-                ),
-                name="visit_problem_case_iff_converted",
-                violation_error_message="只有“已转案件”的问题才有案件编号，且必须有。",
+                condition=~models.Q(status=ProblemStatus.CONVERTED)
+                | models.Q(converted_at__isnull=False),
+                name="visit_problem_converted_at",
+                violation_error_message="“已转案件”的问题必须有转办时间。",
             ),
         ]
 
     def __str__(self):
         return self.description[:40]
+
+    @property
+    def case_or_none(self):
+        """The case opened from this problem (``Case.origin_visit_problem``), or None."""
+        try:
+            return self.case
+        except models.ObjectDoesNotExist:
+            return None
 
 
 class VisitAttachment(StoredFile):

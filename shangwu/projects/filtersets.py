@@ -165,7 +165,7 @@ class ProjectFilterSet(BaseFilterSet):
 
     def filter_leader(self, queryset, name, value):
         current = ProjectLeader.objects.current(timezone.localdate()).filter(
-            project=OuterRef("pk"), leader=value
+            project=OuterRef("pk"), official=value
         )
         return queryset.filter(Exists(current))
 

@@ -173,7 +173,13 @@ class ContactForm(BaseForm):
 class ProblemForm(BaseForm):
     title = forms.CharField(label="问题标题", max_length=200)
     content = forms.CharField(label="问题内容", widget=forms.Textarea(attrs={"rows": 5}))
-    category = forms.ModelChoiceField(label="问题类别", queryset=None)
+    category = forms.ModelChoiceField(
+        label="问题类别",
+        queryset=None,
+        required=False,
+        empty_label="按对应关系自动选择",
+        help_text="留空则按系统管理员设置的“案件类别对应”，由问题标题和内容选定。",
+    )
     kind = forms.ChoiceField(
         label="问题类型",
         choices=[("ordinary", "一般"), ("major", "重大复杂")],

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from shangwu.core.access import RestrictedQuerySet, Scope, ScopedModel
-from shangwu.core.models import Event, Vocabulary
+from shangwu.core.access import Scope, ScopedModel
+from shangwu.core.choices import ResponsibilityRole
+from shangwu.core.models import Event, Responsibility, ResponsibilityQuerySet, Vocabulary
 from shangwu.organization.models import county_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
@@ -312,48 +313,34 @@ class ProjectEvent(Event):
         return (str(self.from_stage) if self.from_stage_id else "", str(self.to_stage))
 
 
-class ProjectLeaderQuerySet(RestrictedQuerySet):
-    def current(self, on):
-        return self.filter(
-            models.Q(end_on__isnull=True) | models.Q(end_on__gte=on), start_on__lte=on
-        )
+class ProjectLeader(ProjectScoped, Responsibility):
+    """包保领导: an official personally in charge of the project at their own level (市/县/乡),
+    from ``start_on`` to ``end_on``; current and ending by the rule of
+    ``core.models.Responsibility``, the same as an enterprise's 包保. Rows are never deleted: an
+    ended one is the project's 包保 history."""
 
-
-class ProjectLeader(ProjectScoped):
-    """包保领导: a leader personally in charge of the project from ``start_on`` to ``end_on``.
-    Rows are never deleted: an ended one is the project's 包保 history."""
-
-    audited = True
+    subject_field = "project"
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="leaders"
     )
-    leader = models.ForeignKey(
-        "accounts.User",
-        verbose_name="包保领导",
-        on_delete=models.PROTECT,
-        related_name="project_leaderships",
+    role = models.CharField(
+        "包保角色",
+        max_length=20,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.LEADER,
     )
-    start_on = models.DateField("开始日期")
-    end_on = models.DateField("结束日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
-    objects = ProjectLeaderQuerySet.as_manager()
+    objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "包保领导"
         verbose_name_plural = "包保领导"
         ordering = ["project_id", "-start_on", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_on__isnull=True)
-                | models.Q(end_on__gte=models.F("start_on")),
-                name="project_leader_end_after_start",
-                violation_error_message="结束日期不能早于开始日期。",
-            ),
+            Responsibility.end_after_start("project_leader_end_after_start"),
             models.UniqueConstraint(
-                fields=["project", "leader"],
+                fields=["project", "official"],
                 condition=models.Q(end_on__isnull=True),
                 name="project_leader_one_open",
                 violation_error_message="该领导已在包保此项目。",
@@ -361,13 +348,10 @@ class ProjectLeader(ProjectScoped):
         ]
 
     def __str__(self):
-        return f"{self.leader}（{self.project}）"
+        return f"{self.official}（{self.project}）"
 
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.project_id]) + "#leaders"
-
-    def is_current(self, on) -> bool:
-        return self.start_on <= on and (self.end_on is None or self.end_on >= on)
 
 
 class ProjectContact(ProjectScoped):
@@ -493,37 +477,3 @@ class ProjectFunds(ProjectScoped):
     @property
     def total(self):
         return self.provincial_outside + self.overseas
-
-
-class ProjectCase(ProjectScoped):
-    """A project's problem handled as a case in the case module: the link both ways (the case
-    page shows its project through ``selectors.project_for_case``)."""
-
-    audited = True
-
-    project = models.ForeignKey(
-        Project, verbose_name="项目", on_delete=models.PROTECT, related_name="case_links"
-    )
-    case = models.OneToOneField(
-        "cases.Case", verbose_name="诉求案件", on_delete=models.PROTECT, related_name="project_link"
-    )
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="转办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("转办时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "项目问题"
-        verbose_name_plural = "项目问题"
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"{self.project} → {self.case_id}"
-
-    def get_absolute_url(self):
-        return reverse("projects:project_detail", args=[self.project_id]) + "#cases"

@@ -21,7 +21,6 @@ from shangwu.projects.choices import BATCH_MILESTONES, MILESTONE_FIELDS, Milesto
 from shangwu.projects.models import (
     IndustryChain,
     Project,
-    ProjectCase,
     ProjectContact,
     ProjectEvent,
     ProjectFunds,
@@ -177,7 +176,9 @@ LEDGER_HEADERS = [
 def ledger_rows(projects, *, on: datetime.date | None = None):
     """The 台账 rows (LEDGER_HEADERS) of a restricted project queryset, leaders prefetched."""
     on = on or timezone.localdate()
-    current = ProjectLeader.objects.current(on).select_related("leader").order_by("start_on", "id")
+    current = (
+        ProjectLeader.objects.current(on).select_related("official").order_by("start_on", "id")
+    )
     projects = projects.select_related(
         "chain", "county", "township", "stage", "lead_unit"
     ).prefetch_related(Prefetch("leaders", queryset=current, to_attr="current_leaders"))
@@ -203,7 +204,7 @@ def ledger_rows(projects, *, on: datetime.date | None = None):
             p.started_on,
             p.producing_on,
             p.stage.name,
-            "、".join(str(a.leader) for a in p.current_leaders),
+            "、".join(str(a.official) for a in p.current_leaders),
             str(p.lead_unit) if p.lead_unit else "",
             "；".join(remarks),
         ]
@@ -332,16 +333,20 @@ def project_detail_context(*, user, project, on=None) -> dict:
     leaders = list(
         ProjectLeader.objects.restrict(user, "view")
         .filter(project=project)
-        .select_related("leader__org_unit")
+        .select_related("official__org_unit")
         .order_by("-start_on", "-id")
     )
     for row in leaders:
         row.current = row.is_current(on)
+        row.can_end = not row.is_ended(on)
     funds = funds_by_month(user=user, project=project)
     totals = {f: sum((getattr(r, f) for r in funds), Decimal("0")) for f in FUND_FIELDS}
     totals["total"] = totals["provincial_outside"] + totals["overseas"]
+    # The cases opened from the project (Case.origin_project), as far as the user may see them.
     cases = list(
-        ProjectCase.objects.restrict(user, "view").filter(project=project).select_related("case")
+        project.cases.restrict(user, "view").only(
+            "pk", "number", "title", "status", "created_at", "origin_project"
+        )
     )
     stage_events = (
         ProjectEvent.objects.filter(project=project)
@@ -359,7 +364,7 @@ def project_detail_context(*, user, project, on=None) -> dict:
             "overseas": [float(r.overseas) for r in funds],
             "fdi": [float(r.fdi_usd) for r in funds],
         },
-        "case_links": cases,
+        "project_cases": cases,
         "events": list(stage_events[:200]),
         "stages": list(Stage.objects.all()),
         "can_reveal": can(user, Access.BUSINESS, "view")
@@ -370,13 +375,14 @@ def project_detail_context(*, user, project, on=None) -> dict:
 def project_for_case(*, user, case) -> Project | None:
     """The project a case was raised from, if any and if the user may see it (case page box:
     ``projects/includes/case_project.html``)."""
-    link = (
-        ProjectCase.objects.restrict(user, "view")
-        .filter(case_id=getattr(case, "pk", case))
-        .select_related("project__stage", "project__county")
+    if case.origin_project_id is None:
+        return None
+    return (
+        Project.objects.restrict(user, "view")
+        .filter(pk=case.origin_project_id)
+        .select_related("stage", "county")
         .first()
     )
-    return link.project if link else None
 
 
 def project_dashboard_panel(*, user) -> dict:

@@ -15,13 +15,12 @@ from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, snapshot
 from shangwu.core.reveal import number_reveal
-from shangwu.core.services import event_record
+from shangwu.core.services import event_record, responsibility_check_overlap, responsibility_end
 from shangwu.enterprises.services import name_pinyin
 from shangwu.organization.choices import RegionLevel
 from shangwu.projects.choices import MILESTONE_FIELDS, ProjectEventKind
 from shangwu.projects.models import (
     Project,
-    ProjectCase,
     ProjectContact,
     ProjectEvent,
     ProjectFunds,
@@ -335,15 +334,22 @@ def leader_problem(leader, project) -> str:
 def project_add_leader(
     *, project: Project, leader, start_on: datetime.date, actor, note: str = ""
 ) -> ProjectLeader:
+    """``leader`` in charge of ``project`` from ``start_on``, at the level of their own unit
+    (市/县/乡) as 包联领导: a core.models.Responsibility, one at a time per official."""
     problem = leader_problem(leader, project)
     if problem:
         raise ValidationError({"leader": problem})
-    if ProjectLeader.objects.filter(project=project, leader=leader, end_on__isnull=True).exists():
-        raise ValidationError({"leader": f"“{leader}”已在包保此项目。"})
+    row = ProjectLeader(
+        project=project,
+        official=leader,
+        level=leader.region.level,
+        start_on=start_on,
+        note=note,
+        created_by=_actor_or_none(actor),
+    )
+    responsibility_check_overlap(responsibility=row, field="leader")
     with transaction.atomic():
-        row = ProjectLeader.objects.create(
-            project=project, leader=leader, start_on=start_on, note=note
-        )
+        row.save()
         _event(
             project,
             ProjectEventKind.LEADER_ADDED,
@@ -357,23 +363,16 @@ def project_add_leader(
 def project_end_leader(
     *, assignment: ProjectLeader, end_on: datetime.date, actor, note: str = ""
 ) -> ProjectLeader:
-    if assignment.end_on is not None:
-        raise ValidationError({"end_on": "该包保已结束。"})
-    if end_on < assignment.start_on:
-        raise ValidationError(
-            {"end_on": f"结束日期不能早于开始日期（{assignment.start_on:%Y-%m-%d}）。"}
-        )
+    """End a 包保 on ``end_on`` by the rule of core.models.Responsibility (the same as an
+    enterprise's): that day still counts, one already past its end day is not ended again."""
     with transaction.atomic():
-        assignment.end_on = end_on
-        if note:
-            assignment.note = note[:200]
-        assignment.save(update_fields=["end_on", "note"])
+        responsibility_end(responsibility=assignment, end_on=end_on, note=note)
         _event(
             assignment.project,
             ProjectEventKind.LEADER_ENDED,
             actor=actor,
             on=end_on,
-            note=f"{assignment.leader}结束包保" + (f"：{note}" if note else ""),
+            note=f"{assignment.official}结束包保" + (f"：{note}" if note else ""),
         )
     return assignment
 
@@ -412,60 +411,50 @@ def cases_available() -> bool:
     return hasattr(case_services, "case_register")
 
 
-def register_case_for_project(*, project: Project, actor, **fields):
-    """Adapter to the case module: ``cases.services.case_register(*, actor, **fields)`` with the
-    project's place and enterprise filled in."""
-    if not cases_available():
-        raise ValidationError("诉求办理模块尚未启用，暂不能转办问题。")
-    from shangwu.cases.choices import CaseKind
-    from shangwu.cases.services import case_register
-
-    fields.setdefault("kind", CaseKind.ORDINARY)
-    fields.setdefault("county", project.county)
-    fields.setdefault("township", project.township)
-    if project.enterprise_id and project.enterprise.county_id == project.county_id:
-        fields.setdefault("enterprise", project.enterprise)
-    return case_register(actor=actor, **fields)
-
-
 def project_raise_problem(
     *,
     project: Project,
     actor,
     title: str,
     content: str,
-    category,
+    category=None,
     source: str | None = None,
     **fields,
-) -> ProjectCase:
+):
     """A project's problem becomes a case (source 企业自报 when the project has a registered
-    enterprise, otherwise 其他), linked both ways through ProjectCase."""
-    from shangwu.cases.choices import CaseSource
+    enterprise, otherwise 其他) through ``cases.services.case_open_from``: the case's
+    ``origin_project`` is this project (``project.cases``), the category the one chosen or else
+    the 系统管理员's mapping. Returns the case."""
+    if not cases_available():
+        raise ValidationError("诉求办理模块尚未启用，暂不能转办问题。")
+    from shangwu.cases.services import case_open_from
 
-    title, content = (title or "").strip(), (content or "").strip()
-    if not title:
-        raise ValidationError({"title": "请填写问题标题。"})
-    if not content:
-        raise ValidationError({"content": "请填写问题内容。"})
-    linked = project.enterprise_id and project.enterprise.county_id == project.county_id
-    source = source or (CaseSource.SELF_REPORT if linked else CaseSource.OTHER)
-    with transaction.atomic():
-        case = register_case_for_project(
-            project=project,
-            actor=actor,
-            title=title[:200],
-            content=f"【招商项目：{project.name}（{project.code}）】{content}",
-            category=category,
-            source=source,
-            **fields,
-        )
-        link = ProjectCase.objects.create(
-            project=project, case=case, created_by=_actor_or_none(actor)
-        )
-        _event(
-            project,
-            ProjectEventKind.PROBLEM,
-            actor=actor,
-            note=f"问题“{title}”已转办，案件编号 {case.number}",
-        )
-    return link
+    return case_open_from(
+        origin=project,
+        actor=actor,
+        title=title,
+        content=content,
+        category=category,
+        source=source,
+        **fields,
+    )
+
+
+def project_mark_problem_raised(*, project: Project, case, actor) -> None:
+    """Called by ``case_open_from`` once ``case`` has been opened from ``project``: the
+    project's timeline event and its audit row."""
+    if case.origin_project_id != project.pk:
+        raise ValidationError("案件并非由该项目转入。")
+    _event(
+        project,
+        ProjectEventKind.PROBLEM,
+        actor=actor,
+        note=f"问题“{case.title}”已转办，案件编号 {case.number}",
+    )
+    audit_write(
+        action=AuditAction.UPDATE,
+        obj=project,
+        actor=actor,
+        changes={"after": {"问题转办": case.number}},
+        detail=f"项目问题转为案件 {case.number}",
+    )

@@ -297,7 +297,7 @@ class ProjectLeaderAddView(_ProjectActionView):
 
     def perform(self, project, data):
         row = services.project_add_leader(project=project, actor=self.request.user, **data)
-        return f"{row.leader}已任“{project}”的包保领导。"
+        return f"{row.official}已任“{project}”的包保领导。"
 
 
 class ProjectLeaderEndView(_ProjectActionView):
@@ -308,7 +308,7 @@ class ProjectLeaderEndView(_ProjectActionView):
         row = (
             ProjectLeader.objects.restrict(self.request.user, "change")
             .filter(project=project, pk=self.kwargs["leader_pk"])
-            .select_related("leader")
+            .select_related("official")
             .first()
         )
         if row is None:
@@ -324,7 +324,7 @@ class ProjectLeaderEndView(_ProjectActionView):
     def perform(self, project, data):
         row = self.assignment(project)
         services.project_end_leader(assignment=row, actor=self.request.user, **data)
-        return f"{row.leader}对“{project}”的包保已结束。"
+        return f"{row.official}对“{project}”的包保已结束。"
 
 
 class ProjectContactAddView(_ProjectActionView):
@@ -349,8 +349,8 @@ class ProjectProblemView(_ProjectActionView):
         return super().dispatch(request, *args, **kwargs)
 
     def perform(self, project, data):
-        link = services.project_raise_problem(project=project, actor=self.request.user, **data)
-        return f"问题已转为诉求案件 {link.case.number}。"
+        case = services.project_raise_problem(project=project, actor=self.request.user, **data)
+        return f"问题已转为诉求案件 {case.number}。"
 
 
 class ProjectContactRevealView(generic.ContactRevealView):

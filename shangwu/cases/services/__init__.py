@@ -16,12 +16,16 @@ from shangwu.cases.services.handling import (
     case_supervise_listed,
     notification_mark_read,
 )
+from shangwu.cases.services.origins import (
+    case_category_for,
+    case_category_for_origin,
+    case_open_from,
+)
 from shangwu.cases.services.provisional import case_deadlines_recompute
 from shangwu.cases.services.registry import (
     case_assign,
     case_attach,
     case_attachment_remove,
-    case_convert_visit_problem,
     case_merge,
     case_register,
     case_return,
@@ -34,11 +38,13 @@ __all__ = [
     "case_assign",
     "case_attach",
     "case_attachment_remove",
-    "case_convert_visit_problem",
+    "case_category_for",
+    "case_category_for_origin",
     "case_deadlines_recompute",
     "case_decide_extension",
     "case_decide_pause",
     "case_merge",
+    "case_open_from",
     "case_pause",
     "case_register",
     "case_report_progress",

@@ -1,4 +1,4 @@
-"""登记 → 交办 → 签收 / 退回, 合并, conversion of visit problems, attachments."""
+"""登记 → 交办 → 签收 / 退回, 合并, attachments (a case opened from a record: ``origins``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from shangwu.cases.choices import (
     HOTLINE_KINDS,
     OPEN_STATUSES,
     CaseEventKind,
-    CaseKind,
     CaseSource,
     CaseStatus,
     DeadlineNode,
@@ -105,10 +104,12 @@ def case_register(
     received_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
     attachments=(),
+    origin: dict | None = None,
 ) -> Case:
     """登记: a new case in 已登记, numbered, owned by the registering unit (the dispatcher).
     ``attachments`` (uploads) are attached in the same transaction: one refused file (reported
-    on the ``attachments`` field) saves nothing."""
+    on the ``attachments`` field) saves nothing. ``origin`` ({"origin_project": project}) is set
+    only by ``case_open_from``."""
     require_actor(actor, None, "登记")
     now = now_or(now)
     received_at = received_at or now
@@ -144,6 +145,7 @@ def case_register(
             registered_by=actor,
             assigning_unit=actor.org_unit,
             status=CaseStatus.REGISTERED,
+            **(origin or {}),
         )
         _allocate_and_save(case)
         bucket_apply(None, bucket_state(case))
@@ -368,52 +370,6 @@ def case_merge(
                 recipients=unit_users([case.lead_unit_id]),
                 text=f"已作为重复件并入{into.number}，无需再办。",
             )
-    return case
-
-
-def case_convert_visit_problem(
-    *,
-    problem,
-    actor,
-    category: CaseCategory,
-    title: str = "",
-    kind: str = CaseKind.ORDINARY,
-    lead_unit=None,
-    co_units=(),
-    now: datetime.datetime | None = None,
-) -> Case:
-    """A problem recorded on an enterprise visit becomes a case (source 走访), with one click;
-    given a lead unit it is assigned at once."""
-    from shangwu.enterprises.baobao.services import visit_problem_mark_converted
-    from shangwu.enterprises.choices import ProblemStatus
-
-    if problem.status != ProblemStatus.PENDING:
-        raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")
-    enterprise = problem.enterprise
-    contact = enterprise.contacts.order_by("-is_primary", "id").first()
-    with transaction.atomic():
-        case = case_register(
-            actor=actor,
-            source=CaseSource.VISIT,
-            kind=kind,
-            category=category,
-            title=title.strip() or problem.description.strip().splitlines()[0][:60],
-            content=problem.description,
-            county=enterprise.county,
-            township=enterprise.township,
-            enterprise=enterprise,
-            contact_name=getattr(contact, "name", "") or "",
-            contact_phone=getattr(contact, "mobile", "") or "",
-            received_at=None,
-            now=now,
-        )
-        visit_problem_mark_converted(problem=problem, case_id=case.pk, actor=actor)
-        CaseEvent.objects.filter(case=case, kind=CaseEventKind.REGISTER).update(
-            note=f"由{problem.visit}记录的问题转入",
-            data={"visit_problem": problem.pk, "visit": problem.visit_id},
-        )
-        if lead_unit is not None:
-            case_assign(case=case, actor=actor, lead_unit=lead_unit, co_units=co_units, now=now)
     return case
 
 

@@ -254,7 +254,7 @@ def test_a_visit_problem_becomes_a_case_in_one_click(
     )
     assert response.status_code == 302
     problem.refresh_from_db()
-    case = Case.objects.get(pk=problem.case_id)
+    case = problem.case
     assert problem.status == ProblemStatus.CONVERTED and case.source == CaseSource.VISIT
     assert case.status == CaseStatus.ASSIGNED and case.title == "用工缺口200人"
 

@@ -107,6 +107,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "township_a1": 10,
         "sysadmin": 10,
     },
+    "案件类别对应": {
+        "leader": 10,
+        "city_staff": 10,
+        "county_a": 10,
+        "county_b": 10,
+        "township_a1": 10,
+        "sysadmin": 10,
+    },
     "项目阶段": {
         "leader": 10,
         "city_staff": 10,

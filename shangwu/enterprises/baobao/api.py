@@ -104,7 +104,7 @@ class AssignmentViewSet(BaseViewSet):
 
 class VisitViewSet(BaseViewSet):
     queryset = Visit.objects.select_related("enterprise").prefetch_related(
-        "officials", "problems", "attachments__uploaded_by"
+        "officials", "problems__case", "attachments__uploaded_by"
     )
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet

@@ -243,9 +243,9 @@ def problem_rows_initial(visit) -> list[dict]:
             "description": p.description,
             "category": p.category,
             "status": p.status,
-            "case_id": p.case_id,
+            "case_number": p.case.number if p.status == ProblemStatus.CONVERTED else "",
         }
-        for p in visit.problems.order_by("id")
+        for p in visit.problems.select_related("case").order_by("id")
     ]
 
 

@@ -127,10 +127,14 @@ class VisitProblemSerializer(serializers.ModelSerializer):
         help_text="修改时：删除该问题（已转为案件的问题不能删除）。",
     )
 
+    case_id = serializers.IntegerField(
+        source="case.pk", read_only=True, allow_null=True, help_text="转为的案件（案件的编号）。"
+    )
+
     class Meta:
         model = VisitProblem
         fields = ["id", "description", "category", "status", "case_id", "converted_at", "delete"]
-        read_only_fields = ["status", "case_id", "converted_at"]
+        read_only_fields = ["status", "converted_at"]
 
 
 class VisitAttachmentSerializer(serializers.ModelSerializer):

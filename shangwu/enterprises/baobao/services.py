@@ -17,6 +17,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.files import JPEG, PDF, PNG, file_remove, file_store
 from shangwu.core.reveal import number_reveal
+from shangwu.core.services import responsibility_check_overlap, responsibility_end
 from shangwu.enterprises.choices import (
     EnterpriseEventKind,
     EnterpriseStatus,
@@ -146,13 +147,7 @@ def assignment_create(
         created_by=_actor(actor),
     )
     _check_assignment(assignment, actor=actor)
-    overlapping = (
-        Assignment.objects.filter(enterprise=enterprise, official=official, level=level)
-        .filter(start_on__lte=end_on or datetime.date.max)
-        .exclude(end_on__lt=start_on)
-    )
-    if overlapping.exists():
-        raise ValidationError({"official": f"“{official}”在这段时间已是“{enterprise}”的包保人员。"})
+    responsibility_check_overlap(responsibility=assignment)
     with transaction.atomic():
         assignment.save()
         _event(
@@ -192,18 +187,10 @@ def assignment_update(
 def assignment_end(
     *, assignment: Assignment, end_on: datetime.date, actor, note: str = ""
 ) -> Assignment:
-    """End a 包保 on ``end_on`` (that day still counts). The row stays as history."""
-    if assignment.end_on is not None and assignment.end_on < timezone.localdate():
-        raise ValidationError({"end_on": f"该包保已于{assignment.end_on:%Y-%m-%d}结束。"})
-    if end_on < assignment.start_on:
-        raise ValidationError(
-            {"end_on": f"结束日期不能早于开始日期{assignment.start_on:%Y-%m-%d}。"}
-        )
+    """End a 包保 on ``end_on`` (that day still counts; the rule of ``core.models.Responsibility``).
+    The row stays as history."""
     with transaction.atomic():
-        assignment.end_on = end_on
-        if note:
-            assignment.note = note[:200]
-        assignment.save(update_fields=["end_on", "note"])
+        responsibility_end(responsibility=assignment, end_on=end_on, note=note)
         _event(
             assignment.enterprise,
             EnterpriseEventKind.UNASSIGNED,
@@ -358,11 +345,16 @@ def _officials_text(officials) -> str:
     return "、".join(str(o) for o in officials)
 
 
+def _case_number(problem: VisitProblem) -> str:
+    case = problem.case_or_none
+    return case.number if case else ""
+
+
 def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
     """Apply the problem rows of an edit: rows with an ``id`` are the visit's own problems (kept,
     changed or, with ``delete``, removed); rows without are new. A problem already converted to a
     case keeps its text and cannot be removed: the case was made from it."""
-    own = {p.pk: p for p in visit.problems.all()}
+    own = {p.pk: p for p in visit.problems.select_related("case")}
     for index, item in enumerate(problems):
         label = _row_label(item, index)
         description, category = _problem_text(item)
@@ -379,12 +371,14 @@ def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
         if problem.status == ProblemStatus.CONVERTED:
             if remove:
                 raise ValidationError(
-                    {"problems": f"{label}已转为案件（案件编号{problem.case_id}），不能删除。"}
+                    {
+                        "problems": f"{label}已转为案件（案件编号{_case_number(problem)}），不能删除。"
+                    }
                 )
             if (description, category) != (problem.description, problem.category):
                 raise ValidationError(
                     {
-                        "problems": f"{label}已转为案件（案件编号{problem.case_id}），不能修改问题描述或类别；请在案件中补充说明。"
+                        "problems": f"{label}已转为案件（案件编号{_case_number(problem)}），不能修改问题描述或类别；请在案件中补充说明。"
                     }
                 )
             continue
@@ -398,7 +392,7 @@ def _problems_update(visit: Visit, problems, before: dict, after: dict) -> None:
             )
             problem.description, problem.category = description, category
             try:
-                problem.full_clean(exclude=["visit", "enterprise", "converted_by", "case_id"])
+                problem.full_clean(exclude=["visit", "enterprise", "converted_by"])
             except ValidationError as exc:
                 raise ValidationError(
                     {"problems": [f"{label}：{m}" for m in exc.messages]}
@@ -523,35 +517,30 @@ def visit_attachment_remove(*, attachment: VisitAttachment, actor) -> VisitAttac
     return removed
 
 
-def visit_problem_mark_converted(*, problem: VisitProblem, case_id: int, actor) -> VisitProblem:
-    """The hook for the case module: called by its service once a case has been made from a
-    待转办 problem. Idempotent for the same case; a problem is never converted twice."""
-    if problem.status == ProblemStatus.CONVERTED:
-        if problem.case_id == case_id:
-            return problem
-        raise ValidationError(f"该问题已转为案件{problem.case_id}，不能重复转办。")
+def visit_problem_mark_converted(*, problem: VisitProblem, case, actor) -> VisitProblem:
+    """Called by ``cases.services.case_open_from`` once ``case`` has been opened from a 待转办
+    problem (the case holds the link, ``case.origin_visit_problem``): the problem becomes 已转案件,
+    with its audit row. A problem is never converted twice."""
     if problem.status != ProblemStatus.PENDING:
         raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")
+    if case.origin_visit_problem_id != problem.pk:
+        raise ValidationError("案件并非由该问题转入。")
     with transaction.atomic():
         updated = VisitProblem.objects.filter(pk=problem.pk, status=ProblemStatus.PENDING).update(
             status=ProblemStatus.CONVERTED,
-            case_id=case_id,
             converted_at=timezone.now(),
             converted_by=_actor(actor),
         )
         if not updated:  # another request converted it first
             raise ValidationError("该问题刚被他人处理，请刷新后重试。")
-        before = {"status": problem.status, "case_id": problem.case_id}
+        before = {"status": problem.status, "case": None}
         problem.refresh_from_db()
         audit_write(
             action=AuditAction.UPDATE,
             obj=problem,
             actor=actor,
-            changes={
-                "before": before,
-                "after": {"status": problem.status, "case_id": problem.case_id},
-            },
-            detail=f"走访问题转为案件 {case_id}",
+            changes={"before": before, "after": {"status": problem.status, "case": case.number}},
+            detail=f"走访问题转为案件 {case.number}",
         )
     return problem
 

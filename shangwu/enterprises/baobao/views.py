@@ -270,7 +270,7 @@ class VisitDetailView(generic.ObjectDetailView):
         user = self.request.user
         return {
             "officials": obj.officials.select_related("org_unit"),
-            "problems": obj.problems.select_related("converted_by"),
+            "problems": obj.problems.select_related("converted_by", "case"),
             "attachments": obj.attachments.listed().select_related("uploaded_by"),
             "can_edit_visit": Visit.objects.restrict(user, "change").filter(pk=obj.pk).exists(),
             "visit_history": visit_history(obj),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
+from shangwu.cases.services import case_open_from
 from shangwu.core.tests import files
 from shangwu.core.tests.files import stored_files
 from shangwu.enterprises.baobao import services as services
@@ -192,10 +193,11 @@ def test_a_problem_already_converted_to_a_case_cannot_be_changed_or_removed(
 ):
     visit = record(ent_a, county_a, ["道路破损"])
     problem = visit.problems.get()
-    services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
+    case = case_open_from(origin=problem, actor=county_a)
     client = as_user(county_a)
     assert (
-        "已转为案件（案件编号501），不能修改或删除" in client.get(edit_url(visit)).content.decode()
+        f"已转为案件（案件编号{case.number}），不能修改或删除"
+        in client.get(edit_url(visit)).content.decode()
     )
 
     # The page: the row's fields are read-only, whatever is posted for them.
@@ -205,10 +207,10 @@ def test_a_problem_already_converted_to_a_case_cannot_be_changed_or_removed(
         == 302
     )
     problem.refresh_from_db()
-    assert problem.description == "道路破损" and problem.case_id == 501
+    assert problem.description == "道路破损" and problem.case == case
 
     # The service (API, any other caller): refused in Chinese, naming the row.
-    with pytest.raises(Exception, match="第1行问题已转为案件（案件编号501），不能删除"):
+    with pytest.raises(Exception, match=f"第1行问题已转为案件（案件编号{case.number}），不能删除"):
         services.visit_update(
             visit=visit, actor=county_a, problems=[{"id": problem.pk, "delete": True}]
         )
@@ -250,7 +252,7 @@ def test_the_api_edits_a_visits_problems_with_the_same_rules(ent_a, county_a):
 
     visit = record(ent_a, county_a, ["用电增容", "道路破损"])
     power, road = visit.problems.order_by("id")
-    services.visit_problem_mark_converted(problem=road, case_id=777, actor=county_a)
+    case = case_open_from(origin=road, actor=county_a)
     api = api_as(county_a)
     response = api.patch(
         f"/api/visits/{visit.pk}/",
@@ -276,10 +278,10 @@ def test_the_api_edits_a_visits_problems_with_the_same_rules(ent_a, county_a):
     refused = api.patch(
         f"/api/visits/{visit.pk}/", {"problems": [{"id": road.pk, "delete": True}]}, format="json"
     )
-    assert refused.status_code == 400 and "已转为案件（案件编号777），不能删除" in str(
+    assert refused.status_code == 400 and f"已转为案件（案件编号{case.number}），不能删除" in str(
         refused.json()
     )
-    assert VisitProblem.objects.filter(pk=road.pk, case_id=777).exists()
+    assert VisitProblem.objects.filter(pk=road.pk, case=case).exists()
 
 
 # --- 3. Photos and the scanned 走访记录 -------------------------------------------------------------

@@ -224,20 +224,22 @@ def test_api_refuses_a_visit_to_an_enterprise_out_of_scope(ent_b, county_a):
     assert not Visit.objects.exists()
 
 
-def test_the_case_module_hook_marks_a_problem_converted_once(ent_a, county_a):
+def test_a_problem_opened_as_a_case_is_marked_converted_once(ent_a, county_a):
+    from shangwu.cases.services import case_open_from
+
     problem = visit(ent_a, [county_a], problems=[{"description": "道路破损"}]).problems.get()
-    services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
+    case = case_open_from(origin=problem, actor=county_a)
     problem.refresh_from_db()
-    assert (
-        problem.status == "converted"
-        and problem.case_id == 501
-        and problem.converted_at is not None
-    )
-    assert problem.converted_by == county_a
-    # calling again for the same case is harmless; another case is refused
-    services.visit_problem_mark_converted(problem=problem, case_id=501, actor=county_a)
-    with pytest.raises(ValidationError, match="不能重复转办"):
-        services.visit_problem_mark_converted(problem=problem, case_id=502, actor=county_a)
+    assert problem.status == "converted" and problem.case == case
+    assert problem.converted_at is not None and problem.converted_by == county_a
+    # a second case from the same problem is refused, and nothing of it is saved
+    with pytest.raises(ValidationError, match="不能转为案件"):
+        case_open_from(origin=problem, actor=county_a)
+    assert problem.case == case and type(case).objects.count() == 1
+    # the hook only marks a problem for the case opened from it
+    other = visit(ent_a, [county_a], problems=[{"description": "路灯不亮"}]).problems.get()
+    with pytest.raises(ValidationError, match="并非由该问题转入"):
+        services.visit_problem_mark_converted(problem=other, case=case, actor=county_a)
 
 
 def test_a_problem_marked_not_needed_cannot_become_a_case(ent_a, county_a):
@@ -245,12 +247,15 @@ def test_a_problem_marked_not_needed_cannot_become_a_case(ent_a, county_a):
     with pytest.raises(ValidationError, match="请说明"):
         services.visit_problem_dismiss(problem=problem, actor=county_a, note="")
     services.visit_problem_dismiss(problem=problem, actor=county_a, note="已现场答复")
+    from shangwu.cases.models import Case
+    from shangwu.cases.services import case_open_from
+
     with pytest.raises(ValidationError, match="不能转为案件"):
-        services.visit_problem_mark_converted(problem=problem, case_id=9, actor=county_a)
-    assert VisitProblem.objects.get(pk=problem.pk).case_id is None
+        case_open_from(origin=problem, actor=county_a)
+    assert not Case.objects.filter(origin_visit_problem=problem).exists()
 
 
-def test_the_database_refuses_a_converted_problem_without_a_case(ent_a, county_a):
+def test_the_database_refuses_a_converted_problem_without_a_conversion_time(ent_a, county_a):
     from django.db import IntegrityError, transaction
 
     problem = visit(ent_a, [county_a], problems=[{"description": "x"}]).problems.get()

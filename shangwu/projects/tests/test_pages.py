@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from shangwu.audit.models import AuditLog
 from shangwu.cases.models import Case, CaseCategory
 from shangwu.projects import selectors, services
-from shangwu.projects.models import ProjectCase, Stage
+from shangwu.projects.models import Stage
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -87,8 +87,7 @@ def test_a_problem_becomes_a_case_linked_both_ways(as_user, city_staff, make_pro
         },
     )
     assert response.status_code == 302
-    link = ProjectCase.objects.get(project=project)
-    case = Case.objects.get(pk=link.case_id)
+    case = Case.objects.get(origin_project=project)
     assert (
         case.title == "施工用电接入慢"
         and case.county_id == project.county_id
@@ -105,10 +104,10 @@ def test_the_case_page_box_hides_projects_out_of_scope(county_b, city_staff, mak
     category = CaseCategory.objects.filter(is_active=True).first() or CaseCategory.objects.create(
         name="用地用房"
     )
-    link = services.project_raise_problem(
+    case = services.project_raise_problem(
         project=project, actor=city_staff, title="融资需求", content="资金缺口", category=category
     )
-    assert selectors.project_for_case(user=county_b, case=link.case) is None
+    assert selectors.project_for_case(user=county_b, case=case) is None
 
 
 def test_contact_numbers_are_revealed_only_with_the_permission_and_audited(
