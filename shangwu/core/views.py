@@ -162,6 +162,7 @@ class ObjectListView(BaseObjectView):
         )
         table.links = self.allowed(self.table.link_action)
         context.update(self.extra_context())
+        table.checkboxes = bool(context.get("bulk_actions"))
         if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "object-table":
             return render(request, "core/includes/object_table.html", context)
         return render(request, self.template_name, context)
