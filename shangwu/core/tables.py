@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 
+from django.db.models import Model
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from shangwu.core.html import escape, text
@@ -26,6 +30,20 @@ def format_datetime(value) -> str:
     if value is None or value == "":
         return ""
     return local_datetime(value).strftime(DATETIME_FORMAT)
+
+
+@functools.cache
+def choice_labels(model, display_name: str) -> tuple[str, dict] | None:
+    """(attname, {value: label}) when ``model.<display_name>`` is Django's own ``get_FOO_display``
+    (a field with fixed choices), else None. ``get_FOO_display`` rebuilds that mapping on every
+    call: once per cell of every list."""
+    method = inspect.getattr_static(model, display_name, None)
+    if not isinstance(method, functools.partialmethod):
+        return None
+    if method.func is not Model._get_FIELD_display:
+        return None
+    field = method.keywords["field"]
+    return field.attname, {value: force_str(label) for value, label in field.flatchoices}
 
 
 class Column:
@@ -52,6 +70,11 @@ class Column:
         for part, display_name in self.path:
             if value is None:
                 return ""
+            labels = choice_labels(type(value), display_name)
+            if labels is not None:  # get_FOO_display(), without rebuilding its mapping
+                raw = getattr(value, labels[0])
+                value = labels[1][raw] if raw in labels[1] else force_str(raw, strings_only=True)
+                continue
             display = getattr(value, display_name, None)
             value = display() if callable(display) else getattr(value, part, "")
             if callable(value) and not hasattr(value, "all"):

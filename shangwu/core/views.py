@@ -125,13 +125,14 @@ class ContactRevealView(BaseObjectView):
 
 
 class ListPaginator(Paginator):
-    """Django's paginator with a count that stays cheap on a huge list: exact by a COUNT over at
-    most ``exact_up_to`` rows (every list a user pages through); beyond that, the exact COUNT is
-    kept per query (the user's scope and filters are in its SQL) for ``cache_seconds``, so paging
-    through 100,000 cases counts them once, not on every page (issue 18: the COUNT over a county
-    of 1,000,000 cases more than doubled /cases/)."""
+    """Django's paginator with a count that stays cheap on a huge list: exact by a COUNT that
+    stops after ``exact_up_to`` rows (20 pages of 50: what a user pages through); beyond that, the
+    exact COUNT is kept per query (the user's scope and filters are in its SQL) for
+    ``cache_seconds`` in this process, so paging through a county's 125,000 cases counts them once,
+    not on every page (issue 18: that COUNT more than doubled /cases/ at 1,000,000 cases). A total
+    shown may then lag new records by up to ``cache_seconds``."""
 
-    exact_up_to = 10_000
+    exact_up_to = 1_000
     cache_seconds = 300
 
     @cached_property

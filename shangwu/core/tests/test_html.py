@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from shangwu.core.forms import FormRenderer
+from shangwu.core.tables import Column, choice_labels
 from shangwu.core.testing import url_patterns
 from shangwu.core.views import ObjectExportView, ObjectListView
 
@@ -117,3 +118,20 @@ def test_a_list_page_renders_no_template_per_option_or_cell(as_user, city_staff,
     assert "django/forms/widgets/select_option.html" not in names
     assert "django/forms/widgets/select.html" not in names
     assert '<option value="" selected>全部</option>' in response.content.decode()
+
+
+def test_every_choice_column_shows_the_label_djangos_display_method_gives(
+    city_staff, markup_records
+):
+    compared = 0
+    for _url, view in list_views(city_staff):
+        objects = list(view.get_queryset()[:50])
+        for column in view.table(objects).columns:
+            part, display_name = column.path[0]
+            if len(column.path) != 1 or column.mask or type(column).value is not Column.value:
+                continue
+            for obj in objects:
+                if choice_labels(type(obj), display_name) is not None:
+                    assert column.value(obj) == getattr(obj, display_name)(), (_url, part)
+                    compared += 1
+    assert compared > 0
