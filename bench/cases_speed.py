@@ -215,6 +215,7 @@ def run(args) -> None:
         f"in {time.perf_counter() - start:.1f} s"
     )
     leader, county_a = User.objects.get(username="leader"), User.objects.get(username="county_a")
+    latest = Case.objects.restrict(county_a, "view").order_by("-received_at").first()
     clients = {}
     for user in (leader, county_a):
         clients[user.username] = Client()
@@ -243,6 +244,12 @@ def run(args) -> None:
                 "leader",
                 f"/cases/statistics/?dimension=county&date_from={now.year - 2}-06-01&date_to={now.date()}",
             ),
+        ),
+        ("case list /cases/, county_a (issue 18)", lambda: page("county_a", "/cases/")),
+        ("case list /cases/?page=2, leader", lambda: page("leader", "/cases/?page=2")),
+        (
+            "case detail page, county_a (merged_cases: the partial index on merged_into)",
+            lambda: page("county_a", f"/cases/{latest.pk}/"),
         ),
         ("我的待办: case_dashboard_panel(county_a)", lambda: case_dashboard_panel(user=county_a)),
         ("工作台 page, county_a (all panels)", lambda: page("county_a", "/")),

@@ -109,6 +109,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, with select/input/textarea written in Python (same HTML; issue 18).
+FORM_RENDERER = "shangwu.core.forms.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'shangwu.sqlite3'}")

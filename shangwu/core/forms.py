@@ -1,8 +1,24 @@
 from django import forms
+from django.forms.renderers import DjangoTemplates
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
+from shangwu.core.html import widget_html
 from shangwu.core.models import DocumentSetting, Vocabulary
 from shangwu.core.periods import YEAR_ERROR, YEAR_MAX, YEAR_MIN
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer (settings.FORM_RENDERER), with its select, input and textarea
+    templates written in Python (``core.html``): a list's filter form had 130–160 options, each
+    rendered through its own template include. Same HTML; every other widget template still goes
+    through the template engine (to override one of these in ``templates/django/forms``, take it
+    out of ``core.html.WIDGETS``)."""
+
+    def render(self, template_name, context, request=None):
+        written = widget_html(template_name, context)
+        if written is not None:
+            return written
+        return super().render(template_name, context, request=request)
 
 
 class YearField(forms.IntegerField):

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 
+from django.db.models import Model
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.encoding import force_str
+from django.utils.safestring import SafeString
 
+from shangwu.core.html import escape, text
 from shangwu.core.models import DocumentSetting, Vocabulary
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -27,6 +32,20 @@ def format_datetime(value) -> str:
     return local_datetime(value).strftime(DATETIME_FORMAT)
 
 
+@functools.cache
+def choice_labels(model, display_name: str) -> tuple[str, dict] | None:
+    """(attname, {value: label}) when ``model.<display_name>`` is Django's own ``get_FOO_display``
+    (a field with fixed choices), else None. ``get_FOO_display`` rebuilds that mapping on every
+    call: once per cell of every list."""
+    method = inspect.getattr_static(model, display_name, None)
+    if not isinstance(method, functools.partialmethod):
+        return None
+    if method.func is not Model._get_FIELD_display:
+        return None
+    field = method.keywords["field"]
+    return field.attname, {value: force_str(label) for value, label in field.flatchoices}
+
+
 class Column:
     def __init__(
         self,
@@ -44,13 +63,19 @@ class Column:
         self.display = display
         self.export = export
         self.mask = mask
+        self.path = [(part, f"get_{part}_display") for part in accessor.split("__")]
 
     def value(self, obj):
         value = obj
-        for part in self.accessor.split("__"):
+        for part, display_name in self.path:
             if value is None:
                 return ""
-            display = getattr(value, f"get_{part}_display", None)
+            labels = choice_labels(type(value), display_name)
+            if labels is not None:  # get_FOO_display(), without rebuilding its mapping
+                raw = getattr(value, labels[0])
+                value = labels[1][raw] if raw in labels[1] else force_str(raw, strings_only=True)
+                continue
+            display = getattr(value, display_name, None)
             value = display() if callable(display) else getattr(value, part, "")
             if callable(value) and not hasattr(value, "all"):
                 value = value()
@@ -77,10 +102,10 @@ class Column:
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         if links and self.linkify and hasattr(obj, "get_absolute_url"):
-            cell = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), value)
+            cell = f'<a href="{escape(obj.get_absolute_url())}">{escape(value)}</a>'
         else:
-            cell = format_html("{}", value)
-        return format_html('<span class="moment">{}</span>', cell) if moment else cell
+            cell = escape(value)
+        return SafeString(f'<span class="moment">{cell}</span>' if moment else cell)
 
 
 class Table:
@@ -91,6 +116,7 @@ class Table:
     link_action = "view"
 
     links = True  # set per request by the list view
+    checkboxes = False  # set by the list view when the page has bulk actions: a tick box per row
 
     def __init__(self, object_list):
         self.object_list = object_list
@@ -113,6 +139,22 @@ class Table:
                     for c in shown
                 ],
             )
+
+    def body_html(self) -> SafeString:
+        """The rows as ``core/includes/object_table.html`` lays them out ("" for none), written
+        here rather than by a template loop over every cell (issue 18: 50 rows × 10 cells were a
+        third of a list page's time)."""
+        out = []
+        for obj, cells in self.rows():
+            box = (
+                '<td><input class="form-check-input" type="checkbox" name="pk" '
+                f'value="{text(obj.pk)}" aria-label="选择"></td>'
+                if self.checkboxes
+                else ""
+            )
+            tds = "".join(f"<td>{text(cell)}</td>" for cell in cells)
+            out.append(f"\n    <tr>{box}{tds}</tr>\n  ")
+        return SafeString("".join(out))
 
     def export_headers(self):
         return [c.verbose_name for c in self.columns if c.export]

@@ -95,7 +95,9 @@ class ReportFilterSet(BaseFilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="task__plan", queryset=Plan.objects.all(), label="工作要点"
     )
-    task = django_filters.ModelChoiceFilter(queryset=Task.objects.all(), label="任务")
+    task = django_filters.ModelChoiceFilter(
+        queryset=Task.objects.select_related("plan", "section"), label="任务"
+    )  # its label is the task's code: plan and section, not a query per option
     cycle = django_filters.NumberFilter(label="报送期次")
     unit = django_filters.ModelChoiceFilter(
         queryset=OrgUnit.objects.filter(is_active=True), label="报送单位"
