@@ -5,7 +5,9 @@ MEDIA_ROOT/imports/ between preview and commit, and named in the session by a ra
 so a user can only confirm or download the report of their own upload.
 
 A model's import is four small subclasses that name its ``queryset``, ``app_template_dir`` and
-the importer functions (``preview``, ``commit``, ``template``); see enterprises/views_import.py.
+its ``importer`` (a ``core.importer.Importer``: preview, commit, template); see
+enterprises/views_import.py. Every importer's page, preview, confirmation, error report and
+template therefore look and read the same.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.shortcuts import redirect, render
 from shangwu.core import imports
 from shangwu.core import views as generic
 from shangwu.core.exports import download
+from shangwu.core.importer import Importer
 
 HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 PREVIEW_ERRORS = 200
@@ -24,16 +27,12 @@ PREVIEW_ERRORS = 200
 
 class ImportBaseView(generic.BaseObjectView):
     """Shared state of the four import views. Subclasses set ``queryset``, ``app_template_dir``
-    ("enterprises"), and the importer functions as ``staticmethod``s: ``preview`` and ``commit``
-    (rows, actor, file_name → result), ``template`` (→ .xlsx bytes), ``template_filename``, ``success_url_name``,
-    ``counted`` (the measure word in the success message, e.g. "家")."""
+    ("enterprises"), ``importer`` (the app's ``Importer``) and ``success_url_name``."""
 
     action = "import"
     app_template_dir = ""
-    preview = commit = template = None
-    template_filename = "导入模板.xlsx"
+    importer: Importer | None = None
     success_url_name = ""
-    counted = "条"
 
     @property
     def session_key(self) -> str:
@@ -119,7 +118,7 @@ class ImportUploadView(ImportBaseView):
         except imports.UploadRejected as exc:
             imports.discard_stored(token)
             return self.refuse(str(exc), uploaded=uploaded)
-        result = self.preview(rows=rows, actor=request.user, file_name=name)
+        result = self.importer.preview(rows=rows, actor=request.user, file_name=name)
         if result.file_error:
             imports.discard_stored(token)
             return self.refuse(result.file_error, uploaded=uploaded)
@@ -153,7 +152,7 @@ class ImportCommitView(ImportBaseView):
     def post(self, request, token):
         path, name, kind = self.upload_of(token)
         rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
-        result = self.commit(rows=rows, actor=request.user, file_name=name)
+        result = self.importer.commit(rows=rows, actor=request.user, file_name=name)
         if not result.committed:
             # The importer audits what it writes; a confirmation that wrote nothing is audited here.
             reason = result.file_error or f"{len(result.errors)} 处错误"
@@ -164,10 +163,11 @@ class ImportCommitView(ImportBaseView):
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)
         self.forget(token)
+        counted = self.importer.counted
         messages.success(
             request,
-            f"已导入“{name}”：新增 {result.created} {self.counted}，更新 {result.updated} {self.counted}，"
-            f"{result.unchanged} {self.counted}无变化。",
+            f"已导入“{name}”：新增 {result.created} {counted}，更新 {result.updated} {counted}，"
+            f"{result.unchanged} {counted}无变化。",
         )
         return redirect(self.success_url_name)
 
@@ -189,6 +189,7 @@ class ImportTemplateView(ImportBaseView):
     """GET: the import template with Chinese headers and a 填写说明 sheet."""
 
     def get(self, request):
-        content = self.template()
-        imports.audit_file_download(model=self.model, what="导入模板", name=self.template_filename)
-        return download(content, self.template_filename)
+        content = self.importer.template()
+        name = self.importer.template_filename
+        imports.audit_file_download(model=self.model, what="导入模板", name=name)
+        return download(content, name)
