@@ -40,6 +40,7 @@ from shangwu.core.imports import (
     cell_text,
     merged_cells_error,
     normalize_header,
+    read_rows,
 )
 
 __all__ = [
@@ -166,6 +167,7 @@ class Importer:
     model = None
     noun = ""
     counted = "条"
+    kinds: tuple[str, ...] = ("xlsx", "csv")  # the files core.imports.check_upload lets through
     columns: list[Column] = []
     sheet_name = "导入数据"
     template_filename = "导入模板.xlsx"
@@ -190,6 +192,10 @@ class Importer:
         self.check_actor(actor)
         return self.run(rows=rows, actor=actor, file_name=file_name, commit=True, **options)
 
+    def read(self, path, kind: str) -> list[list]:
+        """The rows of a checked upload, header first (the 填写说明 sheet is skipped)."""
+        return read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+
     def template(self, **options) -> bytes:
         """The blank workbook: headers (required ones marked), an example row, 填写说明."""
         return template_xlsx(
@@ -201,7 +207,8 @@ class Importer:
             date_fields=self.date_fields,
         )
 
-    def example_row(self) -> dict:
+    def example_row(self) -> dict | list | tuple:
+        """The template's example: a row (dict by field, or list), or a tuple of rows."""
         return {}
 
     def column_help(self) -> dict[str, str]:
@@ -341,8 +348,7 @@ def template_xlsx(
     import xlsxwriter
 
     column_help = column_help or {}
-    if isinstance(example, dict):
-        example = [example.get(c.field, "") for c in columns]
+    examples = example if isinstance(example, tuple) else (example,)  # several rows: a tuple
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
@@ -355,13 +361,18 @@ def template_xlsx(
     for col, column in enumerate(columns):
         ws.write_string(0, col, column.template_header, must if column.required else head)
         ws.set_column(col, col, column.width, date_fmt if column.field in date_fields else text_fmt)
-    for col, value in enumerate(example):
-        if isinstance(value, datetime.date):
-            ws.write_datetime(1, col, datetime.datetime.combine(value, datetime.time()), date_fmt)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            ws.write_number(1, col, value)
-        else:
-            ws.write_string(1, col, str(value))
+    for r, example in enumerate(examples, start=1):
+        if isinstance(example, dict):
+            example = [example.get(c.field, "") for c in columns]
+        for col, value in enumerate(example):
+            if isinstance(value, datetime.date):
+                ws.write_datetime(
+                    r, col, datetime.datetime.combine(value, datetime.time()), date_fmt
+                )
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, col, value)
+            else:
+                ws.write_string(r, col, str(value))
     ws.freeze_panes(1, 0)
     help_sheet(wb, columns=columns, column_help=column_help, help_lines=help_lines, head=head)
     wb.close()

@@ -113,8 +113,8 @@ class ImportUploadView(ImportBaseView):
         except imports.UploadRejected as exc:
             return self.refuse(str(exc), uploaded=uploaded)
         try:
-            kind = imports.check_upload(path, name=name)
-            rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+            kind = imports.check_upload(path, name=name, kinds=self.importer.kinds)
+            rows = self.importer.read(path, kind)
         except imports.UploadRejected as exc:
             imports.discard_stored(token)
             return self.refuse(str(exc), uploaded=uploaded)
@@ -151,7 +151,7 @@ class ImportCommitView(ImportBaseView):
 
     def post(self, request, token):
         path, name, kind = self.upload_of(token)
-        rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+        rows = self.importer.read(path, kind)
         result = self.importer.commit(rows=rows, actor=request.user, file_name=name)
         if not result.committed:
             # The importer audits what it writes; a confirmation that wrote nothing is audited here.

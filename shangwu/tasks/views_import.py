@@ -1,6 +1,8 @@
-"""Importing the year's 工作要点: upload (.docx) or paste → preview tree with a kind per line
-that the user can correct (re-parsed with htmx on every change; a plain POST does the same) →
-save through ``plan_import``."""
+"""Importing the year's 工作要点: upload (.docx, or the template's .xlsx) or paste → preview tree
+with a kind per line that the user can correct (re-parsed with htmx on every change; a plain POST
+does the same) → save. The file's checks, reading and the save are the import contract's
+(``tasks.imports.plan_importer``); the preview is this page's own, since a plan's lines are
+corrected one by one rather than listed as errors."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from django.shortcuts import redirect, render
 
 from shangwu.core import imports
 from shangwu.core import views as generic
+from shangwu.core import views_import as generic_import
 from shangwu.tasks import forms, parser, services
 from shangwu.tasks.choices import LineKind
+from shangwu.tasks.imports import plan_importer
 from shangwu.tasks.models import Plan
 
 
@@ -53,6 +57,11 @@ class PlanImportView(generic.BaseObjectView):
             texts = parser.split_text(data["text"])
         if not texts:
             form.add_error(None, "文档中没有文字内容。")
+            return self.refuse(form, uploaded)
+        errors = plan_importer.line_errors(texts)
+        if errors:
+            for error in errors:
+                form.add_error("file" if uploaded is not None else "text", str(error))
             return self.refuse(form, uploaded)
         settings = {
             "title": data.get("title") or "",
@@ -116,24 +125,33 @@ class PlanImportView(generic.BaseObjectView):
         return render(self.request, "tasks/plan_import_preview.html", context, status=status)
 
     def save(self, texts, overrides, settings):
-        lines, tree = self.parse(texts, overrides, settings)
-        try:
-            plan = services.plan_import(
-                title=settings.get("title") or tree.get("title"),
-                year=settings.get("year"),
-                tree=tree,
-                cycle=settings.get("cycle") or forms.Cycle.MONTHLY,
-                due_day=settings.get("due_day") or 25,
-                actor=self.request.user,
-            )
-        except ValidationError as exc:
-            errors = [f"{message}" for message in exc.messages]
+        result = plan_importer.commit(
+            rows=[[text] for text in texts],
+            actor=self.request.user,
+            file_name=settings.get("title") or "工作要点",
+            title=settings.get("title"),
+            year=settings.get("year"),
+            cycle=settings.get("cycle"),
+            due_day=settings.get("due_day"),
+            overrides=overrides,
+        )
+        if not result.committed:
+            errors = [str(e) for e in result.errors] + [m for m in [result.file_error] if m]
             return self.render_preview(
                 texts, overrides=overrides, settings=settings, errors=errors, status=400
             )
+        plan = result.plan
+        sections = plan.sections.count()
         messages.success(
             self.request,
-            f"已导入“{plan}”：{len(tree['sections'])} 个章节、{tree['task_count']} 项任务。"
+            f"已导入“{plan}”：{sections} 个章节、{result.created} 项任务。"
             "请核对各任务的牵头单位和配合单位。",
         )
         return redirect("tasks:plan_assign", pk=plan.pk)
+
+
+class PlanImportTemplateView(generic_import.ImportTemplateView):
+    """The 工作要点 template (.xlsx, one paragraph per row, with 填写说明)."""
+
+    queryset = Plan.objects.all()
+    importer = plan_importer
