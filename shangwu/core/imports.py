@@ -1,11 +1,13 @@
-"""Spreadsheet import machinery shared by every module that takes an Excel or CSV upload
-(enterprises now; projects and indicators later).
+"""The low-level half of the import engine, shared by every upload (enterprises, projects,
+indicators, the 工作要点 of tasks): checking, reading, storing between preview and commit, the
+error report and fast inserts. The contract each app's importer follows (columns, result,
+preview and all-or-nothing commit, template) is ``core.importer``.
 
-The order matters: an upload is checked (size, extension, magic bytes, zip structure, macros)
-*before* any row is read, so a zip bomb or a macro workbook never reaches the parser. Rows are
-then read with python-calamine (xlsx) or the csv module (UTF-8, then GBK), and a module's own
-engine validates them. Errors are ``RowError``s (row, column, value, reason) that the page shows
-and ``error_report_xlsx`` turns into a downloadable workbook.
+The order matters: an upload is checked (size, extension, magic bytes, zip structure, macros,
+XML entities) *before* any row is read, so a zip bomb or a macro workbook never reaches the
+parser. Rows are then read with python-calamine (xlsx) or the csv module (UTF-8, then GBK), and
+the app's importer validates them. Errors are ``RowError``s (row, column, value, reason) that
+the page shows and ``error_report_xlsx`` turns into a downloadable workbook.
 """
 
 from __future__ import annotations

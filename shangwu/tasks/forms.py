@@ -120,8 +120,15 @@ def plan_docx_check(upload) -> None:
 
 
 def plan_docx_lines(upload) -> list[str]:
-    """The uploaded file's lines as the parser reads them (page and API alike); a file Word,
-    WPS or Excel cannot have written is refused with a message naming the file."""
+    """The uploaded file's lines as the parser reads them (page and API alike)."""
+    from shangwu.tasks.imports import plan_importer
+
+    return plan_importer.lines(plan_file_rows(upload))
+
+
+def plan_file_rows(upload) -> list[list]:
+    """The uploaded file's rows, one line each; a file Word, WPS or Excel cannot have written
+    is refused with a message naming the file."""
     import tempfile
     from pathlib import Path
 
@@ -135,7 +142,7 @@ def plan_docx_lines(upload) -> list[str]:
         fh.flush()
         upload.seek(0)
         try:
-            return plan_importer.lines(plan_importer.read(fh.name, kind))
+            return plan_importer.read(fh.name, kind)
         except UploadRejected as exc:
             raise forms.ValidationError(str(exc)) from exc
 

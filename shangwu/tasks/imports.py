@@ -71,23 +71,29 @@ class PlanImporter(Importer):
                 f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。"
             ) from exc
 
-    def lines(self, rows) -> list[str]:
-        """The plan's lines from the rows, the template's header row left out."""
+    def numbered(self, rows) -> list[tuple[int, str]]:
+        """(row number in the file, text) of the plan's lines: the template's header row and
+        empty rows left out, the numbers those the user sees (sheet row, paragraph)."""
         texts = [cell_text(row[0]) if row else "" for row in rows]
-        if texts and texts[0] == COLUMN.header:
-            texts = texts[1:]
-        return [t for t in texts if t]
+        return [
+            (no, text)
+            for no, text in enumerate(texts, start=1)
+            if text and not (no == 1 and text == COLUMN.header)
+        ]
 
-    def line_errors(self, texts: list[str], *, header_rows: int = 0) -> list[RowError]:
+    def lines(self, rows) -> list[str]:
+        return [text for _, text in self.numbered(rows)]
+
+    def line_errors(self, rows) -> list[RowError]:
         """Lines the parser would cut short: named, not silently truncated."""
         return [
             RowError(
-                no + header_rows,
+                no,
                 COLUMN.header,
                 text[:30] + "…",
                 f"这一行有 {len(text)} 字，超过 {parser.MAX_LINE_CHARS} 字：请拆分后再导入。",
             )
-            for no, text in enumerate(texts, start=1)
+            for no, text in self.numbered(rows)
             if len(text) > parser.MAX_LINE_CHARS
         ]
 
@@ -106,7 +112,6 @@ class PlanImporter(Importer):
         **options,
     ) -> ImportResult:
         result = ImportResult(file_name=file_name)
-        header_rows = 1 if rows and rows[0] and cell_text(rows[0][0]) == COLUMN.header else 0
         texts = self.lines(rows)
         if not texts:
             result.file_error = "文档中没有文字内容。"
@@ -116,7 +121,7 @@ class PlanImporter(Importer):
                 f"全文 {len(texts)} 行，超过 {parser.MAX_LINES} 行：请分成几份导入。"
             )
             return result
-        result.errors = self.line_errors(texts, header_rows=header_rows)
+        result.errors = self.line_errors(rows)
         _, tree = parser.parse_lines(
             texts, overrides=overrides, year=_year(year), unit_names=services.unit_names()
         )

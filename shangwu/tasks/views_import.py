@@ -43,26 +43,27 @@ class PlanImportView(generic.BaseObjectView):
         data = form.cleaned_data
         if data.get("file"):
             try:
-                texts = forms.plan_docx_lines(data["file"])
+                rows = forms.plan_file_rows(data["file"])
             except ValidationError as exc:
                 form.add_error("file", exc)
                 return self.refuse(form, uploaded)
+        else:
+            rows = [[text] for text in parser.split_text(data["text"])]
+        texts = plan_importer.lines(rows)
+        if not texts:
+            form.add_error(None, "文档中没有文字内容。")
+            return self.refuse(form, uploaded)
+        for error in plan_importer.line_errors(rows):
+            form.add_error("file" if data.get("file") else "text", str(error))
+        if form.errors:
+            return self.refuse(form, uploaded)
+        if data.get("file"):
             imports.audit_upload(
                 model=Plan,
                 name=uploaded.name,
                 size=uploaded.size,
                 detail=f"工作要点预览 {len(texts)} 行，尚未写入。",
             )
-        else:
-            texts = parser.split_text(data["text"])
-        if not texts:
-            form.add_error(None, "文档中没有文字内容。")
-            return self.refuse(form, uploaded)
-        errors = plan_importer.line_errors(texts)
-        if errors:
-            for error in errors:
-                form.add_error("file" if uploaded is not None else "text", str(error))
-            return self.refuse(form, uploaded)
         settings = {
             "title": data.get("title") or "",
             "year": data["year"],
