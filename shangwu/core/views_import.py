@@ -133,7 +133,8 @@ class ImportUploadView(ImportBaseView):
                 if key != "file"
             }
         if uploaded is None:
-            return self.refuse("请选择要上传的 .xlsx 或 .csv 文件。", form=form)
+            kinds = " 或 ".join(f".{kind}" for kind in self.importer.kinds)
+            return self.refuse(f"请选择要上传的 {kinds} 文件。", form=form)
         name = uploaded.name or "upload"
         try:
             token, path = imports.store_upload(uploaded)

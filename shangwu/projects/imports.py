@@ -47,27 +47,26 @@ __all__ = [
     "project_import_preview",
     "project_import_template",
 ]
-ImportColumn = Column
 
 COLUMNS = [
-    ImportColumn("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
-    ImportColumn("name", "项目名称", True, "不超过200字", width=22),
-    ImportColumn("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",), width=22),
-    ImportColumn("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
-    ImportColumn("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
-    ImportColumn(
+    Column("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
+    Column("name", "项目名称", True, "不超过200字", width=22),
+    Column("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",), width=22),
+    Column("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
+    Column("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
+    Column(
         "origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)
     ),
-    ImportColumn("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
-    ImportColumn("chain", "产业链", False, "系统中已有的产业链名称"),
-    ImportColumn("is_key", "重点项目", False, "是/否"),
-    ImportColumn("is_manufacturing", "制造业", False, "是/否"),
-    ImportColumn("is_foreign", "外资", False, "是/否"),
-    ImportColumn("is_fortune500", "世界500强", False, "是/否"),
-    ImportColumn("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
-    ImportColumn("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
-    ImportColumn("ledger_batch", "期次", False, "如 第三期"),
-    ImportColumn(
+    Column("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
+    Column("chain", "产业链", False, "系统中已有的产业链名称"),
+    Column("is_key", "重点项目", False, "是/否"),
+    Column("is_manufacturing", "制造业", False, "是/否"),
+    Column("is_foreign", "外资", False, "是/否"),
+    Column("is_fortune500", "世界500强", False, "是/否"),
+    Column("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
+    Column("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
+    Column("ledger_batch", "期次", False, "如 第三期"),
+    Column(
         "total_investment",
         "总投资(万元)",
         True,
@@ -75,7 +74,7 @@ COLUMNS = [
         ("总投资",),
         title="总投资（万元）",
     ),
-    ImportColumn(
+    Column(
         "contract_fdi",
         "合同外资(万美元)",
         False,
@@ -83,21 +82,21 @@ COLUMNS = [
         ("合同外资",),
         title="合同外资（万美元）",
     ),
-    ImportColumn("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
-    ImportColumn("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
-    ImportColumn("site", "建设地点", False, "不超过200字", width=22),
-    ImportColumn("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
-    ImportColumn(
+    Column("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
+    Column("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
+    Column("site", "建设地点", False, "不超过200字", width=22),
+    Column("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
+    Column(
         "stage",
         "当前阶段",
         False,
         "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定",
     ),
-    ImportColumn("signed_on", "签约时间", False, "日期，如 2025-03-31"),
-    ImportColumn("registered_on", "注册时间", False, "日期"),
-    ImportColumn("started_on", "开工时间", False, "日期"),
-    ImportColumn("producing_on", "投产时间", False, "日期"),
-    ImportColumn("note", "备注", False, ""),
+    Column("signed_on", "签约时间", False, "日期，如 2025-03-31"),
+    Column("registered_on", "注册时间", False, "日期"),
+    Column("started_on", "开工时间", False, "日期"),
+    Column("producing_on", "投产时间", False, "日期"),
+    Column("note", "备注", False, ""),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 TEMPLATE_HEADERS = [c.template_header for c in COLUMNS]

@@ -26,7 +26,6 @@ from shangwu.enterprises.imports.columns import (
     HELP_SHEET_NAME,
     SHEET_NAME,
     TEMPLATE_HEADERS,
-    ImportColumn,
     ImportResult,
 )
 from shangwu.enterprises.imports.pinyin import PinyinJob, fast_name_pinyin, start_pinyin
@@ -42,7 +41,6 @@ __all__ = [
     "SHEET_NAME",
     "TEMPLATE_HEADERS",
     "EnterpriseImporter",
-    "ImportColumn",
     "ImportResult",
     "enterprise_import_commit",
     "enterprise_import_preview",

@@ -13,7 +13,6 @@ from shangwu.core.importer import ImportResult as ImportResult
 from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
 
 SHEET_NAME = "企业信息"
-ImportColumn = Column
 
 COLUMNS = [
     Column(
