@@ -78,11 +78,6 @@ class Column:
     def template_header(self) -> str:
         return self.title or self.header
 
-    # The enterprise layout calls the help line its "format".
-    @property
-    def format(self) -> str:
-        return self.help
-
     def value(self, cell):
         """The cell parsed, or ValueError with the reason."""
         if self.parse is not None:
@@ -305,10 +300,7 @@ class Importer:
         row = ParsedRow(rowno)
         for col in self.columns:
             if col.field in cells:
-                try:
-                    row.values[col.field] = col.value(cells[col.field])
-                except ValueError as exc:
-                    row.err(col.field, cell_text(cells[col.field]), str(exc))
+                row.parse(col, cells[col.field])
         return row
 
     def check_rows(self, rows: list[ParsedRow], *, actor, context) -> None:
@@ -330,6 +322,13 @@ class ParsedRow:
 
     def err(self, fld: str, value, reason: str) -> None:
         self.errors.append((fld, value, reason))
+
+    def parse(self, column: Column, cell) -> None:
+        """The cell read by its column into ``values``, or its reason into ``errors``."""
+        try:
+            self.values[column.field] = column.value(cell)
+        except ValueError as exc:
+            self.err(column.field, cell_text(cell), str(exc))
 
 
 def template_xlsx(

@@ -50,12 +50,25 @@ __all__ = [
 
 COLUMNS = [
     Column("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
-    Column("name", "项目名称", True, "不超过200字", width=22),
-    Column("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",), width=22),
+    Column("name", "项目名称", True, "不超过200字", max_length=200, width=22),
+    Column(
+        "investor_name",
+        "投资方",
+        True,
+        "投资企业或机构名称",
+        ("投资主体",),
+        max_length=200,
+        width=22,
+    ),
     Column("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
     Column("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
     Column(
-        "origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)
+        "origin_place",
+        "来源省份或国家(地区)",
+        False,
+        "省外填省份，境外填国家或地区",
+        ("来源省份",),
+        max_length=50,
     ),
     Column("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
     Column("chain", "产业链", False, "系统中已有的产业链名称"),
@@ -65,7 +78,7 @@ COLUMNS = [
     Column("is_fortune500", "世界500强", False, "是/否"),
     Column("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
     Column("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
-    Column("ledger_batch", "期次", False, "如 第三期"),
+    Column("ledger_batch", "期次", False, "如 第三期", max_length=20),
     Column(
         "total_investment",
         "总投资(万元)",
@@ -84,7 +97,7 @@ COLUMNS = [
     ),
     Column("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
     Column("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
-    Column("site", "建设地点", False, "不超过200字", width=22),
+    Column("site", "建设地点", False, "不超过200字", max_length=200, width=22),
     Column("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
     Column(
         "stage",
@@ -194,21 +207,9 @@ class _Row(ParsedRow):
             self.err("code", "", "项目编码不能为空。")
         elif len(self.code) > 30:
             self.err("code", self.code, "项目编码不能超过30个字符。")
-        for fld, limit in (
-            ("name", 200),
-            ("investor_name", 200),
-            ("origin_place", 50),
-            ("site", 200),
-            ("ledger_batch", 20),
-        ):
-            if fld in text:
-                if len(text[fld]) > limit:
-                    self.err(fld, text[fld], f"不能超过{limit}个字。")
-                else:
-                    self.values[fld] = text[fld]
-        for fld in ("name", "investor_name"):
-            if fld in text and not text[fld]:
-                self.err(fld, "", f"{COLUMN_BY_FIELD[fld].header}不能为空。")
+        for fld in ("name", "investor_name", "origin_place", "site", "ledger_batch"):
+            if fld in get:
+                self.parse(COLUMN_BY_FIELD[fld], get[fld])  # required, max_length
         if "note" in text:
             self.values["note"] = text["note"]
         self._choice("investor_type", text, {label: value for value, label in InvestorType.choices})
