@@ -43,7 +43,7 @@ def generate_workbook(path: Path, rows: int, seed: int = 20261122) -> None:
     import xlsxwriter
 
     from shangwu.enterprises.demo import BRANDS, DIGITS, GIVEN, SECTIONS, SUFFIXES, SURNAMES
-    from shangwu.enterprises.importers import TEMPLATE_HEADERS
+    from shangwu.enterprises.imports import TEMPLATE_HEADERS
     from shangwu.enterprises.validators import credit_code_from
     from shangwu.organization.demo import COUNTIES
 
@@ -184,7 +184,7 @@ def main() -> None:
     from shangwu.audit.models import AuditLog
     from shangwu.core import imports
     from shangwu.core.context import acting
-    from shangwu.enterprises import importers
+    from shangwu.enterprises import imports as enterprise_imports
     from shangwu.organization.demo import build_regions_and_units
     from shangwu.organization.models import Region
 
@@ -203,10 +203,12 @@ def main() -> None:
         s0 = server_cpu_seconds()
         t0 = time.perf_counter()
         kind = imports.check_upload(xlsx, name=xlsx.name)
-        rows = imports.read_rows(xlsx, kind, skip_sheets=(importers.HELP_SHEET_NAME,))
+        rows = imports.read_rows(xlsx, kind, skip_sheets=(enterprise_imports.HELP_SHEET_NAME,))
         t1 = time.perf_counter()
         with acting(user=actor, path="bench"):
-            result = importers.enterprise_import_commit(rows=rows, actor=actor, file_name=xlsx.name)
+            result = enterprise_imports.enterprise_import_commit(
+                rows=rows, actor=actor, file_name=xlsx.name
+            )
         t2 = time.perf_counter()
         cpu = time.process_time() - c0
         del rows

@@ -1,11 +1,13 @@
-"""Spreadsheet import machinery shared by every module that takes an Excel or CSV upload
-(enterprises now; projects and indicators later).
+"""The low-level half of the import engine, shared by every upload (enterprises, projects,
+indicators, the 工作要点 of tasks): checking, reading, storing between preview and commit, the
+error report and fast inserts. The contract each app's importer follows (columns, result,
+preview and all-or-nothing commit, template) is ``core.importer``.
 
-The order matters: an upload is checked (size, extension, magic bytes, zip structure, macros)
-*before* any row is read, so a zip bomb or a macro workbook never reaches the parser. Rows are
-then read with python-calamine (xlsx) or the csv module (UTF-8, then GBK), and a module's own
-engine validates them. Errors are ``RowError``s (row, column, value, reason) that the page shows
-and ``error_report_xlsx`` turns into a downloadable workbook.
+The order matters: an upload is checked (size, extension, magic bytes, zip structure, macros,
+XML entities) *before* any row is read, so a zip bomb or a macro workbook never reaches the
+parser. Rows are then read with python-calamine (xlsx) or the csv module (UTF-8, then GBK), and
+the app's importer validates them. Errors are ``RowError``s (row, column, value, reason) that
+the page shows and ``error_report_xlsx`` turns into a downloadable workbook.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 # A long CSV cell is the row checks' to report (with its row and column), not the reader's: the
 # reader's own limit (128 KB) is raised once, above any file the upload limit lets through.
 csv.field_size_limit(256 * 1024 * 1024)
-ALLOWED_EXTENSIONS = {".xlsx", ".csv"}
+ALLOWED_EXTENSIONS = {".xlsx", ".csv", ".docx"}  # what an upload may be stored as
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam", ".xlsb"}
 # Content types that mean macros whatever the parts are named: a VBA project, Excel 4.0 macro
 # sheets (international ones too).
@@ -108,53 +110,91 @@ def audit_file_download(*, model, what: str, name: str):
     )
 
 
-def check_upload(path: str | os.PathLike, *, name: str) -> str:
-    """Refuse anything that is not a plain .xlsx or .csv within the limits; return "xlsx"/"csv".
+def check_upload(source, *, name: str, kinds: tuple[str, ...] = ("xlsx", "csv")) -> str:
+    """Refuse anything that is not a plain file of one of ``kinds`` ("xlsx", "csv", "docx")
+    within the limits; return the kind.
 
-    Checked in this order, all before a row is read: extension (macro formats named as such),
-    size (settings.UPLOAD_MAX_BYTES), magic bytes, then for xlsx the zip directory: the parts a
-    workbook must have, no VBA project or macro content type, and the declared uncompressed size
-    and compression ratio (zip bomb).
+    ``source`` is a path or an open file (an upload; it is left at its start). Checked in this
+    order, all before a row is read: extension (macro formats named as such), size
+    (settings.UPLOAD_MAX_BYTES), magic bytes, then for xlsx and docx the zip directory: the parts
+    the format must have, no VBA project or macro content type, the declared uncompressed size
+    and compression ratio (zip bomb), and no XML document type or entities (XXE).
     """
     ext = Path(name or "").suffix.lower()
-    if ext in MACRO_EXTENSIONS:
+    if kinds == ("docx",):
+        if ext != ".docx":
+            raise UploadRejected("只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。")
+    elif ext in MACRO_EXTENSIONS:
         raise UploadRejected(
             f"不接受启用宏或二进制格式的工作簿（{ext}）：请另存为 .xlsx 后再上传。"
         )
-    if ext == ".xls":
+    elif ext == ".xls":
         raise UploadRejected("不接受旧版 .xls 文件：请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")
-    if ext not in ALLOWED_EXTENSIONS:
-        raise UploadRejected("只接受 .xlsx 或 .csv 文件。")
-    size = os.path.getsize(path)
+    elif ext.lstrip(".") not in kinds:
+        raise UploadRejected(f"只接受 {' 或 '.join('.' + k for k in kinds)} 文件。")
+    size = _size(source)
     limit = upload_max_bytes()
     if size > limit:
         raise UploadRejected(f"文件大小 {_size_text(size)}，超过上限 {_size_text(limit)}。")
     if size == 0:
         raise UploadRejected("文件是空的。")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+    head = _sample(source, 8)
+    if ext == ".docx":
+        if head[:4] != b"PK\x03\x04":
+            raise UploadRejected("文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。")
+        _check_docx_zip(source)
+        return "docx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadRejected(
             "文件是旧版 Excel（.xls）或加密的工作簿，不是 .xlsx：请另存为 .xlsx 后再上传。"
         )
     if ext == ".csv":
-        if head.startswith(b"PK\x03\x04") or b"\x00" in _sample(path):
+        if head.startswith(b"PK\x03\x04") or b"\x00" in _sample(source):
             raise UploadRejected("文件内容不是文本格式的 CSV。")
         return "csv"
     if not head.startswith(b"PK\x03\x04"):
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（内容不是 Office Open XML 格式）。")
-    _check_xlsx_zip(path, size)
+    _check_xlsx_zip(source, size)
     return "xlsx"
 
 
-def _sample(path, size: int = 64 * 1024) -> bytes:
-    with open(path, "rb") as fh:
+def _size(source) -> int:
+    if hasattr(source, "read"):
+        return source.size if getattr(source, "size", None) is not None else len(source.read())
+    return os.path.getsize(source)
+
+
+def _check_docx_zip(source) -> None:
+    try:
+        with zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+            names = {info.filename.lower() for info in infos}
+            if "word/document.xml" not in names:
+                raise UploadRejected("文件不是真正的 .docx 文档（缺少文档结构）。")
+            check_zip_size(infos)
+            if any(n.endswith("vbaproject.bin") for n in names):
+                raise UploadRejected("文档含有宏（VBA），不予接受：请另存为 .docx 后再上传。")
+            check_xml_parts(zf, what="文档")
+    except zipfile.BadZipFile as exc:
+        raise UploadRejected("文件不是真正的 .docx 文档（压缩结构损坏）。") from exc
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+
+
+def _sample(source, size: int = 64 * 1024) -> bytes:
+    if hasattr(source, "read"):
+        source.seek(0)
+        data = source.read(size)
+        source.seek(0)
+        return data
+    with open(source, "rb") as fh:
         return fh.read(size)
 
 
-def _check_xlsx_zip(path, size: int) -> None:
+def _check_xlsx_zip(source, size: int) -> None:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
             names = {info.filename for info in infos}
             if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
@@ -177,6 +217,9 @@ def _check_xlsx_zip(path, size: int) -> None:
             check_xml_parts(zf, what="工作簿")
     except zipfile.BadZipFile as exc:
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（压缩结构损坏）。") from exc
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
 
 
 def check_zip_size(infos) -> None:

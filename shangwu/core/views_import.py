@@ -5,18 +5,21 @@ MEDIA_ROOT/imports/ between preview and commit, and named in the session by a ra
 so a user can only confirm or download the report of their own upload.
 
 A model's import is four small subclasses that name its ``queryset``, ``app_template_dir`` and
-the importer functions (``preview``, ``commit``, ``template``); see enterprises/views_import.py.
+its ``importer`` (a ``core.importer.Importer``: preview, commit, template); see
+enterprises/views_import.py. Every importer's page, preview, confirmation, error report and
+template therefore look and read the same.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 
 from shangwu.core import imports
 from shangwu.core import views as generic
 from shangwu.core.exports import download
+from shangwu.core.importer import Importer
 
 HELP_SHEET_NAME = imports.HELP_SHEET_NAME
 PREVIEW_ERRORS = 200
@@ -24,16 +27,19 @@ PREVIEW_ERRORS = 200
 
 class ImportBaseView(generic.BaseObjectView):
     """Shared state of the four import views. Subclasses set ``queryset``, ``app_template_dir``
-    ("enterprises"), and the importer functions as ``staticmethod``s: ``preview`` and ``commit``
-    (rows, actor, file_name → result), ``template`` (→ .xlsx bytes), ``template_filename``, ``success_url_name``,
-    ``counted`` (the measure word in the success message, e.g. "家")."""
+    ("enterprises"), ``importer`` (the app's ``Importer``) and ``success_url_name``.
+
+    An import that needs more than the file (the indicators' month) names an ``options_form``
+    (a form with a ``file`` field and the options, taking ``user=``); its other cleaned values
+    go to the importer's preview and commit as keyword arguments (kept with the upload, as
+    text, between the two)."""
 
     action = "import"
     app_template_dir = ""
-    preview = commit = template = None
-    template_filename = "导入模板.xlsx"
+    importer: Importer | None = None
     success_url_name = ""
-    counted = "条"
+    url_prefix = ""  # "<app>:<name>" when the URL names do not follow the model's name
+    options_form = None
 
     @property
     def session_key(self) -> str:
@@ -41,7 +47,7 @@ class ImportBaseView(generic.BaseObjectView):
 
     def url_names(self) -> dict:
         """The flow's URL names, by the convention ``<app>:<model>_import[_commit|_errors]``."""
-        base = f"{self.model._meta.app_label}:{self.model._meta.model_name}"
+        base = self.url_prefix or f"{self.model._meta.app_label}:{self.model._meta.model_name}"
         return {
             "url_upload": f"{base}_import",
             "url_commit": f"{base}_import_commit",
@@ -52,9 +58,9 @@ class ImportBaseView(generic.BaseObjectView):
     def uploads(self) -> dict:
         return self.request.session.get(self.session_key, {})
 
-    def remember(self, token: str, *, name: str, ext: str) -> None:
+    def remember(self, token: str, *, name: str, ext: str, options: dict) -> None:
         uploads = dict(self.uploads())
-        uploads[token] = {"name": name, "ext": ext}
+        uploads[token] = {"name": name, "ext": ext, "options": options}
         for stale in list(uploads)[:-5]:  # keep the last few uploads of this session
             imports.discard_stored(stale)
             uploads.pop(stale)
@@ -67,12 +73,15 @@ class ImportBaseView(generic.BaseObjectView):
         imports.discard_stored(token)
 
     def upload_of(self, token: str):
-        """(path, original name, kind) of this session's upload ``token``, or 404."""
+        """(path, original name, kind, options) of this session's upload ``token``, or 404."""
         info = self.uploads().get(token)
         path = imports.stored_path(token, info["ext"]) if info else None
         if path is None:
             raise Http404("导入文件已过期或不存在，请重新上传。")
-        return path, info["name"], info["ext"].lstrip(".")
+        return path, info["name"], info["ext"].lstrip("."), info.get("options") or {}
+
+    def success_url(self, options: dict) -> str:
+        return resolve_url(self.success_url_name)
 
     def render_preview(self, result, token: str):
         if result.errors:
@@ -98,51 +107,69 @@ class ImportUploadView(ImportBaseView):
         return f"{self.app_template_dir}/import_upload.html"
 
     def get(self, request):
-        return render(
-            request,
-            self.get_template_name(),
-            self.base_context(max_mb=imports.upload_max_bytes() // 1024 // 1024),
+        return render(request, self.get_template_name(), self.page_context())
+
+    def page_context(self, form=None, **extra):
+        if form is None and self.options_form is not None:
+            form = self.options_form(initial=self.initial_options(), user=self.request.user)
+        return self.base_context(
+            form=form, max_mb=imports.upload_max_bytes() // 1024 // 1024, **extra
         )
+
+    def initial_options(self) -> dict:
+        return {}
 
     def post(self, request):
         uploaded = request.FILES.get("file")
+        options, form = {}, None
+        if self.options_form is not None:
+            form = self.options_form(request.POST, request.FILES, user=request.user)
+            if not form.is_valid():
+                reasons = "；".join(str(m) for errors in form.errors.values() for m in errors)
+                return self.refuse(reasons, uploaded=uploaded, form=form)
+            options = {
+                key: value.isoformat() if hasattr(value, "isoformat") else value
+                for key, value in form.cleaned_data.items()
+                if key != "file"
+            }
         if uploaded is None:
-            return self.refuse("请选择要上传的 .xlsx 或 .csv 文件。")
+            kinds = " 或 ".join(f".{kind}" for kind in self.importer.kinds)
+            return self.refuse(f"请选择要上传的 {kinds} 文件。", form=form)
         name = uploaded.name or "upload"
         try:
             token, path = imports.store_upload(uploaded)
         except imports.UploadRejected as exc:
-            return self.refuse(str(exc), uploaded=uploaded)
+            return self.refuse(str(exc), uploaded=uploaded, form=form)
         try:
-            kind = imports.check_upload(path, name=name)
-            rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+            kind = imports.check_upload(path, name=name, kinds=self.importer.kinds)
+            rows = self.importer.read(path, kind)
         except imports.UploadRejected as exc:
             imports.discard_stored(token)
-            return self.refuse(str(exc), uploaded=uploaded)
-        result = self.preview(rows=rows, actor=request.user, file_name=name)
+            return self.refuse(str(exc), uploaded=uploaded, form=form)
+        result = self.importer.preview(rows=rows, actor=request.user, file_name=name, **options)
         if result.file_error:
             imports.discard_stored(token)
-            return self.refuse(result.file_error, uploaded=uploaded)
+            return self.refuse(result.file_error, uploaded=uploaded, form=form)
         imports.audit_upload(
             model=self.model,
             name=name,
             size=uploaded.size,
             detail=f"预览 {result.total} 行，错误 {len(result.errors)} 处，尚未写入。",
         )
-        self.remember(token, name=name, ext=f".{kind}")
+        self.remember(token, name=name, ext=f".{kind}", options=options)
         return self.render_preview(result, token)
 
-    def refuse(self, message: str, *, uploaded=None):
+    def refuse(self, message: str, *, uploaded=None, form=None):
         if uploaded is not None:  # every file refused is audited, with the reason the user got
             imports.audit_upload(
                 model=self.model, name=uploaded.name, size=uploaded.size, refused=message
             )
+        if form is not None and form.errors:
+            message = ""  # the form shows its own errors
         return render(
             self.request,
             self.get_template_name(),
-            self.base_context(
-                upload_error=message, max_mb=imports.upload_max_bytes() // 1024 // 1024
-            ),
+            self.page_context(form=form, upload_error=message),
             status=400,
         )
 
@@ -151,9 +178,9 @@ class ImportCommitView(ImportBaseView):
     """POST: validate the stored file again and write it all, or nothing."""
 
     def post(self, request, token):
-        path, name, kind = self.upload_of(token)
-        rows = imports.read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
-        result = self.commit(rows=rows, actor=request.user, file_name=name)
+        path, name, kind, options = self.upload_of(token)
+        rows = self.importer.read(path, kind)
+        result = self.importer.commit(rows=rows, actor=request.user, file_name=name, **options)
         if not result.committed:
             # The importer audits what it writes; a confirmation that wrote nothing is audited here.
             reason = result.file_error or f"{len(result.errors)} 处错误"
@@ -164,19 +191,20 @@ class ImportCommitView(ImportBaseView):
                 messages.error(request, result.file_error)
             return self.render_preview(result, token)
         self.forget(token)
+        counted = self.importer.counted
         messages.success(
             request,
-            f"已导入“{name}”：新增 {result.created} {self.counted}，更新 {result.updated} {self.counted}，"
-            f"{result.unchanged} {self.counted}无变化。",
+            f"已导入“{name}”：新增 {result.created} {counted}，更新 {result.updated} {counted}，"
+            f"{result.unchanged} {counted}无变化。",
         )
-        return redirect(self.success_url_name)
+        return redirect(self.success_url(options))
 
 
 class ImportErrorsView(ImportBaseView):
     """GET: the row-level error report of this session's upload, as .xlsx."""
 
     def get(self, request, token):
-        _, name, _ = self.upload_of(token)
+        _, name, _, _ = self.upload_of(token)
         report = imports.stored_path(token, ".errors.xlsx")
         if report is None:
             raise Http404("没有错误报告。")
@@ -189,6 +217,7 @@ class ImportTemplateView(ImportBaseView):
     """GET: the import template with Chinese headers and a 填写说明 sheet."""
 
     def get(self, request):
-        content = self.template()
-        imports.audit_file_download(model=self.model, what="导入模板", name=self.template_filename)
-        return download(content, self.template_filename)
+        content = self.importer.template()
+        name = self.importer.template_filename
+        imports.audit_file_download(model=self.model, what="导入模板", name=name)
+        return download(content, name)

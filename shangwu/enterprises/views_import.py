@@ -1,19 +1,15 @@
 """Excel/CSV import of the enterprise registry (the flow itself is core.views_import)."""
 
 from shangwu.core import views_import as generic_import
-from shangwu.enterprises import importers
+from shangwu.enterprises import imports
 from shangwu.enterprises.models import Enterprise
 
 
 class EnterpriseImport:
     queryset = Enterprise.objects.all()
     app_template_dir = "enterprises"
-    preview = staticmethod(importers.enterprise_import_preview)
-    commit = staticmethod(importers.enterprise_import_commit)
-    template = staticmethod(importers.enterprise_import_template)
-    template_filename = "企业导入模板.xlsx"
+    importer = imports.enterprise_importer
     success_url_name = "enterprises:enterprise_list"
-    counted = "家"
 
 
 class EnterpriseImportView(EnterpriseImport, generic_import.ImportUploadView):

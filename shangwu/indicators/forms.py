@@ -4,7 +4,7 @@ from django import forms
 
 from shangwu.core.access import permits
 from shangwu.core.forms import BaseForm, BaseModelForm, YearField
-from shangwu.indicators.importers import parse_month
+from shangwu.indicators.imports import parse_month
 from shangwu.indicators.models import Indicator, IndicatorValue
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region

@@ -14,6 +14,16 @@ urlpatterns = [
     path("values/add/", views.ValueEditView.as_view(), name="value_add"),
     path("values/grid/", views.ValueGridView.as_view(), name="value_grid"),
     path("values/import/", views.ValueImportView.as_view(), name="value_import"),
+    path(
+        "values/import/<str:token>/commit/",
+        views.ValueImportCommitView.as_view(),
+        name="value_import_commit",
+    ),
+    path(
+        "values/import/<str:token>/errors/",
+        views.ValueImportErrorsView.as_view(),
+        name="value_import_errors",
+    ),
     path("values/template/", views.ValueTemplateView.as_view(), name="value_template"),
     path("values/compute/", views.ValueComputeView.as_view(), name="value_compute"),
     path("values/<int:pk>/", views.ValueDetailView.as_view(), name="value_detail"),

@@ -1,6 +1,4 @@
 import datetime
-import os
-import tempfile
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -12,11 +10,11 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core import imports
 from shangwu.core import views as generic
+from shangwu.core import views_import as generic_import
 from shangwu.core.access import permits
 from shangwu.core.exports import DOCX, XLSX, download
-from shangwu.core.imports import UploadRejected
 from shangwu.indicators import exports, filtersets, forms, selectors, services, tables
-from shangwu.indicators.importers import parse_month, parse_values, template_xlsx
+from shangwu.indicators.imports import parse_month, value_importer
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,
@@ -24,7 +22,6 @@ from shangwu.indicators.models import (
     IndicatorTargetVersion,
     IndicatorValue,
 )
-from shangwu.organization.models import Region
 
 
 def requested_month(request, default=selectors.value_latest_month) -> datetime.date | None:
@@ -337,79 +334,36 @@ class ValueGridView(generic.BaseObjectView):
         )
 
 
-class ValueImportView(generic.BaseObjectView):
-    """Upload the month's template: every error with its row and column; nothing saved unless
-    the whole file is valid."""
+class ValueImport:
+    """The month's template uploaded through the shared import flow (core.views_import): every
+    error with its row and column; nothing saved unless the whole file is valid."""
 
     queryset = IndicatorValue.objects.all()
-    action = "import"
-    template_name = "indicators/value_import.html"
+    importer = value_importer
+    url_prefix = "indicators:value"
+    success_url_name = "indicators:value_list"
+    options_form = forms.ImportForm
 
-    def get(self, request):
-        form = forms.ImportForm(initial={"month": requested_month(request)}, user=request.user)
-        return render(request, self.template_name, self.base_context(form=form))
+    def get_template_name(self):
+        return "indicators/value_import.html"
 
-    def post(self, request):
-        form = forms.ImportForm(request.POST, request.FILES, user=request.user)
-        errors, upload_error = [], ""
-        uploaded = request.FILES.get("file")
-        if form.is_valid():
-            month = form.cleaned_data["month"]
-            upload = form.cleaned_data["file"]
-            indicators = list(Indicator.objects.restrict(request.user).filter(is_active=True))
-            regions = list(forms.writable_regions(request.user)) + [
-                r
-                for r in Region.objects.filter(level__in=["city", "county"])
-                if r not in forms.writable_regions(request.user)
-            ]
-            suffix = os.path.splitext(upload.name or "")[1].lower()
-            with tempfile.NamedTemporaryFile(suffix=suffix) as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-                fh.flush()
-                try:
-                    month, items, errors = parse_values(
-                        fh.name,
-                        name=upload.name,
-                        indicators=indicators,
-                        regions=regions,
-                        month=month,
-                    )
-                except UploadRejected as exc:
-                    upload_error = str(exc)
-                    items = []
-            if not errors and not upload_error:
-                try:
-                    counts = services.values_import(items=items, month=month, actor=request.user)
-                except ValidationError as exc:
-                    upload_error = "；".join(exc.messages)
-                else:
-                    imports.audit_upload(
-                        model=IndicatorValue,
-                        name=upload.name,
-                        size=upload.size,
-                        detail=f"已导入 {len(items)} 条{month:%Y年%m月}数据。",
-                    )
-                    messages.success(
-                        request,
-                        f"导入完成：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
-                        f"无变化 {counts['unchanged']} 条。",
-                    )
-                    return redirect(f"{reverse('indicators:value_list')}?month={month:%Y-%m-%d}")
-        if uploaded is not None:  # every file refused is audited, with what the user was told
-            reason = (
-                upload_error
-                or (f"{len(errors)} 处错误，未写入任何数据" if errors else "")
-                or "；".join(str(m) for field_errors in form.errors.values() for m in field_errors)
-            )
-            imports.audit_upload(
-                model=IndicatorValue, name=uploaded.name, size=uploaded.size, refused=reason
-            )
-        return render(
-            request,
-            self.template_name,
-            self.base_context(form=form, errors=errors, upload_error=upload_error),
-        )
+    def initial_options(self):
+        return {"month": requested_month(self.request)}
+
+    def success_url(self, options):
+        return f"{reverse('indicators:value_list')}?month={options['month']}"
+
+
+class ValueImportView(ValueImport, generic_import.ImportUploadView):
+    pass
+
+
+class ValueImportCommitView(ValueImport, generic_import.ImportCommitView):
+    pass
+
+
+class ValueImportErrorsView(ValueImport, generic_import.ImportErrorsView):
+    pass
 
 
 class ValueTemplateView(generic.BaseObjectView):
@@ -418,16 +372,8 @@ class ValueTemplateView(generic.BaseObjectView):
 
     def get(self, request):
         month = requested_month(request) or datetime.date.today().replace(day=1)
-        indicators = Indicator.objects.restrict(request.user).filter(is_active=True, computation="")
-        regions = list(forms.writable_regions(request.user))
-        existing = {
-            (v.indicator_id, v.region_id): v
-            for v in selectors.value_list_for_entry(user=request.user, month=month)
-        }
-        content = template_xlsx(
-            indicators=indicators, regions=regions, month=month, values=existing
-        )
-        filename = f"指标数据导入模板-{month:%Y-%m}.xlsx"
+        content = value_importer.template(user=request.user, month=month)
+        filename = value_importer.template_filename_for(month)
         # The template carries the month's figures already entered: a download of data, audited.
         imports.audit_file_download(
             model=IndicatorValue, what="导入模板（含已填报数据）", name=filename

@@ -11,35 +11,6 @@ from shangwu.tasks import cycles
 from shangwu.tasks.choices import Cycle, Grade, LineKind, TaskStatus
 from shangwu.tasks.models import Milestone, Plan, PlanTarget, Task
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def check_docx_package(upload) -> None:
-    """The .docx's zip, checked before Word's XML is parsed, with the spreadsheet import's rules
-    (core.imports): no zip bomb, no macros, no XML document type or entities (XXE)."""
-    import zipfile
-
-    from shangwu.core import imports
-
-    try:
-        with zipfile.ZipFile(upload) as zf:
-            infos = zf.infolist()
-            names = {info.filename.lower() for info in infos}
-            if "word/document.xml" not in names:
-                raise forms.ValidationError("文件不是真正的 .docx 文档（缺少文档结构）。")
-            imports.check_zip_size(infos)
-            if any(n.endswith("vbaproject.bin") for n in names):
-                raise forms.ValidationError(
-                    "文档含有宏（VBA），不予接受：请另存为 .docx 后再上传。"
-                )
-            imports.check_xml_parts(zf, what="文档")
-    except imports.UploadRejected as exc:
-        raise forms.ValidationError(str(exc)) from exc
-    except zipfile.BadZipFile as exc:
-        raise forms.ValidationError("文件不是真正的 .docx 文档（压缩结构损坏）。") from exc
-    finally:
-        upload.seek(0)
-
 
 def unit_choices():
     return (
@@ -95,7 +66,7 @@ def assignment_changes(data, tasks) -> tuple[dict, list[str]]:
 class PlanUploadForm(BaseForm):
     """Step 1 of the import: the .docx or the pasted text, the title, year and cadence."""
 
-    file = forms.FileField(label="上传工作要点（.docx）", required=False)
+    file = forms.FileField(label="上传工作要点（.docx，或按模板填写的 .xlsx）", required=False)
     text = forms.CharField(
         label="或粘贴全文", required=False, widget=forms.Textarea(attrs={"rows": 10})
     )
@@ -137,39 +108,43 @@ class PlanUploadForm(BaseForm):
 
 
 def plan_docx_check(upload) -> None:
-    """The checks a 工作要点 .docx passes before it is read, on the page and in the API."""
-    if not (upload.name or "").lower().endswith(".docx"):
-        raise forms.ValidationError(
-            "只接受 .docx 文件（旧版 .doc 请在 Word 或 WPS 中另存为 .docx）。"
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过上限 10 MB。"
-        )
-    head = upload.read(4)
-    upload.seek(0)
-    if head != b"PK\x03\x04":
-        raise forms.ValidationError("文件不是真正的 .docx 文档（内容不是 Office Open XML 格式）。")
-    check_docx_package(upload)
+    """The checks a 工作要点 file passes before it is read, on the page and in the API: the
+    import contract's (core.imports.check_upload), with the reason as the field's error."""
+    from shangwu.core.imports import UploadRejected, check_upload
+    from shangwu.tasks.imports import plan_importer
+
+    try:
+        check_upload(upload, name=upload.name or "", kinds=plan_importer.kinds)
+    except UploadRejected as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 def plan_docx_lines(upload) -> list[str]:
-    """The uploaded .docx's lines as the parser reads them (page and API alike); a document
-    Word cannot have written is refused with a message naming the file."""
-    import zipfile
+    """The uploaded file's lines as the parser reads them (page and API alike)."""
+    from shangwu.tasks.imports import plan_importer
 
-    from shangwu.tasks import parser
+    return plan_importer.lines(plan_file_rows(upload))
 
-    try:
-        return parser.docx_lines(upload)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise forms.ValidationError(
-            f"无法读取该 .docx 文件：{exc.__class__.__name__}。请用 Word 或 WPS 另存后重试。"
-        ) from exc
-    except Exception as exc:  # lxml raises its own errors for a damaged document  # noqa: BLE001
-        raise forms.ValidationError(
-            f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。"
-        ) from exc
+
+def plan_file_rows(upload) -> list[list]:
+    """The uploaded file's rows, one line each; a file Word, WPS or Excel cannot have written
+    is refused with a message naming the file."""
+    import tempfile
+    from pathlib import Path
+
+    from shangwu.core.imports import UploadRejected
+    from shangwu.tasks.imports import plan_importer
+
+    kind = Path(upload.name or "").suffix.lower().lstrip(".")
+    with tempfile.NamedTemporaryFile(suffix=f".{kind}") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+        fh.flush()
+        upload.seek(0)
+        try:
+            return plan_importer.read(fh.name, kind)
+        except UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 LINE_KIND_CHOICES = [(k, label) for k, label in LineKind.choices]

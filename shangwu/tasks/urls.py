@@ -7,6 +7,11 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.PlanListView.as_view(), name="plan_list"),
     path("import/", views_import.PlanImportView.as_view(), name="plan_import"),
+    path(
+        "import/template/",
+        views_import.PlanImportTemplateView.as_view(),
+        name="plan_import_template",
+    ),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
     path("plans/<int:pk>/assign/", views.PlanAssignView.as_view(), name="plan_assign"),

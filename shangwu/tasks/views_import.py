@@ -1,6 +1,8 @@
-"""Importing the year's 工作要点: upload (.docx) or paste → preview tree with a kind per line
-that the user can correct (re-parsed with htmx on every change; a plain POST does the same) →
-save through ``plan_import``."""
+"""Importing the year's 工作要点: upload (.docx, or the template's .xlsx) or paste → preview tree
+with a kind per line that the user can correct (re-parsed with htmx on every change; a plain POST
+does the same) → save. The file's checks, reading and the save are the import contract's
+(``tasks.imports.plan_importer``); the preview is this page's own, since a plan's lines are
+corrected one by one rather than listed as errors."""
 
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ from django.shortcuts import redirect, render
 
 from shangwu.core import imports
 from shangwu.core import views as generic
+from shangwu.core import views_import as generic_import
 from shangwu.tasks import forms, parser, services
 from shangwu.tasks.choices import LineKind
+from shangwu.tasks.imports import plan_importer
 from shangwu.tasks.models import Plan
 
 
@@ -39,21 +43,27 @@ class PlanImportView(generic.BaseObjectView):
         data = form.cleaned_data
         if data.get("file"):
             try:
-                texts = forms.plan_docx_lines(data["file"])
+                rows = forms.plan_file_rows(data["file"])
             except ValidationError as exc:
                 form.add_error("file", exc)
                 return self.refuse(form, uploaded)
+        else:
+            rows = [[text] for text in parser.split_text(data["text"])]
+        texts = plan_importer.lines(rows)
+        if not texts:
+            form.add_error(None, "文档中没有文字内容。")
+            return self.refuse(form, uploaded)
+        for error in plan_importer.line_errors(rows):
+            form.add_error("file" if data.get("file") else "text", str(error))
+        if form.errors:
+            return self.refuse(form, uploaded)
+        if data.get("file"):
             imports.audit_upload(
                 model=Plan,
                 name=uploaded.name,
                 size=uploaded.size,
                 detail=f"工作要点预览 {len(texts)} 行，尚未写入。",
             )
-        else:
-            texts = parser.split_text(data["text"])
-        if not texts:
-            form.add_error(None, "文档中没有文字内容。")
-            return self.refuse(form, uploaded)
         settings = {
             "title": data.get("title") or "",
             "year": data["year"],
@@ -116,24 +126,33 @@ class PlanImportView(generic.BaseObjectView):
         return render(self.request, "tasks/plan_import_preview.html", context, status=status)
 
     def save(self, texts, overrides, settings):
-        lines, tree = self.parse(texts, overrides, settings)
-        try:
-            plan = services.plan_import(
-                title=settings.get("title") or tree.get("title"),
-                year=settings.get("year"),
-                tree=tree,
-                cycle=settings.get("cycle") or forms.Cycle.MONTHLY,
-                due_day=settings.get("due_day") or 25,
-                actor=self.request.user,
-            )
-        except ValidationError as exc:
-            errors = [f"{message}" for message in exc.messages]
+        result = plan_importer.commit(
+            rows=[[text] for text in texts],
+            actor=self.request.user,
+            file_name=settings.get("title") or "工作要点",
+            title=settings.get("title"),
+            year=settings.get("year"),
+            cycle=settings.get("cycle"),
+            due_day=settings.get("due_day"),
+            overrides=overrides,
+        )
+        if not result.committed:
+            errors = [str(e) for e in result.errors] + [m for m in [result.file_error] if m]
             return self.render_preview(
                 texts, overrides=overrides, settings=settings, errors=errors, status=400
             )
+        plan = result.plan
+        sections = plan.sections.count()
         messages.success(
             self.request,
-            f"已导入“{plan}”：{len(tree['sections'])} 个章节、{tree['task_count']} 项任务。"
+            f"已导入“{plan}”：{sections} 个章节、{result.created} 项任务。"
             "请核对各任务的牵头单位和配合单位。",
         )
         return redirect("tasks:plan_assign", pk=plan.pk)
+
+
+class PlanImportTemplateView(generic_import.ImportTemplateView):
+    """The 工作要点 template (.xlsx, one paragraph per row, with 填写说明)."""
+
+    queryset = Plan.objects.all()
+    importer = plan_importer

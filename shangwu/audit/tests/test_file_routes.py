@@ -197,11 +197,13 @@ def get(url, params=None, persona="city_staff", **kw):
     return Use(persona, lambda client, kit: client.get(url, params or {}), **kw)
 
 
-def upload_then(upload_url: str, content: bytes, name: str, then: str | None):
+def upload_then(upload_url: str, content: bytes, name: str, then: str | None, extra=None):
     """Upload a file through the generic import flow, then (optionally) use its token."""
 
     def send(client, kit):
-        preview = client.post(upload_url, {"file": SimpleUploadedFile(name, content)})
+        preview = client.post(
+            upload_url, {**(extra or {}), "file": SimpleUploadedFile(name, content)}
+        )
         assert preview.status_code == 200, preview.context.get("upload_error")
         if then is None:
             return preview
@@ -224,22 +226,26 @@ def refused_uploads(url: str, files: dict[str, bytes], name: str, persona="city_
     ]
 
 
-def generic_import_cases(upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx"):
+def generic_import_cases(
+    upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx", extra=None
+):
     return {
         "upload": [
             Use(
-                "city_staff", upload_then(upload_url, valid, name, None), action=AuditAction.IMPORT
+                "city_staff",
+                upload_then(upload_url, valid, name, None, extra),
+                action=AuditAction.IMPORT,
             ),
-            *refused_uploads(upload_url, refused_xlsx(valid), name),
+            *refused_uploads(upload_url, refused_xlsx(valid), name, extra=extra),
         ],
         "commit": [
             Use(
                 "city_staff",
-                upload_then(upload_url, valid, name, "commit"),
+                upload_then(upload_url, valid, name, "commit", extra),
                 action=AuditAction.IMPORT,
             )
         ],
-        "errors": [Use("city_staff", upload_then(upload_url, with_errors, name, "errors"))],
+        "errors": [Use("city_staff", upload_then(upload_url, with_errors, name, "errors", extra))],
     }
 
 
@@ -261,19 +267,19 @@ def project_import(part):
     return cases
 
 
-def value_import(kit):
-    url = "/indicators/values/import/"
-    valid = indicator_xlsx()
+def value_import(part):
+    def cases(kit):
+        from shangwu.indicators.tests.test_import import RETAIL, workbook
 
-    def send(client, kit):
-        return client.post(
-            url, {"month": "2026-05", "file": SimpleUploadedFile("指标.xlsx", valid)}
-        )
+        valid = indicator_xlsx()
+        with_errors = workbook(
+            [["419902", "河东区", "十二"]], headers=("区划代码", "地区", RETAIL)
+        ).read()
+        return generic_import_cases(
+            "/indicators/values/import/", valid, with_errors, "指标.xlsx", {"month": "2026-05"}
+        )[part]
 
-    return [
-        Use("city_staff", send, action=AuditAction.IMPORT),
-        *refused_uploads(url, refused_xlsx(valid), "指标.xlsx", extra={"month": "2026-05"}),
-    ]
+    return cases
 
 
 def plan_import(kit):
@@ -483,11 +489,14 @@ ROUTE_CASES: dict[str, Callable] = {
         get("/api/indicator-bulletin/docx/", {"month": "2026-05"}, persona="leader"),
     ),
     "indicators:value_export": lambda kit: [get("/indicators/values/export/")],
-    "indicators:value_import": value_import,
+    "indicators:value_import": value_import("upload"),
+    "indicators:value_import_commit": value_import("commit"),
+    "indicators:value_import_errors": value_import("errors"),
     "indicators:value_template": lambda kit: [
         get("/indicators/values/template/", {"month": "2026-05"})
     ],
     "tasks:plan_import": plan_import,
+    "tasks:plan_import_template": lambda kit: [get("/tasks/import/template/")],
     "plan-import-plan": api_plan_import,
     "tasks:task_export": lambda kit: [get("/tasks/list/export/")],
     "tasks:report_export": lambda kit: [get("/tasks/reports/export/")],

@@ -4,97 +4,97 @@ are read against, and the result a preview or commit reports."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from shangwu.core import imports
-from shangwu.core.imports import RowError, cell_text, normalize_header
+from shangwu.core import importer
+from shangwu.core.importer import HELP_SHEET_NAME as HELP_SHEET_NAME
+from shangwu.core.importer import Column
+from shangwu.core.importer import ImportResult as ImportResult
 from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
 
 SHEET_NAME = "企业信息"
-HELP_SHEET_NAME = imports.HELP_SHEET_NAME
-
-
-@dataclass(frozen=True)
-class ImportColumn:
-    field: str
-    header: str
-    required: bool = False
-    max_length: int | None = None
-    format: str = ""
-    aliases: tuple[str, ...] = ()
-
 
 COLUMNS = [
-    ImportColumn(
+    Column(
         "credit_code",
         "统一社会信用代码",
         True,
-        18,
         "18位数字或大写字母（不含I、O、S、V、Z），第18位为校验位；作为导入的唯一键",
         ("信用代码",),
+        max_length=18,
+        width=24,
     ),
-    ImportColumn("name", "企业名称", True, 200, "营业执照上的全称", ("名称", "单位名称")),
-    ImportColumn("short_name", "简称", False, 50, "不超过50字", ("企业简称",)),
-    ImportColumn(
+    Column(
+        "name",
+        "企业名称",
+        True,
+        "营业执照上的全称",
+        ("名称", "单位名称"),
+        max_length=200,
+        width=24,
+    ),
+    Column("short_name", "简称", False, "不超过50字", ("企业简称",), max_length=50),
+    Column(
         "county",
         "县(市、区)",
         False,
-        None,
         "本市县(市、区)名称；留空时按信用代码第3—8位自动填写",
         ("县区", "所属县区", "县(市区)"),
     ),
-    ImportColumn(
+    Column(
         "township",
         "乡镇(街道)",
         False,
-        None,
         "所填县(市、区)下的乡镇或街道名称；可留空",
         ("乡镇", "乡镇街道", "街道", "所属乡镇", "所属街道", "所属乡镇(街道)"),
     ),
-    ImportColumn("address", "地址", False, 200, "不超过200字", ("企业地址", "注册地址", "住所")),
-    ImportColumn(
-        "legal_representative", "法定代表人", False, 50, "不超过50字", ("法人代表", "法人")
+    Column(
+        "address",
+        "地址",
+        False,
+        "不超过200字",
+        ("企业地址", "注册地址", "住所"),
+        max_length=200,
+        width=24,
     ),
-    ImportColumn(
+    Column(
+        "legal_representative",
+        "法定代表人",
+        False,
+        "不超过50字",
+        ("法人代表", "法人"),
+        max_length=50,
+    ),
+    Column(
         "industry_section",
         "行业门类",
         False,
-        None,
         "GB/T 4754-2017 门类字母 A—T（也可填门类名称）；留空时按行业大类推定",
         ("门类",),
     ),
-    ImportColumn(
-        "industry_division", "行业大类", False, None, "两位数字，如 51；须属于所填门类", ("大类",)
-    ),
-    ImportColumn(
-        "ownership", "经济类型", False, None, "/".join(Ownership.labels) + "；新企业留空为内资"
-    ),
-    ImportColumn(
+    Column("industry_division", "行业大类", False, "两位数字，如 51；须属于所填门类", ("大类",)),
+    Column("ownership", "经济类型", False, "/".join(Ownership.labels) + "；新企业留空为内资"),
+    Column(
         "registered_capital",
         "注册资本(万元)",
         False,
-        None,
         "数字，最多两位小数",
         ("注册资本", "注册资金", "注册资金(万元)"),
+        title="注册资本（万元）",
     ),
-    ImportColumn("established_on", "成立日期", False, None, "日期，如 2020-05-18", ("成立时间",)),
-    ImportColumn(
-        "status", "状态", False, None, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"
-    ),
-    ImportColumn(
-        "is_key", "重点企业", False, None, "是/否；新企业留空为否", ("是否重点企业", "是否重点")
-    ),
-    ImportColumn(
+    Column("established_on", "成立日期", False, "日期，如 2020-05-18", ("成立时间",)),
+    Column("status", "状态", False, "/".join(EnterpriseStatus.labels) + "；新企业留空为存续"),
+    Column("is_key", "重点企业", False, "是/否；新企业留空为否", ("是否重点企业", "是否重点")),
+    Column(
         "tags",
         "标签",
         False,
-        None,
         "标签名称，多个用“、”或“，”分隔；限上标签须写纳统日期，如 限上零售(2024-03-01)",
+        width=24,
     ),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
-TEMPLATE_HEADERS = [c.header.replace("(万元)", "（万元）") for c in COLUMNS]
+TEMPLATE_HEADERS = [c.template_header for c in COLUMNS]
 
 # GB/T 4754-2017: which 大类 (two-digit division) belong to which 门类.
 DIVISION_RANGES = {
@@ -175,48 +175,9 @@ DEFAULTS = {
 BLANK_KEEPS = {"county", "ownership", "status", "is_key"}
 
 
-@dataclass
-class ImportResult:
-    """What a preview found, or what a commit wrote."""
-
-    file_name: str
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str = ""
-    # Headers no column of the layout answers to: their cells are not read (shown in the preview).
-    ignored_columns: list[str] = field(default_factory=list)
-    # What the first updates change: (row, enterprise, [(field, before, after)], clears something).
-    changes: list[tuple] = field(default_factory=list)
-    committed: bool = False
-
-    @property
-    def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def changes_clear(self) -> bool:
-        """Some update empties a field or drops a tag."""
-        return any(change[3] for change in self.changes)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_error
-
-
 def header_map(header_row) -> tuple[dict, list[str], str]:
     """field -> column index, the headers as written, and a file-level error (or "")."""
-    by_alias = {}
-    for col in COLUMNS:
-        for text in (col.header, *col.aliases):
-            by_alias[normalize_header(text)] = col.field
-    mapping, written = {}, [cell_text(h) for h in header_row]
-    for index, text in enumerate(header_row):
-        fld = by_alias.get(normalize_header(text))
-        if fld and fld not in mapping:
-            mapping[fld] = index
+    mapping, written = importer.header_map(COLUMNS, header_row)
     missing = [COLUMN_BY_FIELD[f].header for f in ("credit_code", "name") if f not in mapping]
     if missing:
         return (

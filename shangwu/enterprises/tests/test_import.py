@@ -13,13 +13,13 @@ from django.urls import reverse
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
 from shangwu.core import imports
-from shangwu.enterprises import importers
+from shangwu.enterprises import imports as enterprise_imports
 from shangwu.enterprises.choices import EnterpriseEventKind
 from shangwu.enterprises.demo import make_credit_code
 from shangwu.enterprises.models import Enterprise, EnterpriseEvent
 from shangwu.enterprises.services import name_pinyin
 
-HEADERS = importers.TEMPLATE_HEADERS
+HEADERS = enterprise_imports.TEMPLATE_HEADERS
 IMPORT_URL = "/enterprises/import/"
 
 
@@ -58,7 +58,7 @@ def row(credit_code, name, county="河东区", township="东湖街道", **extra)
     )
     values.update(
         {
-            HEADERS[importers.COLUMNS.index(importers.COLUMN_BY_FIELD[k])]: v
+            HEADERS[enterprise_imports.COLUMNS.index(enterprise_imports.COLUMN_BY_FIELD[k])]: v
             for k, v in extra.items()
         }
     )
@@ -179,7 +179,9 @@ def test_one_bad_row_leaves_the_database_untouched(city_staff, make_enterprise):
         row("91419902MA00000000", "坏代码有限公司"),
     ]
     counts = (Enterprise.objects.count(), EnterpriseEvent.objects.count(), AuditLog.objects.count())
-    result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="x.xlsx")
+    result = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="x.xlsx"
+    )
     assert not result.committed
     assert [(e.row, e.column) for e in result.errors] == [(4, "统一社会信用代码")]
     assert (
@@ -197,14 +199,18 @@ def test_reimporting_the_same_file_changes_nothing(city_staff):
         row(code(seed=6), "甲商贸有限公司", tags="限上零售(2024-03-01)"),
         row(code(seed=7), "乙商贸有限公司", township=""),
     ]
-    first = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    first = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="a.xlsx"
+    )
     assert first.committed and first.created == 2
     counts = (
         Enterprise.objects.count(),
         EnterpriseEvent.objects.count(),
         AuditLog.objects.filter(action=AuditAction.UPDATE).count(),
     )
-    again = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    again = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="a.xlsx"
+    )
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert (
         Enterprise.objects.count(),
@@ -215,10 +221,10 @@ def test_reimporting_the_same_file_changes_nothing(city_staff):
 
 def test_a_changed_row_updates_the_enterprise_and_is_audited_with_before_and_after(city_staff):
     credit_code = code(seed=8)
-    importers.enterprise_import_commit(
+    enterprise_imports.enterprise_import_commit(
         rows=[HEADERS, row(credit_code, "旧名有限公司")], actor=city_staff, file_name="a"
     )
-    result = importers.enterprise_import_commit(
+    result = enterprise_imports.enterprise_import_commit(
         rows=[HEADERS, row(credit_code, "新名有限公司", township="滨江街道", tags="外贸实绩")],
         actor=city_staff,
         file_name="b.xlsx",
@@ -285,7 +291,7 @@ def test_county_user_rows_for_another_county_are_errors(county_a):
         row(code(seed=15), "本区企业有限公司"),
         row(code(county="419921", seed=16), "外县企业有限公司", county="云水县", township=""),
     ]
-    result = importers.enterprise_import_commit(rows=rows, actor=county_a, file_name="a")
+    result = enterprise_imports.enterprise_import_commit(rows=rows, actor=county_a, file_name="a")
     assert not result.committed
     assert [(e.row, e.reason) for e in result.errors] == [
         (3, "不在您的数据范围内（您只能导入河东区的企业）。")
@@ -297,7 +303,7 @@ def test_county_user_cannot_update_another_countys_enterprise_by_its_code(
     county_a, make_enterprise
 ):
     theirs = make_enterprise(county="419921", name="外县原名有限公司")
-    result = importers.enterprise_import_preview(
+    result = enterprise_imports.enterprise_import_preview(
         rows=[HEADERS, row(theirs.credit_code, "抢过来有限公司")], actor=county_a, file_name="a"
     )
     assert [e.reason for e in result.errors] == ["该信用代码的企业不在您的数据范围内。"]
@@ -309,7 +315,9 @@ def test_township_officer_can_import_only_into_their_township(township_a1):
         row(code(seed=17), "街道企业有限公司"),
         row(code(seed=18), "邻街企业有限公司", township="滨江街道"),
     ]
-    result = importers.enterprise_import_preview(rows=rows, actor=township_a1, file_name="a")
+    result = enterprise_imports.enterprise_import_preview(
+        rows=rows, actor=township_a1, file_name="a"
+    )
     assert result.created == 1 and [e.row for e in result.errors] == [3]
 
 
@@ -335,7 +343,9 @@ def test_csv_files_in_utf8_and_gbk_are_read(city_staff, encoding, tmp_path):
     path.write_bytes(text.encode(encoding))
     kind = imports.check_upload(path, name="a.csv")
     rows = imports.read_rows(path, kind)
-    result = importers.enterprise_import_preview(rows=rows, actor=city_staff, file_name="a.csv")
+    result = enterprise_imports.enterprise_import_preview(
+        rows=rows, actor=city_staff, file_name="a.csv"
+    )
     assert result.created == 1 and not result.errors
 
 
@@ -456,7 +466,7 @@ def test_fast_pinyin_matches_the_service_exactly():
         "行长银行",
         "〇号店 x",
     ]:
-        assert importers.fast_name_pinyin(name) == name_pinyin(name)
+        assert enterprise_imports.fast_name_pinyin(name) == name_pinyin(name)
 
 
 def test_an_error_names_the_row_excel_shows_even_after_blank_rows(tmp_path, city_staff):
@@ -465,7 +475,9 @@ def test_an_error_names_the_row_excel_shows_even_after_blank_rows(tmp_path, city
         xlsx([row(code(seed=30), "甲有限公司"), [], [], row("91440300192203821X", "乙有限公司")])
     )
     rows = imports.read_rows(path, imports.check_upload(path, name="a.xlsx"))
-    result = importers.enterprise_import_preview(rows=rows, actor=city_staff, file_name="a.xlsx")
+    result = enterprise_imports.enterprise_import_preview(
+        rows=rows, actor=city_staff, file_name="a.xlsx"
+    )
     assert [(e.row, e.column, e.value) for e in result.errors] == [
         (5, "统一社会信用代码", "91440300192203821X")
     ]

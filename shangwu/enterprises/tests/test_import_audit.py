@@ -8,7 +8,7 @@ import random
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.models import AuditLog
 from shangwu.audit.services import snapshot
-from shangwu.enterprises import importers
+from shangwu.enterprises import imports as enterprise_imports
 from shangwu.enterprises.demo import make_credit_code
 from shangwu.enterprises.models import Enterprise, EnterpriseTag
 from shangwu.enterprises.services import enterprise_update, name_pinyin
@@ -39,7 +39,9 @@ def test_each_new_enterprise_gets_a_create_audit_row_holding_its_snapshot(city_s
         ),
         row(code(seed=107), "审计庚“引号”\\有限公司", registered_capital="0.07"),
     ]
-    result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="审计.xlsx")
+    result = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="审计.xlsx"
+    )
     assert result.committed and result.created == 3
     for enterprise in Enterprise.objects.filter(name__startswith="审计"):
         audit = AuditLog.objects.get(
@@ -63,7 +65,7 @@ def test_each_new_enterprise_gets_a_create_audit_row_holding_its_snapshot(city_s
 
 
 def test_an_edit_is_audited_as_the_fields_a_person_changed(city_staff):
-    importers.enterprise_import_commit(
+    enterprise_imports.enterprise_import_commit(
         rows=[HEADERS, row(code(seed=108), "改名前商贸有限公司")], actor=city_staff, file_name="a"
     )
     enterprise = Enterprise.objects.get(name="改名前商贸有限公司")
@@ -85,7 +87,9 @@ def test_create_rows_are_right_when_other_sessions_took_ids_in_between(city_staf
         HEADERS,
         *(row(code(seed=200 + i), f"间隔{i}商贸有限公司", tags="外贸实绩") for i in range(4)),
     ]
-    result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="b.xlsx")
+    result = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="b.xlsx"
+    )
     assert result.committed and result.created == 4
     made = Enterprise.objects.filter(name__startswith="间隔")
     assert len({e.pk - min(m.pk for m in made) for e in made} & {1, 3, 5}) == 0  # gaps really there
@@ -111,7 +115,7 @@ def test_each_new_tag_link_gets_a_create_audit_row_too(city_staff):
         HEADERS,
         row(code(seed=103), "审计丙商贸有限公司", tags="限上零售(2024-03-01)、外贸实绩"),
     ]
-    importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    enterprise_imports.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
     links = EnterpriseTag.objects.filter(enterprise__name="审计丙商贸有限公司")
     assert links.count() == 2
     for link in links:
@@ -128,9 +132,11 @@ def test_reimporting_writes_no_create_rows_and_a_later_record_gets_a_fresh_id(
     city_staff, make_enterprise
 ):
     rows = [HEADERS, row(code(seed=104), "审计丁商贸有限公司")]
-    importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    enterprise_imports.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
     creates = AuditLog.objects.filter(action=AuditAction.CREATE).count()
-    again = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    again = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="a.xlsx"
+    )
     assert again.unchanged == 1
     assert AuditLog.objects.filter(action=AuditAction.CREATE).count() == creates
     imported = Enterprise.objects.get(name="审计丁商贸有限公司")
@@ -150,7 +156,9 @@ def test_errors_are_listed_row_by_row_and_in_column_order_within_a_row(city_staf
         ),
         row("BAD", "", tags="不存在的标签"),
     ]
-    result = importers.enterprise_import_preview(rows=rows, actor=city_staff, file_name="a")
+    result = enterprise_imports.enterprise_import_preview(
+        rows=rows, actor=city_staff, file_name="a"
+    )
     assert [(e.row, e.column) for e in result.errors] == [
         (2, "县(市、区)"),
         (2, "注册资本（万元）"),
@@ -169,7 +177,7 @@ def test_fast_pinyin_matches_the_service_for_many_company_names():
         words = rng.choice(SECTIONS)[2]
         name = f"{rng.choice(['云河', '长乐', ''])}{rng.choice(BRANDS)}{rng.choice(BRANDS)}"
         name += f"{rng.choice(words)}{rng.choice(SUFFIXES)}{i if i % 3 else ''}"
-        assert importers.fast_name_pinyin(name) == name_pinyin(name), name
+        assert enterprise_imports.fast_name_pinyin(name) == name_pinyin(name), name
 
 
 def test_a_code_stored_by_someone_else_meanwhile_rolls_the_whole_import_back(
@@ -185,6 +193,8 @@ def test_a_code_stored_by_someone_else_meanwhile_rolls_the_whole_import_back(
         row(code(seed=106), "审计戊商贸有限公司", tags="外贸实绩"),
         row(theirs.credit_code, "抢注有限公司"),
     ]
-    result = importers.enterprise_import_commit(rows=rows, actor=city_staff, file_name="a.xlsx")
+    result = enterprise_imports.enterprise_import_commit(
+        rows=rows, actor=city_staff, file_name="a.xlsx"
+    )
     assert not result.committed and "未写入任何数据" in result.file_error
     assert (Enterprise.objects.count(), AuditLog.objects.count()) == counts

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from shangwu.core import imports
-from shangwu.enterprises import importers
+from shangwu.enterprises import imports as enterprise_imports
 from shangwu.enterprises.models import Enterprise
 from shangwu.enterprises.tests.test_import import HEADERS, code, row, upload, xlsx
 
@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def preview(rows, actor):
-    return importers.enterprise_import_preview(rows=rows, actor=actor, file_name="a.xlsx")
+    return enterprise_imports.enterprise_import_preview(rows=rows, actor=actor, file_name="a.xlsx")
 
 
 def commit(rows, actor):
-    return importers.enterprise_import_commit(rows=rows, actor=actor, file_name="a.xlsx")
+    return enterprise_imports.enterprise_import_commit(rows=rows, actor=actor, file_name="a.xlsx")
 
 
 def read(tmp_path, content: bytes, name="a.xlsx"):

@@ -29,7 +29,7 @@ from shangwu.indicators.filtersets import (
     IndicatorTargetVersionFilterSet,
     IndicatorValueFilterSet,
 )
-from shangwu.indicators.importers import parse_month
+from shangwu.indicators.imports import parse_month
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,

@@ -1,5 +1,6 @@
-"""Import of a month's template: errors name row and column, nothing is half-saved, the same
-file twice changes nothing, and a changed figure becomes a correction "导入更正"."""
+"""Import of a month's template through the shared upload → preview → confirm flow: errors name
+row and column, nothing is half-saved, the same file twice changes nothing, and a changed figure
+becomes a correction "导入更正"."""
 
 import io
 from decimal import Decimal
@@ -28,8 +29,23 @@ def workbook(rows, month="2026-05", headers=("区划代码", "地区", RETAIL, R
     return SimpleUploadedFile("指标.xlsx", buffer.getvalue())
 
 
-def post(client, upload, month="2026-05"):
+def upload(client, upload, month="2026-05"):
+    """The preview (or the upload page with the reason the file was refused)."""
     return client.post(URL, {"month": month, "file": upload})
+
+
+def post(client, upload_file, month="2026-05"):
+    """Upload and, when the preview found nothing wrong, confirm: the confirmation's response."""
+    preview = upload(client, upload_file, month)
+    if preview.status_code != 200 or preview.context["result"].errors:
+        return preview
+    return client.post(f"{URL}{preview.context['token']}/commit/")
+
+
+def text_of(response) -> str:
+    """What the page says, with each error as its sentence (第4行“…”列：…)."""
+    errors = (response.context or {}).get("errors") or []
+    return response.content.decode() + "\n".join(str(e) for e in errors)
 
 
 def test_the_downloaded_template_imports_back(as_user, city_staff):
@@ -62,7 +78,7 @@ def test_every_error_names_its_row_and_column_and_nothing_is_saved(as_user, city
         ]
     )
     response = post(as_user(city_staff), upload)
-    text = response.content.decode()
+    text = text_of(response)
     assert response.status_code == 200
     assert f"第4行“{RETAIL}”列：应为数字" in text
     assert "第5行“区划代码”列：不是本市的县(市、区)或全市" in text
@@ -75,7 +91,7 @@ def test_an_unknown_column_is_reported_on_the_header_row(as_user, city_staff):
         [["419902", "河东区", "1", "", "", "9"]],
         headers=("区划代码", "地区", RETAIL, RETAIL_PREV, FDI, "外贸总额"),
     )
-    text = post(as_user(city_staff), upload).content.decode()
+    text = text_of(post(as_user(city_staff), upload))
     assert "第2行“外贸总额”列：无法识别的列" in text
 
 
@@ -106,7 +122,7 @@ def test_a_month_that_differs_from_the_files_is_refused(as_user, city_staff):
     response = post(
         as_user(city_staff), workbook([["419902", "河东区", "1", "", ""]]), month="2026-04"
     )
-    assert "第1行“填报月份”列：文件中的月份与所选月份（2026-04）不一致" in response.content.decode()
+    assert "第1行“填报月份”列：文件中的月份与所选月份（2026-04）不一致" in text_of(response)
 
 
 def test_a_macro_workbook_is_refused_before_reading(as_user, city_staff):

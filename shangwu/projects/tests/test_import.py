@@ -7,7 +7,7 @@ import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from shangwu.projects import importers
+from shangwu.projects import imports
 from shangwu.projects.models import Project, ProjectEvent
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_the_template_downloads_with_headers_and_instructions(as_user, city_staf
     response = as_user(city_staff).get("/projects/import/template/")
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["项目信息", "填写说明"]
-    assert [c.value for c in wb["项目信息"][1]] == importers.TEMPLATE_HEADERS
+    assert [c.value for c in wb["项目信息"][1]] == imports.TEMPLATE_HEADERS
 
 
 def test_preview_counts_without_writing_and_commit_writes_with_stage_events(as_user, city_staff):
@@ -102,7 +102,7 @@ def test_one_bad_row_means_nothing_is_written_and_errors_name_row_and_column(cit
         row("YH-3", stage="开工", signed="2025-05-01", started="2025-04-01"),
         row("YH-1", name="重复"),
     ]
-    result = importers.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
+    result = imports.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
     assert not result.committed and not Project.objects.exists()
     errors = {(e.row, e.column): e.reason for e in result.errors}
     assert "本市没有名为“火星区”的县(市、区)" in errors[(3, "县(市、区)")]
@@ -112,20 +112,20 @@ def test_one_bad_row_means_nothing_is_written_and_errors_name_row_and_column(cit
 
 def test_importing_the_same_file_twice_changes_nothing(city_staff):
     rows = [HEAD, row("YH-1", stage="签约", signed="2025-03-31"), row("YH-2")]
-    first = importers.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
+    first = imports.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
     events = ProjectEvent.objects.count()
-    again = importers.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
+    again = imports.project_import_commit(rows=rows, actor=city_staff, file_name="t.xlsx")
     assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
     assert ProjectEvent.objects.count() == events
 
 
 def test_a_changed_row_updates_and_moves_forward_but_never_backwards(city_staff):
-    importers.project_import_commit(
+    imports.project_import_commit(
         rows=[HEAD, row("YH-1", stage="签约", signed="2025-03-31")],
         actor=city_staff,
         file_name="t.xlsx",
     )
-    result = importers.project_import_commit(
+    result = imports.project_import_commit(
         rows=[
             HEAD,
             row(
@@ -143,7 +143,7 @@ def test_a_changed_row_updates_and_moves_forward_but_never_backwards(city_staff)
     assert (
         result.updated == 1 and project.stage.name == "开工" and project.total_investment == 60000
     )
-    back = importers.project_import_commit(
+    back = imports.project_import_commit(
         rows=[HEAD, row("YH-1", stage="签约", signed="2025-03-31")],
         actor=city_staff,
         file_name="t.xlsx",
@@ -152,7 +152,7 @@ def test_a_changed_row_updates_and_moves_forward_but_never_backwards(city_staff)
 
 
 def test_a_county_cannot_import_into_another_county(county_a):
-    result = importers.project_import_commit(
+    result = imports.project_import_commit(
         rows=[HEAD, row("YH-9", county="云水县")], actor=county_a, file_name="t"
     )
     assert not result.committed and result.errors[0].reason == "项目所在地不在您的数据范围内。"

@@ -1,6 +1,8 @@
-"""Monthly data import: a template of counties × indicators for one month, read back with every
-error naming its row and column. Nothing is written unless the whole file is valid
-(``services.values_import`` runs it in one transaction).
+"""Monthly data import on the shared import contract (core.importer): a template of counties ×
+indicators for one month, read back with every error naming its row and column; a preview counts
+what the commit will write, and nothing is written unless the whole file is valid
+(``services.values_import`` runs it in one transaction and writes the IMPORT audit row; each
+changed figure keeps its revision row "导入更正").
 
 Layout (sheet “填报”):
   row 1: 填报月份 | 2026-05
@@ -18,9 +20,14 @@ import re
 from decimal import Decimal, InvalidOperation
 
 import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from shangwu.core.imports import RowError, cell_text, check_upload, normalize_header, read_rows
+from shangwu.core.importer import Column, Importer, ImportResult, help_sheet
+from shangwu.core.imports import RowError, cell_text, normalize_header
+from shangwu.indicators import services
 from shangwu.indicators.choices import Arrival
+from shangwu.indicators.models import IndicatorValue
 from shangwu.indicators.services import ValueInput
 
 KIND_LABELS = {
@@ -87,8 +94,34 @@ def template_xlsx(*, indicators, regions, month: datetime.date, values=None) -> 
             if value is not None:
                 ws.write_number(r, c, float(value))
     ws.freeze_panes(2, 2)
+    help_sheet(wb, columns=HELP_COLUMNS, help_lines=HELP_LINES, head=head)
     wb.close()
     return buffer.getvalue()
+
+
+# The 填写说明 sheet: the grid's columns, then the rules.
+HELP_COLUMNS = [
+    Column("code", "区划代码", False, "县(市、区)的6位区划代码；全市合计行可填市的代码或写“全市”"),
+    Column("name", "地区", False, "县(市、区)名称；区划代码与地区至少填一项"),
+    Column(
+        "value",
+        "指标名称（单位）本月 / 1—本月累计",
+        False,
+        "数字，最多四位小数；本月与累计任填其一，另一项由系统推算；累计值不能为负数",
+    ),
+    Column(
+        "prev",
+        "指标名称（单位）上年同月 / 上年同期累计",
+        False,
+        "数字；用于计算同比，可留空",
+    ),
+]
+HELP_LINES = (
+    "1. 第1行为填报月份（如 2026-05），第2行为表头，请勿修改；从第3行起每行一个县(市、区)。",
+    "2. 空白单元格不改变已有数据；同一文件重复导入不会重复写入；已有数据被改动的记为“导入更正”。",
+    "3. 先预览后导入：任何一格有错误时整份文件都不导入，请按错误报告修改后重新上传。",
+    "4. 由平台自动计算的指标不在模板中，也不能导入。",
+)
 
 
 def parse_month(value) -> datetime.date:
@@ -117,11 +150,10 @@ def _number(value, places: int = 4) -> Decimal:
     )
 
 
-def parse_values(path, *, name: str, indicators, regions, month: datetime.date | None = None):
-    """(month, [ValueInput], [RowError]) from an uploaded template. ``month`` from the form wins
-    over the file's own 填报月份 only when the file has none; a mismatch is an error."""
-    kind = check_upload(path, name=name)
-    rows = read_rows(path, kind)
+def parse_values(rows, *, indicators, regions, month: datetime.date | None = None):
+    """(month, [ValueInput], [RowError]) from the rows of an uploaded template. ``month`` from
+    the form wins over the file's own 填报月份 only when the file has none; a mismatch is an
+    error."""
     errors: list[RowError] = []
     if len(rows) < 3:
         return month, [], [RowError(1, "填报月份", "", "文件没有数据行：请使用下载的模板填写。")]
@@ -219,3 +251,72 @@ def parse_values(path, *, name: str, indicators, regions, month: datetime.date |
             )
             setattr(item, kind, value)
     return month, list(items.values()), errors
+
+
+class ValueImporter(Importer):
+    """A month's figures, counties × indicators (the grid layout overrides ``run``)."""
+
+    model = IndicatorValue
+    noun = "指标数据"
+    counted = "条"
+    kinds = ("xlsx",)
+    sheet_name = "填报"
+    columns = HELP_COLUMNS
+    help_lines = HELP_LINES
+
+    def template_filename_for(self, month: datetime.date) -> str:
+        return f"指标数据导入模板-{month:%Y-%m}.xlsx"
+
+    def template(self, *, user, month: datetime.date, **options) -> bytes:
+        """The month's template with the figures already entered for the user's regions."""
+        from shangwu.indicators import selectors
+        from shangwu.indicators.forms import writable_regions
+        from shangwu.indicators.models import Indicator
+
+        existing = {
+            (v.indicator_id, v.region_id): v
+            for v in selectors.value_list_for_entry(user=user, month=month)
+        }
+        return template_xlsx(
+            indicators=Indicator.objects.restrict(user).filter(is_active=True, computation=""),
+            regions=list(writable_regions(user)),
+            month=month,
+            values=existing,
+        )
+
+    def run(self, *, rows, actor, file_name: str, commit: bool, month=None, **options):
+        from shangwu.indicators.forms import writable_regions
+        from shangwu.indicators.models import Indicator
+        from shangwu.organization.models import Region
+
+        if isinstance(month, str):
+            month = datetime.date.fromisoformat(month)
+        result = ImportResult(file_name=file_name)
+        writable = list(writable_regions(actor))
+        # Regions outside the user's scope are still recognised, so the service can say whose
+        # row it refuses ("只能填报河东区") rather than "not a county".
+        regions = writable + [
+            r for r in Region.objects.filter(level__in=["city", "county"]) if r not in writable
+        ]
+        indicators = list(Indicator.objects.restrict(actor).filter(is_active=True))
+        month, items, result.errors = parse_values(
+            rows, indicators=indicators, regions=regions, month=month
+        )
+        result.total = len(items)
+        if result.errors:
+            return result
+        try:
+            with transaction.atomic():
+                counts = services.values_import(items=items, month=month, actor=actor)
+                if not commit:
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            result.file_error = "；".join(exc.messages)
+            return result
+        result.created, result.updated = counts["created"], counts["changed"]
+        result.unchanged = counts["unchanged"]
+        result.committed = commit
+        return result
+
+
+value_importer = ValueImporter()

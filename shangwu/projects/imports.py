@@ -14,25 +14,14 @@ is half-saved, and the preview counts exactly what the commit would do.
 from __future__ import annotations
 
 import datetime
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
 
-from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
-from shangwu.core import imports
-from shangwu.core.access import can
-from shangwu.core.imports import (
-    RowError,
-    cell_text,
-    merged_cells_error,
-    normalize_header,
-    parse_date,
-)
+from shangwu.core.importer import HELP_SHEET_NAME, Column, Importer, ImportResult, ParsedRow
+from shangwu.core.imports import cell_text, parse_date
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 from shangwu.projects import services
@@ -46,58 +35,84 @@ from shangwu.projects.choices import (
 from shangwu.projects.models import IndustryChain, Project, Stage
 
 SHEET_NAME = "项目信息"
-HELP_SHEET_NAME = imports.HELP_SHEET_NAME
-
-
-@dataclass(frozen=True)
-class ImportColumn:
-    field: str
-    header: str
-    required: bool = False
-    help: str = ""
-    aliases: tuple[str, ...] = ()
-
+__all__ = [
+    "COLUMNS",
+    "COLUMN_BY_FIELD",
+    "HELP_SHEET_NAME",
+    "SHEET_NAME",
+    "TEMPLATE_HEADERS",
+    "ImportResult",
+    "ProjectImporter",
+    "project_import_commit",
+    "project_import_preview",
+    "project_import_template",
+]
 
 COLUMNS = [
-    ImportColumn("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
-    ImportColumn("name", "项目名称", True, "不超过200字"),
-    ImportColumn("investor_name", "投资方", True, "投资企业或机构名称", ("投资主体",)),
-    ImportColumn("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
-    ImportColumn("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
-    ImportColumn(
-        "origin_place", "来源省份或国家(地区)", False, "省外填省份，境外填国家或地区", ("来源省份",)
+    Column("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
+    Column("name", "项目名称", True, "不超过200字", max_length=200, width=22),
+    Column(
+        "investor_name",
+        "投资方",
+        True,
+        "投资企业或机构名称",
+        ("投资主体",),
+        max_length=200,
+        width=22,
     ),
-    ImportColumn("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
-    ImportColumn("chain", "产业链", False, "系统中已有的产业链名称"),
-    ImportColumn("is_key", "重点项目", False, "是/否"),
-    ImportColumn("is_manufacturing", "制造业", False, "是/否"),
-    ImportColumn("is_foreign", "外资", False, "是/否"),
-    ImportColumn("is_fortune500", "世界500强", False, "是/否"),
-    ImportColumn("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
-    ImportColumn("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
-    ImportColumn("ledger_batch", "期次", False, "如 第三期"),
-    ImportColumn("total_investment", "总投资(万元)", True, "数字，最多两位小数", ("总投资",)),
-    ImportColumn("contract_fdi", "合同外资(万美元)", False, "数字，可留空", ("合同外资",)),
-    ImportColumn("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
-    ImportColumn("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
-    ImportColumn("site", "建设地点", False, "不超过200字"),
-    ImportColumn("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
-    ImportColumn(
+    Column("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
+    Column("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
+    Column(
+        "origin_place",
+        "来源省份或国家(地区)",
+        False,
+        "省外填省份，境外填国家或地区",
+        ("来源省份",),
+        max_length=50,
+    ),
+    Column("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
+    Column("chain", "产业链", False, "系统中已有的产业链名称"),
+    Column("is_key", "重点项目", False, "是/否"),
+    Column("is_manufacturing", "制造业", False, "是/否"),
+    Column("is_foreign", "外资", False, "是/否"),
+    Column("is_fortune500", "世界500强", False, "是/否"),
+    Column("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
+    Column("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
+    Column("ledger_batch", "期次", False, "如 第三期", max_length=20),
+    Column(
+        "total_investment",
+        "总投资(万元)",
+        True,
+        "数字，最多两位小数",
+        ("总投资",),
+        title="总投资（万元）",
+    ),
+    Column(
+        "contract_fdi",
+        "合同外资(万美元)",
+        False,
+        "数字，可留空",
+        ("合同外资",),
+        title="合同外资（万美元）",
+    ),
+    Column("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
+    Column("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
+    Column("site", "建设地点", False, "不超过200字", max_length=200, width=22),
+    Column("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
+    Column(
         "stage",
         "当前阶段",
         False,
         "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定",
     ),
-    ImportColumn("signed_on", "签约时间", False, "日期，如 2025-03-31"),
-    ImportColumn("registered_on", "注册时间", False, "日期"),
-    ImportColumn("started_on", "开工时间", False, "日期"),
-    ImportColumn("producing_on", "投产时间", False, "日期"),
-    ImportColumn("note", "备注", False, ""),
+    Column("signed_on", "签约时间", False, "日期，如 2025-03-31"),
+    Column("registered_on", "注册时间", False, "日期"),
+    Column("started_on", "开工时间", False, "日期"),
+    Column("producing_on", "投产时间", False, "日期"),
+    Column("note", "备注", False, ""),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
-TEMPLATE_HEADERS = [
-    c.header.replace("(万元)", "（万元）").replace("(万美元)", "（万美元）") for c in COLUMNS
-]
+TEMPLATE_HEADERS = [c.template_header for c in COLUMNS]
 BOOL_BY_TEXT = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False, "": False}
 RECORD_FIELDS = [
     "name",
@@ -136,30 +151,6 @@ FIELD_COLUMN = {
 
 
 @dataclass
-class ImportResult:
-    file_name: str
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    file_error: str = ""
-    committed: bool = False
-
-    @property
-    def error_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_error
-
-
-class _Rollback(Exception):
-    pass
-
-
-@dataclass
 class _Lookups:
     counties: dict
     townships: dict
@@ -192,22 +183,6 @@ class _Lookups:
         )
 
 
-def _header_map(header_row):
-    by_alias = {}
-    for col in COLUMNS:
-        for text in (col.header, *col.aliases):
-            by_alias[normalize_header(text)] = col.field
-    mapping = {}
-    for index, text in enumerate(header_row):
-        fld = by_alias.get(normalize_header(text))
-        if fld and fld not in mapping:
-            mapping[fld] = index
-    missing = [c.header for c in COLUMNS if c.required and c.field not in mapping]
-    if missing:
-        return mapping, f"第1行应为表头，缺少必填列：{'、'.join(missing)}。请使用导入模板。"
-    return mapping, ""
-
-
 def _in_scope(actor, county, township) -> bool:
     region = actor.region
     if region is None:
@@ -219,37 +194,22 @@ def _in_scope(actor, county, township) -> bool:
     return township is not None and township.pk == region.pk
 
 
-class _Row:
+class _Row(ParsedRow):
     """One parsed row: ``values`` for the record, ``dates`` per milestone, ``stage``."""
 
-    def __init__(self, rowno, raw, mapping, lk: _Lookups):
-        self.rowno = rowno
-        self.errors: list[tuple[str, str, str]] = []  # (field, value, reason)
-        self.values: dict = {}
+    def __init__(self, rowno, get, lk: _Lookups):
+        super().__init__(rowno)
         self.dates: dict = {}
         self.stage = None
-        get = {f: raw[i] if i < len(raw) else "" for f, i in mapping.items()}
         text = {f: cell_text(v) for f, v in get.items()}
         self.code = text.get("code", "")
         if not self.code:
             self.err("code", "", "项目编码不能为空。")
         elif len(self.code) > 30:
             self.err("code", self.code, "项目编码不能超过30个字符。")
-        for fld, limit in (
-            ("name", 200),
-            ("investor_name", 200),
-            ("origin_place", 50),
-            ("site", 200),
-            ("ledger_batch", 20),
-        ):
-            if fld in text:
-                if len(text[fld]) > limit:
-                    self.err(fld, text[fld], f"不能超过{limit}个字。")
-                else:
-                    self.values[fld] = text[fld]
-        for fld in ("name", "investor_name"):
-            if fld in text and not text[fld]:
-                self.err(fld, "", f"{COLUMN_BY_FIELD[fld].header}不能为空。")
+        for fld in ("name", "investor_name", "origin_place", "site", "ledger_batch"):
+            if fld in get:
+                self.parse(COLUMN_BY_FIELD[fld], get[fld])  # required, max_length
         if "note" in text:
             self.values["note"] = text["note"]
         self._choice("investor_type", text, {label: value for value, label in InvestorType.choices})
@@ -341,9 +301,6 @@ class _Row:
                     self.err(col, text[col], f"当前阶段为“{self.stage}”，不应填写{s.name}时间。")
                 elif s.pk == self.stage.pk and s.milestone not in self.dates:
                     self.err(col, "", f"当前阶段为“{self.stage}”，请填写{s.name}时间。")
-
-    def err(self, fld, value, reason):
-        self.errors.append((fld, value, reason))
 
     def _choice(self, fld, text, by_label):
         if fld in text:
@@ -438,183 +395,102 @@ def _apply(row: _Row, existing: Project | None, lk: _Lookups, actor) -> str:
     return "updated" if changed or moving else "unchanged"
 
 
-def _run(*, rows, actor, file_name: str, commit: bool) -> ImportResult:
-    result = ImportResult(file_name=file_name)
-    if not rows:
-        result.file_error = "文件中没有数据。"
-        return result
-    mapping, file_error = _header_map(rows[0])
-    file_error = file_error or merged_cells_error(rows, 0)
-    if file_error:
-        result.file_error = file_error
-        return result
-    written = [cell_text(h) for h in rows[0]]
+class ProjectImporter(Importer):
+    """Projects keyed by 项目编码, each row written through the project services."""
 
-    def header(fld):
-        fld = FIELD_COLUMN.get(fld, fld)
-        i = mapping.get(fld)
-        return (
-            written[i]
-            if i is not None and written[i]
-            else COLUMN_BY_FIELD.get(fld, COLUMN_BY_FIELD["code"]).header
-        )
-
-    lk = _Lookups.load()
-    parsed, seen = [], {}
-    for index in range(1, len(rows)):
-        raw = rows[index]
-        if not any(v not in ("", None) for v in raw):
-            continue
-        result.total += 1
-        row = _Row(index + 1, raw, mapping, lk)
-        if row.code in seen:
-            row.err("code", row.code, f"与第{seen[row.code]}行的项目编码重复。")
-        elif row.code:
-            seen[row.code] = row.rowno
-        parsed.append(row)
-    existing = {}
-    codes = [r.code for r in parsed if r.code]
-    for start in range(0, len(codes), 500):
-        for p in Project.objects.filter(code__in=codes[start : start + 500]).select_related(
-            "stage", "county", "township"
-        ):
-            existing[p.code] = p
-
-    try:
-        with transaction.atomic():
-            for row in parsed:
-                project = existing.get(row.code)
-                if project is not None and not _in_scope(actor, project.county, project.township):
-                    row.err("code", row.code, "该项目编码已存在，且项目不在您的数据范围内。")
-                county = row.values.get("county", project.county if project else None)
-                township = row.values.get("township", project.township if project else None)
-                if county is not None and not _in_scope(actor, county, township):
-                    row.err("county", county.name, "项目所在地不在您的数据范围内。")
-                if project is None:
-                    missing = [
-                        COLUMN_BY_FIELD[f].header
-                        for f in ("investor_type", "origin", "county")
-                        if f not in row.values and not any(e[0] == f for e in row.errors)
-                    ]
-                    for name in missing:
-                        row.err("code", row.code, f"新项目须填写“{name}”。")
-                if not row.errors:
-                    try:
-                        with transaction.atomic():
-                            outcome = _apply(row, project, lk, actor)
-                    except ValidationError as exc:
-                        for fld, messages in (
-                            exc.message_dict.items()
-                            if hasattr(exc, "error_dict")
-                            else [("code", exc.messages)]
-                        ):
-                            for message in messages:
-                                row.err(fld if fld != "__all__" else "code", "", message)
-                    else:
-                        setattr(result, outcome, getattr(result, outcome) + 1)
-                for fld, value, reason in row.errors:
-                    result.errors.append(RowError(row.rowno, header(fld), str(value), reason))
-            if result.errors or not commit:
-                raise _Rollback
-            audit_write(
-                action=AuditAction.IMPORT,
-                object_type=Project._meta.label_lower,
-                object_repr="招商项目",
-                actor=actor,
-                detail=f"导入文件“{file_name}”：共 {result.total} 行，新增 {result.created}，"
-                f"更新 {result.updated}，未变 {result.unchanged}。",
-            )
-    except _Rollback:
-        return result
-    except IntegrityError:
-        return ImportResult(
-            file_name=file_name,
-            file_error="导入期间数据被他人修改（项目编码冲突），未写入任何数据，请重新预览后再导入。",
-        )
-    result.committed = True
-    return result
-
-
-def _check_actor(actor) -> None:
-    if not can(actor, Project.access, "import"):
-        raise PermissionDenied("您没有导入项目的权限。")
-
-
-def project_import_preview(*, rows, actor, file_name: str) -> ImportResult:
-    """Validate every row by running the import and rolling it back: the counts are exact."""
-    _check_actor(actor)
-    return _run(rows=rows, actor=actor, file_name=file_name, commit=False)
-
-
-def project_import_commit(*, rows, actor, file_name: str) -> ImportResult:
-    """All rows in one transaction, or nothing when any row is invalid."""
-    _check_actor(actor)
-    return _run(rows=rows, actor=actor, file_name=file_name, commit=True)
-
-
-def project_import_template() -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    model = Project
+    noun = "招商项目"
+    counted = "个"
+    columns = COLUMNS
+    sheet_name = SHEET_NAME
+    template_filename = "招商项目导入模板.xlsx"
+    field_columns = FIELD_COLUMN
+    conflict_message = (
+        "导入期间数据被他人修改（项目编码冲突），未写入任何数据，请重新预览后再导入。"
     )
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    must = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    text_fmt = wb.add_format({"num_format": "@"})
-    ws = wb.add_worksheet(SHEET_NAME)
-    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code").first()
-    chain = IndustryChain.objects.filter(is_active=True).first()
-    example = {
-        "code": "YH-2026-0001",
-        "name": "年产5万吨新型建材项目",
-        "investor_name": "示例建材集团有限公司",
-        "investor_type": "民企",
-        "origin": "省外",
-        "origin_place": "江苏",
-        "industry_division": "30",
-        "chain": chain.name if chain else "",
-        "is_key": "是",
-        "is_manufacturing": "是",
-        "is_foreign": "否",
-        "is_fortune500": "否",
-        "in_provincial_ledger": "否",
-        "total_investment": "50000",
-        "county": county.name if county else "",
-        "site": "产业集聚区纬三路",
-        "stage": "签约",
-        "signed_on": "2026-03-31",
-    }
-    for col, (column, title) in enumerate(zip(COLUMNS, TEMPLATE_HEADERS, strict=True)):
-        ws.write_string(0, col, title, must if column.required else head)
-        ws.set_column(
-            col, col, 22 if column.field in ("name", "investor_name", "site") else 13, text_fmt
-        )
-        ws.write_string(1, col, example.get(column.field, ""))
-    ws.freeze_panes(1, 0)
-    help_ws = wb.add_worksheet(HELP_SHEET_NAME)
-    help_ws.set_column(0, 0, 22)
-    help_ws.set_column(1, 1, 8)
-    help_ws.set_column(2, 2, 80)
-    for col, title in enumerate(["列名", "必填", "格式与可选值"]):
-        help_ws.write_string(0, col, title, head)
-    chains = "、".join(IndustryChain.objects.filter(is_active=True).values_list("name", flat=True))
-    stages = "、".join(Stage.objects.filter(is_terminal=False).values_list("name", flat=True))
-    r = 1
-    for column, title in zip(COLUMNS, TEMPLATE_HEADERS, strict=True):
-        extra = {"chain": f"。可用：{chains}", "stage": f"。可用：{stages}"}.get(column.field, "")
-        help_ws.write_string(r, 0, title)
-        help_ws.write_string(r, 1, "是" if column.required else "否")
-        help_ws.write_string(r, 2, column.help + extra)
-        r += 1
-    for line in (
+    help_lines = (
         "1. 第1行为表头，请勿修改；从第2行起每行一个项目，示例行请删除或改为真实数据。",
         "2. 以项目编码为准：编码已存在则更新该项目，不存在则新增；重复导入同一文件不会产生任何变化。",
         "3. 先预览后导入：任何一行有错误时不会写入任何数据，请按错误报告修改后重新上传。",
         "4. 阶段只能向前推进，各节点日期不能早于前一节点；回退和终止请在系统中操作并填写原因。",
         "5. 只能导入您数据范围内的项目；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码），不接受启用宏的工作簿。",
-    ):
-        r += 1
-        help_ws.write_string(r, 0, line)
-    wb.close()
-    return buffer.getvalue()
+    )
+
+    def load_context(self, *, actor, **options):
+        return _Lookups.load()
+
+    def parse_row(self, rowno, cells, context):
+        return _Row(rowno, cells, context)
+
+    def check_rows(self, rows, *, actor, context):
+        seen = {}
+        for row in rows:
+            if row.code in seen:
+                row.err("code", row.code, f"与第{seen[row.code]}行的项目编码重复。")
+            elif row.code:
+                seen[row.code] = row.rowno
+        existing = {}
+        codes = [r.code for r in rows if r.code]
+        for start in range(0, len(codes), 500):
+            for p in Project.objects.filter(code__in=codes[start : start + 500]).select_related(
+                "stage", "county", "township"
+            ):
+                existing[p.code] = p
+        for row in rows:
+            project = row.project = existing.get(row.code)
+            if project is not None and not _in_scope(actor, project.county, project.township):
+                row.err("code", row.code, "该项目编码已存在，且项目不在您的数据范围内。")
+            county = row.values.get("county", project.county if project else None)
+            township = row.values.get("township", project.township if project else None)
+            if county is not None and not _in_scope(actor, county, township):
+                row.err("county", county.name, "项目所在地不在您的数据范围内。")
+            if project is None:
+                missing = [
+                    COLUMN_BY_FIELD[f].header
+                    for f in ("investor_type", "origin", "county")
+                    if f not in row.values and not any(e[0] == f for e in row.errors)
+                ]
+                for name in missing:
+                    row.err("code", row.code, f"新项目须填写“{name}”。")
+
+    def write_row(self, row, *, actor, context):
+        return _apply(row, row.project, context, actor)
+
+    def example_row(self):
+        county = (
+            Region.objects.filter(level=RegionLevel.COUNTY).order_by("sort_order", "code").first()
+        )
+        chain = IndustryChain.objects.filter(is_active=True).first()
+        return {
+            "code": "YH-2026-0001",
+            "name": "年产5万吨新型建材项目",
+            "investor_name": "示例建材集团有限公司",
+            "investor_type": "民企",
+            "origin": "省外",
+            "origin_place": "江苏",
+            "industry_division": "30",
+            "chain": chain.name if chain else "",
+            "is_key": "是",
+            "is_manufacturing": "是",
+            "is_foreign": "否",
+            "is_fortune500": "否",
+            "in_provincial_ledger": "否",
+            "total_investment": "50000",
+            "county": county.name if county else "",
+            "site": "产业集聚区纬三路",
+            "stage": "签约",
+            "signed_on": "2026-03-31",
+        }
+
+    def column_help(self):
+        chains = "、".join(
+            IndustryChain.objects.filter(is_active=True).values_list("name", flat=True)
+        )
+        stages = "、".join(Stage.objects.filter(is_terminal=False).values_list("name", flat=True))
+        return {"chain": f"。可用：{chains}", "stage": f"。可用：{stages}"}
+
+
+project_importer = ProjectImporter()
+project_import_preview = project_importer.preview
+project_import_commit = project_importer.commit
+project_import_template = project_importer.template

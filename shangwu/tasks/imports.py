@@ -1,0 +1,160 @@
+"""Import of the year's 工作要点 (the work plan) on the shared import contract (core.importer).
+
+The plan arrives as the bureau writes it, a Word document (.docx), or as a workbook (.xlsx or
+.csv) whose first column holds its paragraphs one per row (the template). Either file passes
+``core.imports.check_upload`` before a byte of it is parsed. Its rows are the plan's lines:
+``parser`` classifies them (title, preamble, section, task…) and ``services.plan_import`` saves
+the tree in one transaction, or nothing. The page lets the user correct each line's kind before
+saving (tasks/views_import.py); both steps go through this importer.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shangwu.core.importer import Column, Importer, ImportResult, RowError
+from shangwu.core.imports import HELP_SHEET_NAME, UploadRejected, cell_text, read_rows
+from shangwu.tasks import parser, services
+from shangwu.tasks.choices import Cycle
+from shangwu.tasks.models import Plan, Task
+
+COLUMN = Column(
+    "text",
+    "工作要点",
+    True,
+    "每行一段：第一行标题，其后总体要求；章节以“一、”编号，任务以“1.”或“（1）”编号，"
+    "任务中写明（牵头单位：××科；配合单位：××；完成时限：6月底前）",
+    width=100,
+)
+
+
+class PlanImporter(Importer):
+    """One plan per file; its tasks are the rows counted."""
+
+    model = Plan
+    noun = "工作要点"
+    counted = "项任务"
+    columns = [COLUMN]
+    kinds = ("docx", "xlsx", "csv")
+    sheet_name = "工作要点"
+    template_filename = "工作要点导入模板.xlsx"
+    help_lines = (
+        "1. 第1行为表头，请勿修改；从第2行起每行一段，顺序与原文一致；示例内容请替换为真实内容。",
+        "2. 也可以直接上传 Word 文档（.docx）：自动编号会按原样读出。",
+        f"3. 每行不超过 {parser.MAX_LINE_CHARS} 字，全文不超过 {parser.MAX_LINES} 行。",
+        "4. 先预览后导入：预览中可逐行更正识别结果（章节、任务、未归类），确认后一次写入。",
+    )
+
+    def example_row(self):
+        return tuple(
+            {"text": text}
+            for text in (
+                "2026年全市商务工作要点",
+                "2026年全市商务工作的总体要求是：稳外贸、促消费、扩投资。",
+                "一、稳住外贸基本盘",
+                "1．深化外贸企业包保服务。（牵头单位：外贸科；完成时限：6月底前）",
+                "二、促进消费提质扩容",
+                "2．组织开展促消费活动。（牵头单位：市场运行科；完成时限：12月底前）",
+            )
+        )
+
+    def read(self, path, kind: str) -> list[list]:
+        """The file's rows, one line of the plan each (a .docx's paragraphs, or the sheet)."""
+        if kind != "docx":
+            return read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))
+        try:
+            with open(path, "rb") as fh:
+                return [[line] for line in parser.docx_lines(fh)]
+        except Exception as exc:  # zipfile, lxml: a document Word cannot have written
+            raise UploadRejected(
+                f"无法读取该 .docx 文件（{exc.__class__.__name__}），请用 Word 或 WPS 另存后重试。"
+            ) from exc
+
+    def numbered(self, rows) -> list[tuple[int, str]]:
+        """(row number in the file, text) of the plan's lines: the template's header row and
+        empty rows left out, the numbers those the user sees (sheet row, paragraph)."""
+        texts = [cell_text(row[0]) if row else "" for row in rows]
+        return [
+            (no, text)
+            for no, text in enumerate(texts, start=1)
+            if text and not (no == 1 and text == COLUMN.header)
+        ]
+
+    def lines(self, rows) -> list[str]:
+        return [text for _, text in self.numbered(rows)]
+
+    def line_errors(self, rows) -> list[RowError]:
+        """Lines the parser would cut short: named, not silently truncated."""
+        return [
+            RowError(
+                no,
+                COLUMN.header,
+                text[:30] + "…",
+                f"这一行有 {len(text)} 字，超过 {parser.MAX_LINE_CHARS} 字：请拆分后再导入。",
+            )
+            for no, text in self.numbered(rows)
+            if len(text) > parser.MAX_LINE_CHARS
+        ]
+
+    def run(
+        self,
+        *,
+        rows,
+        actor,
+        file_name: str,
+        commit: bool,
+        title: str = "",
+        year=None,
+        cycle: str = Cycle.MONTHLY,
+        due_day=25,
+        overrides=None,
+        **options,
+    ) -> ImportResult:
+        result = ImportResult(file_name=file_name)
+        texts = self.lines(rows)
+        if not texts:
+            result.file_error = "文档中没有文字内容。"
+            return result
+        if len(texts) > parser.MAX_LINES:
+            result.file_error = (
+                f"全文 {len(texts)} 行，超过 {parser.MAX_LINES} 行：请分成几份导入。"
+            )
+            return result
+        result.errors = self.line_errors(rows)
+        _, tree = parser.parse_lines(
+            texts, overrides=overrides, year=_year(year), unit_names=services.unit_names()
+        )
+        result.total = tree["task_count"]
+        if result.errors:
+            return result
+        try:
+            with transaction.atomic():
+                result.plan = services.plan_import(
+                    title=title or tree.get("title"),
+                    year=year,
+                    tree=tree,
+                    cycle=cycle or Cycle.MONTHLY,
+                    due_day=due_day or 25,
+                    actor=actor,
+                )
+                result.created = Task.objects.filter(plan=result.plan).count()
+                if not commit:
+                    transaction.set_rollback(True)
+                else:
+                    self.audit_import(actor=actor, result=result)
+        except ValidationError as exc:
+            result.file_error = "；".join(exc.messages)
+            return result
+        result.committed = commit
+        return result
+
+
+def _year(value) -> int | None:
+    try:
+        return int(value or 0) or None
+    except (TypeError, ValueError):
+        return None
+
+
+plan_importer = PlanImporter()
