@@ -130,6 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication and the 等保 三级 policy defaults ------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend, loading each request's user with its unit, region and the policy stamp in one query.
+AUTHENTICATION_BACKENDS = ["shangwu.accounts.backends.UserBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
