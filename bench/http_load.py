@@ -9,9 +9,9 @@ own floor measured in the same run (issue 18).
    PostgreSQL database (dropped and created), collects the static files, ANALYZE.
 2. In this process (DEBUG=0, the same settings as the server): each page's server time through the
    Django test client (median of ``--repeat``) and its number of queries.
-3. Starts gunicorn as ``scripts/demo.sh`` runs it (production mode: DEBUG=0, no SHANGWU_TESTING;
-   ``--servers`` names others to compare in the same run: gunicorn gthread, granian) on a free
-   127.0.0.1 port with the
+3. Starts the server as ``scripts/demo.sh`` runs it (granian, 4 workers × 1 thread; production
+   mode: DEBUG=0, no SHANGWU_TESTING; ``--servers`` names others to compare in the same run,
+   e.g. ``sync:4,gthread:2x4,granian:4x1``) on a free 127.0.0.1 port with the
    bench-only settings ``bench/load_settings.py`` (the platform's URL conf plus the floor views of
    ``bench/load_urls.py``), signs in as leader, city_staff and county_a through the login form.
 4. Loads each persona's navigation pages (``core.navigation.menu_for``), the API (cases list of
@@ -549,7 +549,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument(
         "--servers",
-        default="sync:4",
+        default="granian:4x1",
         help="comma-separated servers to load one after the other: sync:N (gunicorn sync, N "
         "workers), gthread:NxT (gunicorn, N workers × T threads), granian:NxT (granian WSGI, N "
         "workers × T blocking threads; needs granian importable)",
