@@ -3,14 +3,15 @@ own floor measured in the same run (issue 18).
 
     SHANGWU_TESTING=1 .venv/bin/python bench/http_load.py [--database-url postgres://…] \
         [--size small|full] [--duration 10] [--connections 32] \
-        [--workers 2] [--threads 4] [--worker-class gthread|sync] [--only REGEX]
+        [--servers sync:4,gthread:2x4,granian:2x4] [--only REGEX]
 
 1. Builds a fresh demo city (``demo_data --size``) in a temporary SQLite file, or in the named
    PostgreSQL database (dropped and created), collects the static files, ANALYZE.
 2. In this process (DEBUG=0, the same settings as the server): each page's server time through the
    Django test client (median of ``--repeat``) and its number of queries.
-3. Starts gunicorn as ``scripts/demo.sh`` runs it (production mode: DEBUG=0, no SHANGWU_TESTING;
-   ``--workers``/``--threads``/``--worker-class`` to compare) on a free 127.0.0.1 port with the
+3. Starts the server as ``scripts/demo.sh`` runs it (granian, 4 workers × 1 thread; production
+   mode: DEBUG=0, no SHANGWU_TESTING; ``--servers`` names others to compare in the same run,
+   e.g. ``sync:4,gthread:2x4,granian:4x1``) on a free 127.0.0.1 port with the
    bench-only settings ``bench/load_settings.py`` (the platform's URL conf plus the floor views of
    ``bench/load_urls.py``), signs in as leader, city_staff and county_a through the login form.
 4. Loads each persona's navigation pages (``core.navigation.menu_for``), the API (cases list of
@@ -153,30 +154,70 @@ def in_process(rows, repeat: int) -> dict[tuple[str, str], tuple[int, float, int
 # --- the server ---------------------------------------------------------------------------------
 
 
-def start_server(args, env: dict, port: int) -> subprocess.Popen:
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "shangwu.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        args.worker_class,
-        "--error-logfile",
-        "-",
-        "--log-level",
-        "warning",
-    ]
-    if args.worker_class == "gthread":
-        cmd += ["--threads", str(args.threads)]
+def parse_server(spec: str) -> tuple[str, int, int]:
+    """``sync:4``, ``gthread:2x4``, ``granian:2x4`` → (kind, workers, threads)."""
+    kind, _, size = spec.partition(":")
+    workers, _, threads = (size or "2").partition("x")
+    if kind not in ("sync", "gthread", "granian") or not workers.isdigit():
+        raise SystemExit(f"--servers: {spec!r} is not sync:N, gthread:NxT or granian:NxT")
+    return kind, int(workers), int(threads or 1)
+
+
+def server_label(spec: str) -> str:
+    kind, workers, threads = parse_server(spec)
+    if kind == "sync":
+        return f"gunicorn sync, {workers} workers"
+    if kind == "gthread":
+        return f"gunicorn gthread, {workers} workers × {threads} threads"
+    return f"granian WSGI, {workers} workers × {threads} blocking threads"
+
+
+def start_server(spec: str, env: dict, port: int) -> subprocess.Popen:
+    kind, workers, threads = parse_server(spec)
+    if kind == "granian":
+        cmd = [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "shangwu.wsgi:application",
+        ]
+    else:
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "shangwu.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            kind,
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ]
+        if kind == "gthread":
+            cmd += ["--threads", str(threads)]
     server = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
+            raise SystemExit(f"{spec}: the server exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/accounts/login/")
@@ -185,7 +226,7 @@ def start_server(args, env: dict, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     stop_server(server)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit(f"{spec}: the server did not answer within 60 s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -198,20 +239,34 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait(timeout=10)
 
 
-def worker_rss(master: int) -> list[float]:
-    """RSS (MiB) of the gunicorn master's children, from /proc."""
-    rss = []
+def server_processes(master: int):
+    """``(is_master, fields)`` for the server's master and each worker, ``fields`` being
+    /proc/<pid>/stat after the command name (state, parent, …)."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            status = (entry / "status").read_text()
+            stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
-            rss.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return sorted(rss)
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if entry.name == str(master) or fields[1] == str(master):
+            yield entry.name == str(master), fields
+
+
+def server_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the server, threads included. Per request it
+    does not depend on what else the machine runs, unlike req/s."""
+    ticks = sum(int(f[11]) + int(f[12]) for _m, f in server_processes(master))  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def worker_rss(master: int) -> list[float]:
+    """RSS (MiB) of the server's worker processes."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    return sorted(
+        int(f[21]) * page / 2**20 for is_master, f in server_processes(master) if not is_master
+    )
 
 
 def sign_in(base: str, username: str, password: str) -> str:
@@ -261,10 +316,12 @@ def wrk_load(url: str, cookie: str, args) -> dict:
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    done = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
     return {
         "rps": float(rps.group(1)) if rps else 0.0,
+        "requests": int(done.group(1)) if done else 0,
         "p50": ms("50%"),
         "p99": ms("99%"),
         "bad": int(bad.group(1)) if bad else 0,
@@ -315,6 +372,7 @@ def thread_load(url: str, cookie: str, args) -> dict:
 
     return {
         "rps": len(latencies) / args.duration,
+        "requests": len(latencies),
         "p50": pct(0.5),
         "p99": pct(0.99),
         "bad": bad[0],
@@ -365,23 +423,33 @@ def run(args) -> None:
     )
     connections.close_all()
 
-    port = free_port()
     server_env = {k: v for k, v in os.environ.items() if k != "SHANGWU_TESTING"}
     server_env["PYTHONPATH"] = os.pathsep.join(
         [str(ROOT), server_env.get("PYTHONPATH", "")]
     ).rstrip(os.pathsep)
-    server = start_server(args, server_env, port)
-    base = f"http://127.0.0.1:{port}"
     generator = wrk_load if shutil.which("wrk") and not args.python_client else thread_load
+    runs = {}
+    for spec in args.servers.split(","):
+        runs[spec] = load_server(spec, rows, server_env, generator, settings.DEMO_PASSWORD, args)
+        print_table(spec, rows, local, *runs[spec])
+    if len(runs) > 1:
+        print_comparison(rows, runs)
+    shutil.rmtree(
+        tmp, ignore_errors=True
+    )  # the SQLite file, media and static (a PostgreSQL database stays)
+
+
+def load_server(spec, rows, env, generator, password, args):
+    """Start the server ``spec``, load every row (the floor first and last), stop it."""
+    port = free_port()
+    server = start_server(spec, env, port)
+    base = f"http://127.0.0.1:{port}"
     results = {}
     try:
-        cookies = {u: sign_in(base, u, settings.DEMO_PASSWORD) for u in PERSONAS} | {
-            "anonymous": ""
-        }
+        cookies = {u: sign_in(base, u, password) for u in PERSONAS} | {"anonymous": ""}
         print(
-            f"server: gunicorn {args.worker_class}, {args.workers} workers"
-            + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
-            + f"; load: {'wrk -t2' if generator is wrk_load else 'Python threads'} "
+            f"server: {server_label(spec)}; load: "
+            f"{'wrk -t2' if generator is wrk_load else 'Python threads'} "
             f"-c{args.connections} -d{args.duration}s per request"
         )
         # The floor first and last: the machine's load moves during a long run.
@@ -389,33 +457,49 @@ def run(args) -> None:
             (u, p): generator(base + p, cookies[u], args)["rps"] for u, _label, p in FLOOR
         }
         for username, _label, path in rows:
+            cpu = server_cpu(server.pid)
             results[(username, path)] = generator(base + path, cookies[username], args)
+            served = results[(username, path)]["requests"]
+            results[(username, path)]["cpu_ms"] = (
+                (server_cpu(server.pid) - cpu) * 1000 / served if served else None
+            )
             time.sleep(0.5)
         rss = worker_rss(server.pid)
     finally:
         stop_server(server)
-
     floor_end = {key: results[key]["rps"] for key in floor_start}
-    floor = {key: (floor_start[key] + floor_end[key]) / 2 or None for key in floor_start}
-    floor_table, floor_json = (
-        floor[("leader", "/bench-floor/table/")],
-        floor[("leader", "/bench-floor/json/")],
+    return results, floor_start, floor_end, rss
+
+
+def floor_of(path, floor_start, floor_end):
+    """The floor a row is compared with (pages: the 50-row table; API: the JSON view, signed
+    in), the mean of its req/s at the start and at the end of the run."""
+    key = (
+        ("leader", "/bench-floor/json/")
+        if path.startswith("/api/") or path.endswith("/json/")
+        else ("leader", "/bench-floor/table/")
     )
+    return (floor_start[key] + floor_end[key]) / 2 or None
+
+
+def print_table(spec, rows, local, results, floor_start, floor_end, rss) -> None:
+    print()
+    print(f"### {server_label(spec)}")
     print()
     print(
-        "| request | persona | status | req/s | p50 ms | p99 ms | non-2xx | in-process ms | queries | × floor |"
+        "| request | persona | status | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/req "
+        "| in-process ms | queries | × floor |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for username, label, path in rows:
         status, ms, queries = local[(username, path)]
         load = results[(username, path)]
-        base_rps = (
-            floor_json if path.startswith("/api/") or path.endswith("/json/") else floor_table
-        )
+        base_rps = floor_of(path, floor_start, floor_end)
         ratio = f"{load['rps'] / base_rps:.1%}" if base_rps else "—"
         print(
             f"| {label} `{path}` | {username} | {status} | {load['rps']:.1f} | {fmt(load['p50'], '.0f')} | "
-            f"{fmt(load['p99'], '.0f')} | {load['bad']} | {ms:.1f} | {queries} | {ratio} |"
+            f"{fmt(load['p99'], '.0f')} | {load['bad']} | {fmt(load.get('cpu_ms'), '.2f')} | "
+            f"{ms:.1f} | {queries} | {ratio} |"
         )
         if load["errors"]:
             print(f"|   ↳ {load['errors']} |")
@@ -428,9 +512,33 @@ def run(args) -> None:
         )
     )
     print("worker RSS after the load: " + ", ".join(f"{r:.0f} MiB" for r in rss))
-    shutil.rmtree(
-        tmp, ignore_errors=True
-    )  # the SQLite file, media and static (a PostgreSQL database stays)
+
+
+def print_comparison(rows, runs) -> None:
+    """One line per request: each server's req/s and its ratio to that server's own floor."""
+    specs = list(runs)
+    print()
+    print(
+        "### servers compared: req/s (× the floor of the same server's run), server CPU ms per request"
+    )
+    print()
+    print("| request | persona | " + " | ".join(specs) + " |")
+    print("|---|---|" + "---|" * len(specs))
+    for username, label, path in rows:
+        cells = []
+        for spec in specs:
+            results, floor_start, floor_end, _rss = runs[spec]
+            rps = results[(username, path)]["rps"]
+            base_rps = floor_of(path, floor_start, floor_end)
+            cpu = fmt(results[(username, path)].get("cpu_ms"), ".2f")
+            share = f" ({rps / base_rps:.0%})" if base_rps else ""
+            cells.append(f"{rps:.0f}{share}, {cpu} ms")
+        print(f"| {label} | {username} | " + " | ".join(cells) + " |")
+    print(
+        "worker RSS after the load: "
+        + "; ".join(f"{spec} " + ", ".join(f"{r:.0f}" for r in runs[spec][3]) for spec in specs)
+        + " MiB"
+    )
 
 
 def main() -> None:
@@ -439,9 +547,13 @@ def main() -> None:
     parser.add_argument("--size", choices=["small", "full"], default="small")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per request")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument(
+        "--servers",
+        default="granian:4x1",
+        help="comma-separated servers to load one after the other: sync:N (gunicorn sync, N "
+        "workers), gthread:NxT (gunicorn, N workers × T threads), granian:NxT (granian WSGI, N "
+        "workers × T blocking threads; needs granian importable)",
+    )
     parser.add_argument(
         "--repeat", type=int, default=15, help="in-process requests per page (median)"
     )

@@ -1,3 +1,4 @@
+import copy
 from datetime import timedelta
 
 from django.conf import settings
@@ -164,21 +165,47 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
-        """The policy in force. Read once per request (kept on the request the context carries):
-        the session middleware, the API authentication, sign-in and the password validators all
-        ask for it, and one query is enough."""
+        """The policy in force, asked for by the session middleware, the API authentication,
+        sign-in and the password validators: read once per request at most (kept on the request
+        the context carries), and not at all while the stamp the signed-in user's query brought
+        along (``accounts.backends.POLICY_STAMP``) is the one this process last read. Each request
+        gets its own copy, so a form bound to it cannot change what other requests see."""
         from shangwu.core import context
 
         request = context.current().request
         policy = getattr(request, "_shangwu_security_policy", None)
         if policy is not None:
             return policy
-        policy = cls.objects.order_by("pk").first()
-        if policy is None:
+        stamp = _policy_stamp(request)
+        cached = _policy_cache.get("policy")
+        if stamp == NO_POLICY_ROW:
             policy = cls(**settings.SECURITY_POLICY_DEFAULTS)
+        elif stamp is not None and cached is not None and cached[0] == stamp:
+            policy = copy.copy(cached[1])
+        else:
+            policy = cls.objects.order_by("pk").first()
+            if policy is None:
+                policy = cls(**settings.SECURITY_POLICY_DEFAULTS)
+            elif stamp is not None:
+                _policy_cache["policy"] = (stamp, copy.copy(policy))
         if request is not None:
             request._shangwu_security_policy = policy
         return policy
+
+
+# The stamp when there is no policy row (the defaults of settings are in force).
+NO_POLICY_ROW = "-"
+# This process's last policy row, with the stamp it was read under: {"policy": (stamp, policy)}.
+_policy_cache: dict = {}
+
+
+def _policy_stamp(request):
+    """The policy's ``updated_at`` as the signed-in user's own query read it, or None (no request,
+    no signed-in user yet, or no policy row: then the row is read as before)."""
+    user = getattr(request, "user", None) if request is not None else None
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "security_policy_stamp", None)
 
 
 class ApiToken(models.Model):

@@ -49,11 +49,25 @@ class BaseViewSet(viewsets.ModelViewSet):
                 )
             raise
 
+    def filter_queryset(self, queryset):
+        """The FilterSet is built only when a query parameter could name one of its filters:
+        with none, it would filter nothing, and building it (its choices narrowed to the user)
+        is most of what a detail request costs."""
+        filterset_class = getattr(self, "filterset_class", None)
+        params = self.request.query_params
+        if filterset_class is not None and not any(
+            key.startswith(tuple(filterset_class.base_filters)) for key in params
+        ):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_serializer(self, *args, **kwargs):
         """Choices of related records are limited to what the user may see, as in the forms
-        (``BaseModelForm``): an id outside the user's scope is refused as not found."""
+        (``BaseModelForm``): an id outside the user's scope is refused as not found. A read
+        accepts no input, so it has no choices to limit."""
         serializer = super().get_serializer(*args, **kwargs)
-        restrict_related_choices(serializer, self.request.user)
+        if self.request.method not in ("GET", "HEAD"):
+            restrict_related_choices(serializer, self.request.user)
         return serializer
 
     # Writes: one transaction; the service does the work; the result must stay in scope.

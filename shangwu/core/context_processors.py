@@ -1,4 +1,4 @@
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from shangwu.core.help import module_for_path
 from shangwu.core.navigation import menu_for
@@ -23,11 +23,21 @@ class TopBar:
 
 
 def navigation(request):
+    """The menu is built (about 1 ms) only when a template shows it, once per request: fragments,
+    e-mails and the API's pages render without it, and a page rendered from several templates
+    builds it once."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_menu": menu_for(user),
+        "nav_menu": SimpleLazyObject(lambda: _menu(request, user)),
         "nav_path": request.path,
         "top_bar": TopBar(user, request.path),
     }
+
+
+def _menu(request, user):
+    menu = getattr(request, "_shangwu_nav_menu", None)
+    if menu is None:
+        menu = request._shangwu_nav_menu = menu_for(user)
+    return menu

@@ -13,6 +13,7 @@ from rest_framework.test import APIRequestFactory
 
 from shangwu.accounts import services
 from shangwu.accounts.api import PolicySessionAuthentication
+from shangwu.accounts.models import SecurityPolicy
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Shangwu@2026demo"
@@ -106,12 +107,68 @@ def test_the_idle_limit_still_counts_from_the_last_recorded_minute(county_a):
     assert client.get(reverse("core:dashboard")).status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/api/enterprises/", "/enterprises/"])
-def test_the_security_policy_is_read_once_per_request(county_a, url):
+def _reads(queries, table):
+    """The queries that read rows of ``table`` (not those that only name it in a subquery)."""
+    return [q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{table}".')]
+
+
+@pytest.mark.parametrize("url", ["/api/enterprises/", "/enterprises/", "/help/"])
+def test_a_signed_in_request_loads_the_user_once_and_the_policy_only_when_it_changed(county_a, url):
+    """The user comes with their unit and region in one query (the data scope every page starts
+    from); the policy row is read again only when its stamp, which rides on that query, moves."""
+    SecurityPolicy.objects.create(session_idle_minutes=30)
     client = signed_in()
+    client.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    assert sum("accounts_securitypolicy" in q["sql"] for q in queries) == 1
+    own_row = f'"accounts_user"."id" = {county_a.pk}'
+    assert len([q for q in _reads(queries, "accounts_user") if own_row in q]) == 1
+    assert _reads(queries, "accounts_securitypolicy") == []
+    unit = county_a.org_unit
+    lazy_loads = [
+        f'WHERE "organization_orgunit"."id" = {unit.pk} LIMIT 21',
+        f'WHERE "organization_region"."id" = {unit.region_id} LIMIT 21',
+    ]
+    assert [q["sql"] for q in queries if q["sql"].endswith(tuple(lazy_loads))] == []
+
+
+def test_a_policy_changed_by_another_worker_is_in_force_on_the_next_request(county_a, secadmin):
+    """No signal reaches the other processes: the stamp does. Here the row changes behind this
+    process's back (a queryset update, as another worker's save would look from here)."""
+    policy = SecurityPolicy.objects.create(session_idle_minutes=30)
+    client = signed_in()
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    age_session(client, services.SESSION_SEEN_AT, 10 * 60)
+    SecurityPolicy.objects.filter(pk=policy.pk).update(
+        session_idle_minutes=5, updated_at=timezone.now()
+    )
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_the_secadmins_edit_of_the_policy_holds_from_the_next_request(county_a, as_user, secadmin):
+    client = signed_in()
+    assert client.get(reverse("core:dashboard")).status_code == 200
+    age_session(client, services.SESSION_SEEN_AT, 10 * 60)
+    admin = as_user(secadmin)
+    page = admin.get(reverse("accounts:policy"))
+    data = {
+        k: v for k, v in page.context["form"].initial.items() if k in page.context["form"].fields
+    }
+    data["session_idle_minutes"] = 5
+    assert admin.post(reverse("accounts:policy"), data).status_code == 302
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_a_refused_policy_form_leaves_the_policy_in_force_untouched(secadmin, as_user):
+    """The form is bound to this request's own copy of the cached policy."""
+    SecurityPolicy.objects.create(session_idle_minutes=30)
+    admin = as_user(secadmin)
+    admin.get(reverse("accounts:policy"))
+    response = admin.post(reverse("accounts:policy"), {"session_idle_minutes": "0"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert admin.get(reverse("accounts:policy")).context["form"].instance.session_idle_minutes == 30
 
 
 def test_a_session_begun_outside_the_sign_in_form_is_held_to_the_absolute_limit_too(

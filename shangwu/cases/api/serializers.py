@@ -5,6 +5,7 @@ from rest_framework import serializers
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
 from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent
+from shangwu.core.serializers import CallField, ReadModelSerializer
 from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
 
@@ -13,12 +14,12 @@ def _choice_text(choices) -> str:
     return "；".join(f"{value}={label}" for value, label in choices)
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(ReadModelSerializer):
     # Plain strings (not enums) so the schema has no enum-name clashes with other apps' statuses.
     kind = serializers.CharField(read_only=True)
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = CallField(source="get_kind_display")
     actor_name = serializers.CharField(source="actor.name", read_only=True, default=None)
     recorded_by_unit = serializers.SerializerMethodField(
         help_text="外部单位的事项由交办单位代为录入时，录入人所在单位（否则为空）"
@@ -44,7 +45,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
         return (event.data or {}).get("recorded_by_unit") if event.data else None
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ReadModelSerializer):
     """Read side of a case; contact phone masked as on the pages."""
 
     source = serializers.CharField(read_only=True, help_text=_choice_text(CaseSource.choices))
@@ -59,8 +60,8 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="督办级别，按查询时刻计算：0=无；1=催办（黄灯）；2=督办（红灯）；3=挂牌督办",
     )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    light_display = serializers.CharField(source="get_light_display", read_only=True)
+    status_display = CallField(source="get_status_display")
+    light_display = CallField(source="get_light_display")
     contact_phone = serializers.SerializerMethodField()
     co_units = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     next_deadline_provisional = serializers.BooleanField(
@@ -127,7 +128,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return mask_value(obj.contact_phone) if obj.contact_phone else ""
 
 
-class CaseAttachmentSerializer(serializers.ModelSerializer):
+class CaseAttachmentSerializer(ReadModelSerializer):
     """A listed attachment; ``download_url`` is the API route (session or token)."""
 
     uploaded_by_name = serializers.CharField(

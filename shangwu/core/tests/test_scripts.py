@@ -2,7 +2,7 @@
 the test command installs them; each is idempotent, in either order.
 
 The scripts run for real on a copy of the repository's scripts and package files, with a fake
-``.venv/bin/python`` (and ``shangwu``, ``gunicorn``) that records what it is asked to do, so
+``.venv/bin/python`` (and ``shangwu``, ``granian``) that records what it is asked to do, so
 nothing is downloaded."""
 
 import hashlib
@@ -26,7 +26,7 @@ def make_checkout(tmp_path):
     for name in ("pyproject.toml", "package.json", "package-lock.json"):
         shutil.copyfile(ROOT / name, tmp_path / name)
     for bin_dir, tools in (
-        (tmp_path / ".venv" / "bin", ("python", "shangwu", "gunicorn", "ruff")),
+        (tmp_path / ".venv" / "bin", ("python", "shangwu", "granian", "ruff")),
         # test.sh installs system packages it finds missing: never for real here.
         (tmp_path / "system-bin", ("apt-get", "sudo")),
     ):
@@ -80,7 +80,10 @@ def test_the_demo_installs_the_platform_without_the_test_extras(tmp_path):
     assert pip_installs(checkout) == ["."]
     assert "不含测试依赖" in output
     assert "shangwu demo_data" in calls(checkout)
-    assert any(line.startswith("gunicorn shangwu.wsgi:application") for line in calls(checkout))
+    assert any(
+        line.startswith("granian --interface wsgi") and line.endswith(" shangwu.wsgi:application")
+        for line in calls(checkout)
+    )
 
 
 def test_the_deployment_set_up_installs_without_the_test_extras_once(tmp_path):
