@@ -178,6 +178,37 @@ class FigureError(ValueError):
         self.message = message
 
 
+def count_together(selections: list[Selection], *, user) -> list[int]:
+    """The number of rows of each selection, the selections of one model in one query: a
+    conditional ``Count(filter=pk IN <selection>)`` per selection over the user's rows of that
+    model (a model with one selection: a plain count)."""
+    from django.db.models import Count, Q
+
+    by_model: dict[type, list[int]] = {}
+    for n, sel in enumerate(selections):
+        by_model.setdefault(sel.model, []).append(n)
+    counts = [0] * len(selections)
+    for model, members in by_model.items():
+        if len(members) == 1:
+            counts[members[0]] = selections[members[0]].queryset(user).count()
+            continue
+        row = (
+            model.objects.restrict(user, "view")
+            .order_by()
+            .aggregate(
+                **{
+                    f"n{n}": Count(
+                        "pk", filter=Q(pk__in=selections[n].queryset(user).order_by().values("pk"))
+                    )
+                    for n in members
+                }
+            )
+        )
+        for n in members:
+            counts[n] = row[f"n{n}"]
+    return counts
+
+
 # --- figure declarations --------------------------------------------------------------------------
 
 # select(date_from, date_to, region) -> Selection; region is None (the user's scope) or a Region
@@ -248,43 +279,19 @@ class CountFigure(FigureSpec):
 
     @classmethod
     def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
-        """The counts of one model in one query: ``Count(filter=pk IN <selection>)`` over the
-        user's rows of that model, one conditional count per figure."""
-        from django.db.models import Count, Q
-
-        selections = [(spec, spec.select(date_from, date_to, region)) for spec in specs]
-        by_model: dict[type, list] = {}
-        for spec, sel in selections:
-            by_model.setdefault(sel.model, []).append((spec, sel))
-        counts = {}
-        for model, members in by_model.items():
-            if len(members) == 1:
-                spec, sel = members[0]
-                counts[spec.key] = sel.queryset(user).count()
-                continue
-            row = (
-                model.objects.restrict(user, "view")
-                .order_by()
-                .aggregate(
-                    **{
-                        f"n{i}": Count(
-                            "pk", filter=Q(pk__in=sel.queryset(user).order_by().values("pk"))
-                        )
-                        for i, (_spec, sel) in enumerate(members)
-                    }
-                )
-            )
-            counts.update({spec.key: row[f"n{i}"] for i, (spec, _sel) in enumerate(members)})
+        """The counts of one model in one query (``count_together``)."""
+        selections = [spec.select(date_from, date_to, region) for spec in specs]
+        counts = count_together(selections, user=user)
         return [
             spec._figure(
-                value=Decimal(counts[spec.key]),
-                count=counts[spec.key],
+                value=Decimal(count),
+                count=count,
                 drill=sel.urls(),
                 date_from=date_from,
                 date_to=date_to,
                 region=region,
             )
-            for spec, sel in selections
+            for spec, sel, count in zip(specs, selections, counts, strict=True)
         ]
 
     def value_from_lists(self, lists):
@@ -358,6 +365,32 @@ class RateFigure(FigureSpec):
         )
         figure.numerator_count = part
         return figure
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
+        """Numerators and denominators counted together (``count_together``)."""
+        pairs = [
+            (
+                spec.numerator(date_from, date_to, region),
+                spec.denominator(date_from, date_to, region),
+            )
+            for spec in specs
+        ]
+        counts = count_together([sel for pair in pairs for sel in pair], user=user)
+        figures = []
+        for n, (spec, (num, den)) in enumerate(zip(specs, pairs, strict=True)):
+            part, whole = counts[2 * n], counts[2 * n + 1]
+            figure = spec._figure(
+                value=ratio_percent(part, whole),
+                count=whole,
+                drill={"numerator": num.urls(), "denominator": den.urls()},
+                date_from=date_from,
+                date_to=date_to,
+                region=region,
+            )
+            figure.numerator_count = part
+            figures.append(figure)
+        return figures
 
     def value_from_lists(self, lists):
         return ratio_percent(len(lists["numerator"]), len(lists["denominator"]))
