@@ -5,7 +5,7 @@ Population: cases received (受理) in the period, in the user's scope, merged d
 so its drill-down lists exactly the cases behind it.
 """
 
-from shangwu.cases.filtersets import CaseFilterSet
+from shangwu.cases.filtersets import QUEUES, CaseFilterSet
 from shangwu.cases.models import Case
 from shangwu.core.figures import (
     AverageFigure,
@@ -124,6 +124,42 @@ register(
         row_amount=lambda row: row["workdays_to_close"] or 0,
     )
 )
+
+
+# --- 我的待办: the cases waiting for the asking user's unit, one figure per queue -----------------
+
+
+def queue(name: str):
+    def select(date_from, date_to, region):
+        return Selection(
+            model=Case,
+            filterset=CaseFilterSet,
+            page="cases:case_list",
+            api="case-list",
+            params={"queue": name, **region_params(region)},
+        )
+
+    return select
+
+
+QUEUE_DEFINITIONS = {
+    "to_assign": "查询时由本人所在单位交办、处于待交办或被退回状态的案件件数（领导另含其下属单位被退回的案件）。",
+    "to_sign": "查询时由本人所在单位牵头（或经本单位交办给外部单位）、待签收的案件件数。",
+    "to_handle": "查询时由本人所在单位牵头（或经本单位交办给外部单位）、办理中的案件件数。",
+    "to_review": "查询时由本人所在单位交办、待审核办结的案件件数。",
+    "to_revisit": "查询时由本人所在单位交办、待回访的案件件数。",
+}
+for _name, _label in QUEUES:
+    register(
+        CountFigure(
+            key=f"cases.queue.{_name}",
+            label=_label,
+            unit="件",
+            definition=QUEUE_DEFINITIONS[_name],
+            current=True,
+            select=queue(_name),
+        )
+    )
 
 
 # The statistics page's columns (``statistics.COLUMNS``) and the figure each one states.

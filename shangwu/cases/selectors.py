@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -108,16 +106,21 @@ def notification_list_unread(*, user):
 
 
 def case_dashboard_panel(*, user) -> list[dict]:
-    """我的待办 (to assign, sign, handle, review, revisit) and the unread notifications."""
-    list_url = reverse("cases:case_list")
+    """我的待办 (to assign, sign, handle, review, revisit: the registry's ``cases.queue.*``,
+    counted in one query) and the unread notifications."""
+    from shangwu.core import figures as registry
+
+    today = timezone.localdate()
+    queues = registry.compute_many(
+        [f"cases.queue.{key}" for key, _ in QUEUES], user=user, date_from=today, date_to=today
+    )
     figures, items = [], []
     now = timezone.now()
     for key, label in QUEUES:
-        qs = case_list_queue(user=user, queue=key)
-        count = qs.count()
-        figures.append((label, count, f"{list_url}?{urlencode({'queue': key})}"))
-        if count:
-            for case in _most_urgent(qs, 3):
+        figure = queues[f"cases.queue.{key}"]
+        figures.append(registry.panel_cell(figure))
+        if figure.count:
+            for case in _most_urgent(case_list_queue(user=user, queue=key), 3):
                 due = (
                     timezone.localtime(case.next_deadline_at).strftime("%m-%d %H:%M")
                     if case.next_deadline_at
@@ -136,7 +139,9 @@ def case_dashboard_panel(*, user) -> list[dict]:
                 )
     pending = extension_list_pending(user=user).count()
     if pending:
-        figures.append(("待审批延期/挂起", pending, reverse("cases:unit_queue")))
+        figures.append(
+            {"label": "待审批延期/挂起", "display": pending, "url": reverse("cases:unit_queue")}
+        )
     items.sort(key=lambda t: (t[0] is None, t[0] or now))
     unread = notification_list_unread(user=user)
     notices = list(unread[:5])
@@ -150,7 +155,13 @@ def case_dashboard_panel(*, user) -> list[dict]:
         {
             "title": "通知",
             "icon": "bell",
-            "figures": [("未读通知", unread.count(), reverse("cases:notification_list"))],
+            "figures": [
+                {
+                    "label": "未读通知",
+                    "display": unread.count(),
+                    "url": reverse("cases:notification_list"),
+                }
+            ],
             "items": [(n.text, reverse("cases:notification_open", args=[n.pk])) for n in notices],
         },
     ]

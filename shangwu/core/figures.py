@@ -27,6 +27,7 @@ Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/
 from __future__ import annotations
 
 import datetime
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class Selection:
 
     def queryset(self, user):
         request = SimpleNamespace(user=user, GET={}, query_params={})
-        fs = self.filterset(
+        fs = _only_filters(self.filterset, frozenset(self.params))(
             data=self.params, queryset=self.model.objects.restrict(user, "view"), request=request
         )
         if not fs.is_valid():  # never count more than asked: an unreadable condition is an error
@@ -144,6 +145,30 @@ class Selection:
         return {"page": f"{reverse(self.page)}?{query}", "api": f"{reverse(self.api)}?{query}"}
 
 
+@functools.cache
+def _only_filters(filterset: type, names: frozenset) -> type:
+    """``filterset`` with only the filters ``names`` (the selection's parameters): the same
+    filters, cleaning and narrowing to the user's choices, without building the form fields and
+    choice querysets of the dozen conditions a figure does not set (most of a 工作台's time)."""
+    from shangwu.core.filtersets import BaseFilterSet
+
+    def __init__(self, *args, **kwargs):
+        # The list page's own __init__ only dresses its form (hidden and date widgets); the
+        # narrowing to the user's choices is BaseFilterSet's, and runs here.
+        BaseFilterSet.__init__(self, *args, **kwargs)
+
+    lean = type(
+        f"{filterset.__name__}Figure",
+        (filterset,),
+        {"__module__": filterset.__module__, "__init__": __init__},
+    )
+    lean.base_filters = {name: f for name, f in filterset.base_filters.items() if name in names}
+    unknown = names - set(lean.base_filters)
+    if unknown:
+        raise ValueError(f"{filterset.__name__} has no filter {sorted(unknown)}")
+    return lean
+
+
 class FigureError(ValueError):
     """A request the figure cannot answer; ``param`` names the offending query parameter."""
 
@@ -151,6 +176,37 @@ class FigureError(ValueError):
         super().__init__(message)
         self.param = param
         self.message = message
+
+
+def count_together(selections: list[Selection], *, user) -> list[int]:
+    """The number of rows of each selection, the selections of one model in one query: a
+    conditional ``Count(filter=pk IN <selection>)`` per selection over the user's rows of that
+    model (a model with one selection: a plain count)."""
+    from django.db.models import Count, Q
+
+    by_model: dict[type, list[int]] = {}
+    for n, sel in enumerate(selections):
+        by_model.setdefault(sel.model, []).append(n)
+    counts = [0] * len(selections)
+    for model, members in by_model.items():
+        if len(members) == 1:
+            counts[members[0]] = selections[members[0]].queryset(user).count()
+            continue
+        row = (
+            model.objects.restrict(user, "view")
+            .order_by()
+            .aggregate(
+                **{
+                    f"n{n}": Count(
+                        "pk", filter=Q(pk__in=selections[n].queryset(user).order_by().values("pk"))
+                    )
+                    for n in members
+                }
+            )
+        )
+        for n in members:
+            counts[n] = row[f"n{n}"]
+    return counts
 
 
 # --- figure declarations --------------------------------------------------------------------------
@@ -176,6 +232,15 @@ class FigureSpec(ABC):
     @abstractmethod
     def value_from_lists(self, lists: dict[str, list[dict]]) -> Decimal | None:
         """The value recomputed from the rows of the drill-down API lists (all pages)."""
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
+        """Several figures of this kind at once (``compute_many``); one by one unless the kind
+        knows how to read them together."""
+        return [
+            spec.compute(user=user, date_from=date_from, date_to=date_to, region=region)
+            for spec in specs
+        ]
 
     def count_from_lists(self, lists: dict[str, list[dict]]) -> int:
         """``count`` from the same lists: the rows of the list, or a rate's denominator."""
@@ -212,6 +277,23 @@ class CountFigure(FigureSpec):
             region=region,
         )
 
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
+        """The counts of one model in one query (``count_together``)."""
+        selections = [spec.select(date_from, date_to, region) for spec in specs]
+        counts = count_together(selections, user=user)
+        return [
+            spec._figure(
+                value=Decimal(count),
+                count=count,
+                drill=sel.urls(),
+                date_from=date_from,
+                date_to=date_to,
+                region=region,
+            )
+            for spec, sel, count in zip(specs, selections, counts, strict=True)
+        ]
+
     def value_from_lists(self, lists):
         return Decimal(len(lists["list"]))
 
@@ -231,9 +313,9 @@ class SumFigure(FigureSpec):
         agg = sel.queryset(user).order_by().aggregate(n=Count("pk", distinct=True), s=total)
         return self._figure(
             # Amounts keep their two decimals on every database (SQLite's sum drops them).
-            value=Decimal(agg["s"] or 0)
-            if self.aggregate
-            else Decimal(agg["s"] or 0).quantize(CENT),
+            value=Decimal(str(agg["s"] or 0))
+            if self.unit in COUNT_UNITS
+            else Decimal(str(agg["s"] or 0)).quantize(CENT),
             count=agg["n"],
             drill=sel.urls(),
             date_from=date_from,
@@ -283,6 +365,32 @@ class RateFigure(FigureSpec):
         )
         figure.numerator_count = part
         return figure
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
+        """Numerators and denominators counted together (``count_together``)."""
+        pairs = [
+            (
+                spec.numerator(date_from, date_to, region),
+                spec.denominator(date_from, date_to, region),
+            )
+            for spec in specs
+        ]
+        counts = count_together([sel for pair in pairs for sel in pair], user=user)
+        figures = []
+        for n, (spec, (num, den)) in enumerate(zip(specs, pairs, strict=True)):
+            part, whole = counts[2 * n], counts[2 * n + 1]
+            figure = spec._figure(
+                value=ratio_percent(part, whole),
+                count=whole,
+                drill={"numerator": num.urls(), "denominator": den.urls()},
+                date_from=date_from,
+                date_to=date_to,
+                region=region,
+            )
+            figure.numerator_count = part
+            figures.append(figure)
+        return figures
 
     def value_from_lists(self, lists):
         return ratio_percent(len(lists["numerator"]), len(lists["denominator"]))
@@ -396,3 +504,43 @@ def region_params(region, *, county="county", township="township", city=None) ->
             "region", f"该指标不能按{region.get_level_display()}统计：{region.name}。"
         )
     return {name: region.pk}
+
+
+# --- several figures at once (the 工作台) ---------------------------------------------------------
+
+
+def compute_many(keys, *, user, date_from, date_to, region=None) -> dict[str, Figure]:
+    """The figures ``keys`` (or specs) for one user, period and region, as ``compute`` gives them one by one,
+    but each kind of figure reads its rows together (``FigureSpec.compute_batch``: counts of one
+    model in one aggregate query, indicator values in one query)."""
+    specs = []
+    for key in keys:  # a key, or a spec already at hand (a family member: one per indicator)
+        spec = key if isinstance(key, FigureSpec) else get(key)
+        if spec is None:
+            raise KeyError(key)
+        specs.append(spec)
+    by_kind: dict[type, list[FigureSpec]] = {}
+    for spec in specs:
+        by_kind.setdefault(type(spec), []).append(spec)
+    computed = {}
+    for kind, members in by_kind.items():
+        for figure in kind.compute_batch(
+            members, user=user, date_from=date_from, date_to=date_to, region=region
+        ):
+            computed[figure.key] = figure
+    return {spec.key: computed[spec.key] for spec in specs}
+
+
+def panel_cell(figure: Figure, *, label: str | None = None, note: Figure | None = None) -> dict:
+    """One number on a 工作台 panel: the figure's label (or a shorter one), its value as the
+    registry formats it, and the link to the list of the records behind it (a rate: its
+    numerator). ``note``: a second figure shown beside it (an indicator's 同比)."""
+    drill = figure.drill.get("numerator", figure.drill)
+    return {
+        "key": figure.key,
+        "label": label or figure.label,
+        "display": figure.display,
+        "url": drill["page"],
+        "figure": figure,
+        "note": None if note is None else panel_cell(note),
+    }

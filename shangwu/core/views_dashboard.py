@@ -11,7 +11,9 @@ from shangwu.accounts.choices import Role
 from shangwu.core.access import Access, can
 
 # Each module's panel(s) on the 工作台: a selector ``<app>_dashboard_panel(*, user)`` returning a
-# dict (title, icon, figures [(label, value, url)], optional items [(text, url)]) or a list of them.
+# dict (title, icon, figures, optional items [(text, url)]) or a list of them. Each of the figures
+# is a registered figure computed for the user (``core.figures.panel_cell``: label, the value as
+# the registry formats it, the link to the records behind it).
 DASHBOARD_PANELS = [
     "shangwu.cases.selectors.case_dashboard_panel",
     "shangwu.enterprises.selectors.enterprise_dashboard_panel",

@@ -52,6 +52,16 @@ def visits(date_from, date_to, region):
 
 register(
     CountFigure(
+        key="enterprises.active",
+        label="存续企业数",
+        unit="家",
+        definition="查询时状态为存续的企业家数。",
+        current=True,
+        select=enterprises(),
+    )
+)
+register(
+    CountFigure(
         key="enterprises.key",
         label="重点企业数",
         unit="家",

@@ -94,18 +94,18 @@ def _change_text(key: str, value, region_names: dict) -> str:
 
 
 def enterprise_dashboard_panel(*, user) -> dict:
-    qs = Enterprise.objects.restrict(user, "view")
-    figures = qs.aggregate(
-        total=Count("id", filter=Q(status=EnterpriseStatus.ACTIVE)),
-        key=Count("id", filter=Q(status=EnterpriseStatus.ACTIVE, is_key=True)),
+    from shangwu.core import figures as registry
+
+    today = timezone.localdate()
+    data = registry.compute_many(
+        ["enterprises.active", "enterprises.key"], user=user, date_from=today, date_to=today
     )
-    url = reverse("enterprises:enterprise_list")
     return {
         "title": "企业库",
         "icon": "buildings",
         "figures": [
-            ("存续企业", figures["total"], f"{url}?status=active"),
-            ("重点企业", figures["key"], f"{url}?status=active&is_key=true"),
+            registry.panel_cell(data["enterprises.active"], label="存续企业"),
+            registry.panel_cell(data["enterprises.key"], label="重点企业"),
         ],
     }
 

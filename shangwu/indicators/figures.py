@@ -11,7 +11,7 @@ target from the target list (its denominator).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from shangwu.core.figures import FigureSpec, Selection, register_family
+from shangwu.core.figures import CountFigure, FigureSpec, Selection, register, register_family
 from shangwu.indicators import computation
 from shangwu.indicators.filtersets import IndicatorTargetFilterSet, IndicatorValueFilterSet
 from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
@@ -70,17 +70,54 @@ class IndicatorFigure(FigureSpec):
     def compute(self, *, user, date_from, date_to, region=None):
         region = self._region(user, region)
         month = date_to.replace(day=1)
-        value_sel = self._value(month, region)
-        rows = list(value_sel.queryset(user).values()[:2])
+        rows = list(self._value(month, region).queryset(user).values()[:2])
+        targets = (
+            list(self._target(month, region).queryset(user).values()[:2])
+            if self.kind == "completion"
+            else []
+        )
+        return self._figure_from(rows, targets, month, region, date_from, date_to)
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None):
+        """Every indicator's figures for one month and region from one query of the monthly
+        rows (and one of the targets, for 完成进度): the 工作台's headline figures."""
+        if not specs:
+            return []
+        region = specs[0]._region(user, region)
+        month = date_to.replace(day=1)
+        ids = {spec.indicator.pk for spec in specs}
+        rows: dict[int, list] = {pk: [] for pk in ids}
+        for row in (
+            IndicatorValue.objects.restrict(user, "view")
+            .filter(indicator__in=ids, month=month, region=region)
+            .values()
+        ):
+            rows[row["indicator_id"]].append(row)
+        targets: dict[int, list] = {pk: [] for pk in ids}
+        if any(spec.kind == "completion" for spec in specs):
+            for row in (
+                IndicatorTarget.objects.restrict(user, "view")
+                .filter(indicator__in=ids, year=month.year, region=region)
+                .values()
+            ):
+                targets[row["indicator_id"]].append(row)
+        figures = []
+        for spec in specs:
+            found = rows[spec.indicator.pk]
+            figures.append(
+                spec._figure_from(
+                    found, targets[spec.indicator.pk], month, region, date_from, date_to
+                )
+            )
+        return figures
+
+    def _figure_from(self, rows, targets, month, region, date_from, date_to):
         lists = {"list": rows}
-        drill = value_sel.urls()
+        drill = self._value(month, region).urls()
         if self.kind == "completion":
-            target_sel = self._target(month, region)
-            lists = {
-                "numerator": lists["list"],
-                "denominator": list(target_sel.queryset(user).values()[:2]),
-            }
-            drill = {"numerator": drill, "denominator": target_sel.urls()}
+            lists = {"numerator": rows, "denominator": targets}
+            drill = {"numerator": drill, "denominator": self._target(month, region).urls()}
         figure = self._figure(
             value=self.value_from_lists(lists),
             count=len(rows),
@@ -111,7 +148,7 @@ class IndicatorFigure(FigureSpec):
         return computation.completion(_dec(row["cumulative_value"]), target).value
 
 
-def _figure(indicator: Indicator, kind: str) -> IndicatorFigure:
+def indicator_figure(indicator: Indicator, kind: str) -> IndicatorFigure:
     label, meaning = KINDS[kind]
     unit = indicator.unit if kind in FIELDS else "%"
     return IndicatorFigure(
@@ -125,7 +162,7 @@ def _figure(indicator: Indicator, kind: str) -> IndicatorFigure:
 
 
 def _members():
-    return [_figure(i, k) for i in Indicator.objects.filter(is_active=True) for k in KINDS]
+    return [indicator_figure(i, k) for i in Indicator.objects.filter(is_active=True) for k in KINDS]
 
 
 def _resolve(rest: str):
@@ -133,7 +170,42 @@ def _resolve(rest: str):
     if kind not in KINDS:
         return None
     indicator = Indicator.objects.filter(code=code, is_active=True).first()
-    return _figure(indicator, kind) if indicator else None
+    return indicator_figure(indicator, kind) if indicator else None
 
 
 register_family("indicators.", members=_members, resolve=_resolve)
+
+
+# --- 落后于时间进度: the monthly rows the 月通报 marks as lagging -----------------------------------
+# The county rows of the period's last month whose 完成进度 is below the 时间进度 (the 月通报's
+# highlighted rows): every county's for a city user, the own county's for a county or township
+# user (the county rows they may see).
+
+
+def lagging_rows(date_from, date_to, region):
+    return Selection(
+        model=IndicatorValue,
+        filterset=IndicatorValueFilterSet,
+        page="indicators:value_list",
+        api="indicatorvalue-list",
+        params={
+            "month": date_to.replace(day=1).isoformat(),
+            "lagging": "true",
+            **(
+                {"region_level": "county"}
+                if region is None or region.level == "city"
+                else {"region": (region.county or region).pk}
+            ),
+        },
+    )
+
+
+register(
+    CountFigure(
+        key="indicators.lagging",
+        label="落后于时间进度的指标",
+        unit="项",
+        definition="期间末所在月份，各县（市、区）（县区用户：本县区）月通报指标中完成进度低于时间进度的指标项数（越大越好的指标）。",
+        select=lagging_rows,
+    )
+)

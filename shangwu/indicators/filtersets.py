@@ -49,10 +49,62 @@ class IndicatorValueFilterSet(BaseFilterSet):
     value_source = django_filters.ChoiceFilter(
         field_name="source", choices=ValueSource.choices, label="来源"
     )
+    region_level = django_filters.ChoiceFilter(
+        field_name="region__level",
+        choices=[(RegionLevel.CITY, "全市"), (RegionLevel.COUNTY, "县（市、区）")],
+        label="地区级别",
+    )
+    # Last: it reads the rows the other conditions leave (the 月通报's 落后于时间进度).
+    lagging = django_filters.BooleanFilter(method="filter_lagging", label="落后于时间进度")
 
     class Meta:
         model = IndicatorValue
-        fields = ["q", "year", "month", "indicator", "region", "value_source"]
+        fields = [
+            "q",
+            "year",
+            "month",
+            "indicator",
+            "region",
+            "value_source",
+            "region_level",
+            "lagging",
+        ]
+
+    def filter_lagging(self, queryset, name, value):
+        """Rows of the 月通报's indicators whose 完成进度 (1—本月累计 ÷ 年度目标) is below the
+        时间进度 of their month, for indicators where higher is better: the bulletin's rule
+        (``computation``), read from the rows and their year's targets in two queries."""
+        from shangwu.indicators import computation
+
+        if value is None:
+            return queryset
+        rows = list(
+            queryset.filter(
+                indicator__is_active=True,
+                indicator__in_bulletin=True,
+                indicator__higher_is_better=True,
+            ).values_list("pk", "indicator_id", "region_id", "month", "cumulative_value")
+        )
+        targets = {
+            (t.indicator_id, t.region_id, t.year): t.value
+            for t in IndicatorTarget.objects.filter(
+                indicator_id__in={r[1] for r in rows},
+                region_id__in={r[2] for r in rows},
+                year__in={r[3].year for r in rows},
+            ).only("indicator_id", "region_id", "year", "value")
+        }
+        lagging = [
+            pk
+            for pk, indicator, region, month, cumulative in rows
+            if (
+                done := computation.completion(
+                    cumulative, targets.get((indicator, region, month.year))
+                ).value
+            )
+            is not None
+            and done < computation.time_progress(month.month)
+        ]
+        return queryset.filter(pk__in=lagging) if value else queryset.exclude(pk__in=lagging)
 
 
 class IndicatorTargetProposalFilterSet(BaseFilterSet):

@@ -121,22 +121,36 @@ class MonthReport:
         )
 
 
-def value_month_report(*, month: datetime.date) -> MonthReport:
-    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
-    _, counties = region_list_bulletin()
+def _county_reports(**months) -> dict[datetime.date, dict[int, set[int]]]:
+    """{month: {county id: the bulletin indicators it reported a value for}} (one query)."""
     rows = (
         IndicatorValue.objects.filter(
-            month=month,
             region__level=RegionLevel.COUNTY,
             indicator__is_active=True,
             indicator__in_bulletin=True,
+            **months,
         )
         .exclude(month_value=None, cumulative_value=None)
-        .values_list("region_id", "indicator_id")
+        .values_list("month", "region_id", "indicator_id")
     )
-    reported = defaultdict(set)
-    for region_id, indicator_id in rows:
-        reported[region_id].add(indicator_id)
+    reports: dict = defaultdict(lambda: defaultdict(set))
+    for month, region_id, indicator_id in rows:
+        reports[month][region_id].add(indicator_id)
+    return reports
+
+
+def _lacking(reported: dict[int, set[int]], counties) -> dict:
+    """{county: the indicators it lacks} for the counties short of what any county reported."""
+    required = set().union(*reported.values()) if reported else set()
+    lacking = {c: required - reported.get(c.pk, set()) for c in counties}
+    return {c: ids for c, ids in lacking.items() if required and ids}
+
+
+def value_month_report(*, month: datetime.date) -> MonthReport:
+    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
+    _, counties = region_list_bulletin()
+    reported = _county_reports(month=month)[month]
+    lacking = _lacking(reported, counties)
     required = set().union(*reported.values()) if reported else set()
     order = list(
         Indicator.objects.filter(pk__in=required)
@@ -146,22 +160,20 @@ def value_month_report(*, month: datetime.date) -> MonthReport:
     labels = dict(order)
     position = {pk: n for n, (pk, _) in enumerate(order)}
     missing: dict = {}
-    for county in counties:
-        lacking = required - reported.get(county.pk, set())
-        if not required or not lacking:
-            continue
+    for county, ids in lacking.items():
         # A county with nothing at all is simply 未报; a partial one names what it lacks.
         missing[county.name] = (
             None
             if not reported.get(county.pk)
-            else [labels[i] for i in sorted(lacking, key=position.get)]
+            else [labels[i] for i in sorted(ids, key=position.get)]
         )
     return MonthReport(month=month, counties=[c.name for c in counties], missing=missing)
 
 
 def value_latest_complete_month(*, user) -> datetime.date | None:
     """The bulletin's default month: the latest month every county has reported in full; the
-    latest month with data only when no month is complete yet."""
+    latest month with data only when no month is complete yet. (Every month's completeness
+    from one query: the 工作台 asks on every visit.)"""
     if not can(user, Access.BUSINESS, "view"):
         return None
     months = (
@@ -170,8 +182,12 @@ def value_latest_complete_month(*, user) -> datetime.date | None:
         .distinct()
         .order_by("-month")
     )
+    _, counties = region_list_bulletin()
+    reports = None
     for month in months:
-        if value_month_report(month=month).complete:
+        if reports is None:
+            reports = _county_reports(month__lte=month)
+        if not _lacking(reports.get(month, {}), counties):
             return month
     return value_latest_month(user=user)
 
@@ -393,7 +409,13 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
 
 
 def indicator_dashboard_panel(*, user) -> dict | None:
-    """工作台: the latest month's headline figures for the user's scope (their county, or the city)."""
+    """工作台: the latest month's headline figures for the user's scope (their county, or the
+    city): each top-level indicator's 1—本月累计 with its 同比 and the rows behind 落后于时间进度,
+    all read from the figure registry (two queries for the indicators' values, not the whole
+    月通报)."""
+    from shangwu.core import figures as registry
+    from shangwu.indicators.figures import indicator_figure
+
     if not can(user, Access.BUSINESS, "view"):
         return None
     latest = value_latest_complete_month(user=user)
@@ -405,41 +427,33 @@ def indicator_dashboard_panel(*, user) -> dict | None:
             "figures": [],
             "items": [("暂无指标数据", url)],
         }
-    region = user.region
-    county = region.county if region is not None else None
-    bulletin = bulletin_build(user=user, month=latest)
-    figures = []
-    for item in bulletin.indicators:
-        if item.indicator.parent_id:
-            continue
-        row = next((r for r in item.rows if (r.code == county.code if county else r.is_city)), None)
-        if row is None:
-            continue
-        value = f"{row.cumulative_text}{item.indicator.unit}"
-        if row.cumulative_growth.value is not None:
-            value += f"（{row.cumulative_growth.text}%）"
-        figures.append(
-            (
-                f"{item.indicator.label}（{bulletin.cumulative_label}）",
-                value,
-                f"{url}?month={latest:%Y-%m}#ind-{item.indicator.code}",
-            )
-        )
-    lagging = sum(
-        1
-        for item in bulletin.indicators
-        for r in item.rows
-        if r.lagging and (r.code == county.code if county else not r.is_city)
+    county = user.region.county if user.region is not None else None
+    headline = [i for i in indicator_list_bulletin(user=user) if not i.parent_id]
+    specs = [indicator_figure(i, kind) for i in headline for kind in ("ytd", "ytd_yoy")]
+    end = add_months(latest, 1) - datetime.timedelta(days=1)
+    computed = registry.compute_many(
+        [*specs, "indicators.lagging"], user=user, date_from=latest, date_to=end
     )
-    title = f"月通报 · {bulletin.label}" + (f" · {county.name}" if county else "")
+    cumulative_label = calc.cumulative_label(latest.month)
+    figures = [
+        registry.panel_cell(
+            computed[f"indicators.{i.code}.ytd"],
+            label=f"{i.label}（{cumulative_label}）",
+            note=computed[f"indicators.{i.code}.ytd_yoy"],
+        )
+        for i in headline
+        if computed[f"indicators.{i.code}.ytd"].count
+    ]
+    lagging = registry.panel_cell(
+        computed["indicators.lagging"],
+        label=f"落后于时间进度的{'指标' if county else '县区指标'}",
+    )
+    title = f"月通报 · {month_label(latest)}" + (f" · {county.name}" if county else "")
     return {
         "title": title,
         "icon": "graph-up",
-        "figures": figures[:6],
-        "items": [
-            (f"落后于时间进度的{'指标' if county else '县区指标'} {lagging} 项", url),
-            *_proposal_items(user),
-        ],
+        "figures": [*figures[:6], lagging],
+        "items": [("查看月通报", f"{url}?month={latest:%Y-%m}"), *_proposal_items(user)],
     }
 
 

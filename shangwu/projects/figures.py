@@ -6,11 +6,40 @@ period, as the 三个一批 page counts (``selectors.milestone_filter``); its dr
 project list with the same ``<milestone>_from`` / ``<milestone>_to`` pair.
 """
 
+from decimal import Decimal
+
+from django.db.models import F, Sum
+
 from shangwu.core.figures import CountFigure, Selection, SumFigure, region_params, register
 from shangwu.projects.choices import BATCH_MILESTONES, Milestone
 from shangwu.projects.filtersets import ProjectFilterSet, ProjectFundsFilterSet
 from shangwu.projects.models import Project, ProjectFunds
 from shangwu.projects.selectors import MILESTONE_PARAM
+
+
+def projects(**params):
+    def select(date_from, date_to, region):
+        return Selection(
+            model=Project,
+            filterset=ProjectFilterSet,
+            page="projects:project_list",
+            api="project-list",
+            params={**params, **region_params(region)},
+        )
+
+    return select
+
+
+register(
+    CountFigure(
+        key="projects.active",
+        label="在库项目数",
+        unit="个",
+        definition="查询时所处阶段不是终结阶段（落地投产或终止）的项目个数。",
+        current=True,
+        select=projects(stage_terminal="false"),
+    )
+)
 
 
 def batch(milestone: str):
@@ -91,3 +120,17 @@ for _key, _field, _label, _unit in [
             amount=_field,
         )
     )
+register(
+    SumFigure(
+        key="projects.funds_total",
+        label="实际到位资金",
+        unit="万元",
+        definition="月份在期间内的项目按月填报的省外到位资金与境外到位资金之和。",
+        select=funds,
+        amount="provincial_outside",
+        aggregate=lambda: Sum(F("provincial_outside") + F("overseas")),
+        row_amount=lambda row: (
+            Decimal(str(row["provincial_outside"] or 0)) + Decimal(str(row["overseas"] or 0))
+        ),
+    )
+)

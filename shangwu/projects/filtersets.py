@@ -95,6 +95,9 @@ class ProjectFilterSet(BaseFilterSet):
     producing_from = django_filters.DateFilter(
         field_name="producing_on", lookup_expr="gte", label="投产日期自"
     )
+    stage_terminal = django_filters.BooleanFilter(
+        field_name="stage__is_terminal", label="已终结（落地投产或终止）"
+    )
     producing_to = django_filters.DateFilter(
         field_name="producing_on", lookup_expr="lte", label="投产日期至"
     )
@@ -143,6 +146,7 @@ class ProjectFilterSet(BaseFilterSet):
             "started_to",
             "producing_from",
             "producing_to",
+            "stage_terminal",
         ]
 
     def __init__(self, *args, request=None, **kwargs):

@@ -386,27 +386,30 @@ def project_for_case(*, user, case) -> Project | None:
 
 
 def project_dashboard_panel(*, user) -> dict:
+    from shangwu.core import figures as registry
+
     period = Period.containing(QUARTER, timezone.localdate())
-    qs = Project.objects.restrict(user, "view")
-    data = qs.aggregate(
-        active=Count("id", filter=Q(stage__is_terminal=False)),
-        **{f"{m}_count": Count("id", filter=milestone_filter(m, period)) for m in BATCH_MILESTONES},
+    batch = registry.compute_many(
+        ["projects.active", *[f"projects.{m}" for m in BATCH_MILESTONES]],
+        user=user,
+        date_from=period.start,
+        date_to=period.end,
     )
-    funds = funds_totals(user=user, start=datetime.date(period.year, 1, 1), end=period.end)
-    list_url = reverse("projects:project_list")
+    funds = registry.compute(
+        "projects.funds_total",
+        user=user,
+        date_from=datetime.date(period.year, 1, 1),
+        date_to=period.end,
+    )
     return {
         "title": f"招商项目 · {period.label}",
         "icon": "briefcase",
         "figures": [
-            ("在库项目", data["active"], list_url),
+            registry.panel_cell(batch["projects.active"], label="在库项目"),
             *[
-                (f"本季度{Milestone(m).label}", data[f"{m}_count"], milestone_url(m, period))
+                registry.panel_cell(batch[f"projects.{m}"], label=f"本季度{Milestone(m).label}")
                 for m in BATCH_MILESTONES
             ],
-            (
-                f"{period.year}年到位资金（万元）",
-                f"{funds['total']:,.2f}",
-                reverse("projects:three_batches"),
-            ),
+            registry.panel_cell(funds, label=f"{period.year}年到位资金"),
         ],
     }

@@ -100,3 +100,83 @@ register(
         select=tasks(report_missing="true"),
     )
 )
+
+
+# --- the 工作台: the asking user's unit's tasks, and the reports of the last cycle ---------------
+
+
+def mine(role: str, **params):
+    return tasks(mine=role, **params)
+
+
+def on_day(name: str, **params):
+    """Tasks in a report state on the period's last day (the day the 工作台 is opened)."""
+
+    def select(date_from, date_to, region):
+        sel = tasks(**params)(date_from, date_to, region)
+        sel.params[name] = date_to.isoformat()
+        return sel
+
+    return select
+
+
+register(
+    CountFigure(
+        key="tasks.mine_lead",
+        label="本单位牵头任务数",
+        unit="项",
+        definition="当年工作要点中，由本人所在单位牵头、查询时未完成（或取消）的任务项数。",
+        current=True,
+        select=mine("lead", unfinished="true"),
+    )
+)
+register(
+    CountFigure(
+        key="tasks.mine_co",
+        label="本单位配合任务数",
+        unit="项",
+        definition="当年工作要点中，本人所在单位为配合单位、查询时未完成（或取消）的任务项数。",
+        current=True,
+        select=mine("co", unfinished="true"),
+    )
+)
+register(
+    CountFigure(
+        key="tasks.mine_lagging",
+        label="本单位牵头的滞后任务数",
+        unit="项",
+        definition="当年工作要点中，由本人所在单位牵头、查询时状态为滞后的任务项数。",
+        current=True,
+        select=mine("lead", status=TaskStatus.LAGGING),
+    )
+)
+register(
+    CountFigure(
+        key="tasks.mine_to_report",
+        label="本单位本期待报送任务数",
+        unit="项",
+        definition="当年工作要点中，由本人所在单位牵头、未完成，期间末所在报送期尚未报送进展的任务项数。",
+        current=True,
+        select=on_day("report_pending_on", mine="lead"),
+    )
+)
+register(
+    CountFigure(
+        key="tasks.mine_reports_missing",
+        label="本单位有进展未报送的任务数",
+        unit="项",
+        definition="当年工作要点中，由本人所在单位牵头、未完成，至少有一期已到报送日而未报送进展的任务项数（截至查询日）。",
+        current=True,
+        select=mine("lead", report_missing="true"),
+    )
+)
+register(
+    CountFigure(
+        key="tasks.last_cycle_missing",
+        label="上一期未报送任务数",
+        unit="项",
+        definition="当年工作要点中，期间末之前最近一个已到报送日的报送期，牵头单位未报送进展的任务项数（与督办通报的未报送一致）。",
+        current=True,
+        select=on_day("last_cycle_missing_on"),
+    )
+)

@@ -52,9 +52,64 @@ class TaskFilterSet(BaseFilterSet):
         method="filter_report_missing", label="有未报送的进展", widget=forms.HiddenInput
     )
 
+    # The 工作台's own figures: the asking user's unit's tasks and their report states.
+    mine = django_filters.ChoiceFilter(
+        choices=[("lead", "本单位牵头"), ("co", "本单位配合")],
+        method="filter_mine",
+        label="本单位任务",
+        widget=forms.HiddenInput,
+    )
+    unfinished = django_filters.BooleanFilter(
+        method="filter_unfinished", label="未完成", widget=forms.HiddenInput
+    )
+    report_pending_on = django_filters.DateFilter(
+        method="filter_report_pending_on", label="当期待报送（截至）", widget=forms.HiddenInput
+    )
+    last_cycle_missing_on = django_filters.DateFilter(
+        method="filter_last_cycle_missing_on",
+        label="上一期未报送（截至）",
+        widget=forms.HiddenInput,
+    )
+
     class Meta:
         model = Task
         fields = ["q", "plan", "section", "status", "lead_unit", "unit", "overdue"]
+
+    def filter_mine(self, queryset, name, value):
+        unit = getattr(getattr(self.request, "user", None), "org_unit_id", None)
+        if unit is None:
+            return queryset.none()
+        if value == "lead":
+            return queryset.filter(lead_unit_id=unit)
+        return queryset.filter(pk__in=TaskCoUnit.objects.filter(unit_id=unit).values("task_id"))
+
+    def filter_unfinished(self, queryset, name, value):
+        from shangwu.tasks.choices import FINAL_STATUSES
+
+        if value is None:
+            return queryset
+        final = Q(status__in=FINAL_STATUSES)
+        return queryset.exclude(final) if value else queryset.filter(final)
+
+    def filter_report_pending_on(self, queryset, name, value):
+        """Open tasks whose lead unit's report for the cycle running on ``value`` is not filed
+        yet (本期待报送)."""
+        from shangwu.tasks.selectors import task_ids_by_report_state
+
+        ids = task_ids_by_report_state(
+            user=getattr(self.request, "user", None), tasks=queryset, on=value, which="pending"
+        )
+        return queryset.filter(pk__in=ids)
+
+    def filter_last_cycle_missing_on(self, queryset, name, value):
+        """Tasks whose lead unit has not reported for the last cycle already due on ``value``
+        (the 督办通报's 未报送 of that cycle)."""
+        from shangwu.tasks.selectors import task_ids_by_report_state
+
+        ids = task_ids_by_report_state(
+            user=getattr(self.request, "user", None), tasks=queryset, on=value, which="last_missing"
+        )
+        return queryset.filter(pk__in=ids)
 
     def filter_on_time(self, queryset, name, value):
         """按期完成: 已完成, on or before its 完成时限 (a task without one is on time)."""

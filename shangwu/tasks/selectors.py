@@ -4,6 +4,8 @@ the 督办通报 and the 工作台 panel. Every query starts from ``restrict()``
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -48,12 +50,34 @@ def task_list_for_plan(*, user, plan):
     )
 
 
+# Inside ``plan_facts_shared()``, one evaluation per (user, plan, day): the 工作台's figures
+# (their filters) and its items read the same picture of a plan instead of evaluating it again.
+_shared_facts: ContextVar[dict | None] = ContextVar("tasks_shared_plan_facts", default=None)
+
+
+@contextmanager
+def plan_facts_shared():
+    token = _shared_facts.set({}) if _shared_facts.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _shared_facts.reset(token)
+
+
 def plan_facts(
     *, user, plan, on: datetime.date | None = None, reports_on: datetime.date | None = None
 ) -> PlanFacts:
-    return evaluate(
+    shared = _shared_facts.get()
+    key = (getattr(user, "pk", None), plan.pk, on or timezone.localdate(), reports_on)
+    if shared is not None and key in shared:
+        return shared[key]
+    facts = evaluate(
         plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on, reports_on=reports_on
     )
+    if shared is not None:
+        shared[key] = facts
+    return facts
 
 
 def task_ids_with_missing_reports(*, user, tasks, on: datetime.date | None = None) -> set[int]:
@@ -71,6 +95,31 @@ def task_ids_with_missing_reports(*, user, tasks, on: datetime.date | None = Non
                 f.state(c) == ReportState.MISSING for c in facts.past_cycles
             ):
                 ids.add(f.task.pk)
+    return ids
+
+
+def task_ids_by_report_state(*, user, tasks, on: datetime.date, which: str) -> set[int]:
+    """Of ``tasks``: ``which="pending"``, the open ones whose lead unit's report for the cycle
+    running on ``on`` is not filed yet (本期待报送); ``"last_missing"``, those whose report for
+    the last cycle already due on ``on`` is 未报送 (as the 督办通报 of that cycle counts)."""
+    ids: set[int] = set()
+    for plan in Plan.objects.filter(pk__in=tasks.values("plan_id")):
+        try:
+            facts = plan_facts(user=user, plan=plan, on=on)
+        except cycles.CalendarYearUnknown:
+            continue
+        if which == "pending":
+            current = cycles.cycle_for_date(plan, on)
+            ids |= {
+                f.task.pk
+                for f in facts.tasks
+                if current
+                and f.task.status not in FINAL_STATUSES
+                and f.state(current) == ReportState.PENDING
+            }
+        elif facts.past_cycles:
+            last = facts.past_cycles[-1]
+            ids |= {f.task.pk for f in facts.tasks if f.state(last) == ReportState.MISSING}
     return ids
 
 
@@ -321,43 +370,65 @@ def is_supervisor(user) -> bool:
 
 
 def task_dashboard_panel(*, user, today: datetime.date | None = None):
-    """For the user's unit: tasks to report this cycle and reports missing; for leaders and the
-    办公室: missing reports across units and the lagging tasks."""
+    """For the user's unit: its open tasks, those to report this cycle, those with reports
+    missing and the lagging ones; for leaders and the 办公室: the tasks, the last cycle's missing
+    reports across units and the lagging tasks. Every number is a registered figure
+    (``tasks.figures``) over this year's plans, evaluated once (``plan_facts_shared``)."""
     if not can(user, Access.BUSINESS, "view") or user.region is None:
         return []
     today = today or timezone.localdate()
     plan = plan_current(user=user, on=today)
     if plan is None:
         return []
-    try:
-        facts = plan_facts(user=user, plan=plan, on=today)
-    except cycles.CalendarYearUnknown as exc:
-        return {
-            "title": "重点任务督办",
-            "icon": "list-check",
-            "figures": [],
-            "items": [(str(exc), "")],
-        }
+    with plan_facts_shared():
+        try:
+            facts = plan_facts(user=user, plan=plan, on=today)
+        except cycles.CalendarYearUnknown as exc:
+            return {
+                "title": "重点任务督办",
+                "icon": "list-check",
+                "figures": [],
+                "items": [(str(exc), "")],
+            }
+        return _task_panels(user=user, plan=plan, facts=facts, today=today)
+
+
+def _task_panels(*, user, plan, facts, today):
+    from shangwu.core import figures as registry
+
     current = cycles.cycle_for_date(plan, today)
     past = facts.past_cycles
     last = past[-1] if past else None
+    period = {"user": user, "date_from": datetime.date(today.year, 1, 1), "date_to": today}
     panels = []
     unit = user.org_unit
-    mine = [
-        f
+    supervisor = is_supervisor(user)
+    in_charge = unit is not None and any(
+        f.task.status not in FINAL_STATUSES
+        and (
+            f.task.lead_unit_id == unit.pk
+            or any(link.unit_id == unit.pk for link in f.task.co_unit_links.all())
+        )
         for f in facts.tasks
-        if unit is not None
-        and f.task.lead_unit_id == unit.pk
-        and f.task.status not in FINAL_STATUSES
-    ]
-    cooperating = [
-        f
-        for f in facts.tasks
-        if unit is not None
-        and f.task.status not in FINAL_STATUSES
-        and any(link.unit_id == unit.pk for link in f.task.co_unit_links.all())
-    ]
-    if mine or cooperating or not is_supervisor(user):
+    )
+    if in_charge or not supervisor:
+        data = registry.compute_many(
+            [
+                "tasks.mine_lead",
+                "tasks.mine_co",
+                "tasks.mine_to_report",
+                "tasks.mine_reports_missing",
+                "tasks.mine_lagging",
+            ],
+            **period,
+        )
+        mine = [
+            f
+            for f in facts.tasks
+            if unit is not None
+            and f.task.lead_unit_id == unit.pk
+            and f.task.status not in FINAL_STATUSES
+        ]
         to_report = [f for f in mine if current and f.state(current) == ReportState.PENDING]
         missing = [(f, c) for f in mine for c in past if f.state(c) == ReportState.MISSING]
         items = [
@@ -379,37 +450,25 @@ def task_dashboard_panel(*, user, today: datetime.date | None = None):
                 "title": f"重点任务（{unit}）" if unit else "重点任务",
                 "icon": "list-check",
                 "figures": [
-                    (
-                        "牵头任务",
-                        len(mine),
-                        reverse("tasks:task_list") + f"?plan={plan.pk}&lead_unit={unit.pk}"
-                        if unit
-                        else "",
+                    registry.panel_cell(data["tasks.mine_lead"], label="牵头任务"),
+                    registry.panel_cell(data["tasks.mine_co"], label="配合任务"),
+                    registry.panel_cell(
+                        data["tasks.mine_to_report"],
+                        label=f"本期（{facts.labels.get(current, '—')}）待报送",
                     ),
-                    (
-                        "配合任务",
-                        len(cooperating),
-                        reverse("tasks:task_list") + f"?plan={plan.pk}&unit={unit.pk}"
-                        if unit
-                        else "",
+                    registry.panel_cell(
+                        data["tasks.mine_reports_missing"], label="有未报送进展的任务"
                     ),
-                    (f"本期（{facts.labels.get(current, '—')}）待报送", len(to_report), ""),
-                    ("历期未报送", len(missing), ""),
-                    (
-                        "滞后任务",
-                        sum(f.status == TaskStatus.LAGGING for f in mine),
-                        reverse("tasks:task_list")
-                        + f"?plan={plan.pk}&status=lagging&lead_unit={unit.pk}"
-                        if unit
-                        else "",
-                    ),
+                    registry.panel_cell(data["tasks.mine_lagging"], label="滞后任务"),
                 ],
                 "items": items,
             }
         )
-    if is_supervisor(user) and user.region.level == RegionLevel.CITY:
+    if supervisor and user.region.level == RegionLevel.CITY:
+        data = registry.compute_many(
+            ["tasks.total", "tasks.last_cycle_missing", "tasks.lagging"], **period
+        )
         units = unit_list_stats(facts=facts, cycle=last) if last else []
-        lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
         report_url = (
             reverse("tasks:report") + f"?plan={plan.pk}" + (f"&cycle={last}" if last else "")
         )
@@ -420,25 +479,20 @@ def task_dashboard_panel(*, user, today: datetime.date | None = None):
         ][:8]
         items += [
             (f"滞后：{f.task}（{f.reasons[0] if f.reasons else ''}）", f.task.get_absolute_url())
-            for f in lagging[:6]
-        ]
+            for f in facts.tasks
+            if f.status == TaskStatus.LAGGING
+        ][:6]
         panels.append(
             {
                 "title": "重点任务督办（全局）",
                 "icon": "megaphone",
                 "figures": [
-                    ("重点任务", len(facts.tasks), reverse("tasks:plan_detail", args=[plan.pk])),
-                    (
-                        f"{facts.labels[last]}未报送" if last else "未报送",
-                        sum(len(u.missing_tasks) for u in units),
-                        report_url,
+                    registry.panel_cell(data["tasks.total"], label="重点任务"),
+                    registry.panel_cell(
+                        data["tasks.last_cycle_missing"],
+                        label=f"{facts.labels[last]}未报送" if last else "未报送",
                     ),
-                    ("未报送单位", sum(1 for u in units if u.missing_tasks), report_url),
-                    (
-                        "滞后任务",
-                        len(lagging),
-                        reverse("tasks:task_list") + f"?plan={plan.pk}&status=lagging",
-                    ),
+                    registry.panel_cell(data["tasks.lagging"], label="滞后任务"),
                 ],
                 "items": items,
             }

@@ -255,7 +255,10 @@ def test_the_dashboard_panel_shows_the_users_own_county(county_a, retail_may):
     panel = selectors.indicator_dashboard_panel(user=county_a)
     # April: the latest month every county has reported (May lacks 桃源县).
     assert "河东区" in panel["title"] and "2026年4月" in panel["title"]
-    assert any("30.0亿元（7.1%）" in value for _, value, _ in panel["figures"])
+    assert any(
+        (cell["display"], cell["note"] and cell["note"]["display"]) == ("30.0亿元", "7.1%")
+        for cell in panel["figures"]
+    )
 
 
 def test_the_admin_roles_do_not_read_the_bulletin(as_user, sysadmin, auditor):

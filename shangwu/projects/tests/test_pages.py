@@ -143,7 +143,9 @@ def test_the_dashboard_panel_counts_this_quarter(as_user, city_staff, make_proje
     make_project(on=today, reach={"签约": today})
     html = as_user(city_staff).get("/").content.decode()
     panel = selectors.project_dashboard_panel(user=city_staff)
-    assert ("本季度签约", 1) == panel["figures"][1][:2] and "招商项目" in html
+    signed = panel["figures"][1]
+    assert (signed["label"], signed["display"]) == ("本季度签约", "1个") and "招商项目" in html
+    assert signed["figure"].value == 1 and signed["url"] in html.replace("&amp;", "&")
 
 
 def test_the_system_administrator_edits_stages_and_chains(as_user, sysadmin, city_staff):

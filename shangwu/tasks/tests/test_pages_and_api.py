@@ -722,8 +722,9 @@ def test_dashboard_shows_a_units_missing_reports_and_the_office_sees_every_unit(
     from shangwu.tasks.selectors import task_dashboard_panel
 
     mine = task_dashboard_panel(user=county_a)
-    figures = {label: value for label, value, _ in mine[0]["figures"]}
-    assert figures["牵头任务"] == 1 and figures["历期未报送"] >= 9
+    figures = {cell["label"]: cell["figure"].value for cell in mine[0]["figures"]}
+    assert figures["牵头任务"] == 1 and figures["有未报送进展的任务"] == 1
+    assert sum(text.startswith("未报送") for text, _ in mine[0]["items"]) >= 6
     overall = task_dashboard_panel(user=leader)[-1]
     assert overall["title"] == "重点任务督办（全局）"
     assert any("云水县商务局" in text for text, _ in overall["items"])
@@ -751,9 +752,14 @@ def test_the_dashboard_and_the_bulletin_count_missing_reports_alike_after_a_late
     assert bulletin["label"] == "2026年2月" and bulletin["as_of"] < datetime.date(2026, 3, 3)
     assert [f.task.number for f in bulletin["late_reports"]] == [2]
     overall = task_dashboard_panel(user=leader, today=today)[-1]
-    figures = {label: value for label, value, _ in overall["figures"]}
+    figures = {cell["label"]: cell["figure"].value for cell in overall["figures"]}
     assert figures["2026年2月未报送"] == bulletin["states"]["missing"] == 3
-    assert figures["未报送单位"] == len(bulletin["units_missing"])
+    units = {
+        text.split("：")[0]
+        for text, _ in overall["items"]
+        if "未报送" in text and not text.startswith("滞后")
+    }
+    assert len(units) == len(bulletin["units_missing"])
 
 
 def test_every_page_opens_for_city_and_county(as_user, leader, city_staff, county_a, reported_plan):
