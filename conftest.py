@@ -4,6 +4,9 @@ The demo city's regions, units and users are built once per test database; each 
 a transaction that is rolled back, so tests never see each other's writes.
 """
 
+import os
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -18,6 +21,20 @@ PERSONAS = [
     "secadmin",
     "auditor",
 ]
+
+
+def pytest_configure(config):
+    # The controlling process (not an xdist worker) names the run before the workers start, so
+    # they share one browser-test server (tests/browser/server.py) and it stops it at the end.
+    if not hasattr(config, "workerinput"):
+        os.environ["SHANGWU_TEST_RUN"] = uuid.uuid4().hex[:12]
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and "SHANGWU_TEST_RUN" in os.environ:
+        from tests.browser import server
+
+        server.stop(os.environ["SHANGWU_TEST_RUN"])
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,13 @@
 """Demo cases: ~5,000 over the last 18 months (size small: ~150) in every state — overdue and
 supervised, extended, paused, reopened, merged — with ratings mostly good and some 不满意.
 
-Generated directly (bulk_create) but consistent with the rules: every deadline comes from
-``deadlines.py`` and the current rule sets; 催办 and 督办单 come from one pass of
-``deadlines_process`` at the end, exactly as cron would issue them. Reproducible (seeded).
+Each case's lifecycle is generated directly (bulk_create) but consistent with the rules: every
+deadline comes from ``deadlines.py`` and the current rule sets; 催办 and 督办单 come from one pass
+of ``deadlines_process`` at the end, exactly as cron would issue them. Reproducible (seeded).
+Merges, the visit problems turned into cases and the attachments go through the services
+(``case_merge``, ``case_convert_visit_problem``, ``case_attach``). The lifecycles themselves
+stay bulk for now: 5,000 cases walked through register/assign/sign/report/close/revisit would
+be some 40,000 service calls, each its own transaction with events, notices and audit rows.
 """
 
 from __future__ import annotations
@@ -295,45 +299,28 @@ def build(*, units, users, size: str) -> str:
     CaseEvent.objects.bulk_create(events, batch_size=2000)
     CaseExtension.objects.bulk_create(extensions, batch_size=1000)
     SupervisionOrder.objects.bulk_create(orders, batch_size=1000)
-    # 合并: a few duplicates, each merged into an open case of the same county.
-    open_by_county: dict[int, list] = {}
+    # 合并: a few duplicates, each merged by the leader into an open case of the same place
+    # (township, else county), through the service (its events, closing time, notices).
+    from shangwu.cases.services import case_merge
+
+    open_by_place: dict[tuple, list] = {}
     for case, _ in built:
         if case.status in (CaseStatus.HANDLING, CaseStatus.ASSIGNED):
-            open_by_county.setdefault(case.county_id, []).append(case)
-    merged_events = []
+            open_by_place.setdefault((case.county_id, case.township_id), []).append(case)
+    merged = 0
     for dup in merges:
-        targets = [c for c in open_by_county.get(dup.county_id, []) if c.pk != dup.pk]
-        if not targets:
-            continue
-        into = rng.choice(targets)
-        Case.objects.filter(pk=dup.pk).update(
-            status=CaseStatus.MERGED,
-            merged_into=into,
-            next_deadline_at=None,
-            closed_at=dup.received_at + datetime.timedelta(hours=3),
-        )
-        at = dup.received_at + datetime.timedelta(hours=3)
-        merged_events += [
-            CaseEvent(
-                case=dup,
-                kind=K.MERGE,
-                from_status=CaseStatus.REGISTERED,
-                to_status=CaseStatus.MERGED,
-                unit=dup.assigning_unit,
-                note=f"重复件，并入{into.number}",
-                at=at,
-            ),
-            CaseEvent(
-                case=into,
-                kind=K.MERGE,
-                from_status=into.status,
-                to_status=into.status,
-                unit=dup.assigning_unit,
-                note=f"并入重复件{dup.number}",
-                at=at,
-            ),
+        targets = [
+            c for c in open_by_place.get((dup.county_id, dup.township_id), []) if c.pk != dup.pk
         ]
-    CaseEvent.objects.bulk_create(merged_events, batch_size=2000)
+        if not targets or leader is None:
+            continue
+        case_merge(
+            case=dup,
+            into=rng.choice(targets),
+            actor=leader,
+            now=dup.received_at + datetime.timedelta(hours=3),
+        )
+        merged += 1
     from shangwu.audit.choices import AuditAction
     from shangwu.audit.services import audit_write
 
@@ -351,7 +338,7 @@ def build(*, units, users, size: str) -> str:
     _attach_a_few_files(users=users)
     return (
         f"新建诉求案件 {len(built)} 件（红灯督办 {counts['red']} 件，黄灯催办 {counts['yellow']} 件，"
-        f"合并 {len(merged_events) // 2} 件）"
+        f"合并 {merged} 件）"
     )
 
 

@@ -82,7 +82,7 @@ def restrict(queryset, user, action: str = "view"):
     if getattr(model, "access", None) == Access.BUSINESS and _is_owner(user):
         owner_q = scope_of(model).owner_q(user, action)
         return queryset.none() if owner_q is None else queryset.filter(owner_q)
-    if not can(user, model.access, action):
+    if not can(user, model.access, _grant(model, action)):
         return queryset.none()
     if model.access != Access.BUSINESS:
         return queryset
@@ -98,6 +98,14 @@ def scope_of(model) -> Scope:
     return getattr(model, "scope", None) or DEFAULT_SCOPE
 
 
+def _grant(model, action: str) -> str:
+    """The role grant ``action`` needs: its own, or the one its scope rule names (``grant=``)."""
+    if model.access != Access.BUSINESS:
+        return action
+    rule = scope_of(model).actions.get(action)
+    return rule.grant if rule is not None and rule.grant else action
+
+
 def _is_owner(user) -> bool:
     return getattr(user, "role", None) == Role.ENTERPRISE and getattr(
         user, "is_authenticated", False
@@ -109,7 +117,7 @@ def refusal(user, model, action: str) -> str | None:
     they may: the role grant first, then the model's scope rule for the action (e.g. only the
     city maintains the work plan). Pages answer 403 with this text, the API too."""
     scope = scope_of(model) if model.access == Access.BUSINESS else None
-    if not can(user, model.access, action):
+    if not can(user, model.access, _grant(model, action)):
         # An action with a rule of its own (``target=``…) says why in its own words.
         return (
             scope.actions[action].refusal
@@ -140,25 +148,73 @@ def require(user, model, action: str) -> None:
         raise PermissionDenied(reason)
 
 
+def permits_row(user, model, action: str, **fields) -> bool:
+    """May ``user`` ``action`` a row of ``model`` holding ``fields`` — one about to be written,
+    such as a county's figure for a month (``region=county``)? ``permits``, then the rule's rows
+    (the same ``q`` ``restrict`` filters by) tested on those values. No actor: always."""
+    if user is None:
+        return True
+    if not permits(user, model, action):
+        return False
+    row = {}
+    for name, value in fields.items():
+        row[name] = value
+        if isinstance(value, models.Model):
+            row[f"{name}_id"] = value.pk
+    return _matches(scope_of(model).rule(action).q(model, user), row)
+
+
+def _matches(q: models.Q, row: dict) -> bool:
+    """``q`` evaluated on ``row`` (field name → value) in Python: the plain lookups a scope rule
+    uses (exact, in, isnull, AND/OR/NOT). Any other lookup, or a field the row lacks, is an
+    error, never a silent yes."""
+    results = []
+    for child in q.children:
+        if isinstance(child, models.Q):
+            results.append(_matches(child, row))
+            continue
+        name, value = child
+        field, _, lookup = name.partition("__")
+        got = row[field]
+        if lookup in ("", "exact"):
+            results.append(got == value)
+        elif lookup == "in":
+            results.append(got in value)
+        elif lookup == "isnull":
+            results.append((got is None) == bool(value))
+        else:
+            raise ValueError(f"permits_row: lookup {name!r} is not supported")
+    ok = all(results) if q.connector == models.Q.AND else any(results)
+    return not ok if q.negated else ok
+
+
 NO_GRANT = "您没有执行此操作的权限。"
 
 
 class Rule:
     """Which rows of a business model a user may act on, for one action.
 
-    ``levels``: the region levels whose users may act at all (None: every level); a user
-    elsewhere is refused with ``refusal`` before any row is read (403). ``q``: the rows, by
-    default the model's region geometry (``scope_q``) from the user's region node.
+    ``levels``: the region levels whose users may act at all (None: every level); ``roles``: the
+    roles that may (None: every role the grants allow); a user elsewhere is refused with
+    ``refusal`` before any row is read (403). ``q``: the rows, by default the model's region
+    geometry (``scope_q``) from the user's region node. ``grant``: for an action of the model's
+    own (``compute=``…), the role grant it needs (default: a grant of its own name).
     """
 
-    def __init__(self, *, levels=None, refusal: str = NO_GRANT, q=None):
+    def __init__(self, *, levels=None, roles=None, refusal: str = NO_GRANT, q=None, grant=None):
         self.levels = frozenset(levels) if levels is not None else None
+        self.roles = frozenset(roles) if roles is not None else None
         self.refusal = refusal
         self._q = q
+        self.grant = grant
 
     def permits(self, user) -> bool:
         region = getattr(user, "region", None)
-        return region is not None and (self.levels is None or region.level in self.levels)
+        return (
+            region is not None
+            and (self.levels is None or region.level in self.levels)
+            and (self.roles is None or getattr(user, "role", None) in self.roles)
+        )
 
     def q(self, model, user) -> models.Q:
         if self._q is not None:
@@ -169,9 +225,9 @@ class Rule:
 IN_REGION = Rule()
 
 
-def at_levels(*levels, refusal: str, q=None) -> Rule:
+def at_levels(*levels, refusal: str, q=None, grant=None) -> Rule:
     """Only users at ``levels`` may act (e.g. the city alone maintains the work plan)."""
-    return Rule(levels=levels, refusal=refusal, q=q)
+    return Rule(levels=levels, refusal=refusal, q=q, grant=grant)
 
 
 class Scope:

@@ -120,7 +120,9 @@ class ScopeTestCases:
     - a user whose scope holds the record: list, export and API list include it, detail 200,
       edit 200 where the model's scope lets the user change at all (``permits``), else 403;
     - a user whose scope does not hold it: list, export and API list leave it out, detail and
-      API detail 404, edit 404 (or 403 where the user may change none of the model).
+      API detail 404, edit 404 (or 403 where the user may change none of the model);
+    - a user who sees the record but whose change rule leaves it out (``changes=False``: a county
+      officer and the city's own figure): detail 200, edit 404.
     """
 
     def __init__(self, client_for, api_for):
@@ -171,9 +173,13 @@ class ScopeTestCases:
         )
         return next(iter(xlsx_rows(content)))
 
-    def check(self, routes, persona: str, user, record, *, sees: bool) -> list[str]:
+    def check(
+        self, routes, persona: str, user, record, *, sees: bool, changes: bool | None = None
+    ) -> list[str]:
         """The failures of ``persona`` on ``record``'s routes; ``sees``: the record is in the
-        persona's scope (a business role) or not."""
+        persona's scope (a business role) or not; ``changes``: in the persona's change scope
+        (default: as ``sees``)."""
+        changes = sees if changes is None else changes
         model, failures = routes.model, []
         label = f"{model._meta.label_lower} #{record.pk} {persona}"
         client = self.client_for(user)
@@ -210,7 +216,8 @@ class ScopeTestCases:
                     )
                 continue
             may = permits(user, model, "change") if kind == "edit" else True
-            wanted = (200,) if sees and may else (404,) if may else (403,)
+            in_scope = changes if kind == "edit" else sees
+            wanted = (200,) if in_scope and may else (404,) if may else (403,)
             expect(f"{kind} page", client.get(routes.page_url(kind, pk)).status_code, wanted)
 
         if routes.api:

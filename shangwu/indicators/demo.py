@@ -3,7 +3,13 @@ eight counties and the city total (the sum of the counties), annual targets for 
 split across counties so that they add up, and the computed indicators counted from the
 enterprise registry and the project module. Two situations a bulletin must handle are built in:
 桃源县 has not reported October 2026, and 青山县's retail sales are below last year's.
-Reproducible (random.Random(seed)) and idempotent (skipped when values exist)."""
+Reproducible (random.Random(seed)) and idempotent (skipped when values exist).
+
+Through the services: the targets and their versions (``target_set``), the computed figures
+(``values_compute``) and 河东区's proposal (``target_propose``). The entered monthly figures stay
+one bulk write (about 1,300 rows with an audit row of their own, as an import would): a figure
+has no workflow — no status, event or assignment — and ``values_import`` month by month would
+re-derive every following month for each row for the same result, many times slower."""
 
 from __future__ import annotations
 
@@ -17,11 +23,10 @@ from shangwu.indicators.choices import ValueSource
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,
-    IndicatorTargetVersion,
     IndicatorValue,
 )
 from shangwu.indicators.selectors import add_months, region_list_bulletin
-from shangwu.indicators.services import values_compute
+from shangwu.indicators.services import target_set, values_compute
 
 FIRST = datetime.date(2024, 11, 1)
 LAST = datetime.date(2026, 10, 1)
@@ -91,7 +96,7 @@ def build(*, units, users, size: str) -> str:
         }
         for c in counties
     }
-    rows = []
+    rows, targets = [], []
     for code, by_county in series.items():
         indicator = indicators.get(code)
         if indicator is None:
@@ -127,10 +132,8 @@ def build(*, units, users, size: str) -> str:
                     Decimal(1).scaleb(-indicator.decimals)
                 )
                 total += target
-                IndicatorTarget.objects.create(
-                    indicator=indicator, year=year, region=county, value=target
-                )
-            IndicatorTarget.objects.create(indicator=indicator, year=year, region=city, value=total)
+                targets.append((indicator, year, county, target))
+            targets.append((indicator, year, city, total))
     IndicatorValue.objects.bulk_create(rows, batch_size=1000)
     audit_write(
         action=AuditAction.CREATE,
@@ -164,28 +167,13 @@ def build(*, units, users, size: str) -> str:
                     (actual * Decimal("1.1")).quantize(Decimal(1).scaleb(-indicator.decimals)),
                 )
                 total += target
-                IndicatorTarget.objects.create(
-                    indicator=indicator, year=year, region=county, value=target
-                )
-            IndicatorTarget.objects.create(indicator=indicator, year=year, region=city, value=total)
-    # The targets above are each year's first version (下达年度目标 by the city).
-    numbers: dict[int, int] = {}
-    versions = []
-    for t in IndicatorTarget.objects.order_by(
-        "year", "indicator__sort_order", "region__sort_order"
-    ):
-        numbers[t.year] = numbers.get(t.year, 0) + 1
-        versions.append(
-            IndicatorTargetVersion(
-                year=t.year,
-                number=numbers[t.year],
-                indicator_id=t.indicator_id,
-                region_id=t.region_id,
-                value=t.value,
-                reason="下达年度目标",
-            )
-        )
-    IndicatorTargetVersion.objects.bulk_create(versions, batch_size=500)
+                targets.append((indicator, year, county, target))
+            targets.append((indicator, year, city, total))
+    # Each year's targets are its first version (下达年度目标 by the city), numbered in the order
+    # of the targets table: set through the service, which writes the version.
+    targets.sort(key=lambda t: (t[1], t[0].sort_order, t[0].pk, t[2].sort_order, t[2].pk))
+    for indicator, year, region, value in targets:
+        target_set(indicator=indicator, year=year, region=region, value=value, actor=None)
     _propose_a_target_change(users)
     return f"指标月度数据 {IndicatorValue.objects.count()} 条（{FIRST:%Y-%m}至{LAST:%Y-%m}），年度目标 {IndicatorTarget.objects.count()} 条"
 

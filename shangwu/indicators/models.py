@@ -113,14 +113,32 @@ class RegionScoped(ScopedModel):
         return models.Q(region_id=county.pk) | models.Q(region__level=RegionLevel.CITY)
 
 
+def _own_rows(model, user) -> models.Q:
+    """The rows a user writes: every row for the city; for a county officer their own county's,
+    never the city total (which is the city's) nor another county's."""
+    from shangwu.organization.choices import RegionLevel
+
+    if user.region.level == RegionLevel.CITY:
+        return models.Q()
+    return models.Q(region_id=user.region.county.pk)
+
+
 # Figures and targets are entered for the city and the counties: a township officer has no region
-# to enter them for (which county rows a county officer may write: services.check_region_writable).
+# to enter them for; a county officer enters their own county's rows only.
 FIGURE_ENTRY = at_levels(
     "city",
     "county",
     refusal="指标数据和年度目标按全市和县(市、区)填报，乡镇(街道)用户没有可填报的地区。",
+    q=_own_rows,
 )
-FIGURE_SCOPE = Scope(add=FIGURE_ENTRY, change=FIGURE_ENTRY, import_=FIGURE_ENTRY, delete=IN_REGION)
+FIGURE_SCOPE = Scope(
+    add=FIGURE_ENTRY,
+    change=FIGURE_ENTRY,
+    import_=FIGURE_ENTRY,
+    delete=IN_REGION,
+    # Recounting the platform's own figures rewrites every county's: the city's alone.
+    compute=at_levels("city", refusal="只有市级用户可以重新计算全市指标。", grant="change"),
+)
 
 
 class IndicatorTarget(RegionScoped):
@@ -242,6 +260,12 @@ class IndicatorTargetProposal(RegionScoped):
     staff approve it (a new target version) or refuse it with a reason."""
 
     audited = True
+    # A county officer proposes for their own county only (the city sets targets directly).
+    scope = Scope(
+        add=at_levels(
+            "county", refusal="只有县（市、区）可以对本地年度目标提出调整申请。", q=_own_rows
+        )
+    )
 
     indicator = models.ForeignKey(
         Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="+"

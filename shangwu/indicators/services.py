@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
-from shangwu.core.access import require
+from shangwu.core.access import permits_row, require
 from shangwu.indicators.choices import Arrival, ProposalStatus, ValueSource
 from shangwu.indicators.models import (
     Indicator,
@@ -25,7 +25,6 @@ from shangwu.indicators.models import (
     IndicatorValueRevision,
 )
 from shangwu.indicators.selectors import add_months, computed_month_counts, region_list_bulletin
-from shangwu.organization.choices import RegionLevel
 
 VALUE_FIELDS = ("month_value", "cumulative_value", "prev_month_value", "prev_cumulative_value")
 IMPORT_REASON = "导入更正"
@@ -33,18 +32,13 @@ COMPUTE_REASON = "平台重新计算"
 
 
 def check_region_writable(*, actor, region) -> None:
-    """County officers write their own county's rows only; the city total is the city's."""
-    if actor is None:
-        return
-    own = actor.region
-    if own is None:
-        raise ValidationError("您的账号未关联区划，不能填报指标数据。")
-    if own.level == RegionLevel.CITY:
-        return
-    if own.level == RegionLevel.TOWNSHIP:
-        raise ValidationError("乡镇（街道）账号不能填报县（市、区）指标数据。")
-    if region.level == RegionLevel.CITY or region.pk != own.county.pk:
-        raise ValidationError(f"您只能填报{own.county.name}的数据，不能填报{region.name}。")
+    """The actor may write ``region``'s figures (``IndicatorValue.scope``: a county officer their
+    own county's rows only, the city total being the city's); else a message naming both."""
+    require(actor, IndicatorValue, "change")
+    if not permits_row(actor, IndicatorValue, "change", region=region):
+        raise ValidationError(
+            f"您只能填报{actor.region.county.name}的数据，不能填报{region.name}。"
+        )
 
 
 TARGET_FIRST_REASON = "下达年度目标"
@@ -122,10 +116,9 @@ def target_propose(
     *, indicator: Indicator, year: int, region, value: Decimal, reason: str, actor
 ) -> IndicatorTargetProposal:
     """A county officer proposes a change of their own county's target, with a reason."""
-    own = getattr(actor, "region", None)
-    if own is None or own.level != RegionLevel.COUNTY or region.pk != own.pk:
-        name = own.county.name if own is not None and own.county else "本县（市、区）"
-        raise PermissionDenied(f"只能对{name}的年度目标提出调整申请。")
+    require(actor, IndicatorTargetProposal, "add")  # a county's (IndicatorTargetProposal.scope)
+    if not permits_row(actor, IndicatorTargetProposal, "add", region=region):
+        raise PermissionDenied(f"只能对{actor.region.county.name}的年度目标提出调整申请。")
     if value is None or value < 0:
         raise ValidationError({"value": "建议目标须为不小于0的数。"})
     reason = (reason or "").strip()
@@ -399,6 +392,7 @@ def values_compute(*, month: datetime.date, actor=None, indicators=None) -> dict
     """Count the computed indicators for ``month`` from the enterprise registry and the project
     module: every county (zero when nothing happened) and the city total. Idempotent; a changed
     count is recorded as a correction "平台重新计算"."""
+    require(actor, IndicatorValue, "compute")  # the city's (IndicatorValue.scope)
     month = month.replace(day=1)
     city, counties = region_list_bulletin()
     if indicators is None:

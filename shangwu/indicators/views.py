@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -108,7 +108,7 @@ class ValueListView(generic.ObjectListView):
         return {
             "computed": Indicator.objects.restrict(self.request.user).exclude(computation=""),
             "can_import": self.allowed("import"),
-            "is_city": getattr(self.request.user.region, "level", "") == "city",
+            "can_compute": self.allowed("compute"),
             "can_grid": forms.writable_regions(self.request.user).exists(),
         }
 
@@ -385,11 +385,9 @@ class ValueComputeView(generic.BaseObjectView):
     """Recount the computed indicators for a month (city staff)."""
 
     queryset = IndicatorValue.objects.all()
-    action = "change"
+    action = "compute"  # the city's (IndicatorValue.scope)
 
     def post(self, request):
-        if getattr(request.user.region, "level", "") != "city":
-            raise PermissionDenied("只有市级用户可以重新计算全市指标。")
         form = forms.MonthForm(request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, "请选择要计算的月份（如 2026-05）。")

@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from shangwu.core.access import IN_REGION, Scope, ScopedModel, at_levels
+from shangwu.accounts.choices import Role
+from shangwu.core.access import IN_REGION, Rule, Scope, ScopedModel, at_levels
 from shangwu.core.models import Event
 from shangwu.organization.choices import RegionLevel
 from shangwu.tasks.choices import Cycle, Grade, TaskEventKind, TaskStatus
@@ -516,6 +517,8 @@ class QuarterReview(ScopedModel):
     """季度点评: a leader's grade and comment on one unit's quarter of a plan."""
 
     audited = True
+    # Units read their own grades; only the bureau's leaders grade.
+    scope = Scope(change=Rule(roles=[Role.LEADER], refusal="只有局领导可以进行季度点评。"))
 
     plan = models.ForeignKey(
         Plan, verbose_name="工作要点", on_delete=models.PROTECT, related_name="reviews"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from shangwu.accounts.choices import Role
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core.access import require
 from shangwu.core.services import event_record
 from shangwu.tasks import cycles
 from shangwu.tasks.choices import FINAL_STATUSES, Cycle, Grade, TaskEventKind, TaskStatus
@@ -684,8 +685,7 @@ def review_save(
     """A leader grades one unit's quarter (优秀 / 良好 / 一般 / 较差) with a comment; grading the
     same quarter again replaces the grade (the audit log keeps the earlier one). ``comment=None``
     keeps the comment already given."""
-    if getattr(actor, "role", None) != Role.LEADER:
-        raise ValidationError("只有局领导可以进行季度点评。")
+    require(actor, QuarterReview, "add")  # the leaders' (QuarterReview.scope)
     if grade not in Grade.values:
         raise ValidationError({"grade": f"等次“{grade}”无效：应为优秀、良好、一般或较差。"})
     try:

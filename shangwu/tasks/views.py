@@ -5,16 +5,15 @@ The importer's pages are in views_import.py, the 督办通报 in views_report.py
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.accounts.choices import Role
 from shangwu.core import views as generic
-from shangwu.core.access import Access, can, permits
+from shangwu.core.access import Access, can, permits, require
 from shangwu.tasks import cycles, filtersets, forms, selectors, services, tables
 from shangwu.tasks.choices import FINAL_STATUSES, Grade, ReportState, TaskStatus
 from shangwu.tasks.evaluation import evaluate, plan_cycles_begun
@@ -557,7 +556,7 @@ class PlanReviewView(generic.BaseObjectView):
                 history=selectors.review_history(user=user, plan=plan),
                 quarters=range(1, 5),
                 years=sorted({plan.year, plan.year - 1, year}),
-                can_review=user.role == Role.LEADER,
+                can_review=permits(user, QuarterReview, "add"),
                 errors=errors or [],
             ),
             status=status,
@@ -568,8 +567,7 @@ class PlanReviewView(generic.BaseObjectView):
 
     def post(self, request, pk):
         plan = self.get_object()
-        if request.user.role != Role.LEADER:
-            raise PermissionDenied("只有局领导可以进行季度点评。")
+        require(request.user, QuarterReview, "add")  # the leaders' (QuarterReview.scope)
         year, quarter = self.quarter(plan)
         units = {
             str(row["unit"].pk): row["unit"]

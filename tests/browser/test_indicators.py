@@ -1,9 +1,9 @@
 """The 月通报 and grid entry in a real browser (same server and sign-in as test_navigation)."""
 
-from tests.browser.test_navigation import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.browser.test_navigation import signed_in
 
 
-def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):  # noqa: F811
+def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):
     context, page = signed_in(browser, server, "city_staff")
     page.goto(f"{server}/indicators/")
     shown = page.eval_on_selector("[data-testid=month-picker]", "s => s.value")
@@ -23,7 +23,7 @@ def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):  # noq
     context.close()
 
 
-def test_a_block_pasted_from_excel_fills_the_grid_and_saves_in_one_go(server, browser):  # noqa: F811
+def test_a_block_pasted_from_excel_fills_the_grid_and_saves_in_one_go(server, browser):
     context, page = signed_in(browser, server, "city_staff")
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     problems = []

@@ -1,23 +1,14 @@
 """A real browser (Debian's Chromium driven by Playwright) signs in as each persona and opens
 every navigation page: no console error, no failed request, no request to another host.
 
-The platform runs as a separate server process on its own fresh database (SQLite, or a
-PostgreSQL database when DATABASE_URL points at PostgreSQL), built by `shangwu demo_data`.
+The platform runs as a separate server process on its own fresh database, built by
+`shangwu demo_data` once per test run and shared by every worker (conftest.py, server.py).
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlparse
-from urllib.request import urlopen
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "Shangwu@2026demo"
 PERSONAS = [
     "leader",
@@ -30,95 +21,6 @@ PERSONAS = [
     "secadmin",
     "auditor",
 ]
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url(tmp_path):
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        return f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    import psycopg
-
-    name = f"shangwu_browser_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    url = urlparse(base)
-    with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url._replace(path=f"/{name}").geturl()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("browser")
-    env = dict(
-        os.environ,
-        DATABASE_URL=_database_url(tmp),
-        SHANGWU_VAR_DIR=str(tmp),
-        DEBUG="0",
-        SECURE_COOKIES="0",
-        WHITENOISE_USE_FINDERS="1",
-        SHANGWU_TESTING="1",
-        VENDOR_STATIC_DIR=str(ROOT / "var" / "vendor-static"),
-    )
-    manage = [sys.executable, "-m", "shangwu"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*manage, "demo_data", "--size", "small"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "shangwu.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
 
 
 def signed_in(browser, server, username):

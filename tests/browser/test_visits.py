@@ -4,14 +4,14 @@ saves; the visit page shows every row."""
 
 from pypinyin import Style, lazy_pinyin
 
-from tests.browser.test_navigation import browser, server, signed_in  # noqa: F401 (fixtures)
+from tests.browser.test_navigation import signed_in
 
 
 def initials(name: str) -> str:
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
 
 
-def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser):  # noqa: F811
+def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser):
     context, page = signed_in(browser, server, "county_a")
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -13,7 +13,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from shangwu.accounts.models import User
-from shangwu.core.access import Access
+from shangwu.core.access import Access, permits
 from shangwu.core.testing import ADMINS, ScopeTestCases, business_models, model_routes
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,68 @@ def test_every_business_model_answers_each_persona_by_its_scope(demo_city):
     assert set(unrouted) == THROUGH_PARENT == set(PARENT) | {"tasks.section"}
     assert checked >= 15 * 9
     assert not failures, "\n".join(failures)
+
+
+# Models whose change rule is narrower than their view rule for a county officer, row by row:
+# the city's own figures and targets are read by every county and written by the city alone.
+SEEN_NOT_CHANGED = {
+    "indicators.indicatorvalue",
+    "indicators.indicatortarget",
+}
+
+
+def test_a_county_officer_reads_but_cannot_change_rows_outside_their_change_rule(demo_city):
+    cases = ScopeTestCases(*_clients())
+    county_a = _persona("county_a")
+    narrower, failures = set(), []
+    for model, routes in model_routes(business_models()).items():
+        if not permits(county_a, model, "change"):
+            continue  # refused the whole model (403): the test above
+        objects = model.objects.all()
+        record = _first(objects.restrict(county_a, "view"), objects.restrict(county_a, "change"))
+        if record is None:
+            continue
+        narrower.add(model._meta.label_lower)
+        failures += cases.check(routes, "county_a", county_a, record, sees=True, changes=False)
+    assert narrower == SEEN_NOT_CHANGED
+    assert not failures, "\n".join(failures)
+
+
+# Row rules a service checks before writing a row that does not exist yet (``permits_row``):
+# (model label, action, persona, region code of the row, allowed).
+ROW_RULES = [
+    ("indicators.indicatorvalue", "change", "city_staff", "419900", True),
+    ("indicators.indicatorvalue", "change", "city_staff", "419921", True),
+    ("indicators.indicatorvalue", "change", "county_a", "419902", True),
+    ("indicators.indicatorvalue", "change", "county_a", "419900", False),  # the city total
+    ("indicators.indicatorvalue", "change", "county_a", "419921", False),
+    ("indicators.indicatorvalue", "change", "township_a1", "419902", False),
+    ("indicators.indicatorvalue", "compute", "city_staff", "419900", True),
+    ("indicators.indicatorvalue", "compute", "county_a", "419902", False),
+    ("indicators.indicatortargetproposal", "add", "county_a", "419902", True),
+    ("indicators.indicatortargetproposal", "add", "county_a", "419921", False),
+    ("indicators.indicatortargetproposal", "add", "city_staff", "419902", False),
+    ("indicators.indicatortarget", "target", "city_staff", "419902", True),
+    ("indicators.indicatortarget", "target", "county_a", "419902", False),
+    ("tasks.quarterreview", "add", "leader", None, True),
+    ("tasks.quarterreview", "add", "city_staff", None, False),
+    ("tasks.quarterreview", "add", "county_a", None, False),
+]
+
+
+@pytest.mark.parametrize(("label", "action", "persona", "code", "allowed"), ROW_RULES)
+def test_the_declared_rule_decides_who_writes_which_row(label, action, persona, code, allowed):
+    from django.apps import apps
+
+    from shangwu.core.access import permits_row
+    from shangwu.organization.models import Region
+
+    model, user = apps.get_model(label), _persona(persona)
+    if code is None:
+        assert permits(user, model, action) is allowed
+    else:
+        region = Region.objects.get(code=code)
+        assert permits_row(user, model, action, region=region) is allowed
 
 
 def test_a_model_without_pages_reaches_exactly_as_far_as_its_parent(demo_city):

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from shangwu.tasks import cycles, lagging, selectors, services
 from shangwu.tasks.choices import ReportState, TaskStatus
@@ -244,7 +244,7 @@ def test_only_leaders_give_quarterly_grades_and_a_second_grade_replaces_the_firs
     make_plan, unit, leader, city_staff
 ):
     plan = make_plan()
-    with pytest.raises(ValidationError, match="只有局领导"):
+    with pytest.raises(PermissionDenied, match="只有局领导"):
         services.review_save(
             plan=plan, unit=unit("外贸科"), year=2026, quarter=1, grade="good", actor=city_staff
         )
