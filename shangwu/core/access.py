@@ -161,17 +161,17 @@ def permits_row(user, model, action: str, **fields) -> bool:
         row[name] = value
         if isinstance(value, models.Model):
             row[f"{name}_id"] = value.pk
-    return _matches(scope_of(model).rule(action).q(model, user), row)
+    return matches(scope_of(model).rule(action).q(model, user), row)
 
 
-def _matches(q: models.Q, row: dict) -> bool:
+def matches(q: models.Q, row: dict) -> bool:
     """``q`` evaluated on ``row`` (field name → value) in Python: the plain lookups a scope rule
     uses (exact, in, isnull, AND/OR/NOT). Any other lookup, or a field the row lacks, is an
     error, never a silent yes."""
     results = []
     for child in q.children:
         if isinstance(child, models.Q):
-            results.append(_matches(child, row))
+            results.append(matches(child, row))
             continue
         name, value = child
         field, _, lookup = name.partition("__")
