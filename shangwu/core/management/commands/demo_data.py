@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from shangwu.core.context import acting
 
@@ -42,6 +42,13 @@ class Command(BaseCommand):
                 summary = module.build(units=units, users=users, size=size)
                 if summary:
                     summaries.append(summary)
+            if connection.vendor == "postgresql":
+                # Fresh tables have no statistics until autovacuum comes round: without them the
+                # planner takes the demo's thousands of rows for one and nests loops over them
+                # (a scope query over visit problems took a minute in the test suite). ANALYZE
+                # may run in the transaction and sees its rows.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("演示城市“云河市”已就绪。"))
         for summary in summaries:
             self.stdout.write(f"  {summary}")
