@@ -114,9 +114,16 @@ def restore_world(django_db_blocker):
 
         with django_db_blocker.unblock(), acting(path="conftest"):
             build_users(build_regions_and_units())
-            importlib.import_module("shangwu.cases.migrations.0002_default_rules").add_defaults(
-                django_apps, None
-            )
+            # The default categories with the codes 0019 gave them (the current model has a
+            # unique code, which 0002's historical model did not), then 0002's rule sets.
+            defaults = importlib.import_module("shangwu.cases.migrations.0002_default_rules")
+            codes = importlib.import_module("shangwu.cases.migrations.0019_vocabulary_code").CODES
+            category = django_apps.get_model("cases", "CaseCategory")
+            for order, name in enumerate(defaults.CATEGORIES, start=1):
+                category.objects.get_or_create(
+                    name=name, defaults={"sort_order": order, "code": codes[name]}
+                )
+            defaults.add_defaults(django_apps, None)
             importlib.import_module("shangwu.cases.migrations.0012_clock_start").receipt_defaults(
                 django_apps, None
             )
