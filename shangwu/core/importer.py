@@ -307,8 +307,12 @@ class Importer:
         """Checks across rows and against the stored records (duplicates, scope)."""
 
     def write_row(self, row: ParsedRow, *, actor, context) -> str:
-        """Write one valid row through the services; "created", "updated" or "unchanged"."""
-        raise NotImplementedError
+        """Write one valid row through the services; "created", "updated" or "unchanged".
+        Required by the default one-row-per-record flow; an importer with its own ``commit``
+        (the enterprise fast path) does not call it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} 使用逐行写入：须定义 write_row，或覆盖 commit。"
+        )
 
 
 class ParsedRow:
