@@ -166,7 +166,14 @@ class CaseDetailSerializer(CaseSerializer):
     attachments = serializers.SerializerMethodField()
 
     class Meta(CaseSerializer.Meta):
-        fields = [*CaseSerializer.Meta.fields, "events", "attachments"]
+        # The record the case was opened from (case_open_from): at most one is set.
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "origin_visit_problem",
+            "origin_project",
+            "events",
+            "attachments",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(CaseAttachmentSerializer(many=True))

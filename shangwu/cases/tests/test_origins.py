@@ -85,6 +85,17 @@ def test_county_staff_open_a_case_from_a_visit_problem_linked_both_ways(as_user,
     assert case.get_absolute_url() in visit_page
 
 
+def test_the_case_api_names_the_visit_problem_it_was_opened_from(as_user, county_a, problem):
+    client = as_user(county_a)
+    client.post(reverse("cases:case_from_problem", args=[problem.pk]), {"kind": "ordinary"})
+    problem.refresh_from_db()
+
+    answer = client.get(f"/api/cases/{problem.case.pk}/").json()
+
+    assert answer["origin_visit_problem"] == problem.pk
+    assert answer["origin_project"] is None
+
+
 def test_county_staff_open_a_case_from_a_project_with_the_mapped_category(
     as_user, county_a, project
 ):
