@@ -24,8 +24,10 @@ column-wise fast path. Either way the result and the audit rows are the contract
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,15 +42,25 @@ from shangwu.core.imports import (
     cell_text,
     merged_cells_error,
     normalize_header,
+    parse_date,
     read_rows,
 )
 
 __all__ = [
     "HELP_SHEET_NAME",
+    "YES_NO",
+    "Amount",
+    "Choice",
+    "Code",
     "Column",
+    "Date",
     "ImportResult",
     "Importer",
+    "Lookup",
+    "Parser",
+    "Quarter",
     "RowError",
+    "YesNo",
     "header_map",
     "template_xlsx",
 ]
@@ -60,7 +72,10 @@ class Column:
 
     ``parse`` turns a cell (as read: text, number, date or "") into the value written, or raises
     ``ValueError`` whose text is the reason shown to the user; without it the cell is trimmed
-    text. ``help`` is the column's line in the 填写说明 sheet.
+    text. A ``Parser`` (below: choices by label, look-ups by name, amounts, dates, quarters,
+    yes/no, codes) also sees the row read so far and the file's context (the look-up tables the
+    importer loaded once). ``into`` names the fields a parser's tuple is written to (a quarter
+    is a year and a quarter). ``help`` is the column's line in the 填写说明 sheet.
     """
 
     field: str
@@ -69,25 +84,219 @@ class Column:
     help: str = ""
     aliases: tuple[str, ...] = ()
     max_length: int | None = None
-    parse: Callable[[Any], Any] | None = None
+    parse: Callable[[Any], Any] | Parser | None = None
     width: int = 14
     # The header as the template writes it, when it differs (注册资本（万元）).
     title: str = ""
+    # What a blank required cell and an over-long one are told (the defaults name the column).
+    empty: str = ""
+    too_long: str = ""
+    into: tuple[str, ...] = ()
 
     @property
     def template_header(self) -> str:
         return self.title or self.header
 
-    def value(self, cell):
+    @property
+    def empty_message(self) -> str:
+        return self.empty or f"{self.header}不能为空。"
+
+    def value(self, cell, row=None, context=None):
         """The cell parsed, or ValueError with the reason."""
+        if isinstance(self.parse, Parser):
+            return self.parse(self, cell, row, context)
         if self.parse is not None:
             return self.parse(cell)
         text = cell_text(cell)
         if self.required and not text:
-            raise ValueError(f"{self.header}不能为空。")
+            raise ValueError(self.empty_message)
         if self.max_length is not None and len(text) > self.max_length:
-            raise ValueError(f"不能超过{self.max_length}个字。")
+            raise ValueError(self.too_long or f"不能超过{self.max_length}个字。")
         return text
+
+
+# --- Parsers: how a column reads its cells, declared once for every importer --------------------
+
+
+class Parser:
+    """A column's reading of a cell: ``__call__(column, cell, row, context)`` returns the value
+    or raises ``ValueError`` with the Chinese reason. ``row`` is the ``ParsedRow`` read so far
+    (columns are read in their declared order), ``context`` what the importer's
+    ``load_context`` loaded once for the file."""
+
+    def __call__(self, column: Column, cell, row, context):
+        raise NotImplementedError
+
+    @staticmethod
+    def blank(column: Column, text: str, value=None):
+        """``value`` for a blank optional cell; a blank required one is refused."""
+        if column.required:
+            raise ValueError(column.empty_message)
+        return value
+
+
+YES_NO = {
+    "是": True,
+    "否": False,
+    "Y": True,
+    "N": False,
+    "1": True,
+    "0": False,
+    "TRUE": True,
+    "FALSE": False,
+}
+
+
+@dataclass(frozen=True)
+class YesNo(Parser):
+    """是/否 (also Y/N, 1/0, TRUE/FALSE); a blank cell is ``empty``."""
+
+    empty: bool | None = False
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell).upper()
+        if not text:
+            return self.empty
+        value = YES_NO.get(text)
+        if value is None:
+            raise ValueError("应填“是”或“否”。")
+        return value
+
+
+@dataclass(frozen=True)
+class Choice(Parser):
+    """One of a set of values, written by its label (民企 → "private"). Blank in an optional
+    column is None; anything else not on the list is told the list."""
+
+    by_label: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, choices) -> Choice:
+        """For a Django ``TextChoices``: its labels."""
+        return cls({label: value for value, label in choices.choices})
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell)
+        if not text and not column.required:
+            return None
+        try:
+            return self.by_label[text]
+        except KeyError:
+            raise ValueError(f"应为：{'/'.join(self.by_label)}。") from None
+
+
+@dataclass(frozen=True)
+class Lookup(Parser):
+    """A record named in the cell, found in a table the importer loads once per file
+    (``context.<table>`` or ``context[table]``: name → record). ``within`` names a column read
+    earlier whose record scopes the name (a township by name within its county): the table is
+    then keyed by (that record's pk, name), and with no such record the cell is not read.
+    ``missing`` is the reason for a name not found: ``{value}`` the name, ``{within}`` the
+    scoping record, ``{choices}`` the names there are."""
+
+    table: str
+    missing: str
+    within: str = ""
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell)
+        if not text and not column.required:
+            return None
+        table = (
+            context[self.table] if isinstance(context, Mapping) else getattr(context, self.table)
+        )
+        parent = None
+        if self.within:
+            parent = row.values.get(self.within) if row is not None else None
+            if parent is None:
+                return None
+            found = table.get((parent.pk, text))
+        else:
+            found = table.get(text)
+        if found is None:
+            raise ValueError(
+                self.missing.format(value=text, within=parent, choices="、".join(map(str, table)))
+            )
+        return found
+
+
+@dataclass(frozen=True)
+class Code(Parser):
+    """A code from a fixed list (a GB/T 4754 大类), zero-padded to ``width`` when a clerk's sheet
+    dropped the leading zero (3 → 03). Blank is ""."""
+
+    codes: Mapping[str, Any]
+    invalid: str
+    width: int = 0
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell)
+        if not text:
+            return self.blank(column, text, "")
+        if self.width and text.isdigit():
+            text = text.zfill(self.width)
+        if text not in self.codes:
+            raise ValueError(self.invalid)
+        return text
+
+
+@dataclass(frozen=True)
+class Amount(Parser):
+    """A non-negative amount with two decimals (thousands separators allowed). Blank is None."""
+
+    max: Decimal = Decimal("999999999999.99")
+    invalid: str = "应为数字。"
+    out_of_range: str = "金额应为非负数且不超过14位。"
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell)
+        if not text:
+            return self.blank(column, text)
+        try:
+            amount = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            raise ValueError(self.invalid) from None
+        if amount < 0 or amount > self.max:
+            raise ValueError(self.out_of_range)
+        return amount
+
+
+@dataclass(frozen=True)
+class Date(Parser):
+    """A date cell, an Excel day number or text (2025-03-31, 2025/3/31, 2025年3月31日). Blank is
+    None."""
+
+    invalid: str = "日期格式应为 2025-03-31。"
+
+    def __call__(self, column, cell, row, context):
+        if not cell_text(cell):
+            return self.blank(column, "")
+        try:
+            return parse_date(cell)
+        except ValueError:
+            raise ValueError(self.invalid) from None
+
+
+_QUARTER_RE = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+@dataclass(frozen=True)
+class Quarter(Parser):
+    """A quarter, 2025年第1季度 or 2025Q1, as (year, quarter); blank is (None, None). Declare
+    the column with ``into=(year_field, quarter_field)``."""
+
+    invalid: str = "季度应写成“2025年第1季度”或“2025Q1”。"
+
+    def __call__(self, column, cell, row, context):
+        text = cell_text(cell).replace(" ", "")
+        if not text:
+            return self.blank(column, text, (None, None))
+        match = _QUARTER_RE.match(text)
+        if match is None:
+            raise ValueError(self.invalid)
+        number = match.group(2) or match.group(3)
+        return int(match.group(1)), _NUMERALS.get(number) or int(number)
 
 
 @dataclass
@@ -105,6 +314,11 @@ class ImportResult:
     ignored_columns: list[str] = field(default_factory=list)
     # What the first updates change: (row, record, [(label, before, after)], clears something).
     changes: list[tuple] = field(default_factory=list)
+    # What stops the commit but is no row's fault, and can be corrected on the preview (a plan
+    # in which no task was recognised; a title already taken).
+    problems: list[str] = field(default_factory=list)
+    # What the importer's own part of the preview shows (``Importer.preview_include``).
+    context: dict = field(default_factory=dict)
     committed: bool = False
 
     @property
@@ -118,7 +332,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.file_error
+        return not self.errors and not self.file_error and not self.problems
 
     def count(self, outcome: str) -> None:
         """Count one row as "created", "updated" or "unchanged"."""
@@ -170,6 +384,10 @@ class Importer:
     date_fields: tuple[str, ...] = ()  # template columns formatted as dates
     # Service field errors → the column they are shown under.
     field_columns: dict[str, str] = {}
+    # A preview the user corrects before confirming: the template included in the preview's
+    # form (its fields come back through ``corrections``) and, for htmx, the fragment it swaps.
+    preview_include = ""
+    preview_fragment = ""
 
     # --- the contract's entry points ---------------------------------------------------------
 
@@ -186,6 +404,19 @@ class Importer:
         """Validate again and write every row in one transaction, or nothing."""
         self.check_actor(actor)
         return self.run(rows=rows, actor=actor, file_name=file_name, commit=True, **options)
+
+    def corrections(self, data) -> dict:
+        """Options the user corrected on the preview (POSTed with a re-preview or the commit),
+        as keyword arguments for ``preview`` and ``commit``; none by default."""
+        return {}
+
+    def success_message(self, result: ImportResult) -> str:
+        """What the user reads after a commit."""
+        n = self.counted
+        return (
+            f"已导入“{result.file_name}”：新增 {result.created} {n}，更新 {result.updated} {n}，"
+            f"{result.unchanged} {n}无变化。"
+        )
 
     def read(self, path, kind: str) -> list[list]:
         """The rows of a checked upload, header first (the 填写说明 sheet is skipped)."""
@@ -296,12 +527,18 @@ class Importer:
         return None
 
     def parse_row(self, rowno: int, cells: dict, context) -> ParsedRow:
-        """One row's cells (field → cell) parsed by the columns; override to check more."""
+        """One row's cells (field → cell) read by the columns in their order, then the row's
+        own checks (``check_row``)."""
         row = ParsedRow(rowno)
         for col in self.columns:
             if col.field in cells:
-                row.parse(col, cells[col.field])
+                row.parse(col, cells[col.field], context)
+        self.check_row(row, context)
         return row
+
+    def check_row(self, row: ParsedRow, context) -> None:
+        """Checks across one row's columns (a stage and its dates), once every column is read;
+        errors go to ``row.err``."""
 
     def check_rows(self, rows: list[ParsedRow], *, actor, context) -> None:
         """Checks across rows and against the stored records (duplicates, scope)."""
@@ -322,17 +559,33 @@ class ParsedRow:
     def __init__(self, rowno: int):
         self.rowno = rowno
         self.values: dict = {}
+        self.cells: dict = {}  # field → the cell as read, for messages that quote it
         self.errors: list[tuple[str, str, str]] = []
 
     def err(self, fld: str, value, reason: str) -> None:
         self.errors.append((fld, value, reason))
 
-    def parse(self, column: Column, cell) -> None:
-        """The cell read by its column into ``values``, or its reason into ``errors``."""
+    def has_error(self, fld: str) -> bool:
+        return any(e[0] == fld for e in self.errors)
+
+    def text(self, fld: str) -> str:
+        """The cell of ``fld`` as the user wrote it (trimmed), "" when the file has no such
+        column."""
+        return cell_text(self.cells.get(fld, ""))
+
+    def parse(self, column: Column, cell, context=None) -> None:
+        """The cell read by its column into ``values`` (or the fields of ``column.into``), or
+        its reason into ``errors``."""
+        self.cells[column.field] = cell
         try:
-            self.values[column.field] = column.value(cell)
+            value = column.value(cell, self, context)
         except ValueError as exc:
             self.err(column.field, cell_text(cell), str(exc))
+            return
+        if column.into:
+            self.values.update(zip(column.into, value, strict=True))
+        else:
+            self.values[column.field] = value
 
 
 def template_xlsx(

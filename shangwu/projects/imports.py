@@ -14,14 +14,24 @@ is half-saved, and the preview counts exactly what the commit would do.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from shangwu.core.importer import HELP_SHEET_NAME, Column, Importer, ImportResult, ParsedRow
-from shangwu.core.imports import cell_text, parse_date
+from shangwu.core.importer import (
+    HELP_SHEET_NAME,
+    Amount,
+    Choice,
+    Code,
+    Column,
+    Date,
+    Importer,
+    ImportResult,
+    Lookup,
+    ParsedRow,
+    Quarter,
+    YesNo,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 from shangwu.projects import services
@@ -49,7 +59,15 @@ __all__ = [
 ]
 
 COLUMNS = [
-    Column("code", "项目编码", True, "唯一编码，作为导入的键；已存在则更新该项目", ("编码",)),
+    Column(
+        "code",
+        "项目编码",
+        True,
+        "唯一编码，作为导入的键；已存在则更新该项目",
+        ("编码",),
+        max_length=30,
+        too_long="项目编码不能超过30个字符。",
+    ),
     Column("name", "项目名称", True, "不超过200字", max_length=200, width=22),
     Column(
         "investor_name",
@@ -60,8 +78,14 @@ COLUMNS = [
         max_length=200,
         width=22,
     ),
-    Column("investor_type", "投资方类型", True, "/".join(InvestorType.labels)),
-    Column("origin", "资金来源地", True, "本省/省外/境外", ("来源地",)),
+    Column(
+        "investor_type",
+        "投资方类型",
+        True,
+        "/".join(InvestorType.labels),
+        parse=Choice.of(InvestorType),
+    ),
+    Column("origin", "资金来源地", True, "本省/省外/境外", ("来源地",), parse=Choice.of(Origin)),
     Column(
         "origin_place",
         "来源省份或国家(地区)",
@@ -70,14 +94,35 @@ COLUMNS = [
         ("来源省份",),
         max_length=50,
     ),
-    Column("industry_division", "行业大类", False, "GB/T 4754-2017 两位大类代码，如 30"),
-    Column("chain", "产业链", False, "系统中已有的产业链名称"),
-    Column("is_key", "重点项目", False, "是/否"),
-    Column("is_manufacturing", "制造业", False, "是/否"),
-    Column("is_foreign", "外资", False, "是/否"),
-    Column("is_fortune500", "世界500强", False, "是/否"),
-    Column("in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度"),
-    Column("ledger_quarter", "纳入季度", False, "如 2025年第1季度 或 2025Q1"),
+    Column(
+        "industry_division",
+        "行业大类",
+        False,
+        "GB/T 4754-2017 两位大类代码，如 30",
+        parse=Code(DIVISION_SECTION, "行业大类应为GB/T 4754-2017的两位大类代码（01—97）。", 2),
+    ),
+    Column(
+        "chain",
+        "产业链",
+        False,
+        "系统中已有的产业链名称",
+        parse=Lookup("chains", "系统中没有名为“{value}”的产业链。"),
+    ),
+    Column("is_key", "重点项目", False, "是/否", parse=YesNo()),
+    Column("is_manufacturing", "制造业", False, "是/否", parse=YesNo()),
+    Column("is_foreign", "外资", False, "是/否", parse=YesNo()),
+    Column("is_fortune500", "世界500强", False, "是/否", parse=YesNo()),
+    Column(
+        "in_provincial_ledger", "纳入省台账", False, "是/否；填“是”时须填纳入季度", parse=YesNo()
+    ),
+    Column(
+        "ledger_quarter",
+        "纳入季度",
+        False,
+        "如 2025年第1季度 或 2025Q1",
+        parse=Quarter("纳入季度应写成“2025年第1季度”或“2025Q1”。"),
+        into=("ledger_year", "ledger_quarter"),
+    ),
     Column("ledger_batch", "期次", False, "如 第三期", max_length=20),
     Column(
         "total_investment",
@@ -85,7 +130,9 @@ COLUMNS = [
         True,
         "数字，最多两位小数",
         ("总投资",),
+        parse=Amount(),
         title="总投资（万元）",
+        empty="总投资不能为空。",
     ),
     Column(
         "contract_fdi",
@@ -93,27 +140,47 @@ COLUMNS = [
         False,
         "数字，可留空",
         ("合同外资",),
+        parse=Amount(),
         title="合同外资（万美元）",
     ),
-    Column("county", "县(市、区)", True, "本市县(市、区)名称", ("县区",)),
-    Column("township", "乡镇(街道)", False, "所填县(市、区)下的乡镇或街道名称"),
+    Column(
+        "county",
+        "县(市、区)",
+        True,
+        "本市县(市、区)名称",
+        ("县区",),
+        parse=Lookup("counties", "本市没有名为“{value}”的县(市、区)。"),
+    ),
+    Column(
+        "township",
+        "乡镇(街道)",
+        False,
+        "所填县(市、区)下的乡镇或街道名称",
+        parse=Lookup("townships", "“{within}”下没有名为“{value}”的乡镇(街道)。", within="county"),
+    ),
     Column("site", "建设地点", False, "不超过200字", max_length=200, width=22),
-    Column("lead_unit", "牵头单位", False, "系统中已有的单位名称或简称"),
+    Column(
+        "lead_unit",
+        "牵头单位",
+        False,
+        "系统中已有的单位名称或简称",
+        parse=Lookup("units", "系统中没有名为“{value}”的单位。"),
+    ),
     Column(
         "stage",
         "当前阶段",
         False,
         "系统中的阶段名称（终止请在系统中操作）；留空按已填的最后一个节点日期推定",
+        parse=Lookup("stages", "系统中没有名为“{value}”的阶段；可用：{choices}。"),
     ),
-    Column("signed_on", "签约时间", False, "日期，如 2025-03-31"),
-    Column("registered_on", "注册时间", False, "日期"),
-    Column("started_on", "开工时间", False, "日期"),
-    Column("producing_on", "投产时间", False, "日期"),
+    Column("signed_on", "签约时间", False, "日期，如 2025-03-31", parse=Date()),
+    Column("registered_on", "注册时间", False, "日期", parse=Date()),
+    Column("started_on", "开工时间", False, "日期", parse=Date()),
+    Column("producing_on", "投产时间", False, "日期", parse=Date()),
     Column("note", "备注", False, ""),
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 TEMPLATE_HEADERS = [c.template_header for c in COLUMNS]
-BOOL_BY_TEXT = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False, "": False}
 RECORD_FIELDS = [
     "name",
     "investor_name",
@@ -138,9 +205,6 @@ RECORD_FIELDS = [
     "lead_unit",
     "note",
 ]
-QUARTER_RE = re.compile(r"^(\d{4})\s*(?:年\s*第?\s*([1-4一二三四])\s*季度?|[Qq]([1-4]))$")
-NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4}
-AMOUNT_MAX = Decimal("999999999999.99")
 # Service field errors → the column they came from.
 FIELD_COLUMN = {
     "ledger_year": "ledger_quarter",
@@ -152,6 +216,8 @@ FIELD_COLUMN = {
 
 @dataclass
 class _Lookups:
+    """The tables the columns look names up in, loaded once per file."""
+
     counties: dict
     townships: dict
     chains: dict
@@ -194,150 +260,7 @@ def _in_scope(actor, county, township) -> bool:
     return township is not None and township.pk == region.pk
 
 
-class _Row(ParsedRow):
-    """One parsed row: ``values`` for the record, ``dates`` per milestone, ``stage``."""
-
-    def __init__(self, rowno, get, lk: _Lookups):
-        super().__init__(rowno)
-        self.dates: dict = {}
-        self.stage = None
-        text = {f: cell_text(v) for f, v in get.items()}
-        self.code = text.get("code", "")
-        if not self.code:
-            self.err("code", "", "项目编码不能为空。")
-        elif len(self.code) > 30:
-            self.err("code", self.code, "项目编码不能超过30个字符。")
-        for fld in ("name", "investor_name", "origin_place", "site", "ledger_batch"):
-            if fld in get:
-                self.parse(COLUMN_BY_FIELD[fld], get[fld])  # required, max_length
-        if "note" in text:
-            self.values["note"] = text["note"]
-        self._choice("investor_type", text, {label: value for value, label in InvestorType.choices})
-        self._choice("origin", text, {label: value for value, label in Origin.choices})
-        if "industry_division" in text:
-            div = text["industry_division"]
-            div = "0" + div if div.isdigit() and len(div) == 1 else div
-            if div and div not in DIVISION_SECTION:
-                self.err(
-                    "industry_division", div, "行业大类应为GB/T 4754-2017的两位大类代码（01—97）。"
-                )
-            else:
-                self.values["industry_division"] = div
-                self.values["industry_section"] = DIVISION_SECTION.get(div, "")
-        self._lookup("chain", text, lk.chains, "系统中没有名为“{}”的产业链。")
-        self._lookup("lead_unit", text, lk.units, "系统中没有名为“{}”的单位。")
-        for fld in (
-            "is_key",
-            "is_manufacturing",
-            "is_foreign",
-            "is_fortune500",
-            "in_provincial_ledger",
-        ):
-            if fld in text:
-                value = BOOL_BY_TEXT.get(text[fld].upper())
-                if value is None:
-                    self.err(fld, text[fld], "应填“是”或“否”。")
-                else:
-                    self.values[fld] = value
-        if "ledger_quarter" in text:
-            quarter = text["ledger_quarter"]
-            self.values["ledger_year"] = self.values["ledger_quarter"] = None
-            if quarter:
-                match = QUARTER_RE.match(quarter.replace(" ", ""))
-                if match is None:
-                    self.err("ledger_quarter", quarter, "纳入季度应写成“2025年第1季度”或“2025Q1”。")
-                else:
-                    number = match.group(2) or match.group(3)
-                    self.values["ledger_year"] = int(match.group(1))
-                    self.values["ledger_quarter"] = NUMERALS.get(number) or int(number)
-        for fld in ("total_investment", "contract_fdi"):
-            if fld in text:
-                self._amount(fld, text[fld], required=fld == "total_investment")
-        county = None
-        if "county" in text:
-            county = lk.counties.get(text["county"])
-            if county is None:
-                self.err("county", text["county"], f"本市没有名为“{text['county']}”的县(市、区)。")
-            else:
-                self.values["county"] = county
-        if "township" in text:
-            self.values["township"] = None
-            if text["township"] and county is not None:
-                township = lk.townships.get((county.pk, text["township"]))
-                if township is None:
-                    self.err(
-                        "township",
-                        text["township"],
-                        f"“{county}”下没有名为“{text['township']}”的乡镇(街道)。",
-                    )
-                else:
-                    self.values["township"] = township
-        for m, fld in MILESTONE_FIELDS.items():
-            if text.get(fld):
-                try:
-                    self.dates[m] = parse_date(get[fld])
-                except ValueError:
-                    self.err(fld, text[fld], "日期格式应为 2025-03-31。")
-        stage_name = text.get("stage", "")
-        if stage_name:
-            self.stage = lk.stages.get(stage_name)
-            if self.stage is None:
-                self.err(
-                    "stage",
-                    stage_name,
-                    f"系统中没有名为“{stage_name}”的阶段；可用：{'、'.join(lk.stages)}。",
-                )
-            elif self.stage.is_terminal:
-                self.err(
-                    "stage", stage_name, "终止项目请在系统中操作并填写终止原因，不能通过导入终止。"
-                )
-        else:
-            reached = [s for s in lk.milestone_stages if s.milestone in self.dates]
-            self.stage = reached[-1] if reached else None
-        if self.stage is not None and not self.stage.is_terminal:
-            for s in lk.milestone_stages:
-                col = MILESTONE_FIELDS[s.milestone]
-                if s.order > self.stage.order and s.milestone in self.dates:
-                    self.err(col, text[col], f"当前阶段为“{self.stage}”，不应填写{s.name}时间。")
-                elif s.pk == self.stage.pk and s.milestone not in self.dates:
-                    self.err(col, "", f"当前阶段为“{self.stage}”，请填写{s.name}时间。")
-
-    def _choice(self, fld, text, by_label):
-        if fld in text:
-            value = by_label.get(text[fld])
-            if value is None:
-                self.err(fld, text[fld], f"应为：{'/'.join(by_label)}。")
-            else:
-                self.values[fld] = value
-
-    def _lookup(self, fld, text, table, message):
-        if fld in text:
-            self.values[fld] = None
-            if text[fld]:
-                found = table.get(text[fld])
-                if found is None:
-                    self.err(fld, text[fld], message.format(text[fld]))
-                else:
-                    self.values[fld] = found
-
-    def _amount(self, fld, text, *, required):
-        self.values[fld] = None
-        if not text:
-            if required:
-                self.err(fld, "", "总投资不能为空。")
-            return
-        try:
-            amount = Decimal(text.replace(",", "")).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
-            self.err(fld, text, "应为数字。")
-            return
-        if amount < 0 or amount > AMOUNT_MAX:
-            self.err(fld, text, "金额应为非负数且不超过14位。")
-        else:
-            self.values[fld] = amount
-
-
-def _moves(project: Project, row: _Row, lk: _Lookups, actor) -> None:
+def _moves(project: Project, row: ParsedRow, lk: _Lookups, actor) -> None:
     """Walk the project forward to the row's stage, one service call per milestone stage."""
     target = row.stage
     if target is None or target.pk == project.stage_id:
@@ -364,7 +287,7 @@ def _moves(project: Project, row: _Row, lk: _Lookups, actor) -> None:
         )
 
 
-def _apply(row: _Row, existing: Project | None, lk: _Lookups, actor) -> str:
+def _apply(row: ParsedRow, existing: Project | None, lk: _Lookups, actor) -> str:
     """Write one row through the services; return "created", "updated" or "unchanged"."""
     if existing is None:
         first = min(row.dates.values(), default=None)
@@ -419,8 +342,35 @@ class ProjectImporter(Importer):
     def load_context(self, *, actor, **options):
         return _Lookups.load()
 
-    def parse_row(self, rowno, cells, context):
-        return _Row(rowno, cells, context)
+    def check_row(self, row, context):
+        """What the columns cannot check alone: the stage against the milestone dates. The row
+        keeps ``code``, ``dates`` (milestone → date), ``stage``; ``values`` the record's fields."""
+        values = row.values
+        row.code = values.pop("code", "")
+        if "industry_division" in values:
+            values["industry_section"] = DIVISION_SECTION.get(values["industry_division"], "")
+        row.dates = {}
+        for m, fld in MILESTONE_FIELDS.items():
+            on = values.pop(fld, None)
+            if on is not None:
+                row.dates[m] = on
+        row.stage = values.pop("stage", None)
+        if row.stage is not None and row.stage.is_terminal:
+            row.err(
+                "stage",
+                row.text("stage"),
+                "终止项目请在系统中操作并填写终止原因，不能通过导入终止。",
+            )
+        elif row.stage is None and not row.has_error("stage"):
+            reached = [s for s in context.milestone_stages if s.milestone in row.dates]
+            row.stage = reached[-1] if reached else None
+        if row.stage is not None and not row.stage.is_terminal:
+            for s in context.milestone_stages:
+                col = MILESTONE_FIELDS[s.milestone]
+                if s.order > row.stage.order and s.milestone in row.dates:
+                    row.err(col, row.text(col), f"当前阶段为“{row.stage}”，不应填写{s.name}时间。")
+                elif s.pk == row.stage.pk and s.milestone not in row.dates:
+                    row.err(col, "", f"当前阶段为“{row.stage}”，请填写{s.name}时间。")
 
     def check_rows(self, rows, *, actor, context):
         seen = {}
