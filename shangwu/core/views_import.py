@@ -4,7 +4,7 @@ The uploaded file is checked before a row is read (core.imports.check_upload), k
 MEDIA_ROOT/imports/ between preview and commit, and named in the session by a random token,
 so a user can only confirm or download the report of their own upload.
 
-A model's import is four small subclasses that name its ``queryset``, ``app_template_dir`` and
+A model's import is four small subclasses that name its ``queryset`` and
 its ``importer`` (a ``core.importer.Importer``: preview, commit, template); see
 enterprises/views_import.py. Every importer's page, preview, confirmation, error report and
 template therefore look and read the same.
@@ -26,20 +26,25 @@ PREVIEW_ERRORS = 200
 
 
 class ImportBaseView(generic.BaseObjectView):
-    """Shared state of the four import views. Subclasses set ``queryset``, ``app_template_dir``
-    ("enterprises"), ``importer`` (the app's ``Importer``) and ``success_url_name``.
+    """Shared state of the four import views. Subclasses set ``queryset``, ``importer`` (the
+    app's ``Importer``) and ``success_url_name``.
 
     An import that needs more than the file (the indicators' month) names an ``options_form``
     (a form with a ``file`` field and the options, taking ``user=``); its other cleaned values
     go to the importer's preview and commit as keyword arguments (kept with the upload, as
-    text, between the two)."""
+    text, between the two). An importer whose preview the user corrects before confirming (the
+    工作要点's line kinds) gives ``preview_include``: the preview form then carries it, and its
+    fields go back to the importer (``Importer.corrections``) on a re-preview and on commit.
+    """
 
     action = "import"
-    app_template_dir = ""
     importer: Importer | None = None
     success_url_name = ""
     url_prefix = ""  # "<app>:<name>" when the URL names do not follow the model's name
+    template_url_name = ""  # the template's URL name, when not ``<url_prefix>_import_template``
+    upload_template = "core/import_upload.html"  # or an app page extending it
     options_form = None
+    file_fields = ("file",)  # the options form's fields that are the file, not options
 
     @property
     def session_key(self) -> str:
@@ -52,6 +57,7 @@ class ImportBaseView(generic.BaseObjectView):
             "url_upload": f"{base}_import",
             "url_commit": f"{base}_import_commit",
             "url_errors": f"{base}_import_errors",
+            "url_template": self.template_url_name or f"{base}_import_template",
             "url_list": self.success_url_name,
         }
 
@@ -80,31 +86,35 @@ class ImportBaseView(generic.BaseObjectView):
             raise Http404("导入文件已过期或不存在，请重新上传。")
         return path, info["name"], info["ext"].lstrip("."), info.get("options") or {}
 
-    def success_url(self, options: dict) -> str:
+    def success_url(self, options: dict, result) -> str:
         return resolve_url(self.success_url_name)
 
-    def render_preview(self, result, token: str):
+    def render_preview(self, result, token: str, *, status: int = 200):
+        """The shared preview page; an htmx re-preview of a correcting importer gets only its
+        fragment (the same URL serves both)."""
         if result.errors:
             report = imports.store_dir() / f"{token}.errors.xlsx"
             report.write_bytes(imports.error_report_xlsx(result.errors))
-        return render(
-            self.request,
-            "core/import_preview.html",
-            self.base_context(
-                result=result,
-                token=token,
-                errors=result.errors[:PREVIEW_ERRORS],
-                more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
-                **self.url_names(),
-            ),
+        context = self.base_context(
+            result=result,
+            token=token,
+            errors=result.errors[:PREVIEW_ERRORS],
+            more_errors=max(0, len(result.errors) - PREVIEW_ERRORS),
+            preview_include=self.importer.preview_include,
+            **result.context,
+            **self.url_names(),
         )
+        template = "core/import_preview.html"
+        if self.request.headers.get("HX-Request") and self.importer.preview_fragment:
+            template = self.importer.preview_fragment
+        return render(self.request, template, context, status=status)
 
 
 class ImportUploadView(ImportBaseView):
     """GET: the upload form. POST: check the file, validate every row, show the preview."""
 
     def get_template_name(self):
-        return f"{self.app_template_dir}/import_upload.html"
+        return self.upload_template
 
     def get(self, request):
         return render(request, self.get_template_name(), self.page_context())
@@ -112,12 +122,24 @@ class ImportUploadView(ImportBaseView):
     def page_context(self, form=None, **extra):
         if form is None and self.options_form is not None:
             form = self.options_form(initial=self.initial_options(), user=self.request.user)
+        kinds = self.importer.kinds
         return self.base_context(
-            form=form, max_mb=imports.upload_max_bytes() // 1024 // 1024, **extra
+            form=form,
+            max_mb=imports.upload_max_bytes() // 1024 // 1024,
+            noun=self.importer.noun,
+            kinds=kinds,
+            kinds_text=" 或 ".join(f".{kind}" for kind in kinds),
+            accept=",".join(f".{kind}" for kind in kinds),
+            **self.url_names(),
+            **extra,
         )
 
     def initial_options(self) -> dict:
         return {}
+
+    def file_from_form(self, form):
+        """The file to import when none was uploaded (the 工作要点 pasted as text), or None."""
+        return None
 
     def post(self, request):
         uploaded = request.FILES.get("file")
@@ -130,8 +152,10 @@ class ImportUploadView(ImportBaseView):
             options = {
                 key: value.isoformat() if hasattr(value, "isoformat") else value
                 for key, value in form.cleaned_data.items()
-                if key != "file"
+                if key not in self.file_fields
             }
+            if uploaded is None:
+                uploaded = self.file_from_form(form)
         if uploaded is None:
             kinds = " 或 ".join(f".{kind}" for kind in self.importer.kinds)
             return self.refuse(f"请选择要上传的 {kinds} 文件。", form=form)
@@ -175,11 +199,16 @@ class ImportUploadView(ImportBaseView):
 
 
 class ImportCommitView(ImportBaseView):
-    """POST: validate the stored file again and write it all, or nothing."""
+    """POST: validate the stored file again and write it all, or nothing. With ``_preview``:
+    the preview again, with the corrections made on it (nothing written)."""
 
     def post(self, request, token):
         path, name, kind, options = self.upload_of(token)
+        options = {**options, **self.importer.corrections(request.POST)}
         rows = self.importer.read(path, kind)
+        if "_preview" in request.POST:
+            result = self.importer.preview(rows=rows, actor=request.user, file_name=name, **options)
+            return self.render_preview(result, token)
         result = self.importer.commit(rows=rows, actor=request.user, file_name=name, **options)
         if not result.committed:
             # The importer audits what it writes; a confirmation that wrote nothing is audited here.
@@ -189,15 +218,10 @@ class ImportCommitView(ImportBaseView):
             )
             if result.file_error:
                 messages.error(request, result.file_error)
-            return self.render_preview(result, token)
+            return self.render_preview(result, token, status=400)
         self.forget(token)
-        counted = self.importer.counted
-        messages.success(
-            request,
-            f"已导入“{name}”：新增 {result.created} {counted}，更新 {result.updated} {counted}，"
-            f"{result.unchanged} {counted}无变化。",
-        )
-        return redirect(self.success_url(options))
+        messages.success(request, self.importer.success_message(result))
+        return redirect(self.success_url(options, result))
 
 
 class ImportErrorsView(ImportBaseView):

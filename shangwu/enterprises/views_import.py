@@ -7,7 +7,6 @@ from shangwu.enterprises.models import Enterprise
 
 class EnterpriseImport:
     queryset = Enterprise.objects.all()
-    app_template_dir = "enterprises"
     importer = imports.enterprise_importer
     success_url_name = "enterprises:enterprise_list"
 

@@ -343,14 +343,13 @@ class ValueImport:
     url_prefix = "indicators:value"
     success_url_name = "indicators:value_list"
     options_form = forms.ImportForm
-
-    def get_template_name(self):
-        return "indicators/value_import.html"
+    upload_template = "indicators/value_import.html"
+    template_url_name = "indicators:value_template"
 
     def initial_options(self):
         return {"month": requested_month(self.request)}
 
-    def success_url(self, options):
+    def success_url(self, options, result):
         return f"{reverse('indicators:value_list')}?month={options['month']}"
 
 

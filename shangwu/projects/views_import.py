@@ -7,7 +7,6 @@ from shangwu.projects.models import Project
 
 class ProjectImport:
     queryset = Project.objects.all()
-    app_template_dir = "projects"
     importer = imports.project_importer
     success_url_name = "projects:project_list"
 
