@@ -64,7 +64,8 @@ def assignment_changes(data, tasks) -> tuple[dict, list[str]]:
 
 
 class PlanUploadForm(BaseForm):
-    """Step 1 of the import: the .docx or the pasted text, the title, year and cadence."""
+    """Step 1 of the import: the .docx or the pasted text, the title, year and cadence (the
+    file itself is checked by the import flow, core.imports.check_upload)."""
 
     file = forms.FileField(label="上传工作要点（.docx，或按模板填写的 .xlsx）", required=False)
     text = forms.CharField(
@@ -86,12 +87,6 @@ class PlanUploadForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload is not None:
-            plan_docx_check(upload)
-        return upload
 
     def clean(self):
         data = super().clean()

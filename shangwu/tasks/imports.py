@@ -1,11 +1,13 @@
 """Import of the year's 工作要点 (the work plan) on the shared import contract (core.importer).
 
 The plan arrives as the bureau writes it, a Word document (.docx), or as a workbook (.xlsx or
-.csv) whose first column holds its paragraphs one per row (the template). Either file passes
-``core.imports.check_upload`` before a byte of it is parsed. Its rows are the plan's lines:
-``parser`` classifies them (title, preamble, section, task…) and ``services.plan_import`` saves
-the tree in one transaction, or nothing. The page lets the user correct each line's kind before
-saving (tasks/views_import.py); both steps go through this importer.
+.csv) whose first column holds its paragraphs one per row (the template); text pasted on the
+page is kept as such a .csv. Every file passes ``core.imports.check_upload`` before a byte of it
+is parsed, and goes through the shared upload → preview → confirm flow (core.views_import). Its
+rows are the plan's lines: ``parser`` classifies them (title, preamble, section, task…) and
+``services.plan_import`` saves the tree in one transaction, or nothing. The preview lets the user
+correct each line's kind (``preview_include``; the corrections come back through
+``corrections``) before confirming.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.db import transaction
 from shangwu.core.importer import Column, Importer, ImportResult, RowError
 from shangwu.core.imports import HELP_SHEET_NAME, UploadRejected, cell_text, read_rows
 from shangwu.tasks import parser, services
-from shangwu.tasks.choices import Cycle
+from shangwu.tasks.choices import Cycle, LineKind
 from shangwu.tasks.models import Plan, Task
 
 COLUMN = Column(
@@ -39,6 +41,8 @@ class PlanImporter(Importer):
     kinds = ("docx", "xlsx", "csv")
     sheet_name = "工作要点"
     template_filename = "工作要点导入模板.xlsx"
+    preview_include = "tasks/includes/plan_preview.html"
+    preview_fragment = "tasks/includes/import_tree.html"
     help_lines = (
         "1. 第1行为表头，请勿修改；从第2行起每行一段，顺序与原文一致；示例内容请替换为真实内容。",
         "2. 也可以直接上传 Word 文档（.docx）：自动编号会按原样读出。",
@@ -97,6 +101,25 @@ class PlanImporter(Importer):
             if len(text) > parser.MAX_LINE_CHARS
         ]
 
+    def corrections(self, data) -> dict:
+        """The plan's settings and the line kinds as corrected on the preview."""
+        found = {key: data[key] for key in ("title", "year", "cycle", "due_day") if key in data}
+        overrides = {
+            int(key[5:]): kind
+            for key, kind in data.items()
+            if key.startswith("kind_") and key[5:].isdigit() and kind in LineKind.values
+        }
+        if overrides:
+            found["overrides"] = overrides
+        return found
+
+    def success_message(self, result: ImportResult) -> str:
+        plan = result.plan
+        return (
+            f"已导入“{plan}”：{plan.sections.count()} 个章节、{result.created} 项任务。"
+            "请核对各任务的牵头单位和配合单位。"
+        )
+
     def run(
         self,
         *,
@@ -111,6 +134,9 @@ class PlanImporter(Importer):
         overrides=None,
         **options,
     ) -> ImportResult:
+        """The plan read, classified and saved in a transaction that a preview rolls back, so
+        the preview counts the tasks the commit saves. What the service refuses (no task
+        recognised, a title taken) is a ``problem`` the user can correct on the preview."""
         result = ImportResult(file_name=file_name)
         texts = self.lines(rows)
         if not texts:
@@ -122,10 +148,17 @@ class PlanImporter(Importer):
             )
             return result
         result.errors = self.line_errors(rows)
-        _, tree = parser.parse_lines(
+        lines, tree = parser.parse_lines(
             texts, overrides=overrides, year=_year(year), unit_names=services.unit_names()
         )
         result.total = tree["task_count"]
+        result.context = {
+            "lines": lines,
+            "tree": tree,
+            "settings": {"title": title, "year": year, "cycle": cycle, "due_day": due_day},
+            "kinds": LineKind.choices,
+            "cycles": Cycle.choices,
+        }
         if result.errors:
             return result
         try:
@@ -144,7 +177,8 @@ class PlanImporter(Importer):
                 else:
                     self.audit_import(actor=actor, result=result)
         except ValidationError as exc:
-            result.file_error = "；".join(exc.messages)
+            result.problems = exc.messages
+            result.created = 0
             return result
         result.committed = commit
         return result

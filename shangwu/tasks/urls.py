@@ -12,6 +12,16 @@ urlpatterns = [
         views_import.PlanImportTemplateView.as_view(),
         name="plan_import_template",
     ),
+    path(
+        "import/<str:token>/commit/",
+        views_import.PlanImportCommitView.as_view(),
+        name="plan_import_commit",
+    ),
+    path(
+        "import/<str:token>/errors/",
+        views_import.PlanImportErrorsView.as_view(),
+        name="plan_import_errors",
+    ),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:pk>/edit/", views.PlanEditView.as_view(), name="plan_edit"),
     path("plans/<int:pk>/assign/", views.PlanAssignView.as_view(), name="plan_assign"),

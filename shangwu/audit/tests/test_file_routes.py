@@ -227,7 +227,7 @@ def refused_uploads(url: str, files: dict[str, bytes], name: str, persona="city_
 
 
 def generic_import_cases(
-    upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx", extra=None
+    upload_url: str, valid: bytes, with_errors: bytes, name="导入.xlsx", extra=None, refused=None
 ):
     return {
         "upload": [
@@ -236,7 +236,7 @@ def generic_import_cases(
                 upload_then(upload_url, valid, name, None, extra),
                 action=AuditAction.IMPORT,
             ),
-            *refused_uploads(upload_url, refused_xlsx(valid), name, extra=extra),
+            *refused_uploads(upload_url, (refused or refused_xlsx)(valid), name, extra=extra),
         ],
         "commit": [
             Use(
@@ -282,32 +282,22 @@ def value_import(part):
     return cases
 
 
-def plan_import(kit):
-    url = "/tasks/import/"
-    form = {"year": 2026, "cycle": "monthly", "due_day": 25}
-    valid = plan_docx()
+def plan_import(part):
+    def cases(kit):
+        from shangwu.tasks import parser
 
-    def upload(client, kit):
-        return client.post(url, {**form, "file": SimpleUploadedFile("工作要点.docx", valid)})
+        valid = plan_docx()
+        with_errors = plan_docx(PLAN_TEXT + "\n" + "三" * (parser.MAX_LINE_CHARS + 1))
+        return generic_import_cases(
+            "/tasks/import/",
+            valid,
+            with_errors,
+            "工作要点.docx",
+            {"year": 2026, "cycle": "monthly", "due_day": 25},
+            refused=refused_docx,
+        )[part]
 
-    def save(client, kit):
-        preview = upload(client, kit)
-        assert preview.status_code == 200
-        return client.post(
-            url,
-            {
-                **form,
-                "title": "审计测试工作要点",
-                "_save": "1",
-                "lines_json": preview.context["lines_json"],
-            },
-        )
-
-    return [
-        Use("city_staff", upload, action=AuditAction.IMPORT),
-        Use("city_staff", save, action=AuditAction.IMPORT, label="save"),
-        *refused_uploads(url, refused_docx(valid), "工作要点.docx", extra=form),
-    ]
+    return cases
 
 
 def api_plan_import(kit):
@@ -495,7 +485,9 @@ ROUTE_CASES: dict[str, Callable] = {
     "indicators:value_template": lambda kit: [
         get("/indicators/values/template/", {"month": "2026-05"})
     ],
-    "tasks:plan_import": plan_import,
+    "tasks:plan_import": plan_import("upload"),
+    "tasks:plan_import_commit": plan_import("commit"),
+    "tasks:plan_import_errors": plan_import("errors"),
     "tasks:plan_import_template": lambda kit: [get("/tasks/import/template/")],
     "plan-import-plan": api_plan_import,
     "tasks:task_export": lambda kit: [get("/tasks/list/export/")],

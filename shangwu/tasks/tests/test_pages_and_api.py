@@ -27,6 +27,11 @@ def _docx_upload(lines, name="工作要点.docx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def _commit_url(preview) -> str:
+    """Where the preview's form posts: a corrected re-preview (``_preview``) or the commit."""
+    return reverse("tasks:plan_import_commit", args=[preview.context["token"]])
+
+
 # --- import through the pages -------------------------------------------------------------------
 
 
@@ -48,21 +53,16 @@ def test_office_uploads_a_docx_previews_the_tree_fixes_a_line_and_saves(as_user,
         "各单位要对照本要点抓好落实" in response.context["tree"]["sections"][1]["tasks"][-1]["text"]
     )
     # The closing line was read as part of the last task: the user marks it as plan text.
-    payload = {
-        "lines_json": response.context["lines_json"],
-        "title": "",
-        "year": 2026,
-        "cycle": "monthly",
-        "due_day": 25,
-    }
+    payload = {"title": "", "year": 2026, "cycle": "monthly", "due_day": 25}
     kinds = {f"kind_{line.no}": line.kind for line in response.context["lines"]}
     kinds[f"kind_{len(lines)}"] = "preamble"
     reparsed = client.post(
-        reverse("tasks:plan_import"), {**payload, **kinds}, HTTP_HX_REQUEST="true"
+        _commit_url(response), {**payload, **kinds, "_preview": "1"}, HTTP_HX_REQUEST="true"
     )
     assert reparsed.templates[0].name == "tasks/includes/import_tree.html"
     assert "各单位要对照本要点" not in reparsed.context["tree"]["sections"][1]["tasks"][-1]["text"]
-    saved = client.post(reverse("tasks:plan_import"), {**payload, **kinds, "_save": "1"})
+    assert not Plan.objects.filter(title="2026年全市商务工作要点").exists()  # nothing written
+    saved = client.post(_commit_url(response), {**payload, **kinds})
     plan = Plan.objects.get(title="2026年全市商务工作要点")
     assert saved.status_code == 302 and saved.url == reverse("tasks:plan_assign", args=[plan.pk])
     assert "各单位要对照本要点抓好落实" in plan.preamble
@@ -129,15 +129,7 @@ def test_the_preambles_expected_targets_become_plan_targets_linked_to_indicators
         {"text": PLAN_WITH_TARGETS, "year": 2026, "cycle": "monthly", "due_day": 25},
     )
     client.post(
-        reverse("tasks:plan_import"),
-        {
-            "lines_json": preview.context["lines_json"],
-            "title": "",
-            "year": 2026,
-            "cycle": "monthly",
-            "due_day": 25,
-            "_save": "1",
-        },
+        _commit_url(preview), {"title": "", "year": 2026, "cycle": "monthly", "due_day": 25}
     )
     plan = Plan.objects.get(title="2026年全市商务工作要点")
     targets = list(plan.targets.order_by("sort_order"))
@@ -210,15 +202,7 @@ def test_pasted_text_works_without_javascript_and_bad_input_names_the_field(as_u
         {"text": "只有一行说明文字", "year": 2026, "cycle": "monthly", "due_day": 25},
     )
     save = client.post(
-        reverse("tasks:plan_import"),
-        {
-            "lines_json": preview.context["lines_json"],
-            "year": 2026,
-            "cycle": "monthly",
-            "due_day": 25,
-            "title": "空要点",
-            "_save": "1",
-        },
+        _commit_url(preview), {"year": 2026, "cycle": "monthly", "due_day": 25, "title": "空要点"}
     )
     assert save.status_code == 400 and "没有识别出任何任务" in save.content.decode()
     assert not Plan.objects.filter(title="空要点").exists()
