@@ -47,6 +47,7 @@ from shangwu.core.imports import (
 )
 
 __all__ = [
+    "AMOUNT_MAX",
     "HELP_SHEET_NAME",
     "YES_NO",
     "Amount",
@@ -135,6 +136,9 @@ class Parser:
         return value
 
 
+# The largest amount a DecimalField(max_digits=14, decimal_places=2) holds.
+AMOUNT_MAX = Decimal("999999999999.99")
+# How 是/否 is written in the bureau's sheets (compared upper-cased).
 YES_NO = {
     "是": True,
     "否": False,
@@ -244,7 +248,7 @@ class Code(Parser):
 class Amount(Parser):
     """A non-negative amount with two decimals (thousands separators allowed). Blank is None."""
 
-    max: Decimal = Decimal("999999999999.99")
+    max: Decimal = AMOUNT_MAX
     invalid: str = "应为数字。"
     out_of_range: str = "金额应为非负数且不超过14位。"
 

@@ -4,11 +4,10 @@ are read against, and the result a preview or commit reports."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from shangwu.core import importer
+from shangwu.core.importer import AMOUNT_MAX, YES_NO, Column
 from shangwu.core.importer import HELP_SHEET_NAME as HELP_SHEET_NAME
-from shangwu.core.importer import Column
 from shangwu.core.importer import ImportResult as ImportResult
 from shangwu.enterprises.choices import INDUSTRY_SECTIONS, EnterpriseStatus, Ownership
 
@@ -128,19 +127,10 @@ SECTION_BY_TEXT = {
 }
 OWNERSHIP_BY_LABEL = {label: value for value, label in Ownership.choices}
 STATUS_BY_LABEL = {label: value for value, label in EnterpriseStatus.choices}
-BOOL_BY_TEXT = {
-    "是": True,
-    "否": False,
-    "Y": True,
-    "N": False,
-    "1": True,
-    "0": False,
-    "TRUE": True,
-    "FALSE": False,
-}
+BOOL_BY_TEXT = YES_NO  # the contract's table, as every importer reads 是/否
 TAG_SPLIT = re.compile(r"[、，,；;]")
 TAG_WITH_DATE = re.compile(r"^(?P<name>[^()（）]+?)\s*(?:[(（]\s*(?P<date>[^()（）]*?)\s*[)）])?$")
-CAPITAL_MAX = Decimal("999999999999.99")
+CAPITAL_MAX = AMOUNT_MAX
 
 # Compared with the stored record to decide new / updated / unchanged (order = snapshot order).
 COMPARED = [
