@@ -67,7 +67,13 @@ class Kit:
     bad: Callable[[], tuple[bytes, int, str]]  # (file, bad row, its column)
     fill_template: Callable[[bytes], tuple[bytes, int]]  # the downloaded template made real
     form: dict
+    record_type: str  # the audit rows' object type of one record written
+    # After ``good`` was imported: (file, records it changes) — None where a file cannot update
+    # (a 工作要点 is a new plan every time).
+    changed: Callable[[], tuple[bytes, int]] | None = None
     file_name: str = "导入.xlsx"
+    # How the IMPORT row that sums up a commit counts the records written.
+    summary_says: Callable[[int], str] = lambda n: f"新增 {n}"
 
     def upload(self, client, content: bytes):
         return client.post(
@@ -105,6 +111,11 @@ def enterprise_kit() -> Kit:
     def fill(template):
         return replace_rows(template, "企业信息", 2, _enterprise_rows("模板回填有限公司")), 1
 
+    def changed():
+        return xlsx(
+            [TEMPLATE_HEADERS, *_enterprise_rows("契约商贸有限公司", "契约冷链物流有限公司")]
+        ), 1
+
     return Kit(
         "企业",
         lambda: enterprise_importer,
@@ -115,6 +126,8 @@ def enterprise_kit() -> Kit:
         bad,
         fill,
         {},
+        "enterprises.enterprise",
+        changed,
     )
 
 
@@ -132,6 +145,9 @@ def project_kit() -> Kit:
     def fill(template):
         return template, 1  # its example row is a real project
 
+    def changed():
+        return xlsx([HEAD, row("HT-1"), row("HT-2", name="冷链物流园二期项目")]), 1
+
     return Kit(
         "招商项目",
         lambda: project_importer,
@@ -142,6 +158,8 @@ def project_kit() -> Kit:
         bad,
         fill,
         {},
+        "projects.project",
+        changed,
     )
 
 
@@ -171,6 +189,11 @@ def indicator_kit() -> Kit:
         wb.save(buffer)
         return buffer.getvalue(), 1
 
+    def changed():
+        rows = [["填报月份", "2026-05"], head]
+        rows += [["419902", "河东区", 13.5, 10, 300], ["419921", "云水县", 6, 5, ""]]
+        return xlsx(rows, sheet="填报"), 1  # 河东区's retail figure corrected
+
     return Kit(
         "指标数据",
         lambda: value_importer,
@@ -181,6 +204,8 @@ def indicator_kit() -> Kit:
         bad,
         fill,
         {"month": "2026-05"},
+        "indicators.indicatorvalue",
+        changed,
     )
 
 
@@ -217,6 +242,8 @@ def plan_kit() -> Kit:
         bad,
         fill,
         {"year": 2026, "cycle": "monthly", "due_day": 25},
+        "tasks.task",
+        summary_says=lambda n: f"{n} 项任务",
     )
 
 
@@ -247,13 +274,66 @@ def test_a_good_file_is_previewed_then_imported_and_its_records_are_there(
     preview = kit.upload(client, content)
     assert preview.status_code == 200, row_errors(preview)
     assert row_errors(preview) == []
+    result = preview.context["result"]
+    assert (result.created, result.updated, result.errors) == (added, 0, [])
+    page = preview.content.decode()
+    assert f'data-testid="count-created">{added}<' in page  # the counts the user reads
     assert kit.records() == before  # a preview writes nothing
+    creates = created_rows(kit)
     done = kit.confirm(client, preview)
     assert done.status_code == 302, row_errors(done)
     assert kit.records() == before + added
-    assert AuditLog.objects.filter(
+    assert created_rows(kit) == creates + added  # every record written has its own audit row
+    summary = AuditLog.objects.exclude(detail__startswith="上传文件").get(
         action=AuditAction.IMPORT, object_type=kit.importer().model._meta.label_lower
-    ).exists()
+    )  # beside the upload's own row, the one that sums up what the commit wrote
+    assert summary.actor_username == "city_staff" and kit.summary_says(added) in summary.detail
+
+
+def created_rows(kit) -> int:
+    return AuditLog.objects.filter(action=AuditAction.CREATE, object_type=kit.record_type).count()
+
+
+UPDATING = [enterprise_kit, project_kit, indicator_kit]
+
+
+@pytest.mark.parametrize("make_kit", UPDATING, ids=IDS[:3])
+def test_a_changed_file_is_previewed_as_updates_and_only_the_change_is_written(
+    make_kit, as_user, city_staff
+):
+    kit = make_kit()
+    client = as_user(city_staff)
+    content, added = kit.good()
+    assert kit.confirm(client, kit.upload(client, content)).status_code == 302
+    before = kit.records()
+    changes = AuditLog.objects.filter(action=AuditAction.UPDATE, object_type=kit.record_type)
+    updates = changes.count()
+    content, updated = kit.changed()
+    preview = kit.upload(client, content)
+    result = preview.context["result"]
+    assert (result.created, result.updated, result.errors) == (0, updated, [])
+    assert result.unchanged == result.total - updated
+    assert f'data-testid="count-updated">{updated}<' in preview.content.decode()
+    assert changes.count() == updates  # nothing written by the preview
+    assert kit.confirm(client, preview).status_code == 302
+    assert kit.records() == before
+    assert changes.count() == updates + updated  # each changed record's before/after
+
+
+def test_the_same_plan_again_is_told_on_its_preview_and_not_saved_twice(as_user, city_staff):
+    kit = plan_kit()
+    client = as_user(city_staff)
+    content, _ = kit.good()
+    assert kit.confirm(client, kit.upload(client, content)).status_code == 302
+    before = kit.records()
+    preview = kit.upload(client, content)
+    assert preview.status_code == 200
+    assert (
+        "2026年已有名为“2026年契约测试工作要点”的工作要点。" in preview.context["result"].problems
+    )
+    refused = kit.confirm(client, preview)
+    assert refused.status_code == 400 and "已有名为" in refused.content.decode()
+    assert kit.records() == before
 
 
 @pytest.mark.parametrize("make_kit", KITS, ids=IDS)
