@@ -181,29 +181,13 @@ COLUMNS = [
 ]
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 TEMPLATE_HEADERS = [c.template_header for c in COLUMNS]
+# The record's own fields an import row may change (the key, the stage and the milestone dates
+# go through project_move_stage instead).
 RECORD_FIELDS = [
-    "name",
-    "investor_name",
-    "investor_type",
-    "origin",
-    "origin_place",
-    "industry_division",
-    "chain",
-    "is_key",
-    "is_manufacturing",
-    "is_foreign",
-    "is_fortune500",
-    "in_provincial_ledger",
-    "ledger_year",
-    "ledger_quarter",
-    "ledger_batch",
-    "total_investment",
-    "contract_fdi",
-    "county",
-    "township",
-    "site",
-    "lead_unit",
-    "note",
+    fld
+    for c in COLUMNS
+    if c.field not in ("code", "stage", *MILESTONE_FIELDS.values())
+    for fld in c.into or (c.field,)
 ]
 # Service field errors → the column they came from.
 FIELD_COLUMN = {
