@@ -3,7 +3,10 @@ indicators, the 工作要点 of tasks).
 
 An app declares one ``Importer`` subclass in ``<app>/imports.py``: its ``columns`` (header and
 the variants clerks write, whether required, the help line of the 填写说明 sheet, a parser
-turning a cell into a value or a Chinese reason), and its write step. The contract gives them all
+turning a cell into a value or a Chinese reason — ``Choice`` by label, ``Lookup`` of a record by
+name (within a parent: a township in its county), ``Code``, ``Amount``, ``Date``, ``Quarter``,
+``YesNo``, declared here once for every module), the checks across one row's columns
+(``check_row``) and across rows (``check_rows``), and its write step. The contract gives them all
 the same things:
 
 - one result shape (``ImportResult``): rows new / updated / unchanged, and ``RowError``s naming
@@ -16,7 +19,8 @@ the same things:
 
 Reading and checking the upload itself is ``core.imports`` (size, extension, magic bytes, zip
 bomb, macros, XML entities; calamine / csv); the upload → preview → confirm pages are
-``core.views_import``. An importer whose layout is not one row per record (the indicators'
+``core.views_import`` (one upload page, one preview page; an importer whose preview the user
+corrects before confirming, the 工作要点's line kinds, adds its part with ``preview_include``). An importer whose layout is not one row per record (the indicators'
 counties × indicators grid) overrides ``run``; the enterprise registry overrides it with its
 column-wise fast path. Either way the result and the audit rows are the contract's.
 """

@@ -377,3 +377,14 @@ def test_every_importer_is_declared_on_the_contract(make_kit):
     assert isinstance(importer, Importer)
     assert importer.model is not None and importer.noun and importer.columns
     assert type(importer).__module__.endswith(".imports")  # <app>/imports.py
+
+
+@pytest.mark.parametrize("make_kit", KITS, ids=IDS)
+def test_every_upload_page_is_the_shared_one_and_links_its_template(make_kit, as_user, city_staff):
+    kit = make_kit()
+    page = as_user(city_staff).get(kit.url)
+    assert page.status_code == 200
+    assert "core/import_upload.html" in [t.name for t in page.templates]
+    html = page.content.decode()
+    assert f'<h1 class="h4 mb-3">导入{kit.importer().noun}</h1>' in html
+    assert f'href="{kit.template_url.split("?")[0]}"' in html
