@@ -6,13 +6,16 @@ each kind of 公文 is headed, numbered and closed (GB/T 9704-2012 版头, 发�
 numbers handed out. ``Event``: one row per change of a record, the shape of every timeline.
 ``Vocabulary``: every managed list (categories, tags, stages, chains) a 系统管理员 edits.
 ``Responsibility``: 包保, an official answerable for one record (an enterprise, a project;
-designations and inspections next) at one level, from one day to another."""
+designations and inspections next) at one level, from one day to another. ``ContactPerson``: a
+person the bureau talks to about one record (an enterprise's contact, a project investor's), whose
+phone numbers are masked everywhere and revealed one at a time (``core.reveal``)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -407,3 +410,69 @@ class Responsibility(models.Model):
             name=name,
             violation_error_message="结束日期不能早于开始日期。",
         )
+
+
+class ContactPerson(models.Model):
+    """A person the bureau talks to about one record (the concrete model's ``owner_field``: an
+    enterprise, a project). Phone numbers are personal information: pages, exports, the API and
+    the audit log show them masked (138****1234, ``mobile_masked`` / ``landline_masked``);
+    seeing the full number takes ``reveal_permission`` and is audited one number at a time
+    (``core.reveal.number_reveal``, whose audit text names the person as ``reveal_label``).
+
+    A concrete model subclasses it next to its scope base and adds its owner::
+
+        class ProjectContact(ProjectScoped, ContactPerson):
+            owner_field = "project"
+            reveal_permission = "projects.reveal_projectcontact"
+            reveal_label = "项目联系人"
+            project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contacts")
+    """
+
+    audited = True
+    audit_masked = {"mobile", "landline"}
+    owner_field = ""
+    reveal_permission = ""
+    reveal_label = "联系人"
+
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    mobile = models.CharField(
+        "手机号",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")],
+    )
+    landline = models.CharField(
+        "固定电话",
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")],
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.name}（{self.owner}）"
+
+    @property
+    def owner(self):
+        return getattr(self, self.owner_field)
+
+    @property
+    def owner_label(self) -> str:
+        """The owner's kind as pages name it (企业 / 项目)."""
+        return self._meta.get_field(self.owner_field).verbose_name
+
+    @property
+    def mobile_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.mobile) if self.mobile else ""
+
+    @property
+    def landline_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.landline) if self.landline else ""

@@ -1,13 +1,14 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Scope, ScopedModel
 from shangwu.core.models import (
+    ContactPerson,
     Event,
     Responsibility,
     ResponsibilityQuerySet,
@@ -214,34 +215,20 @@ class EnterpriseScoped(ScopedModel):
         abstract = True
 
 
-class Contact(EnterpriseScoped):
-    """A person at the enterprise the bureau talks to. Phone numbers are personal information:
-    pages, exports, the API and the audit log show them masked (138****1234); seeing the full
-    number takes the ``reveal_contact`` permission and is audited one record at a time."""
+class Contact(EnterpriseScoped, ContactPerson):
+    """A person at the enterprise the bureau talks to (name, position, masked phone numbers:
+    ``core.models.ContactPerson``), with an e-mail address and at most one primary contact per
+    enterprise. Seeing the full number takes the ``reveal_contact`` permission and is audited one
+    record at a time."""
 
-    audited = True
-    audit_masked = {"mobile", "landline"}
+    owner_field = "enterprise"
+    reveal_permission = "enterprises.reveal_contact"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("职务", max_length=50, blank=True)
-    mobile = models.CharField(
-        "手机号",
-        max_length=20,
-        blank=True,
-        validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")],
-    )
-    landline = models.CharField(
-        "固定电话",
-        max_length=30,
-        blank=True,
-        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")],
-    )
     email = models.EmailField("电子邮箱", blank=True)
     is_primary = models.BooleanField("主要联系人", default=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -258,23 +245,8 @@ class Contact(EnterpriseScoped):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.name}（{self.enterprise}）"
-
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#contacts"
-
-    @property
-    def mobile_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.mobile) if self.mobile else ""
-
-    @property
-    def landline_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.landline) if self.landline else ""
 
 
 class Assignment(EnterpriseScoped, Responsibility):

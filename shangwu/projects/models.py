@@ -13,7 +13,13 @@ from django.urls import reverse
 
 from shangwu.core.access import Scope, ScopedModel
 from shangwu.core.choices import ResponsibilityRole
-from shangwu.core.models import Event, Responsibility, ResponsibilityQuerySet, Vocabulary
+from shangwu.core.models import (
+    ContactPerson,
+    Event,
+    Responsibility,
+    ResponsibilityQuerySet,
+    Vocabulary,
+)
 from shangwu.organization.models import county_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
@@ -354,44 +360,26 @@ class ProjectLeader(ProjectScoped, Responsibility):
         return reverse("projects:project_detail", args=[self.project_id]) + "#leaders"
 
 
-class ProjectContact(ProjectScoped):
-    """A contact person on the investor's side. Phone numbers are masked everywhere (138****1234);
-    the full number takes ``projects.reveal_projectcontact`` and each reveal is audited."""
+class ProjectContact(ProjectScoped, ContactPerson):
+    """A contact person on the investor's side (``core.models.ContactPerson``). Phone numbers are
+    masked everywhere (138****1234); the full number takes ``projects.reveal_projectcontact`` and
+    each reveal is audited."""
 
-    audited = True
-    audit_masked = {"mobile", "landline"}
+    owner_field = "project"
+    reveal_permission = "projects.reveal_projectcontact"
+    reveal_label = "项目联系人"
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("职务", max_length=50, blank=True)
-    mobile = models.CharField("手机号", max_length=20, blank=True)
-    landline = models.CharField("固定电话", max_length=30, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "项目联系人"
         verbose_name_plural = "项目联系人"
         ordering = ["project_id", "id"]
 
-    def __str__(self):
-        return f"{self.name}（{self.project}）"
-
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.project_id]) + "#contacts"
-
-    @property
-    def mobile_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.mobile) if self.mobile else ""
-
-    @property
-    def landline_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.landline) if self.landline else ""
 
 
 _SPLIT = models.F("provincial_outside") + models.F("overseas") - models.F("working_capital")

@@ -14,6 +14,7 @@ from shangwu.core.api import (
     attachment_remove_answer,
     attachments_answer,
 )
+from shangwu.core.reveal import contact_reveal
 from shangwu.enterprises.baobao import services
 from shangwu.enterprises.baobao.filtersets import (
     AssignmentFilterSet,
@@ -73,7 +74,7 @@ class ContactViewSet(BaseViewSet):
         params = RevealRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         field = params.validated_data["field"]
-        value = services.contact_reveal(contact=contact, field=field, actor=request.user)
+        value = contact_reveal(contact=contact, field=field, actor=request.user)
         return Response({"field": field, "value": value})
 
 

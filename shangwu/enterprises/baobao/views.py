@@ -111,8 +111,6 @@ class ContactEditView(generic.ObjectEditView):
 
 class ContactRevealView(generic.ContactRevealView):
     queryset = Contact.objects.select_related("enterprise")
-    template_name = "enterprises/contact_reveal.html"
-    reveal = services.contact_reveal
 
 
 # --- 包保 assignments --------------------------------------------------------------------------
