@@ -10,17 +10,7 @@ import uuid
 import pytest
 from django.test import Client
 
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
+from shangwu.core.testing import PERSONAS
 
 
 def pytest_configure(config):
