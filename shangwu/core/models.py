@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -22,6 +21,16 @@ from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet
 from shangwu.core.choices import DocumentKind, ResponsibilityLevel, ResponsibilityRole
+
+
+def user_field(verbose_name: str, **kwargs) -> models.ForeignKey:
+    """Who did something to a record (登记人, 上传人, 更正人, 填报人…): a user kept as history, so
+    ``SET_NULL`` (STYLE 15: never a cascade into history; the audit log keeps the name), optional
+    (imports and commands act without one) and without a reverse accessor. ``kwargs`` override
+    (``blank=False`` where a form must name one, ``db_index=False`` where nothing looks rows up
+    by it)."""
+    options = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+"}
+    return models.ForeignKey("accounts.User", verbose_name=verbose_name, **options | kwargs)
 
 
 class StoredFileQuerySet(RestrictedQuerySet):
@@ -56,23 +65,10 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("文件类型", max_length=100)
     sha256 = models.CharField("文件摘要（SHA-256）", max_length=64)
-    uploaded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_field("上传人", blank=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
-    removed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="删除人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    removed_by = user_field("删除人")
 
     objects = StoredFileQuerySet.as_manager()
 
@@ -130,15 +126,7 @@ class Event(models.Model):
     note = models.TextField("说明", blank=True)
     # Events are read through their subject only: an index on actor would be written by every
     # event and read by nothing.
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    actor = user_field("操作人", db_index=False)
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
@@ -292,14 +280,7 @@ class DocumentNumber(models.Model):
     organ_name = models.CharField("发文机关", max_length=100)
     subject = models.CharField("文件", max_length=200)
     issued_at = models.DateTimeField("编号时间", auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编号人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_field("编号人")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -377,14 +358,7 @@ class Responsibility(models.Model):
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="安排人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("安排人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = ResponsibilityQuerySet.as_manager()

@@ -14,6 +14,7 @@ from shangwu.core.models import (
     ResponsibilityQuerySet,
     StoredFile,
     Vocabulary,
+    user_field,
 )
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
@@ -335,14 +336,7 @@ class Visit(EnterpriseScoped):
         "accounts.User", verbose_name="走访人员", through="VisitOfficial", related_name="visits"
     )
     notes = models.TextField("走访情况", blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -412,14 +406,7 @@ class VisitProblem(EnterpriseScoped):
         db_index=True,
     )
     converted_at = models.DateTimeField("转办时间", null=True, blank=True)
-    converted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="转办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    converted_by = user_field("转办人")
     status_note = models.CharField("处理说明", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

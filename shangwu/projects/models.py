@@ -19,8 +19,9 @@ from shangwu.core.models import (
     Responsibility,
     ResponsibilityQuerySet,
     Vocabulary,
+    user_field,
 )
-from shangwu.organization.models import county_field, township_field
+from shangwu.organization.models import county_field, lead_unit_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
@@ -146,14 +147,7 @@ class Project(ScopedModel):
     county = county_field()
     township = township_field()
     site = models.CharField("建设地点", max_length=200, blank=True)
-    lead_unit = models.ForeignKey(
-        "organization.OrgUnit",
-        verbose_name="牵头单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lead_unit = lead_unit_field()
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="项目企业",
@@ -174,14 +168,7 @@ class Project(ScopedModel):
     terminated_on = models.DateField("终止时间", null=True, blank=True)
     termination_reason = models.CharField("终止原因", max_length=300, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -408,14 +395,7 @@ class ProjectFunds(ProjectScoped):
     fdi_usd = models.DecimalField(
         "实际使用外资（万美元）", max_digits=14, decimal_places=2, default=0
     )
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field("填报人")
     recorded_at = models.DateTimeField("填报时间", auto_now=True)
 
     class Meta:
