@@ -20,22 +20,11 @@ from shangwu.enterprises.baobao import services as visit_services
 from shangwu.enterprises.models import VisitAttachment
 from shangwu.organization.models import Region
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 EXE_BYTES = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48 + b"PE\x00\x00"
 )
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run the on-commit file write when the block ends, as a real request's commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def a_case(make_enterprise, county_a):
