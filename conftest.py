@@ -10,17 +10,7 @@ import uuid
 import pytest
 from django.test import Client
 
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
+from shangwu.core.testing import PERSONAS
 
 
 def pytest_configure(config):
@@ -110,3 +100,17 @@ def make_enterprise(db):
         )
 
     return make
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a fresh folder of this test (MEDIA_ROOT), never the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs what the code does on commit (the file write) when the block
+    ends, as a real request's transaction commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -29,18 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.http_load import FLOOR, build, fresh_database  # noqa: E402
 
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
-
 
 def measure(rows, repeat: int) -> list[tuple[str, str, int, list[float], list[float], int]]:
     from django.db import connection
@@ -107,6 +95,8 @@ def run(args) -> None:
 
             connections.close_all()
             shutil.copy(tmp / "bench.sqlite3", args.save_db)
+    from shangwu.core.testing import PERSONAS  # needs django.setup() above
+
     rows = [(u, "工作台", "/") for u in PERSONAS] + FLOOR
     print(
         f"| request | persona | status | median ms | p25–p75 ms | CPU ms (median) | queries |"

@@ -19,6 +19,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, mask_value
 from shangwu.core import context
 from shangwu.core.access import Access, can
+from shangwu.core.services import model_update
 
 SESSION_LOGIN_AT = "shangwu_login_at"
 SESSION_SEEN_AT = "shangwu_seen_at"
@@ -636,16 +637,7 @@ def user_update(
             for c in gated:
                 setattr(proposed, User._meta.get_field(c["field"]).attname, c["new"])
             proposed.clean()
-        direct = [
-            name
-            for name in USER_DIRECT_FIELDS
-            if name in data and data[name] != getattr(current, name)
-        ]
-        for name in direct:
-            setattr(current, name, data[name])
-        if direct:
-            current.full_clean()
-            current.save(update_fields=direct)
+        model_update(instance=current, data=data, fields=USER_DIRECT_FIELDS)
         request = (
             change_request_submit(
                 kind=ChangeKind.USER_CHANGE,

@@ -28,7 +28,7 @@ from shangwu.cases.choices import (
     SupervisionLevel,
 )
 from shangwu.core.access import Access, RestrictedQuerySet, Rule, Scope, ScopedModel
-from shangwu.core.models import Event, StoredFile, Vocabulary
+from shangwu.core.models import Event, StoredFile, Vocabulary, user_field
 from shangwu.organization.models import county_field, township_field
 
 
@@ -232,13 +232,7 @@ class Case(ScopedModel):
     county = county_field(db_index=False)
     township = township_field()
     received_at = models.DateTimeField("受理时间")
-    registered_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="登记人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    registered_by = user_field("登记人", blank=False)
     # Routing: the dispatching unit assigns to a lead unit (主办) with optional co-units (协办).
     assigning_unit = models.ForeignKey(
         "organization.OrgUnit",
@@ -261,14 +255,7 @@ class Case(ScopedModel):
     co_units = models.ManyToManyField(
         "organization.OrgUnit", verbose_name="协办单位", blank=True, related_name="co_cases"
     )
-    handler = models.ForeignKey(
-        "accounts.User",
-        verbose_name="当前办理人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handler = user_field("当前办理人")
     status = models.CharField(
         "状态",
         max_length=12,
@@ -582,22 +569,9 @@ class CaseExtension(models.Model):
     status = models.CharField(
         "审批状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="申请人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_field("申请人", blank=False)
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_field("审批人")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
 
@@ -640,15 +614,7 @@ class SupervisionOrder(models.Model):
         related_name="+",
         db_index=False,
     )
-    issued_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="督办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    issued_by = user_field("督办人", db_index=False)
     issued_at = models.DateTimeField("督办时间")
     required_by = models.DateField("要求完成日期", null=True, blank=True)
     comment = models.TextField("督办意见", blank=True)

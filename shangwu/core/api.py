@@ -111,9 +111,9 @@ class BaseViewSet(viewsets.ModelViewSet):
 
 
 # --- Files of a record (case attachments, visit photos, …) -----------------------------------
-# One answer for every module's ``attachments`` / ``…/download`` / ``…/remove`` actions, through
-# the file service (core.files) and the module's own attach / remove service. Each viewset keeps
-# only its decorators (routes and schema) and names its model, serializers and services.
+# One set of ``attachments`` / ``attachments/{id}/download`` / ``attachments/{id}/remove`` actions
+# for every module, through the file service (core.files) and the module's own attach / remove
+# service: a viewset names its file model, serializers, services and the words of its schema.
 
 
 def _service_answer(call, *args, **kwargs):
@@ -134,38 +134,108 @@ def _service_answer(call, *args, **kwargs):
         raise ApiPermissionDenied(str(exc)) from exc
 
 
-def attachments_answer(request, *, listed, serializer_class, upload_serializer_class, attach):
-    """GET: the record's files (not removed); POST: one uploaded file (multipart ``file``)
-    through ``attach(upload)``, answered 201 with the stored file."""
+def attachment_actions(
+    *,
+    files,
+    serializer,
+    upload_serializer,
+    attach,
+    remove,
+    noun: str = "附件",
+    list_description: str,
+    upload_description: str,
+) -> type:
+    """A mixin giving a record's viewset its files' actions (put it before ``BaseViewSet``):
+
+    * ``GET attachments/``: the record's files, not removed (``serializer``);
+    * ``POST attachments/``: one upload (multipart ``file``, ``upload_serializer``) through
+      ``attach(<owner>=record, actor=…, upload=…)``, answered 201 with the stored file;
+    * ``GET attachments/{id}/download``: the file, audited (core.files); 404 (audited when out of
+      scope) for anything that is not a listed file of this record;
+    * ``POST attachments/{id}/remove``: 删除 through ``remove(attachment=…, actor=…)`` (soft:
+      record and audit stay), 204.
+
+    ``files`` is the ``StoredFile`` model (its ``owner_field`` names the record); a service's
+    ValidationError is a 400 with its messages, its PermissionDenied a 403. ``noun`` (附件 /
+    走访附件) and the two descriptions are the words of the OpenAPI schema."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema
+    from rest_framework.decorators import action
+    from rest_framework.parsers import FormParser, MultiPartParser
     from rest_framework.response import Response
 
-    context = {"request": request}
-    if request.method == "GET":
-        files = listed.select_related("uploaded_by")
-        return Response(serializer_class(files, many=True, context=context).data)
-    upload = upload_serializer_class(data=request.data)
-    upload.is_valid(raise_exception=True)
-    stored, refused = _service_answer(attach, upload.validated_data["file"])
-    if refused is not None:
-        return refused
-    return Response(serializer_class(stored, context=context).data, status=201)
-
-
-def attachment_download_answer(request, *, files, pk):
-    """One file of ``files`` (the record's own, already in the user's scope), as a download,
-    audited; 404 (audited) for anything else."""
     from shangwu.core.files import file_download, file_get, file_response
 
-    stored = file_get(files, user=request.user, pk=pk)
-    return file_response(stored, file_download(obj=stored, actor=request.user))
+    owner = files.owner_field
 
+    class AttachmentActions:
+        def record_files(self):
+            """This record's files (the record found within the user's scope, else a 404)."""
+            return files.objects.filter(**{owner: self.get_object()})
 
-def attachment_remove_answer(request, *, files, pk, remove):
-    """删除 one file of ``files`` through ``remove(stored)`` (soft: record and audit stay)."""
-    from rest_framework.response import Response
+        @extend_schema(
+            methods=["GET"],
+            request=None,
+            responses=serializer(many=True),
+            description=list_description,
+        )
+        @extend_schema(
+            methods=["POST"],
+            request={"multipart/form-data": upload_serializer},
+            responses={201: serializer},
+            description=upload_description,
+        )
+        @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+        def attachments(self, request, pk=None):
+            record = self.get_object()
+            context = {"request": request}
+            if request.method == "GET":
+                listed = files.objects.filter(**{owner: record}).listed()
+                return Response(
+                    serializer(
+                        listed.select_related("uploaded_by"), many=True, context=context
+                    ).data
+                )
+            upload = upload_serializer(data=request.data)
+            upload.is_valid(raise_exception=True)
+            stored, refused = _service_answer(
+                attach, **{owner: record}, actor=request.user, upload=upload.validated_data["file"]
+            )
+            if refused is not None:
+                return refused
+            return Response(serializer(stored, context=context).data, status=201)
 
-    from shangwu.core.files import file_get
+        @extend_schema(
+            request=None,
+            responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+            description=f"下载{noun}：Content-Disposition: attachment，已审计。",
+        )
+        @action(
+            detail=True,
+            methods=["get"],
+            url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
+            url_name="attachment-download",
+        )
+        def attachment_download(self, request, pk=None, attachment_pk=None):
+            stored = file_get(self.record_files(), user=request.user, pk=attachment_pk)
+            return file_response(stored, file_download(obj=stored, actor=request.user))
 
-    stored = file_get(files, user=request.user, pk=pk, action="change")
-    _, refused = _service_answer(remove, stored)
-    return refused or Response(status=204)
+        @extend_schema(
+            request=None,
+            responses={204: None},
+            description=f"删除{noun}（保留记录与审计）。",
+        )
+        @action(
+            detail=True,
+            methods=["post"],
+            url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
+            url_name="attachment-remove",
+        )
+        def attachment_remove(self, request, pk=None, attachment_pk=None):
+            stored = file_get(
+                self.record_files(), user=request.user, pk=attachment_pk, action="change"
+            )
+            _, refused = _service_answer(remove, attachment=stored, actor=request.user)
+            return refused or Response(status=204)
+
+    return AttachmentActions

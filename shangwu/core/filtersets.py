@@ -17,6 +17,30 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+def county_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """A list's 县(市、区) condition (a county-level region; ``BaseFilterSet`` narrows it to the
+    user's own places)."""
+    from shangwu.organization.choices import RegionLevel
+    from shangwu.organization.models import Region
+
+    return django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)", **kwargs
+    )
+
+
+def township_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """A list's 乡镇(街道) condition, whose dropdown follows the county chosen beside it and which
+    can ask for the records with no township (（未填）)."""
+    from shangwu.core.forms import FollowingSelect
+    from shangwu.organization.choices import RegionLevel
+    from shangwu.organization.models import Region
+
+    options = {"null_label": "（未填）", "widget": FollowingSelect(follows="county")} | kwargs
+    return django_filters.ModelChoiceFilter(
+        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP), label="乡镇(街道)", **options
+    )
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """Every FilterSet has a free-text ``q`` over ``search_fields``; one FilterSet per model
     serves the HTML list, the export and the API.

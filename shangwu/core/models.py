@@ -6,19 +6,31 @@ each kind of 公文 is headed, numbered and closed (GB/T 9704-2012 版头, 发�
 numbers handed out. ``Event``: one row per change of a record, the shape of every timeline.
 ``Vocabulary``: every managed list (categories, tags, stages, chains) a 系统管理员 edits.
 ``Responsibility``: 包保, an official answerable for one record (an enterprise, a project;
-designations and inspections next) at one level, from one day to another."""
+designations and inspections next) at one level, from one day to another. ``ContactPerson``: a
+person the bureau talks to about one record (an enterprise's contact, a project investor's), whose
+phone numbers are masked everywhere and revealed one at a time (``core.reveal``)."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Access, RestrictedQuerySet
 from shangwu.core.choices import DocumentKind, ResponsibilityLevel, ResponsibilityRole
+
+
+def user_field(verbose_name: str, **kwargs) -> models.ForeignKey:
+    """Who did something to a record (登记人, 上传人, 更正人, 填报人…): a user kept as history, so
+    ``SET_NULL`` (STYLE 15: never a cascade into history; the audit log keeps the name), optional
+    (imports and commands act without one) and without a reverse accessor. ``kwargs`` override
+    (``blank=False`` where a form must name one, ``db_index=False`` where nothing looks rows up
+    by it)."""
+    options = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+"}
+    return models.ForeignKey("accounts.User", verbose_name=verbose_name, **options | kwargs)
 
 
 class StoredFileQuerySet(RestrictedQuerySet):
@@ -53,23 +65,10 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField("大小（字节）")
     content_type = models.CharField("文件类型", max_length=100)
     sha256 = models.CharField("文件摘要（SHA-256）", max_length=64)
-    uploaded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = user_field("上传人", blank=False)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
-    removed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="删除人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    removed_by = user_field("删除人")
 
     objects = StoredFileQuerySet.as_manager()
 
@@ -127,15 +126,7 @@ class Event(models.Model):
     note = models.TextField("说明", blank=True)
     # Events are read through their subject only: an index on actor would be written by every
     # event and read by nothing.
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-    )
+    actor = user_field("操作人", db_index=False)
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
@@ -289,14 +280,7 @@ class DocumentNumber(models.Model):
     organ_name = models.CharField("发文机关", max_length=100)
     subject = models.CharField("文件", max_length=200)
     issued_at = models.DateTimeField("编号时间", auto_now_add=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="编号人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_field("编号人")
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -374,14 +358,7 @@ class Responsibility(models.Model):
     start_on = models.DateField("开始日期")
     end_on = models.DateField("结束日期", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="安排人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("安排人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = ResponsibilityQuerySet.as_manager()
@@ -407,3 +384,69 @@ class Responsibility(models.Model):
             name=name,
             violation_error_message="结束日期不能早于开始日期。",
         )
+
+
+class ContactPerson(models.Model):
+    """A person the bureau talks to about one record (the concrete model's ``owner_field``: an
+    enterprise, a project). Phone numbers are personal information: pages, exports, the API and
+    the audit log show them masked (138****1234, ``mobile_masked`` / ``landline_masked``);
+    seeing the full number takes ``reveal_permission`` and is audited one number at a time
+    (``core.reveal.number_reveal``, whose audit text names the person as ``reveal_label``).
+
+    A concrete model subclasses it next to its scope base and adds its owner::
+
+        class ProjectContact(ProjectScoped, ContactPerson):
+            owner_field = "project"
+            reveal_permission = "projects.reveal_projectcontact"
+            reveal_label = "项目联系人"
+            project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contacts")
+    """
+
+    audited = True
+    audit_masked = {"mobile", "landline"}
+    owner_field = ""
+    reveal_permission = ""
+    reveal_label = "联系人"
+
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    mobile = models.CharField(
+        "手机号",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")],
+    )
+    landline = models.CharField(
+        "固定电话",
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")],
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.name}（{self.owner}）"
+
+    @property
+    def owner(self):
+        return getattr(self, self.owner_field)
+
+    @property
+    def owner_label(self) -> str:
+        """The owner's kind as pages name it (企业 / 项目)."""
+        return self._meta.get_field(self.owner_field).verbose_name
+
+    @property
+    def mobile_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.mobile) if self.mobile else ""
+
+    @property
+    def landline_masked(self) -> str:
+        from shangwu.audit.services import mask_value
+
+        return mask_value(self.landline) if self.landline else ""

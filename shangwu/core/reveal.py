@@ -1,7 +1,8 @@
-"""Seeing one contact's full number (enterprise and project contacts alike).
+"""Seeing one contact's full number (every ``core.models.ContactPerson``: enterprise and project
+contacts alike).
 
 Numbers are masked everywhere by default (DOMAIN: personal information); a user holding the
-model's reveal permission sees one number of one record at a time, and each reveal — and each
+model's ``reveal_permission`` sees one number of one record at a time, and each reveal — and each
 refused attempt — is an audit row. The caller has already found the contact within scope.
 """
 
@@ -16,12 +17,14 @@ from shangwu.core.access import can
 REVEALABLE = {"mobile": "手机号", "landline": "固定电话"}
 
 
-def number_reveal(*, contact, field: str, actor, perm: str, what: str, owner) -> str:
-    """``contact``'s full ``field``. ``perm``: the permission needed; ``what``: the contact's
-    kind as the audit text names it (联系人 / 项目联系人); ``owner``: whose contact it is."""
+def contact_reveal(*, contact, field: str, actor) -> str:
+    """``contact``'s full ``field`` (``mobile`` or ``landline``), for a user holding the model's
+    ``reveal_permission``; the audit text names the contact as the model's ``reveal_label``
+    (联系人 / 项目联系人) and its owner (the enterprise, the project)."""
     if field not in REVEALABLE:
         raise ValidationError(f"不能查看字段“{field}”。")
-    if not (can(actor, type(contact).access, "view") and actor.has_perm(perm)):
+    what = contact.reveal_label
+    if not (can(actor, type(contact).access, "view") and actor.has_perm(contact.reveal_permission)):
         audit_write(
             action=AuditAction.DENIED,
             obj=contact,
@@ -33,6 +36,6 @@ def number_reveal(*, contact, field: str, actor, perm: str, what: str, owner) ->
         action=AuditAction.REVEAL,
         obj=contact,
         actor=actor,
-        detail=f"查看{what}“{contact.name}”（{owner}）的完整{REVEALABLE[field]}。",
+        detail=f"查看{what}“{contact.name}”（{contact.owner}）的完整{REVEALABLE[field]}。",
     )
     return getattr(contact, field)

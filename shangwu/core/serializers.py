@@ -1,6 +1,7 @@
 import copy
 
 from django.db import models
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
@@ -93,3 +94,37 @@ def _has_children(field) -> bool:
     return isinstance(field, serializers.BaseSerializer) or any(
         hasattr(field, name) for name in ("child", "child_relation", "fields")
     )
+
+
+class StoredFileSerializer(ReadModelSerializer):
+    """A listed file of a record (a ``core.models.StoredFile``: case attachments, visit photos…);
+    ``download_url`` is the API route ``download_route`` (``<basename>-attachment-download`` of
+    the record's viewset, session or token). A concrete serializer names the route and, in a
+    ``Meta(StoredFileSerializer.Meta)``, the model."""
+
+    download_route = ""
+
+    uploaded_by_name = serializers.CharField(
+        source="uploaded_by.name", read_only=True, default=None
+    )
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "sha256",
+            "uploaded_by",
+            "uploaded_by_name",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, obj) -> str:
+        owner_id = getattr(obj, f"{obj.owner_field}_id")
+        url = reverse(self.download_route, args=[owner_id, obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

@@ -39,6 +39,20 @@ def event_record(
     return model.objects.create(**values)
 
 
+def model_update(*, instance, data: dict, fields) -> list[str]:
+    """Save the ``fields`` of ``instance`` whose value in ``data`` differs from the current one:
+    set them, validate the whole row (``full_clean``), write just those columns. Returns the names
+    written (empty: nothing changed, nothing saved). The caller holds the transaction and the
+    row's lock (HackSoft's ``model_update``)."""
+    changed = [name for name in fields if name in data and data[name] != getattr(instance, name)]
+    for name in changed:
+        setattr(instance, name, data[name])
+    if changed:
+        instance.full_clean()
+        instance.save(update_fields=changed)
+    return changed
+
+
 def vocabulary_code(model: type[Vocabulary], *, name: str) -> str:
     """A code for a new entry of a managed list from its name's pinyin (融资 → rongzi), with
     _2, _3… when another entry has it already."""

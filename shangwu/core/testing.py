@@ -17,6 +17,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shangwu.core.access import Access, permits
 
+# The fixed personas every test, benchmark and browser test signs in as (STYLE 13): one user per
+# role of the demo city (accounts.demo), in this order. conftest.py makes each a fixture.
+PERSONAS = (
+    "leader",
+    "city_staff",
+    "county_a",
+    "county_b",
+    "township_a1",
+    "enterprise",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+)
 ADMINS = ("sysadmin", "secadmin", "auditor")
 ROUTE_KINDS = ("list", "detail", "edit", "export")
 

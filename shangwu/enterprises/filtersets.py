@@ -4,8 +4,12 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
-from shangwu.core.forms import FollowingSelect
+from shangwu.core.filtersets import (
+    BaseFilterSet,
+    VocabularyFilterSet,
+    county_filter,
+    township_filter,
+)
 from shangwu.enterprises.choices import (
     INDUSTRY_SECTIONS,
     AssignmentLevel,
@@ -15,8 +19,6 @@ from shangwu.enterprises.choices import (
 from shangwu.enterprises.models import Assignment, Enterprise, Tag
 from shangwu.enterprises.selectors import official_list_visible
 from shangwu.enterprises.validators import ALPHABET
-from shangwu.organization.choices import RegionLevel
-from shangwu.organization.models import Region
 
 CODE_CHARS = set(ALPHABET)  # GB 32100: no I, O, S, V, Z
 
@@ -60,15 +62,8 @@ def enterprise_search(queryset, value):
 
 
 class EnterpriseFilterSet(BaseFilterSet):
-    county = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)"
-    )
-    township = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
-        label="乡镇(街道)",
-        null_label="（未填）",
-        widget=FollowingSelect(follows="county"),
-    )
+    county = county_filter()
+    township = township_filter()
     tag = django_filters.ModelChoiceFilter(
         field_name="tags", queryset=Tag.objects.all(), label="标签"
     )

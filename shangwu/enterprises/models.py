@@ -1,18 +1,20 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import Scope, ScopedModel
 from shangwu.core.models import (
+    ContactPerson,
     Event,
     Responsibility,
     ResponsibilityQuerySet,
     StoredFile,
     Vocabulary,
+    user_field,
 )
 from shangwu.enterprises.choices import (
     DIVISION_NAMES,
@@ -214,34 +216,20 @@ class EnterpriseScoped(ScopedModel):
         abstract = True
 
 
-class Contact(EnterpriseScoped):
-    """A person at the enterprise the bureau talks to. Phone numbers are personal information:
-    pages, exports, the API and the audit log show them masked (138****1234); seeing the full
-    number takes the ``reveal_contact`` permission and is audited one record at a time."""
+class Contact(EnterpriseScoped, ContactPerson):
+    """A person at the enterprise the bureau talks to (name, position, masked phone numbers:
+    ``core.models.ContactPerson``), with an e-mail address and at most one primary contact per
+    enterprise. Seeing the full number takes the ``reveal_contact`` permission and is audited one
+    record at a time."""
 
-    audited = True
-    audit_masked = {"mobile", "landline"}
+    owner_field = "enterprise"
+    reveal_permission = "enterprises.reveal_contact"
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("职务", max_length=50, blank=True)
-    mobile = models.CharField(
-        "手机号",
-        max_length=20,
-        blank=True,
-        validators=[RegexValidator(r"^1\d{10}$", "手机号应为以1开头的11位数字。")],
-    )
-    landline = models.CharField(
-        "固定电话",
-        max_length=30,
-        blank=True,
-        validators=[RegexValidator(r"^[0-9+\-() ]{5,30}$", "固定电话只能包含数字、“-”和括号。")],
-    )
     email = models.EmailField("电子邮箱", blank=True)
     is_primary = models.BooleanField("主要联系人", default=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -258,23 +246,8 @@ class Contact(EnterpriseScoped):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.name}（{self.enterprise}）"
-
     def get_absolute_url(self):
         return reverse("enterprises:enterprise_detail", args=[self.enterprise_id]) + "#contacts"
-
-    @property
-    def mobile_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.mobile) if self.mobile else ""
-
-    @property
-    def landline_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.landline) if self.landline else ""
 
 
 class Assignment(EnterpriseScoped, Responsibility):
@@ -363,14 +336,7 @@ class Visit(EnterpriseScoped):
         "accounts.User", verbose_name="走访人员", through="VisitOfficial", related_name="visits"
     )
     notes = models.TextField("走访情况", blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -440,14 +406,7 @@ class VisitProblem(EnterpriseScoped):
         db_index=True,
     )
     converted_at = models.DateTimeField("转办时间", null=True, blank=True)
-    converted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="转办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    converted_by = user_field("转办人")
     status_note = models.CharField("处理说明", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from shangwu.core.access import IN_REGION, Access, RestrictedQuerySet, Scope, ScopedModel, at_levels
+from shangwu.core.models import user_field
 from shangwu.indicators.choices import (
     Arrival,
     Computation,
@@ -168,14 +169,7 @@ class IndicatorTarget(RegionScoped):
     )
     value = models.DecimalField("年度目标", **AMOUNT)
     note = models.CharField("备注", max_length=200, blank=True)
-    updated_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_field("修改人")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -221,14 +215,7 @@ class IndicatorTargetVersion(RegionScoped):
     old_value = models.DecimalField("原目标", null=True, blank=True, **AMOUNT)
     value = models.DecimalField("新目标", **AMOUNT)
     reason = models.CharField("原因", max_length=300)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="修改人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field("修改人")
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -280,22 +267,9 @@ class IndicatorTargetProposal(RegionScoped):
     status = models.CharField(
         "状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
     )
-    proposed_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="申请人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    proposed_by = user_field("申请人", blank=False)
     proposed_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_field("审核人")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_reason = models.CharField("审核意见", max_length=300, blank=True)
     version = models.ForeignKey(
@@ -347,14 +321,7 @@ class IndicatorValue(RegionScoped):
     source = models.CharField(
         "来源", max_length=10, choices=ValueSource.choices, default=ValueSource.ENTERED
     )
-    updated_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_field("填报人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -402,14 +369,7 @@ class IndicatorValueRevision(ScopedModel):
         "新上年同期累计", null=True, blank=True, **AMOUNT
     )
     reason = models.CharField("更正原因", max_length=300)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="更正人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field("更正人")
     at = models.DateTimeField("更正时间", auto_now_add=True, db_index=True)
 
     class Meta:

@@ -45,6 +45,19 @@ def township_field(**kwargs) -> models.ForeignKey:
     )
 
 
+def lead_unit_field(related_name: str = "+") -> models.ForeignKey:
+    """A business record's 牵头单位 (a project's, a key task's): the unit answerable for it, which
+    may be left empty; a unit with records cannot be deleted."""
+    return models.ForeignKey(
+        "organization.OrgUnit",
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
 class Region(models.Model):
     """A node of the administrative tree 市 → 县(市、区) → 乡镇(街道), with its GB/T 2260 code
     (6 digits for city and county, 9 for townships)."""

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from shangwu.accounts.choices import ChangeKind
 from shangwu.accounts.services import change_line, change_request_submit
+from shangwu.core.services import model_update
 from shangwu.organization.models import OrgUnit, Region
 
 ORGUNIT_APPROVED_FIELDS = ("region",)
@@ -50,14 +51,9 @@ def _update(
             for name, value in data.items():
                 setattr(proposed, name, value)
             proposed.full_clean()
-        direct = [
-            name for name in data if name not in approved and data[name] != getattr(current, name)
-        ]
-        for name in direct:
-            setattr(current, name, data[name])
-        if direct:
-            current.full_clean()
-            current.save(update_fields=direct)
+        model_update(
+            instance=current, data=data, fields=[name for name in data if name not in approved]
+        )
         request = (
             change_request_submit(kind=kind, actor=actor, changes=gated, target=current, note=note)
             if gated

@@ -7,8 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.accounts.models import User
-from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
-from shangwu.core.forms import FollowingSelect
+from shangwu.core.filtersets import (
+    BaseFilterSet,
+    VocabularyFilterSet,
+    county_filter,
+    township_filter,
+)
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
 from shangwu.projects.choices import InvestorType, Origin
@@ -48,15 +52,8 @@ class ProjectFilterSet(BaseFilterSet):
     ``<milestone>_from`` / ``<milestone>_to`` pairs are what every "三个一批" figure links to."""
 
     stage = django_filters.ModelChoiceFilter(queryset=Stage.objects.all(), label="阶段")
-    county = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.COUNTY), label="县(市、区)"
-    )
-    township = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.filter(level=RegionLevel.TOWNSHIP),
-        label="乡镇(街道)",
-        null_label="（未填）",
-        widget=FollowingSelect(follows="county"),
-    )
+    county = county_filter()
+    township = township_filter()
     chain = django_filters.ModelChoiceFilter(
         queryset=IndustryChain.objects.all(), label="产业链", null_label="（未填）"
     )

@@ -13,8 +13,15 @@ from django.urls import reverse
 
 from shangwu.core.access import Scope, ScopedModel
 from shangwu.core.choices import ResponsibilityRole
-from shangwu.core.models import Event, Responsibility, ResponsibilityQuerySet, Vocabulary
-from shangwu.organization.models import county_field, township_field
+from shangwu.core.models import (
+    ContactPerson,
+    Event,
+    Responsibility,
+    ResponsibilityQuerySet,
+    Vocabulary,
+    user_field,
+)
+from shangwu.organization.models import county_field, lead_unit_field, township_field
 from shangwu.projects.choices import (
     DIVISION_SECTION,
     INDUSTRY_SECTIONS,
@@ -140,14 +147,7 @@ class Project(ScopedModel):
     county = county_field()
     township = township_field()
     site = models.CharField("建设地点", max_length=200, blank=True)
-    lead_unit = models.ForeignKey(
-        "organization.OrgUnit",
-        verbose_name="牵头单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lead_unit = lead_unit_field()
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name="项目企业",
@@ -168,14 +168,7 @@ class Project(ScopedModel):
     terminated_on = models.DateField("终止时间", null=True, blank=True)
     termination_reason = models.CharField("终止原因", max_length=300, blank=True)
     note = models.TextField("备注", blank=True)
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("登记人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -354,44 +347,26 @@ class ProjectLeader(ProjectScoped, Responsibility):
         return reverse("projects:project_detail", args=[self.project_id]) + "#leaders"
 
 
-class ProjectContact(ProjectScoped):
-    """A contact person on the investor's side. Phone numbers are masked everywhere (138****1234);
-    the full number takes ``projects.reveal_projectcontact`` and each reveal is audited."""
+class ProjectContact(ProjectScoped, ContactPerson):
+    """A contact person on the investor's side (``core.models.ContactPerson``). Phone numbers are
+    masked everywhere (138****1234); the full number takes ``projects.reveal_projectcontact`` and
+    each reveal is audited."""
 
-    audited = True
-    audit_masked = {"mobile", "landline"}
+    owner_field = "project"
+    reveal_permission = "projects.reveal_projectcontact"
+    reveal_label = "项目联系人"
 
     project = models.ForeignKey(
         Project, verbose_name="项目", on_delete=models.PROTECT, related_name="contacts"
     )
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("职务", max_length=50, blank=True)
-    mobile = models.CharField("手机号", max_length=20, blank=True)
-    landline = models.CharField("固定电话", max_length=30, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "项目联系人"
         verbose_name_plural = "项目联系人"
         ordering = ["project_id", "id"]
 
-    def __str__(self):
-        return f"{self.name}（{self.project}）"
-
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.project_id]) + "#contacts"
-
-    @property
-    def mobile_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.mobile) if self.mobile else ""
-
-    @property
-    def landline_masked(self) -> str:
-        from shangwu.audit.services import mask_value
-
-        return mask_value(self.landline) if self.landline else ""
 
 
 _SPLIT = models.F("provincial_outside") + models.F("overseas") - models.F("working_capital")
@@ -420,14 +395,7 @@ class ProjectFunds(ProjectScoped):
     fdi_usd = models.DecimalField(
         "实际使用外资（万美元）", max_digits=14, decimal_places=2, default=0
     )
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field("填报人")
     recorded_at = models.DateTimeField("填报时间", auto_now=True)
 
     class Meta:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from shangwu.accounts.choices import ROLE_LEVEL
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write, snapshot
-from shangwu.core.reveal import number_reveal
 from shangwu.core.services import event_record, responsibility_check_overlap, responsibility_end
 from shangwu.enterprises.services import name_pinyin
 from shangwu.organization.choices import RegionLevel
@@ -386,18 +385,6 @@ def project_add_contact(*, project: Project, actor, **fields) -> ProjectContact:
     with transaction.atomic():
         contact.save()
     return contact
-
-
-def project_contact_reveal(*, contact: ProjectContact, field: str, actor) -> str:
-    """The full number of one contact (``projects.reveal_projectcontact``); each reveal audited."""
-    return number_reveal(
-        contact=contact,
-        field=field,
-        actor=actor,
-        perm="projects.reveal_projectcontact",
-        what="项目联系人",
-        owner=contact.project,
-    )
 
 
 # --- Problems → cases ------------------------------------------------------------------------------

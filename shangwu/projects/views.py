@@ -355,8 +355,6 @@ class ProjectProblemView(_ProjectActionView):
 
 class ProjectContactRevealView(generic.ContactRevealView):
     queryset = ProjectContact.objects.select_related("project")
-    template_name = "projects/contact_reveal.html"
-    reveal = services.project_contact_reveal
 
 
 # --- Reference vocabularies: stages and chains (系统管理员) ---------------------------------------

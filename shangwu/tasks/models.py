@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from shangwu.accounts.choices import Role
 from shangwu.core.access import IN_REGION, Rule, Scope, ScopedModel, at_levels
-from shangwu.core.models import Event
+from shangwu.core.models import Event, user_field
 from shangwu.organization.choices import RegionLevel
+from shangwu.organization.models import lead_unit_field
 from shangwu.tasks.choices import Cycle, Grade, TaskEventKind, TaskStatus
 
 
@@ -74,14 +75,7 @@ class Plan(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="导入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field("导入人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -221,14 +215,7 @@ class Task(ScopedModel):
     sort_order = models.PositiveIntegerField("顺序", default=0)
     title = models.CharField("任务名称", max_length=300)
     text = models.TextField("任务内容", blank=True)
-    lead_unit = models.ForeignKey(
-        "organization.OrgUnit",
-        verbose_name="牵头单位",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lead_tasks",
-    )
+    lead_unit = lead_unit_field(related_name="lead_tasks")
     co_units = models.ManyToManyField(
         "organization.OrgUnit",
         verbose_name="配合单位",
@@ -426,14 +413,7 @@ class Report(TaskScoped):
     due_on = models.DateField("应报日期")
     is_late = models.BooleanField("逾期报送", default=False)
     submitted_at = models.DateTimeField("报送时间", db_index=True)
-    submitted_by = models.ForeignKey(
-        "accounts.User",
-        verbose_name="报送人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    submitted_by = user_field("报送人")
 
     class Meta:
         verbose_name = "进展报告"
@@ -468,14 +448,7 @@ class ReportRevision(models.Model):
     )
     changes = models.JSONField("修改内容", help_text="字段 → [原值, 新值]")
     reason = models.CharField("更正原因", max_length=500)
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name="更正人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field("更正人")
     at = models.DateTimeField("更正时间", auto_now_add=True)
 
     class Meta:
@@ -532,14 +505,7 @@ class QuarterReview(ScopedModel):
     )
     grade = models.CharField("等次", max_length=10, choices=Grade.choices)
     comment = models.TextField("点评意见", blank=True)
-    reviewer = models.ForeignKey(
-        "accounts.User",
-        verbose_name="点评领导",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewer = user_field("点评领导")
     reviewed_at = models.DateTimeField("点评时间")
 
     class Meta:

@@ -9,18 +9,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from shangwu.core.testing import PERSONAS
+
 PASSWORD = "Shangwu@2026demo"
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
 
 
 def signed_in(browser, server, username):

@@ -1,11 +1,10 @@
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
 from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent
-from shangwu.core.serializers import CallField, ReadModelSerializer
+from shangwu.core.serializers import CallField, ReadModelSerializer, StoredFileSerializer
 from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
 
@@ -128,33 +127,13 @@ class CaseSerializer(ReadModelSerializer):
         return mask_value(obj.contact_phone) if obj.contact_phone else ""
 
 
-class CaseAttachmentSerializer(ReadModelSerializer):
+class CaseAttachmentSerializer(StoredFileSerializer):
     """A listed attachment; ``download_url`` is the API route (session or token)."""
 
-    uploaded_by_name = serializers.CharField(
-        source="uploaded_by.name", read_only=True, default=None
-    )
-    download_url = serializers.SerializerMethodField()
+    download_route = "case-attachment-download"
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = CaseAttachment
-        fields = [
-            "id",
-            "name",
-            "size",
-            "content_type",
-            "sha256",
-            "uploaded_by",
-            "uploaded_by_name",
-            "uploaded_at",
-            "download_url",
-        ]
-        read_only_fields = fields
-
-    def get_download_url(self, obj) -> str:
-        url = reverse("case-attachment-download", args=[obj.case_id, obj.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shangwu.cases import services, statistics
@@ -21,12 +20,7 @@ from shangwu.cases.choices import ExtensionKind, ExtensionStatus
 from shangwu.cases.filtersets import CaseFilterSet
 from shangwu.cases.models import Case, CaseAttachment
 from shangwu.cases.services import ConcurrentChange
-from shangwu.core.api import (
-    BaseViewSet,
-    attachment_download_answer,
-    attachment_remove_answer,
-    attachments_answer,
-)
+from shangwu.core.api import BaseViewSet, attachment_actions
 
 
 def _errors(exc):
@@ -35,7 +29,19 @@ def _errors(exc):
     return {"non_field_errors": exc.messages}
 
 
-class CaseViewSet(BaseViewSet):
+class CaseViewSet(
+    attachment_actions(
+        files=CaseAttachment,
+        serializer=s.CaseAttachmentSerializer,
+        upload_serializer=s.AttachmentUploadSerializer,
+        attach=services.case_attach,
+        remove=services.case_attachment_remove,
+        list_description="案件的附件（不含已删除的）。",
+        upload_description="上传一个附件（multipart，字段 file），与页面同一服务：按内容判断类型、"
+        "大小上限、每日限额。",
+    ),
+    BaseViewSet,
+):
     queryset = Case.objects.select_related("category", "county", "lead_unit")
     serializer_class = s.CaseSerializer
     filterset_class = CaseFilterSet
@@ -269,61 +275,6 @@ class CaseViewSet(BaseViewSet):
             lambda c, d: services.case_supervise_listed(
                 case=c, actor=request.user, required_by=d["required_by"], comment=d["comment"]
             ),
-        )
-
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses=s.CaseAttachmentSerializer(many=True),
-        description="案件的附件（不含已删除的）。",
-    )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": s.AttachmentUploadSerializer},
-        responses={201: s.CaseAttachmentSerializer},
-        description="上传一个附件（multipart，字段 file），与页面同一服务：按内容判断类型、大小上限、每日限额。",
-    )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
-    def attachments(self, request, pk=None):
-        case = self.get_object()
-        return attachments_answer(
-            request,
-            listed=case.attachments.listed(),
-            serializer_class=s.CaseAttachmentSerializer,
-            upload_serializer_class=s.AttachmentUploadSerializer,
-            attach=lambda upload: services.case_attach(
-                case=case, actor=request.user, upload=upload
-            ),
-        )
-
-    @extend_schema(
-        request=None,
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        description="下载附件：Content-Disposition: attachment，已审计。",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
-        url_name="attachment-download",
-    )
-    def attachment_download(self, request, pk=None, attachment_pk=None):
-        files = CaseAttachment.objects.filter(case=self.get_object())
-        return attachment_download_answer(request, files=files, pk=attachment_pk)
-
-    @extend_schema(request=None, responses={204: None}, description="删除附件（保留记录与审计）。")
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
-        url_name="attachment-remove",
-    )
-    def attachment_remove(self, request, pk=None, attachment_pk=None):
-        return attachment_remove_answer(
-            request,
-            files=CaseAttachment.objects.filter(case=self.get_object()),
-            pk=attachment_pk,
-            remove=lambda a: services.case_attachment_remove(attachment=a, actor=request.user),
         )
 
     @extend_schema(

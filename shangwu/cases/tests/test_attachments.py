@@ -4,7 +4,6 @@ it back byte for byte; everything refused leaves nothing behind (issue 15, §1).
 import hashlib
 from urllib.parse import quote
 
-import pytest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -14,19 +13,6 @@ from shangwu.audit.models import AuditLog
 from shangwu.cases.models import Case, CaseAttachment
 from shangwu.core.tests import files
 from shangwu.core.tests.files import stored_files
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the code does on commit (the file write) when the block ends, as a real
-    request's transaction commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def attach_url(case):

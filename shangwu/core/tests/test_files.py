@@ -22,12 +22,6 @@ from shangwu.core.tests.files import stored_files
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def case(db, county_a):
     from shangwu.cases.models import CaseCategory
     from shangwu.cases.services import case_register

@@ -4,20 +4,9 @@ import pytest
 from django.urls import reverse
 
 from shangwu.core.navigation import menu_for
+from shangwu.core.testing import PERSONAS
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

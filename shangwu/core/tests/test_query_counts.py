@@ -9,20 +9,10 @@ from django.db import connection
 from django.test import Client
 
 from shangwu.core.navigation import menu_for
+from shangwu.core.testing import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
 
 # The most queries each navigation page (by its menu label) may run for each persona on the small
 # demo city: measured on 2026-12-07 (the same on SQLite and PostgreSQL) plus 2 of headroom; lowered

@@ -8,20 +8,10 @@ import pytest
 from django.urls import reverse
 
 from shangwu.core.navigation import menu_for
+from shangwu.core.testing import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "leader",
-    "city_staff",
-    "county_a",
-    "county_b",
-    "township_a1",
-    "enterprise",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-]
 # Words a user must never read on a page: package and framework names, program values.
 FORBIDDEN = re.compile(
     r"\b(chinesecalendar|django|python|rest_framework|None|True|False|null|undefined|NaN|"

@@ -2,18 +2,12 @@
 FilterSets as the pages, the same services, scope through BaseViewSet."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from shangwu.core.api import (
-    BaseViewSet,
-    attachment_download_answer,
-    attachment_remove_answer,
-    attachments_answer,
-)
+from shangwu.core.api import BaseViewSet, attachment_actions
+from shangwu.core.reveal import contact_reveal
 from shangwu.enterprises.baobao import services
 from shangwu.enterprises.baobao.filtersets import (
     AssignmentFilterSet,
@@ -73,7 +67,7 @@ class ContactViewSet(BaseViewSet):
         params = RevealRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         field = params.validated_data["field"]
-        value = services.contact_reveal(contact=contact, field=field, actor=request.user)
+        value = contact_reveal(contact=contact, field=field, actor=request.user)
         return Response({"field": field, "value": value})
 
 
@@ -102,7 +96,20 @@ class AssignmentViewSet(BaseViewSet):
         )
 
 
-class VisitViewSet(BaseViewSet):
+class VisitViewSet(
+    attachment_actions(
+        files=VisitAttachment,
+        serializer=VisitAttachmentSerializer,
+        upload_serializer=VisitAttachmentUploadSerializer,
+        attach=services.visit_attach,
+        remove=services.visit_attachment_remove,
+        noun="走访附件",
+        list_description="走访记录的照片和附件（不含已删除的）。",
+        upload_description="上传一张现场照片（jpg、png）或走访记录扫描件（pdf）：multipart，字段 file；"
+        "与页面同一服务：按内容判断类型、大小上限、每日限额。",
+    ),
+    BaseViewSet,
+):
     queryset = Visit.objects.select_related("enterprise").prefetch_related(
         "officials", "problems__case", "attachments__uploaded_by"
     )
@@ -135,64 +142,6 @@ class VisitViewSet(BaseViewSet):
         )
         visit._prefetched_objects_cache = {}  # the answer shows the rows as they are now
         return visit
-
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses=VisitAttachmentSerializer(many=True),
-        description="走访记录的照片和附件（不含已删除的）。",
-    )
-    @extend_schema(
-        methods=["POST"],
-        request={"multipart/form-data": VisitAttachmentUploadSerializer},
-        responses={201: VisitAttachmentSerializer},
-        description="上传一张现场照片（jpg、png）或走访记录扫描件（pdf）：multipart，字段 file；"
-        "与页面同一服务：按内容判断类型、大小上限、每日限额。",
-    )
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
-    def attachments(self, request, pk=None):
-        visit = self.get_object()
-        return attachments_answer(
-            request,
-            listed=visit.attachments.listed(),
-            serializer_class=VisitAttachmentSerializer,
-            upload_serializer_class=VisitAttachmentUploadSerializer,
-            attach=lambda upload: services.visit_attach(
-                visit=visit, actor=request.user, upload=upload
-            ),
-        )
-
-    @extend_schema(
-        request=None,
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-        description="下载走访附件：Content-Disposition: attachment，已审计。",
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/download",
-        url_name="attachment-download",
-    )
-    def attachment_download(self, request, pk=None, attachment_pk=None):
-        files = VisitAttachment.objects.filter(visit=self.get_object())
-        return attachment_download_answer(request, files=files, pk=attachment_pk)
-
-    @extend_schema(
-        request=None, responses={204: None}, description="删除走访附件（保留记录与审计）。"
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"attachments/(?P<attachment_pk>[0-9]+)/remove",
-        url_name="attachment-remove",
-    )
-    def attachment_remove(self, request, pk=None, attachment_pk=None):
-        return attachment_remove_answer(
-            request,
-            files=VisitAttachment.objects.filter(visit=self.get_object()),
-            pk=attachment_pk,
-            remove=lambda a: services.visit_attachment_remove(attachment=a, actor=request.user),
-        )
 
 
 def _errors(exc):

@@ -1,13 +1,13 @@
 """API serializers of the enterprise service records. Phone numbers go out masked (write fields
 accept full numbers); the full number is only given by the audited ``reveal`` action."""
 
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.core.reveal import REVEALABLE
+from shangwu.core.serializers import StoredFileSerializer
 from shangwu.enterprises.choices import AssignmentLevel
 from shangwu.enterprises.models import (
     Assignment,
@@ -137,33 +137,13 @@ class VisitProblemSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "converted_at"]
 
 
-class VisitAttachmentSerializer(serializers.ModelSerializer):
+class VisitAttachmentSerializer(StoredFileSerializer):
     """A listed photo or scan of a visit; ``download_url`` is the API route (session or token)."""
 
-    uploaded_by_name = serializers.CharField(
-        source="uploaded_by.name", read_only=True, default=None
-    )
-    download_url = serializers.SerializerMethodField()
+    download_route = "visit-attachment-download"
 
-    class Meta:
+    class Meta(StoredFileSerializer.Meta):
         model = VisitAttachment
-        fields = [
-            "id",
-            "name",
-            "size",
-            "content_type",
-            "sha256",
-            "uploaded_by",
-            "uploaded_by_name",
-            "uploaded_at",
-            "download_url",
-        ]
-        read_only_fields = fields
-
-    def get_download_url(self, obj) -> str:
-        url = reverse("visit-attachment-download", args=[obj.visit_id, obj.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
 
 
 class VisitAttachmentUploadSerializer(serializers.Serializer):

@@ -16,7 +16,6 @@ from django.utils import timezone
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.files import JPEG, PDF, PNG, file_remove, file_store
-from shangwu.core.reveal import number_reveal
 from shangwu.core.services import responsibility_check_overlap, responsibility_end
 from shangwu.enterprises.choices import (
     EnterpriseEventKind,
@@ -90,18 +89,6 @@ def contact_update(*, contact: Contact, actor, **fields) -> Contact:
         setattr(contact, key, value)
     with transaction.atomic():
         return _contact_save(contact)
-
-
-def contact_reveal(*, contact: Contact, field: str, actor) -> str:
-    """The full number of one contact, for a user holding ``enterprises.reveal_contact``."""
-    return number_reveal(
-        contact=contact,
-        field=field,
-        actor=actor,
-        perm="enterprises.reveal_contact",
-        what="联系人",
-        owner=contact.enterprise,
-    )
 
 
 # --- 包保 assignments --------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from shangwu.enterprises.selectors import (
     official_list_pick,
 )
 
-LIST_TEMPLATE = "enterprises/service_list.html"
 FORM_TEMPLATE = "enterprises/service_form.html"
 
 
@@ -74,7 +73,6 @@ class ContactListView(generic.ObjectListView):
     queryset = Contact.objects.select_related("enterprise__county")
     filterset = ContactFilterSet
     table = tables.ContactTable
-    template_name = LIST_TEMPLATE
     export_url_name = "enterprises:contact_export"
 
 
@@ -111,8 +109,6 @@ class ContactEditView(generic.ObjectEditView):
 
 class ContactRevealView(generic.ContactRevealView):
     queryset = Contact.objects.select_related("enterprise")
-    template_name = "enterprises/contact_reveal.html"
-    reveal = services.contact_reveal
 
 
 # --- 包保 assignments --------------------------------------------------------------------------
@@ -124,7 +120,6 @@ class AssignmentListView(generic.ObjectListView):
     )
     filterset = AssignmentFilterSet
     table = tables.AssignmentTable
-    template_name = LIST_TEMPLATE
     export_url_name = "enterprises:assignment_export"
 
 
@@ -251,7 +246,6 @@ class VisitListView(generic.ObjectListView):
     )
     filterset = VisitFilterSet
     table = tables.VisitTable
-    template_name = LIST_TEMPLATE
     add_url_name = "enterprises:visit_add"
     export_url_name = "enterprises:visit_export"
 
@@ -496,7 +490,6 @@ class MyEnterprisesView(generic.ObjectListView):
     queryset = Enterprise.objects.all()
     filterset = EnterpriseFilterSet
     table = tables.MyEnterpriseTable
-    template_name = LIST_TEMPLATE
 
     def get_queryset(self, action=None):
         return enterprise_list_for_official(user=self.request.user)

@@ -28,17 +28,6 @@ def ent_b(make_enterprise):
     return make_enterprise(county=COUNTY_B, name="东湖走访乙有限公司")
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
