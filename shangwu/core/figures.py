@@ -707,7 +707,7 @@ def _read_groups(parts: list[_Part], *, by, user) -> dict[object, list[tuple]]:
     """The (count, sum) of each part per group value: the parts of one model and FilterSet in one
     GROUP BY over the rows their common conditions select, each part a conditional aggregate
     (its other conditions as a Q the FilterSet gives, ``figure_condition``, else ``pk IN``)."""
-    from django.db.models import Count, F, Q, Sum
+    from django.db.models import Count, F, Q, Sum, Value
 
     out: dict[object, list[tuple]] = {}
     by_list: dict[tuple, list[int]] = {}
@@ -724,6 +724,10 @@ def _read_groups(parts: list[_Part], *, by, user) -> dict[object, list[tuple]]:
             )
         }
         base = replace(first, params=common).queryset(user).order_by()
+        # Rows are counted once each: COUNT(DISTINCT pk) only where a join may repeat them (a
+        # filter's join, or an aggregate over related rows); otherwise COUNT(1), which an index
+        # answers without a sorted set per count.
+        repeats = len(base.query.alias_map) > 1 or any(parts[n].aggregate for n in members)
         aggregates = {}
         for n in members:
             sel = parts[n].selection
@@ -737,7 +741,9 @@ def _read_groups(parts: list[_Part], *, by, user) -> dict[object, list[tuple]]:
                 else:
                     rows = replace(sel, params=own).queryset(user).order_by().values("pk")
                     cond = Q(pk__in=rows)
-            aggregates[f"c{n}"] = Count("pk", distinct=True, filter=cond)
+            aggregates[f"c{n}"] = (
+                Count("pk", distinct=True, filter=cond) if repeats else Count(Value(1), filter=cond)
+            )
             part = parts[n]
             if part.aggregate is not None:
                 agg = part.aggregate()
