@@ -532,10 +532,10 @@ def breakdown_from_buckets(parts, *, by, user, date_from, date_to, region):
     """``core.figures.breakdown``'s reader for the case figures: the groups from the monthly
     buckets (``_collect``) rather than one GROUP BY over the cases.
 
-    Decided by measurement (bench/cases_speed.py, which times both): the nine case figures by
-    county over 18 months for the leader, SQLite, 300,000 cases, on a machine busy with other
-    work: 494 ms from the buckets, 17,748 ms from one GROUP BY over the cases (the conditional
-    counts read every case of the range). So the page keeps the buckets. They hold exactly the
+    Decided by measurement (bench/cases_speed.py times both): the nine case figures by county
+    over 18 months for the leader, SQLite, 100,000 cases, quiet machine: 93 ms from the buckets,
+    698 ms from one GROUP BY over the cases (2026-12-07; the GROUP BY grows with the cases: its
+    conditional counts read every case of the range). So the page keeps the buckets. They hold exactly the
     figures' definitions: core/tests/test_breakdowns.py holds every cell of the page to its
     drill-down list, and ``test_the_monthly_buckets_agree_with_the_cases_for_any_range_and_scope``
     the buckets to the cases. Only the plain case figures over the whole period, in the user's
