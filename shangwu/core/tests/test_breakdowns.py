@@ -160,6 +160,22 @@ def test_a_breakdown_by_county_of_a_region_the_buckets_do_not_keep_is_one_group_
         )
         assert (total.value, total.count) == (registered.value, registered.count), key
 
+    # By month, from the cases too: a month's cells list that month's cases of the county.
+    table = figures.breakdown(
+        ["cases.received", "cases.closed_rate", "cases.avg_working_days"],
+        by=figures.MONTH,
+        user=city_staff,
+        date_from=date_from,
+        date_to=date_to,
+        region=county,
+    )
+    assert len(table.groups) > 1
+    for group in table.groups:
+        received = group.figures["cases.received"]
+        assert received.date_from == max(group.value, date_from)
+        for figure in group.figures.values():
+            _assert_equals_its_drill_down(client, figure, group.value)
+
     project_keys = [
         "projects.signed",
         "projects.signed_investment",
