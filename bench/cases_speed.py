@@ -225,6 +225,27 @@ def run(args) -> None:
         response = clients[username].get(url)
         assert response.status_code == 200, (url, response.status_code)
 
+    def breakdown(user, *, buckets):
+        """core.figures.breakdown of the statistics page's figures, with or without the cases'
+        bucket reader: the measurement behind ``statistics.breakdown_from_buckets``."""
+        import datetime
+
+        from shangwu.cases.figures import COLUMN_FIGURES
+        from shangwu.core import figures as registry
+
+        reader = registry._BREAKDOWN_READERS.pop(Case) if not buckets else None
+        try:
+            registry.breakdown(
+                list(COLUMN_FIGURES.values()),
+                by="county",
+                user=user,
+                date_from=datetime.date(now.year - 2, 6, 1),
+                date_to=now.date(),
+            )
+        finally:
+            if reader is not None:
+                registry._BREAKDOWN_READERS[Case] = reader
+
     figures = [
         (
             "statistics page, leader, by unit (1 Jan → today)",
@@ -244,6 +265,14 @@ def run(args) -> None:
                 "leader",
                 f"/cases/statistics/?dimension=county&date_from={now.year - 2}-06-01&date_to={now.date()}",
             ),
+        ),
+        (
+            "case figures by county, leader, 18 months: monthly buckets (the page's reader)",
+            lambda: breakdown(leader, buckets=True),
+        ),
+        (
+            "case figures by county, leader, 18 months: one GROUP BY over the cases",
+            lambda: breakdown(leader, buckets=False),
         ),
         ("case list /cases/, county_a (issue 18)", lambda: page("county_a", "/cases/")),
         ("case list /cases/?page=2, leader", lambda: page("leader", "/cases/?page=2")),

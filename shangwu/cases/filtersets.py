@@ -111,6 +111,17 @@ class CaseFilterSet(BaseFilterSet):
             "measure",
         ]
 
+    # ``core.figures.breakdown``: the cases without a lead unit are the group 未交办.
+    figure_none_params = {"lead_unit": {"unassigned": "true"}}
+
+    @staticmethod
+    def figure_condition(name, value):
+        """A figure's ``measure`` as a condition (``core.figures.breakdown`` counts several
+        measures in one GROUP BY); None for any other filter (read as ``pk IN`` its rows)."""
+        if name == "measure" and value in statistics.MEASURES:
+            return statistics.POPULATION & statistics.MEASURES[value][1]
+        return None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Drill-down parameters travel with the query string but need no visible control.

@@ -3,8 +3,6 @@ refused or conflicting transition re-renders the page with the message and the t
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -401,19 +399,10 @@ class StatisticsView(generic.BaseObjectView):
 
     def get(self, request):
         form, result = _statistics(request)
-        list_url = reverse("cases:case_list")
-        dim, dfrom, dto = result["dimension"], result["date_from"], result["date_to"]
 
         def cells(row):
-            out = []
-            for key, _label in result["columns"]:
-                value = getattr(row, key)
-                params = statistics.drill_params(
-                    dimension=dim, row=row, column=key, date_from=dfrom, date_to=dto
-                )
-                text = "—" if value is None else (f"{value}%" if key.endswith("_rate") else value)
-                out.append((text, f"{list_url}?{urlencode(params)}"))
-            return out
+            # Each cell is a registry figure of its group; it links to the cases behind it.
+            return [(row.text(key), row.url(key)) for key, _label in result["columns"]]
 
         rows = [(r.label, cells(r)) for r in result["rows"]]
         # Each column states a registered figure: its label and definition come from the registry.
@@ -450,7 +439,7 @@ class StatisticsExportView(generic.BaseObjectView):
         _form, result = _statistics(request)
         headers = [result["dimension_label"], *[label for _, label in result["columns"]]]
         rows = [
-            [r.label, *[getattr(r, k) for k, _ in result["columns"]]]
+            [r.label, *[r.value(k) for k, _ in result["columns"]]]
             for r in [*result["rows"], result["total"]]
         ]
         content = xlsx_bytes(sheet="办理统计", headers=headers, rows=rows)

@@ -26,17 +26,20 @@ Rounding is half up (四舍五入) in ``round_half_up``; display (万元/亿元/
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
+from django.db.models import CharField, Func
 from django.urls import reverse
 
+from shangwu.core import periods
 from shangwu.core.numbers import round_half_up
 
 # --- units, rounding and display ----------------------------------------------------------------
@@ -130,6 +133,8 @@ class Selection:
     page: str
     api: str
     params: dict
+    # The date or datetime field the period narrows (``breakdown(by=MONTH)`` groups by its month).
+    period_field: str = ""
 
     def queryset(self, user):
         request = SimpleNamespace(user=user, GET={}, query_params={})
@@ -544,3 +549,310 @@ def panel_cell(figure: Figure, *, label: str | None = None, note: Figure | None 
         "figure": figure,
         "note": None if note is None else panel_cell(note),
     }
+
+
+# --- breakdowns: the same figures for each value of one list filter ------------------------------
+#
+# A statistics table is figures broken down by one condition of their list (县区, 类别, 主办单位,
+# 月份): each cell is the figure for one group, and its drill-down is the figure's own list with
+# the group's filter added, so a cell and the rows it links to cannot disagree. All the cells come
+# from one GROUP BY per model (not a query per cell); an app may read its figures' groups faster
+# from its own summary table (``register_breakdown_reader``), held to the same drill-down test.
+
+MONTH = "month"  # ``by=MONTH``: calendar months of the selection's ``period_field``
+
+
+class LocalMonth(Func):
+    """'YYYY-MM' of a datetime in Asia/Shanghai (of a date: the date's month), as plain SQL
+    (TruncMonth is a Python function per row on SQLite)."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, *, local=True, **extra):
+        self.local = local
+        super().__init__(expression, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        shift = ", '+8 hours'" if self.local else ""
+        return f"strftime('%%Y-%%m', {sql}{shift})", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.local:
+            sql = f"({sql}) AT TIME ZONE 'Asia/Shanghai'"
+        return f"to_char({sql}, 'YYYY-MM')", params
+
+
+@dataclass
+class Group:
+    """One group of a breakdown: the filter's ``value`` (a pk, a code, a month's first day; None
+    for the rows without one), the ``params`` it adds to every drill-down, and its figures."""
+
+    value: object
+    params: dict
+    figures: dict[str, Figure]
+
+
+@dataclass
+class Breakdown:
+    by: str
+    groups: list[Group]
+    totals: dict[str, Figure]  # the figures themselves (the groups partition their rows)
+
+
+@dataclass
+class _Part:
+    """One selection a breakdown counts (and sums ``amount`` over, or ``aggregate``)."""
+
+    selection: Selection
+    amount: str = ""
+    aggregate: Callable | None = None
+
+    @property
+    def token(self):
+        return (
+            self.selection.model,
+            self.selection.filterset,
+            tuple(sorted((k, str(v)) for k, v in self.selection.params.items())),
+            self.amount,
+            self.aggregate,
+        )
+
+
+# model -> reader(parts, *, by, user, date_from, date_to, region) -> {group: [(count, sum)]} | None
+_BREAKDOWN_READERS: dict[type, Callable] = {}
+
+
+def register_breakdown_reader(model: type, reader: Callable) -> None:
+    """``reader`` answers a breakdown of ``model``'s selections from the app's own summary (the
+    cases' monthly buckets), or None when it cannot (the general GROUP BY answers then)."""
+    _BREAKDOWN_READERS[model] = reader
+
+
+def _parts_of(spec: FigureSpec, date_from, date_to, region) -> list[_Part]:
+    if isinstance(spec, RateFigure):
+        return [
+            _Part(spec.numerator(date_from, date_to, region)),
+            _Part(spec.denominator(date_from, date_to, region)),
+        ]
+    if isinstance(spec, SumFigure):  # and AverageFigure
+        return [
+            _Part(spec.select(date_from, date_to, region), spec.amount, spec.aggregate),
+        ]
+    if isinstance(spec, CountFigure):
+        return [_Part(spec.select(date_from, date_to, region))]
+    raise ValueError(f"figure {spec.key} cannot be broken down (a figure of its own kind)")
+
+
+def _figure_of(spec, results, *, drill_params, date_from, date_to, region) -> Figure:
+    """``spec``'s figure from the (count, sum) of its parts."""
+
+    def urls(sel):
+        return replace(sel, params={**sel.params, **drill_params}).urls()
+
+    if isinstance(spec, RateFigure):
+        (part, _), (whole, _) = results
+        num = spec.numerator(date_from, date_to, region)
+        den = spec.denominator(date_from, date_to, region)
+        figure = spec._figure(
+            value=ratio_percent(part, whole),
+            count=whole,
+            drill={"numerator": urls(num), "denominator": urls(den)},
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+        )
+        figure.numerator_count = part
+        return figure
+    ((count, total),) = results
+    sel = spec.select(date_from, date_to, region)
+    if isinstance(spec, AverageFigure):
+        value = round_half_up(Decimal(str(total or 0)) / count) if count else None
+    elif isinstance(spec, SumFigure):
+        value = Decimal(str(total or 0))
+        value = value if spec.unit in COUNT_UNITS else value.quantize(CENT)
+    else:
+        value = Decimal(count)
+    return spec._figure(
+        value=value,
+        count=count,
+        drill=urls(sel),
+        date_from=date_from,
+        date_to=date_to,
+        region=region,
+    )
+
+
+def _group_field(part: _Part, by: str):
+    from django.db.models import DateTimeField as DT
+    from django.db.models import F
+
+    sel = part.selection
+    if by == MONTH:
+        field = getattr(sel, "period_field", "")
+        if not field:
+            raise FigureError(
+                "by", f"该指标不能按月份分组：{sel.filterset.__name__} 未声明日期字段。"
+            )
+        local = isinstance(sel.model._meta.get_field(field), DT)
+        return LocalMonth(field, local=local)
+    filt = sel.filterset.base_filters.get(by)
+    if filt is None or filt.method is not None:
+        raise FigureError("by", f"该指标的列表没有可分组的筛选条件 {by}。")
+    return F(filt.field_name)
+
+
+def _read_groups(parts: list[_Part], *, by, user) -> dict[object, list[tuple]]:
+    """The (count, sum) of each part per group value: the parts of one model and FilterSet in one
+    GROUP BY over the rows their common conditions select, each part a conditional aggregate
+    (its other conditions as a Q the FilterSet gives, ``figure_condition``, else ``pk IN``)."""
+    from django.db.models import Count, F, Q, Sum, Value
+
+    out: dict[object, list[tuple]] = {}
+    by_list: dict[tuple, list[int]] = {}
+    for n, part in enumerate(parts):
+        by_list.setdefault((part.selection.model, part.selection.filterset), []).append(n)
+    for (_model, filterset), members in by_list.items():
+        first = parts[members[0]].selection
+        common = {
+            k: v
+            for k, v in first.params.items()
+            if builtins.all(
+                k in parts[n].selection.params and str(parts[n].selection.params[k]) == str(v)
+                for n in members
+            )
+        }
+        base = replace(first, params=common).queryset(user).order_by()
+        # Rows are counted once each: COUNT(DISTINCT pk) only where a join may repeat them (a
+        # filter's join, or an aggregate over related rows); otherwise COUNT(1), which an index
+        # answers without a sorted set per count.
+        repeats = len(base.query.alias_map) > 1 or any(parts[n].aggregate for n in members)
+        aggregates = {}
+        for n in members:
+            sel = parts[n].selection
+            own = {k: v for k, v in sel.params.items() if k not in common}
+            cond = None
+            if own:
+                make = getattr(filterset, "figure_condition", None)
+                conds = [make(k, v) if make else None for k, v in own.items()]
+                if builtins.all(c is not None for c in conds):
+                    cond = functools.reduce(lambda a, b: a & b, conds)
+                else:
+                    rows = replace(sel, params=own).queryset(user).order_by().values("pk")
+                    cond = Q(pk__in=rows)
+            aggregates[f"c{n}"] = (
+                Count("pk", distinct=True, filter=cond) if repeats else Count(Value(1), filter=cond)
+            )
+            part = parts[n]
+            if part.aggregate is not None:
+                agg = part.aggregate()
+                agg.filter = (
+                    cond if agg.filter is None else (agg.filter & cond if cond else agg.filter)
+                )
+                aggregates[f"s{n}"] = agg
+            elif part.amount:
+                aggregates[f"s{n}"] = Sum(F(part.amount), filter=cond)
+        field = _group_field(parts[members[0]], by)
+        for row in base.annotate(_k=field).values("_k").annotate(**aggregates):
+            key = row["_k"]
+            if by == MONTH:
+                key = datetime.date(int(key[:4]), int(key[5:7]), 1)
+            cells = out.setdefault(key, [(0, None)] * len(parts))
+            for n in members:
+                cells[n] = (row[f"c{n}"] or 0, row.get(f"s{n}"))
+    return out
+
+
+def breakdown(keys, *, by: str, user, date_from, date_to, region=None) -> Breakdown:
+    """The figures ``keys`` (or specs) for each value of the list filter ``by`` (``county``,
+    ``category``, ``lead_unit``…, or ``MONTH``), within ``user``'s scope, period and region.
+
+    Each group's figure drills down to the figure's own lists with the group's filter added (a
+    month: the figure over that month of the period); rows without a value form the group None,
+    whose filter the FilterSet names in ``figure_none_params`` (未交办: ``unassigned=true``).
+    The totals are the figures themselves, summed from the groups: one GROUP BY per model for the
+    whole table, or the app's own reader (``register_breakdown_reader``)."""
+    specs = []
+    for key in keys:
+        spec = key if isinstance(key, FigureSpec) else get(key)
+        if spec is None:
+            raise KeyError(key)
+        specs.append(spec)
+    if date_from > date_to:
+        raise FigureError("from", "参数 from 不能晚于 to。")
+    spans = [_parts_of(spec, date_from, date_to, region) for spec in specs]
+    parts: list[_Part] = []
+    index: dict[tuple, int] = {}
+    slots = []
+    for span in spans:
+        mine = []
+        for part in span:
+            if part.token not in index:
+                index[part.token] = len(parts)
+                parts.append(part)
+            mine.append(index[part.token])
+        slots.append(mine)
+    read: dict[object, list[tuple]] = {}
+    by_model: dict[type, list[int]] = {}
+    for n, part in enumerate(parts):
+        by_model.setdefault(part.selection.model, []).append(n)
+    for model, members in by_model.items():
+        subset = [parts[n] for n in members]
+        reader = _BREAKDOWN_READERS.get(model)
+        got = (
+            reader(subset, by=by, user=user, date_from=date_from, date_to=date_to, region=region)
+            if reader
+            else None
+        )
+        if got is None:
+            got = _read_groups(subset, by=by, user=user)
+        for key, cells in got.items():
+            row = read.setdefault(key, [(0, None)] * len(parts))
+            for n, cell in zip(members, cells, strict=True):
+                row[n] = cell
+
+    def figures_of(cells, *, drill_params, gfrom, gto):
+        return {
+            spec.key: _figure_of(
+                spec,
+                [cells[n] for n in slot],
+                drill_params=drill_params,
+                date_from=gfrom,
+                date_to=gto,
+                region=region,
+            )
+            for spec, slot in zip(specs, slots, strict=True)
+        }
+
+    groups = []
+    for key, cells in read.items():
+        if by == MONTH:
+            gfrom = max(key, date_from)
+            gto = min(periods.month_end(key.year, key.month), date_to)
+            figures = figures_of(cells, drill_params={}, gfrom=gfrom, gto=gto)
+            groups.append(Group(value=key, params={}, figures=figures))
+            continue
+        if key is None:
+            nones = getattr(parts[0].selection.filterset, "figure_none_params", {})
+            if by not in nones:
+                raise ValueError(
+                    f"{parts[0].selection.filterset.__name__} names no filter for rows without {by}"
+                )
+            params = dict(nones[by])
+        else:
+            params = {by: key}
+        groups.append(
+            Group(
+                value=key,
+                params=params,
+                figures=figures_of(cells, drill_params=params, gfrom=date_from, gto=date_to),
+            )
+        )
+    summed = []
+    for n in range(len(parts)):
+        count = sum(cells[n][0] for cells in read.values())
+        values = [cells[n][1] for cells in read.values() if cells[n][1] is not None]
+        summed.append((count, sum(values) if values else None))
+    totals = figures_of(summed, drill_params={}, gfrom=date_from, gto=date_to)
+    return Breakdown(by=by, groups=groups, totals=totals)

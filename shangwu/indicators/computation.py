@@ -164,6 +164,8 @@ class BulletinRow:
     missing_last_month: bool = False  # reported now but not last month: no rank change
     lagging: bool = False
     note: str = ""
+    # The city row's cells read from the figure registry: column -> the figure's list page.
+    links: dict = field(default_factory=dict)
 
     # Display strings: the page, the .xlsx text fallbacks, the .docx and the narrative use these.
     @property

@@ -8,13 +8,18 @@ asked for, else the user's own: the city, or the user's county); 完成进度 al
 target from the target list (its denominator).
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from shangwu.core.figures import CountFigure, FigureSpec, Selection, register, register_family
 from shangwu.indicators import computation
+from shangwu.indicators import computation as calc
 from shangwu.indicators.filtersets import IndicatorTargetFilterSet, IndicatorValueFilterSet
 from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.organization.choices import RegionLevel
 
 KINDS = {
     "month": ("本月", "本月数"),
@@ -34,8 +39,81 @@ def _dec(value):
     return None if value in (None, "") else Decimal(str(value))
 
 
+def _region_id(row):
+    return row["region_id"] if "region_id" in row else row["region"]
+
+
+def _month(row):
+    month = row["month"]
+    return month if isinstance(month, datetime.date) else datetime.date.fromisoformat(str(month))
+
+
+def region_figures(indicator, month, rows, targets) -> calc.RegionFigures | None:
+    """The 月通报's figures of the regions whose rows ``rows`` holds for ``month`` (their rows of
+    the same month last year give a missing 上年同期, as the bulletin reads them), summed: one
+    region's own figures, or the city as the sum of the counties that reported
+    (``selectors._city_figures``); the target is the sum of ``targets``. None: no region has a
+    value for the month. The bulletin's own rules (``selectors._figures``), read from the rows of
+    a figure's drill-down lists."""
+    from types import SimpleNamespace
+
+    from shangwu.indicators.selectors import _figures, _sum
+
+    values: dict = {}
+    for row in rows:
+        values.setdefault((indicator.pk, _region_id(row)), {})[_month(row)] = {
+            name: _dec(row.get(name))
+            for name in (
+                "month_value",
+                "cumulative_value",
+                "prev_month_value",
+                "prev_cumulative_value",
+            )
+        }
+    regions = {key[1] for key, months in values.items() if month in months}
+    found = [
+        _figures(indicator, SimpleNamespace(pk=pk, code="", name=""), month, values, {})
+        for pk in sorted(regions)
+    ]
+    reported = [f for f in found if f.cumulative is not None or f.month_value is not None]
+    if not reported:
+        return None
+    return calc.RegionFigures(
+        code="",
+        name="",
+        month_value=_sum(f.month_value for f in reported),
+        cumulative=_sum(f.cumulative for f in reported),
+        prev_month_value=_sum(f.prev_month_value for f in reported),
+        prev_cumulative=_sum(f.prev_cumulative for f in reported),
+        target=_sum(_dec(t["value"]) for t in targets),
+    )
+
+
+def _value_of(kind, fig) -> Decimal | None:
+    if fig is None:
+        return None
+    if kind == "month":
+        return fig.month_value
+    if kind == "ytd":
+        return fig.cumulative
+    if kind == "yoy":
+        return computation.growth(fig.month_value, fig.prev_month_value).value
+    if kind == "ytd_yoy":
+        return computation.growth(fig.cumulative, fig.prev_cumulative).value
+    return computation.completion(fig.cumulative, fig.target).value
+
+
 @dataclass(kw_only=True)
 class IndicatorFigure(FigureSpec):
+    """One value of the 月通报 for one region and month, by the bulletin's rules: the region's
+    own row; for the city of an additive indicator without a row of its own, the sum of the
+    counties that reported (全市为各县合计); 上年同期 from the row, else from last year's row;
+    the city's target, else the sum of the counties' targets.
+
+    Drill-down: ``list`` the month's rows (the region's, or the counties'); 同比 adds their rows
+    of the same month last year as ``denominator`` (``numerator``: the month's rows); 完成进度
+    the target rows as ``denominator``."""
+
     indicator: Indicator
     kind: str
 
@@ -45,7 +123,10 @@ class IndicatorFigure(FigureSpec):
         own = user.region
         return own.county or own  # a township user reads their county's row
 
-    def _value(self, month, region):
+    def _where(self, region, counties: bool) -> dict:
+        return {"region_level": "county"} if counties else {"region": region.pk}
+
+    def _value(self, month, region, counties=False):
         return Selection(
             model=IndicatorValue,
             filterset=IndicatorValueFilterSet,
@@ -54,98 +135,115 @@ class IndicatorFigure(FigureSpec):
             params={
                 "indicator": self.indicator.pk,
                 "month": month.isoformat(),
-                "region": region.pk,
+                **self._where(region, counties),
             },
         )
 
-    def _target(self, month, region):
+    def _target(self, month, region, counties=False):
         return Selection(
             model=IndicatorTarget,
             filterset=IndicatorTargetFilterSet,
             page="indicators:target_list",
             api="indicatortarget-list",
-            params={"indicator": self.indicator.pk, "year": month.year, "region": region.pk},
+            params={
+                "indicator": self.indicator.pk,
+                "year": month.year,
+                **self._where(region, counties),
+            },
         )
 
+    def _sums_counties(self, region) -> bool:
+        return region.level == RegionLevel.CITY and self.indicator.additive
+
+    @staticmethod
+    def _has_value(row) -> bool:
+        return row["month_value"] is not None or row["cumulative_value"] is not None
+
     def compute(self, *, user, date_from, date_to, region=None):
-        region = self._region(user, region)
-        month = date_to.replace(day=1)
-        rows = list(self._value(month, region).queryset(user).values()[:2])
-        targets = (
-            list(self._target(month, region).queryset(user).values()[:2])
-            if self.kind == "completion"
-            else []
-        )
-        return self._figure_from(rows, targets, month, region, date_from, date_to)
+        return self.compute_batch([self], user=user, date_from=date_from, date_to=date_to)[0]
 
     @classmethod
     def compute_batch(cls, specs, *, user, date_from, date_to, region=None):
         """Every indicator's figures for one month and region from one query of the monthly
-        rows (and one of the targets, for 完成进度): the 工作台's headline figures."""
+        rows (this month and last year's, the region's and, for the city, the counties') and
+        one of the targets (for 完成进度): the 工作台's headline figures and the 月通报's."""
         if not specs:
             return []
         region = specs[0]._region(user, region)
         month = date_to.replace(day=1)
+        last_year = month.replace(year=month.year - 1)
         ids = {spec.indicator.pk for spec in specs}
-        rows: dict[int, list] = {pk: [] for pk in ids}
+        where = Q(region=region)
+        if any(spec._sums_counties(region) for spec in specs):
+            where |= Q(region__level=RegionLevel.COUNTY)
+        # (indicator, own?, month) -> rows
+        rows: dict[tuple, list] = {}
         for row in (
             IndicatorValue.objects.restrict(user, "view")
-            .filter(indicator__in=ids, month=month, region=region)
+            .filter(where, indicator__in=ids, month__in=[month, last_year])
             .values()
         ):
-            rows[row["indicator_id"]].append(row)
-        targets: dict[int, list] = {pk: [] for pk in ids}
+            own = row["region_id"] == region.pk
+            rows.setdefault((row["indicator_id"], own, row["month"]), []).append(row)
+        targets: dict[tuple, list] = {}
         if any(spec.kind == "completion" for spec in specs):
             for row in (
                 IndicatorTarget.objects.restrict(user, "view")
-                .filter(indicator__in=ids, year=month.year, region=region)
+                .filter(where, indicator__in=ids, year=month.year)
                 .values()
             ):
-                targets[row["indicator_id"]].append(row)
+                own = row["region_id"] == region.pk
+                targets.setdefault((row["indicator_id"], own), []).append(row)
         figures = []
         for spec in specs:
-            found = rows[spec.indicator.pk]
-            figures.append(
-                spec._figure_from(
-                    found, targets[spec.indicator.pk], month, region, date_from, date_to
-                )
+            pk = spec.indicator.pk
+            own = rows.get((pk, True, month), [])
+            counties = spec._sums_counties(region) and not any(map(spec._has_value, own))
+            current = rows.get((pk, not counties, month), [])
+            last = rows.get((pk, not counties, last_year), [])
+            own_target = targets.get((pk, True), [])
+            by_counties = counties and not own_target
+            target_rows = targets.get((pk, not by_counties), [])
+            drill = spec._value(month, region, counties).urls()
+            lists = {"list": current}
+            if spec.kind in GROWTH:
+                lists = {"numerator": current, "denominator": last}
+                drill = {
+                    "numerator": drill,
+                    "denominator": spec._value(last_year, region, counties).urls(),
+                }
+            elif spec.kind == "completion":
+                lists = {"numerator": current, "denominator": target_rows}
+                drill = {
+                    "numerator": drill,
+                    "denominator": spec._target(month, region, by_counties).urls(),
+                }
+            figure = spec._figure(
+                value=spec.value_from_lists(lists, month=month),
+                count=len(current),
+                drill=drill,
+                date_from=date_from,
+                date_to=date_to,
+                region=region,
             )
+            if "numerator" in lists:
+                figure.numerator_count = len(current)
+            figures.append(figure)
         return figures
 
-    def _figure_from(self, rows, targets, month, region, date_from, date_to):
-        lists = {"list": rows}
-        drill = self._value(month, region).urls()
-        if self.kind == "completion":
-            lists = {"numerator": rows, "denominator": targets}
-            drill = {"numerator": drill, "denominator": self._target(month, region).urls()}
-        figure = self._figure(
-            value=self.value_from_lists(lists),
-            count=len(rows),
-            drill=drill,
-            date_from=date_from,
-            date_to=date_to,
-            region=region,
-        )
-        if self.kind == "completion":
-            figure.numerator_count = len(rows)
-        return figure
-
     def count_from_lists(self, lists):
-        return len(lists.get("list", lists.get("numerator")))  # the monthly data row
+        return len(lists.get("list", lists.get("numerator")))  # the month's rows
 
-    def value_from_lists(self, lists):
-        rows = lists.get("list", lists.get("numerator"))
-        if len(rows) != 1:
-            return None
-        row = rows[0]
-        if self.kind in FIELDS:
-            return _dec(row[FIELDS[self.kind]])
-        if self.kind in GROWTH:
-            current, previous = GROWTH[self.kind]
-            return computation.growth(_dec(row[current]), _dec(row[previous])).value
-        targets = lists["denominator"]
-        target = _dec(targets[0]["value"]) if len(targets) == 1 else None
-        return computation.completion(_dec(row["cumulative_value"]), target).value
+    def value_from_lists(self, lists, month=None):
+        current = lists.get("list", lists.get("numerator"))
+        if month is None:  # the month of the rows listed (the figure's month)
+            months = {_month(row) for row in current}
+            if len(months) != 1:
+                return None
+            (month,) = months
+        last = lists.get("denominator", []) if self.kind in GROWTH else []
+        targets = lists["denominator"] if self.kind == "completion" else []
+        return _value_of(self.kind, region_figures(self.indicator, month, current + last, targets))
 
 
 def indicator_figure(indicator: Indicator, kind: str) -> IndicatorFigure:

@@ -34,10 +34,16 @@ class IndicatorTargetFilterSet(BaseFilterSet):
     year = YearFilter(label="年度")
     indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
     region = django_filters.ModelChoiceFilter(queryset=_regions(), label="地区")
+    # The 完成进度 figure's denominator when the city's target is the counties' sum.
+    region_level = django_filters.ChoiceFilter(
+        field_name="region__level",
+        choices=[(RegionLevel.CITY, "全市"), (RegionLevel.COUNTY, "县（市、区）")],
+        label="地区级别",
+    )
 
     class Meta:
         model = IndicatorTarget
-        fields = ["q", "year", "indicator", "region"]
+        fields = ["q", "year", "indicator", "region", "region_level"]
 
 
 class IndicatorValueFilterSet(BaseFilterSet):

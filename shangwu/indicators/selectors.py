@@ -355,6 +355,54 @@ def _trend(indicator, city, counties, month, values, targets) -> dict:
     }
 
 
+# The city row's cells that state a registered figure (``indicators.<code>.<kind>``).
+CITY_CELLS = {
+    "month": "month_value",
+    "yoy": "month_growth",
+    "ytd": "cumulative",
+    "ytd_yoy": "cumulative_growth",
+    "completion": "completion",
+}
+
+
+def _city_figures_registered(*, user, indicators, city, month) -> dict[int, dict]:
+    """The city's 本月, 同比, 1—本月累计, 累计同比 and 完成进度 of every indicator from the figure
+    registry (two queries), for a user whose scope is the city: the bulletin's headline numbers.
+    A county user reads the published bulletin's city row, which lies outside their scope (the
+    registry answers them for their own county): {} then."""
+    from shangwu.core import figures as registry
+    from shangwu.indicators.figures import KINDS, indicator_figure
+
+    if city is None or user.region is None or user.region.level != RegionLevel.CITY:
+        return {}
+    specs = [indicator_figure(i, kind) for i in indicators for kind in KINDS]
+    end = add_months(month, 1) - datetime.timedelta(days=1)
+    computed = registry.compute_many(specs, user=user, date_from=month, date_to=end, region=city)
+    return {
+        i.pk: {kind: computed[f"indicators.{i.code}.{kind}"] for kind in KINDS} for i in indicators
+    }
+
+
+def _city_row_from_figures(row: calc.BulletinRow, found: dict, higher_is_better: bool) -> None:
+    """The city row states the registry's figures (shown to the indicator's decimals, as every
+    cell of the bulletin) and links each cell to the rows behind it; a "—" keeps its reason."""
+    if row.missing:
+        return
+    row.month_value = calc.quantize(found["month"].value, row.decimals)
+    row.cumulative = calc.quantize(found["ytd"].value, row.decimals)
+    for kind, cell in (("yoy", "month_growth"), ("ytd_yoy", "cumulative_growth")):
+        old = getattr(row, cell)
+        value = found[kind].value
+        setattr(row, cell, calc.Percent(value, "" if value is not None else old.reason))
+    value = found["completion"].value
+    row.completion = calc.Percent(value, "" if value is not None else row.completion.reason)
+    row.ahead = None if value is None else value - row.time_progress
+    row.lagging = value is not None and higher_is_better and value < row.time_progress
+    for kind, cell in CITY_CELLS.items():
+        drill = found[kind].drill
+        row.links[cell] = drill.get("numerator", drill)["page"]
+
+
 def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     """The whole 月通报 for ``month`` (first day): every indicator's table, paragraph and charts."""
     month = month.replace(day=1)
@@ -371,6 +419,7 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     indicators = list(indicator_list_bulletin(user=user))
     city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
+    headline = _city_figures_registered(user=user, indicators=indicators, city=city, month=month)
     previous = add_months(month, -1)
     for indicator in indicators:
         spec = spec_of(indicator)
@@ -381,6 +430,10 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
             else None
         )
         rows = calc.bulletin_rows(spec, month.month, figs, last)
+        if indicator.pk in headline:
+            _city_row_from_figures(
+                next(r for r in rows if r.is_city), headline[indicator.pk], spec.higher_is_better
+            )
         county_rows = [r for r in rows if not r.is_city]
         bulletin.indicators.append(
             IndicatorBulletin(
