@@ -149,7 +149,6 @@ def build_enterprises(*, units, users, count: int) -> int:
     actor = users.get("city_staff")
     clock = DemoClock()
     days = random.Random(20261206)  # its own sequence: the rest of the demo stays as it was
-    entered: dict = {}
     for fields, status, names in rows:
         founded = fields["established_on"]
         # 登记入库: when the registry took it in, after it was founded and at least a month ago;
@@ -158,18 +157,24 @@ def build_enterprises(*, units, users, count: int) -> int:
             days=days.randint(0, 300)
         )
         day = max(min(day, clock.today - datetime.timedelta(days=30)), founded)
-        enterprise = enterprise_create(actor=actor, now=clock.opening(day), **fields)
-        entered[enterprise.pk] = day
+        names = [tags[n] for n in dict.fromkeys(names)]
+        # Tags without a 纳统 date come with the record (as the form takes them); a 限上 tag is
+        # added through enterprise_set_tag with its date.
+        enterprise = enterprise_create(
+            actor=actor,
+            now=clock.opening(day),
+            tags=[t for t in names if not t.needs_date],
+            **fields,
+        )
         last = day
-        for tag_name in dict.fromkeys(names):
-            tag = tags[tag_name]
-            since = (
-                today - datetime.timedelta(days=rng.randint(30, 2000)) if tag.needs_date else None
+        for tag in (t for t in names if t.needs_date):
+            # Entered the statistics after it was founded; recorded when the registry took it
+            # in, or on the day it entered the statistics.
+            since = max(
+                today - datetime.timedelta(days=rng.randint(30, 2000)),
+                founded + datetime.timedelta(days=30),
             )
-            if since is not None:  # entered statistics after it was founded
-                since = max(since, founded + datetime.timedelta(days=30))
-            # Recorded when the registry took it in, or on the day it entered the statistics.
-            on = max(day, since) if since else day
+            on = max(day, since)
             enterprise_set_tag(
                 enterprise=enterprise, tag=tag, actor=actor, since=since, now=clock.at(on)
             )
@@ -184,7 +189,7 @@ def build_enterprises(*, units, users, count: int) -> int:
                 note=STATUS_NOTES[status],
                 now=clock.at(ended),
             )
-    build_service_data(users=users, rng=rng, entered=entered, visits=_visit_count(count))
+    build_service_data(users=users, rng=rng, visits=_visit_count(count))
     return len(rows)
 
 
@@ -323,15 +328,13 @@ STATUS_NOTES = {
 }
 
 
-def build_service_data(
-    *, users, rng: random.Random, entered: dict | None = None, visits: int = 3000
-) -> dict:
+def build_service_data(*, users, rng: random.Random, visits: int = 3000) -> dict:
     """Contacts, 包保 and about ``visits`` visits with their problems, each through its service
     (``contact_create``, ``assignment_create``/``assignment_end``, ``visit_create``,
     ``visit_problem_dismiss``) at a past moment: the timeline rows are the services' own, dated
-    when the thing happened, after the enterprise's 登记入库 (``entered``: enterprise id → day;
-    read from the timeline when not given). 包保 deliberately stops short of full coverage (county
-    level ~78% of key enterprises, city and township less) so the report shows gaps."""
+    when the thing happened, after the enterprise's 登记入库 (read from its timeline). 包保
+    deliberately stops short of full coverage (county level ~78% of key enterprises, city and
+    township less) so the report shows gaps."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Permission
@@ -356,13 +359,12 @@ def build_service_data(
         return {}
     clock = DemoClock(seed=20261208)
     today = clock.today
-    if entered is None or len(entered) < Enterprise.objects.count():
-        entered = {
-            e["enterprise_id"]: timezone.localdate(e["at"])
-            for e in EnterpriseEvent.objects.filter(kind=EnterpriseEventKind.CREATED).values(
-                "enterprise_id", "at"
-            )
-        }
+    entered = {
+        e["enterprise_id"]: timezone.localdate(e["at"])
+        for e in EnterpriseEvent.objects.filter(kind=EnterpriseEventKind.CREATED).values(
+            "enterprise_id", "at"
+        )
+    }
     officials = _demo_officials(
         users=users,
         rng=rng,
