@@ -18,7 +18,10 @@ OWNER_ENTERPRISE = "中原惠民百货有限公司"  # the 企业用户 persona'
 
 def owner_enterprise():
     """The enterprise the ``enterprise`` persona is bound to (its owner scope): made once,
-    through the service, in 河东区 (no township)."""
+    through the service, in 河东区 (no township), taken into the registry when it was built
+    (its visits and 包保 in the demo come after that)."""
+    from django.utils import timezone
+
     from shangwu.enterprises.demo import make_credit_code
     from shangwu.enterprises.models import Enterprise
     from shangwu.enterprises.services import enterprise_create
@@ -33,6 +36,7 @@ def owner_enterprise():
         name=OWNER_ENTERPRISE,
         county=Region.objects.get(code=COUNTY_A),
         established_on=datetime.date(2012, 5, 18),
+        now=timezone.make_aware(datetime.datetime(2023, 1, 3, 8, 30)),
     )
 
 

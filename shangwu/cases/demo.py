@@ -5,7 +5,7 @@ Each case's lifecycle is generated directly (bulk_create) but consistent with th
 deadline comes from ``deadlines.py`` and the current rule sets; 催办 and 督办单 come from one pass
 of ``deadlines_process`` at the end, exactly as cron would issue them. Reproducible (seeded).
 Merges, the visit problems turned into cases and the attachments go through the services
-(``case_merge``, ``case_convert_visit_problem``, ``case_attach``). The lifecycles themselves
+(``case_merge``, ``case_open_from``, ``case_attach``). The lifecycles themselves
 stay bulk for now: 5,000 cases walked through register/assign/sign/report/close/revisit would
 be some 40,000 service calls, each its own transaction with events, notices and audit rows.
 """
@@ -332,9 +332,10 @@ def build(*, units, users, size: str) -> str:
     )
     from shangwu.cases.statistics import buckets_rebuild
 
+    # Before the deadline pass: a case opened from a visit problem is due like any other.
+    _convert_a_few_visit_problems(users=users)
     buckets_rebuild()  # the bulk inserts above bypass the services that keep the totals
     counts = deadlines_process(now=now, full=True)  # the bulk inserts bypassed the services
-    _convert_a_few_visit_problems(users=users)
     _attach_a_few_files(users=users)
     return (
         f"新建诉求案件 {len(built)} 件（红灯督办 {counts['red']} 件，黄灯催办 {counts['yellow']} 件，"
@@ -568,21 +569,49 @@ def _finish_open(case, out, now) -> dict:
 
 
 def _convert_a_few_visit_problems(*, users) -> None:
-    """Turn a few problems recorded on 河东区 visits into cases through the real service, so the
-    demo shows the link both ways."""
+    """Turn a few problems recorded on recent 河东区 visits into cases through the real service,
+    the day after the visit (before now), so the demo shows the link both ways and each case's
+    received time, events and deadlines follow from when it was opened."""
     from shangwu.cases.services import case_open_from
     from shangwu.enterprises.choices import ProblemStatus
     from shangwu.enterprises.models import VisitProblem
+    from shangwu.organization.choices import OrgUnitKind
+    from shangwu.organization.models import OrgUnit
 
     actor = users.get("county_a")
     if actor is None:
         return
-    problems = VisitProblem.objects.filter(
-        status=ProblemStatus.PENDING, enterprise__county=actor.region
-    ).order_by("id")[:3]
+    now = timezone.now()
+    problems = (
+        VisitProblem.objects.filter(
+            status=ProblemStatus.PENDING,
+            enterprise__county=actor.region,
+            visit__visited_on__lt=timezone.localdate(now),
+        )
+        .select_related("visit", "enterprise")
+        .order_by("-visit__visited_on", "id")[:3]
+    )
+    offices = {
+        u.region_id: u
+        for u in OrgUnit.objects.filter(
+            region__parent=actor.region, is_active=True, kind=OrgUnitKind.TOWNSHIP_OFFICE
+        )
+    }
     for problem in problems:
+        next_morning = timezone.make_aware(
+            datetime.datetime.combine(
+                problem.visit.visited_on + datetime.timedelta(days=1), datetime.time(10, 0)
+            )
+        )
         try:
-            case_open_from(origin=problem, actor=actor)
+            # Assigned at once to the enterprise's township office where it has one: the
+            # deadlines run from the day it was opened.
+            case_open_from(
+                origin=problem,
+                actor=actor,
+                lead_unit=offices.get(problem.enterprise.township_id),
+                now=min(next_morning, now - datetime.timedelta(hours=1)),
+            )
         except ValidationError:
             continue
 

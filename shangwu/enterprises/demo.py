@@ -4,11 +4,8 @@ import datetime
 import random
 from decimal import Decimal
 
-from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
 from shangwu.enterprises.choices import EnterpriseStatus, Ownership
-from shangwu.enterprises.models import Enterprise, EnterpriseTag, Tag
-from shangwu.enterprises.services import name_pinyin
+from shangwu.enterprises.models import Enterprise, Tag
 from shangwu.enterprises.validators import credit_code_from
 from shangwu.organization.choices import RegionLevel
 from shangwu.organization.models import Region
@@ -59,6 +56,17 @@ def make_credit_code(rng: random.Random, region_code: str) -> str:
 
 
 def build_enterprises(*, units, users, count: int) -> int:
+    """``count`` registry records, each taken in through ``enterprise_create`` on the day the
+    registry took it in (a past day), its tags added through ``enterprise_set_tag`` and, for one
+    no longer 存续, its end recorded through ``enterprise_change_status``; then the service data
+    (``build_service_data``). The timelines are the services' own event rows, at past dates."""
+
+    from shangwu.enterprises.services import (
+        enterprise_change_status,
+        enterprise_create,
+        enterprise_set_tag,
+    )
+
     # The 企业用户 persona's own enterprise (accounts.demo) is made with the accounts; the
     # registry is built once, beside it.
     if Enterprise.objects.filter(users__isnull=True).exists():
@@ -71,8 +79,8 @@ def build_enterprises(*, units, users, count: int) -> int:
         townships.setdefault(t.parent_id, []).append(t)
     weights = [18, 14, 16, 10, 9, 8, 13, 12][: len(counties)]
     used_names, used_codes = set(), set()
-    enterprises, links = [], []
-    today = datetime.date(2026, 11, 1)
+    rows = []
+    today = datetime.date(2026, 11, 1)  # founding dates and 纳统 dates: fixed, reproducible
     for _ in range(count):
         county = rng.choices(counties, weights=weights)[0]
         township = rng.choice(townships[county.pk]) if rng.random() < 0.85 else None
@@ -91,7 +99,6 @@ def build_enterprises(*, units, users, count: int) -> int:
         ownership = rng.choices(
             [Ownership.DOMESTIC, Ownership.FOREIGN, Ownership.HMT], weights=[88, 8, 4]
         )[0]
-        full, initials = name_pinyin(name)
         status = rng.choices(
             [
                 EnterpriseStatus.ACTIVE,
@@ -101,29 +108,24 @@ def build_enterprises(*, units, users, count: int) -> int:
             ],
             weights=[94, 3, 1, 2],
         )[0]
-        enterprises.append(
-            Enterprise(
-                credit_code=code,
-                name=name,
-                short_name=brand + rng.choice(words)[:2],
-                name_pinyin=full,
-                name_initials=initials,
-                county=county,
-                township=township,
-                address=f"{county.name}{township.name if township else ''}{rng.choice(['建设路', '人民路', '工业大道', '滨河路', '商贸街', '解放路'])}{rng.randint(1, 399)}号",
-                legal_representative=rng.choice(SURNAMES)
-                + rng.choice(GIVEN)
-                + (rng.choice(GIVEN) if rng.random() < 0.7 else ""),
-                industry_section=section,
-                industry_division=rng.choice(divisions),
-                ownership=ownership,
-                registered_capital=Decimal(
-                    rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000])
-                ),
-                established_on=today - datetime.timedelta(days=rng.randint(200, 9000)),
-                status=status,
-                is_key=rng.random() < 0.18,
-            )
+        fields = dict(
+            credit_code=code,
+            name=name,
+            short_name=brand + rng.choice(words)[:2],
+            county=county,
+            township=township,
+            address=f"{county.name}{township.name if township else ''}{rng.choice(['建设路', '人民路', '工业大道', '滨河路', '商贸街', '解放路'])}{rng.randint(1, 399)}号",
+            legal_representative=rng.choice(SURNAMES)
+            + rng.choice(GIVEN)
+            + (rng.choice(GIVEN) if rng.random() < 0.7 else ""),
+            industry_section=section,
+            industry_division=rng.choice(divisions),
+            ownership=ownership,
+            registered_capital=Decimal(
+                rng.choice([50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000])
+            ),
+            established_on=today - datetime.timedelta(days=rng.randint(200, 9000)),
+            is_key=rng.random() < 0.18,
         )
         tag_names = []
         if section == "F":
@@ -142,30 +144,85 @@ def build_enterprises(*, units, users, count: int) -> int:
             tag_names.append(rng.choice(["电商企业", "跨境电商"]))
         if rng.random() < 0.01:
             tag_names.append(rng.choice(["中华老字号", "省级老字号"]))
-        links.append([n for n in tag_names if n])
-    Enterprise.objects.bulk_create(enterprises, batch_size=500)
-    tag_links = []
-    saved = {e.credit_code: e for e in Enterprise.objects.only("id", "credit_code")}
-    for enterprise, names in zip(enterprises, links, strict=True):
-        for tag_name in dict.fromkeys(names):
-            tag = tags[tag_name]
-            since = (
-                today - datetime.timedelta(days=rng.randint(30, 2000)) if tag.needs_date else None
+        rows.append((fields, status, [n for n in tag_names if n]))
+
+    actor = users.get("city_staff")
+    clock = DemoClock()
+    days = random.Random(20261206)  # its own sequence: the rest of the demo stays as it was
+    for fields, status, names in rows:
+        founded = fields["established_on"]
+        # 登记入库: when the registry took it in, after it was founded and at least a month ago;
+        # everything else on its timeline comes after (build_service_data keeps to that).
+        day = max(founded, datetime.date(2023, 1, 1)) + datetime.timedelta(
+            days=days.randint(0, 300)
+        )
+        day = max(min(day, clock.today - datetime.timedelta(days=30)), founded)
+        names = [tags[n] for n in dict.fromkeys(names)]
+        # Tags without a 纳统 date come with the record (as the form takes them); a 限上 tag is
+        # added through enterprise_set_tag with its date.
+        enterprise = enterprise_create(
+            actor=actor,
+            now=clock.opening(day),
+            tags=[t for t in names if not t.needs_date],
+            **fields,
+        )
+        last = day
+        for tag in (t for t in names if t.needs_date):
+            # Entered the statistics after it was founded; recorded when the registry took it
+            # in, or on the day it entered the statistics.
+            since = max(
+                today - datetime.timedelta(days=rng.randint(30, 2000)),
+                founded + datetime.timedelta(days=30),
             )
-            if since is not None:  # entered statistics after it was founded
-                since = max(since, enterprise.established_on + datetime.timedelta(days=30))
-            tag_links.append(
-                EnterpriseTag(enterprise=saved[enterprise.credit_code], tag=tag, since=since)
+            on = max(day, since)
+            enterprise_set_tag(
+                enterprise=enterprise, tag=tag, actor=actor, since=since, now=clock.at(on)
             )
-    EnterpriseTag.objects.bulk_create(tag_links, batch_size=1000)
-    audit_write(
-        action=AuditAction.IMPORT,
-        object_type="enterprises.enterprise",
-        object_repr="企业",
-        detail=f"演示数据：批量新建企业 {len(enterprises)} 家。",
-    )
-    build_service_data(users=users, rng=rng)
-    return len(enterprises)
+            last = max(last, on)
+        if status != EnterpriseStatus.ACTIVE:
+            ended = day + datetime.timedelta(days=days.randint(30, 600))
+            ended = min(max(ended, last + datetime.timedelta(days=1)), clock.today)
+            enterprise_change_status(
+                enterprise=enterprise,
+                status=status,
+                actor=actor,
+                note=STATUS_NOTES[status],
+                now=clock.at(ended),
+            )
+    build_service_data(users=users, rng=rng, visits=_visit_count(count))
+    return len(rows)
+
+
+def _visit_count(enterprises: int) -> int:
+    """About 3,000 visits for the full registry of 2,000; in proportion for a smaller one (a
+    floor keeps every county's officials on record)."""
+    return max(300, round(enterprises * 1.5))
+
+
+class DemoClock:
+    """Past moments for the demo's service calls: office hours of a given day (the registry's
+    entry opens its day at 08:30), never later than the moment the demo is built."""
+
+    def __init__(self, seed: int = 20261207):
+        from django.utils import timezone
+
+        self.now = timezone.now()
+        # A few minutes back, so a moment of "today" is never dated after the day (built just
+        # after midnight, today is still yesterday).
+        self.today = timezone.localdate(self.now - datetime.timedelta(minutes=10))
+        self.hours = random.Random(seed)
+
+    def _aware(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        from django.utils import timezone
+
+        moment = timezone.make_aware(datetime.datetime.combine(day, time))
+        return min(moment, self.now - datetime.timedelta(minutes=5))
+
+    def opening(self, day: datetime.date) -> datetime.datetime:
+        return self._aware(day, datetime.time(8, 30))
+
+    def at(self, day: datetime.date) -> datetime.datetime:
+        return self._aware(day, datetime.time(self.hours.randint(9, 17), self.hours.randint(0, 59)))
 
 
 # --- Enterprise service (服务企业): officials, contacts, 包保 and visits -------------------------
@@ -271,107 +328,48 @@ STATUS_NOTES = {
 }
 
 
-def _registry_events(*, actor, today, first_seen: dict) -> list:
-    """Each demo enterprise's 登记入库 (when the registry took it in: after it was founded, before
-    anything else on its timeline, ``first_seen``) and, for one no longer 存续, the status change
-    that ended it, as (date, event) pairs."""
-    from shangwu.enterprises.choices import EnterpriseEventKind
-    from shangwu.enterprises.models import EnterpriseEvent
-
-    days = random.Random(20261206)  # its own sequence: the rest of the demo stays as it was
-    events = []
-    for e in Enterprise.objects.order_by("id").only("id", "status", "established_on"):
-        entered = max(e.established_on, datetime.date(2023, 1, 1)) + datetime.timedelta(
-            days=days.randint(0, 300)
-        )
-        entered = min(
-            entered,
-            today - datetime.timedelta(days=30),
-            first_seen.get(e.pk, today) - datetime.timedelta(days=1),
-        )
-        entered = max(entered, e.established_on)
-        events.append(
-            (
-                entered,
-                EnterpriseEvent(
-                    enterprise=e,
-                    kind=EnterpriseEventKind.CREATED,
-                    actor=actor,
-                    to_status=EnterpriseStatus.ACTIVE,
-                    note="企业库建库录入",
-                ),
-            )
-        )
-        if e.status != EnterpriseStatus.ACTIVE:
-            ended = min(
-                today - datetime.timedelta(days=1),
-                entered + datetime.timedelta(days=days.randint(30, 600)),
-            )
-            events.append(
-                (
-                    ended,
-                    EnterpriseEvent(
-                        enterprise=e,
-                        kind=EnterpriseEventKind.STATUS,
-                        actor=actor,
-                        from_status=EnterpriseStatus.ACTIVE,
-                        to_status=e.status,
-                        note=STATUS_NOTES[e.status],
-                    ),
-                )
-            )
-    return events
-
-
-def _save_dated_events(dated: list) -> None:
-    """Timeline events at their own dates, in office hours."""
-    from django.utils import timezone
-
-    from shangwu.enterprises.choices import EnterpriseEventKind
-    from shangwu.enterprises.models import EnterpriseEvent
-
-    hours = random.Random(20261207)
-    first = EnterpriseEventKind.CREATED  # an enterprise's first entry opens its first day
-    dated.sort(key=lambda pair: (pair[0], pair[1].kind != first))
-    for day, event in dated:
-        at = (
-            datetime.time(8, 30)
-            if event.kind == first
-            else datetime.time(hours.randint(9, 17), hours.randint(0, 59))
-        )
-        event.at = timezone.make_aware(datetime.datetime.combine(day, at))
-    EnterpriseEvent.objects.bulk_create([event for _day, event in dated], batch_size=2000)
-
-
-def build_service_data(*, users, rng: random.Random) -> dict:
-    """Contacts, 包保 and about 3,000 visits. 包保 deliberately stops short of full coverage
-    (county level ~78% of key enterprises, city and township less) so the report shows gaps."""
+def build_service_data(*, users, rng: random.Random, visits: int = 3000) -> dict:
+    """Contacts, 包保 and about ``visits`` visits with their problems, each through its service
+    (``contact_create``, ``assignment_create``/``assignment_end``, ``visit_create``,
+    ``visit_problem_dismiss``) at a past moment: the timeline rows are the services' own, dated
+    when the thing happened, after the enterprise's 登记入库 (read from its timeline). 包保
+    deliberately stops short of full coverage (county level ~78% of key enterprises, city and
+    township less) so the report shows gaps."""
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Permission
     from django.utils import timezone
 
+    from shangwu.enterprises.baobao.services import (
+        assignment_create,
+        assignment_end,
+        contact_create,
+        visit_create,
+        visit_problem_dismiss,
+    )
     from shangwu.enterprises.choices import (
         AssignmentLevel,
         AssignmentRole,
         EnterpriseEventKind,
-        ProblemStatus,
         VisitForm,
     )
-    from shangwu.enterprises.models import (
-        Assignment,
-        Contact,
-        EnterpriseEvent,
-        Visit,
-        VisitOfficial,
-        VisitProblem,
-    )
+    from shangwu.enterprises.models import EnterpriseEvent, Visit
 
     if Visit.objects.exists():
         return {}
-    now, today = timezone.now(), timezone.localdate()
+    clock = DemoClock(seed=20261208)
+    today = clock.today
+    entered = {
+        e["enterprise_id"]: timezone.localdate(e["at"])
+        for e in EnterpriseEvent.objects.filter(kind=EnterpriseEventKind.CREATED).values(
+            "enterprise_id", "at"
+        )
+    }
     officials = _demo_officials(
-        users=users, rng=rng, password_hash=make_password(settings.DEMO_PASSWORD), now=now
+        users=users,
+        rng=rng,
+        password_hash=make_password(settings.DEMO_PASSWORD),
+        now=timezone.now(),
     )
     # Seeing full phone numbers is a per-user permission the 系统管理员 grants.
     reveal = Permission.objects.get(
@@ -380,83 +378,65 @@ def build_service_data(*, users, rng: random.Random) -> dict:
     for name in ("city_staff", "county_a"):
         if name in users:
             users[name].user_permissions.add(reveal)
+    registrar = users.get("city_staff")
+
+    def after_entry(e, day: datetime.date, gap: int = 1) -> datetime.date:
+        return max(day, entered.get(e.pk, e.established_on) + datetime.timedelta(days=gap))
 
     enterprises = list(Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).order_by("id"))
-    contacts = []
+    contacts = 0
     for e in Enterprise.objects.order_by("id"):
         if rng.random() < 0.12:
             continue
         for i in range(rng.choice([1, 1, 1, 2, 2, 3])):
-            contacts.append(
-                Contact(
-                    enterprise=e,
-                    name=_person(rng),
-                    position=POSITIONS[0]
-                    if i == 0 and rng.random() < 0.5
-                    else rng.choice(POSITIONS),
-                    mobile=_mobile(rng) if rng.random() < 0.95 else "",
-                    landline=f"0{rng.choice(['391', '392', '393'])}-{rng.randint(2000000, 8999999)}"
-                    if rng.random() < 0.5
-                    else "",
-                    email=f"{rng.choice(['office', 'hr', 'sales', 'info'])}{rng.randint(1, 99)}@{e.credit_code[-6:].lower()}.com.cn"
-                    if rng.random() < 0.4
-                    else "",
-                    is_primary=i == 0,
-                )
+            contact_create(
+                enterprise=e,
+                actor=registrar,
+                name=_person(rng),
+                position=POSITIONS[0] if i == 0 and rng.random() < 0.5 else rng.choice(POSITIONS),
+                mobile=_mobile(rng) if rng.random() < 0.95 else "",
+                landline=f"0{rng.choice(['391', '392', '393'])}-{rng.randint(2000000, 8999999)}"
+                if rng.random() < 0.5
+                else "",
+                email=f"{rng.choice(['office', 'hr', 'sales', 'info'])}{rng.randint(1, 99)}@{e.credit_code[-6:].lower()}.com.cn"
+                if rng.random() < 0.4
+                else "",
+                is_primary=i == 0,
             )
-    Contact.objects.bulk_create(contacts, batch_size=1000)
+            contacts += 1
 
     leaders = [u for u in officials["city"] if u.role == "leader"]
     city_staff = [u for u in officials["city"] if u.role == "city_staff"]
-    assignments, events = [], []
+    assignments = []
 
     def assign(e, official, level, role, start_on, end_on=None):
-        start_on = max(
-            start_on, e.established_on + datetime.timedelta(days=10)
-        )  # not before it existed
-        assignments.append(
-            Assignment(
-                enterprise=e,
-                official=official,
-                level=level,
-                role=role,
-                start_on=start_on,
-                end_on=end_on,
-                created_by=users.get("city_staff"),
-            )
+        # Not before it existed, nor before the registry took it in.
+        start_on = after_entry(e, max(start_on, e.established_on + datetime.timedelta(days=10)))
+        assignment = assignment_create(
+            enterprise=e,
+            official=official,
+            level=level,
+            role=role,
+            start_on=start_on,
+            actor=registrar,
+            now=clock.at(start_on),
         )
-        note = f"{AssignmentLevel(level).label}{AssignmentRole(role).label}：{official.name}，自{start_on:%Y-%m-%d}起"
-        events.append(
-            (
-                start_on,
-                EnterpriseEvent(
-                    enterprise=e,
-                    kind=EnterpriseEventKind.ASSIGNED,
-                    actor=users.get("city_staff"),
-                    note=note,
-                ),
+        if end_on:  # handed over: ended on the day before the successor's start
+            assignment_end(
+                assignment=assignment, end_on=end_on, actor=registrar, now=clock.at(end_on)
             )
-        )
-        if end_on:
-            events.append(
-                (
-                    end_on,
-                    EnterpriseEvent(
-                        enterprise=e,
-                        kind=EnterpriseEventKind.UNASSIGNED,
-                        actor=users.get("city_staff"),
-                        note=f"{official.name}的包保于{end_on:%Y-%m-%d}结束",
-                    ),
-                )
-            )
+        assignments.append(assignment)
 
     for e in enterprises:
         foreign = e.ownership != Ownership.DOMESTIC
         share = 1.0 if e.is_key else 0.08
         start = today - datetime.timedelta(days=rng.randint(30, 700))
         if rng.random() < 0.78 * share and officials.get(e.county_id):
-            if rng.random() < 0.15:  # an earlier official handed over: history
-                start = max(start, e.established_on + datetime.timedelta(days=120))
+            earliest = after_entry(
+                e, e.established_on + datetime.timedelta(days=120), gap=120
+            )  # room for an earlier official's term
+            if rng.random() < 0.15 and earliest < today - datetime.timedelta(days=30):
+                start = max(start, earliest)
                 handover = start - datetime.timedelta(days=1)
                 assign(
                     e,
@@ -494,84 +474,62 @@ def build_service_data(*, users, rng: random.Random) -> dict:
                 AssignmentRole.COMMISSIONER,
                 start,
             )
-    Assignment.objects.bulk_create(assignments, batch_size=1000)
 
-    # About 3,000 visits over the last 18 months, mostly by the enterprise's own officials.
+    # Visits over the last 18 months, mostly by the enterprise's own officials.
     by_enterprise: dict = {}
     for a in assignments:
         if a.end_on is None:
             by_enterprise.setdefault(a.enterprise_id, []).append(a.official)
     weights = [6 if e.pk in by_enterprise else 1 for e in enterprises]
     forms = [VisitForm.ONSITE, VisitForm.PHONE, VisitForm.MEETING, VisitForm.ONLINE]
-    visits, visit_officials, visit_problems = [], [], []
-    for e in rng.choices(enterprises, weights=weights, k=3000):
+    made = problems = 0
+    for e in rng.choices(enterprises, weights=weights, k=visits):
         local = officials.get(e.township_id, []) + officials.get(e.county_id, [])
         pool = by_enterprise.get(e.pk) or local or officials["city"]
         people = list(dict.fromkeys(rng.sample(pool, k=min(len(pool), rng.choice([1, 1, 2])))))
         if local and rng.random() < 0.3:
             people = list(dict.fromkeys([*people, rng.choice(local)]))
         visited_on = today - datetime.timedelta(days=rng.randint(0, 548))
-        if visited_on < e.established_on:  # a young enterprise: visited since it was founded
-            visited_on = min(today, e.established_on + (e.established_on - visited_on))
-        visit = Visit(
+        floor = after_entry(e, e.established_on)
+        if visited_on < floor:  # a young record: visited since the registry took it in
+            visited_on = min(today, floor + (floor - visited_on))
+        form = rng.choices(forms, weights=[60, 20, 10, 10])[0]
+        notes = rng.choice(VISIT_NOTES)
+        raised = [
+            {
+                "category": category,
+                "description": rng.choice(PROBLEMS[category]).format(n=rng.randint(10, 80)),
+            }
+            for category in rng.sample(
+                sorted(PROBLEMS), k=rng.choices([0, 1, 2, 3], weights=[45, 32, 16, 7])[0]
+            )
+        ]
+        visit = visit_create(
             enterprise=e,
             visited_on=visited_on,
-            form=rng.choices(forms, weights=[60, 20, 10, 10])[0],
-            notes=rng.choice(VISIT_NOTES),
-            created_by=people[0],
+            officials=people,
+            actor=people[0],
+            form=form,
+            notes=notes,
+            problems=raised,
+            now=clock.at(visited_on),
         )
-        visits.append((visit, people, rng.choices([0, 1, 2, 3], weights=[45, 32, 16, 7])[0]))
-    Visit.objects.bulk_create([v for v, _p, _n in visits], batch_size=1000)
-    for visit, people, n in visits:
-        visit_officials.extend(VisitOfficial(visit=visit, official=p) for p in people)
-        for category in rng.sample(sorted(PROBLEMS), k=n):
-            old = (today - visit.visited_on).days > 60
-            dismissed = old and rng.random() < 0.3
-            visit_problems.append(
-                VisitProblem(
-                    visit=visit,
-                    enterprise=visit.enterprise,
-                    category=category,
-                    description=rng.choice(PROBLEMS[category]).format(n=rng.randint(10, 80)),
-                    status=ProblemStatus.NOT_NEEDED if dismissed else ProblemStatus.PENDING,
-                    status_note="已现场答复政策口径" if dismissed else "",
-                )
-            )
-        events.append(
-            (
-                visit.visited_on,
-                EnterpriseEvent(
-                    enterprise=visit.enterprise,
-                    kind=EnterpriseEventKind.VISITED,
-                    actor=people[0],
-                    note=f"{visit.visited_on:%Y-%m-%d}{visit.get_form_display()}走访"
-                    f"（{'、'.join(p.name for p in people)}），收集问题{n}个",
-                ),
-            )
-        )
-    VisitOfficial.objects.bulk_create(visit_officials, batch_size=2000)
-    VisitProblem.objects.bulk_create(visit_problems, batch_size=2000)
-    first_seen: dict = {}
-    for day, event in events:
-        first_seen[event.enterprise_id] = min(day, first_seen.get(event.enterprise_id, day))
-    events += _registry_events(actor=users.get("city_staff"), today=today, first_seen=first_seen)
-    _save_dated_events(events)
+        made += 1
+        problems += len(raised)
+        if raised and (today - visited_on).days > 60:
+            # Some old ones were answered on the spot: 无需转办, through the service.
+            for problem in visit.problems.order_by("id"):
+                if rng.random() < 0.3:
+                    visit_problem_dismiss(
+                        problem=problem, actor=people[0], note="已现场答复政策口径"
+                    )
     _attach_a_few_visit_files(users=users)
-    summary = {
-        "contacts": len(contacts),
+    return {
+        "contacts": contacts,
         "assignments": len(assignments),
-        "visits": len(visits),
-        "problems": len(visit_problems),
+        "visits": made,
+        "problems": problems,
     }
-    audit_write(
-        action=AuditAction.IMPORT,
-        object_type="enterprises.visit",
-        object_repr="服务企业",
-        detail="演示数据：联系人 {contacts} 人、包保 {assignments} 条、走访 {visits} 次、问题 {problems} 个。".format(
-            **summary
-        ),
-    )
-    return summary
 
 
 def _demo_png(width: int = 96, height: int = 64, rgb=(70, 130, 180)) -> bytes:

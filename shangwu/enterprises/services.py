@@ -46,7 +46,10 @@ def _validate(enterprise: Enterprise) -> None:
         )
 
 
-def _event(enterprise, kind, *, actor, changes=None, note="", from_status="", to_status=""):
+def _event(
+    enterprise, kind, *, actor, changes=None, note="", from_status="", to_status="", at=None
+):
+    """The timeline row, recorded at ``at`` (the calling service's ``now``; default: now)."""
     return event_record(
         EnterpriseEvent,
         subject=enterprise,
@@ -56,10 +59,15 @@ def _event(enterprise, kind, *, actor, changes=None, note="", from_status="", to
         note=note,
         from_status=from_status,
         to_status=to_status,
+        at=at or timezone.now(),
     )
 
 
-def enterprise_create(*, actor, tags=(), **fields) -> Enterprise:
+def enterprise_create(
+    *, actor, tags=(), now: datetime.datetime | None = None, **fields
+) -> Enterprise:
+    """A new registry record with its 登记入库 event at ``now`` (default: now; the demo passes the
+    day the registry took it in)."""
     fields["credit_code"] = normalize_credit_code(fields.get("credit_code", ""))
     if not fields.get("county") and len(fields["credit_code"]) == 18:
         fields["county"] = county_for_credit_code(fields["credit_code"])
@@ -70,12 +78,26 @@ def enterprise_create(*, actor, tags=(), **fields) -> Enterprise:
         enterprise.save()
         for tag in tags:
             enterprise.tag_links.create(tag=tag)
-        _event(enterprise, EnterpriseEventKind.CREATED, actor=actor, to_status=enterprise.status)
+        _event(
+            enterprise,
+            EnterpriseEventKind.CREATED,
+            actor=actor,
+            to_status=enterprise.status,
+            at=now,
+        )
     return enterprise
 
 
-def enterprise_update(*, enterprise: Enterprise, actor, note: str = "", **fields) -> Enterprise:
-    """Edit the record. A status change here is refused: de-registration has its own service."""
+def enterprise_update(
+    *,
+    enterprise: Enterprise,
+    actor,
+    note: str = "",
+    now: datetime.datetime | None = None,
+    **fields,
+) -> Enterprise:
+    """Edit the record (its timeline row at ``now``, default now). A status change here is
+    refused: de-registration has its own service."""
     before = snapshot(enterprise)
     for key, value in fields.items():
         setattr(enterprise, key, value)
@@ -101,14 +123,21 @@ def enterprise_update(*, enterprise: Enterprise, actor, note: str = "", **fields
                     "before": {k: before.get(k) for k in sorted(changed)},
                     "after": {k: after[k] for k in sorted(changed)},
                 },
+                at=now,
             )
     return enterprise
 
 
 def enterprise_change_status(
-    *, enterprise: Enterprise, status: str, actor, note: str
+    *,
+    enterprise: Enterprise,
+    status: str,
+    actor,
+    note: str,
+    now: datetime.datetime | None = None,
 ) -> Enterprise:
-    """注销 / 吊销 / 迁出 (or back to 存续). The record and its history stay: no hard delete."""
+    """注销 / 吊销 / 迁出 (or back to 存续) at ``now`` (default now). The record and its history
+    stay: no hard delete."""
     if status not in EnterpriseStatus.values:
         raise ValidationError({"status": f"未知状态“{status}”。"})
     if status == enterprise.status:
@@ -126,6 +155,7 @@ def enterprise_change_status(
             note=note.strip(),
             from_status=old,
             to_status=status,
+            at=now,
         )
     return enterprise
 
@@ -137,14 +167,16 @@ def enterprise_set_tag(
     actor,
     since: datetime.date | None = None,
     remove: bool = False,
+    now: datetime.datetime | None = None,
 ) -> bool:
-    """Add, re-date or remove one tag (限上 tags need their 纳统 date); True when it changed."""
+    """Add, re-date or remove one tag (限上 tags need their 纳统 date, not after the day of
+    ``now``, default now); True when it changed."""
     if not remove and tag.needs_date and since is None:
         raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
     if not tag.needs_date:
         since = None
     if not remove and since is not None:
-        if since > timezone.localdate():
+        if since > timezone.localdate(now or timezone.now()):
             raise ValidationError({"since": "纳统日期不能晚于今天。"})
         if enterprise.established_on and since < enterprise.established_on:
             raise ValidationError(
@@ -175,11 +207,13 @@ def enterprise_set_tag(
             )
         else:
             return False
-        _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=note)
+        _event(enterprise, EnterpriseEventKind.TAGS, actor=actor, note=note, at=now)
     return True
 
 
-def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> tuple[int, int]:
+def enterprise_bulk_tag(
+    *, enterprises, tag: Tag, actor, since=None, now: datetime.datetime | None = None
+) -> tuple[int, int]:
     """Add ``tag`` to every enterprise of a (restricted) selection that lacks it, in one
     transaction; one that has it already keeps its own 纳统 date. Returns (added, already)."""
     added = already = 0
@@ -193,6 +227,8 @@ def enterprise_bulk_tag(*, enterprises, tag: Tag, actor, since=None) -> tuple[in
             if enterprise.pk in held:
                 already += 1
             else:
-                enterprise_set_tag(enterprise=enterprise, tag=tag, actor=actor, since=since)
+                enterprise_set_tag(
+                    enterprise=enterprise, tag=tag, actor=actor, since=since, now=now
+                )
                 added += 1
     return added, already

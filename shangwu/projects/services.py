@@ -427,9 +427,11 @@ def project_raise_problem(
     )
 
 
-def project_mark_problem_raised(*, project: Project, case, actor) -> None:
+def project_mark_problem_raised(
+    *, project: Project, case, actor, now: datetime.datetime | None = None
+) -> None:
     """Called by ``case_open_from`` once ``case`` has been opened from ``project``: the
-    project's timeline event and its audit row."""
+    project's timeline event (at the case's ``now``, default now) and its audit row."""
     if case.origin_project_id != project.pk:
         raise ValidationError("案件并非由该项目转入。")
     _event(
@@ -437,6 +439,7 @@ def project_mark_problem_raised(*, project: Project, case, actor) -> None:
         ProjectEventKind.PROBLEM,
         actor=actor,
         note=f"问题“{case.title}”已转办，案件编号 {case.number}",
+        at=now or timezone.now(),
     )
     audit_write(
         action=AuditAction.UPDATE,

@@ -53,7 +53,7 @@ class _Kind:
     text: Callable  # (record, title, content) -> the text the category mapping reads
     prepare: Callable  # (record, title, content, source) -> case_register keyword arguments
     register_note: Callable  # (record) -> (note, data) of the case's 登记 event, or None
-    mark: Callable  # (record, case, actor) -> the origin module records the conversion
+    mark: Callable  # (record, case, actor, now) -> the origin module records the conversion
 
 
 def _problem_text(problem, title, content) -> str:
@@ -86,10 +86,10 @@ def _problem_note(problem):
     }
 
 
-def _problem_mark(problem, case, actor):
+def _problem_mark(problem, case, actor, now):
     from shangwu.enterprises.baobao.services import visit_problem_mark_converted
 
-    visit_problem_mark_converted(problem=problem, case=case, actor=actor)
+    visit_problem_mark_converted(problem=problem, case=case, actor=actor, now=now)
 
 
 def _project_text(project, title, content) -> str:
@@ -115,10 +115,10 @@ def _project_prepare(project, title, content, source) -> dict:
     }
 
 
-def _project_mark(project, case, actor):
+def _project_mark(project, case, actor, now):
     from shangwu.projects.services import project_mark_problem_raised
 
-    project_mark_problem_raised(project=project, case=case, actor=actor)
+    project_mark_problem_raised(project=project, case=case, actor=actor, now=now)
 
 
 _KINDS = {
@@ -184,7 +184,7 @@ def case_open_from(
             CaseEvent.objects.filter(case=case, kind=CaseEventKind.REGISTER).update(
                 note=note, data=data
             )
-        spec.mark(origin, case, actor)
+        spec.mark(origin, case, actor, now)
         if lead_unit is not None:
             case_assign(case=case, actor=actor, lead_unit=lead_unit, co_units=co_units, now=now)
     return case

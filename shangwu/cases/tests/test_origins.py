@@ -215,3 +215,23 @@ def test_the_old_integer_links_and_leaders_survive_the_migration():
     assert out["project_case_origin"] == out["project"]
     assert out["leader"] == [out["official"], "county", "leader", "2025-01-01"]
     assert out["mappings"] > 0
+
+
+def test_a_problem_converted_in_the_past_makes_a_case_received_and_due_from_then(
+    county_a, township_a1, problem
+):
+    from django.utils import timezone
+
+    from shangwu.cases.services import case_open_from
+
+    then = timezone.make_aware(datetime.datetime(2025, 3, 2, 10, 0))
+    case = case_open_from(origin=problem, actor=county_a, lead_unit=township_a1.org_unit, now=then)
+    problem.refresh_from_db()
+    assert case.received_at == then and problem.converted_at == then
+    assert case.assigned_at == then
+    assert {e.kind: e.at for e in CaseEvent.objects.filter(case=case)} == {
+        CaseEventKind.REGISTER: then,
+        CaseEventKind.ASSIGN: then,
+    }
+    # The deadlines count from the day it was opened, not from today.
+    assert then < case.sign_due_at < case.close_due_at < then + datetime.timedelta(days=40)

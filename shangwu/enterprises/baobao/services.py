@@ -3,6 +3,8 @@
 Same rules as ``services.py``: keyword-only, one transaction each, every change of an
 enterprise's 包保 or a visit writes its EnterpriseEvent row; the audit rows come from the signals
 (all these models are ``audited``), and revealing a phone number writes its own audit row.
+A service that records a time takes ``now`` (default: now), as the case services do, so the demo
+and imports can record what happened at the time it happened.
 """
 
 from __future__ import annotations
@@ -113,9 +115,11 @@ def assignment_create(
     level: str | None = None,
     end_on: datetime.date | None = None,
     note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Assignment:
-    """Make ``official`` responsible for ``enterprise``. The level defaults to the official's
-    own (a county officer serves at county level); a different level is refused."""
+    """Make ``official`` responsible for ``enterprise``, recorded at ``now`` (default now). The
+    level defaults to the official's own (a county officer serves at county level); a different
+    level is refused."""
     if enterprise.status != EnterpriseStatus.ACTIVE:
         raise ValidationError(
             {"enterprise": f"“{enterprise}”已{enterprise.get_status_display()}，不再安排包保。"}
@@ -143,12 +147,18 @@ def assignment_create(
             actor=actor,
             note=f"{assignment.get_level_display()}{assignment.get_role_display()}：{official}，"
             f"自{start_on:%Y-%m-%d}起" + (f"至{end_on:%Y-%m-%d}" if end_on else ""),
+            at=now,
         )
     return assignment
 
 
 def assignment_update(
-    *, assignment: Assignment, actor, role: str | None = None, note: str | None = None
+    *,
+    assignment: Assignment,
+    actor,
+    role: str | None = None,
+    note: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> Assignment:
     """Change the role or note of an assignment (who, where and when are fixed: end it and make
     a new one instead, so the history stays true)."""
@@ -167,24 +177,33 @@ def assignment_update(
                 EnterpriseEventKind.ASSIGNED,
                 actor=actor,
                 note=f"{assignment.official}的包保角色改为{assignment.get_role_display()}",
+                at=now,
             )
     return assignment
 
 
 def assignment_end(
-    *, assignment: Assignment, end_on: datetime.date, actor, note: str = ""
+    *,
+    assignment: Assignment,
+    end_on: datetime.date,
+    actor,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Assignment:
-    """End a 包保 on ``end_on`` (that day still counts; the rule of ``core.models.Responsibility``).
-    The row stays as history."""
+    """End a 包保 on ``end_on`` (that day still counts; the rule of ``core.models.Responsibility``),
+    recorded at ``now`` (default now). The row stays as history."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     with transaction.atomic():
-        responsibility_end(responsibility=assignment, end_on=end_on, note=note)
+        responsibility_end(responsibility=assignment, end_on=end_on, note=note, today=today)
         _event(
             assignment.enterprise,
             EnterpriseEventKind.UNASSIGNED,
             actor=actor,
             note=f"{assignment.get_level_display()}{assignment.get_role_display()}{assignment.official}"
-            f"的包保{'将' if end_on > timezone.localdate() else ''}于{end_on:%Y-%m-%d}结束"
+            f"的包保{'将' if end_on > today else ''}于{end_on:%Y-%m-%d}结束"
             + (f"：{note}" if note else ""),
+            at=now,
         )
     return assignment
 
@@ -199,6 +218,7 @@ def assignment_bulk_create(
     level: str | None = None,
     end_on=None,
     note: str = "",
+    now: datetime.datetime | None = None,
 ) -> list[Assignment]:
     """Assign one official to every enterprise of a (restricted) selection: all or nothing.
 
@@ -229,6 +249,7 @@ def assignment_bulk_create(
                             level=level,
                             note=note,
                             actor=actor,
+                            now=now,
                         )
                     )
             except ValidationError as exc:
@@ -293,13 +314,15 @@ def visit_create(
     notes: str = "",
     problems=(),
     photos=(),
+    now: datetime.datetime | None = None,
 ) -> Visit:
     """Record a visit with the problems raised (each ``{"description": ..., "category": ...}``,
     any number; ``row`` names the form row in messages) and its photos or scanned record
     (``photos``: uploads, through the file service). All or nothing: a refused file saves no
-    visit."""
+    visit. Recorded at ``now`` (default now): the visit cannot be dated after that day."""
+    now = now or timezone.now()
     officials = list(dict.fromkeys(officials))
-    if visited_on > timezone.localdate():
+    if visited_on > timezone.localdate(now):
         raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
     _check_officials(enterprise, officials)
     problems = [p for p in problems if _problem_text(p)[0] and not p.get("delete")]
@@ -324,6 +347,7 @@ def visit_create(
             actor=actor,
             note=f"{visited_on:%Y-%m-%d}{visit.get_form_display()}走访（{'、'.join(str(o) for o in officials)}），"
             f"收集问题{len(problems)}个" + (f"，附件{len(files)}个" if files else ""),
+            at=now,
         )
     return visit
 
@@ -399,16 +423,18 @@ def visit_update(
     problems=None,
     photos=(),
     reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> Visit:
     """Correct a saved visit: date, form, notes, officials, its problem rows (``problems``: the
     edit form's rows, see ``_problems_update``; None leaves them alone) and new photos. The
     history is kept: what changed (old → new), who, when and why becomes a 走访修改 row of the
-    enterprise's timeline and an audit row; one transaction."""
+    enterprise's timeline (at ``now``, default now) and an audit row; one transaction."""
+    now = now or timezone.now()
     before: dict = {}
     after: dict = {}
     old = {"visited_on": visit.visited_on, "form": visit.get_form_display(), "notes": visit.notes}
     if visited_on is not None:
-        if visited_on > timezone.localdate():
+        if visited_on > timezone.localdate(now):
             raise ValidationError({"visited_on": "走访日期不能晚于今天。"})
         visit.visited_on = visited_on
     if form is not None:
@@ -459,6 +485,7 @@ def visit_update(
                 actor=actor,
                 changes={"visit": visit.pk, "reason": reason, "before": before, "after": after},
                 note=note,
+                at=now,
             )
             audit_write(
                 action=AuditAction.UPDATE,
@@ -504,10 +531,13 @@ def visit_attachment_remove(*, attachment: VisitAttachment, actor) -> VisitAttac
     return removed
 
 
-def visit_problem_mark_converted(*, problem: VisitProblem, case, actor) -> VisitProblem:
+def visit_problem_mark_converted(
+    *, problem: VisitProblem, case, actor, now: datetime.datetime | None = None
+) -> VisitProblem:
     """Called by ``cases.services.case_open_from`` once ``case`` has been opened from a 待转办
-    problem (the case holds the link, ``case.origin_visit_problem``): the problem becomes 已转案件,
-    with its audit row. A problem is never converted twice."""
+    problem (the case holds the link, ``case.origin_visit_problem``): the problem becomes 已转案件
+    at ``now`` (the case's own ``now``; default now), with its audit row. A problem is never
+    converted twice."""
     if problem.status != ProblemStatus.PENDING:
         raise ValidationError(f"该问题状态为“{problem.get_status_display()}”，不能转为案件。")
     if case.origin_visit_problem_id != problem.pk:
@@ -515,7 +545,7 @@ def visit_problem_mark_converted(*, problem: VisitProblem, case, actor) -> Visit
     with transaction.atomic():
         updated = VisitProblem.objects.filter(pk=problem.pk, status=ProblemStatus.PENDING).update(
             status=ProblemStatus.CONVERTED,
-            converted_at=timezone.now(),
+            converted_at=now or timezone.now(),
             converted_by=_actor(actor),
         )
         if not updated:  # another request converted it first

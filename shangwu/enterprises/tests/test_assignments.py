@@ -1,9 +1,12 @@
 """包保: officials responsible for an enterprise at city, county and township level, with
 history, "my enterprises", the list filter and bulk assignment."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.accounts.demo import OWNER_ENTERPRISE
 from shangwu.enterprises.baobao import services as services
@@ -280,3 +283,24 @@ def test_ending_an_assignment_on_a_later_day_says_it_will_end(as_user, ents, cou
     assert f"的包保将于{later:%Y-%m-%d}结束" in response.content.decode()
     note = EnterpriseEvent.objects.filter(enterprise=ents["a1"], kind="unassigned").get().note
     assert f"的包保将于{later:%Y-%m-%d}结束" in note
+
+
+def test_a_handover_recorded_in_the_past_is_on_the_timeline_when_it_happened(ents, county_a):
+    started = timezone.make_aware(datetime.datetime(2025, 3, 3, 9, 15))
+    ended = timezone.make_aware(datetime.datetime(2025, 9, 1, 10, 0))
+    assignment = services.assignment_create(
+        enterprise=ents["a1"],
+        official=county_a,
+        role="commissioner",
+        start_on=datetime.date(2025, 3, 3),
+        actor=None,
+        now=started,
+    )
+    # Recorded on 1 September, ending on the 30th: still to come then ("将").
+    services.assignment_end(
+        assignment=assignment, end_on=datetime.date(2025, 9, 30), actor=None, now=ended
+    )
+    events = EnterpriseEvent.objects.filter(enterprise=ents["a1"])
+    assert events.get(kind="assigned").at == started
+    unassigned = events.get(kind="unassigned")
+    assert unassigned.at == ended and "将于2025-09-30结束" in unassigned.note

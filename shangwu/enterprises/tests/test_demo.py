@@ -1,13 +1,24 @@
 """The demo registry reads like a real one: every enterprise has its 登记入库 entry, nothing in
 its history happens before it was founded, and its timeline runs at the dates things happened."""
 
+import datetime
+from collections import Counter
+
 import pytest
 from django.db.models import F
 from django.utils import timezone
 
 from shangwu.accounts.models import User
+from shangwu.audit.models import AuditLog
 from shangwu.enterprises.demo import build_enterprises
-from shangwu.enterprises.models import Assignment, Enterprise, EnterpriseEvent, EnterpriseTag, Visit
+from shangwu.enterprises.models import (
+    Assignment,
+    Enterprise,
+    EnterpriseEvent,
+    EnterpriseTag,
+    Visit,
+    VisitProblem,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +60,67 @@ def test_a_demo_timeline_runs_at_the_dates_things_happened(demo_registry):
         ).first()
         assert event is not None and timezone.localtime(event.at).date() == visit.visited_on
     assert EnterpriseEvent.objects.values("at__date").distinct().count() > 100
+
+
+def _on(moment) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def test_the_demos_visits_and_baobao_are_recorded_by_their_services_when_they_happened(
+    demo_registry,
+):
+    now = timezone.now()
+    events = EnterpriseEvent.objects.all()
+    assert not events.filter(at__gt=now).exists()
+    # Each visit has its 走访 row on the day of the visit (the service's own note) and its audit
+    # row, which only a save through the service writes (a bulk insert writes none).
+    visits = list(Visit.objects.all())
+    assert len(visits) >= 300
+    assert Counter((e.enterprise_id, _on(e.at)) for e in events.filter(kind="visited")) == Counter(
+        (v.enterprise_id, v.visited_on) for v in visits
+    )
+    audited = AuditLog.objects.filter(object_type="enterprises.visit", action="create")
+    assert set(audited.values_list("object_id", flat=True)) == {str(v.pk) for v in visits}
+    # Each 包保 has its 安排 row on the day it started; each ended one its 结束 row on its last day.
+    assignments = list(Assignment.objects.all())
+    assert Counter((e.enterprise_id, _on(e.at)) for e in events.filter(kind="assigned")) == Counter(
+        (a.enterprise_id, a.start_on) for a in assignments
+    )
+    assert Counter(
+        (e.enterprise_id, _on(e.at)) for e in events.filter(kind="unassigned")
+    ) == Counter((a.enterprise_id, a.end_on) for a in assignments if a.end_on)
+    # Problems answered on the spot were marked 无需转办 by a visiting official, with the reason.
+    dismissed = VisitProblem.objects.filter(status="not_needed")
+    assert dismissed.exists()
+    assert not dismissed.filter(converted_by__isnull=True).exists()
+    assert not dismissed.filter(status_note="").exists()
+
+
+def test_a_demo_case_opened_from_a_visit_problem_is_received_after_the_visit_and_due_from_then(
+    demo_registry,
+):
+    from shangwu.cases.demo import _convert_a_few_visit_problems
+    from shangwu.cases.models import Case
+
+    now = timezone.now()
+    _convert_a_few_visit_problems(users={u.username: u for u in User.objects.all()})
+    cases = Case.objects.filter(origin_visit_problem__isnull=False).select_related(
+        "origin_visit_problem__visit"
+    )
+    assert cases.count() == 3
+    for case in cases:
+        problem = case.origin_visit_problem
+        visit = problem.visit
+        visited = EnterpriseEvent.objects.filter(
+            enterprise_id=visit.enterprise_id,
+            kind="visited",
+            note__startswith=f"{visit.visited_on:%Y-%m-%d}",
+        )
+        assert visited.exists() and all(e.at < case.received_at for e in visited)
+        assert case.received_at < now
+        assert problem.status == "converted" and problem.converted_at == case.received_at
+        assert case.events.get(kind="register").at == case.received_at
+        if case.lead_unit_id:
+            assert case.assigned_at == case.received_at
+            assert case.received_at < case.sign_due_at < case.close_due_at
+    assert cases.filter(lead_unit__isnull=False).exists()

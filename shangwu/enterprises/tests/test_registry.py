@@ -603,3 +603,31 @@ def test_a_status_change_shows_on_the_shared_timeline_with_who_when_and_the_stat
     )
     assert "企业已注销登记" in changed["text"]
     assert changed["at"] == localtime(event.at).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_a_record_taken_in_tagged_and_cancelled_in_the_past_has_its_timeline_at_those_times(
+    make_enterprise,
+):
+    from django.utils import timezone
+
+    entered = timezone.make_aware(datetime.datetime(2023, 4, 3, 8, 30))
+    tagged = timezone.make_aware(datetime.datetime(2024, 2, 5, 14, 0))
+    cancelled = timezone.make_aware(datetime.datetime(2025, 7, 1, 10, 0))
+    e = make_enterprise(established_on=datetime.date(2015, 1, 1), now=entered)
+    retail = Tag.objects.get(name="限上零售")
+    # A 纳统 date after the day it is recorded is refused, as it is today.
+    with pytest.raises(ValidationError, match="纳统日期不能晚于今天"):
+        services.enterprise_set_tag(
+            enterprise=e, tag=retail, actor=None, since=datetime.date(2024, 3, 1), now=tagged
+        )
+    services.enterprise_set_tag(
+        enterprise=e, tag=retail, actor=None, since=datetime.date(2024, 1, 1), now=tagged
+    )
+    services.enterprise_change_status(
+        enterprise=e, status="cancelled", actor=None, note="企业已注销登记", now=cancelled
+    )
+    assert [(ev.kind, ev.at) for ev in e.events.order_by("at")] == [
+        ("created", entered),
+        ("tags", tagged),
+        ("status", cancelled),
+    ]

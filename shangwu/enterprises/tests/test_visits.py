@@ -1,10 +1,13 @@
 """Visits (走访) with the problems raised, and the hook the case module will call."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.enterprises.baobao import services as services
 from shangwu.enterprises.models import EnterpriseEvent, Visit, VisitProblem
@@ -299,3 +302,25 @@ def test_a_visit_dated_tomorrow_is_said_with_the_problem_rows_mistakes(as_user, 
         .content.decode()
     )
     assert "走访日期不能晚于今天" in page and "已选问题类别，请填写问题描述" in page
+
+
+def test_a_visit_recorded_at_a_past_moment_is_on_the_timeline_then_and_not_dated_after_it(
+    ent_a, county_a
+):
+    then = timezone.make_aware(datetime.datetime(2025, 6, 3, 15, 20))
+    services.visit_create(
+        enterprise=ent_a,
+        visited_on=datetime.date(2025, 6, 3),
+        officials=[county_a],
+        actor=county_a,
+        now=then,
+    )
+    assert EnterpriseEvent.objects.get(enterprise=ent_a, kind="visited").at == then
+    with pytest.raises(ValidationError, match="走访日期不能晚于今天"):
+        services.visit_create(
+            enterprise=ent_a,
+            visited_on=datetime.date(2025, 6, 4),
+            officials=[county_a],
+            actor=county_a,
+            now=then,
+        )
