@@ -6,13 +6,15 @@ import datetime
 import functools
 import inspect
 
-from django.db.models import Model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from shangwu.core.html import escape, text
 from shangwu.core.models import DocumentSetting, Vocabulary
+from shangwu.core.rows import add_lookups, flatten, pk_url, stub
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -111,6 +113,12 @@ class Column:
 class Table:
     columns: list[Column] = []
     model = None
+    # The rows are read with ``values()``: only the fields the shown columns name (a foreign key
+    # column: the related record's ``str_fields``), not whole records with their related records
+    # (issue 18: reading and converting a case's 45 columns and its 4 related rows was most of a
+    # list's table). A column that is not a field (a property of the model) needs the fields it
+    # reads named here; None: such a table reads whole records.
+    row_fields: tuple[str, ...] | None = None
     # The action a row's link needs: "change" where a model's page is its edit form, so that
     # a user who may not edit sees no link to a form they cannot submit.
     link_action = "view"
@@ -129,9 +137,56 @@ class Table:
     def headers(self):
         return [c.verbose_name for c in self.columns if c.display]
 
+    def row_lookups(self, queryset) -> tuple[dict, list[str]] | None:
+        """(tree, lookups) of what ``values()`` reads for the shown columns, or None when a
+        column needs whole records."""
+        tree = {"own": {self.model._meta.pk.attname}, "rel": {}}
+        annotations = queryset.query.annotations
+        for column in self.columns:
+            if not column.display:
+                continue
+            first = column.accessor.split("__")[0]
+            if first in annotations:
+                tree["own"].add(first)
+                continue
+            try:
+                field = self.model._meta.get_field(first)
+            except FieldDoesNotExist:
+                if self.row_fields is None:
+                    return None
+                continue
+            if field.many_to_many or field.one_to_many:
+                continue  # prefetched as for the records (the queryset's prefetch_related)
+            if not add_lookups(tree, self.model, [column.accessor]):
+                return None
+        if not add_lookups(tree, self.model, self.row_fields or ()):
+            return None
+        return tree, flatten(tree)
+
+    def row_objects(self):
+        """The rows' records: for a queryset whose columns ``row_lookups`` covers, stubs built
+        from ``values()`` (the queryset's prefetches applied to them); else the records."""
+        objects = self.object_list
+        if not isinstance(objects, QuerySet) or objects._result_cache is not None:
+            return objects
+        plan = self.row_lookups(objects)
+        if plan is None:
+            return objects
+        tree, lookups = plan
+        prefetches = objects._prefetch_related_lookups
+        rows = objects.prefetch_related(None).values(*lookups)
+        stubs = [stub(self.model, tree, row, "", objects.db) for row in rows]
+        if prefetches:
+            prefetch_related_objects(stubs, *prefetches)
+        url = pk_url(self.model)
+        if url is not None:
+            for obj in stubs:
+                obj.__dict__["get_absolute_url"] = url(obj.pk)
+        return stubs
+
     def rows(self):
         shown = [c for c in self.columns if c.display]
-        for obj in self.object_list:
+        for obj in self.row_objects():
             yield (
                 obj,
                 [
