@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 
 from shangwu.core.html import escape, text
 from shangwu.core.models import DocumentSetting, Vocabulary
-from shangwu.core.rows import add_lookups, flatten, pk_url, stub
+from shangwu.core.rows import add_lookups, flatten, pk_url, str_plan, stub
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -48,6 +48,26 @@ def choice_labels(model, display_name: str) -> tuple[str, dict] | None:
     return field.attname, {value: force_str(label) for value, label in field.flatchoices}
 
 
+@functools.cache
+def _direct_read(model, name: str) -> tuple[str, str, dict | None] | None:
+    """How ``Column.value`` reads column ``name`` of a ``model`` record in one step: ("choice",
+    attname, labels) for a field with fixed choices, ("field", name, None) for another field or a
+    foreign key (the related record); None for anything else (a property, a many-to-many, a
+    display method of the model's own), which takes the general path."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.many_to_many:
+        return None
+    labels = choice_labels(model, f"get_{name}_display")
+    if labels is not None:
+        return "choice", labels[0], labels[1]
+    if inspect.getattr_static(model, f"get_{name}_display", None) is not None:
+        return None
+    return "field", name, None
+
+
 class Column:
     def __init__(
         self,
@@ -68,6 +88,13 @@ class Column:
         self.path = [(part, f"get_{part}_display") for part in accessor.split("__")]
 
     def value(self, obj):
+        read = _direct_read(type(obj), self.accessor) if len(self.path) == 1 else None
+        if read is not None:
+            kind, name, labels = read
+            value = getattr(obj, name)
+            if kind == "choice":
+                value = labels[value] if value in labels else force_str(value, strings_only=True)
+            return self.shown(value)
         value = obj
         for part, display_name in self.path:
             if value is None:
@@ -83,6 +110,10 @@ class Column:
                 value = value()
         if hasattr(value, "all"):
             value = "、".join(str(v) for v in value.all())
+        return self.shown(value)
+
+    def shown(self, value):
+        """The value as a cell shows it: "" for None, 是/否, a moment in Beijing time, masked."""
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -176,6 +207,7 @@ class Table:
         prefetches = objects._prefetch_related_lookups
         rows = objects.prefetch_related(None).values(*lookups)
         stubs = [stub(self.model, tree, row, "", objects.db) for row in rows]
+        prefetches = [p for p in prefetches if not self.many_from_values(p, stubs, objects.db)]
         if prefetches:
             prefetch_related_objects(stubs, *prefetches)
         url = pk_url(self.model)
@@ -183,6 +215,44 @@ class Table:
             for obj in stubs:
                 obj.__dict__["get_absolute_url"] = url(obj.pk)
         return stubs
+
+    def many_from_values(self, lookup, stubs, db) -> bool:
+        """Fill a shown many-to-many column (``lookup``, prefetched by the list's queryset) of
+        ``stubs`` from ``values()`` of its through table, in the related model's order, as the
+        prefetch would (one query, no whole records); False when it cannot."""
+        if not isinstance(lookup, str) or not any(
+            c.display and c.accessor == lookup for c in self.columns
+        ):
+            return False
+        try:
+            field = self.model._meta.get_field(lookup)
+        except FieldDoesNotExist:
+            return False
+        related = field.related_model
+        plan = str_plan(related)
+        if not field.many_to_many or field.auto_created or plan is None:
+            return False
+        if not related._meta.ordering:  # no order to keep: the prefetch's own
+            return False
+        tree, lookups = plan
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        ordering = [
+            f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
+            for o in related._meta.ordering
+        ]
+        rows = (
+            through._base_manager.using(db)
+            .filter(**{f"{source}__in": [obj.pk for obj in stubs]})
+            .order_by(*ordering)
+            .values(f"{source}_id", *(f"{target}__{name}" for name in lookups))
+        )
+        found = {obj.pk: [] for obj in stubs}
+        for row in rows:
+            found[row[f"{source}_id"]].append(stub(related, tree, row, f"{target}__", db))
+        for obj in stubs:
+            obj.__dict__.setdefault("_prefetched_objects_cache", {})[lookup] = found[obj.pk]
+        return True
 
     def rows(self):
         shown = [c for c in self.columns if c.display]
