@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.base import ModelState
 from django.db.models.fields import AutoFieldMixin
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
+from django_filters.fields import ModelChoiceIterator as FilterChoiceIterator
 
 
 def str_lookups(model) -> tuple[str, ...] | None:
@@ -94,7 +95,8 @@ def str_plan(model, extra=()) -> tuple[dict, list[str]] | None:
 
 class StubChoiceIterator(ModelChoiceIterator):
     """A model choice field's options from ``values()`` of what the label shows (the model's
-    ``str_fields``): the same (value, label) pairs as Django's iterator, without whole records."""
+    ``str_fields``): the same (value, label) pairs as Django's iterator, without whole records.
+    ``read_choices_from_values`` puts django-filter's null choice around it for its fields."""
 
     def __iter__(self):
         plan = str_plan(self.queryset.model, getattr(self.field, "stub_lookups", ()))
@@ -128,7 +130,11 @@ def read_choices_from_values(field) -> None:
         return
     if isinstance(widget, FollowingSelect):  # each option names its parent
         field.stub_lookups = (widget.parent_attr,)
-    field.iterator = StubChoiceIterator
+    field.iterator = (
+        StubFilterChoiceIterator
+        if issubclass(field.iterator, FilterChoiceIterator)
+        else StubChoiceIterator
+    )
     field.widget.choices = field.choices
 
 
@@ -166,3 +172,8 @@ def pk_url(model):
         return None
     prefix, suffix = url.split(key)
     return lambda pk: _Url(f"{prefix}{pk}{suffix}")
+
+
+class StubFilterChoiceIterator(FilterChoiceIterator, StubChoiceIterator):
+    """django-filter's iterator (its ``null_label`` choice after the empty one) over
+    ``StubChoiceIterator``'s options."""
