@@ -22,6 +22,7 @@ class User(AbstractUser):
 
     access = Access.ACCOUNTS
     audited = True
+    str_fields = ("name", "username")  # what __str__ reads (core.tables)
     # Login bookkeeping changes on every sign-in; the login events themselves are audited.
     audit_exclude = {"last_login", "failed_login_count", "locked_until", "password"}
     audit_masked = {"mobile"}

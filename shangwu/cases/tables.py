@@ -2,6 +2,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from shangwu.cases.choices import Light
+from shangwu.cases.deadlines import NODE_FIELDS
 from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping, DeadlineRuleSet
 from shangwu.core.tables import Column, Table, format_datetime, vocabulary_columns
 
@@ -41,6 +42,16 @@ class DeadlineColumn(Column):
 
 class CaseTable(Table):
     model = Case
+    # What 预警灯, 期限 (暂定: ``pending_node``) and 督办级别 read.
+    row_fields = (
+        "status",
+        "paused_at",
+        "next_deadline_at",
+        "provisional_dues",
+        "supervision_level",
+        "first_feedback_at",
+        *(due for due, _done in NODE_FIELDS.values()),
+    )
     columns = [
         Column("number", linkify=True),
         Column("title"),

@@ -1,12 +1,16 @@
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_filters.filters import FilterMethod
 from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.access import RestrictedQuerySet, restrict_choices
 from shangwu.core.forms import YearField
 from shangwu.core.models import DocumentSetting
 from shangwu.core.periods import YEAR_MAX, YEAR_MIN
+from shangwu.core.rows import read_choices_from_values
 
 
 @extend_schema_field({"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX})
@@ -41,6 +45,41 @@ def township_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     )
 
 
+class _FilterCopies(dict):
+    """``base_filters`` as django-filter's ``__init__`` copies them: each filter copied with its
+    own field arguments (``extra``) and no field built yet, instead of ``copy.deepcopy``, which
+    also copied every declared queryset's whole query, per filter, per request (issue 18). The
+    filter set changes only the copy's attributes (``narrow_choices``) and builds the fields
+    from ``extra``; a queryset is cloned by the field that takes it."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, base in self.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            filter_.__dict__.pop("_field", None)
+            if isinstance(filter_.__dict__.get("filter"), FilterMethod):  # ``method=``: bound anew
+                filter_.filter = FilterMethod(filter_)
+            copies[name] = filter_
+        return copies
+
+
+class _FieldsOfThisFilterSet(dict):
+    """A filter set's form class's fields for ``BaseForm.__init__``, which deep-copies them: the
+    fields its own filters built for this filter set alone are taken as they are (copying their
+    choices again was a fifth of building a list's filter form); any other is copied."""
+
+    def __init__(self, fields, own):
+        super().__init__(fields)
+        self.own = own
+
+    def __deepcopy__(self, memo):
+        return {
+            name: field if self.own.get(name) is field else copy.deepcopy(field, memo)
+            for name, field in self.items()
+        }
+
+
 class BaseFilterSet(django_filters.FilterSet):
     """Every FilterSet has a free-text ``q`` over ``search_fields``; one FilterSet per model
     serves the HTML list, the export and the API.
@@ -55,6 +94,9 @@ class BaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="关键词")
 
     def __init__(self, *args, request=None, **kwargs):
+        cls = type(self)
+        if not isinstance(cls.__dict__.get("base_filters"), _FilterCopies):
+            cls.base_filters = _FilterCopies(cls.base_filters)
         super().__init__(*args, request=request, **kwargs)
         for f in self.form.fields.values():
             if isinstance(f.widget, forms.NullBooleanSelect):
@@ -72,6 +114,21 @@ class BaseFilterSet(django_filters.FilterSet):
             )
             w.attrs.setdefault("class", css)
         self.narrow_to_user()
+        for field in self.form.fields.values():
+            read_choices_from_values(field)
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form_class = self.get_form_class()
+            own = {name: f.__dict__.get("_field") for name, f in self.filters.items()}
+            form_class.base_fields = _FieldsOfThisFilterSet(form_class.base_fields, own)
+            self._form = (
+                form_class(self.data, prefix=self.form_prefix)
+                if self.is_bound
+                else form_class(prefix=self.form_prefix)
+            )
+        return self._form
 
     def narrow_to_user(self) -> None:
         """Limit every model choice to what the requesting user may view (a filter set built

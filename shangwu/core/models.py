@@ -191,6 +191,7 @@ class Vocabulary(models.Model):
     access = Access.REFERENCE
     audited = True
     sort_field = "sort_order"
+    str_fields = ("name",)  # what __str__ reads (core.tables: a list's column of entries)
     # The list's own fields its detail page shows after the shared ones (VocabularyDetailView).
     detail_fields: tuple[str, ...] = ()
 

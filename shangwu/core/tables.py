@@ -6,13 +6,15 @@ import datetime
 import functools
 import inspect
 
-from django.db.models import Model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.safestring import SafeString
 
 from shangwu.core.html import escape, text
 from shangwu.core.models import DocumentSetting, Vocabulary
+from shangwu.core.rows import add_lookups, flatten, pk_url, str_plan, stub
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -46,6 +48,26 @@ def choice_labels(model, display_name: str) -> tuple[str, dict] | None:
     return field.attname, {value: force_str(label) for value, label in field.flatchoices}
 
 
+@functools.cache
+def _direct_read(model, name: str) -> tuple[str, str, dict | None] | None:
+    """How ``Column.value`` reads column ``name`` of a ``model`` record in one step: ("choice",
+    attname, labels) for a field with fixed choices, ("field", name, None) for another field or a
+    foreign key (the related record); None for anything else (a property, a many-to-many, a
+    display method of the model's own), which takes the general path."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not field.concrete or field.many_to_many:
+        return None
+    labels = choice_labels(model, f"get_{name}_display")
+    if labels is not None:
+        return "choice", labels[0], labels[1]
+    if inspect.getattr_static(model, f"get_{name}_display", None) is not None:
+        return None
+    return "field", name, None
+
+
 class Column:
     def __init__(
         self,
@@ -66,6 +88,13 @@ class Column:
         self.path = [(part, f"get_{part}_display") for part in accessor.split("__")]
 
     def value(self, obj):
+        read = _direct_read(type(obj), self.accessor) if len(self.path) == 1 else None
+        if read is not None:
+            kind, name, labels = read
+            value = getattr(obj, name)
+            if kind == "choice":
+                value = labels[value] if value in labels else force_str(value, strings_only=True)
+            return self.shown(value)
         value = obj
         for part, display_name in self.path:
             if value is None:
@@ -81,6 +110,10 @@ class Column:
                 value = value()
         if hasattr(value, "all"):
             value = "、".join(str(v) for v in value.all())
+        return self.shown(value)
+
+    def shown(self, value):
+        """The value as a cell shows it: "" for None, 是/否, a moment in Beijing time, masked."""
         if value is None:
             return ""
         if isinstance(value, bool):
@@ -111,6 +144,12 @@ class Column:
 class Table:
     columns: list[Column] = []
     model = None
+    # The rows are read with ``values()``: only the fields the shown columns name (a foreign key
+    # column: the related record's ``str_fields``), not whole records with their related records
+    # (issue 18: reading and converting a case's 45 columns and its 4 related rows was most of a
+    # list's table). A column that is not a field (a property of the model) needs the fields it
+    # reads named here; None: such a table reads whole records.
+    row_fields: tuple[str, ...] | None = None
     # The action a row's link needs: "change" where a model's page is its edit form, so that
     # a user who may not edit sees no link to a form they cannot submit.
     link_action = "view"
@@ -129,9 +168,95 @@ class Table:
     def headers(self):
         return [c.verbose_name for c in self.columns if c.display]
 
+    def row_lookups(self, queryset) -> tuple[dict, list[str]] | None:
+        """(tree, lookups) of what ``values()`` reads for the shown columns, or None when a
+        column needs whole records."""
+        tree = {"own": {self.model._meta.pk.attname}, "rel": {}}
+        annotations = queryset.query.annotations
+        for column in self.columns:
+            if not column.display:
+                continue
+            first = column.accessor.split("__")[0]
+            if first in annotations:
+                tree["own"].add(first)
+                continue
+            try:
+                field = self.model._meta.get_field(first)
+            except FieldDoesNotExist:
+                if self.row_fields is None:
+                    return None
+                continue
+            if field.many_to_many or field.one_to_many:
+                continue  # prefetched as for the records (the queryset's prefetch_related)
+            if not add_lookups(tree, self.model, [column.accessor]):
+                return None
+        if not add_lookups(tree, self.model, self.row_fields or ()):
+            return None
+        return tree, flatten(tree)
+
+    def row_objects(self):
+        """The rows' records: for a queryset whose columns ``row_lookups`` covers, stubs built
+        from ``values()`` (the queryset's prefetches applied to them); else the records."""
+        objects = self.object_list
+        if not isinstance(objects, QuerySet) or objects._result_cache is not None:
+            return objects
+        plan = self.row_lookups(objects)
+        if plan is None:
+            return objects
+        tree, lookups = plan
+        prefetches = objects._prefetch_related_lookups
+        rows = objects.prefetch_related(None).values(*lookups)
+        stubs = [stub(self.model, tree, row, "", objects.db) for row in rows]
+        prefetches = [p for p in prefetches if not self.many_from_values(p, stubs, objects.db)]
+        if prefetches:
+            prefetch_related_objects(stubs, *prefetches)
+        url = pk_url(self.model)
+        if url is not None:
+            for obj in stubs:
+                obj.__dict__["get_absolute_url"] = url(obj.pk)
+        return stubs
+
+    def many_from_values(self, lookup, stubs, db) -> bool:
+        """Fill a shown many-to-many column (``lookup``, prefetched by the list's queryset) of
+        ``stubs`` from ``values()`` of its through table, in the related model's order, as the
+        prefetch would (one query, no whole records); False when it cannot."""
+        if not isinstance(lookup, str) or not any(
+            c.display and c.accessor == lookup for c in self.columns
+        ):
+            return False
+        try:
+            field = self.model._meta.get_field(lookup)
+        except FieldDoesNotExist:
+            return False
+        related = field.related_model
+        plan = str_plan(related)
+        if not field.many_to_many or field.auto_created or plan is None:
+            return False
+        if not related._meta.ordering:  # no order to keep: the prefetch's own
+            return False
+        tree, lookups = plan
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        ordering = [
+            f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
+            for o in related._meta.ordering
+        ]
+        rows = (
+            through._base_manager.using(db)
+            .filter(**{f"{source}__in": [obj.pk for obj in stubs]})
+            .order_by(*ordering)
+            .values(f"{source}_id", *(f"{target}__{name}" for name in lookups))
+        )
+        found = {obj.pk: [] for obj in stubs}
+        for row in rows:
+            found[row[f"{source}_id"]].append(stub(related, tree, row, f"{target}__", db))
+        for obj in stubs:
+            obj.__dict__.setdefault("_prefetched_objects_cache", {})[lookup] = found[obj.pk]
+        return True
+
     def rows(self):
         shown = [c for c in self.columns if c.display]
-        for obj in self.object_list:
+        for obj in self.row_objects():
             yield (
                 obj,
                 [

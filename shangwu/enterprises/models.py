@@ -54,6 +54,7 @@ class Enterprise(ScopedModel):
     """An enterprise in the registry (企业库), keyed by its 统一社会信用代码."""
 
     audited = True
+    str_fields = ("name",)  # what __str__ reads (core.tables)
     scope = Scope(owner="pk")  # a 企业用户 sees its own enterprise
     # Not in the audit snapshots: the pinyin follows the name, and the audit row has its own time.
     audit_exclude = {"name_pinyin", "name_initials", "created_at", "updated_at"}

@@ -22,6 +22,7 @@ class Indicator(models.Model):
 
     access = Access.REFERENCE
     audited = True
+    str_fields = ("name",)  # what __str__ reads (core.tables)
 
     code = models.CharField("指标代码", max_length=30, unique=True)
     name = models.CharField("指标名称", max_length=60, unique=True)

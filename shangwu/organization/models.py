@@ -64,6 +64,7 @@ class Region(models.Model):
 
     access = Access.REFERENCE
     audited = True
+    str_fields = ("name",)  # what __str__ reads (core.tables)
 
     code = models.CharField("区划代码", max_length=9, unique=True)
     name = models.CharField("名称", max_length=50)
@@ -141,6 +142,7 @@ class OrgUnit(models.Model):
 
     access = Access.REFERENCE
     audited = True
+    str_fields = ("short_name", "name")  # what __str__ reads (core.tables)
 
     name = models.CharField("单位名称", max_length=100)
     short_name = models.CharField("简称", max_length=30, blank=True)

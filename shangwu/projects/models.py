@@ -105,6 +105,7 @@ class Project(ScopedModel):
     """A project in the 招商项目库, keyed by its project code (the import key)."""
 
     audited = True
+    str_fields = ("name",)  # what __str__ reads (core.tables)
     scope = Scope(owner="enterprise")  # a 企业用户 sees the projects its enterprise invests in
 
     code = models.CharField("项目编码", max_length=30, unique=True)

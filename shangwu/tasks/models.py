@@ -42,6 +42,7 @@ class Plan(ScopedModel):
     the reporting cadence, and the sections and tasks under it."""
 
     audited = True
+    str_fields = ("title",)  # what __str__ reads (core.tables)
     scope = Scope(change=CITY_PLANS)
 
     title = models.CharField("标题", max_length=200)
@@ -161,6 +162,7 @@ class Section(ScopedModel):
     """A headed section of a plan (一、二、… or （一）（二）…)."""
 
     audited = True
+    str_fields = ("numeral", "title")  # what __str__ reads (core.tables)
 
     plan = models.ForeignKey(
         Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="sections"
@@ -197,6 +199,13 @@ class Task(ScopedModel):
     """A numbered key task: its text, the units in charge, leader, deadline and status."""
 
     audited = True
+    str_fields = (
+        "number",
+        "title",
+        "section_id",
+        "plan__numbering_restarts",
+        "section__number",
+    )  # what __str__ reads (core.tables)
     # Changing a task is the city's; adding to it (a progress report) is its units'.
     scope = Scope(change=CITY_PLANS, add=IN_REGION)
 

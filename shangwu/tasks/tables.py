@@ -16,6 +16,7 @@ class PlanTable(Table):
 
 class TaskTable(Table):
     model = Task
+    row_fields = Task.str_fields  # 编号 (``Task.code``)
     columns = [
         Column("code", "编号"),
         Column("title", linkify=True),
