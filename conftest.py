@@ -110,3 +110,15 @@ def make_enterprise(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_caches():
+    """The 工作台's per-process caches (kept between requests, checked by a stamp of what they
+    read) start empty in every test: rolled-back tests reuse ids, and a stamp names rows by id."""
+    from shangwu.indicators.selectors import _complete_months
+    from shangwu.tasks.selectors import _evaluations
+
+    _evaluations.clear()
+    _complete_months.clear()
+    yield

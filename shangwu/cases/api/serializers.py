@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
-from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent
+from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent, Notification
 from shangwu.core.serializers import CallField, ReadModelSerializer
 from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
@@ -155,6 +155,13 @@ class CaseAttachmentSerializer(ReadModelSerializer):
         url = reverse("case-attachment-download", args=[obj.case_id, obj.pk])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
+
+
+class NotificationSerializer(ReadModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "url", "case", "created_at", "read_at"]
+        read_only_fields = fields
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
