@@ -114,3 +114,15 @@ def committed(django_capture_on_commit_callbacks):
     """``with committed():`` runs what the code does on commit (the file write) when the block
     ends, as a real request's transaction commit would."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_caches():
+    """The 工作台's per-process caches (kept between requests, checked by a stamp of what they
+    read) start empty in every test: rolled-back tests reuse ids, and a stamp names rows by id."""
+    from shangwu.indicators.selectors import _complete_months
+    from shangwu.tasks.selectors import _evaluations
+
+    _evaluations.clear()
+    _complete_months.clear()
+    yield

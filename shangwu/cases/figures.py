@@ -5,8 +5,8 @@ Population: cases received (受理) in the period, in the user's scope, merged d
 so its drill-down lists exactly the cases behind it.
 """
 
-from shangwu.cases.filtersets import QUEUES, CaseFilterSet
-from shangwu.cases.models import Case
+from shangwu.cases.filtersets import QUEUES, CaseFilterSet, NotificationFilterSet
+from shangwu.cases.models import Case, Notification
 from shangwu.cases.statistics import breakdown_from_buckets
 from shangwu.core.figures import (
     AverageFigure,
@@ -166,6 +166,54 @@ for _name, _label in QUEUES:
             select=queue(_name),
         )
     )
+
+
+def extensions_pending(date_from, date_to, region):
+    return Selection(
+        model=Case,
+        filterset=CaseFilterSet,
+        page="cases:case_list",
+        api="case-list",
+        params={"extension_pending": "true", **region_params(region)},
+    )
+
+
+register(
+    CountFigure(
+        key="cases.extensions_pending",
+        label="待审批延期/挂起",
+        unit="件",
+        definition="查询时由本人所在单位交办、有延期或挂起申请等待本单位审批的案件件数。",
+        current=True,
+        select=extensions_pending,
+    )
+)
+
+
+# --- 通知: the asking user's own unread notifications ---------------------------------------------
+
+
+def notifications_unread(date_from, date_to, region):
+    # A user's own mail has no region: narrowing it to a county or township is refused (400).
+    return Selection(
+        model=Notification,
+        filterset=NotificationFilterSet,
+        page="cases:notification_list",
+        api="notification-list",
+        params={"unread": "true", **region_params(region, county=None, township=None)},
+    )
+
+
+register(
+    CountFigure(
+        key="cases.notifications_unread",
+        label="未读通知",
+        unit="条",
+        definition="查询时本人尚未阅读的通知条数。",
+        current=True,
+        select=notifications_unread,
+    )
+)
 
 
 # The statistics page's columns (``statistics.COLUMNS``) and the figure each one states.

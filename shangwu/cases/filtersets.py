@@ -12,7 +12,13 @@ from shangwu.cases.choices import (
     Light,
     SupervisionLevel,
 )
-from shangwu.cases.models import Case, CaseCategory, CaseCategoryMapping, DeadlineRuleSet
+from shangwu.cases.models import (
+    Case,
+    CaseCategory,
+    CaseCategoryMapping,
+    DeadlineRuleSet,
+    Notification,
+)
 from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
@@ -90,6 +96,10 @@ class CaseFilterSet(BaseFilterSet):
         choices=[(k, v[0]) for k, v in statistics.MEASURES.items()],
     )
     unassigned = django_filters.BooleanFilter(label="未交办", method="filter_unassigned")
+    # The 工作台's 待审批延期/挂起 (figure ``cases.extensions_pending``); no visible control.
+    extension_pending = django_filters.BooleanFilter(
+        label="待本单位审批延期/挂起", method="filter_extension_pending"
+    )
     enterprise = django_filters.NumberFilter(label="企业", field_name="enterprise_id")
 
     class Meta:
@@ -128,6 +138,7 @@ class CaseFilterSet(BaseFilterSet):
         self.form.fields["enterprise"].widget = forms.HiddenInput()
         self.form.fields["unassigned"].widget = forms.HiddenInput()
         self.form.fields["township"].widget = forms.HiddenInput()
+        self.form.fields["extension_pending"].widget = forms.HiddenInput()
 
     def filter_light(self, queryset, name, value):
         from shangwu.cases.deadlines import light_q
@@ -178,6 +189,40 @@ class CaseFilterSet(BaseFilterSet):
         if value is None:
             return queryset
         return queryset.filter(lead_unit__isnull=value)
+
+    def filter_extension_pending(self, queryset, name, value):
+        """Cases assigned by the asking user's unit with a 延期/挂起 request waiting for its
+        decision (the cases behind ``selectors.extension_list_pending``)."""
+        if value is None:
+            return queryset
+        cond = pending_extension_q(getattr(self.request, "user", None))
+        return queryset.filter(cond) if value else queryset.exclude(cond)
+
+
+def pending_extension_q(user) -> Q:
+    from django.db.models import Exists, OuterRef
+
+    from shangwu.cases.choices import ExtensionStatus
+    from shangwu.cases.models import CaseExtension
+
+    pending = CaseExtension.objects.filter(case=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    return Q(assigning_unit_id=getattr(user, "org_unit_id", None)) & Q(Exists(pending))
+
+
+class NotificationFilterSet(BaseFilterSet):
+    """The user's own notifications (the queryset is ``Notification.objects.restrict``)."""
+
+    search_fields = ("text",)
+    unread = django_filters.BooleanFilter(label="未读", method="filter_unread")
+
+    class Meta:
+        model = Notification
+        fields = ["q", "unread"]
+
+    def filter_unread(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(read_at__isnull=value)
 
 
 class CategoryFilterSet(VocabularyFilterSet):

@@ -637,8 +637,21 @@ class SupervisionOrder(models.Model):
         return f"{self.case.number} {self.get_level_display()}"
 
 
+class NotificationQuerySet(RestrictedQuerySet):
+    def restrict(self, user, action: str = "view"):
+        """A user's own notifications, whatever the role (the 系统管理员 gets the holiday
+        reminder); nobody reads another's."""
+        from shangwu.core.access import can
+
+        if not can(user, Access.MAIL, action):
+            return self.none()
+        return self.filter(recipient=user)
+
+
 class Notification(models.Model):
     """An in-app message to one user. ``key`` makes automatic notifications idempotent."""
+
+    access = Access.MAIL
 
     # Indexed by (recipient, read_at) below (the 工作台's unread count).
     recipient = models.ForeignKey(
@@ -661,6 +674,8 @@ class Notification(models.Model):
     key = models.CharField("去重键", max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "通知"

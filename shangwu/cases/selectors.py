@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.cases.choices import (
     OPEN_STATUSES,
     CaseOriginKind,
+    CaseStatus,
     ExtensionStatus,
     SupervisionLevel,
 )
@@ -76,28 +77,54 @@ def supervision_list_visible(*, user, include_resolved: bool = False):
     )
 
 
-def _most_urgent(qs, n: int) -> list:
-    """The first ``n`` of a queue, overdue first then by deadline, read along the queue index
-    (a plain NULLS LAST sort would read every row of a big queue on SQLite)."""
-    qs = qs.select_related(None).only(
-        "id",
-        "number",
-        "title",
-        "next_deadline_at",
-        "status",
-        # 暂定 or not (``Case.next_deadline_provisional``): the node the deadline belongs to.
-        "provisional_dues",
-        "paused_at",
-        "sign_due_at",
-        "feedback_due_at",
-        "first_feedback_at",
-        "close_due_at",
-        "revisit_due_at",
-    )
-    first = list(qs.filter(next_deadline_at__isnull=False).order_by("next_deadline_at", "id")[:n])
-    if len(first) < n:
-        first += list(qs.filter(next_deadline_at__isnull=True).order_by("id")[: n - len(first)])
-    return first
+# The 我的待办 queue a case waits in, by its status (``filtersets.queue_q``: one status each).
+QUEUE_OF_STATUS = {
+    CaseStatus.REGISTERED: "to_assign",
+    CaseStatus.RETURNED: "to_assign",
+    CaseStatus.ASSIGNED: "to_sign",
+    CaseStatus.HANDLING: "to_handle",
+    CaseStatus.REVIEW: "to_review",
+    CaseStatus.REVISIT: "to_revisit",
+}
+
+URGENT_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "next_deadline_at",
+    "status",
+    # 暂定 or not (``Case.next_deadline_provisional``): the node the deadline belongs to.
+    "provisional_dues",
+    "paused_at",
+    "sign_due_at",
+    "feedback_due_at",
+    "first_feedback_at",
+    "close_due_at",
+    "revisit_due_at",
+)
+
+
+def case_list_most_urgent(*, user, queues, n: int = 3) -> dict[str, list]:
+    """The first ``n`` cases of each of the 我的待办 ``queues``, overdue first then by deadline,
+    in one query: each queue's first ``n`` are read along the queue index (a plain NULLS LAST
+    sort would read every row of a big queue on SQLite), as ``id IN (… LIMIT n)`` conditions.
+    The queues are told apart by status (no case is in two queues: their statuses differ)."""
+    if not queues:
+        return {}
+    mine = Case.objects.restrict(user, "view")
+    ids = Q()
+    for queue in queues:
+        qs = mine.filter(queue_q(queue, user)).order_by()
+        dated = qs.filter(next_deadline_at__isnull=False).order_by("next_deadline_at", "id")
+        ids |= Q(pk__in=dated.values("pk")[:n])
+        ids |= Q(pk__in=qs.filter(next_deadline_at__isnull=True).order_by("id").values("pk")[:n])
+    found: dict[str, list] = {queue: [] for queue in queues}
+    rows = mine.filter(ids).select_related(None).only(*URGENT_FIELDS).order_by(*URGENT_FIRST)
+    for case in rows:
+        queue = QUEUE_OF_STATUS.get(case.status)
+        if queue in found and len(found[queue]) < n:
+            found[queue].append(case)
+    return found
 
 
 def notification_list_unread(*, user):
@@ -106,21 +133,32 @@ def notification_list_unread(*, user):
 
 
 def case_dashboard_panel(*, user) -> list[dict]:
-    """我的待办 (to assign, sign, handle, review, revisit: the registry's ``cases.queue.*``,
-    counted in one query) and the unread notifications."""
+    """我的待办 (to assign, sign, handle, review, revisit: the registry's ``cases.queue.*``, and
+    the 延期/挂起 requests waiting for the user's unit, counted in one query) and the unread
+    notifications (``cases.notifications_unread``)."""
     from shangwu.core import figures as registry
 
     today = timezone.localdate()
-    queues = registry.compute_many(
-        [f"cases.queue.{key}" for key, _ in QUEUES], user=user, date_from=today, date_to=today
+    data = registry.compute_many(
+        [
+            *[f"cases.queue.{key}" for key, _ in QUEUES],
+            "cases.extensions_pending",
+            "cases.notifications_unread",
+        ],
+        user=user,
+        date_from=today,
+        date_to=today,
     )
     figures, items = [], []
     now = timezone.now()
+    for key, _ in QUEUES:
+        figures.append(registry.panel_cell(data[f"cases.queue.{key}"]))
+    urgent = case_list_most_urgent(
+        user=user, queues=[key for key, _ in QUEUES if data[f"cases.queue.{key}"].count]
+    )
     for key, label in QUEUES:
-        figure = queues[f"cases.queue.{key}"]
-        figures.append(registry.panel_cell(figure))
-        if figure.count:
-            for case in _most_urgent(case_list_queue(user=user, queue=key), 3):
+        if key in urgent:
+            for case in urgent[key]:
                 due = (
                     timezone.localtime(case.next_deadline_at).strftime("%m-%d %H:%M")
                     if case.next_deadline_at
@@ -137,14 +175,11 @@ def case_dashboard_panel(*, user) -> list[dict]:
                         case.get_absolute_url(),
                     )
                 )
-    pending = extension_list_pending(user=user).count()
-    if pending:
-        figures.append(
-            {"label": "待审批延期/挂起", "display": pending, "url": reverse("cases:unit_queue")}
-        )
+    if data["cases.extensions_pending"].count:
+        figures.append(registry.panel_cell(data["cases.extensions_pending"]))
     items.sort(key=lambda t: (t[0] is None, t[0] or now))
-    unread = notification_list_unread(user=user)
-    notices = list(unread[:5])
+    unread = data["cases.notifications_unread"]
+    notices = list(notification_list_unread(user=user)[:5]) if unread.count else []
     return [
         {
             "title": "我的待办",
@@ -155,13 +190,7 @@ def case_dashboard_panel(*, user) -> list[dict]:
         {
             "title": "通知",
             "icon": "bell",
-            "figures": [
-                {
-                    "label": "未读通知",
-                    "display": unread.count(),
-                    "url": reverse("cases:notification_list"),
-                }
-            ],
+            "figures": [registry.panel_cell(unread)],
             "items": [(n.text, reverse("cases:notification_open", args=[n.pk])) for n in notices],
         },
     ]

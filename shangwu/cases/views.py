@@ -342,14 +342,19 @@ class NotificationListView(OwnNotificationsMixin, generic.BaseObjectView):
     def get(self, request):
         from django.core.paginator import Paginator
 
-        qs = Notification.objects.filter(recipient=request.user).order_by("-id")
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        # ?unread=true lists exactly the unread ones (the 工作台's figure cases.notifications_unread).
+        qs = Notification.objects.restrict(request.user, "view").order_by("-id")
+        filterset = filtersets.NotificationFilterSet(request.GET, queryset=qs, request=request)
+        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         return render(
             request,
             self.template_name,
             self.base_context(
                 page=page,
-                querystring="",
+                querystring=query.urlencode(),
+                only_unread=filterset.form.cleaned_data.get("unread") is True,
                 unread=selectors.notification_list_unread(user=request.user).count(),
             ),
         )

@@ -18,6 +18,7 @@ class Access(models.TextChoices):
     ACCOUNTS = "accounts", "账号管理"
     SECURITY = "security", "安全策略"
     AUDIT = "audit", "审计日志"
+    MAIL = "mail", "本人通知"  # a user's own notifications: every role reads its own, nobody else's
 
 
 class Action(models.TextChoices):
@@ -61,6 +62,7 @@ GRANTS: dict[str, dict[str, frozenset[str]]] = {
     },
     Access.SECURITY: {Role.SECADMIN: frozenset({"view", "change"})},
     Access.AUDIT: {Role.AUDITOR: frozenset({"view", "export"})},
+    Access.MAIL: {role: frozenset({"view"}) for role in Role},
 }
 
 

@@ -5,17 +5,19 @@ from shangwu.core.navigation import menu_for
 
 
 class TopBar:
-    """What the top bar shows on every page. The unread count is asked only when a page renders
-    it (one COUNT on the (recipient, read_at) index), never for fragments or the API."""
+    """What the top bar shows on every page. The unread notifications (the registry's figure
+    ``cases.notifications_unread``, one COUNT on the (recipient, read_at) index) are asked only
+    when a page renders them, never for fragments or the API; the 工作台 computes the figure for
+    its 通知 panel and the badge reads that one."""
 
-    def __init__(self, user, path):
-        self.user, self.path = user, path
+    def __init__(self, request, user, path):
+        self.request, self.user, self.path = request, user, path
 
     @cached_property
-    def unread(self) -> int:
-        from shangwu.cases.selectors import notification_list_unread
+    def unread(self):
+        from shangwu.core.views_dashboard import unread_figure
 
-        return notification_list_unread(user=self.user).count()
+        return unread_figure(self.request)
 
     @cached_property
     def help_module(self) -> str:
@@ -32,7 +34,7 @@ def navigation(request):
     return {
         "nav_menu": SimpleLazyObject(lambda: _menu(request, user)),
         "nav_path": request.path,
-        "top_bar": TopBar(user, request.path),
+        "top_bar": TopBar(request, user, request.path),
     }
 
 

@@ -137,17 +137,31 @@ class Selection:
     period_field: str = ""
 
     def queryset(self, user):
+        return self.filtered(self.model.objects.restrict(user, "view"), user)
+
+    def filtered(self, queryset, user):
+        """``queryset`` narrowed by the selection's conditions, as ``user`` asks them (a
+        condition such as 我的待办 reads the user's unit)."""
         request = SimpleNamespace(user=user, GET={}, query_params={})
-        fs = _only_filters(self.filterset, frozenset(self.params))(
-            data=self.params, queryset=self.model.objects.restrict(user, "view"), request=request
-        )
-        if not fs.is_valid():  # never count more than asked: an unreadable condition is an error
-            raise FigureError("region", f"筛选条件无效：{fs.invalid_fields()}")
-        return fs.qs
+        prepared = _prepared(self.model, self.filterset, tuple(self.params.items()))
+        return prepared.apply(queryset, request)
 
     def urls(self) -> dict:
         query = urlencode(self.params)
-        return {"page": f"{reverse(self.page)}?{query}", "api": f"{reverse(self.api)}?{query}"}
+        return {"page": f"{_list_url(self.page)}?{query}", "api": f"{_list_url(self.api)}?{query}"}
+
+
+def _list_url(name: str) -> str:
+    """``reverse(name)`` of a list without arguments, resolved once per URL conf and prefix
+    (a 工作台 links some forty figures)."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    return _reversed(name, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=512)
+def _reversed(name: str, urlconf, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 @functools.cache
@@ -174,6 +188,58 @@ def _only_filters(filterset: type, names: frozenset) -> type:
     return lean
 
 
+# --- a selection's conditions, read once (the 工作台 asks for ~20 selections per request) ------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A selection's parameters as its FilterSet's form cleans them, in the FilterSet's order:
+    applied to a user's rows exactly as ``FilterSet.qs`` applies them, without building the
+    FilterSet's form and fields again for every figure of every request."""
+
+    filterset: type
+    params: dict
+    cleaned: tuple  # ((name, value), …)
+
+    def apply(self, queryset, request):
+        import copy
+
+        from django_filters.filters import FilterMethod
+
+        # A FilterSet instance as its methods read it (``self.request.user``, ``self.filters``,
+        # ``self.form.cleaned_data``), its own ``filter_queryset`` applying the conditions.
+        fs = object.__new__(self.filterset)
+        fs.is_bound, fs.data, fs.queryset, fs.request = True, self.params, queryset, request
+        fs.form_prefix = None
+        fs._form = SimpleNamespace(cleaned_data=dict(self.cleaned), errors={})
+        fs.filters = {}
+        for name, f in self.filterset.base_filters.items():
+            f = copy.copy(f)
+            f.parent = fs
+            if f.method is not None:
+                f.filter = FilterMethod(f)
+            fs.filters[name] = f
+        return fs.filter_queryset(queryset)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prepared(model, filterset: type, items: tuple) -> _Prepared:
+    """Clean ``items`` once with the selection's filters. The choices a form narrows to the
+    user matter not here: the rows are the user's own (``restrict``) and the region a figure
+    is asked for is checked against the user's scope first (``resolve_region``)."""
+    params = dict(items)
+    lean = _only_filters(filterset, frozenset(params))
+    fs = lean(data=params, queryset=model.objects.none(), request=None)
+    if not fs.is_valid():  # never count more than asked: an unreadable condition is an error
+        raise FigureError("region", f"筛选条件无效：{fs.invalid_fields()}")
+    cleaned = fs.form.cleaned_data
+    return _Prepared(
+        filterset=lean,
+        params=params,
+        cleaned=tuple((name, cleaned.get(name)) for name in lean.base_filters),
+    )
+
+
 class FigureError(ValueError):
     """A request the figure cannot answer; ``param`` names the offending query parameter."""
 
@@ -186,7 +252,9 @@ class FigureError(ValueError):
 def count_together(selections: list[Selection], *, user) -> list[int]:
     """The number of rows of each selection, the selections of one model in one query: a
     conditional ``Count(filter=pk IN <selection>)`` per selection over the user's rows of that
-    model (a model with one selection: a plain count)."""
+    model (a model with one selection: a plain count). The user's scope (``restrict``) is
+    applied once, to the rows counted; the conditions are filters of single rows, so the
+    rows counted are the selection's rows either way."""
     from django.db.models import Count, Q
 
     by_model: dict[type, list[int]] = {}
@@ -203,7 +271,13 @@ def count_together(selections: list[Selection], *, user) -> list[int]:
             .aggregate(
                 **{
                     f"n{n}": Count(
-                        "pk", filter=Q(pk__in=selections[n].queryset(user).order_by().values("pk"))
+                        "pk",
+                        filter=Q(
+                            pk__in=selections[n]
+                            .filtered(model.objects.all(), user)
+                            .order_by()
+                            .values("pk")
+                        ),
                     )
                     for n in members
                 }

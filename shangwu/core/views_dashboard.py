@@ -8,12 +8,15 @@ from django.shortcuts import render
 from django.views import View
 
 from shangwu.accounts.choices import Role
+from shangwu.core import figures
 from shangwu.core.access import Access, can
 
 # Each module's panel(s) on the 工作台: a selector ``<app>_dashboard_panel(*, user)`` returning a
-# dict (title, icon, figures, optional items [(text, url)]) or a list of them. Each of the figures
-# is a registered figure computed for the user (``core.figures.panel_cell``: label, the value as
-# the registry formats it, the link to the records behind it).
+# dict (title, icon, figures, optional items) or a list of them. Each of the figures is a
+# registered figure computed for the user (``core.figures.panel_cell``: label, the value as the
+# registry formats it, the link to the records behind it). An item is a record's own line
+# (text, url) or, when it states a number, a figure cell too: no number on the page is anything
+# but a figure (core/tests/test_dashboard_figures.py reads the page for any other).
 DASHBOARD_PANELS = [
     "shangwu.cases.selectors.case_dashboard_panel",
     "shangwu.enterprises.selectors.enterprise_dashboard_panel",
@@ -21,6 +24,21 @@ DASHBOARD_PANELS = [
     "shangwu.indicators.selectors.indicator_dashboard_panel",
     "shangwu.tasks.selectors.task_dashboard_panel",
 ]
+
+
+def unread_figure(request):
+    """The user's unread notifications (figure ``cases.notifications_unread``), once per request:
+    the top bar's badge and the 工作台's 通知 panel state the same figure."""
+    figure = getattr(request, "_unread_figure", None)
+    if figure is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        figure = figures.compute(
+            "cases.notifications_unread", user=request.user, date_from=today, date_to=today
+        )
+        request._unread_figure = figure
+    return figure
 
 
 class DashboardView(LoginRequiredMixin, View):
@@ -39,6 +57,10 @@ class DashboardView(LoginRequiredMixin, View):
                         # The template reads panel.items: without the key Django would call dict.items().
                         item.setdefault("items", [])
                         panels.append(item)
+            for panel in panels:  # the top bar's badge states the 通知 panel's figure
+                for cell in panel["figures"]:
+                    if cell.get("key") == "cases.notifications_unread":
+                        request._unread_figure = cell["figure"]
         context = {
             "panels": panels,
             "is_admin": user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR),
@@ -50,8 +72,8 @@ class DashboardView(LoginRequiredMixin, View):
             from shangwu.workcalendar.selectors import calendar_year_reminder
 
             context["calendar_reminder"] = calendar_year_reminder(today=timezone.localdate())
-            unread = user.notifications.filter(read_at__isnull=True)
-            context["unread_notifications"] = unread.count()
+            # The 系统管理员's own mail (the holiday reminder): the same figure as everyone's.
+            context["unread_cell"] = figures.panel_cell(unread_figure(request))
         if user.role == Role.SECADMIN:
             from shangwu.accounts.selectors import user_list_locked
 

@@ -14,11 +14,27 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from shangwu.core.figures import CountFigure, FigureSpec, Selection, register, register_family
+from shangwu.core.figures import (
+    CountFigure,
+    FigureSpec,
+    Selection,
+    region_params,
+    register,
+    register_family,
+)
 from shangwu.indicators import computation
 from shangwu.indicators import computation as calc
-from shangwu.indicators.filtersets import IndicatorTargetFilterSet, IndicatorValueFilterSet
-from shangwu.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from shangwu.indicators.filtersets import (
+    IndicatorTargetFilterSet,
+    IndicatorTargetProposalFilterSet,
+    IndicatorValueFilterSet,
+)
+from shangwu.indicators.models import (
+    Indicator,
+    IndicatorTarget,
+    IndicatorTargetProposal,
+    IndicatorValue,
+)
 from shangwu.organization.choices import RegionLevel
 
 KINDS = {
@@ -305,5 +321,33 @@ register(
         unit="项",
         definition="期间末所在月份，各县（市、区）（县区用户：本县区）月通报指标中完成进度低于时间进度的指标项数（越大越好的指标）。",
         select=lagging_rows,
+    )
+)
+
+
+# --- 目标调整申请: the proposals waiting for the city's decision -----------------------------------
+
+
+def proposals_pending(date_from, date_to, region):
+    return Selection(
+        model=IndicatorTargetProposal,
+        filterset=IndicatorTargetProposalFilterSet,
+        page="indicators:proposal_list",
+        api="indicatortargetproposal-list",
+        params={
+            "status": "pending",
+            **region_params(region, county="region", township=None),
+        },
+    )
+
+
+register(
+    CountFigure(
+        key="indicators.proposals_pending",
+        label="待审核的目标调整申请",
+        unit="项",
+        definition="查询时县（市、区）提出、尚待市级审核的年度目标调整申请项数（县区用户：本县区的）。",
+        current=True,
+        select=proposals_pending,
     )
 )

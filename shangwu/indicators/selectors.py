@@ -30,7 +30,6 @@ from shangwu.indicators.choices import (
 from shangwu.indicators.models import (
     Indicator,
     IndicatorTarget,
-    IndicatorTargetProposal,
     IndicatorTargetVersion,
     IndicatorValue,
 )
@@ -173,9 +172,54 @@ def value_month_report(*, month: datetime.date) -> MonthReport:
 def value_latest_complete_month(*, user) -> datetime.date | None:
     """The bulletin's default month: the latest month every county has reported in full; the
     latest month with data only when no month is complete yet. (Every month's completeness
-    from one query: the 工作台 asks on every visit.)"""
+    from one query; the 工作台 asks on every visit, so the answer is kept while the stamp of
+    what it reads is unchanged: one small query instead.)"""
     if not can(user, Access.BUSINESS, "view"):
         return None
+    stamp = _completeness_stamp()
+    if stamp in _complete_months:
+        month = _complete_months[stamp]
+    else:
+        month = _latest_complete_month()
+        if len(_complete_months) >= 64:
+            _complete_months.clear()
+        _complete_months[stamp] = month
+    return month or value_latest_month(user=user)
+
+
+# {stamp of the monthly values, the bulletin's indicators and the counties: the latest complete
+# month or None}, per process (``value_latest_complete_month``).
+_complete_months: dict[tuple, datetime.date | None] = {}
+
+
+def _completeness_stamp() -> tuple:
+    """What the completeness of the months depends on, as one row from one query: the monthly
+    values (number, newest id, last change: every write goes through ``save()``), the set of
+    active bulletin indicators and the set of counties (sums of their ids and squared ids)."""
+    from django.db import connection
+
+    values = IndicatorValue._meta.db_table
+    indicators = Indicator._meta.db_table
+    regions = Region._meta.db_table
+    active = (
+        "is_active AND in_bulletin"
+        if connection.vendor == "postgresql"
+        else ("is_active = 1 AND in_bulletin = 1")
+    )
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {values}), (SELECT MAX(id) FROM {values}), "
+        f"(SELECT MAX(updated_at) FROM {values}), "
+        f"(SELECT SUM(id) FROM {indicators} WHERE {active}), "
+        f"(SELECT SUM(id * id) FROM {indicators} WHERE {active}), "
+        f"(SELECT SUM(id) FROM {regions} WHERE level = %s), "
+        f"(SELECT SUM(id * id) FROM {regions} WHERE level = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [RegionLevel.COUNTY, RegionLevel.COUNTY])
+        return tuple(cursor.fetchone())
+
+
+def _latest_complete_month() -> datetime.date | None:
     months = (
         IndicatorValue.objects.filter(region__level=RegionLevel.COUNTY)
         .values_list("month", flat=True)
@@ -189,7 +233,7 @@ def value_latest_complete_month(*, user) -> datetime.date | None:
             reports = _county_reports(month__lte=month)
         if not _lacking(reports.get(month, {}), counties):
             return month
-    return value_latest_month(user=user)
+    return None
 
 
 def value_months_available(*, user) -> list[datetime.date]:
@@ -485,7 +529,10 @@ def indicator_dashboard_panel(*, user) -> dict | None:
     specs = [indicator_figure(i, kind) for i in headline for kind in ("ytd", "ytd_yoy")]
     end = add_months(latest, 1) - datetime.timedelta(days=1)
     computed = registry.compute_many(
-        [*specs, "indicators.lagging"], user=user, date_from=latest, date_to=end
+        [*specs, "indicators.lagging", "indicators.proposals_pending"],
+        user=user,
+        date_from=latest,
+        date_to=end,
     )
     cumulative_label = calc.cumulative_label(latest.month)
     figures = [
@@ -505,21 +552,24 @@ def indicator_dashboard_panel(*, user) -> dict | None:
     return {
         "title": title,
         "icon": "graph-up",
-        "figures": [*figures[:6], lagging],
-        "items": [("查看月通报", f"{url}?month={latest:%Y-%m}"), *_proposal_items(user)],
+        "figures": [
+            *figures[:6],
+            lagging,
+            *_proposal_cell(user, computed["indicators.proposals_pending"]),
+        ],
+        "items": [("查看月通报", f"{url}?month={latest:%Y-%m}")],
     }
 
 
-def _proposal_items(user) -> list:
-    """Pending target proposals: to decide (city staff with the grant) or awaiting (county)."""
-    pending = (
-        IndicatorTargetProposal.objects.restrict(user, "view").filter(status="pending").count()
-    )
-    if not pending:
+def _proposal_cell(user, figure):
+    """Pending target proposals (``indicators.proposals_pending``): to decide (city staff with
+    the grant) or awaiting the city's decision (county); no cell when there are none."""
+    from shangwu.core import figures as registry
+
+    if not figure.count:
         return []
-    url = reverse("indicators:proposal_list") + "?status=pending"
     text = "待审核的目标调整申请" if can(user, Access.BUSINESS, "target") else "目标调整申请审核中"
-    return [(f"{text} {pending} 项", url)]
+    return [registry.panel_cell(figure, label=text)]
 
 
 # --- Counts the platform computes itself (system reads for the compute service) ---------------

@@ -5,7 +5,18 @@ Tasks belong to the 工作要点 of a year: every figure counts the tasks of the
 in which the period ends. Tasks are city-level work: a region other than the city is refused.
 """
 
-from shangwu.core.figures import CountFigure, RateFigure, Selection, region_params, register
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from shangwu.core.figures import (
+    CountFigure,
+    RateFigure,
+    Selection,
+    region_params,
+    register,
+    register_family,
+)
 from shangwu.tasks.choices import TaskStatus
 from shangwu.tasks.filtersets import TaskFilterSet
 from shangwu.tasks.models import Task
@@ -179,4 +190,64 @@ register(
         current=True,
         select=on_day("last_cycle_missing_on"),
     )
+)
+
+
+# --- the 督办 panel's per-unit lines: one lead unit's tasks missing the last cycle's report -------
+# Keys ``tasks.last_cycle_missing.unit.<单位 id>``: a family over the units leading a task.
+
+UNIT_MISSING = "tasks.last_cycle_missing.unit."
+
+
+@dataclass(kw_only=True)
+class UnitMissingFigure(CountFigure):
+    """One lead unit's share of ``tasks.last_cycle_missing``. Several units are read together:
+    the tasks of the whole figure once, counted per lead unit (the 督办 panel's lines)."""
+
+    unit_id: int
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None):
+        whole = on_day("last_cycle_missing_on")(date_from, date_to, region)
+        per_unit = Counter(whole.queryset(user).order_by().values_list("lead_unit_id", flat=True))
+        return [
+            spec._figure(
+                value=Decimal(per_unit[spec.unit_id]),
+                count=per_unit[spec.unit_id],
+                drill=spec.select(date_from, date_to, region).urls(),
+                date_from=date_from,
+                date_to=date_to,
+                region=region,
+            )
+            for spec in specs
+        ]
+
+
+def unit_last_cycle_missing(unit) -> CountFigure:
+    return UnitMissingFigure(
+        unit_id=unit.pk,
+        key=f"{UNIT_MISSING}{unit.pk}",
+        label=f"{unit}上一期未报送任务数",
+        unit="项",
+        definition=f"当年工作要点中由{unit}牵头、期间末之前最近一个已到报送日的报送期未报送进展的任务项数（与督办通报一致）。",
+        current=True,
+        select=on_day("last_cycle_missing_on", lead_unit=unit.pk),
+    )
+
+
+def _lead_units():
+    from shangwu.organization.models import OrgUnit
+
+    return OrgUnit.objects.filter(pk__in=Task.objects.values("lead_unit_id")).order_by("pk")
+
+
+def _resolve_unit(rest: str):
+    unit = _lead_units().filter(pk=rest).first() if rest.isdigit() else None
+    return unit_last_cycle_missing(unit) if unit else None
+
+
+register_family(
+    UNIT_MISSING,
+    members=lambda: [unit_last_cycle_missing(u) for u in _lead_units()],
+    resolve=_resolve_unit,
 )

@@ -69,15 +69,74 @@ def plan_facts(
     *, user, plan, on: datetime.date | None = None, reports_on: datetime.date | None = None
 ) -> PlanFacts:
     shared = _shared_facts.get()
-    key = (getattr(user, "pk", None), plan.pk, on or timezone.localdate(), reports_on)
+    key = (
+        getattr(user, "pk", None),
+        getattr(user, "role", None),
+        getattr(user, "region_id", None),
+        getattr(user, "org_unit_id", None),
+        plan.pk,
+        on or timezone.localdate(),
+        reports_on,
+    )
     if shared is not None and key in shared:
         return shared[key]
-    facts = evaluate(
-        plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on, reports_on=reports_on
-    )
-    if shared is not None:
-        shared[key] = facts
+    if shared is None:
+        return evaluate(
+            plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on, reports_on=reports_on
+        )
+    # The 工作台: the evaluation of an earlier request, while nothing it read has changed since
+    # (the stamp is read before evaluating, so a write racing the evaluation only makes the
+    # next request evaluate again, never keeps a stale picture).
+    stamp = plan_stamp(plan)
+    kept = _evaluations.get(key)
+    if kept is not None and kept[0] == stamp:
+        facts = kept[1]
+    else:
+        facts = evaluate(
+            plan=plan, tasks=task_list_for_plan(user=user, plan=plan), on=on, reports_on=reports_on
+        )
+        if len(_evaluations) >= EVALUATIONS_KEPT:
+            _evaluations.clear()
+        _evaluations[key] = (stamp, facts)
+    shared[key] = facts
     return facts
+
+
+# The 工作台's plan evaluations, per process: {(user, scope, plan, day, reports day): (stamp,
+# facts)}. Read only by ``plan_facts`` inside ``plan_facts_shared()``; nothing mutates the facts.
+_evaluations: dict[tuple, tuple[tuple, PlanFacts]] = {}
+EVALUATIONS_KEPT = 512
+
+
+def plan_stamp(plan) -> tuple:
+    """Everything ``evaluate`` reads about ``plan``, as one row from one query: the plan's and
+    its tasks' last change (``updated_at``) and number, its co-units, reports, milestones and
+    task events (number and newest id: every service that changes a milestone or corrects a
+    report writes a task event), and the working-day calendar its due dates depend on."""
+    from django.db import connection
+
+    from shangwu.tasks.models import Milestone, Report, TaskEvent
+    from shangwu.workcalendar.models import CalendarYear, DayArrangement
+
+    task = Task._meta.db_table
+
+    def child(model, fk="task_id"):
+        table = model._meta.db_table
+        joined = f"FROM {table} x JOIN {task} t ON x.{fk} = t.id WHERE t.plan_id = p.id"
+        return f"(SELECT COUNT(*) {joined}), (SELECT MAX(x.id) {joined})"
+
+    sql = (
+        f"SELECT p.updated_at, (SELECT COUNT(*) FROM {task} t WHERE t.plan_id = p.id), "
+        f"(SELECT MAX(t.updated_at) FROM {task} t WHERE t.plan_id = p.id), "
+        f"{child(TaskCoUnit)}, {child(Report)}, {child(Milestone)}, {child(TaskEvent)}, "
+        f"(SELECT MAX(updated_at) FROM {CalendarYear._meta.db_table}), "
+        f"(SELECT COUNT(*) FROM {DayArrangement._meta.db_table}), "
+        f"(SELECT MAX(id) FROM {DayArrangement._meta.db_table}) "
+        f"FROM {Plan._meta.db_table} p WHERE p.id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [plan.pk])
+        return tuple(cursor.fetchone() or ())
 
 
 def task_ids_with_missing_reports(*, user, tasks, on: datetime.date | None = None) -> set[int]:
@@ -465,18 +524,18 @@ def _task_panels(*, user, plan, facts, today):
             }
         )
     if supervisor and user.region.level == RegionLevel.CITY:
+        from shangwu.tasks.figures import unit_last_cycle_missing
+
+        units = [u for u in unit_list_stats(facts=facts, cycle=last) if u.missing_tasks][:8]
+        per_unit = [unit_last_cycle_missing(u.unit) for u in units] if last else []
         data = registry.compute_many(
-            ["tasks.total", "tasks.last_cycle_missing", "tasks.lagging"], **period
+            ["tasks.total", "tasks.last_cycle_missing", "tasks.lagging", *per_unit], **period
         )
-        units = unit_list_stats(facts=facts, cycle=last) if last else []
-        report_url = (
-            reverse("tasks:report") + f"?plan={plan.pk}" + (f"&cycle={last}" if last else "")
-        )
+        # Each unit's line states its figure and opens the tasks behind it.
         items = [
-            (f"{u.unit}：{facts.labels[last]}未报送{len(u.missing_tasks)}项", report_url)
-            for u in units
-            if u.missing_tasks
-        ][:8]
+            registry.panel_cell(data[spec.key], label=f"{u.unit}：{facts.labels[last]}未报送")
+            for u, spec in zip(units, per_unit, strict=True)
+        ]
         items += [
             (f"滞后：{f.task}（{f.reasons[0] if f.reasons else ''}）", f.task.get_absolute_url())
             for f in facts.tasks

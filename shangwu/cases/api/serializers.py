@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from shangwu.audit.services import mask_value
 from shangwu.cases.choices import CaseKind, CaseSource, Rating
-from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent
+from shangwu.cases.models import Case, CaseAttachment, CaseCategory, CaseEvent, Notification
 from shangwu.core.serializers import CallField, ReadModelSerializer, StoredFileSerializer
 from shangwu.organization.choices import COUNTY_ONLY, TOWNSHIP_ONLY
 from shangwu.organization.models import OrgUnit, Region
@@ -134,6 +134,13 @@ class CaseAttachmentSerializer(StoredFileSerializer):
 
     class Meta(StoredFileSerializer.Meta):
         model = CaseAttachment
+
+
+class NotificationSerializer(ReadModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "text", "url", "case", "created_at", "read_at"]
+        read_only_fields = fields
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

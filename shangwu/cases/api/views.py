@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from shangwu.cases import services, statistics
 from shangwu.cases.api import serializers as s
 from shangwu.cases.choices import ExtensionKind, ExtensionStatus
-from shangwu.cases.filtersets import CaseFilterSet
-from shangwu.cases.models import Case, CaseAttachment
+from shangwu.cases.filtersets import CaseFilterSet, NotificationFilterSet
+from shangwu.cases.models import Case, CaseAttachment, Notification
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core.api import BaseViewSet, attachment_actions
 
@@ -330,5 +330,16 @@ class CaseViewSet(
         )
 
 
+class NotificationViewSet(BaseViewSet):
+    """The asking user's own notifications (read only; ``?unread=true``: the unread ones, the
+    drill-down of the figure ``cases.notifications_unread``)."""
+
+    queryset = Notification.objects.order_by("-id")
+    serializer_class = s.NotificationSerializer
+    filterset_class = NotificationFilterSet
+    http_method_names = ["get", "head", "options"]
+
+
 def router_register(router):
     router.register("cases", CaseViewSet)
+    router.register("notifications", NotificationViewSet)

@@ -4,6 +4,7 @@ the records behind it."""
 
 import datetime
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
@@ -32,12 +33,69 @@ def _listed(client, url: str) -> int:
 
 
 def _cells(panels):
+    """Every figure cell of the panels: their numbers, the notes beside them (同比) and the
+    figure lines among their items (the 督办 panel's per-unit 未报送)."""
     for panel in panels:
-        for cell in panel["figures"]:
-            if "figure" in cell:
-                yield panel["title"], cell
-                if cell["note"] is not None:
-                    yield panel["title"], cell["note"]
+        cells = [*panel["figures"], *(i for i in panel["items"] if isinstance(i, dict))]
+        for cell in cells:
+            yield panel["title"], cell
+            if cell.get("note") is not None:
+                yield panel["title"], cell["note"]
+
+
+# A quantity as a page states it: 12件, 35.2%, 8,650.0万元, 1.3个百分点, or a bare number.
+QUANTITY = re.compile(
+    r"\d[\d,.]*\s*(件|家|个|次|项|条|万元|亿元|万美元|%|个百分点|个工作日)|^\d[\d,.]*$"
+)
+VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
+
+
+class _Numbers(HTMLParser):
+    """The page's text, split into what figure elements (``data-figure``) state and the rest.
+    A record's own text (inside a link to one record: a case's number and title, a
+    notification's text, a task's title) is not a number the page states."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str | None, str | None]] = []  # (tag, figure key, href)
+        self.stated: dict[str, str] = {}  # figure key -> its element's text
+        self.loose: list[str] = []  # quantities outside any figure element
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            attrs = dict(attrs)
+            self.stack.append((tag, attrs.get("data-figure"), attrs.get("href")))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or any(tag in ("script", "style", "title") for tag, _, _ in self.stack):
+            return
+        keys = [key for _, key, _ in self.stack if key]
+        if keys:
+            self.stated[keys[-1]] = self.stated.get(keys[-1], "") + text
+            return
+        record = any(href and re.search(r"/\d+/(\?|$)", href) for _, _, href in self.stack)
+        if QUANTITY.search(text) and not record:
+            self.loose.append(text)
+
+
+def _assert_every_number_is_a_figure(html: str, stated: dict) -> None:
+    """Every quantity on the page sits in a ``data-figure`` element of a registered figure
+    and is that figure's value as the registry formats it."""
+    parser = _Numbers()
+    parser.feed(html)
+    assert not parser.loose, f"numbers on the page that are not figures: {parser.loose}"
+    assert parser.stated, "no figure elements on the page"
+    for key, text in parser.stated.items():
+        assert key in stated, f"data-figure={key} is not a figure computed for the page"
+        display = stated[key].display
+        number = re.match(r"[\d,.—]+", display).group(0)
+        assert display in text or text.startswith(number), (key, display, text)
 
 
 def _check_dashboard(request, as_user, persona) -> dict:
@@ -48,18 +106,19 @@ def _check_dashboard(request, as_user, persona) -> dict:
     html = response.content.decode()
     panels = response.context["panels"]
     shown = list(_cells(panels))
-    # Every panel number is a figure (the personal inbox counts aside: notifications and the
-    # extension requests waiting for the user's unit are the user's own mail, not records).
-    bare = [
-        (title, cell["label"])
-        for panel in panels
-        for cell in panel["figures"]
-        if "figure" not in cell
-        for title in [panel["title"]]
-    ]
-    assert set(bare) <= {("我的待办", "待审批延期/挂起"), ("通知", "未读通知")}, bare
+    # Every panel number is a figure: the 待办 counts, the unread notifications, the requests
+    # waiting for a decision, the per-unit lines; and nothing on the page states a number that
+    # is not one (the top bar's unread badge included: the 通知 panel's figure).
+    bare = [(title, cell.get("label")) for title, cell in shown if "figure" not in cell]
+    assert not bare, bare
+    _assert_every_number_is_a_figure(html, {cell["key"]: cell["figure"] for _, cell in shown})
     keys = {cell["key"] for _, cell in shown}
-    assert {"cases.queue.to_assign", "enterprises.key", "projects.signed"} <= keys
+    assert {
+        "cases.queue.to_assign",
+        "cases.notifications_unread",
+        "enterprises.key",
+        "projects.signed",
+    } <= keys
     assert any(k.startswith("indicators.") and k.endswith(".ytd") for k in keys)
     assert "indicators.lagging" in keys
     nonzero = 0

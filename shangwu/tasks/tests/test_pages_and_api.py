@@ -711,9 +711,52 @@ def test_dashboard_shows_a_units_missing_reports_and_the_office_sees_every_unit(
     assert sum(text.startswith("未报送") for text, _ in mine[0]["items"]) >= 6
     overall = task_dashboard_panel(user=leader)[-1]
     assert overall["title"] == "重点任务督办（全局）"
-    assert any("云水县商务局" in text for text, _ in overall["items"])
+    # Each unit's missing reports: a figure line whose link lists that unit's tasks.
+    lines = [item for item in overall["items"] if isinstance(item, dict)]
+    yunshui = next(c for c in lines if c["label"].startswith("云水县商务局："))
+    assert yunshui["key"].startswith("tasks.last_cycle_missing.unit.")
+    assert yunshui["figure"].value >= 1 and "lead_unit=" in yunshui["url"]
     page = as_user(county_a).get(reverse("core:dashboard"))
     assert "重点任务（河东区商务局）" in page.content.decode()
+
+
+def test_a_report_filed_changes_the_dashboard_on_the_next_request(
+    as_user, county_a, reported_plan, unit
+):
+    """The 工作台 keeps a plan's evaluation between requests, never past a change: a report
+    filed, then a task's status changed, each show on the very next 工作台."""
+    from shangwu.core import figures as registry
+
+    client = as_user(county_a)
+
+    def panel():
+        response = client.get(reverse("core:dashboard"))
+        mine = next(p for p in response.context["panels"] if p["title"].startswith("重点任务（"))
+        return {c["key"]: c["figure"].value for c in mine["figures"]}, mine["items"]
+
+    before, items = panel()
+    assert before["tasks.mine_reports_missing"] == 1
+
+    def missing_cycles(items):
+        return {int(url.rsplit("cycle=", 1)[1]) for text, url in items if text.startswith("未报送")}
+
+    assert panel() == (before, items)  # the second request reads the kept evaluation: the same
+    task = reported_plan.tasks.get(number=4)
+    newest = max(missing_cycles(items))
+    services.report_submit(
+        task=task, unit=unit("河东区商务局"), cycle=newest, text="补报", actor=county_a
+    )
+    after, items = panel()
+    assert newest not in missing_cycles(items)
+    today = registry.compute(
+        "tasks.mine_reports_missing",
+        user=county_a,
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date.today(),
+    )
+    assert after["tasks.mine_reports_missing"] == today.value
+    services.task_change_status(task=task, actor=county_a, status="done", note="已完成")
+    assert panel()[0]["tasks.mine_lead"] == before["tasks.mine_lead"] - 1
 
 
 def test_the_dashboard_and_the_bulletin_count_missing_reports_alike_after_a_late_report(
@@ -738,12 +781,12 @@ def test_the_dashboard_and_the_bulletin_count_missing_reports_alike_after_a_late
     overall = task_dashboard_panel(user=leader, today=today)[-1]
     figures = {cell["label"]: cell["figure"].value for cell in overall["figures"]}
     assert figures["2026年2月未报送"] == bulletin["states"]["missing"] == 3
-    units = {
-        text.split("：")[0]
-        for text, _ in overall["items"]
-        if "未报送" in text and not text.startswith("滞后")
+    lines = {
+        item["label"].split("：")[0]: item["figure"].value
+        for item in overall["items"]
+        if isinstance(item, dict)
     }
-    assert len(units) == len(bulletin["units_missing"])
+    assert lines == {str(u.unit): len(u.missing_tasks) for u in bulletin["units_missing"]}
 
 
 def test_every_page_opens_for_city_and_county(as_user, leader, city_staff, county_a, reported_plan):
