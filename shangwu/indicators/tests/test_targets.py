@@ -199,8 +199,11 @@ def test_the_workbench_card_tells_city_staff_a_proposal_waits(city_staff, county
         reason="理由",
         actor=county_a,
     )
-    items = selectors.indicator_dashboard_panel(user=city_staff)["items"]
-    assert ("待审核的目标调整申请 1 项", "/indicators/targets/proposals/?status=pending") in items
+    # A figure (indicators.proposals_pending) whose link lists the proposals waiting.
+    cells = selectors.indicator_dashboard_panel(user=city_staff)["figures"]
+    cell = next(c for c in cells if c["key"] == "indicators.proposals_pending")
+    assert cell["label"] == "待审核的目标调整申请" and cell["display"] == "1项"
+    assert cell["url"] == "/indicators/targets/proposals/?status=pending"
 
 
 def test_a_township_officer_is_offered_no_target_form(as_user, township_a1, county_a):
