@@ -94,7 +94,9 @@ def _assert_every_number_is_a_figure(html: str, stated: dict) -> None:
     for key, text in parser.stated.items():
         assert key in stated, f"data-figure={key} is not a figure computed for the page"
         display = stated[key].display
-        number = re.match(r"[\d,.—]+", display).group(0)
+        number = re.match(r"-?[\d,.—]+", display)
+        assert number, (key, display)
+        number = number.group(0)
         assert display in text or text.startswith(number), (key, display, text)
 
 
