@@ -330,8 +330,12 @@ def _start_one_in(rng, path, today, actor, *, county_code: str) -> int:
     到位资金 pages have something true to show whatever the draw gave it: its earliest project
     walks on to 开工 through the service (steps evenly between its entry and today)."""
     county_projects = Project.objects.filter(county__code=county_code, terminated_on__isnull=True)
-    if county_projects.filter(started_on__isnull=False).exists():
+    if county_projects.filter(funds__isnull=False).exists():
         return 0
+    started = county_projects.filter(started_on__isnull=False).order_by("started_on", "pk").first()
+    if started is not None:
+        # Started, but the draw skipped each of its (few) months: its first month arrives.
+        return _funds(rng, started, today, actor, first_month_arrives=True)
     project = county_projects.order_by("created_at", "pk").first()
     if project is None:
         return 0
@@ -347,10 +351,10 @@ def _start_one_in(rng, path, today, actor, *, county_code: str) -> int:
         on = min(today, on + datetime.timedelta(days=gap))
         services.project_move_stage(project=project, stage=stage, on=on, actor=actor, note="")
     project.refresh_from_db()
-    return _funds(rng, project, today, actor)
+    return _funds(rng, project, today, actor, first_month_arrives=True)
 
 
-def _funds(rng, project, today, actor) -> int:
+def _funds(rng, project, today, actor, *, first_month_arrives: bool = False) -> int:
     """Money arrives monthly from the start of works, about 40—90% of the investment overall."""
     month = project.started_on.replace(day=1)
     last = today.replace(day=1)
@@ -365,7 +369,7 @@ def _funds(rng, project, today, actor) -> int:
     )
     written = 0
     for month in months:
-        if rng.random() < 0.25:
+        if rng.random() < 0.25 and not (first_month_arrives and month == months[0]):
             continue
         amount = (share * Decimal(rng.uniform(0.5, 1.5))).quantize(Decimal("0.01"))
         overseas = amount if project.origin == Origin.OVERSEAS else Decimal("0")
