@@ -3,21 +3,28 @@ lagging and overdue ones, and those with progress reports missing.
 
 Tasks belong to the 工作要点 of a year: every figure counts the tasks of the plans of the year
 in which the period ends. Tasks are city-level work: a region other than the city is refused.
+
+The 督办通报's figures (``tasks.cycle_*``) are of another kind: one plan and cycle as the bulletin
+read on a day states them (statuses at the cycle's close, the cycle's reports as known that day),
+not the state now; ``bulletin_specs`` binds them to the bulletin's plan and cycle.
 """
 
+from __future__ import annotations
+
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from shangwu.core.figures import (
     CountFigure,
+    FigureSpec,
     RateFigure,
     Selection,
     region_params,
     register,
     register_family,
 )
-from shangwu.tasks.choices import TaskStatus
+from shangwu.tasks.choices import ReportState, TaskStatus
 from shangwu.tasks.filtersets import TaskFilterSet
 from shangwu.tasks.models import Task
 
@@ -251,3 +258,136 @@ register_family(
     members=lambda: [unit_last_cycle_missing(u) for u in _lead_units()],
     resolve=_resolve_unit,
 )
+
+
+# --- the 督办通报: one plan and cycle, as the bulletin read on a day counts them ------------------
+#
+# Not the state now (``tasks.lagging`` counts the stored 滞后 status today): the bulletin states
+# the statuses the rules give at its cycle's close and the reports of that cycle as known on the
+# day it is read. Registered with the period's last day as that day, every plan of its year and
+# each plan's last cycle due before it; the bulletin itself binds its plan and cycle
+# (``bulletin_specs``) and reads them on today.
+
+BULLETIN_SCOPE = (
+    "督办通报的工作要点（默认为期间末所在年度的各工作要点）、所通报的报送期（默认为期间末之前"
+    "最近一个已到报送日的报送期），以期间末为通报日："
+)
+
+
+@dataclass(eq=False)
+class InBulletin:
+    """A selector of tasks the 督办通报 counts (``TaskFilterSet.filter_bulletin``)."""
+
+    params: dict = field(default_factory=dict)
+    plan_id: int | None = None
+    cycle: int | None = None
+
+    def __call__(self, date_from, date_to, region) -> Selection:
+        scope = (
+            {"year": date_to.year}
+            if self.plan_id is None
+            else {"cycle_plan": self.plan_id, "cycle": self.cycle}
+        )
+        return Selection(
+            model=Task,
+            filterset=TaskFilterSet,
+            page="tasks:task_list",
+            api="task-list",
+            params={
+                **scope,
+                "cycle_on": date_to.isoformat(),
+                **self.params,
+                **region_params(region, county=None, township=None),
+            },
+        )
+
+    def bound(self, plan, cycle: int) -> InBulletin:
+        return replace(self, plan_id=plan.pk, cycle=cycle)
+
+
+def in_bulletin(**params) -> InBulletin:
+    return InBulletin(params=params)
+
+
+BULLETIN_KEYS = {
+    "total": "tasks.cycle_total",
+    **{status: f"tasks.cycle_{status}" for status in TaskStatus.values},
+    "due": "tasks.cycle_due",
+    ReportState.ON_TIME: "tasks.cycle_reported_on_time",
+    ReportState.LATE: "tasks.cycle_reported_late",
+    ReportState.MISSING: "tasks.cycle_missing",
+    "on_time_rate": "tasks.cycle_on_time_rate",
+}
+
+register(
+    CountFigure(
+        key=BULLETIN_KEYS["total"],
+        label="通报任务数",
+        unit="项",
+        definition=BULLETIN_SCOPE + "工作要点中的任务项数（含已取消）。",
+        select=in_bulletin(),
+    )
+)
+for _status, _label in TaskStatus.choices:
+    register(
+        CountFigure(
+            key=BULLETIN_KEYS[_status],
+            label=f"期末{_label}任务数",
+            unit="项",
+            definition=BULLETIN_SCOPE
+            + f"报送期结束时（不晚于通报日）按督办规则判定为“{_label}”的任务项数。",
+            select=in_bulletin(cycle_status=_status),
+        )
+    )
+register(
+    CountFigure(
+        key=BULLETIN_KEYS["due"],
+        label="本期应报送进展数",
+        unit="项",
+        definition=BULLETIN_SCOPE
+        + "该期应由牵头单位报送进展的任务项数（按时、逾期与未报送之和）。",
+        select=in_bulletin(cycle_report="due"),
+    )
+)
+for _state, _label, _more in (
+    (ReportState.ON_TIME, "本期按时报送数", "牵头单位在报送日前（含当日）报送该期进展的任务项数。"),
+    (ReportState.LATE, "本期逾期报送数", "牵头单位在报送日后、通报日前报送该期进展的任务项数。"),
+    (ReportState.MISSING, "本期未报送数", "牵头单位截至通报日仍未报送该期进展的任务项数。"),
+):
+    register(
+        CountFigure(
+            key=BULLETIN_KEYS[_state],
+            label=_label,
+            unit="项",
+            definition=BULLETIN_SCOPE + _more,
+            select=in_bulletin(cycle_report=_state),
+        )
+    )
+register(
+    RateFigure(
+        key=BULLETIN_KEYS["on_time_rate"],
+        label="本期按时报送率",
+        definition=BULLETIN_SCOPE + "按时报送进展的任务项数占应报送项数的百分比。",
+        numerator=in_bulletin(cycle_report=ReportState.ON_TIME),
+        denominator=in_bulletin(cycle_report="due"),
+    )
+)
+
+
+def bulletin_specs(plan, cycle: int) -> dict[str, FigureSpec]:
+    """The 督办通报's figures for one plan and cycle (``BULLETIN_KEYS``'s names → specs): the
+    registered figures with their plan and cycle bound, read on the period's last day."""
+    from shangwu.core.figures import get
+
+    specs = {}
+    for name, key in BULLETIN_KEYS.items():
+        spec = get(key)
+        if isinstance(spec, RateFigure):
+            specs[name] = replace(
+                spec,
+                numerator=spec.numerator.bound(plan, cycle),
+                denominator=spec.denominator.bound(plan, cycle),
+            )
+        else:
+            specs[name] = replace(spec, select=spec.select.bound(plan, cycle))
+    return specs

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 
 from shangwu.core.filtersets import BaseFilterSet, YearFilter
 from shangwu.organization.models import OrgUnit
-from shangwu.tasks.choices import Cycle, Grade, TaskStatus
+from shangwu.tasks.choices import Cycle, Grade, ReportState, TaskStatus
 from shangwu.tasks.models import Plan, QuarterReview, Report, Section, Task, TaskCoUnit
 
 
@@ -70,10 +70,64 @@ class TaskFilterSet(BaseFilterSet):
         label="上一期未报送（截至）",
         widget=forms.HiddenInput,
     )
+    # The 督办通报's figures (tasks.cycle_*): the tasks of one plan and cycle as the bulletin read
+    # on ``cycle_on`` counts them. ``cycle_plan`` (a pk, no query: the bulletin has its plan)
+    # and ``cycle`` default to every plan of the list and its last cycle due before that day.
+    cycle_on = django_filters.DateFilter(
+        method="filter_bulletin", label="督办通报（通报日）", widget=forms.HiddenInput
+    )
+    cycle_plan = django_filters.NumberFilter(
+        method="filter_bulletin", label="督办通报的工作要点", widget=forms.HiddenInput
+    )
+    cycle = django_filters.NumberFilter(
+        method="filter_bulletin", label="督办通报的报送期次", widget=forms.HiddenInput
+    )
+    cycle_report = django_filters.ChoiceFilter(
+        choices=[
+            ("due", "应报送"),
+            (ReportState.ON_TIME, ReportState.ON_TIME.label),
+            (ReportState.LATE, ReportState.LATE.label),
+            (ReportState.MISSING, ReportState.MISSING.label),
+        ],
+        method="filter_bulletin",
+        label="本期报送情况",
+        widget=forms.HiddenInput,
+    )
+    cycle_status = django_filters.ChoiceFilter(
+        choices=TaskStatus.choices,
+        method="filter_bulletin",
+        label="期末状态",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Task
         fields = ["q", "plan", "section", "status", "lead_unit", "unit", "overdue"]
+
+    def filter_bulletin(self, queryset, name, value):
+        """All five conditions make one selection, applied once (at the first of them)."""
+        if getattr(self, "_bulletin_applied", False):
+            return queryset
+        self._bulletin_applied = True
+        from django.utils import timezone
+
+        from shangwu.tasks.selectors import task_ids_in_bulletin
+
+        data = self.form.cleaned_data
+        plan_id = data.get("cycle_plan")
+        cycle = data.get("cycle")
+        if plan_id is not None:
+            queryset = queryset.filter(plan_id=int(plan_id))
+        ids = task_ids_in_bulletin(
+            user=getattr(self.request, "user", None),
+            tasks=queryset,
+            on=data.get("cycle_on") or timezone.localdate(),
+            plan_id=None if plan_id is None else int(plan_id),
+            cycle=None if cycle is None else int(cycle),
+            report=data.get("cycle_report") or "",
+            status=data.get("cycle_status") or "",
+        )
+        return queryset.filter(pk__in=ids)
 
     def filter_mine(self, queryset, name, value):
         unit = getattr(getattr(self.request, "user", None), "org_unit_id", None)

@@ -65,6 +65,25 @@ def plan_facts_shared():
             _shared_facts.reset(token)
 
 
+def plan_shared(pk: int) -> Plan | None:
+    """The plan ``pk``, read once inside ``plan_facts_shared()`` (the 督办通报 puts its own in):
+    the figures of one bulletin name their plan by pk and find it here, not in a query each."""
+    shared = _shared_facts.get()
+    key = ("plan", pk)
+    if shared is not None and key in shared:
+        return shared[key]
+    plan = Plan.objects.filter(pk=pk).first()
+    if shared is not None:
+        shared[key] = plan
+    return plan
+
+
+def share_plan(plan) -> None:
+    shared = _shared_facts.get()
+    if shared is not None:
+        shared[("plan", plan.pk)] = plan
+
+
 def plan_facts(
     *, user, plan, on: datetime.date | None = None, reports_on: datetime.date | None = None
 ) -> PlanFacts:
@@ -182,6 +201,52 @@ def task_ids_by_report_state(*, user, tasks, on: datetime.date, which: str) -> s
     return ids
 
 
+BULLETIN_REPORTS = ("due", ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING)
+
+
+def task_ids_in_bulletin(
+    *,
+    user,
+    tasks,
+    on: datetime.date,
+    plan_id: int | None = None,
+    cycle: int | None = None,
+    report: str = "",
+    status: str = "",
+) -> set[int]:
+    """Of ``tasks``, those the 督办通报 of ``cycle`` (default: the last cycle due before ``on``)
+    counts when read on ``on``: its plan's tasks (``plan_id``, or every plan of ``tasks``) with,
+    if asked, the lead unit's report for the cycle in state ``report`` ("due": 应报送, i.e. on
+    time, late or missing) and the status the rules give at the cycle's close ``status``. The
+    same facts as ``bulletin_context`` (``plan_facts`` with the same days), so inside
+    ``plan_facts_shared()`` the bulletin's figures and its lists read one evaluation."""
+    if plan_id is not None:
+        plans = [p for p in [plan_shared(plan_id)] if p is not None]
+    else:
+        plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
+    wanted = {
+        "due": {ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING},
+        "": None,
+    }.get(report, {report})
+    ids: set[int] = set()
+    for plan in plans:
+        try:
+            due = [c for c, _ in bulletin_cycles(plan=plan, on=on)]
+            chosen = cycle if cycle is not None else (due[0] if due else None)
+            if chosen not in due:
+                continue
+            as_of = bulletin_as_of(plan=plan, cycle=chosen, today=on)
+            facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=on)
+        except cycles.CalendarYearUnknown:
+            continue
+        ids |= {
+            f.task.pk
+            for f in facts.tasks
+            if (wanted is None or f.state(chosen) in wanted) and (not status or f.status == status)
+        }
+    return ids
+
+
 # --- per-unit statistics ------------------------------------------------------------------------
 
 
@@ -270,17 +335,38 @@ def bulletin_as_of(*, plan, cycle: int, today: datetime.date | None = None) -> d
 def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = None) -> dict:
     """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
     reports, each unit's figures and the leaders' latest quarterly comments."""
+    from shangwu.core import figures
+    from shangwu.tasks.figures import bulletin_specs
+
     today = today or timezone.localdate()
     as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
-    # Task statuses as at the cycle's close; reports as known today (a report filed after the
-    # close is 逾期报送, not 未报送), as the 工作台 counts them.
-    facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
-    counts = {s: 0 for s in TaskStatus.values}
+    with plan_facts_shared():
+        share_plan(plan)
+        # Task statuses as at the cycle's close; reports as known today (a report filed after
+        # the close is 逾期报送, not 未报送), as the 工作台 counts them.
+        facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
+        # The headline numbers are the registry's (tasks.cycle_*), read from the same facts.
+        specs = bulletin_specs(plan, cycle)
+        computed = figures.compute_many(
+            list(specs.values()),
+            user=user,
+            date_from=min(cycles.cycle_period(plan, cycle)[0], today),
+            date_to=today,
+        )
+    figs = {name: computed[spec.key] for name, spec in specs.items()}
+    counts = {s: int(figs[s].value) for s in TaskStatus.values}
     states = {s: 0 for s in ReportState.values}
     for f in facts.tasks:
-        counts[f.status] += 1
         states[f.state(cycle)] += 1
-    owed = states[ReportState.ON_TIME] + states[ReportState.LATE] + states[ReportState.MISSING]
+    for s in (ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING):
+        states[s] = int(figs[s].value)
+    owed = int(figs["due"].value)
+    rate = figs["on_time_rate"].value
+    headline = [
+        _headline_cell(figs["total"], "重点任务", int(figs["total"].value)),
+        *(_headline_cell(figs[value], label, counts[value]) for value, label in TaskStatus.choices),
+        _headline_cell(figs["on_time_rate"], "本期按时报送率", "—" if rate is None else f"{rate}%"),
+    ]
     units = unit_list_stats(facts=facts, cycle=cycle)
     lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
     year, quarter = periods.quarter_of(cycles.cycle_due_date(plan, cycle))
@@ -293,7 +379,9 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         "as_of": as_of,
         "due": cycles.cycle_due_date(plan, cycle),
         "facts": facts,
-        "total": len(facts.tasks),
+        "total": int(figs["total"].value),
+        "figures": figs,
+        "headline": headline,
         "counts": counts,
         "states": states,
         "owed": owed,
@@ -304,8 +392,15 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         "late_reports": [f for f in facts.tasks if f.state(cycle) == ReportState.LATE],
         "reviews": reviews,
         "review_quarter": review_quarter,
-        "on_time_rate": percent(states[ReportState.ON_TIME], owed),
+        "on_time_rate": None if rate is None else float(rate),
     }
+
+
+def _headline_cell(figure, label: str, text) -> dict:
+    """One number of the bulletin's headline, linked to the tasks behind it (a rate: those
+    reported on time)."""
+    drill = figure.drill.get("numerator", figure.drill)
+    return {"key": figure.key, "label": label, "text": text, "url": drill["page"], "figure": figure}
 
 
 def bulletin_summary_text(ctx: dict) -> str:

@@ -31,7 +31,11 @@ class BulletinView(generic.BaseObjectView):
         wanted = self.request.GET.get("plan", "")
         if wanted.isdigit():
             plan = next((p for p in plans if p.pk == int(wanted)), None)
-        plan = plan or selectors.plan_current(user=user)
+        if plan is None and plans:
+            # selectors.plan_current, read from the list at hand (not a query of its own): this
+            # year's latest plan, else the most recent one.
+            year = timezone.localdate().year
+            plan = next((p for p in plans if p.year == year), plans[0])
         choices = selectors.bulletin_cycles(plan=plan) if plan else []
         cycle = None
         wanted = self.request.GET.get("cycle", "")

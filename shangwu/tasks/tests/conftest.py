@@ -57,3 +57,28 @@ def unit():
     from shangwu.organization.models import OrgUnit
 
     return lambda name: OrgUnit.objects.get(name=name)
+
+
+@pytest.fixture
+def reported_plan(make_plan, unit, at):
+    """The small plan with two January reports: task 1 on time (外贸科), task 4 late."""
+    from shangwu.tasks import services
+
+    plan = make_plan()
+    services.report_submit(
+        task=plan.tasks.get(number=1),
+        unit=unit("外贸科"),
+        cycle=1,
+        text="1月",
+        actor=None,
+        submitted_at=at(2026, 1, 20),
+    )
+    services.report_submit(
+        task=plan.tasks.get(number=4),
+        unit=unit("河东区商务局"),
+        cycle=1,
+        text="1月",
+        actor=None,
+        submitted_at=at(2026, 1, 28),
+    )
+    return plan

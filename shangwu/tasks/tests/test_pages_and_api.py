@@ -613,28 +613,6 @@ def test_the_api_schema_lists_plans_tasks_and_reports(as_user, city_staff):
 # --- 督办通报 -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def reported_plan(make_plan, unit, at):
-    plan = make_plan()
-    services.report_submit(
-        task=plan.tasks.get(number=1),
-        unit=unit("外贸科"),
-        cycle=1,
-        text="1月",
-        actor=None,
-        submitted_at=at(2026, 1, 20),
-    )
-    services.report_submit(
-        task=plan.tasks.get(number=4),
-        unit=unit("河东区商务局"),
-        cycle=1,
-        text="1月",
-        actor=None,
-        submitted_at=at(2026, 1, 28),
-    )
-    return plan
-
-
 def test_the_bulletin_lists_lagging_tasks_missing_units_and_leader_comments(
     as_user, leader, reported_plan, unit
 ):
