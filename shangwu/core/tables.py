@@ -54,8 +54,11 @@ def _direct_read(model, name: str) -> tuple[str, str, dict | None] | None:
     attname, labels) for a field with fixed choices, ("field", name, None) for another field or a
     foreign key (the related record); None for anything else (a property, a many-to-many, a
     display method of the model's own), which takes the general path."""
+    meta = getattr(model, "_meta", None)
+    if meta is None:  # a plain object a table or export lists (not a model record)
+        return None
     try:
-        field = model._meta.get_field(name)
+        field = meta.get_field(name)
     except FieldDoesNotExist:
         return None
     if not field.concrete or field.many_to_many:
