@@ -21,6 +21,7 @@ from shangwu.cases.filtersets import CaseFilterSet, NotificationFilterSet
 from shangwu.cases.models import Case, CaseAttachment, Notification
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core.api import BaseViewSet, attachment_actions
+from shangwu.core.figures import FigureError
 
 
 def _errors(exc):
@@ -299,12 +300,17 @@ class CaseViewSet(
             )
         except ValueError:
             return Response({"date_from": ["日期格式应为 YYYY-MM-DD。"]}, status=400)
-        result = statistics.case_statistics(
-            user=request.user,
-            dimension=request.query_params.get("dimension", "unit"),
-            date_from=date_from,
-            date_to=date_to,
-        )
+        if date_from > date_to:
+            return Response({"date_to": ["结束日期不能早于开始日期。"]}, status=400)
+        try:
+            result = statistics.case_statistics(
+                user=request.user,
+                dimension=request.query_params.get("dimension", "unit"),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        except FigureError as error:  # a period the figures cannot answer: the caller's input
+            return Response({error.param: [error.message]}, status=400)
 
         def row(r):
             key = r.key

@@ -405,6 +405,15 @@ def test_one_closed_of_sixteen_shows_a_close_rate_of_6_3_percent_on_page_export_
     assert api.status_code == 200 and api.json()["total"]["close_rate"] == 6.3
 
 
+def test_statistics_api_with_an_end_before_its_start_is_refused_naming_the_end_date(
+    as_user, county_a
+):
+    query = {"dimension": "county", "date_from": "2026-03-01", "date_to": "1693-07-21"}
+    response = as_user(county_a).get("/api/cases/statistics/", query)
+    assert response.status_code == 400
+    assert response.json() == {"date_to": ["结束日期不能早于开始日期。"]}
+
+
 def test_api_case_without_a_county_is_refused_with_a_message_naming_the_county(
     as_user, county_a, category
 ):
