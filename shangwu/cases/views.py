@@ -379,10 +379,10 @@ class NotificationOpenView(OwnNotificationsMixin, generic.BaseObjectView):
 def _statistics(request):
     today = timezone.localdate()
     date_from, date_to = statistics.default_range(today)
-    form = forms.StatisticsForm(
-        request.GET or None,
-        initial={"dimension": "unit", "date_from": date_from, "date_to": date_to},
-    )
+    defaults = {"dimension": "unit", "date_from": date_from, "date_to": date_to}
+    # A condition left out (a link naming only the dimension) takes its default, not an error.
+    data = {**defaults, **{k: v for k, v in request.GET.items() if v}} if request.GET else None
+    form = forms.StatisticsForm(data, initial=defaults)
     dimension = "unit"
     if request.GET and form.is_valid():
         dimension, date_from, date_to = (

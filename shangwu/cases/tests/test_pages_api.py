@@ -405,6 +405,13 @@ def test_one_closed_of_sixteen_shows_a_close_rate_of_6_3_percent_on_page_export_
     assert api.status_code == 200 and api.json()["total"]["close_rate"] == 6.3
 
 
+def test_a_statistics_link_naming_only_the_dimension_takes_the_default_dates(as_user, county_a):
+    page = as_user(county_a).get(reverse("cases:statistics"), {"dimension": "month"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "该字段是必填项" not in html
+    assert "<th>月份</th>" in html.split("statistics-table")[1].replace(' scope="col"', "")
+
+
 def test_statistics_api_with_an_end_before_its_start_is_refused_naming_the_end_date(
     as_user, county_a
 ):
