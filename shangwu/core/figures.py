@@ -434,6 +434,12 @@ class RateFigure(FigureSpec):
         num = self.numerator(date_from, date_to, region)
         den = self.denominator(date_from, date_to, region)
         part, whole = num.queryset(user).count(), den.queryset(user).count()
+        return self._rate(
+            num, den, part, whole, date_from=date_from, date_to=date_to, region=region
+        )
+
+    def _rate(self, num, den, part, whole, *, date_from, date_to, region) -> Figure:
+        """The figure of ``part`` rows of ``num`` over ``whole`` rows of ``den``."""
         figure = self._figure(
             value=ratio_percent(part, whole),
             count=whole,
@@ -456,20 +462,18 @@ class RateFigure(FigureSpec):
             for spec in specs
         ]
         counts = count_together([sel for pair in pairs for sel in pair], user=user)
-        figures = []
-        for n, (spec, (num, den)) in enumerate(zip(specs, pairs, strict=True)):
-            part, whole = counts[2 * n], counts[2 * n + 1]
-            figure = spec._figure(
-                value=ratio_percent(part, whole),
-                count=whole,
-                drill={"numerator": num.urls(), "denominator": den.urls()},
+        return [
+            spec._rate(
+                num,
+                den,
+                counts[2 * n],
+                counts[2 * n + 1],
                 date_from=date_from,
                 date_to=date_to,
                 region=region,
             )
-            figure.numerator_count = part
-            figures.append(figure)
-        return figures
+            for n, (spec, (num, den)) in enumerate(zip(specs, pairs, strict=True))
+        ]
 
     def value_from_lists(self, lists):
         return ratio_percent(len(lists["numerator"]), len(lists["denominator"]))

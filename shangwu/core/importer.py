@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -123,14 +124,14 @@ class Column:
 # --- Parsers: how a column reads its cells, declared once for every importer --------------------
 
 
-class Parser:
+class Parser(ABC):
     """A column's reading of a cell: ``__call__(column, cell, row, context)`` returns the value
     or raises ``ValueError`` with the Chinese reason. ``row`` is the ``ParsedRow`` read so far
     (columns are read in their declared order), ``context`` what the importer's
     ``load_context`` loaded once for the file."""
 
-    def __call__(self, column: Column, cell, row, context):
-        raise NotImplementedError
+    @abstractmethod
+    def __call__(self, column: Column, cell, row, context): ...
 
     @staticmethod
     def blank(column: Column, text: str, value=None):
