@@ -250,12 +250,14 @@ class FigureError(ValueError):
 
 
 def count_together(selections: list[Selection], *, user) -> list[int]:
-    """The number of rows of each selection, the selections of one model in one query: a
-    conditional ``Count(filter=pk IN <selection>)`` per selection over the user's rows of that
-    model (a model with one selection: a plain count). The user's scope (``restrict``) is
-    applied once, to the rows counted; the conditions are filters of single rows, so the
-    rows counted are the selection's rows either way."""
-    from django.db.models import Count, Q
+    """The number of rows of each selection, the selections of one model in one query:
+    ``SELECT (SELECT COUNT(*) FROM <selection 1>), (SELECT COUNT(*) FROM <selection 2>), …``.
+    Each count is the drill-down list's own count (the user's scope, ``restrict``, read once
+    and applied to every selection), so the database counts each along the index that list
+    uses: a conditional ``COUNT(…) FILTER (WHERE pk IN …)`` over all of the user's rows read
+    every one of them (我的待办 over 300,000 cases: 183 ms instead of a few)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
 
     by_model: dict[type, list[int]] = {}
     for n, sel in enumerate(selections):
@@ -265,26 +267,22 @@ def count_together(selections: list[Selection], *, user) -> list[int]:
         if len(members) == 1:
             counts[members[0]] = selections[members[0]].queryset(user).count()
             continue
-        row = (
-            model.objects.restrict(user, "view")
-            .order_by()
-            .aggregate(
-                **{
-                    f"n{n}": Count(
-                        "pk",
-                        filter=Q(
-                            pk__in=selections[n]
-                            .filtered(model.objects.all(), user)
-                            .order_by()
-                            .values("pk")
-                        ),
-                    )
-                    for n in members
-                }
-            )
-        )
+        mine = model.objects.restrict(user, "view").order_by()
+        parts, params = [], []
         for n in members:
-            counts[n] = row[f"n{n}"]
+            inner = selections[n].filtered(mine, user).order_by().values("pk")
+            try:
+                sql, inner_params = inner.query.get_compiler(using=mine.db).as_sql()
+            except EmptyResultSet:  # a selection that can hold nothing (e.g. ``none()``)
+                parts.append("0")
+                continue
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
+            params.extend(inner_params)
+        with connections[mine.db].cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            row = cursor.fetchone()
+        for n, value in zip(members, row, strict=True):
+            counts[n] = value
     return counts
 
 
