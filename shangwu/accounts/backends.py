@@ -6,6 +6,7 @@ from django.db.models import TextField
 from django.db.models.expressions import RawSQL
 
 from shangwu.accounts.models import NO_POLICY_ROW, SecurityPolicy, User
+from shangwu.core.reference import REFERENCE_STAMP
 
 # The policy's last change, read in the user's own query: ``SecurityPolicy.current()`` keeps the
 # policy per process and reloads it only when this stamp moves, so an edit by the 安全管理员 is in
@@ -20,12 +21,13 @@ POLICY_STAMP = RawSQL(
 
 class UserBackend(ModelBackend):
     """Each request's user comes with its unit and the unit's region (the data scope every page and
-    API call starts from) and the policy stamp."""
+    API call starts from), the policy stamp and the reference stamp (the dropdowns kept per process,
+    ``core.reference``)."""
 
     def get_user(self, user_id):
         user = (
             User._default_manager.select_related("org_unit__region")
-            .annotate(security_policy_stamp=POLICY_STAMP)
+            .annotate(security_policy_stamp=POLICY_STAMP, reference_stamp=REFERENCE_STAMP)
             .filter(pk=user_id)
             .first()
         )

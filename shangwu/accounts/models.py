@@ -25,6 +25,10 @@ class User(AbstractUser):
     str_fields = ("name", "username")  # what __str__ reads (core.tables)
     # Login bookkeeping changes on every sign-in; the login events themselves are audited.
     audit_exclude = {"last_login", "failed_login_count", "locked_until", "password"}
+    # No dropdown shows these (``core.reference``): writing only them keeps the kept dropdowns.
+    reference_stamp_ignores = frozenset(
+        {*audit_exclude, "must_change_password", "password_changed_at"}
+    )
     audit_masked = {"mobile"}
 
     name = models.CharField("姓名", max_length=50)

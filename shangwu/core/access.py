@@ -291,6 +291,32 @@ class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view"):
         return restrict(self, user, action)
 
+    # Writes that send no signal move the reference stamp here (``core.reference``): every
+    # reference model's manager is built on this queryset.
+    def update(self, **kwargs):
+        from shangwu.core import reference
+
+        updated = super().update(**kwargs)
+        if updated and reference.touches(self.model, kwargs):
+            reference.reference_changed()
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from shangwu.core import reference
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created and reference.is_reference(self.model):
+            reference.reference_changed()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        from shangwu.core import reference
+
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        if updated and reference.touches(self.model, fields):
+            reference.reference_changed()
+        return updated
+
 
 class ScopedModel(models.Model):
     """Base for every business record: region scope by county and township columns.

@@ -114,8 +114,14 @@ class BaseFilterSet(django_filters.FilterSet):
             )
             w.attrs.setdefault("class", css)
         self.narrow_to_user()
-        for field in self.form.fields.values():
+        # A dropdown's options depend on the reference data and the user alone (the narrowing
+        # above): kept per process under this filter and user while the field keeps this queryset
+        # (core.reference; a subclass that narrows it further is keyed by its compiled query).
+        user_id = getattr(getattr(self.request, "user", None), "pk", None)
+        for name, field in self.form.fields.items():
             read_choices_from_values(field)
+            if user_id is not None and isinstance(field, forms.ModelChoiceField):
+                field.kept_as = ((cls, name, user_id), field.queryset)
 
     @property
     def form(self):

@@ -451,3 +451,20 @@ class ContactPerson(models.Model):
         from shangwu.audit.services import mask_value
 
         return mask_value(self.landline) if self.landline else ""
+
+
+class ReferenceStamp(models.Model):
+    """A mark of the reference data's last change (one row, ``id`` 1): set to a fresh random value
+    whenever a region, a unit, an entry of a managed list, an indicator or a user is saved or
+    deleted (``core.reference``). Each signed-in request reads it in the user's own query, and the
+    dropdowns of list pages kept per process are used only while it is the one they were read
+    under. Random, not a counter: a rolled-back change must never hand a later one its value."""
+
+    value = models.CharField("标记", max_length=32)
+
+    class Meta:
+        verbose_name = "基础数据变更标记"
+        verbose_name_plural = "基础数据变更标记"
+
+    def __str__(self):
+        return self.value

@@ -18,6 +18,8 @@ from django.db.models.fields import AutoFieldMixin
 from django.forms.models import ModelChoiceField, ModelChoiceIterator
 from django_filters.fields import ModelChoiceIterator as FilterChoiceIterator
 
+from shangwu.core.reference import cached_choices
+
 
 def str_lookups(model) -> tuple[str, ...] | None:
     """What ``str(obj)`` reads, as ``values()`` lookups (``Model.str_fields``; None: not
@@ -95,7 +97,8 @@ def str_plan(model, extra=()) -> tuple[dict, list[str]] | None:
 
 class StubChoiceIterator(ModelChoiceIterator):
     """A model choice field's options from ``values()`` of what the label shows (the model's
-    ``str_fields``): the same (value, label) pairs as Django's iterator, without whole records.
+    ``str_fields``): the same (value, label) pairs as Django's iterator, without whole records,
+    and of reference data kept per process while its stamp is unchanged (``core.reference``).
     ``read_choices_from_values`` puts django-filter's null choice around it for its fields."""
 
     def __iter__(self):
@@ -107,8 +110,15 @@ class StubChoiceIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         model, db = self.queryset.model, self.queryset.db
-        for row in self.queryset.values(*lookups):
-            yield self.choice(stub(model, tree, row, "", db))
+
+        def build(values):
+            return [self.choice(stub(model, tree, row, "", db)) for row in values]
+
+        # Kept per process while the reference data is unchanged (core.reference); a filter set
+        # names its filter's query for the user (``kept_as``) while the field keeps that queryset.
+        kept = getattr(self.field, "kept_as", None)
+        key = kept[0] if kept is not None and kept[1] is self.queryset else None
+        yield from cached_choices(self.queryset, lookups, build, key)
 
 
 def read_choices_from_values(field) -> None:

@@ -43,6 +43,7 @@ class Plan(ScopedModel):
 
     audited = True
     str_fields = ("title",)  # what __str__ reads (core.tables)
+    kept_in_dropdowns = True  # a list's 工作要点 dropdown is kept per process (core.reference)
     scope = Scope(change=CITY_PLANS)
 
     title = models.CharField("标题", max_length=200)
@@ -163,6 +164,7 @@ class Section(ScopedModel):
 
     audited = True
     str_fields = ("numeral", "title")  # what __str__ reads (core.tables)
+    kept_in_dropdowns = True  # a list's 章节 dropdown is kept per process (core.reference)
 
     plan = models.ForeignKey(
         Plan, verbose_name="工作要点", on_delete=models.CASCADE, related_name="sections"
