@@ -63,16 +63,34 @@ class ZoneOnceDateTimeField(serializers.DateTimeField):
             self.timezone = self.default_timezone()
 
 
+# ``to_representation`` from a field plan (issue 18: DRF's generic loop was most of an API
+# list's time). The plan, built once per serializer instance (so once per request for a list's
+# rows), gives each readable field one reader: a model field named by its own name is read from
+# the instance's ``__dict__`` and converted as the DRF field would (text, numbers, date-times in
+# the field's time zone, dates, keys of related records, the ids of a prefetched many-to-many),
+# ``get_FOO_display`` of a model field with choices reads its label from a dict, a method field
+# calls its method; every other field goes through DRF's own ``get_attribute`` and
+# ``to_representation``. The JSON is the same (core/tests/test_api_representation.py holds
+# every field of every main serializer to DRF's own loop on the demo city).
+# (Comments, not docstrings: drf-spectacular shows a serializer's first docstring in its MRO as
+# the schema's description, and this is no description of any API object.)
 class FastRepresentation:
-    """``to_representation`` from a field plan (issue 18: DRF's generic loop was most of an API
-    list's time). The plan, built once per serializer instance (so once per request for a list's
-    rows), gives each readable field one reader: a model field named by its own name is read from
-    the instance's ``__dict__`` and converted as the DRF field would (text, numbers, date-times in
-    the field's time zone, dates, keys of related records, the ids of a prefetched many-to-many),
-    ``get_FOO_display`` of a model field with choices reads its label from a dict, a method field
-    calls its method; every other field goes through DRF's own ``get_attribute`` and
-    ``to_representation``. The JSON is the same (core/tests/test_api_representation.py holds
-    every field of every main serializer to DRF's own loop on the demo city)."""
+    def get_fields(self):
+        """For a read (no ``data``), the fields built once per class and copied for each
+        serializer (nested serializers and lists deep-copied, so no state is shared between
+        requests): DRF rebuilds them from the model for every one (1–2 ms for a case). A
+        serializer given data builds its own, as DRF does (a write narrows their choices)."""
+        if hasattr(self, "initial_data"):
+            return super().get_fields()
+        cls = type(self)
+        prototype = cls.__dict__.get("_fields_prototype")
+        if prototype is None:
+            prototype = super().get_fields()
+            cls._fields_prototype = prototype
+        return {
+            name: copy.deepcopy(field) if _has_children(field) else copy.copy(field)
+            for name, field in prototype.items()
+        }
 
     @classmethod
     def many_init(cls, *args, **kwargs):
@@ -100,26 +118,13 @@ class FastRepresentation:
         return ret
 
 
+# A read-only ModelSerializer (``FastRepresentation``) whose date-time fields read the time zone
+# once.
 class ReadModelSerializer(FastRepresentation, serializers.ModelSerializer):
-    """A ModelSerializer whose fields are built once per class (then copied for each instance,
-    nested serializers and lists deep-copied so no state is shared between requests), written
-    from a field plan (``FastRepresentation``)."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: ZoneOnceDateTimeField,
     }
-
-    def get_fields(self):
-        cls = type(self)
-        prototype = cls.__dict__.get("_fields_prototype")
-        if prototype is None:
-            prototype = super().get_fields()
-            cls._fields_prototype = prototype
-        return {
-            name: copy.deepcopy(field) if _has_children(field) else copy.copy(field)
-            for name, field in prototype.items()
-        }
 
 
 def _generic(field):
