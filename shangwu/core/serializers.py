@@ -37,8 +37,8 @@ class CleanedModelSerializer(serializers.ModelSerializer):
 # --- Read serializers (issue 18: the API's per-object cost) -------------------------------------
 # DRF rebuilds a ModelSerializer's fields from the model on every instance (1–2 ms for a case),
 # asks Django for the current time zone for every date-time value, and inspects the signature of
-# every ``get_…_display`` it calls, for every object. ``ReadModelSerializer`` builds the fields
-# once per class and process and keeps the rest to what the output needs; the JSON is the same.
+# every ``get_…_display`` it calls, for every object. ``FastRepresentation`` builds a read's fields
+# once per class and process and writes each object from a field plan; the JSON is the same.
 
 
 class CallField(serializers.CharField):
@@ -67,7 +67,8 @@ class ZoneOnceDateTimeField(serializers.DateTimeField):
 # list's time). The plan, built once per serializer instance (so once per request for a list's
 # rows), gives each readable field one reader: a model field named by its own name is read from
 # the instance's ``__dict__`` and converted as the DRF field would (text, numbers, date-times in
-# the field's time zone, dates, keys of related records, the ids of a prefetched many-to-many),
+# the field's time zone, dates, keys of related records, the ids of a many-to-many prefetched or
+# read for the whole list by ``ManyIdsListSerializer``),
 # ``get_FOO_display`` of a model field with choices reads its label from a dict, a method field
 # calls its method; every other field goes through DRF's own ``get_attribute`` and
 # ``to_representation``. The JSON is the same (core/tests/test_api_representation.py holds
