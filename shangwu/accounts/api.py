@@ -10,7 +10,7 @@ def _check(user):
     if user.is_locked():
         raise exceptions.AuthenticationFailed("账号已锁定。")
     if user.must_change_password or user.password_expired(
-        SecurityPolicy.current().password_max_age_days
+        SecurityPolicy.current(user=user).password_max_age_days
     ):
         raise exceptions.PermissionDenied("请先在网页上修改密码。")
 

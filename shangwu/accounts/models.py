@@ -169,19 +169,23 @@ class SecurityPolicy(models.Model):
             raise ValidationError(errors)
 
     @classmethod
-    def current(cls) -> "SecurityPolicy":
+    def current(cls, *, user=None) -> "SecurityPolicy":
         """The policy in force, asked for by the session middleware, the API authentication,
         sign-in and the password validators: read once per request at most (kept on the request
         the context carries), and not at all while the stamp the signed-in user's query brought
         along (``accounts.backends.POLICY_STAMP``) is the one this process last read. Each request
-        gets its own copy, so a form bound to it cannot change what other requests see."""
+        gets its own copy, so a form bound to it cannot change what other requests see. ``user``:
+        the user being authenticated, whose query brought the stamp, when it is not (yet) the
+        request's own (an API token's user)."""
         from shangwu.core import context
 
         request = context.current().request
         policy = getattr(request, "_shangwu_security_policy", None)
         if policy is not None:
             return policy
-        stamp = _policy_stamp(request)
+        stamp = (
+            _policy_stamp(request) if user is None else getattr(user, "security_policy_stamp", None)
+        )
         cached = _policy_cache.get("policy")
         if stamp == NO_POLICY_ROW:
             policy = cls(**settings.SECURITY_POLICY_DEFAULTS)

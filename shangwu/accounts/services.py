@@ -355,11 +355,21 @@ def api_token_revoke_all(*, user: User, actor, reason: str) -> int:
 def api_token_authenticate(*, key: str) -> ApiToken:
     """The token ``key`` belongs to, if it may be used now; its last use is recorded at most
     once a minute. Raises ValidationError with the Chinese reason (the API answers 401)."""
+    from shangwu.accounts.backends import POLICY_STAMP
+
     now = timezone.now()
-    token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+    # The user as the session's backend loads it (``UserBackend.get_user``): with the unit and
+    # region every scope reads, and the policy's stamp, all in the token's own query.
+    token = (
+        ApiToken.objects.select_related("user__org_unit__region")
+        .annotate(security_policy_stamp=POLICY_STAMP)
+        .filter(key_hash=_key_hash(key))
+        .first()
+    )
     if token is None:
         raise ValidationError("API令牌无效。")
     user = token.user
+    user.security_policy_stamp = token.security_policy_stamp
     if token.revoked_at is not None:
         audit_write(
             action=AuditAction.LOGIN_FAILED,

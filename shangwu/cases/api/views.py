@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +19,7 @@ from shangwu.cases import services, statistics
 from shangwu.cases.api import serializers as s
 from shangwu.cases.choices import ExtensionKind, ExtensionStatus
 from shangwu.cases.filtersets import CaseFilterSet, NotificationFilterSet
-from shangwu.cases.models import Case, CaseAttachment, Notification
+from shangwu.cases.models import Case, CaseAttachment, CaseEvent, Notification
 from shangwu.cases.services import ConcurrentChange
 from shangwu.core.api import BaseViewSet, attachment_actions
 from shangwu.core.figures import FigureError
@@ -73,10 +74,13 @@ class CaseViewSet(
 
     def get_queryset(self):
         qs = super().get_queryset()
+        # A read shows the keys of the category, county and units, not their records: no join
+        # (the actions keep them, their services read them); the events come with their actor.
         if self.action == "retrieve":
-            qs = qs.prefetch_related("events__actor", "co_units")
-        elif self.action == "list":
-            qs = qs.prefetch_related("co_units")
+            events = Prefetch("events", CaseEvent.objects.select_related("actor"))
+            qs = qs.select_related(None).prefetch_related(events, "co_units")
+        elif self.action == "list":  # the co-units' ids: one query for the page (serializers)
+            qs = qs.select_related(None)
         return qs
 
     @extend_schema(request=s.CaseCreateSerializer, responses={201: s.CaseSerializer})

@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
+from shangwu.core.serializers import FastRepresentation
 from shangwu.enterprises.choices import EnterpriseStatus
 from shangwu.enterprises.models import Enterprise
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(FastRepresentation, serializers.ModelSerializer):
     county_name = serializers.CharField(source="county.name", read_only=True)
     township_name = serializers.CharField(source="township.name", read_only=True, default=None)
 

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from shangwu.core.serializers import FastRepresentation
 from shangwu.projects.models import Project, ProjectFunds, Stage
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FastRepresentation, serializers.ModelSerializer):
     """A project. Stage and milestone dates are read-only here: POST /api/projects/{id}/move/."""
 
     county_name = serializers.CharField(source="county.name", read_only=True)
@@ -78,7 +79,7 @@ class StageMoveSerializer(serializers.Serializer):
     )
 
 
-class ProjectFundsSerializer(serializers.ModelSerializer):
+class ProjectFundsSerializer(FastRepresentation, serializers.ModelSerializer):
     total = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     fixed_asset = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from shangwu.core.periods import YEAR_MAX, YEAR_MIN
+from shangwu.core.serializers import CallField, FastRepresentation, ReadModelSerializer
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks import parser
 from shangwu.tasks.choices import Cycle, Grade
@@ -18,23 +19,23 @@ from shangwu.tasks.models import (
 )
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(ReadModelSerializer):
     class Meta:
         model = Section
         fields = ["id", "number", "numeral", "title", "text"]
         read_only_fields = fields
 
 
-class PlanTargetSerializer(serializers.ModelSerializer):
+class PlanTargetSerializer(ReadModelSerializer):
     class Meta:
         model = PlanTarget
         fields = ["id", "text", "value_low", "value_high", "unit", "indicator"]
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(FastRepresentation, serializers.ModelSerializer):
     cycle = serializers.ChoiceField(choices=Cycle.choices, required=False)
-    cycle_display = serializers.CharField(source="get_cycle_display", read_only=True)
+    cycle_display = CallField(source="get_cycle_display")
     sections = SectionSerializer(many=True, read_only=True)
     targets = PlanTargetSerializer(many=True, read_only=True, help_text="年度预期目标")
 
@@ -119,25 +120,25 @@ class PlanImportSerializer(serializers.Serializer):
             raise serializers.ValidationError({"file": exc.messages}) from exc
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(FastRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "name", "due_on", "done_on"]
         read_only_fields = ["id"]
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(ReadModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "text", "value_low", "value_high", "unit", "indicator"]
         read_only_fields = fields
 
 
-class TaskEventSerializer(serializers.ModelSerializer):
+class TaskEventSerializer(ReadModelSerializer):
     kind = serializers.CharField(
         read_only=True, help_text="created / assigned / updated / status / report / milestone"
     )
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = CallField(source="get_kind_display")
     from_status = serializers.CharField(read_only=True, help_text="原状态（同任务状态取值）")
     to_status = serializers.CharField(read_only=True, help_text="新状态（同任务状态取值）")
 
@@ -147,14 +148,14 @@ class TaskEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(FastRepresentation, serializers.ModelSerializer):
     code = serializers.CharField(read_only=True)
     status = serializers.CharField(
         read_only=True,
         help_text="not_started 未启动 / on_track 正常推进 / lagging 滞后 / "
         "done 已完成 / cancelled 已取消",
     )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = CallField(source="get_status_display")
     co_units = serializers.PrimaryKeyRelatedField(
         many=True, queryset=OrgUnit.objects.filter(is_active=True), required=False
     )
@@ -209,7 +210,7 @@ class TaskStatusSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(FastRepresentation, serializers.ModelSerializer):
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -272,8 +273,8 @@ class ReportCorrectSerializer(serializers.Serializer):
     confirm_lower = serializers.BooleanField(default=False)
 
 
-class QuarterReviewSerializer(serializers.ModelSerializer):
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+class QuarterReviewSerializer(FastRepresentation, serializers.ModelSerializer):
+    grade_display = CallField(source="get_grade_display")
     grade = serializers.ChoiceField(choices=Grade.choices)
 
     class Meta:

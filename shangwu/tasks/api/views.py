@@ -115,6 +115,12 @@ class TaskViewSet(BaseViewSet):
     filterset_class = TaskFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list":  # the co-units' ids: one query for the page (serializers)
+            qs = qs.prefetch_related(None).prefetch_related("milestones", "targets")
+        return qs
+
     def get_serializer_class(self):
         if self.action == "retrieve":
             return s.TaskDetailSerializer
