@@ -69,8 +69,9 @@ class EventKind(Vocabulary):
 
 
 def _seen_q(model, user) -> models.Q:
-    """The region, and the city-wide events (no county) an enterprise of the user's county
-    (township) took part in: a county bureau follows its enterprises to the 广交会."""
+    """The region; the city-wide events (no county) an enterprise of the user's county
+    (township) took part in: a county bureau follows its enterprises to the 广交会; and the
+    events the user's own unit organises or co-organises (我的活动)."""
     from shangwu.organization.choices import RegionLevel
 
     region = user.region
@@ -82,7 +83,16 @@ def _seen_q(model, user) -> models.Q:
     )
     # An uncorrelated IN (evaluated once) rather than EXISTS per row, as Case's handling units.
     took_part = EventParticipant.objects.filter(**{where: region.pk}).values("event_id")
-    return own | models.Q(county__isnull=True, pk__in=took_part)
+    unit = user.org_unit_id
+    co = PromotionEvent.co_organisers.through.objects.filter(orgunit_id=unit).values(
+        "promotionevent_id"
+    )
+    return (
+        own
+        | models.Q(county__isnull=True, pk__in=took_part)
+        | models.Q(organiser_id=unit)
+        | models.Q(pk__in=co)
+    )
 
 
 SEEN = Rule(q=_seen_q)
@@ -93,8 +103,8 @@ class PromotionEvent(ScopedModel):
 
     audited = True
     str_fields = ("name",)
-    # Seeing: the region and the city-wide events its enterprises took part in; changing: the
-    # region only (a county never edits the city's own event).
+    # Seeing: the region, the city-wide events its enterprises took part in, and its own unit's
+    # events; changing: the region only (a county never edits the city's own event).
     scope = Scope(view=SEEN, change=Rule())
 
     name = models.CharField("活动名称", max_length=200)
