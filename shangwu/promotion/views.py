@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
@@ -91,7 +92,7 @@ class PromotionEventCalendarView(PromotionEventListView):
     template_name = "promotion/event_calendar.html"
 
     def get(self, request, *args, **kwargs):
-        today = datetime.date.today()
+        today = timezone.localdate()
         try:
             year, month = (int(x) for x in request.GET.get("month", "").split("-"))
             datetime.date(year, month, 1)

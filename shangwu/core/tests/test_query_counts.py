@@ -22,13 +22,14 @@ pytestmark = pytest.mark.django_db
 EXPECTED: dict[str, dict[str, int]] = {
     # 2026-12-07, panels from the figure registry (counts of one model together); lowered the
     # same day: the work plan's evaluation and the latest complete month kept while their stamp
-    # is unchanged (one query each), 我的待办's urgent cases in one query.
+    # is unchanged (one query each), 我的待办's urgent cases in one query. 2026-12-07 (issue 19):
+    # +4 for the new 促消费与经贸活动 panel (its three counts in one query, three sums one each).
     "工作台": {
-        "leader": 22,
-        "city_staff": 21,
-        "county_a": 23,
-        "county_b": 22,
-        "township_a1": 24,
+        "leader": 26,
+        "city_staff": 25,
+        "county_a": 27,
+        "county_b": 26,
+        "township_a1": 28,
         "enterprise": 5,
         "sysadmin": 5,
         "secadmin": 6,
@@ -51,6 +52,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "三个一批": {"leader": 17, "city_staff": 17, "county_a": 17, "county_b": 17, "township_a1": 18},
     "月通报": {"leader": 21, "city_staff": 21, "county_a": 21, "county_b": 21, "township_a1": 22},
     "指标数据": {"leader": 11, "city_staff": 11, "county_a": 11, "county_b": 11, "township_a1": 11},
+    # 2026-12-07 (issue 19): measured on the small demo city plus 2.
+    "促消费活动": {
+        "leader": 10,
+        "city_staff": 10,
+        "county_a": 10,
+        "county_b": 10,
+        "township_a1": 11,
+    },
+    "我的活动": {"leader": 9, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10},
     "重点任务": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     "督办通报": {"leader": 14, "city_staff": 14, "county_a": 14, "county_b": 14, "township_a1": 10},
     "行政区划": {
@@ -118,6 +128,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "sysadmin": 7,
     },
     "产业链": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "活动类型": {
         "leader": 7,
         "city_staff": 7,
         "county_a": 7,

@@ -172,3 +172,68 @@ def test_the_api_creates_and_updates_an_event_and_refuses_a_skipped_step_in_word
         api.patch(f"/api/events/{pk}/", {"status": "planned"}, format="json").json()["status"]
         == "held"
     )
+
+
+def test_the_month_calendar_shows_an_event_on_every_day_it_runs_and_nothing_outside(
+    as_user, county_a, make_event
+):
+    make_event(name="四天的购物节", start=datetime.date(2026, 4, 29), days=4)  # 29 April – 2 May
+    make_event(name="云水的活动", county="419921", start=datetime.date(2026, 5, 30))
+    page = as_user(county_a).get("/promotion/events/calendar/", {"month": "2026-05"})
+    days = [
+        (day["date"], [e.name for e in day["events"]])
+        for week in page.context["weeks"]
+        for day in week
+        if day["events"]
+    ]
+    # The grid's first week (from Monday 27 April) shows the days of April it runs on too.
+    assert days == [
+        (datetime.date(2026, 4, 29), ["四天的购物节"]),
+        (datetime.date(2026, 4, 30), ["四天的购物节"]),
+        (datetime.date(2026, 5, 1), ["四天的购物节"]),
+        (datetime.date(2026, 5, 2), ["四天的购物节"]),
+    ]
+    assert page.context["count"] == 1 and "云水的活动" not in page.content.decode()
+
+
+def test_the_system_administrator_keeps_the_kinds_and_officers_only_read_them(
+    as_user, sysadmin, county_a
+):
+    from shangwu.promotion.models import EventKind
+
+    added = as_user(sysadmin).post(
+        "/promotion/kinds/add/",
+        {
+            "name": "网红打卡节",
+            "code": "",
+            "sort_order": "200",
+            "family": "consumption",
+            "is_active": "on",
+        },
+    )
+    assert added.status_code == 302
+    kind = EventKind.objects.get(name="网红打卡节")
+    assert kind.code == "wang_hong_da_ka_jie" and kind.family == "consumption"
+    officer = as_user(county_a)
+    assert officer.get("/promotion/kinds/").status_code == 200
+    assert officer.get("/promotion/kinds/add/").status_code == 403
+    assert officer.get(f"/promotion/kinds/{kind.pk}/edit/").status_code == 403
+
+
+def test_the_dashboard_shows_this_lines_figures_each_in_a_data_figure_element(
+    as_user, county_a, sysadmin, make_event, make_enterprise
+):
+    from shangwu.promotion import services
+
+    today = timezone.localdate()
+    event = make_event(start=today.replace(day=1), days=1)
+    for step in ("preparing", "held"):
+        services.event_move(event=event, to_status=step, actor=county_a)
+    services.event_participant_add(
+        event=event, enterprise=make_enterprise(), actor=county_a, sales=Decimal("66")
+    )
+    html = as_user(county_a).get("/").content.decode()
+    for key in ("events.held", "events.held_county", "events.participants", "events.consumption"):
+        assert f'data-figure="{key}"' in html, key
+    assert "66.0万元" in html
+    assert 'data-figure="events.' not in as_user(sysadmin).get("/").content.decode()
