@@ -30,6 +30,11 @@ urlpatterns = [
         name="event_project_add",
     ),
     path(
+        "events/<int:pk>/projects/new/",
+        views.EventProjectCreateView.as_view(),
+        name="event_project_create",
+    ),
+    path(
         "events/<int:pk>/projects/<int:link_pk>/remove/",
         views.EventProjectRemoveView.as_view(),
         name="event_project_remove",

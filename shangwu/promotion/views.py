@@ -288,6 +288,27 @@ class EventProjectSignView(_EventActionView):
         return f"已登记签约项目“{row.project}”，签约金额{row.amount}万元。"
 
 
+class EventProjectCreateView(_EventActionView):
+    """A project new to the library, signed at the event: the project library's own form and
+    service (``project_create``), then the link (``event_project_create``)."""
+
+    title = "新建项目并登记签约"
+
+    def make_form(self, event, data=None, files=None):
+        from shangwu.projects.forms import ProjectForm
+
+        initial = {"county": event.county_id, "township": event.township_id}
+        return ProjectForm(data, user=self.request.user, initial=initial)
+
+    def perform(self, event, data):
+        from shangwu.projects.models import Project
+
+        fields = {k: v for k, v in data.items() if k != "leaders"}
+        fields = {k: v for k, v in fields.items() if k in {f.name for f in Project._meta.fields}}
+        row = services.event_project_create(event=event, actor=self.request.user, **fields)
+        return f"已新建项目“{row.project}”并登记为本活动签约项目。"
+
+
 class EventProjectRemoveView(EventParticipantRemoveView):
     def post(self, request, pk, link_pk):
         event = event_or_404(request.user, pk, "change")

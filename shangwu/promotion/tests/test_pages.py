@@ -237,3 +237,32 @@ def test_the_dashboard_shows_this_lines_figures_each_in_a_data_figure_element(
         assert f'data-figure="{key}"' in html, key
     assert "66.0万元" in html
     assert 'data-figure="events.' not in as_user(sysadmin).get("/").content.decode()
+
+
+def test_a_project_new_to_the_library_is_entered_from_the_meeting_and_signed_at_it(
+    as_user, county_a, make_event
+):
+    from shangwu.projects.models import Project
+
+    event = make_event(kind="investment_promotion", status="held", days=1)
+    client = as_user(county_a)
+    assert client.get(f"/promotion/events/{event.pk}/projects/new/").status_code == 200
+    response = client.post(
+        f"/promotion/events/{event.pk}/projects/new/",
+        {
+            "code": "HD-2026-0099",
+            "name": "河东冷链物流园项目",
+            "investor_name": "浙江远航物流集团有限公司",
+            "investor_type": "private",
+            "origin": "province",
+            "origin_place": "浙江",
+            "total_investment": "36000",
+            "county": Region.objects.get(code="419902").pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    project = Project.objects.get(code="HD-2026-0099")
+    event.refresh_from_db()
+    assert (event.signed_projects, event.signed_amount) == (1, Decimal("36000.00"))
+    assert "河东冷链物流园项目" in client.get(f"/promotion/events/{event.pk}/").content.decode()
+    assert project.events.filter(note__startswith="在活动").exists()
