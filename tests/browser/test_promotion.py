@@ -9,8 +9,10 @@ from tests.browser.test_navigation import signed_in
 
 
 def _figure(page, server, key, period) -> dict:
-    page.goto(f"{server}/api/figures/{key}/?{period}")
-    return json.loads(page.inner_text("body"))
+    """The figure as the API answers the signed-in browser (its session)."""
+    answer = page.request.get(f"{server}/api/figures/{key}/?{period}")
+    assert answer.ok, answer.text()[:300]
+    return json.loads(answer.text())
 
 
 def test_county_staff_records_a_food_festival_with_a_merchant_and_finds_it_in_the_figures(
@@ -31,29 +33,32 @@ def test_county_staff_records_a_food_festival_with_a_merchant_and_finds_it_in_th
     page.fill("input[name=end_on]", today.isoformat())
     page.fill("input[name=venue]", "东湖步行街")
     with page.expect_navigation():
-        page.click("button[type=submit]")
-    assert "/promotion/events/" in page.url and "/add/" not in page.url, page.inner_text("main")
+        page.click("form.card button[type=submit]")
+    assert "/promotion/events/" in page.url and "/add/" not in page.url, page.inner_text(
+        "form.card"
+    )
     detail = page.url
 
     for label in ("推进到“筹备”", "推进到“已举办”"):
         page.click(f"text={label}")
         with page.expect_navigation():
-            page.click("button[type=submit]")
+            page.click("form.card button[type=submit]")
     assert page.inner_text("[data-testid=status]") == "已举办"
 
     page.click("#participants >> text=添加")
+    page.wait_for_selector("select[name=enterprise]")
     options = page.eval_on_selector_all(
         "select[name=enterprise] option", "os => os.filter(o => o.value).map(o => o.value)"
     )
     page.select_option("select[name=enterprise]", options[0])
     page.fill("input[name=sales]", "88.8")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form.card button[type=submit]")
     page.click("#outcomes >> text=填报")
     page.fill("input[name=other_participants]", "12")
     page.fill("input[name=attendance]", "5000")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("form.card button[type=submit]")
     assert page.url.split("#")[0] == detail
     outcomes = page.inner_text("[data-testid=outcomes]")
     assert "88.80" in outcomes and "13" in page.inner_text("[data-outcome=participant_count]")
