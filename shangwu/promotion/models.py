@@ -377,7 +377,7 @@ class EventLog(Event):
     subject_field = "event"
 
     event = models.ForeignKey(
-        PromotionEvent, verbose_name="活动", on_delete=models.PROTECT, related_name="log"
+        PromotionEvent, verbose_name="活动", on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField("类型", max_length=12, choices=EventLogKind.choices)
     from_status = models.CharField("原状态", max_length=12, choices=EventStatus.choices, blank=True)

@@ -41,7 +41,7 @@ def event_detail_context(*, user, event: PromotionEvent) -> dict:
         "projects": projects,
         "attachments": attachments,
         "outcomes": outcomes,
-        "events": event.log.select_related("actor").order_by("-at", "-id"),
+        "events": event.events.select_related("actor").order_by("-at", "-id"),
     }
 
 

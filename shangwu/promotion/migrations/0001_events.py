@@ -535,7 +535,7 @@ class Migration(migrations.Migration):
                     "event",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="log",
+                        related_name="events",
                         to="promotion.promotionevent",
                         verbose_name="活动",
                     ),
