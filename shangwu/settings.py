@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shangwu.projects",
     "shangwu.indicators",
     "shangwu.tasks",
+    "shangwu.promotion",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from shangwu.enterprises.baobao.api import router_register_service as enterprise
 from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.projects.api.views import router_register as projects_api
+from shangwu.promotion.api.views import router_register as promotion_api
 from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
 
@@ -23,6 +24,7 @@ cases_api(router)
 projects_api(router)
 indicators_api(router)
 tasks_api(router)
+promotion_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -35,6 +37,7 @@ urlpatterns = [
     path("projects/", include("shangwu.projects.urls")),
     path("indicators/", include("shangwu.indicators.urls")),
     path("tasks/", include("shangwu.tasks.urls")),
+    path("promotion/", include("shangwu.promotion.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),
     path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),

@@ -32,6 +32,8 @@ MENU = [
     NavItem("指标数据", "indicators:value_list", "table", Access.BUSINESS, "工作"),
     NavItem("重点任务", "tasks:plan_list", "list-check", Access.BUSINESS, "工作"),
     NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
+    NavItem("促消费活动", "promotion:event_list", "shop", Access.BUSINESS, "工作"),
+    NavItem("我的活动", "promotion:event_mine", "person-workspace", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(
@@ -43,6 +45,7 @@ MENU = [
     NavItem("案件类别对应", "cases:categorymapping_list", "shuffle", Access.REFERENCE, "基础配置"),
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
+    NavItem("活动类型", "promotion:kind_list", "bookmark-star", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem(
         "公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"

@@ -23,6 +23,7 @@ DASHBOARD_PANELS = [
     "shangwu.projects.selectors.project_dashboard_panel",
     "shangwu.indicators.selectors.indicator_dashboard_panel",
     "shangwu.tasks.selectors.task_dashboard_panel",
+    "shangwu.promotion.selectors.event_dashboard_panel",
 ]
 
 

@@ -448,3 +448,16 @@ def project_mark_problem_raised(
         changes={"after": {"问题转办": case.number}},
         detail=f"项目问题转为案件 {case.number}",
     )
+
+
+def project_mark_signed_at_event(*, project: Project, event, actor, on: datetime.date) -> None:
+    """Called by ``promotion.services.event_sign_project`` once ``project`` has been signed at
+    ``event`` (a 招商推介会, 签约大会; the link is the event's ``EventProject`` row): the
+    project's timeline says where it was signed. The audit row is the link's own."""
+    _event(
+        project,
+        ProjectEventKind.UPDATED,
+        actor=actor,
+        on=on,
+        note=f"在活动“{event}”上签约",
+    )

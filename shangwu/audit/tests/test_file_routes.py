@@ -368,6 +368,44 @@ def case_attachment_download(api: bool):
     return cases
 
 
+def event_attachment_download(api: bool):
+    """county_a registers a 美食节 and uploads its 方案 (through the services), then downloads it."""
+
+    def cases(kit):
+        from django.test import TestCase
+
+        from shangwu.organization.models import Region
+        from shangwu.promotion.models import EventKind
+        from shangwu.promotion.services import event_attach, event_create
+
+        county_a = kit.personas["county_a"]
+        event = event_create(
+            actor=county_a,
+            name="审计测试美食节",
+            kind=EventKind.objects.get(code="food_festival"),
+            level="county",
+            organiser=county_a.org_unit,
+            county=Region.objects.get(code="419902"),
+            start_on=datetime.date(2026, 5, 1),
+            end_on=datetime.date(2026, 5, 3),
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            stored = event_attach(
+                event=event,
+                actor=county_a,
+                upload=SimpleUploadedFile("活动方案.pdf", b"%PDF-1.4\n%%EOF\n"),
+                purpose="plan",
+            )
+        url = (
+            f"/api/events/{event.pk}/attachments/{stored.pk}/download/"
+            if api
+            else f"/promotion/attachments/{stored.pk}/"
+        )
+        return [get(url, persona="county_a", action=AuditAction.DOWNLOAD)]
+
+    return cases
+
+
 def visit_attachment_download(api: bool):
     """county_a records a visit with a site photo (through the services) and downloads it back."""
 
@@ -494,6 +532,9 @@ ROUTE_CASES: dict[str, Callable] = {
     "tasks:report_export": lambda kit: [get("/tasks/reports/export/")],
     "tasks:report_xlsx": task_report("xlsx"),
     "tasks:report_docx": task_report("docx"),
+    "promotion:event_export": lambda kit: [get("/promotion/events/export/")],
+    "promotion:attachment_download": event_attachment_download(api=False),
+    "promotionevent-attachment-download": event_attachment_download(api=True),
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {

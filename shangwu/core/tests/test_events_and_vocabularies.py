@@ -10,6 +10,7 @@ from shangwu.cases.models import CaseCategory, CaseEvent
 from shangwu.core.models import Event, Vocabulary
 from shangwu.enterprises.models import EnterpriseEvent, Tag
 from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
+from shangwu.promotion.models import EventKind, EventLog
 from shangwu.tasks.models import TaskEvent
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ LISTS = {
     Tag: ("enterprises:tag", {"needs_date": "on"}),
     Stage: ("projects:stage", {"order": 15, "milestone": "", "color": "info"}),
     IndustryChain: ("projects:chain", {}),
+    EventKind: ("promotion:kind", {"family": "consumption"}),
 }
 
 
@@ -27,8 +29,14 @@ def concrete_subclasses(base):
     return {m for m in apps.get_models() if issubclass(m, base)}
 
 
-def test_the_four_event_models_are_built_on_the_one_event_base():
-    assert concrete_subclasses(Event) == {CaseEvent, EnterpriseEvent, ProjectEvent, TaskEvent}
+def test_the_five_event_models_are_built_on_the_one_event_base():
+    assert concrete_subclasses(Event) == {
+        CaseEvent,
+        EnterpriseEvent,
+        ProjectEvent,
+        TaskEvent,
+        EventLog,
+    }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)
         assert subject.many_to_one and subject.remote_field.related_name == "events"

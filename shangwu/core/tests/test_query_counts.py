@@ -23,13 +23,14 @@ pytestmark = pytest.mark.django_db
 EXPECTED: dict[str, dict[str, int]] = {
     # 2026-12-07, panels from the figure registry (counts of one model together); lowered the
     # same day: the work plan's evaluation and the latest complete month kept while their stamp
-    # is unchanged (one query each), 我的待办's urgent cases in one query.
+    # is unchanged (one query each), 我的待办's urgent cases in one query. 2026-12-07 (issue 19):
+    # +4 for the new 促消费与经贸活动 panel (its three counts in one query, three sums one each).
     "工作台": {
-        "leader": 22,
-        "city_staff": 21,
-        "county_a": 23,
-        "county_b": 22,
-        "township_a1": 24,
+        "leader": 26,
+        "city_staff": 25,
+        "county_a": 27,
+        "county_b": 26,
+        "township_a1": 28,
         "enterprise": 5,
         "sysadmin": 5,
         "secadmin": 6,
@@ -52,6 +53,15 @@ EXPECTED: dict[str, dict[str, int]] = {
     "三个一批": {"leader": 17, "city_staff": 17, "county_a": 17, "county_b": 17, "township_a1": 18},
     "月通报": {"leader": 17, "city_staff": 17, "county_a": 15, "county_b": 15, "township_a1": 16},
     "指标数据": {"leader": 9, "city_staff": 9, "county_a": 9, "county_b": 9, "township_a1": 9},
+    # 2026-12-07 (issue 19): measured on the small demo city plus 2.
+    "促消费活动": {
+        "leader": 10,
+        "city_staff": 10,
+        "county_a": 10,
+        "county_b": 10,
+        "township_a1": 11,
+    },
+    "我的活动": {"leader": 9, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 10},
     "重点任务": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     "督办通报": {"leader": 12, "city_staff": 12, "county_a": 12, "county_b": 12, "township_a1": 10},
     "行政区划": {
@@ -119,6 +129,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "sysadmin": 7,
     },
     "产业链": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "活动类型": {
         "leader": 7,
         "city_staff": 7,
         "county_a": 7,

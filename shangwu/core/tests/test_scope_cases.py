@@ -31,6 +31,9 @@ THROUGH_PARENT = {
     "tasks.section",
     "tasks.milestone",
     "tasks.target",
+    "promotion.eventparticipant",
+    "promotion.eventproject",
+    "promotion.eventattachment",
 }
 # Shared by every region by rule: the plan's frame (title, preamble, cadence, 预期目标) is the
 # bureau's for every unit; the 月通报's targets and versions name every county.
@@ -45,6 +48,9 @@ PARENT = {
     "indicators.indicatorvaluerevision": "value",
     "tasks.milestone": "task",
     "tasks.target": "task",
+    "promotion.eventparticipant": "event",
+    "promotion.eventproject": "event",
+    "promotion.eventattachment": "event",
 }
 
 
@@ -143,10 +149,14 @@ def test_every_business_model_answers_each_persona_by_its_scope(demo_city):
 
 
 # Models whose change rule is narrower than their view rule for a county officer, row by row:
-# the city's own figures and targets are read by every county and written by the city alone.
+# the city's own figures and targets are read by every county and written by the city alone;
+# a city-wide event (广交会 group), and its participants, are read by the counties whose
+# enterprises took part.
 SEEN_NOT_CHANGED = {
     "indicators.indicatorvalue",
     "indicators.indicatortarget",
+    "promotion.promotionevent",
+    "promotion.eventparticipant",
 }
 
 

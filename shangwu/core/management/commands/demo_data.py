@@ -26,6 +26,7 @@ class Command(BaseCommand):
         from shangwu.indicators import demo as indicators_demo
         from shangwu.organization.demo import build_regions_and_units
         from shangwu.projects import demo as projects_demo
+        from shangwu.promotion import demo as promotion_demo
         from shangwu.tasks import demo as tasks_demo
 
         summaries = []
@@ -38,7 +39,14 @@ class Command(BaseCommand):
             if created:
                 summaries.append(f"新建企业 {created} 家")
             # Each module builds its own demo data; each is idempotent and reproducible.
-            for module in (projects_demo, cases_demo, indicators_demo, tasks_demo, core_demo):
+            for module in (
+                projects_demo,
+                cases_demo,
+                indicators_demo,
+                tasks_demo,
+                promotion_demo,
+                core_demo,
+            ):
                 summary = module.build(units=units, users=users, size=size)
                 if summary:
                     summaries.append(summary)

@@ -1,0 +1,130 @@
+"""The event API (/api/events/): the same FilterSet, services and scope as the pages. Status,
+outcomes, participants, signed projects and files are action endpoints calling the same
+services."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from shangwu.core.api import BaseViewSet, _service_answer, attachment_actions
+from shangwu.promotion import services
+from shangwu.promotion.api.serializers import (
+    EventAttachmentSerializer,
+    EventAttachmentUploadSerializer,
+    EventMoveSerializer,
+    EventOutcomesSerializer,
+    EventParticipantSerializer,
+    EventProjectSerializer,
+    PromotionEventSerializer,
+)
+from shangwu.promotion.filtersets import PromotionEventFilterSet
+from shangwu.promotion.models import EventAttachment, PromotionEvent
+
+
+class PromotionEventViewSet(
+    attachment_actions(
+        files=EventAttachment,
+        serializer=EventAttachmentSerializer,
+        upload_serializer=EventAttachmentUploadSerializer,
+        attach=services.event_attach,
+        remove=services.event_attachment_remove,
+        noun="活动附件",
+        list_description="活动的照片、方案和总结（不含已删除的）。",
+        upload_description="上传一个附件：multipart，字段 file；与页面同一服务：按内容判断类型、"
+        "大小上限、每日限额。",
+    ),
+    BaseViewSet,
+):
+    queryset = (
+        PromotionEvent.objects.select_related("kind", "county", "organiser")
+        .prefetch_related("co_organisers", "participants__enterprise", "projects__project")
+        .order_by("-start_on", "-id")
+    )
+    serializer_class = PromotionEventSerializer
+    filterset_class = PromotionEventFilterSet
+
+    def create_object(self, data):
+        co = data.pop("co_organisers", [])
+        return services.event_create(actor=self.request.user, co_organisers=co, **data)
+
+    def update_object(self, instance, data):
+        co = data.pop("co_organisers", None)
+        event = services.event_update(
+            event=instance, actor=self.request.user, co_organisers=co, **data
+        )
+        event._prefetched_objects_cache = {}
+        return event
+
+    def _answer(self, event):
+        event = self.get_queryset().get(pk=event.pk)
+        return Response(self.get_serializer(event).data)
+
+    @extend_schema(
+        request=EventMoveSerializer,
+        responses=PromotionEventSerializer,
+        summary="状态推进（计划 → 筹备 → 已举办 → 已总结，逐步推进）",
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        event = self.get_object()
+        params = EventMoveSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        self._call(
+            lambda: services.event_move(event=event, actor=request.user, **params.validated_data)
+        )
+        return self._answer(event)
+
+    @extend_schema(
+        request=EventOutcomesSerializer,
+        responses=PromotionEventSerializer,
+        summary="填报成果（只接受该类活动的成果字段；合计留空则按参与企业之和）",
+    )
+    @action(detail=True, methods=["post"])
+    def outcomes(self, request, pk=None):
+        event = self.get_object()
+        params = EventOutcomesSerializer(data=request.data, partial=True)
+        params.is_valid(raise_exception=True)
+        self._call(
+            lambda: services.event_record_outcomes(
+                event=event, actor=request.user, **params.validated_data
+            )
+        )
+        return self._answer(event)
+
+    @extend_schema(
+        request=EventParticipantSerializer,
+        responses={201: EventParticipantSerializer},
+        summary="添加参与企业及其成果",
+    )
+    @action(detail=True, methods=["post"])
+    def participants(self, request, pk=None):
+        event = self.get_object()
+        params = EventParticipantSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        row, refused = _service_answer(
+            services.event_participant_add,
+            event=event,
+            actor=request.user,
+            **params.validated_data,
+        )
+        return refused or Response(EventParticipantSerializer(row).data, status=201)
+
+    @extend_schema(
+        request=EventProjectSerializer,
+        responses={201: EventProjectSerializer},
+        summary="登记在活动上签约的项目（同时记入项目动态）",
+    )
+    @action(detail=True, methods=["post"])
+    def projects(self, request, pk=None):
+        event = self.get_object()
+        params = EventProjectSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = {k: v for k, v in params.validated_data.items() if v is not None}
+        row, refused = _service_answer(
+            services.event_sign_project, event=event, actor=request.user, **data
+        )
+        return refused or Response(EventProjectSerializer(row).data, status=201)
+
+
+def router_register(router):
+    router.register("events", PromotionEventViewSet)
