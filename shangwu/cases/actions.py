@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from shangwu.cases import forms, services
 from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionKind, ExtensionStatus
 from shangwu.cases.services._base import is_leader, is_member, speaks_for
@@ -46,15 +48,27 @@ def _pending(c, kind=ExtensionKind.EXTEND):
     )
 
 
+def _pending_or_refuse(c, kind):
+    # A page opened before someone else decided the request still has the form: say so (no 500).
+    pending = _pending(c, kind)
+    if pending is None:
+        what = "挂起" if kind == ExtensionKind.PAUSE else "延期"
+        raise ValidationError(f"本案件没有待审批的{what}申请（可能已由他人审批），请刷新后再操作。")
+    return pending
+
+
 def _decide(c, u, d):
     return services.case_decide_extension(
-        extension=_pending(c), actor=u, approve=d["decision"] == "approve", note=d["note"]
+        extension=_pending_or_refuse(c, ExtensionKind.EXTEND),
+        actor=u,
+        approve=d["decision"] == "approve",
+        note=d["note"],
     )
 
 
 def _decide_pause(c, u, d):
     return services.case_decide_pause(
-        request=_pending(c, ExtensionKind.PAUSE),
+        request=_pending_or_refuse(c, ExtensionKind.PAUSE),
         actor=u,
         approve=d["decision"] == "approve",
         note=d["note"],
