@@ -134,7 +134,7 @@ class CaseDetailView(generic.ObjectDetailView):
             "can_remove_files": can_change,
             "extensions": extensions,
             "supervisions": obj.supervisions.select_related("issued_by", "addressed_to"),
-            "merged_cases": obj.merged_cases.restrict(user, "view").only("number", "title"),
+            "merged_cases": selectors.case_list_merged_into(user=user, case=obj),
             "actions": actions,
             "light_badge": tables.light_badge(obj),
             "case_origin": selectors.case_origin_visible(user=user, case=obj),
