@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from shangwu.cases import forms, services
 from shangwu.cases.choices import OPEN_STATUSES, CaseStatus, ExtensionKind, ExtensionStatus
 from shangwu.cases.services._base import is_leader, is_member, speaks_for
@@ -46,15 +48,27 @@ def _pending(c, kind=ExtensionKind.EXTEND):
     )
 
 
+def _pending_or_refuse(c, kind):
+    # A page opened before someone else decided the request still has the form: say so (no 500).
+    pending = _pending(c, kind)
+    if pending is None:
+        what = "挂起" if kind == ExtensionKind.PAUSE else "延期"
+        raise ValidationError(f"本案件没有待审批的{what}申请（可能已由他人审批），请刷新后再操作。")
+    return pending
+
+
 def _decide(c, u, d):
     return services.case_decide_extension(
-        extension=_pending(c), actor=u, approve=d["decision"] == "approve", note=d["note"]
+        extension=_pending_or_refuse(c, ExtensionKind.EXTEND),
+        actor=u,
+        approve=d["decision"] == "approve",
+        note=d["note"],
     )
 
 
 def _decide_pause(c, u, d):
     return services.case_decide_pause(
-        request=_pending(c, ExtensionKind.PAUSE),
+        request=_pending_or_refuse(c, ExtensionKind.PAUSE),
         actor=u,
         approve=d["decision"] == "approve",
         note=d["note"],
@@ -207,19 +221,30 @@ ACTIONS = [
 BY_NAME = {a.name: a for a in ACTIONS}
 
 
-def action_context(case) -> dict:
+def action_context(case, *, extensions=None, co_units=None) -> dict:
+    """What the guards read besides the case: its pending 延期/挂起 requests and its co-units.
+    The case page passes the extensions and co-units it shows anyway (each read once per
+    request); without them they are read here."""
+    if extensions is None:
+        extensions = case.extensions.filter(status=ExtensionStatus.PENDING)
+    if co_units is None:
+        co_units = case.co_units.all()
+    pending = sorted(
+        (x for x in extensions if x.status == ExtensionStatus.PENDING),
+        key=lambda x: (x.requested_at, x.pk),
+    )
     return {
-        "pending": _pending(case),
-        "pending_pause": _pending(case, ExtensionKind.PAUSE),
-        "co_units": set(case.co_units.values_list("pk", flat=True)),
-        "external_co_units": set(
-            case.co_units.filter(kind=OrgUnitKind.EXTERNAL).values_list("pk", flat=True)
-        ),
+        "pending": next((x for x in pending if x.kind == ExtensionKind.EXTEND), None),
+        "pending_pause": next((x for x in pending if x.kind == ExtensionKind.PAUSE), None),
+        "co_units": {u.pk for u in co_units},
+        "external_co_units": {u.pk for u in co_units if u.kind == OrgUnitKind.EXTERNAL},
     }
 
 
-def allowed_actions(case, user) -> list[CaseAction]:
+def allowed_actions(case, user, ctx: dict | None = None) -> list[CaseAction]:
+    """The transitions ``user`` may do on ``case`` now; ``ctx``: ``action_context(case)``."""
     if not can(user, Access.BUSINESS, "change"):
         return []
-    ctx = action_context(case)
+    if ctx is None:
+        ctx = action_context(case)
     return [a for a in ACTIONS if a.allowed(case, user, ctx)]

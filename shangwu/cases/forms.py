@@ -137,16 +137,28 @@ class ProgressForm(BaseForm):
         help_text="外部单位的进展由交办单位代为录入。",
     )
 
-    def __init__(self, *args, user=None, case=None, **kwargs):
+    def __init__(self, *args, user=None, case=None, co_units=None, **kwargs):
+        """``co_units``: the case's co-units when the caller has read them already (the case
+        page); then the lead unit is read from ``case.lead_unit`` and nothing is queried here."""
         super().__init__(*args, user=user, **kwargs)
         from shangwu.organization.choices import OrgUnitKind
 
-        external = OrgUnit.objects.none()
+        external = []
         if case is not None and user is not None and user.org_unit_id == case.assigning_unit_id:
-            ids = [case.lead_unit_id, *case.co_units.values_list("pk", flat=True)]
-            external = OrgUnit.objects.filter(pk__in=ids, kind=OrgUnitKind.EXTERNAL)
-        if external.exists():
-            self.fields["on_behalf_of"].queryset = external
+            if co_units is None:
+                ids = [case.lead_unit_id, *case.co_units.values_list("pk", flat=True)]
+                external = list(
+                    OrgUnit.objects.filter(pk__in=ids, kind=OrgUnitKind.EXTERNAL).values_list(
+                        "pk", flat=True
+                    )
+                )
+            else:
+                units = [case.lead_unit, *co_units] if case.lead_unit_id else co_units
+                external = [u.pk for u in units if u.kind == OrgUnitKind.EXTERNAL]
+        if external:
+            self.fields["on_behalf_of"].queryset = OrgUnit.objects.filter(
+                pk__in=external, kind=OrgUnitKind.EXTERNAL
+            )
         else:
             del self.fields["on_behalf_of"]
 

@@ -49,6 +49,14 @@ def case_list_for_enterprise(*, user, enterprise):
     )
 
 
+def case_list_merged_into(*, user, case):
+    """The duplicates merged into ``case`` that ``user`` may see, with only what the case page
+    shows of them (number, title, link). Read through the partial index ``case_merged_into_idx``
+    on SQLite and PostgreSQL alike (``tests/test_merged_index.py``: at 1,000,000 cases a plan on
+    the received-date index took seconds)."""
+    return case.merged_cases.restrict(user, "view").only("number", "title")
+
+
 def extension_list_pending(*, user):
     """延期/挂起申请 waiting for the user's unit (as assigning unit). Read from the (few) pending
     requests, each checked against the case's scope."""

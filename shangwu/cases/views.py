@@ -14,7 +14,7 @@ from django.utils import timezone
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.cases import filtersets, forms, selectors, services, statistics, tables
-from shangwu.cases.actions import BY_NAME, allowed_actions
+from shangwu.cases.actions import BY_NAME, action_context, allowed_actions
 from shangwu.cases.deadlines import node_states
 from shangwu.cases.models import (
     Case,
@@ -86,12 +86,17 @@ class CaseDetailView(generic.ObjectDetailView):
     def extra_context(self, obj, bound=None):
         user = self.request.user
         can_change = Case.objects.restrict(user, "change").filter(pk=obj.pk).exists()
+        # The extensions and co-units are read once here and shared by the panels, the action
+        # guards (pending requests, co-units) and the 进展反馈 form (external units).
+        extensions = list(obj.extensions.select_related("requested_by", "decided_by"))
+        co_units = list(obj.co_units.all())
+        ctx = action_context(obj, extensions=extensions, co_units=co_units)
         actions = []
-        for action in allowed_actions(obj, user):
+        for action in allowed_actions(obj, user, ctx):
             if bound is not None and bound[0] == action.name:
                 form = bound[1]
             else:
-                form = action.form(user=user, **({"case": obj} if action.name in WITH_CASE else {}))
+                form = action.form(user=user, **_form_kwargs(action.name, obj, co_units))
             actions.append(
                 {
                     "action": action,
@@ -113,7 +118,7 @@ class CaseDetailView(generic.ObjectDetailView):
                 ("受理时间", obj.received_at),
                 ("交办单位", obj.assigning_unit),
                 ("主办单位", obj.lead_unit),
-                ("协办单位", "、".join(str(u) for u in obj.co_units.all())),
+                ("协办单位", "、".join(str(u) for u in co_units)),
                 ("当前办理人", obj.handler),
                 ("时限规则", obj.rule_set),
                 ("督办级别", obj.get_supervision_display()),
@@ -127,14 +132,20 @@ class CaseDetailView(generic.ObjectDetailView):
             "events": obj.events.select_related("actor", "unit"),
             "attachments": obj.attachments.listed().select_related("uploaded_by"),
             "can_remove_files": can_change,
-            "extensions": obj.extensions.select_related("requested_by", "decided_by"),
+            "extensions": extensions,
             "supervisions": obj.supervisions.select_related("issued_by", "addressed_to"),
-            "merged_cases": obj.merged_cases.restrict(user, "view"),
+            "merged_cases": selectors.case_list_merged_into(user=user, case=obj),
             "actions": actions,
             "light_badge": tables.light_badge(obj),
             "case_origin": selectors.case_origin_visible(user=user, case=obj),
             "case_project": project_for_case(user=user, case=obj),
         }
+
+
+def _form_kwargs(name, case, co_units) -> dict:
+    if name == "progress":
+        return {"case": case, "co_units": co_units}
+    return {"case": case} if name in WITH_CASE else {}
 
 
 def _mask(value):

@@ -304,13 +304,15 @@ def enterprise_service_context(*, user, enterprise, on=None) -> dict:
     visits = list(
         visits_qs.annotate(problem_count=Count("problems")).prefetch_related("officials")[:10]
     )
+    # Fewer than 10 is the whole set: counted only when the panel is full.
+    visit_count = len(visits) if len(visits) < 10 else visits_qs.count()
     return {
         "contacts": contacts,
         "assignments": assignments,
         "current_assignments": [a for a in assignments if a.current],
         "past_assignments": [a for a in assignments if not a.current],
         "visits": visits,
-        "visit_count": visits_qs.count(),
+        "visit_count": visit_count,
         "can_reveal": can(user, Access.BUSINESS, "view")
         and user.has_perm("enterprises.reveal_contact"),
         "can_edit_service": can(user, Access.BUSINESS, "change"),

@@ -67,9 +67,11 @@ class EnterpriseDetailView(generic.ObjectDetailView):
         from shangwu.core.access import Access, can
 
         cases = case_list_for_enterprise(user=self.request.user, enterprise=obj)
+        shown = list(cases[:10])
         return {
-            "cases": cases[:10],
-            "case_count": cases.count(),
+            "cases": shown,
+            # Fewer than 10 is the whole set: counted only when the panel is full.
+            "case_count": len(shown) if len(shown) < 10 else cases.count(),
             "can_add_case": can(self.request.user, Access.BUSINESS, "add"),
         }
 

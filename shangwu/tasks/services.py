@@ -600,16 +600,29 @@ def _check_percent_drop(*, task, unit, cycle: int, percent, confirm_lower: bool)
         )
 
 
+def report_quarter(report: Report) -> tuple[int, int]:
+    """(year, quarter) of the quarter the report is due in: the one whose 季度点评 closes it."""
+    due = report.due_on
+    return due.year, (due.month - 1) // 3 + 1
+
+
 def report_is_reviewed(report: Report) -> bool:
     """Whether the leaders have graded (季度点评) the unit's quarter the report is due in: from
     then on the report is part of the record and can no longer be corrected."""
-    due = report.due_on
+    year, quarter = report_quarter(report)
     return QuarterReview.objects.filter(
-        plan_id=report.task.plan_id,
-        unit_id=report.unit_id,
-        year=due.year,
-        quarter=(due.month - 1) // 3 + 1,
+        plan_id=report.task.plan_id, unit_id=report.unit_id, year=year, quarter=quarter
     ).exists()
+
+
+def quarters_reviewed(*, plan_id: int, unit_id: int) -> set[tuple[int, int]]:
+    """The (year, quarter)s of ``plan_id`` graded for ``unit_id``: ``report_is_reviewed`` for all
+    of a unit's reports on one page in one query."""
+    return set(
+        QuarterReview.objects.filter(plan_id=plan_id, unit_id=unit_id).values_list(
+            "year", "quarter"
+        )
+    )
 
 
 REPORT_CORRECTABLE = ("text", "percent", "problems", "next_steps")

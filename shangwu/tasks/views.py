@@ -273,17 +273,23 @@ class TaskDetailView(generic.ObjectDetailView):
         try:
             facts = evaluate(plan=obj.plan, tasks=[obj], on=today).tasks[0]
             reports = {}
+            reviewed = None  # the user's unit's graded quarters, read once when needed
             for report in (
                 Report.objects.restrict(user, "view")
                 .filter(task=obj)
                 .select_related("unit", "submitted_by", "milestone")
                 .prefetch_related("revisions__actor")
             ):
-                report.correctable = (
-                    report.unit_id == user.org_unit_id
-                    and can(user, Report.access, "change")
-                    and not services.report_is_reviewed(report)
+                report.task = obj  # the page's task: not read again for each report
+                report.correctable = report.unit_id == user.org_unit_id and can(
+                    user, Report.access, "change"
                 )
+                if report.correctable:
+                    if reviewed is None:
+                        reviewed = services.quarters_reviewed(
+                            plan_id=obj.plan_id, unit_id=report.unit_id
+                        )
+                    report.correctable = services.report_quarter(report) not in reviewed
                 reports.setdefault(report.cycle, []).append(report)
             begun = plan_cycles_begun(obj.plan, today)
             context["cycles"] = [

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from shangwu.cases import services
+from shangwu.cases import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,11 @@ def test_the_case_page_reads_its_merged_duplicates_from_the_merged_into_index(
     duplicate = make_case(title="企业再次反映融资难")
     services.case_merge(case=duplicate, into=original, actor=county_a)
 
-    assert "case_merged_into_idx" in plan(original.merged_cases.restrict(leader, "view"))
-    assert "case_merged_into_idx" in plan(original.merged_cases.restrict(county_a, "view"))
+    for user in (leader, county_a):
+        assert "case_merged_into_idx" in plan(original.merged_cases.restrict(user, "view"))
+        # The page's own query (only what it shows of each duplicate) takes the same index.
+        page_query = selectors.case_list_merged_into(user=user, case=original)
+        assert "case_merged_into_idx" in plan(page_query)
+        assert list(page_query) == [duplicate]
     page = as_user(leader).get(reverse("cases:case_detail", args=[original.pk])).content.decode()
     assert "并入本件的重复件" in page and "企业再次反映融资难" in page

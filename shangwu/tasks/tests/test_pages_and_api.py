@@ -448,6 +448,7 @@ def test_a_unit_corrects_its_report_with_a_reason_until_the_quarter_is_reviewed(
     services.review_save(
         plan=plan, unit=unit("河东区商务局"), year=2026, quarter=1, grade="good", actor=leader
     )
+    assert url not in client.get(task.get_absolute_url()).content.decode()  # no 更正 link now
     late = client.post(url, {"text": "再改", "percent": 15, "reason": "再改"})
     assert late.status_code == 400 and "已进行季度点评" in late.content.decode()
     report.refresh_from_db()
