@@ -273,7 +273,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # A choice set used by more than one serializer keeps one name.
-    "ENUM_NAME_OVERRIDES": {"EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus",
+        "PromotionEventStatusEnum": "shangwu.promotion.choices.EventStatus",
+    },
 }
 
 # django-filter: an unset filter reads "全部" (all), not "---------". No "empty" choice by
