@@ -204,6 +204,35 @@ def task_ids_by_report_state(*, user, tasks, on: datetime.date, which: str) -> s
 BULLETIN_REPORTS = ("due", ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING)
 
 
+def _report_states(report: str) -> set[str] | None:
+    """The report states ``report`` names ("due": 应报送, i.e. on time, late or missing)."""
+    return {
+        "due": {ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING},
+        "": None,
+    }.get(report, {report})
+
+
+def _bulletin_facts(*, user, tasks, on: datetime.date, plan_id, cycle):
+    """(facts, cycle) of each plan the 督办通报 read on ``on`` covers: ``plan_id``'s, or every
+    plan of ``tasks``; its ``cycle`` or the last cycle due before ``on``. The same facts as
+    ``bulletin_context`` (``plan_facts`` with the same days)."""
+    if plan_id is not None:
+        plans = [p for p in [plan_shared(plan_id)] if p is not None]
+    else:
+        plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
+    for plan in plans:
+        try:
+            due = [c for c, _ in bulletin_cycles(plan=plan, on=on)]
+            chosen = cycle if cycle is not None else (due[0] if due else None)
+            if chosen not in due:
+                continue
+            as_of = bulletin_as_of(plan=plan, cycle=chosen, today=on)
+            facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=on)
+        except cycles.CalendarYearUnknown:
+            continue
+        yield facts, chosen
+
+
 def task_ids_in_bulletin(
     *,
     user,
@@ -218,33 +247,57 @@ def task_ids_in_bulletin(
     counts when read on ``on``: its plan's tasks (``plan_id``, or every plan of ``tasks``) with,
     if asked, the lead unit's report for the cycle in state ``report`` ("due": 应报送, i.e. on
     time, late or missing) and the status the rules give at the cycle's close ``status``. The
-    same facts as ``bulletin_context`` (``plan_facts`` with the same days), so inside
-    ``plan_facts_shared()`` the bulletin's figures and its lists read one evaluation."""
-    if plan_id is not None:
-        plans = [p for p in [plan_shared(plan_id)] if p is not None]
-    else:
-        plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
-    wanted = {
-        "due": {ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING},
-        "": None,
-    }.get(report, {report})
+    same facts as ``bulletin_context``, so inside ``plan_facts_shared()`` the bulletin's figures
+    and its lists read one evaluation."""
+    wanted = _report_states(report)
     ids: set[int] = set()
-    for plan in plans:
-        try:
-            due = [c for c, _ in bulletin_cycles(plan=plan, on=on)]
-            chosen = cycle if cycle is not None else (due[0] if due else None)
-            if chosen not in due:
-                continue
-            as_of = bulletin_as_of(plan=plan, cycle=chosen, today=on)
-            facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=on)
-        except cycles.CalendarYearUnknown:
-            continue
+    for facts, chosen in _bulletin_facts(
+        user=user, tasks=tasks, on=on, plan_id=plan_id, cycle=cycle
+    ):
         ids |= {
             f.task.pk
             for f in facts.tasks
             if (wanted is None or f.state(chosen) in wanted) and (not status or f.status == status)
         }
     return ids
+
+
+def reports_of(f, wanted: set[str]) -> int:
+    """The lead unit's reports of task facts ``f`` in the states ``wanted``, over the cycles
+    the facts have a state for (those due by the bulletin's close, and one filed early), as
+    the table 各单位情况 counts them (``unit_list_stats``)."""
+    return sum(state in wanted for state in f.states.values())
+
+
+def task_reports_in_bulletin(
+    *,
+    user,
+    tasks,
+    on: datetime.date,
+    plan_id: int | None = None,
+    cycle: int | None = None,
+    reports: str = "due",
+    report: str = "",
+    status: str = "",
+) -> dict[int, int]:
+    """{task: its lead unit's reports in state ``reports`` ("due": owed, i.e. on time, late or
+    missing) over the cycles of the 督办通报 so far} for the tasks ``task_ids_in_bulletin``
+    selects that have at least one (the table 各单位情况's 应报/按时/逾期/未报)."""
+    wanted = _report_states(reports)
+    selected = _report_states(report)
+    found: dict[int, int] = {}
+    for facts, chosen in _bulletin_facts(
+        user=user, tasks=tasks, on=on, plan_id=plan_id, cycle=cycle
+    ):
+        for f in facts.tasks:
+            if (selected is not None and f.state(chosen) not in selected) or (
+                status and f.status != status
+            ):
+                continue
+            n = reports_of(f, wanted)
+            if n:
+                found[f.task.pk] = n
+    return found
 
 
 # --- per-unit statistics ------------------------------------------------------------------------
@@ -266,6 +319,19 @@ class UnitStats:
     missing_tasks: list = field(default_factory=list)  # tasks missing the chosen cycle's report
     grade: str = ""
     comment: str = ""
+    # The 督办通报's cells of the unit (``tasks.figures.UNIT_KEYS``' names → figures).
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[dict]:
+        """The numbers of the row 各单位情况 shows, each its figure linked to the tasks behind it
+        (the rate: those reported on time)."""
+        out = []
+        for figure in self.figures.values():
+            text = figure.display if figure.unit == "%" else str(int(figure.value))
+            drill = figure.drill.get("numerator", figure.drill)
+            out.append({"key": figure.key, "text": text, "url": drill["page"], "figure": figure})
+        return out
 
     @property
     def on_time_rate(self) -> float | None:
@@ -336,7 +402,7 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
     """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
     reports, each unit's figures and the leaders' latest quarterly comments."""
     from shangwu.core import figures
-    from shangwu.tasks.figures import bulletin_specs
+    from shangwu.tasks.figures import bulletin_specs, bulletin_unit_specs, unit_breakdown
 
     today = today or timezone.localdate()
     as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
@@ -347,11 +413,14 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
         # The headline numbers are the registry's (tasks.cycle_*), read from the same facts.
         specs = bulletin_specs(plan, cycle)
-        computed = figures.compute_many(
-            list(specs.values()),
+        period = {"date_from": min(cycles.cycle_period(plan, cycle)[0], today), "date_to": today}
+        computed = figures.compute_many(list(specs.values()), user=user, **period)
+        # Each unit's row: the figures of 各单位情况 for its tasks, from the same facts.
+        per_unit = unit_breakdown(
+            bulletin_unit_specs(plan, cycle),
             user=user,
-            date_from=min(cycles.cycle_period(plan, cycle)[0], today),
-            date_to=today,
+            lead_units={f.task.pk: f.task.lead_unit_id for f in facts.tasks},
+            **period,
         )
     figs = {name: computed[spec.key] for name, spec in specs.items()}
     counts = {s: int(figs[s].value) for s in TaskStatus.values}
@@ -368,6 +437,8 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         _headline_cell(figs["on_time_rate"], "本期按时报送率", "—" if rate is None else f"{rate}%"),
     ]
     units = unit_list_stats(facts=facts, cycle=cycle)
+    for u in units:
+        u.figures = per_unit[u.unit.pk]
     lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
     year, quarter = periods.quarter_of(cycles.cycle_due_date(plan, cycle))
     reviews = list(review_list_latest(user=user, plan=plan, year=year, quarter=quarter))

@@ -84,3 +84,53 @@ def test_the_unit_table_on_the_page_and_in_both_downloads_is_what_the_bulletin_c
     table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells] == UNIT_HEADERS)
     docx_rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert {r[0]: r[1:] for r in docx_rows} == expected
+
+
+def _listed(client, url: str) -> tuple[int, int, str]:
+    """(tasks, their 报送期数 summed, the page) of a task list link, as its page shows them."""
+    page = client.get(f"{url}&per_page=500")
+    assert page.status_code == 200, url
+    tasks = list(page.context["page"].object_list)
+    assert page.context["page"].paginator.count == len(tasks)
+    return len(tasks), sum(getattr(t, "bulletin_reports", 0) for t in tasks), page.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["leader", "county_a"])
+def test_every_number_of_the_unit_table_is_a_figure_equal_to_the_tasks_its_link_lists(
+    request, as_user, demo_city, persona
+):
+    from shangwu.core import figures
+    from shangwu.core.tests.test_figures import _drill_lists
+    from shangwu.tasks.figures import UNIT_KEYS
+
+    client = as_user(request.getfixturevalue(persona))
+    page = client.get("/tasks/report/")
+    html, b = page.content.decode(), page.context["b"]
+    cells = 0
+    for u in b["units"]:
+        assert [c["key"] for c in u.cells] == list(UNIT_KEYS.values())
+        for name, cell in zip(UNIT_KEYS, u.cells, strict=True):
+            figure = cell["figure"]
+            # The cell is the figure, linked inside its data-figure element.
+            link = f'<td data-figure="{cell["key"]}"><a class="text-reset" href="{cell["url"].replace("&", "&amp;")}"'
+            assert link in html, (u.unit, name)
+            assert f"lead_unit={u.unit.pk}" in cell["url"]
+            # The same figure from its API lists (the registry's own test of a figure).
+            spec = figures.get(cell["key"])
+            lists = _drill_lists(client, figure.drill)
+            assert figure.value == spec.value_from_lists(lists), (u.unit, name)
+            assert figure.count == spec.count_from_lists(lists), (u.unit, name)
+            # And what the list page the number links to shows, as the same user.
+            tasks, reports, listing = _listed(client, cell["url"])
+            if name == "rate":
+                _, owed, _ = _listed(client, figure.drill["denominator"]["page"])
+                assert cell["text"] == (
+                    "—" if not owed else f"{figures.ratio_percent(reports, owed)}%"
+                ), u.unit
+            elif name in ("expected", "on_time", "late", "missing"):
+                assert int(cell["text"]) == reports, (u.unit, name)
+                assert tasks == 0 or "报送期数" in listing
+            else:
+                assert int(cell["text"]) == tasks, (u.unit, name)
+            cells += 1
+    assert cells == 9 * len(b["units"]) > 0
