@@ -9,10 +9,11 @@ target from the target list (its denominator).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import Q
 
 from shangwu.core.figures import (
     CountFigure,
@@ -50,6 +51,7 @@ KINDS = {
 }
 FIELDS = {"month": "month_value", "ytd": "cumulative_value", "target": "value"}
 TARGETED = {"completion", "target"}  # the kinds that read the year's targets
+VALUE_FIELDS = ("month_value", "cumulative_value", "prev_month_value", "prev_cumulative_value")
 GROWTH = {
     "yoy": ("month_value", "prev_month_value"),
     "ytd_yoy": ("cumulative_value", "prev_cumulative_value"),
@@ -108,6 +110,22 @@ def region_figures(indicator, month, rows, targets) -> calc.RegionFigures | None
         prev_cumulative=_sum(f.prev_cumulative for f in reported),
         target=_sum(_dec(t["value"]) for t in targets),
     )
+
+
+def _urls(sel: Selection) -> dict:
+    """``sel.urls()``, kept per URL conf and prefix: the 月通报 links some 400 cells, the same
+    ones on every visit of a month."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    return dict(
+        _kept_urls(sel.page, sel.api, tuple(sel.params.items()), get_urlconf(), get_script_prefix())
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_urls(page, api, items, urlconf, prefix) -> tuple:
+    sel = Selection(model=None, filterset=None, page=page, api=api, params=dict(items))
+    return tuple(sel.urls().items())
 
 
 def _target_sum(rows) -> Decimal | None:
@@ -219,26 +237,26 @@ class IndicatorFigure(FigureSpec):
             where |= Q(region__level=RegionLevel.COUNTY)
         # (indicator, region, month) -> rows; (indicator, "counties", month) -> the counties'
         rows: dict[tuple, list] = {}
+        # The rows are the regions' and the counties': a row not of a city is a county's.
+        cities = {r.pk for r in regions if r.level == RegionLevel.CITY}
         for row in (
             IndicatorValue.objects.restrict(user, "view")
             .filter(where, indicator__in=ids, month__in=[month, last_year])
-            .annotate(_level=F("region__level"))
-            .values()
+            .values("indicator_id", "region_id", "month", *VALUE_FIELDS)
         ):
             key = (row["indicator_id"], row["month"])
             rows.setdefault((*key, row["region_id"]), []).append(row)
-            if row["_level"] == RegionLevel.COUNTY:
+            if row["region_id"] not in cities:
                 rows.setdefault((*key, "counties"), []).append(row)
         targets: dict[tuple, list] = {}
         if any(spec.kind in TARGETED for spec in specs):
             for row in (
                 IndicatorTarget.objects.restrict(user, "view")
                 .filter(where, indicator__in=ids, year=month.year)
-                .annotate(_level=F("region__level"))
-                .values()
+                .values("indicator_id", "region_id", "value")
             ):
                 targets.setdefault((row["indicator_id"], row["region_id"]), []).append(row)
-                if row["_level"] == RegionLevel.COUNTY:
+                if row["region_id"] not in cities:
                     targets.setdefault((row["indicator_id"], "counties"), []).append(row)
         out = {}
         for region in regions:
@@ -260,9 +278,9 @@ class IndicatorFigure(FigureSpec):
                         current,
                         last,
                         target_rows,
-                        spec._value(month, region, counties).urls(),
-                        spec._value(last_year, region, counties).urls(),
-                        spec._target(month, region, by_counties).urls(),
+                        _urls(spec._value(month, region, counties)),
+                        _urls(spec._value(last_year, region, counties)),
+                        _urls(spec._target(month, region, by_counties)),
                         region_figures(spec.indicator, month, current + last, target_rows),
                     )
                 current, last, target_rows, drill, last_drill, target_drill, fig = read[pk]

@@ -145,16 +145,23 @@ def _lacking(reported: dict[int, set[int]], counties) -> dict:
     return {c: ids for c, ids in lacking.items() if required and ids}
 
 
-def value_month_report(*, month: datetime.date) -> MonthReport:
-    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
-    _, counties = region_list_bulletin()
+def value_month_report(*, month: datetime.date, counties=None) -> MonthReport:
+    """Completeness of ``month`` over all counties (the bulletin ranks them all; ``counties``:
+    the bulletin's, when it has read them)."""
+    if counties is None:
+        _, counties = region_list_bulletin()
     reported = _county_reports(month=month)[month]
     lacking = _lacking(reported, counties)
     required = set().union(*reported.values()) if reported else set()
-    order = list(
-        Indicator.objects.filter(pk__in=required)
-        .order_by("sort_order", "code")
-        .values_list("pk", "name")
+    # The indicators' names only to say what a county lacks (none lacking: no query).
+    order = (
+        list(
+            Indicator.objects.filter(pk__in=required)
+            .order_by("sort_order", "code")
+            .values_list("pk", "name")
+        )
+        if lacking
+        else []
     )
     labels = dict(order)
     position = {pk: n for n, (pk, _) in enumerate(order)}
@@ -478,10 +485,10 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     )
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
-    bulletin.report = value_month_report(month=month)
+    city, counties = region_list_bulletin()
+    bulletin.report = value_month_report(month=month, counties=counties)
     bulletin.target_version = target_version_text(year=month.year)
     indicators = list(indicator_list_bulletin(user=user))
-    city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
     # The rows the user's scope covers state the registry's figures; the others (a county
     # officer reads every county's) the bulletin's rules over the circulated data.

@@ -482,12 +482,13 @@ UNIT_KEYS = {
     TaskStatus.DONE: BULLETIN_KEYS[TaskStatus.DONE],
     TaskStatus.ON_TRACK: BULLETIN_KEYS[TaskStatus.ON_TRACK],
     TaskStatus.LAGGING: BULLETIN_KEYS[TaskStatus.LAGGING],
-    "expected": "tasks.cycle_reports_due",
-    "on_time": "tasks.cycle_reports_on_time",
-    "late": "tasks.cycle_reports_late",
-    "missing": "tasks.cycle_reports_missing",
-    "rate": "tasks.cycle_reports_on_time_rate",
+    "reports_due": "tasks.cycle_reports_due",
+    "reports_on_time": "tasks.cycle_reports_on_time",
+    "reports_late": "tasks.cycle_reports_late",
+    "reports_missing": "tasks.cycle_reports_missing",
+    "reports_rate": "tasks.cycle_reports_on_time_rate",
 }
+# (Names apart from ``BULLETIN_KEYS``' but for the same figures: the bulletin reads both at once.)
 
 
 def _bound(keys: dict[str, str], plan, cycle: int) -> dict[str, FigureSpec]:
@@ -518,35 +519,41 @@ def bulletin_unit_specs(plan, cycle: int) -> dict[str, FigureSpec]:
     return _bound(UNIT_KEYS, plan, cycle)
 
 
-def _rows_of(sel: Selection, *, user) -> dict[int, int]:
-    """{task: its amount} of a bulletin selection (1 a task; with ``cycle_reports``, its
-    reports), by the functions its list's filter applies (``TaskFilterSet.filter_bulletin``)."""
+def _rows_of(selections: list[Selection], *, user) -> list[dict[int, int]]:
+    """{task: its amount} of each bulletin selection (1 a task; with ``cycle_reports``, its
+    reports), by the function its list's filter applies (``TaskFilterSet.filter_bulletin``),
+    all of one plan and cycle read together."""
     import datetime
 
     from shangwu.tasks import selectors
 
-    params = sel.params
-    asked = {
-        "user": user,
-        "tasks": None,
-        "on": datetime.date.fromisoformat(params["cycle_on"]),
-        "plan_id": params["cycle_plan"],
-        "cycle": params["cycle"],
-        "report": params.get("cycle_report", ""),
-        "status": params.get("cycle_status", ""),
-    }
-    if "cycle_reports" in params:
-        return selectors.task_reports_in_bulletin(reports=params["cycle_reports"], **asked)
-    return dict.fromkeys(selectors.task_ids_in_bulletin(**asked), 1)
+    first = selections[0].params
+    return selectors.tasks_in_bulletin(
+        user=user,
+        tasks=None,
+        on=datetime.date.fromisoformat(first["cycle_on"]),
+        plan_id=first["cycle_plan"],
+        cycle=first["cycle"],
+        asks=[
+            {
+                "report": sel.params.get("cycle_report", ""),
+                "status": sel.params.get("cycle_status", ""),
+                "reports": sel.params.get("cycle_reports", ""),
+            }
+            for sel in selections
+        ],
+    )
 
 
 def unit_breakdown(
     specs: dict[str, FigureSpec], *, user, lead_units: dict[int, int], date_from, date_to
-) -> dict[int, dict[str, Figure]]:
-    """``specs`` (bound to one plan and cycle) for each lead unit: {unit: {name: figure}}, each
-    figure the spec's own rows (its list's filter) of the unit's tasks, drilling down to its list
-    with ``lead_unit`` added. ``lead_units``: {task: its lead unit} of the tasks the bulletin
-    covers. One evaluation of the plan for the whole table (``plan_facts_shared``), no query."""
+) -> tuple[dict[str, Figure], dict[int, dict[str, Figure]]]:
+    """``specs`` (bound to one plan and cycle) as a whole and for each lead unit: (totals, {unit:
+    {name: figure}}), each figure the spec's own rows (its list's filter applied to the tasks
+    the user may see), a unit's drilling down to the spec's list with ``lead_unit`` added.
+    ``lead_units``: {task: its lead unit} of the tasks the bulletin covers (a task without one
+    counts in the totals only). One reading of the plan's facts (``plan_facts_shared``) for
+    the whole bulletin, no query: the same rows the lists select, counted per unit."""
 
     def parts(spec):
         if isinstance(spec, RateFigure):
@@ -556,45 +563,55 @@ def unit_breakdown(
             ]
         return [spec.select(date_from, date_to, None)]
 
+    def figure_of(spec, tallies, drill) -> Figure:
+        if isinstance(spec, RateFigure):
+            (part, part_sum), (whole, whole_sum) = tallies
+            figure = spec._figure(
+                value=ratio_percent(part_sum, whole_sum)
+                if isinstance(spec, ReportsRateFigure)
+                else ratio_percent(part, whole),
+                count=whole,
+                drill={"numerator": drill[0], "denominator": drill[1]},
+                date_from=date_from,
+                date_to=date_to,
+                region=None,
+            )
+            figure.numerator_count = part
+            return figure
+        ((count, total),) = tallies
+        return spec._figure(
+            value=Decimal(total if isinstance(spec, SumFigure) else count),
+            count=count,
+            drill=drill[0],
+            date_from=date_from,
+            date_to=date_to,
+            region=None,
+        )
+
     units = sorted(set(lead_units.values()) - {None})
+    totals: dict[str, Figure] = {}
     out: dict[int, dict[str, Figure]] = {unit: {} for unit in units}
+    selections = {name: parts(spec) for name, spec in specs.items()}
+    every = [sel for sels in selections.values() for sel in sels]
+    amounts = iter(_rows_of(every, user=user))
     for name, spec in specs.items():
         read = []
-        for sel in parts(spec):
+        for sel in selections[name]:
+            whole = [0, 0]
             per_unit: dict[int, list[int]] = {}
-            for task, amount in _rows_of(sel, user=user).items():
+            for task, amount in next(amounts).items():
                 tally = per_unit.setdefault(lead_units.get(task), [0, 0])
                 tally[0] += 1
                 tally[1] += amount
-            urls = sel.urls()
-            read.append((per_unit, urls))
+                whole[0] += 1
+                whole[1] += amount
+            read.append((whole, per_unit, sel.urls()))
+        totals[name] = figure_of(spec, [w for w, _, _ in read], [urls for _, _, urls in read])
         for unit in units:
             drill = [
-                {key: f"{url}&lead_unit={unit}" for key, url in urls.items()} for _, urls in read
+                {key: f"{url}&lead_unit={unit}" for key, url in urls.items()} for _, _, urls in read
             ]
-            tallies = [per_unit.get(unit, [0, 0]) for per_unit, _ in read]
-            if isinstance(spec, RateFigure):
-                (part, part_sum), (whole, whole_sum) = tallies
-                figure = spec._figure(
-                    value=ratio_percent(part_sum, whole_sum)
-                    if isinstance(spec, ReportsRateFigure)
-                    else ratio_percent(part, whole),
-                    count=whole,
-                    drill={"numerator": drill[0], "denominator": drill[1]},
-                    date_from=date_from,
-                    date_to=date_to,
-                    region=None,
-                )
-                figure.numerator_count = part
-            else:
-                ((count, total),) = tallies
-                figure = spec._figure(
-                    value=Decimal(total if isinstance(spec, SumFigure) else count),
-                    count=count,
-                    drill=drill[0],
-                    date_from=date_from,
-                    date_to=date_to,
-                    region=None,
-                )
-            out[unit][name] = figure
-    return out
+            out[unit][name] = figure_of(
+                spec, [per_unit.get(unit, [0, 0]) for _, per_unit, _ in read], drill
+            )
+    return totals, out

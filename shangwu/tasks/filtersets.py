@@ -124,25 +124,24 @@ class TaskFilterSet(BaseFilterSet):
         self._bulletin_applied = True
         from django.utils import timezone
 
-        from shangwu.tasks.selectors import task_ids_in_bulletin, task_reports_in_bulletin
+        from shangwu.tasks.selectors import task_ids_in_bulletin, tasks_in_bulletin
 
         data = self.form.cleaned_data
         plan_id = data.get("cycle_plan")
         cycle = data.get("cycle")
         if plan_id is not None:
             queryset = queryset.filter(plan_id=int(plan_id))
-        asked = {
+        where = {
             "user": getattr(self.request, "user", None),
             "tasks": queryset,
             "on": data.get("cycle_on") or timezone.localdate(),
             "plan_id": None if plan_id is None else int(plan_id),
             "cycle": None if cycle is None else int(cycle),
-            "report": data.get("cycle_report") or "",
-            "status": data.get("cycle_status") or "",
         }
+        ask = {"report": data.get("cycle_report") or "", "status": data.get("cycle_status") or ""}
         if not data.get("cycle_reports"):
-            return queryset.filter(pk__in=task_ids_in_bulletin(**asked))
-        found = task_reports_in_bulletin(reports=data["cycle_reports"], **asked)
+            return queryset.filter(pk__in=task_ids_in_bulletin(**where, **ask))
+        (found,) = tasks_in_bulletin(**where, asks=[{**ask, "reports": data["cycle_reports"]}])
         by_number: dict[int, list[int]] = {}
         for pk, n in found.items():
             by_number.setdefault(n, []).append(pk)

@@ -249,17 +249,15 @@ def task_ids_in_bulletin(
     time, late or missing) and the status the rules give at the cycle's close ``status``. The
     same facts as ``bulletin_context``, so inside ``plan_facts_shared()`` the bulletin's figures
     and its lists read one evaluation."""
-    wanted = _report_states(report)
-    ids: set[int] = set()
-    for facts, chosen in _bulletin_facts(
-        user=user, tasks=tasks, on=on, plan_id=plan_id, cycle=cycle
-    ):
-        ids |= {
-            f.task.pk
-            for f in facts.tasks
-            if (wanted is None or f.state(chosen) in wanted) and (not status or f.status == status)
-        }
-    return ids
+    (found,) = tasks_in_bulletin(
+        user=user,
+        tasks=tasks,
+        on=on,
+        plan_id=plan_id,
+        cycle=cycle,
+        asks=[{"report": report, "status": status}],
+    )
+    return set(found)
 
 
 def reports_of(f, wanted: set[str]) -> int:
@@ -269,34 +267,36 @@ def reports_of(f, wanted: set[str]) -> int:
     return sum(state in wanted for state in f.states.values())
 
 
-def task_reports_in_bulletin(
-    *,
-    user,
-    tasks,
-    on: datetime.date,
-    plan_id: int | None = None,
-    cycle: int | None = None,
-    reports: str = "due",
-    report: str = "",
-    status: str = "",
-) -> dict[int, int]:
-    """{task: its lead unit's reports in state ``reports`` ("due": owed, i.e. on time, late or
-    missing) over the cycles of the 督办通报 so far} for the tasks ``task_ids_in_bulletin``
-    selects that have at least one (the table 各单位情况's 应报/按时/逾期/未报)."""
-    wanted = _report_states(reports)
-    selected = _report_states(report)
-    found: dict[int, int] = {}
+def tasks_in_bulletin(
+    *, user, tasks, on: datetime.date, plan_id=None, cycle=None, asks: list[dict]
+) -> list[dict[int, int]]:
+    """For each of ``asks`` ({"report", "status", "reports"}, each optional), {task: amount} of
+    the tasks the 督办通报 selects (``task_ids_in_bulletin``): the amount is 1, or with
+    ``reports`` the task's reports in that state ("due": owed) over the cycles so far, the
+    tasks without one left out (the table 各单位情况's 应报/按时/逾期/未报). One reading of
+    the facts for all of them."""
+    conditions = [
+        (
+            _report_states(ask.get("report", "")),
+            ask.get("status", ""),
+            _report_states(ask["reports"]) if ask.get("reports") else None,
+        )
+        for ask in asks
+    ]
+    found: list[dict[int, int]] = [{} for _ in asks]
     for facts, chosen in _bulletin_facts(
         user=user, tasks=tasks, on=on, plan_id=plan_id, cycle=cycle
     ):
         for f in facts.tasks:
-            if (selected is not None and f.state(chosen) not in selected) or (
-                status and f.status != status
-            ):
-                continue
-            n = reports_of(f, wanted)
-            if n:
-                found[f.task.pk] = n
+            state = f.state(chosen)
+            for out, (selected, status, reports) in zip(found, conditions, strict=True):
+                if (selected is not None and state not in selected) or (
+                    status and f.status != status
+                ):
+                    continue
+                n = 1 if reports is None else reports_of(f, reports)
+                if n:
+                    out[f.task.pk] = n
     return found
 
 
@@ -401,8 +401,13 @@ def bulletin_as_of(*, plan, cycle: int, today: datetime.date | None = None) -> d
 def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = None) -> dict:
     """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
     reports, each unit's figures and the leaders' latest quarterly comments."""
-    from shangwu.core import figures
-    from shangwu.tasks.figures import bulletin_specs, bulletin_unit_specs, unit_breakdown
+    from shangwu.tasks.figures import (
+        BULLETIN_KEYS,
+        UNIT_KEYS,
+        bulletin_specs,
+        bulletin_unit_specs,
+        unit_breakdown,
+    )
 
     today = today or timezone.localdate()
     as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
@@ -411,18 +416,16 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         # Task statuses as at the cycle's close; reports as known today (a report filed after
         # the close is 逾期报送, not 未报送), as the 工作台 counts them.
         facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
-        # The headline numbers are the registry's (tasks.cycle_*), read from the same facts.
-        specs = bulletin_specs(plan, cycle)
-        period = {"date_from": min(cycles.cycle_period(plan, cycle)[0], today), "date_to": today}
-        computed = figures.compute_many(list(specs.values()), user=user, **period)
-        # Each unit's row: the figures of 各单位情况 for its tasks, from the same facts.
-        per_unit = unit_breakdown(
-            bulletin_unit_specs(plan, cycle),
+        # The headline numbers are the registry's (tasks.cycle_*), and each unit's row of
+        # 各单位情况 the figures of that table for the unit's tasks: one reading of the facts.
+        headline, per_unit = unit_breakdown(
+            {**bulletin_specs(plan, cycle), **bulletin_unit_specs(plan, cycle)},
             user=user,
             lead_units={f.task.pk: f.task.lead_unit_id for f in facts.tasks},
-            **period,
+            date_from=min(cycles.cycle_period(plan, cycle)[0], today),
+            date_to=today,
         )
-    figs = {name: computed[spec.key] for name, spec in specs.items()}
+    figs = {name: headline[name] for name in BULLETIN_KEYS}
     counts = {s: int(figs[s].value) for s in TaskStatus.values}
     states = {s: 0 for s in ReportState.values}
     for f in facts.tasks:
@@ -438,7 +441,7 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
     ]
     units = unit_list_stats(facts=facts, cycle=cycle)
     for u in units:
-        u.figures = per_unit[u.unit.pk]
+        u.figures = {name: per_unit[u.unit.pk][name] for name in UNIT_KEYS}
     lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
     year, quarter = periods.quarter_of(cycles.cycle_due_date(plan, cycle))
     reviews = list(review_list_latest(user=user, plan=plan, year=year, quarter=quarter))
