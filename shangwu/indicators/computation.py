@@ -164,8 +164,9 @@ class BulletinRow:
     missing_last_month: bool = False  # reported now but not last month: no rank change
     lagging: bool = False
     note: str = ""
-    # The city row's cells read from the figure registry: column -> the figure's list page.
+    # The cells read from the figure registry: column -> the figure's list page, and its key.
     links: dict = field(default_factory=dict)
+    figure_keys: dict = field(default_factory=dict)
 
     # Display strings: the page, the .xlsx text fallbacks, the .docx and the narrative use these.
     @property
@@ -318,8 +319,26 @@ def bulletin_rows(
     """The bulletin table of one indicator for ``month`` (1–12): the city row first, then the
     counties in the order given. ``last_month`` (same year; None for January) gives the rank
     change."""
+    return rank_rows(spec, month, region_rows(spec, month, figures), last_month)
+
+
+def region_rows(
+    spec: IndicatorSpec, month: int, figures: Iterable[RegionFigures]
+) -> list[BulletinRow]:
+    """The rows of ``figures`` (the city first), not ranked yet."""
     rows = [_row(spec, month, fig) for fig in figures]
     rows.sort(key=lambda r: not r.is_city)
+    return rows
+
+
+def rank_rows(
+    spec: IndicatorSpec,
+    month: int,
+    rows: list[BulletinRow],
+    last_month: Iterable[RegionFigures] | None = None,
+) -> list[BulletinRow]:
+    """Ranks the counties of ``rows`` by the values the rows state (1—本月累计, 累计同比), and
+    their change since ``last_month``."""
     by_total, by_growth = _ranks(spec, rows)
     for row in rows:
         row.rank_total = by_total.get(row.code)

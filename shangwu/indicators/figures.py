@@ -9,6 +9,7 @@ target from the target list (its denominator).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,8 +44,14 @@ KINDS = {
     "yoy": ("本月同比", "本月数比上年同月增长的百分比"),
     "ytd_yoy": ("累计同比", "1—本月累计比上年同期累计增长的百分比"),
     "completion": ("完成进度", "1—本月累计占年度目标的百分比"),
+    "target": (
+        "年度目标",
+        "所在年度的年度目标（全市为各县区合计且未下达全市目标时：各县区目标之和）",
+    ),
 }
-FIELDS = {"month": "month_value", "ytd": "cumulative_value"}
+FIELDS = {"month": "month_value", "ytd": "cumulative_value", "target": "value"}
+TARGETED = {"completion", "target"}  # the kinds that read the year's targets
+VALUE_FIELDS = ("month_value", "cumulative_value", "prev_month_value", "prev_cumulative_value")
 GROWTH = {
     "yoy": ("month_value", "prev_month_value"),
     "ytd_yoy": ("cumulative_value", "prev_cumulative_value"),
@@ -105,7 +112,31 @@ def region_figures(indicator, month, rows, targets) -> calc.RegionFigures | None
     )
 
 
-def _value_of(kind, fig) -> Decimal | None:
+def _urls(sel: Selection) -> dict:
+    """``sel.urls()``, kept per URL conf and prefix: the 月通报 links some 400 cells, the same
+    ones on every visit of a month."""
+    from django.urls import get_script_prefix, get_urlconf
+
+    return dict(
+        _kept_urls(sel.page, sel.api, tuple(sel.params.items()), get_urlconf(), get_script_prefix())
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _kept_urls(page, api, items, urlconf, prefix) -> tuple:
+    sel = Selection(model=None, filterset=None, page=page, api=api, params=dict(items))
+    return tuple(sel.urls().items())
+
+
+def _target_sum(rows) -> Decimal | None:
+    """The year's target of the rows listed (one region's, or the counties' summed)."""
+    present = [_dec(row["value"]) for row in rows if row.get("value") not in (None, "")]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _value_of(kind, fig, target_rows=()) -> Decimal | None:
+    if kind == "target":
+        return _target_sum(target_rows)
     if fig is None:
         return None
     if kind == "month":
@@ -176,81 +207,110 @@ class IndicatorFigure(FigureSpec):
         return row["month_value"] is not None or row["cumulative_value"] is not None
 
     def compute(self, *, user, date_from, date_to, region=None):
-        return self.compute_batch([self], user=user, date_from=date_from, date_to=date_to)[0]
+        return self.compute_batch(
+            [self], user=user, date_from=date_from, date_to=date_to, region=region
+        )[0]
 
     @classmethod
     def compute_batch(cls, specs, *, user, date_from, date_to, region=None):
         """Every indicator's figures for one month and region from one query of the monthly
         rows (this month and last year's, the region's and, for the city, the counties') and
-        one of the targets (for 完成进度): the 工作台's headline figures and the 月通报's."""
+        one of the targets (for 完成进度 and 年度目标): the 工作台's headline figures."""
         if not specs:
             return []
         region = specs[0]._region(user, region)
+        return cls.compute_regions(
+            specs, user=user, date_from=date_from, date_to=date_to, regions=[region]
+        )[region.pk]
+
+    @classmethod
+    def compute_regions(cls, specs, *, user, date_from, date_to, regions):
+        """``specs`` for each of ``regions`` (the city, counties), as ``compute_batch`` answers
+        for one, from one query of the monthly rows and one of the targets for all of them (the
+        月通报's city and county rows): {region: [figure of each spec]}."""
         month = date_to.replace(day=1)
         last_year = month.replace(year=month.year - 1)
         ids = {spec.indicator.pk for spec in specs}
-        where = Q(region=region)
-        if any(spec._sums_counties(region) for spec in specs):
+        where = Q(region__in=[r.pk for r in regions])
+        sums = any(spec._sums_counties(r) for spec in specs for r in regions)
+        if sums:
             where |= Q(region__level=RegionLevel.COUNTY)
-        # (indicator, own?, month) -> rows
+        # (indicator, region, month) -> rows; (indicator, "counties", month) -> the counties'
         rows: dict[tuple, list] = {}
+        # The rows are the regions' and the counties': a row not of a city is a county's.
+        cities = {r.pk for r in regions if r.level == RegionLevel.CITY}
         for row in (
             IndicatorValue.objects.restrict(user, "view")
             .filter(where, indicator__in=ids, month__in=[month, last_year])
-            .values()
+            .values("indicator_id", "region_id", "month", *VALUE_FIELDS)
         ):
-            own = row["region_id"] == region.pk
-            rows.setdefault((row["indicator_id"], own, row["month"]), []).append(row)
+            key = (row["indicator_id"], row["month"])
+            rows.setdefault((*key, row["region_id"]), []).append(row)
+            if row["region_id"] not in cities:
+                rows.setdefault((*key, "counties"), []).append(row)
         targets: dict[tuple, list] = {}
-        if any(spec.kind == "completion" for spec in specs):
+        if any(spec.kind in TARGETED for spec in specs):
             for row in (
                 IndicatorTarget.objects.restrict(user, "view")
                 .filter(where, indicator__in=ids, year=month.year)
-                .values()
+                .values("indicator_id", "region_id", "value")
             ):
-                own = row["region_id"] == region.pk
-                targets.setdefault((row["indicator_id"], own), []).append(row)
-        figures = []
-        for spec in specs:
-            pk = spec.indicator.pk
-            own = rows.get((pk, True, month), [])
-            counties = spec._sums_counties(region) and not any(map(spec._has_value, own))
-            current = rows.get((pk, not counties, month), [])
-            last = rows.get((pk, not counties, last_year), [])
-            own_target = targets.get((pk, True), [])
-            by_counties = counties and not own_target
-            target_rows = targets.get((pk, not by_counties), [])
-            drill = spec._value(month, region, counties).urls()
-            lists = {"list": current}
-            if spec.kind in GROWTH:
-                lists = {"numerator": current, "denominator": last}
-                drill = {
-                    "numerator": drill,
-                    "denominator": spec._value(last_year, region, counties).urls(),
-                }
-            elif spec.kind == "completion":
-                lists = {"numerator": current, "denominator": target_rows}
-                drill = {
-                    "numerator": drill,
-                    "denominator": spec._target(month, region, by_counties).urls(),
-                }
-            figure = spec._figure(
-                value=spec.value_from_lists(lists, month=month),
-                count=len(current),
-                drill=drill,
-                date_from=date_from,
-                date_to=date_to,
-                region=region,
-            )
-            if "numerator" in lists:
-                figure.numerator_count = len(current)
-            figures.append(figure)
-        return figures
+                targets.setdefault((row["indicator_id"], row["region_id"]), []).append(row)
+                if row["region_id"] not in cities:
+                    targets.setdefault((row["indicator_id"], "counties"), []).append(row)
+        out = {}
+        for region in regions:
+            figures = []
+            # One reading per indicator, shared by its kinds: the month's rows, last year's, the
+            # targets, their drill-downs and the bulletin's figures of them.
+            read: dict[int, tuple] = {}
+            for spec in specs:
+                pk = spec.indicator.pk
+                if pk not in read:
+                    own = rows.get((pk, month, region.pk), [])
+                    counties = spec._sums_counties(region) and not any(map(spec._has_value, own))
+                    whose = "counties" if counties else region.pk
+                    current = rows.get((pk, month, whose), [])
+                    last = rows.get((pk, last_year, whose), [])
+                    by_counties = counties and not targets.get((pk, region.pk))
+                    target_rows = targets.get((pk, "counties" if by_counties else region.pk), [])
+                    read[pk] = (
+                        current,
+                        last,
+                        target_rows,
+                        _urls(spec._value(month, region, counties)),
+                        _urls(spec._value(last_year, region, counties)),
+                        _urls(spec._target(month, region, by_counties)),
+                        region_figures(spec.indicator, month, current + last, target_rows),
+                    )
+                current, last, target_rows, drill, last_drill, target_drill, fig = read[pk]
+                value = _value_of(spec.kind, fig, target_rows)
+                if spec.kind in GROWTH:
+                    drill = {"numerator": drill, "denominator": last_drill}
+                elif spec.kind == "completion":
+                    drill = {"numerator": drill, "denominator": target_drill}
+                elif spec.kind == "target":
+                    drill = target_drill
+                figure = spec._figure(
+                    value=value,
+                    count=len(target_rows) if spec.kind == "target" else len(current),
+                    drill=drill,
+                    date_from=date_from,
+                    date_to=date_to,
+                    region=region,
+                )
+                if "numerator" in drill:
+                    figure.numerator_count = len(current)
+                figures.append(figure)
+            out[region.pk] = figures
+        return out
 
     def count_from_lists(self, lists):
-        return len(lists.get("list", lists.get("numerator")))  # the month's rows
+        return len(lists.get("list", lists.get("numerator")))  # the month's rows (or targets)
 
     def value_from_lists(self, lists, month=None):
+        if self.kind == "target":
+            return _target_sum(lists["list"])
         current = lists.get("list", lists.get("numerator"))
         if month is None:  # the month of the rows listed (the figure's month)
             months = {_month(row) for row in current}

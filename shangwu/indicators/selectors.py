@@ -145,16 +145,23 @@ def _lacking(reported: dict[int, set[int]], counties) -> dict:
     return {c: ids for c, ids in lacking.items() if required and ids}
 
 
-def value_month_report(*, month: datetime.date) -> MonthReport:
-    """Completeness of ``month`` over all counties (the bulletin ranks them all)."""
-    _, counties = region_list_bulletin()
+def value_month_report(*, month: datetime.date, counties=None) -> MonthReport:
+    """Completeness of ``month`` over all counties (the bulletin ranks them all; ``counties``:
+    the bulletin's, when it has read them)."""
+    if counties is None:
+        _, counties = region_list_bulletin()
     reported = _county_reports(month=month)[month]
     lacking = _lacking(reported, counties)
     required = set().union(*reported.values()) if reported else set()
-    order = list(
-        Indicator.objects.filter(pk__in=required)
-        .order_by("sort_order", "code")
-        .values_list("pk", "name")
+    # The indicators' names only to say what a county lacks (none lacking: no query).
+    order = (
+        list(
+            Indicator.objects.filter(pk__in=required)
+            .order_by("sort_order", "code")
+            .values_list("pk", "name")
+        )
+        if lacking
+        else []
     )
     labels = dict(order)
     position = {pk: n for n, (pk, _) in enumerate(order)}
@@ -399,52 +406,72 @@ def _trend(indicator, city, counties, month, values, targets) -> dict:
     }
 
 
-# The city row's cells that state a registered figure (``indicators.<code>.<kind>``).
-CITY_CELLS = {
+# The cells of a row that state a registered figure (``indicators.<code>.<kind>``).
+ROW_CELLS = {
     "month": "month_value",
     "yoy": "month_growth",
     "ytd": "cumulative",
     "ytd_yoy": "cumulative_growth",
+    "target": "target",
     "completion": "completion",
 }
+CITY_CELLS = ROW_CELLS  # the name the city row's headline kept
 
 
-def _city_figures_registered(*, user, indicators, city, month) -> dict[int, dict]:
-    """The city's 本月, 同比, 1—本月累计, 累计同比 and 完成进度 of every indicator from the figure
-    registry (two queries), for a user whose scope is the city: the bulletin's headline numbers.
-    A county user reads the published bulletin's city row, which lies outside their scope (the
-    registry answers them for their own county): {} then."""
-    from shangwu.core import figures as registry
-    from shangwu.indicators.figures import KINDS, indicator_figure
+def regions_registered(*, user, city, counties) -> list[Region]:
+    """The rows of the 月通报 whose cells the registry answers for ``user``: a city user's, the
+    city and every county; a county (or township) user's, their own county. The city total and
+    the other counties a county officer reads in the published bulletin lie outside what the
+    registry answers them (it answers them for their own county): those cells stay the
+    bulletin's, not linked."""
+    own = user.region
+    if own is None:
+        return []
+    if own.level == RegionLevel.CITY:
+        return [r for r in [city, *counties] if r is not None]
+    county = own.county or own
+    return [c for c in counties if c.pk == county.pk]
 
-    if city is None or user.region is None or user.region.level != RegionLevel.CITY:
+
+def _figures_registered(*, user, indicators, regions, month) -> dict[tuple[int, int], dict]:
+    """{(indicator, region): {kind: figure}}: every cell of ``regions``' rows from the figure
+    registry, for all of them at once (two queries: the monthly rows and the targets)."""
+    from shangwu.indicators.figures import KINDS, IndicatorFigure, indicator_figure
+
+    if not regions or not indicators:
         return {}
     specs = [indicator_figure(i, kind) for i in indicators for kind in KINDS]
     end = add_months(month, 1) - datetime.timedelta(days=1)
-    computed = registry.compute_many(specs, user=user, date_from=month, date_to=end, region=city)
-    return {
-        i.pk: {kind: computed[f"indicators.{i.code}.{kind}"] for kind in KINDS} for i in indicators
-    }
+    computed = IndicatorFigure.compute_regions(
+        specs, user=user, date_from=month, date_to=end, regions=regions
+    )
+    out: dict[tuple[int, int], dict] = {}
+    for region_pk, figures in computed.items():
+        for spec, figure in zip(specs, figures, strict=True):
+            out.setdefault((spec.indicator.pk, region_pk), {})[spec.kind] = figure
+    return out
 
 
-def _city_row_from_figures(row: calc.BulletinRow, found: dict, higher_is_better: bool) -> None:
-    """The city row states the registry's figures (shown to the indicator's decimals, as every
-    cell of the bulletin) and links each cell to the rows behind it; a "—" keeps its reason."""
-    if row.missing:
-        return
-    row.month_value = calc.quantize(found["month"].value, row.decimals)
-    row.cumulative = calc.quantize(found["ytd"].value, row.decimals)
-    for kind, cell in (("yoy", "month_growth"), ("ytd_yoy", "cumulative_growth")):
-        old = getattr(row, cell)
-        value = found[kind].value
-        setattr(row, cell, calc.Percent(value, "" if value is not None else old.reason))
-    value = found["completion"].value
-    row.completion = calc.Percent(value, "" if value is not None else row.completion.reason)
-    row.ahead = None if value is None else value - row.time_progress
-    row.lagging = value is not None and higher_is_better and value < row.time_progress
-    for kind, cell in CITY_CELLS.items():
+def _row_from_figures(row: calc.BulletinRow, found: dict, higher_is_better: bool) -> None:
+    """The row states the registry's figures (shown to the indicator's decimals, as every cell
+    of the bulletin) and links each cell to the rows behind it; a "—" keeps its reason. A
+    county that has not reported keeps its 本月未报送 cells, linked to the (empty) month."""
+    if not row.missing:
+        row.month_value = calc.quantize(found["month"].value, row.decimals)
+        row.cumulative = calc.quantize(found["ytd"].value, row.decimals)
+        for kind, cell in (("yoy", "month_growth"), ("ytd_yoy", "cumulative_growth")):
+            old = getattr(row, cell)
+            value = found[kind].value
+            setattr(row, cell, calc.Percent(value, "" if value is not None else old.reason))
+        value = found["completion"].value
+        row.completion = calc.Percent(value, "" if value is not None else row.completion.reason)
+        row.ahead = None if value is None else value - row.time_progress
+        row.lagging = value is not None and higher_is_better and value < row.time_progress
+    row.target = calc.quantize(found["target"].value, row.decimals)
+    for kind, cell in ROW_CELLS.items():
         drill = found[kind].drill
         row.links[cell] = drill.get("numerator", drill)["page"]
+        row.figure_keys[cell] = found[kind].key
 
 
 def bulletin_build(*, user, month: datetime.date) -> Bulletin:
@@ -458,12 +485,16 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
     )
     if not can(user, Access.BUSINESS, "view"):
         return bulletin
-    bulletin.report = value_month_report(month=month)
+    city, counties = region_list_bulletin()
+    bulletin.report = value_month_report(month=month, counties=counties)
     bulletin.target_version = target_version_text(year=month.year)
     indicators = list(indicator_list_bulletin(user=user))
-    city, counties = region_list_bulletin()
     values, targets = _load(indicators, month)
-    headline = _city_figures_registered(user=user, indicators=indicators, city=city, month=month)
+    # The rows the user's scope covers state the registry's figures; the others (a county
+    # officer reads every county's) the bulletin's rules over the circulated data.
+    linked = regions_registered(user=user, city=city, counties=counties)
+    registered = _figures_registered(user=user, indicators=indicators, regions=linked, month=month)
+    by_code = {r.code: r.pk for r in linked}
     previous = add_months(month, -1)
     for indicator in indicators:
         spec = spec_of(indicator)
@@ -473,11 +504,13 @@ def bulletin_build(*, user, month: datetime.date) -> Bulletin:
             if month.month > 1
             else None
         )
-        rows = calc.bulletin_rows(spec, month.month, figs, last)
-        if indicator.pk in headline:
-            _city_row_from_figures(
-                next(r for r in rows if r.is_city), headline[indicator.pk], spec.higher_is_better
-            )
+        rows = calc.region_rows(spec, month.month, figs)
+        for row in rows:
+            found = registered.get((indicator.pk, by_code.get(row.code)))
+            if found is not None and not (row.is_city and row.missing):
+                _row_from_figures(row, found, spec.higher_is_better)
+        # Ranked by the values the rows state (the figures', where the registry answers).
+        calc.rank_rows(spec, month.month, rows, last)
         county_rows = [r for r in rows if not r.is_city]
         bulletin.indicators.append(
             IndicatorBulletin(

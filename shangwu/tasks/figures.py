@@ -17,9 +17,12 @@ from decimal import Decimal
 
 from shangwu.core.figures import (
     CountFigure,
+    Figure,
     FigureSpec,
     RateFigure,
     Selection,
+    SumFigure,
+    ratio_percent,
     region_params,
     register,
     register_family,
@@ -374,13 +377,125 @@ register(
 )
 
 
-def bulletin_specs(plan, cycle: int) -> dict[str, FigureSpec]:
-    """The 督办通报's figures for one plan and cycle (``BULLETIN_KEYS``'s names → specs): the
-    registered figures with their plan and cycle bound, read on the period's last day."""
+# --- the table 各单位情况: each lead unit's tasks by status, and its reports so far ------------------
+#
+# The reports are counted over every cycle due by the bulletin's close (a task owes one per cycle),
+# not only the bulletin's own: the list behind such a number is the tasks with at least one
+# report in that state, each with how many (``bulletin_reports``), and the number is their sum.
+
+
+def _reports_of(row) -> int:
+    return row["bulletin_reports"]
+
+
+for _state, _key, _label, _more in (
+    (
+        "due",
+        "due",
+        "截至本期应报送进展数",
+        "截至该期各期应由牵头单位报送进展的次数（按时、逾期与未报送之和，每项任务每期一次）。",
+    ),
+    (
+        ReportState.ON_TIME,
+        "on_time",
+        "截至本期按时报送数",
+        "截至该期牵头单位在报送日前（含当日）报送进展的次数。",
+    ),
+    (
+        ReportState.LATE,
+        "late",
+        "截至本期逾期报送数",
+        "截至该期牵头单位在报送日后、通报日前报送进展的次数。",
+    ),
+    (
+        ReportState.MISSING,
+        "missing",
+        "截至本期未报送数",
+        "截至该期牵头单位到通报日仍未报送进展的次数。",
+    ),
+):
+    register(
+        SumFigure(
+            key=f"tasks.cycle_reports_{_key}",
+            label=_label,
+            unit="项",
+            definition=BULLETIN_SCOPE + _more,
+            select=in_bulletin(cycle_reports=_state),
+            amount="bulletin_reports",
+            row_amount=_reports_of,
+        )
+    )
+
+
+@dataclass(kw_only=True)
+class ReportsRateFigure(RateFigure):
+    """The reports on time ÷ the reports owed over the cycles so far (each list's
+    ``bulletin_reports`` summed: a task owes one report per cycle); ``count`` and
+    ``numerator_count`` are the tasks listed, as for a rate of rows."""
+
+    def compute(self, *, user, date_from, date_to, region=None) -> Figure:
+        from django.db.models import Count, Sum
+
+        num = self.numerator(date_from, date_to, region)
+        den = self.denominator(date_from, date_to, region)
+        read = [
+            sel.queryset(user).order_by().aggregate(n=Count("pk"), s=Sum("bulletin_reports"))
+            for sel in (num, den)
+        ]
+        figure = self._figure(
+            value=ratio_percent(read[0]["s"] or 0, read[1]["s"] or 0),
+            count=read[1]["n"],
+            drill={"numerator": num.urls(), "denominator": den.urls()},
+            date_from=date_from,
+            date_to=date_to,
+            region=region,
+        )
+        figure.numerator_count = read[0]["n"]
+        return figure
+
+    @classmethod
+    def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
+        # Sums of rows, not rows: one by one (the 督办通报 reads them per unit, ``unit_breakdown``).
+        return [
+            spec.compute(user=user, date_from=date_from, date_to=date_to, region=region)
+            for spec in specs
+        ]
+
+    def value_from_lists(self, lists):
+        part = sum(_reports_of(row) for row in lists["numerator"])
+        return ratio_percent(part, sum(_reports_of(row) for row in lists["denominator"]))
+
+
+register(
+    ReportsRateFigure(
+        key="tasks.cycle_reports_on_time_rate",
+        label="截至本期按时报送率",
+        definition=BULLETIN_SCOPE + "截至该期牵头单位按时报送进展的次数占应报送次数的百分比。",
+        numerator=in_bulletin(cycle_reports=ReportState.ON_TIME),
+        denominator=in_bulletin(cycle_reports="due"),
+    )
+)
+
+# The columns of 各单位情况 (``views_report.UNIT_HEADERS`` after 单位), as registered figures.
+UNIT_KEYS = {
+    "tasks": BULLETIN_KEYS["total"],
+    TaskStatus.DONE: BULLETIN_KEYS[TaskStatus.DONE],
+    TaskStatus.ON_TRACK: BULLETIN_KEYS[TaskStatus.ON_TRACK],
+    TaskStatus.LAGGING: BULLETIN_KEYS[TaskStatus.LAGGING],
+    "reports_due": "tasks.cycle_reports_due",
+    "reports_on_time": "tasks.cycle_reports_on_time",
+    "reports_late": "tasks.cycle_reports_late",
+    "reports_missing": "tasks.cycle_reports_missing",
+    "reports_rate": "tasks.cycle_reports_on_time_rate",
+}
+# (Names apart from ``BULLETIN_KEYS``' but for the same figures: the bulletin reads both at once.)
+
+
+def _bound(keys: dict[str, str], plan, cycle: int) -> dict[str, FigureSpec]:
     from shangwu.core.figures import get
 
     specs = {}
-    for name, key in BULLETIN_KEYS.items():
+    for name, key in keys.items():
         spec = get(key)
         if isinstance(spec, RateFigure):
             specs[name] = replace(
@@ -391,3 +506,112 @@ def bulletin_specs(plan, cycle: int) -> dict[str, FigureSpec]:
         else:
             specs[name] = replace(spec, select=spec.select.bound(plan, cycle))
     return specs
+
+
+def bulletin_specs(plan, cycle: int) -> dict[str, FigureSpec]:
+    """The 督办通报's figures for one plan and cycle (``BULLETIN_KEYS``'s names → specs): the
+    registered figures with their plan and cycle bound, read on the period's last day."""
+    return _bound(BULLETIN_KEYS, plan, cycle)
+
+
+def bulletin_unit_specs(plan, cycle: int) -> dict[str, FigureSpec]:
+    """The figures of the table 各单位情况 (``UNIT_KEYS``) for one plan and cycle."""
+    return _bound(UNIT_KEYS, plan, cycle)
+
+
+def _rows_of(selections: list[Selection], *, user) -> list[dict[int, int]]:
+    """{task: its amount} of each bulletin selection (1 a task; with ``cycle_reports``, its
+    reports), by the function its list's filter applies (``TaskFilterSet.filter_bulletin``),
+    all of one plan and cycle read together."""
+    import datetime
+
+    from shangwu.tasks import selectors
+
+    first = selections[0].params
+    return selectors.tasks_in_bulletin(
+        user=user,
+        tasks=None,
+        on=datetime.date.fromisoformat(first["cycle_on"]),
+        plan_id=first["cycle_plan"],
+        cycle=first["cycle"],
+        asks=[
+            {
+                "report": sel.params.get("cycle_report", ""),
+                "status": sel.params.get("cycle_status", ""),
+                "reports": sel.params.get("cycle_reports", ""),
+            }
+            for sel in selections
+        ],
+    )
+
+
+def unit_breakdown(
+    specs: dict[str, FigureSpec], *, user, lead_units: dict[int, int], date_from, date_to
+) -> tuple[dict[str, Figure], dict[int, dict[str, Figure]]]:
+    """``specs`` (bound to one plan and cycle) as a whole and for each lead unit: (totals, {unit:
+    {name: figure}}), each figure the spec's own rows (its list's filter applied to the tasks
+    the user may see), a unit's drilling down to the spec's list with ``lead_unit`` added.
+    ``lead_units``: {task: its lead unit} of the tasks the bulletin covers (a task without one
+    counts in the totals only). One reading of the plan's facts (``plan_facts_shared``) for
+    the whole bulletin, no query: the same rows the lists select, counted per unit."""
+
+    def parts(spec):
+        if isinstance(spec, RateFigure):
+            return [
+                spec.numerator(date_from, date_to, None),
+                spec.denominator(date_from, date_to, None),
+            ]
+        return [spec.select(date_from, date_to, None)]
+
+    def figure_of(spec, tallies, drill) -> Figure:
+        if isinstance(spec, RateFigure):
+            (part, part_sum), (whole, whole_sum) = tallies
+            figure = spec._figure(
+                value=ratio_percent(part_sum, whole_sum)
+                if isinstance(spec, ReportsRateFigure)
+                else ratio_percent(part, whole),
+                count=whole,
+                drill={"numerator": drill[0], "denominator": drill[1]},
+                date_from=date_from,
+                date_to=date_to,
+                region=None,
+            )
+            figure.numerator_count = part
+            return figure
+        ((count, total),) = tallies
+        return spec._figure(
+            value=Decimal(total if isinstance(spec, SumFigure) else count),
+            count=count,
+            drill=drill[0],
+            date_from=date_from,
+            date_to=date_to,
+            region=None,
+        )
+
+    units = sorted(set(lead_units.values()) - {None})
+    totals: dict[str, Figure] = {}
+    out: dict[int, dict[str, Figure]] = {unit: {} for unit in units}
+    selections = {name: parts(spec) for name, spec in specs.items()}
+    every = [sel for sels in selections.values() for sel in sels]
+    amounts = iter(_rows_of(every, user=user))
+    for name, spec in specs.items():
+        read = []
+        for sel in selections[name]:
+            whole = [0, 0]
+            per_unit: dict[int, list[int]] = {}
+            for task, amount in next(amounts).items():
+                tally = per_unit.setdefault(lead_units.get(task), [0, 0])
+                tally[0] += 1
+                tally[1] += amount
+                whole[0] += 1
+                whole[1] += amount
+            read.append((whole, per_unit, sel.urls()))
+        totals[name] = figure_of(spec, [w for w, _, _ in read], [urls for _, _, urls in read])
+        for unit in units:
+            drill = [
+                {key: f"{url}&lead_unit={unit}" for key, url in urls.items()} for _, _, urls in read
+            ]
+            out[unit][name] = figure_of(
+                spec, [per_unit.get(unit, [0, 0]) for _, per_unit, _ in read], drill
+            )
+    return totals, out

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 from shangwu.core.filtersets import BaseFilterSet, YearFilter
 from shangwu.organization.models import OrgUnit
@@ -99,6 +99,19 @@ class TaskFilterSet(BaseFilterSet):
         label="期末状态",
         widget=forms.HiddenInput,
     )
+    # The table 各单位情况 counts reports over every cycle due so far: the tasks with at least
+    # one in the state, each with how many (``bulletin_reports``, a column of the list).
+    cycle_reports = django_filters.ChoiceFilter(
+        choices=[
+            ("due", "应报送"),
+            (ReportState.ON_TIME, ReportState.ON_TIME.label),
+            (ReportState.LATE, ReportState.LATE.label),
+            (ReportState.MISSING, ReportState.MISSING.label),
+        ],
+        method="filter_bulletin",
+        label="截至本期报送情况",
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Task
@@ -111,23 +124,34 @@ class TaskFilterSet(BaseFilterSet):
         self._bulletin_applied = True
         from django.utils import timezone
 
-        from shangwu.tasks.selectors import task_ids_in_bulletin
+        from shangwu.tasks.selectors import task_ids_in_bulletin, tasks_in_bulletin
 
         data = self.form.cleaned_data
         plan_id = data.get("cycle_plan")
         cycle = data.get("cycle")
         if plan_id is not None:
             queryset = queryset.filter(plan_id=int(plan_id))
-        ids = task_ids_in_bulletin(
-            user=getattr(self.request, "user", None),
-            tasks=queryset,
-            on=data.get("cycle_on") or timezone.localdate(),
-            plan_id=None if plan_id is None else int(plan_id),
-            cycle=None if cycle is None else int(cycle),
-            report=data.get("cycle_report") or "",
-            status=data.get("cycle_status") or "",
+        where = {
+            "user": getattr(self.request, "user", None),
+            "tasks": queryset,
+            "on": data.get("cycle_on") or timezone.localdate(),
+            "plan_id": None if plan_id is None else int(plan_id),
+            "cycle": None if cycle is None else int(cycle),
+        }
+        ask = {"report": data.get("cycle_report") or "", "status": data.get("cycle_status") or ""}
+        if not data.get("cycle_reports"):
+            return queryset.filter(pk__in=task_ids_in_bulletin(**where, **ask))
+        (found,) = tasks_in_bulletin(**where, asks=[{**ask, "reports": data["cycle_reports"]}])
+        by_number: dict[int, list[int]] = {}
+        for pk, n in found.items():
+            by_number.setdefault(n, []).append(pk)
+        return queryset.filter(pk__in=found).annotate(
+            bulletin_reports=Case(
+                *(When(pk__in=pks, then=Value(n)) for n, pks in sorted(by_number.items())),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
         )
-        return queryset.filter(pk__in=ids)
 
     def filter_mine(self, queryset, name, value):
         unit = getattr(getattr(self.request, "user", None), "org_unit_id", None)

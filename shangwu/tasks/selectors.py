@@ -204,6 +204,35 @@ def task_ids_by_report_state(*, user, tasks, on: datetime.date, which: str) -> s
 BULLETIN_REPORTS = ("due", ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING)
 
 
+def _report_states(report: str) -> set[str] | None:
+    """The report states ``report`` names ("due": 应报送, i.e. on time, late or missing)."""
+    return {
+        "due": {ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING},
+        "": None,
+    }.get(report, {report})
+
+
+def _bulletin_facts(*, user, tasks, on: datetime.date, plan_id, cycle):
+    """(facts, cycle) of each plan the 督办通报 read on ``on`` covers: ``plan_id``'s, or every
+    plan of ``tasks``; its ``cycle`` or the last cycle due before ``on``. The same facts as
+    ``bulletin_context`` (``plan_facts`` with the same days)."""
+    if plan_id is not None:
+        plans = [p for p in [plan_shared(plan_id)] if p is not None]
+    else:
+        plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
+    for plan in plans:
+        try:
+            due = [c for c, _ in bulletin_cycles(plan=plan, on=on)]
+            chosen = cycle if cycle is not None else (due[0] if due else None)
+            if chosen not in due:
+                continue
+            as_of = bulletin_as_of(plan=plan, cycle=chosen, today=on)
+            facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=on)
+        except cycles.CalendarYearUnknown:
+            continue
+        yield facts, chosen
+
+
 def task_ids_in_bulletin(
     *,
     user,
@@ -218,33 +247,57 @@ def task_ids_in_bulletin(
     counts when read on ``on``: its plan's tasks (``plan_id``, or every plan of ``tasks``) with,
     if asked, the lead unit's report for the cycle in state ``report`` ("due": 应报送, i.e. on
     time, late or missing) and the status the rules give at the cycle's close ``status``. The
-    same facts as ``bulletin_context`` (``plan_facts`` with the same days), so inside
-    ``plan_facts_shared()`` the bulletin's figures and its lists read one evaluation."""
-    if plan_id is not None:
-        plans = [p for p in [plan_shared(plan_id)] if p is not None]
-    else:
-        plans = list(Plan.objects.filter(pk__in=tasks.values("plan_id")))
-    wanted = {
-        "due": {ReportState.ON_TIME, ReportState.LATE, ReportState.MISSING},
-        "": None,
-    }.get(report, {report})
-    ids: set[int] = set()
-    for plan in plans:
-        try:
-            due = [c for c, _ in bulletin_cycles(plan=plan, on=on)]
-            chosen = cycle if cycle is not None else (due[0] if due else None)
-            if chosen not in due:
-                continue
-            as_of = bulletin_as_of(plan=plan, cycle=chosen, today=on)
-            facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=on)
-        except cycles.CalendarYearUnknown:
-            continue
-        ids |= {
-            f.task.pk
-            for f in facts.tasks
-            if (wanted is None or f.state(chosen) in wanted) and (not status or f.status == status)
-        }
-    return ids
+    same facts as ``bulletin_context``, so inside ``plan_facts_shared()`` the bulletin's figures
+    and its lists read one evaluation."""
+    (found,) = tasks_in_bulletin(
+        user=user,
+        tasks=tasks,
+        on=on,
+        plan_id=plan_id,
+        cycle=cycle,
+        asks=[{"report": report, "status": status}],
+    )
+    return set(found)
+
+
+def reports_of(f, wanted: set[str]) -> int:
+    """The lead unit's reports of task facts ``f`` in the states ``wanted``, over the cycles
+    the facts have a state for (those due by the bulletin's close, and one filed early), as
+    the table 各单位情况 counts them (``unit_list_stats``)."""
+    return sum(state in wanted for state in f.states.values())
+
+
+def tasks_in_bulletin(
+    *, user, tasks, on: datetime.date, plan_id=None, cycle=None, asks: list[dict]
+) -> list[dict[int, int]]:
+    """For each of ``asks`` ({"report", "status", "reports"}, each optional), {task: amount} of
+    the tasks the 督办通报 selects (``task_ids_in_bulletin``): the amount is 1, or with
+    ``reports`` the task's reports in that state ("due": owed) over the cycles so far, the
+    tasks without one left out (the table 各单位情况's 应报/按时/逾期/未报). One reading of
+    the facts for all of them."""
+    conditions = [
+        (
+            _report_states(ask.get("report", "")),
+            ask.get("status", ""),
+            _report_states(ask["reports"]) if ask.get("reports") else None,
+        )
+        for ask in asks
+    ]
+    found: list[dict[int, int]] = [{} for _ in asks]
+    for facts, chosen in _bulletin_facts(
+        user=user, tasks=tasks, on=on, plan_id=plan_id, cycle=cycle
+    ):
+        for f in facts.tasks:
+            state = f.state(chosen)
+            for out, (selected, status, reports) in zip(found, conditions, strict=True):
+                if (selected is not None and state not in selected) or (
+                    status and f.status != status
+                ):
+                    continue
+                n = 1 if reports is None else reports_of(f, reports)
+                if n:
+                    out[f.task.pk] = n
+    return found
 
 
 # --- per-unit statistics ------------------------------------------------------------------------
@@ -266,6 +319,19 @@ class UnitStats:
     missing_tasks: list = field(default_factory=list)  # tasks missing the chosen cycle's report
     grade: str = ""
     comment: str = ""
+    # The 督办通报's cells of the unit (``tasks.figures.UNIT_KEYS``' names → figures).
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[dict]:
+        """The numbers of the row 各单位情况 shows, each its figure linked to the tasks behind it
+        (the rate: those reported on time)."""
+        out = []
+        for figure in self.figures.values():
+            text = figure.display if figure.unit == "%" else str(int(figure.value))
+            drill = figure.drill.get("numerator", figure.drill)
+            out.append({"key": figure.key, "text": text, "url": drill["page"], "figure": figure})
+        return out
 
     @property
     def on_time_rate(self) -> float | None:
@@ -335,8 +401,13 @@ def bulletin_as_of(*, plan, cycle: int, today: datetime.date | None = None) -> d
 def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = None) -> dict:
     """The 督办通报 for one cycle: counts, lagging tasks with reasons, units with missing
     reports, each unit's figures and the leaders' latest quarterly comments."""
-    from shangwu.core import figures
-    from shangwu.tasks.figures import bulletin_specs
+    from shangwu.tasks.figures import (
+        BULLETIN_KEYS,
+        UNIT_KEYS,
+        bulletin_specs,
+        bulletin_unit_specs,
+        unit_breakdown,
+    )
 
     today = today or timezone.localdate()
     as_of = bulletin_as_of(plan=plan, cycle=cycle, today=today)
@@ -345,15 +416,16 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         # Task statuses as at the cycle's close; reports as known today (a report filed after
         # the close is 逾期报送, not 未报送), as the 工作台 counts them.
         facts = plan_facts(user=user, plan=plan, on=as_of, reports_on=today)
-        # The headline numbers are the registry's (tasks.cycle_*), read from the same facts.
-        specs = bulletin_specs(plan, cycle)
-        computed = figures.compute_many(
-            list(specs.values()),
+        # The headline numbers are the registry's (tasks.cycle_*), and each unit's row of
+        # 各单位情况 the figures of that table for the unit's tasks: one reading of the facts.
+        headline, per_unit = unit_breakdown(
+            {**bulletin_specs(plan, cycle), **bulletin_unit_specs(plan, cycle)},
             user=user,
+            lead_units={f.task.pk: f.task.lead_unit_id for f in facts.tasks},
             date_from=min(cycles.cycle_period(plan, cycle)[0], today),
             date_to=today,
         )
-    figs = {name: computed[spec.key] for name, spec in specs.items()}
+    figs = {name: headline[name] for name in BULLETIN_KEYS}
     counts = {s: int(figs[s].value) for s in TaskStatus.values}
     states = {s: 0 for s in ReportState.values}
     for f in facts.tasks:
@@ -368,6 +440,8 @@ def bulletin_context(*, user, plan, cycle: int, today: datetime.date | None = No
         _headline_cell(figs["on_time_rate"], "本期按时报送率", "—" if rate is None else f"{rate}%"),
     ]
     units = unit_list_stats(facts=facts, cycle=cycle)
+    for u in units:
+        u.figures = {name: per_unit[u.unit.pk][name] for name in UNIT_KEYS}
     lagging = [f for f in facts.tasks if f.status == TaskStatus.LAGGING]
     year, quarter = periods.quarter_of(cycles.cycle_due_date(plan, cycle))
     reviews = list(review_list_latest(user=user, plan=plan, year=year, quarter=quarter))

@@ -31,6 +31,14 @@ class TaskTable(Table):
         Column("text", display=False),
     ]
 
+    def __init__(self, object_list):
+        # The list behind a number of the 督办通报's table 各单位情况 (reports over the cycles so
+        # far) shows each task's share of it.
+        query = getattr(object_list, "query", None)
+        if query is not None and "bulletin_reports" in query.annotations:
+            self.columns = [*self.columns, Column("bulletin_reports", "报送期数")]
+        super().__init__(object_list)
+
 
 class ReportTable(Table):
     model = Report

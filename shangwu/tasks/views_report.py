@@ -100,19 +100,9 @@ def _lagging_rows(b):
 
 
 def _unit_rows(b):
+    """The table 各单位情况: each unit's figures (``UnitStats.cells``), counts as numbers."""
     return [
-        [
-            str(u.unit),
-            u.tasks,
-            u.done,
-            u.on_track,
-            u.lagging,
-            u.expected,
-            u.on_time,
-            u.late,
-            u.missing,
-            u.rate_text,
-        ]
+        [str(u.unit), *(int(c["text"]) if c["text"].isdigit() else c["text"] for c in u.cells)]
         for u in b["units"]
     ]
 

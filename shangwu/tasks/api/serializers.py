@@ -161,6 +161,12 @@ class TaskSerializer(FastRepresentation, serializers.ModelSerializer):
     )
     milestones = MilestoneSerializer(many=True, read_only=True)
     targets = TargetSerializer(many=True, read_only=True)
+    bulletin_reports = serializers.SerializerMethodField(
+        help_text="仅当以 cycle_reports 筛选时：该任务截至所通报期次处于该报送情况的期数"
+    )
+
+    def get_bulletin_reports(self, obj) -> int | None:
+        return getattr(obj, "bulletin_reports", None)
 
     class Meta:
         model = Task
@@ -179,6 +185,7 @@ class TaskSerializer(FastRepresentation, serializers.ModelSerializer):
             "status",
             "status_display",
             "status_reason",
+            "bulletin_reports",
             "closed_on",
             "milestones",
             "targets",
