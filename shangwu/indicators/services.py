@@ -12,8 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
 from shangwu.core.access import permits_row, require
 from shangwu.indicators.choices import Arrival, ProposalStatus, ValueSource
 from shangwu.indicators.models import (
@@ -362,7 +360,8 @@ def value_save(*, item: ValueInput, month: datetime.date, reason: str = "", acto
 
 def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> dict[str, int]:
     """Write a whole import in one transaction (all or nothing). Importing the same file twice
-    changes nothing; a changed figure is a correction with the reason "导入更正"."""
+    changes nothing; a changed figure is a correction with the reason "导入更正". The file's
+    IMPORT row is the import contract's (``imports.ValueImporter``)."""
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     with transaction.atomic():
         for item in items:
@@ -377,14 +376,6 @@ def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> di
                     actor=actor,
                 )
             ] += 1
-        audit_write(
-            action=AuditAction.IMPORT,
-            object_type=IndicatorValue._meta.label_lower,
-            object_repr=str(IndicatorValue._meta.verbose_name),
-            actor=actor,
-            detail=f"导入{month:%Y年%m月}指标数据：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
-            f"无变化 {counts['unchanged']} 条。",
-        )
     return counts
 
 
