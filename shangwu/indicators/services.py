@@ -197,12 +197,19 @@ class ValueInput:
     prev_cumulative_value: Decimal | None = None
 
 
+def _row(indicator, region, month) -> IndicatorValue | None:
+    """The one row of (indicator, region, month), if any (unique: no ordering, so no joins)."""
+    return (
+        IndicatorValue.objects.filter(indicator=indicator, region=region, month=month)
+        .order_by()
+        .first()
+    )
+
+
 def _previous_row(indicator, region, month) -> IndicatorValue | None:
     if month.month == 1:
         return None
-    return IndicatorValue.objects.filter(
-        indicator=indicator, region=region, month=add_months(month, -1)
-    ).first()
+    return _row(indicator, region, add_months(month, -1))
 
 
 def _derive(
@@ -230,16 +237,19 @@ def _derive(
     return data
 
 
-def _rederive_following(indicator, region, month) -> None:
-    """After a change, later months of the same year whose derived figure depends on it."""
+def _rederive_following(indicator, changed_row: IndicatorValue) -> None:
+    """After a change of ``changed_row`` (as saved), later months of the same year whose derived
+    figure depends on it."""
+    month = changed_row.month
     rows = list(
         IndicatorValue.objects.filter(
-            indicator=indicator, region=region, month__gt=month, month__year=month.year
+            indicator=indicator,
+            region_id=changed_row.region_id,
+            month__gt=month,
+            month__lt=datetime.date(month.year + 1, 1, 1),  # the same year, by the index
         ).order_by("month")
     )
-    previous = IndicatorValue.objects.filter(
-        indicator=indicator, region=region, month=month
-    ).first()
+    previous = changed_row
     for row in rows:
         if previous is None or previous.month != add_months(row.month, -1):
             break
@@ -284,6 +294,7 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
     existing = (
         IndicatorValue.objects.select_for_update()
         .filter(indicator=indicator, region=region, month=month)
+        .order_by()
         .first()
     )
     if existing is not None:
@@ -306,10 +317,10 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
             given["cumulative_value"] = None
     data = _derive(indicator, month, given, _previous_row(indicator, region, month))
     if existing is None:
-        IndicatorValue.objects.create(
+        created = IndicatorValue.objects.create(
             indicator=indicator, region=region, month=month, source=source, updated_by=actor, **data
         )
-        _rederive_following(indicator, region, month)
+        _rederive_following(indicator, created)
         return "created"
     if all(_same(getattr(existing, f), data[f]) for f in VALUE_FIELDS):
         return "unchanged"
@@ -331,7 +342,7 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
         setattr(existing, f, data[f])
     existing.source, existing.updated_by = source, actor
     existing.save()
-    _rederive_following(indicator, region, month)
+    _rederive_following(indicator, existing)
     return "changed"
 
 
