@@ -19,9 +19,7 @@ def summary_rows():
 
 def counts(detail) -> tuple[int, int, int]:
     """New, corrected and unchanged figures as the row states them."""
-    found = [
-        re.search(rf"(?:{word}) (\d+)", detail) for word in ("新增", "更正|更新", "无变化|未变")
-    ]
+    found = [re.search(rf"{word} (\d+)", detail) for word in ("新增", "更新", "未变")]
     return tuple(int(m.group(1)) for m in found)
 
 
