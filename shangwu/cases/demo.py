@@ -1,7 +1,7 @@
 """Demo cases: ~5,000 over the last 18 months (size small: ~150) in every state — overdue and
 supervised, extended, paused, reopened, merged — with ratings mostly good and some 不满意.
 
-Each case's lifecycle is generated directly (bulk_create) but consistent with the rules: every
+Each case's lifecycle is generated directly (in bulk: ``core.demo.insert_objects``) but consistent with the rules: every
 deadline comes from ``deadlines.py`` and the current rule sets; 催办 and 督办单 come from one pass
 of ``deadlines_process`` at the end, exactly as cron would issue them. Reproducible (seeded).
 Merges, the visit problems turned into cases and the attachments go through the services
@@ -40,6 +40,7 @@ from shangwu.cases.deadlines import (
     rule_dues,
     rule_set_for,
 )
+from shangwu.core.demo import insert_objects
 
 SOURCES = [
     (CaseSource.VISIT, 40),
@@ -238,7 +239,7 @@ def build(*, units, users, size: str) -> str:
         except ValidationError:
             continue  # a deadline in a year whose holidays nobody entered yet: leave it out
         built.append((case, timeline))
-    Case.objects.bulk_create([c for c, _ in built], batch_size=1000)
+    insert_objects(Case, [c for c, _ in built])
     for case, timeline in built:
         for kind, at, frm, to, actor, note, extra in timeline["events"]:
             events.append(
@@ -296,9 +297,9 @@ def build(*, units, users, size: str) -> str:
             )
         if timeline.get("merge"):
             merges.append(case)
-    CaseEvent.objects.bulk_create(events, batch_size=2000)
-    CaseExtension.objects.bulk_create(extensions, batch_size=1000)
-    SupervisionOrder.objects.bulk_create(orders, batch_size=1000)
+    insert_objects(CaseEvent, events)
+    insert_objects(CaseExtension, extensions)
+    insert_objects(SupervisionOrder, orders)
     # 合并: a few duplicates, each merged by the leader into an open case of the same place
     # (township, else county), through the service (its events, closing time, notices).
     from shangwu.cases.services import case_merge

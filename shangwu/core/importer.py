@@ -450,14 +450,18 @@ class Importer:
         """Extra text after a column's help line (the values the system holds now)."""
         return {}
 
-    def audit_import(self, *, actor, result: ImportResult) -> None:
-        """The IMPORT row that sums up a committed file (records have their own rows)."""
+    def audit_import(self, *, actor, result: ImportResult, obj=None, about: str = "") -> None:
+        """The one IMPORT row that sums up a committed file, for every importer (records have
+        their own rows): the file and its counts, then what else identifies the import
+        (``about``: the month of the indicators' grid). An import that makes one record (a
+        plan) names it as ``obj``; otherwise the row names the model, as its upload row does."""
         audit_write(
             action=AuditAction.IMPORT,
+            obj=obj,
             object_type=self.model._meta.label_lower,
-            object_repr=self.noun,
+            object_repr=str(obj or self.model._meta.verbose_name)[:200],
             actor=actor,
-            detail=result.summary(),
+            detail=result.summary() + about,
         )
 
     # --- the default flow: one row per record, written through the services ------------------

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
+from shangwu.core.demo import insert_objects
 from shangwu.indicators.choices import ValueSource
 from shangwu.indicators.models import (
     Indicator,
@@ -134,7 +135,7 @@ def build(*, units, users, size: str) -> str:
                 total += target
                 targets.append((indicator, year, county, target))
             targets.append((indicator, year, city, total))
-    IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+    insert_objects(IndicatorValue, rows)
     audit_write(
         action=AuditAction.CREATE,
         object_type="indicators.indicatorvalue",

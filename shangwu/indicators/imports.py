@@ -1,8 +1,8 @@
 """Monthly data import on the shared import contract (core.importer): a template of counties ×
 indicators for one month, read back with every error naming its row and column; a preview counts
 what the commit will write, and nothing is written unless the whole file is valid
-(``services.values_import`` runs it in one transaction and writes the IMPORT audit row; each
-changed figure keeps its revision row "导入更正").
+(``services.values_import`` runs it in one transaction, and the contract's ``audit_import`` writes
+the IMPORT row naming the month; each changed figure keeps its revision row "导入更正").
 
 Layout (sheet “填报”):
   row 1: 填报月份 | 2026-05
@@ -308,13 +308,18 @@ class ValueImporter(Importer):
         try:
             with transaction.atomic():
                 counts = services.values_import(items=items, month=month, actor=actor)
-                if not commit:
+                result.created, result.updated = counts["created"], counts["changed"]
+                result.unchanged = counts["unchanged"]
+                if commit:
+                    self.audit_import(
+                        actor=actor, result=result, about=f"填报月份 {month:%Y年%m月}。"
+                    )
+                else:
                     transaction.set_rollback(True)
         except ValidationError as exc:
             result.file_error = "；".join(exc.messages)
+            result.created = result.updated = result.unchanged = 0
             return result
-        result.created, result.updated = counts["created"], counts["changed"]
-        result.unchanged = counts["unchanged"]
         result.committed = commit
         return result
 

@@ -12,8 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
 from shangwu.core.access import permits_row, require
 from shangwu.indicators.choices import Arrival, ProposalStatus, ValueSource
 from shangwu.indicators.models import (
@@ -199,12 +197,19 @@ class ValueInput:
     prev_cumulative_value: Decimal | None = None
 
 
+def _row(indicator, region, month) -> IndicatorValue | None:
+    """The one row of (indicator, region, month), if any (unique: no ordering, so no joins)."""
+    return (
+        IndicatorValue.objects.filter(indicator=indicator, region=region, month=month)
+        .order_by()
+        .first()
+    )
+
+
 def _previous_row(indicator, region, month) -> IndicatorValue | None:
     if month.month == 1:
         return None
-    return IndicatorValue.objects.filter(
-        indicator=indicator, region=region, month=add_months(month, -1)
-    ).first()
+    return _row(indicator, region, add_months(month, -1))
 
 
 def _derive(
@@ -232,16 +237,19 @@ def _derive(
     return data
 
 
-def _rederive_following(indicator, region, month) -> None:
-    """After a change, later months of the same year whose derived figure depends on it."""
+def _rederive_following(indicator, changed_row: IndicatorValue) -> None:
+    """After a change of ``changed_row`` (as saved), later months of the same year whose derived
+    figure depends on it."""
+    month = changed_row.month
     rows = list(
         IndicatorValue.objects.filter(
-            indicator=indicator, region=region, month__gt=month, month__year=month.year
+            indicator=indicator,
+            region_id=changed_row.region_id,
+            month__gt=month,
+            month__lt=datetime.date(month.year + 1, 1, 1),  # the same year, by the index
         ).order_by("month")
     )
-    previous = IndicatorValue.objects.filter(
-        indicator=indicator, region=region, month=month
-    ).first()
+    previous = changed_row
     for row in rows:
         if previous is None or previous.month != add_months(row.month, -1):
             break
@@ -286,6 +294,7 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
     existing = (
         IndicatorValue.objects.select_for_update()
         .filter(indicator=indicator, region=region, month=month)
+        .order_by()
         .first()
     )
     if existing is not None:
@@ -308,10 +317,10 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
             given["cumulative_value"] = None
     data = _derive(indicator, month, given, _previous_row(indicator, region, month))
     if existing is None:
-        IndicatorValue.objects.create(
+        created = IndicatorValue.objects.create(
             indicator=indicator, region=region, month=month, source=source, updated_by=actor, **data
         )
-        _rederive_following(indicator, region, month)
+        _rederive_following(indicator, created)
         return "created"
     if all(_same(getattr(existing, f), data[f]) for f in VALUE_FIELDS):
         return "unchanged"
@@ -333,7 +342,7 @@ def _write(*, item: ValueInput, month: datetime.date, source: str, reason: str, 
         setattr(existing, f, data[f])
     existing.source, existing.updated_by = source, actor
     existing.save()
-    _rederive_following(indicator, region, month)
+    _rederive_following(indicator, existing)
     return "changed"
 
 
@@ -362,7 +371,8 @@ def value_save(*, item: ValueInput, month: datetime.date, reason: str = "", acto
 
 def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> dict[str, int]:
     """Write a whole import in one transaction (all or nothing). Importing the same file twice
-    changes nothing; a changed figure is a correction with the reason "导入更正"."""
+    changes nothing; a changed figure is a correction with the reason "导入更正". The file's
+    IMPORT row is the import contract's (``imports.ValueImporter``)."""
     counts = {"created": 0, "changed": 0, "unchanged": 0}
     with transaction.atomic():
         for item in items:
@@ -377,14 +387,6 @@ def values_import(*, items: list[ValueInput], month: datetime.date, actor) -> di
                     actor=actor,
                 )
             ] += 1
-        audit_write(
-            action=AuditAction.IMPORT,
-            object_type=IndicatorValue._meta.label_lower,
-            object_repr=str(IndicatorValue._meta.verbose_name),
-            actor=actor,
-            detail=f"导入{month:%Y年%m月}指标数据：新增 {counts['created']} 条，更正 {counts['changed']} 条，"
-            f"无变化 {counts['unchanged']} 条。",
-        )
     return counts
 
 

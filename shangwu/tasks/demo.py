@@ -1,5 +1,5 @@
 """Demo data: “2026年全市商务工作要点” (fixtures/plan_2026.txt), imported through the same parser
-and ``plan_import`` service as an upload, with a year of monthly reports (some late, some
+and importer (``plan_importer.save``: ``plan_import`` and the IMPORT row) as an upload, with a year of monthly reports (some late, some
 missing), a few milestones missed, and the leaders' 季度点评 for Q1 and Q2."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from shangwu.tasks import cycles, parser, services
 from shangwu.tasks.choices import Cycle, Grade, LineKind, TaskStatus
+from shangwu.tasks.imports import plan_importer
 from shangwu.tasks.models import Plan, Task
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan_2026.txt"
@@ -87,7 +88,8 @@ def build(*, units, users, size: str) -> str:
     _, tree = parser.parse_lines(
         texts, overrides=overrides, year=YEAR, unit_names=services.unit_names()
     )
-    plan = services.plan_import(
+    plan = plan_importer.save(
+        file_name=f"{TITLE}.docx",
         title=TITLE,
         year=YEAR,
         tree=tree,

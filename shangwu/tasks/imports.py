@@ -5,9 +5,9 @@ The plan arrives as the bureau writes it, a Word document (.docx), or as a workb
 page is kept as such a .csv. Every file passes ``core.imports.check_upload`` before a byte of it
 is parsed, and goes through the shared upload → preview → confirm flow (core.views_import). Its
 rows are the plan's lines: ``parser`` classifies them (title, preamble, section, task…) and
-``services.plan_import`` saves the tree in one transaction, or nothing. The preview lets the user
-correct each line's kind (``preview_include``; the corrections come back through
-``corrections``) before confirming.
+``PlanImporter.save`` saves the tree (``services.plan_import``) with its IMPORT row in one
+transaction, or nothing. The preview lets the user correct each line's kind
+(``preview_include``; the corrections come back through ``corrections``) before confirming.
 """
 
 from __future__ import annotations
@@ -163,16 +163,17 @@ class PlanImporter(Importer):
             return result
         try:
             with transaction.atomic():
-                result.plan = services.plan_import(
+                result.plan = self.save(
                     title=title or tree.get("title"),
                     year=year,
                     tree=tree,
                     cycle=cycle or Cycle.MONTHLY,
                     due_day=due_day or 25,
                     actor=actor,
+                    file_name=file_name,
+                    audit=commit,
                 )
                 result.created = Task.objects.filter(plan=result.plan).count()
-                # plan_import writes the IMPORT row that sums the plan up (page and API alike).
                 transaction.set_rollback(not commit)
         except ValidationError as exc:
             result.problems = exc.messages
@@ -180,6 +181,23 @@ class PlanImporter(Importer):
             return result
         result.committed = commit
         return result
+
+    def save(self, *, tree: dict, actor, file_name: str, audit: bool = True, **plan) -> Plan:
+        """Save a recognised plan (``services.plan_import``) and write the IMPORT row that sums
+        it up: the one path of the page, the API and the demo. ``plan``: title, year, cycle,
+        due day… as ``plan_import`` takes them."""
+        with transaction.atomic():
+            saved = services.plan_import(tree=tree, actor=actor, **plan)
+            if audit:
+                tasks = saved.tasks.count()
+                self.audit_import(
+                    actor=actor,
+                    result=ImportResult(file_name=file_name, total=tasks, created=tasks),
+                    obj=saved,
+                    about=f"工作要点“{saved.title}”（{saved.year}年）："
+                    f"{saved.sections.count()} 个章节、{tasks} 项任务。",
+                )
+        return saved
 
 
 def _year(value) -> int | None:

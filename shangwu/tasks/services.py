@@ -11,8 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from shangwu.accounts.choices import Role
-from shangwu.audit.choices import AuditAction
-from shangwu.audit.services import audit_write
 from shangwu.core.access import require
 from shangwu.core.services import event_record
 from shangwu.tasks import cycles
@@ -146,7 +144,8 @@ def plan_import(
     office=None,
 ) -> Plan:
     """Save a parsed plan (``parser.build_tree``) with its sections, tasks, milestones and
-    targets; units, leaders and indicators named in the text are linked where they match."""
+    targets; units, leaders and indicators named in the text are linked where they match.
+    Callers import through ``imports.plan_importer.save``, which adds the file's IMPORT row."""
     from shangwu.indicators.models import Indicator
 
     title = (title or tree.get("title") or "").strip()
@@ -238,12 +237,6 @@ def plan_import(
                 if unknown:
                     note += f"；未匹配的单位：{'、'.join(unknown)}"
                 _event(task, TaskEventKind.CREATED, actor=actor, note=note, to_status=task.status)
-        audit_write(
-            action=AuditAction.IMPORT,
-            obj=plan,
-            actor=actor,
-            detail=f"导入工作要点“{plan.title}”（{year}年）：{len(sections)} 个章节、{order} 项任务。",
-        )
     return plan
 
 

@@ -24,7 +24,11 @@ from shangwu.tasks.filtersets import (
     ReportFilterSet,
     TaskFilterSet,
 )
+from shangwu.tasks.imports import plan_importer
 from shangwu.tasks.models import Milestone, Plan, QuarterReview, Report, Task
+
+# What the IMPORT row names as the file when the plan came as text in the request body.
+API_TEXT_NAME = "API 提交的全文"
 
 
 def _errors(exc):
@@ -88,13 +92,14 @@ class PlanViewSet(BaseViewSet):
             return Response(tree)
         try:
             with transaction.atomic():
-                plan = services.plan_import(
+                plan = plan_importer.save(
                     title=d["title"] or tree["title"],
                     year=d["year"],
                     tree=tree,
                     cycle=d["cycle"],
                     due_day=d["due_day"],
                     actor=request.user,
+                    file_name=upload.name if upload is not None else API_TEXT_NAME,
                 )
         except DjangoValidationError as exc:
             audit_write(

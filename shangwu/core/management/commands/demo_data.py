@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from shangwu.core.context import acting
+from shangwu.core.imports import _sqlite_bulk as sqlite_bulk
 
 
 class Command(BaseCommand):
@@ -30,7 +31,14 @@ class Command(BaseCommand):
         from shangwu.tasks import demo as tasks_demo
 
         summaries = []
-        with acting(path="demo_data"), transaction.atomic():
+        # One transaction (one commit, no fsync per record), with the import engine's page cache
+        # for big writes: the demo's tables and indexes outgrow SQLite's default 2 MB.
+        with (
+            acting(path="demo_data"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            sqlite_bulk(connection, cursor),
+        ):
             units = build_regions_and_units()
             users = build_users(units)
             created = build_enterprises(
