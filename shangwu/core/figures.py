@@ -147,8 +147,19 @@ class Selection:
         return prepared.apply(queryset, request)
 
     def urls(self) -> dict:
-        query = urlencode(self.params)
+        items = tuple(self.params.items())
+        try:
+            query = _query_string(items)
+        except TypeError:  # a value that cannot be a cache key (a list): encoded as it is
+            query = urlencode(items)
         return {"page": f"{_list_url(self.page)}?{query}", "api": f"{_list_url(self.api)}?{query}"}
+
+
+@functools.lru_cache(maxsize=16384)
+def _query_string(items: tuple) -> str:
+    """``urlencode`` of a selection's parameters, kept per process: a breakdown links every one
+    of its cells (办理统计 by unit: some 450 per page, half the page's time in ``quote_plus``)."""
+    return urlencode(items)
 
 
 def _list_url(name: str) -> str:
