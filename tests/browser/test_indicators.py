@@ -1,5 +1,9 @@
 """The 月通报 and grid entry in a real browser (same server and sign-in as test_navigation)."""
 
+import re
+
+from playwright.sync_api import expect
+
 from tests.browser.test_navigation import signed_in
 
 
@@ -13,9 +17,11 @@ def test_the_bulletin_downloads_follow_the_month_chosen(server, browser):
     assert other != shown
     with page.expect_response(lambda r: f"month={other}" in r.url):
         page.select_option("[data-testid=month-picker]", other)
-    page.wait_for_load_state("networkidle")
-    assert page.get_attribute("[data-testid=download-xlsx]", "href").endswith(f"month={other}")
-    assert page.get_attribute("[data-testid=download-docx]", "href").endswith(f"month={other}")
+    # htmx swaps the links in just after the response arrives: wait for the swap, not the network.
+    for testid in ("download-xlsx", "download-docx"):
+        expect(page.locator(f"[data-testid={testid}]")).to_have_attribute(
+            "href", re.compile(f"month={other}$")
+        )
     with page.expect_download() as download:
         page.click("[data-testid=download-xlsx]")
     month = int(other.split("-")[1])
