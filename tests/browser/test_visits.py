@@ -7,6 +7,17 @@ from pypinyin import Style, lazy_pinyin
 from tests.browser.test_navigation import signed_in
 
 
+def settled(page, action) -> None:
+    """Do ``action`` and wait until htmx has swapped in and settled what it fetched (waiting for
+    the response alone races the swap, which can replace a select after it was chosen)."""
+    page.evaluate(
+        "() => { window.__settled = false; document.body.addEventListener("
+        "'htmx:afterSettle', () => { window.__settled = true; }, {once: true}); }"
+    )
+    action()
+    page.wait_for_function("() => window.__settled === true")
+
+
 def initials(name: str) -> str:
     return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
 
@@ -28,8 +39,7 @@ def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser):
     value, name = names[len(names) // 2]
     box = page.locator("[data-testid=pick-enterprise]")
     assert box.is_visible()
-    with page.expect_response(lambda r: "pick=enterprise" in r.url):
-        box.fill(initials(name.split("（")[0]))
+    settled(page, lambda: box.fill(initials(name.split("（")[0])))
     offered = page.eval_on_selector_all(
         "select[name=enterprise] option", "os => os.map(o => o.value)"
     )
@@ -44,8 +54,12 @@ def test_county_staff_picks_by_initials_and_adds_problem_rows(server, browser):
     other_value, other_text = next(
         (v, t) for v, t, chosen in people if not chosen and "河东区商务局" in t
     )
-    with page.expect_response(lambda r: "pick=officials" in r.url):
-        page.locator("[data-testid=pick-officials]").fill(initials(other_text.split("（")[0]))
+    settled(
+        page,
+        lambda: page.locator("[data-testid=pick-officials]").fill(
+            initials(other_text.split("（")[0])
+        ),
+    )
     page.select_option("select[name=officials]", [*me, other_value])
 
     # 添加一行 twice: five rows, the fifth filled.
