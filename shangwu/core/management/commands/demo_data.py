@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from shangwu.core.context import acting
-from shangwu.core.imports import _sqlite_bulk as sqlite_bulk
+from shangwu.core.imports import sqlite_bulk_cache
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             acting(path="demo_data"),
             transaction.atomic(),
             connection.cursor() as cursor,
-            sqlite_bulk(connection, cursor),
+            sqlite_bulk_cache(connection, cursor),
         ):
             units = build_regions_and_units()
             users = build_users(units)
