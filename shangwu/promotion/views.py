@@ -188,8 +188,34 @@ class EventOutcomesView(_EventActionView):
 
 
 class EventParticipantAddView(_EventActionView):
+    """添加参与企业: the enterprise from the platform's pinyin picker (as the visit form's): with
+    JavaScript a search box asks this URL (htmx, ``?pick=enterprise&q=…``) for the enterprises
+    the user sees whose name, pinyin initials or credit code match; without, the select lists
+    them all."""
+
     title = "添加参与企业"
     form_class = forms.ParticipantForm
+    template_name = "promotion/participant_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.headers.get("HX-Request") and request.GET.get("pick"):
+            return self.pick(request)
+        return super().get(request, *args, **kwargs)
+
+    def pick(self, request):
+        from shangwu.enterprises.selectors import enterprise_list_pick
+
+        self.get_object()  # the event in the user's change scope, else a 404
+        if request.GET["pick"] != "enterprise":
+            raise Http404("没有这个选择项。")
+        q = request.GET.get("q", "")
+        chosen = request.GET.getlist("enterprise")
+        options = enterprise_list_pick(user=request.user, q=q, selected=chosen, action="view")
+        return render(
+            request,
+            "enterprises/includes/pick_options.html",
+            {"kind": "enterprise", "options": options, "chosen": set(chosen), "q": q},
+        )
 
     def perform(self, event, data):
         row = services.event_participant_add(event=event, actor=self.request.user, **data)

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from shangwu.core.serializers import StoredFileSerializer
 from shangwu.organization.models import OrgUnit
-from shangwu.promotion.choices import EventStatus
+from shangwu.promotion.choices import AttachmentPurpose, EventStatus
 from shangwu.promotion.models import EventAttachment, EventParticipant, EventProject, PromotionEvent
 
 # Written by their own action endpoints (move, outcomes, participants, projects).
@@ -19,6 +19,8 @@ KEPT = [
     "credit_amount",
     "delegates",
     "destinations",
+    "foreign_projects",
+    "intended_investment",
     "signed_projects",
     "signed_amount",
 ]
@@ -97,6 +99,7 @@ class PromotionEventSerializer(serializers.ModelSerializer):
             "start_on",
             "end_on",
             "budget",
+            "order_currency",
             "summary",
             "note",
             *KEPT,
@@ -129,6 +132,8 @@ class EventOutcomesSerializer(serializers.ModelSerializer):
             "credit_amount",
             "delegates",
             "destinations",
+            "foreign_projects",
+            "intended_investment",
         ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
@@ -145,4 +150,9 @@ class EventAttachmentSerializer(StoredFileSerializer):
 class EventAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="活动照片（jpg、png）、方案或总结（pdf、docx、xlsx），按文件内容判断"
+    )
+    purpose = serializers.ChoiceField(
+        choices=AttachmentPurpose.choices,
+        default=AttachmentPurpose.OTHER,
+        help_text="用途：photo 活动照片、plan 活动方案、summary 活动总结、other 其他",
     )
