@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from shangwu.core import views as generic
@@ -105,6 +105,25 @@ class ProjectDetailView(generic.ObjectDetailView):
     )
     template_name = "projects/project_detail.html"
 
+    def signed_at(self, project):
+        """The events (招商推介会, 签约大会…) the project was signed at, those the user sees:
+        the promotion line's ``EventProject`` rows (reached by their relation, so the project
+        library does not import the promotion app)."""
+        links = (
+            project.promotion_events.model.objects.restrict(self.request.user, "view")
+            .filter(project=project)
+            .select_related("event")
+            .order_by("signed_on", "id")
+        )
+        return format_html_join(
+            "、",
+            '<a href="{}">{}</a>（{}）',
+            (
+                (link.event.get_absolute_url(), link.event, f"{link.signed_on:%Y-%m-%d}")
+                for link in links
+            ),
+        )
+
     def extra_context(self, obj):
         user = self.request.user
         context = selectors.project_detail_context(user=user, project=obj)
@@ -153,6 +172,7 @@ class ProjectDetailView(generic.ObjectDetailView):
                 ),
             ),
             ("纳入省台账", obj.ledger_display),
+            ("签约活动", self.signed_at(obj)),
             ("备注", obj.note),
         ]
         context["milestones"] = [

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from shangwu.core.serializers import StoredFileSerializer
 from shangwu.organization.models import OrgUnit
+from shangwu.projects.api.serializers import ProjectSerializer
 from shangwu.promotion.choices import AttachmentPurpose, EventStatus
 from shangwu.promotion.models import EventAttachment, EventParticipant, EventProject, PromotionEvent
 
@@ -62,6 +63,22 @@ class EventProjectSerializer(serializers.ModelSerializer):
         model = EventProject
         fields = ["id", "project", "project_name", "amount", "signed_on"]
         validators = []
+
+
+class EventNewProjectSerializer(ProjectSerializer):
+    """A project new to the library, signed at the event: the project API's own fields (the
+    same service, ``project_create``) and the 签约金额."""
+
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="签约金额（万元），留空则为项目总投资",
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "amount"]
 
 
 class PromotionEventSerializer(serializers.ModelSerializer):

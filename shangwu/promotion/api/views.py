@@ -12,6 +12,7 @@ from shangwu.promotion.api.serializers import (
     EventAttachmentSerializer,
     EventAttachmentUploadSerializer,
     EventMoveSerializer,
+    EventNewProjectSerializer,
     EventOutcomesSerializer,
     EventParticipantSerializer,
     EventProjectSerializer,
@@ -122,6 +123,27 @@ class PromotionEventViewSet(
         data = {k: v for k, v in params.validated_data.items() if v is not None}
         row, refused = _service_answer(
             services.event_sign_project, event=event, actor=request.user, **data
+        )
+        return refused or Response(EventProjectSerializer(row).data, status=201)
+
+    @extend_schema(
+        request=EventNewProjectSerializer,
+        responses={201: EventProjectSerializer},
+        summary="新建项目并登记为本活动签约项目（项目库同一服务 project_create，项目动态同时记入）",
+    )
+    @action(detail=True, methods=["post"], url_path="projects/new", url_name="project-new")
+    def project_new(self, request, pk=None):
+        event = self.get_object()
+        params = EventNewProjectSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        amount = data.pop("amount", None)
+        row, refused = _service_answer(
+            services.event_project_create,
+            event=event,
+            actor=request.user,
+            amount=amount,
+            **data,
         )
         return refused or Response(EventProjectSerializer(row).data, status=201)
 
