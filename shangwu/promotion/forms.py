@@ -138,6 +138,22 @@ class ParticipantForm(BaseForm):
         self.apply_bootstrap()
 
 
+class ParticipantOutcomesForm(BaseForm):
+    """A participant's own outcomes (its event's family's) and 备注, to correct them."""
+
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args, event=None, participant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in event.participant_fields:
+            self.fields[name] = _outcome_field(EventParticipant, name)
+            self.fields[name].label = event.outcome_label(name, EventParticipant)
+            self.initial.setdefault(name, getattr(participant, name))
+        self.initial.setdefault("note", participant.note)
+        self.order_fields([*event.participant_fields, "note"])
+        self.apply_bootstrap()
+
+
 class ProjectSignForm(BaseForm):
     project = forms.ModelChoiceField(label="签约项目", queryset=None)
     amount = forms.DecimalField(

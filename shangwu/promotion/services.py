@@ -405,14 +405,23 @@ def event_participant_add(
 
 
 def event_participant_update(
-    *, participant: EventParticipant, actor, now: datetime.datetime | None = None, **outcomes
+    *,
+    participant: EventParticipant,
+    actor,
+    note: str | None = None,
+    now: datetime.datetime | None = None,
+    **outcomes,
 ) -> EventParticipant:
+    """Correct a participant's own outcomes (and its 备注): the event's totals rise to the new
+    sum where they fall below it, as when it was added."""
     event = participant.event
     _check_in_scope(actor, event)
     values = _participant_values(event, outcomes)
     with transaction.atomic():
         for name, value in values.items():
             setattr(participant, name, value)
+        if note is not None:
+            participant.note = note
         participant.save()
         raised = _refresh_totals(event)
         _log(

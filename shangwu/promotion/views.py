@@ -222,6 +222,33 @@ class EventParticipantAddView(_EventActionView):
         return f"已添加{event.participant_noun}“{row.enterprise}”。"
 
 
+class EventParticipantEditView(_EventActionView):
+    """Correct one participant's own outcomes (the event's totals follow: services)."""
+
+    form_class = forms.ParticipantOutcomesForm
+    anchor = "#participants"
+
+    def participant(self, event) -> EventParticipant:
+        row = (
+            EventParticipant.objects.restrict(self.request.user, "change")
+            .filter(event=event, pk=self.kwargs["participant_pk"])
+            .select_related("enterprise")
+            .first()
+        )
+        if row is None:
+            raise Http404("参与企业记录不存在。")
+        return row
+
+    def make_form(self, event, data=None, files=None):
+        self.row = self.participant(event)
+        self.title = f"修改{event.participant_noun}“{self.row.enterprise}”的成果"
+        return self.form_class(data, user=self.request.user, event=event, participant=self.row)
+
+    def perform(self, event, data):
+        services.event_participant_update(participant=self.row, actor=self.request.user, **data)
+        return f"已保存“{self.row.enterprise}”的成果。"
+
+
 class EventParticipantRemoveView(_EventActionView):
     has_form = False
     anchor = "#participants"

@@ -279,3 +279,56 @@ def test_the_api_uploads_an_events_photo_and_plan_with_their_purpose(
     assert wrong.status_code == 400 and "purpose" in wrong.json()
     page_listed = api.get(url).json()
     assert {a["purpose"] for a in page_listed} == {"photo", "plan"}
+
+
+# --- Correcting a participant; removals through the API ----------------------------------------
+
+
+def test_a_merchants_sales_are_corrected_on_the_page_and_the_festivals_total_follows(
+    as_user, county_a, make_event, make_enterprise
+):
+    event = make_event(status="held")
+    row = services.event_participant_add(
+        event=event, enterprise=make_enterprise(), actor=county_a, sales=Decimal("20")
+    )
+    client = as_user(county_a)
+    detail = client.get(f"/promotion/events/{event.pk}/").content.decode()
+    url = f"/promotion/events/{event.pk}/participants/{row.pk}/edit/"
+    assert f'href="{url}"' in detail
+    form = client.get(url).content.decode()
+    assert "销售额（万元）" in form and 'value="20.00"' in form
+    refused = client.post(url, {"sales": "-1"})
+    assert refused.status_code == 400 and "不能为负数" in refused.content.decode()
+    saved = client.post(url, {"sales": "45.5", "note": "补报夜场"})
+    assert saved.status_code == 302
+    assert saved["Location"] == f"/promotion/events/{event.pk}/#participants"
+    row.refresh_from_db()
+    event.refresh_from_db()
+    assert (row.sales, row.note, event.sales) == (Decimal("45.50"), "补报夜场", Decimal("45.50"))
+    assert event.events.filter(note__contains="修改参与商户").exists()
+
+
+def test_the_api_corrects_and_removes_a_participant_and_unsigns_a_project(
+    county_a, county_b, make_event, make_enterprise, make_project
+):
+    fair = make_event(kind="canton_fair", status="held")
+    row = services.event_participant_add(
+        event=fair, enterprise=make_enterprise(), actor=county_a, formal_amount=Decimal("10")
+    )
+    api = api_as(county_a)
+    url = f"/api/events/{fair.pk}/participants/{row.pk}/"
+    assert api_as(county_b).patch(url, {"formal_amount": "99"}, format="json").status_code == 404
+    patched = api.patch(url, {"formal_amount": "60", "formal_orders": 2}, format="json")
+    assert patched.status_code == 200, patched.json()
+    assert patched.json()["formal_amount"] == "60.00"
+    fair.refresh_from_db()
+    assert fair.formal_amount == Decimal("60.00")
+    assert api.post(f"{url}remove/").status_code == 204
+    assert not fair.participants.exists()
+
+    meeting = make_event(kind="investment_promotion", status="held", days=1)
+    link = services.event_sign_project(event=meeting, project=make_project(), actor=county_a)
+    removed = api.post(f"/api/events/{meeting.pk}/projects/{link.pk}/remove/")
+    assert removed.status_code == 204
+    meeting.refresh_from_db()
+    assert (meeting.signed_projects, meeting.signed_amount) == (0, Decimal("0.00"))
