@@ -134,12 +134,9 @@ class ObjectActionView(BaseObjectView):
     template_name = "core/object_edit.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if (
-            not self.has_form
-            and request.user.is_authenticated
-            and request.method not in ("POST", "OPTIONS")
-        ):
-            return self.http_method_not_allowed(request, *args, **kwargs)
+        if not self.has_form:
+            # A button: POST only (405 otherwise, after the sign-in and role checks).
+            self.http_method_names = ["post", "options"]
         return super().dispatch(request, *args, **kwargs)
 
     def make_form(self, obj, data=None, files=None):
