@@ -243,7 +243,9 @@ def build(*, units, users, size: str) -> str:
             end_on=end,
             budget=_dec(rng, 5, 80) if rng.random() < 0.7 else None,
             # A domestic fair (老字号博览会) reports its orders in 亿元, foreign trade in 万美元.
-            order_currency=OrderCurrency.CNY if "老字号" in name else OrderCurrency.USD,
+            order_currency=OrderCurrency.CNY
+            if "老字号" in name or kind.code == "time_honoured_expo"
+            else OrderCurrency.USD,
             co_organisers=[units["departments"]["电子商务科"]]
             if family == OutcomeFamily.CONSUMPTION and rng.random() < 0.3
             else [],
