@@ -24,7 +24,7 @@ def rules_text(programme) -> str:
             lines.append(f"{label} {rule.amount_per_unit}")
         else:
             cap = f" 最高{rule.cap_per_unit}" if rule.cap_per_unit is not None else ""
-            lines.append(f"{label} {rule.percent.normalize()}%{cap}")
+            lines.append(f"{label} {rule.percent_text}%{cap}")
     return "\n".join(lines)
 
 

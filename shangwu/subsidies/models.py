@@ -196,7 +196,13 @@ class SubsidyRule(models.Model):
         if self.amount_per_unit is not None:
             return f"每{unit_of(self.category)}{self.amount_per_unit}元"
         cap = f"，每{unit_of(self.category)}最高{self.cap_per_unit}元" if self.cap_per_unit else ""
-        return f"销售价格的{self.percent.normalize()}%{cap}"
+        return f"销售价格的{self.percent_text}%{cap}"
+
+    @property
+    def percent_text(self) -> str:
+        """15.00 → 15, 12.50 → 12.5."""
+        text = f"{self.percent:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
 
     def subsidy_for(self, *, units: int, sale_amount: Decimal) -> Decimal:
         """The subsidy of a sale of ``units`` at ``sale_amount`` (元, the whole sale)."""
