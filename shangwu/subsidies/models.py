@@ -290,6 +290,7 @@ class SubsidyApplication(ScopedModel):
     class Meta:
         verbose_name = "补贴申请"
         verbose_name_plural = "补贴申请"
+        permissions = [("reveal_subsidyapplication", "查看补贴申请人完整姓名和身份证号")]
         ordering = ["-accepted_on", "-id"]
         indexes = [
             models.Index(fields=["status", "next_deadline_at"], name="subsidyapp_deadline_idx"),

@@ -532,3 +532,31 @@ def subsidy_application_reject(
             reject_reason=reason[:200],
             next_deadline_at=None,
         )
+
+
+REVEAL_PERMISSION = "subsidies.reveal_subsidyapplication"
+
+
+def subsidy_application_reveal(*, application: SubsidyApplication, actor) -> dict:
+    """The applicant's full name and ID number, for a user holding ``reveal_subsidyapplication``
+    (as the registry's contacts' numbers: ``core.reveal``); each reveal, and each refused
+    attempt, is an audit row. The caller has found the application within scope."""
+    from shangwu.audit.choices import AuditAction
+    from shangwu.audit.services import audit_write
+    from shangwu.core.access import can
+
+    if not (can(actor, SubsidyApplication.access, "view") and actor.has_perm(REVEAL_PERMISSION)):
+        audit_write(
+            action=AuditAction.DENIED,
+            obj=application,
+            actor=actor,
+            detail="无“查看补贴申请人完整身份信息”权限，拒绝查看（403）。",
+        )
+        raise PermissionDenied("您没有查看申请人完整身份信息的权限。")
+    audit_write(
+        action=AuditAction.REVEAL,
+        obj=application,
+        actor=actor,
+        detail=f"查看补贴申请 {application.number} 申请人的完整姓名和身份证号。",
+    )
+    return {"applicant_name": application.applicant_name, "id_number": application.id_number}

@@ -61,6 +61,11 @@ urlpatterns = [
         name="subsidyapplication_edit",
     ),
     path(
+        "applications/<int:pk>/reveal/",
+        views.SubsidyApplicationRevealView.as_view(),
+        name="subsidyapplication_reveal",
+    ),
+    path(
         "applications/<int:pk>/review/",
         views.SubsidyApplicationReviewView.as_view(),
         name="subsidyapplication_review",

@@ -8,8 +8,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 
 from shangwu.core import views as generic
 from shangwu.core import views_import as generic_import
@@ -136,6 +138,7 @@ class SubsidyApplicationDetailView(generic.ObjectDetailView):
             can_review=changeable and obj.status == ApplicationStatus.ACCEPTED,
             can_pay=changeable and obj.status == ApplicationStatus.REVIEWED,
             can_reject=changeable and obj.is_open,
+            can_reveal=self.request.user.has_perm(services.REVEAL_PERMISSION),
             light=tables.light_badge(obj),
             edit_url=reverse("subsidies:subsidyapplication_edit", args=[obj.pk]),
             fields=[
@@ -162,6 +165,25 @@ class SubsidyApplicationDetailView(generic.ObjectDetailView):
             ],
         )
         return context
+
+
+class SubsidyApplicationRevealView(generic.BaseObjectView):
+    """POST: the applicant's full name and ID number (``subsidy_application_reveal``, audited);
+    htmx swaps the masked line with the answer."""
+
+    queryset = SubsidyApplication.objects.all()
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        application = self.get_object()
+        shown = services.subsidy_application_reveal(application=application, actor=request.user)
+        return HttpResponse(
+            format_html(
+                '<span class="font-monospace" data-revealed="id_number">{} {}</span>',
+                shown["applicant_name"],
+                shown["id_number"],
+            )
+        )
 
 
 class SubsidyApplicationEditView(generic.ObjectEditView):

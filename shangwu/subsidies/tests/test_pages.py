@@ -212,3 +212,23 @@ def test_a_rule_line_that_does_not_read_is_refused_with_its_line(as_user, city_s
         },
     )
     assert "第1行“电动自行车 五百”无法识别" in response.content.decode()
+
+
+def test_seeing_the_full_identity_takes_the_permission_and_is_audited(
+    as_user, county_a, make_application
+):
+    from django.contrib.auth.models import Permission
+
+    app = make_application(applicant_name="王小明", id_number="419902199001015678")
+    url = reverse("subsidies:subsidyapplication_reveal", args=[app.pk])
+    client = as_user(county_a)
+    assert client.post(url).status_code == 403
+    assert AuditLog.objects.filter(action="denied", object_id=str(app.pk)).exists()
+    county_a.user_permissions.add(Permission.objects.get(codename="reveal_subsidyapplication"))
+    county_a = type(county_a).objects.get(pk=county_a.pk)
+    client = as_user(county_a)
+    assert 'data-testid="reveal"' in client.get(app.get_absolute_url()).content.decode()
+    answer = client.post(url)
+    assert answer.status_code == 200
+    assert "王小明 419902199001015678" in answer.content.decode()
+    assert AuditLog.objects.filter(action="reveal", object_id=str(app.pk)).exists()
