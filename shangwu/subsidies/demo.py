@@ -276,4 +276,13 @@ def build(*, units, users, size: str) -> str:
         dealers,
         categories=[ProductCategory.EBIKE],
     )
+    from shangwu.audit.choices import AuditAction
+    from shangwu.audit.services import audit_write
+
+    audit_write(
+        action=AuditAction.CREATE,
+        object_type=SubsidyApplication._meta.label_lower,
+        object_repr="演示数据",
+        detail=f"批量生成演示补贴申请 {made} 件及其动态（insert_objects）。",
+    )
     return f"新建补贴项目 2 个、补贴申请 {made} 件"
