@@ -124,7 +124,9 @@ class SubsidyApplicationImporter(Importer):
         for region in Region.objects.filter(level=RegionLevel.COUNTY):
             counties[region.name] = counties[region.code] = region
         dealers = {}
-        for pk, name, code in Enterprise.objects.values_list("pk", "name", "credit_code"):
+        # The dealers the importing officer may see (as the form's choices): a county's own.
+        mine = Enterprise.objects.restrict(actor, "view")
+        for pk, name, code in mine.values_list("pk", "name", "credit_code"):
             dealers.setdefault(name, pk)
             if code:
                 dealers[code] = pk
@@ -148,7 +150,11 @@ class SubsidyApplicationImporter(Importer):
         if text:
             row.dealer_id = context.dealers.get(text.upper()) or context.dealers.get(text)
             if row.dealer_id is None:
-                row.err("dealer", text, f"企业库中没有名称或统一社会信用代码为“{text}”的企业。")
+                row.err(
+                    "dealer",
+                    text,
+                    f"企业库中（您的数据范围内）没有名称或统一社会信用代码为“{text}”的企业。",
+                )
         id_number = values.get("id_number", "").upper()
         values["id_number"] = id_number
         if id_number and (len(id_number) != 18 or not id_number[:17].isdigit()):

@@ -155,7 +155,7 @@ def test_one_bad_row_means_nothing_is_written(county_a, programme):
         ({"数量": "1.5"}, "数量", "数量应为正整数"),
         ({"县区": "火星区"}, "县区", "本市没有名为“火星区”的县(市、区)"),
         ({"县区": "云水县"}, "县区", "不在您的数据范围内"),
-        ({"经销商": "不存在的公司"}, "经销商", "企业库中没有"),
+        ({"经销商": "不存在的公司"}, "经销商", "没有名称或统一社会信用代码为“不存在的公司”"),
         ({"受理日期": "明天"}, "受理日期", "日期格式"),
         ({"受理日期": "2025-12-31"}, "受理日期", "受理日期应在项目期间内"),
         ({"状态": "已完成"}, "状态", "应为："),
@@ -177,6 +177,13 @@ def test_each_row_error_names_its_row_column_and_reason(county_a, programme, ove
     assert any(e.column == column and reason in e.reason for e in result.errors), [
         (e.column, e.reason) for e in result.errors
     ]
+
+
+def test_a_dealer_of_another_county_is_not_matched(county_a, programme, make_enterprise):
+    make_enterprise(county="419921", name="云水家电城有限公司")
+    result = run(county_a, programme, [row("G-1", 经销商="云水家电城有限公司")], commit=False)
+    (error,) = result.errors
+    assert error.column == "经销商" and "您的数据范围内" in error.reason
 
 
 def test_a_number_twice_in_the_file_is_an_error_on_the_second(county_a, programme):
