@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shangwu.indicators",
     "shangwu.tasks",
     "shangwu.promotion",
+    "shangwu.subsidies",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus",
         "PromotionEventStatusEnum": "shangwu.promotion.choices.EventStatus",
+        "SubsidyApplicationStatusEnum": "shangwu.subsidies.choices.ApplicationStatus",
+        "SubsidyProgrammeStatusEnum": "shangwu.subsidies.choices.ProgrammeStatus",
+        "SubsidyProductCategoryEnum": "shangwu.subsidies.choices.ProductCategory",
     },
 }
 

@@ -12,6 +12,7 @@ from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.projects.api.views import router_register as projects_api
 from shangwu.promotion.api.views import router_register as promotion_api
+from shangwu.subsidies.api.views import router_register as subsidies_api
 from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
 
@@ -25,6 +26,7 @@ projects_api(router)
 indicators_api(router)
 tasks_api(router)
 promotion_api(router)
+subsidies_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("indicators/", include("shangwu.indicators.urls")),
     path("tasks/", include("shangwu.tasks.urls")),
     path("promotion/", include("shangwu.promotion.urls")),
+    path("subsidies/", include("shangwu.subsidies.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),
     path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         from shangwu.organization.demo import build_regions_and_units
         from shangwu.projects import demo as projects_demo
         from shangwu.promotion import demo as promotion_demo
+        from shangwu.subsidies import demo as subsidies_demo
         from shangwu.tasks import demo as tasks_demo
 
         summaries = []
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 indicators_demo,
                 tasks_demo,
                 promotion_demo,
+                subsidies_demo,
                 core_demo,
             ):
                 summary = module.build(units=units, users=users, size=size)
