@@ -3,7 +3,7 @@ Django's floor measured in the same run (issue 18: list pages ≤ 8 ms, detail p
 
     SHANGWU_TESTING=1 .venv/bin/python bench/pages_in_process.py [--database-url postgres://…] \
         [--size small|full] [--repeat 21] [--personas county_a,city_staff,sysadmin,auditor] \
-        [--only REGEX]
+        [--only REGEX] [--db var/pages-bench.sqlite3] [--urls /,/indicators/] [--profile REGEX]
 
 Builds a fresh demo city as ``bench/http_load.py`` does (same settings: DEBUG=0, the bench URL
 conf with the floor views), then requests, through the Django test client, every page of the URL
@@ -12,12 +12,19 @@ first record), as each persona. For each: the number of queries, and the median 
 requests of the wall time and of this thread's CPU time (on a shared machine CPU time moves less
 with other people's work), and the ratio of the CPU time to the floor's (a 50-row table from one
 query through the same middleware, measured at the start and the end).
+``--db`` reuses a SQLite file when it exists (built there first otherwise), so two checkouts can be
+compared on copies of the same data; ``--urls`` adds pages that are not list or detail views (the
+工作台 ``/``, 月通报 ``/indicators/``, 办理统计 ``/cases/statistics/``); ``--profile`` prints
+cProfile's top entries (this thread's CPU time as its clock) for the matching requests.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import re
 import secrets
 import shutil
@@ -35,8 +42,9 @@ from bench.http_load import build, fresh_database  # noqa: E402
 FLOOR = "/bench-floor/table/"
 
 
-def timed(client, url: str, repeat: int) -> tuple[int, int, float, float]:
-    """(status, queries, median wall ms, median CPU ms) of ``repeat`` GETs after a warm-up."""
+def timed(client, url: str, repeat: int) -> tuple[int, int, float, float, float]:
+    """(status, queries, median wall ms, median CPU ms, least CPU ms) of ``repeat`` GETs after a
+    warm-up (the least moves least with other work on a shared machine)."""
     from django.db import connection
 
     client.get(url)
@@ -54,7 +62,21 @@ def timed(client, url: str, repeat: int) -> tuple[int, int, float, float]:
         client.get(url)
         cpu.append((time.thread_time() - start_cpu) * 1000)
         wall.append((time.perf_counter() - start) * 1000)
-    return status, len(queries), statistics.median(wall), statistics.median(cpu)
+    return status, len(queries), statistics.median(wall), statistics.median(cpu), min(cpu)
+
+
+def profile(client, url: str, repeat: int) -> str:
+    client.get(url)
+    prof = cProfile.Profile(time.thread_time)
+    prof.enable()
+    for _ in range(repeat):
+        client.get(url)
+    prof.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out)
+    stats.sort_stats("cumulative").print_stats(70)
+    stats.sort_stats("tottime").print_stats(30)
+    return out.getvalue()
 
 
 def pages(user) -> list[tuple[str, str]]:
@@ -83,9 +105,15 @@ def pages(user) -> list[tuple[str, str]]:
 
 def run(args) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pages-"))
+    reuse = args.db and Path(args.db).exists()
+    database_url = (
+        f"sqlite:///{Path(args.db).resolve()}"
+        if args.db
+        else fresh_database(args.database_url, tmp)
+    )
     os.environ.update(
         {
-            "DATABASE_URL": fresh_database(args.database_url, tmp),
+            "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(tmp / "media"),
             "STATIC_ROOT": str(tmp / "static"),
             "DJANGO_SETTINGS_MODULE": "bench.load_settings",
@@ -103,7 +131,12 @@ def run(args) -> None:
 
     from shangwu.accounts.models import User
 
-    build(args, tmp)
+    if reuse:
+        from django.core.management import call_command
+
+        call_command("collectstatic", "--noinput", verbosity=0)
+    else:
+        build(args, tmp)
     floor_client = Client()
     floor_client.force_login(User.objects.get(username="leader"))
     floor_start = timed(floor_client, FLOOR, args.repeat)
@@ -112,24 +145,28 @@ def run(args) -> None:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
-        for kind, url in pages(user):
+        extra = [("page", url) for url in args.urls.split(",") if url] if args.urls else []
+        for kind, url in extra + pages(user):
             if args.only and not re.search(args.only, url):
                 continue
-            status, queries, wall, cpu = timed(client, url, args.repeat)
+            if args.profile and re.search(args.profile, url):
+                print(f"==== profile {url} {username}")
+                print(profile(client, url, args.repeat))
+            status, queries, wall, cpu, least = timed(client, url, args.repeat)
             if status == 200:  # a page the persona may not open is not a figure
-                rows.append((kind, url, username, queries, wall, cpu))
+                rows.append((kind, url, username, queries, wall, cpu, least))
     floor_end = timed(floor_client, FLOOR, args.repeat)
     floor_cpu = (floor_start[3] + floor_end[3]) / 2
     print(
         f"floor (50-row table, one query): CPU {floor_start[3]:.1f} → {floor_end[3]:.1f} ms, "
         f"wall {floor_start[2]:.1f} → {floor_end[2]:.1f} ms"
     )
-    print("| page | persona | queries | wall ms | CPU ms | CPU × floor |")
-    print("|---|---|---|---|---|---|")
-    for kind, url, username, queries, wall, cpu in rows:
+    print("| page | persona | queries | wall ms | CPU ms | least CPU ms | CPU × floor |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, url, username, queries, wall, cpu, least in rows:
         print(
             f"| {kind} `{url}` | {username} | {queries} | {wall:.1f} | {cpu:.1f} | "
-            f"{cpu / floor_cpu:.1f} |"
+            f"{least:.1f} | {cpu / floor_cpu:.1f} |"
         )
     shutil.rmtree(tmp, ignore_errors=True)
 
@@ -141,6 +178,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--personas", default="county_a,city_staff,sysadmin,auditor")
     parser.add_argument("--only", help="regular expression on the page's URL")
+    parser.add_argument("--db", help="a SQLite file: built once, then reused as it is")
+    parser.add_argument("--urls", help="comma-separated pages to add, e.g. /,/indicators/")
+    parser.add_argument("--profile", help="regular expression: profile the matching pages")
     run(parser.parse_args())
 
 

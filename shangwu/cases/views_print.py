@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from shangwu.cases.choices import CaseEventKind
 from shangwu.cases.deadlines import node_states
-from shangwu.cases.views import CaseDetailView, _mask
+from shangwu.cases.views import CASE_READ, _mask
 from shangwu.core import views as generic
 
 
 class CasePrintView(generic.ObjectDetailView):
-    queryset = CaseDetailView.queryset
+    queryset = CASE_READ
     template_name = "cases/print/case.html"
 
     def extra_context(self, obj):

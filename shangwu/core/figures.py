@@ -147,12 +147,29 @@ class Selection:
         return prepared.apply(queryset, request)
 
     def urls(self) -> dict:
+        from django.urls import get_script_prefix, get_urlconf
+
         items = tuple(self.params.items())
         try:
-            query = _query_string(items)
+            page, api = _selection_urls(
+                self.page, self.api, items, get_urlconf(), get_script_prefix()
+            )
         except TypeError:  # a value that cannot be a cache key (a list): encoded as it is
             query = urlencode(items)
-        return {"page": f"{_list_url(self.page)}?{query}", "api": f"{_list_url(self.api)}?{query}"}
+            page, api = f"{_list_url(self.page)}?{query}", f"{_list_url(self.api)}?{query}"
+        return {"page": page, "api": api}
+
+
+@functools.lru_cache(maxsize=16384)
+def _selection_urls(page: str, api: str, items: tuple, urlconf, prefix: str) -> tuple[str, str]:
+    """A selection's list page and API list with its parameters, kept per process, URL conf and
+    prefix: 办理统计 links some 450 cells per page, and reading the URL conf and the script
+    prefix (two thread-locals) for each of the two URLs of each cell was a fifth of the page."""
+    query = _query_string(items)
+    return (
+        f"{_reversed(page, urlconf, prefix)}?{query}",
+        f"{_reversed(api, urlconf, prefix)}?{query}",
+    )
 
 
 @functools.lru_cache(maxsize=16384)

@@ -140,9 +140,36 @@ class BaseFilterSet(django_filters.FilterSet):
         """Limit every model choice to what the requesting user may view (a filter set built
         without a request, e.g. by a figure's drill-down, filters a queryset that is already
         restricted and shows no form)."""
+        from shangwu.core import context, reference
+
         user = getattr(self.request, "user", None)
         if user is None:
             return
+        if self.request is not context.current().request or user.pk is None:
+            self._narrow_to_user(user)
+            return
+
+        built = []
+
+        def narrowed() -> dict:
+            # The querysets this user's dropdowns are narrowed to, built once per process
+            # while the reference data (and so the user's record) is unchanged: building them
+            # (``restrict``'s conditions, the user's counties and townships) cost 0.3–0.4 ms
+            # per dropdown on every list page although the options themselves were kept.
+            self._narrowed = {}
+            built.append(True)
+            try:
+                self._narrow_to_user(user)
+                return {name: qs.all() for name, qs in self._narrowed.items()}
+            finally:
+                self._narrowed = None
+
+        kept = reference.kept(("narrowed", type(self), user.pk), narrowed)
+        if not built:  # kept from an earlier request: each field gets its own copy
+            for name, queryset in kept.items():
+                self.narrow_choices(name, queryset.all())
+
+    def _narrow_to_user(self, user) -> None:
         for name, field in self.form.fields.items():
             queryset = getattr(field, "queryset", None)
             if isinstance(queryset, RestrictedQuerySet) and name in self.filters:
@@ -186,6 +213,8 @@ class BaseFilterSet(django_filters.FilterSet):
         (the form was built in ``__init__``, so both are set)."""
         self.filters[name].queryset = queryset
         self.form.fields[name].queryset = queryset
+        if getattr(self, "_narrowed", None) is not None:  # being kept (``narrow_to_user``)
+            self._narrowed[name] = queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

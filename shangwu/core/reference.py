@@ -169,6 +169,24 @@ def cached_choices(queryset, lookups, build, key=None):
     return choices
 
 
+def kept(key, build):
+    """``build()``, kept for this process under ``key`` while the request's stamp is unchanged
+    (``BaseFilterSet``: a filter set's dropdown querysets narrowed to a user, which depend on the
+    user's record and the reference data alone). Built afresh outside a signed-in request. The
+    value kept must not be handed out itself where it could be evaluated: callers clone it."""
+    stamp = request_stamp(context.current().request)
+    if stamp is None:
+        return build()
+    if _cache.get("stamp") != stamp or len(_cache) > MAX_ENTRIES:
+        _cache.clear()
+        _cache["stamp"] = stamp
+    try:
+        return _cache[key]
+    except KeyError:
+        value = _cache[key] = build()
+        return value
+
+
 def _query_key(values):
     """(database, SQL, parameters) of a ``values()`` query reading reference tables only, or
     ``_NOT_KEPT``."""

@@ -70,7 +70,8 @@ class BaseObjectView(LoginRequiredMixin, View):
 
     def get_object(self, action=None):
         pk = self.kwargs["pk"]
-        obj = self.get_queryset(action).filter(pk=pk).first()
+        # One row by its key: no ORDER BY (``first()`` would sort by the model's ordering).
+        obj = next(iter(self.get_queryset(action).filter(pk=pk).order_by()[:1]), None)
         if obj is None:
             if self.model._base_manager.filter(pk=pk).exists():
                 audit_denied(model=self.model, object_id=pk)

@@ -242,6 +242,7 @@ class IndicatorFigure(FigureSpec):
         for row in (
             IndicatorValue.objects.restrict(user, "view")
             .filter(where, indicator__in=ids, month__in=[month, last_year])
+            .order_by()  # grouped below; sums and counts do not depend on the order
             .values("indicator_id", "region_id", "month", *VALUE_FIELDS)
         ):
             key = (row["indicator_id"], row["month"])
@@ -253,6 +254,7 @@ class IndicatorFigure(FigureSpec):
             for row in (
                 IndicatorTarget.objects.restrict(user, "view")
                 .filter(where, indicator__in=ids, year=month.year)
+                .order_by()
                 .values("indicator_id", "region_id", "value")
             ):
                 targets.setdefault((row["indicator_id"], row["region_id"]), []).append(row)

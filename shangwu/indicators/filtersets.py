@@ -84,20 +84,25 @@ class IndicatorValueFilterSet(BaseFilterSet):
 
         if value is None:
             return queryset
+        # Unordered (the model's ordering would join the regions to sort rows read into sets).
         rows = list(
             queryset.filter(
                 indicator__is_active=True,
                 indicator__in_bulletin=True,
                 indicator__higher_is_better=True,
-            ).values_list("pk", "indicator_id", "region_id", "month", "cumulative_value")
+            )
+            .order_by()
+            .values_list("pk", "indicator_id", "region_id", "month", "cumulative_value")
         )
         targets = {
-            (t.indicator_id, t.region_id, t.year): t.value
-            for t in IndicatorTarget.objects.filter(
+            (indicator, region, year): value
+            for indicator, region, year, value in IndicatorTarget.objects.filter(
                 indicator_id__in={r[1] for r in rows},
                 region_id__in={r[2] for r in rows},
                 year__in={r[3].year for r in rows},
-            ).only("indicator_id", "region_id", "year", "value")
+            )
+            .order_by()
+            .values_list("indicator_id", "region_id", "year", "value")
         }
         lagging = [
             pk
@@ -110,6 +115,7 @@ class IndicatorValueFilterSet(BaseFilterSet):
             is not None
             and done < computation.time_progress(month.month)
         ]
+        lagging.sort()  # the same condition whatever order the rows came in
         return queryset.filter(pk__in=lagging) if value else queryset.exclude(pk__in=lagging)
 
 

@@ -244,7 +244,14 @@ def _latest_complete_month() -> datetime.date | None:
 
 
 def value_months_available(*, user) -> list[datetime.date]:
-    qs = IndicatorValue.objects.restrict(user, "view").values_list("month", flat=True).distinct()
+    # No ordering: the model's (indicator and region sort orders) would join both tables and
+    # make DISTINCT return every row instead of every month.
+    qs = (
+        IndicatorValue.objects.restrict(user, "view")
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
     return sorted(set(qs), reverse=True)
 
 
@@ -262,6 +269,13 @@ class IndicatorBulletin:
     @property
     def city(self):
         return next((r for r in self.rows if r.is_city), None)
+
+    @property
+    def rows_html(self):
+        """The table's rows, written in Python (``indicators.bulletin_html``)."""
+        from shangwu.indicators.bulletin_html import bulletin_rows_html
+
+        return bulletin_rows_html(self.rows)
 
 
 @dataclass
@@ -284,24 +298,26 @@ def _load(indicators, month: datetime.date):
     """One query each for targets and values: this year and last year up to ``month``."""
     start = datetime.date(month.year - 1, 1, 1)
     values = defaultdict(dict)  # (indicator_id, region_id) -> {month: row}
-    for v in IndicatorValue.objects.filter(
-        indicator__in=indicators, month__gte=start, month__lte=month
-    ).values(
-        "indicator_id",
-        "region_id",
-        "month",
-        "month_value",
-        "cumulative_value",
-        "prev_month_value",
-        "prev_cumulative_value",
-        "source",
+    for v in (
+        IndicatorValue.objects.filter(indicator__in=indicators, month__gte=start, month__lte=month)
+        .order_by()  # keyed below: the model's ordering would only join and sort
+        .values(
+            "indicator_id",
+            "region_id",
+            "month",
+            "month_value",
+            "cumulative_value",
+            "prev_month_value",
+            "prev_cumulative_value",
+            "source",
+        )
     ):
         values[(v["indicator_id"], v["region_id"])][v["month"]] = v
     targets = {
         (t["indicator_id"], t["region_id"]): t["value"]
-        for t in IndicatorTarget.objects.filter(indicator__in=indicators, year=month.year).values(
-            "indicator_id", "region_id", "value"
-        )
+        for t in IndicatorTarget.objects.filter(indicator__in=indicators, year=month.year)
+        .order_by()
+        .values("indicator_id", "region_id", "value")
     }
     return values, targets
 

@@ -18,16 +18,17 @@ PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1"]
 # Lists: the count, the page, and one query per prefetched relation (a list's many-to-many ids
 # are one query of the link table); details: the record and each shown relation. Case detail
 # 7 → 6 (events with their actor), token requests 3 fewer (user, unit, region and policy came
-# one by one), on this date.
+# one by one), on this date. Later that day (branch wt-speed) a list's total is counted only when
+# its page is full: projects and tasks lists, under 50 rows for every persona, 1 fewer.
 EXPECTED = {
     # endpoint: (session, token)
     "cases-list": (5, 4),
     "cases-detail": (6, 5),
     "enterprises-list": (4, 3),
     "enterprises-detail": (3, 2),
-    "projects-list": (4, 3),
+    "projects-list": (3, 2),
     "projects-detail": (3, 2),
-    "tasks-list": (7, 6),
+    "tasks-list": (6, 5),
     "tasks-detail": (7, 6),
 }
 

@@ -222,3 +222,49 @@ def test_a_request_that_changes_reference_data_reads_its_dropdowns_afresh(sysadm
             region=Region.objects.get(code=COUNTY_A), data={"name": "河东新区"}, actor=sysadmin
         )
     assert request.reference_stamp is None
+
+
+def test_a_page_served_again_narrows_none_of_its_dropdowns_to_the_user_again(
+    county_a, as_user, monkeypatch
+):
+    """The querysets a user's dropdowns are narrowed to (``restrict``, the user's counties and
+    townships) are kept with the options; a new page of the same list builds none of them."""
+    from shangwu.core import filtersets
+    from shangwu.organization import selectors
+
+    client = as_user(county_a)
+    first = client.get("/enterprises/")
+    built = []
+    for module, name in (
+        (filtersets, "restrict_choices"),
+        (selectors, "region_list_counties"),
+        (selectors, "region_list_townships"),
+    ):
+        real = getattr(module, name)
+        monkeypatch.setattr(
+            module,
+            name,
+            lambda *a, _real=real, _name=name, **k: built.append(_name) or _real(*a, **k),
+        )
+    again = client.get("/enterprises/?county=&page=1")
+    assert built == []
+    for name in ("county", "township", "tag"):
+        assert options(again, name) == options(first, name)
+    assert options(again, "county") == ["全部", "河东区"]
+    # A county it may not pick is still refused (the kept queryset is the form's too).
+    other = Region.objects.get(code=COUNTY_B)
+    response = client.get(f"/enterprises/?county={other.pk}")
+    assert "无效" in response.content.decode()
+
+
+def test_a_user_moved_to_another_county_gets_that_countys_dropdowns_at_once(
+    county_a, county_b, sysadmin, as_user
+):
+    client = as_user(county_a)
+    assert options(client.get("/enterprises/"), "county") == ["全部", "河东区"]
+    county_a.org_unit = county_b.org_unit
+    county_a.save()  # a user's unit is reference data: the stamp moves
+    moved = client.get("/enterprises/")
+    assert options(moved, "county") == ["全部", "云水县"]
+    townships = options(moved, "township")
+    assert "云水镇" in townships and "东湖街道" not in townships
