@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shangwu.indicators",
     "shangwu.tasks",
     "shangwu.promotion",
+    "shangwu.designations",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ MENU = [
     NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
     NavItem("促消费活动", "promotion:event_list", "shop", Access.BUSINESS, "工作"),
     NavItem("我的活动", "promotion:event_mine", "person-workspace", Access.BUSINESS, "工作"),
+    NavItem("荣誉认定", "designations:designation_list", "award", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(
@@ -46,6 +47,7 @@ MENU = [
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("活动类型", "promotion:kind_list", "bookmark-star", Access.REFERENCE, "基础配置"),
+    NavItem("荣誉/示范类型", "designations:kind_list", "patch-check", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem(
         "公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"
