@@ -33,9 +33,18 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     template_name = "enterprises/enterprise_detail.html"
 
     def extra_context(self, obj):
+        from shangwu.designations.selectors import (
+            designation_list_for_enterprise,
+            enterprise_designation_tags,
+        )
+
+        # 老字号 and the like: derived from the enterprise's current designations.
         tags = "、".join(
-            f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
-            for link in obj.tag_links.all()
+            [
+                f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
+                for link in obj.tag_links.all()
+            ]
+            + enterprise_designation_tags(obj)
         )
         return {
             "fields": [
@@ -55,6 +64,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
                 ("标签", tags),
             ],
             "events": enterprise_timeline(enterprise=obj),
+            "designations": designation_list_for_enterprise(user=self.request.user, enterprise=obj),
             **enterprise_service_context(user=self.request.user, enterprise=obj),
             **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),

@@ -2,7 +2,8 @@
 becomes an awarded designation of that kind, dated the day the tag was added (its 企业动态 row
 “添加标签“…””), or the day the enterprise entered the registry when no such row exists; its
 responsible unit is the enterprise's county 商务局. The tag links go (the registry now shows the
-designation); the Tag entries stay, so the registry's tag filter keeps its choices. Reversible:
+designation); the Tag entries stay, inactive (no longer offered for hand-setting), so the
+registry's tag filter keeps its choices. Reversible:
 going back puts the tags back on the enterprises whose migrated designation still exists."""
 
 from django.db import migrations
@@ -41,6 +42,7 @@ def tags_to_designations(apps, schema_editor):
     Designation = apps.get_model("designations", "Designation")
     DesignationEvent = apps.get_model("designations", "DesignationEvent")
     EnterpriseTag = apps.get_model("enterprises", "EnterpriseTag")
+    Tag = apps.get_model("enterprises", "Tag")
     for kind in Kind.objects.exclude(tag_code=""):
         links = EnterpriseTag.objects.filter(tag__code=kind.tag_code).select_related(
             "enterprise", "tag"
@@ -79,6 +81,8 @@ def tags_to_designations(apps, schema_editor):
                 note=f"{MIGRATED_NOTE}：标签“{link.tag.name}”（{day:%Y-%m-%d}）",
             )
         links.delete()
+        # No longer offered for hand-setting (the registry's filter still lists it).
+        Tag.objects.filter(code=kind.tag_code).update(is_active=False)
 
 
 def designations_to_tags(apps, schema_editor):
@@ -92,6 +96,7 @@ def designations_to_tags(apps, schema_editor):
             continue
         for designation in Designation.objects.filter(kind=kind, note=MIGRATED_NOTE):
             EnterpriseTag.objects.get_or_create(enterprise_id=designation.enterprise_id, tag=tag)
+        Tag.objects.filter(pk=tag.pk).update(is_active=True)
 
 
 class Migration(migrations.Migration):

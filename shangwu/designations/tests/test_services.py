@@ -99,7 +99,9 @@ def test_a_step_out_of_order_is_refused_and_nothing_changes(
     d = make_designation(status=status)
     before = DesignationEvent.objects.filter(designation=d).count()
     call = {
-        "apply": lambda: services.designation_apply(designation=d, actor=county_a, on=TODAY, now=NOW),
+        "apply": lambda: services.designation_apply(
+            designation=d, actor=county_a, on=TODAY, now=NOW
+        ),
         "recommend": lambda: services.designation_recommend(
             designation=d, actor=county_a, on=TODAY, level="county", doc="1号", now=NOW
         ),
