@@ -105,7 +105,9 @@ def test_a_restaurant_is_put_on_the_list_applied_recommended_and_awarded_with_it
     assert hedong["total"][0] == 1
 
 
-def test_the_review_falling_due_next_quarter_is_found_on_the_list(as_user, county_a, make_designation):
+def test_the_review_falling_due_next_quarter_is_found_on_the_list(
+    as_user, county_a, make_designation
+):
     today = timezone.localdate()
     awarded = today.replace(year=today.year - 3) + datetime.timedelta(days=30)
     soon = make_designation(
@@ -136,9 +138,7 @@ def test_the_cultivation_list_counts_each_units_designations_and_links_them(
     assert client.get(row["total"][1]).context["page"].paginator.count == 2
 
 
-def test_the_system_administrator_edits_a_kind_and_an_officer_may_not(
-    as_user, sysadmin, county_a
-):
+def test_the_system_administrator_edits_a_kind_and_an_officer_may_not(as_user, sysadmin, county_a):
     green = DesignationKind.objects.get(code="green_mall")
     client = as_user(sysadmin)
     response = client.post(
