@@ -76,8 +76,6 @@ STEPS = {
 def _step_action(name):
     params_class, service, summary = STEPS[name]
 
-    @extend_schema(request=params_class, responses=DesignationSerializer, summary=summary)
-    @action(detail=True, methods=["post"], url_path=name, url_name=name)
     def step(self, request, pk=None):
         designation = self.get_object()
         params = params_class(data=request.data)
@@ -87,8 +85,12 @@ def _step_action(name):
         )
         return self._answer(designation)
 
-    step.__name__ = name
-    return step
+    # Named before decorating: the action maps POST to the method by its name.
+    step.__name__ = step.__qualname__ = name
+    step = action(detail=True, methods=["post"], url_path=name, url_name=name)(step)
+    return extend_schema(request=params_class, responses=DesignationSerializer, summary=summary)(
+        step
+    )
 
 
 class DesignationViewSet(
