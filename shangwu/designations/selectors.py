@@ -37,14 +37,12 @@ def designation_list_for_enterprise(*, user, enterprise):
     )
 
 
-def enterprise_designation_tags(enterprise, *, on: datetime.date | None = None) -> list[str]:
-    """The registry tags the enterprise's current designations give it, as the page shows them:
-    “中华老字号（2019-05-01认定）”."""
-    rows = (
-        Designation.objects.current(on or timezone.localdate())
-        .filter(enterprise=enterprise)
-        .exclude(kind__tag_code="")
-        .select_related("kind")
-        .order_by("awarded_on")
+def designation_tags_of(designations, *, on: datetime.date | None = None) -> list[str]:
+    """The registry tags an enterprise's designations (already read) give it on ``on`` (today),
+    as the page shows them: “中华老字号（2019-05-01认定）”."""
+    on = on or timezone.localdate()
+    held = sorted(
+        (d for d in designations if d.kind.tag_code and d.is_current(on)),
+        key=lambda d: d.awarded_on,
     )
-    return [f"{d.kind.name}（{d.awarded_on:%Y-%m-%d}认定）" for d in rows]
+    return [f"{d.kind.name}（{d.awarded_on:%Y-%m-%d}认定）" for d in held]

@@ -35,16 +35,18 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     def extra_context(self, obj):
         from shangwu.designations.selectors import (
             designation_list_for_enterprise,
-            enterprise_designation_tags,
+            designation_tags_of,
         )
 
-        # 老字号 and the like: derived from the enterprise's current designations.
+        # 老字号 and the like: derived from the enterprise's current designations (one query
+        # reads them for the tags and the page's list).
+        designations = list(designation_list_for_enterprise(user=self.request.user, enterprise=obj))
         tags = "、".join(
             [
                 f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
                 for link in obj.tag_links.all()
             ]
-            + enterprise_designation_tags(obj)
+            + designation_tags_of(designations)
         )
         return {
             "fields": [
@@ -64,7 +66,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
                 ("标签", tags),
             ],
             "events": enterprise_timeline(enterprise=obj),
-            "designations": designation_list_for_enterprise(user=self.request.user, enterprise=obj),
+            "designations": designations,
             **enterprise_service_context(user=self.request.user, enterprise=obj),
             **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),
