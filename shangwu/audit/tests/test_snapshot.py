@@ -132,6 +132,9 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.organization.demo import build_regions_and_units
     from shangwu.organization.models import Region
     from shangwu.projects import demo as projects_demo
+    from shangwu.designations import demo as designations_demo
+    from shangwu.designations.models import Designation
+    from shangwu.designations.services import designation_attach
     from shangwu.promotion import demo as promotion_demo
     from shangwu.tasks import demo as tasks_demo
     from shangwu.workcalendar.services import calendar_year_save
@@ -141,7 +144,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         units = build_regions_and_units()
         users = build_users(units)
         build_enterprises(units=units, users=users, count=8)
-        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo):
+        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo, designations_demo):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")
@@ -175,6 +178,8 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         )
         case = Case.objects.restrict(county_a, "change").order_by("pk").first()
         case_attach(case=case, actor=county_a, upload=files.pdf())
+        designation = Designation.objects.restrict(county_a, "change").order_by("pk").first()
+        designation_attach(designation=designation, actor=county_a, upload=files.pdf())
 
 
 def test_every_audited_model_writes_an_audit_row_when_saved(world):
