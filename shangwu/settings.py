@@ -277,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus",
         "PromotionEventStatusEnum": "shangwu.promotion.choices.EventStatus",
+        "DesignationLevelEnum": "shangwu.designations.choices.DesignationLevel",
+        "DesignationRecommendLevelEnum": "shangwu.designations.choices.RecommendLevel",
+        "DesignationReviewResultEnum": "shangwu.designations.choices.ReviewResult",
+        "ProgrammeMilestoneResultEnum": "shangwu.designations.choices.MilestoneResult",
     },
 }
 

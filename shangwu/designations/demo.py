@@ -6,8 +6,8 @@ next quarter and two funded 示范县 programmes (县域商业体系建设示范
 one 中期评估 overdue).
 
 The fast path: the rows and each designation's step events are computed here and written with
-``bulk_create`` (the steps' dates in order, as the services would have written them); no audit
-rows, as for every demo."""
+``bulk_create`` (the steps' dates in order, as the services would have written them), with one
+audit row that says so (as the cases' demo does)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from shangwu.audit.choices import AuditAction
+from shangwu.audit.services import audit_write
 from shangwu.designations.choices import (
     ENTERPRISE_HOLDERS,
     DesignationEventKind,
@@ -405,6 +407,13 @@ def build(*, units, users, size: str) -> str:
             ]
     ProgrammeFund.objects.bulk_create(funds)
     ProgrammeMilestone.objects.bulk_create(milestones)
+    audit_write(
+        action=AuditAction.CREATE,
+        object_type=Designation._meta.label_lower,
+        object_repr="演示数据",
+        detail=f"批量生成演示荣誉认定 {len(rows)} 个，认定动态 {len(all_events)} 条，"
+        f"创建资金 {len(funds)} 条、节点 {len(milestones)} 个（bulk_create）。",
+    )
     states = {}
     for d, _ in rows:
         states[d.status] = states.get(d.status, 0) + 1

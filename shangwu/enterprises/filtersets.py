@@ -65,7 +65,7 @@ class EnterpriseFilterSet(BaseFilterSet):
     county = county_filter()
     township = township_filter()
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), method="filter_tag", label="标签"
+        field_name="tags", queryset=Tag.objects.all(), method="filter_tag", label="标签"
     )
     industry_section = django_filters.ChoiceFilter(choices=INDUSTRY_SECTIONS, label="行业门类")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")

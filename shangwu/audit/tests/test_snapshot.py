@@ -126,15 +126,15 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.cases.services import case_attach
     from shangwu.core.context import acting
     from shangwu.core.tests import files
+    from shangwu.designations import demo as designations_demo
+    from shangwu.designations.models import Designation
+    from shangwu.designations.services import designation_attach
     from shangwu.enterprises.demo import build_enterprises
     from shangwu.indicators.models import Indicator
     from shangwu.indicators.services import ValueInput, target_propose, target_set, value_save
     from shangwu.organization.demo import build_regions_and_units
     from shangwu.organization.models import Region
     from shangwu.projects import demo as projects_demo
-    from shangwu.designations import demo as designations_demo
-    from shangwu.designations.models import Designation
-    from shangwu.designations.services import designation_attach
     from shangwu.promotion import demo as promotion_demo
     from shangwu.tasks import demo as tasks_demo
     from shangwu.workcalendar.services import calendar_year_save

@@ -12,8 +12,19 @@ pytestmark = pytest.mark.django_db
 
 # Written in bulk by the demo (cases' lifecycles with their events, extensions and 督办单; the
 # indicators' monthly figures), each batch with one audit row that says so.
-BULK = {"cases.case": "批量生成演示案件", "indicators.indicatorvalue": "批量写入指标月度数据"}
-BULK_TABLES = {*BULK, "cases.caseevent", "cases.caseextension", "cases.supervisionorder"}
+BULK = {
+    "cases.case": "批量生成演示案件",
+    "indicators.indicatorvalue": "批量写入指标月度数据",
+    "designations.designation": "批量生成演示荣誉认定",
+}
+BULK_TABLES = {
+    *BULK,
+    "cases.caseevent",
+    "cases.caseextension",
+    "cases.supervisionorder",
+    "designations.programmefund",
+    "designations.programmemilestone",
+}
 # Not yet through a service: the county and township officials the 包保 and visits name
 # (enterprises.demo._demo_officials, bulk_create with no audit row).
 NOT_YET = {"accounts.user"}

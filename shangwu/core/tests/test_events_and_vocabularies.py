@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shangwu.cases.models import CaseCategory, CaseEvent
 from shangwu.core.models import Event, Vocabulary
+from shangwu.designations.models import DesignationEvent, DesignationKind
 from shangwu.enterprises.models import EnterpriseEvent, Tag
 from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
 from shangwu.promotion.models import EventKind, EventLog
@@ -22,6 +23,10 @@ LISTS = {
     Stage: ("projects:stage", {"order": 15, "milestone": "", "color": "info"}),
     IndustryChain: ("projects:chain", {}),
     EventKind: ("promotion:kind", {"family": "consumption"}),
+    DesignationKind: (
+        "designations:kind",
+        {"level": "city", "authority": "市人民政府", "holder_types": ["enterprise"]},
+    ),
 }
 
 
@@ -29,13 +34,14 @@ def concrete_subclasses(base):
     return {m for m in apps.get_models() if issubclass(m, base)}
 
 
-def test_the_five_event_models_are_built_on_the_one_event_base():
+def test_the_event_models_are_built_on_the_one_event_base():
     assert concrete_subclasses(Event) == {
         CaseEvent,
         EnterpriseEvent,
         ProjectEvent,
         TaskEvent,
         EventLog,
+        DesignationEvent,
     }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)

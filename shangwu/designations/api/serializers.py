@@ -117,37 +117,37 @@ class DesignationSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ApplySerializer(serializers.Serializer):
+class DesignationApplySerializer(serializers.Serializer):
     on = serializers.DateField(help_text="申报日期")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RecommendSerializer(serializers.Serializer):
+class DesignationRecommendSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="推荐日期")
     level = serializers.ChoiceField(choices=RecommendLevel.choices, help_text="推荐层级")
     doc = serializers.CharField(help_text="推荐文号")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AwardSerializer(serializers.Serializer):
+class DesignationAwardSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="认定日期")
     doc = serializers.CharField(help_text="认定文号")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewSerializer(serializers.Serializer):
+class DesignationReviewSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="复核日期")
     result = serializers.ChoiceField(choices=ReviewResult.choices, help_text="复核结果")
     rectify_by = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EndSerializer(serializers.Serializer):
+class DesignationEndSerializer(serializers.Serializer):
     on = serializers.DateField(help_text="日期")
     reason = serializers.CharField(help_text="原因")
 
 
-class MilestoneDoneSerializer(serializers.Serializer):
+class DesignationMilestoneDoneSerializer(serializers.Serializer):
     done_on = serializers.DateField()
     result = serializers.ChoiceField(choices=MilestoneResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")

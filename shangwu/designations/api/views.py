@@ -8,17 +8,17 @@ from rest_framework.response import Response
 from shangwu.core.api import BaseViewSet, attachment_actions
 from shangwu.designations import services
 from shangwu.designations.api.serializers import (
-    ApplySerializer,
-    AwardSerializer,
+    DesignationApplySerializer,
+    DesignationAwardSerializer,
     DesignationAttachmentSerializer,
     DesignationAttachmentUploadSerializer,
     DesignationKindSerializer,
     DesignationSerializer,
-    EndSerializer,
+    DesignationEndSerializer,
     ProgrammeFundSerializer,
     ProgrammeMilestoneSerializer,
-    RecommendSerializer,
-    ReviewSerializer,
+    DesignationRecommendSerializer,
+    DesignationReviewSerializer,
 )
 from shangwu.designations.filtersets import (
     DesignationFilterSet,
@@ -59,17 +59,25 @@ class ProgrammeMilestoneViewSet(BaseViewSet):
 
 
 STEPS = {
-    "apply": (ApplySerializer, services.designation_apply, "申报（培育 → 申报）"),
-    "recommend": (RecommendSerializer, services.designation_recommend, "推荐（申报 → 推荐）"),
+    "apply": (DesignationApplySerializer, services.designation_apply, "申报（培育 → 申报）"),
+    "recommend": (
+        DesignationRecommendSerializer,
+        services.designation_recommend,
+        "推荐（申报 → 推荐）",
+    ),
     "award": (
-        AwardSerializer,
+        DesignationAwardSerializer,
         services.designation_award,
         "认定（推荐 → 认定；证书用 attachments/ 上传）",
     ),
-    "review": (ReviewSerializer, services.designation_review, "复核（通过 / 限期整改 / 未通过）"),
-    "revoke": (EndSerializer, services.designation_revoke, "撤销（任何阶段）"),
-    "delist": (EndSerializer, services.designation_delist, "摘牌（已认定的）"),
-    "expire": (EndSerializer, services.designation_expire, "到期（有效期届满后）"),
+    "review": (
+        DesignationReviewSerializer,
+        services.designation_review,
+        "复核（通过 / 限期整改 / 未通过）",
+    ),
+    "revoke": (DesignationEndSerializer, services.designation_revoke, "撤销（任何阶段）"),
+    "delist": (DesignationEndSerializer, services.designation_delist, "摘牌（已认定的）"),
+    "expire": (DesignationEndSerializer, services.designation_expire, "到期（有效期届满后）"),
 }
 
 
