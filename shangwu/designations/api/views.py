@@ -9,16 +9,16 @@ from shangwu.core.api import BaseViewSet, attachment_actions
 from shangwu.designations import services
 from shangwu.designations.api.serializers import (
     DesignationApplySerializer,
-    DesignationAwardSerializer,
     DesignationAttachmentSerializer,
     DesignationAttachmentUploadSerializer,
-    DesignationKindSerializer,
-    DesignationSerializer,
+    DesignationAwardSerializer,
     DesignationEndSerializer,
-    ProgrammeFundSerializer,
-    ProgrammeMilestoneSerializer,
+    DesignationKindSerializer,
     DesignationRecommendSerializer,
     DesignationReviewSerializer,
+    DesignationSerializer,
+    ProgrammeFundSerializer,
+    ProgrammeMilestoneSerializer,
 )
 from shangwu.designations.filtersets import (
     DesignationFilterSet,
