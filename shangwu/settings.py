@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shangwu.tasks",
     "shangwu.promotion",
     "shangwu.subsidies",
+    "shangwu.designations",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,10 @@ SPECTACULAR_SETTINGS = {
         "SubsidyApplicationStatusEnum": "shangwu.subsidies.choices.ApplicationStatus",
         "SubsidyProgrammeStatusEnum": "shangwu.subsidies.choices.ProgrammeStatus",
         "SubsidyProductCategoryEnum": "shangwu.subsidies.choices.ProductCategory",
+        "DesignationLevelEnum": "shangwu.designations.choices.DesignationLevel",
+        "DesignationRecommendLevelEnum": "shangwu.designations.choices.RecommendLevel",
+        "DesignationReviewResultEnum": "shangwu.designations.choices.ReviewResult",
+        "ProgrammeMilestoneResultEnum": "shangwu.designations.choices.MilestoneResult",
     },
 }
 

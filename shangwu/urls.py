@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from shangwu.cases.api.views import router_register as cases_api
 from shangwu.core.api_figures import FigureDetailView, FigureListView
 from shangwu.core.views_dashboard import healthz
+from shangwu.designations.api.views import router_register as designations_api
 from shangwu.enterprises.api.views import router_register as enterprise_api
 from shangwu.enterprises.baobao.api import router_register_service as enterprise_service_api
 from shangwu.indicators.api.views import router_register as indicators_api
@@ -27,6 +28,7 @@ indicators_api(router)
 tasks_api(router)
 promotion_api(router)
 subsidies_api(router)
+designations_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -41,6 +43,7 @@ urlpatterns = [
     path("tasks/", include("shangwu.tasks.urls")),
     path("promotion/", include("shangwu.promotion.urls")),
     path("subsidies/", include("shangwu.subsidies.urls")),
+    path("designations/", include("shangwu.designations.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),
     path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),

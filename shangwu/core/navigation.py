@@ -38,6 +38,7 @@ MENU = [
         "以旧换新补贴", "subsidies:subsidyapplication_list", "arrow-repeat", Access.BUSINESS, "工作"
     ),
     NavItem("补贴项目", "subsidies:subsidyprogramme_list", "cash-coin", Access.BUSINESS, "工作"),
+    NavItem("荣誉认定", "designations:designation_list", "award", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(
@@ -50,6 +51,7 @@ MENU = [
     NavItem("项目阶段", "projects:stage_list", "signpost-split", Access.REFERENCE, "基础配置"),
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("活动类型", "promotion:kind_list", "bookmark-star", Access.REFERENCE, "基础配置"),
+    NavItem("荣誉/示范类型", "designations:kind_list", "patch-check", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem(
         "公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"

@@ -143,7 +143,9 @@ def build_enterprises(*, units, users, count: int) -> int:
         if section == "I" or rng.random() < 0.05:
             tag_names.append(rng.choice(["电商企业", "跨境电商"]))
         if rng.random() < 0.01:
-            tag_names.append(rng.choice(["中华老字号", "省级老字号"]))
+            # 老字号 now comes from the designations (designations.demo); the draw stays so the
+            # rest of the demo keeps its sequence.
+            rng.choice(["中华老字号", "省级老字号"])
         rows.append((fields, status, [n for n in tag_names if n]))
 
     actor = users.get("city_staff")

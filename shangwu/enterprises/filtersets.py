@@ -65,7 +65,7 @@ class EnterpriseFilterSet(BaseFilterSet):
     county = county_filter()
     township = township_filter()
     tag = django_filters.ModelChoiceFilter(
-        field_name="tags", queryset=Tag.objects.all(), label="标签"
+        field_name="tags", queryset=Tag.objects.all(), method="filter_tag", label="标签"
     )
     industry_section = django_filters.ChoiceFilter(choices=INDUSTRY_SECTIONS, label="行业门类")
     ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label="经济类型")
@@ -99,6 +99,20 @@ class EnterpriseFilterSet(BaseFilterSet):
             "covered_level",
             "official",
         ]
+
+    def filter_tag(self, queryset, name, value):
+        """A tag, or, for the tags a designation kind stands for (中华老字号, 省级老字号), the
+        enterprises holding such a designation today (designations: no longer set by hand)."""
+        if value is None:
+            return queryset
+        from shangwu.designations.selectors import (
+            designation_tag_codes,
+            enterprise_ids_with_designation_tag,
+        )
+
+        if value.code in designation_tag_codes():
+            return queryset.filter(pk__in=enterprise_ids_with_designation_tag(value.code))
+        return queryset.filter(tags=value)
 
     def search(self, queryset, name, value):
         return queryset  # applied last (filter_queryset): whether the pinyin matches decides

@@ -63,11 +63,25 @@ def _event(
     )
 
 
+def _refuse_designation_tags(tags) -> None:
+    """老字号 and the other tags a designation kind stands for follow the designations
+    (荣誉认定): they are not set by hand."""
+    from shangwu.designations.selectors import designation_tag_codes
+
+    derived = designation_tag_codes() if tags else set()
+    for tag in tags:
+        if tag.code in derived:
+            raise ValidationError(
+                {"tag": f"“{tag}”由荣誉认定生成，请在“荣誉认定”中登记认定，不能手工设置标签。"}
+            )
+
+
 def enterprise_create(
     *, actor, tags=(), now: datetime.datetime | None = None, **fields
 ) -> Enterprise:
     """A new registry record with its 登记入库 event at ``now`` (default: now; the demo passes the
     day the registry took it in)."""
+    _refuse_designation_tags(tags)
     fields["credit_code"] = normalize_credit_code(fields.get("credit_code", ""))
     if not fields.get("county") and len(fields["credit_code"]) == 18:
         fields["county"] = county_for_credit_code(fields["credit_code"])
@@ -171,6 +185,7 @@ def enterprise_set_tag(
 ) -> bool:
     """Add, re-date or remove one tag (限上 tags need their 纳统 date, not after the day of
     ``now``, default now); True when it changed."""
+    _refuse_designation_tags([tag])
     if not remove and tag.needs_date and since is None:
         raise ValidationError({"since": f"标签“{tag}”须填写纳统日期。"})
     if not tag.needs_date:

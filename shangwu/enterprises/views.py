@@ -33,9 +33,20 @@ class EnterpriseDetailView(generic.ObjectDetailView):
     template_name = "enterprises/enterprise_detail.html"
 
     def extra_context(self, obj):
+        from shangwu.designations.selectors import (
+            designation_list_for_enterprise,
+            designation_tags_of,
+        )
+
+        # 老字号 and the like: derived from the enterprise's current designations (one query
+        # reads them for the tags and the page's list).
+        designations = list(designation_list_for_enterprise(user=self.request.user, enterprise=obj))
         tags = "、".join(
-            f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
-            for link in obj.tag_links.all()
+            [
+                f"{link.tag}{f'（{link.since:%Y-%m-%d}纳统）' if link.since else ''}"
+                for link in obj.tag_links.all()
+            ]
+            + designation_tags_of(designations)
         )
         return {
             "fields": [
@@ -55,6 +66,7 @@ class EnterpriseDetailView(generic.ObjectDetailView):
                 ("标签", tags),
             ],
             "events": enterprise_timeline(enterprise=obj),
+            "designations": designations,
             **enterprise_service_context(user=self.request.user, enterprise=obj),
             **self.case_context(obj),
             "edit_url": reverse("enterprises:enterprise_edit", args=[obj.pk]),

@@ -437,6 +437,42 @@ def event_attachment_download(api: bool):
     return cases
 
 
+def designation_attachment_download(api: bool):
+    """county_a awards a 老字号 with its certificate (through the services) and downloads it."""
+
+    def cases(kit):
+        from django.test import TestCase
+
+        from shangwu.designations.models import DesignationKind
+        from shangwu.designations.services import designation_attach, designation_cultivate
+        from shangwu.organization.models import Region
+
+        county_a = kit.personas["county_a"]
+        designation = designation_cultivate(
+            actor=county_a,
+            kind=DesignationKind.objects.get(code="pedestrian_street"),
+            holder_type="street",
+            holder_name="审计测试步行街",
+            county=Region.objects.get(code="419902"),
+            responsible_unit=county_a.org_unit,
+        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            stored = designation_attach(
+                designation=designation,
+                actor=county_a,
+                upload=SimpleUploadedFile("认定证书.pdf", b"%PDF-1.4\n%%EOF\n"),
+                purpose="certificate",
+            )
+        url = (
+            f"/api/designations/{designation.pk}/attachments/{stored.pk}/download/"
+            if api
+            else f"/designations/attachments/{stored.pk}/"
+        )
+        return [get(url, persona="county_a", action=AuditAction.DOWNLOAD)]
+
+    return cases
+
+
 def visit_attachment_download(api: bool):
     """county_a records a visit with a site photo (through the services) and downloads it back."""
 
@@ -573,6 +609,9 @@ ROUTE_CASES: dict[str, Callable] = {
     ],
     "promotion:attachment_download": event_attachment_download(api=False),
     "promotionevent-attachment-download": event_attachment_download(api=True),
+    "designations:designation_export": lambda kit: [get("/designations/export/")],
+    "designations:attachment_download": designation_attachment_download(api=False),
+    "designation-attachment-download": designation_attachment_download(api=True),
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {

@@ -126,6 +126,9 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.cases.services import case_attach
     from shangwu.core.context import acting
     from shangwu.core.tests import files
+    from shangwu.designations import demo as designations_demo
+    from shangwu.designations.models import Designation
+    from shangwu.designations.services import designation_attach
     from shangwu.enterprises.demo import build_enterprises
     from shangwu.indicators.models import Indicator
     from shangwu.indicators.services import ValueInput, target_propose, target_set, value_save
@@ -142,7 +145,14 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         units = build_regions_and_units()
         users = build_users(units)
         build_enterprises(units=units, users=users, count=8)
-        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo, subsidies_demo):
+        for module in (
+            projects_demo,
+            cases_demo,
+            tasks_demo,
+            promotion_demo,
+            subsidies_demo,
+            designations_demo,
+        ):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")
@@ -176,6 +186,8 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         )
         case = Case.objects.restrict(county_a, "change").order_by("pk").first()
         case_attach(case=case, actor=county_a, upload=files.pdf())
+        designation = Designation.objects.restrict(county_a, "change").order_by("pk").first()
+        designation_attach(designation=designation, actor=county_a, upload=files.pdf())
 
 
 def test_every_audited_model_writes_an_audit_row_when_saved(world):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from shangwu.cases.models import CaseCategory, CaseEvent
 from shangwu.core.models import Event, Vocabulary
+from shangwu.designations.models import DesignationEvent, DesignationKind
 from shangwu.enterprises.models import EnterpriseEvent, Tag
 from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
 from shangwu.promotion.models import EventKind, EventLog
@@ -23,6 +24,10 @@ LISTS = {
     Stage: ("projects:stage", {"order": 15, "milestone": "", "color": "info"}),
     IndustryChain: ("projects:chain", {}),
     EventKind: ("promotion:kind", {"family": "consumption"}),
+    DesignationKind: (
+        "designations:kind",
+        {"level": "city", "authority": "市人民政府", "holder_types": ["enterprise"]},
+    ),
 }
 
 
@@ -39,6 +44,7 @@ def test_the_event_models_are_built_on_the_one_event_base():
         EventLog,
         SubsidyApplicationEvent,
         SubsidyProgrammeEvent,
+        DesignationEvent,
     }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)

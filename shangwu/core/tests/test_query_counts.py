@@ -63,6 +63,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # 2026-12-07 (issue 19 §3): measured on the small demo city plus 2.
     "以旧换新补贴": {"leader": 8, "city_staff": 8, "county_a": 8, "county_b": 8, "township_a1": 9},
     "补贴项目": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 8},
+    # 2026-12-07 (issue 20): measured on the small demo city plus 2.
+    "荣誉认定": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     "重点任务": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     # 2026-12-07: lowered by 2 when the headline and 各单位情况 were read in one pass of the facts.
     "督办通报": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 8},
@@ -139,6 +141,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "sysadmin": 7,
     },
     "活动类型": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "荣誉/示范类型": {
         "leader": 7,
         "city_staff": 7,
         "county_a": 7,

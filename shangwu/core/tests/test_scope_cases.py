@@ -34,6 +34,7 @@ THROUGH_PARENT = {
     "promotion.eventparticipant",
     "promotion.eventproject",
     "promotion.eventattachment",
+    "designations.designationattachment",
 }
 # Shared by every region by rule: the plan's frame (title, preamble, cadence, 预期目标) is the
 # bureau's for every unit; the 月通报's targets and versions name every county.
@@ -51,6 +52,7 @@ PARENT = {
     "promotion.eventparticipant": "event",
     "promotion.eventproject": "event",
     "promotion.eventattachment": "event",
+    "designations.designationattachment": "designation",
 }
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from shangwu.audit.services import plain_value
 from shangwu.core.access import matches, scope_of
 from shangwu.core.imports import RowError, cell_text, merged_cells_error, parse_date
+from shangwu.designations.selectors import designation_tag_codes
 from shangwu.enterprises.imports.columns import (
     BOOL_BY_TEXT,
     CAPITAL_MAX,
@@ -141,7 +142,8 @@ class Lookups:
             counties_by_code,
             townships,
             names,
-            {t.name: t for t in Tag.objects.all()},
+            # 老字号 and the other designation tags follow the designations: not importable.
+            {t.name: t for t in Tag.objects.all() if t.code not in designation_tag_codes()},
         )
 
 

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         from shangwu.accounts.demo import build_users
         from shangwu.cases import demo as cases_demo
         from shangwu.core import demo as core_demo
+        from shangwu.designations import demo as designations_demo
         from shangwu.enterprises.demo import build_enterprises
         from shangwu.indicators import demo as indicators_demo
         from shangwu.organization.demo import build_regions_and_units
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 tasks_demo,
                 promotion_demo,
                 subsidies_demo,
+                designations_demo,
                 core_demo,
             ):
                 summary = module.build(units=units, users=users, size=size)

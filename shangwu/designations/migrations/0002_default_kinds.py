@@ -1,0 +1,161 @@
+from django.db import migrations
+
+# (code, name, level, authority, holders, validity years, review cycle years, dynamic, funds,
+# registry tag): the designations the bureau's reports count; the 系统管理员 adds more.
+E, S, ST, T, C, CITY, P = "enterprise", "store", "street", "township", "county", "city", "park"
+KINDS = [
+    (
+        "zhonghua_laozihao",
+        "中华老字号",
+        "national",
+        "商务部",
+        [E, S],
+        None,
+        3,
+        True,
+        False,
+        "time_honored_national",
+    ),
+    (
+        "provincial_laozihao",
+        "省级老字号",
+        "provincial",
+        "省商务厅",
+        [E, S],
+        None,
+        3,
+        True,
+        False,
+        "time_honored_provincial",
+    ),
+    ("city_laozihao", "市级老字号", "city", "市人民政府", [E, S], None, 3, True, False, ""),
+    ("green_mall", "绿色商场", "provincial", "省商务厅", [E, S], None, 3, False, False, ""),
+    ("safe_mall", "平安商场", "provincial", "省商务厅", [E, S], None, 3, False, False, ""),
+    (
+        "brand_consumption_cluster",
+        "品牌消费集聚区",
+        "provincial",
+        "省商务厅",
+        [ST],
+        None,
+        3,
+        False,
+        False,
+        "",
+    ),
+    (
+        "pedestrian_street",
+        "示范步行街/特色商业街",
+        "provincial",
+        "省商务厅",
+        [ST],
+        None,
+        3,
+        False,
+        False,
+        "",
+    ),
+    (
+        "convenience_circle_city",
+        "一刻钟便民生活圈试点地区",
+        "national",
+        "商务部",
+        [CITY, C],
+        None,
+        None,
+        False,
+        False,
+        "",
+    ),
+    (
+        "convenience_circle_community",
+        "一刻钟便民生活圈试点社区",
+        "provincial",
+        "省商务厅",
+        [T],
+        None,
+        None,
+        False,
+        False,
+        "",
+    ),
+    (
+        "county_commerce_demo",
+        "县域商业体系建设示范县",
+        "national",
+        "商务部",
+        [C],
+        None,
+        None,
+        False,
+        True,
+        "",
+    ),
+    (
+        "ecommerce_rural_demo",
+        "电子商务进农村综合示范县",
+        "national",
+        "商务部、财政部",
+        [C],
+        None,
+        None,
+        False,
+        True,
+        "",
+    ),
+    (
+        "express_logistics_park",
+        "快递物流示范园区",
+        "provincial",
+        "省邮政管理局",
+        [P],
+        None,
+        3,
+        False,
+        False,
+        "",
+    ),
+    ("integrity_case", "诚信兴商典型案例", "national", "商务部", [E], None, None, False, False, ""),
+    ("taobao_town", "淘宝镇", "national", "阿里研究院", [T], 1, None, False, False, ""),
+    ("taobao_village", "淘宝村", "national", "阿里研究院", [T], 1, None, False, False, ""),
+    (
+        "foreign_trade_base",
+        "外贸转型升级基地",
+        "national",
+        "商务部",
+        [P, C],
+        None,
+        3,
+        False,
+        False,
+        "",
+    ),
+    ("cbec_zone", "跨境电商综合试验区", "national", "国务院", [CITY], None, None, False, False, ""),
+]
+
+
+def add_kinds(apps, schema_editor):
+    Kind = apps.get_model("designations", "DesignationKind")
+    for order, row in enumerate(KINDS, start=1):
+        code, name, level, authority, holders, validity, cycle, dynamic, funds, tag = row
+        Kind.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "level": level,
+                "authority": authority,
+                "holder_types": holders,
+                "validity_years": validity,
+                "review_cycle_years": cycle,
+                "dynamic": dynamic,
+                "carries_funds": funds,
+                "tag_code": tag,
+                "sort_order": order * 10,
+            },
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("designations", "0001_designations")]
+
+    operations = [migrations.RunPython(add_kinds, migrations.RunPython.noop)]

@@ -1,0 +1,108 @@
+"""The API: /api/designation-kinds/ and /api/designations/, with an action per step through the
+same services; a refused step is a 400 in Chinese; files through attachments/."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from shangwu.designations.models import Designation, DesignationEvent
+from shangwu.designations.tests.conftest import county_bureau
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(county_a):
+    client = APIClient()
+    client.force_authenticate(county_a)
+    return client
+
+
+def test_the_kinds_are_listed_with_their_rules(api):
+    rows = api.get("/api/designation-kinds/", {"page_size": 100}).json()["results"]
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["zhonghua_laozihao"]["level"] == "national"
+    assert by_code["county_commerce_demo"]["carries_funds"] is True
+    assert by_code["taobao_village"]["validity_years"] == 1
+    # Read-only here: a county officer may not write the reference list.
+    assert api.post("/api/designation-kinds/", {"name": "x"}, format="json").status_code == 403
+
+
+def test_a_designation_goes_through_every_step_by_the_api(
+    api, county_a, make_enterprise, kind, media, committed
+):
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    shop = make_enterprise(name="东湖老店有限公司")
+    created = api.post(
+        "/api/designations/",
+        {
+            "kind": kind("city_laozihao").pk,
+            "holder_type": "enterprise",
+            "enterprise": shop.pk,
+            "responsible_unit": county_bureau("419902").pk,
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    assert created.json()["status"] == "cultivating" and created.json()["holder"] == shop.name
+
+    refused = api.post(f"/api/designations/{pk}/award/", {"on": today, "doc": "1号"}, format="json")
+    assert refused.status_code == 400
+    assert "当前为“培育”，不能认定" in refused.json()["status"][0]
+
+    for step, body in [
+        ("apply", {"on": today}),
+        ("recommend", {"on": today, "level": "county", "doc": "河商字〔2026〕8号"}),
+        ("award", {"on": today, "doc": "云政〔2026〕12号"}),
+        ("review", {"on": today, "result": "rectify", "rectify_by": "2099-01-01"}),
+        ("delist", {"on": today, "reason": "整改不到位"}),
+    ]:
+        answer = api.post(f"/api/designations/{pk}/{step}/", body, format="json")
+        assert answer.status_code == 200, (step, answer.json())
+    assert answer.json()["status"] == "delisted"
+    assert answer.json()["end_reason"] == "整改不到位"
+    steps = DesignationEvent.objects.filter(designation_id=pk).exclude(to_status="")
+    assert steps.count() == 6
+
+    with committed():
+        uploaded = api.post(
+            f"/api/designations/{pk}/attachments/",
+            {"file": SimpleUploadedFile("证书.pdf", b"%PDF-1.4\n%%EOF\n")},
+            format="multipart",
+        )
+    assert uploaded.status_code == 201
+    listed = api.get(f"/api/designations/{pk}/attachments/").json()
+    assert [a["name"] for a in listed] == ["证书.pdf"]
+
+
+def test_the_holder_is_fixed_once_on_the_list_but_the_unit_may_change(api, make_designation):
+    d = make_designation()
+    moved = api.patch(f"/api/designations/{d.pk}/", {"note": "重点培育"}, format="json")
+    assert moved.status_code == 200 and moved.json()["note"] == "重点培育"
+    refused = api.patch(f"/api/designations/{d.pk}/", {"holder_type": "store"}, format="json")
+    assert refused.status_code == 400
+    assert "不能修改" in refused.json()["holder_type"][0]
+    assert (
+        api.patch(f"/api/designations/{d.pk}/", {"status": "awarded"}, format="json").json()[
+            "status"
+        ]
+        == "cultivating"
+    )  # read-only: only the steps move it
+
+
+def test_the_list_filters_by_kind_level_status_county_year_and_holder(api, make_designation, kind):
+    make_designation(kind="city_laozihao", status="awarded")
+    make_designation(kind="pedestrian_street", holder_name="河东老街", status="applied")
+
+    def names(**params):
+        return {r["name"] for r in api.get("/api/designations/", params).json()["results"]}
+
+    assert names(level="city") == {
+        "市级老字号·" + Designation.objects.get(kind__code="city_laozihao").enterprise.name
+    }
+    assert names(holder_type="street") == {"示范步行街/特色商业街·河东老街"}
+    assert len(names(awarded_year=2024)) == 1 and names(awarded_year=2025) == set()
+    assert len(names(status="applied")) == 1 and len(names(current="true")) == 1
+    assert api.get("/api/designations/", {"awarded_year": 99999}).status_code == 400
