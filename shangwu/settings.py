@@ -278,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus",
         "PromotionEventStatusEnum": "shangwu.promotion.choices.EventStatus",
+        "EventAttachmentPurposeEnum": "shangwu.promotion.choices.AttachmentPurpose",
+        "DesignationAttachmentPurposeEnum": "shangwu.designations.choices.AttachmentPurpose",
         "SubsidyApplicationStatusEnum": "shangwu.subsidies.choices.ApplicationStatus",
         "SubsidyProgrammeStatusEnum": "shangwu.subsidies.choices.ProgrammeStatus",
         "SubsidyProductCategoryEnum": "shangwu.subsidies.choices.ProductCategory",
