@@ -34,6 +34,7 @@ MENU = [
     NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
     NavItem("促消费活动", "promotion:event_list", "shop", Access.BUSINESS, "工作"),
     NavItem("我的活动", "promotion:event_mine", "person-workspace", Access.BUSINESS, "工作"),
+    NavItem("消费券", "vouchers:campaign_list", "ticket-perforated", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(
