@@ -682,6 +682,9 @@ def insert_rows(
         preps = [p for p in preps if p[1].get_internal_type() == "JSONField"]
 
     def prepared():
+        if not preps:  # every value as the database takes it: the rows as they come
+            yield from rows
+            return
         for row in rows:
             if preps:
                 row = list(row)

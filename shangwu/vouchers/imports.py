@@ -291,6 +291,8 @@ class VoucherRedemptionImporter(Importer):
             before = cursor.fetchone()[0]
         merchant_base = allocate_ids(VoucherMerchant, 1)[0] - 1
         new_merchants: list[tuple] = []
+        daily: dict[tuple, list] = {}
+        per_merchant: dict[tuple, list] = {}
         rows_gen = self._rows(
             iterator,
             mapping=mapping,
@@ -300,6 +302,8 @@ class VoucherRedemptionImporter(Importer):
             merchant_base=merchant_base,
             new_merchants=new_merchants,
             vendor=conn.vendor,
+            daily=daily,
+            per_merchant=per_merchant,
         )
         inserted = insert_rows(
             VoucherRedemption,
@@ -307,7 +311,7 @@ class VoucherRedemptionImporter(Importer):
             rows_gen,
             batch_size=10000,
             skip_conflicts=("campaign", "code"),
-            ready=("redeemed_at",) if conn.vendor == "sqlite" else (),
+            ready=("redeemed_at", "day") if conn.vendor == "sqlite" else (),
         )
         if result.file_error or result.errors:
             raise _Rollback
@@ -330,14 +334,29 @@ class VoucherRedemptionImporter(Importer):
                         [qn(table), merchant_base + len(new_merchants)],
                     )
         self._preview_context(result, context, new_merchants)
-        if inserted:
-            self._add_totals(campaign, before, context, conn)
+        if inserted == result.total:
+            # Every row handed over was new: the totals gathered while reading are exact.
+            self._write_totals(campaign, context, daily, per_merchant, conn)
+        elif inserted:
+            # Some were stored already (an overlapping export): total what was written.
+            self._add_totals(campaign, before, conn)
         if not commit:
             raise _Rollback
         self._keep(rows, actor=actor, campaign=campaign, result=result)
 
     def _rows(
-        self, rows, *, mapping, written, context, result, merchant_base, new_merchants, vendor
+        self,
+        rows,
+        *,
+        mapping,
+        written,
+        context,
+        result,
+        merchant_base,
+        new_merchants,
+        vendor,
+        daily,
+        per_merchant,
     ):
         """The checked rows as ``insert_rows`` takes them; a row with errors stops the writing
         (nothing more is yielded) but every row is still checked."""
@@ -357,6 +376,7 @@ class VoucherRedemptionImporter(Importer):
         tz = timezone.get_default_timezone()
         utc = datetime.UTC
         offsets: dict = {}
+        sqlite = vendor == "sqlite"
         seen: dict[str, int] = {}
         errors = result.errors
         failed = False
@@ -441,19 +461,33 @@ class VoucherRedemptionImporter(Importer):
                     f"“{name}”不在您的管辖范围：县级用户只能导入本县(市、区)的核销数据。",
                 )
                 ok = False
-            # 金额
+            # 金额: the plain case inline (a million rows), anything else through parse_cents
+            value = raw[oi]
             try:
-                order = parse_cents(raw[oi])
-            except ValueError as exc:
-                order = None
-                err("order_cents", raw[oi], f"订单金额{exc}")
-                ok = False
+                amount = float(value)
+                order = round(amount * 100)
+                if not 0 <= order < MAX_CENTS or abs(amount * 100 - order) > 1e-6:
+                    raise ValueError
+            except (ValueError, TypeError, OverflowError):
+                try:
+                    order = parse_cents(value)
+                except ValueError as exc:
+                    order = None
+                    err("order_cents", value, f"订单金额{exc}")
+                    ok = False
+            value = raw[di]
             try:
-                discount = parse_cents(raw[di])
-            except ValueError as exc:
-                discount = None
-                err("discount_cents", raw[di], f"优惠金额{exc}")
-                ok = False
+                amount = float(value)
+                discount = round(amount * 100)
+                if not 0 <= discount < MAX_CENTS or abs(amount * 100 - discount) > 1e-6:
+                    raise ValueError
+            except (ValueError, TypeError, OverflowError):
+                try:
+                    discount = parse_cents(value)
+                except ValueError as exc:
+                    discount = None
+                    err("discount_cents", value, f"优惠金额{exc}")
+                    ok = False
             if order is not None and discount is not None and discount > order:
                 err("discount_cents", raw[di], "优惠金额不能大于订单金额。")
                 ok = False
@@ -489,43 +523,56 @@ class VoucherRedemptionImporter(Importer):
                     (merchant, mname, credit, key[:220], county, enterprise, match.value)
                 )
                 merchants[key] = merchant
-            # 核销时间 in UTC for SQLite's text column (the engine writes it as given).
-            if vendor == "sqlite":
-                offset = offsets.get(day)
-                if offset is None:
-                    offset = offsets[day] = when.replace(tzinfo=tz).utcoffset()
-                stamp = (when - offset).isoformat(" ")
+            # 核销时间 in UTC and the day as text for SQLite's columns (the engine writes them as
+            # given: a million distinct timestamps are no cache's work).
+            # The totals of the rows handed over (exact when none is already stored).
+            total_key = (batch[0], county, day)
+            acc = daily.get(total_key)
+            if acc is None:
+                daily[total_key] = [1, order, discount]
+            else:
+                acc[0] += 1
+                acc[1] += order
+                acc[2] += discount
+            total_key = (merchant, county)
+            acc = per_merchant.get(total_key)
+            if acc is None:
+                per_merchant[total_key] = [1, order, discount, day, day]
+            else:
+                acc[0] += 1
+                acc[1] += order
+                acc[2] += discount
+                if day < acc[3]:
+                    acc[3] = day
+                elif day > acc[4]:
+                    acc[4] = day
+            if sqlite:
+                known = offsets.get(day)
+                if known is None:
+                    known = offsets[day] = (when.replace(tzinfo=tz).utcoffset(), day.isoformat())
+                stamp = (when - known[0]).isoformat(" ")
+                yield (
+                    campaign_id,
+                    batch[0],
+                    code,
+                    stamp,
+                    known[1],
+                    merchant,
+                    county,
+                    order,
+                    discount,
+                )
             else:
                 stamp = when.replace(tzinfo=tz).astimezone(utc)
-            yield (campaign_id, batch[0], code, stamp, day, merchant, county, order, discount)
+                yield (campaign_id, batch[0], code, stamp, day, merchant, county, order, discount)
         result.total = total
 
-    def _add_totals(self, campaign, before, context, conn) -> None:
-        """Add the rows this import wrote (ids above ``before``) to the daily and per-merchant
-        totals, in the import's transaction."""
+    def _write_totals(self, campaign, context, daily, per_merchant, conn) -> None:
+        """Add the totals gathered while reading to the daily and per-merchant totals."""
         qn = conn.ops.quote_name
         industry = {pk: ind for pk, ind in context.batches.values()}
-        daily: dict[tuple, list] = {}
-        per_merchant: dict[tuple, list] = {}
+        least, greatest = ("min", "max") if conn.vendor == "sqlite" else ("least", "greatest")
         with conn.cursor() as cursor:
-            cursor.execute(
-                f"SELECT batch_id, county_id, merchant_id, day, count(*), sum(order_cents), "
-                f"sum(discount_cents) FROM {qn(VoucherRedemption._meta.db_table)} "
-                "WHERE id > %s AND campaign_id = %s GROUP BY batch_id, county_id, merchant_id, day",
-                [before, campaign.pk],
-            )
-            for batch, county, merchant, day, n, order, discount in cursor.fetchall():
-                day = day if isinstance(day, str) else day.isoformat()
-                d = daily.setdefault((batch, county, day), [0, 0, 0])
-                d[0] += n
-                d[1] += int(order)
-                d[2] += int(discount)
-                m = per_merchant.setdefault((merchant, county), [0, 0, 0, day, day])
-                m[0] += n
-                m[1] += int(order)
-                m[2] += int(discount)
-                m[3] = min(m[3], day)
-                m[4] = max(m[4], day)
             t = qn(VoucherDaily._meta.db_table)
             cursor.executemany(
                 f"INSERT INTO {t} (campaign_id, batch_id, industry, county_id, day, redeemed, "
@@ -535,12 +582,11 @@ class VoucherRedemptionImporter(Importer):
                 f"order_cents = {t}.order_cents + excluded.order_cents, "
                 f"discount_cents = {t}.discount_cents + excluded.discount_cents",
                 [
-                    (campaign.pk, b, industry[b], c, day, *v)
-                    for (b, c, day), v in sorted(daily.items())
+                    (campaign.pk, b, industry[b], c, day.isoformat(), *v)
+                    for (b, c, day), v in daily.items()
                 ],
             )
             t = qn(VoucherMerchantTotal._meta.db_table)
-            least, greatest = ("min", "max") if conn.vendor == "sqlite" else ("least", "greatest")
             cursor.executemany(
                 f"INSERT INTO {t} (campaign_id, merchant_id, county_id, redeemed, order_cents, "
                 "discount_cents, first_day, last_day) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
@@ -550,7 +596,50 @@ class VoucherRedemptionImporter(Importer):
                 f"discount_cents = {t}.discount_cents + excluded.discount_cents, "
                 f"first_day = {least}({t}.first_day, excluded.first_day), "
                 f"last_day = {greatest}({t}.last_day, excluded.last_day)",
-                [(campaign.pk, m, c, *v) for (m, c), v in sorted(per_merchant.items())],
+                [
+                    (campaign.pk, m, c, n, o, d, first.isoformat(), last.isoformat())
+                    for (m, c), (n, o, d, first, last) in per_merchant.items()
+                ],
+            )
+
+    def _add_totals(self, campaign, before, conn) -> None:
+        """Add the rows this import wrote (ids above ``before``) to the daily and per-merchant
+        totals, in SQL and in the import's transaction."""
+        qn = conn.ops.quote_name
+        red = qn(VoucherRedemption._meta.db_table)
+        batch = qn(VoucherBatch._meta.db_table)
+        least, greatest = ("min", "max") if conn.vendor == "sqlite" else ("least", "greatest")
+        with conn.cursor() as cursor:
+            t = qn(VoucherDaily._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {t} (campaign_id, batch_id, industry, county_id, day, redeemed, "
+                "order_cents, discount_cents) "
+                "SELECT r.campaign_id, r.batch_id, min(b.industry), r.county_id, r.day, count(*), "
+                f"sum(r.order_cents), sum(r.discount_cents) FROM {red} r "
+                f"JOIN {batch} b ON b.id = r.batch_id "
+                "WHERE r.id > %s AND r.campaign_id = %s "
+                "GROUP BY r.campaign_id, r.batch_id, r.county_id, r.day "
+                "ON CONFLICT (campaign_id, batch_id, county_id, day) DO UPDATE SET "
+                f"redeemed = {t}.redeemed + excluded.redeemed, "
+                f"order_cents = {t}.order_cents + excluded.order_cents, "
+                f"discount_cents = {t}.discount_cents + excluded.discount_cents",
+                [before, campaign.pk],
+            )
+            t = qn(VoucherMerchantTotal._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {t} (campaign_id, merchant_id, county_id, redeemed, order_cents, "
+                "discount_cents, first_day, last_day) "
+                "SELECT campaign_id, merchant_id, county_id, count(*), sum(order_cents), "
+                f"sum(discount_cents), min(day), max(day) FROM {red} "
+                "WHERE id > %s AND campaign_id = %s "
+                "GROUP BY campaign_id, merchant_id, county_id "
+                "ON CONFLICT (campaign_id, merchant_id, county_id) DO UPDATE SET "
+                f"redeemed = {t}.redeemed + excluded.redeemed, "
+                f"order_cents = {t}.order_cents + excluded.order_cents, "
+                f"discount_cents = {t}.discount_cents + excluded.discount_cents, "
+                f"first_day = {least}({t}.first_day, excluded.first_day), "
+                f"last_day = {greatest}({t}.last_day, excluded.last_day)",
+                [before, campaign.pk],
             )
 
     def _preview_context(self, result, context, new_merchants) -> None:
