@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--no-xlsx", action="store_true")
+    parser.add_argument(
+        "--files", metavar="DIR", help="keep the generated exports here and reuse them next time"
+    )
     parser.add_argument("--generate", nargs=3, metavar=("PATH", "START", "COUNT"))
     args = parser.parse_args()
     if args.generate:  # a child process
@@ -149,20 +152,23 @@ def main() -> None:
 
     n = args.rows
     tmp = Path(tempfile.mkdtemp(prefix="shangwu-bench-vouchers-"))
+    where = Path(args.files) if args.files else tmp
+    where.mkdir(parents=True, exist_ok=True)
+    rest = max(0, args.total - n // 2 - 2 * n)
     files = {
-        "first": (tmp / "export-1.csv", 0, n),
-        "overlap": (tmp / "export-2.csv", n // 2, n),
-        "rest": (tmp / "export-3.csv", n // 2 + n, max(0, args.total - n // 2 - 2 * n)),
+        "first": (where / f"export-1-{n}.csv", 0, n),
+        "overlap": (where / f"export-2-{n}.csv", n // 2, n),
+        "rest": (where / f"export-3-{n}-{rest}.csv", n // 2 + n, rest),
     }
     if not args.no_xlsx:
-        files["xlsx"] = (tmp / "export-b.xlsx", 0, n)
+        files["xlsx"] = (where / f"export-b-{n}.xlsx", 0, n)
     t = time.perf_counter()
     children = [
         subprocess.Popen(
             [sys.executable, __file__, "--generate", str(path), str(start), str(count)]
         )
         for path, start, count in files.values()
-        if count
+        if count and not path.exists()
     ]
     for child in children:
         assert child.wait() == 0

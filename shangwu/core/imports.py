@@ -156,7 +156,8 @@ def check_upload(
         return "csv"
     if not head.startswith(b"PK\x03\x04"):
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（内容不是 Office Open XML 格式）。")
-    _check_xlsx_zip(source, size)
+    # An import with a larger limit (a platform's million-row export) may expand further.
+    _check_xlsx_zip(source, size, max(ZIP_MAX_UNCOMPRESSED, 2 * limit))
     return "xlsx"
 
 
@@ -194,7 +195,7 @@ def _sample(source, size: int = 64 * 1024) -> bytes:
         return fh.read(size)
 
 
-def _check_xlsx_zip(source, size: int) -> None:
+def _check_xlsx_zip(source, size: int, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED) -> None:
     try:
         with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
@@ -205,7 +206,7 @@ def _check_xlsx_zip(source, size: int) -> None:
                 raise UploadRejected(
                     "工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。"
                 )
-            check_zip_size(infos)
+            check_zip_size(infos, max_uncompressed)
             types = zf.read("[Content_Types].xml")
             if len(types) > 1024 * 1024:
                 raise UploadRejected("文件不是真正的 .xlsx 工作簿。")
@@ -224,11 +225,11 @@ def _check_xlsx_zip(source, size: int) -> None:
             source.seek(0)
 
 
-def check_zip_size(infos) -> None:
+def check_zip_size(infos, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED) -> None:
     """Refuse a zip (an Office file) that would expand past the limits: a zip bomb."""
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
-    if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
+    if total > max_uncompressed or total / packed > ZIP_MAX_RATIO:
         raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
     for info in infos:
         if (

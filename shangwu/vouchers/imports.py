@@ -130,11 +130,11 @@ def parse_cents(value) -> int:
         raise ValueError("应为数字（元）。")
     cents = round(amount * 100)
     if abs(amount * 100 - cents) > 1e-6:
-        raise ValueError("金额最多两位小数（元）。")
+        raise ValueError("最多两位小数（元）。")
     if cents < 0:
-        raise ValueError("金额不能为负数。")
+        raise ValueError("不能为负数。")
     if cents >= MAX_CENTS:
-        raise ValueError("金额过大。")
+        raise ValueError("过大。")
     return cents
 
 

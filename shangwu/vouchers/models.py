@@ -207,9 +207,10 @@ class VoucherBatch(CampaignScoped):
 
     @property
     def rule(self) -> str:
+        face = f"{self.face_value.normalize():f}"
         if not self.threshold:
-            return f"{self.face_value:g}元无门槛"
-        return f"满{self.threshold:g}减{self.face_value:g}"
+            return f"{face}元无门槛"
+        return f"满{self.threshold.normalize():f}减{face}"
 
     def clean(self):
         if self.face_value is not None and self.quantity is not None:
@@ -222,12 +223,21 @@ class VoucherBatch(CampaignScoped):
         return self.issued_cents / CENTS_PER_WAN
 
 
+def _redemption_q(model, user) -> models.Q:
+    """The city all rows, a county its own county's; a township none (the data is by county)."""
+    region = user.region
+    if region.level == "township":
+        return models.Q(pk__in=[])
+    return model.scope_q(region)
+
+
 class RedemptionScoped(ScopedModel):
-    """Redemption data: the city sees all, a county officer their own county's rows."""
+    """Redemption data: the city sees all, a county officer their own county's rows, a township
+    officer none; written only by the import (city and county)."""
 
     scope = Scope(
-        view=Rule(levels=("city", "county"), refusal="核销数据按县(市、区)查看。"),
-        change=Rule(levels=("city", "county"), refusal="核销数据按县(市、区)查看。"),
+        view=Rule(q=_redemption_q),
+        change=Rule(levels=LEVELS, refusal="核销数据由市、县(市、区)商务主管部门导入。"),
     )
 
     class Meta:

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from shangwu.core import views as generic
 from shangwu.core import views_import as generic_import
-from shangwu.core.access import refusal
 from shangwu.vouchers import filtersets, forms, imports, selectors, services, tables
 from shangwu.vouchers.choices import NEXT_STATUS
 from shangwu.vouchers.models import (
@@ -74,7 +73,7 @@ class VoucherCampaignDetailView(generic.ObjectDetailView):
         context.update(
             can_change=changeable,
             can_import_here=importable,
-            sees_redemptions=refusal(user, VoucherDaily, "view") is None,
+            sees_redemptions=user.region is not None and user.region.level != "township",
             next_status=NEXT_STATUS.get(obj.status),
             files=files.select_related("uploaded_by").order_by("-uploaded_at", "-id")[:20],
             events=obj.events.select_related("actor").order_by("-at", "-id"),

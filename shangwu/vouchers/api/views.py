@@ -179,8 +179,8 @@ class VoucherCampaignViewSet(BaseViewSet):
     @action(detail=True, methods=["get"])
     def figures(self, request, pk=None):
         campaign = self.get_object()
-        if refusal(request.user, VoucherDaily, "view") is not None:
-            raise ApiPermissionDenied("核销数据按县(市、区)查看。")
+        if request.user.region is None or request.user.region.level == "township":
+            raise ApiPermissionDenied("核销数据按县(市、区)查看，乡镇(街道)用户不显示。")
         data = selectors.campaign_detail_context(user=request.user, campaign=campaign)
         for row in data["batches"]:
             batch = row.pop("batch")

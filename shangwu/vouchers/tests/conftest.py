@@ -27,7 +27,14 @@ def make_campaign(db, city_staff):
     """A campaign through the services, May 2026, covering 河东区 and 云水县 (or ``counties``),
     with a 餐饮 batch 满100减30 (10,000 张) and a 零售 batch 满200减50 (5,000 张)."""
 
-    def make(*, name="乐购云河消费券", counties=(HEDONG, YUNSHUI), actor=None, batches=True):
+    def make(
+        *,
+        name="乐购云河消费券",
+        counties=(HEDONG, YUNSHUI),
+        actor=None,
+        batches=True,
+        quantity=None,
+    ):
         actor = actor or city_staff
         campaign = services.voucher_campaign_create(
             actor=actor,
@@ -48,7 +55,7 @@ def make_campaign(db, city_staff):
                 code="CY01",
                 face_value=Decimal("30"),
                 threshold=Decimal("100"),
-                quantity=10000,
+                quantity=quantity or 10000,
                 industry="catering",
             )
             services.voucher_batch_add(
@@ -58,7 +65,7 @@ def make_campaign(db, city_staff):
                 code="LS01",
                 face_value=Decimal("50"),
                 threshold=Decimal("200"),
-                quantity=5000,
+                quantity=quantity or 5000,
                 industry="retail",
             )
         return campaign
