@@ -29,6 +29,7 @@ class Command(BaseCommand):
         from shangwu.projects import demo as projects_demo
         from shangwu.promotion import demo as promotion_demo
         from shangwu.tasks import demo as tasks_demo
+        from shangwu.vouchers import demo as vouchers_demo
 
         summaries = []
         # One transaction (one commit, no fsync per record), with the import engine's page cache
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 indicators_demo,
                 tasks_demo,
                 promotion_demo,
+                vouchers_demo,
                 core_demo,
             ):
                 summary = module.build(units=units, users=users, size=size)
