@@ -110,3 +110,40 @@ def campaign_detail_context(*, user, campaign) -> dict:
         "batches": batches,
         "top_merchants": top,
     }
+
+
+PANEL_FIGURES = [
+    ("vouchers.redeemed_count", "消费券核销"),
+    ("vouchers.subsidy", "核销补贴"),
+    ("vouchers.consumption", "带动消费"),
+    ("vouchers.leverage", "杠杆率"),
+]
+
+
+def voucher_dashboard_panel(*, user) -> list:
+    """消费券 · this year (工作台): redeemed, subsidy, consumption driven and the leverage ratio,
+    each a registered figure with its list; none for a township (the data is by county)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shangwu.core import figures as registry
+
+    if user.region is None or user.region.level == "township":
+        return []
+    today = timezone.localdate()
+    computed = registry.compute_many(
+        [key for key, _ in PANEL_FIGURES],
+        user=user,
+        date_from=datetime.date(today.year, 1, 1),
+        date_to=today,
+    )
+    return [
+        {
+            "title": f"消费券 · {today.year}年",
+            "icon": "ticket-perforated",
+            "figures": [
+                registry.panel_cell(computed[key], label=label) for key, label in PANEL_FIGURES
+            ],
+        }
+    ]

@@ -179,3 +179,26 @@ def test_the_lists_behind_the_figures_open_for_city_and_county(
     assert client.get("/vouchers/batches/").status_code == 200
     redemptions = client.get(f"/vouchers/redemptions/?campaign={campaign.pk}")
     assert [r.code for r in redemptions.context["page"].object_list] == ["L1"]
+
+
+def test_the_upload_page_offers_the_campaign_the_template_and_the_larger_limit(
+    as_user, city_staff, make_campaign
+):
+    import tempfile
+    from pathlib import Path
+
+    from shangwu.core.imports import read_rows
+
+    campaign = make_campaign()
+    client = as_user(city_staff)
+    page = client.get(f"/vouchers/import/?campaign={campaign.pk}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "不超过 512 MB" in html and f'<option value="{campaign.pk}" selected>' in html
+    template = client.get("/vouchers/import/template/")
+    assert template.status_code == 200
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.xlsx"
+        path.write_bytes(template.content)
+        header = read_rows(path, "xlsx", skip_sheets=("填写说明",))[0]
+    assert header[:3] == ["券批次", "券码", "核销时间"]
