@@ -134,6 +134,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.projects import demo as projects_demo
     from shangwu.promotion import demo as promotion_demo
     from shangwu.tasks import demo as tasks_demo
+    from shangwu.vouchers import demo as vouchers_demo
     from shangwu.workcalendar.services import calendar_year_save
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -141,7 +142,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         units = build_regions_and_units()
         users = build_users(units)
         build_enterprises(units=units, users=users, count=8)
-        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo):
+        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo, vouchers_demo):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")

@@ -16,7 +16,15 @@ from shangwu.core.testing import url_patterns, view_model
 pytestmark = pytest.mark.django_db
 
 ADMINS = ["sysadmin", "secadmin", "auditor"]
-BUSINESS_APPS = {"enterprises", "cases", "projects", "indicators", "tasks", "promotion"}
+BUSINESS_APPS = {
+    "enterprises",
+    "cases",
+    "projects",
+    "indicators",
+    "tasks",
+    "promotion",
+    "vouchers",
+}
 # Audit rows name the records they are about; what the 审计管理员 may read of them is the audit
 # log's own rule, tested with the audit app.
 CONTENT_EXEMPT_APPS = {"audit"}
