@@ -31,6 +31,8 @@ APPS = [
     ("shangwu.cases.demo", "build"),
     ("shangwu.indicators.demo", "build"),
     ("shangwu.tasks.demo", "build"),
+    ("shangwu.promotion.demo", "build"),
+    ("shangwu.subsidies.demo", "build"),
     ("shangwu.core.demo", "build"),
 ]
 

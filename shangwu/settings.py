@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shangwu.tasks",
     "shangwu.promotion",
     "shangwu.vouchers",
+    "shangwu.subsidies",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "shangwu.enterprises.choices.EnterpriseStatus",
         "PromotionEventStatusEnum": "shangwu.promotion.choices.EventStatus",
+        "SubsidyApplicationStatusEnum": "shangwu.subsidies.choices.ApplicationStatus",
+        "SubsidyProgrammeStatusEnum": "shangwu.subsidies.choices.ProgrammeStatus",
+        "SubsidyProductCategoryEnum": "shangwu.subsidies.choices.ProductCategory",
     },
 }
 

@@ -12,6 +12,7 @@ from shangwu.indicators.api.views import router_register as indicators_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.projects.api.views import router_register as projects_api
 from shangwu.promotion.api.views import router_register as promotion_api
+from shangwu.subsidies.api.views import router_register as subsidies_api
 from shangwu.tasks.api.views import router_register as tasks_api
 from shangwu.vouchers.api.views import router_register as vouchers_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
@@ -27,6 +28,7 @@ indicators_api(router)
 tasks_api(router)
 promotion_api(router)
 vouchers_api(router)
+subsidies_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -41,6 +43,7 @@ urlpatterns = [
     path("tasks/", include("shangwu.tasks.urls")),
     path("promotion/", include("shangwu.promotion.urls")),
     path("vouchers/", include("shangwu.vouchers.urls")),
+    path("subsidies/", include("shangwu.subsidies.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),
     path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),

@@ -149,7 +149,8 @@ def attachment_actions(
 
     * ``GET attachments/``: the record's files, not removed (``serializer``);
     * ``POST attachments/``: one upload (multipart ``file``, ``upload_serializer``) through
-      ``attach(<owner>=record, actor=…, upload=…)``, answered 201 with the stored file;
+      ``attach(<owner>=record, actor=…, upload=…, **other fields of upload_serializer)``,
+      answered 201 with the stored file;
     * ``GET attachments/{id}/download``: the file, audited (core.files); 404 (audited when out of
       scope) for anything that is not a listed file of this record;
     * ``POST attachments/{id}/remove``: 删除 through ``remove(attachment=…, actor=…)`` (soft:
@@ -198,8 +199,14 @@ def attachment_actions(
                 )
             upload = upload_serializer(data=request.data)
             upload.is_valid(raise_exception=True)
+            # The upload serializer's other fields (an event file's 用途) go to the service too.
+            extra = {k: v for k, v in upload.validated_data.items() if k != "file"}
             stored, refused = _service_answer(
-                attach, **{owner: record}, actor=request.user, upload=upload.validated_data["file"]
+                attach,
+                **{owner: record},
+                actor=request.user,
+                upload=upload.validated_data["file"],
+                **extra,
             )
             if refused is not None:
                 return refused

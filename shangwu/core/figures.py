@@ -44,7 +44,7 @@ from shangwu.core.numbers import round_half_up
 
 # --- units, rounding and display ----------------------------------------------------------------
 
-COUNT_UNITS = {"件", "家", "个", "次", "项", "条", "人", "人次", "张"}
+COUNT_UNITS = {"件", "家", "个", "次", "项", "条", "人", "人次", "台", "辆", "张"}
 WAN_YUAN = "万元"
 WAN_USD = "万美元"
 PERCENT = "%"
@@ -392,9 +392,9 @@ class SumFigure(FigureSpec):
     amount: str = ""  # the model field summed
     aggregate: Callable | None = None  # () -> the aggregate, when not Sum(amount)
     row_amount: Callable[[dict], object] | None = None  # the amount in one API row
-    # The stored unit per figure unit: amounts kept as integer 分 and stated in 万元 sum exactly
-    # on every database and are divided once (1,000,000).
-    scale: int = 1
+    # Rows kept in a smaller unit than the figure's: the total is divided by ``per`` once
+    # (元 summed, stated in 万元: ``per=10000``), on the figure and its drill-down alike.
+    per: int = 1
 
     def _total(self):
         from django.db.models import Sum
@@ -408,17 +408,10 @@ class SumFigure(FigureSpec):
         agg = sel.queryset(user).order_by().aggregate(n=Count("pk", distinct=True), s=self._total())
         return self._from_aggregate(agg["n"], agg["s"], sel, date_from, date_to, region)
 
-    def scaled(self, total) -> Decimal:
-        """The summed amount in the figure's unit: counts whole, amounts with two decimals
-        (which they keep on every database: SQLite's sum drops them)."""
-        value = Decimal(str(total or 0))
-        if self.scale != 1:
-            value = value / self.scale
-        return value if self.unit in COUNT_UNITS else value.quantize(CENT)
-
     def _from_aggregate(self, n, total, sel, date_from, date_to, region) -> Figure:
         return self._figure(
-            value=self.scaled(total),
+            # Amounts keep their two decimals on every database (SQLite's sum drops them).
+            value=sum_value(total, self.unit, self.per),
             count=n,
             drill=sel.urls(),
             date_from=date_from,
@@ -477,7 +470,15 @@ class SumFigure(FigureSpec):
 
     def value_from_lists(self, lists):
         total = sum((self.amount_of(row) for row in lists["list"]), Decimal(0))
-        return total if self.scale == 1 else self.scaled(total)
+        return total if self.per == 1 else sum_value(total, self.unit, self.per)
+
+
+def sum_value(total, unit: str, per: int = 1) -> Decimal:
+    """A summed figure's value: a count as it is, an amount to two decimals (after ``per``)."""
+    value = Decimal(str(total or 0))
+    if per != 1:
+        value = value / per
+    return value if unit in COUNT_UNITS else value.quantize(CENT)
 
 
 @dataclass(kw_only=True)
@@ -818,7 +819,7 @@ def _figure_of(spec, results, *, drill_params, date_from, date_to, region) -> Fi
     if isinstance(spec, AverageFigure):
         value = round_half_up(Decimal(str(total or 0)) / count) if count else None
     elif isinstance(spec, SumFigure):
-        value = spec.scaled(total)
+        value = sum_value(total, spec.unit, spec.per)
     else:
         value = Decimal(count)
     return spec._figure(

@@ -540,10 +540,12 @@ def error_report_xlsx(errors, *, sheet: str = "错误报告") -> bytes:
 
 
 @contextmanager
-def _sqlite_bulk(conn, cursor):
-    """SQLite's default 2 MB page cache thrashes once a table's indexes outgrow it: give a bulk
-    insert 128 MB (a limit, not an allocation), and put the connection's setting back after.
-    (temp_store cannot change inside a transaction; durability settings are left alone.)"""
+def sqlite_bulk_cache(conn, cursor):
+    """Around a bulk write on ``conn`` (any vendor; a no-op but on SQLite): SQLite's default 2 MB
+    page cache thrashes once a table's indexes outgrow it, so the block gets 128 MB (a limit, not
+    an allocation) and the connection's setting is put back after. Used by the import engine's
+    inserts and by ``demo_data`` around the whole demo build. (temp_store cannot change inside a
+    transaction; durability settings are left alone.)"""
     if conn.vendor != "sqlite":
         yield
         return
@@ -742,7 +744,7 @@ def insert_rows(
         if skip_conflicts:
             keys = ", ".join(qn(opts.get_field(name).column) for name in skip_conflicts)
             sql += f" ON CONFLICT ({keys}) DO NOTHING"
-        with _sqlite_bulk(conn, cursor):
+        with sqlite_bulk_cache(conn, cursor):
             written = _sqlite_insert_beside(conn, sql, _batches(prepared(), batch_size))
         return written if skip_conflicts else None
 

@@ -35,6 +35,10 @@ MENU = [
     NavItem("促消费活动", "promotion:event_list", "shop", Access.BUSINESS, "工作"),
     NavItem("我的活动", "promotion:event_mine", "person-workspace", Access.BUSINESS, "工作"),
     NavItem("消费券", "vouchers:campaign_list", "ticket-perforated", Access.BUSINESS, "工作"),
+    NavItem(
+        "以旧换新补贴", "subsidies:subsidyapplication_list", "arrow-repeat", Access.BUSINESS, "工作"
+    ),
+    NavItem("补贴项目", "subsidies:subsidyprogramme_list", "cash-coin", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(

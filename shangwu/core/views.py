@@ -98,6 +98,117 @@ class BaseObjectView(LoginRequiredMixin, View):
         }
 
 
+def form_apply_errors(form, exc) -> None:
+    """A service's refusal onto the form: a ValidationError's field errors onto their fields
+    (others, and a PermissionDenied, onto the form as a whole), in the service's Chinese words."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or "您没有执行此操作的权限。")
+    elif hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class ObjectActionView(BaseObjectView):
+    """One action on one object in the user's scope, through a service (状态推进, 填报成果,
+    添加参与企业, 阶段变更, 移除…). A subclass names ``queryset``, ``title`` and ``form_class``
+    (or ``make_form``) and writes ``perform(obj, data)``, which calls the service and returns
+    the Chinese message shown after it.
+
+    - The object: ``queryset.restrict(user, action)`` by ``pk`` (default ``change``); outside
+      scope a 404, audited as denied (``get_object``).
+    - With a form: GET shows it (``template_name``); POST validates it, then ``perform`` runs in
+      one transaction (with ``after_perform``, e.g. a still-in-scope check); a ValidationError
+      or PermissionDenied from the service goes back onto the form's fields, answered 400.
+    - ``has_form = False`` (a button, POST only): the posted parameters are the service's to
+      read; a refusal becomes an error message on the page the user came back to.
+    - Done: a success message and a redirect to ``success_url(obj)``; for an htmx request an
+      ``HX-Redirect`` to it, so the page reloads whole rather than swapping a redirect's body.
+    """
+
+    action = "change"
+    title = ""
+    form_class = None
+    has_form = True
+    template_name = "core/object_edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_form:
+            # A button: POST only (405 otherwise, after the sign-in and role checks).
+            self.http_method_names = ["post", "options"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def make_form(self, obj, data=None, files=None):
+        return self.form_class(data, user=self.request.user)
+
+    def form_context(self, obj) -> dict:
+        """More context for the form's page (``cancel_url`` and ``title`` are given)."""
+        return {}
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def show(self, form, obj, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            self.base_context(
+                form=form,
+                object=obj,
+                title=f"{self.title}：{obj}" if self.title else str(obj),
+                cancel_url=obj.get_absolute_url(),
+                **self.form_context(obj),
+            ),
+            status=status,
+        )
+
+    def done(self, obj, message: str):
+        if message:
+            messages.success(self.request, message)
+        target = self.success_url(obj)
+        if self.request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return self.show(self.make_form(obj), obj)
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not self.has_form:
+            try:
+                with transaction.atomic():
+                    message = self.perform(obj, request.POST)
+                    self.after_perform(obj)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", None) or [str(exc)]))
+                return self.done(obj, "")
+            return self.done(obj, message)
+        form = self.make_form(obj, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    message = self.perform(obj, form.cleaned_data)
+                    self.after_perform(obj)
+            except (ValidationError, PermissionDenied) as exc:
+                form_apply_errors(form, exc)
+            else:
+                return self.done(obj, message)
+        return self.show(form, obj, status=400)
+
+    def perform(self, obj, data) -> str:
+        """Call the service with ``data`` (the form's cleaned data, or the POST without a form);
+        return the message to show."""
+        raise NotImplementedError(f"{type(self).__name__} 未实现 perform()。")
+
+    def after_perform(self, obj) -> None:
+        """Inside the transaction, after ``perform``: raise ValidationError to undo it."""
+
+
 class ContactRevealView(BaseObjectView):
     """POST: the full number of one contact (a ``core.models.ContactPerson``; ``queryset`` names
     the model), through ``core.reveal.contact_reveal`` (audited). htmx swaps the masked cell

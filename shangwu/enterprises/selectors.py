@@ -329,13 +329,16 @@ def _ids(values) -> list[int]:
     return [int(v) for v in values if str(v).isdigit()][:PICK_LIMIT]
 
 
-def enterprise_list_pick(*, user, q: str = "", selected=(), limit: int = PICK_LIMIT) -> list:
-    """The enterprises the visit form's search box offers ``user``: those ``user`` may record a
-    visit for (``restrict(user, "add")``) matching ``q`` (name, short name, pinyin or its
-    initials, credit code: the registry's own search), the chosen one first."""
+def enterprise_list_pick(
+    *, user, q: str = "", selected=(), limit: int = PICK_LIMIT, action: str = "add"
+) -> list:
+    """The enterprises a form's search box offers ``user``: those in ``restrict(user, action)``
+    (the visit form: those ``user`` may record a visit for, ``add``; an event's participants:
+    those ``user`` sees, ``view``) matching ``q`` (name, short name, pinyin or its initials,
+    credit code: the registry's own search), the chosen one first."""
     from shangwu.enterprises.filtersets import enterprise_search  # filtersets imports this module
 
-    base = Enterprise.objects.restrict(user, "add").only("id", "name", "credit_code")
+    base = Enterprise.objects.restrict(user, action).only("id", "name", "credit_code")
     chosen = list(base.filter(pk__in=_ids(selected)))
     q = (q or "").strip()[:100]
     found = enterprise_search(base, q) if q else base

@@ -8,43 +8,18 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
 from shangwu.core.access import can
 from shangwu.projects import filtersets, forms, selectors, services, tables
 from shangwu.projects.models import IndustryChain, Project, ProjectContact, ProjectLeader, Stage
 
 FORM_TEMPLATE = "projects/form.html"
-
-
-def project_or_404(user, pk, action: str) -> Project:
-    project = (
-        Project.objects.restrict(user, action)
-        .select_related("stage", "county", "township")
-        .filter(pk=pk)
-        .first()
-    )
-    if project is None:
-        if Project._base_manager.filter(pk=pk).exists():
-            audit_denied(model=Project, object_id=pk)
-        raise Http404("项目不存在或不在您的数据范围内。")
-    return project
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """A service's field errors onto the form's fields (or the form as a whole)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def ensure_in_scope(user, obj) -> None:
@@ -130,6 +105,25 @@ class ProjectDetailView(generic.ObjectDetailView):
     )
     template_name = "projects/project_detail.html"
 
+    def signed_at(self, project):
+        """The events (招商推介会, 签约大会…) the project was signed at, those the user sees:
+        the promotion line's ``EventProject`` rows (reached by their relation, so the project
+        library does not import the promotion app)."""
+        links = (
+            project.promotion_events.model.objects.restrict(self.request.user, "view")
+            .filter(project=project)
+            .select_related("event")
+            .order_by("signed_on", "id")
+        )
+        return format_html_join(
+            "、",
+            '<a href="{}">{}</a>（{}）',
+            (
+                (link.event.get_absolute_url(), link.event, f"{link.signed_on:%Y-%m-%d}")
+                for link in links
+            ),
+        )
+
     def extra_context(self, obj):
         user = self.request.user
         context = selectors.project_detail_context(user=user, project=obj)
@@ -178,6 +172,7 @@ class ProjectDetailView(generic.ObjectDetailView):
                 ),
             ),
             ("纳入省台账", obj.ledger_display),
+            ("签约活动", self.signed_at(obj)),
             ("备注", obj.note),
         ]
         context["milestones"] = [
@@ -206,56 +201,26 @@ class ProjectEditView(generic.ObjectEditView):
                 actor=self.request.user, leaders=form.cleaned_data.get("leaders") or (), **fields
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            generic.form_apply_errors(form, exc)
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class _ProjectActionView(generic.BaseObjectView):
-    """A form on one project (stage move, funds, leader, contact, problem) that calls a service."""
+class _ProjectActionView(generic.ObjectActionView):
+    """A form on one project (stage move, funds, leader, contact, problem) that calls a service
+    (``core.views.ObjectActionView``); the project must still be in the user's view scope after
+    it, and the user goes back to ``next`` (the board) or the project."""
 
-    queryset = Project.objects.all()
-    action = "change"
-    title = ""
-    form_class = None
+    queryset = Project.objects.select_related("stage", "county", "township")
+    template_name = FORM_TEMPLATE
 
-    def make_form(self, project, data=None):
-        return self.form_class(data, user=self.request.user)
+    def form_context(self, project):
+        return {"next": safe_next(self.request, "")}
 
-    def show(self, form, project, status=200):
-        return render(
-            self.request,
-            FORM_TEMPLATE,
-            self.base_context(
-                form=form,
-                object=project,
-                title=f"{self.title}：{project}",
-                cancel_url=project.get_absolute_url(),
-                next=safe_next(self.request, ""),
-            ),
-            status=status,
-        )
+    def success_url(self, project):
+        return safe_next(self.request, project.get_absolute_url())
 
-    def get(self, request, pk):
-        project = project_or_404(request.user, pk, self.action)
-        return self.show(self.make_form(project), project)
-
-    def post(self, request, pk):
-        project = project_or_404(request.user, pk, self.action)
-        form = self.make_form(project, request.POST)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    message = self.perform(project, form.cleaned_data)
-                    ensure_in_scope(request.user, project)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(safe_next(request, project.get_absolute_url()))
-        return self.show(form, project, status=400)
-
-    def perform(self, project, data) -> str:
-        raise NotImplementedError
+    def after_perform(self, project):
+        ensure_in_scope(self.request.user, project)
 
 
 class ProjectMoveView(_ProjectActionView):
@@ -263,7 +228,7 @@ class ProjectMoveView(_ProjectActionView):
 
     title = "阶段变更"
 
-    def make_form(self, project, data=None):
+    def make_form(self, project, data=None, files=None):
         initial = {}
         stage_id = self.request.GET.get("stage")
         if stage_id and stage_id.isdigit():
@@ -314,12 +279,6 @@ class ProjectLeaderEndView(_ProjectActionView):
         if row is None:
             raise Http404("包保记录不存在。")
         return row
-
-    def get(self, request, pk, leader_pk):
-        return super().get(request, pk)
-
-    def post(self, request, pk, leader_pk):
-        return super().post(request, pk)
 
     def perform(self, project, data):
         row = self.assignment(project)

@@ -34,6 +34,22 @@ NEXT_STATUS = {
 HELD_STATUSES = (EventStatus.HELD, EventStatus.SUMMARISED)
 
 
+class OrderCurrency(models.TextChoices):
+    """The unit an event's order amounts (正式/意向订单金额, its own and its participants') are
+    typed, kept and shown in: a 广交会 group or a delegation reports foreign-trade orders in
+    万美元, a 老字号博览会 or a domestic fair in 亿元. One unit per event, chosen when it is
+    registered; the amounts are never converted between currencies (no exchange rate is
+    assumed): each currency has its own ``events.`` figures, and an event's unit cannot change
+    once amounts are reported in it."""
+
+    USD = "usd", "万美元"
+    CNY = "cny", "亿元"
+
+
+# The order amounts, in the event's OrderCurrency.
+ORDER_AMOUNTS = ("formal_amount", "intended_amount")
+
+
 class OutcomeFamily(models.TextChoices):
     """What an event of a kind yields, hence which outcome fields it records. Each managed kind
     (``EventKind``) belongs to one family, so a new kind the 系统管理员 adds (网货节, 老字号博览会)
@@ -70,6 +86,8 @@ EVENT_OUTCOMES = {
         "formal_amount",
         "intended_orders",
         "intended_amount",
+        "foreign_projects",
+        "intended_investment",
     ),
     OutcomeFamily.FINANCING: ("other_participants", "credit_amount"),
     OutcomeFamily.OTHER: ("other_participants", "attendance"),

@@ -25,6 +25,7 @@ from shangwu.promotion.choices import (
     EventFormat,
     EventLevel,
     EventStatus,
+    OrderCurrency,
     OutcomeFamily,
 )
 from shangwu.promotion.models import EventKind, PromotionEvent
@@ -96,7 +97,7 @@ def _dec(rng, low, high) -> Decimal:
     return Decimal(rng.randint(low * 100, high * 100)) / 100
 
 
-def _participant_outcomes(rng, family) -> dict:
+def _participant_outcomes(rng, family, currency=OrderCurrency.USD) -> dict:
     values = {}
     for name in PARTICIPANT_OUTCOMES[family]:
         if name == "attendance":
@@ -106,7 +107,11 @@ def _participant_outcomes(rng, family) -> dict:
         elif name in ("formal_orders", "intended_orders"):
             values[name] = rng.randint(0, 4)
         elif name in ("formal_amount", "intended_amount"):
-            values[name] = _dec(rng, 10, 300)
+            values[name] = (
+                _dec(rng, 10, 300)
+                if currency == OrderCurrency.USD
+                else _dec(rng, 0, 2) + Decimal("0.05")
+            )
         elif name == "credit_amount":
             values[name] = _dec(rng, 50, 800)
     return values
@@ -125,6 +130,9 @@ def _event_outcomes(rng, family) -> dict:
     if "delegates" in fields:
         values["delegates"] = rng.randint(8, 25)
         values["destinations"] = rng.choice(DESTINATIONS)
+    if "foreign_projects" in fields:
+        values["foreign_projects"] = rng.randint(1, 6)
+        values["intended_investment"] = _dec(rng, 500, 8000)
     return values
 
 
@@ -234,6 +242,10 @@ def build(*, units, users, size: str) -> str:
             start_on=start,
             end_on=end,
             budget=_dec(rng, 5, 80) if rng.random() < 0.7 else None,
+            # A domestic fair (老字号博览会) reports its orders in 亿元, foreign trade in 万美元.
+            order_currency=OrderCurrency.CNY
+            if "老字号" in name or kind.code == "time_honoured_expo"
+            else OrderCurrency.USD,
             co_organisers=[units["departments"]["电子商务科"]]
             if family == OutcomeFamily.CONSUMPTION and rng.random() < 0.3
             else [],
@@ -270,7 +282,7 @@ def build(*, units, users, size: str) -> str:
                 enterprise=enterprise,
                 actor=actor,
                 now=_aware(min(end, today), 19),
-                **_participant_outcomes(rng, family),
+                **_participant_outcomes(rng, family, event.order_currency),
             )
             participants += 1
         services.event_record_outcomes(

@@ -16,7 +16,7 @@ from shangwu.core.figures import (
     register,
     register_family,
 )
-from shangwu.promotion.choices import EventLevel, OutcomeFamily
+from shangwu.promotion.choices import EventLevel, OrderCurrency, OutcomeFamily
 from shangwu.promotion.filtersets import PromotionEventFilterSet
 from shangwu.promotion.models import EventKind, PromotionEvent
 
@@ -104,22 +104,85 @@ register(
         amount="sales",
     )
 )
-for _key, _field, _label, _unit in [
-    ("formal_orders", "formal_orders", "正式订单/合同", "项"),
-    ("formal_amount", "formal_amount", "正式订单/合同金额", "万美元"),
-    ("intended_orders", "intended_orders", "意向订单", "项"),
-    ("intended_amount", "intended_amount", "意向订单金额", "万美元"),
+for _key, _label in [
+    ("formal_orders", "正式订单/合同"),
+    ("intended_orders", "意向订单"),
 ]:
     register(
         SumFigure(
             key=f"events.{_key}",
             label=_label,
-            unit=_unit,
-            definition=f"{PERIOD}展会组团和经贸团组出访等活动填报的{_label}之和。",
+            unit="项",
+            definition=f"{PERIOD}展会组团和经贸团组出访等活动填报的{_label}项数之和。",
             select=held(),
-            amount=_field,
+            amount=_key,
         )
     )
+# Order amounts: each event reports them in its own unit (choices.OrderCurrency), never
+# converted between currencies, so each unit has its own figure and list.
+for _field, _label in [("formal_amount", "正式订单/合同金额"), ("intended_amount", "意向订单金额")]:
+    for _currency, _suffix in [(OrderCurrency.USD, ""), (OrderCurrency.CNY, "_cny")]:
+        register(
+            SumFigure(
+                key=f"events.{_field}{_suffix}",
+                label=_label + ("（人民币）" if _suffix else ""),
+                unit=_currency.label,
+                definition=f"{PERIOD}、订单金额以{_currency.label}填报的活动（展会组团、经贸团组出访"
+                f"等）的{_label}之和；以另一单位填报的活动另计，不按汇率换算。",
+                select=held(order_currency=_currency.value),
+                amount=_field,
+            )
+        )
+register(
+    SumFigure(
+        key="events.exhibitors",
+        label="参展企业",
+        unit="家",
+        definition=f"{PERIOD}展会组团活动的参展企业家数之和（企业库中登记的与其他参展主体）。",
+        select=held(family=OutcomeFamily.EXHIBITION.value),
+        amount="participant_count",
+    )
+)
+register(
+    SumFigure(
+        key="events.delegates",
+        label="出访人数",
+        unit="人",
+        definition=f"{PERIOD}经贸团组出访填报的出访人数之和。",
+        select=held(family=OutcomeFamily.DELEGATION.value),
+        amount="delegates",
+    )
+)
+register(
+    SumFigure(
+        key="events.foreign_projects",
+        label="出访达成外资合作项目",
+        unit="个",
+        definition=f"{PERIOD}经贸团组出访填报的外资合作项目个数之和。",
+        select=held(family=OutcomeFamily.DELEGATION.value),
+        amount="foreign_projects",
+    )
+)
+register(
+    SumFigure(
+        key="events.intended_investment",
+        label="出访意向投资额",
+        unit="万美元",
+        definition=f"{PERIOD}经贸团组出访填报的外资合作项目意向投资额之和。",
+        select=held(family=OutcomeFamily.DELEGATION.value),
+        amount="intended_investment",
+    )
+)
+register(
+    SumFigure(
+        key="events.matched_enterprises",
+        label="银企对接企业",
+        unit="家",
+        definition=f"{PERIOD}银企对接活动的对接企业家数之和（企业库中登记的与其他对接主体）。",
+        select=held(family=OutcomeFamily.FINANCING.value),
+        amount="participant_count",
+    )
+)
 register(
     SumFigure(
         key="events.projects_signed",

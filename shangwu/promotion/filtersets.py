@@ -14,6 +14,7 @@ from shangwu.promotion.choices import (
     EventFormat,
     EventLevel,
     EventStatus,
+    OrderCurrency,
     OutcomeFamily,
 )
 from shangwu.promotion.models import EventKind, PromotionEvent
@@ -38,6 +39,9 @@ class PromotionEventFilterSet(BaseFilterSet):
     status = django_filters.ChoiceFilter(choices=EventStatus.choices, label="状态")
     held = django_filters.BooleanFilter(method="filter_held", label="已举办")
     format = django_filters.ChoiceFilter(choices=EventFormat.choices, label="形式")
+    order_currency = django_filters.ChoiceFilter(
+        choices=OrderCurrency.choices, label="订单金额单位"
+    )
     start_from = django_filters.DateFilter(
         field_name="start_on", lookup_expr="gte", label="开始日期自"
     )
@@ -63,6 +67,7 @@ class PromotionEventFilterSet(BaseFilterSet):
             "status",
             "held",
             "format",
+            "order_currency",
             "start_from",
             "start_to",
             "mine",

@@ -33,6 +33,7 @@ class PromotionEventForm(BaseModelForm):
             "start_on",
             "end_on",
             "budget",
+            "order_currency",
             "summary",
             "note",
         ]
@@ -65,6 +66,8 @@ class PromotionEventForm(BaseModelForm):
                 self.initial.setdefault("level", "county")
         if not self.instance.pk:
             del self.fields["summary"]  # written once the event has been held
+        # Only orders have a unit: a 美食节 need not choose (empty keeps 万美元 / the current).
+        self.fields["order_currency"].required = False
 
     def _post_clean(self):
         # Validation runs in the service (one place for the page and the API).
@@ -73,6 +76,8 @@ class PromotionEventForm(BaseModelForm):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("co_organisers", None)
+        if not data.get("order_currency"):
+            data.pop("order_currency", None)
         return data
 
 
@@ -100,6 +105,7 @@ class EventOutcomesForm(BaseForm):
         super().__init__(*args, **kwargs)
         for name in event.outcome_fields:
             self.fields[name] = _outcome_field(PromotionEvent, name)
+            self.fields[name].label = event.outcome_label(name)
             self.initial.setdefault(name, getattr(event, name))
             if name in (
                 "attendance",
@@ -128,6 +134,23 @@ class ParticipantForm(BaseForm):
         self.fields["enterprise"].label = event.participant_noun
         for name in event.participant_fields:
             self.fields[name] = _outcome_field(EventParticipant, name)
+            self.fields[name].label = event.outcome_label(name, EventParticipant)
+        self.apply_bootstrap()
+
+
+class ParticipantOutcomesForm(BaseForm):
+    """A participant's own outcomes (its event's family's) and 备注, to correct them."""
+
+    note = forms.CharField(label="备注", required=False, max_length=200)
+
+    def __init__(self, *args, event=None, participant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in event.participant_fields:
+            self.fields[name] = _outcome_field(EventParticipant, name)
+            self.fields[name].label = event.outcome_label(name, EventParticipant)
+            self.initial.setdefault(name, getattr(participant, name))
+        self.initial.setdefault("note", participant.note)
+        self.order_fields([*event.participant_fields, "note"])
         self.apply_bootstrap()
 
 

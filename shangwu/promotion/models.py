@@ -23,6 +23,7 @@ from shangwu.core.models import Event, StoredFile, Vocabulary, user_field
 from shangwu.organization.models import county_field, township_field
 from shangwu.promotion.choices import (
     EVENT_OUTCOMES,
+    ORDER_AMOUNTS,
     PARTICIPANT_NOUN,
     PARTICIPANT_OUTCOMES,
     AttachmentPurpose,
@@ -30,6 +31,7 @@ from shangwu.promotion.choices import (
     EventLevel,
     EventLogKind,
     EventStatus,
+    OrderCurrency,
     OutcomeFamily,
 )
 
@@ -136,6 +138,14 @@ class PromotionEvent(ScopedModel):
     start_on = models.DateField("开始日期", db_index=True)
     end_on = models.DateField("结束日期")
     budget = amount_field("财政资金（万元）")
+    order_currency = models.CharField(
+        "订单金额单位",
+        max_length=4,
+        choices=OrderCurrency.choices,
+        default=OrderCurrency.USD,
+        help_text="展会组团、经贸团组出访的正式/意向订单金额按此单位填报和统计"
+        "（外贸订单一般为万美元，内贸展会为亿元）。",
+    )
     # Written only by services.event_move, each move an EventLog row.
     status = models.CharField(
         "状态", max_length=12, choices=EventStatus.choices, default=EventStatus.PLANNED
@@ -152,12 +162,15 @@ class PromotionEvent(ScopedModel):
     attendance = count_field("参与人次")
     sales = amount_field("销售额/带动消费（万元）")
     formal_orders = count_field("正式订单/合同（项）")
-    formal_amount = amount_field("正式订单/合同金额（万美元）")
+    # The order amounts are in the event's order_currency (万美元 or 亿元).
+    formal_amount = amount_field("正式订单/合同金额")
     intended_orders = count_field("意向订单（项）")
-    intended_amount = amount_field("意向订单金额（万美元）")
+    intended_amount = amount_field("意向订单金额")
     credit_amount = amount_field("授信/融资金额（万元）")
     delegates = count_field("出访人数（人）")
     destinations = models.CharField("出访国家(地区)", max_length=200, blank=True)
+    foreign_projects = count_field("外资合作项目（个）")
+    intended_investment = amount_field("意向投资额（万美元）")
     signed_projects = models.PositiveIntegerField("签约项目（个）", default=0, editable=False)
     signed_amount = models.DecimalField(
         "签约金额（万元）", max_digits=16, decimal_places=2, default=0, editable=False
@@ -216,6 +229,14 @@ class PromotionEvent(ScopedModel):
     def family(self) -> str:
         return self.kind.family
 
+    def outcome_label(self, name: str, model=None) -> str:
+        """The label of an outcome field of the event (``model``: or of its participants),
+        an order amount with the event's unit: “正式订单/合同金额（亿元）”."""
+        label = str((model or PromotionEvent)._meta.get_field(name).verbose_name)
+        if name in ORDER_AMOUNTS:
+            return f"{label}（{self.get_order_currency_display()}）"
+        return label
+
     @property
     def outcome_fields(self) -> tuple[str, ...]:
         return EVENT_OUTCOMES[self.kind.family]
@@ -273,9 +294,10 @@ class EventParticipant(EventScoped):
     attendance = count_field("参与人次")
     sales = amount_field("销售额（万元）")
     formal_orders = count_field("正式订单（项）")
-    formal_amount = amount_field("正式订单金额（万美元）")
+    # In the event's order_currency (万美元 or 亿元).
+    formal_amount = amount_field("正式订单金额")
     intended_orders = count_field("意向订单（项）")
-    intended_amount = amount_field("意向订单金额（万美元）")
+    intended_amount = amount_field("意向订单金额")
     credit_amount = amount_field("授信/融资金额（万元）")
     note = models.CharField("备注", max_length=200, blank=True)
     added_by = user_field("登记人", db_index=False)

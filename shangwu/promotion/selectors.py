@@ -26,15 +26,11 @@ def event_detail_context(*, user, event: PromotionEvent) -> dict:
         EventAttachment.objects.filter(event=event).listed().select_related("uploaded_by")
     )
     columns = [
-        (name, str(EventParticipant._meta.get_field(name).verbose_name))
-        for name in event.participant_fields
+        (name, event.outcome_label(name, EventParticipant)) for name in event.participant_fields
     ]
     for row in participants:
         row.values = [getattr(row, name) for name, _ in columns]
-    outcomes = [
-        (str(PromotionEvent._meta.get_field(name).verbose_name), getattr(event, name))
-        for name in event.outcome_fields
-    ]
+    outcomes = [(event.outcome_label(name), getattr(event, name)) for name in event.outcome_fields]
     return {
         "participants": participants,
         "participant_columns": columns,

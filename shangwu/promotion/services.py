@@ -28,6 +28,7 @@ from shangwu.core.services import event_record
 from shangwu.promotion.choices import (
     HELD_STATUSES,
     NEXT_STATUS,
+    ORDER_AMOUNTS,
     SUMMED,
     EventLogKind,
     EventStatus,
@@ -57,6 +58,8 @@ KEPT_FIELDS = {
     "credit_amount",
     "delegates",
     "destinations",
+    "foreign_projects",
+    "intended_investment",
 }
 QUIET_FIELDS = {"updated_at", "created_at", "id", "created_by"}
 PARTICIPANT_MEASURES = SUMMED
@@ -137,6 +140,8 @@ def event_update(
             raise ValidationError(
                 {"kind": "活动已举办并填报成果，不能改为成果类别不同的活动类型。"}
             )
+    if "order_currency" in fields and fields["order_currency"] != event.order_currency:
+        _check_currency_free(event)
     before = snapshot(event)
     for key, value in fields.items():
         setattr(event, key, value)
@@ -166,6 +171,24 @@ def event_update(
                 },
             )
     return event
+
+
+def _check_currency_free(event: PromotionEvent) -> None:
+    """An event's order amounts are kept in its unit (万美元 or 亿元), never converted: once any
+    amount is reported in it, the unit stays (choices.OrderCurrency)."""
+    reported = any(getattr(event, f) is not None for f in ORDER_AMOUNTS) or (
+        EventParticipant.objects.filter(event=event)
+        .exclude(formal_amount__isnull=True, intended_amount__isnull=True)
+        .exists()
+    )
+    if reported:
+        raise ValidationError(
+            {
+                "order_currency": f"本活动已按“{event.get_order_currency_display()}”填报订单金额，"
+                "不能再改订单金额单位（金额不按汇率换算）；如确需更改，请先清空活动和"
+                f"{event.participant_noun}的订单金额。"
+            }
+        )
 
 
 def event_move(
@@ -266,7 +289,7 @@ def event_record_outcomes(
         raise ValidationError(
             {
                 foreign[0]: f"“{_label(foreign[0])}”不是“{event.kind}”类活动的成果，"
-                f"此类活动填报：{'、'.join(_label(f) for f in event.outcome_fields)}。"
+                f"此类活动填报：{'、'.join(event.outcome_label(f) for f in event.outcome_fields)}。"
             }
         )
     sums = _participant_sums(event)
@@ -275,7 +298,7 @@ def event_record_outcomes(
         if name == "destinations":
             event.destinations = (value or "").strip()
             continue
-        _not_negative(name, value, _label(name))
+        _not_negative(name, value, event.outcome_label(name))
         if name in SUMMED:
             floor = sums.get(name)
             if value is None:
@@ -283,7 +306,7 @@ def event_record_outcomes(
             elif floor is not None and value < floor:
                 raise ValidationError(
                     {
-                        name: f"{_label(name)}（{value}）不能小于{event.participant_noun}"
+                        name: f"{event.outcome_label(name)}（{value}）不能小于{event.participant_noun}"
                         f"各自填报之和（{floor}）。"
                     }
                 )
@@ -382,14 +405,23 @@ def event_participant_add(
 
 
 def event_participant_update(
-    *, participant: EventParticipant, actor, now: datetime.datetime | None = None, **outcomes
+    *,
+    participant: EventParticipant,
+    actor,
+    note: str | None = None,
+    now: datetime.datetime | None = None,
+    **outcomes,
 ) -> EventParticipant:
+    """Correct a participant's own outcomes (and its 备注): the event's totals rise to the new
+    sum where they fall below it, as when it was added."""
     event = participant.event
     _check_in_scope(actor, event)
     values = _participant_values(event, outcomes)
     with transaction.atomic():
         for name, value in values.items():
             setattr(participant, name, value)
+        if note is not None:
+            participant.note = note
         participant.save()
         raised = _refresh_totals(event)
         _log(

@@ -20,6 +20,11 @@ urlpatterns = [
         name="event_participant_add",
     ),
     path(
+        "events/<int:pk>/participants/<int:participant_pk>/edit/",
+        views.EventParticipantEditView.as_view(),
+        name="event_participant_edit",
+    ),
+    path(
         "events/<int:pk>/participants/<int:participant_pk>/remove/",
         views.EventParticipantRemoveView.as_view(),
         name="event_participant_remove",

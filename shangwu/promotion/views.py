@@ -8,13 +8,11 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from shangwu.audit.services import audit_denied
 from shangwu.core import views as generic
 from shangwu.core.files import file_get
 from shangwu.promotion import filtersets, forms, selectors, services, tables
@@ -28,31 +26,6 @@ from shangwu.promotion.models import (
 )
 
 FORM_TEMPLATE = "promotion/form.html"
-
-
-def apply_errors(form, exc) -> None:
-    """A service's field errors onto the form's fields (or the form as a whole)."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc))
-    elif hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def event_or_404(user, pk, action: str) -> PromotionEvent:
-    event = (
-        PromotionEvent.objects.restrict(user, action)
-        .select_related("kind", "county", "township", "organiser")
-        .filter(pk=pk)
-        .first()
-    )
-    if event is None:
-        if PromotionEvent._base_manager.filter(pk=pk).exists():
-            audit_denied(model=PromotionEvent, object_id=pk)
-        raise Http404("活动不存在或不在您的数据范围内。")
-    return event
 
 
 # --- Lists ---------------------------------------------------------------------------------------
@@ -176,54 +149,23 @@ class PromotionEventEditView(generic.ObjectEditView):
                 )
             return services.event_create(actor=self.request.user, co_organisers=co, **fields)
         except (ValidationError, PermissionDenied) as exc:
-            apply_errors(form, exc)
+            generic.form_apply_errors(form, exc)
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class _EventActionView(generic.BaseObjectView):
-    """A form on one event that calls a service; the event must be in the user's change scope."""
+class _EventActionView(generic.ObjectActionView):
+    """A form (or button) on one event that calls a service: the event in the user's change
+    scope (``core.views.ObjectActionView``), the promotion form page."""
 
-    queryset = PromotionEvent.objects.all()
-    action = "change"
-    title = ""
-    form_class = None
+    queryset = PromotionEvent.objects.select_related("kind", "county", "township", "organiser")
+    template_name = FORM_TEMPLATE
+    anchor = ""
 
     def make_form(self, event, data=None, files=None):
         return self.form_class(data, user=self.request.user, event=event)
 
-    def show(self, form, event, status=200):
-        return render(
-            self.request,
-            FORM_TEMPLATE,
-            self.base_context(
-                form=form,
-                object=event,
-                title=f"{self.title}：{event}",
-                cancel_url=event.get_absolute_url(),
-            ),
-            status=status,
-        )
-
-    def get(self, request, pk):
-        event = event_or_404(request.user, pk, self.action)
-        return self.show(self.make_form(event), event)
-
-    def post(self, request, pk):
-        event = event_or_404(request.user, pk, self.action)
-        form = self.make_form(event, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    message = self.perform(event, form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(event.get_absolute_url())
-        return self.show(form, event, status=400)
-
-    def perform(self, event, data) -> str:
-        raise NotImplementedError
+    def success_url(self, event):
+        return event.get_absolute_url() + self.anchor
 
 
 class EventMoveView(_EventActionView):
@@ -246,34 +188,82 @@ class EventOutcomesView(_EventActionView):
 
 
 class EventParticipantAddView(_EventActionView):
+    """添加参与企业: the enterprise from the platform's pinyin picker (as the visit form's): with
+    JavaScript a search box asks this URL (htmx, ``?pick=enterprise&q=…``) for the enterprises
+    the user sees whose name, pinyin initials or credit code match; without, the select lists
+    them all."""
+
     title = "添加参与企业"
     form_class = forms.ParticipantForm
+    template_name = "promotion/participant_form.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.headers.get("HX-Request") and request.GET.get("pick"):
+            return self.pick(request)
+        return super().get(request, *args, **kwargs)
+
+    def pick(self, request):
+        from shangwu.enterprises.selectors import enterprise_list_pick
+
+        self.get_object()  # the event in the user's change scope, else a 404
+        if request.GET["pick"] != "enterprise":
+            raise Http404("没有这个选择项。")
+        q = request.GET.get("q", "")
+        chosen = request.GET.getlist("enterprise")
+        options = enterprise_list_pick(user=request.user, q=q, selected=chosen, action="view")
+        return render(
+            request,
+            "enterprises/includes/pick_options.html",
+            {"kind": "enterprise", "options": options, "chosen": set(chosen), "q": q},
+        )
 
     def perform(self, event, data):
         row = services.event_participant_add(event=event, actor=self.request.user, **data)
         return f"已添加{event.participant_noun}“{row.enterprise}”。"
 
 
-class EventParticipantRemoveView(_EventActionView):
-    http_method_names = ["post"]
+class EventParticipantEditView(_EventActionView):
+    """Correct one participant's own outcomes (the event's totals follow: services)."""
 
-    def post(self, request, pk, participant_pk):
-        event = event_or_404(request.user, pk, "change")
+    form_class = forms.ParticipantOutcomesForm
+    anchor = "#participants"
+
+    def participant(self, event) -> EventParticipant:
         row = (
-            EventParticipant.objects.restrict(request.user, "change")
-            .filter(event=event, pk=participant_pk)
+            EventParticipant.objects.restrict(self.request.user, "change")
+            .filter(event=event, pk=self.kwargs["participant_pk"])
             .select_related("enterprise")
             .first()
         )
         if row is None:
             raise Http404("参与企业记录不存在。")
-        try:
-            services.event_participant_remove(participant=row, actor=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, f"已移除“{row.enterprise}”。")
-        return redirect(event.get_absolute_url() + "#participants")
+        return row
+
+    def make_form(self, event, data=None, files=None):
+        self.row = self.participant(event)
+        self.title = f"修改{event.participant_noun}“{self.row.enterprise}”的成果"
+        return self.form_class(data, user=self.request.user, event=event, participant=self.row)
+
+    def perform(self, event, data):
+        services.event_participant_update(participant=self.row, actor=self.request.user, **data)
+        return f"已保存“{self.row.enterprise}”的成果。"
+
+
+class EventParticipantRemoveView(_EventActionView):
+    has_form = False
+    anchor = "#participants"
+
+    def perform(self, event, data):
+        row = (
+            EventParticipant.objects.restrict(self.request.user, "change")
+            .filter(event=event, pk=self.kwargs["participant_pk"])
+            .select_related("enterprise")
+            .first()
+        )
+        if row is None:
+            raise Http404("参与企业记录不存在。")
+        services.event_participant_remove(participant=row, actor=self.request.user)
+        return f"已移除“{row.enterprise}”。"
 
 
 class EventProjectSignView(_EventActionView):
@@ -309,20 +299,21 @@ class EventProjectCreateView(_EventActionView):
         return f"已新建项目“{row.project}”并登记为本活动签约项目。"
 
 
-class EventProjectRemoveView(EventParticipantRemoveView):
-    def post(self, request, pk, link_pk):
-        event = event_or_404(request.user, pk, "change")
+class EventProjectRemoveView(_EventActionView):
+    has_form = False
+    anchor = "#projects"
+
+    def perform(self, event, data):
         link = (
-            EventProject.objects.restrict(request.user, "change")
-            .filter(event=event, pk=link_pk)
+            EventProject.objects.restrict(self.request.user, "change")
+            .filter(event=event, pk=self.kwargs["link_pk"])
             .select_related("project")
             .first()
         )
         if link is None:
             raise Http404("签约记录不存在。")
-        services.event_unsign_project(link=link, actor=request.user)
-        messages.success(request, f"已撤销签约项目“{link.project}”。")
-        return redirect(event.get_absolute_url() + "#projects")
+        services.event_unsign_project(link=link, actor=self.request.user)
+        return f"已撤销签约项目“{link.project}”。"
 
 
 class EventAttachView(_EventActionView):

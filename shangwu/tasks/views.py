@@ -338,31 +338,17 @@ class TaskEditView(generic.ObjectEditView):
             raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
-class TaskStatusView(generic.BaseObjectView):
+class TaskStatusView(generic.ObjectActionView):
     queryset = Task.objects.select_related("plan")
-    action = "change"
-    template_name = "core/object_edit.html"
+    form_class = forms.TaskStatusForm
+    title = "变更状态"
 
-    def get(self, request, pk):
-        obj = self.get_object()
-        return render(
-            request, self.template_name, self.base_context(form=forms.TaskStatusForm(), object=obj)
-        )
+    def make_form(self, task, data=None, files=None):
+        return self.form_class(data)
 
-    def post(self, request, pk):
-        obj = self.get_object()
-        form = forms.TaskStatusForm(request.POST)
-        if form.is_valid():
-            try:
-                services.task_change_status(task=obj, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, f"任务“{obj}”状态：{obj.get_status_display()}。")
-                return redirect(obj.get_absolute_url())
-        return render(
-            request, self.template_name, self.base_context(form=form, object=obj), status=400
-        )
+    def perform(self, task, data):
+        services.task_change_status(task=task, actor=self.request.user, **data)
+        return f"任务“{task}”状态：{task.get_status_display()}。"
 
 
 class MilestoneAddView(generic.BaseObjectView):
@@ -386,21 +372,18 @@ class MilestoneAddView(generic.BaseObjectView):
         return redirect(task.get_absolute_url() + "#milestones")
 
 
-class MilestoneDoneView(generic.BaseObjectView):
+class MilestoneDoneView(generic.ObjectActionView):
     """Mark a milestone done: the task's units or the city."""
 
     queryset = Milestone.objects.select_related("task__plan")
-    action = "change"
+    has_form = False
 
-    def post(self, request, pk):
-        milestone = self.get_object()
-        try:
-            services.milestone_complete(milestone=milestone, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, f"里程碑“{milestone}”已标记完成。")
-        return redirect(milestone.task.get_absolute_url() + "#milestones")
+    def success_url(self, milestone):
+        return milestone.task.get_absolute_url() + "#milestones"
+
+    def perform(self, milestone, data):
+        services.milestone_complete(milestone=milestone, actor=self.request.user)
+        return f"里程碑“{milestone}”已标记完成。"
 
 
 # --- reports ------------------------------------------------------------------------------------

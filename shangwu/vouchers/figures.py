@@ -7,7 +7,7 @@ Redemptions are read from the daily totals the import keeps (``VoucherDaily``: o
 batch, county and day), whose list page and API are every redemption figure's drill-down, so a
 figure over millions of redemptions is a sum over thousands of rows, and equals its list.
 Issued vouchers are the batches of the campaigns whose period meets the period asked for.
-Amounts are kept in 分 and stated in 万元 (``SumFigure.scale``).
+Amounts are kept in 分 and stated in 万元 (``SumFigure.per``).
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ register(
         definition=f"{ISSUED}各券批次的面额 × 发放数量之和。",
         select=issued(),
         amount="issued_cents",
-        scale=CENTS_PER_WAN,
+        per=CENTS_PER_WAN,
     )
 )
 register(
@@ -207,7 +207,7 @@ register(
         definition=f"{PERIOD}核销记录的优惠金额之和（财政及平台实际补贴）。",
         select=redeemed(),
         amount="discount_cents",
-        scale=CENTS_PER_WAN,
+        per=CENTS_PER_WAN,
     )
 )
 register(
@@ -218,7 +218,7 @@ register(
         definition=f"{PERIOD}核销订单的订单金额之和。",
         select=redeemed(),
         amount="order_cents",
-        scale=CENTS_PER_WAN,
+        per=CENTS_PER_WAN,
     )
 )
 register(
@@ -261,7 +261,7 @@ for _industry in Industry:
             definition=f"{PERIOD}{_industry.label}类券批次核销订单的订单金额之和。",
             select=redeemed(industry=_industry.value),
             amount="order_cents",
-            scale=CENTS_PER_WAN,
+            per=CENTS_PER_WAN,
         )
     )
 register(

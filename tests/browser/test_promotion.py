@@ -1,11 +1,14 @@
 """A 美食节 in a real browser (issue 19 §1): county_a registers it, walks it to 已举办, lists a
-merchant with its sales, reports the outcomes, and finds the sales in the 带动消费 figure of the
+merchant (found by pinyin initials in the picker) with its sales, reports the outcomes, and finds the sales in the 带动消费 figure of the
 figures API and on the event list the figure drills down to."""
 
 import datetime
 import json
 
+from playwright.sync_api import expect
+
 from tests.browser.test_navigation import signed_in
+from tests.browser.test_visits import initials
 
 
 def _figure(page, server, key, period) -> dict:
@@ -45,12 +48,21 @@ def test_county_staff_records_a_food_festival_with_a_merchant_and_finds_it_in_th
             page.click("form.card button[type=submit]")
     assert page.inner_text("[data-testid=status]") == "已举办"
 
+    # The merchant, found by its name's pinyin initials in the platform's picker.
     page.click("#participants >> text=添加")
-    page.wait_for_selector("select[name=enterprise]")
-    options = page.eval_on_selector_all(
-        "select[name=enterprise] option", "os => os.filter(o => o.value).map(o => o.value)"
-    )
-    page.select_option("select[name=enterprise]", options[0])
+    options = page.locator("select[name=enterprise] option")
+    # The picker narrows the list on load: its fragment's first option says so.
+    expect(options.first).to_have_text("—— 请选择企业 ——")
+    value, name = page.eval_on_selector_all(
+        "select[name=enterprise] option",
+        "os => os.filter(o => o.value).map(o => [o.value, o.textContent])",
+    )[-1]
+    # Emptied here, the select can only hold the merchant again once the search has answered.
+    page.eval_on_selector("select[name=enterprise]", "s => { s.innerHTML = ''; }")
+    page.locator("[data-testid=pick-enterprise]").fill(initials(name.split("（")[0]))
+    expect(page.locator(f"select[name=enterprise] option[value='{value}']")).to_be_attached()
+    assert options.count() <= 31
+    page.select_option("select[name=enterprise]", value)
     page.fill("input[name=sales]", "88.8")
     with page.expect_navigation():
         page.click("form.card button[type=submit]")

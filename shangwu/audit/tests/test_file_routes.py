@@ -267,6 +267,37 @@ def project_import(part):
     return cases
 
 
+def subsidy_import(part):
+    def cases(kit):
+        from shangwu.subsidies.models import SubsidyProgramme
+        from shangwu.subsidies.services import subsidy_programme_create
+        from shangwu.subsidies.tests.test_import import row, xlsx
+
+        staff = kit.personas["city_staff"]
+        programme = SubsidyProgramme.objects.filter(name="审计路由测试补贴项目").first()
+        if programme is None:
+            programme = subsidy_programme_create(
+                actor=staff,
+                name="审计路由测试补贴项目",
+                kind="appliance",
+                organiser=staff.org_unit,
+                start_on=datetime.date(2026, 1, 1),
+                end_on=datetime.date(2026, 12, 31),
+                rules=[{"category": "fridge", "percent": Decimal("15")}],
+            )
+        valid = xlsx([row("SJ-1")]).read()
+        with_errors = xlsx([row("SJ-2"), row("SJ-3", 县区="不存在县")]).read()
+        return generic_import_cases(
+            "/subsidies/applications/import/",
+            valid,
+            with_errors,
+            "补贴申请.xlsx",
+            {"programme": programme.pk},
+        )[part]
+
+    return cases
+
+
 def value_import(part):
     def cases(kit):
         from shangwu.indicators.tests.test_import import RETAIL, workbook
@@ -638,6 +669,13 @@ ROUTE_CASES: dict[str, Callable] = {
     "tasks:report_xlsx": task_report("xlsx"),
     "tasks:report_docx": task_report("docx"),
     "promotion:event_export": lambda kit: [get("/promotion/events/export/")],
+    "subsidies:subsidyapplication_export": lambda kit: [get("/subsidies/applications/export/")],
+    "subsidies:subsidyapplication_import": subsidy_import("upload"),
+    "subsidies:subsidyapplication_import_commit": subsidy_import("commit"),
+    "subsidies:subsidyapplication_import_errors": subsidy_import("errors"),
+    "subsidies:subsidyapplication_import_template": lambda kit: [
+        get("/subsidies/applications/import/template/")
+    ],
     "promotion:attachment_download": event_attachment_download(api=False),
     "promotionevent-attachment-download": event_attachment_download(api=True),
     "vouchers:campaign_export": lambda kit: [get("/vouchers/campaigns/export/")],

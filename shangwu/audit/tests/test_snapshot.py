@@ -133,6 +133,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.organization.models import Region
     from shangwu.projects import demo as projects_demo
     from shangwu.promotion import demo as promotion_demo
+    from shangwu.subsidies import demo as subsidies_demo
     from shangwu.tasks import demo as tasks_demo
     from shangwu.vouchers import demo as vouchers_demo
     from shangwu.workcalendar.services import calendar_year_save
@@ -142,7 +143,14 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         units = build_regions_and_units()
         users = build_users(units)
         build_enterprises(units=units, users=users, count=8)
-        for module in (projects_demo, cases_demo, tasks_demo, promotion_demo, vouchers_demo):
+        for module in (
+            projects_demo,
+            cases_demo,
+            tasks_demo,
+            promotion_demo,
+            vouchers_demo,
+            subsidies_demo,
+        ):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
         county = Region.objects.get(code="419902")

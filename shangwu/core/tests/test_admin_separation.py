@@ -24,6 +24,7 @@ BUSINESS_APPS = {
     "tasks",
     "promotion",
     "vouchers",
+    "subsidies",
 }
 # Audit rows name the records they are about; what the 审计管理员 may read of them is the audit
 # log's own rule, tested with the audit app.

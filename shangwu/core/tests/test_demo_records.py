@@ -11,8 +11,13 @@ from shangwu.audit.models import AuditLog
 pytestmark = pytest.mark.django_db
 
 # Written in bulk by the demo (cases' lifecycles with their events, extensions and 督办单; the
-# indicators' monthly figures), each batch with one audit row that says so.
-BULK = {"cases.case": "批量生成演示案件", "indicators.indicatorvalue": "批量写入指标月度数据"}
+# indicators' monthly figures; the 以旧换新 applications with their events), each batch with one
+# audit row that says so.
+BULK = {
+    "cases.case": "批量生成演示案件",
+    "indicators.indicatorvalue": "批量写入指标月度数据",
+    "subsidies.subsidyapplication": "批量生成演示补贴申请",
+}
 BULK_TABLES = {*BULK, "cases.caseevent", "cases.caseextension", "cases.supervisionorder"}
 # Not yet through a service: the county and township officials the 包保 and visits name
 # (enterprises.demo._demo_officials, bulk_create with no audit row).

@@ -11,6 +11,7 @@ from shangwu.core.models import Event, Vocabulary
 from shangwu.enterprises.models import EnterpriseEvent, Tag
 from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
 from shangwu.promotion.models import EventKind, EventLog
+from shangwu.subsidies.models import SubsidyApplicationEvent, SubsidyProgrammeEvent
 from shangwu.tasks.models import TaskEvent
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +30,15 @@ def concrete_subclasses(base):
     return {m for m in apps.get_models() if issubclass(m, base)}
 
 
-def test_the_five_event_models_are_built_on_the_one_event_base():
+def test_the_event_models_are_built_on_the_one_event_base():
     assert concrete_subclasses(Event) == {
         CaseEvent,
         EnterpriseEvent,
         ProjectEvent,
         TaskEvent,
         EventLog,
+        SubsidyApplicationEvent,
+        SubsidyProgrammeEvent,
     }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)

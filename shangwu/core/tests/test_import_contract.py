@@ -388,3 +388,25 @@ def test_every_upload_page_is_the_shared_one_and_links_its_template(make_kit, as
     html = page.content.decode()
     assert f'<h1 class="h4 mb-3">导入{kit.importer().noun}</h1>' in html
     assert f'href="{kit.template_url.split("?")[0]}"' in html
+
+
+def test_a_bulk_write_gets_a_large_sqlite_page_cache_and_the_connection_gets_its_own_back():
+    """``sqlite_bulk_cache`` (public: the import engine and ``demo_data`` use it): 128 MB of page
+    cache inside the block on SQLite, the connection's setting after it; elsewhere nothing."""
+    from django.db import connection
+
+    from shangwu.core.imports import sqlite_bulk_cache
+
+    with connection.cursor() as cursor:
+        if connection.vendor != "sqlite":
+            with sqlite_bulk_cache(connection, cursor):
+                cursor.execute("SELECT 1")
+                assert cursor.fetchone()[0] == 1
+            return
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        with sqlite_bulk_cache(connection, cursor):
+            cursor.execute("PRAGMA cache_size")
+            assert cursor.fetchone()[0] == -131072
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before

@@ -2,7 +2,8 @@ from rest_framework import serializers
 
 from shangwu.core.serializers import StoredFileSerializer
 from shangwu.organization.models import OrgUnit
-from shangwu.promotion.choices import EventStatus
+from shangwu.projects.api.serializers import ProjectSerializer
+from shangwu.promotion.choices import AttachmentPurpose, EventStatus
 from shangwu.promotion.models import EventAttachment, EventParticipant, EventProject, PromotionEvent
 
 # Written by their own action endpoints (move, outcomes, participants, projects).
@@ -19,6 +20,8 @@ KEPT = [
     "credit_amount",
     "delegates",
     "destinations",
+    "foreign_projects",
+    "intended_investment",
     "signed_projects",
     "signed_amount",
 ]
@@ -62,6 +65,22 @@ class EventProjectSerializer(serializers.ModelSerializer):
         validators = []
 
 
+class EventNewProjectSerializer(ProjectSerializer):
+    """A project new to the library, signed at the event: the project API's own fields (the
+    same service, ``project_create``) and the 签约金额."""
+
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="签约金额（万元），留空则为项目总投资",
+    )
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [*ProjectSerializer.Meta.fields, "amount"]
+
+
 class PromotionEventSerializer(serializers.ModelSerializer):
     """An event. Status and outcomes are read-only here: POST /api/events/{id}/move/,
     /outcomes/, /participants/, /projects/ (the same services as the pages)."""
@@ -97,6 +116,7 @@ class PromotionEventSerializer(serializers.ModelSerializer):
             "start_on",
             "end_on",
             "budget",
+            "order_currency",
             "summary",
             "note",
             *KEPT,
@@ -129,6 +149,8 @@ class EventOutcomesSerializer(serializers.ModelSerializer):
             "credit_amount",
             "delegates",
             "destinations",
+            "foreign_projects",
+            "intended_investment",
         ]
         extra_kwargs = {name: {"required": False} for name in fields}
 
@@ -145,4 +167,9 @@ class EventAttachmentSerializer(StoredFileSerializer):
 class EventAttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="活动照片（jpg、png）、方案或总结（pdf、docx、xlsx），按文件内容判断"
+    )
+    purpose = serializers.ChoiceField(
+        choices=AttachmentPurpose.choices,
+        default=AttachmentPurpose.OTHER,
+        help_text="用途：photo 活动照片、plan 活动方案、summary 活动总结、other 其他",
     )

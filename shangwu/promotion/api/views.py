@@ -4,6 +4,7 @@ services."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from shangwu.core.api import BaseViewSet, _service_answer, attachment_actions
@@ -12,13 +13,19 @@ from shangwu.promotion.api.serializers import (
     EventAttachmentSerializer,
     EventAttachmentUploadSerializer,
     EventMoveSerializer,
+    EventNewProjectSerializer,
     EventOutcomesSerializer,
     EventParticipantSerializer,
     EventProjectSerializer,
     PromotionEventSerializer,
 )
 from shangwu.promotion.filtersets import PromotionEventFilterSet
-from shangwu.promotion.models import EventAttachment, PromotionEvent
+from shangwu.promotion.models import (
+    EventAttachment,
+    EventParticipant,
+    EventProject,
+    PromotionEvent,
+)
 
 
 class PromotionEventViewSet(
@@ -124,6 +131,84 @@ class PromotionEventViewSet(
             services.event_sign_project, event=event, actor=request.user, **data
         )
         return refused or Response(EventProjectSerializer(row).data, status=201)
+
+    @extend_schema(
+        request=EventNewProjectSerializer,
+        responses={201: EventProjectSerializer},
+        summary="新建项目并登记为本活动签约项目（项目库同一服务 project_create，项目动态同时记入）",
+    )
+    @action(detail=True, methods=["post"], url_path="projects/new", url_name="project-new")
+    def project_new(self, request, pk=None):
+        event = self.get_object()
+        params = EventNewProjectSerializer(data=request.data, context={"request": request})
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        amount = data.pop("amount", None)
+        row, refused = _service_answer(
+            services.event_project_create,
+            event=event,
+            actor=request.user,
+            amount=amount,
+            **data,
+        )
+        return refused or Response(EventProjectSerializer(row).data, status=201)
+
+    def _row(self, model, event, pk):
+        """A participant / signed project of ``event`` the user may change, else a 404."""
+        row = model.objects.restrict(self.request.user, "change").filter(event=event, pk=pk).first()
+        if row is None:
+            raise NotFound(f"{model._meta.verbose_name}不存在或不在您的数据范围内。")
+        return row
+
+    @extend_schema(
+        request=EventParticipantSerializer,
+        responses=EventParticipantSerializer,
+        summary="修改参与企业的成果（活动合计不足新和时随之提高）",
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"participants/(?P<participant_pk>[0-9]+)",
+        url_name="participant",
+    )
+    def participant(self, request, pk=None, participant_pk=None):
+        event = self.get_object()
+        row = self._row(EventParticipant, event, participant_pk)
+        params = EventParticipantSerializer(row, data=request.data, partial=True)
+        params.is_valid(raise_exception=True)
+        data = {k: v for k, v in params.validated_data.items() if k != "enterprise"}
+        _, refused = _service_answer(
+            services.event_participant_update, participant=row, actor=request.user, **data
+        )
+        return refused or Response(EventParticipantSerializer(row).data)
+
+    @extend_schema(request=None, responses={204: None}, summary="移除参与企业")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"participants/(?P<participant_pk>[0-9]+)/remove",
+        url_name="participant-remove",
+    )
+    def participant_remove(self, request, pk=None, participant_pk=None):
+        event = self.get_object()
+        row = self._row(EventParticipant, event, participant_pk)
+        _, refused = _service_answer(
+            services.event_participant_remove, participant=row, actor=request.user
+        )
+        return refused or Response(status=204)
+
+    @extend_schema(request=None, responses={204: None}, summary="撤销签约项目")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"projects/(?P<link_pk>[0-9]+)/remove",
+        url_name="project-remove",
+    )
+    def project_remove(self, request, pk=None, link_pk=None):
+        event = self.get_object()
+        link = self._row(EventProject, event, link_pk)
+        _, refused = _service_answer(services.event_unsign_project, link=link, actor=request.user)
+        return refused or Response(status=204)
 
 
 def router_register(router):

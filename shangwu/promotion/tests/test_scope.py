@@ -124,3 +124,16 @@ def test_an_out_of_scope_detail_is_a_404_written_to_the_audit_log(as_user, count
     assert AuditLog.objects.filter(
         action="denied", object_type="promotion.promotionevent", object_id=str(records["hedong"].pk)
     ).exists()
+
+
+def test_the_city_group_a_countys_enterprise_joined_is_on_that_countys_calendar_only(
+    as_user, county_a, county_b, records
+):
+    fair = records["fair"]
+    month = f"{fair.start_on:%Y-%m}"
+    mine = as_user(county_a).get("/promotion/events/calendar/", {"month": month})
+    theirs = as_user(county_b).get("/promotion/events/calendar/", {"month": month})
+    assert "广交会云河展团" in mine.content.decode()
+    assert "广交会云河展团" not in theirs.content.decode()
+    # 我的活动 is the unit's own: the city's group is not 河东区's.
+    assert "广交会云河展团" not in as_user(county_a).get("/promotion/events/mine/").content.decode()

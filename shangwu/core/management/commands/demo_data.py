@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from shangwu.core.context import acting
-from shangwu.core.imports import _sqlite_bulk as sqlite_bulk
+from shangwu.core.imports import sqlite_bulk_cache
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         from shangwu.organization.demo import build_regions_and_units
         from shangwu.projects import demo as projects_demo
         from shangwu.promotion import demo as promotion_demo
+        from shangwu.subsidies import demo as subsidies_demo
         from shangwu.tasks import demo as tasks_demo
         from shangwu.vouchers import demo as vouchers_demo
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             acting(path="demo_data"),
             transaction.atomic(),
             connection.cursor() as cursor,
-            sqlite_bulk(connection, cursor),
+            sqlite_bulk_cache(connection, cursor),
         ):
             units = build_regions_and_units()
             users = build_users(units)
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 tasks_demo,
                 promotion_demo,
                 vouchers_demo,
+                subsidies_demo,
                 core_demo,
             ):
                 summary = module.build(units=units, users=users, size=size)
