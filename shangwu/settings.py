@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shangwu.indicators",
     "shangwu.tasks",
     "shangwu.promotion",
+    "shangwu.vouchers",
     "shangwu.subsidies",
     "shangwu.designations",
 ]
@@ -243,6 +244,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+# The voucher platforms' redemption exports: a million rows and more (vouchers.imports streams).
+VOUCHER_UPLOAD_MAX_BYTES = env_int("VOUCHER_UPLOAD_MAX_MB", 512) * 1024 * 1024
 # Attachments (core/files.py): the largest file, and what one person may upload per day
 # (Beijing time) across every module, so nobody can fill the disk.
 FILE_MAX_BYTES = env_int("FILE_MAX_MB", 10) * 1024 * 1024

@@ -15,6 +15,7 @@ from shangwu.projects.api.views import router_register as projects_api
 from shangwu.promotion.api.views import router_register as promotion_api
 from shangwu.subsidies.api.views import router_register as subsidies_api
 from shangwu.tasks.api.views import router_register as tasks_api
+from shangwu.vouchers.api.views import router_register as vouchers_api
 from shangwu.workcalendar.api.views import router_register as calendar_api
 
 router = DefaultRouter()
@@ -27,6 +28,7 @@ projects_api(router)
 indicators_api(router)
 tasks_api(router)
 promotion_api(router)
+vouchers_api(router)
 subsidies_api(router)
 designations_api(router)
 
@@ -42,6 +44,7 @@ urlpatterns = [
     path("indicators/", include("shangwu.indicators.urls")),
     path("tasks/", include("shangwu.tasks.urls")),
     path("promotion/", include("shangwu.promotion.urls")),
+    path("vouchers/", include("shangwu.vouchers.urls")),
     path("subsidies/", include("shangwu.subsidies.urls")),
     path("designations/", include("shangwu.designations.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),

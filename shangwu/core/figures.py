@@ -44,7 +44,7 @@ from shangwu.core.numbers import round_half_up
 
 # --- units, rounding and display ----------------------------------------------------------------
 
-COUNT_UNITS = {"件", "家", "个", "次", "项", "条", "人", "人次", "台", "辆"}
+COUNT_UNITS = {"件", "家", "个", "次", "项", "条", "人", "人次", "台", "辆", "张"}
 WAN_YUAN = "万元"
 WAN_USD = "万美元"
 PERCENT = "%"

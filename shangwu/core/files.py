@@ -65,6 +65,9 @@ DOCX = FileKind(
 XLSX = FileKind(
     "xlsx", (".xlsx",), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
+# A platform's export kept as uploaded (voucher redemptions): plain text, told by its extension
+# and the absence of NUL bytes (text has no magic bytes).
+CSV = FileKind("csv", (".csv",), "text/csv")
 # What an attachment may be unless a module says otherwise.
 DOCUMENT_KINDS: tuple[FileKind, ...] = (PDF, JPEG, PNG, DOCX, XLSX)
 
@@ -147,7 +150,8 @@ def _has_macros(fh) -> bool:
 
 
 def _stored_files_models():
-    return [m for m in apps.get_models() if issubclass(m, StoredFile)]
+    """The attachment models the daily quota counts (not the imports' kept files: ``quota``)."""
+    return [m for m in apps.get_models() if issubclass(m, StoredFile) and m.counts_to_quota]
 
 
 def uploaded_today(user, *, now: datetime.datetime | None = None) -> int:
@@ -176,13 +180,13 @@ class _Staged:
     sha256: str
 
 
-def _stage(upload) -> _Staged:
+def _stage(upload, limit: int | None = None) -> _Staged:
     """Copy the upload into an anonymous temporary file (memory up to 2 MB, then an unlinked file
     the OS removes on close), hashing as it goes. Nothing here has a name on disk."""
     spool = tempfile.SpooledTemporaryFile(max_size=STAGE_IN_MEMORY_BYTES)
     digest = hashlib.sha256()
     size = 0
-    limit = max_bytes()
+    limit = limit or max_bytes()
     if hasattr(upload, "seek"):
         upload.seek(0)
     chunks = (
@@ -199,9 +203,20 @@ def _stage(upload) -> _Staged:
     return _Staged(spool=spool, size=size, sha256=digest.hexdigest())
 
 
-def file_check(upload, *, actor, kinds=DOCUMENT_KINDS, field: str = "file", now=None):
+def file_check(
+    upload,
+    *,
+    actor,
+    kinds=DOCUMENT_KINDS,
+    field: str = "file",
+    now=None,
+    limit: int | None = None,
+    quota: bool = True,
+):
     """Refuse anything the platform must not store; return (display name, kind, staged content).
-    Raises ValidationError({field: message}) naming the file."""
+    Raises ValidationError({field: message}) naming the file. ``limit``: a module's own size
+    limit (a platform export the import has checked); ``quota=False``: such a file does not
+    count against the daily quota of attachments."""
     name = display_name(getattr(upload, "name", ""))
 
     def refuse(message):
@@ -211,16 +226,20 @@ def file_check(upload, *, actor, kinds=DOCUMENT_KINDS, field: str = "file", now=
     allowed = {e for k in kinds for e in k.extensions}
     if ext not in allowed:
         refuse(f"类型不允许，只能上传 {kinds_text(kinds)} 文件。")
+    limit = limit or max_bytes()
     declared = getattr(upload, "size", None)
-    if declared is not None and declared > max_bytes():
-        refuse(f"大小为 {size_text(declared)}，超过上限 {size_text(max_bytes())}。")
-    staged = _stage(upload)
+    if declared is not None and declared > limit:
+        refuse(f"大小为 {size_text(declared)}，超过上限 {size_text(limit)}。")
+    staged = _stage(upload, limit)
     if staged.spool is None:
-        refuse(f"超过上限 {size_text(max_bytes())}。")
+        refuse(f"超过上限 {size_text(limit)}。")
     if staged.size == 0:
         staged.spool.close()
         refuse("是空的。")
     kind = detect_kind(staged.spool)
+    if kind is None and CSV in kinds and ext == ".csv":
+        staged.spool.seek(0)
+        kind = CSV if b"\x00" not in staged.spool.read(64 * 1024) else None
     if kind is None or kind not in kinds:
         staged.spool.close()
         refuse(
@@ -232,11 +251,11 @@ def file_check(upload, *, actor, kinds=DOCUMENT_KINDS, field: str = "file", now=
     if kind in (DOCX, XLSX) and _has_macros(staged.spool):
         staged.spool.close()
         refuse("含有宏（VBA），不予接受：请删除宏后另存再上传。")
-    used, quota = uploaded_today(actor, now=now), daily_quota_bytes()
-    if used + staged.size > quota:
+    used, allowed = (uploaded_today(actor, now=now), daily_quota_bytes()) if quota else (0, 0)
+    if quota and used + staged.size > allowed:
         staged.spool.close()
         refuse(
-            f"（{size_text(staged.size)}）超出每日上传限额：每人每天最多上传 {size_text(quota)}，"
+            f"（{size_text(staged.size)}）超出每日上传限额：每人每天最多上传 {size_text(allowed)}，"
             f"您今天已上传 {size_text(used)}。请明天再上传，或联系系统管理员。"
         )
     staged.spool.seek(0)
@@ -281,13 +300,18 @@ def file_store(
     kinds=DOCUMENT_KINDS,
     field: str = "file",
     now=None,
+    limit: int | None = None,
+    quota: bool = True,
     **owner,
 ) -> StoredFile:
-    """Check ``upload`` (``file_check``) and record it as a new ``model`` row for ``owner``
-    (e.g. ``case=case``). The bytes are written to storage when the transaction commits."""
+    """Check ``upload`` (``file_check``, with ``limit`` and ``quota``) and record it as a new
+    ``model`` row for ``owner`` (e.g. ``case=case``, and the model's own fields). The bytes are
+    written to storage when the transaction commits."""
     if not can(actor, model.access, "add"):
         raise PermissionDenied("您没有上传文件的权限。")
-    name, kind, staged = file_check(upload, actor=actor, kinds=kinds, field=field, now=now)
+    name, kind, staged = file_check(
+        upload, actor=actor, kinds=kinds, field=field, now=now, limit=limit, quota=quota
+    )
     with transaction.atomic():
         obj = model(
             file=storage_name(model, kind),

@@ -427,6 +427,11 @@ class Importer:
             f"{result.unchanged} {n}无变化。"
         )
 
+    def upload_limit(self) -> int | None:
+        """The largest file this import takes, in bytes; None: ``settings.UPLOAD_MAX_BYTES``.
+        An import of platform exports (a million rows) names a setting of its own."""
+        return None
+
     def read(self, path, kind: str) -> list[list]:
         """The rows of a checked upload, header first (the 填写说明 sheet is skipped)."""
         return read_rows(path, kind, skip_sheets=(HELP_SHEET_NAME,))

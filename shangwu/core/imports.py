@@ -110,13 +110,15 @@ def audit_file_download(*, model, what: str, name: str):
     )
 
 
-def check_upload(source, *, name: str, kinds: tuple[str, ...] = ("xlsx", "csv")) -> str:
+def check_upload(
+    source, *, name: str, kinds: tuple[str, ...] = ("xlsx", "csv"), max_bytes: int | None = None
+) -> str:
     """Refuse anything that is not a plain file of one of ``kinds`` ("xlsx", "csv", "docx")
     within the limits; return the kind.
 
     ``source`` is a path or an open file (an upload; it is left at its start). Checked in this
     order, all before a row is read: extension (macro formats named as such), size
-    (settings.UPLOAD_MAX_BYTES), magic bytes, then for xlsx and docx the zip directory: the parts
+    (settings.UPLOAD_MAX_BYTES, or the importer's own ``max_bytes``), magic bytes, then for xlsx and docx the zip directory: the parts
     the format must have, no VBA project or macro content type, the declared uncompressed size
     and compression ratio (zip bomb), and no XML document type or entities (XXE).
     """
@@ -133,7 +135,7 @@ def check_upload(source, *, name: str, kinds: tuple[str, ...] = ("xlsx", "csv"))
     elif ext.lstrip(".") not in kinds:
         raise UploadRejected(f"只接受 {' 或 '.join('.' + k for k in kinds)} 文件。")
     size = _size(source)
-    limit = upload_max_bytes()
+    limit = max_bytes or upload_max_bytes()
     if size > limit:
         raise UploadRejected(f"文件大小 {_size_text(size)}，超过上限 {_size_text(limit)}。")
     if size == 0:
@@ -154,7 +156,8 @@ def check_upload(source, *, name: str, kinds: tuple[str, ...] = ("xlsx", "csv"))
         return "csv"
     if not head.startswith(b"PK\x03\x04"):
         raise UploadRejected("文件不是真正的 .xlsx 工作簿（内容不是 Office Open XML 格式）。")
-    _check_xlsx_zip(source, size)
+    # An import with a larger limit (a platform's million-row export) may expand further.
+    _check_xlsx_zip(source, size, max(ZIP_MAX_UNCOMPRESSED, 2 * limit))
     return "xlsx"
 
 
@@ -192,7 +195,7 @@ def _sample(source, size: int = 64 * 1024) -> bytes:
         return fh.read(size)
 
 
-def _check_xlsx_zip(source, size: int) -> None:
+def _check_xlsx_zip(source, size: int, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED) -> None:
     try:
         with zipfile.ZipFile(source) as zf:
             infos = zf.infolist()
@@ -203,7 +206,7 @@ def _check_xlsx_zip(source, size: int) -> None:
                 raise UploadRejected(
                     "工作簿含有宏（VBA），不予接受：请删除宏并另存为 .xlsx 后再上传。"
                 )
-            check_zip_size(infos)
+            check_zip_size(infos, max_uncompressed)
             types = zf.read("[Content_Types].xml")
             if len(types) > 1024 * 1024:
                 raise UploadRejected("文件不是真正的 .xlsx 工作簿。")
@@ -222,11 +225,11 @@ def _check_xlsx_zip(source, size: int) -> None:
             source.seek(0)
 
 
-def check_zip_size(infos) -> None:
+def check_zip_size(infos, max_uncompressed: int = ZIP_MAX_UNCOMPRESSED) -> None:
     """Refuse a zip (an Office file) that would expand past the limits: a zip bomb."""
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
-    if total > ZIP_MAX_UNCOMPRESSED or total / packed > ZIP_MAX_RATIO:
+    if total > max_uncompressed or total / packed > ZIP_MAX_RATIO:
         raise UploadRejected("文件解压后异常巨大（疑似压缩炸弹），不予处理。")
     for info in infos:
         if (
@@ -353,6 +356,72 @@ def _read_csv(path) -> list[list]:
         ) from exc
 
 
+class RowStream:
+    """The rows of a checked upload read one at a time (header first), for imports of exports
+    too large to hold as a list (a voucher platform's million rows): CSV through the csv
+    reader over the file (UTF-8, else GBK/GB18030, decided on the first megabyte), .xlsx
+    through python-calamine's row iterator. ``path`` and ``kind`` say what is read (the
+    importer keeps the file through the file service). Iterating again starts again."""
+
+    def __init__(self, path, kind: str, *, skip_sheets: tuple[str, ...] = ()):
+        self.path, self.kind, self.skip_sheets = Path(path), kind, skip_sheets
+        self.merged, self.sheet = (), ""
+
+    def __iter__(self):
+        return self._csv() if self.kind == "csv" else self._xlsx()
+
+    def _encoding(self) -> str:
+        import codecs
+
+        with open(self.path, "rb") as fh:
+            head = fh.read(1024 * 1024)
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        except UnicodeDecodeError:
+            return "gb18030"
+        return "utf-8-sig"
+
+    def _csv(self):
+        encoding = self._encoding()
+        with open(self.path, encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            try:
+                yield from reader
+            except UnicodeDecodeError as exc:
+                raise UploadRejected(
+                    "CSV 文件编码无法识别：请使用 UTF-8 或 GBK 编码保存。"
+                ) from exc
+            except csv.Error as exc:
+                raise UploadRejected(
+                    f"CSV 文件第 {reader.line_num} 行格式错误（引号不成对或单元格过长），请用 "
+                    "Excel 或 WPS 打开检查后另存为 CSV 或 .xlsx 再上传。"
+                ) from exc
+
+    def _xlsx(self):
+        from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(self.path))
+            sheets = [
+                m.name
+                for m in workbook.sheets_metadata
+                if m.visible == SheetVisibleEnum.Visible and m.name not in self.skip_sheets
+            ]
+            if not sheets:
+                raise UploadRejected("工作簿中没有可见的数据工作表。")
+            self.sheet = sheets[0]
+            rows = workbook.get_sheet_by_name(sheets[0]).iter_rows()
+        except UploadRejected:
+            raise
+        except Exception as exc:  # calamine raises its own error types for damaged files
+            logger.info("无法读取工作簿 %s：%s", self.path, exc)
+            raise UploadRejected(
+                "无法读取工作簿：文件已损坏，或不是由 Excel / WPS 保存的 .xlsx。"
+                "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再上传。"
+            ) from exc
+        yield from rows
+
+
 def cell_text(value) -> str:
     """A cell as trimmed text: 51.0 → "51", dates as 2024-03-01, empty as ""."""
     if value is None:
@@ -411,14 +480,16 @@ def store_dir() -> Path:
     return path
 
 
-def store_upload(uploaded) -> tuple[str, Path]:
+def store_upload(uploaded, *, max_bytes: int | None = None) -> tuple[str, Path]:
     """Save an UploadedFile under MEDIA_ROOT/imports/<token><ext>; return (token, path).
 
-    The size is checked before a byte is written; stale files of earlier uploads are removed.
+    The size is checked before a byte is written (``max_bytes``: an importer's own limit);
+    stale files of earlier uploads are removed.
     """
-    if uploaded.size is not None and uploaded.size > upload_max_bytes():
+    limit = max_bytes or upload_max_bytes()
+    if uploaded.size is not None and uploaded.size > limit:
         raise UploadRejected(
-            f"文件大小 {_size_text(uploaded.size)}，超过上限 {_size_text(upload_max_bytes())}。"
+            f"文件大小 {_size_text(uploaded.size)}，超过上限 {_size_text(limit)}。"
         )
     ext = Path(uploaded.name or "").suffix.lower()
     token = uuid.uuid4().hex
@@ -573,16 +644,30 @@ _SIMPLE_TYPES = {
 
 
 def insert_rows(
-    model, field_names: list[str], rows, *, batch_size: int = 5000, json_text: tuple = ()
-) -> None:
+    model,
+    field_names: list[str],
+    rows,
+    *,
+    batch_size: int = 5000,
+    json_text: tuple = (),
+    skip_conflicts: tuple[str, ...] = (),
+    ready: tuple = (),
+) -> int | None:
     """INSERT many rows of plain values (no model instances, no signals), in the open transaction.
 
     For imports of 100,000 rows, bulk_create's per-instance work costs more than the database:
     the caller supplies values already in Python form; only fields that need a database
     conversion (dates, decimals, JSON) pass through ``get_db_prep_save`` (with a cache: dates,
-    amounts and timestamps repeat). Fields named in ``json_text`` are given as JSON text already.
+    amounts and timestamps repeat). Fields named in ``json_text`` are given as JSON text already,
+    those in ``ready`` as the database takes them (a million distinct timestamps fill no cache).
     PostgreSQL gets the rows by ``COPY … FROM STDIN`` (psycopg 3), SQLite by ``executemany``
     (no round trips either way).
+
+    ``skip_conflicts`` names the columns of a unique constraint: a row whose key is already
+    stored is skipped in SQL (idempotent imports of overlapping exports) and the number of rows
+    written is returned. SQLite: ``INSERT … ON CONFLICT (…) DO NOTHING`` per ``executemany``;
+    PostgreSQL: ``COPY`` into a temporary table, then ``INSERT … SELECT … ON CONFLICT (…) DO
+    NOTHING``.
     """
     opts = model._meta
     conn = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a lookup per use
@@ -592,12 +677,17 @@ def insert_rows(
     preps = [
         (i, f, {})
         for i, f in enumerate(fields)
-        if f.get_internal_type() not in _SIMPLE_TYPES and f.name not in json_text
+        if f.get_internal_type() not in _SIMPLE_TYPES
+        and f.name not in json_text
+        and f.name not in ready
     ]
     if conn.vendor == "postgresql":
         preps = [p for p in preps if p[1].get_internal_type() == "JSONField"]
 
     def prepared():
+        if not preps:  # every value as the database takes it: the rows as they come
+            yield from rows
+            return
         for row in rows:
             if preps:
                 row = list(row)
@@ -620,22 +710,43 @@ def insert_rows(
             # psycopg 3 dumps dates, decimals, timestamps and text for COPY itself.
             # Errors (a unique key taken meanwhile…) are raised as Django's (IntegrityError…).
             raw = cursor.cursor
+            target = qn(opts.db_table)
+            if skip_conflicts:
+                target = qn(f"stage_{opts.db_table}")
+                cursor.execute(f"DROP TABLE IF EXISTS {target}")
+                cursor.execute(
+                    f"CREATE TEMP TABLE {target} ON COMMIT DROP AS "
+                    f"SELECT {columns} FROM {qn(opts.db_table)} WITH NO DATA"
+                )
             with (
                 conn.wrap_database_errors,
                 raw.copy(
-                    f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN",
+                    f"COPY {target} ({columns}) FROM STDIN",
                     writer=QueuedLibpqWriter(raw),  # sends from a thread: rows are made meanwhile
                 ) as copy,
             ):
                 write = copy.write_row
                 for row in prepared():
                     write(row)
-            return
+            if not skip_conflicts:
+                return None
+            keys = ", ".join(qn(opts.get_field(name).column) for name in skip_conflicts)
+            cursor.execute(
+                f"INSERT INTO {qn(opts.db_table)} ({columns}) SELECT {columns} FROM {target} "
+                f"ON CONFLICT ({keys}) DO NOTHING"
+            )
+            written = cursor.rowcount
+            cursor.execute(f"DROP TABLE {target}")
+            return written
         sql = (
             f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({', '.join(['?'] * len(fields))})"
         )
+        if skip_conflicts:
+            keys = ", ".join(qn(opts.get_field(name).column) for name in skip_conflicts)
+            sql += f" ON CONFLICT ({keys}) DO NOTHING"
         with sqlite_bulk_cache(conn, cursor):
-            _sqlite_insert_beside(conn, sql, _batches(prepared(), batch_size))
+            written = _sqlite_insert_beside(conn, sql, _batches(prepared(), batch_size))
+        return written if skip_conflicts else None
 
 
 def _batches(rows, size: int):
@@ -649,7 +760,7 @@ def _batches(rows, size: int):
         yield batch
 
 
-def _sqlite_insert_beside(conn, sql: str, batches) -> None:
+def _sqlite_insert_beside(conn, sql: str, batches) -> int:
     """``executemany`` each batch in a second thread while this one builds the next batch.
 
     sqlite3 releases the GIL while SQLite inserts and maintains the indexes, so on a machine with
@@ -657,10 +768,12 @@ def _sqlite_insert_beside(conn, sql: str, batches) -> None:
     connection is used by one thread at a time (this one only builds rows meanwhile; Django opens
     SQLite connections with check_same_thread=False); an error ends the writes and is raised
     here as Django's own database error (IntegrityError…), inside the caller's transaction.
+    Returns the number of rows written.
     """
     raw = conn.connection
     work: queue.Queue = queue.Queue(maxsize=2)
     failure: list[BaseException] = []
+    written = [0]
 
     def writer():
         cursor = raw.cursor()
@@ -668,6 +781,7 @@ def _sqlite_insert_beside(conn, sql: str, batches) -> None:
             while (batch := work.get()) is not None:
                 if not failure:
                     cursor.executemany(sql, batch)
+                    written[0] += cursor.rowcount
         except BaseException as exc:  # handed to the main thread below
             failure.append(exc)
             while work.get() is not None:  # let the producer finish
@@ -688,3 +802,4 @@ def _sqlite_insert_beside(conn, sql: str, batches) -> None:
     if failure:
         with conn.wrap_database_errors:
             raise failure[0]
+    return written[0]

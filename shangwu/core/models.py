@@ -59,6 +59,8 @@ class StoredFile(models.Model):
     audited = True
     owner_field = ""
     storage_folder = "files"
+    # False for files kept by an import (a platform's export), stored with quota=False.
+    counts_to_quota = True
 
     file = models.FileField("存储文件", max_length=200)
     name = models.CharField("文件名", max_length=200)

@@ -34,6 +34,7 @@ MENU = [
     NavItem("督办通报", "tasks:report", "megaphone", Access.BUSINESS, "工作"),
     NavItem("促消费活动", "promotion:event_list", "shop", Access.BUSINESS, "工作"),
     NavItem("我的活动", "promotion:event_mine", "person-workspace", Access.BUSINESS, "工作"),
+    NavItem("消费券", "vouchers:campaign_list", "ticket-perforated", Access.BUSINESS, "工作"),
     NavItem(
         "以旧换新补贴", "subsidies:subsidyapplication_list", "arrow-repeat", Access.BUSINESS, "工作"
     ),

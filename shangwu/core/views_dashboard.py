@@ -24,6 +24,7 @@ DASHBOARD_PANELS = [
     "shangwu.indicators.selectors.indicator_dashboard_panel",
     "shangwu.tasks.selectors.task_dashboard_panel",
     "shangwu.promotion.selectors.event_dashboard_panel",
+    "shangwu.vouchers.selectors.voucher_dashboard_panel",
     "shangwu.subsidies.selectors.subsidy_dashboard_panel",
 ]
 

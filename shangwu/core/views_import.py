@@ -125,7 +125,7 @@ class ImportUploadView(ImportBaseView):
         kinds = self.importer.kinds
         return self.base_context(
             form=form,
-            max_mb=imports.upload_max_bytes() // 1024 // 1024,
+            max_mb=(self.importer.upload_limit() or imports.upload_max_bytes()) // 1024 // 1024,
             noun=self.importer.noun,
             kinds=kinds,
             kinds_text=" 或 ".join(f".{kind}" for kind in kinds),
@@ -161,11 +161,13 @@ class ImportUploadView(ImportBaseView):
             return self.refuse(f"请选择要上传的 {kinds} 文件。", form=form)
         name = uploaded.name or "upload"
         try:
-            token, path = imports.store_upload(uploaded)
+            token, path = imports.store_upload(uploaded, max_bytes=self.importer.upload_limit())
         except imports.UploadRejected as exc:
             return self.refuse(str(exc), uploaded=uploaded, form=form)
         try:
-            kind = imports.check_upload(path, name=name, kinds=self.importer.kinds)
+            kind = imports.check_upload(
+                path, name=name, kinds=self.importer.kinds, max_bytes=self.importer.upload_limit()
+            )
             rows = self.importer.read(path, kind)
         except imports.UploadRejected as exc:
             imports.discard_stored(token)

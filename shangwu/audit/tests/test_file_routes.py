@@ -516,6 +516,111 @@ def visit_attachment_download(api: bool):
     return cases
 
 
+def voucher_campaign():
+    """A campaign of May 2026 over 河东区 with one batch, through the services."""
+    from shangwu.accounts.models import User
+    from shangwu.organization.models import Region
+    from shangwu.vouchers.services import voucher_batch_add, voucher_campaign_create
+
+    actor = User.objects.get(username="city_staff")
+    campaign = voucher_campaign_create(
+        actor=actor,
+        name="审计测试消费券",
+        funder="city",
+        budget=Decimal("10"),
+        platform="unionpay",
+        start_on=datetime.date(2026, 5, 1),
+        end_on=datetime.date(2026, 5, 31),
+        counties=[Region.objects.get(code="419902")],
+        organiser=actor.org_unit,
+    )
+    voucher_batch_add(
+        campaign=campaign,
+        actor=actor,
+        name="餐饮券",
+        face_value=Decimal("30"),
+        threshold=Decimal("100"),
+        quantity=10,
+        industry="catering",
+    )
+    return campaign
+
+
+def voucher_xlsx(*codes, county="河东区") -> bytes:
+    import xlsxwriter
+
+    from shangwu.vouchers.tests.conftest import HEADER
+
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = wb.add_worksheet("核销明细")
+    ws.write_row(0, 0, HEADER)
+    for r, code in enumerate(codes, start=1):
+        ws.write_row(r, 0, ["餐饮券", code, "2026-05-02 12:00:00", "审计测试餐馆", "", county])
+        ws.write_number(r, 6, 120)
+        ws.write_number(r, 7, 30)
+    wb.close()
+    return buffer.getvalue()
+
+
+def voucher_import(part):
+    def cases(kit):
+        campaign = voucher_campaign()
+        return generic_import_cases(
+            "/vouchers/import/",
+            voucher_xlsx("V1"),
+            voucher_xlsx("V2", "V3", county="不存在县"),
+            "核销明细.xlsx",
+            {"campaign": campaign.pk},
+        )[part]
+
+    return cases
+
+
+def api_voucher_import(kit):
+    campaign = voucher_campaign()
+
+    def sender(content):
+        return lambda client, kit: client.post(
+            f"/api/voucher-campaigns/{campaign.pk}/import/",
+            {"file": SimpleUploadedFile("核销明细.xlsx", content), "commit": "true"},
+        )
+
+    return [
+        Use("city_staff", sender(voucher_xlsx("A1")), action=AuditAction.IMPORT),
+        *[
+            Use("city_staff", sender(bad), action=AuditAction.IMPORT, refused=True, label=label)
+            for label, bad in refused_xlsx(voucher_xlsx("A2")).items()
+        ],
+    ]
+
+
+def voucher_file_download(kit):
+    """city_staff imports an export (kept through the file service) and downloads it back."""
+    import tempfile
+    from pathlib import Path
+
+    from django.test import TestCase
+
+    from shangwu.vouchers.imports import VoucherRedemptionImporter
+    from shangwu.vouchers.models import VoucherImportFile
+
+    campaign = voucher_campaign()
+    path = Path(tempfile.mkdtemp()) / "核销明细.xlsx"
+    path.write_bytes(voucher_xlsx("D1"))
+    importer = VoucherRedemptionImporter()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = importer.commit(
+            rows=importer.read(path, "xlsx"),
+            actor=kit.personas["city_staff"],
+            file_name=path.name,
+            campaign=campaign.pk,
+        )
+    assert result.committed, (result.file_error, result.errors)
+    stored = VoucherImportFile.objects.get()
+    return [get(f"/vouchers/files/{stored.pk}/", action=AuditAction.DOWNLOAD)]
+
+
 def with_data(setup, *uses_of):
     """Uses that need data: ``setup(kit)`` runs first."""
 
@@ -612,6 +717,15 @@ ROUTE_CASES: dict[str, Callable] = {
     "designations:designation_export": lambda kit: [get("/designations/export/")],
     "designations:attachment_download": designation_attachment_download(api=False),
     "designation-attachment-download": designation_attachment_download(api=True),
+    "vouchers:campaign_export": lambda kit: [get("/vouchers/campaigns/export/")],
+    "vouchers:daily_export": lambda kit: [get("/vouchers/daily/export/")],
+    "vouchers:merchant_export": lambda kit: [get("/vouchers/merchants/export/")],
+    "vouchers:redemption_import": voucher_import("upload"),
+    "vouchers:redemption_import_commit": voucher_import("commit"),
+    "vouchers:redemption_import_errors": voucher_import("errors"),
+    "vouchers:redemption_import_template": lambda kit: [get("/vouchers/import/template/")],
+    "vouchers:file_download": voucher_file_download,
+    "vouchercampaign-import": api_voucher_import,
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {

@@ -138,6 +138,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.promotion import demo as promotion_demo
     from shangwu.subsidies import demo as subsidies_demo
     from shangwu.tasks import demo as tasks_demo
+    from shangwu.vouchers import demo as vouchers_demo
     from shangwu.workcalendar.services import calendar_year_save
 
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -152,6 +153,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
             promotion_demo,
             subsidies_demo,
             designations_demo,
+            vouchers_demo,
         ):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()

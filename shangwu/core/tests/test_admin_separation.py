@@ -23,7 +23,9 @@ BUSINESS_APPS = {
     "indicators",
     "tasks",
     "promotion",
+    "vouchers",
     "subsidies",
+    "designations",
 }
 # Audit rows name the records they are about; what the 审计管理员 may read of them is the audit
 # log's own rule, tested with the audit app.

@@ -26,12 +26,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     # is unchanged (one query each), 我的待办's urgent cases in one query. 2026-12-07 (issue 19):
     # +2 for the new 促消费与经贸活动 panel (its counts in one query, its sums in another:
     # SumFigure.compute_batch). 2026-12-07 (issue 19 §3): +2 for the 以旧换新等补贴 panel (the
-    # same two queries; measured 24/23/25/24/26 with it, 22/21/23/22/24 without).
+    # same two queries; measured 24/23/25/24/26 with it, 22/21/23/22/24 without). 2026-12-07
+    # (issue 19 §2): +2 for the 消费券 panel (its three sums of the daily totals in one query,
+    # the leverage ratio in another; none for a township).
     "工作台": {
-        "leader": 26,
-        "city_staff": 25,
-        "county_a": 27,
-        "county_b": 26,
+        "leader": 28,
+        "city_staff": 27,
+        "county_a": 29,
+        "county_b": 28,
         "township_a1": 28,
         "enterprise": 5,
         "sysadmin": 5,
@@ -60,6 +62,8 @@ EXPECTED: dict[str, dict[str, int]] = {
     # 2026-12-07 (issue 19): measured on the small demo city plus 2.
     "促消费活动": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 8},
     "我的活动": {"leader": 6, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
+    # 2026-12-07 (issue 19 §2): measured on the small demo city plus 2.
+    "消费券": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 8},
     # 2026-12-07 (issue 19 §3): measured on the small demo city plus 2.
     "以旧换新补贴": {"leader": 8, "city_staff": 8, "county_a": 8, "county_b": 8, "township_a1": 9},
     "补贴项目": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 8},

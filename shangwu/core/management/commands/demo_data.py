@@ -31,6 +31,7 @@ class Command(BaseCommand):
         from shangwu.promotion import demo as promotion_demo
         from shangwu.subsidies import demo as subsidies_demo
         from shangwu.tasks import demo as tasks_demo
+        from shangwu.vouchers import demo as vouchers_demo
 
         summaries = []
         # One transaction (one commit, no fsync per record), with the import engine's page cache
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                 indicators_demo,
                 tasks_demo,
                 promotion_demo,
+                vouchers_demo,
                 subsidies_demo,
                 designations_demo,
                 core_demo,

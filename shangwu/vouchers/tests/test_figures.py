@@ -1,0 +1,137 @@
+"""The ``vouchers.`` figures on a hand-built campaign: each value as worked out by hand, for the
+city and for a county, and each equal to what its drill-down lists (API and page)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from shangwu.core import figures
+from shangwu.vouchers.tests.conftest import csv_bytes, row
+
+pytestmark = pytest.mark.django_db
+PERIOD = "from=2026-05-01&to=2026-05-31"
+
+
+@pytest.fixture
+def hand_built(make_campaign, city_staff, run_import, make_enterprise):
+    """餐饮 10张×30元 and 零售 10张×50元 issued; three redemptions: two in 河东区 (one merchant, a
+    registry enterprise by its credit code), one in 云水县."""
+    campaign = make_campaign(quantity=10)
+    shop = make_enterprise(name="河东老字号饭店")
+    result = run_import(
+        city_staff,
+        campaign,
+        csv_bytes(
+            [
+                row("F1", credit=shop.credit_code, order="5000", discount="1000"),
+                row(
+                    "F2",
+                    credit=shop.credit_code,
+                    order="15000",
+                    discount="3000",
+                    at="2026-05-03 09:00:00",
+                ),
+                row(
+                    "F3",
+                    batch="零售满200减50",
+                    county="云水县",
+                    merchant="云水超市",
+                    order="30000",
+                    discount="5000",
+                ),
+            ]
+        ),
+    )
+    assert result.committed
+    return campaign
+
+
+def _rows(client, url):
+    rows, url = [], f"{url}&page_size=500"
+    while url:
+        body = client.get(url).json()
+        rows += body["results"]
+        url = body["next"]
+    return rows
+
+
+EXPECTED = {
+    # key: (city, 河东区)
+    "vouchers.issued_count": ("20", "20"),
+    "vouchers.issued_amount": ("0.08", "0.08"),
+    "vouchers.redeemed_count": ("3", "2"),
+    "vouchers.subsidy": ("0.90", "0.40"),
+    "vouchers.consumption": ("5.00", "2.00"),
+    "vouchers.leverage": ("5.56", "5.00"),
+    "vouchers.redemption_rate": ("15.0", "10.0"),
+    "vouchers.redeemed_count.catering": ("2", "2"),
+    "vouchers.redeemed_count.retail": ("1", "0"),
+    "vouchers.consumption.catering": ("2.00", "2.00"),
+    "vouchers.consumption.retail": ("3.00", "0.00"),
+    "vouchers.merchants": ("2", "1"),
+    "vouchers.enterprises": ("1", "1"),
+}
+
+
+@pytest.mark.parametrize("persona, column", [("city_staff", 0), ("county_a", 1)])
+def test_each_voucher_figure_is_its_hand_worked_value_and_equals_its_drill_down(
+    request, hand_built, persona, column
+):
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    user = request.getfixturevalue(persona)
+    api, page = APIClient(), Client()
+    api.force_authenticate(user)
+    page.force_login(user)
+    keys = [spec.key for spec in figures.all() if spec.key.startswith("vouchers.")]
+    assert set(EXPECTED) <= set(keys)
+    for key in keys:
+        answer = api.get(f"/api/figures/{key}/?{PERIOD}").json()
+        spec = figures.get(key)
+        if key in EXPECTED:
+            assert answer["value"] == EXPECTED[key][column], (key, answer["value"])
+        drill = answer["drill"]
+        lists = (
+            {"list": _rows(api, drill["api"])}
+            if "api" in drill
+            else {part: _rows(api, urls["api"]) for part, urls in drill.items()}
+        )
+        value = None if answer["value"] is None else Decimal(answer["value"])
+        assert value == spec.value_from_lists(lists), key
+        assert answer["count"] == spec.count_from_lists(lists), key
+        if "numerator" in lists:
+            assert answer["numerator_count"] == len(lists["numerator"]), key
+        for part, urls in ({"list": drill} if "page" in drill else drill).items():
+            response = page.get(urls["page"])
+            assert response.status_code == 200, urls["page"]
+            assert response.context["page"].paginator.count == len(lists[part]), (key, part)
+
+
+def test_the_figures_follow_the_period_and_the_region(as_user, hand_built, city_staff):
+    from shangwu.organization.models import Region
+
+    hedong = Region.objects.get(code="419902")
+    may3 = figures.compute(
+        "vouchers.redeemed_count",
+        user=city_staff,
+        date_from=datetime.date(2026, 5, 3),
+        date_to=datetime.date(2026, 5, 3),
+    )
+    assert may3.value == 1  # F2 alone (F1 and F3 were on the 2nd)
+    in_hedong = figures.compute(
+        "vouchers.consumption",
+        user=city_staff,
+        date_from=datetime.date(2026, 5, 1),
+        date_to=datetime.date(2026, 5, 31),
+        region=hedong,
+    )
+    assert in_hedong.value == Decimal("2.00") and in_hedong.display == "2.0万元"
+    june = figures.compute(
+        "vouchers.leverage",
+        user=city_staff,
+        date_from=datetime.date(2026, 6, 1),
+        date_to=datetime.date(2026, 6, 30),
+    )
+    assert june.value is None and june.display == "—"
