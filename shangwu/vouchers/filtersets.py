@@ -3,6 +3,8 @@ figure (its drill-down is the list with the same parameters)."""
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.filtersets import BaseFilterSet, county_filter
 from shangwu.vouchers.choices import CampaignStatus, Funder, Industry, MatchKind, Platform
@@ -92,13 +94,18 @@ class VoucherDailyFilterSet(BaseFilterSet):
         _date_input(self, "day_from", "day_to")
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class CampaignTookPartFilter(django_filters.ModelChoiceFilter):
+    """A campaign's id; typed for the OpenAPI schema, which cannot infer it from a method filter."""
+
+
 class VoucherMerchantFilterSet(BaseFilterSet):
     """Merchants; ``active_from`` / ``active_to``: those that redeemed vouchers between their
     first and last day of redemption meeting those dates (in any campaign, or ``campaign``)."""
 
     search_fields = ("name", "credit_code")
     county = county_filter()
-    campaign = django_filters.ModelChoiceFilter(
+    campaign = CampaignTookPartFilter(
         queryset=VoucherCampaign.objects.all(), method="filter_took_part", label="消费券活动"
     )
     active_from = django_filters.DateFilter(method="filter_took_part", label="核销期间自")

@@ -14,6 +14,7 @@ from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
 from shangwu.promotion.models import EventKind, EventLog
 from shangwu.subsidies.models import SubsidyApplicationEvent, SubsidyProgrammeEvent
 from shangwu.tasks.models import TaskEvent
+from shangwu.vouchers.models import VoucherCampaignLog
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def test_the_event_models_are_built_on_the_one_event_base():
         SubsidyApplicationEvent,
         SubsidyProgrammeEvent,
         DesignationEvent,
+        VoucherCampaignLog,
     }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)

@@ -4,8 +4,8 @@ actions), and the read-only lists the ``vouchers.`` figures drill down to: batch
 totals and merchants."""
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
@@ -108,7 +108,7 @@ class VoucherCampaignViewSet(BaseViewSet):
 
     @extend_schema(
         request={"multipart/form-data": VoucherImportSerializer},
-        responses={200: drf_serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
         summary="导入核销数据：预览（commit=false）或确认导入（commit=true），全部或全不",
     )
     @action(detail=True, methods=["post"], url_path="import", url_name="import")
@@ -173,7 +173,7 @@ class VoucherCampaignViewSet(BaseViewSet):
         return Response(body, status=status)
 
     @extend_schema(
-        responses={200: drf_serializers.DictField()},
+        responses={200: OpenApiTypes.OBJECT},
         summary="活动的核销数字：合计、杠杆率、每日、按县区、按行业、按批次、商户前十（本人范围内）",
     )
     @action(detail=True, methods=["get"])
