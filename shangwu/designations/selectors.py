@@ -1,11 +1,13 @@
 """Read-side queries of designations other apps use: the registry's 老字号, derived from the
-designations (no longer a hand-set tag), and an enterprise's designations for its page."""
+designations (no longer a hand-set tag), an enterprise's designations for its page and a
+region's for the region page."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.designations.models import Designation, DesignationKind
@@ -27,6 +29,30 @@ def enterprise_ids_with_designation_tag(code: str, *, on: datetime.date | None =
     )
 
 
+def designation_tags_by_enterprise(
+    enterprise_ids=None, *, on: datetime.date | None = None
+) -> dict[int, list[str]]:
+    """The registry tags (the kinds' names: 中华老字号, 省级老字号…) the current designations give
+    each enterprise of ``enterprise_ids`` (every enterprise when None) on ``on`` (today), oldest
+    award first, in one query: the registry list's 标签 column and its export, beside the stored
+    tags. The same designations the tag filter (``enterprise_ids_with_designation_tag``) reads."""
+    qs = (
+        Designation.objects.current(on or timezone.localdate())
+        .filter(enterprise__isnull=False)
+        .exclude(kind__tag_code="")
+    )
+    if enterprise_ids is not None:
+        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
+    found: dict[int, list[str]] = {}
+    for enterprise_id, name in qs.order_by("awarded_on", "pk").values_list(
+        "enterprise_id", "kind__name"
+    ):
+        names = found.setdefault(enterprise_id, [])
+        if name not in names:
+            names.append(name)
+    return found
+
+
 def designation_list_for_enterprise(*, user, enterprise):
     """The enterprise's designations the user may see (its own and its stores'), newest first."""
     return (
@@ -46,3 +72,46 @@ def designation_tags_of(designations, *, on: datetime.date | None = None) -> lis
         key=lambda d: d.awarded_on,
     )
     return [f"{d.kind.name}（{d.awarded_on:%Y-%m-%d}认定）" for d in held]
+
+
+# The region page lists this many of the region's current designations; the rest are one click
+# away in the filtered list.
+REGION_PAGE_ROWS = 20
+
+
+def designations_for_region(*, user, region, on: datetime.date | None = None) -> dict | None:
+    """The region page's 荣誉认定 panel: the current designations (on ``on``, today) held in
+    ``region`` that ``user`` may see, newest award first, at most ``REGION_PAGE_ROWS``, with
+    their number and the filtered list's URL; None for a user who may see no designation at all
+    (the 系统管理员 reads regions, not business data).
+
+    A county's: everything held in it (itself, its townships, streets, parks and enterprises); a
+    township's: what is held there; the city's: what the city itself holds (no county). Scope as
+    everywhere (``restrict``): a county officer reading another county's page sees none of it, a
+    township officer on its county's page only its own township's.
+    """
+    from shangwu.core.access import permits
+    from shangwu.organization.choices import RegionLevel
+
+    if not permits(user, Designation, "view"):
+        return None
+    on = on or timezone.localdate()
+    held = Designation.objects.restrict(user, "view").current(on)
+    if region.level == RegionLevel.COUNTY:
+        held, params = held.filter(county=region), f"county={region.pk}"
+    elif region.level == RegionLevel.TOWNSHIP:
+        held = held.filter(township=region)
+        params = f"county={region.parent_id}&township={region.pk}"
+    else:
+        held, params = held.filter(county__isnull=True), "county=null"
+    rows = list(
+        held.select_related("kind", "enterprise", "county", "township").order_by(
+            "-awarded_on", "-id"
+        )[: REGION_PAGE_ROWS + 1]
+    )
+    total = len(rows) if len(rows) <= REGION_PAGE_ROWS else held.count()
+    return {
+        "rows": rows[:REGION_PAGE_ROWS],
+        "total": total,
+        "list_url": f"{reverse('designations:designation_list')}?{params}&current=true",
+    }

@@ -24,7 +24,10 @@ class RegionDetailView(generic.ObjectDetailView):
     template_name = "organization/region_detail.html"
 
     def extra_context(self, obj):
+        from shangwu.designations.selectors import designations_for_region
+
         return {
+            "designations": designations_for_region(user=self.request.user, region=obj),
             "fields": [
                 ("区划代码", obj.code),
                 ("名称", obj.name),
