@@ -113,6 +113,16 @@ class SubsidyApplicationListView(generic.ObjectListView):
     add_url_name = "subsidies:subsidyapplication_add"
     export_url_name = "subsidies:subsidyapplication_export"
 
+    def base_context(self, **extra):
+        context = super().base_context(**extra)
+        # An application belongs to a programme: registering or importing one is offered only
+        # when the user has a programme to choose.
+        if context["can_add"] or context["can_import"]:
+            has_programme = SubsidyProgramme.objects.restrict(self.request.user, "view").exists()
+            context["can_add"] = context["can_add"] and has_programme
+            context["can_import"] = context["can_import"] and has_programme
+        return context
+
 
 class SubsidyApplicationExportView(generic.ObjectExportView, SubsidyApplicationListView):
     pass

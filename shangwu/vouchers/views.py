@@ -47,6 +47,16 @@ class VoucherCampaignListView(generic.ObjectListView):
     add_url_name = "vouchers:campaign_add"
     export_url_name = "vouchers:campaign_export"
 
+    def base_context(self, **extra):
+        context = super().base_context(**extra)
+        # The import page asks which campaign the export belongs to: offered only when there is
+        # one this user may import into.
+        context["can_import"] = (
+            context["can_import"]
+            and VoucherCampaign.objects.restrict(self.request.user, "import").exists()
+        )
+        return context
+
 
 class VoucherCampaignExportView(generic.ObjectExportView, VoucherCampaignListView):
     pass
