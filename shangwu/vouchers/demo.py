@@ -1,5 +1,5 @@
 """Demo vouchers for 云河市: two campaigns that have ended — the city's 乐购云河 spring vouchers
-on 云闪付 (餐饮, 零售, 文旅) over every county, and 河东区 and 云水县's 家电 vouchers on 支付宝 —
+on 云闪付 (餐饮, 零售, 文旅) over every county, and 河东区's own 家电 vouchers (its county budget) on 支付宝 —
 with about 200,000 redemptions between them (2,000 for ``size="small"``), imported the way a
 clerk imports a platform's export: a CSV written here and read by the real importer (streaming,
 bulk insert, daily and merchant totals, the file kept, the audit row). Merchants are partly
@@ -52,13 +52,13 @@ CAMPAIGNS = [
         0.7,
     ),
     (
-        "河东云水家电消费券",
+        "河东区家电消费券",
         "county",
         Decimal("600"),
         "alipay",
         70,
         30,
-        ("419902", "419921"),
+        ("419902",),
         [("家电满2000减300", 300, 2000, 80_000, "appliance", 1.0)],
         0.3,
     ),

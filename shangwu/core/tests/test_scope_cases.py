@@ -35,6 +35,10 @@ THROUGH_PARENT = {
     "promotion.eventproject",
     "promotion.eventattachment",
     "designations.designationattachment",
+    "vouchers.voucherimportfile",
+    # Read on its merchant's and campaign's pages; its own rule is the redemption data's (the
+    # officer's county within the campaigns covering it), checked in vouchers/tests/test_scope.py.
+    "vouchers.vouchermerchanttotal",
 }
 # Shared by every region by rule: the plan's frame (title, preamble, cadence, 预期目标) is the
 # bureau's for every unit; the 月通报's targets and versions name every county.
@@ -53,6 +57,7 @@ PARENT = {
     "promotion.eventproject": "event",
     "promotion.eventattachment": "event",
     "designations.designationattachment": "designation",
+    "vouchers.voucherimportfile": "campaign",
 }
 
 
@@ -145,7 +150,15 @@ def test_every_business_model_answers_each_persona_by_its_scope(demo_city):
         if outside is not None:
             failures += cases.check(model_routes_, "township_a1", township, outside, sees=False)
         checked += 1
-    assert set(unrouted) == THROUGH_PARENT == set(PARENT) | {"tasks.section"}
+    assert (
+        set(unrouted)
+        == THROUGH_PARENT
+        == set(PARENT)
+        | {
+            "tasks.section",
+            "vouchers.vouchermerchanttotal",
+        }
+    )
     assert checked >= 15 * 9
     assert not failures, "\n".join(failures)
 
@@ -159,6 +172,11 @@ SEEN_NOT_CHANGED = {
     "indicators.indicatortarget",
     "promotion.promotionevent",
     "promotion.eventparticipant",
+    # A voucher campaign covering several counties (and its batches and kept export files) is read
+    # by each county it covers and changed by the city alone.
+    "vouchers.vouchercampaign",
+    "vouchers.voucherbatch",
+    "vouchers.voucherimportfile",
 }
 
 
