@@ -99,6 +99,18 @@ def _holder(rng, kind, county, townships, enterprises):
     return holder_type, None, "", county.pk, None
 
 
+def _attach_certificate(designation, actor) -> None:
+    """One awarded designation with its certificate, through the file service (its download and
+    removal routes have a record to open, as the other modules' attachments do)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shangwu.designations.services import designation_attach
+
+    content = b"%PDF-1.4\n% demo certificate\n%%EOF\n"
+    upload = SimpleUploadedFile("认定证书.pdf", content, "application/pdf")
+    designation_attach(designation=designation, actor=actor, upload=upload, purpose="certificate")
+
+
 def build(*, units, users, size: str) -> str:
     if Designation.objects.exclude(note="由企业库标签迁入").exists():
         return ""
@@ -413,6 +425,9 @@ def build(*, units, users, size: str) -> str:
         object_repr="演示数据",
         detail=f"批量生成演示荣誉认定 {len(rows)} 个，认定动态 {len(all_events)} 条，"
         f"创建资金 {len(funds)} 条、节点 {len(milestones)} 个（bulk_create）。",
+    )
+    _attach_certificate(
+        next(d for d, _ in rows if d.status == DesignationStatus.AWARDED), users["city_staff"]
     )
     states = {}
     for d, _ in rows:
