@@ -14,6 +14,8 @@ class TagsColumn(Column):
 
 class EnterpriseTable(Table):
     model = Enterprise
+    # Reads of the whole page beside the rows' own (``row_objects``: the derived tags).
+    page_queries = 1
     columns = [
         Column("name", linkify=True),
         Column("credit_code"),
