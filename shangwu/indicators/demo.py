@@ -5,7 +5,7 @@ enterprise registry and the project module. Two situations a bulletin must handl
 桃源县 has not reported October 2026, and 青山县's retail sales are below last year's.
 Reproducible (random.Random(seed)) and idempotent (skipped when values exist).
 
-Through the services: the targets and their versions (``target_set``), the computed figures
+Through the services: the targets and their versions (``target_set_many``: one version per year), the computed figures
 (``values_compute``) and 河东区's proposal (``target_propose``). The entered monthly figures stay
 one bulk write (about 1,300 rows with an audit row of their own, as an import would): a figure
 has no workflow — no status, event or assignment — and ``values_import`` month by month would
@@ -27,7 +27,7 @@ from shangwu.indicators.models import (
     IndicatorValue,
 )
 from shangwu.indicators.selectors import add_months, region_list_bulletin
-from shangwu.indicators.services import target_set, values_compute
+from shangwu.indicators.services import target_set_many, values_compute
 
 FIRST = datetime.date(2024, 11, 1)
 LAST = datetime.date(2026, 10, 1)
@@ -170,11 +170,15 @@ def build(*, units, users, size: str) -> str:
                 total += target
                 targets.append((indicator, year, county, target))
             targets.append((indicator, year, city, total))
-    # Each year's targets are its first version (下达年度目标 by the city), numbered in the order
-    # of the targets table: set through the service, which writes the version.
+    # Each year's targets are issued in one act (下达年度目标 by the city): its 第1版, written by
+    # the service in the order of the targets table.
     targets.sort(key=lambda t: (t[1], t[0].sort_order, t[0].pk, t[2].sort_order, t[2].pk))
-    for indicator, year, region, value in targets:
-        target_set(indicator=indicator, year=year, region=region, value=value, actor=None)
+    for year in sorted({t[1] for t in targets}):
+        target_set_many(
+            year=year,
+            rows=[(i, region, value, "") for i, y, region, value in targets if y == year],
+            actor=None,
+        )
     _propose_a_target_change(users)
     return f"指标月度数据 {IndicatorValue.objects.count()} 条（{FIRST:%Y-%m}至{LAST:%Y-%m}），年度目标 {IndicatorTarget.objects.count()} 条"
 

@@ -200,8 +200,9 @@ class IndicatorTarget(RegionScoped):
 
 
 class IndicatorTargetVersion(RegionScoped):
-    """One version of a year's targets (目标版本): the figure that changed, from what to what, who,
-    when and why. Numbered per year; written only by the target services, never changed."""
+    """One figure's change in a version of a year's targets (目标版本): the figure that changed, from
+    what to what, who, when and why. Numbered per year: the targets set in one act (下达年度目标, one
+    adjustment) share their version number. Written only by the target services, never changed."""
 
     audited = True
 
@@ -225,9 +226,9 @@ class IndicatorTargetVersion(RegionScoped):
         ordering = ["-year", "-number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"],
+                fields=["year", "number", "indicator", "region"],
                 name="indicator_target_version_unique",
-                violation_error_message="该年度的目标版本号已存在。",
+                violation_error_message="该年度该版本已含此地区此指标的目标。",
             ),
         ]
 

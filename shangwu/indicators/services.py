@@ -65,49 +65,72 @@ def target_set(
 ) -> IndicatorTarget:
     """Create or change one annual target (任务分解); each change is a new version of the year's
     targets, with who, when and why. A change of an existing figure needs a reason."""
-    if value is None or value < 0:
-        raise ValidationError({"value": "年度目标须为不小于0的数。"})
+    return target_set_many(
+        year=year, rows=[(indicator, region, value, note)], actor=actor, reason=reason
+    )[0]
+
+
+def target_set_many(*, year: int, rows, actor, reason: str = "") -> list[IndicatorTarget]:
+    """Set several annual targets of ``year`` as one act (下达年度目标, or one adjustment document):
+    ``rows`` are (indicator, region, value, note). Every target that changes is written with the
+    SAME new version number, so a year whose targets were issued once reads "第1版", and each
+    later adjustment is the next version. All or nothing: one bad row refuses the whole batch."""
     require(actor, IndicatorTarget, "target")  # the city's (IndicatorTarget.scope)
-    with transaction.atomic():
-        target = (
-            IndicatorTarget.objects.select_for_update()
-            .filter(indicator=indicator, year=year, region=region)
-            .first()
-        )
-        old = target.value if target is not None else None
-        if target is not None and _same(old, value):
-            if target.note != note:
-                target.note, target.updated_by = note, actor
-                target.save()
-            return target
-        reason = (reason or "").strip()
-        if target is not None and not reason:
+    reason = (reason or "").strip()
+    for indicator, region, value, _note in rows:
+        if value is None or value < 0:
             raise ValidationError(
-                {"reason": f"{region.name}{year}年{indicator.name}目标已下达，调整须填写调整原因。"}
+                {"value": f"{region.name}{indicator.name}：年度目标须为不小于0的数。"}
             )
-        if target is None:
-            target = IndicatorTarget.objects.create(
-                indicator=indicator,
+    written = []
+    with transaction.atomic():
+        number = None
+        for indicator, region, value, note in rows:
+            target = (
+                IndicatorTarget.objects.select_for_update()
+                .filter(indicator=indicator, year=year, region=region)
+                .first()
+            )
+            old = target.value if target is not None else None
+            if target is not None and _same(old, value):
+                if target.note != note:
+                    target.note, target.updated_by = note, actor
+                    target.save()
+                written.append(target)
+                continue
+            if target is not None and not reason:
+                raise ValidationError(
+                    {
+                        "reason": f"{region.name}{year}年{indicator.name}目标已下达，"
+                        "调整须填写调整原因。"
+                    }
+                )
+            if target is None:
+                target = IndicatorTarget.objects.create(
+                    indicator=indicator,
+                    year=year,
+                    region=region,
+                    value=value,
+                    note=note,
+                    updated_by=actor,
+                )
+            else:
+                target.value, target.note, target.updated_by = value, note, actor
+                target.save()
+            if number is None:
+                number = _next_version_number(year)
+            target.version = IndicatorTargetVersion.objects.create(
                 year=year,
+                number=number,
+                indicator=indicator,
                 region=region,
+                old_value=old,
                 value=value,
-                note=note,
-                updated_by=actor,
+                reason=reason or TARGET_FIRST_REASON,
+                actor=actor,
             )
-        else:
-            target.value, target.note, target.updated_by = value, note, actor
-            target.save()
-        target.version = IndicatorTargetVersion.objects.create(
-            year=year,
-            number=_next_version_number(year),
-            indicator=indicator,
-            region=region,
-            old_value=old,
-            value=value,
-            reason=reason or TARGET_FIRST_REASON,
-            actor=actor,
-        )
-    return target
+            written.append(target)
+    return written
 
 
 def target_propose(

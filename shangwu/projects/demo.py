@@ -196,9 +196,9 @@ def build(*, units, users, size: str) -> str:
         return ""
     rng = random.Random(20261122)
     today = timezone.localdate()
-    first_quarter = Period.containing(QUARTER, today).shift(-7)
+    first_quarter = Period.containing(QUARTER, today).shift(-15)
     window_days = (today - first_quarter.start).days
-    count = 300 if size == "full" else 40
+    count = 600 if size == "full" else 40
     actor = users.get("invest_staff") or users.get("city_staff")
     leaders = [u for u in (users.get("leader"), users.get("deputy")) if u is not None]
     stages = list(Stage.objects.order_by("order"))

@@ -7,6 +7,8 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
 from docx import Document
 
 from shangwu.indicators import selectors, services
@@ -214,3 +216,39 @@ def test_a_township_officer_is_offered_no_target_form(as_user, township_a1, coun
     assert (
         "/indicators/targets/add/" in as_user(county_a).get("/indicators/targets/").content.decode()
     )
+
+
+def test_targets_issued_in_one_act_are_one_version_and_the_bulletin_prints_its_first(
+    as_user, city_staff
+):
+    online = Indicator.objects.get(code="ONLINE")
+    hedong, yunshui = Region.objects.get(code="419902"), Region.objects.get(code="419921")
+    services.target_set_many(
+        year=2026,
+        rows=[(online, hedong, Decimal("33.3"), ""), (online, yunshui, Decimal("12"), "")],
+        actor=city_staff,
+    )
+    numbers = set(IndicatorTargetVersion.objects.filter(year=2026).values_list("number", flat=True))
+    assert numbers == {1}
+    assert "2026年第1版" in selectors.target_version_text(year=2026)
+    # An adjustment is the next version, and a batch with one bad row saves nothing.
+    services.target_set(
+        indicator=online,
+        year=2026,
+        region=yunshui,
+        value=Decimal("11"),
+        reason="省厅调减任务",
+        actor=city_staff,
+    )
+    assert "2026年第2版" in selectors.target_version_text(year=2026)
+    with pytest.raises(ValidationError, match="云水县网络零售额：年度目标须为不小于0的数"):
+        services.target_set_many(
+            year=2026,
+            rows=[(online, hedong, Decimal("40"), ""), (online, yunshui, Decimal("-1"), "")],
+            reason="再次调整",
+            actor=city_staff,
+        )
+    assert IndicatorTarget.objects.get(indicator=online, region=hedong, year=2026).value == Decimal(
+        "33.3"
+    )
+    assert IndicatorTargetVersion.objects.filter(year=2026).count() == 3
