@@ -1,4 +1,4 @@
-"""Demo projects for 云河市: about 300 over the last 8 quarters (40 for ``size="small"``) across every
+"""Demo projects for 云河市: about 600 over the last 16 quarters (40 for ``size="small"``) across every
 stage, built through the services so every stage has its event row: realistic names, investors
 of every type, 省外 and 境外 origins, money in place by month, 包保领导, some 终止 with reasons,
 and a few problems turned into cases when the case module is there."""
@@ -364,9 +364,9 @@ def _funds(rng, project, today, actor, *, first_month_arrives: bool = False) -> 
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     if not months:
         return 0
-    share = (
-        project.total_investment * Decimal(rng.choice(["0.4", "0.55", "0.7", "0.9"])) / len(months)
-    )
+    # Spread over the 18 months the money takes to arrive, not over the months elapsed so far: a
+    # project started last month receives a month's share, not its whole investment at once.
+    share = project.total_investment * Decimal(rng.choice(["0.4", "0.55", "0.7", "0.9"])) / 18
     written = 0
     for month in months:
         if rng.random() < 0.25 and not (first_month_arrives and month == months[0]):
