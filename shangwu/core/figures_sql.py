@@ -62,10 +62,11 @@ def is_pure(selection) -> bool:
 
 def scope_key(user) -> tuple:
     """What of the user a selection's SQL may read: id, role, region, unit, enterprise."""
+    region = getattr(user, "region", None)  # the unit's region
     return (
         user.pk,
         getattr(user, "role", None),
-        getattr(user, "region_id", None),
+        getattr(region, "pk", None),
         getattr(user, "org_unit_id", None),
         getattr(user, "enterprise_id", None),
         getattr(user, "is_active", None),
