@@ -31,6 +31,7 @@ process (least recently used first out)."""
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet
@@ -40,6 +41,8 @@ MAX_ENTRIES = 4096
 # key -> (sql, params) of one selection's part of a statement; None: it can hold no rows
 _cache: OrderedDict = OrderedDict()
 _stamp: list = [None]  # the reference stamp the entries were compiled under
+_lock = threading.Lock()
+_MISSING = object()
 
 
 @functools.cache
@@ -117,17 +120,20 @@ def compiled(key, build):
     if key is None:
         return _build(build)
     stamp = key[1]
-    if _stamp[0] != stamp:  # reference data changed: nothing compiled before is kept
-        _cache.clear()
-        _stamp[0] = stamp
-    try:
-        value = _cache[key]
-    except KeyError:
-        value = _cache[key] = _build(build)
-        if len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
-        return value
-    _cache.move_to_end(key)
+    with _lock:  # threads of one worker share the cache
+        if _stamp[0] != stamp:  # reference data changed: nothing compiled before is kept
+            _cache.clear()
+            _stamp[0] = stamp
+        value = _cache.get(key, _MISSING)
+        if value is not _MISSING:
+            _cache.move_to_end(key)
+            return value
+    value = _build(build)  # outside the lock: other threads need not wait for a compile
+    with _lock:
+        if _stamp[0] == stamp:
+            _cache[key] = value
+            if len(_cache) > MAX_ENTRIES:
+                _cache.popitem(last=False)
     return value
 
 
