@@ -118,6 +118,8 @@ class EnterpriseFilterSet(BaseFilterSet):
     def search(self, queryset, name, value):
         return queryset  # applied last (filter_queryset): whether the pinyin matches decides
 
+    # Pure but for ``q``, whose pinyin match is not declared pure (``search`` above): a figure
+    # selection with ``q`` is compiled every time (core.figures_sql).
     @pure_sql
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
