@@ -121,11 +121,12 @@ def _fresh_dashboard_caches():
     """The per-process caches (the 工作台's, kept between requests and checked by a stamp of what
     they read; the reference dropdowns of ``core.reference``) start empty in every test:
     rolled-back tests reuse ids, and a stamp names rows by id."""
-    from shangwu.core import reference
+    from shangwu.core import figures_sql, reference
     from shangwu.indicators.selectors import _complete_months
     from shangwu.tasks.selectors import _evaluations
 
     _evaluations.clear()
     _complete_months.clear()
     reference.clear()
+    figures_sql.clear()
     yield

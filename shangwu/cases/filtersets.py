@@ -19,7 +19,7 @@ from shangwu.cases.models import (
     DeadlineRuleSet,
     Notification,
 )
-from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet
+from shangwu.core.filtersets import BaseFilterSet, VocabularyFilterSet, pure_sql
 from shangwu.organization.choices import OrgUnitKind, RegionLevel
 from shangwu.organization.models import OrgUnit, Region
 
@@ -164,6 +164,7 @@ class CaseFilterSet(BaseFilterSet):
         q = statistics.MEASURES["overdue"][1]
         return queryset.filter(q) if value else queryset.exclude(q)
 
+    @pure_sql
     def filter_received_from(self, queryset, name, value):
         import datetime
 
@@ -171,11 +172,13 @@ class CaseFilterSet(BaseFilterSet):
 
         return queryset.filter(received_at__gt=end_of_day(value - datetime.timedelta(days=1)))
 
+    @pure_sql
     def filter_received_to(self, queryset, name, value):
         from shangwu.cases.deadlines import end_of_day
 
         return queryset.filter(received_at__lte=end_of_day(value))
 
+    @pure_sql
     def filter_queue(self, queryset, name, value):
         q = queue_q(value, getattr(self.request, "user", None))
         if q is None:
@@ -185,11 +188,13 @@ class CaseFilterSet(BaseFilterSet):
     def filter_measure(self, queryset, name, value):
         return queryset.filter(statistics.POPULATION, statistics.MEASURES[value][1])
 
+    @pure_sql
     def filter_unassigned(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(lead_unit__isnull=value)
 
+    @pure_sql
     def filter_extension_pending(self, queryset, name, value):
         """Cases assigned by the asking user's unit with a 延期/挂起 request waiting for its
         decision (the cases behind ``selectors.extension_list_pending``)."""
@@ -219,6 +224,7 @@ class NotificationFilterSet(BaseFilterSet):
         model = Notification
         fields = ["q", "unread"]
 
+    @pure_sql
     def filter_unread(self, queryset, name, value):
         if value is None:
             return queryset

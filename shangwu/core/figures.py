@@ -284,29 +284,41 @@ def count_together(selections: list[Selection], *, user) -> list[int]:
     and applied to every selection), so the database counts each along the index that list
     uses: a conditional ``COUNT(…) FILTER (WHERE pk IN …)`` over all of the user's rows read
     every one of them (我的待办 over 300,000 cases: 183 ms instead of a few)."""
-    from django.core.exceptions import EmptyResultSet
     from django.db import connections
+
+    from shangwu.core import figures_sql
 
     by_model: dict[type, list[int]] = {}
     for n, sel in enumerate(selections):
         by_model.setdefault(sel.model, []).append(n)
     counts = [0] * len(selections)
     for model, members in by_model.items():
-        if len(members) == 1:
-            counts[members[0]] = selections[members[0]].queryset(user).count()
-            continue
-        mine = model.objects.restrict(user, "view").order_by()
+        mine = []  # the user's rows, restricted once, only if a part is compiled here
+
+        def rows(sel, mine=mine, model=model):
+            if not mine:
+                mine.append(model.objects.restrict(user, "view").order_by())
+            inner = sel.filtered(mine[0], user).order_by().values("pk")
+            return inner.query.get_compiler(using=inner.db).as_sql()
+
         parts, params = [], []
         for n in members:
-            inner = selections[n].filtered(mine, user).order_by().values("pk")
-            try:
-                sql, inner_params = inner.query.get_compiler(using=mine.db).as_sql()
-            except EmptyResultSet:  # a selection that can hold nothing (e.g. ``none()``)
+            sel = selections[n]
+            # The selection's SQL, compiled once per user, day and reference data when all its
+            # conditions are pure (core.figures_sql); executed on every request.
+            part = figures_sql.compiled(
+                figures_sql.selection_key("count", sel, user), lambda sel=sel: rows(sel)
+            )
+            if part is None:  # a selection that can hold nothing (e.g. ``none()``)
                 parts.append("0")
                 continue
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-            params.extend(inner_params)
-        with connections[mine.db].cursor() as cursor:
+            parts.append(f"(SELECT COUNT(*) FROM ({part[0]}) counted)")
+            params.extend(part[1])
+        if builtins.all(
+            p == "0" for p in parts
+        ):  # nothing to read (no query, as ``none().count()``)
+            continue
+        with connections[model.objects.db].cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(parts)}", params)
             row = cursor.fetchone()
         for n, value in zip(members, row, strict=True):
@@ -440,9 +452,10 @@ class SumFigure(FigureSpec):
     def compute_batch(cls, specs, *, user, date_from, date_to, region=None) -> list[Figure]:
         """The sums of one model in one query: each figure's own aggregate (rows and total, as
         ``compute`` reads it) as a one-row subquery, the subqueries side by side."""
-        from django.core.exceptions import EmptyResultSet
         from django.db import connections
         from django.db.models import Count, IntegerField, Value
+
+        from shangwu.core import figures_sql
 
         selections = [spec.select(date_from, date_to, region) for spec in specs]
         by_model: dict[type, list[int]] = {}
@@ -450,28 +463,37 @@ class SumFigure(FigureSpec):
             by_model.setdefault(sel.model, []).append(n)
         results: list[tuple] = [(0, None)] * len(specs)
         for model, members in by_model.items():
-            mine = model.objects.restrict(user, "view").order_by()
-            parts, params, read = [], [], []
-            for n in members:
+            mine = []  # the user's rows, restricted once, only if a part is compiled here
+
+            def aggregate(n, mine=mine, model=model):
+                if not mine:
+                    mine.append(model.objects.restrict(user, "view").order_by())
                 inner = (
                     selections[n]
-                    .filtered(mine, user)
+                    .filtered(mine[0], user)
                     .order_by()
                     .annotate(_one=Value(1, output_field=IntegerField()))
                     .values("_one")
                     .annotate(n=Count("pk", distinct=True), s=specs[n]._total())
                     .values("n", "s")
                 )
-                try:
-                    sql, inner_params = inner.query.get_compiler(using=mine.db).as_sql()
-                except EmptyResultSet:  # a selection that can hold nothing
+                return inner.query.get_compiler(using=inner.db).as_sql()
+
+            parts, params, read = [], [], []
+            for n in members:
+                spec = specs[n]
+                key = figures_sql.selection_key(
+                    "sum", selections[n], user, spec.key, spec.amount, spec.aggregate
+                )
+                part = figures_sql.compiled(key, lambda n=n: aggregate(n))
+                if part is None:  # a selection that can hold nothing
                     continue
-                parts.append(f"({sql}) q{n}")
-                params.extend(inner_params)
+                parts.append(f"({part[0]}) q{n}")
+                params.extend(part[1])
                 read.append(n)
             if not parts:
                 continue
-            with connections[mine.db].cursor() as cursor:
+            with connections[model.objects.db].cursor() as cursor:
                 cursor.execute(f"SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
                 row = cursor.fetchone()
             for i, n in enumerate(read):

@@ -45,6 +45,31 @@ def township_filter(**kwargs) -> django_filters.ModelChoiceFilter:
     )
 
 
+def pure_sql(method):
+    """Declares a filter method (or a FilterSet's own ``filter_queryset``) *pure*: the SQL it adds
+    is a function of its value, the asking user's record and scope (the reference data, under the
+    reference stamp) and the local day alone — it reads no business rows into Python (no pk list
+    computed from data) and no clock finer than the day (``timezone.now()``). A figure selection
+    whose every condition is pure keeps its compiled SQL per process (``core.figures_sql``); any
+    other is compiled on every request. A filter without ``method=`` of django-filter's own
+    classes is pure by construction (``field lookup value``)."""
+    method.pure_sql = True
+    return method
+
+
+def filter_is_pure(filterset: type, name: str) -> bool:
+    """Whether filter ``name`` of ``filterset`` declares its SQL pure (``pure_sql``)."""
+    f = filterset.base_filters[name]
+    if f.method is None:
+        # A stock filter applies ``field__lookup=value``; a project filter class that overrode
+        # ``filter`` would have to say so itself.
+        return type(f).filter.__module__.startswith("django_filters.") or getattr(
+            type(f), "pure_sql", False
+        )
+    method = getattr(filterset, f.method, None) if isinstance(f.method, str) else f.method
+    return bool(getattr(method, "pure_sql", False))
+
+
 class _FilterCopies(dict):
     """``base_filters`` as django-filter's ``__init__`` copies them: each filter copied with its
     own field arguments (``extra``) and no field built yet, instead of ``copy.deepcopy``, which
@@ -216,6 +241,7 @@ class BaseFilterSet(django_filters.FilterSet):
         if getattr(self, "_narrowed", None) is not None:  # being kept (``narrow_to_user``)
             self._narrowed[name] = queryset
 
+    @pure_sql
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:

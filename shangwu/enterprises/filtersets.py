@@ -8,6 +8,7 @@ from shangwu.core.filtersets import (
     BaseFilterSet,
     VocabularyFilterSet,
     county_filter,
+    pure_sql,
     township_filter,
 )
 from shangwu.enterprises.choices import (
@@ -117,6 +118,9 @@ class EnterpriseFilterSet(BaseFilterSet):
     def search(self, queryset, name, value):
         return queryset  # applied last (filter_queryset): whether the pinyin matches decides
 
+    # Pure but for ``q``, whose pinyin match is not declared pure (``search`` above): a figure
+    # selection with ``q`` is compiled every time (core.figures_sql).
+    @pure_sql
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         value = (self.form.cleaned_data.get("q") or "").strip()
@@ -133,16 +137,19 @@ class EnterpriseFilterSet(BaseFilterSet):
             )
         )
 
+    @pure_sql
     def filter_covered(self, queryset, name, value):
         level = self.form.cleaned_data.get("covered_level")
         current = self._assigned_today(**({"level": level} if level else {}))
         return queryset.filter(current if value == "yes" else ~current)
 
+    @pure_sql
     def filter_covered_level(self, queryset, name, value):
         if self.form.cleaned_data.get("covered"):
             return queryset  # applied together with 包保覆盖 in filter_covered
         return queryset.filter(self._assigned_today(level=value))
 
+    @pure_sql
     def filter_official(self, queryset, name, value):
         return queryset.filter(self._assigned_today(official=value))
 

@@ -6,6 +6,7 @@ from shangwu.core.filtersets import (
     BaseFilterSet,
     VocabularyFilterSet,
     county_filter,
+    pure_sql,
     township_filter,
 )
 from shangwu.organization.models import OrgUnit
@@ -89,6 +90,7 @@ class PromotionEventFilterSet(BaseFilterSet):
             Q(name__icontains=value) | Q(venue__icontains=value) | Q(partners__icontains=value)
         )
 
+    @pure_sql
     def filter_held(self, queryset, name, value):
         if value is None:
             return queryset
@@ -96,6 +98,7 @@ class PromotionEventFilterSet(BaseFilterSet):
             return queryset.filter(status__in=HELD_STATUSES)
         return queryset.exclude(status__in=HELD_STATUSES)
 
+    @pure_sql
     def filter_organiser(self, queryset, name, value):
         if value is None:
             return queryset
@@ -104,6 +107,7 @@ class PromotionEventFilterSet(BaseFilterSet):
         )
         return queryset.filter(Q(organiser_id=value.pk) | Q(pk__in=co))
 
+    @pure_sql
     def filter_mine(self, queryset, name, value):
         """我的活动: the events the user's own unit organises or co-organises."""
         if not value:

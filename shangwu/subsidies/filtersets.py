@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from shangwu.core.filtersets import BaseFilterSet, county_filter, township_filter
+from shangwu.core.filtersets import BaseFilterSet, county_filter, pure_sql, township_filter
 from shangwu.subsidies.choices import (
     APPROVED_STATUSES,
     OPEN_STATUSES,
@@ -104,6 +104,7 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
             | Q(id_number=value.upper())
         )
 
+    @pure_sql
     def filter_approved(self, queryset, name, value):
         if value is None:
             return queryset

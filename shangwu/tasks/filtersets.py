@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
-from shangwu.core.filtersets import BaseFilterSet, YearFilter
+from shangwu.core.filtersets import BaseFilterSet, YearFilter, pure_sql
 from shangwu.organization.models import OrgUnit
 from shangwu.tasks.choices import Cycle, Grade, ReportState, TaskStatus
 from shangwu.tasks.models import Plan, QuarterReview, Report, Section, Task, TaskCoUnit
@@ -153,6 +153,7 @@ class TaskFilterSet(BaseFilterSet):
             )
         )
 
+    @pure_sql
     def filter_mine(self, queryset, name, value):
         unit = getattr(getattr(self.request, "user", None), "org_unit_id", None)
         if unit is None:
@@ -161,6 +162,7 @@ class TaskFilterSet(BaseFilterSet):
             return queryset.filter(lead_unit_id=unit)
         return queryset.filter(pk__in=TaskCoUnit.objects.filter(unit_id=unit).values("task_id"))
 
+    @pure_sql
     def filter_unfinished(self, queryset, name, value):
         from shangwu.tasks.choices import FINAL_STATUSES
 
@@ -189,6 +191,7 @@ class TaskFilterSet(BaseFilterSet):
         )
         return queryset.filter(pk__in=ids)
 
+    @pure_sql
     def filter_on_time(self, queryset, name, value):
         """按期完成: 已完成, on or before its 完成时限 (a task without one is on time)."""
         if value is None:
@@ -209,11 +212,13 @@ class TaskFilterSet(BaseFilterSet):
         )
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
+    @pure_sql
     def filter_unit(self, queryset, name, value):
         return queryset.filter(
             Q(lead_unit=value) | Q(pk__in=TaskCoUnit.objects.filter(unit=value).values("task_id"))
         )
 
+    @pure_sql
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
 
