@@ -2,8 +2,8 @@
 figure (its drill-down is the list with the same parameters)."""
 
 import django_filters
-from django.forms import HiddenInput
 from django.db.models import Q
+from django.forms import HiddenInput
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 

@@ -220,5 +220,5 @@ def test_a_campaign_figure_breaks_down_by_county_and_an_unknown_campaign_is_404(
     key = f"vouchers.campaign.{hand_built.pk}.consumption"
     body = api.get(f"/api/figures/{key}/?{PERIOD}&by=county").json()
     assert [g["figure"]["value"] for g in body["groups"]] == ["2.00", "3.00"]
-    assert api.get(f"/api/figures/vouchers.campaign.999999.consumption/").status_code == 404
+    assert api.get("/api/figures/vouchers.campaign.999999.consumption/").status_code == 404
     assert api.get(f"/api/figures/vouchers.campaign.{hand_built.pk}.nothing/").status_code == 404
