@@ -97,6 +97,14 @@ class SubsidyProgrammeForm(BaseModelForm):
         self.fields["organiser"].queryset = OrgUnit.objects.filter(is_active=True)
         self.fields["counties"].queryset = Region.objects.filter(level="county")
         self.fields["counties"].widget.attrs["size"] = 5
+        region = getattr(self.user, "region", None)
+        if region is not None and region.level == "county":
+            # A county maintains the programmes of its own county (``_programme_own_q``).
+            self.fields["counties"].queryset = Region.objects.filter(pk=region.pk)
+            self.fields["counties"].required = True
+            self.fields["counties"].help_text = f"县级项目只覆盖本县(市、区)“{region}”。"
+            if not self.instance.pk:
+                self.initial.setdefault("counties", [region.pk])
         if self.instance.pk:
             self.initial.setdefault("rules", rules_text(self.instance))
         elif self.user is not None:

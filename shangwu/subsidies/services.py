@@ -131,11 +131,27 @@ def _rules_set(programme, rules) -> None:
         row.save()
 
 
+def _check_counties(actor, counties) -> None:
+    """A county officer's programme covers their own county and no other (none: the whole
+    city, which is the city's to run)."""
+    region = getattr(actor, "region", None)
+    if actor is None or region is None or region.level != "county":
+        return
+    if {c.pk for c in counties} != {region.pk}:
+        raise ValidationError(
+            {
+                "counties": f"县级用户登记的补贴项目只能覆盖本县(市、区)“{region}”，请只选择本县(市、区)。"
+            }
+        )
+
+
 def subsidy_programme_create(
     *, actor, counties=(), rules=(), now: datetime.datetime | None = None, **fields
 ) -> SubsidyProgramme:
-    """A new programme with its counties and rules (the city only)."""
+    """A new programme with its counties and rules: the city any, a county its own county's."""
     require(actor, SubsidyProgramme, "add")
+    counties = list(counties)
+    _check_counties(actor, counties)
     programme = SubsidyProgramme(**fields, created_by=_actor_or_none(actor))
     programme.full_clean()
     with transaction.atomic():
@@ -164,6 +180,9 @@ def subsidy_programme_update(
         SubsidyProgramme.objects.restrict(actor, "change").filter(pk=programme.pk).exists()
     ):
         raise PermissionDenied("该补贴项目不在您可修改的数据范围内。")
+    if counties is not None:
+        counties = list(counties)
+        _check_counties(actor, counties)
     before = snapshot(programme)
     old_status = programme.status
     for key, value in fields.items():
