@@ -202,6 +202,24 @@ class RejectForm(BaseForm):
     )
 
 
+class DealerLinkForm(BaseForm):
+    """The registry enterprise an unmatched dealer (as the platform named it) is."""
+
+    enterprise = forms.ModelChoiceField(
+        label="企业库企业",
+        queryset=None,
+        help_text="本申请及您范围内经销商名称（和代码）相同的待匹配申请一并关联。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shangwu.enterprises.models import Enterprise
+
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(
+            self.user, "view"
+        ).order_by("name")
+
+
 class ApplicationImportForm(BaseForm):
     programme = forms.TypedChoiceField(label="补贴项目", coerce=int)
     file = forms.FileField(label="平台导出文件（.xlsx 或 .csv）")

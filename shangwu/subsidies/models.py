@@ -278,6 +278,14 @@ class SubsidyApplication(ScopedModel):
         blank=True,
         related_name="subsidy_applications",
     )
+    # A dealer the platform names that is not in the registry (yet): kept as the platform gave it,
+    # listed for matching (``dealer_unmatched``) until staff link it (``subsidy_dealer_link``).
+    dealer_unmatched_name = models.CharField(
+        "经销商名称（未匹配企业库）", max_length=200, blank=True
+    )
+    dealer_unmatched_code = models.CharField(
+        "经销商统一社会信用代码（未匹配企业库）", max_length=18, blank=True
+    )
     county = county_field()
     township = township_field()
     # Written only by the services, each change a SubsidyApplicationEvent row.
@@ -351,6 +359,16 @@ class SubsidyApplication(ScopedModel):
             errors["subsidy_amount"] = "补贴金额不能超过销售金额。"
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def dealer_display(self) -> str:
+        """The registry dealer, or the platform's name marked as not matched yet."""
+        if self.dealer_id:
+            return str(self.dealer)
+        if self.dealer_unmatched_name:
+            code = f"（{self.dealer_unmatched_code}）" if self.dealer_unmatched_code else ""
+            return f"{self.dealer_unmatched_name}{code}〔待匹配企业库〕"
+        return ""
 
     @property
     def applicant_masked(self) -> str:
