@@ -73,6 +73,7 @@ class ApplicationEventKind(models.TextChoices):
     PAID = "paid", "拨付"
     REJECTED = "rejected", "驳回"
     IMPORTED = "imported", "导入更新"
+    DEALER = "dealer", "关联经销商"
 
 
 class ProgrammeEventKind(models.TextChoices):

@@ -143,7 +143,11 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
-def _applications(rng, programme, count, today, counties, townships, dealers, *, categories=None):
+def _applications(
+    rng, programme, count, today, counties, townships, dealers, *, categories=None, unmatched=()
+):
+    """``unmatched``: dealer names the platform gave that the registry does not hold, for the
+    first applications (kept as text, listed for matching)."""
     rules = {r.category: r for r in programme.rules.all()}
     span = (min(today, programme.end_on) - programme.start_on).days
     apps, events = [], []
@@ -181,7 +185,8 @@ def _applications(rng, programme, count, today, counties, townships, dealers, *,
             sale_amount=sale,
             subsidy_amount=subsidy,
             rule_amount=subsidy,
-            dealer_id=rng.choice(pool),
+            dealer_id=None if n < len(unmatched) else rng.choice(pool),
+            dealer_unmatched_name=unmatched[n] if n < len(unmatched) else "",
             county=county,
             township=town,
             status=status,
@@ -275,6 +280,7 @@ def build(*, units, users, size: str) -> str:
         townships,
         dealers,
         categories=[ProductCategory.EBIKE],
+        unmatched=["河东区绿源电动车专卖店"] * 3,
     )
     from shangwu.audit.choices import AuditAction
     from shangwu.audit.services import audit_write

@@ -35,7 +35,7 @@ def light_q(light: str, now=None) -> Q:
 class SubsidyApplicationFilterSet(BaseFilterSet):
     """One FilterSet for the list, the export, the API and every ``subsidies.`` figure."""
 
-    search_fields = ("number", "dealer__name")
+    search_fields = ("number", "dealer__name", "dealer_unmatched_name")
     programme = django_filters.ModelChoiceFilter(
         queryset=SubsidyProgramme.objects.all(), label="补贴项目"
     )
@@ -45,6 +45,9 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
     county = county_filter()
     township = township_filter()
     light = django_filters.ChoiceFilter(choices=LIGHTS, method="filter_light", label="预警灯")
+    dealer_unmatched = django_filters.BooleanFilter(
+        method="filter_dealer_unmatched", label="经销商待匹配企业库"
+    )
     accepted_from = django_filters.DateFilter(
         field_name="accepted_on", lookup_expr="gte", label="受理日期自"
     )
@@ -63,6 +66,7 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
         "category",
         "county",
         "light",
+        "dealer_unmatched",
         "accepted_from",
         "accepted_to",
     )
@@ -78,6 +82,7 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
             "county",
             "township",
             "light",
+            "dealer_unmatched",
             "accepted_from",
             "accepted_to",
             "paid_from",
@@ -100,6 +105,7 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
         return queryset.filter(
             Q(number__icontains=value)
             | Q(dealer__name__icontains=value)
+            | Q(dealer_unmatched_name__icontains=value)
             | Q(applicant_name=value)
             | Q(id_number=value.upper())
         )
@@ -111,6 +117,13 @@ class SubsidyApplicationFilterSet(BaseFilterSet):
         if value:
             return queryset.filter(status__in=APPROVED_STATUSES)
         return queryset.exclude(status__in=APPROVED_STATUSES)
+
+    def filter_dealer_unmatched(self, queryset, name, value):
+        """The applications whose dealer the platform named but the registry does not hold."""
+        if value is None:
+            return queryset
+        unmatched = Q(dealer__isnull=True) & ~Q(dealer_unmatched_name="")
+        return queryset.filter(unmatched) if value else queryset.exclude(unmatched)
 
     def filter_light(self, queryset, name, value):
         if not value:

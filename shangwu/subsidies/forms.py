@@ -97,6 +97,14 @@ class SubsidyProgrammeForm(BaseModelForm):
         self.fields["organiser"].queryset = OrgUnit.objects.filter(is_active=True)
         self.fields["counties"].queryset = Region.objects.filter(level="county")
         self.fields["counties"].widget.attrs["size"] = 5
+        region = getattr(self.user, "region", None)
+        if region is not None and region.level == "county":
+            # A county maintains the programmes of its own county (``_programme_own_q``).
+            self.fields["counties"].queryset = Region.objects.filter(pk=region.pk)
+            self.fields["counties"].required = True
+            self.fields["counties"].help_text = f"县级项目只覆盖本县(市、区)“{region}”。"
+            if not self.instance.pk:
+                self.initial.setdefault("counties", [region.pk])
         if self.instance.pk:
             self.initial.setdefault("rules", rules_text(self.instance))
         elif self.user is not None:
@@ -192,6 +200,24 @@ class RejectForm(BaseForm):
     reason = forms.CharField(
         label="驳回原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DealerLinkForm(BaseForm):
+    """The registry enterprise an unmatched dealer (as the platform named it) is."""
+
+    enterprise = forms.ModelChoiceField(
+        label="企业库企业",
+        queryset=None,
+        help_text="本申请及您范围内经销商名称（和代码）相同的待匹配申请一并关联。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shangwu.enterprises.models import Enterprise
+
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(
+            self.user, "view"
+        ).order_by("name")
 
 
 class ApplicationImportForm(BaseForm):

@@ -5,8 +5,11 @@ The 申请编号 is the key: a new number creates the application (受理), a kn
 forward to the row's status (审核, 拨付 or 驳回) with the row's dates, each step through the
 same services as the pages (so each has its event row); a row that matches changes nothing,
 so importing the same export twice is a no-op, and an overlapping export never duplicates.
-A status never goes back by import. The dealer is matched to the registry by its 统一社会信用
-代码 or its name.
+A status never goes back by import. A later export that changed an application (its applicant,
+product, amounts, dealer, 受理日期, or the dates of steps taken) corrects it through
+``services.subsidy_application_correct``: one event row per application, audited, with the
+programme's rules. The dealer is matched to the registry by its 统一社会信用代码 or its name; one
+the registry does not hold is kept as text, listed for matching (``dealer_unmatched``).
 """
 
 from __future__ import annotations
@@ -59,7 +62,21 @@ COLUMNS = [
         ("补贴金额(元)",),
         parse=Amount(),
     ),
-    Column("dealer", "经销商", False, "经销商名称或统一社会信用代码（须在企业库中）", width=24),
+    Column(
+        "dealer",
+        "经销商",
+        False,
+        "经销商名称或统一社会信用代码；企业库中没有的按原文登记，待匹配",
+        width=24,
+    ),
+    Column(
+        "dealer_code",
+        "经销商统一社会信用代码",
+        False,
+        "18位；填写时优先按代码匹配企业库",
+        max_length=18,
+        width=22,
+    ),
     Column(
         "county",
         "县区",
@@ -78,6 +95,9 @@ FIELD_COLUMN = {
     "override_reason": "subsidy_amount",
     "programme": "number",
     "township": "county",
+    "rejected_on": "reviewed_on",
+    "dealer_unmatched_name": "dealer",
+    "dealer_unmatched_code": "dealer_code",
 }
 
 
@@ -105,10 +125,12 @@ class SubsidyApplicationImporter(Importer):
     help_lines = (
         "1. 第1行为表头，请勿修改；从第2行起每行一件申请，示例行请删除或改为真实数据。",
         "2. 以申请编号为准：已导入的申请按本次的状态和日期向前办理（审核、拨付、驳回），"
-        "不会重复登记；重复导入同一文件不会产生任何变化。",
+        "并按本次数据更正已变化的申请人、品类、金额、经销商、受理日期和已办步骤的日期"
+        "（每处更正记入申请动态）；不会重复登记，重复导入同一文件不会产生任何变化。",
         "3. 先预览后导入：任何一行有错误时不会写入任何数据，请按错误报告修改后重新上传。",
         "4. 状态为“审核”“驳回”须填审核日期，“拨付”须填审核日期和拨付日期；状态不能通过导入回退。",
-        "5. 补贴金额与补贴标准不同的，按平台数据登记并注明“按平台导出数据”。",
+        "5. 补贴金额与补贴标准不同的，按平台数据登记并注明“按平台导出数据”。"
+        "经销商不在企业库中的按原文登记，在申请列表“经销商待匹配企业库”中关联企业库企业。",
         "6. 只能导入您数据范围内县(市、区)的申请；支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。",
     )
 
@@ -145,16 +167,23 @@ class SubsidyApplicationImporter(Importer):
     def check_row(self, row, context):
         values = row.values
         text = row.text("dealer")
+        code = row.text("dealer_code").upper()
         values.pop("dealer", None)
+        values.pop("dealer_code", None)
         row.dealer_id = None
-        if text:
+        if code and (len(code) != 18 or not code.isalnum()):
+            row.err("dealer_code", code, "统一社会信用代码应为18位数字或大写字母。")
+        if code:
+            row.dealer_id = context.dealers.get(code)
+        if row.dealer_id is None and text:
             row.dealer_id = context.dealers.get(text.upper()) or context.dealers.get(text)
-            if row.dealer_id is None:
-                row.err(
-                    "dealer",
-                    text,
-                    f"企业库中（您的数据范围内）没有名称或统一社会信用代码为“{text}”的企业。",
-                )
+        if row.dealer_id is None and (text or code):
+            # Not in the registry (within the officer's scope): kept as the platform gave it,
+            # listed for matching (the list's 经销商待匹配企业库) until staff link it.
+            if not code and len(text) == 18 and text.isalnum() and text.upper() == text:
+                code = text
+            values["dealer_unmatched_name"] = (text or code)[:200]
+            values["dealer_unmatched_code"] = code[:18]
         id_number = values.get("id_number", "").upper()
         values["id_number"] = id_number
         if id_number and (len(id_number) != 18 or not id_number[:17].isdigit()):
@@ -257,6 +286,8 @@ class SubsidyApplicationImporter(Importer):
         paid_on = values.pop("paid_on", None)
         app = row.application
         outcome = "unchanged"
+        if row.dealer_id is not None:
+            values["dealer"] = Enterprise.objects.get(pk=row.dealer_id)
         if app is None:
             fields = {
                 k: v
@@ -274,8 +305,6 @@ class SubsidyApplicationImporter(Importer):
                 fields["subsidy_amount"] = subsidy
                 if rule is not None and subsidy != rule:
                     fields["override_reason"] = "按平台导出数据"
-            if row.dealer_id is not None:
-                fields["dealer"] = Enterprise.objects.get(pk=row.dealer_id)
             app = services.subsidy_application_create(
                 actor=actor,
                 programme=context.programme,
@@ -303,6 +332,8 @@ class SubsidyApplicationImporter(Importer):
                 application=app, actor=actor, on=reviewed_on, reason="平台驳回（导入）"
             )
             outcome = "updated" if outcome == "unchanged" else outcome
+        if outcome == "unchanged" and _corrected(app, values, reviewed_on, paid_on, actor):
+            outcome = "updated"
         return outcome
 
     def example_row(self):
@@ -315,12 +346,60 @@ class SubsidyApplicationImporter(Importer):
             "sale_amount": "3999",
             "subsidy_amount": "",
             "dealer": "",
+            "dealer_code": "",
             "county": "河东区",
             "accepted_on": "2026-03-02",
             "status": "拨付",
             "reviewed_on": "2026-03-05",
             "paid_on": "2026-03-12",
         }
+
+
+def _corrected(app, values, reviewed_on, paid_on, actor) -> bool:
+    """A later export of an application already stored: what changed on the platform (the
+    record, the amounts, the dates of steps taken) corrected through
+    ``subsidy_application_correct`` (one event row, audited); the same row again: nothing."""
+    fields = {}
+    for name in ("applicant_name", "id_number", "category", "units", "sale_amount", "accepted_on"):
+        if name in values and values[name] != getattr(app, name):
+            fields[name] = values[name]
+    if "county" in values and values["county"].pk != app.county_id:
+        fields["county"] = values["county"]
+        if app.township_id and app.township.parent_id != values["county"].pk:
+            fields["township"] = None
+    subsidy = values.get("subsidy_amount")
+    if subsidy is not None and subsidy != app.subsidy_amount:
+        fields["subsidy_amount"] = subsidy
+    if subsidy is not None and ({"category", "units", "sale_amount"} & set(fields)):
+        fields["subsidy_amount"] = subsidy
+    if fields.get("subsidy_amount") is not None:
+        rule = services.subsidy_rule_amount(
+            programme=app.programme,
+            category=fields.get("category", app.category),
+            units=fields.get("units", app.units),
+            sale_amount=fields.get("sale_amount", app.sale_amount),
+        )
+        fields["override_reason"] = (
+            "按平台导出数据" if rule is not None and fields["subsidy_amount"] != rule else ""
+        )
+    dealer = values.get("dealer")
+    if dealer is not None and dealer.pk != app.dealer_id:
+        fields["dealer"] = dealer
+    elif dealer is None and app.dealer_id is None and values.get("dealer_unmatched_name"):
+        for name in ("dealer_unmatched_name", "dealer_unmatched_code"):
+            if values.get(name, "") != getattr(app, name):
+                fields[name] = values.get(name, "")
+    # The dates of steps taken: 审核 (or 驳回: the export's 审核日期 column) and 拨付.
+    if app.status == ApplicationStatus.REJECTED:
+        if reviewed_on and reviewed_on != app.rejected_on:
+            fields["rejected_on"] = reviewed_on
+    elif reviewed_on and app.reviewed_on and reviewed_on != app.reviewed_on:
+        fields["reviewed_on"] = reviewed_on
+    if paid_on and app.paid_on and paid_on != app.paid_on:
+        fields["paid_on"] = paid_on
+    if not fields:
+        return False
+    return services.subsidy_application_correct(application=app, actor=actor, **fields)
 
 
 subsidy_application_importer = SubsidyApplicationImporter()

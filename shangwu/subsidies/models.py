@@ -52,18 +52,35 @@ def _programme_seen_q(model, user) -> models.Q:
     return models.Q(pk__in=covering) | ~models.Q(pk__in=listed)
 
 
-CITY_ONLY = "补贴项目由市商务局登记和维护；县(市、区)可查看覆盖本地的项目并办理其申请。"
+def _programme_own_q(model, user) -> models.Q:
+    """The programmes a user maintains: the city every one; a county its own county's (the
+    programmes covering that county and no other), as a county runs its own 以旧换新 with its
+    county funds while the city's programmes stay the city's."""
+    county = user.region.county
+    if county is None:
+        return models.Q()
+    through = SubsidyProgramme.counties.through.objects
+    covering = through.filter(region_id=county.pk).values("subsidyprogramme_id")
+    others = through.exclude(region_id=county.pk).values("subsidyprogramme_id")
+    return models.Q(pk__in=covering) & ~models.Q(pk__in=others)
+
+
+MAINTAINERS = (
+    "补贴项目由市商务局和县(市、区)商务主管部门维护：县(市、区)维护只覆盖本县(市、区)的项目，"
+    "可查看覆盖本地的项目并办理其申请。"
+)
 
 
 class SubsidyProgramme(ScopedModel):
     """A programme (汽车报废更新, 家电以旧换新, 新能源汽车下乡…): funding by source, period,
-    counties covered (none: the whole city), the promised working days from 受理 to 拨付."""
+    counties covered (none: the whole city), the promised working days from 受理 to 拨付.
+    The city maintains every programme; a county the programmes covering its county alone."""
 
     audited = True
     str_fields = ("name",)
     scope = Scope(
         view=Rule(q=_programme_seen_q),
-        change=at_levels("city", refusal=CITY_ONLY),
+        change=at_levels("city", "county", refusal=MAINTAINERS, q=_programme_own_q),
     )
 
     name = models.CharField("项目名称", max_length=200, unique=True)
@@ -261,6 +278,14 @@ class SubsidyApplication(ScopedModel):
         blank=True,
         related_name="subsidy_applications",
     )
+    # A dealer the platform names that is not in the registry (yet): kept as the platform gave it,
+    # listed for matching (``dealer_unmatched``) until staff link it (``subsidy_dealer_link``).
+    dealer_unmatched_name = models.CharField(
+        "经销商名称（未匹配企业库）", max_length=200, blank=True
+    )
+    dealer_unmatched_code = models.CharField(
+        "经销商统一社会信用代码（未匹配企业库）", max_length=18, blank=True
+    )
     county = county_field()
     township = township_field()
     # Written only by the services, each change a SubsidyApplicationEvent row.
@@ -334,6 +359,16 @@ class SubsidyApplication(ScopedModel):
             errors["subsidy_amount"] = "补贴金额不能超过销售金额。"
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def dealer_display(self) -> str:
+        """The registry dealer, or the platform's name marked as not matched yet."""
+        if self.dealer_id:
+            return str(self.dealer)
+        if self.dealer_unmatched_name:
+            code = f"（{self.dealer_unmatched_code}）" if self.dealer_unmatched_code else ""
+            return f"{self.dealer_unmatched_name}{code}〔待匹配企业库〕"
+        return ""
 
     @property
     def applicant_masked(self) -> str:

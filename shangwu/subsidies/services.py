@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from shangwu.audit.services import snapshot
+from shangwu.audit.services import masked_snapshot, snapshot
 from shangwu.core.access import require
 from shangwu.core.services import event_record
 from shangwu.subsidies.choices import (
@@ -58,6 +58,8 @@ APPLICATION_FIELDS = {
     "subsidy_amount",
     "override_reason",
     "dealer",
+    "dealer_unmatched_name",
+    "dealer_unmatched_code",
     "county",
     "township",
     "accepted_on",
@@ -131,11 +133,27 @@ def _rules_set(programme, rules) -> None:
         row.save()
 
 
+def _check_counties(actor, counties) -> None:
+    """A county officer's programme covers their own county and no other (none: the whole
+    city, which is the city's to run)."""
+    region = getattr(actor, "region", None)
+    if actor is None or region is None or region.level != "county":
+        return
+    if {c.pk for c in counties} != {region.pk}:
+        raise ValidationError(
+            {
+                "counties": f"县级用户登记的补贴项目只能覆盖本县(市、区)“{region}”，请只选择本县(市、区)。"
+            }
+        )
+
+
 def subsidy_programme_create(
     *, actor, counties=(), rules=(), now: datetime.datetime | None = None, **fields
 ) -> SubsidyProgramme:
-    """A new programme with its counties and rules (the city only)."""
+    """A new programme with its counties and rules: the city any, a county its own county's."""
     require(actor, SubsidyProgramme, "add")
+    counties = list(counties)
+    _check_counties(actor, counties)
     programme = SubsidyProgramme(**fields, created_by=_actor_or_none(actor))
     programme.full_clean()
     with transaction.atomic():
@@ -164,6 +182,9 @@ def subsidy_programme_update(
         SubsidyProgramme.objects.restrict(actor, "change").filter(pk=programme.pk).exists()
     ):
         raise PermissionDenied("该补贴项目不在您可修改的数据范围内。")
+    if counties is not None:
+        counties = list(counties)
+        _check_counties(actor, counties)
     before = snapshot(programme)
     old_status = programme.status
     for key, value in fields.items():
@@ -394,6 +415,74 @@ def subsidy_application_update(
     return application
 
 
+STEP_DATES = ("reviewed_on", "paid_on", "rejected_on")
+
+
+def subsidy_application_correct(
+    *, application: SubsidyApplication, actor, now=None, note: str = "导入更正", **fields
+) -> bool:
+    """Correct an application from a later export of its platform: its record (applicant,
+    product, amounts, dealer, place, 受理日期) and the dates of the steps it has already taken,
+    whatever its status, with the programme's rules (the subsidy follows the rule unless given;
+    a different amount keeps its reason) and the dates in order. One event row with what
+    changed (the save is audited); nothing changed: no row. Returns whether it changed."""
+    allowed = (APPLICATION_FIELDS - {"programme", "number"}) | set(STEP_DATES)
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError({unknown[0]: "不能通过更正修改此字段。"})
+    _check_in_scope(actor, application)
+    for name in STEP_DATES:
+        if fields.get(name) is not None and getattr(application, name) is None:
+            raise ValidationError({name: "该步骤尚未办理，请按步骤办理，不能直接填写日期。"})
+    before = snapshot(application, masked=False)  # compared whole, written down masked
+    for key, value in fields.items():
+        setattr(application, key, value)
+    if "subsidy_amount" not in fields and ({"category", "units", "sale_amount"} & set(fields)):
+        application.subsidy_amount = None  # follows the rule again
+    if "dealer" in fields and application.dealer_id:
+        application.dealer_unmatched_name = application.dealer_unmatched_code = ""
+    _check_application(application, actor=actor)
+    accepted, reviewed = application.accepted_on, application.reviewed_on
+    errors = {}
+    if reviewed and reviewed < accepted:
+        errors["reviewed_on"] = f"审核日期不能早于受理日期 {accepted:%Y-%m-%d}。"
+    if application.paid_on and application.paid_on < (reviewed or accepted):
+        errors["paid_on"] = f"拨付日期不能早于{'审核' if reviewed else '受理'}日期。"
+    if application.rejected_on and application.rejected_on < accepted:
+        errors["rejected_on"] = "驳回日期不能早于受理日期。"
+    for name in ("accepted_on", *STEP_DATES):
+        day = getattr(application, name)
+        if day and day > _today(now):
+            errors[name] = f"{_label(SubsidyApplication, name)}不能晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    application.full_clean()
+    _set_clock(application, application.programme)
+    if application.paid_on:
+        from shangwu.workcalendar.services import workdays_between
+
+        application.workdays_to_pay = workdays_between(
+            start=application.accepted_on, end=application.paid_on, provisional=True
+        )
+    after = snapshot(application, masked=False)
+    changed = sorted(k for k in after if k not in QUIET_FIELDS and before.get(k) != after.get(k))
+    if not changed:
+        return False
+    before = masked_snapshot(application, {k: before.get(k) for k in changed})
+    after = masked_snapshot(application, {k: after[k] for k in changed})
+    with transaction.atomic():
+        application.save()
+        _record(
+            application,
+            ApplicationEventKind.IMPORTED,
+            actor=actor,
+            now=now,
+            note=f"{note}：" + "、".join(_label(SubsidyApplication, k) for k in changed),
+            changes={"before": before, "after": after},
+        )
+    return True
+
+
 def _step(
     application: SubsidyApplication,
     *,
@@ -532,6 +621,70 @@ def subsidy_application_reject(
             reject_reason=reason[:200],
             next_deadline_at=None,
         )
+
+
+def subsidy_dealer_link(
+    *, application: SubsidyApplication, actor, enterprise, now=None
+) -> list[SubsidyApplication]:
+    """Link a dealer the platform named but the registry did not hold (kept as text on import)
+    to a registry enterprise: this application and every other one within the actor's change
+    scope naming the same dealer (name and code), each an event row and an audit row. Paid and
+    rejected applications are linked too: the dealer is a fact of the sale, not a step."""
+    from shangwu.enterprises.models import Enterprise
+
+    _check_in_scope(actor, application)
+    name, code = application.dealer_unmatched_name, application.dealer_unmatched_code
+    if application.dealer_id or not name:
+        raise ValidationError({"enterprise": "该申请没有待匹配的经销商。"})
+    if enterprise is None:
+        raise ValidationError({"enterprise": "请选择企业库中的企业。"})
+    if actor is not None and not (
+        Enterprise.objects.restrict(actor, "view").filter(pk=enterprise.pk).exists()
+    ):
+        raise ValidationError({"enterprise": "该企业不在您的数据范围内。"})
+    if code and enterprise.credit_code and code != enterprise.credit_code:
+        raise ValidationError(
+            {
+                "enterprise": f"平台导出的统一社会信用代码 {code} 与企业“{enterprise}”的"
+                f" {enterprise.credit_code} 不一致，请核对后再关联。"
+            }
+        )
+    same = SubsidyApplication.objects.filter(
+        dealer__isnull=True, dealer_unmatched_name=name, dealer_unmatched_code=code
+    )
+    if actor is not None:
+        same = same.restrict(actor, "change")
+    linked = []
+    with transaction.atomic():
+        for row in same.order_by("pk"):
+            before = {"dealer": None, "dealer_unmatched_name": name, "dealer_unmatched_code": code}
+            row.dealer = enterprise
+            row.dealer_unmatched_name = row.dealer_unmatched_code = ""
+            row.save(
+                update_fields=[
+                    "dealer",
+                    "dealer_unmatched_name",
+                    "dealer_unmatched_code",
+                    "updated_at",
+                ]
+            )
+            _record(
+                row,
+                ApplicationEventKind.DEALER,
+                actor=actor,
+                now=now,
+                note=f"经销商“{name}”关联企业库企业“{enterprise}”",
+                changes={
+                    "before": before,
+                    "after": {
+                        "dealer": enterprise.pk,
+                        "dealer_unmatched_name": "",
+                        "dealer_unmatched_code": "",
+                    },
+                },
+            )
+            linked.append(row)
+    return linked
 
 
 REVEAL_PERMISSION = "subsidies.reveal_subsidyapplication"

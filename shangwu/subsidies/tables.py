@@ -42,9 +42,25 @@ class MaskedColumn(Column):
         return getattr(obj, self.masked_attr)
 
 
+class DealerColumn(Column):
+    """The registry dealer, or the platform's name marked 待匹配企业库."""
+
+    def value(self, obj):
+        if obj.dealer_id:
+            return super().value(obj)
+        return obj.dealer_display
+
+
 class SubsidyApplicationTable(Table):
     model = SubsidyApplication
-    row_fields = ("status", "next_deadline_at", "applicant_name", "id_number")
+    row_fields = (
+        "status",
+        "next_deadline_at",
+        "applicant_name",
+        "id_number",
+        "dealer_unmatched_name",
+        "dealer_unmatched_code",
+    )
     columns = [
         Column("number", linkify=True),
         Column("programme"),
@@ -54,7 +70,7 @@ class SubsidyApplicationTable(Table):
         Column("units"),
         AmountColumn("sale_amount"),
         AmountColumn("subsidy_amount"),
-        Column("dealer"),
+        DealerColumn("dealer", "经销商"),
         Column("county"),
         Column("status"),
         LightColumn("light", "预警灯"),

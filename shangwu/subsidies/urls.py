@@ -80,4 +80,9 @@ urlpatterns = [
         views.SubsidyApplicationRejectView.as_view(),
         name="subsidyapplication_reject",
     ),
+    path(
+        "applications/<int:pk>/link-dealer/",
+        views.SubsidyApplicationDealerLinkView.as_view(),
+        name="subsidyapplication_link_dealer",
+    ),
 ]

@@ -148,6 +148,7 @@ class SubsidyApplicationDetailView(generic.ObjectDetailView):
             can_review=changeable and obj.status == ApplicationStatus.ACCEPTED,
             can_pay=changeable and obj.status == ApplicationStatus.REVIEWED,
             can_reject=changeable and obj.is_open,
+            can_link_dealer=changeable and not obj.dealer_id and bool(obj.dealer_unmatched_name),
             can_reveal=self.request.user.has_perm(services.REVEAL_PERMISSION),
             light=tables.light_badge(obj),
             edit_url=reverse("subsidies:subsidyapplication_edit", args=[obj.pk]),
@@ -161,7 +162,7 @@ class SubsidyApplicationDetailView(generic.ObjectDetailView):
                 ("补贴金额（元）", obj.subsidy_amount),
                 ("按标准补贴金额（元）", obj.rule_amount),
                 ("调整补贴金额原因", obj.override_reason),
-                ("经销商", obj.dealer),
+                ("经销商", obj.dealer_display),
                 ("所在地", f"{obj.county}{obj.township or ''}"),
                 ("受理日期", obj.accepted_on),
                 ("承诺拨付期限", obj.due_on),
@@ -271,6 +272,35 @@ class SubsidyApplicationRejectView(_StepView):
     title = "驳回"
     form_class = forms.RejectForm
     service = services.subsidy_application_reject
+
+
+class SubsidyApplicationDealerLinkView(_StepView):
+    """关联企业库经销商: the platform's dealer, kept as text, linked to a registry enterprise
+    (``subsidy_dealer_link``: this and the same dealer's other applications in scope)."""
+
+    title = "关联企业库经销商"
+    form_class = forms.DealerLinkForm
+    service = services.subsidy_dealer_link
+
+    def post(self, request, pk):
+        application = self.get_object()
+        form = self.form_class(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                linked = services.subsidy_dealer_link(
+                    application=application,
+                    actor=request.user,
+                    enterprise=form.cleaned_data["enterprise"],
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"已将{len(linked)}件申请的经销商关联到“{form.cleaned_data['enterprise']}”。",
+                )
+                return redirect(application.get_absolute_url())
+        return self.show(form, application, status=400)
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ figure (its drill-down is the list with the same parameters)."""
 
 import django_filters
 from django.db.models import Q
+from django.forms import HiddenInput
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -55,6 +56,8 @@ class VoucherBatchFilterSet(BaseFilterSet):
         queryset=VoucherCampaign.objects.all(), label="消费券活动"
     )
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label="行业")
+    # A figure's drill-down to one batch (the campaign page's batches); not a form field.
+    batch = django_filters.NumberFilter(field_name="pk", label="券批次", widget=HiddenInput)
     county = county_filter(field_name="campaign__counties")
     period_from = django_filters.DateFilter(
         field_name="campaign__end_on", lookup_expr="gte", label="活动期间自"
@@ -65,7 +68,7 @@ class VoucherBatchFilterSet(BaseFilterSet):
 
     class Meta:
         model = VoucherBatch
-        fields = ["q", "campaign", "industry", "county", "period_from", "period_to"]
+        fields = ["q", "campaign", "industry", "batch", "county", "period_from", "period_to"]
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

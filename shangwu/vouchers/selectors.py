@@ -3,12 +3,8 @@ per-merchant totals (never the redemptions), within the user's scope."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from django.db.models import Sum
 
-from django.db.models import Count, Sum
-from django.urls import reverse
-
-from shangwu.core.figures import ratio_percent
 from shangwu.core.numbers import round_half_up
 from shangwu.vouchers.choices import CENTS_PER_WAN, Industry
 from shangwu.vouchers.models import VoucherBatch, VoucherDaily, VoucherMerchantTotal
@@ -27,54 +23,109 @@ def leverage(order, discount):
     return round_half_up(Decimal(order or 0) / Decimal(discount), 2) if discount else None
 
 
+def _number(figure) -> float:
+    return float(figure.value or 0)
+
+
+def _link(figure) -> str:
+    return figure.drill.get("numerator", figure.drill)["page"]
+
+
+def _row(figs: dict, *, leverage_figure=None, **extra) -> dict:
+    """One line of the campaign page: redeemed, subsidy and consumption (and the leverage ratio),
+    each a figure's value and the link to its list."""
+    lev = leverage_figure or figs.get("leverage")
+    return {
+        "n": int(figs["redeemed_count"].value or 0),
+        "discount": _number(figs["subsidy"]),
+        "order": _number(figs["consumption"]),
+        "leverage": lev.value if lev is not None else None,
+        "url": _link(figs["redeemed_count"]),
+        "links": {
+            "n": _link(figs["redeemed_count"]),
+            "discount": _link(figs["subsidy"]),
+            "order": _link(figs["consumption"]),
+            **({"leverage": _link(lev)} if lev is not None else {}),
+        },
+        **extra,
+    }
+
+
 def campaign_detail_context(*, user, campaign) -> dict:
-    """The campaign page: totals, leverage, the daily curve, by county, by industry, by batch
-    and the top merchants, each linked to the daily list that holds its rows."""
-    daily = VoucherDaily.objects.restrict(user, "view").filter(campaign=campaign).order_by()
-    list_url = reverse("vouchers:daily_list")
+    """The campaign page: its registered figures (``vouchers.campaign.<id>.*``) over its period,
+    within the user's scope: totals and leverage, by county (the figures for each county), by
+    industry and by batch (each its own figures), each number linked to the list holding its
+    rows; the daily curve and the top merchants from the totals the import keeps."""
+    from shangwu.core import figures as registry
+    from shangwu.organization.models import Region
+    from shangwu.vouchers.figures import campaign_specs
 
-    def link(**params):
-        return f"{list_url}?{urlencode({'campaign': campaign.pk, **params})}"
+    period = {"date_from": campaign.start_on, "date_to": max(campaign.end_on, campaign.start_on)}
 
-    totals = daily.aggregate(rows=Count("pk"), **SUMS)
-    by_day = list(daily.values("day").annotate(**SUMS).order_by("day"))
-    by_county = [
-        {
-            "name": row["county__name"],
-            "n": row["n"],
-            "order": _wan(row["order"]),
-            "discount": _wan(row["discount"]),
-            "leverage": leverage(row["order"], row["discount"]),
-            "url": link(county=row["county_id"]),
-        }
-        for row in daily.values("county_id", "county__name").annotate(**SUMS).order_by("county_id")
-    ]
+    def named(specs):
+        return {s.key.rsplit(".", 1)[1]: s for s in specs}
+
+    mine = named(campaign_specs(campaign.pk))
+    got = registry.compute_many(list(mine.values()), user=user, **period)
+    totals = {name: got[spec.key] for name, spec in mine.items()}
+    sums = [mine["redeemed_count"], mine["subsidy"], mine["consumption"]]
+
+    counties = registry.breakdown(sums, by="county", user=user, **period)
+    regions = Region.objects.in_bulk([g.value for g in counties.groups if g.value])
+    by_county = []
+    for group in sorted(counties.groups, key=lambda g: g.value or 0):
+        region = regions.get(group.value)
+        figs = {name: group.figures[mine[name].key] for name in ("redeemed_count", "subsidy")}
+        figs["consumption"] = group.figures[mine["consumption"].key]
+        lev = (
+            mine["leverage"].compute(user=user, region=region, **period)
+            if region is not None
+            else None
+        )
+        by_county.append(
+            _row(figs, leverage_figure=lev, name=region.name if region else "—", county=group.value)
+        )
+
     labels = dict(Industry.choices)
-    by_industry = [
-        {
-            "name": labels.get(row["industry"], row["industry"]),
-            "n": row["n"],
-            "order": _wan(row["order"]),
-            "discount": _wan(row["discount"]),
-            "leverage": leverage(row["order"], row["discount"]),
-            "url": link(industry=row["industry"]),
+    industries = registry.breakdown(sums, by="industry", user=user, **period)
+    by_industry = []
+    for group in sorted(industries.groups, key=lambda g: g.value or ""):
+        own = named(campaign_specs(campaign.pk, industry=group.value))
+        figs = {
+            name: group.figures[mine[name].key]
+            for name in ("redeemed_count", "subsidy", "consumption")
         }
-        for row in daily.values("industry").annotate(**SUMS).order_by("industry")
-    ]
-    redeemed_by_batch = {row["batch_id"]: row for row in daily.values("batch_id").annotate(**SUMS)}
+        lev = own["leverage"].compute(user=user, **period)
+        by_industry.append(
+            _row(
+                figs,
+                leverage_figure=lev,
+                name=labels.get(group.value, group.value),
+                industry=group.value,
+            )
+        )
+
+    batch_rows = list(VoucherBatch.objects.restrict(user, "view").filter(campaign=campaign))
+    wanted = ("redeemed_count", "subsidy", "consumption", "redemption_rate")
+    batch_specs = [named(campaign_specs(campaign.pk, batch=b.pk)) for b in batch_rows]
+    read = registry.compute_many(
+        [own[name] for own in batch_specs for name in wanted], user=user, **period
+    )
     batches = []
-    for batch in VoucherBatch.objects.restrict(user, "view").filter(campaign=campaign):
-        row = redeemed_by_batch.get(batch.pk, {})
+    for batch, own in zip(batch_rows, batch_specs, strict=True):
+        figs = {name: read[own[name].key] for name in wanted}
+        rate = figs["redemption_rate"]
         batches.append(
             {
+                **_row(figs, leverage_figure=None),
                 "batch": batch,
-                "n": row.get("n") or 0,
-                "order": _wan(row.get("order")),
-                "discount": _wan(row.get("discount")),
-                "rate": ratio_percent(row.get("n") or 0, batch.quantity),
-                "url": link(batch=batch.pk),
+                "rate": rate.value,
+                "rate_url": _link(rate),
             }
         )
+
+    daily = VoucherDaily.objects.restrict(user, "view").filter(campaign=campaign).order_by()
+    by_day = list(daily.values("day").annotate(**SUMS).order_by("day"))
     merchants = (
         VoucherMerchantTotal.objects.restrict(user, "view")
         .filter(campaign=campaign)
@@ -93,11 +144,18 @@ def campaign_detail_context(*, user, campaign) -> dict:
     ]
     return {
         "totals": {
-            "n": totals["n"] or 0,
-            "order": _wan(totals["order"]),
-            "discount": _wan(totals["discount"]),
-            "leverage": leverage(totals["order"], totals["discount"]),
-            "url": link(),
+            **_row(totals),
+            "issued": int(totals["issued_count"].value or 0),
+            "rate": totals["redemption_rate"].value,
+            "merchants": int(totals["merchants"].value or 0),
+            "enterprises": int(totals["enterprises"].value or 0),
+            "links": {
+                **_row(totals)["links"],
+                "issued": _link(totals["issued_count"]),
+                "rate": _link(totals["redemption_rate"]),
+                "merchants": _link(totals["merchants"]),
+                "enterprises": _link(totals["enterprises"]),
+            },
         },
         "curve": {
             "days": [row["day"].isoformat() for row in by_day],

@@ -177,6 +177,9 @@ SEEN_NOT_CHANGED = {
     "vouchers.vouchercampaign",
     "vouchers.voucherbatch",
     "vouchers.voucherimportfile",
+    # A county maintains the subsidy programmes of its own county alone; the city's programmes
+    # (every county) it reads and applies to.
+    "subsidies.subsidyprogramme",
 }
 
 

@@ -99,6 +99,8 @@ class SubsidyApplicationSerializer(serializers.ModelSerializer):
             "override_reason",
             "dealer",
             "dealer_name",
+            "dealer_unmatched_name",
+            "dealer_unmatched_code",
             "county",
             "county_name",
             "township",
@@ -109,13 +111,23 @@ class SubsidyApplicationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [*STEP_FIELDS, "created_at", "updated_at"]
+        read_only_fields = [
+            *STEP_FIELDS,
+            "dealer_unmatched_name",
+            "dealer_unmatched_code",
+            "created_at",
+            "updated_at",
+        ]
         validators = []  # the service checks (申请编号 is unique: the database says so)
 
 
 class StepSerializer(serializers.Serializer):
     on = serializers.DateField(required=False, allow_null=True, help_text="办理日期，默认今天")
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DealerLinkSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField(help_text="企业库企业 id（须在本人数据范围内）")
 
 
 class RejectSerializer(serializers.Serializer):

@@ -3,11 +3,13 @@ services and scope as the pages; the steps of an application are action endpoint
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from shangwu.core.api import BaseViewSet
 from shangwu.subsidies import services
 from shangwu.subsidies.api.serializers import (
+    DealerLinkSerializer,
     RejectSerializer,
     StepSerializer,
     SubsidyApplicationSerializer,
@@ -99,6 +101,32 @@ class SubsidyApplicationViewSet(BaseViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         return self._step(request, services.subsidy_application_reject, RejectSerializer)
+
+    @extend_schema(
+        request=DealerLinkSerializer,
+        responses=SubsidyApplicationSerializer,
+        summary="关联企业库经销商（本申请及范围内同名待匹配申请）",
+    )
+    @action(detail=True, methods=["post"], url_path="link-dealer", url_name="link-dealer")
+    def link_dealer(self, request, pk=None):
+        from shangwu.enterprises.models import Enterprise
+
+        application = self.get_object()
+        params = DealerLinkSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        enterprise = (
+            Enterprise.objects.restrict(request.user, "view")
+            .filter(pk=params.validated_data["enterprise"])
+            .first()
+        )
+        if enterprise is None:
+            raise DRFValidationError({"enterprise": ["企业库中（您的数据范围内）没有该企业。"]})
+        self._call(
+            lambda: services.subsidy_dealer_link(
+                application=application, actor=request.user, enterprise=enterprise
+            )
+        )
+        return self._answer(application)
 
 
 def router_register(router):

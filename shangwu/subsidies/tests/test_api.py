@@ -73,7 +73,9 @@ def test_an_update_through_the_api_follows_the_rule_and_refuses_step_fields(
     assert app.events.filter(kind="updated").count() == 1
 
 
-def test_the_city_creates_a_programme_with_rules_and_a_county_may_not(city_staff, county_a):
+def test_the_city_creates_a_programme_and_a_county_only_one_of_its_own_county(
+    city_staff, county_a, township_a1
+):
     data = {
         "name": "新能源汽车下乡",
         "kind": "nev_rural",
@@ -83,7 +85,18 @@ def test_the_city_creates_a_programme_with_rules_and_a_county_may_not(city_staff
         "promised_workdays": 20,
         "rules": [{"category": "nev", "amount_per_unit": "5000"}],
     }
-    assert api(county_a).post("/api/subsidy-programmes/", data, format="json").status_code == 403
+    assert api(township_a1).post("/api/subsidy-programmes/", data, format="json").status_code == 403
+    # A county's programme covers its own county alone: city-wide is refused by field.
+    refused = api(county_a).post("/api/subsidy-programmes/", data, format="json")
+    assert refused.status_code == 400 and "counties" in refused.json()
+    hedong = county_a.region.county.pk
+    own = api(county_a).post(
+        "/api/subsidy-programmes/",
+        {**data, "name": "河东区新能源汽车下乡", "counties": [hedong]},
+        format="json",
+    )
+    assert own.status_code == 201, own.json()
+    assert own.json()["counties"] == [hedong]
     created = api(city_staff).post("/api/subsidy-programmes/", data, format="json")
     assert created.status_code == 201, created.json()
     programme = SubsidyProgramme.objects.get(name="新能源汽车下乡")

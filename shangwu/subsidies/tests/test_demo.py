@@ -1,5 +1,6 @@
 """The demo's subsidy programmes: the city's 以旧换新 programme with applications in every
-county and status, some overdue, each opened by its 受理 event; 河东区's own programme."""
+county and status, some overdue, each opened by its 受理 event; 河东区's own programme, which
+河东区 maintains, with three applications whose dealer waits to be matched to the registry."""
 
 import pytest
 from django.core.management import call_command
@@ -31,3 +32,10 @@ def test_the_small_demo_has_a_programme_with_applications_in_every_status(county
     ebike = SubsidyProgramme.objects.get(kind="ebike")
     assert SubsidyProgramme.objects.restrict(county_a).filter(pk=ebike.pk).exists()
     assert not SubsidyProgramme.objects.restrict(county_b).filter(pk=ebike.pk).exists()
+    # 河东区 maintains its own programme, not the city's.
+    assert SubsidyProgramme.objects.restrict(county_a, "change").get() == ebike
+    # Three applications name a dealer the registry does not hold, waiting to be linked.
+    waiting = SubsidyApplication.objects.restrict(county_a, "change").filter(
+        dealer__isnull=True, dealer_unmatched_name="河东区绿源电动车专卖店"
+    )
+    assert waiting.count() == 3

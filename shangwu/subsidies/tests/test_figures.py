@@ -133,3 +133,49 @@ def test_the_overdue_figure_is_the_red_light(world, city_staff):
     figure = figures.compute("subsidies.overdue", user=city_staff, date_from=FROM, date_to=TO)
     assert "light=red" in figure.drill["page"]
     assert world["late"].light_at(timezone.now()) == "red"
+
+
+@pytest.mark.parametrize("by", ["category", "county", "month"])
+def test_the_figures_api_breaks_a_figure_down_and_each_group_equals_its_drill_down(
+    world, as_user, city_staff, by
+):
+    """GET /api/figures/subsidies.subsidy_paid/?by=…: each group a figure whose lists hold its
+    applications, the groups adding up to the figure."""
+    api = APIClient()
+    api.force_authenticate(city_staff)
+    page = as_user(city_staff)
+    spec = figures.get("subsidies.subsidy_paid")
+    answer = api.get(f"/api/figures/subsidies.subsidy_paid/?from={FROM}&to={TO}&by={by}")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["by"] == by and body["value"] == "1.65"
+    groups = body["groups"]
+    assert len(groups) == {"category": 2, "county": 2, "month": 2}[by]
+    assert sum(Decimal(g["figure"]["value"]) for g in groups) == Decimal("1.65")
+    for group in groups:
+        figure = group["figure"]
+        lists = {"list": _rows(api, figure["drill"]["api"])}
+        assert Decimal(figure["value"]) == spec.value_from_lists(lists), group
+        assert figure["count"] == len(lists["list"])
+        assert page.get(figure["drill"]["page"]).context["page"].paginator.count == figure["count"]
+    if by == "category":
+        fridge = next(g for g in groups if g["value"] == "fridge")
+        assert fridge["figure"]["value"] == "0.15" and fridge["params"] == {"category": "fridge"}
+    if by == "month":
+        assert [g["value"] for g in groups] == ["2026-03-01", "2026-04-01"]
+
+
+def test_a_county_officer_breaks_down_their_own_county_only(world, county_a):
+    api = APIClient()
+    api.force_authenticate(county_a)
+    body = api.get(f"/api/figures/subsidies.applications/?from={FROM}&to={TO}&by=county").json()
+    assert [g["value"] for g in body["groups"]] == [county_a.region.county.pk]
+    assert body["value"] == "4"
+
+
+def test_a_breakdown_by_a_filter_the_list_does_not_have_is_a_clear_400(world, city_staff):
+    api = APIClient()
+    api.force_authenticate(city_staff)
+    answer = api.get(f"/api/figures/subsidies.applications/?from={FROM}&to={TO}&by=colour")
+    assert answer.status_code == 400
+    assert "colour" in answer.json()["by"][0]

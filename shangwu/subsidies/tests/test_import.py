@@ -1,6 +1,7 @@
 """Import of a platform export (以旧换新 平台导出) through the shared engine: a real .xlsx
 through the pages (preview, then commit), all or nothing, idempotent by 申请编号 (a re-import
-walks the status forward with its event rows, never duplicates), and each row error."""
+walks the status forward with its event rows, corrects what changed, never duplicates), dealers
+the registry does not hold kept as text and linked later, and each row error."""
 
 import io
 
@@ -28,6 +29,7 @@ def row(number, **over):
         "销售金额": "4000",
         "补贴金额": "",
         "经销商": "",
+        "经销商统一社会信用代码": "",
         "县区": "河东区",
         "受理日期": "2026-05-06",
         "状态": "受理",
@@ -155,7 +157,7 @@ def test_one_bad_row_means_nothing_is_written(county_a, programme):
         ({"数量": "1.5"}, "数量", "数量应为正整数"),
         ({"县区": "火星区"}, "县区", "本市没有名为“火星区”的县(市、区)"),
         ({"县区": "云水县"}, "县区", "不在您的数据范围内"),
-        ({"经销商": "不存在的公司"}, "经销商", "没有名称或统一社会信用代码为“不存在的公司”"),
+        ({"经销商统一社会信用代码": "12345"}, "经销商统一社会信用代码", "应为18位"),
         ({"受理日期": "明天"}, "受理日期", "日期格式"),
         ({"受理日期": "2025-12-31"}, "受理日期", "受理日期应在项目期间内"),
         ({"状态": "已完成"}, "状态", "应为："),
@@ -179,11 +181,14 @@ def test_each_row_error_names_its_row_column_and_reason(county_a, programme, ove
     ]
 
 
-def test_a_dealer_of_another_county_is_not_matched(county_a, programme, make_enterprise):
+def test_a_dealer_of_another_county_is_not_matched_but_kept_as_text(
+    county_a, programme, make_enterprise
+):
     make_enterprise(county="419921", name="云水家电城有限公司")
-    result = run(county_a, programme, [row("G-1", 经销商="云水家电城有限公司")], commit=False)
-    (error,) = result.errors
-    assert error.column == "经销商" and "您的数据范围内" in error.reason
+    result = run(county_a, programme, [row("G-1", 经销商="云水家电城有限公司")])
+    assert result.committed and result.errors == []
+    app = SubsidyApplication.objects.get(number="G-1")
+    assert app.dealer is None and app.dealer_unmatched_name == "云水家电城有限公司"
 
 
 def test_a_number_twice_in_the_file_is_an_error_on_the_second(county_a, programme):
@@ -229,3 +234,137 @@ def test_a_programme_outside_the_scope_is_a_file_error(county_b, programme, city
     )
     result = run(county_b, hedong, [row("X-1", 县区="云水县")])
     assert result.file_error == "请选择您数据范围内的补贴项目。"
+
+
+def test_a_later_export_corrects_amounts_and_dates_that_changed_never_counting_twice(
+    county_a, programme
+):
+    """The platform corrected R-1's sale (4000 → 5000: the subsidy follows the 15% rule, 600 →
+    750), R-2's 拨付日期 and its subsidy (an amount of its own, kept with its reason): each
+    application corrected once, one 导入更新 event and audit rows, the figures read the new
+    amounts, and the same file again changes nothing."""
+    import datetime
+    from decimal import Decimal
+
+    from shangwu.core import figures
+
+    paid = {"状态": "拨付", "审核日期": "2026-05-08", "拨付日期": "2026-05-20"}
+    run(county_a, programme, [row("C-1", **paid), row("C-2", **paid)])
+    r1, r2 = (SubsidyApplication.objects.get(number=n) for n in ("C-1", "C-2"))
+    assert r1.subsidy_amount == Decimal("600.00") and r1.status == "paid"
+    audits = AuditLog.objects.filter(object_type__contains="subsidyapplication").count()
+    corrected = [
+        row("C-1", 销售金额="5000", **paid),
+        row("C-2", 补贴金额="500", **{**paid, "拨付日期": "2026-05-25"}),
+    ]
+    later = run(county_a, programme, corrected)
+    assert later.committed, [(e.column, e.reason) for e in later.errors]
+    assert (later.created, later.updated, later.unchanged) == (0, 2, 0)
+    assert SubsidyApplication.objects.count() == 2
+    r1.refresh_from_db()
+    r2.refresh_from_db()
+    assert (r1.sale_amount, r1.subsidy_amount) == (Decimal("5000.00"), Decimal("750.00"))
+    assert r2.subsidy_amount == Decimal("500.00") and r2.override_reason == "按平台导出数据"
+    from shangwu.workcalendar.services import workdays_between
+
+    assert r2.paid_on == datetime.date(2026, 5, 25)
+    assert r2.workdays_to_pay == workdays_between(
+        start=r2.accepted_on, end=r2.paid_on, provisional=True
+    )
+    event = r1.events.get(kind="imported")
+    assert "销售金额" in event.note and event.changes["after"]["subsidy_amount"] == "750.00"
+    assert r2.events.filter(kind="imported").count() == 1
+    assert AuditLog.objects.filter(object_type__contains="subsidyapplication").count() > audits
+    total = figures.compute(
+        "subsidies.subsidy_paid",
+        user=county_a,
+        date_from=datetime.date(2026, 1, 1),
+        date_to=datetime.date(2026, 12, 31),
+    )
+    # 750 + 500 元, each once (the first amounts gone): the paid list holds the two rows.
+    assert total.count == 2
+    assert total.value == figures.sum_value(Decimal("1250.00"), "万元", 10000)
+    again = run(county_a, programme, corrected)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert r1.events.filter(kind="imported").count() == 1
+
+
+def test_a_correction_that_breaks_the_programmes_rules_is_a_row_error_and_nothing_changes(
+    county_a, programme
+):
+    paid = {"状态": "拨付", "审核日期": "2026-05-08", "拨付日期": "2026-05-20"}
+    run(county_a, programme, [row("K-1", **paid)])
+    result = run(county_a, programme, [row("K-1", **{**paid, "受理日期": "2026-05-10"})])
+    assert not result.committed
+    (error,) = result.errors
+    assert error.column == "审核日期" and "不能早于受理日期" in error.reason
+    app = SubsidyApplication.objects.get(number="K-1")
+    assert str(app.accepted_on) == "2026-05-06" and not app.events.filter(kind="imported")
+
+
+def test_an_unknown_dealer_is_listed_for_matching_and_linked_later_with_its_events(
+    as_user, county_a, county_b, programme, make_enterprise
+):
+    """Two applications name 河东新家电 (not in the registry): both are kept, listed by the
+    list's 经销商待匹配企业库, and one link on either joins both to the registry enterprise,
+    each with an event row and an audit row; 云水县 cannot reach them."""
+    from rest_framework.test import APIClient
+
+    result = run(
+        county_a,
+        programme,
+        [
+            row("U-1", 经销商="河东新家电"),
+            row("U-2", 经销商="河东新家电"),
+            row("U-3", 经销商="河东新家电", 经销商统一社会信用代码="91419902MA0000001X"),
+        ],
+    )
+    assert result.committed and result.created == 3
+    client = as_user(county_a)
+    listed = client.get(reverse("subsidies:subsidyapplication_list") + "?dealer_unmatched=true")
+    assert listed.context["page"].paginator.count == 3
+    assert "河东新家电〔待匹配企业库〕" in listed.content.decode()
+    api = APIClient()
+    api.force_authenticate(county_a)
+    body = api.get("/api/subsidy-applications/?dealer_unmatched=true").json()
+    assert sorted(r["dealer_unmatched_name"] for r in body["results"]) == ["河东新家电"] * 3
+    u1 = SubsidyApplication.objects.get(number="U-1")
+    page = client.get(u1.get_absolute_url())
+    assert 'data-testid="link-dealer"' in page.content.decode()
+    shop = make_enterprise(name="河东新家电有限公司")
+    other = make_enterprise(county="419921", name="云水某公司")
+    refused = client.post(
+        reverse("subsidies:subsidyapplication_link_dealer", args=[u1.pk]), {"enterprise": other.pk}
+    )
+    assert refused.status_code == 400  # another county's enterprise is no choice
+    assert (
+        as_user(county_b)
+        .get(reverse("subsidies:subsidyapplication_link_dealer", args=[u1.pk]))
+        .status_code
+        == 404
+    )
+    done = client.post(
+        reverse("subsidies:subsidyapplication_link_dealer", args=[u1.pk]), {"enterprise": shop.pk}
+    )
+    assert done.status_code == 302
+    u1.refresh_from_db()
+    u2 = SubsidyApplication.objects.get(number="U-2")
+    assert u1.dealer == shop and u2.dealer == shop and u1.dealer_unmatched_name == ""
+    for app in (u1, u2):
+        assert app.events.filter(kind="dealer").count() == 1
+        assert AuditLog.objects.filter(
+            object_id=str(app.pk), action="update", object_type__contains="subsidyapplication"
+        ).exists()
+    # U-3 carries a credit code: a different dealer until linked by itself (API).
+    u3 = SubsidyApplication.objects.get(number="U-3")
+    assert u3.dealer is None
+    mismatch = api.post(
+        f"/api/subsidy-applications/{u3.pk}/link-dealer/", {"enterprise": shop.pk}, format="json"
+    )
+    assert mismatch.status_code == 400 and "不一致" in str(mismatch.json())
+    assert (
+        client.get(reverse("subsidies:subsidyapplication_list") + "?dealer_unmatched=true")
+        .context["page"]
+        .paginator.count
+        == 1
+    )

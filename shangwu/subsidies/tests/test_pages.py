@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from shangwu.audit.models import AuditLog
 from shangwu.core.testing import timeline_entries, xlsx_rows
+from shangwu.organization.models import Region
 from shangwu.subsidies import services
 from shangwu.subsidies.models import SubsidyApplication
 
@@ -161,8 +162,72 @@ def test_the_programme_page_shows_its_figures_by_category_county_and_month(
     assert 'data-figure="subsidies.applications">1件' in html
 
 
-def test_a_county_officer_may_not_create_a_programme_page(as_user, county_a):
-    assert as_user(county_a).get(reverse("subsidies:subsidyprogramme_add")).status_code == 403
+def _programme_form(user, **extra):
+    return {
+        "name": "河东区家电以旧换新（县级）",
+        "kind": "appliance",
+        "status": "running",
+        "organiser": user.org_unit_id,
+        "start_on": "2026-03-01",
+        "end_on": "2026-12-31",
+        "central_funds": "0",
+        "provincial_funds": "0",
+        "city_funds": "0",
+        "county_funds": "120",
+        "promised_workdays": "10",
+        "rules": "冰箱 10% 最高1000",
+        **extra,
+    }
+
+
+def test_a_county_officer_maintains_a_programme_of_their_own_county_and_only_that(
+    as_user, county_a, county_b, city_staff, programme
+):
+    from shangwu.audit.models import AuditLog
+    from shangwu.subsidies.models import SubsidyProgramme
+
+    hedong, yunshui = (Region.objects.get(code=c) for c in ("419902", "419921"))
+    client = as_user(county_a)
+    form = client.get(reverse("subsidies:subsidyprogramme_add"))
+    assert form.status_code == 200
+    assert list(form.context["form"].fields["counties"].queryset) == [hedong]
+    # Another county in the list is refused by name; nothing is saved.
+    refused = client.post(
+        reverse("subsidies:subsidyprogramme_add"),
+        _programme_form(county_a, counties=[hedong.pk, yunshui.pk]),
+    )
+    assert refused.status_code == 200 and "counties" in refused.context["form"].errors
+    assert not SubsidyProgramme.objects.filter(name__contains="县级").exists()
+    done = client.post(
+        reverse("subsidies:subsidyprogramme_add"), _programme_form(county_a, counties=[hedong.pk])
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    own = SubsidyProgramme.objects.get(name="河东区家电以旧换新（县级）")
+    assert list(own.counties.all()) == [hedong]
+    assert own.events.filter(kind="created").exists()
+    assert AuditLog.objects.filter(object_id=str(own.pk), action="create").exists()
+    # It edits its own programme; the city's (every county) and a sibling's stay out of reach.
+    edit = client.post(
+        reverse("subsidies:subsidyprogramme_edit", args=[own.pk]),
+        _programme_form(county_a, counties=[hedong.pk], county_funds="150"),
+    )
+    assert edit.status_code == 302
+    own.refresh_from_db()
+    assert own.county_funds == 150 and own.events.filter(kind="updated").exists()
+    assert (
+        client.get(reverse("subsidies:subsidyprogramme_edit", args=[programme.pk])).status_code
+        == 404
+    )
+    other = as_user(county_b)
+    assert other.get(own.get_absolute_url()).status_code == 404
+    assert other.get(reverse("subsidies:subsidyprogramme_edit", args=[own.pk])).status_code == 404
+    # The city maintains it too.
+    city = as_user(city_staff)
+    assert city.get(reverse("subsidies:subsidyprogramme_edit", args=[own.pk])).status_code == 200
+
+
+def test_a_township_officer_may_not_create_a_programme(as_user, township_a1):
+    assert as_user(township_a1).get(reverse("subsidies:subsidyprogramme_add")).status_code == 403
 
 
 def test_the_city_creates_a_programme_with_rules_written_as_lines(as_user, city_staff):

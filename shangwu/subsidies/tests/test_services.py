@@ -182,13 +182,17 @@ def test_a_programme_change_of_promise_moves_the_open_clocks(
     assert "updated" in kinds
 
 
-def test_a_county_officer_cannot_create_a_programme(county_a):
-    with pytest.raises(PermissionDenied, match="由市商务局登记"):
-        services.subsidy_programme_create(
-            actor=county_a,
-            name="x",
-            kind="other",
-            organiser=county_a.org_unit,
-            start_on=datetime.date(2026, 1, 1),
-            end_on=datetime.date(2026, 2, 1),
-        )
+def test_a_county_officer_cannot_create_a_city_wide_programme_and_a_township_none(
+    county_a, township_a1
+):
+    fields = {
+        "name": "x",
+        "kind": "other",
+        "organiser": county_a.org_unit,
+        "start_on": datetime.date(2026, 1, 1),
+        "end_on": datetime.date(2026, 2, 1),
+    }
+    with pytest.raises(ValidationError, match="只能覆盖本县"):
+        services.subsidy_programme_create(actor=county_a, **fields)
+    with pytest.raises(PermissionDenied, match="县\\(市、区\\)商务主管部门维护"):
+        services.subsidy_programme_create(actor=township_a1, **fields)
