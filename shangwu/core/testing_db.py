@@ -37,6 +37,16 @@ def migrations_key() -> str:
     """A hash of every installed app's migration files, the project modules they import (and the
     modules those import), Django's and SQLite's versions."""
     import django
+
+    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
+    for path in sorted(migration_inputs()):
+        digest.update("/".join(path.parts[-3:]).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def migration_inputs() -> set[Path]:
+    """Every installed app's migration files and the project modules they import, transitively."""
     from django.apps import apps
 
     files: set[Path] = set()
@@ -56,11 +66,7 @@ def migrations_key() -> str:
                 if module is not None and module not in seen and module not in files:
                     seen.add(module)
                     todo.append(module)
-    digest = hashlib.sha256(f"{django.__version__} {sqlite3.sqlite_version}".encode())
-    for path in sorted(files | seen):
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files | seen
 
 
 def migrate_from_cache() -> None:
