@@ -28,6 +28,15 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Runs before pytest-django creates the test database: its one ``migrate`` on SQLite is
+    answered from the migrated database kept by an earlier run (``migrated_sqlite``)."""
+    from shangwu.core.testing_db import migrate_from_cache
+
+    migrate_from_cache()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from shangwu.accounts.demo import build_users
     from shangwu.core.context import acting
@@ -36,6 +45,131 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), acting(path="conftest"):
         units = build_regions_and_units()
         build_users(units)
+
+
+class DemoWorld:
+    """The small demo city (``demo_data --size small``), built at most once per worker while the
+    tests that read it run one after another, inside a transaction rolled back when they are done.
+
+    Each test's own transaction is a savepoint inside it, so a test still never sees another's
+    writes, and the tests that do not ask for the demo never see it: the world is rolled back before
+    any test that does not request ``demo_city`` (and built again if one comes later). The tests
+    that request it run last among the database tests (``pytest_collection_modifyitems``), so a
+    worker builds it about once instead of once per test (it took ~15 s under load each time).
+    """
+
+    def __init__(self):
+        self.blocker = None  # pytest-django's database blocker, once the test database exists
+        self.atomic = None
+        self.added = None
+        self.builds = 0
+
+    def enter(self):
+        if self.atomic is not None:
+            return
+        from django.apps import apps
+        from django.core.management import call_command
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            models = apps.get_models()
+            before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in models}
+            call_command("demo_data", "--size", "small", stdout=open(os.devnull, "w"))
+            self.added = {
+                m: {str(pk) for pk in m._base_manager.values_list("pk", flat=True) if pk not in old}
+                for m, old in before.items()
+            }
+            self.builds += 1
+
+    def leave(self):
+        if self.atomic is None:
+            return
+        from django.db import transaction
+
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic, self.added = None, None
+
+
+_world = DemoWorld()
+
+
+@pytest.fixture(scope="session")
+def _demo_world_session(django_db_setup, django_db_blocker):
+    _world.blocker = django_db_blocker
+    yield _world
+    _world.leave()
+
+
+@pytest.fixture(scope="module")
+def _demo_world(_demo_world_session):
+    """Module scope, so that it is set up before any test's own transaction (the ``db`` fixture)
+    opens; later tests find it open, or the runtest hook below opens it again."""
+    _demo_world_session.enter()
+    return _demo_world_session
+
+
+def _demo_city(_demo_world, db):
+    assert _demo_world.atomic is not None, "demo world not open"
+    return _demo_world.added
+
+
+_demo_city.shares_the_demo_world = True
+demo_city = pytest.fixture(name="demo_city")(_demo_city)
+demo_city.__doc__ = """The small demo city, read by the test (its writes are rolled back): the
+rows the demo added, per model (``{model: {str(pk), …}}``). Built once per worker for every test
+that asks for it (``DemoWorld``)."""
+
+
+def _wants_demo_world(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.get("demo_city", ()) if info else ()
+    # The closest definition decides: the shared one, or one that extends it (test_demo_records);
+    # a module's own ``demo_city`` (test_scope_cases) is not the world.
+    for definition in reversed(defs):
+        if getattr(definition.func, "shares_the_demo_world", False):
+            return True
+        if "demo_city" not in definition.argnames:
+            return False
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of the test: open the demo world for a test that reads it (when the
+    worker has set it up before), roll it back before one that does not."""
+    if _wants_demo_world(item):
+        if _world.blocker is not None:
+            _world.enter()
+    else:
+        _world.leave()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, then transactional ones, then the rest): the
+    tests reading the demo world go to the end of the database tests, one after another, so each
+    xdist worker (which runs its share in collection order) builds the world about once."""
+    demo = [item for item in items if _wants_demo_world(item)]
+    if not demo:
+        return
+    rest = [item for item in items if not _wants_demo_world(item)]
+    cut = next((i for i, item in enumerate(rest) if not _plain_database_test(item)), len(rest))
+    items[:] = rest[:cut] + demo + rest[cut:]
+
+
+def _plain_database_test(item) -> bool:
+    """pytest-django's first group: a database test in a rolled-back transaction."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in names or "live_server" in names:
+        return False
+    if marker is not None:
+        return not (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return "db" in names
 
 
 def _user(username):

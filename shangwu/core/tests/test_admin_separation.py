@@ -4,7 +4,6 @@ endpoint is covered without anyone remembering to add it here); every id is a re
 the demo city."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -133,11 +132,6 @@ def api_routes(missing):
             )
             for method in action.mapping:
                 yield f"{basename}-{action.url_path}", method, path
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def test_no_admin_role_reaches_business_data_by_any_page_or_api_endpoint(request, demo_city):

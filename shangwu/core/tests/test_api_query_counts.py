@@ -3,7 +3,6 @@ and by API token: a count, not a timing, so an N+1 or a per-request reload canno
 silently (issue 18). These numbers must only go down."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -31,11 +30,6 @@ EXPECTED = {
     "tasks-list": (6, 5),
     "tasks-detail": (7, 6),
 }
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def urls_for(user) -> dict[str, str]:

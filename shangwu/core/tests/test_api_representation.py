@@ -7,7 +7,6 @@ import decimal
 import json
 
 import pytest
-from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 from rest_framework import serializers
@@ -32,11 +31,6 @@ VIEWSETS = {
     "task-reports": ReportViewSet,
     "task-reviews": QuarterReviewViewSet,
 }
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def pages(api, prefix):

@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -18,11 +17,6 @@ from shangwu.core import figures
 from shangwu.core.tests.test_figures import _drill_lists
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def _assert_equals_its_drill_down(client, figure, where):

@@ -7,7 +7,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -17,11 +16,6 @@ from shangwu.core import figures
 pytestmark = pytest.mark.django_db
 
 BUSINESS_PERSONAS = ["leader", "city_staff", "county_a", "county_b", "township_a1"]
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def _listed(client, url: str) -> int:

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Max
 from django.utils import timezone
 
@@ -67,11 +66,6 @@ def _assert_every_figure_equals_its_drill_down(client, *, date_from, date_to, re
     # county: tasks are city work) tasks.
     assert len(pages_compared) >= (7 if region else 8), pages_compared
     return checked, nonzero
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 @pytest.mark.parametrize("persona", ["city_staff", "county_a"])

@@ -4,7 +4,6 @@ read from the navigation itself (``core.navigation.menu_for``): a new module's p
 as soon as it is in the menu, and then needs its line below."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -193,11 +192,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     "API令牌": {"secadmin": 6},
     "审计日志": {"auditor": 7},
 }
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def count_queries(client, url):

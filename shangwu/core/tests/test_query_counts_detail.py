@@ -8,7 +8,6 @@ line below."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -135,11 +134,6 @@ EXPECTED: dict[str, dict[str, int]] = {
     },
     "tasks:task_detail": {"leader": 13, "city_staff": 14, "county_a": 14, "county_b": 13},
 }
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def detail_pages(user) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ query (plus the queryset's own prefetches), and every ``str_fields`` must be wha
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -29,11 +28,6 @@ READ_FROM_VALUES = [
     "/tasks/reports/",
     "/indicators/values/",
 ]
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def page_queryset(view):

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from docx import Document
 
 from shangwu.indicators import computation as calc
@@ -16,11 +15,6 @@ from shangwu.indicators import selectors
 from shangwu.indicators.exports import row_notes, row_texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def by_the_rules(user, month) -> dict[str, list[list[str]]]:

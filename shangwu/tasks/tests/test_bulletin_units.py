@@ -7,7 +7,6 @@ import re
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from docx import Document
 
 from shangwu.core.numbers import percent, percent_text
@@ -15,11 +14,6 @@ from shangwu.tasks.choices import ReportState, TaskStatus
 from shangwu.tasks.views_report import UNIT_HEADERS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_city():
-    call_command("demo_data", "--size", "small", stdout=open("/dev/null", "w"))
 
 
 def counted_from_facts(facts) -> dict[str, list[str]]:
