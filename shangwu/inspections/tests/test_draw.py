@@ -168,7 +168,9 @@ def test_no_redraw_once_inspection_has_begun(county_a, make_site, make_plan, poo
         services.plan_draw(plan=plan, actor=county_a, seed="y", reason="重抽")
 
 
-def test_another_county_cannot_draw_a_plan_it_cannot_see(county_b, county_a, make_site, make_plan, pool):
+def test_another_county_cannot_draw_a_plan_it_cannot_see(
+    county_b, county_a, make_site, make_plan, pool
+):
     make_site()
     plan = make_plan(actor=county_a, sample_count=1)
     from django.core.exceptions import PermissionDenied
