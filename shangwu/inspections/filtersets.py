@@ -201,6 +201,37 @@ class HazardFilterSet(BaseFilterSet):
     deadline_to = django_filters.DateFilter(
         field_name="deadline", lookup_expr="lte", label="整改期限至"
     )
+    # §6: the cases' lights (绿/黄/红) as a filter; ``on_time``/``major_open`` are §7's drill-downs.
+    light = django_filters.ChoiceFilter(
+        choices=[("green", "绿灯"), ("yellow", "黄灯"), ("red", "红灯")],
+        method="filter_light",
+        label="预警灯",
+    )
+    on_time = django_filters.BooleanFilter(method="filter_on_time", label="按期整改")
+    open = django_filters.BooleanFilter(method="filter_open", label="未销号（整改中/待复查）")
+    year = django_filters.NumberFilter(field_name="found_on__year", label="发现年度")
+
+    def filter_light(self, queryset, name, value):
+        from shangwu.inspections.rectification import hazard_light_q
+
+        return queryset.filter(hazard_light_q(value)) if value else queryset
+
+    def filter_on_time(self, queryset, name, value):
+        from shangwu.inspections.rectification import rectified_on_time_q
+
+        if value is None:
+            return queryset
+        return queryset.filter(rectified_on_time_q()) if value else queryset.exclude(
+            rectified_on_time_q()
+        )
+
+    def filter_open(self, queryset, name, value):
+        from shangwu.inspections.rectification import OPEN_HAZARD_STATUSES
+
+        if value is None:
+            return queryset
+        q = Q(status__in=OPEN_HAZARD_STATUSES)
+        return queryset.filter(q) if value else queryset.exclude(q)
 
     class Meta:
         model = Hazard
@@ -214,7 +245,11 @@ class HazardFilterSet(BaseFilterSet):
             "found_from",
             "found_to",
             "deadline_to",
+            "light",
             "inspection",
             "site",
             "plan",
+            "on_time",
+            "open",
+            "year",
         ]

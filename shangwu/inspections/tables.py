@@ -96,6 +96,32 @@ class InspectionTable(Table):
         super().__init__(object_list)
 
 
+class HazardLightColumn(Column):
+    """§6: the cases' 绿/黄/红 badge while open, the status once rectified."""
+
+    def value(self, obj):
+        from shangwu.cases.choices import Light
+        from shangwu.inspections.rectification import hazard_light
+
+        return Light(hazard_light(obj)).label if obj.is_open else obj.get_status_display()
+
+    def html(self, obj):
+        from django.utils.html import format_html
+
+        from shangwu.inspections.rectification import hazard_light
+        from shangwu.subsidies.tables import LIGHT_CLASS
+
+        if not obj.is_open:
+            return format_html('<span class="badge text-bg-secondary">{}</span>', self.value(obj))
+        light = hazard_light(obj)
+        return format_html(
+            '<span class="badge text-bg-{}" data-light="{}">{}</span>',
+            LIGHT_CLASS[light],
+            light,
+            self.value(obj),
+        )
+
+
 class HazardTable(Table):
     model = Hazard
     columns = [
@@ -105,6 +131,7 @@ class HazardTable(Table):
         Column("found_on"),
         Column("deadline"),
         Column("status"),
+        HazardLightColumn("light", "预警灯"),
         Column("county"),
         Column("responsible_person", display=False, mask=True),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.inspections import views
+from shangwu.inspections import views, views_rectification
 
 app_name = "inspections"
 
@@ -71,4 +71,15 @@ urlpatterns = [
         views.HazardPhotoDownloadView.as_view(),
         name="hazard_photo_download",
     ),
+    # §6 rectification actions (views_rectification.py)
+    *[
+        path(f"hazards/<int:pk>/{step}/", view.as_view(), name=f"hazard_{step}")
+        for step, view in (
+            ("rectify", views_rectification.HazardRectifyView),
+            ("recheck", views_rectification.HazardRecheckView),
+            ("close", views_rectification.HazardCloseView),
+            ("refer", views_rectification.HazardReferView),
+            ("case", views_rectification.HazardCaseView),
+        )
+    ],
 ]

@@ -19,7 +19,7 @@ from shangwu.core import views as generic
 from shangwu.core.access import refusal
 from shangwu.core.exports import download, xlsx_bytes
 from shangwu.core.views import form_apply_errors
-from shangwu.inspections import filtersets, forms, services, tables
+from shangwu.inspections import rectification, filtersets, forms, services, tables
 from shangwu.inspections.choices import (
     LICENCE_WARNING_DAYS,
     ChecklistStatus,
@@ -698,6 +698,7 @@ class HazardDetailView(generic.ObjectDetailView):
                 ("整改状态", obj.get_status_display()),
             ],
             "events": obj.events.select_related("actor").order_by("-at", "-id"),
+            **rectification.hazard_detail_context(obj, self.request.user),
         }
 
 
