@@ -82,9 +82,9 @@ def rectified_on_time_q() -> Q:
 def hazard_detail_context(hazard: Hazard, user) -> dict:
     """What the hazard page adds: its light, the steps this user may take now, the photos, the
     case it became and its referral."""
-    from shangwu.core.access import can
+    from shangwu.core.access import refusal
 
-    may = can(user, Hazard, "change") and (
+    may = refusal(user, Hazard, "change") is None and (
         Hazard.objects.restrict(user, "change").filter(pk=hazard.pk).exists()
     )
     steps = []

@@ -144,7 +144,7 @@ def test_lights_go_yellow_then_red_and_the_team_and_head_are_told_once(
     assert rectification.hazard_deadlines_pass(now=later)["red"] == 1
     assert rectification.hazard_deadlines_pass(now=later)["red"] == 0
     assert list(
-        hazard.events.filter(kind__in=["warn", "overdue"]).values_list("kind", flat=True)
+        hazard.events.filter(kind__in=["warn", "overdue"]).order_by("at").values_list("kind", flat=True)
     ) == ["warn", "overdue"]
     # The list filter answers the same rule as the badge.
     red = Hazard.objects.filter(rectification.hazard_light_q("red", later))
