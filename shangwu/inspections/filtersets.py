@@ -50,6 +50,36 @@ class SiteFilterSet(BaseFilterSet):
         field_name="licence_valid_until", lookup_expr="lte", label="许可证有效期至（不晚于）"
     )
     is_active = django_filters.BooleanFilter(label="在营")
+    # §7 coverage drill-downs: a plan's subjects, and whether a site was inspected (a submitted
+    # inspection of the chosen kind, plan and dates).
+    plan = django_filters.NumberFilter(method="filter_plan", label="检查计划")
+    inspected = django_filters.BooleanFilter(method="filter_inspected", label="已检查")
+    inspected_from = django_filters.DateFilter(method="filter_noop", label="检查日期自")
+    inspected_to = django_filters.DateFilter(method="filter_noop", label="检查日期至")
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_plan(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(targets__plan_id=value, targets__is_active=True)
+
+    def filter_inspected(self, queryset, name, value):
+        if value is None:
+            return queryset
+        data = self.form.cleaned_data
+        done = Inspection.objects.filter(status=InspectionStatus.SUBMITTED)
+        if data.get("kind") is not None:
+            done = done.filter(kind=data["kind"])
+        if data.get("plan") is not None:
+            done = done.filter(plan_id=data["plan"])
+        if data.get("inspected_from"):
+            done = done.filter(inspected_on__gte=data["inspected_from"])
+        if data.get("inspected_to"):
+            done = done.filter(inspected_on__lte=data["inspected_to"])
+        ids = done.values("site_id")
+        return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
     class Meta:
         model = Site
@@ -64,6 +94,10 @@ class SiteFilterSet(BaseFilterSet):
             "licence_until",
             "is_active",
             "enterprise",
+            "plan",
+            "inspected",
+            "inspected_from",
+            "inspected_to",
         ]
 
     def filter_tag(self, queryset, name, value):

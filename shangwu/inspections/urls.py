@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shangwu.inspections import views, views_rectification
+from shangwu.inspections import views, views_coverage, views_rectification
 
 app_name = "inspections"
 
@@ -82,4 +82,7 @@ urlpatterns = [
             ("case", views_rectification.HazardCaseView),
         )
     ],
+    # §7 coverage (views_coverage.py)
+    path("coverage/", views_coverage.CoverageView.as_view(), name="coverage"),
+    path("coverage/fuel/", views_coverage.FuelCoverageView.as_view(), name="coverage_fuel"),
 ]

@@ -224,3 +224,7 @@ def router_register(router):
     router.register("sites", SiteViewSet)
     router.register("inspection-plans", PlanViewSet, basename="inspection-plan")
     router.register("inspections", InspectionViewSet)
+    # §6: /api/hazards/ (rectify, recheck, close), in api/hazards.py
+    from shangwu.inspections.api.hazards import HazardViewSet
+
+    router.register("hazards", HazardViewSet)
