@@ -126,9 +126,7 @@ def coverage_table(
         rows.append(coverage_row(user=user, label="合计", is_total=True, **common))
     else:
         for t in region_list_townships(user=user, county=county).order_by("code"):
-            rows.append(
-                coverage_row(user=user, label=t.name, region={"township": t.pk}, **common)
-            )
+            rows.append(coverage_row(user=user, label=t.name, region={"township": t.pk}, **common))
         rows.append(
             coverage_row(
                 user=user,

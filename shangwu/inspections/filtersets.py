@@ -255,8 +255,10 @@ class HazardFilterSet(BaseFilterSet):
 
         if value is None:
             return queryset
-        return queryset.filter(rectified_on_time_q()) if value else queryset.exclude(
-            rectified_on_time_q()
+        return (
+            queryset.filter(rectified_on_time_q())
+            if value
+            else queryset.exclude(rectified_on_time_q())
         )
 
     def filter_open(self, queryset, name, value):

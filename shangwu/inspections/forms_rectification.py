@@ -30,7 +30,9 @@ class HazardCloseForm(BaseForm):
 class HazardReferForm(BaseForm):
     department = forms.CharField(label="移送部门", max_length=100)
     on = date_field("移送日期", required=False, help_text="留空为今天。")
-    note = forms.CharField(label="移送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="移送说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class HazardCaseForm(BaseForm):

@@ -217,7 +217,9 @@ def hazard_rectify(
     return hazard
 
 
-def hazard_recheck(*, hazard: Hazard, actor, result: str, note: str = "", recheck_on=None, now=None):
+def hazard_recheck(
+    *, hazard: Hazard, actor, result: str, note: str = "", recheck_on=None, now=None
+):
     """复查 by the team: 已整改 → the hazard may be 销号; 未整改 → back to 整改中 (its deadline
     unchanged, so a late one stays red)."""
     _in_scope(actor, hazard)
@@ -302,7 +304,9 @@ def hazard_refer(*, hazard: Hazard, actor, department: str, note: str = "", on=N
     with transaction.atomic():
         _major_open(hazard, "移送")
         if hazard.referred_to:
-            raise ValidationError(f"该隐患已于{hazard.referred_on:%Y-%m-%d}移送{hazard.referred_to}。")
+            raise ValidationError(
+                f"该隐患已于{hazard.referred_on:%Y-%m-%d}移送{hazard.referred_to}。"
+            )
         Hazard.objects.filter(pk=hazard.pk).update(
             referred_to=department[:100],
             referred_on=day,

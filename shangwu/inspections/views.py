@@ -19,7 +19,7 @@ from shangwu.core import views as generic
 from shangwu.core.access import refusal
 from shangwu.core.exports import download, xlsx_bytes
 from shangwu.core.views import form_apply_errors
-from shangwu.inspections import rectification, filtersets, forms, services, tables
+from shangwu.inspections import filtersets, forms, rectification, services, tables
 from shangwu.inspections.choices import (
     LICENCE_WARNING_DAYS,
     ChecklistStatus,

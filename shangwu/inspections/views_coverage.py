@@ -73,7 +73,12 @@ class CoverageView(generic.BaseObjectView):
             params.pop("date_from", None)
             params.pop("date_to", None)
         form = CoverageForm(params, user=request.user)
-        context = {"form": form, "title": self.title, "columns": coverage.COLUMNS, "fuel": self.fuel}
+        context = {
+            "form": form,
+            "title": self.title,
+            "columns": coverage.COLUMNS,
+            "fuel": self.fuel,
+        }
         if form.is_valid() and form.cleaned_data.get("kind") is not None:
             data = form.cleaned_data
             context["rows"] = coverage.coverage_table(

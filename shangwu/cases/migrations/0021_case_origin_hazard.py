@@ -6,33 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0020_case_origins'),
-        ('enterprises', '0015_visit_problem_case_link'),
-        ('inspections', '0002_defaults'),
-        ('organization', '0002_external_units'),
-        ('projects', '0008_projectcontact_phone_validators'),
+        ("cases", "0020_case_origins"),
+        ("enterprises", "0015_visit_problem_case_link"),
+        ("inspections", "0002_defaults"),
+        ("organization", "0002_external_units"),
+        ("projects", "0008_projectcontact_phone_validators"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='case',
-            name='case_at_most_one_origin',
+            model_name="case",
+            name="case_at_most_one_origin",
         ),
         migrations.AddField(
-            model_name='case',
-            name='origin_hazard',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='case', to='inspections.hazard', verbose_name='来源检查隐患'),
+            model_name="case",
+            name="origin_hazard",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="case",
+                to="inspections.hazard",
+                verbose_name="来源检查隐患",
+            ),
         ),
         migrations.AlterField(
-            model_name='casecategorymapping',
-            name='origin_kind',
-            field=models.CharField(choices=[('visit_problem', '走访问题'), ('project', '招商项目问题'), ('hazard', '检查隐患')], max_length=20, verbose_name='来源'),
+            model_name="casecategorymapping",
+            name="origin_kind",
+            field=models.CharField(
+                choices=[
+                    ("visit_problem", "走访问题"),
+                    ("project", "招商项目问题"),
+                    ("hazard", "检查隐患"),
+                ],
+                max_length=20,
+                verbose_name="来源",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('origin_visit_problem__isnull', True), ('origin_project__isnull', True)), models.Q(('origin_visit_problem__isnull', True), ('origin_hazard__isnull', True)), models.Q(('origin_project__isnull', True), ('origin_hazard__isnull', True)), _connector='OR'), name='case_at_most_one_origin', violation_error_message='一个案件只能有一个来源记录。'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("origin_visit_problem__isnull", True), ("origin_project__isnull", True)
+                    ),
+                    models.Q(
+                        ("origin_visit_problem__isnull", True), ("origin_hazard__isnull", True)
+                    ),
+                    models.Q(("origin_project__isnull", True), ("origin_hazard__isnull", True)),
+                    _connector="OR",
+                ),
+                name="case_at_most_one_origin",
+                violation_error_message="一个案件只能有一个来源记录。",
+            ),
         ),
     ]

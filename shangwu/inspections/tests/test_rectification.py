@@ -136,24 +136,26 @@ def test_lights_go_yellow_then_red_and_the_team_and_head_are_told_once(
     assert rectification.hazard_deadlines_pass(now=before) == {"yellow": 0, "red": 0}
     assert rectification.hazard_deadlines_pass(now=deadline_day)["yellow"] == 1
     assert rectification.hazard_deadlines_pass(now=deadline_day)["yellow"] == 0  # once
-    told = set(Notification.objects.filter(key__startswith="hazard:yellow:").values_list(
-        "recipient_id", flat=True
-    ))
+    told = set(
+        Notification.objects.filter(key__startswith="hazard:yellow:").values_list(
+            "recipient_id", flat=True
+        )
+    )
     assert {county_a.pk, head.pk} <= told
     later = deadline_day + datetime.timedelta(days=1)
     assert rectification.hazard_deadlines_pass(now=later)["red"] == 1
     assert rectification.hazard_deadlines_pass(now=later)["red"] == 0
     assert list(
-        hazard.events.filter(kind__in=["warn", "overdue"]).order_by("at").values_list("kind", flat=True)
+        hazard.events.filter(kind__in=["warn", "overdue"])
+        .order_by("at")
+        .values_list("kind", flat=True)
     ) == ["warn", "overdue"]
     # The list filter answers the same rule as the badge.
     red = Hazard.objects.filter(rectification.hazard_light_q("red", later))
     assert hazard in red and _hazard(inspected, "major") not in red
 
 
-def test_a_major_hazard_not_rectified_becomes_a_case_linked_both_ways(
-    as_user, county_a, inspected
-):
+def test_a_major_hazard_not_rectified_becomes_a_case_linked_both_ways(as_user, county_a, inspected):
     major = _hazard(inspected, "major")
     general = _hazard(inspected, "general")
     with pytest.raises(ValidationError, match="只有重大隐患"):
@@ -195,3 +197,39 @@ def test_the_hazard_list_filters_by_light(as_user, county_a, inspected):
     green = client.get(reverse("inspections:hazard_list") + "?light=green").content.decode()
     general = _hazard(inspected, "general")
     assert general.get_absolute_url() in red and general.get_absolute_url() not in green
+
+
+def test_the_deadline_command_lights_the_late_hazard_red_once(county_a, inspected):
+    from django.core.management import call_command
+
+    call_command("hazard_deadlines", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("hazard_deadlines", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    hazard = _hazard(inspected, "general")
+    assert hazard.events.filter(kind="overdue").count() == 1
+
+
+def test_the_api_takes_a_hazard_through_rectify_and_recheck_in_scope(
+    as_user, county_a, county_b, inspected
+):
+    hazard = _hazard(inspected, "general")
+    api = as_user(county_a)
+    listed = api.get("/api/hazards/?light=red").json()
+    assert hazard.pk in [row["id"] for row in listed["results"]]
+    done = api.post(f"/api/hazards/{hazard.pk}/rectify/", {"note": "已整改"})
+    assert done.status_code == 200 and done.json()["status"] == "recheck"
+    refused = api.post(f"/api/hazards/{hazard.pk}/rectify/", {"note": "再报"})
+    assert refused.status_code == 400 and "不能报告整改" in str(refused.json())
+    checked = api.post(f"/api/hazards/{hazard.pk}/recheck/", {"result": "rectified"})
+    assert checked.status_code == 200 and checked.json()["status"] == "rectified"
+    other = as_user(county_b)
+    assert other.get(f"/api/hazards/{hazard.pk}/").status_code == 404
+    assert other.post(f"/api/hazards/{hazard.pk}/recheck/", {"result": "x"}).status_code == 404
+    assert hazard.pk not in [r["id"] for r in other.get("/api/hazards/").json()["results"]]
+
+
+def test_the_hazard_export_holds_only_the_county_own(as_user, county_a, county_b, inspected):
+    url = reverse("inspections:hazard_list") + "?export=xlsx"
+    hazard = _hazard(inspected, "general")
+    mine = as_user(county_b).get(reverse("inspections:hazard_list"), {"q": hazard.site.name})
+    assert mine.context["page"].paginator.count == 0
+    assert url
