@@ -82,6 +82,7 @@ urlpatterns = [
             ("case", views_rectification.HazardCaseView),
         )
     ],
+    path("hazards/export/", views_rectification.HazardExportView.as_view(), name="hazard_export"),
     # §7 coverage (views_coverage.py)
     path("coverage/", views_coverage.CoverageView.as_view(), name="coverage"),
     path("coverage/fuel/", views_coverage.FuelCoverageView.as_view(), name="coverage_fuel"),

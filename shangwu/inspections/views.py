@@ -680,6 +680,7 @@ class HazardListView(generic.ObjectListView):
     queryset = Hazard.objects.select_related("site", "county")
     filterset = filtersets.HazardFilterSet
     table = tables.HazardTable
+    export_url_name = "inspections:hazard_export"
 
 
 class HazardDetailView(generic.ObjectDetailView):

@@ -5,6 +5,11 @@ from shangwu.core import views as generic
 from shangwu.inspections import forms_rectification as forms
 from shangwu.inspections import rectification
 from shangwu.inspections.models import Hazard
+from shangwu.inspections.views import HazardListView
+
+
+class HazardExportView(generic.ObjectExportView, HazardListView):
+    """The hazard list as a spreadsheet (the same FilterSet and scope; audited as an export)."""
 
 
 class HazardActionView(generic.ObjectActionView):
