@@ -943,15 +943,21 @@ def inspection_photo_add(*, inspection: Inspection, actor, upload, item_id=None)
 
 def rectification_deadline(*, severity: str, found_on: datetime.date) -> tuple[int, datetime.date]:
     """(working days, deadline) of a finding by its severity (``RectificationRule``; 一般 10, 重大
-    30 by default), counted in working days from the day it was found."""
-    from shangwu.workcalendar.services import CalendarYearUnknown, workdays_add
+    30 by default), counted in working days from the day it was found. A deadline in a year
+    whose holidays are not entered yet is counted provisionally (``deadline_provisional``)."""
+    from shangwu.workcalendar.services import workdays_add
 
     rule = RectificationRule.objects.filter(severity=severity).first()
     days = rule.working_days if rule else (30 if severity == "major" else 10)
-    try:
-        return days, workdays_add(start=found_on, days=days)
-    except CalendarYearUnknown as exc:
-        raise ValidationError(str(exc)) from exc
+    return days, workdays_add(start=found_on, days=days, provisional=True)
+
+
+def deadline_provisional(found_on: datetime.date, deadline: datetime.date) -> str:
+    """The calendar's notice when the deadline was counted provisionally, else ""."""
+    from shangwu.workcalendar.services import provisional_notice, span_provisional_years
+
+    years = span_provisional_years(found_on, deadline)
+    return provisional_notice(years[0]) if years else ""
 
 
 def inspection_submit(
@@ -1011,7 +1017,8 @@ def inspection_submit(
                 kind=HazardEventKind.FIND,
                 actor=actor,
                 to_status=HazardStatus.RECTIFYING,
-                note=f"整改期限{days}个工作日，至{deadline:%Y-%m-%d}",
+                note=f"整改期限{days}个工作日，至{deadline:%Y-%m-%d}"
+                + deadline_provisional(inspection.inspected_on, deadline),
                 at=now,
             )
         event_record(
