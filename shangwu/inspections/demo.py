@@ -139,7 +139,7 @@ def _sites(rng, counties, scale, now) -> None:
                     pumps=rng.randint(4, 12),
                     manager_name=_person(rng),
                 )
-        for c, chain in enumerate(CHAINS[:2]):
+        for chain in CHAINS[:2]:
             enterprise = _enterprise(rng, county, f"云河{short}{chain}有限公司", market, now)
             for i in range(max(1, 8 // scale)):
                 township = rng.choice(townships)
