@@ -180,6 +180,34 @@ def _sites(rng, counties, scale, now) -> None:
             )
 
 
+# A 1×1 PNG: the demo's one inspection photo (so the photo route has a record to open).
+PHOTO = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+)
+_photo_taken = []
+
+
+def _photo(inspection, answers) -> None:
+    """The first inspection with a failed item in 河东区 gets a photo of it, taken by county_a
+    through the file service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if _photo_taken or inspection.county.code != "419902":
+        return
+    failed = [pk for pk, (result, _note) in answers.items() if result == "fail"]
+    actor = User.objects.filter(username="county_a").first()
+    if not failed or actor is None:
+        return
+    services.inspection_photo_add(
+        inspection=inspection,
+        actor=actor,
+        upload=SimpleUploadedFile("现场照片.png", PHOTO, "image/png"),
+        item_id=failed[0],
+    )
+    _photo_taken.append(inspection.pk)
+
+
 def _inspect(rng, inspection, on, fail_rate):
     answers = {}
     for answer in inspection.answers.select_related("item"):
@@ -190,6 +218,7 @@ def _inspect(rng, inspection, on, fail_rate):
     services.inspection_save(
         inspection=inspection, actor=None, answers=answers, signature_name=_person(rng)
     )
+    _photo(inspection, answers)
     services.inspection_submit(
         inspection=inspection,
         actor=None,
@@ -221,6 +250,7 @@ def build(*, units, users, size="full") -> str:
     if Site.objects.exists():
         return ""
     rng = random.Random(2126)
+    _photo_taken.clear()
     scale = 1 if size == "full" else 4
     all_counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
     counties = [c for c in all_counties if size == "full" or c.code in SMALL_COUNTIES]

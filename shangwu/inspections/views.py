@@ -34,7 +34,6 @@ from shangwu.inspections.models import (
     Checklist,
     ChecklistItem,
     Hazard,
-    HazardPhoto,
     Inspection,
     InspectionKind,
     InspectionPhoto,
@@ -699,7 +698,3 @@ class HazardDetailView(generic.ObjectDetailView):
             ],
             "events": obj.events.select_related("actor").order_by("-at", "-id"),
         }
-
-
-class HazardPhotoDownloadView(generic.FileDownloadView):
-    queryset = HazardPhoto.objects.select_related("hazard")
