@@ -319,6 +319,23 @@ def build(*, units, users, size="full") -> str:
         )
         _carry_out(rng, plan, share=1.0, fail_rate=0.1, last_day=last_day)
 
+    # 河东区's own 油品质量 双随机 plan (the county draws from its own inspectors).
+    hedong = Region.objects.filter(code="419902").first()
+    if hedong is not None and hedong in counties:
+        quality = services.plan_create(
+            actor=None,
+            name=f"{year}年河东区油品质量双随机抽查",
+            kind=kind["oil_quality"],
+            method="random",
+            sample_percent=50,
+            county=hedong,
+            start_on=datetime.date(year, 6, 1),
+            end_on=datetime.date(year, 12, 31),
+            organiser=units["counties"]["419902"],
+        )
+        services.plan_draw(plan=quality, actor=None, seed=f"demo-hedong-{year}")
+        _carry_out(rng, quality, share=0.5, fail_rate=0.1, last_day=last_day)
+
     # One 双随机 plan on prepaid cards, drawn but not yet inspected.
     prepaid = services.plan_create(
         actor=None,
