@@ -312,8 +312,8 @@ def checklist_new_version(*, kind: InspectionKind, actor) -> Checklist:
             created_by=_user(actor),
         )
         if latest is not None:
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(
+            for item in latest.items.all():
+                ChecklistItem.objects.create(
                     checklist=checklist,
                     section=item.section,
                     number=item.number,
@@ -321,15 +321,6 @@ def checklist_new_version(*, kind: InspectionKind, actor) -> Checklist:
                     basis=item.basis,
                     severity=item.severity,
                 )
-                for item in latest.items.all()
-            )
-            audit_write(
-                action=AuditAction.CREATE,
-                object_type="inspections.checklist",
-                object_id=checklist.pk,
-                object_repr=str(checklist),
-                detail=f"由第{latest.version}版复制{latest.items.count()}个检查项",
-            )
     return checklist
 
 
@@ -554,9 +545,9 @@ def plan_fix_targets(*, plan: Plan, actor, sites=None, now=None) -> int:
     if not picked:
         raise ValidationError("计划范围内没有检查对象（请确认企业标签和场所）。")
     with transaction.atomic():
-        PlanTarget.objects.bulk_create(
-            PlanTarget(plan=plan, site=site, source=source) for site in picked
-        )
+        # One by one: each target has its own audit row (the audit log writes itself on save).
+        for site in picked:
+            PlanTarget.objects.create(plan=plan, site=site, source=source)
         _move(
             plan,
             PlanStatus.DRAWN,
@@ -669,8 +660,11 @@ def plan_draw(*, plan: Plan, actor, seed: str = "", reason: str = "", now=None) 
     now = now or timezone.now()
     with transaction.atomic():
         if previous is not None:
-            Draw.objects.filter(pk=previous.pk).update(is_current=False)
-            PlanTarget.objects.filter(plan=plan, is_active=True).update(is_active=False)
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+            for old in PlanTarget.objects.filter(plan=plan, is_active=True):
+                old.is_active = False
+                old.save(update_fields=["is_active"])
         draw = Draw.objects.create(
             plan=plan,
             number=(previous.number + 1) if previous else 1,
@@ -838,9 +832,8 @@ def inspection_start(
         if _user(actor) is not None and actor not in team and not team:
             team = [actor]
         inspection.inspectors.set(team)
-        InspectionAnswer.objects.bulk_create(
-            InspectionAnswer(inspection=inspection, item=item) for item in checklist.items.all()
-        )
+        for item in checklist.items.all():
+            InspectionAnswer.objects.create(inspection=inspection, item=item)
         event_record(
             InspectionEvent,
             subject=inspection,
@@ -889,8 +882,8 @@ def inspection_save(
     if errors:
         raise ValidationError({"answers": errors})
     with transaction.atomic():
-        if changed:
-            InspectionAnswer.objects.bulk_update(changed, ["result", "note"])
+        for answer in changed:
+            answer.save(update_fields=["result", "note"])
         fields = []
         if signature_name is not None and signature_name.strip() != inspection.signature_name:
             inspection.signature_name = signature_name.strip()[:50]
