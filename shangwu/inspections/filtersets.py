@@ -2,6 +2,8 @@
 
 import django_filters
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.filtersets import (
     BaseFilterSet,
@@ -34,15 +36,18 @@ from shangwu.inspections.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class KindFilter(django_filters.ModelChoiceFilter):
+    """An inspection kind by id, filtering by what the kind's tag makes a subject."""
+
+
 class SiteFilterSet(BaseFilterSet):
     search_fields = ("name", "address", "licence_no", "enterprise__name")
 
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
     site_type = django_filters.ChoiceFilter(choices=SiteType.choices, label="场所类型")
     tag = django_filters.CharFilter(method="filter_tag", label="企业标签代码")
-    kind = django_filters.ModelChoiceFilter(
-        queryset=InspectionKind.objects.all(), method="filter_kind", label="检查类型"
-    )
+    kind = KindFilter(queryset=InspectionKind.objects.all(), method="filter_kind", label="检查类型")
     county = county_filter()
     township = township_filter()
     licence_status = django_filters.ChoiceFilter(choices=LicenceStatus.choices, label="许可状态")

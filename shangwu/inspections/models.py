@@ -532,11 +532,14 @@ class Draw(PlanScoped):
         return reverse("inspections:plan_detail", args=[self.plan_id]) + f"#draw-{self.number}"
 
 
-class PlanTarget(PlanScoped):
+class PlanTarget(ScopedModel):
     """A subject (site) on a plan, with its team of inspectors and the day planned. Targets of
-    a superseded draw stay, inactive."""
+    a superseded draw stay, inactive. Placed where its site is: the officers of the site's
+    county (township) see it and inspect it, also on a city-wide plan."""
 
     audited = True
+    scope_county_field = "site__county"
+    scope_township_field = "site__township"
 
     plan = models.ForeignKey(
         Plan, verbose_name="检查计划", on_delete=models.PROTECT, related_name="targets"

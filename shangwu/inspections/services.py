@@ -312,8 +312,8 @@ def checklist_new_version(*, kind: InspectionKind, actor) -> Checklist:
             created_by=_user(actor),
         )
         if latest is not None:
-            ChecklistItem.objects.bulk_create(
-                ChecklistItem(
+            for item in latest.items.all():
+                ChecklistItem.objects.create(
                     checklist=checklist,
                     section=item.section,
                     number=item.number,
@@ -321,15 +321,6 @@ def checklist_new_version(*, kind: InspectionKind, actor) -> Checklist:
                     basis=item.basis,
                     severity=item.severity,
                 )
-                for item in latest.items.all()
-            )
-            audit_write(
-                action=AuditAction.CREATE,
-                object_type="inspections.checklist",
-                object_id=checklist.pk,
-                object_repr=str(checklist),
-                detail=f"由第{latest.version}版复制{latest.items.count()}个检查项",
-            )
     return checklist
 
 
@@ -554,9 +545,9 @@ def plan_fix_targets(*, plan: Plan, actor, sites=None, now=None) -> int:
     if not picked:
         raise ValidationError("计划范围内没有检查对象（请确认企业标签和场所）。")
     with transaction.atomic():
-        PlanTarget.objects.bulk_create(
-            PlanTarget(plan=plan, site=site, source=source) for site in picked
-        )
+        # One by one: each target has its own audit row (the audit log writes itself on save).
+        for site in picked:
+            PlanTarget.objects.create(plan=plan, site=site, source=source)
         _move(
             plan,
             PlanStatus.DRAWN,
@@ -669,8 +660,11 @@ def plan_draw(*, plan: Plan, actor, seed: str = "", reason: str = "", now=None) 
     now = now or timezone.now()
     with transaction.atomic():
         if previous is not None:
-            Draw.objects.filter(pk=previous.pk).update(is_current=False)
-            PlanTarget.objects.filter(plan=plan, is_active=True).update(is_active=False)
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+            for old in PlanTarget.objects.filter(plan=plan, is_active=True):
+                old.is_active = False
+                old.save(update_fields=["is_active"])
         draw = Draw.objects.create(
             plan=plan,
             number=(previous.number + 1) if previous else 1,
@@ -838,9 +832,8 @@ def inspection_start(
         if _user(actor) is not None and actor not in team and not team:
             team = [actor]
         inspection.inspectors.set(team)
-        InspectionAnswer.objects.bulk_create(
-            InspectionAnswer(inspection=inspection, item=item) for item in checklist.items.all()
-        )
+        for item in checklist.items.all():
+            InspectionAnswer.objects.create(inspection=inspection, item=item)
         event_record(
             InspectionEvent,
             subject=inspection,
@@ -889,8 +882,8 @@ def inspection_save(
     if errors:
         raise ValidationError({"answers": errors})
     with transaction.atomic():
-        if changed:
-            InspectionAnswer.objects.bulk_update(changed, ["result", "note"])
+        for answer in changed:
+            answer.save(update_fields=["result", "note"])
         fields = []
         if signature_name is not None and signature_name.strip() != inspection.signature_name:
             inspection.signature_name = signature_name.strip()[:50]
@@ -943,15 +936,21 @@ def inspection_photo_add(*, inspection: Inspection, actor, upload, item_id=None)
 
 def rectification_deadline(*, severity: str, found_on: datetime.date) -> tuple[int, datetime.date]:
     """(working days, deadline) of a finding by its severity (``RectificationRule``; 一般 10, 重大
-    30 by default), counted in working days from the day it was found."""
-    from shangwu.workcalendar.services import CalendarYearUnknown, workdays_add
+    30 by default), counted in working days from the day it was found. A deadline in a year
+    whose holidays are not entered yet is counted provisionally (``deadline_provisional``)."""
+    from shangwu.workcalendar.services import workdays_add
 
     rule = RectificationRule.objects.filter(severity=severity).first()
     days = rule.working_days if rule else (30 if severity == "major" else 10)
-    try:
-        return days, workdays_add(start=found_on, days=days)
-    except CalendarYearUnknown as exc:
-        raise ValidationError(str(exc)) from exc
+    return days, workdays_add(start=found_on, days=days, provisional=True)
+
+
+def deadline_provisional(found_on: datetime.date, deadline: datetime.date) -> str:
+    """The calendar's notice when the deadline was counted provisionally, else ""."""
+    from shangwu.workcalendar.services import provisional_notice, span_provisional_years
+
+    years = span_provisional_years(found_on, deadline)
+    return provisional_notice(years[0]) if years else ""
 
 
 def inspection_submit(
@@ -1011,7 +1010,8 @@ def inspection_submit(
                 kind=HazardEventKind.FIND,
                 actor=actor,
                 to_status=HazardStatus.RECTIFYING,
-                note=f"整改期限{days}个工作日，至{deadline:%Y-%m-%d}",
+                note=f"整改期限{days}个工作日，至{deadline:%Y-%m-%d}"
+                + deadline_provisional(inspection.inspected_on, deadline),
                 at=now,
             )
         event_record(

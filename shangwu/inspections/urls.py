@@ -63,12 +63,12 @@ urlpatterns = [
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
     path("<int:pk>/field/", views.InspectionFieldView.as_view(), name="inspection_field"),
     path("photos/<int:pk>/", views.InspectionPhotoDownloadView.as_view(), name="photo_download"),
-    # §6 hazards (rectification actions are appended below by rectification.py's views)
+    # §6 hazards (rectification actions and 整改材料 downloads: rectification.py's views, below)
     path("hazards/", views.HazardListView.as_view(), name="hazard_list"),
     path("hazards/<int:pk>/", views.HazardDetailView.as_view(), name="hazard_detail"),
     path(
         "hazard-photos/<int:pk>/",
-        views.HazardPhotoDownloadView.as_view(),
+        views_rectification.HazardPhotoDownloadView.as_view(),
         name="hazard_photo_download",
     ),
     # §6 rectification actions (views_rectification.py)

@@ -19,6 +19,7 @@ from shangwu.core import views as generic
 from shangwu.core.access import refusal
 from shangwu.core.exports import download, xlsx_bytes
 from shangwu.core.views import form_apply_errors
+from shangwu.enterprises.models import Enterprise
 from shangwu.inspections import filtersets, forms, rectification, services, tables
 from shangwu.inspections.choices import (
     LICENCE_WARNING_DAYS,
@@ -34,7 +35,6 @@ from shangwu.inspections.models import (
     Checklist,
     ChecklistItem,
     Hazard,
-    HazardPhoto,
     Inspection,
     InspectionKind,
     InspectionPhoto,
@@ -63,7 +63,14 @@ class SiteListView(generic.ObjectListView):
     title = "检查对象（场所）"
 
     def extra_context(self):
-        return {"title": self.title}
+        context = {"title": self.title}
+        # Offer 新增 only with an enterprise to choose (one tagged for some inspection kind).
+        enterprises = Enterprise.objects.restrict(self.request.user, "view").filter(
+            tags__code__in=forms.subject_tag_codes()
+        )
+        if self.add_url_name and not enterprises.exists():
+            context["add_url_name"] = None
+        return context
 
 
 class SiteExportView(generic.ObjectExportView, SiteListView):
@@ -474,6 +481,11 @@ class InspectionListView(generic.ObjectListView):
     add_url_name = "inspections:inspection_add"
     export_url_name = "inspections:inspection_export"
 
+    def extra_context(self):
+        # Offer 新增 only with a site to inspect.
+        sites = Site.objects.restrict(self.request.user, "view").filter(is_active=True)
+        return {} if sites.exists() else {"add_url_name": None}
+
 
 class InspectionExportView(generic.ObjectExportView, InspectionListView):
     pass
@@ -508,11 +520,26 @@ class InspectionAddView(generic.BaseObjectView):
     action = "add"
 
     def show(self, form, status=200):
+        user = self.request.user
+        pending = (
+            PlanTarget.objects.restrict(user, "view")
+            .filter(is_active=True, inspections__isnull=True)
+            .exclude(plan__status__in=[PlanStatus.DRAFT, PlanStatus.CLOSED])
+            .select_related("site", "plan__kind")
+            .order_by("plan__end_on", "pk")
+        )
+        mine = set(pending.filter(team=user).values_list("pk", flat=True)[:500])
+        targets = list(pending[:50])
+        for target in targets:
+            target.mine = target.pk in mine
         return render(
             self.request,
-            "inspections/form.html",
+            "inspections/inspection_add.html",
             self.base_context(
-                form=form, title="开始检查", cancel_url=reverse("inspections:inspection_list")
+                form=form,
+                title="开始检查",
+                cancel_url=reverse("inspections:inspection_list"),
+                targets=sorted(targets, key=lambda t: not t.mine),
             ),
             status=status,
         )
@@ -701,7 +728,3 @@ class HazardDetailView(generic.ObjectDetailView):
             "events": obj.events.select_related("actor").order_by("-at", "-id"),
             **rectification.hazard_detail_context(obj, self.request.user),
         }
-
-
-class HazardPhotoDownloadView(generic.FileDownloadView):
-    queryset = HazardPhoto.objects.select_related("hazard")

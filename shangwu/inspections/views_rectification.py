@@ -4,7 +4,7 @@ declarative ``ObjectActionView`` calling one service of ``rectification.py``."""
 from shangwu.core import views as generic
 from shangwu.inspections import forms_rectification as forms
 from shangwu.inspections import rectification
-from shangwu.inspections.models import Hazard
+from shangwu.inspections.models import Hazard, HazardPhoto
 from shangwu.inspections.views import HazardListView
 
 
@@ -62,3 +62,9 @@ class HazardCaseView(HazardActionView):
     def perform(self, obj, data):
         self.case = rectification.hazard_open_case(hazard=obj, actor=self.request.user, **data)
         return f"已转为案件{self.case.number}。"
+
+
+class HazardPhotoDownloadView(generic.FileDownloadView):
+    """整改照片/材料, through the file service (in scope wherever its hazard is)."""
+
+    queryset = HazardPhoto.objects.select_related("hazard")

@@ -64,7 +64,7 @@ class LicenceChangeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class DrawSerializer(serializers.ModelSerializer):
+class InspectionDrawSerializer(serializers.ModelSerializer):
     class Meta:
         model = Draw
         fields = [
@@ -86,7 +86,7 @@ class DrawSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanTargetSerializer(serializers.ModelSerializer):
+class InspectionPlanTargetSerializer(serializers.ModelSerializer):
     site_name = serializers.CharField(source="site.name", read_only=True)
 
     class Meta:
@@ -95,7 +95,7 @@ class PlanTargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class InspectionPlanSerializer(serializers.ModelSerializer):
     """A plan. Status is moved only by the actions: POST /api/inspection-plans/{id}/fix/
     (全覆盖/专项), draw/ (双随机), publish/."""
 

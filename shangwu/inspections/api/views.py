@@ -78,7 +78,7 @@ class SiteViewSet(BaseViewSet):
 
 class PlanViewSet(BaseViewSet):
     queryset = Plan.objects.select_related("kind").order_by("-start_on", "-id")
-    serializer_class = s.PlanSerializer
+    serializer_class = s.InspectionPlanSerializer
     filterset_class = PlanFilterSet
 
     def create_object(self, data):
@@ -93,7 +93,7 @@ class PlanViewSet(BaseViewSet):
 
     @extend_schema(
         request=s.DrawParamsSerializer,
-        responses=s.DrawSerializer,
+        responses=s.InspectionDrawSerializer,
         summary="双随机抽取（重新抽取须填原因，原抽取保留）",
     )
     @action(detail=True, methods=["post"])
@@ -104,11 +104,11 @@ class PlanViewSet(BaseViewSet):
         draw, error = _service_answer(
             services.plan_draw, plan=plan, actor=request.user, **params.validated_data
         )
-        return error or Response(s.DrawSerializer(draw).data)
+        return error or Response(s.InspectionDrawSerializer(draw).data)
 
     @extend_schema(
         request=s.FixParamsSerializer,
-        responses=s.PlanSerializer,
+        responses=s.InspectionPlanSerializer,
         summary="确定检查对象（全覆盖：全部；专项：sites）",
     )
     @action(detail=True, methods=["post"])
@@ -122,7 +122,7 @@ class PlanViewSet(BaseViewSet):
         )
         return error or self._answer(plan)
 
-    @extend_schema(request=None, responses=s.PlanSerializer, summary="公开检查结果")
+    @extend_schema(request=None, responses=s.InspectionPlanSerializer, summary="公开检查结果")
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         plan = self.get_object()
@@ -130,19 +130,22 @@ class PlanViewSet(BaseViewSet):
         return error or self._answer(plan)
 
     @extend_schema(
-        responses=s.DrawSerializer(many=True), summary="抽取记录（候选名单、摘要、种子、算法版本）"
+        responses=s.InspectionDrawSerializer(many=True),
+        summary="抽取记录（候选名单、摘要、种子、算法版本）",
     )
     @action(detail=True, methods=["get"])
     def draws(self, request, pk=None):
         plan = self.get_object()
-        return Response(s.DrawSerializer(plan.draws.order_by("number"), many=True).data)
+        return Response(s.InspectionDrawSerializer(plan.draws.order_by("number"), many=True).data)
 
-    @extend_schema(responses=s.PlanTargetSerializer(many=True), summary="检查对象和检查组")
+    @extend_schema(
+        responses=s.InspectionPlanTargetSerializer(many=True), summary="检查对象和检查组"
+    )
     @action(detail=True, methods=["get"])
     def targets(self, request, pk=None):
         plan = self.get_object()
         rows = plan.targets.filter(is_active=True).select_related("site").prefetch_related("team")
-        return Response(s.PlanTargetSerializer(rows.order_by("pk"), many=True).data)
+        return Response(s.InspectionPlanTargetSerializer(rows.order_by("pk"), many=True).data)
 
     @extend_schema(
         responses=drf.ListSerializer(child=drf.DictField()), summary="公开名单（个人信息已脱敏）"
