@@ -348,4 +348,56 @@ def build(*, units, users, size="full") -> str:
         organiser=organiser,
     )
     services.plan_draw(plan=prepaid, actor=None, seed=f"demo-prepaid-{year}")
+    _rectify(rng, today)
     return f"新建检查场所 {Site.objects.count()} 个、检查记录 {Inspection.objects.count()} 条"
+
+
+def _rectify(rng, today) -> None:
+    """§6: findings in every rectification state, through rectification.py's services — most
+    past their deadline rectified (a few late), rechecked and 销号, some 待复查 or sent back
+    (未整改), some still 整改中 past the deadline (红灯); one 重大隐患 referred (移送)."""
+    from shangwu.inspections import rectification
+    from shangwu.inspections.models import Hazard
+
+    referred = False
+    for hazard in Hazard.objects.order_by("pk"):
+        roll = rng.random()
+        if hazard.deadline >= today:
+            if roll < 0.4:
+                rectification.hazard_rectify(
+                    hazard=hazard, actor=None, note="已按要求整改", rectified_on=today
+                )
+            continue
+        if roll < 0.12:  # left 整改中, red
+            if hazard.severity == "major" and not referred:
+                rectification.hazard_refer(
+                    hazard=hazard, actor=None, department="市应急管理局", on=today
+                )
+                referred = True
+            continue
+        late = rng.random() < 0.15
+        day = hazard.deadline + datetime.timedelta(
+            days=rng.randint(1, 5) if late else -rng.randint(0, 3)
+        )
+        day = max(hazard.found_on, min(day, today))
+        rectification.hazard_rectify(
+            hazard=hazard, actor=None, note="已按要求整改", rectified_on=day
+        )
+        if roll < 0.2:
+            continue  # 待复查
+        recheck_on = min(day + datetime.timedelta(days=2), today)
+        if roll < 0.27:
+            rectification.hazard_recheck(
+                hazard=hazard,
+                actor=None,
+                result="not_rectified",
+                note="整改不到位，需继续整改",
+                recheck_on=recheck_on,
+            )
+            continue
+        rectification.hazard_recheck(
+            hazard=hazard, actor=None, result="rectified", recheck_on=recheck_on
+        )
+        if roll < 0.35:
+            continue  # 已整改, not yet 销号
+        rectification.hazard_close(hazard=hazard, actor=None)

@@ -166,6 +166,8 @@ def test_a_major_hazard_not_rectified_becomes_a_case_linked_both_ways(as_user, c
     case = major.case
     assert case.origin == major and case.county_id == major.county_id
     assert case.number in client.get(major.get_absolute_url()).content.decode()
+    case_page = client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="case-origin"' in case_page and major.get_absolute_url() in case_page
     assert major.events.filter(kind="case").exists()
     again = client.post(reverse("inspections:hazard_case", args=[major.pk]), {})
     assert again.status_code == 400 and "已转为案件" in again.content.decode()
