@@ -523,6 +523,49 @@ def inspection_photo_download(kit):
     ]
 
 
+def hazard_photo_download(kit):
+    """county_a inspects a station (one item failed: a hazard), reports it rectified with a
+    photo (rectification.py, through the file service) and downloads the photo."""
+    from django.test import TestCase
+
+    from shangwu.inspections.models import InspectionKind
+    from shangwu.inspections.rectification import hazard_rectify
+    from shangwu.inspections.services import inspection_save, inspection_start, inspection_submit
+
+    county_a = kit.personas["county_a"]
+    inspection = inspection_start(
+        actor=county_a,
+        site=_inspection_site(county_a),
+        kind=InspectionKind.objects.get(code="fuel_station_annual"),
+    )
+    answers = {
+        a.item_id: ("fail", "不合格") if n == 0 else ("pass", "")
+        for n, a in enumerate(inspection.answers.order_by("item__number"))
+    }
+    inspection_save(inspection=inspection, actor=county_a, answers=answers, signature_name="钱站长")
+    inspection_submit(inspection=inspection, actor=county_a, responsible_person="钱站长")
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+    )
+    hazard = inspection.hazards.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        hazard_rectify(
+            hazard=hazard,
+            actor=county_a,
+            note="已整改",
+            photos=[SimpleUploadedFile("整改照片.png", png, content_type="image/png")],
+        )
+    stored = hazard.photos.get()
+    return [
+        get(
+            f"/inspections/hazard-photos/{stored.pk}/",
+            persona="county_a",
+            action=AuditAction.DOWNLOAD,
+        )
+    ]
+
+
 def inspection_public_export(kit):
     """county_a exports the masked public list of a full-coverage plan of 河东区."""
     from shangwu.inspections.models import InspectionKind
@@ -801,6 +844,8 @@ ROUTE_CASES: dict[str, Callable] = {
     "inspections:inspection_export": lambda kit: [get("/inspections/export/")],
     "inspections:plan_public_export": inspection_public_export,
     "inspections:photo_download": inspection_photo_download,
+    "inspections:hazard_export": lambda kit: [get("/inspections/hazards/export/")],
+    "inspections:hazard_photo_download": hazard_photo_download,
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {
