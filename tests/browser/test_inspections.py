@@ -43,12 +43,14 @@ def test_county_officer_completes_an_inspection_at_phone_width(server, browser):
         item.locator("label", has_text=re.compile(f"^{answer}$")).click()
         if i == 1:
             item.locator("input[name^=note_]").fill("灭火器压力不足")
-    page.fill("input[name=responsible_person]", "钱站长")
     page.fill("input[name=signature_name]", "钱站长")
-    # A draft first: it keeps every answer.
+    # A draft first: it keeps every answer and the signature name.
     with page.expect_navigation():
         page.click("[data-testid=save]")
     assert page.inner_text("[data-testid=progress]") == f"{total}/{total}"
+    assert page.input_value("input[name=signature_name]") == "钱站长"
+    # The person responsible for rectification is named when submitting.
+    page.fill("input[name=responsible_person]", "钱站长")
     with page.expect_navigation():
         page.click("[data-testid=submit]")
     assert "/field/" not in page.url, page.inner_text("main")[:800]
