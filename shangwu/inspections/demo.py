@@ -359,8 +359,8 @@ def _rectify(rng, today) -> None:
     from shangwu.inspections import rectification
     from shangwu.inspections.models import Hazard
 
-    referred = False
-    for hazard in Hazard.objects.order_by("pk"):
+    referred = photographed = False
+    for hazard in Hazard.objects.select_related("county").order_by("pk"):
         roll = rng.random()
         if hazard.deadline >= today:
             if roll < 0.4:
@@ -380,8 +380,18 @@ def _rectify(rng, today) -> None:
             days=rng.randint(1, 5) if late else -rng.randint(0, 3)
         )
         day = max(hazard.found_on, min(day, today))
+        photos = []
+        if not photographed and hazard.county.code == "419902":
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            photos = [SimpleUploadedFile("整改照片.png", PHOTO, "image/png")]
+            photographed = True
         rectification.hazard_rectify(
-            hazard=hazard, actor=None, note="已按要求整改", rectified_on=day
+            hazard=hazard,
+            actor=User.objects.filter(username="county_a").first() if photos else None,
+            note="已按要求整改",
+            rectified_on=day,
+            photos=photos,
         )
         if roll < 0.2:
             continue  # 待复查
