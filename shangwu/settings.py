@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "shangwu.vouchers",
     "shangwu.subsidies",
     "shangwu.designations",
+    "shangwu.inspections",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from shangwu.designations.api.views import router_register as designations_api
 from shangwu.enterprises.api.views import router_register as enterprise_api
 from shangwu.enterprises.baobao.api import router_register_service as enterprise_service_api
 from shangwu.indicators.api.views import router_register as indicators_api
+from shangwu.inspections.api.views import router_register as inspections_api
 from shangwu.organization.api.views import router_register as organization_api
 from shangwu.projects.api.views import router_register as projects_api
 from shangwu.promotion.api.views import router_register as promotion_api
@@ -31,6 +32,7 @@ promotion_api(router)
 vouchers_api(router)
 subsidies_api(router)
 designations_api(router)
+inspections_api(router)
 
 urlpatterns = [
     path("", include("shangwu.core.urls")),
@@ -47,6 +49,7 @@ urlpatterns = [
     path("vouchers/", include("shangwu.vouchers.urls")),
     path("subsidies/", include("shangwu.subsidies.urls")),
     path("designations/", include("shangwu.designations.urls")),
+    path("inspections/", include("shangwu.inspections.urls")),
     path("api/figures/", FigureListView.as_view(), name="figure-list"),
     path("api/figures/<str:key>/", FigureDetailView.as_view(), name="figure-detail"),
     path("api/", include(router.urls)),

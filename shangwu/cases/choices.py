@@ -19,6 +19,7 @@ class CaseOriginKind(models.TextChoices):
 
     VISIT_PROBLEM = "visit_problem", "走访问题"
     PROJECT = "project", "招商项目问题"
+    HAZARD = "hazard", "检查隐患"
 
 
 class CaseKind(models.TextChoices):

@@ -325,6 +325,14 @@ class Case(ScopedModel):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    origin_hazard = models.OneToOneField(
+        "inspections.Hazard",
+        verbose_name="来源检查隐患",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case",
+    )
     # Optimistic concurrency: every transition is a conditional UPDATE on (id, version).
     version = models.PositiveIntegerField("版本", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -335,6 +343,7 @@ class Case(ScopedModel):
     ORIGIN_FIELDS = {
         CaseOriginKind.VISIT_PROBLEM: "origin_visit_problem",
         CaseOriginKind.PROJECT: "origin_project",
+        CaseOriginKind.HAZARD: "origin_hazard",
     }
 
     class Meta:
@@ -348,8 +357,15 @@ class Case(ScopedModel):
                 violation_error_message="年度编号重复。",
             ),
             models.CheckConstraint(
-                condition=models.Q(origin_visit_problem__isnull=True)
-                | models.Q(origin_project__isnull=True),
+                condition=(
+                    models.Q(origin_visit_problem__isnull=True)
+                    & models.Q(origin_project__isnull=True)
+                )
+                | (
+                    models.Q(origin_visit_problem__isnull=True)
+                    & models.Q(origin_hazard__isnull=True)
+                )
+                | (models.Q(origin_project__isnull=True) & models.Q(origin_hazard__isnull=True)),
                 name="case_at_most_one_origin",
                 violation_error_message="一个案件只能有一个来源记录。",
             ),

@@ -224,6 +224,23 @@ def case_origin_visible(*, user, case) -> dict | None:
     """The record a case was opened from, for the case page's 来源记录 box, when the user may see
     it: kind, text and the link to its page. A project has its own richer box
     (``projects.selectors.project_for_case``), so only the other kinds are given here."""
+    if case.origin_hazard_id is not None:
+        from shangwu.inspections.models import Hazard
+
+        hazard = (
+            Hazard.objects.restrict(user, "view")
+            .filter(pk=case.origin_hazard_id)
+            .select_related("site")
+            .first()
+        )
+        if hazard is None:
+            return None
+        return {
+            "kind": CaseOriginKind.HAZARD.label,
+            "text": hazard.description,
+            "context": f"{hazard.site}（{hazard.get_severity_display()}）",
+            "url": hazard.get_absolute_url(),
+        }
     if case.origin_visit_problem_id is None:
         return None
     from shangwu.enterprises.models import VisitProblem

@@ -40,6 +40,10 @@ MENU = [
     ),
     NavItem("补贴项目", "subsidies:subsidyprogramme_list", "cash-coin", Access.BUSINESS, "工作"),
     NavItem("荣誉认定", "designations:designation_list", "award", Access.BUSINESS, "工作"),
+    NavItem("检查计划", "inspections:plan_list", "clipboard-check", Access.BUSINESS, "工作"),
+    NavItem("检查记录", "inspections:inspection_list", "search", Access.BUSINESS, "工作"),
+    NavItem("检查对象", "inspections:site_list", "fuel-pump", Access.BUSINESS, "工作"),
+    NavItem("执法人员", "inspections:inspector_list", "person-badge", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(
@@ -53,6 +57,9 @@ MENU = [
     NavItem("产业链", "projects:chain_list", "link-45deg", Access.REFERENCE, "基础配置"),
     NavItem("活动类型", "promotion:kind_list", "bookmark-star", Access.REFERENCE, "基础配置"),
     NavItem("荣誉/示范类型", "designations:kind_list", "patch-check", Access.REFERENCE, "基础配置"),
+    NavItem("检查类型", "inspections:kind_list", "ui-checks", Access.REFERENCE, "基础配置"),
+    NavItem("检查表", "inspections:checklist_list", "card-checklist", Access.REFERENCE, "基础配置"),
+    NavItem("整改期限", "inspections:rule_list", "alarm", Access.REFERENCE, "基础配置"),
     NavItem("指标目录", "indicators:indicator_list", "list-ol", Access.REFERENCE, "基础配置"),
     NavItem(
         "公文格式", "core:documentsetting_list", "file-earmark-text", Access.REFERENCE, "基础配置"

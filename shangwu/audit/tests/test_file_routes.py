@@ -473,6 +473,119 @@ def designation_attachment_download(api: bool):
     return cases
 
 
+def _inspection_site(county_a):
+    import random
+
+    from shangwu.enterprises.demo import make_credit_code
+    from shangwu.enterprises.models import Tag
+    from shangwu.enterprises.services import enterprise_create
+    from shangwu.inspections.services import site_create
+    from shangwu.organization.models import Region
+
+    county = Region.objects.get(code="419902")
+    enterprise = enterprise_create(
+        actor=None,
+        credit_code=make_credit_code(random.Random(21), "419902"),
+        name="审计测试石油有限公司",
+        county=county,
+        tags=[Tag.objects.get(code="oil_retail")],
+    )
+    return site_create(
+        actor=county_a, enterprise=enterprise, name="审计测试加油站", site_type="fuel_station"
+    )
+
+
+def inspection_photo_download(kit):
+    """county_a starts an inspection, adds a photo (through the services) and downloads it."""
+    from django.test import TestCase
+
+    from shangwu.inspections.models import InspectionKind
+    from shangwu.inspections.services import inspection_photo_add, inspection_start
+
+    county_a = kit.personas["county_a"]
+    inspection = inspection_start(
+        actor=county_a,
+        site=_inspection_site(county_a),
+        kind=InspectionKind.objects.get(code="fuel_station_annual"),
+    )
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        stored = inspection_photo_add(
+            inspection=inspection,
+            actor=county_a,
+            upload=SimpleUploadedFile("现场照片.png", png, content_type="image/png"),
+        )
+    return [
+        get(f"/inspections/photos/{stored.pk}/", persona="county_a", action=AuditAction.DOWNLOAD)
+    ]
+
+
+def hazard_photo_download(kit):
+    """county_a inspects a station (one item failed: a hazard), reports it rectified with a
+    photo (rectification.py, through the file service) and downloads the photo."""
+    from django.test import TestCase
+
+    from shangwu.inspections.models import InspectionKind
+    from shangwu.inspections.rectification import hazard_rectify
+    from shangwu.inspections.services import inspection_save, inspection_start, inspection_submit
+
+    county_a = kit.personas["county_a"]
+    inspection = inspection_start(
+        actor=county_a,
+        site=_inspection_site(county_a),
+        kind=InspectionKind.objects.get(code="fuel_station_annual"),
+    )
+    answers = {
+        a.item_id: ("fail", "不合格") if n == 0 else ("pass", "")
+        for n, a in enumerate(inspection.answers.order_by("item__number"))
+    }
+    inspection_save(inspection=inspection, actor=county_a, answers=answers, signature_name="钱站长")
+    inspection_submit(inspection=inspection, actor=county_a, responsible_person="钱站长")
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
+    )
+    hazard = inspection.hazards.get()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        hazard_rectify(
+            hazard=hazard,
+            actor=county_a,
+            note="已整改",
+            photos=[SimpleUploadedFile("整改照片.png", png, content_type="image/png")],
+        )
+    stored = hazard.photos.get()
+    return [
+        get(
+            f"/inspections/hazard-photos/{stored.pk}/",
+            persona="county_a",
+            action=AuditAction.DOWNLOAD,
+        )
+    ]
+
+
+def inspection_public_export(kit):
+    """county_a exports the masked public list of a full-coverage plan of 河东区."""
+    from shangwu.inspections.models import InspectionKind
+    from shangwu.inspections.services import plan_create, plan_fix_targets
+    from shangwu.organization.models import Region
+
+    county_a = kit.personas["county_a"]
+    _inspection_site(county_a)
+    plan = plan_create(
+        actor=county_a,
+        kind=InspectionKind.objects.get(code="fuel_station_annual"),
+        method="full",
+        county=Region.objects.get(code="419902"),
+        start_on=datetime.date(2026, 3, 1),
+        end_on=datetime.date(2026, 12, 20),
+    )
+    plan_fix_targets(plan=plan, actor=county_a)
+    return [get(f"/inspections/plans/{plan.pk}/public/export/", persona="county_a")]
+
+
 def visit_attachment_download(api: bool):
     """county_a records a visit with a site photo (through the services) and downloads it back."""
 
@@ -726,6 +839,13 @@ ROUTE_CASES: dict[str, Callable] = {
     "vouchers:redemption_import_template": lambda kit: [get("/vouchers/import/template/")],
     "vouchers:file_download": voucher_file_download,
     "vouchercampaign-import": api_voucher_import,
+    "inspections:site_export": lambda kit: [get("/inspections/sites/export/")],
+    "inspections:plan_export": lambda kit: [get("/inspections/plans/export/")],
+    "inspections:inspection_export": lambda kit: [get("/inspections/export/")],
+    "inspections:plan_public_export": inspection_public_export,
+    "inspections:photo_download": inspection_photo_download,
+    "inspections:hazard_export": lambda kit: [get("/inspections/hazards/export/")],
+    "inspections:hazard_photo_download": hazard_photo_download,
 }
 # Routes every version of the platform has: the discovery must find at least these.
 KNOWN_ROUTES = {

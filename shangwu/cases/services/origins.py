@@ -121,11 +121,47 @@ def _project_mark(project, case, actor, now):
     project_mark_problem_raised(project=project, case=case, actor=actor, now=now)
 
 
+def _hazard_text(hazard, title, content) -> str:
+    return f"{title}\n{content}\n{hazard.description}"
+
+
+def _hazard_prepare(hazard, title, content, source) -> dict:
+    site = hazard.site
+    enterprise = site.enterprise
+    linked = enterprise.county_id == hazard.county_id
+    return {
+        "source": source or CaseSource.OTHER,
+        "title": ((title or "").strip() or f"重大隐患未整改：{site.name}")[:200],
+        "content": (content or "").strip()
+        or (
+            f"【检查隐患：{site.name}，{hazard.found_on:%Y-%m-%d}发现，整改期限"
+            f"{hazard.deadline:%Y-%m-%d}】{hazard.description}"
+        ),
+        "county": hazard.county,
+        "township": hazard.township,
+        "enterprise": enterprise if linked else None,
+    }
+
+
+def _hazard_note(hazard):
+    return f"由{hazard.inspection}发现的隐患转入", {
+        "hazard": hazard.pk,
+        "inspection": hazard.inspection_id,
+    }
+
+
+def _hazard_mark(hazard, case, actor, now):
+    from shangwu.inspections.rectification import hazard_mark_case_opened
+
+    hazard_mark_case_opened(hazard=hazard, case=case, actor=actor, now=now)
+
+
 _KINDS = {
     CaseOriginKind.VISIT_PROBLEM: _Kind(
         _problem_text, _problem_prepare, _problem_note, _problem_mark
     ),
     CaseOriginKind.PROJECT: _Kind(_project_text, _project_prepare, lambda p: None, _project_mark),
+    CaseOriginKind.HAZARD: _Kind(_hazard_text, _hazard_prepare, _hazard_note, _hazard_mark),
 }
 
 

@@ -25,6 +25,7 @@ BUSINESS_APPS = {
     "vouchers",
     "subsidies",
     "designations",
+    "inspections",
 }
 # Audit rows name the records they are about; what the 审计管理员 may read of them is the audit
 # log's own rule, tested with the audit app.

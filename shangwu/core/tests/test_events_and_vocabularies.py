@@ -10,6 +10,13 @@ from shangwu.cases.models import CaseCategory, CaseEvent
 from shangwu.core.models import Event, Vocabulary
 from shangwu.designations.models import DesignationEvent, DesignationKind
 from shangwu.enterprises.models import EnterpriseEvent, Tag
+from shangwu.inspections.models import (
+    HazardEvent,
+    InspectionEvent,
+    InspectionKind,
+    PlanEvent,
+    SiteEvent,
+)
 from shangwu.projects.models import IndustryChain, ProjectEvent, Stage
 from shangwu.promotion.models import EventKind, EventLog
 from shangwu.subsidies.models import SubsidyApplicationEvent, SubsidyProgrammeEvent
@@ -29,6 +36,7 @@ LISTS = {
         "designations:kind",
         {"level": "city", "authority": "市人民政府", "holder_types": ["enterprise"]},
     ),
+    InspectionKind: ("inspections:kind", {"tag_code": "oil_retail", "site_type": "fuel_station"}),
 }
 
 
@@ -47,6 +55,10 @@ def test_the_event_models_are_built_on_the_one_event_base():
         SubsidyProgrammeEvent,
         DesignationEvent,
         VoucherCampaignLog,
+        SiteEvent,
+        PlanEvent,
+        InspectionEvent,
+        HazardEvent,
     }
     for model in concrete_subclasses(Event):
         subject = model._meta.get_field(model.subject_field)

@@ -68,6 +68,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "补贴项目": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 8},
     # 2026-12-07 (issue 20): measured on the small demo city plus 2.
     "荣誉认定": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
+    # 2026-12-08 (issue 21): the inspections' pages, measured on the small demo plus 2; the site
+    # and inspection lists read once more whether there is anything to offer 新增 for.
+    "检查计划": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
+    "检查记录": {"leader": 8, "city_staff": 8, "county_a": 8, "county_b": 8, "township_a1": 8},
+    "检查对象": {"leader": 8, "city_staff": 8, "county_a": 8, "county_b": 8, "township_a1": 8},
+    "执法人员": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     "重点任务": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     # 2026-12-07: lowered by 2 when the headline and 各单位情况 were read in one pass of the facts.
     "督办通报": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 8},
@@ -152,6 +158,30 @@ EXPECTED: dict[str, dict[str, int]] = {
         "sysadmin": 7,
     },
     "荣誉/示范类型": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "检查类型": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "检查表": {
+        "leader": 7,
+        "city_staff": 7,
+        "county_a": 7,
+        "county_b": 7,
+        "township_a1": 7,
+        "sysadmin": 7,
+    },
+    "整改期限": {
         "leader": 7,
         "city_staff": 7,
         "county_a": 7,

@@ -36,6 +36,11 @@ THROUGH_PARENT = {
     "promotion.eventattachment",
     "designations.designationattachment",
     "vouchers.voucherimportfile",
+    "inspections.draw",
+    "inspections.plantarget",
+    "inspections.inspectionanswer",
+    "inspections.inspectionphoto",
+    "inspections.hazardphoto",
     # Read on its merchant's and campaign's pages; its own rule is the redemption data's (the
     # officer's county within the campaigns covering it), checked in vouchers/tests/test_scope.py.
     "vouchers.vouchermerchanttotal",
@@ -58,6 +63,11 @@ PARENT = {
     "promotion.eventattachment": "event",
     "designations.designationattachment": "designation",
     "vouchers.voucherimportfile": "campaign",
+    "inspections.draw": "plan",
+    "inspections.plantarget": "site",
+    "inspections.inspectionanswer": "inspection",
+    "inspections.inspectionphoto": "inspection",
+    "inspections.hazardphoto": "hazard",
 }
 
 

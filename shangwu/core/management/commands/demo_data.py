@@ -26,6 +26,7 @@ class Command(BaseCommand):
         from shangwu.designations import demo as designations_demo
         from shangwu.enterprises.demo import build_enterprises
         from shangwu.indicators import demo as indicators_demo
+        from shangwu.inspections import demo as inspections_demo
         from shangwu.organization.demo import build_regions_and_units
         from shangwu.projects import demo as projects_demo
         from shangwu.promotion import demo as promotion_demo
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 vouchers_demo,
                 subsidies_demo,
                 designations_demo,
+                inspections_demo,
                 core_demo,
             ):
                 summary = module.build(units=units, users=users, size=size)
