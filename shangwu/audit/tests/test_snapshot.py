@@ -132,6 +132,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
     from shangwu.enterprises.demo import build_enterprises
     from shangwu.indicators.models import Indicator
     from shangwu.indicators.services import ValueInput, target_propose, target_set, value_save
+    from shangwu.inspections import demo as inspections_demo
     from shangwu.organization.demo import build_regions_and_units
     from shangwu.organization.models import Region
     from shangwu.projects import demo as projects_demo
@@ -154,6 +155,7 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
             subsidies_demo,
             designations_demo,
             vouchers_demo,
+            inspections_demo,
         ):
             module.build(units=units, users=users, size="small")
         indicator = Indicator.objects.order_by("pk").first()
@@ -190,6 +192,12 @@ def world(db, county_a, city_staff, sysadmin, make_enterprise, settings, tmp_pat
         case_attach(case=case, actor=county_a, upload=files.pdf())
         designation = Designation.objects.restrict(county_a, "change").order_by("pk").first()
         designation_attach(designation=designation, actor=county_a, upload=files.pdf())
+        # 整改材料 (rectification evidence) through the file service, on a demo hazard.
+        from shangwu.core.files import file_store
+        from shangwu.inspections.models import Hazard, HazardPhoto
+
+        hazard = Hazard.objects.restrict(county_a, "change").order_by("pk").first()
+        file_store(model=HazardPhoto, actor=county_a, upload=files.png(), hazard=hazard)
 
 
 def test_every_audited_model_writes_an_audit_row_when_saved(world):
