@@ -102,9 +102,7 @@ def sidebar_html(nav_menu, nav_path) -> SafeString:
         for item in items:
             url = item["url"]
             active = (
-                "active"
-                if nav_path == url or (url != "/" and _contains(nav_path, url))
-                else ""
+                "active" if nav_path == url or (url != "/" and _contains(nav_path, url)) else ""
             )
             out.append(
                 f'\n          <li class="nav-item"><a class="nav-link px-3 {active}" '
