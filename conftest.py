@@ -119,13 +119,14 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_caches():
     """The per-process caches (the 工作台's, kept between requests and checked by a stamp of what
-    they read; the reference dropdowns of ``core.reference``) start empty in every test:
-    rolled-back tests reuse ids, and a stamp names rows by id."""
-    from shangwu.core import reference
+    they read; the reference dropdowns of ``core.reference``; the menus of ``core.fragments``)
+    start empty in every test: rolled-back tests reuse ids, and a stamp names rows by id."""
+    from shangwu.core import fragments, reference
     from shangwu.indicators.selectors import _complete_months
     from shangwu.tasks.selectors import _evaluations
 
     _evaluations.clear()
     _complete_months.clear()
     reference.clear()
+    fragments._MENUS.clear()
     yield

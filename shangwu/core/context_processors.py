@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from shangwu.core.help import module_for_path
 from shangwu.core import fragments
+from shangwu.core.help import module_for_path
 
 
 class TopBar:
