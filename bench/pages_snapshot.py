@@ -55,9 +55,10 @@ def urls(user, records: int) -> list[str]:
             continue
         try:
             pks = list(
-                queryset.all().restrict(user, "view").order_by("pk").values_list("pk", flat=True)[
-                    :records
-                ]
+                queryset.all()
+                .restrict(user, "view")
+                .order_by("pk")
+                .values_list("pk", flat=True)[:records]
             )
         except Exception:  # noqa: BLE001 (a view whose queryset this user cannot restrict)
             continue
