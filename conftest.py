@@ -253,9 +253,10 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def _fresh_dashboard_caches():
     """The per-process caches (the 工作台's, kept between requests and checked by a stamp of what
-    they read; the reference dropdowns of ``core.reference``) start empty in every test:
-    rolled-back tests reuse ids, and a stamp names rows by id."""
-    from shangwu.core import figures_sql, reference
+    they read; the reference dropdowns of ``core.reference``; the compiled selections of
+    ``core.figures_sql``; the menus of ``core.fragments``) start empty in every test: rolled-back
+    tests reuse ids, and a stamp names rows by id."""
+    from shangwu.core import figures_sql, fragments, reference
     from shangwu.indicators.selectors import _complete_months
     from shangwu.tasks.selectors import _evaluations
 
@@ -263,4 +264,5 @@ def _fresh_dashboard_caches():
     _complete_months.clear()
     reference.clear()
     figures_sql.clear()
+    fragments._MENUS.clear()
     yield

@@ -65,6 +65,18 @@ def timed(client, url: str, repeat: int) -> tuple[int, int, float, float, float]
     return status, len(queries), statistics.median(wall), statistics.median(cpu), min(cpu)
 
 
+def calls(client, url: str) -> int:
+    """Python function calls of one request (cProfile's count after three warm-ups):
+    deterministic, so it shows a change that the CPU time of a shared machine hides."""
+    for _ in range(3):
+        client.get(url)
+    prof = cProfile.Profile()
+    prof.enable()
+    client.get(url)
+    prof.disable()
+    return pstats.Stats(prof).total_calls
+
+
 def profile(client, url: str, repeat: int) -> str:
     client.get(url)
     prof = cProfile.Profile(time.thread_time)
@@ -154,19 +166,19 @@ def run(args) -> None:
                 print(profile(client, url, args.repeat))
             status, queries, wall, cpu, least = timed(client, url, args.repeat)
             if status == 200:  # a page the persona may not open is not a figure
-                rows.append((kind, url, username, queries, wall, cpu, least))
+                rows.append((kind, url, username, queries, wall, cpu, least, calls(client, url)))
     floor_end = timed(floor_client, FLOOR, args.repeat)
     floor_cpu = (floor_start[3] + floor_end[3]) / 2
     print(
         f"floor (50-row table, one query): CPU {floor_start[3]:.1f} → {floor_end[3]:.1f} ms, "
         f"wall {floor_start[2]:.1f} → {floor_end[2]:.1f} ms"
     )
-    print("| page | persona | queries | wall ms | CPU ms | least CPU ms | CPU × floor |")
-    print("|---|---|---|---|---|---|---|")
-    for kind, url, username, queries, wall, cpu, least in rows:
+    print("| page | persona | queries | wall ms | CPU ms | least CPU ms | CPU × floor | calls |")
+    print("|---|---|---|---|---|---|---|---|")
+    for kind, url, username, queries, wall, cpu, least, count in rows:
         print(
             f"| {kind} `{url}` | {username} | {queries} | {wall:.1f} | {cpu:.1f} | "
-            f"{least:.1f} | {cpu / floor_cpu:.1f} |"
+            f"{least:.1f} | {cpu / floor_cpu:.1f} | {count} |"
         )
     shutil.rmtree(tmp, ignore_errors=True)
 

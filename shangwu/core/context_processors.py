@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from shangwu.core import fragments
 from shangwu.core.help import module_for_path
-from shangwu.core.navigation import menu_for
 
 
 class TopBar:
@@ -25,9 +25,9 @@ class TopBar:
 
 
 def navigation(request):
-    """The menu is built (about 1 ms) only when a template shows it, once per request: fragments,
-    e-mails and the API's pages render without it, and a page rendered from several templates
-    builds it once."""
+    """The menu is read only when a template shows it (fragments, e-mails and the API's pages
+    render without it); it is built once per role in each process (``core.fragments.menu``:
+    about 1 ms of every page before)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -41,5 +41,5 @@ def navigation(request):
 def _menu(request, user):
     menu = getattr(request, "_shangwu_nav_menu", None)
     if menu is None:
-        menu = request._shangwu_nav_menu = menu_for(user)
+        menu = request._shangwu_nav_menu = fragments.menu(user)
     return menu
