@@ -44,6 +44,8 @@ MENU = [
     NavItem("检查记录", "inspections:inspection_list", "search", Access.BUSINESS, "工作"),
     NavItem("检查对象", "inspections:site_list", "fuel-pump", Access.BUSINESS, "工作"),
     NavItem("执法人员", "inspections:inspector_list", "person-badge", Access.BUSINESS, "工作"),
+    NavItem("隐患整改", "inspections:hazard_list", "exclamation-triangle", Access.BUSINESS, "工作"),
+    NavItem("检查覆盖率", "inspections:coverage", "pie-chart", Access.BUSINESS, "工作"),
     NavItem("行政区划", "organization:region_list", "map", Access.REFERENCE, "基础配置"),
     NavItem("机构", "organization:orgunit_list", "diagram-3", Access.REFERENCE, "基础配置"),
     NavItem(

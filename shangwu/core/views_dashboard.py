@@ -27,6 +27,7 @@ DASHBOARD_PANELS = [
     "shangwu.promotion.selectors.event_dashboard_panel",
     "shangwu.vouchers.selectors.voucher_dashboard_panel",
     "shangwu.subsidies.selectors.subsidy_dashboard_panel",
+    "shangwu.inspections.selectors.inspection_dashboard_panel",
 ]
 
 
