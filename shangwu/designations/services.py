@@ -40,6 +40,7 @@ from shangwu.designations.models import (
     Designation,
     DesignationAttachment,
     DesignationEvent,
+    DesignationKind,
     ProgrammeFund,
     ProgrammeMilestone,
     add_years,
@@ -75,6 +76,48 @@ def _check_day(field: str, label: str, day, *, now, after=None, after_label="") 
     if after is not None and day < after:
         raise ValidationError({field: f"{label}不能早于{after_label}（{after:%Y-%m-%d}）。"})
     return day
+
+
+# --- Kinds (系统管理员) ----------------------------------------------------------------------
+
+KIND_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "authority",
+    "holder_types",
+    "validity_years",
+    "review_cycle_years",
+    "dynamic",
+    "carries_funds",
+    "tag_code",
+    "sort_order",
+    "is_active",
+)
+
+
+def designation_kind_save(*, actor, kind: DesignationKind | None = None, **fields) -> DesignationKind:
+    """Add (``kind`` None) or edit a 荣誉/示范类型: the 系统管理员 only (基础配置), the page and the
+    API alike. A new kind's code left blank is made from its name; once it exists its code is
+    fixed (figures and imports know it by it). Validated in Chinese (``DesignationKind.clean``);
+    the audit row writes itself (``Vocabulary.audited``)."""
+    from shangwu.core.services import vocabulary_code
+
+    require(actor, DesignationKind, "change" if kind is not None else "add")
+    bad = sorted(set(fields) - set(KIND_FIELDS))
+    if bad:
+        raise ValidationError({bad[0]: "该字段不能修改。"})
+    if kind is not None and "code" in fields and fields["code"] != kind.code:
+        raise ValidationError({"code": "代码建立后不可修改（统计和导入按代码识别）。"})
+    row = kind or DesignationKind()
+    for key, value in fields.items():
+        setattr(row, key, value)
+    if not row.code and row.name:
+        row.code = vocabulary_code(DesignationKind, name=row.name)
+    row.full_clean()
+    with transaction.atomic():
+        row.save()
+    return row
 
 
 # --- The record ------------------------------------------------------------------------------

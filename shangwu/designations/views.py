@@ -487,6 +487,18 @@ class DesignationKindEditView(generic.ObjectEditView):
     queryset = DesignationKind.objects.all()
     form = forms.DesignationKindForm
 
+    def save(self, form):
+        fields = {k: v for k, v in form.cleaned_data.items() if k in services.KIND_FIELDS}
+        if form.instance.pk:
+            fields.pop("code", None)
+        try:
+            return services.designation_kind_save(
+                actor=self.request.user, kind=form.instance if form.instance.pk else None, **fields
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+            raise ValidationError("请修改标红的字段后再保存。") from exc
+
 
 class DesignationKindDetailView(generic.VocabularyDetailView):
     queryset = DesignationKind.objects.all()

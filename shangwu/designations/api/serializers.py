@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from shangwu.core.serializers import StoredFileSerializer
 from shangwu.designations.choices import (
+    HolderType,
     MilestoneResult,
     RecommendLevel,
     ReviewResult,
@@ -52,7 +53,20 @@ class DesignationKindSerializer(serializers.ModelSerializer):
             "sort_order",
             "is_active",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id"]
+        extra_kwargs = {"code": {"required": False}}
+
+    holder_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=HolderType.choices),
+        allow_empty=False,
+        label="可认定对象",
+        error_messages={"empty": "请至少选择一种可认定对象。"},
+    )
+
+    def validate_code(self, value):
+        if self.instance is not None and value != self.instance.code:
+            raise serializers.ValidationError("代码建立后不可修改（统计和导入按代码识别）。")
+        return value
 
 
 class ProgrammeFundSerializer(serializers.ModelSerializer):

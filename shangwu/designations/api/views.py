@@ -36,12 +36,19 @@ from shangwu.designations.models import (
 
 
 class DesignationKindViewSet(BaseViewSet):
-    """荣誉/示范类型 (read-only here; the 系统管理员 keeps them on the 基础配置 pages)."""
+    """荣誉/示范类型: everyone with business access reads them; the 系统管理员 adds and edits them
+    (POST, PUT, PATCH) through the same service as the 基础配置 pages (``designation_kind_save``).
+    Kinds are never deleted: set ``is_active`` false to stop offering one."""
 
-    http_method_names = ["get", "head", "options"]
     queryset = DesignationKind.objects.order_by("sort_order", "name")
     serializer_class = DesignationKindSerializer
     filterset_class = DesignationKindFilterSet
+
+    def create_object(self, data):
+        return services.designation_kind_save(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.designation_kind_save(actor=self.request.user, kind=instance, **data)
 
 
 class ProgrammeFundViewSet(BaseViewSet):
