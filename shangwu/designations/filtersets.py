@@ -58,7 +58,9 @@ class DesignationFilterSet(BaseFilterSet):
         method="filter_pipeline", label="培育中（培育/申报/推荐）"
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.filter(is_active=True), label="责任单位"
+        queryset=OrgUnit.objects.filter(is_active=True),
+        method="filter_responsible_unit",
+        label="责任单位",
     )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
     funded = django_filters.BooleanFilter(field_name="kind__carries_funds", label="有资金支持")
@@ -144,6 +146,10 @@ class DesignationFilterSet(BaseFilterSet):
         if value is None:
             return queryset
         return queryset.filter(pk__in=Designation.objects.current(value).values("pk"))
+
+    def filter_responsible_unit(self, queryset, name, value):
+        """Responsible now (the open DesignationResponsibility), as the 培育名单 counts."""
+        return queryset.responsible_unit_is(value) if value else queryset
 
     def filter_pipeline(self, queryset, name, value):
         if value is None:

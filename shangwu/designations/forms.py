@@ -33,6 +33,9 @@ class DesignationForm(BaseModelForm):
     """列入培育 (new) or edit the record. The holder is fixed once on the list."""
 
     cultivation_on = date_field("列入培育日期", required=False, help_text="留空为今天。")
+    # The first DesignationResponsibility; later changes through 变更责任 (ResponsibleForm).
+    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=None)
+    official = forms.ModelChoiceField(label="责任人", queryset=None, required=False)
 
     class Meta:
         model = Designation
@@ -71,6 +74,8 @@ class DesignationForm(BaseModelForm):
         if self.instance.pk:
             for name in ("kind", "holder_type", "enterprise", "county", "township"):
                 self.fields[name].disabled = True
+            for name in ("responsible_unit", "official", "cultivation_on"):
+                self.fields.pop(name)
         else:
             self.fields.pop("note")
         self.apply_bootstrap()
@@ -87,6 +92,29 @@ class DesignationForm(BaseModelForm):
     def _post_clean(self):
         # The service validates the record (full_clean); the form only parses.
         pass
+
+
+def responsible_choices(form) -> None:
+    from shangwu.accounts.models import User
+    from shangwu.organization.models import OrgUnit
+
+    form.fields["responsible_unit"].queryset = OrgUnit.objects.filter(is_active=True)
+    form.fields["official"].queryset = User.objects.filter(is_active=True).exclude(
+        org_unit__isnull=True
+    )
+
+
+class ResponsibleForm(BaseForm):
+    """变更责任: the designation's responsible unit and official from a day on."""
+
+    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=None)
+    official = forms.ModelChoiceField(label="责任人", queryset=None, required=False)
+    on = date_field("变更日期", help_text="新的责任单位从这一天起负责；原责任至前一天结束。")
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        responsible_choices(self)
 
 
 class ApplyForm(BaseForm):

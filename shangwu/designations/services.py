@@ -23,7 +23,7 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.access import require
 from shangwu.core.files import file_remove, file_store
-from shangwu.core.services import event_record
+from shangwu.core.services import event_record, responsibility_end
 from shangwu.designations.choices import (
     ENTERPRISE_HOLDERS,
     STEP_FROM,
@@ -41,6 +41,7 @@ from shangwu.designations.models import (
     DesignationAttachment,
     DesignationEvent,
     DesignationKind,
+    DesignationResponsibility,
     ProgrammeFund,
     ProgrammeMilestone,
     add_years,
@@ -96,7 +97,9 @@ KIND_FIELDS = (
 )
 
 
-def designation_kind_save(*, actor, kind: DesignationKind | None = None, **fields) -> DesignationKind:
+def designation_kind_save(
+    *, actor, kind: DesignationKind | None = None, **fields
+) -> DesignationKind:
     """Add (``kind`` None) or edit a 荣誉/示范类型: the 系统管理员 only (基础配置), the page and the
     API alike. A new kind's code left blank is made from its name; once it exists its code is
     fixed (figures and imports know it by it). Validated in Chinese (``DesignationKind.clean``);
@@ -148,13 +151,15 @@ def designation_cultivate(
     kind,
     holder_type: str,
     responsible_unit,
+    official=None,
     on: datetime.date | None = None,
     now: datetime.datetime | None = None,
     name: str = "",
     **fields,
 ) -> Designation:
     """Put a holder on the cultivation list (培育) of ``kind``, with its responsible unit and
-    official: the designation's first status."""
+    official (its first ``DesignationResponsibility``, from ``on``): the designation's first
+    status."""
     require(actor, Designation, "add")
     on = on or _today(now)
     _check_day("cultivation_on", "列入培育日期", on, now=now)
@@ -166,7 +171,6 @@ def designation_cultivate(
     designation = Designation(
         **fields,
         name=name,
-        responsible_unit=responsible_unit,
         cultivation_on=on,
         status=DesignationStatus.CULTIVATING,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -179,6 +183,9 @@ def designation_cultivate(
             and not Designation.objects.restrict(actor, "add").filter(pk=designation.pk).exists()
         ):
             raise ValidationError({"county": "该对象不在您的数据范围内，不能列入培育。"})
+        _responsibility_start(
+            designation, unit=responsible_unit, official=official, on=on, actor=actor
+        )
         _log(
             designation,
             DesignationEventKind.CREATED,
@@ -191,7 +198,79 @@ def designation_cultivate(
     return designation
 
 
-EDITABLE = ("name", "holder_name", "project", "responsible_unit", "official", "note")
+EDITABLE = ("name", "holder_name", "project", "note")
+
+
+def _responsibility_start(designation, *, unit, official, on, actor, note=""):
+    if unit is None:
+        raise ValidationError({"responsible_unit": "请选择责任单位。"})
+    if official is not None and not official.is_active:
+        raise ValidationError({"official": f"“{official}”已停用，不能担任责任人。"})
+    row = DesignationResponsibility(
+        designation=designation,
+        unit=unit,
+        official=official,
+        level=unit.region.level,
+        start_on=on,
+        note=note[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    row.full_clean(exclude=["designation"])
+    row.save()
+    return row
+
+
+def designation_responsibility_change(
+    *,
+    designation: Designation,
+    actor,
+    responsible_unit,
+    official=None,
+    on: datetime.date | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DesignationResponsibility:
+    """Hand a designation to another responsible unit and/or official from ``on`` (today): the
+    current ``DesignationResponsibility`` ends the day before (core ``responsibility_end``), a
+    new one starts on ``on``; a 责任变更 event row names both, and each row's audit row writes
+    itself. The old row stays: the history of who was responsible when."""
+    _check_in_scope(actor, designation)
+    on = _check_day("on", "变更日期", on or _today(now), now=now)
+    current = designation.responsibility
+    if current is not None:
+        same = current.unit_id == getattr(responsible_unit, "pk", None) and current.official_id == (
+            official.pk if official is not None else None
+        )
+        if same:
+            raise ValidationError({"responsible_unit": "责任单位和责任人与现在相同，无需变更。"})
+        if on <= current.start_on:
+            raise ValidationError(
+                {"on": f"变更日期须晚于现任责任的开始日期（{current.start_on:%Y-%m-%d}）。"}
+            )
+    with transaction.atomic():
+        if current is not None:
+            responsibility_end(
+                responsibility=current, end_on=on - datetime.timedelta(days=1), today=on
+            )
+        row = _responsibility_start(
+            designation,
+            unit=responsible_unit,
+            official=official,
+            on=on,
+            actor=actor,
+            note=note,
+        )
+        before = str(current) if current is not None else "（无）"
+        _log(
+            designation,
+            DesignationEventKind.RESPONSIBLE,
+            actor=actor,
+            now=now,
+            on=on,
+            note=f"责任变更：{before} → {row}" + (f"。{note}" if note else ""),
+        )
+    designation._responsibility = row
+    return row
 
 
 def designation_update(
@@ -692,13 +771,14 @@ def designation_send_reminders(*, on: datetime.date | None = None) -> int:
     notification (the platform's ``cases.Notification``) to each active user of the responsible
     unit, once per due date (its ``key``): running it again the same day, or every day, sends
     nothing new. Returns the notifications sent."""
+    from shangwu.accounts.models import User
     from shangwu.cases.models import Notification
     from shangwu.cases.services._base import unit_users
 
     on = on or timezone.localdate()
     end = on + datetime.timedelta(days=REMINDER_DAYS)
     items = []
-    for d in Designation.objects.review_due(on, end).select_related("responsible_unit"):
+    for d in Designation.objects.review_due(on, end).with_responsible():
         items.append(
             (
                 d,
@@ -708,9 +788,10 @@ def designation_send_reminders(*, on: datetime.date | None = None) -> int:
         )
     milestones = ProgrammeMilestone.objects.filter(
         kind=MilestoneKind.ACCEPTANCE, done_on__isnull=True, due_on__lte=end
-    ).select_related("designation__responsible_unit")
+    )
+    holders = Designation.objects.with_responsible().in_bulk({m.designation_id for m in milestones})
     for m in milestones:
-        d = m.designation
+        d = holders[m.designation_id]
         items.append(
             (
                 d,
@@ -719,9 +800,16 @@ def designation_send_reminders(*, on: datetime.date | None = None) -> int:
                 + ("，已逾期。" if m.due_on < on else "，请做好验收准备。"),
             )
         )
+    # The unit responsible now (its open DesignationResponsibility), and its official even when
+    # the official has moved to another unit.
     rows = []
     for d, key, text in items:
-        for user in unit_users([d.responsible_unit_id]):
+        users = {u.pk: u for u in unit_users([d.responsible_unit_id])}
+        if d.official_id and d.official_id not in users:
+            official = User.objects.filter(pk=d.official_id, is_active=True).first()
+            if official is not None:
+                users[official.pk] = official
+        for user in users.values():
             rows.append(
                 Notification(
                     recipient=user,

@@ -25,6 +25,11 @@ urlpatterns = [
     path("<int:pk>/revoke/", views.DesignationRevokeView.as_view(), name="designation_revoke"),
     path("<int:pk>/delist/", views.DesignationDelistView.as_view(), name="designation_delist"),
     path("<int:pk>/expire/", views.DesignationExpireView.as_view(), name="designation_expire"),
+    path(
+        "<int:pk>/responsible/",
+        views.DesignationResponsibleView.as_view(),
+        name="designation_responsible",
+    ),
     path("<int:pk>/attach/", views.DesignationAttachView.as_view(), name="designation_attach"),
     path("<int:pk>/funds/", views.ProgrammeFundView.as_view(), name="designation_fund"),
     path(

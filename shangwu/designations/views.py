@@ -29,12 +29,13 @@ from shangwu.designations.models import (
     Designation,
     DesignationAttachment,
     DesignationKind,
+    DesignationResponsibility,
     ProgrammeFund,
     ProgrammeMilestone,
 )
 
 FORM_TEMPLATE = "designations/form.html"
-RELATED = ("kind", "county", "township", "enterprise", "responsible_unit", "official")
+RELATED = ("kind", "county", "township", "enterprise")
 
 
 def apply_errors(form, exc) -> None:
@@ -62,7 +63,7 @@ def designation_or_404(user, pk, action: str) -> Designation:
 
 
 class DesignationListView(generic.ObjectListView):
-    queryset = Designation.objects.select_related(*RELATED)
+    queryset = Designation.objects.select_related(*RELATED).with_responsible()
     filterset = filtersets.DesignationFilterSet
     table = tables.DesignationTable
     template_name = "designations/designation_list.html"
@@ -88,18 +89,21 @@ class CultivationListView(generic.BaseObjectView):
         qs = self.get_queryset().filter(
             status__in=STEP_FROM["apply"] + STEP_FROM["recommend"] + STEP_FROM["award"]
         )
+        # Per unit responsible now: the open DesignationResponsibility of each designation.
         rows = (
-            qs.values("responsible_unit", "responsible_unit__name", "status")
-            .annotate(n=Count("pk"))
-            .order_by("responsible_unit__name")
+            DesignationResponsibility.objects.filter(
+                end_on__isnull=True, designation__in=qs.values("pk")
+            )
+            .values("unit", "unit__name", "designation__status")
+            .annotate(n=Count("designation", distinct=True))
+            .order_by("unit__name")
         )
         units: dict[int, dict] = {}
         for row in rows:
             unit = units.setdefault(
-                row["responsible_unit"],
-                {"name": row["responsible_unit__name"], "pk": row["responsible_unit"], "cells": {}},
+                row["unit"], {"name": row["unit__name"], "pk": row["unit"], "cells": {}}
             )
-            unit["cells"][row["status"]] = row["n"]
+            unit["cells"][row["designation__status"]] = row["n"]
         statuses = [
             DesignationStatus.CULTIVATING,
             DesignationStatus.APPLIED,
@@ -222,8 +226,12 @@ class DesignationDetailView(generic.ObjectDetailView):
                 ("designations:designation_expire", "到期"),
             ]
         today = timezone.localdate()
+        responsibility = obj.responsibility
         return {
             "can_change": can_change,
+            "responsibilities": obj.responsibilities.select_related(
+                "unit", "official", "created_by"
+            ).order_by("-start_on", "-id"),
             "steps": steps,
             "ends": ends,
             "is_current": obj.is_current(today),
@@ -235,8 +243,8 @@ class DesignationDetailView(generic.ObjectDetailView):
                 ("认定对象", f"{obj.holder}（{obj.get_holder_type_display()}）"),
                 ("所在地", obj.place),
                 ("关联项目", obj.project),
-                ("责任单位", obj.responsible_unit),
-                ("责任人", obj.official),
+                ("责任单位", responsibility.unit if responsibility else ""),
+                ("责任人", (responsibility.official or "") if responsibility else ""),
                 ("列入培育", obj.cultivation_on),
                 ("申报", obj.applied_on),
                 (
@@ -401,6 +409,18 @@ class DesignationDelistView(_EndView):
 class DesignationExpireView(_EndView):
     title = "到期"
     service = services.designation_expire
+
+
+class DesignationResponsibleView(_StepView):
+    title = "变更责任"
+    form_class = forms.ResponsibleForm
+    anchor = "#responsible"
+
+    def perform(self, designation, data):
+        row = services.designation_responsibility_change(
+            designation=designation, actor=self.request.user, **data
+        )
+        return f"已变更责任：自{row.start_on:%Y-%m-%d}起由{row}负责。"
 
 
 class DesignationAttachView(_StepView):

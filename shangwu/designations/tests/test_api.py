@@ -50,9 +50,7 @@ def test_the_system_administrator_adds_and_edits_a_kind_by_the_api(sysadmin, cit
         object_type="designations.designationkind", object_id=str(row.pk)
     ).exists()
 
-    changed = admin.patch(
-        f"/api/designation-kinds/{row.pk}/", {"validity_years": 5}, format="json"
-    )
+    changed = admin.patch(f"/api/designation-kinds/{row.pk}/", {"validity_years": 5}, format="json")
     assert changed.status_code == 200 and changed.json()["validity_years"] == 5
     # Validated in Chinese, as on the page.
     empty = admin.patch(f"/api/designation-kinds/{row.pk}/", {"holder_types": []}, format="json")
@@ -67,7 +65,9 @@ def test_the_system_administrator_adds_and_edits_a_kind_by_the_api(sysadmin, cit
         client.force_authenticate(user)
         assert client.get(f"/api/designation-kinds/{row.pk}/").json()["validity_years"] == 5
         assert client.post("/api/designation-kinds/", body, format="json").status_code == 403
-        refused = client.patch(f"/api/designation-kinds/{row.pk}/", {"dynamic": True}, format="json")
+        refused = client.patch(
+            f"/api/designation-kinds/{row.pk}/", {"dynamic": True}, format="json"
+        )
         assert refused.status_code == 403
     row.refresh_from_db()
     assert row.dynamic is False
