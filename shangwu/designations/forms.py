@@ -166,7 +166,28 @@ class AttachmentForm(BaseForm):
         self.fields["file"].help_text = file_help_text()
 
 
-class FundForm(BaseForm):
+class _ProgrammeForm(BaseForm):
+    """On the list pages (``pick=True``) the form first asks which programme: the funded
+    designations the user may change."""
+
+    def __init__(self, *args, pick=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pick:
+            funded = (
+                Designation.objects.restrict(self.user, "change")
+                .filter(kind__carries_funds=True)
+                .order_by("name")
+            )
+            field = forms.TypedChoiceField(
+                label="创建项目（荣誉认定）",
+                coerce=int,
+                choices=[("", "---------")] + [(d.pk, d.name) for d in funded],
+            )
+            self.fields = {"designation": field, **self.fields}
+            self.apply_bootstrap()
+
+
+class FundForm(_ProgrammeForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     source = forms.ChoiceField(label="资金来源", choices=FundSource.choices)
     budget = forms.DecimalField(label="预算（万元）", max_digits=14, decimal_places=2, initial=0)
@@ -176,7 +197,7 @@ class FundForm(BaseForm):
     spent = forms.DecimalField(label="已支出（万元）", max_digits=14, decimal_places=2, initial=0)
 
 
-class MilestoneForm(BaseForm):
+class MilestoneForm(_ProgrammeForm):
     kind = forms.ChoiceField(label="节点", choices=MilestoneKind.choices)
     due_on = date_field("计划完成日期")
     note = forms.CharField(label="说明", required=False, max_length=300)

@@ -113,9 +113,11 @@ def test_the_county_officer_hands_a_designation_to_a_township_on_the_page(
     assert str(township_a1.org_unit.name) in rows and "河东区商务局" not in rows
     listed = client.get(f"/designations/?responsible_unit={township_a1.org_unit.pk}")
     assert [r.pk for r in listed.context["page"].object_list] == [d.pk]
-    assert not client.get(
-        f"/designations/?responsible_unit={county_bureau('419902').pk}"
-    ).context["page"].object_list
+    assert (
+        not client.get(f"/designations/?responsible_unit={county_bureau('419902').pk}")
+        .context["page"]
+        .object_list
+    )
 
 
 def test_reminders_go_to_the_unit_responsible_now(make_designation, county_a, township_a1):
