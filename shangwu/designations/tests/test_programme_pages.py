@@ -123,9 +123,8 @@ def test_a_county_officer_adds_and_corrects_a_fund_from_the_list_page(
         "spent": "60",
     }
     refused = client.post(reverse("designations:programmefund_add"), body)
-    assert refused.status_code == 400 and "已支出（60.00）不能超过已下达（50.00）" in (
-        refused.content.decode()
-    )
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["spent"] == ["已支出（60）不能超过已下达（50）。"]
     body["spent"] = "20"
     assert client.post(reverse("designations:programmefund_add"), body).status_code == 302
     body["spent"] = "30"
@@ -135,9 +134,11 @@ def test_a_county_officer_adds_and_corrects_a_fund_from_the_list_page(
     assert (
         DesignationEvent.objects.filter(designation=programmes["east"], kind="funds").count() == 4
     )
-    # Another county's programme is not offered, and posting it is a 404.
+    # Another county's programme is not offered, and posting it is refused on the form.
     body["designation"] = programmes["cloud"].pk
-    assert client.post(reverse("designations:programmefund_add"), body).status_code == 404
+    other = client.post(reverse("designations:programmefund_add"), body)
+    assert other.status_code == 400 and "designation" in other.context["form"].errors
+    assert not ProgrammeFund.objects.filter(designation=programmes["cloud"], source="county")
 
 
 def test_the_lists_export_as_excel_and_the_export_is_audited(as_user, city_staff, programmes):
