@@ -35,6 +35,7 @@ THROUGH_PARENT = {
     "promotion.eventproject",
     "promotion.eventattachment",
     "designations.designationattachment",
+    "designations.designationresponsibility",
     "vouchers.voucherimportfile",
     # Read on its merchant's and campaign's pages; its own rule is the redemption data's (the
     # officer's county within the campaigns covering it), checked in vouchers/tests/test_scope.py.
@@ -57,6 +58,7 @@ PARENT = {
     "promotion.eventproject": "event",
     "promotion.eventattachment": "event",
     "designations.designationattachment": "designation",
+    "designations.designationresponsibility": "designation",
     "vouchers.voucherimportfile": "campaign",
 }
 
