@@ -85,7 +85,10 @@ def main() -> None:
                     str(d.next_review_on),
                     # The plain field became the first responsibility (0004), from cultivation.
                     DesignationResponsibility.objects.filter(
-                        designation=d, unit=bureau, end_on__isnull=True, start_on=d.cultivation_on
+                        designation_id=d.pk,
+                        unit_id=bureau.pk,
+                        end_on__isnull=True,
+                        start_on=d.cultivation_on,
                     ).exists(),
                     d.county_id == county.pk,
                 ]
