@@ -93,6 +93,7 @@ class AttachmentPurpose(models.TextChoices):
 class DesignationEventKind(models.TextChoices):
     CREATED = "created", "列入培育"
     UPDATED = "updated", "信息变更"
+    RESPONSIBLE = "responsible", "责任变更"
     STATUS = "status", "状态变更"
     REVIEW = "review", "复核"
     ATTACHMENT = "attachment", "附件"

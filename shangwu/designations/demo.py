@@ -31,6 +31,7 @@ from shangwu.designations.models import (
     Designation,
     DesignationEvent,
     DesignationKind,
+    DesignationResponsibility,
     ProgrammeFund,
     ProgrammeMilestone,
     add_years,
@@ -203,11 +204,10 @@ def build(*, units, users, size: str) -> str:
             county_id=county_id,
             township_id=township_id,
             status=status,
-            responsible_unit=unit,
-            official=actor,
             cultivation_on=cultivated,
             created_by=actor,
         )
+        d.demo_responsible = (unit, actor)
         events = [
             DesignationEvent(
                 kind=DesignationEventKind.CREATED,
@@ -315,8 +315,6 @@ def build(*, units, users, size: str) -> str:
             holder_type=HolderType.COUNTY,
             county_id=county.pk,
             status=DesignationStatus.AWARDED,
-            responsible_unit=bureau_of[county.pk],
-            official=actor,
             cultivation_on=awarded - datetime.timedelta(days=200),
             applied_on=awarded - datetime.timedelta(days=150),
             recommended_on=awarded - datetime.timedelta(days=90),
@@ -326,6 +324,7 @@ def build(*, units, users, size: str) -> str:
             award_doc=f"商办流通函〔{awarded.year}〕88号",
             created_by=actor,
         )
+        d.demo_responsible = (bureau_of[county.pk], actor)
         events = []
         previous = ""
         for to, day in (
@@ -358,6 +357,21 @@ def build(*, units, users, size: str) -> str:
             e.designation = d
             all_events.append(e)
     DesignationEvent.objects.bulk_create(all_events)
+    # Each one's responsible unit and official since it was put on the list (the 包保 base).
+    DesignationResponsibility.objects.bulk_create(
+        [
+            DesignationResponsibility(
+                designation=d,
+                unit=unit,
+                official=official,
+                level=unit.region.level,
+                start_on=d.cultivation_on,
+                created_by=official,
+            )
+            for d, _ in rows
+            for unit, official in [d.demo_responsible]
+        ]
+    )
 
     funds, milestones = [], []
     for d, code in programmes:

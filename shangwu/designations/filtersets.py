@@ -58,7 +58,9 @@ class DesignationFilterSet(BaseFilterSet):
         method="filter_pipeline", label="培育中（培育/申报/推荐）"
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        queryset=OrgUnit.objects.filter(is_active=True), label="责任单位"
+        queryset=OrgUnit.objects.filter(is_active=True),
+        method="filter_responsible_unit",
+        label="责任单位",
     )
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
     funded = django_filters.BooleanFilter(field_name="kind__carries_funds", label="有资金支持")
@@ -145,6 +147,10 @@ class DesignationFilterSet(BaseFilterSet):
             return queryset
         return queryset.filter(pk__in=Designation.objects.current(value).values("pk"))
 
+    def filter_responsible_unit(self, queryset, name, value):
+        """Responsible now (the open DesignationResponsibility), as the 培育名单 counts."""
+        return queryset.responsible_unit_is(value) if value else queryset
+
     def filter_pipeline(self, queryset, name, value):
         if value is None:
             return queryset
@@ -189,6 +195,15 @@ class ProgrammeMilestoneFilterSet(BaseFilterSet):
         field_name="done_on", lookup_expr="isnull", exclude=True, label="已完成"
     )
     on_time = django_filters.BooleanFilter(method="filter_on_time", label="按期完成")
+    light = django_filters.ChoiceFilter(
+        method="filter_light",
+        choices=[
+            ("red", "红灯（逾期未完成）"),
+            ("yellow", "黄灯（30天内到期）"),
+            ("green", "绿灯"),
+        ],
+        label="灯",
+    )
     county = county_filter(field_name="designation__county", null_label="（全市）")
     township = township_filter(field_name="designation__township")
 
@@ -202,6 +217,7 @@ class ProgrammeMilestoneFilterSet(BaseFilterSet):
             "due_to",
             "done",
             "on_time",
+            "light",
             "county",
             "township",
         ]
@@ -209,6 +225,28 @@ class ProgrammeMilestoneFilterSet(BaseFilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(designation__name__icontains=value) if value else queryset
+
+    def filter_light(self, queryset, name, value):
+        """The rule of ``ProgrammeMilestone.light_at`` as a query: red undone past its due day,
+        yellow undone within ``MILESTONE_WARNING_DAYS`` of it, green the rest."""
+        import datetime
+
+        from shangwu.designations.models import MILESTONE_WARNING_DAYS
+
+        today = timezone.localdate()
+        undone = Q(done_on__isnull=True)
+        red = undone & Q(due_on__lt=today)
+        yellow = undone & Q(
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=MILESTONE_WARNING_DAYS),
+        )
+        if value == "red":
+            return queryset.filter(red)
+        if value == "yellow":
+            return queryset.filter(yellow)
+        if value == "green":
+            return queryset.exclude(red | yellow)
+        return queryset
 
     def filter_on_time(self, queryset, name, value):
         from django.db.models import F

@@ -33,6 +33,9 @@ class DesignationForm(BaseModelForm):
     """列入培育 (new) or edit the record. The holder is fixed once on the list."""
 
     cultivation_on = date_field("列入培育日期", required=False, help_text="留空为今天。")
+    # The first DesignationResponsibility; later changes through 变更责任 (ResponsibleForm).
+    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=None)
+    official = forms.ModelChoiceField(label="责任人", queryset=None, required=False)
 
     class Meta:
         model = Designation
@@ -71,6 +74,8 @@ class DesignationForm(BaseModelForm):
         if self.instance.pk:
             for name in ("kind", "holder_type", "enterprise", "county", "township"):
                 self.fields[name].disabled = True
+            for name in ("responsible_unit", "official", "cultivation_on"):
+                self.fields.pop(name)
         else:
             self.fields.pop("note")
         self.apply_bootstrap()
@@ -87,6 +92,29 @@ class DesignationForm(BaseModelForm):
     def _post_clean(self):
         # The service validates the record (full_clean); the form only parses.
         pass
+
+
+def responsible_choices(form) -> None:
+    from shangwu.accounts.models import User
+    from shangwu.organization.models import OrgUnit
+
+    form.fields["responsible_unit"].queryset = OrgUnit.objects.filter(is_active=True)
+    form.fields["official"].queryset = User.objects.filter(is_active=True).exclude(
+        org_unit__isnull=True
+    )
+
+
+class ResponsibleForm(BaseForm):
+    """变更责任: the designation's responsible unit and official from a day on."""
+
+    responsible_unit = forms.ModelChoiceField(label="责任单位", queryset=None)
+    official = forms.ModelChoiceField(label="责任人", queryset=None, required=False)
+    on = date_field("变更日期", help_text="新的责任单位从这一天起负责；原责任至前一天结束。")
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        responsible_choices(self)
 
 
 class ApplyForm(BaseForm):
@@ -138,7 +166,28 @@ class AttachmentForm(BaseForm):
         self.fields["file"].help_text = file_help_text()
 
 
-class FundForm(BaseForm):
+class _ProgrammeForm(BaseForm):
+    """On the list pages (``pick=True``) the form first asks which programme: the funded
+    designations the user may change."""
+
+    def __init__(self, *args, pick=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pick:
+            funded = (
+                Designation.objects.restrict(self.user, "change")
+                .filter(kind__carries_funds=True)
+                .order_by("name")
+            )
+            field = forms.TypedChoiceField(
+                label="创建项目（荣誉认定）",
+                coerce=int,
+                choices=[("", "---------")] + [(d.pk, d.name) for d in funded],
+            )
+            self.fields = {"designation": field, **self.fields}
+            self.apply_bootstrap()
+
+
+class FundForm(_ProgrammeForm):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     source = forms.ChoiceField(label="资金来源", choices=FundSource.choices)
     budget = forms.DecimalField(label="预算（万元）", max_digits=14, decimal_places=2, initial=0)
@@ -148,7 +197,7 @@ class FundForm(BaseForm):
     spent = forms.DecimalField(label="已支出（万元）", max_digits=14, decimal_places=2, initial=0)
 
 
-class MilestoneForm(BaseForm):
+class MilestoneForm(_ProgrammeForm):
     kind = forms.ChoiceField(label="节点", choices=MilestoneKind.choices)
     due_on = date_field("计划完成日期")
     note = forms.CharField(label="说明", required=False, max_length=300)

@@ -22,7 +22,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shangwu.core.access import RestrictedQuerySet, ScopedModel
-from shangwu.core.models import Event, StoredFile, Vocabulary, user_field
+from shangwu.core.choices import ResponsibilityRole
+from shangwu.core.models import (
+    Event,
+    Responsibility,
+    ResponsibilityQuerySet,
+    StoredFile,
+    Vocabulary,
+    user_field,
+)
 from shangwu.designations.choices import (
     ENTERPRISE_HOLDERS,
     NAMED_HOLDERS,
@@ -121,6 +129,28 @@ class DesignationQuerySet(RestrictedQuerySet):
             awarded_on__lte=on,
         )
 
+    def with_responsible(self):
+        """Annotate each row with its responsible unit and official now (its open
+        ``DesignationResponsibility``): ``responsible_unit_id``, ``responsible_unit_name``,
+        ``official_id``, ``official_name``, in the rows' own query (lists, exports, the API)."""
+        open_row = DesignationResponsibility.objects.filter(
+            designation=models.OuterRef("pk"), end_on__isnull=True
+        ).order_by("-start_on", "-id")
+        return self.annotate(
+            responsible_unit_id=models.Subquery(open_row.values("unit_id")[:1]),
+            responsible_unit_name=models.Subquery(open_row.values("unit__name")[:1]),
+            official_id=models.Subquery(open_row.values("official_id")[:1]),
+            official_name=models.Subquery(open_row.values("official__name")[:1]),
+        )
+
+    def responsible_unit_is(self, unit):
+        """Those whose responsible unit now is ``unit`` (an OrgUnit or its id)."""
+        return self.filter(
+            pk__in=DesignationResponsibility.objects.filter(unit=unit, end_on__isnull=True).values(
+                "designation_id"
+            )
+        )
+
     def review_due(self, start: datetime.date, end: datetime.date):
         """Current designations whose 复核 falls due between ``start`` and ``end``."""
         return self.current(start).filter(next_review_on__gte=start, next_review_on__lte=end)
@@ -169,17 +199,6 @@ class Designation(ScopedModel):
         choices=DesignationStatus.choices,
         default=DesignationStatus.CULTIVATING,
         db_index=True,
-    )
-    responsible_unit = models.ForeignKey(
-        "organization.OrgUnit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
-    )
-    official = models.ForeignKey(
-        "accounts.User",
-        verbose_name="责任人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     cultivation_on = models.DateField("列入培育日期")
     applied_on = models.DateField("申报日期", null=True, blank=True)
@@ -250,6 +269,21 @@ class Designation(ScopedModel):
         if not self.county_id:
             return "全市"
         return f"{self.county}{self.township}" if self.township_id else str(self.county)
+
+    @property
+    def responsibility(self) -> DesignationResponsibility | None:
+        """Who is responsible now: the open ``DesignationResponsibility`` (history: the ended
+        ones, ``responsibilities``)."""
+        if not hasattr(self, "_responsibility"):
+            self._responsibility = (
+                self.responsibilities.filter(end_on__isnull=True)
+                .select_related("unit", "official")
+                .order_by("-start_on", "-id")
+                .first()
+                if self.pk
+                else None
+            )
+        return self._responsibility
 
     def is_current(self, on: datetime.date) -> bool:
         return (
@@ -339,6 +373,65 @@ class DesignationScoped(ScopedModel):
 
     class Meta:
         abstract = True
+
+
+class DesignationResponsibility(DesignationScoped, Responsibility):
+    """Who answers for a designation (培育名单's 责任单位 and 责任人) from ``start_on`` to
+    ``end_on``: a core ``Responsibility`` (包保) with the unit beside the official. One open row
+    per designation (the current one); a change (``services.designation_responsibility_change``)
+    ends it the day before the new one starts, so the rows are the history of who was
+    responsible when. Rows are never deleted."""
+
+    subject_field = "designation"
+
+    designation = models.ForeignKey(
+        Designation,
+        verbose_name="荣誉认定",
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+    )
+    unit = models.ForeignKey(
+        "organization.OrgUnit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    official = models.ForeignKey(
+        "accounts.User",
+        verbose_name="责任人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="designation_responsibilities",
+    )
+    role = models.CharField(
+        "包保角色",
+        max_length=20,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.COMMISSIONER,
+    )
+
+    objects = ResponsibilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "认定责任"
+        verbose_name_plural = "认定责任"
+        ordering = ["designation_id", "-start_on", "-id"]
+        constraints = [
+            Responsibility.end_after_start("designation_responsibility_end_after_start"),
+            models.UniqueConstraint(
+                fields=["designation"],
+                condition=models.Q(end_on__isnull=True),
+                name="designation_responsibility_one_open",
+                violation_error_message="该荣誉认定已有现任责任单位，请用“变更责任”。",
+            ),
+        ]
+
+    def __str__(self):
+        who = f"（{self.official}）" if self.official_id else ""
+        return f"{self.unit}{who}"
+
+    def get_absolute_url(self):
+        return (
+            reverse("designations:designation_detail", args=[self.designation_id]) + "#responsible"
+        )
 
 
 class ProgrammeFund(DesignationScoped):

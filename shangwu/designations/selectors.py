@@ -81,37 +81,74 @@ REGION_PAGE_ROWS = 20
 
 def designations_for_region(*, user, region, on: datetime.date | None = None) -> dict | None:
     """The region page's 荣誉认定 panel: the current designations (on ``on``, today) held in
-    ``region`` that ``user`` may see, newest award first, at most ``REGION_PAGE_ROWS``, with
-    their number and the filtered list's URL; None for a user who may see no designation at all
-    (the 系统管理员 reads regions, not business data).
+    ``region`` and everywhere below it that ``user`` may see, grouped by region, newest award
+    first, at most ``REGION_PAGE_ROWS`` rows, with their number and the filtered list's URL; None
+    for a user who may see no designation at all (the 系统管理员 reads regions, not business data).
 
-    A county's: everything held in it (itself, its townships, streets, parks and enterprises); a
-    township's: what is held there; the city's: what the city itself holds (no county). Scope as
-    everywhere (``restrict``): a county officer reading another county's page sees none of it, a
-    township officer on its county's page only its own township's.
+    The city's: a roll-up of the whole city: what the city itself holds (市本级) and every
+    county's (its townships' included), one group per county. A county's: what it holds itself
+    (本级: no township) and each township's, one group per township. A township's: what is held
+    there. Scope as everywhere (``restrict``): a county officer on the city's page sees only its
+    own county's group, on another county's page nothing; a township officer only its township's.
+    Each group's number links to the list holding exactly its rows.
     """
+    from django.db.models import Count
+
     from shangwu.core.access import permits
     from shangwu.organization.choices import RegionLevel
+    from shangwu.organization.models import Region
 
     if not permits(user, Designation, "view"):
         return None
     on = on or timezone.localdate()
     held = Designation.objects.restrict(user, "view").current(on)
-    if region.level == RegionLevel.COUNTY:
-        held, params = held.filter(county=region), f"county={region.pk}"
-    elif region.level == RegionLevel.TOWNSHIP:
+    base = reverse("designations:designation_list")
+    groups = []
+    if region.level == RegionLevel.TOWNSHIP:
         held = held.filter(township=region)
         params = f"county={region.parent_id}&township={region.pk}"
+    elif region.level == RegionLevel.COUNTY:
+        held, params = held.filter(county=region), f"county={region.pk}"
+        counts = {
+            r["township"]: r["n"]
+            for r in held.values("township").annotate(n=Count("pk")).order_by()
+        }
+        if counts.get(None):
+            groups.append(
+                (f"{region.name}本级", counts[None], f"{base}?{params}&township=null&current=true")
+            )
+        for township in Region.objects.filter(pk__in=[k for k in counts if k]).order_by("code"):
+            groups.append(
+                (
+                    township.name,
+                    counts[township.pk],
+                    f"{base}?{params}&township={township.pk}&current=true",
+                )
+            )
     else:
-        held, params = held.filter(county__isnull=True), "county=null"
+        params = ""
+        counts = {
+            r["county"]: r["n"] for r in held.values("county").annotate(n=Count("pk")).order_by()
+        }
+        if counts.get(None):
+            groups.append(("市本级", counts[None], f"{base}?county=null&current=true"))
+        for county in Region.objects.filter(pk__in=[k for k in counts if k]).order_by("code"):
+            groups.append(
+                (county.name, counts[county.pk], f"{base}?county={county.pk}&current=true")
+            )
     rows = list(
         held.select_related("kind", "enterprise", "county", "township").order_by(
             "-awarded_on", "-id"
         )[: REGION_PAGE_ROWS + 1]
     )
-    total = len(rows) if len(rows) <= REGION_PAGE_ROWS else held.count()
+    if groups:
+        total = sum(g[1] for g in groups)
+    else:
+        total = len(rows) if len(rows) <= REGION_PAGE_ROWS else held.count()
+    query = f"{params}&current=true" if params else "current=true"
     return {
         "rows": rows[:REGION_PAGE_ROWS],
         "total": total,
-        "list_url": f"{reverse('designations:designation_list')}?{params}&current=true",
+        "groups": [{"name": n, "count": c, "url": u} for n, c, u in groups],
+        "list_url": f"{base}?{query}",
     }

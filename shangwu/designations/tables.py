@@ -1,3 +1,5 @@
+from django.utils.html import format_html
+
 from shangwu.core.tables import Column, Table, vocabulary_columns
 from shangwu.designations.models import (
     Designation,
@@ -19,8 +21,8 @@ class DesignationTable(Table):
         Column("holder_type", display=False),
         Column("place", "所在地"),
         Column("status"),
-        Column("responsible_unit"),
-        Column("official", display=False),
+        Column("responsible_unit_name", "责任单位"),
+        Column("official_name", "责任人", display=False),
         Column("cultivation_on", display=False),
         Column("applied_on", display=False),
         Column("recommended_on", display=False),
@@ -39,6 +41,7 @@ class ProgrammeFundTable(Table):
     model = ProgrammeFund
     columns = [
         Column("designation", linkify=True),
+        Column("designation__county", "所在地"),
         Column("year"),
         Column("source"),
         AmountColumn("budget"),
@@ -47,10 +50,35 @@ class ProgrammeFundTable(Table):
     ]
 
 
+class MilestoneLightColumn(Column):
+    """The cases' light of a milestone (red overdue, yellow within 30 days, green otherwise or
+    done), as a badge; the export writes its label."""
+
+    def value(self, obj):
+        from shangwu.cases.choices import Light
+
+        return Light(obj.light).label
+
+    def html(self, obj, *, links: bool = True):
+        from shangwu.cases.choices import Light
+        from shangwu.cases.tables import LIGHT_CLASS
+
+        light = obj.light
+        return format_html(
+            '<span class="badge text-bg-{}" data-light="{}">{}</span>',
+            LIGHT_CLASS[light],
+            light,
+            Light(light).label,
+        )
+
+
 class ProgrammeMilestoneTable(Table):
     model = ProgrammeMilestone
+    row_fields = None  # the light reads the row's own dates
     columns = [
+        MilestoneLightColumn("light", "灯"),
         Column("designation", linkify=True),
+        Column("designation__county", "所在地"),
         Column("kind"),
         Column("due_on"),
         Column("done_on"),

@@ -4,10 +4,12 @@ the services), and the kinds (系统管理员). Every query starts from restrict
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,24 +19,27 @@ from shangwu.audit.services import audit_denied
 from shangwu.cases.choices import Light
 from shangwu.cases.tables import LIGHT_CLASS
 from shangwu.core import views as generic
+from shangwu.core import views_import as generic_import
 from shangwu.core.files import file_get
-from shangwu.designations import filtersets, forms, services, tables
+from shangwu.designations import filtersets, forms, imports, services, tables
 from shangwu.designations.choices import (
     ENDED_STATUSES,
     HELD_STATUSES,
     STEP_FROM,
     DesignationStatus,
+    FundSource,
 )
 from shangwu.designations.models import (
     Designation,
     DesignationAttachment,
     DesignationKind,
+    DesignationResponsibility,
     ProgrammeFund,
     ProgrammeMilestone,
 )
 
 FORM_TEMPLATE = "designations/form.html"
-RELATED = ("kind", "county", "township", "enterprise", "responsible_unit", "official")
+RELATED = ("kind", "county", "township", "enterprise")
 
 
 def apply_errors(form, exc) -> None:
@@ -62,7 +67,7 @@ def designation_or_404(user, pk, action: str) -> Designation:
 
 
 class DesignationListView(generic.ObjectListView):
-    queryset = Designation.objects.select_related(*RELATED)
+    queryset = Designation.objects.select_related(*RELATED).with_responsible()
     filterset = filtersets.DesignationFilterSet
     table = tables.DesignationTable
     template_name = "designations/designation_list.html"
@@ -88,18 +93,21 @@ class CultivationListView(generic.BaseObjectView):
         qs = self.get_queryset().filter(
             status__in=STEP_FROM["apply"] + STEP_FROM["recommend"] + STEP_FROM["award"]
         )
+        # Per unit responsible now: the open DesignationResponsibility of each designation.
         rows = (
-            qs.values("responsible_unit", "responsible_unit__name", "status")
-            .annotate(n=Count("pk"))
-            .order_by("responsible_unit__name")
+            DesignationResponsibility.objects.filter(
+                end_on__isnull=True, designation__in=qs.values("pk")
+            )
+            .values("unit", "unit__name", "designation__status")
+            .annotate(n=Count("designation", distinct=True))
+            .order_by("unit__name")
         )
         units: dict[int, dict] = {}
         for row in rows:
             unit = units.setdefault(
-                row["responsible_unit"],
-                {"name": row["responsible_unit__name"], "pk": row["responsible_unit"], "cells": {}},
+                row["unit"], {"name": row["unit__name"], "pk": row["unit"], "cells": {}}
             )
-            unit["cells"][row["status"]] = row["n"]
+            unit["cells"][row["designation__status"]] = row["n"]
         statuses = [
             DesignationStatus.CULTIVATING,
             DesignationStatus.APPLIED,
@@ -172,15 +180,177 @@ class DesignationMatrixView(generic.BaseObjectView):
 
 
 class ProgrammeFundListView(generic.ObjectListView):
-    queryset = ProgrammeFund.objects.select_related("designation")
+    """创建资金: every funded programme's money in the user's scope, with a table by year and
+    source above the rows (each sum links to the rows it adds up)."""
+
+    queryset = ProgrammeFund.objects.select_related("designation__county")
     filterset = filtersets.ProgrammeFundFilterSet
     table = tables.ProgrammeFundTable
+    template_name = "designations/programmefund_list.html"
+    add_url_name = "designations:programmefund_add"
+    export_url_name = "designations:programmefund_export"
+    title = "创建资金"
+
+    def extra_context(self):
+        qs, _ = self.filtered()
+        sums = (
+            qs.values("year", "source")
+            .annotate(budget=Sum("budget"), allocated=Sum("allocated"), spent=Sum("spent"))
+            .order_by("-year", "source")
+        )
+        query = self.request.GET.copy()
+        for key in ("page", "year", "source"):
+            query.pop(key, None)
+        base = reverse("designations:programmefund_list")
+        rows = [
+            {
+                **row,
+                "source_label": FundSource(row["source"]).label,
+                "url": f"{base}?{query.urlencode()}&year={row['year']}&source={row['source']}",
+            }
+            for row in sums
+        ]
+        total = {k: sum((r[k] for r in rows), Decimal(0)) for k in ("budget", "allocated", "spent")}
+        return {"title": self.title, "sums": rows, "sum_total": total}
+
+
+class ProgrammeFundExportView(generic.ObjectExportView, ProgrammeFundListView):
+    def extra_context(self):
+        return {}
 
 
 class ProgrammeMilestoneListView(generic.ObjectListView):
-    queryset = ProgrammeMilestone.objects.select_related("designation")
+    """创建节点: the milestones of every funded programme in the user's scope, each with the cases'
+    light (red overdue, yellow due within 30 days); filter by light, node, dates, place."""
+
+    queryset = ProgrammeMilestone.objects.select_related("designation__county")
     filterset = filtersets.ProgrammeMilestoneFilterSet
     table = tables.ProgrammeMilestoneTable
+    template_name = "designations/programmemilestone_list.html"
+    add_url_name = "designations:programmemilestone_add"
+    export_url_name = "designations:programmemilestone_export"
+    title = "创建节点"
+
+    def get_queryset(self, action=None):
+        return super().get_queryset(action).order_by("due_on", "designation_id", "id")
+
+    def extra_context(self):
+        return {"title": self.title}
+
+
+class ProgrammeMilestoneExportView(generic.ObjectExportView, ProgrammeMilestoneListView):
+    pass
+
+
+class _ProgrammeAddView(generic.BaseObjectView):
+    """登记资金 / 安排节点 from the list pages: the programme picked among the funded designations
+    the user may change, then the same service as on the designation's page."""
+
+    action = "add"
+    form_class = None
+    title = ""
+    list_url_name = ""
+
+    def show(self, form, status=200):
+        return render(
+            self.request,
+            FORM_TEMPLATE,
+            self.base_context(form=form, title=self.title, cancel_url=reverse(self.list_url_name)),
+            status=status,
+        )
+
+    def get(self, request):
+        initial = {"designation": request.GET.get("designation")}
+        return self.show(self.form_class(initial=initial, user=request.user, pick=True))
+
+    def post(self, request):
+        form = self.form_class(request.POST, user=request.user, pick=True)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            designation = designation_or_404(request.user, data.pop("designation"), "change")
+            try:
+                with transaction.atomic():
+                    message = self.perform(designation, data)
+            except (ValidationError, PermissionDenied) as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(reverse(self.list_url_name) + f"?designation={designation.pk}")
+        return self.show(form, status=400)
+
+
+class ProgrammeFundAddView(_ProgrammeAddView):
+    queryset = ProgrammeFund.objects.all()
+    form_class = forms.FundForm
+    title = "登记创建资金"
+    list_url_name = "designations:programmefund_list"
+
+    def perform(self, designation, data):
+        row = services.programme_fund_set(designation=designation, actor=self.request.user, **data)
+        return f"已登记{row}。"
+
+
+class ProgrammeMilestoneAddView(_ProgrammeAddView):
+    queryset = ProgrammeMilestone.objects.all()
+    form_class = forms.MilestoneForm
+    title = "安排创建节点"
+    list_url_name = "designations:programmemilestone_list"
+
+    def perform(self, designation, data):
+        row = services.programme_milestone_set(
+            designation=designation, actor=self.request.user, **data
+        )
+        return f"已安排{row}。"
+
+
+class _ProgrammeImport:
+    success_url_name = ""
+
+
+class ProgrammeFundImport(_ProgrammeImport):
+    queryset = ProgrammeFund.objects.all()
+    importer = imports.programme_fund_importer
+    success_url_name = "designations:programmefund_list"
+
+
+class ProgrammeFundImportView(ProgrammeFundImport, generic_import.ImportUploadView):
+    pass
+
+
+class ProgrammeFundImportCommitView(ProgrammeFundImport, generic_import.ImportCommitView):
+    pass
+
+
+class ProgrammeFundImportErrorsView(ProgrammeFundImport, generic_import.ImportErrorsView):
+    pass
+
+
+class ProgrammeFundImportTemplateView(ProgrammeFundImport, generic_import.ImportTemplateView):
+    pass
+
+
+class ProgrammeMilestoneImport(_ProgrammeImport):
+    queryset = ProgrammeMilestone.objects.all()
+    importer = imports.programme_milestone_importer
+    success_url_name = "designations:programmemilestone_list"
+
+
+class ProgrammeMilestoneImportView(ProgrammeMilestoneImport, generic_import.ImportUploadView):
+    pass
+
+
+class ProgrammeMilestoneImportCommitView(ProgrammeMilestoneImport, generic_import.ImportCommitView):
+    pass
+
+
+class ProgrammeMilestoneImportErrorsView(ProgrammeMilestoneImport, generic_import.ImportErrorsView):
+    pass
+
+
+class ProgrammeMilestoneImportTemplateView(
+    ProgrammeMilestoneImport, generic_import.ImportTemplateView
+):
+    pass
 
 
 # --- One designation -------------------------------------------------------------------------
@@ -222,8 +392,12 @@ class DesignationDetailView(generic.ObjectDetailView):
                 ("designations:designation_expire", "到期"),
             ]
         today = timezone.localdate()
+        responsibility = obj.responsibility
         return {
             "can_change": can_change,
+            "responsibilities": obj.responsibilities.select_related(
+                "unit", "official", "created_by"
+            ).order_by("-start_on", "-id"),
             "steps": steps,
             "ends": ends,
             "is_current": obj.is_current(today),
@@ -235,8 +409,8 @@ class DesignationDetailView(generic.ObjectDetailView):
                 ("认定对象", f"{obj.holder}（{obj.get_holder_type_display()}）"),
                 ("所在地", obj.place),
                 ("关联项目", obj.project),
-                ("责任单位", obj.responsible_unit),
-                ("责任人", obj.official),
+                ("责任单位", responsibility.unit if responsibility else ""),
+                ("责任人", (responsibility.official or "") if responsibility else ""),
                 ("列入培育", obj.cultivation_on),
                 ("申报", obj.applied_on),
                 (
@@ -403,6 +577,18 @@ class DesignationExpireView(_EndView):
     service = services.designation_expire
 
 
+class DesignationResponsibleView(_StepView):
+    title = "变更责任"
+    form_class = forms.ResponsibleForm
+    anchor = "#responsible"
+
+    def perform(self, designation, data):
+        row = services.designation_responsibility_change(
+            designation=designation, actor=self.request.user, **data
+        )
+        return f"已变更责任：自{row.start_on:%Y-%m-%d}起由{row}负责。"
+
+
 class DesignationAttachView(_StepView):
     title = "上传附件"
     form_class = forms.AttachmentForm
@@ -486,6 +672,18 @@ class DesignationKindListView(generic.ObjectListView):
 class DesignationKindEditView(generic.ObjectEditView):
     queryset = DesignationKind.objects.all()
     form = forms.DesignationKindForm
+
+    def save(self, form):
+        fields = {k: v for k, v in form.cleaned_data.items() if k in services.KIND_FIELDS}
+        if form.instance.pk:
+            fields.pop("code", None)
+        try:
+            return services.designation_kind_save(
+                actor=self.request.user, kind=form.instance if form.instance.pk else None, **fields
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            apply_errors(form, exc)
+            raise ValidationError("请修改标红的字段后再保存。") from exc
 
 
 class DesignationKindDetailView(generic.VocabularyDetailView):

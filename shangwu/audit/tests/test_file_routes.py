@@ -298,6 +298,58 @@ def subsidy_import(part):
     return cases
 
 
+def programme_import(model):
+    """city_staff imports a funded programme's funds or milestones (core.importer)."""
+
+    def for_part(part):
+        def cases(kit):
+            import io
+
+            import xlsxwriter
+
+            from shangwu.designations.models import Designation, DesignationKind
+            from shangwu.designations.services import designation_cultivate
+            from shangwu.organization.models import Region
+
+            staff = kit.personas["city_staff"]
+            name = "审计路由测试示范县·河东区"
+            if not Designation.objects.filter(name=name).exists():
+                designation_cultivate(
+                    actor=staff,
+                    kind=DesignationKind.objects.get(code="county_commerce_demo"),
+                    holder_type="county",
+                    county=Region.objects.get(code="419902"),
+                    responsible_unit=staff.org_unit,
+                    name=name,
+                )
+            if model == "funds":
+                head = ["荣誉认定", "年度", "资金来源", "预算", "已下达", "已支出"]
+                good = [name, "2026", "中央资金", "100", "50", "10"]
+                bad = [name, "二〇二六", "中央资金", "100", "50", "10"]
+            else:
+                head = ["荣誉认定", "节点", "计划完成日期", "完成日期", "结果", "说明"]
+                good = [name, "验收", "2027-06-30", "", "", ""]
+                bad = [name, "验收", "2027-13-30", "", "", ""]
+
+            def xlsx(*rows):
+                buffer = io.BytesIO()
+                wb = xlsxwriter.Workbook(buffer)
+                ws = wb.add_worksheet()
+                for r, values in enumerate([head, *rows]):
+                    for c, value in enumerate(values):
+                        ws.write_string(r, c, value)
+                wb.close()
+                return buffer.getvalue()
+
+            return generic_import_cases(
+                f"/designations/{model}/import/", xlsx(good), xlsx(good, bad), "创建.xlsx"
+            )[part]
+
+        return cases
+
+    return for_part
+
+
 def value_import(part):
     def cases(kit):
         from shangwu.indicators.tests.test_import import RETAIL, workbook
@@ -829,6 +881,20 @@ ROUTE_CASES: dict[str, Callable] = {
     "promotionevent-attachment-download": event_attachment_download(api=True),
     "designations:designation_export": lambda kit: [get("/designations/export/")],
     "designations:attachment_download": designation_attachment_download(api=False),
+    "designations:programmefund_export": lambda kit: [get("/designations/funds/export/")],
+    "designations:programmefund_import": programme_import("funds")("upload"),
+    "designations:programmefund_import_commit": programme_import("funds")("commit"),
+    "designations:programmefund_import_errors": programme_import("funds")("errors"),
+    "designations:programmefund_import_template": lambda kit: [
+        get("/designations/funds/import/template/")
+    ],
+    "designations:programmemilestone_export": lambda kit: [get("/designations/milestones/export/")],
+    "designations:programmemilestone_import": programme_import("milestones")("upload"),
+    "designations:programmemilestone_import_commit": programme_import("milestones")("commit"),
+    "designations:programmemilestone_import_errors": programme_import("milestones")("errors"),
+    "designations:programmemilestone_import_template": lambda kit: [
+        get("/designations/milestones/import/template/")
+    ],
     "designation-attachment-download": designation_attachment_download(api=True),
     "vouchers:campaign_export": lambda kit: [get("/vouchers/campaigns/export/")],
     "vouchers:daily_export": lambda kit: [get("/vouchers/daily/export/")],

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 # Written in bulk by the demo (cases' lifecycles with their events, extensions and 督办单; the
 # indicators' monthly figures; the 以旧换新 applications with their events; the designations with
-# their programmes' funds and milestones), each batch with one audit row that says so.
+# their responsible units and their programmes' funds and milestones), each batch with one audit row that says so.
 BULK = {
     "cases.case": "批量生成演示案件",
     "indicators.indicatorvalue": "批量写入指标月度数据",
@@ -23,6 +23,7 @@ BULK_TABLES = {
     "cases.caseevent",
     "cases.caseextension",
     "cases.supervisionorder",
+    "designations.designationresponsibility",
     "designations.programmefund",
     "designations.programmemilestone",
 }

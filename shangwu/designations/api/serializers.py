@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
+from shangwu.accounts.models import User
 from shangwu.core.serializers import StoredFileSerializer
 from shangwu.designations.choices import (
+    HolderType,
     MilestoneResult,
     RecommendLevel,
     ReviewResult,
@@ -13,6 +15,7 @@ from shangwu.designations.models import (
     ProgrammeFund,
     ProgrammeMilestone,
 )
+from shangwu.organization.models import OrgUnit
 
 # Written only by the step actions (apply, recommend, award, review, revoke, delist, expire).
 KEPT = [
@@ -52,7 +55,20 @@ class DesignationKindSerializer(serializers.ModelSerializer):
             "sort_order",
             "is_active",
         ]
-        read_only_fields = fields
+        read_only_fields = ["id"]
+        extra_kwargs = {"code": {"required": False}}
+
+    holder_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=HolderType.choices),
+        allow_empty=False,
+        label="可认定对象",
+        error_messages={"empty": "请至少选择一种可认定对象。"},
+    )
+
+    def validate_code(self, value):
+        if self.instance is not None and value != self.instance.code:
+            raise serializers.ValidationError("代码建立后不可修改（统计和导入按代码识别）。")
+        return value
 
 
 class ProgrammeFundSerializer(serializers.ModelSerializer):
@@ -69,6 +85,30 @@ class ProgrammeMilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _now(obj, annotated: str, read):
+    """A value of the open responsibility: the list's annotation, or (a row just written) the
+    row itself."""
+    if hasattr(obj, annotated):
+        return getattr(obj, annotated)
+    row = obj.responsibility
+    return read(row) if row is not None else None
+
+
+class _Responsible(serializers.PrimaryKeyRelatedField):
+    """``responsible_unit`` / ``official`` of a designation: written as an id, read as the id of
+    the open DesignationResponsibility's unit or official."""
+
+    def __init__(self, attr, **kwargs):
+        self.attr = attr
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return _now(instance, f"{self.field_name}_id", lambda r: getattr(r, f"{self.attr}_id"))
+
+    def to_representation(self, value):
+        return value if value is None or isinstance(value, int) else value.pk
+
+
 class DesignationSerializer(serializers.ModelSerializer):
     """A designation. Status and the steps' dates are read-only here: POST
     /api/designations/{id}/apply/, recommend/, award/, review/, revoke/, delist/, expire/ (the
@@ -78,7 +118,20 @@ class DesignationSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="kind.level", read_only=True)
     holder = serializers.CharField(read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True, default=None)
-    responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
+    # The responsible unit and official now (the open DesignationResponsibility, annotated by
+    # ``with_responsible``); a change in PUT/PATCH goes through designation_responsibility_change.
+    responsible_unit = _Responsible(
+        "unit", queryset=OrgUnit.objects.filter(is_active=True), label="责任单位"
+    )
+    responsible_unit_name = serializers.SerializerMethodField(label="责任单位名称")
+    official = _Responsible(
+        "official",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        label="责任人",
+    )
+    official_name = serializers.SerializerMethodField(label="责任人姓名")
     on = serializers.DateField(
         write_only=True, required=False, help_text="列入培育日期（新建时；默认今天）"
     )
@@ -102,6 +155,7 @@ class DesignationSerializer(serializers.ModelSerializer):
             "responsible_unit",
             "responsible_unit_name",
             "official",
+            "official_name",
             "note",
             "on",
             *KEPT,
@@ -115,6 +169,12 @@ class DesignationSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         # The service validates the record (full_clean) and says what is wrong.
         return attrs
+
+    def get_responsible_unit_name(self, obj) -> str | None:
+        return _now(obj, "responsible_unit_name", lambda r: r.unit.name)
+
+    def get_official_name(self, obj) -> str | None:
+        return _now(obj, "official_name", lambda r: r.official.name if r.official_id else None)
 
 
 class DesignationApplySerializer(serializers.Serializer):

@@ -36,12 +36,19 @@ from shangwu.designations.models import (
 
 
 class DesignationKindViewSet(BaseViewSet):
-    """荣誉/示范类型 (read-only here; the 系统管理员 keeps them on the 基础配置 pages)."""
+    """荣誉/示范类型: everyone with business access reads them; the 系统管理员 adds and edits them
+    (POST, PUT, PATCH) through the same service as the 基础配置 pages (``designation_kind_save``).
+    Kinds are never deleted: set ``is_active`` false to stop offering one."""
 
-    http_method_names = ["get", "head", "options"]
     queryset = DesignationKind.objects.order_by("sort_order", "name")
     serializer_class = DesignationKindSerializer
     filterset_class = DesignationKindFilterSet
+
+    def create_object(self, data):
+        return services.designation_kind_save(actor=self.request.user, **data)
+
+    def update_object(self, instance, data):
+        return services.designation_kind_save(actor=self.request.user, kind=instance, **data)
 
 
 class ProgrammeFundViewSet(BaseViewSet):
@@ -114,9 +121,11 @@ class DesignationViewSet(
     ),
     BaseViewSet,
 ):
-    queryset = Designation.objects.select_related(
-        "kind", "county", "township", "enterprise", "responsible_unit"
-    ).order_by("-awarded_on", "-cultivation_on", "-id")
+    queryset = (
+        Designation.objects.select_related("kind", "county", "township", "enterprise")
+        .with_responsible()
+        .order_by("-awarded_on", "-cultivation_on", "-id")
+    )
     serializer_class = DesignationSerializer
     filterset_class = DesignationFilterSet
 
@@ -127,6 +136,17 @@ class DesignationViewSet(
         from django.core.exceptions import ValidationError
 
         data.pop("on", None)
+        # A new responsible unit or official: the change service (history kept), from today.
+        current = instance.responsibility
+        unit = data.pop("responsible_unit", current.unit if current else None)
+        official = data.pop("official", current.official if current else None)
+        if current is None or unit != current.unit or official != current.official:
+            services.designation_responsibility_change(
+                designation=instance,
+                actor=self.request.user,
+                responsible_unit=unit,
+                official=official,
+            )
         fixed = sorted(
             k for k, v in data.items() if k not in services.EDITABLE and getattr(instance, k) != v
         )
@@ -135,9 +155,9 @@ class DesignationViewSet(
                 {fixed[0]: "认定对象和类型列入培育后不能修改；如有错误请撤销后重新列入。"}
             )
         editable = {k: v for k, v in data.items() if k in services.EDITABLE}
-        return services.designation_update(
-            designation=instance, actor=self.request.user, **editable
-        )
+        services.designation_update(designation=instance, actor=self.request.user, **editable)
+        # Read back with the responsible unit now (the annotation on ``instance`` is stale).
+        return self.get_queryset().get(pk=instance.pk)
 
     def _answer(self, designation):
         designation = self.get_queryset().get(pk=designation.pk)

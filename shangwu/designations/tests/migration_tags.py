@@ -71,6 +71,7 @@ def main() -> None:
     new = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
     Designation = new.get_model("designations", "Designation")
     DesignationEvent = new.get_model("designations", "DesignationEvent")
+    DesignationResponsibility = new.get_model("designations", "DesignationResponsibility")
     Tag = new.get_model("enterprises", "Tag")
     EnterpriseTag = new.get_model("enterprises", "EnterpriseTag")
     json.dump(
@@ -82,7 +83,13 @@ def main() -> None:
                     d.status,
                     str(d.awarded_on),
                     str(d.next_review_on),
-                    d.responsible_unit_id == bureau.pk,
+                    # The plain field became the first responsibility (0004), from cultivation.
+                    DesignationResponsibility.objects.filter(
+                        designation_id=d.pk,
+                        unit_id=bureau.pk,
+                        end_on__isnull=True,
+                        start_on=d.cultivation_on,
+                    ).exists(),
                     d.county_id == county.pk,
                 ]
                 for d in Designation.objects.select_related("enterprise", "kind")

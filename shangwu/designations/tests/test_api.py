@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from shangwu.designations.models import Designation, DesignationEvent
+from shangwu.designations.models import Designation, DesignationEvent, DesignationKind
 from shangwu.designations.tests.conftest import county_bureau
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,50 @@ def test_the_kinds_are_listed_with_their_rules(api):
     assert by_code["taobao_village"]["validity_years"] == 1
     # Read-only here: a county officer may not write the reference list.
     assert api.post("/api/designation-kinds/", {"name": "x"}, format="json").status_code == 403
+
+
+def test_the_system_administrator_adds_and_edits_a_kind_by_the_api(sysadmin, city_staff, county_a):
+    from shangwu.audit.models import AuditLog
+
+    admin = APIClient()
+    admin.force_authenticate(sysadmin)
+    body = {
+        "name": "省级夜间消费集聚区",
+        "level": "provincial",
+        "authority": "省商务厅",
+        "holder_types": ["street"],
+        "validity_years": 3,
+        "review_cycle_years": 3,
+    }
+    created = admin.post("/api/designation-kinds/", body, format="json")
+    assert created.status_code == 201, created.json()
+    row = DesignationKind.objects.get(pk=created.json()["id"])
+    assert row.code == created.json()["code"] and row.code  # made from the name
+    assert AuditLog.objects.filter(
+        object_type="designations.designationkind", object_id=str(row.pk)
+    ).exists()
+
+    changed = admin.patch(f"/api/designation-kinds/{row.pk}/", {"validity_years": 5}, format="json")
+    assert changed.status_code == 200 and changed.json()["validity_years"] == 5
+    # Validated in Chinese, as on the page.
+    empty = admin.patch(f"/api/designation-kinds/{row.pk}/", {"holder_types": []}, format="json")
+    assert empty.status_code == 400
+    assert empty.json()["holder_types"] == ["请至少选择一种可认定对象。"]
+    recode = admin.patch(f"/api/designation-kinds/{row.pk}/", {"code": "x"}, format="json")
+    assert recode.status_code == 400 and "代码建立后不可修改" in recode.json()["code"][0]
+
+    # The business users read the kinds, and may not write them.
+    for user in (city_staff, county_a):
+        client = APIClient()
+        client.force_authenticate(user)
+        assert client.get(f"/api/designation-kinds/{row.pk}/").json()["validity_years"] == 5
+        assert client.post("/api/designation-kinds/", body, format="json").status_code == 403
+        refused = client.patch(
+            f"/api/designation-kinds/{row.pk}/", {"dynamic": True}, format="json"
+        )
+        assert refused.status_code == 403
+    row.refresh_from_db()
+    assert row.dynamic is False
 
 
 def test_a_designation_goes_through_every_step_by_the_api(

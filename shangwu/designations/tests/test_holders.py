@@ -108,7 +108,7 @@ def test_the_region_pages_link_leads_to_the_same_designations_in_the_list(
         names = {d.name for d in panel["rows"]}
         html = listing.content.decode()
         assert names and all(name in html for name in names), code
-        assert held["yunshui_shop"].name not in html
+        assert (held["yunshui_shop"].name in html) == (code == "419900")
 
 
 def test_a_township_page_lists_what_is_held_in_the_township(as_user, city_staff, held):
@@ -120,9 +120,52 @@ def test_a_township_page_lists_what_is_held_in_the_township(as_user, city_staff,
     )
 
 
-def test_the_city_page_lists_what_the_city_itself_holds(as_user, city_staff, held):
-    page = region_page(as_user(city_staff), "419900")
-    assert listed(page) == ids(held, "city")
+def groups(response):
+    return {g["name"]: g["count"] for g in response.context["designations"]["groups"]}
+
+
+def test_the_city_page_rolls_up_the_whole_city_grouped_by_county(as_user, city_staff, held):
+    client = as_user(city_staff)
+    page = region_page(client, "419900")
+    assert listed(page) == ids(
+        held,
+        "city",
+        "county",
+        "community",
+        "street",
+        "donghu_shop",
+        "binjiang_shop",
+        "yunshui_shop",
+    )
+    assert groups(page) == {"市本级": 1, "河东区": 5, "云水县": 1}
+    assert page.context["designations"]["total"] == 7
+    html = page.content.decode()
+    assert "荣誉认定（当前有效 7 项）" in html and 'data-testid="region-designation-groups"' in html
+    # Each group's number leads to the list holding exactly its rows.
+    for group in page.context["designations"]["groups"]:
+        listing = client.get(group["url"])
+        assert listing.status_code == 200
+        assert listing.context["page"].paginator.count == group["count"], group["name"]
+
+
+def test_the_county_page_groups_its_own_and_each_townships(as_user, city_staff, held):
+    client = as_user(city_staff)
+    page = region_page(client, "419902")
+    east, riverside = (Region.objects.get(code=c).name for c in ("419902001", "419902002"))
+    assert groups(page) == {"河东区本级": 2, east: 2, riverside: 1}
+    for group in page.context["designations"]["groups"]:
+        listing = client.get(group["url"])
+        assert listing.context["page"].paginator.count == group["count"], group["name"]
+
+
+def test_a_county_officer_sees_only_its_own_county_in_the_citys_roll_up(as_user, county_a, held):
+    page = region_page(as_user(county_a), "419900")
+    assert listed(page) == ids(
+        held, "county", "community", "street", "donghu_shop", "binjiang_shop"
+    )
+    assert groups(page) == {"河东区": 5}
+    html = page.content.decode()
+    assert "云水糕点" not in html and "云水县" not in groups(page)
 
 
 def test_a_county_officer_sees_its_own_county_and_nothing_of_another_county(
@@ -136,7 +179,7 @@ def test_a_county_officer_sees_its_own_county_and_nothing_of_another_county(
     assert listed(other) == set()
     html = other.content.decode()
     assert "云水糕点" not in html and "暂无您可查看的当前有效荣誉认定" in html
-    assert listed(region_page(client, "419900")) == set()  # the city's own are the city's
+    assert held["city"].pk not in listed(region_page(client, "419900"))  # the city's own
 
 
 def test_a_township_officer_sees_only_its_own_township(as_user, township_a1, held):

@@ -20,7 +20,7 @@ def messages_of(exc) -> str:
 
 def test_a_restaurant_goes_from_the_cultivation_list_to_award(make_designation, county_a):
     d = make_designation(kind="city_laozihao", status="cultivating")
-    assert d.status == "cultivating" and d.responsible_unit == county_bureau("419902")
+    assert d.status == "cultivating" and d.responsibility.unit == county_bureau("419902")
     services.designation_apply(designation=d, actor=county_a, on=datetime.date(2024, 2, 1), now=NOW)
     services.designation_recommend(
         designation=d,

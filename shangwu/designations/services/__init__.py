@@ -1,4 +1,5 @@
-"""Services of designations (荣誉认定与示范创建): every write goes through here, each in one
+"""Services of designations (荣誉认定与示范创建): every write goes through here (funded programmes
+and reminders in ``services/programmes.py``), each in one
 transaction, each writing its ``DesignationEvent`` row (the timeline) and its audit row.
 
 The steps, one at a time and never back (``choices.STEP_FROM``):
@@ -13,7 +14,6 @@ current status and what must come first; ending keeps the whole history.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,16 +23,13 @@ from shangwu.audit.choices import AuditAction
 from shangwu.audit.services import audit_write
 from shangwu.core.access import require
 from shangwu.core.files import file_remove, file_store
-from shangwu.core.services import event_record
+from shangwu.core.services import event_record, responsibility_end
 from shangwu.designations.choices import (
     ENTERPRISE_HOLDERS,
     STEP_FROM,
     STEP_LABEL,
     DesignationEventKind,
     DesignationStatus,
-    FundSource,
-    MilestoneKind,
-    MilestoneResult,
     RecommendLevel,
     ReviewResult,
 )
@@ -40,8 +37,8 @@ from shangwu.designations.models import (
     Designation,
     DesignationAttachment,
     DesignationEvent,
-    ProgrammeFund,
-    ProgrammeMilestone,
+    DesignationKind,
+    DesignationResponsibility,
     add_years,
 )
 
@@ -77,6 +74,50 @@ def _check_day(field: str, label: str, day, *, now, after=None, after_label="") 
     return day
 
 
+# --- Kinds (系统管理员) ----------------------------------------------------------------------
+
+KIND_FIELDS = (
+    "code",
+    "name",
+    "level",
+    "authority",
+    "holder_types",
+    "validity_years",
+    "review_cycle_years",
+    "dynamic",
+    "carries_funds",
+    "tag_code",
+    "sort_order",
+    "is_active",
+)
+
+
+def designation_kind_save(
+    *, actor, kind: DesignationKind | None = None, **fields
+) -> DesignationKind:
+    """Add (``kind`` None) or edit a 荣誉/示范类型: the 系统管理员 only (基础配置), the page and the
+    API alike. A new kind's code left blank is made from its name; once it exists its code is
+    fixed (figures and imports know it by it). Validated in Chinese (``DesignationKind.clean``);
+    the audit row writes itself (``Vocabulary.audited``)."""
+    from shangwu.core.services import vocabulary_code
+
+    require(actor, DesignationKind, "change" if kind is not None else "add")
+    bad = sorted(set(fields) - set(KIND_FIELDS))
+    if bad:
+        raise ValidationError({bad[0]: "该字段不能修改。"})
+    if kind is not None and "code" in fields and fields["code"] != kind.code:
+        raise ValidationError({"code": "代码建立后不可修改（统计和导入按代码识别）。"})
+    row = kind or DesignationKind()
+    for key, value in fields.items():
+        setattr(row, key, value)
+    if not row.code and row.name:
+        row.code = vocabulary_code(DesignationKind, name=row.name)
+    row.full_clean()
+    with transaction.atomic():
+        row.save()
+    return row
+
+
 # --- The record ------------------------------------------------------------------------------
 
 
@@ -105,13 +146,15 @@ def designation_cultivate(
     kind,
     holder_type: str,
     responsible_unit,
+    official=None,
     on: datetime.date | None = None,
     now: datetime.datetime | None = None,
     name: str = "",
     **fields,
 ) -> Designation:
     """Put a holder on the cultivation list (培育) of ``kind``, with its responsible unit and
-    official: the designation's first status."""
+    official (its first ``DesignationResponsibility``, from ``on``): the designation's first
+    status."""
     require(actor, Designation, "add")
     on = on or _today(now)
     _check_day("cultivation_on", "列入培育日期", on, now=now)
@@ -123,7 +166,6 @@ def designation_cultivate(
     designation = Designation(
         **fields,
         name=name,
-        responsible_unit=responsible_unit,
         cultivation_on=on,
         status=DesignationStatus.CULTIVATING,
         created_by=actor if getattr(actor, "pk", None) else None,
@@ -136,6 +178,9 @@ def designation_cultivate(
             and not Designation.objects.restrict(actor, "add").filter(pk=designation.pk).exists()
         ):
             raise ValidationError({"county": "该对象不在您的数据范围内，不能列入培育。"})
+        _responsibility_start(
+            designation, unit=responsible_unit, official=official, on=on, actor=actor
+        )
         _log(
             designation,
             DesignationEventKind.CREATED,
@@ -148,7 +193,79 @@ def designation_cultivate(
     return designation
 
 
-EDITABLE = ("name", "holder_name", "project", "responsible_unit", "official", "note")
+EDITABLE = ("name", "holder_name", "project", "note")
+
+
+def _responsibility_start(designation, *, unit, official, on, actor, note=""):
+    if unit is None:
+        raise ValidationError({"responsible_unit": "请选择责任单位。"})
+    if official is not None and not official.is_active:
+        raise ValidationError({"official": f"“{official}”已停用，不能担任责任人。"})
+    row = DesignationResponsibility(
+        designation=designation,
+        unit=unit,
+        official=official,
+        level=unit.region.level,
+        start_on=on,
+        note=note[:200],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    row.full_clean(exclude=["designation"])
+    row.save()
+    return row
+
+
+def designation_responsibility_change(
+    *,
+    designation: Designation,
+    actor,
+    responsible_unit,
+    official=None,
+    on: datetime.date | None = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> DesignationResponsibility:
+    """Hand a designation to another responsible unit and/or official from ``on`` (today): the
+    current ``DesignationResponsibility`` ends the day before (core ``responsibility_end``), a
+    new one starts on ``on``; a 责任变更 event row names both, and each row's audit row writes
+    itself. The old row stays: the history of who was responsible when."""
+    _check_in_scope(actor, designation)
+    on = _check_day("on", "变更日期", on or _today(now), now=now)
+    current = designation.responsibility
+    if current is not None:
+        same = current.unit_id == getattr(responsible_unit, "pk", None) and current.official_id == (
+            official.pk if official is not None else None
+        )
+        if same:
+            raise ValidationError({"responsible_unit": "责任单位和责任人与现在相同，无需变更。"})
+        if on <= current.start_on:
+            raise ValidationError(
+                {"on": f"变更日期须晚于现任责任的开始日期（{current.start_on:%Y-%m-%d}）。"}
+            )
+    with transaction.atomic():
+        if current is not None:
+            responsibility_end(
+                responsibility=current, end_on=on - datetime.timedelta(days=1), today=on
+            )
+        row = _responsibility_start(
+            designation,
+            unit=responsible_unit,
+            official=official,
+            on=on,
+            actor=actor,
+            note=note,
+        )
+        before = str(current) if current is not None else "（无）"
+        _log(
+            designation,
+            DesignationEventKind.RESPONSIBLE,
+            actor=actor,
+            now=now,
+            on=on,
+            note=f"责任变更：{before} → {row}" + (f"。{note}" if note else ""),
+        )
+    designation._responsibility = row
+    return row
 
 
 def designation_update(
@@ -526,171 +643,18 @@ def designation_attachment_remove(*, attachment: DesignationAttachment, actor):
     return removed
 
 
-# --- Funded programmes ---------------------------------------------------------------------------
+# --- Funded programmes and reminders (services/programmes.py) ---------------------------------
 
-
-def _check_funded(designation) -> None:
-    if not designation.kind.carries_funds:
-        raise ValidationError(f"“{designation.kind}”不是有资金支持的创建项目，不登记资金和节点。")
-
-
-def _amount(name: str, label: str, value) -> Decimal:
-    value = Decimal(value or 0)
-    if value < 0:
-        raise ValidationError({name: f"{label}不能为负数。"})
-    return value
-
-
-def programme_fund_set(
-    *,
-    designation: Designation,
-    actor,
-    source: str,
-    year: int,
-    budget=0,
-    allocated=0,
-    spent=0,
-    now=None,
-) -> ProgrammeFund:
-    """A programme's money from ``source`` in ``year`` (万元): set or correct it. Spent may not
-    pass allocated."""
-    _check_in_scope(actor, designation)
-    _check_funded(designation)
-    if source not in FundSource.values:
-        raise ValidationError({"source": "请选择资金来源。"})
-    budget = _amount("budget", "预算", budget)
-    allocated = _amount("allocated", "已下达", allocated)
-    spent = _amount("spent", "已支出", spent)
-    if spent > allocated:
-        raise ValidationError({"spent": f"已支出（{spent}）不能超过已下达（{allocated}）。"})
-    with transaction.atomic():
-        row, created = ProgrammeFund.objects.update_or_create(
-            designation=designation,
-            source=source,
-            year=year,
-            defaults={"budget": budget, "allocated": allocated, "spent": spent},
-        )
-        _log(
-            designation,
-            DesignationEventKind.FUNDS,
-            actor=actor,
-            now=now,
-            note=f"{year}年{FundSource(source).label}：预算{budget}万元，已下达{allocated}万元，"
-            f"已支出{spent}万元",
-        )
-    return row
-
-
-def programme_milestone_set(
-    *, designation: Designation, actor, kind: str, due_on: datetime.date, note: str = "", now=None
-) -> ProgrammeMilestone:
-    """Plan a milestone (实施方案, 中期评估, 验收) or move its due date."""
-    _check_in_scope(actor, designation)
-    _check_funded(designation)
-    if kind not in MilestoneKind.values:
-        raise ValidationError({"kind": "请选择节点（实施方案、中期评估或验收）。"})
-    if due_on is None:
-        raise ValidationError({"due_on": "请填写计划完成日期。"})
-    with transaction.atomic():
-        row, _ = ProgrammeMilestone.objects.update_or_create(
-            designation=designation, kind=kind, defaults={"due_on": due_on, "note": note}
-        )
-        _log(
-            designation,
-            DesignationEventKind.MILESTONE,
-            actor=actor,
-            now=now,
-            note=f"{MilestoneKind(kind).label}计划于{due_on:%Y-%m-%d}完成",
-        )
-    return row
-
-
-def programme_milestone_complete(
-    *,
-    milestone: ProgrammeMilestone,
-    actor,
-    done_on: datetime.date,
-    result: str,
-    note: str = "",
-    now=None,
-) -> ProgrammeMilestone:
-    """A milestone done on ``done_on`` with its result."""
-    designation = milestone.designation
-    _check_in_scope(actor, designation)
-    if milestone.done_on is not None:
-        raise ValidationError(
-            {"done_on": f"“{milestone.get_kind_display()}”已于{milestone.done_on:%Y-%m-%d}完成。"}
-        )
-    if result not in MilestoneResult.values:
-        raise ValidationError({"result": "请选择结果。"})
-    _check_day("done_on", "完成日期", done_on, now=now)
-    with transaction.atomic():
-        milestone.done_on, milestone.result = done_on, result
-        if note:
-            milestone.note = note
-        milestone.save()
-        _log(
-            designation,
-            DesignationEventKind.MILESTONE,
-            actor=actor,
-            now=now,
-            on=done_on,
-            note=f"{milestone.get_kind_display()}完成（{MilestoneResult(result).label}）"
-            + ("，逾期完成" if done_on > milestone.due_on else ""),
-        )
-    return milestone
-
-
-# --- Reminders ------------------------------------------------------------------------------------
-
-
-def designation_send_reminders(*, on: datetime.date | None = None) -> int:
-    """复核 and 验收 falling due within ``REMINDER_DAYS`` of ``on`` (today): one in-app
-    notification (the platform's ``cases.Notification``) to each active user of the responsible
-    unit, once per due date (its ``key``): running it again the same day, or every day, sends
-    nothing new. Returns the notifications sent."""
-    from shangwu.cases.models import Notification
-    from shangwu.cases.services._base import unit_users
-
-    on = on or timezone.localdate()
-    end = on + datetime.timedelta(days=REMINDER_DAYS)
-    items = []
-    for d in Designation.objects.review_due(on, end).select_related("responsible_unit"):
-        items.append(
-            (
-                d,
-                f"review:{d.pk}:{d.next_review_on:%Y%m%d}",
-                f"“{d}”将于{d.next_review_on:%Y-%m-%d}复核，请准备复核材料。",
-            )
-        )
-    milestones = ProgrammeMilestone.objects.filter(
-        kind=MilestoneKind.ACCEPTANCE, done_on__isnull=True, due_on__lte=end
-    ).select_related("designation__responsible_unit")
-    for m in milestones:
-        d = m.designation
-        items.append(
-            (
-                d,
-                f"acceptance:{m.pk}:{m.due_on:%Y%m%d}",
-                f"“{d}”验收计划于{m.due_on:%Y-%m-%d}完成"
-                + ("，已逾期。" if m.due_on < on else "，请做好验收准备。"),
-            )
-        )
-    rows = []
-    for d, key, text in items:
-        for user in unit_users([d.responsible_unit_id]):
-            rows.append(
-                Notification(
-                    recipient=user,
-                    text=text[:300],
-                    url=d.get_absolute_url(),
-                    key=f"designation:{key}:{user.pk}"[:120],
-                )
-            )
-    if not rows:
-        return 0
-    keys = {r.key for r in rows}
-    sent = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
-    fresh = [r for r in rows if r.key not in sent]
-    Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-    return len(fresh)
+# Imported last: they use the helpers above (ruff: E402 is intended here).
+from shangwu.designations.services.programmes import (  # noqa: E402
+    designation_send_reminders as designation_send_reminders,
+)
+from shangwu.designations.services.programmes import (  # noqa: E402
+    programme_fund_set as programme_fund_set,
+)
+from shangwu.designations.services.programmes import (  # noqa: E402
+    programme_milestone_complete as programme_milestone_complete,
+)
+from shangwu.designations.services.programmes import (  # noqa: E402
+    programme_milestone_set as programme_milestone_set,
+)
