@@ -78,7 +78,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "隐患整改": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     # Each row's seven counts are read per region (subjects, inspected, findings): to be read
     # together, as 办理统计 does.
-    "检查覆盖率": {"leader": 28, "city_staff": 28, "county_a": 22, "county_b": 20, "township_a1": 15},
+    "检查覆盖率": {
+        "leader": 28,
+        "city_staff": 28,
+        "county_a": 22,
+        "county_b": 20,
+        "township_a1": 15,
+    },
     "重点任务": {"leader": 7, "city_staff": 7, "county_a": 7, "county_b": 7, "township_a1": 7},
     # 2026-12-07: lowered by 2 when the headline and 各单位情况 were read in one pass of the facts.
     "督办通报": {"leader": 10, "city_staff": 10, "county_a": 10, "county_b": 10, "township_a1": 8},
