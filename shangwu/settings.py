@@ -291,6 +291,9 @@ SPECTACULAR_SETTINGS = {
         "DesignationRecommendLevelEnum": "shangwu.designations.choices.RecommendLevel",
         "DesignationReviewResultEnum": "shangwu.designations.choices.ReviewResult",
         "ProgrammeMilestoneResultEnum": "shangwu.designations.choices.MilestoneResult",
+        "DesignationHolderTypeEnum": "shangwu.designations.choices.HolderType",
+        "InspectionItemResultEnum": "shangwu.inspections.choices.ItemResult",
+        "HazardRecheckResultEnum": "shangwu.inspections.choices.RecheckResult",
     },
 }
 

@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from shangwu.core.filtersets import (
     BaseFilterSet,
@@ -37,6 +39,11 @@ DATE_FILTERS = (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ResponsibleUnitFilter(django_filters.ModelChoiceFilter):
+    """A unit's id; typed for the OpenAPI schema, which cannot infer it from a method filter."""
+
+
 class DesignationFilterSet(BaseFilterSet):
     """One FilterSet for the list, the cultivation list, the matrix, the export, the API and every
     ``designations.`` figure (``current_on``: held on that day, computed against it)."""
@@ -57,7 +64,7 @@ class DesignationFilterSet(BaseFilterSet):
     pipeline = django_filters.BooleanFilter(
         method="filter_pipeline", label="培育中（培育/申报/推荐）"
     )
-    responsible_unit = django_filters.ModelChoiceFilter(
+    responsible_unit = ResponsibleUnitFilter(
         queryset=OrgUnit.objects.filter(is_active=True),
         method="filter_responsible_unit",
         label="责任单位",

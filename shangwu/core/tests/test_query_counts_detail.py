@@ -95,7 +95,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "county_b": 7,
         "township_a1": 7,
     },
-    "projects:project_detail": {"leader": 12, "city_staff": 12, "county_a": 12, "county_b": 12},
+    # 2026-12-08: the demo's projects now span 16 quarters, and one lies in 东湖街道 (township_a1).
+    "projects:project_detail": {
+        "leader": 12,
+        "city_staff": 12,
+        "county_a": 12,
+        "county_b": 12,
+        "township_a1": 12,
+    },
     "projects:stage_detail": {
         "leader": 5,
         "city_staff": 5,
