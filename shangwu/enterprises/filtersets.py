@@ -55,8 +55,17 @@ def enterprise_search(queryset, value):
             cond |= Q(credit_code__contains=upper)
         if words == value and not queryset.filter(cond).exists():
             cond = text | Q(name__contains=upper) | Q(short_name__contains=upper)
-    elif value.isascii() and value.isalnum():
-        cond = Q(credit_code__contains=value.upper()) | text | Q(name__contains=value.upper())
+    elif words.isascii() and words.isalnum():
+        # Letters and digits: a credit code's part, or the pinyin of a name holding digits
+        # (云河河东南顺1加油站 → yhhdns1jyz), or the digits inside a name.
+        low = words.lower()
+        cond = (
+            prefix_q("name_initials", low)
+            | prefix_q("name_pinyin", low)
+            | Q(credit_code__contains=value.upper())
+            | text
+            | Q(name__contains=value.upper())
+        )
     else:
         cond = text
     return queryset.filter(cond)

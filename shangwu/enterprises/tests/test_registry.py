@@ -157,18 +157,26 @@ def test_division_must_belong_to_the_section(make_enterprise):
 def test_list_is_in_pinyin_order_and_finds_pinyin_initials(as_user, city_staff, make_enterprise):
     for name in ["张家商贸有限公司", "阿里商贸有限公司", "北方商贸有限公司"]:
         make_enterprise(name=name)
+    make_enterprise(name="云河河东南顺1加油站有限公司")  # digits in a name: its pinyin keeps them
     client = as_user(city_staff)
     rows = [
         e.name
         for e, _ in client.get(reverse("enterprises:enterprise_list")).context["table"].rows()
     ]
-    assert rows[:3] == ["阿里商贸有限公司", "北方商贸有限公司", "张家商贸有限公司"]
+    assert rows[:4] == [
+        "阿里商贸有限公司",
+        "北方商贸有限公司",
+        "云河河东南顺1加油站有限公司",
+        "张家商贸有限公司",
+    ]
     for q, name in [
         ("bfsm", "北方商贸有限公司"),
         ("beifang", "北方商贸有限公司"),
         ("ZhangJ", "张家商贸有限公司"),
         ("zjsmyxgs", "张家商贸有限公司"),
         ("alishangmaoyouxiangongsi", "阿里商贸有限公司"),
+        ("yhhdns1jyz", "云河河东南顺1加油站有限公司"),
+        ("yunhehedongnanshun1", "云河河东南顺1加油站有限公司"),
     ]:
         found = client.get(reverse("enterprises:enterprise_list"), {"q": q}).context["table"].rows()
         assert [e.name for e, _ in found] == [name], q
