@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.forms import HiddenInput
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -44,7 +45,9 @@ class KindFilter(django_filters.ModelChoiceFilter):
 class SiteFilterSet(BaseFilterSet):
     search_fields = ("name", "address", "licence_no", "enterprise__name")
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label="企业")
+    enterprise = django_filters.NumberFilter(
+        field_name="enterprise_id", label="企业", widget=HiddenInput
+    )
     site_type = django_filters.ChoiceFilter(choices=SiteType.choices, label="场所类型")
     tag = django_filters.CharFilter(method="filter_tag", label="企业标签代码")
     kind = KindFilter(queryset=InspectionKind.objects.all(), method="filter_kind", label="检查类型")
@@ -57,7 +60,7 @@ class SiteFilterSet(BaseFilterSet):
     is_active = django_filters.BooleanFilter(label="在营")
     # §7 coverage drill-downs: a plan's subjects, and whether a site was inspected (a submitted
     # inspection of the chosen kind, plan and dates).
-    plan = django_filters.NumberFilter(method="filter_plan", label="检查计划")
+    plan = django_filters.NumberFilter(method="filter_plan", label="检查计划", widget=HiddenInput)
     inspected = django_filters.BooleanFilter(method="filter_inspected", label="已检查")
     inspected_from = django_filters.DateFilter(method="filter_noop", label="检查日期自")
     inspected_to = django_filters.DateFilter(method="filter_noop", label="检查日期至")
@@ -176,8 +179,8 @@ class PlanFilterSet(BaseFilterSet):
 class InspectionFilterSet(BaseFilterSet):
     search_fields = ("site__name", "site__enterprise__name", "note")
 
-    plan = django_filters.NumberFilter(field_name="plan_id", label="检查计划")
-    site = django_filters.NumberFilter(field_name="site_id", label="场所")
+    plan = django_filters.NumberFilter(field_name="plan_id", label="检查计划", widget=HiddenInput)
+    site = django_filters.NumberFilter(field_name="site_id", label="场所", widget=HiddenInput)
     kind = django_filters.ModelChoiceFilter(queryset=InspectionKind.objects.all(), label="检查类型")
     status = django_filters.ChoiceFilter(choices=InspectionStatus.choices, label="状态")
     outcome = django_filters.ChoiceFilter(choices=InspectionOutcome.choices, label="检查结果")
@@ -221,9 +224,13 @@ class InspectionFilterSet(BaseFilterSet):
 class HazardFilterSet(BaseFilterSet):
     search_fields = ("description", "site__name", "responsible_person")
 
-    inspection = django_filters.NumberFilter(field_name="inspection_id", label="检查记录")
-    site = django_filters.NumberFilter(field_name="site_id", label="场所")
-    plan = django_filters.NumberFilter(field_name="inspection__plan_id", label="检查计划")
+    inspection = django_filters.NumberFilter(
+        field_name="inspection_id", label="检查记录", widget=HiddenInput
+    )
+    site = django_filters.NumberFilter(field_name="site_id", label="场所", widget=HiddenInput)
+    plan = django_filters.NumberFilter(
+        field_name="inspection__plan_id", label="检查计划", widget=HiddenInput
+    )
     kind = django_filters.ModelChoiceFilter(
         field_name="inspection__kind", queryset=InspectionKind.objects.all(), label="检查类型"
     )

@@ -704,7 +704,8 @@ class InspectionPhotoDownloadView(generic.FileDownloadView):
 
 
 class HazardListView(generic.ObjectListView):
-    queryset = Hazard.objects.select_related("site", "county")
+    # The newest findings first (the open ones are what staff come for).
+    queryset = Hazard.objects.select_related("site", "county").order_by("-found_on", "-id")
     filterset = filtersets.HazardFilterSet
     table = tables.HazardTable
     export_url_name = "inspections:hazard_export"

@@ -20,12 +20,18 @@ MISSING_SHOWN = 200
 
 
 class CoverageForm(BaseForm):
-    kind = forms.ModelChoiceField(label="检查类型", queryset=None, required=False)
-    plan = forms.ModelChoiceField(label="检查计划", queryset=None, required=False)
+    kind = forms.ModelChoiceField(
+        label="检查类型", queryset=None, required=False, empty_label="（默认：加油站）"
+    )
+    plan = forms.ModelChoiceField(
+        label="检查计划", queryset=None, required=False, empty_label="（不限计划，按期间）"
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, required=False)
     date_from = date_field("期间自", required=False)
     date_to = date_field("期间至", required=False)
-    county = forms.ModelChoiceField(label="县(市、区)", queryset=None, required=False)
+    county = forms.ModelChoiceField(
+        label="县(市、区)", queryset=None, required=False, empty_label="全部"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
