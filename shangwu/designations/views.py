@@ -165,16 +165,31 @@ class DesignationMatrixView(generic.BaseObjectView):
             ]
             rows.append(
                 {
-                    "name": str(county) if county else "全市",
+                    "name": str(county) if county else "市本级",
                     "cells": cells,
                     "total": (sum(c[0] for c in cells), f"{base}?current=true&county={cparam}"),
                 }
             )
+        total = None
+        if len(rows) > 1:  # 合计: every row's designations of a kind (the list, in scope)
+            cells = [
+                (sum(row["cells"][i][0] for row in rows), f"{base}?current=true&kind={k.pk}")
+                for i, k in enumerate(kinds)
+            ]
+            total = {
+                "name": "合计",
+                "cells": cells,
+                "total": (sum(c[0] for c in cells), f"{base}?current=true"),
+            }
         return render(
             request,
             "designations/matrix.html",
             self.base_context(
-                kinds=kinds, rows=rows, today=today, title="荣誉认定分布（当前有效）"
+                kinds=kinds,
+                rows=rows,
+                total=total,
+                today=today,
+                title="荣誉认定分布（当前有效）",
             ),
         )
 

@@ -176,6 +176,13 @@ def test_the_matrix_links_each_cell_to_the_records_it_counts(as_user, city_staff
         for n, url in row["cells"]:
             listed = client.get(url).context["page"].paginator.count
             assert listed == n, url
+    # The 合计 row adds every row, and each of its numbers opens the records it counts.
+    total = page.context["total"]
+    for n, url in [*total["cells"], total["total"]]:
+        assert client.get(url).context["page"].paginator.count == n, url
+    assert total["total"][0] == sum(row["total"][0] for row in rows.values())
+    assert total["total"][0] == Designation.objects.current().count()
+    assert "市本级" in rows and "合计" in page.content.decode()
     # The matrix is today's: the 淘宝村 has expired, the delisted one is gone.
     assert (
         rows["河东区"]["total"][0]
